@@ -1,0 +1,65 @@
+/*
+ * NAME
+ *	reply 3h
+ * SUMMARY
+ *	reply analysis: what did the customer write, and is it "Từ chối"?
+ * SYNOPSIS
+ *	#include "reply.h"
+ * DESCRIPTION
+ *	reply_analyzer_new() compiles the refusal patterns (built-in plus
+ *	refusal_pattern lines from links.conf) and reads the limits
+ *	(mime_max_parts, mime_max_depth, mime_max_decoded). An analyzer is
+ *	immutable after creation and may be shared by threads. Owned by the
+ *	caller: reply_analyzer_free().
+ *
+ *	reply_analyze() takes one whole message (headers and body, as
+ *	received, CRLF or LF) and ENVELOPE_FROM (the MAIL FROM address
+ *	without brackets, "" for the null sender, NULL when unknown). It
+ *	never fails on bad input: a message it cannot parse gets kind
+ *	REPLY_KIND_REPLY, optout 0, question 1 and a reason saying why, so
+ *	a person reads it. It returns NULL only when out of memory. The
+ *	result is owned by the caller: reply_result_free(). Strings returned
+ *	by the accessors belong to the result.
+ */
+#ifndef LINKS_REPLY_H
+#define LINKS_REPLY_H
+
+#include <stddef.h>
+
+#include "conf.h"
+
+enum reply_kind { REPLY_KIND_REPLY = 0, REPLY_KIND_AUTO_REPLY, REPLY_KIND_BOUNCE };
+const char *reply_kind_name(enum reply_kind k);
+
+struct reply_analyzer;
+struct reply_result;
+
+struct reply_analyzer *reply_analyzer_new(const struct conf *conf, char *err, size_t errlen);
+void	reply_analyzer_free(struct reply_analyzer *ra);
+
+struct reply_result *reply_analyze(const struct reply_analyzer *ra, const char *msg,
+				   size_t len, const char *envelope_from);
+void	reply_result_free(struct reply_result *r);
+
+enum reply_kind reply_result_kind(const struct reply_result *r);
+int	reply_result_optout(const struct reply_result *r);
+int	reply_result_question(const struct reply_result *r);
+/* The customer's new text, NFC UTF-8, "" when none. */
+const char *reply_result_text(const struct reply_result *r);
+/* Which rule decided, e.g. "command:tu_choi", "question", "quote_only". */
+const char *reply_result_reason(const struct reply_result *r);
+/* The decoded Subject (UTF-8), "" when none. */
+const char *reply_result_subject(const struct reply_result *r);
+
+/* For bounces: the permanently failed recipients (5.x.x in a
+ * message/delivery-status part). Returns the count; _address returns
+ * recipient I (bare address, no "rfc822;" prefix). */
+size_t	reply_result_bounce_count(const struct reply_result *r);
+const char *reply_result_bounce_address(const struct reply_result *r, size_t i);
+
+/* One JSON object on one line, as printed by links-milter --classify:
+ * {"kind":..,"optout":..,"question":..,"text":..,"reason":..}.
+ * Owned by the caller: free(). */
+char   *reply_result_json(const struct reply_result *r);
+
+#endif

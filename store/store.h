@@ -1,0 +1,326 @@
+/*
+ * NAME
+ *	store 3h
+ * SUMMARY
+ *	the LINKS customer store: customers, contracts, consent, delivery
+ * SYNOPSIS
+ *	#include "store.h"
+ * DESCRIPTION
+ *	One struct store is one database connection plus the derived keys.
+ *	It is not thread-safe: use one per thread (the milter keeps one per
+ *	worker thread). SQL never leaves this module, so another backend
+ *	(PostgreSQL) can implement the same functions.
+ *
+ *	Personal data (email, name, phone) is stored encrypted with
+ *	AES-256-GCM and found through a blind index HMAC-SHA256(k_idx,
+ *	normalised email); see crypt.h. Callers see plain text only.
+ *
+ *	Return convention, unless a function says otherwise:
+ *	  STORE_OK (0)		done;
+ *	  STORE_NOTFOUND (1)	a lookup found nothing;
+ *	  STORE_ERR (-1)	a permanent error (bad input, corrupt data);
+ *	  STORE_TEMP (-2)	a temporary error (database locked past the busy
+ *				timeout, disk full, I/O error, read-only file):
+ *				the milter answers tempfail and Postfix retries.
+ *	store_errmsg() describes the last error; the text never contains
+ *	personal data.
+ *
+ *	Strings in the record structs below are owned by the struct: free
+ *	them with the matching *_clear() function. Times are Unix seconds
+ *	(UTC); dates ("YYYY-MM-DD") are stored as the start of that day UTC.
+ */
+#ifndef LINKS_STORE_H
+#define LINKS_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "conf.h"
+
+#define STORE_OK	0
+#define STORE_NOTFOUND	1
+#define STORE_ERR	(-1)
+#define STORE_TEMP	(-2)
+
+#define STORE_EMAIL_MAX		254	/* RFC 5321 path limit */
+#define STORE_NAME_MAX		256
+#define STORE_PHONE_MAX		32
+#define STORE_REF_MAX		128
+#define STORE_EVIDENCE_MAX	998
+#define STORE_TOKEN_MAX		64	/* printable token, NUL included */
+
+/* Email categories (policy section 5). Refusable: promotion, survey. */
+enum store_category {
+	STORE_CAT_ACCOUNT = 0,		/* contracts, invoices, confirmations */
+	STORE_CAT_MAINTENANCE,		/* only customers using that service */
+	STORE_CAT_SURVEY,		/* refusable */
+	STORE_CAT_PROMOTION,		/* offers, events; refusable */
+	STORE_CAT_ANSWER,		/* answers to questions */
+	STORE_CAT_STAFF,		/* name@ */
+	STORE_CAT_COUNT
+};
+const char *store_category_name(enum store_category cat);
+/* Returns 0 and sets *OUT, or -1 for an unknown name. */
+int	store_category_parse(const char *name, enum store_category *out);
+int	store_category_refusable(enum store_category cat);
+
+enum store_source { STORE_SRC_PORTAL = 0, STORE_SRC_WEB_FORM, STORE_SRC_STAFF };
+const char *store_source_name(enum store_source src);
+int	store_source_parse(const char *name, enum store_source *out);
+
+enum store_channel {
+	STORE_CH_REPLY = 0,	/* the customer replied "Từ chối" */
+	STORE_CH_ONE_CLICK,	/* RFC 8058 one-click or the unsubscribe mailto */
+	STORE_CH_STAFF,		/* links-store optout/optin */
+	STORE_CH_IMPORT		/* CSV import */
+};
+const char *store_channel_name(enum store_channel ch);
+int	store_channel_parse(const char *name, enum store_channel *out);
+
+/* ---- open / create ---- */
+struct store;
+
+/*
+ * store_init() creates the key file (32 random bytes, mode 0600, refusing
+ * to overwrite) unless it exists, and the database with the current
+ * schema. store_open() opens an existing database, runs pending
+ * migrations and loads the key; it refuses a key file that group or
+ * others can read. Both use store_path and key_file from CONF. The
+ * result is owned by the caller; close it with store_close().
+ */
+int	store_init(const struct conf *conf, char *err, size_t errlen);
+struct store *store_open(const struct conf *conf, char *err, size_t errlen);
+void	store_close(struct store *st);
+const char *store_errmsg(const struct store *st);
+int	store_schema_version(struct store *st);
+
+/* Explicit transactions (nest as savepoints). Each function below is
+ * atomic on its own when no transaction is open. */
+int	store_begin(struct store *st);
+int	store_commit(struct store *st);
+int	store_rollback(struct store *st);
+
+/* Normalise an email address for lookup: trim, lower-case, validate
+ * (one '@', non-empty local part and domain, no spaces or controls,
+ * length <= STORE_EMAIL_MAX). Returns 0, or -1 if invalid. */
+int	store_email_normalise(const char *in, char *out, size_t outlen);
+
+/* ---- customers ---- */
+struct store_customer {
+	int64_t id;
+	char   *email;
+	char   *name;		/* may be "" */
+	char   *phone;		/* may be "" */
+	enum store_source source;
+	time_t	created;
+	time_t	updated;
+};
+void	store_customer_clear(struct store_customer *c);
+
+/* Insert or update by email (blind index). NAME/PHONE NULL: keep. *ID,
+ * *CREATED (1 when a new row was made) may be NULL. */
+int	store_customer_upsert(struct store *st, const char *email, const char *name,
+			      const char *phone, enum store_source source,
+			      int64_t *id, int *created);
+int	store_customer_get(struct store *st, int64_t id, struct store_customer *out);
+int	store_customer_find(struct store *st, const char *email, struct store_customer *out);
+/* Calls FN for each customer in id order; FN returns non-zero to stop. */
+int	store_customer_each(struct store *st,
+			    int (*fn)(const struct store_customer *, void *), void *arg);
+int	store_customer_delete(struct store *st, int64_t id);
+
+/* ---- contracts ---- */
+enum store_contract_status { STORE_CONTRACT_ACTIVE = 0, STORE_CONTRACT_ENDED };
+struct store_contract {
+	int64_t id;
+	int64_t customer_id;
+	char   *service_type;	/* hosting, vps, domain, email, link, ... */
+	char   *ref;		/* the contract reference, unique */
+	enum store_contract_status status;
+	time_t	started;	/* 0: unknown */
+	time_t	ended;		/* 0: not ended */
+};
+void	store_contract_clear(struct store_contract *k);
+/* Insert or update by REF. */
+int	store_contract_upsert(struct store *st, int64_t customer_id, const char *service_type,
+			      const char *ref, enum store_contract_status status,
+			      time_t started, time_t ended, int64_t *id);
+/* Mark contract REF ended at WHEN. STORE_NOTFOUND if no such ref. */
+int	store_contract_end(struct store *st, const char *ref, time_t when);
+int	store_contract_each(struct store *st, int64_t customer_id,
+			    int (*fn)(const struct store_contract *, void *), void *arg);
+/* 1 if the customer has an active contract of SERVICE_TYPE, 0 if not, <0 error. */
+int	store_customer_has_active(struct store *st, int64_t customer_id, const char *service_type);
+
+/* ---- preferences, consent and suppression ---- */
+
+/*
+ * store_optout() refuses CAT (or every refusable category when CAT < 0)
+ * for a customer, appends one consent event per category whose state
+ * changed, adds the address's keyed hash to the suppression list when
+ * every refusable category is refused, and, for channel REPLY or
+ * ONE_CLICK, queues one opt-out confirmation in the outbox.
+ * EVIDENCE (e.g. "msgid=<...> rule=command") is kept with the event.
+ * Idempotent on (customer, EVIDENCE): the same reply seen twice
+ * changes nothing twice. *CHANGED (may be NULL) is set to the number of
+ * categories whose state changed. Atomic.
+ */
+int	store_optout(struct store *st, int64_t customer_id, int cat,
+		     enum store_channel ch, const char *evidence, int *changed);
+/* The reverse, for staff (channel STAFF) and import. Removes the suppression entry. */
+int	store_optin(struct store *st, int64_t customer_id, int cat,
+		    enum store_channel ch, const char *evidence, int *changed);
+/* 1 if the customer refused CAT, 0 if not, <0 on error. */
+int	store_is_optout(struct store *st, int64_t customer_id, enum store_category cat);
+/* 1 if the normalised address is on the suppression list, 0 if not, <0 error. */
+int	store_is_suppressed(struct store *st, const char *email);
+
+struct store_consent {
+	int64_t id;
+	int64_t customer_id;	/* 0 after purge */
+	enum store_category category;
+	int	optout;		/* 1 refused, 0 agreed again */
+	enum store_channel channel;
+	char   *evidence;
+	time_t	at;
+};
+void	store_consent_clear(struct store_consent *e);
+int	store_consent_each(struct store *st, int64_t customer_id,
+			   int (*fn)(const struct store_consent *, void *), void *arg);
+
+/* ---- bounces ---- */
+/* Count one permanent failure for EMAIL; *COUNT gets the new count; the
+ * address becomes undeliverable at bounce_threshold (links.conf). */
+int	store_bounce_record(struct store *st, const char *email, int *count);
+/* 1 if undeliverable, 0 if not, <0 error. */
+int	store_is_undeliverable(struct store *st, const char *email);
+
+/* ---- outbound message log ---- */
+struct store_msglog {
+	int64_t customer_id;
+	enum store_category category;
+	int64_t campaign_id;	/* 0: none */
+	time_t	sent;
+};
+/* Record a Message-ID (without angle brackets) we sent. Idempotent. */
+int	store_msglog_add(struct store *st, const char *message_id, int64_t customer_id,
+			 enum store_category cat, int64_t campaign_id);
+int	store_msglog_find(struct store *st, const char *message_id, struct store_msglog *out);
+
+/* ---- unsubscribe tokens ---- */
+/* A token is HMAC-signed (customer, category), lowercase base32, safe in
+ * an address local part: noreply+TOKEN@domain. OUT has STORE_TOKEN_MAX. */
+int	store_token_make(struct store *st, int64_t customer_id, enum store_category cat,
+			 char *out, size_t outlen);
+/* STORE_OK and fills the outputs when the token is genuine, STORE_NOTFOUND
+ * when it is malformed or its signature does not verify. */
+int	store_token_verify(struct store *st, const char *token, int64_t *customer_id,
+			   enum store_category *cat);
+
+/* ---- campaigns and deliveries (links-sender) ---- */
+enum store_delivery_status {
+	STORE_DLV_QUEUED = 0, STORE_DLV_SENT, STORE_DLV_FAILED, STORE_DLV_SKIPPED
+};
+const char *store_delivery_status_name(enum store_delivery_status s);
+
+struct store_campaign {
+	int64_t id;
+	enum store_category category;
+	char   *template_name;
+	char   *audience;	/* e.g. "service_type=vps" */
+	char   *params;		/* JSON object of --set values */
+	time_t	created;
+	int	finished;
+};
+void	store_campaign_clear(struct store_campaign *c);
+int	store_campaign_create(struct store *st, enum store_category cat, const char *template_name,
+			      const char *audience, const char *params, int64_t *id);
+int	store_campaign_get(struct store *st, int64_t id, struct store_campaign *out);
+int	store_campaign_each(struct store *st,
+			    int (*fn)(const struct store_campaign *, void *), void *arg);
+int	store_campaign_finish(struct store *st, int64_t id);
+
+struct store_delivery {
+	int64_t id;
+	int64_t campaign_id;
+	int64_t customer_id;
+	char   *message_id;	/* fixed when the row is made */
+	enum store_delivery_status status;
+	char   *reason;		/* why skipped or failed; "" */
+	int	attempts;
+	time_t	updated;
+};
+void	store_delivery_clear(struct store_delivery *d);
+/* Add one row; STATUS is QUEUED or SKIPPED (with REASON). Idempotent on
+ * (campaign, customer): a second add returns STORE_OK and changes nothing. */
+int	store_delivery_add(struct store *st, int64_t campaign_id, int64_t customer_id,
+			   const char *message_id, enum store_delivery_status status,
+			   const char *reason);
+/* Up to MAX queued rows of CAMPAIGN with id > AFTER, in id order, into
+ * OUT (caller provides the array and clears each row). Returns the
+ * number of rows (>= 0) or a negative STORE_ code. */
+int	store_delivery_queued(struct store *st, int64_t campaign_id, int64_t after,
+			      struct store_delivery *out, int max);
+int	store_delivery_set(struct store *st, int64_t delivery_id,
+			   enum store_delivery_status status, const char *reason);
+/* Counts per status into COUNTS[4] (indexed by enum store_delivery_status). */
+int	store_delivery_counts(struct store *st, int64_t campaign_id, long counts[4]);
+
+/* ---- outbox: system messages (opt-out confirmations) ---- */
+struct store_outbox {
+	int64_t id;
+	int64_t customer_id;
+	char   *template_name;	/* "optout_confirm" */
+	char   *message_id;	/* fixed when queued */
+	time_t	queued;
+};
+void	store_outbox_clear(struct store_outbox *o);
+int	store_outbox_add(struct store *st, int64_t customer_id, const char *template_name,
+			 int64_t *id);
+/* Like store_delivery_queued, for unsent outbox rows. */
+int	store_outbox_pending(struct store *st, int64_t after, struct store_outbox *out, int max);
+int	store_outbox_done(struct store *st, int64_t id, int sent_ok, const char *reason);
+
+/* ---- retention, export, statistics ---- */
+struct store_purge_report {
+	long	customers_deleted;
+	long	contracts_deleted;
+	long	consent_events_deleted;	/* older than the consent retention */
+	long	suppressed_kept;	/* refused addresses whose hash stays */
+};
+/* Delete every customer all of whose contracts ended more than
+ * retention_grace_days before NOW (and customers with no contract at
+ * all created that long ago); keep suppression hashes; keep consent
+ * events (customer id cleared) for consent_retention_days. With DRY_RUN
+ * nothing changes but the report is the same. FN, if not NULL, is
+ * called with each customer id about to go. */
+int	store_purge(struct store *st, time_t now, int dry_run,
+		    void (*fn)(int64_t customer_id, void *), void *arg,
+		    struct store_purge_report *rep);
+
+/* Write the customer's own data (profile, contracts, preferences, consent
+ * log, messages sent) as one JSON object to FP. */
+int	store_export_json(struct store *st, int64_t customer_id, FILE *fp);
+
+/* Named counters (milter statistics and the like), added atomically. */
+int	store_counter_add(struct store *st, const char *name, long delta);
+int	store_counter_each(struct store *st, int (*fn)(const char *name, long value, void *),
+			   void *arg);
+
+struct store_stats {
+	long	customers;
+	long	contracts_active;
+	long	contracts_ended;
+	long	optouts[STORE_CAT_COUNT];
+	long	suppressed;
+	long	undeliverable;
+	long	messages_logged;
+	long	campaigns;
+	long	outbox_pending;
+	long	consent_events;
+};
+int	store_stats_get(struct store *st, struct store_stats *out);
+
+#endif
