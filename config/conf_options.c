@@ -11,6 +11,8 @@
  */
 #include "config.h"
 
+#include <stddef.h>
+
 #include "conf_options.h"
 
 #define KB 1024LL
