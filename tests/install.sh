@@ -1,0 +1,68 @@
+#!/bin/sh
+# make install DESTDIR=...: every program, man page, the sample config, the
+# templates and the systemd units land in the usual places; the installed
+# programs answer --version and --help; with the installed sample config
+# (plus a private store_path/key_file, appended) links-store init works and
+# links-milter -n accepts the config; systemd-analyze verify accepts the
+# units where it exists.
+set -u
+B=${top_builddir:?}
+T=$(mktemp -d "${TMPDIR:-/tmp}/links-install.XXXXXX")
+trap 'rm -rf "$T"' EXIT INT TERM
+fail=0; pass=0
+ok() { pass=$((pass + 1)); echo "ok: $*"; }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+D=$T/dest
+make -s -C "$B" install DESTDIR="$D" >"$T/install.log" 2>&1 || { cat "$T/install.log"; echo "0 passed, 1 failed"; exit 1; }
+prefix=$(sed -n 's/^prefix = //p' "$B/Makefile")
+sysconfdir=$(sed -n 's/^sysconfdir = //p' "$B/Makefile" | sed "s|\${prefix}|$prefix|")
+unitdir=$(sed -n 's/^systemdsystemunitdir = //p' "$B/Makefile" | sed "s|\${prefix}|$prefix|")
+P=$D$prefix
+for f in sbin/links-milter sbin/links-store bin/links-sender; do
+	[ -x "$P/$f" ] && ok "$f installed" || bad "$f missing"
+done
+for f in share/man/man8/links-milter.8 share/man/man8/links-store.8 share/man/man1/links-sender.1 share/man/man5/links.conf.5; do
+	[ -f "$P/$f" ] && ok "$f installed" || bad "$f missing"
+done
+[ -f "$D$sysconfdir/links/links.conf" ] && ok "links.conf installed" || bad "links.conf missing from $sysconfdir/links"
+n=$(ls "$P/share/links-mail/templates/" 2>/dev/null | wc -l)
+[ "$n" -ge 9 ] && ok "$n templates installed" || bad "only $n templates in share/links-mail/templates"
+[ -f "$P/share/links-mail/customers.sample.csv" ] && ok "sample customers installed" || bad "sample CSV missing"
+for u in links-milter.service links-store-purge.service links-store-purge.timer links-sender-outbox.service links-sender-outbox.timer; do
+	[ -f "$D$unitdir/$u" ] && ok "unit $u installed" || bad "unit $u missing"
+done
+grep -q "^ExecStart=$prefix/sbin/links-milter -f" "$D$unitdir/links-milter.service" && ok "unit paths substituted" || bad "links-milter.service ExecStart"
+
+for p in sbin/links-milter sbin/links-store bin/links-sender; do
+	"$P/$p" --version >"$T/v" 2>&1 && grep -q "0\.[0-9]" "$T/v" && ok "$p --version" || bad "$p --version: $(head -1 "$T/v")"
+	"$P/$p" --help >"$T/h" 2>&1 && grep -qi "usage" "$T/h" && ok "$p --help" || bad "$p --help"
+done
+
+# The installed sample config, with a private store appended.
+cp "$D$sysconfdir/links/links.conf" "$T/links.conf"
+printf 'store_path = %s/links.db\nkey_file = %s/master.key\ntemplate_dir = %s/share/links-mail/templates\n' "$T" "$T" "$P" >>"$T/links.conf"
+"$P/sbin/links-store" -c "$T/links.conf" init >"$T/init.log" 2>&1 && ok "links-store init with the installed config" || { bad "links-store init"; cat "$T/init.log"; }
+"$P/sbin/links-store" -c "$T/links.conf" import "$P/share/links-mail/customers.sample.csv" >"$T/imp.log" 2>&1 && ok "import the installed sample" || { bad "import"; tail -5 "$T/imp.log"; }
+"$P/sbin/links-milter" -n -c "$T/links.conf" >"$T/n.log" 2>&1 && ok "links-milter -n accepts the installed config" || { bad "links-milter -n"; cat "$T/n.log"; }
+echo "nonsense_option = 1" >>"$T/links.conf"
+"$P/sbin/links-milter" -n -c "$T/links.conf" >"$T/n2.log" 2>&1; rc=$?
+[ $rc -eq 78 ] && grep -q "links.conf:[0-9]*: unknown option" "$T/n2.log" && ok "links-milter -n rejects a bad config (EX_CONFIG, file:line)" || bad "links-milter -n on a bad config: rc=$rc $(cat "$T/n2.log")"
+
+if command -v systemd-analyze >/dev/null 2>&1; then
+	# verify needs the binaries at their real paths: point the units at the DESTDIR copies.
+	mkdir -p "$T/units"
+	for u in "$D$unitdir"/*; do sed "s|$prefix/|$P/|g" "$u" >"$T/units/$(basename "$u")"; done
+	if MANPATH="$P/share/man" systemd-analyze verify "$T"/units/*.service "$T"/units/*.timer >"$T/verify.log" 2>&1; then
+		ok "systemd-analyze verify"
+	else
+		bad "systemd-analyze verify: $(cat "$T/verify.log")"
+	fi
+else
+	echo "skip: systemd-analyze not installed"
+fi
+make -s -C "$B" uninstall DESTDIR="$D" >/dev/null 2>&1
+left=$(find "$D" -type f | wc -l)
+[ "$left" -eq 0 ] && ok "uninstall removes every file" || bad "uninstall left $left files: $(find "$D" -type f | head -5)"
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
