@@ -1,0 +1,351 @@
+/*
+ * NAME
+ *	milter_addr 3
+ * SUMMARY
+ *	LINKS address recognition, From and Message-ID extraction
+ * SYNOPSIS
+ *	#include "milter_addr.h"
+ * DESCRIPTION
+ *	See milter_addr.h. Everything here reads network input: every scan
+ *	is bounded by MADDR_HEADER_SCAN_MAX or the output size, and nothing
+ *	is written past an output buffer.
+ * DIAGNOSTICS
+ *	Invalid input gives -1 or MADDR_OTHER, never a crash.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "milter_addr.h"
+
+struct maddr_conf {
+	char	noreply_local[MADDR_MAX];
+	char	noreply[MADDR_MAX];
+	char	support[MADDR_MAX];
+	size_t	ndomains;
+	char	domains[MADDR_DOMAINS_MAX][MADDR_MAX];
+};
+
+static const char *const maddr_kind_names[] = {
+	"other", "noreply", "noreply_token", "support", "staff"
+};
+
+const char *maddr_kind_name(enum maddr_kind k)
+{
+	if ((unsigned) k < sizeof(maddr_kind_names) / sizeof(maddr_kind_names[0]))
+		return maddr_kind_names[k];
+	return "unknown";
+}
+
+int	maddr_normalise(const char *in, char *out, size_t outlen)
+{
+	const char *s = in;
+	const char *e;
+	size_t	n;
+	size_t	at = 0;
+	size_t	ats = 0;
+
+	if (in == NULL || outlen == 0)
+		return -1;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strnlen(s, MADDR_HEADER_SCAN_MAX);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n'))
+		e--;
+	if (e > s && *s == '<') {
+		if (e[-1] != '>')
+			return -1;
+		s++;
+		e--;
+	}
+	n = (size_t) (e - s);
+	if (n == 0) {
+		out[0] = 0;
+		return 0;
+	}
+	if (n >= outlen || n >= MADDR_MAX)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char) s[i];
+
+		if (c <= ' ' || c >= 0x7f)
+			return -1;
+		if (c == '@') {
+			ats++;
+			at = i;
+		}
+		out[i] = (char) tolower(c);
+	}
+	out[n] = 0;
+	if (ats != 1 || at == 0 || at == n - 1)
+		return -1;
+	return 0;
+}
+
+const char *maddr_domain(const char *addr)
+{
+	const char *at = strrchr(addr, '@');
+
+	return at ? at + 1 : addr;
+}
+
+int	maddr_domain_aligned(const char *a, const char *b)
+{
+	size_t	la = strlen(a);
+	size_t	lb = strlen(b);
+	const char *shorter;
+	const char *longer;
+	size_t	ls;
+	size_t	ll;
+
+	if (la == 0 || lb == 0)
+		return 0;
+	if (strcasecmp(a, b) == 0)
+		return 1;
+	if (la < lb) {
+		shorter = a, ls = la, longer = b, ll = lb;
+	} else {
+		shorter = b, ls = lb, longer = a, ll = la;
+	}
+	if (strchr(shorter, '.') == NULL)
+		return 0;		/* a bare TLD aligns with nothing */
+	return ll > ls + 1 && longer[ll - ls - 1] == '.'
+	    && strcasecmp(longer + ll - ls, shorter) == 0;
+}
+
+/*
+ * Copy the text of a From header outside comments into OUT, stopping at
+ * the first top-level ',' (the next mailbox). When an angle-bracketed
+ * address appears outside quotes and comments, only its contents are
+ * kept. Quoted strings are dropped (they are display names).
+ */
+int	maddr_from_header(const char *value, char *out, size_t outlen)
+{
+	char	buf[MADDR_MAX];
+	size_t	n = 0;
+	int	depth = 0;
+	int	quoted = 0;
+	int	angle = 0;
+	int	overflow = 0;
+
+	if (value == NULL)
+		return -1;
+	for (size_t i = 0; value[i] && i < MADDR_HEADER_SCAN_MAX; i++) {
+		char	c = value[i];
+
+		if (quoted) {
+			if (c == '\\' && value[i + 1])
+				i++;
+			else if (c == '"')
+				quoted = 0;
+			continue;
+		}
+		if (depth > 0) {
+			if (c == '\\' && value[i + 1])
+				i++;
+			else if (c == '(')
+				depth++;
+			else if (c == ')')
+				depth--;
+			continue;
+		}
+		if (c == '(') {
+			depth = 1;
+			continue;
+		}
+		if (angle) {
+			if (c == '>')
+				break;
+			if (n + 1 < sizeof(buf))
+				buf[n++] = c;
+			else
+				overflow = 1;
+			continue;
+		}
+		if (c == '"') {
+			quoted = 1;
+			n = 0;			/* what came before was a name */
+			continue;
+		}
+		if (c == '<') {
+			angle = 1;
+			n = 0;
+			continue;
+		}
+		if (c == ',')
+			break;
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+			/* "Name addr@x" without brackets: keep the word with '@' */
+			if (n > 0 && memchr(buf, '@', n) == NULL)
+				n = 0;
+			continue;
+		}
+		if (n + 1 < sizeof(buf))
+			buf[n++] = c;
+		else
+			overflow = 1;
+	}
+	if (overflow || n == 0)
+		return -1;
+	buf[n] = 0;
+	if (maddr_normalise(buf, out, outlen) != 0 || out[0] == 0)
+		return -1;
+	return 0;
+}
+
+size_t	maddr_msgids(const char *value, char ids[][MADDR_MSGID_MAX], size_t max)
+{
+	size_t	count = 0;
+	const char *p = value;
+	const char *end;
+
+	if (value == NULL)
+		return 0;
+	end = value + strnlen(value, MADDR_HEADER_SCAN_MAX);
+	while (count < max && p < end) {
+		const char *lt = memchr(p, '<', (size_t) (end - p));
+		const char *gt;
+		size_t	n;
+		int	ok = 1;
+
+		if (lt == NULL)
+			break;
+		gt = memchr(lt + 1, '>', (size_t) (end - lt - 1));
+		if (gt == NULL)
+			break;
+		n = (size_t) (gt - lt - 1);
+		if (n == 0 || n >= MADDR_MSGID_MAX)
+			ok = 0;
+		for (size_t i = 0; ok && i < n; i++) {
+			unsigned char c = (unsigned char) lt[1 + i];
+
+			if (c <= ' ' || c >= 0x7f || c == '<')
+				ok = 0;
+		}
+		if (ok) {
+			memcpy(ids[count], lt + 1, n);
+			ids[count][n] = 0;
+			count++;
+		}
+		p = gt + 1;
+	}
+	return count;
+}
+
+struct maddr_conf *maddr_conf_new(const struct conf *conf, char *err, size_t errlen)
+{
+	struct maddr_conf *ac;
+	const char *at;
+	size_t	n;
+
+	if ((ac = calloc(1, sizeof(*ac))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (maddr_normalise(conf_str(conf, "noreply_address"), ac->noreply,
+			    sizeof(ac->noreply)) != 0 || ac->noreply[0] == 0) {
+		snprintf(err, errlen, "noreply_address: not a valid address");
+		goto fail;
+	}
+	if (maddr_normalise(conf_str(conf, "support_address"), ac->support,
+			    sizeof(ac->support)) != 0 || ac->support[0] == 0) {
+		snprintf(err, errlen, "support_address: not a valid address");
+		goto fail;
+	}
+	at = strchr(ac->noreply, '@');
+	memcpy(ac->noreply_local, ac->noreply, (size_t) (at - ac->noreply));
+	ac->noreply_local[at - ac->noreply] = 0;
+
+	n = conf_list_count(conf, "company_domains");
+	if (n > MADDR_DOMAINS_MAX) {
+		snprintf(err, errlen, "company_domains: more than %d domains", MADDR_DOMAINS_MAX);
+		goto fail;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *d = conf_list_item(conf, "company_domains", i);
+		size_t	len = strlen(d);
+
+		if (len == 0 || len >= MADDR_MAX || strchr(d, '@')) {
+			snprintf(err, errlen, "company_domains: invalid domain");
+			goto fail;
+		}
+		for (size_t j = 0; j <= len; j++)
+			ac->domains[ac->ndomains][j] = (char) tolower((unsigned char) d[j]);
+		ac->ndomains++;
+	}
+	/* The noreply and support domains are always ours. */
+	for (int k = 0; k < 2; k++) {
+		const char *d = maddr_domain(k == 0 ? ac->noreply : ac->support);
+		int	found = 0;
+
+		for (size_t i = 0; i < ac->ndomains; i++)
+			if (strcmp(ac->domains[i], d) == 0)
+				found = 1;
+		if (!found && ac->ndomains < MADDR_DOMAINS_MAX)
+			snprintf(ac->domains[ac->ndomains++], MADDR_MAX, "%s", d);
+	}
+	return ac;
+
+fail:
+	free(ac);
+	return NULL;
+}
+
+void	maddr_conf_free(struct maddr_conf *ac)
+{
+	free(ac);
+}
+
+const char *maddr_support(const struct maddr_conf *ac)
+{
+	return ac->support;
+}
+
+static int maddr_our_domain(const struct maddr_conf *ac, const char *d)
+{
+	for (size_t i = 0; i < ac->ndomains; i++)
+		if (strcmp(ac->domains[i], d) == 0)
+			return 1;
+	return 0;
+}
+
+enum maddr_kind maddr_classify(const struct maddr_conf *ac, const char *addr,
+			       char *token, size_t toklen)
+{
+	char	a[MADDR_MAX];
+	const char *dom;
+	size_t	nl = strlen(ac->noreply_local);
+
+	if (token && toklen)
+		token[0] = 0;
+	if (maddr_normalise(addr, a, sizeof(a)) != 0 || a[0] == 0)
+		return MADDR_OTHER;
+	if (strcmp(a, ac->noreply) == 0)
+		return MADDR_NOREPLY;
+	if (strcmp(a, ac->support) == 0)
+		return MADDR_SUPPORT;
+	dom = maddr_domain(a);
+	if (!maddr_our_domain(ac, dom))
+		return MADDR_OTHER;
+	if (strncmp(a, ac->noreply_local, nl) == 0 && a[nl] == '+') {
+		const char *t = a + nl + 1;
+		size_t	tl = (size_t) (dom - 1 - t);
+		int	ok = tl > 0 && token && tl < toklen;
+
+		for (size_t i = 0; ok && i < tl; i++)
+			if (!isalnum((unsigned char) t[i]))
+				ok = 0;
+		if (ok) {
+			memcpy(token, t, tl);
+			token[tl] = 0;
+		}
+		return MADDR_NOREPLY_TOKEN;
+	}
+	if (strncmp(a, ac->noreply_local, nl) == 0 && a[nl] == '@')
+		return MADDR_NOREPLY;		/* noreply@ another company domain */
+	return MADDR_STAFF;
+}

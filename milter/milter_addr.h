@@ -1,0 +1,94 @@
+/*
+ * NAME
+ *	milter_addr 3h
+ * SUMMARY
+ *	LINKS address recognition, From and Message-ID extraction
+ * SYNOPSIS
+ *	#include "milter_addr.h"
+ *
+ *	struct maddr_conf *maddr_conf_new(const struct conf *conf,
+ *					  char *err, size_t errlen);
+ *	void	maddr_conf_free(struct maddr_conf *ac);
+ *	enum maddr_kind maddr_classify(const struct maddr_conf *ac,
+ *				       const char *addr, char *token, size_t toklen);
+ *	const char *maddr_support(const struct maddr_conf *ac);
+ *
+ *	int	maddr_normalise(const char *in, char *out, size_t outlen);
+ *	int	maddr_from_header(const char *value, char *out, size_t outlen);
+ *	const char *maddr_domain(const char *addr);
+ *	int	maddr_domain_aligned(const char *a, const char *b);
+ *	size_t	maddr_msgids(const char *value, char ids[][MADDR_MSGID_MAX],
+ *			     size_t max);
+ *	const char *maddr_kind_name(enum maddr_kind k);
+ * DESCRIPTION
+ *	maddr_conf_new() takes noreply_address, support_address and
+ *	company_domains from CONF and keeps normalised copies (the result
+ *	does not refer to CONF). Owned by the caller: maddr_conf_free().
+ *
+ *	maddr_classify() says what kind of LINKS address ADDR (an envelope
+ *	recipient, with or without angle brackets) is: the noreply address,
+ *	a noreply+TOKEN@ unsubscribe address (the same local part and a
+ *	company domain; the token is copied into TOKEN, "" when it has
+ *	characters a token never has), the support address, any other
+ *	name@ address of a company domain (staff), or none of ours.
+ *
+ *	maddr_normalise() removes angle brackets and surrounding white
+ *	space, lower-cases, and validates (one '@', non-empty local part and
+ *	domain, printable ASCII without spaces, at most MADDR_MAX - 1 bytes).
+ *	An empty path ("<>") gives "" and 0. Returns 0, or -1 if invalid.
+ *
+ *	maddr_from_header() extracts the first mailbox of a From header
+ *	value ("Name <a@b>", "a@b (comment)", quoted display names) and
+ *	normalises it. Returns 0, or -1 when there is no valid address.
+ *
+ *	maddr_domain() returns the part after the last '@' (pointer into
+ *	ADDR), or ADDR itself when it has no '@'.
+ *
+ *	maddr_domain_aligned() implements relaxed DMARC alignment without a
+ *	public suffix list: the domains are equal, or one is a subdomain of
+ *	the other and the shorter one has at least two labels.
+ *
+ *	maddr_msgids() copies up to MAX message identifiers found between
+ *	angle brackets in VALUE (In-Reply-To, References) into IDS, without
+ *	the brackets, in order. Identifiers that are too long or contain
+ *	spaces or control characters are skipped. Returns the count.
+ * DIAGNOSTICS
+ *	maddr_conf_new() returns NULL and writes a message into ERR when an
+ *	address in the configuration is invalid.
+ */
+#ifndef LINKS_MILTER_ADDR_H
+#define LINKS_MILTER_ADDR_H
+
+#include <stddef.h>
+
+#include "conf.h"
+
+#define MADDR_MAX	256		/* an address, NUL included */
+#define MADDR_MSGID_MAX	256		/* a Message-ID, NUL included */
+#define MADDR_DOMAINS_MAX 64		/* company_domains items used */
+#define MADDR_HEADER_SCAN_MAX 8192	/* bytes of a header value examined */
+
+enum maddr_kind {
+	MADDR_OTHER = 0,		/* not a LINKS address */
+	MADDR_NOREPLY,			/* noreply@ */
+	MADDR_NOREPLY_TOKEN,		/* noreply+TOKEN@ */
+	MADDR_SUPPORT,			/* support@ */
+	MADDR_STAFF			/* any other name@company-domain */
+};
+
+struct maddr_conf;
+
+struct maddr_conf *maddr_conf_new(const struct conf *conf, char *err, size_t errlen);
+void	maddr_conf_free(struct maddr_conf *ac);
+enum maddr_kind maddr_classify(const struct maddr_conf *ac, const char *addr,
+			       char *token, size_t toklen);
+const char *maddr_support(const struct maddr_conf *ac);
+const char *maddr_kind_name(enum maddr_kind k);
+
+int	maddr_normalise(const char *in, char *out, size_t outlen);
+int	maddr_from_header(const char *value, char *out, size_t outlen);
+const char *maddr_domain(const char *addr);
+int	maddr_domain_aligned(const char *a, const char *b);
+size_t	maddr_msgids(const char *value, char ids[][MADDR_MSGID_MAX], size_t max);
+
+#endif

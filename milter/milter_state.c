@@ -1,0 +1,274 @@
+/*
+ * NAME
+ *	milter_state 3
+ * SUMMARY
+ *	links-milter shared state: the running configuration, statistics,
+ *	one store connection per worker thread
+ * SYNOPSIS
+ *	#include "milter_state.h"
+ * DESCRIPTION
+ *	See milter_state.h. The only process-wide mutable state of the
+ *	milter lives here: the running configuration pointer (guarded by a
+ *	mutex), the statistics (atomics) and the thread-specific store key.
+ *
+ *	Why a thread-specific store rather than a pool: libmilter runs each
+ *	SMTP connection in its own thread and a SQLite connection must not
+ *	be shared between threads without serialising it; one connection
+ *	per thread gives each message its own and costs one open per
+ *	connection, which WAL mode makes cheap.
+ * DIAGNOSTICS
+ *	Failures to open the store are reported to the caller, who logs.
+ */
+#include "config.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "milter_state.h"
+
+struct mcfg {
+	atomic_int refs;
+	struct conf *conf;
+	struct reply_analyzer *ra;
+	struct maddr_conf *addr;
+	enum mcfg_from_policy from_policy;
+	enum mcfg_pure_action pure_action;
+	int	auto_reply_discard;
+	int	bounce_discard;
+	int	failure_tempfail;
+	char	archive[MADDR_MAX];
+	size_t	max_body;
+	size_t	ntrusted;
+	const char *trusted[MCFG_TRUSTED_MAX];	/* point into conf */
+};
+
+struct mcfg *mcfg_new(struct conf *conf, char *err, size_t errlen)
+{
+	struct mcfg *cfg;
+	const char *s;
+
+	if ((cfg = calloc(1, sizeof(*cfg))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		conf_free(conf);
+		return NULL;
+	}
+	atomic_init(&cfg->refs, 1);
+	cfg->conf = conf;
+	if ((cfg->addr = maddr_conf_new(conf, err, errlen)) == NULL)
+		goto fail;
+	s = conf_str(conf, "optout_from_policy");
+	cfg->from_policy = strcmp(s, "accept") == 0 ? MCFG_FROM_ACCEPT
+	    : strcmp(s, "never") == 0 ? MCFG_FROM_NEVER : MCFG_FROM_REQUIRE_AUTH;
+	s = conf_str(conf, "pure_refusal_action");
+	cfg->pure_action = strcmp(s, "archive") == 0 ? MCFG_PURE_ARCHIVE
+	    : strcmp(s, "deliver") == 0 ? MCFG_PURE_DELIVER : MCFG_PURE_DISCARD;
+	cfg->auto_reply_discard = strcmp(conf_str(conf, "auto_reply_action"), "discard") == 0;
+	cfg->bounce_discard = strcmp(conf_str(conf, "bounce_action"), "discard") == 0;
+	cfg->failure_tempfail = strcmp(conf_str(conf, "store_failure_action"), "tempfail") == 0;
+	s = conf_str(conf, "archive_address");
+	if (maddr_normalise(s, cfg->archive, sizeof(cfg->archive)) != 0) {
+		snprintf(err, errlen, "archive_address: not a valid address");
+		goto fail;
+	}
+	if (cfg->pure_action == MCFG_PURE_ARCHIVE && cfg->archive[0] == 0) {
+		snprintf(err, errlen, "pure_refusal_action = archive needs archive_address");
+		goto fail;
+	}
+	cfg->max_body = (size_t) conf_int(conf, "max_body_size");
+	cfg->ntrusted = conf_list_count(conf, "trusted_authserv_ids");
+	if (cfg->ntrusted > MCFG_TRUSTED_MAX) {
+		snprintf(err, errlen, "trusted_authserv_ids: more than %d names", MCFG_TRUSTED_MAX);
+		goto fail;
+	}
+	for (size_t i = 0; i < cfg->ntrusted; i++)
+		cfg->trusted[i] = conf_list_item(conf, "trusted_authserv_ids", i);
+	if ((cfg->ra = reply_analyzer_new(conf, err, errlen)) == NULL)
+		goto fail;
+	return cfg;
+
+fail:
+	maddr_conf_free(cfg->addr);
+	conf_free(cfg->conf);
+	free(cfg);
+	return NULL;
+}
+
+struct mcfg *mcfg_ref(struct mcfg *cfg)
+{
+	if (cfg)
+		atomic_fetch_add(&cfg->refs, 1);
+	return cfg;
+}
+
+void	mcfg_release(struct mcfg *cfg)
+{
+	if (cfg == NULL || atomic_fetch_sub(&cfg->refs, 1) > 1)
+		return;
+	reply_analyzer_free(cfg->ra);
+	maddr_conf_free(cfg->addr);
+	conf_free(cfg->conf);
+	free(cfg);
+}
+
+const struct conf *mcfg_conf(const struct mcfg *cfg) { return cfg->conf; }
+const struct reply_analyzer *mcfg_analyzer(const struct mcfg *cfg) { return cfg->ra; }
+const struct maddr_conf *mcfg_addr(const struct mcfg *cfg) { return cfg->addr; }
+enum mcfg_from_policy mcfg_from_policy(const struct mcfg *cfg) { return cfg->from_policy; }
+enum mcfg_pure_action mcfg_pure_action(const struct mcfg *cfg) { return cfg->pure_action; }
+int	mcfg_auto_reply_discard(const struct mcfg *cfg) { return cfg->auto_reply_discard; }
+int	mcfg_bounce_discard(const struct mcfg *cfg) { return cfg->bounce_discard; }
+int	mcfg_store_failure_tempfail(const struct mcfg *cfg) { return cfg->failure_tempfail; }
+const char *mcfg_archive(const struct mcfg *cfg) { return cfg->archive; }
+size_t	mcfg_max_body(const struct mcfg *cfg) { return cfg->max_body; }
+
+size_t	mcfg_trusted(const struct mcfg *cfg, const char *const **ids)
+{
+	*ids = cfg->trusted;
+	return cfg->ntrusted;
+}
+
+/* ---- the running configuration ---- */
+
+static pthread_mutex_t mstate_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct mcfg *mstate_cur;		/* guarded by mstate_lock */
+
+void	mstate_set(struct mcfg *cfg)
+{
+	struct mcfg *old;
+
+	mcfg_ref(cfg);
+	pthread_mutex_lock(&mstate_lock);
+	old = mstate_cur;
+	mstate_cur = cfg;
+	pthread_mutex_unlock(&mstate_lock);
+	mcfg_release(old);
+}
+
+struct mcfg *mstate_get(void)
+{
+	struct mcfg *cfg;
+
+	pthread_mutex_lock(&mstate_lock);
+	cfg = mcfg_ref(mstate_cur);
+	pthread_mutex_unlock(&mstate_lock);
+	return cfg;
+}
+
+/* ---- one store per thread ---- */
+
+struct mstore_slot {
+	struct store *st;
+	struct mcfg *cfg;		/* the configuration it was opened with */
+};
+
+static pthread_key_t mstore_key;
+static pthread_once_t mstore_once = PTHREAD_ONCE_INIT;
+
+static void mstore_slot_free(void *arg)
+{
+	struct mstore_slot *slot = arg;
+
+	if (slot == NULL)
+		return;
+	if (slot->st)
+		store_close(slot->st);
+	mcfg_release(slot->cfg);
+	free(slot);
+}
+
+static void mstore_key_init(void)
+{
+	if (pthread_key_create(&mstore_key, mstore_slot_free) != 0)
+		abort();		/* cannot happen: only on exhaustion at start */
+}
+
+struct store *mstore_get(struct mcfg *cfg, char *err, size_t errlen)
+{
+	struct mstore_slot *slot;
+
+	pthread_once(&mstore_once, mstore_key_init);
+	if ((slot = pthread_getspecific(mstore_key)) == NULL) {
+		if ((slot = calloc(1, sizeof(*slot))) == NULL) {
+			snprintf(err, errlen, "out of memory");
+			return NULL;
+		}
+		if (pthread_setspecific(mstore_key, slot) != 0) {
+			free(slot);
+			snprintf(err, errlen, "pthread_setspecific failed");
+			return NULL;
+		}
+	}
+	if (slot->st && slot->cfg == cfg)
+		return slot->st;
+	if (slot->st) {
+		store_close(slot->st);
+		slot->st = NULL;
+	}
+	mcfg_release(slot->cfg);
+	slot->cfg = NULL;
+	if ((slot->st = store_open(cfg->conf, err, errlen)) == NULL)
+		return NULL;
+	slot->cfg = mcfg_ref(cfg);
+	return slot->st;
+}
+
+void	mstore_discard(void)
+{
+	struct mstore_slot *slot;
+
+	pthread_once(&mstore_once, mstore_key_init);
+	if ((slot = pthread_getspecific(mstore_key)) == NULL)
+		return;
+	if (slot->st)
+		store_close(slot->st);
+	slot->st = NULL;
+	mcfg_release(slot->cfg);
+	slot->cfg = NULL;
+}
+
+/* ---- statistics ---- */
+
+static atomic_long mstats[MSTAT_COUNT];
+
+static const char *const mstat_names[MSTAT_COUNT] = {
+	"milter.messages", "milter.optouts", "milter.unverified", "milter.questions",
+	"milter.routed", "milter.discarded", "milter.archived", "milter.auto_replies",
+	"milter.bounces", "milter.bounce_rcpts", "milter.tempfails", "milter.store_errors",
+	"milter.passed",
+};
+
+void	mstats_add(enum mstat which, long n)
+{
+	if ((unsigned) which < MSTAT_COUNT)
+		atomic_fetch_add(&mstats[which], n);
+}
+
+long	mstats_get(enum mstat which)
+{
+	return (unsigned) which < MSTAT_COUNT ? atomic_load(&mstats[which]) : 0;
+}
+
+const char *mstat_store_name(enum mstat which)
+{
+	return (unsigned) which < MSTAT_COUNT ? mstat_names[which] : "milter.unknown";
+}
+
+void	mstats_log(void)
+{
+	char	line[1024];
+	size_t	n = 0;
+
+	for (int i = 0; i < MSTAT_COUNT && n < sizeof(line); i++) {
+		int	w = snprintf(line + n, sizeof(line) - n, "%s%s=%ld", i ? " " : "",
+				     mstat_names[i] + strlen("milter."), atomic_load(&mstats[i]));
+
+		if (w < 0)
+			break;
+		n += (size_t) w;
+	}
+	log_notice("statistics: %s", line);
+}
