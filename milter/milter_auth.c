@@ -31,6 +31,7 @@ enum mauth_how { MAUTH_NONE = 0, MAUTH_SPF, MAUTH_DKIM, MAUTH_DMARC };
 struct mauth_pair {
 	char	name[MAUTH_WORD_MAX];
 	char	value[MAUTH_WORD_MAX];
+	int	quoted;			/* the value was a quoted string */
 };
 
 /* Copy VALUE into OUT (size >= MAUTH_VALUE_MAX + 1) with comments
@@ -138,6 +139,7 @@ static size_t mauth_pairs(const char *p, const char *end, struct mauth_pair *pai
 			continue;
 		}
 		p = mauth_skip_ws(p + 1, end);
+		pairs[count].quoted = p < end && *p == '"';
 		p = mauth_value(p, end, pairs[count].value);
 		if (n > 0)
 			count++;
@@ -164,7 +166,8 @@ static enum mauth_how mauth_resinfo(const char *p, const char *end, const char *
 	if ((pairs = calloc(MAUTH_PROPS_MAX, sizeof(*pairs))) == NULL)
 		return MAUTH_NONE;
 	n = mauth_pairs(p, end, pairs, MAUTH_PROPS_MAX);
-	if (n == 0 || strcasecmp(pairs[0].value, "pass") != 0)
+	/* the result is a keyword (RFC 8601): a quoted "pass" is not one */
+	if (n == 0 || pairs[0].quoted || strcasecmp(pairs[0].value, "pass") != 0)
 		goto done;
 	if ((slash = strchr(pairs[0].name, '/')) != NULL)
 		*slash = 0;			/* method version */

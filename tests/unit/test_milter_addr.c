@@ -1,0 +1,258 @@
+/*
+ * NAME
+ *	test_milter_addr 1
+ * SUMMARY
+ *	unit tests of LINKS address recognition and Authentication-Results
+ * DESCRIPTION
+ *	milter_addr: which recipients are LINKS addresses (noreply,
+ *	noreply+TOKEN, support, staff), From and Message-ID extraction from
+ *	hostile header values. milter_auth: which Authentication-Results
+ *	headers prove the From domain.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+#include "milter_addr.h"
+#include "milter_auth.h"
+
+static struct maddr_conf *ac;
+
+static void setup(void)
+{
+	char	err[CONF_ERR_MAX];
+	struct conf *c = conf_defaults();
+
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(conf_set(c, "company_domains", "ilinks.asia, links.vn", err, sizeof(err)), 0);
+	ac = maddr_conf_new(c, err, sizeof(err));
+	ck_assert_msg(ac != NULL, "%s", err);
+	conf_free(c);
+}
+
+static void teardown(void)
+{
+	maddr_conf_free(ac);
+}
+
+START_TEST(test_addr_noreply_support_staff_other)
+{
+	char	tok[64];
+
+	ck_assert_int_eq(maddr_classify(ac, "<noreply@ilinks.asia>", tok, sizeof(tok)), MADDR_NOREPLY);
+	ck_assert_int_eq(maddr_classify(ac, "NoReply@ILINKS.asia", tok, sizeof(tok)), MADDR_NOREPLY);
+	ck_assert_int_eq(maddr_classify(ac, "noreply@links.vn", tok, sizeof(tok)), MADDR_NOREPLY);
+	ck_assert_int_eq(maddr_classify(ac, "<support@ilinks.asia>", tok, sizeof(tok)), MADDR_SUPPORT);
+	ck_assert_int_eq(maddr_classify(ac, "<lan.nguyen@ilinks.asia>", tok, sizeof(tok)), MADDR_STAFF);
+	ck_assert_int_eq(maddr_classify(ac, "<sales@links.vn>", tok, sizeof(tok)), MADDR_STAFF);
+	ck_assert_int_eq(maddr_classify(ac, "<an@example.vn>", tok, sizeof(tok)), MADDR_OTHER);
+	ck_assert_int_eq(maddr_classify(ac, "<noreply@ilinks.asia.evil.com>", tok, sizeof(tok)),
+			 MADDR_OTHER);
+	ck_assert_int_eq(maddr_classify(ac, "<>", tok, sizeof(tok)), MADDR_OTHER);
+	ck_assert_int_eq(maddr_classify(ac, "no at sign", tok, sizeof(tok)), MADDR_OTHER);
+}
+END_TEST
+
+START_TEST(test_addr_token_is_extracted)
+{
+	char	tok[64];
+
+	ck_assert_int_eq(maddr_classify(ac, "<noreply+abc234xyz@ilinks.asia>", tok, sizeof(tok)),
+			 MADDR_NOREPLY_TOKEN);
+	ck_assert_str_eq(tok, "abc234xyz");
+	/* a token with characters a token never has is still a token address */
+	ck_assert_int_eq(maddr_classify(ac, "<noreply+a.b@ilinks.asia>", tok, sizeof(tok)),
+			 MADDR_NOREPLY_TOKEN);
+	ck_assert_str_eq(tok, "");
+	/* too long for the buffer: recognised, token dropped */
+	ck_assert_int_eq(maddr_classify(ac, "<noreply+aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@ilinks.asia>",
+					tok, 16), MADDR_NOREPLY_TOKEN);
+	ck_assert_str_eq(tok, "");
+	/* not a company domain: not ours */
+	ck_assert_int_eq(maddr_classify(ac, "<noreply+abc@example.com>", tok, sizeof(tok)), MADDR_OTHER);
+}
+END_TEST
+
+START_TEST(test_addr_from_header_forms)
+{
+	char	a[MADDR_MAX];
+
+	ck_assert_int_eq(maddr_from_header("Nguyễn Văn An <An@Example.VN>", a, sizeof(a)), 0);
+	ck_assert_str_eq(a, "an@example.vn");
+	ck_assert_int_eq(maddr_from_header("\"Doe, <John>\" <john@example.com>", a, sizeof(a)), 0);
+	ck_assert_str_eq(a, "john@example.com");
+	ck_assert_int_eq(maddr_from_header("john@example.com (John <x@y>)", a, sizeof(a)), 0);
+	ck_assert_str_eq(a, "john@example.com");
+	ck_assert_int_eq(maddr_from_header("a@b.vn, c@d.vn", a, sizeof(a)), 0);
+	ck_assert_str_eq(a, "a@b.vn");
+	ck_assert_int_eq(maddr_from_header("undisclosed", a, sizeof(a)), -1);
+	ck_assert_int_eq(maddr_from_header("<>", a, sizeof(a)), -1);
+	ck_assert_int_eq(maddr_from_header("", a, sizeof(a)), -1);
+	ck_assert_int_eq(maddr_from_header(NULL, a, sizeof(a)), -1);
+}
+END_TEST
+
+START_TEST(test_addr_from_header_overlong_is_rejected)
+{
+	char	big[4000];
+	char	a[MADDR_MAX];
+
+	memset(big, 'x', sizeof(big));
+	big[0] = '<';
+	big[2000] = '@';
+	big[sizeof(big) - 2] = '>';
+	big[sizeof(big) - 1] = 0;
+	ck_assert_int_eq(maddr_from_header(big, a, sizeof(a)), -1);
+}
+END_TEST
+
+START_TEST(test_addr_msgids_in_order_and_bounded)
+{
+	char	ids[3][MADDR_MSGID_MAX];
+
+	ck_assert_uint_eq(maddr_msgids("<a@x> <b@x>\r\n\t<c@x> <d@x>", ids, 3), 3);
+	ck_assert_str_eq(ids[0], "a@x");
+	ck_assert_str_eq(ids[2], "c@x");
+	ck_assert_uint_eq(maddr_msgids("<bad id@x> <ok@x>", ids, 3), 1);
+	ck_assert_str_eq(ids[0], "ok@x");
+	ck_assert_uint_eq(maddr_msgids("no ids here", ids, 3), 0);
+	ck_assert_uint_eq(maddr_msgids("<unterminated@x", ids, 3), 0);
+	ck_assert_uint_eq(maddr_msgids(NULL, ids, 3), 0);
+}
+END_TEST
+
+START_TEST(test_addr_domain_alignment)
+{
+	ck_assert_int_eq(maddr_domain_aligned("example.vn", "EXAMPLE.vn"), 1);
+	ck_assert_int_eq(maddr_domain_aligned("mail.example.vn", "example.vn"), 1);
+	ck_assert_int_eq(maddr_domain_aligned("example.vn", "news.example.vn"), 1);
+	ck_assert_int_eq(maddr_domain_aligned("badexample.vn", "example.vn"), 0);
+	ck_assert_int_eq(maddr_domain_aligned("vn", "example.vn"), 0);
+	ck_assert_int_eq(maddr_domain_aligned("", "example.vn"), 0);
+}
+END_TEST
+
+static const char *const trusted[] = {"mx.ilinks.asia"};
+
+START_TEST(test_auth_dmarc_pass_from_trusted_id)
+{
+	const char *how = NULL;
+
+	ck_assert_int_eq(mauth_check("mx.ilinks.asia; dmarc=pass (p=none) header.from=example.vn",
+				     trusted, 1, "example.vn", &how), 1);
+	ck_assert_str_eq(how, "dmarc");
+}
+END_TEST
+
+START_TEST(test_auth_untrusted_id_proves_nothing)
+{
+	ck_assert_int_eq(mauth_check("evil.example; dmarc=pass header.from=example.vn",
+				     trusted, 1, "example.vn", NULL), 0);
+	ck_assert_int_eq(mauth_check("mx.ilinks.asia; dmarc=pass", NULL, 0, "example.vn", NULL), 0);
+}
+END_TEST
+
+START_TEST(test_auth_dmarc_for_another_domain_fails)
+{
+	ck_assert_int_eq(mauth_check("mx.ilinks.asia; dmarc=pass header.from=other.vn",
+				     trusted, 1, "example.vn", NULL), 0);
+	ck_assert_int_eq(mauth_check("mx.ilinks.asia; dmarc=fail header.from=example.vn",
+				     trusted, 1, "example.vn", NULL), 0);
+}
+END_TEST
+
+START_TEST(test_auth_dkim_and_spf_need_alignment)
+{
+	const char *how = NULL;
+
+	ck_assert_int_eq(mauth_check("mx.ilinks.asia 1; dkim=pass (2048-bit key) header.d=mail.example.vn header.s=s1 header.b=AbC+/=",
+				     trusted, 1, "example.vn", &how), 1);
+	ck_assert_str_eq(how, "dkim");
+	ck_assert_int_eq(mauth_check("mx.ilinks.asia; dkim=pass header.d=gmail.com",
+				     trusted, 1, "example.vn", NULL), 0);
+	ck_assert_int_eq(mauth_check("mx.ilinks.asia; spf=pass smtp.mailfrom=bounce@example.vn",
+				     trusted, 1, "example.vn", &how), 1);
+	ck_assert_str_eq(how, "spf");
+	ck_assert_int_eq(mauth_check("mx.ilinks.asia; spf=pass smtp.mailfrom=bounce@relay.com",
+				     trusted, 1, "example.vn", NULL), 0);
+	ck_assert_int_eq(mauth_check("mx.ilinks.asia; spf=softfail smtp.mailfrom=a@example.vn",
+				     trusted, 1, "example.vn", NULL), 0);
+}
+END_TEST
+
+START_TEST(test_auth_several_results_best_wins)
+{
+	const char *how = NULL;
+
+	ck_assert_int_eq(mauth_check("MX.ILINKS.ASIA;\r\n\tspf=pass smtp.mailfrom=example.vn;\r\n"
+				     "\tdkim/1=pass header.i=@example.vn;\r\n\tdmarc=pass",
+				     trusted, 1, "example.vn", &how), 1);
+	ck_assert_str_eq(how, "dmarc");
+}
+END_TEST
+
+START_TEST(test_auth_comments_and_garbage)
+{
+	ck_assert_int_eq(mauth_check("mx.ilinks.asia (comment; dmarc=pass); none",
+				     trusted, 1, "example.vn", NULL), 0);
+	ck_assert_int_eq(mauth_check("mx.ilinks.asia; dmarc=\"pass\" header.from=example.vn (x",
+				     trusted, 1, "example.vn", NULL), 0);
+	ck_assert_int_eq(mauth_check(";;;;===", trusted, 1, "example.vn", NULL), 0);
+	ck_assert_int_eq(mauth_check("", trusted, 1, "example.vn", NULL), 0);
+	ck_assert_int_eq(mauth_check("mx.ilinks.asia; dmarc=pass", trusted, 1, "", NULL), 0);
+}
+END_TEST
+
+START_TEST(test_auth_long_header_is_bounded)
+{
+	size_t	n = 3 * MAUTH_VALUE_MAX;
+	char   *v = malloc(n + 1);
+
+	ck_assert_ptr_nonnull(v);
+	memset(v, ';', n);
+	memcpy(v, "mx.ilinks.asia", 14);
+	v[n] = 0;
+	ck_assert_int_eq(mauth_check(v, trusted, 1, "example.vn", NULL), 0);
+	free(v);
+}
+END_TEST
+
+static Suite *milter_addr_suite(void)
+{
+	Suite  *s = suite_create("milter_addr");
+	TCase  *tc = tcase_create("addr");
+	TCase  *ta = tcase_create("auth");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_addr_noreply_support_staff_other);
+	tcase_add_test(tc, test_addr_token_is_extracted);
+	tcase_add_test(tc, test_addr_from_header_forms);
+	tcase_add_test(tc, test_addr_from_header_overlong_is_rejected);
+	tcase_add_test(tc, test_addr_msgids_in_order_and_bounded);
+	tcase_add_test(tc, test_addr_domain_alignment);
+	suite_add_tcase(s, tc);
+	tcase_add_test(ta, test_auth_dmarc_pass_from_trusted_id);
+	tcase_add_test(ta, test_auth_untrusted_id_proves_nothing);
+	tcase_add_test(ta, test_auth_dmarc_for_another_domain_fails);
+	tcase_add_test(ta, test_auth_dkim_and_spf_need_alignment);
+	tcase_add_test(ta, test_auth_several_results_best_wins);
+	tcase_add_test(ta, test_auth_comments_and_garbage);
+	tcase_add_test(ta, test_auth_long_header_is_bounded);
+	suite_add_tcase(s, ta);
+	return s;
+}
+
+int	main(void)
+{
+	SRunner *sr = srunner_create(milter_addr_suite());
+	int	failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
