@@ -1,0 +1,386 @@
+/*
+ * NAME
+ *	crypt 3
+ * SUMMARY
+ *	keys, field encryption, blind index and tokens of the store
+ * SYNOPSIS
+ *	#include "crypt.h"
+ * DESCRIPTION
+ *	See crypt.h. OpenSSL 3 does the cryptography: EVP_KDF "HKDF" for
+ *	key derivation, EVP AES-256-GCM for fields, HMAC-SHA256 for the
+ *	blind index, suppression hashes and tokens, RAND_bytes for keys and
+ *	nonces. Nothing here is hand-made except the file handling and the
+ *	base32 coding.
+ * DIAGNOSTICS
+ *	See crypt.h.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/kdf.h>
+#include <openssl/params.h>
+#include <openssl/rand.h>
+
+#include "crypt.h"
+
+#define CRYPT_SALT	"links-mail v1"
+#define CRYPT_AAD_LEN	9		/* row id (8) + field (1) */
+
+static const char b32_alphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
+
+int
+crypt_random(void *buf, size_t len)
+{
+	return RAND_bytes(buf, (int) len) == 1 ? 0 : -1;
+}
+
+void
+crypt_hex(const unsigned char *in, size_t len, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t	i;
+
+	for (i = 0; i < len; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 15];
+	}
+	out[2 * len] = 0;
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * crypt_key_create - write a new master key, never over an existing file.
+ * O_EXCL makes the refusal race-free; fchmod() sets 0600 whatever the
+ * umask says.
+ */
+int
+crypt_key_create(const char *path, char *err, size_t errlen)
+{
+	unsigned char key[CRYPT_KEY_LEN];
+	int	fd;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot create key file %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fchmod(fd, 0600) < 0 || crypt_random(key, sizeof(key)) < 0
+	    || write(fd, key, sizeof(key)) != (ssize_t) sizeof(key) || fsync(fd) < 0) {
+		snprintf(err, errlen, "cannot write key file %s: %s", path,
+			 errno ? strerror(errno) : "no randomness");
+		OPENSSL_cleanse(key, sizeof(key));
+		close(fd);
+		unlink(path);
+		return -1;
+	}
+	OPENSSL_cleanse(key, sizeof(key));
+	if (close(fd) < 0) {
+		snprintf(err, errlen, "cannot write key file %s: %s", path, strerror(errno));
+		unlink(path);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+hkdf(const unsigned char *master, const char *info, unsigned char *out, size_t outlen)
+{
+	EVP_KDF *kdf;
+	EVP_KDF_CTX *ctx;
+	OSSL_PARAM params[5];
+	int	ok;
+
+	if ((kdf = EVP_KDF_fetch(NULL, "HKDF", NULL)) == NULL)
+		return -1;
+	ctx = EVP_KDF_CTX_new(kdf);
+	EVP_KDF_free(kdf);
+	if (ctx == NULL)
+		return -1;
+	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *) "SHA256", 0);
+	params[1] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, (void *) master,
+						      CRYPT_KEY_LEN);
+	params[2] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, (void *) CRYPT_SALT,
+						      strlen(CRYPT_SALT));
+	params[3] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, (void *) info,
+						      strlen(info));
+	params[4] = OSSL_PARAM_construct_end();
+	ok = EVP_KDF_derive(ctx, out, outlen, params) == 1;
+	EVP_KDF_CTX_free(ctx);
+	return ok ? 0 : -1;
+}
+
+/*
+ * crypt_key_load - read and check the master key, derive the working keys.
+ * The permission check is on the mode bits, not access(2), so it also
+ * holds when an administrator runs the program as root.
+ */
+int
+crypt_key_load(const char *path, struct crypt_keys *k, char *err, size_t errlen)
+{
+	unsigned char buf[CRYPT_KEYFILE_MAX];
+	unsigned char master[CRYPT_KEY_LEN];
+	unsigned char kidbuf[1];
+	struct stat sb;
+	ssize_t	n;
+	size_t	len;
+	int	fd, i, hi, lo;
+
+	memset(k, 0, sizeof(*k));
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot open key file %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &sb) < 0) {
+		snprintf(err, errlen, "cannot stat key file %s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		snprintf(err, errlen, "key file %s is not a regular file", path);
+		goto fail;
+	}
+	if (sb.st_mode & (S_IRWXG | S_IRWXO)) {
+		snprintf(err, errlen, "key file %s has mode %04o: group or others can access it; "
+			 "refusing to use it (run: chmod 600 %s)", path,
+			 (unsigned) (sb.st_mode & 07777), path);
+		goto fail;
+	}
+	len = 0;
+	while (len < sizeof(buf) && (n = read(fd, buf + len, sizeof(buf) - len)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			snprintf(err, errlen, "cannot read key file %s: %s", path, strerror(errno));
+			goto fail;
+		}
+		len += (size_t) n;
+	}
+	if (len == CRYPT_KEY_LEN) {
+		memcpy(master, buf, CRYPT_KEY_LEN);
+	} else if (len == 2 * CRYPT_KEY_LEN || (len == 2 * CRYPT_KEY_LEN + 1 && buf[len - 1] == '\n')) {
+		for (i = 0; i < CRYPT_KEY_LEN; i++) {
+			if ((hi = hexval(buf[2 * i])) < 0 || (lo = hexval(buf[2 * i + 1])) < 0) {
+				snprintf(err, errlen, "key file %s: not 64 hex digits", path);
+				goto fail;
+			}
+			master[i] = (unsigned char) (hi << 4 | lo);
+		}
+	} else {
+		snprintf(err, errlen, "key file %s: expected a %d-byte key (or %d hex digits), "
+			 "found %zu%s bytes", path, CRYPT_KEY_LEN, 2 * CRYPT_KEY_LEN, len,
+			 len == sizeof(buf) ? " or more" : "");
+		goto fail;
+	}
+	if (hkdf(master, "links field encryption", k->enc, sizeof(k->enc)) < 0
+	    || hkdf(master, "links blind index", k->idx, sizeof(k->idx)) < 0
+	    || hkdf(master, "links suppression", k->sup, sizeof(k->sup)) < 0
+	    || hkdf(master, "links token", k->tok, sizeof(k->tok)) < 0
+	    || hkdf(master, "links key check", k->chk, sizeof(k->chk)) < 0
+	    || hkdf(master, "links key id", kidbuf, sizeof(kidbuf)) < 0) {
+		snprintf(err, errlen, "key file %s: key derivation failed", path);
+		goto fail;
+	}
+	k->kid = kidbuf[0];
+	OPENSSL_cleanse(master, sizeof(master));
+	OPENSSL_cleanse(buf, sizeof(buf));
+	close(fd);
+	return 0;
+
+fail:
+	OPENSSL_cleanse(master, sizeof(master));
+	OPENSSL_cleanse(buf, sizeof(buf));
+	crypt_keys_wipe(k);
+	close(fd);
+	return -1;
+}
+
+void
+crypt_keys_wipe(struct crypt_keys *k)
+{
+	OPENSSL_cleanse(k, sizeof(*k));
+}
+
+static void
+make_aad(unsigned char aad[CRYPT_AAD_LEN], int64_t row, int field)
+{
+	uint64_t u = (uint64_t) row;
+	int	i;
+
+	for (i = 7; i >= 0; i--) {
+		aad[i] = (unsigned char) (u & 0xff);
+		u >>= 8;
+	}
+	aad[8] = (unsigned char) field;
+}
+
+long
+crypt_seal(const struct crypt_keys *k, int64_t row, int field,
+	   const char *plain, size_t len, unsigned char *out, size_t outlen)
+{
+	unsigned char aad[CRYPT_AAD_LEN];
+	EVP_CIPHER_CTX *ctx;
+	int	n, fin;
+	long	ret = -1;
+
+	if (len > (size_t) INT32_MAX || outlen < len + CRYPT_OVERHEAD)
+		return -1;
+	out[0] = k->kid;
+	if (crypt_random(out + 1, CRYPT_NONCE_LEN) < 0)
+		return -1;
+	make_aad(aad, row, field);
+	if ((ctx = EVP_CIPHER_CTX_new()) == NULL)
+		return -1;
+	if (EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, NULL, NULL) != 1
+	    || EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, CRYPT_NONCE_LEN, NULL) != 1
+	    || EVP_EncryptInit_ex(ctx, NULL, NULL, k->enc, out + 1) != 1
+	    || EVP_EncryptUpdate(ctx, NULL, &n, aad, sizeof(aad)) != 1
+	    || EVP_EncryptUpdate(ctx, out + 1 + CRYPT_NONCE_LEN, &n,
+				 (const unsigned char *) plain, (int) len) != 1
+	    || EVP_EncryptFinal_ex(ctx, out + 1 + CRYPT_NONCE_LEN + n, &fin) != 1
+	    || EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, CRYPT_TAG_LEN,
+				   out + 1 + CRYPT_NONCE_LEN + len) != 1)
+		goto done;
+	ret = (long) (len + CRYPT_OVERHEAD);
+done:
+	EVP_CIPHER_CTX_free(ctx);
+	return ret;
+}
+
+int
+crypt_unseal(const struct crypt_keys *k, int64_t row, int field,
+	     const unsigned char *in, size_t len, char **plain)
+{
+	unsigned char aad[CRYPT_AAD_LEN];
+	unsigned char tag[CRYPT_TAG_LEN];
+	EVP_CIPHER_CTX *ctx;
+	size_t	clen;
+	char   *buf;
+	int	n, fin, ret = CRYPT_EAUTH;
+
+	*plain = NULL;
+	if (len < CRYPT_OVERHEAD || len - CRYPT_OVERHEAD > (size_t) INT32_MAX)
+		return CRYPT_EAUTH;
+	if (in[0] != k->kid)
+		return CRYPT_EKID;
+	clen = len - CRYPT_OVERHEAD;
+	if ((buf = malloc(clen + 1)) == NULL)
+		return CRYPT_EAUTH;
+	memcpy(tag, in + 1 + CRYPT_NONCE_LEN + clen, CRYPT_TAG_LEN);
+	make_aad(aad, row, field);
+	if ((ctx = EVP_CIPHER_CTX_new()) == NULL)
+		goto done;
+	if (EVP_DecryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, NULL, NULL) != 1
+	    || EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, CRYPT_NONCE_LEN, NULL) != 1
+	    || EVP_DecryptInit_ex(ctx, NULL, NULL, k->enc, in + 1) != 1
+	    || EVP_DecryptUpdate(ctx, NULL, &n, aad, sizeof(aad)) != 1
+	    || EVP_DecryptUpdate(ctx, (unsigned char *) buf, &n,
+				 in + 1 + CRYPT_NONCE_LEN, (int) clen) != 1
+	    || EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, CRYPT_TAG_LEN, tag) != 1
+	    || EVP_DecryptFinal_ex(ctx, (unsigned char *) buf + n, &fin) != 1)
+		goto done;
+	buf[clen] = 0;
+	/* A NUL inside the plaintext was never sealed by us. */
+	if (strlen(buf) != clen)
+		goto done;
+	*plain = buf;
+	buf = NULL;
+	ret = 0;
+done:
+	EVP_CIPHER_CTX_free(ctx);
+	if (buf) {
+		OPENSSL_cleanse(buf, clen + 1);
+		free(buf);
+	}
+	return ret;
+}
+
+void
+crypt_mac(const unsigned char key[CRYPT_KEY_LEN], const void *data, size_t len,
+	  unsigned char out[CRYPT_MAC_LEN])
+{
+	unsigned int outlen = CRYPT_MAC_LEN;
+
+	if (HMAC(EVP_sha256(), key, CRYPT_KEY_LEN, data, len, out, &outlen) == NULL)
+		abort();			/* cannot happen with SHA-256 */
+}
+
+size_t
+crypt_base32(const unsigned char *in, size_t len, char *out, size_t outlen)
+{
+	size_t	need = (len * 8 + 4) / 5, i, o = 0;
+	unsigned buf = 0;
+	int	bits = 0;
+
+	if (outlen < need + 1)
+		return 0;
+	for (i = 0; i < len; i++) {
+		buf = (buf << 8) | in[i];
+		bits += 8;
+		while (bits >= 5) {
+			out[o++] = b32_alphabet[(buf >> (bits - 5)) & 31];
+			bits -= 5;
+		}
+		buf &= (1u << bits) - 1;
+	}
+	if (bits > 0)
+		out[o++] = b32_alphabet[(buf << (5 - bits)) & 31];
+	out[o] = 0;
+	return o;
+}
+
+long
+crypt_base32_decode(const char *in, unsigned char *out, size_t outlen)
+{
+	unsigned buf = 0;
+	size_t	o = 0;
+	int	bits = 0, v;
+	const char *p;
+
+	for (p = in; *p; p++) {
+		int	c = (unsigned char) *p;
+
+		if (c >= 'a' && c <= 'z')
+			v = c - 'a';
+		else if (c >= 'A' && c <= 'Z')
+			v = c - 'A';
+		else if (c >= '2' && c <= '7')
+			v = c - '2' + 26;
+		else
+			return -1;
+		buf = (buf << 5) | (unsigned) v;
+		bits += 5;
+		if (bits >= 8) {
+			if (o >= outlen)
+				return -1;
+			out[o++] = (unsigned char) (buf >> (bits - 8));
+			bits -= 8;
+		}
+		buf &= (1u << bits) - 1;
+	}
+	/* Canonical form only: leftover bits must be fewer than 5, and zero. */
+	if (bits >= 5 || buf != 0)
+		return -1;
+	return (long) o;
+}

@@ -1,0 +1,98 @@
+/*
+ * NAME
+ *	crypt 3h
+ * SUMMARY
+ *	keys, field encryption, blind index and tokens of the store
+ * SYNOPSIS
+ *	#include "crypt.h"
+ *
+ *	int	crypt_key_create(const char *path, char *err, size_t errlen);
+ *	int	crypt_key_load(const char *path, struct crypt_keys *k,
+ *			char *err, size_t errlen);
+ *	void	crypt_keys_wipe(struct crypt_keys *k);
+ *
+ *	long	crypt_seal(const struct crypt_keys *k, int64_t row, int field,
+ *			const char *plain, size_t len,
+ *			unsigned char *out, size_t outlen);
+ *	int	crypt_unseal(const struct crypt_keys *k, int64_t row, int field,
+ *			const unsigned char *in, size_t len, char **plain);
+ *	void	crypt_mac(const unsigned char key[CRYPT_KEY_LEN], const void *data,
+ *			size_t len, unsigned char out[CRYPT_MAC_LEN]);
+ *	int	crypt_random(void *buf, size_t len);
+ *	void	crypt_hex(const unsigned char *in, size_t len, char *out);
+ *	size_t	crypt_base32(const unsigned char *in, size_t len, char *out, size_t outlen);
+ *	long	crypt_base32_decode(const char *in, unsigned char *out, size_t outlen);
+ * DESCRIPTION
+ *	The master key is 32 random bytes in a key file (raw, or 64 hex
+ *	digits and an optional newline). crypt_key_create() writes a new
+ *	one with mode 0600 and refuses to overwrite an existing file.
+ *	crypt_key_load() refuses a file that is not a regular file or
+ *	that group or others may access, and derives with HKDF-SHA256
+ *	(salt "links-mail v1") one key per purpose: field encryption,
+ *	blind index, suppression list, tokens, and a key check value.
+ *	Keys never leave struct crypt_keys; crypt_keys_wipe() clears it.
+ *
+ *	crypt_seal() encrypts PLAIN with AES-256-GCM. The output is
+ *	  key id (1 byte) | nonce (12 random bytes) | ciphertext | tag (16)
+ *	and the associated data is the row id (8 bytes, big-endian) and
+ *	the FIELD number, so a ciphertext copied to another row or column
+ *	does not decrypt. It returns the output length (len +
+ *	CRYPT_OVERHEAD) or -1. crypt_unseal() reverses it into a
+ *	NUL-terminated string the caller frees; it returns 0, CRYPT_EKID
+ *	when the data was sealed under another key id, or CRYPT_EAUTH when
+ *	the tag does not verify (tampered data or the wrong key).
+ *
+ *	crypt_mac() is HMAC-SHA256. crypt_base32() writes lowercase RFC
+ *	4648 base32 without padding and returns its length (0 if OUTLEN is
+ *	too small); crypt_base32_decode() accepts either case and returns
+ *	the number of bytes, or -1 for a character outside the alphabet,
+ *	non-zero trailing bits, or an output that would not fit.
+ * DIAGNOSTICS
+ *	Functions with ERR write a message naming the file (never key
+ *	material) and return -1.
+ */
+#ifndef LINKS_CRYPT_H
+#define LINKS_CRYPT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CRYPT_KEY_LEN		32	/* master and derived keys */
+#define CRYPT_MAC_LEN		32	/* HMAC-SHA256 */
+#define CRYPT_NONCE_LEN		12	/* AES-GCM 96-bit nonce */
+#define CRYPT_TAG_LEN		16
+#define CRYPT_OVERHEAD		(1 + CRYPT_NONCE_LEN + CRYPT_TAG_LEN)
+#define CRYPT_KEYFILE_MAX	128	/* bytes read from a key file at most */
+
+#define CRYPT_EAUTH		(-1)
+#define CRYPT_EKID		(-2)
+
+/* Field numbers bound into the associated data. */
+enum crypt_field { CRYPT_F_EMAIL = 1, CRYPT_F_NAME, CRYPT_F_PHONE };
+
+struct crypt_keys {
+	unsigned char enc[CRYPT_KEY_LEN];	/* AES-256-GCM */
+	unsigned char idx[CRYPT_KEY_LEN];	/* blind index */
+	unsigned char sup[CRYPT_KEY_LEN];	/* suppression list */
+	unsigned char tok[CRYPT_KEY_LEN];	/* unsubscribe tokens */
+	unsigned char chk[CRYPT_KEY_LEN];	/* key check value */
+	unsigned char kid;			/* key id byte */
+};
+
+int	crypt_key_create(const char *path, char *err, size_t errlen);
+int	crypt_key_load(const char *path, struct crypt_keys *k, char *err, size_t errlen);
+void	crypt_keys_wipe(struct crypt_keys *k);
+
+long	crypt_seal(const struct crypt_keys *k, int64_t row, int field,
+		   const char *plain, size_t len, unsigned char *out, size_t outlen);
+int	crypt_unseal(const struct crypt_keys *k, int64_t row, int field,
+		     const unsigned char *in, size_t len, char **plain);
+
+void	crypt_mac(const unsigned char key[CRYPT_KEY_LEN], const void *data, size_t len,
+		  unsigned char out[CRYPT_MAC_LEN]);
+int	crypt_random(void *buf, size_t len);
+void	crypt_hex(const unsigned char *in, size_t len, char *out);
+size_t	crypt_base32(const unsigned char *in, size_t len, char *out, size_t outlen);
+long	crypt_base32_decode(const char *in, unsigned char *out, size_t outlen);
+
+#endif

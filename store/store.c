@@ -1,0 +1,603 @@
+/*
+ * NAME
+ *	store 3
+ * SUMMARY
+ *	open, create and close the store; transactions; errors; names
+ * SYNOPSIS
+ *	#include "store.h"
+ * DESCRIPTION
+ *	store_open() and store_init() read store_path, key_file,
+ *	store_busy_timeout, retention_grace_days, consent_retention_days,
+ *	bounce_threshold, message_id_domain and company_domains from the
+ *	configuration; the store keeps copies, so the configuration may
+ *	be freed afterwards.
+ *
+ *	Every connection runs with foreign keys on, WAL journaling,
+ *	secure_delete on (deleted rows are overwritten, not left in free
+ *	pages) and the configured busy timeout.
+ *
+ *	The database keeps a key check value (an HMAC under a key derived
+ *	from the master key); opening it with another key file fails at
+ *	once with a clear message instead of returning garbage later.
+ * DIAGNOSTICS
+ *	store_open() returns NULL and a message in ERR. Other functions
+ *	return STORE_ERR or STORE_TEMP and store_errmsg() says why.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "store_int.h"
+
+#define KEY_CHECK_LABEL	"links-mail key check v1"
+#define KEY_CHECK_LEN	16
+#define DB_FILE_MODE	0640
+
+/* ---- names ---- */
+
+static const char *const category_names[STORE_CAT_COUNT] = {
+	"account", "maintenance", "survey", "promotion", "answer", "staff",
+};
+static const char *const source_names[] = {"portal", "web_form", "staff"};
+static const char *const channel_names[] = {"reply", "one_click", "staff", "import"};
+static const char *const delivery_names[] = {"queued", "sent", "failed", "skipped"};
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+static int
+name_parse(const char *const *names, size_t n, const char *name)
+{
+	size_t	i;
+
+	if (name == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (strcasecmp(names[i], name) == 0)
+			return (int) i;
+	return -1;
+}
+
+const char *
+store_category_name(enum store_category cat)
+{
+	return (unsigned) cat < STORE_CAT_COUNT ? category_names[cat] : "unknown";
+}
+
+int
+store_category_parse(const char *name, enum store_category *out)
+{
+	int	i = name_parse(category_names, NELEM(category_names), name);
+
+	if (i < 0)
+		return -1;
+	*out = (enum store_category) i;
+	return 0;
+}
+
+int
+store_category_refusable(enum store_category cat)
+{
+	return cat == STORE_CAT_SURVEY || cat == STORE_CAT_PROMOTION;
+}
+
+const char *
+store_source_name(enum store_source src)
+{
+	return (unsigned) src < NELEM(source_names) ? source_names[src] : "unknown";
+}
+
+int
+store_source_parse(const char *name, enum store_source *out)
+{
+	int	i = name_parse(source_names, NELEM(source_names), name);
+
+	if (i < 0 && name && strcasecmp(name, "web-form") == 0)
+		i = STORE_SRC_WEB_FORM;
+	if (i < 0)
+		return -1;
+	*out = (enum store_source) i;
+	return 0;
+}
+
+const char *
+store_channel_name(enum store_channel ch)
+{
+	return (unsigned) ch < NELEM(channel_names) ? channel_names[ch] : "unknown";
+}
+
+int
+store_channel_parse(const char *name, enum store_channel *out)
+{
+	int	i = name_parse(channel_names, NELEM(channel_names), name);
+
+	if (i < 0)
+		return -1;
+	*out = (enum store_channel) i;
+	return 0;
+}
+
+const char *
+store_delivery_status_name(enum store_delivery_status s)
+{
+	return (unsigned) s < NELEM(delivery_names) ? delivery_names[s] : "unknown";
+}
+
+/* ---- errors and helpers ---- */
+
+int
+st_err(struct store *st, int code, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(st->err, sizeof(st->err), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+static int
+sql_is_temp(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+	case SQLITE_READONLY:
+	case SQLITE_CANTOPEN:
+	case SQLITE_NOMEM:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int
+st_sqlerr(struct store *st, int rc, const char *what)
+{
+	const char *msg = st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc);
+
+	snprintf(st->err, sizeof(st->err), "%s: %s%s", what, msg,
+		 sql_is_temp(rc) ? " (temporary)" : "");
+	return sql_is_temp(rc) ? STORE_TEMP : STORE_ERR;
+}
+
+int
+st_prepare(struct store *st, const char *sql, sqlite3_stmt **stmt)
+{
+	int	rc = sqlite3_prepare_v2(st->db, sql, -1, stmt, NULL);
+
+	if (rc != SQLITE_OK) {
+		*stmt = NULL;
+		return st_sqlerr(st, rc, "prepare");
+	}
+	return STORE_OK;
+}
+
+int
+st_exec(struct store *st, const char *sql)
+{
+	int	rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? STORE_OK : st_sqlerr(st, rc, "exec");
+}
+
+time_t
+st_now(void)
+{
+	return time(NULL);
+}
+
+char   *
+st_strdup(const char *s)
+{
+	return strdup(s ? s : "");
+}
+
+/*
+ * st_utf8_valid - well-formed UTF-8 (no overlongs, surrogates or code
+ * points past U+10FFFF), no C0 controls but TAB, no DEL, at most MAXLEN
+ * bytes. Returns 1 or 0.
+ */
+int
+st_utf8_valid(const char *s, size_t maxlen)
+{
+	const unsigned char *p = (const unsigned char *) s;
+	size_t	len = 0;
+
+	while (*p) {
+		unsigned c = *p, cp;
+		int	n, i;
+
+		if (c < 0x80) {
+			if ((c < 0x20 && c != '\t') || c == 0x7f)
+				return 0;
+			n = 0;
+			cp = c;
+		} else if ((c & 0xe0) == 0xc0) {
+			n = 1;
+			cp = c & 0x1f;
+		} else if ((c & 0xf0) == 0xe0) {
+			n = 2;
+			cp = c & 0x0f;
+		} else if ((c & 0xf8) == 0xf0) {
+			n = 3;
+			cp = c & 0x07;
+		} else
+			return 0;
+		for (i = 1; i <= n; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (p[i] & 0x3f);
+		}
+		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000)
+		    || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		if (cp >= 0x80 && cp < 0xa0)	/* C1 controls */
+			return 0;
+		p += n + 1;
+		len += (size_t) n + 1;
+		if (len > maxlen)
+			return 0;
+	}
+	return 1;
+}
+
+int
+st_make_message_id(struct store *st, char *out, size_t outlen)
+{
+	unsigned char rnd[STORE_MSGID_RANDOM];
+	char	hex[2 * STORE_MSGID_RANDOM + 1];
+	int	n;
+
+	if (crypt_random(rnd, sizeof(rnd)) < 0)
+		return st_err(st, STORE_TEMP, "no randomness for a Message-ID");
+	crypt_hex(rnd, sizeof(rnd), hex);
+	n = snprintf(out, outlen, "%s@%s", hex, st->msgid_domain);
+	if (n < 0 || (size_t) n >= outlen)
+		return st_err(st, STORE_ERR, "Message-ID buffer too small");
+	return STORE_OK;
+}
+
+/* ---- email addresses ---- */
+
+static int
+email_char_ok(int c, int domain)
+{
+	if (c >= 0x80)			/* UTF-8 (EAI, IDN): checked as UTF-8 below */
+		return 1;
+	if (isalnum(c) || c == '-' || c == '.')
+		return 1;
+	if (domain)
+		return 0;
+	return strchr("!#$%&'*+/=?^_`{|}~", c) != NULL;
+}
+
+int
+store_email_normalise(const char *in, char *out, size_t outlen)
+{
+	const char *start, *end, *at = NULL, *p;
+	size_t	len;
+
+	if (in == NULL)
+		return -1;
+	for (start = in; *start == ' ' || *start == '\t' || *start == '\r' || *start == '\n'; start++)
+		;
+	end = start + strlen(start);
+	while (end > start && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'
+			       || end[-1] == '\n'))
+		end--;
+	len = (size_t) (end - start);
+	if (len == 0 || len > STORE_EMAIL_MAX || len + 1 > outlen)
+		return -1;
+	for (p = start; p < end; p++) {
+		if (*p == '@') {
+			if (at)
+				return -1;
+			at = p;
+		} else if (!email_char_ok((unsigned char) *p, at != NULL))
+			return -1;
+	}
+	if (at == NULL || at == start || at + 1 == end)
+		return -1;
+	/* No leading, trailing or doubled dots in either part. */
+	if (*start == '.' || at[-1] == '.' || at[1] == '.' || end[-1] == '.')
+		return -1;
+	for (p = start; p + 1 < end; p++)
+		if (p[0] == '.' && p[1] == '.')
+			return -1;
+	for (p = start; p < end; p++)
+		out[p - start] = (char) tolower((unsigned char) *p);
+	out[len] = 0;
+	if (!st_utf8_valid(out, STORE_EMAIL_MAX))
+		return -1;
+	return 0;
+}
+
+/* ---- transactions ---- */
+
+int
+st_tx_begin(struct store *st)
+{
+	char	sql[64];
+	int	rc;
+
+	if (st->depth == 0)
+		rc = st_exec(st, "BEGIN IMMEDIATE");
+	else {
+		snprintf(sql, sizeof(sql), "SAVEPOINT s%d", st->depth);
+		rc = st_exec(st, sql);
+	}
+	if (rc == STORE_OK)
+		st->depth++;
+	return rc;
+}
+
+int
+st_tx_end(struct store *st, int rc)
+{
+	char	sql[96];
+	int	rc2;
+
+	if (st->depth <= 0)
+		return st_err(st, STORE_ERR, "transaction end without a transaction");
+	st->depth--;
+	if (rc == STORE_OK || rc == STORE_NOTFOUND) {
+		if (st->depth == 0)
+			rc2 = st_exec(st, "COMMIT");
+		else {
+			snprintf(sql, sizeof(sql), "RELEASE s%d", st->depth);
+			rc2 = st_exec(st, sql);
+		}
+		if (rc2 != STORE_OK) {
+			/* A failed COMMIT (e.g. SQLITE_BUSY) leaves the transaction open. */
+			if (st->depth == 0 && !sqlite3_get_autocommit(st->db))
+				sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+			return rc2;
+		}
+		return rc;
+	}
+	/* Keep the caller's message: roll back without st_exec. */
+	if (st->depth == 0) {
+		if (!sqlite3_get_autocommit(st->db))
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	} else {
+		snprintf(sql, sizeof(sql), "ROLLBACK TO s%d; RELEASE s%d", st->depth, st->depth);
+		sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+	}
+	return rc;
+}
+
+int
+store_begin(struct store *st)
+{
+	return st_tx_begin(st);
+}
+
+int
+store_commit(struct store *st)
+{
+	return st_tx_end(st, STORE_OK);
+}
+
+int
+store_rollback(struct store *st)
+{
+	if (st->depth <= 0)
+		return st_err(st, STORE_ERR, "rollback without a transaction");
+	st_tx_end(st, STORE_ERR);
+	return STORE_OK;
+}
+
+/* ---- open ---- */
+
+static void
+copy_settings(struct store *st, const struct conf *conf)
+{
+	const char *dom = conf_str(conf, "message_id_domain");
+
+	st->grace_days = (long) conf_int(conf, "retention_grace_days");
+	st->consent_days = (long) conf_int(conf, "consent_retention_days");
+	st->bounce_threshold = (long) conf_int(conf, "bounce_threshold");
+	if (dom == NULL || *dom == 0)
+		dom = conf_list_count(conf, "company_domains") > 0
+			? conf_list_item(conf, "company_domains", 0) : "localhost";
+	snprintf(st->msgid_domain, sizeof(st->msgid_domain), "%s", dom);
+}
+
+/*
+ * check_key - compare the key check value kept in the database with the
+ * one of the loaded key; store it on first use (a new database).
+ */
+static int
+check_key(struct store *st, const char *keyfile, const char *dbpath, char *err, size_t errlen)
+{
+	unsigned char mac[CRYPT_MAC_LEN];
+	sqlite3_stmt *stmt = NULL;
+	int	rc, ret = -1;
+
+	crypt_mac(st->keys.chk, KEY_CHECK_LABEL, strlen(KEY_CHECK_LABEL), mac);
+	if (st_prepare(st, "SELECT v FROM meta WHERE k = 'key_check'", &stmt) != STORE_OK)
+		goto sqlfail;
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		const void *v = sqlite3_column_blob(stmt, 0);
+
+		if (sqlite3_column_bytes(stmt, 0) != KEY_CHECK_LEN
+		    || CRYPTO_memcmp(v, mac, KEY_CHECK_LEN) != 0) {
+			snprintf(err, errlen, "key file %s does not match database %s "
+				 "(the database was created with another key)", keyfile, dbpath);
+			goto done;
+		}
+		ret = 0;
+		goto done;
+	}
+	if (rc != SQLITE_DONE) {
+		st_sqlerr(st, rc, "read key check");
+		goto sqlfail;
+	}
+	sqlite3_finalize(stmt);
+	stmt = NULL;
+	if (st_prepare(st, "INSERT INTO meta(k, v) VALUES('key_check', ?)", &stmt) != STORE_OK)
+		goto sqlfail;
+	sqlite3_bind_blob(stmt, 1, mac, KEY_CHECK_LEN, SQLITE_TRANSIENT);
+	if ((rc = sqlite3_step(stmt)) != SQLITE_DONE) {
+		st_sqlerr(st, rc, "store key check");
+		goto sqlfail;
+	}
+	ret = 0;
+	goto done;
+sqlfail:
+	snprintf(err, errlen, "database %s: %s", dbpath, st->err);
+done:
+	sqlite3_finalize(stmt);
+	return ret;
+}
+
+static struct store *
+open_db(const struct conf *conf, int create, char *err, size_t errlen)
+{
+	const char *path = conf_str(conf, "store_path");
+	const char *keyfile = conf_str(conf, "key_file");
+	struct store *st;
+	struct stat sb;
+	sqlite3_stmt *stmt = NULL;
+	int	rc, fd;
+
+	if ((st = calloc(1, sizeof(*st))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	copy_settings(st, conf);
+	if (crypt_key_load(keyfile, &st->keys, err, errlen) < 0)
+		goto fail;
+	if (stat(path, &sb) < 0) {
+		if (errno != ENOENT || !create) {
+			snprintf(err, errlen, "database %s: %s%s", path, strerror(errno),
+				 errno == ENOENT ? " (run: links-store init)" : "");
+			goto fail;
+		}
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, DB_FILE_MODE);
+		if (fd < 0) {
+			snprintf(err, errlen, "cannot create database %s: %s", path, strerror(errno));
+			goto fail;
+		}
+		close(fd);
+	}
+	rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "cannot open database %s: %s", path,
+			 st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, (int) conf_int(conf, "store_busy_timeout"));
+	if (st_exec(st, "PRAGMA foreign_keys = ON") != STORE_OK
+	    || st_exec(st, "PRAGMA secure_delete = ON") != STORE_OK)
+		goto sqlfail;
+	/* Switching to WAL needs a write; a read-only file already in WAL is fine. */
+	if (st_prepare(st, "PRAGMA journal_mode = WAL", &stmt) != STORE_OK)
+		goto sqlfail;
+	rc = sqlite3_step(stmt);
+	if (rc != SQLITE_ROW && !sqlite3_db_readonly(st->db, "main")) {
+		st_sqlerr(st, rc, "journal_mode");
+		goto sqlfail;
+	}
+	sqlite3_finalize(stmt);
+	stmt = NULL;
+	if (schema_migrate(st, err, errlen) < 0)
+		goto fail;
+	if (check_key(st, keyfile, path, err, errlen) < 0)
+		goto fail;
+	return st;
+
+sqlfail:
+	snprintf(err, errlen, "database %s: %s", path, st->err);
+fail:
+	sqlite3_finalize(stmt);
+	store_close(st);
+	return NULL;
+}
+
+struct store *
+store_open(const struct conf *conf, char *err, size_t errlen)
+{
+	return open_db(conf, 0, err, errlen);
+}
+
+/*
+ * store_init - create what is missing. A database that already holds
+ * data was made with some key: creating a fresh key for it would only
+ * make every row unreadable, so that case is refused.
+ */
+int
+store_init(const struct conf *conf, char *err, size_t errlen)
+{
+	const char *path = conf_str(conf, "store_path");
+	const char *keyfile = conf_str(conf, "key_file");
+	struct store *st;
+	struct stat sb;
+
+	if (lstat(keyfile, &sb) < 0) {
+		if (errno != ENOENT) {
+			snprintf(err, errlen, "key file %s: %s", keyfile, strerror(errno));
+			return STORE_ERR;
+		}
+		if (stat(path, &sb) == 0 && sb.st_size > 0) {
+			snprintf(err, errlen, "database %s exists but key file %s does not: "
+				 "restore the key file; a new key cannot read the existing data",
+				 path, keyfile);
+			return STORE_ERR;
+		}
+		if (crypt_key_create(keyfile, err, errlen) < 0)
+			return STORE_ERR;
+	}
+	if ((st = open_db(conf, 1, err, errlen)) == NULL)
+		return STORE_ERR;
+	store_close(st);
+	return STORE_OK;
+}
+
+void
+store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	if (st->db) {
+		if (st->depth > 0 && !sqlite3_get_autocommit(st->db))
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		sqlite3_close_v2(st->db);
+	}
+	crypt_keys_wipe(&st->keys);
+	OPENSSL_cleanse(st, sizeof(*st));
+	free(st);
+}
+
+const char *
+store_errmsg(const struct store *st)
+{
+	return st ? st->err : "no store";
+}
+
+int
+store_schema_version(struct store *st)
+{
+	sqlite3_stmt *stmt;
+	int	v = STORE_ERR;
+
+	if (st_prepare(st, "PRAGMA user_version", &stmt) != STORE_OK)
+		return STORE_ERR;
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		v = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	return v;
+}
