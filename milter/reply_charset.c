@@ -1,0 +1,194 @@
+/*
+ * NAME
+ *	reply_charset 3
+ * SUMMARY
+ *	decode a text part's charset into clean UTF-8
+ * SYNOPSIS
+ *	#include "reply_charset.h"
+ * DESCRIPTION
+ *	See reply_charset.h. glibc's iconv has WINDOWS-1258 (Vietnamese
+ *	with combining tone marks, which it composes) and VISCII; both
+ *	were verified when this module was written, and the test suite
+ *	checks them (tests/unit/test_reply.c), so a C library without them
+ *	fails the build's tests instead of silently mis-decoding.
+ *
+ *	A fresh iconv descriptor is opened per conversion: descriptors
+ *	carry shift state and cannot be shared by threads.
+ * DIAGNOSTICS
+ *	-1 when out of memory.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <iconv.h>
+#include <string.h>
+
+#include "reply_charset.h"
+
+#define CHUNK	4096		/* iconv output chunk */
+
+int32_t
+reply_utf8_decode(const unsigned char *s, size_t n, size_t *adv)
+{
+	int32_t	cp;
+	size_t	need, i;
+	unsigned char c = s[0];
+
+	*adv = 1;
+	if (c < 0x80)
+		return (c);
+	if (c >= 0xC2 && c <= 0xDF) {
+		need = 1;
+		cp = c & 0x1F;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		need = 2;
+		cp = c & 0x0F;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		need = 3;
+		cp = c & 0x07;
+	} else
+		return (-1);
+	if (n < need + 1)
+		return (-1);
+	for (i = 1; i <= need; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return (-1);
+		cp = (cp << 6) | (s[i] & 0x3F);
+	}
+	if ((need == 2 && cp < 0x800) || (need == 3 && cp < 0x10000)
+	    || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		return (-1);
+	*adv = need + 1;
+	return (cp);
+}
+
+int
+reply_utf8_clean(const char *in, size_t len, struct reply_buf *out)
+{
+	const unsigned char *s = (const unsigned char *) in;
+	size_t	i = 0, start, adv;
+	int32_t	cp;
+
+	if (reply_buf_reserve(out, len) < 0)
+		return (-1);
+	while (i < len) {
+		/* Fast path: a run of printable ASCII. */
+		start = i;
+		while (i < len && s[i] >= 0x20 && s[i] < 0x7F)
+			i++;
+		if (i > start && reply_buf_add(out, s + start, i - start) < 0)
+			return (-1);
+		if (i >= len)
+			break;
+		if (s[i] < 0x80) {
+			if (s[i] == '\r') {
+				if (i + 1 < len && s[i + 1] == '\n')
+					i++;
+				if (reply_buf_addc(out, '\n') < 0)
+					return (-1);
+			} else if (s[i] == '\n' || s[i] == '\t') {
+				if (reply_buf_addc(out, s[i]) < 0)
+					return (-1);
+			}
+			/* other C0 controls and DEL are dropped */
+			i++;
+			continue;
+		}
+		cp = reply_utf8_decode(s + i, len - i, &adv);
+		i += adv;
+		if (cp >= 0x80 && cp < 0xA0)
+			continue;		/* C1 controls */
+		if (reply_buf_addcp(out, cp < 0 ? 0xFFFD : cp) < 0)
+			return (-1);
+	}
+	return (reply_buf_reserve(out, 0));
+}
+
+/* Whether NAME is a plausible charset name, lower-cased into LOW. */
+static int
+charset_name(const char *name, char *low, size_t lowlen)
+{
+	size_t	i;
+
+	for (i = 0; name[i]; i++) {
+		unsigned char c = (unsigned char) name[i];
+
+		if (i + 1 >= lowlen)
+			return (0);
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+		      || (c >= '0' && c <= '9') || c == '-' || c == '_'
+		      || c == '.' || c == ':'))
+			return (0);
+		low[i] = (char) ((c >= 'A' && c <= 'Z') ? c + 32 : c);
+	}
+	low[i] = 0;
+	return (i > 0);
+}
+
+static int
+is_utf8_name(const char *low)
+{
+	static const char *const names[] = {
+		"utf-8", "utf8", "us-ascii", "ascii", "ansi_x3.4-1968",
+		"unicode-1-1-utf-8", "x-unknown", "unknown", "unknown-8bit",
+		"default", NULL
+	};
+	size_t	i;
+
+	for (i = 0; names[i]; i++)
+		if (strcmp(low, names[i]) == 0)
+			return (1);
+	return (0);
+}
+
+int
+reply_charset_to_utf8(const char *charset, const char *in, size_t len,
+		      struct reply_buf *out)
+{
+	char	low[REPLY_CHARSET_NAME_MAX];
+	char	chunk[CHUNK];
+	iconv_t	cd;
+	char   *ip, *op;
+	size_t	il, ol, r;
+	struct reply_buf tmp;
+	int	ret = -1;
+
+	if (charset == NULL || !charset_name(charset, low, sizeof(low))
+	    || is_utf8_name(low))
+		return (reply_utf8_clean(in, len, out));
+	/* Common aliases iconv may not know. */
+	if (strcmp(low, "cp-1258") == 0 || strcmp(low, "x-cp1258") == 0)
+		strcpy(low, "windows-1258");
+	if ((cd = iconv_open("UTF-8", low)) == (iconv_t) - 1)
+		return (reply_utf8_clean(in, len, out));
+	reply_buf_init(&tmp);
+	ip = (char *) in;
+	il = len;
+	while (il > 0) {
+		op = chunk;
+		ol = sizeof(chunk);
+		r = iconv(cd, &ip, &il, &op, &ol);
+		if (op > chunk && reply_buf_add(&tmp, chunk, (size_t) (op - chunk)) < 0)
+			goto fail;
+		if (r != (size_t) - 1)
+			continue;
+		if (errno == E2BIG)
+			continue;
+		/* EILSEQ or EINVAL: one undecodable byte becomes U+FFFD. */
+		if (reply_buf_addcp(&tmp, 0xFFFD) < 0)
+			goto fail;
+		ip++;
+		il--;
+		iconv(cd, NULL, NULL, NULL, NULL);
+	}
+	op = chunk;
+	ol = sizeof(chunk);
+	iconv(cd, NULL, NULL, &op, &ol);
+	if (op > chunk && reply_buf_add(&tmp, chunk, (size_t) (op - chunk)) < 0)
+		goto fail;
+	ret = reply_utf8_clean(tmp.data ? tmp.data : "", tmp.len, out);
+fail:
+	iconv_close(cd);
+	reply_buf_free(&tmp);
+	return (ret);
+}

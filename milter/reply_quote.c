@@ -1,0 +1,482 @@
+/*
+ * NAME
+ *	reply_quote 3
+ * SUMMARY
+ *	cut a reply body at the first quote boundary
+ * SYNOPSIS
+ *	#include "reply_quote.h"
+ * DESCRIPTION
+ *	See reply_quote.h. Each line is examined through its "key": the
+ *	diacritics-free, case-folded form with blanks collapsed
+ *	(reply_norm() with REPLY_NORM_STRIP). Keys are computed once per
+ *	line into a three-slot ring (an attribution looks ahead at most two
+ *	lines), so a long quoted tail after the boundary costs nothing:
+ *	we stop at the first boundary.
+ *
+ *	Attribution patterns come in two kinds. Those anchored on their
+ *	first word ("On", "Vào", "Le", "Am", ...) may span up to three
+ *	lines, as Gmail wraps them. Those recognised only by their final
+ *	verb ("... đã viết:", "... wrote:") are tried on one line and need
+ *	a digit or an "@" in the line, or a ">" line right after, because
+ *	a customer may well end a sentence with "wrote:".
+ *
+ *	The Vietnamese Outlook label "Từ:" ("From:") is the first word of
+ *	"Từ chối": a header block needs the colon right after the label
+ *	and at least two consecutive label lines, one a From label.
+ * DIAGNOSTICS
+ *	reply_quote_new() reports pattern compilation errors in ERR.
+ */
+#include "config.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reply_footer.h"
+#include "reply_norm.h"
+#include "reply_quote.h"
+
+#define WROTE_VERBS \
+	"wrote|writes|da viet(?:\\s+vao\\s+luc\\b.{0,80})?|a ecrit|schrieb|schreef" \
+	"|escribio|escreveu|ha scritto|kirjoitti|skrev(?:\\s+f(?:o|ø)lgende)?" \
+	"|napisa(?:l|ł)(?:a|\\(a\\))?|написал(?:а|\\(а\\))?|написав(?:ла)?|пишет"
+
+static const char pat_attr_start[] =
+	"^(?:on|vao|le|am|op|el|em|il|den|w dniu|dnia|pa|kl\\.|sent)\\b.{0,300}?\\b(?:"
+	WROTE_VERBS ")\\b[^:]{0,160}[:：]$"
+	"|^(?:在|於).{0,200}(?:写道|寫道)\\s*[:：]$";
+
+static const char pat_attr_end[] =
+	"^.{0,300}\\b(?:" WROTE_VERBS ")\\b[^:]{0,160}[:：]$"
+	"|^.{0,200}(?:写道|寫道)\\s*[:：]$";
+
+static const char pat_separator[] =
+	"^[-_=*~ ]{2,}\\s*(?:original message|original mail|forwarded message|forwarded mail"
+	"|thu goc|tin nhan goc|tin nhan da duoc chuyen tiep|thu chuyen tiep|thu da chuyen tiep"
+	"|ursprungliche nachricht|weitergeleitete nachricht|message d'origine|message original"
+	"|message transfere|messaggio originale|messaggio inoltrato|mensaje original"
+	"|mensaje reenviado|mensagem original|mensagem encaminhada|oorspronkelijk bericht"
+	"|doorgestuurd bericht|original meddelande|vidarebefordrat meddelande"
+	"|oprindelig (?:besked|meddelelse)|videresendt (?:besked|meddelelse)"
+	"|opprinnelig melding|videresendt melding|alkuperainen viesti|valitetty viesti"
+	"|wiadomosc oryginalna|oryginalna wiadomosc|wiadomosc przekazana"
+	"|исходное сообщение|пересылаемое сообщение|оригинальное сообщение|переслано"
+	"|原始邮件|原始郵件|转发的邮件|轉寄郵件)\\s*:?\\s*[-_=*~ ]*$"
+	"|^(?:begin forwarded message|forwarded message|original message)\\s*:$"
+	"|^_{10,}$";
+
+#define LABELS_FROM \
+	"from|tu|von|de|da|van|fra|fran|от|od|lahettaja|发件人|寄件者|差出人"
+static const char pat_label[] =
+	"^\\*?\\s*(?:(" LABELS_FROM ")|sent|to|cc|bcc|subject|date|reply-to|da gui|gui|gui luc"
+	"|den|chu de|tieu de|ngay|ngay gui|gesendet|an|betreff|datum|envoye|a|objet"
+	"|inviato|oggetto|data|verzonden|aan|onderwerp|verstuurd|sendt|skickat|till|til"
+	"|emne|amne|отправлено|кому|тема|дата|копия|wyslano|wysłano|do|temat|enviado"
+	"|enviada|para|asunto|assunto|lahetetty|vastaanottaja|aihe|收件人|发送时间|主题|日期"
+	"|收件者|主旨|送信日時|宛先|件名)\\s*\\*?\\s*[:：](?:\\s|\\*|$)";
+
+static const char pat_mobile[] =
+	"^(?:sent (?:from|with|via|using) .{1,80}"
+	"|(?:duoc )?gui tu (?:iphone|ipad|android|samsung|dien thoai|thiet bi|ung dung|mail"
+	"|outlook|yahoo|gmail|may tinh bang|di dong).{0,40}"
+	"|get outlook for .{0,60}|get \\[outlook for .{0,60}"
+	"|envoye (?:de|depuis) (?:mon|ma) .{0,40}|von meinem .{0,40}gesendet.{0,40}"
+	"|diese nachricht wurde von meinem .{0,80}gesendet\\.?"
+	"|enviado (?:desde|do|de) (?:mi|meu|o meu) .{0,40}|inviato da(?:l mio)? .{0,40}"
+	"|verzonden (?:met|vanaf|van) .{0,40}|skickat fran .{0,40}|sendt fra .{0,40}"
+	"|lahetetty .{0,40}|wyslane z .{0,40}|отправлено с .{0,40}"
+	"|\\(sent from .{1,40}\\)|<<sent by .{1,40}>>"
+	"|(?:从|從)我的.{1,20}(?:发送|傳送|送出))$";
+
+enum { P_ATTR_START, P_ATTR_END, P_SEPARATOR, P_LABEL, P_MOBILE, P_COUNT };
+
+struct reply_quote {
+	pcre2_code *p[P_COUNT];
+	char  **fp;			/* footer fingerprints */
+	size_t	nfp;
+};
+
+static pcre2_code *
+compile(const char *pat, char *err, size_t errlen)
+{
+	pcre2_code *re;
+	int	ec;
+	PCRE2_SIZE off;
+
+	re = pcre2_compile((PCRE2_SPTR) pat, PCRE2_ZERO_TERMINATED,
+			   PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | PCRE2_MATCH_INVALID_UTF,
+			   &ec, &off, NULL);
+	if (re == NULL) {
+		PCRE2_UCHAR msg[256];
+
+		pcre2_get_error_message(ec, msg, sizeof(msg));
+		snprintf(err, errlen, "quote pattern at offset %zu: %s", (size_t) off, (char *) msg);
+		return (NULL);
+	}
+	(void) pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+	return (re);
+}
+
+struct reply_quote *
+reply_quote_new(const char *const *fingerprints, size_t n, char *err, size_t errlen)
+{
+	static const char *const pats[P_COUNT] = {
+		pat_attr_start, pat_attr_end, pat_separator, pat_label, pat_mobile
+	};
+	struct reply_quote *q;
+	size_t	i;
+
+	if ((q = calloc(1, sizeof(*q))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return (NULL);
+	}
+	for (i = 0; i < P_COUNT; i++)
+		if ((q->p[i] = compile(pats[i], err, errlen)) == NULL)
+			goto fail;
+	if ((q->fp = calloc(n + 2, sizeof(char *))) == NULL)
+		goto oom;
+	if ((q->fp[q->nfp++] = strdup(REPLY_FOOTER_FP_VI)) == NULL
+	    || (q->fp[q->nfp++] = strdup(REPLY_FOOTER_FP_EN)) == NULL)
+		goto oom;
+	for (i = 0; i < n; i++) {
+		if (fingerprints[i] == NULL || *fingerprints[i] == 0)
+			continue;
+		if ((q->fp[q->nfp++] = strdup(fingerprints[i])) == NULL)
+			goto oom;
+	}
+	return (q);
+oom:
+	snprintf(err, errlen, "out of memory");
+fail:
+	reply_quote_free(q);
+	return (NULL);
+}
+
+void
+reply_quote_free(struct reply_quote *q)
+{
+	size_t	i;
+
+	if (q == NULL)
+		return;
+	for (i = 0; i < P_COUNT; i++)
+		pcre2_code_free(q->p[i]);
+	for (i = 0; i < q->nfp; i++)
+		free(q->fp[i]);
+	free(q->fp);
+	free(q);
+}
+
+void
+reply_quote_result_free(struct reply_quote_result *res)
+{
+	reply_buf_free(&res->text);
+}
+
+/* Per-call state: line table and the key ring. */
+struct cut {
+	const struct reply_quote *q;
+	const char *text;
+	size_t	nlines;
+	size_t *start;			/* line I is text[start[I] .. end[I]) */
+	size_t *end;
+	struct reply_norm norm;
+	struct reply_buf key[REPLY_QUOTE_ATTR_LINES];
+	size_t	keyline[REPLY_QUOTE_ATTR_LINES];
+	struct reply_buf join;
+	pcre2_match_data *md;
+	int	oom;
+};
+
+static const char *
+key(struct cut *c, size_t i, size_t *len)
+{
+	size_t	slot = i % REPLY_QUOTE_ATTR_LINES;
+	size_t	ll = c->end[i] - c->start[i];
+
+	if (c->keyline[slot] != i + 1) {
+		reply_buf_reset(&c->key[slot]);
+		if (ll > REPLY_QUOTE_LINE_MAX)
+			ll = 0;
+		if (reply_norm(&c->norm, c->text + c->start[i], ll,
+			       REPLY_NORM_STRIP | REPLY_NORM_SPACES, &c->key[slot]) < 0
+		    || reply_buf_reserve(&c->key[slot], 0) < 0) {
+			c->oom = 1;
+			*len = 0;
+			return ("");
+		}
+		c->keyline[slot] = i + 1;
+	}
+	*len = c->key[slot].len;
+	return (c->key[slot].data);
+}
+
+static int
+match(struct cut *c, int which, const char *s, size_t len)
+{
+	return (pcre2_match(c->q->p[which], (PCRE2_SPTR) s, len, 0, 0, c->md, NULL) >= 0);
+}
+
+static int
+is_blank(const struct cut *c, size_t i)
+{
+	size_t	k;
+
+	for (k = c->start[i]; k < c->end[i]; k++)
+		if (c->text[k] != ' ' && c->text[k] != '\t')
+			return (0);
+	return (1);
+}
+
+static int
+is_quote(const struct cut *c, size_t i)
+{
+	size_t	k;
+
+	for (k = c->start[i]; k < c->end[i] && k < c->start[i] + 4; k++) {
+		if (c->text[k] == '>')
+			return (1);
+		if (c->text[k] != ' ' && c->text[k] != '\t')
+			return (0);
+	}
+	return (0);
+}
+
+/* A line of separator characters only ("-----", "_____", "*****"). */
+static int
+is_rule(const struct cut *c, size_t i)
+{
+	size_t	k, n = 0;
+
+	for (k = c->start[i]; k < c->end[i]; k++) {
+		char	ch = c->text[k];
+
+		if (ch == ' ' || ch == '\t')
+			continue;
+		if (ch != '-' && ch != '_' && ch != '=' && ch != '*' && ch != '~' && ch != '#')
+			return (0);
+		n++;
+	}
+	return (n > 0);
+}
+
+static int
+has_fingerprint(const struct cut *c, const char *s)
+{
+	size_t	k;
+
+	for (k = 0; k < c->q->nfp; k++)
+		if (strstr(s, c->q->fp[k]) != NULL)
+			return (1);
+	return (0);
+}
+
+/* Whether line I starts an Outlook header block. */
+static int
+outlook_block(struct cut *c, size_t i)
+{
+	size_t	len, j, n = 0;
+	int	from = 0;
+	const char *k;
+
+	k = key(c, i, &len);
+	if (pcre2_match(c->q->p[P_LABEL], (PCRE2_SPTR) k, len, 0, 0, c->md, NULL) < 0)
+		return (0);
+	for (j = i; j < c->nlines && j < i + REPLY_QUOTE_HDR_LINES; j++) {
+		int	rc;
+
+		k = key(c, j, &len);
+		rc = pcre2_match(c->q->p[P_LABEL], (PCRE2_SPTR) k, len, 0, 0, c->md, NULL);
+		if (rc < 0)
+			break;
+		if (rc >= 2 && pcre2_get_ovector_pointer(c->md)[2] != PCRE2_UNSET)
+			from = 1;
+		n++;
+	}
+	return (n >= 2 && from);
+}
+
+static const char *
+boundary(struct cut *c, size_t i)
+{
+	size_t	len, len2, span, j;
+	const char *k = key(c, i, &len);
+
+	if (len == 0 || c->end[i] - c->start[i] > REPLY_QUOTE_LINE_MAX)
+		return (NULL);
+	if (has_fingerprint(c, k))
+		return ("footer");
+	if (i + 1 < c->nlines && !is_blank(c, i + 1)) {
+		const char *k2;
+
+		reply_buf_reset(&c->join);
+		if (reply_buf_add(&c->join, k, len) < 0 || reply_buf_addc(&c->join, ' ') < 0)
+			goto oom;
+		k2 = key(c, i + 1, &len2);
+		if (reply_buf_add(&c->join, k2, len2) < 0)
+			goto oom;
+		if (!has_fingerprint(c, k2) && has_fingerprint(c, c->join.data))
+			return ("footer");
+		k = key(c, i, &len);
+	}
+	if (len == 2 && k[0] == '-' && k[1] == '-')
+		return ("signature");
+	if (match(c, P_SEPARATOR, k, len))
+		return ("separator");
+	if (match(c, P_MOBILE, k, len))
+		return ("mobile_signature");
+	if (match(c, P_ATTR_END, k, len)) {
+		if (strpbrk(k, "0123456789@") != NULL)
+			return ("attribution");
+		for (j = i + 1; j < c->nlines && is_blank(c, j); j++)
+			;
+		if (j < c->nlines && is_quote(c, j))
+			return ("attribution");
+	}
+	/* anchored attributions, possibly wrapped */
+	reply_buf_reset(&c->join);
+	for (span = 0; span < REPLY_QUOTE_ATTR_LINES && i + span < c->nlines; span++) {
+		const char *ks;
+
+		if (span > 0 && (is_blank(c, i + span) || is_quote(c, i + span)))
+			break;
+		ks = key(c, i + span, &len2);
+		if (span > 0 && reply_buf_addc(&c->join, ' ') < 0)
+			goto oom;
+		if (reply_buf_add(&c->join, ks, len2) < 0)
+			goto oom;
+		if (c->join.len > REPLY_QUOTE_ATTR_MAX)
+			break;
+		if (match(c, P_ATTR_START, c->join.data, c->join.len))
+			return ("attribution");
+	}
+	if (outlook_block(c, i))
+		return ("outlook_header");
+	return (NULL);
+oom:
+	c->oom = 1;
+	return (NULL);
+}
+
+/* Append lines [FROM, TO) to OUT, skipping quote lines when NOQUOTE. */
+static int
+emit_lines(struct cut *c, size_t from, size_t to, int noquote, struct reply_buf *out)
+{
+	size_t	i, last;
+
+	/* trim leading and trailing blank / rule-only lines */
+	while (from < to && (is_blank(c, from) || (noquote && is_quote(c, from))))
+		from++;
+	while (to > from && (is_blank(c, to - 1) || is_rule(c, to - 1)
+			     || (noquote && is_quote(c, to - 1))))
+		to--;
+	last = (size_t) -1;
+	for (i = from; i < to; i++) {
+		if (noquote && is_quote(c, i))
+			continue;
+		/* collapse runs of blank lines left by removed quotes */
+		if (is_blank(c, i) && last != (size_t) -1 && is_blank(c, last))
+			continue;
+		if (out->len > 0 && reply_buf_addc(out, '\n') < 0)
+			return (-1);
+		if (reply_buf_add(out, c->text + c->start[i], c->end[i] - c->start[i]) < 0)
+			return (-1);
+		last = i;
+	}
+	return (reply_buf_reserve(out, 0));
+}
+
+int
+reply_quote_cut(const struct reply_quote *q, const char *text, size_t len,
+		struct reply_quote_result *res)
+{
+	struct cut c;
+	size_t	i, n, pos, first_quote = (size_t) -1, hard = 0;
+	int	ret = -1, inl = 0;
+	const char *b = NULL;
+
+	memset(res, 0, sizeof(*res));
+	reply_buf_init(&res->text);
+	memset(&c, 0, sizeof(c));
+	c.q = q;
+	c.text = text;
+	reply_norm_init(&c.norm);
+	for (i = 0; i < REPLY_QUOTE_ATTR_LINES; i++)
+		reply_buf_init(&c.key[i]);
+	reply_buf_init(&c.join);
+
+	/* line table */
+	for (n = 1, i = 0; i < len; i++)
+		if (text[i] == '\n')
+			n++;
+	if (n > REPLY_QUOTE_MAX_LINES)
+		n = REPLY_QUOTE_MAX_LINES;
+	if ((c.start = malloc(n * sizeof(size_t))) == NULL
+	    || (c.end = malloc(n * sizeof(size_t))) == NULL
+	    || (c.md = pcre2_match_data_create(8, NULL)) == NULL)
+		goto fail;
+	for (pos = 0, c.nlines = 0; c.nlines < n && pos <= len; c.nlines++) {
+		const char *nl = memchr(text + pos, '\n', len - pos);
+		size_t	e = nl ? (size_t) (nl - text) : len;
+
+		c.start[c.nlines] = pos;
+		c.end[c.nlines] = e;
+		if (nl == NULL) {
+			c.nlines++;
+			break;
+		}
+		pos = e + 1;
+	}
+
+	hard = c.nlines;
+	for (i = 0; i < c.nlines; i++) {
+		if (is_quote(&c, i)) {
+			if (first_quote == (size_t) -1)
+				first_quote = i;
+			continue;
+		}
+		if (is_blank(&c, i))
+			continue;
+		b = boundary(&c, i);
+		if (c.oom)
+			goto fail;
+		if (b != NULL) {
+			hard = i;
+			break;
+		}
+		if (first_quote != (size_t) -1)
+			inl = 1;
+	}
+	if (inl) {
+		res->inline_reply = 1;
+		res->boundary = "inline_reply";
+		res->had_quote = 1;
+		if (emit_lines(&c, 0, hard, 1, &res->text) < 0)
+			goto fail;
+	} else {
+		size_t	cut = hard;
+
+		if (first_quote != (size_t) -1 && first_quote < cut) {
+			cut = first_quote;
+			b = "quote";
+		}
+		res->boundary = b ? b : "end";
+		res->had_quote = b != NULL;
+		if (emit_lines(&c, 0, cut, 0, &res->text) < 0)
+			goto fail;
+	}
+	ret = 0;
+fail:
+	free(c.start);
+	free(c.end);
+	pcre2_match_data_free(c.md);
+	reply_norm_free(&c.norm);
+	for (i = 0; i < REPLY_QUOTE_ATTR_LINES; i++)
+		reply_buf_free(&c.key[i]);
+	reply_buf_free(&c.join);
+	if (ret < 0)
+		reply_quote_result_free(res);
+	return (ret);
+}
