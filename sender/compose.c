@@ -1,0 +1,532 @@
+/*
+ * NAME
+ *	compose 3
+ * SUMMARY
+ *	one category's messages: From, footer, List-* headers, rendering
+ * SYNOPSIS
+ *	#include "compose.h"
+ * DESCRIPTION
+ *	See compose.h. The footer carries the refusal sentence in every
+ *	message, not only in refusable categories: the policy (section 4)
+ *	says a reply "Từ chối" to ANY LINKS email stops informational
+ *	mail. Transactional messages add a line saying that notices about
+ *	the customer's own contracts keep coming.
+ * DIAGNOSTICS
+ *	COMPOSE_ERR / COMPOSE_BAD_RCPT with a message in ERR that never
+ *	contains personal data.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <openssl/rand.h>
+
+#include "compose.h"
+#include "hdr.h"
+#include "mime.h"
+#include "sbuf.h"
+
+#define COMPOSE_DEFAULT_NAME	"Quý khách"
+#define COMPOSE_ENGLISH_LINE \
+	"If you no longer want these emails, reply \"Từ chối\" (I refuse)."
+#define COMPOSE_TRANSACTIONAL_LINE \
+	"Thông báo về tài khoản, hợp đồng và bảo trì dịch vụ Quý khách đang dùng vẫn được gửi; " \
+	"khi Quý khách trả lời \"Từ chối\", LINKS ngừng gửi email khuyến mãi và khảo sát."
+#define COMPOSE_URL_MAX		512
+
+struct compose {
+	const struct conf *conf;
+	enum store_category cat;
+	const struct tmpl *tmpl;
+	struct tmpl_vars *base;		/* company fields; parent: --set values */
+	char   *from;			/* envelope and header From */
+	char   *from_name;
+	char   *id_domain;		/* Message-ID domain */
+	char   *unsub_domain;		/* domain of noreply@ for the mailto */
+	char   *unsub_local;		/* local part of noreply@ */
+	char   *list_id;
+};
+
+static const char *const reserved_keys[] = {
+	"name", "email", "customer_id", "service_type", "service_ref", "start", "end",
+	"company_name", "contact_address", "contact_phone", "contact_email", "portal_url",
+	"today", NULL
+};
+
+int
+compose_reserved_key(const char *key)
+{
+	size_t	i;
+
+	for (i = 0; reserved_keys[i]; i++)
+		if (strcmp(key, reserved_keys[i]) == 0)
+			return (1);
+	return (0);
+}
+
+static const char *
+domain_of(const char *addr)
+{
+	const char *at = strrchr(addr, '@');
+
+	return (at ? at + 1 : "");
+}
+
+int
+compose_company_address(const struct conf *conf, const char *addr)
+{
+	size_t	i, n = conf_list_count(conf, "company_domains");
+	const char *d;
+
+	if (!hdr_address_valid(addr))
+		return (0);
+	d = domain_of(addr);
+	for (i = 0; i < n; i++)
+		if (strcasecmp(d, conf_list_item(conf, "company_domains", i)) == 0)
+			return (1);
+	return (0);
+}
+
+void
+compose_free(struct compose *c)
+{
+	if (c == NULL)
+		return;
+	tmpl_vars_free(c->base);
+	free(c->from);
+	free(c->from_name);
+	free(c->id_domain);
+	free(c->unsub_domain);
+	free(c->unsub_local);
+	free(c->list_id);
+	free(c);
+}
+
+struct compose *
+compose_new(const struct conf *conf, enum store_category cat, const struct tmpl *t,
+	    const struct tmpl_vars *set, const char *staff_from, char *err, size_t errlen)
+{
+	struct compose *c;
+	const char *from = NULL, *noreply, *d;
+	char	today[16];
+	time_t	now = time(NULL);
+	struct tm tm;
+	size_t	n;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		goto nomem;
+	c->conf = conf;
+	c->cat = cat;
+	c->tmpl = t;
+	if (!tmpl_allows(t, store_category_name(cat))) {
+		snprintf(err, errlen, "%s: template is not for category %s",
+			 tmpl_origin(t), store_category_name(cat));
+		goto fail;
+	}
+	noreply = conf_str(conf, "noreply_address");
+	switch (cat) {
+	case STORE_CAT_ACCOUNT:
+	case STORE_CAT_MAINTENANCE:
+		from = noreply;
+		break;
+	case STORE_CAT_PROMOTION:
+		from = conf_str(conf, "promotion_from");
+		if (from == NULL || *from == 0)
+			from = noreply;
+		break;
+	case STORE_CAT_SURVEY:
+	case STORE_CAT_ANSWER:
+		from = conf_str(conf, "support_address");
+		break;
+	case STORE_CAT_STAFF:
+		if (staff_from == NULL || *staff_from == 0) {
+			snprintf(err, errlen, "category staff needs --from NAME@DOMAIN");
+			goto fail;
+		}
+		if (!compose_company_address(conf, staff_from)
+		    || strcasecmp(staff_from, noreply) == 0) {
+			snprintf(err, errlen, "--from must be a name@ address of a company domain (company_domains)");
+			goto fail;
+		}
+		from = staff_from;
+		break;
+	default:
+		snprintf(err, errlen, "unknown category");
+		goto fail;
+	}
+	if (cat != STORE_CAT_STAFF && staff_from != NULL && *staff_from != 0) {
+		snprintf(err, errlen, "--from is only for category staff; %s mail comes from %s",
+			 store_category_name(cat), from);
+		goto fail;
+	}
+	if (!hdr_address_valid(from) || !hdr_address_valid(noreply)) {
+		snprintf(err, errlen, "invalid sender address in the configuration");
+		goto fail;
+	}
+	if ((c->from = strdup(from)) == NULL
+	    || (c->from_name = strdup(conf_str(conf, "company_name"))) == NULL)
+		goto nomem;
+	if (!hdr_value_safe(c->from_name)) {
+		snprintf(err, errlen, "company_name has control characters");
+		goto fail;
+	}
+	d = conf_str(conf, "message_id_domain");
+	if (d == NULL || *d == 0) {
+		if (conf_list_count(conf, "company_domains") == 0) {
+			snprintf(err, errlen, "company_domains is empty");
+			goto fail;
+		}
+		d = conf_list_item(conf, "company_domains", 0);
+	}
+	if ((c->id_domain = strdup(d)) == NULL)
+		goto nomem;
+	{
+		char	probe[COMPOSE_ID_MAX];
+
+		if (snprintf(probe, sizeof(probe), "x@%s", d) >= (int) sizeof(probe)
+		    || !mime_id_valid(probe)) {
+			snprintf(err, errlen, "invalid Message-ID domain \"%s\"", d);
+			goto fail;
+		}
+	}
+	n = strcspn(noreply, "@");
+	if ((c->unsub_local = strndup(noreply, n)) == NULL
+	    || (c->unsub_domain = strdup(domain_of(noreply))) == NULL)
+		goto nomem;
+	if (conf_list_count(conf, "company_domains") > 0) {
+		if (asprintf(&c->list_id, "<%s.%s>", store_category_name(cat),
+			     conf_list_item(conf, "company_domains", 0)) < 0) {
+			c->list_id = NULL;
+			goto nomem;
+		}
+	}
+	if ((c->base = tmpl_vars_new(set)) == NULL)
+		goto nomem;
+	gmtime_r(&now, &tm);
+	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+	if (tmpl_vars_set(c->base, "company_name", conf_str(conf, "company_name")) < 0
+	    || tmpl_vars_set(c->base, "contact_address", conf_str(conf, "contact_address")) < 0
+	    || tmpl_vars_set(c->base, "contact_phone", conf_str(conf, "contact_phone")) < 0
+	    || tmpl_vars_set(c->base, "contact_email", conf_str(conf, "contact_email")) < 0
+	    || tmpl_vars_set(c->base, "portal_url", conf_str(conf, "portal_url")) < 0
+	    || tmpl_vars_set(c->base, "today", today) < 0)
+		goto nomem;
+	return (c);
+
+nomem:
+	snprintf(err, errlen, "out of memory");
+fail:
+	compose_free(c);
+	return (NULL);
+}
+
+const char *
+compose_from(const struct compose *c)
+{
+	return (c->from);
+}
+
+enum store_category
+compose_category(const struct compose *c)
+{
+	return (c->cat);
+}
+
+int
+compose_message_id(const struct compose *c, char *out, size_t outlen)
+{
+	unsigned char r[16];
+	char	hex[33];
+	size_t	i;
+
+	if (RAND_bytes(r, sizeof(r)) != 1)
+		return (-1);
+	for (i = 0; i < sizeof(r); i++)
+		snprintf(hex + 2 * i, 3, "%02x", r[i]);
+	if (snprintf(out, outlen, "%s@%s", hex, c->id_domain) >= (int) outlen)
+		return (-1);
+	return (0);
+}
+
+static void
+day_string(time_t t, char out[16])
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 16, "%Y-%m-%d", &tm);
+}
+
+/* The per-recipient variables; parent is C->base. */
+static struct tmpl_vars *
+rcpt_vars(const struct compose *c, const struct compose_rcpt *r)
+{
+	struct tmpl_vars *v = tmpl_vars_new(c->base);
+	char	num[32], day[16];
+	const struct store_contract *k = r->contract;
+
+	if (v == NULL)
+		return (NULL);
+	snprintf(num, sizeof(num), "%lld", (long long) r->customer_id);
+	if (tmpl_vars_set(v, "name", (r->name && *r->name) ? r->name : COMPOSE_DEFAULT_NAME) < 0
+	    || tmpl_vars_set(v, "email", r->email) < 0
+	    || tmpl_vars_set(v, "customer_id", num) < 0)
+		goto fail;
+	if (k != NULL) {
+		if ((k->service_type && tmpl_vars_set(v, "service_type", k->service_type) < 0)
+		    || (k->ref && tmpl_vars_set(v, "service_ref", k->ref) < 0))
+			goto fail;
+		if (k->started > 0) {
+			day_string(k->started, day);
+			if (tmpl_vars_set(v, "start", day) < 0)
+				goto fail;
+		}
+		if (k->ended > 0) {
+			day_string(k->ended, day);
+			if (tmpl_vars_set(v, "end", day) < 0)
+				goto fail;
+		}
+	}
+	return (v);
+fail:
+	tmpl_vars_free(v);
+	return (NULL);
+}
+
+static const char *
+default_reason(enum store_category cat)
+{
+	switch (cat) {
+	case STORE_CAT_ACCOUNT:
+		return ("Quý khách nhận được email này vì có tài khoản hoặc hợp đồng dịch vụ với LINKS.");
+	case STORE_CAT_MAINTENANCE:
+		return ("Quý khách nhận được email này vì đang sử dụng dịch vụ được bảo trì.");
+	case STORE_CAT_SURVEY:
+		return ("Quý khách nhận được email này vì là khách hàng của LINKS và chưa từ chối nhận email khảo sát.");
+	case STORE_CAT_PROMOTION:
+		return ("Quý khách nhận được email này vì là khách hàng của LINKS và chưa từ chối nhận email khuyến mãi.");
+	case STORE_CAT_ANSWER:
+		return ("Quý khách nhận được email này để trả lời câu hỏi Quý khách đã gửi tới LINKS.");
+	default:
+		return ("Quý khách nhận được email này từ một nhân viên của LINKS.");
+	}
+}
+
+/* Every rendered part; *HTML stays NULL when the template has none. */
+static int
+render_parts(const struct compose *c, const struct compose_rcpt *r, char **subject,
+	     char **text, char **html, char **reason, char *err, size_t errlen)
+{
+	struct tmpl_vars *v = NULL;
+	int	ret = COMPOSE_ERR;
+
+	*subject = *text = *html = *reason = NULL;
+	if (!hdr_address_valid(r->email)) {
+		snprintf(err, errlen, "invalid address");
+		return (COMPOSE_BAD_RCPT);
+	}
+	if (r->name != NULL && *r->name != 0 && !hdr_value_safe(r->name)) {
+		snprintf(err, errlen, "name contains CR, LF, NUL or control characters");
+		return (COMPOSE_BAD_RCPT);
+	}
+	if ((v = rcpt_vars(c, r)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	if (tmpl_render(c->tmpl, TMPL_SUBJECT, v, subject, err, errlen) < 0
+	    || tmpl_render(c->tmpl, TMPL_TEXT, v, text, err, errlen) < 0
+	    || (tmpl_has(c->tmpl, TMPL_HTML)
+		&& tmpl_render(c->tmpl, TMPL_HTML, v, html, err, errlen) < 0))
+		goto fail;
+	if (tmpl_has(c->tmpl, TMPL_REASON)) {
+		if (tmpl_render(c->tmpl, TMPL_REASON, v, reason, err, errlen) < 0)
+			goto fail;
+	} else if ((*reason = strdup(default_reason(c->cat))) == NULL)
+		goto fail;
+	if (!hdr_value_safe(*subject)) {
+		snprintf(err, errlen, "subject would contain CR, LF, NUL or be too long");
+		ret = COMPOSE_BAD_RCPT;
+		goto fail;
+	}
+	tmpl_vars_free(v);
+	return (0);
+fail:
+	tmpl_vars_free(v);
+	free(*subject);
+	free(*text);
+	free(*html);
+	free(*reason);
+	*subject = *text = *html = *reason = NULL;
+	return (ret);
+}
+
+int
+compose_check(const struct compose *c, const struct compose_rcpt *r, char *err, size_t errlen)
+{
+	char   *s, *t, *h, *why;
+	int	ret;
+
+	if ((ret = render_parts(c, r, &s, &t, &h, &why, err, errlen)) < 0)
+		return (ret);
+	free(s);
+	free(t);
+	free(h);
+	free(why);
+	return (0);
+}
+
+static int
+transactional(enum store_category cat)
+{
+	return (!store_category_refusable(cat));
+}
+
+static int
+text_footer(const struct compose *c, struct sbuf *b, const char *reason)
+{
+	const struct conf *cf = c->conf;
+	const char *portal = conf_str(cf, "portal_url");
+
+	if (b->len > 0 && b->data[b->len - 1] != '\n')
+		if (sbuf_adds(b, "\n") < 0)
+			return (-1);
+	if (sbuf_printf(b, "\n-- \n%s\n%s\n", reason, COMPOSE_REFUSAL_SENTENCE) < 0)
+		return (-1);
+	if (transactional(c->cat) && sbuf_printf(b, "%s\n", COMPOSE_TRANSACTIONAL_LINE) < 0)
+		return (-1);
+	if (sbuf_printf(b, "%s\n%s - %s\nĐiện thoại: %s - Email: %s\n", COMPOSE_ENGLISH_LINE,
+			conf_str(cf, "company_name"), conf_str(cf, "contact_address"),
+			conf_str(cf, "contact_phone"), conf_str(cf, "contact_email")) < 0)
+		return (-1);
+	if (portal && *portal && sbuf_printf(b, "Website: %s\n", portal) < 0)
+		return (-1);
+	return (0);
+}
+
+static int
+add_html_escaped(struct sbuf *b, const char *s)
+{
+	for (; *s; s++) {
+		const char *r = NULL;
+
+		switch (*s) {
+		case '&': r = "&amp;"; break;
+		case '<': r = "&lt;"; break;
+		case '>': r = "&gt;"; break;
+		case '"': r = "&quot;"; break;
+		case '\n': r = "<br>\n"; break;
+		}
+		if ((r ? sbuf_adds(b, r) : sbuf_add(b, s, 1)) < 0)
+			return (-1);
+	}
+	return (0);
+}
+
+/* The footer as HTML, inserted before </body> when there is one. */
+static int
+html_with_footer(const struct compose *c, const char *html, const char *reason, char **out)
+{
+	struct sbuf f, b;
+	const char *end;
+
+	sbuf_init(&f);
+	sbuf_init(&b);
+	if (text_footer(c, &f, reason) < 0)
+		goto fail;
+	end = strcasestr(html, "</body>");
+	if (sbuf_add(&b, html, end ? (size_t) (end - html) : strlen(html)) < 0
+	    || sbuf_adds(&b, "\n<div class=\"links-footer\" style=\"font-size:small;color:#555\">\n") < 0
+	    || add_html_escaped(&b, f.data + 1) < 0	/* skip the leading blank line */
+	    || sbuf_adds(&b, "</div>\n") < 0
+	    || (end && sbuf_adds(&b, end) < 0))
+		goto fail;
+	sbuf_free(&f);
+	*out = sbuf_steal(&b);
+	return (*out ? 0 : -1);
+fail:
+	sbuf_free(&f);
+	sbuf_free(&b);
+	return (-1);
+}
+
+int
+compose_message(const struct compose *c, const struct compose_rcpt *r, char **out, size_t *len,
+		char *err, size_t errlen)
+{
+	char   *subject = NULL, *text = NULL, *html = NULL, *reason = NULL, *fhtml = NULL;
+	char	unsub[2 * COMPOSE_URL_MAX];
+	struct sbuf tb;
+	struct mime_msg m;
+	int	ret;
+
+	*out = NULL;
+	sbuf_init(&tb);
+	if ((ret = render_parts(c, r, &subject, &text, &html, &reason, err, errlen)) < 0)
+		return (ret);
+	ret = COMPOSE_ERR;
+	if (sbuf_adds(&tb, text) < 0 || text_footer(c, &tb, reason) < 0
+	    || (html != NULL && html_with_footer(c, html, reason, &fhtml) < 0)) {
+		snprintf(err, errlen, "out of memory");
+		goto done;
+	}
+	memset(&m, 0, sizeof(m));
+	m.from_addr = c->from;
+	m.from_name = c->from_name;
+	m.to_addr = r->email;
+	m.to_name = r->name;
+	m.subject_label = tmpl_label(c->tmpl);
+	m.subject = subject;
+	m.message_id = r->message_id;
+	m.date = r->date ? r->date : time(NULL);
+	m.text = tb.data;
+	m.html = fhtml;
+	m.extra[m.nextra].name = "Auto-Submitted";
+	m.extra[m.nextra++].value = "auto-generated";
+	if (store_category_refusable(c->cat)) {
+		const char *url = conf_str(c->conf, "unsubscribe_url");
+		int	n;
+
+		if (r->token == NULL || *r->token == 0) {
+			snprintf(err, errlen, "no unsubscribe token");
+			goto done;
+		}
+		if (url != NULL && *url != 0)
+			n = snprintf(unsub, sizeof(unsub),
+				     "<mailto:%s+%s@%s?subject=unsubscribe>, <%s%s>",
+				     c->unsub_local, r->token, c->unsub_domain, url, r->token);
+		else
+			n = snprintf(unsub, sizeof(unsub), "<mailto:%s+%s@%s?subject=unsubscribe>",
+				     c->unsub_local, r->token, c->unsub_domain);
+		if (n < 0 || (size_t) n >= sizeof(unsub)) {
+			snprintf(err, errlen, "List-Unsubscribe too long");
+			goto done;
+		}
+		m.extra[m.nextra].name = "List-Unsubscribe";
+		m.extra[m.nextra++].value = unsub;
+		if (url != NULL && *url != 0) {
+			m.extra[m.nextra].name = "List-Unsubscribe-Post";
+			m.extra[m.nextra++].value = "List-Unsubscribe=One-Click";
+		}
+		if (c->list_id != NULL) {
+			m.extra[m.nextra].name = "List-Id";
+			m.extra[m.nextra++].value = c->list_id;
+		}
+	}
+	if (mime_build(&m, out, len, err, errlen) < 0) {
+		ret = COMPOSE_BAD_RCPT;
+		goto done;
+	}
+	ret = 0;
+done:
+	sbuf_free(&tb);
+	free(subject);
+	free(text);
+	free(html);
+	free(reason);
+	free(fhtml);
+	return (ret);
+}

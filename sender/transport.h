@@ -1,0 +1,70 @@
+/*
+ * NAME
+ *	transport 3h
+ * SUMMARY
+ *	how links-sender hands a message on: SMTP, sendmail or a directory
+ * SYNOPSIS
+ *	#include "transport.h"
+ *
+ *	struct transport *transport_open(const struct conf *conf, const char *kind,
+ *					 const char *outdir, char *err, size_t errlen);
+ *	int	transport_send(struct transport *t, const char *from, const char *rcpt,
+ *			       const char *name, const char *msg, size_t len,
+ *			       struct transport_result *res);
+ *	void	transport_close(struct transport *t);
+ * DESCRIPTION
+ *	transport_open() prepares a transport of KIND ("smtp", "sendmail",
+ *	"dir"; NULL: links.conf transport). OUTDIR (may be NULL) overrides
+ *	outdir for "dir" ("-" writes to standard output). One transport is
+ *	used by one thread at a time; links-sender opens one per thread.
+ *	The SMTP transport connects on the first send and keeps the
+ *	connection for the next messages (RSET between transactions),
+ *	reconnecting after a 421 or a broken connection.
+ *
+ *	transport_send() submits MSG (LEN bytes, CRLF lines) from the
+ *	envelope sender FROM to the one recipient RCPT. NAME names the
+ *	message for the "dir" transport (NAME.eml). RES says what
+ *	happened. The function returns RES->status.
+ *
+ *	transport_close() ends the session (QUIT) and frees T.
+ * DIAGNOSTICS
+ *	transport_open() returns NULL with a message in ERR.
+ *	transport_send() statuses: TRANSPORT_OK (accepted),
+ *	TRANSPORT_TEMP (try again later: 4xx, connection trouble),
+ *	TRANSPORT_PERM (5xx: do not retry). RES->maybe_sent is set when the
+ *	connection broke after the whole message was sent, so the server
+ *	may have accepted it; RES->rcpt_refused when a 5xx came in answer
+ *	to RCPT TO (the address itself is refused).
+ */
+#ifndef LINKS_TRANSPORT_H
+#define LINKS_TRANSPORT_H
+
+#include <stddef.h>
+
+#include "conf.h"
+
+#define TRANSPORT_TEXT_MAX	256	/* bytes of a server reply kept */
+
+enum transport_status { TRANSPORT_OK = 0, TRANSPORT_TEMP, TRANSPORT_PERM };
+
+struct transport_result {
+	enum transport_status status;
+	int	code;			/* SMTP reply code, 0 when none */
+	int	maybe_sent;
+	int	rcpt_refused;
+	int	conn_failed;		/* could not connect or lost the connection */
+	char	text[TRANSPORT_TEXT_MAX];	/* reply or error, one line */
+};
+
+struct transport;
+
+struct transport *transport_open(const struct conf *conf, const char *kind,
+				 const char *outdir, char *err, size_t errlen);
+int	transport_send(struct transport *t, const char *from, const char *rcpt,
+		       const char *name, const char *msg, size_t len,
+		       struct transport_result *res);
+void	transport_close(struct transport *t);
+/* The kind in use: "smtp", "sendmail" or "dir". */
+const char *transport_kind(const struct transport *t);
+
+#endif
