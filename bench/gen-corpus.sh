@@ -16,8 +16,8 @@
 #	                    gmail_quote of the notice;
 #	  autoreply-NNN.eml an out-of-office reply (Auto-Submitted:
 #	                    auto-replied) quoting the notice.
-#	and DIR/customers.csv (email,name) with every sender, for
-#	links-store import. Sender addresses are khach-NNN@example.vn.
+#	and DIR/customers.csv (the format of config/customers.sample.csv)
+#	with every sender and an active VPS contract, for links-store import. Sender addresses are khach-NNN@example.vn.
 #
 #	large: writes COUNT (default 1, at most 64) messages big-NN.eml of
 #	about MEGABYTES (default 25, at most 200) MB: a short text part
@@ -82,7 +82,7 @@ headers() {	# headers N KIND SUBJECT
 	printf 'Return-Path: <khach-%s@example.vn>\n' "$1"
 	printf 'Received: from mail-wr1-f41.google.com (mail-wr1-f41.google.com [209.85.221.41])\n'
 	printf '\tby mx.ilinks.asia (Postfix) with ESMTPS id 4Y1%s\n' "$1"
-	printf '\tfor <noreply@ilinks.asia>; Mon, 16 Dec 2024 08:%02d:11 +0700 (+07)\n' "$(( ${1#0} % 60 ))"
+	printf '\tfor <noreply@ilinks.asia>; Mon, 16 Dec 2024 08:%02d:11 +0700 (+07)\n' "$(expr "$1" % 60)"
 	printf 'DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=example.vn; s=s1;\n'
 	printf '\th=from:to:subject:date:message-id; bh=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=;\n'
 	printf '\tb=dGhpcyBpcyBub3QgYSByZWFsIHNpZ25hdHVyZSwganVzdCBiZW5jaG1hcmsgcGFkZGluZw==\n'
@@ -90,7 +90,7 @@ headers() {	# headers N KIND SUBJECT
 		"$(printf 'Nguyễn Văn Khách %s' "$1" | base64 -w 0)" "$1"
 	printf 'To: LINKS <noreply@ilinks.asia>\n'
 	printf 'Subject: =?UTF-8?B?%s?=\n' "$(printf '%s' "$3" | base64 -w 0)"
-	printf 'Date: Mon, 16 Dec 2024 08:%02d:10 +0700\n' "$(( ${1#0} % 60 ))"
+	printf 'Date: Mon, 16 Dec 2024 08:%02d:10 +0700\n' "$(expr "$1" % 60)"
 	printf 'Message-ID: <%s-%s@mail.example.vn>\n' "$2" "$1"
 	printf 'In-Reply-To: <20241215.maint.%s@ilinks.asia>\n' "$1"
 	printf 'References: <20241215.maint.%s@ilinks.asia>\n' "$1"
@@ -146,14 +146,16 @@ autoreply() {	# autoreply N
 gen_replies() {	# gen_replies DIR COUNT
 	dir=$1
 	mkdir -p "$dir"
-	echo "email,name" > "$dir/customers.csv"
+	echo "email,name,phone,source,service_type,service_ref,contract_status,started_at,ended_at" \
+		> "$dir/customers.csv"
 	i=1
 	while [ "$i" -le "$2" ]; do
 		n=$(printf '%03d' "$i")
 		refusal "$n" > "$dir/refusal-$n.eml"
 		question "$n" > "$dir/question-$n.eml"
 		autoreply "$n" > "$dir/autoreply-$n.eml"
-		printf 'khach-%s@example.vn,Nguyễn Văn Khách %s\n' "$n" "$n" >> "$dir/customers.csv"
+		printf 'khach-%s@example.vn,Nguyễn Văn Khách %s,0900 100 %s,portal,vps,VPS-1%s,active,2024-01-01,\n' \
+			"$n" "$n" "$n" "$n" >> "$dir/customers.csv"
 		i=$((i + 1))
 	done
 }
