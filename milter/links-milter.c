@@ -1,0 +1,720 @@
+/*
+ * NAME
+ *	links-milter 8
+ * SUMMARY
+ *	LINKS reply analysis and opt-out milter for Postfix
+ * SYNOPSIS
+ *	links-milter [-c FILE] [-f] [-e] [-n] [-o NAME=VALUE ...]
+ *	links-milter [-c FILE] --classify FILE|-
+ *	links-milter --help | --version
+ * DESCRIPTION
+ *	Reads links.conf(5), opens the milter socket (as root if need be),
+ *	applies socket_mode and ownership to a unix socket, writes the pid
+ *	file when it daemonises, drops to user/group, checks that the store
+ *	opens, and runs libmilter until SIGTERM.
+ *
+ *	Signals. libmilter's smfi_main() blocks SIGHUP, SIGTERM and SIGINT
+ *	in its own thread and starts a thread that sigwait()s for them and
+ *	stops the filter on any of them, SIGHUP included. To get a reload
+ *	on SIGHUP instead, smfi_main() runs in a thread of its own (which,
+ *	with every thread it creates, has those signals blocked), while the
+ *	main thread keeps them unblocked with handlers that write one byte
+ *	to a self-pipe. Linux delivers a process-directed signal to the main
+ *	thread first when it does not block it, so libmilter's signal
+ *	thread never sees them; the main thread reads the pipe and reloads
+ *	(SIGHUP), logs statistics (SIGUSR1) or calls smfi_stop() (SIGTERM,
+ *	SIGINT).
+ *
+ *	Reload builds a complete new configuration (config file, patterns,
+ *	addresses, a test open of the store) and only then installs it; a
+ *	bad one is logged and the running one kept. Messages in progress
+ *	keep the configuration they started with (reference counting).
+ * DIAGNOSTICS
+ *	Exit status from <sysexits.h>: EX_OK, EX_USAGE, EX_CONFIG (bad
+ *	configuration, also for -n), EX_NOPERM, EX_OSERR, EX_UNAVAILABLE,
+ *	EX_CANTCREAT (pid file); --classify returns classify_file()'s code
+ *	(EX_NOINPUT when the file cannot be read).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <grp.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/select.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/un.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libmilter/mfapi.h>
+
+#include "classify.h"
+#include "conf.h"
+#include "log.h"
+#include "milter_cb.h"
+#include "milter_state.h"
+#include "reply.h"
+#include "store.h"
+
+#define LM_PROG		"links-milter"
+#define LM_OVERRIDES_MAX 64		/* -o options */
+#define LM_SOCKET_MAX	1024		/* a socket specification */
+#define LM_DRAIN_POLL_MS 100		/* how often shutdown checks for busy messages */
+
+struct lm_opts {
+	const char *conf_path;		/* NULL: $LINKS_CONF or the default */
+	int	foreground;
+	int	to_stderr;
+	int	test_only;
+	const char *classify;
+	size_t	noverrides;
+	char   *overrides[LM_OVERRIDES_MAX];
+};
+
+struct lm_socket {
+	char	spec[LM_SOCKET_MAX];	/* as given to smfi_setconn */
+	char	path[sizeof(((struct sockaddr_un *) 0)->sun_path)];	/* unix: */
+	mode_t	mode;
+	int	is_unix;
+};
+
+struct lm_ids {
+	int	set;
+	uid_t	uid;
+	gid_t	gid;
+	char	user[64];
+};
+
+/* The self-pipe: written by signal handlers, read by the main thread. */
+static int lm_pipe[2] = {-1, -1};
+
+static void usage(FILE *fp)
+{
+	fprintf(fp,
+		"Usage: %s [-c FILE] [-f] [-e] [-n] [-o NAME=VALUE ...]\n"
+		"       %s [-c FILE] --classify FILE|-\n"
+		"LINKS reply analysis and opt-out milter for Postfix.\n\n"
+		"  -c FILE          configuration file (default %s, or $LINKS_CONF)\n"
+		"  -f               stay in the foreground (for systemd); no pid file\n"
+		"  -e               log to standard error instead of syslog\n"
+		"  -n               check the configuration, the patterns and the store, then exit\n"
+		"  -o NAME=VALUE    override one links.conf option (may be repeated)\n"
+		"  --classify FILE  analyse one message (\"-\" for standard input), print JSON\n"
+		"  --help           show this help\n"
+		"  --version        show the version\n\n"
+		"Signals: HUP reloads the configuration, USR1 logs statistics,\n"
+		"TERM and INT stop after the messages in progress.\n",
+		LM_PROG, LM_PROG, conf_default_path());
+}
+
+static int parse_args(int argc, char **argv, struct lm_opts *o)
+{
+	static const struct option longopts[] = {
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{"classify", required_argument, NULL, 'C'},
+		{NULL, 0, NULL, 0}
+	};
+	int	ch;
+
+	while ((ch = getopt_long(argc, argv, "c:efno:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			o->conf_path = optarg;
+			break;
+		case 'e':
+			o->to_stderr = 1;
+			break;
+		case 'f':
+			o->foreground = 1;
+			break;
+		case 'n':
+			o->test_only = 1;
+			break;
+		case 'o':
+			if (o->noverrides >= LM_OVERRIDES_MAX || strchr(optarg, '=') == NULL) {
+				fprintf(stderr, "%s: -o needs NAME=VALUE (at most %d)\n", LM_PROG,
+					LM_OVERRIDES_MAX);
+				return EX_USAGE;
+			}
+			o->overrides[o->noverrides++] = optarg;
+			break;
+		case 'C':
+			o->classify = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(EX_OK);
+		case 'V':
+			printf("%s %s\n", LM_PROG, PACKAGE_VERSION);
+			exit(EX_OK);
+		default:
+			usage(stderr);
+			return EX_USAGE;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "%s: unexpected argument: %s\n", LM_PROG, argv[optind]);
+		usage(stderr);
+		return EX_USAGE;
+	}
+	return EX_OK;
+}
+
+/* Load the configuration and apply -o overrides. Owned by the caller. */
+static struct conf *lm_load(const struct lm_opts *o, char *err, size_t errlen)
+{
+	struct conf *c = conf_load(o->conf_path, err, errlen);
+
+	if (c == NULL)
+		return NULL;
+	for (size_t i = 0; i < o->noverrides; i++) {
+		char	name[128];
+		const char *eq = strchr(o->overrides[i], '=');
+		size_t	n = (size_t) (eq - o->overrides[i]);
+		char	e[CONF_ERR_MAX];
+
+		if (n >= sizeof(name) || !conf_known((memcpy(name, o->overrides[i], n), name[n] = 0,
+						      name))) {
+			snprintf(err, errlen, "-o %s: unknown option", o->overrides[i]);
+			goto fail;
+		}
+		if (conf_set(c, name, eq + 1, e, sizeof(e)) != 0) {
+			snprintf(err, errlen, "-o %.100s: %.300s", o->overrides[i], e);
+			goto fail;
+		}
+	}
+	return c;
+
+fail:
+	conf_free(c);
+	return NULL;
+}
+
+/* Check and split the socket and socket_mode options. */
+static int lm_socket_parse(const struct conf *c, struct lm_socket *s, char *err, size_t errlen)
+{
+	const char *spec = conf_str(c, "socket");
+	const char *mode = conf_str(c, "socket_mode");
+	const char *path = NULL;
+	char   *end;
+	long	m;
+
+	memset(s, 0, sizeof(*s));
+	if (strlen(spec) >= sizeof(s->spec) || spec[0] == 0) {
+		snprintf(err, errlen, "socket: empty or too long");
+		return -1;
+	}
+	snprintf(s->spec, sizeof(s->spec), "%s", spec);
+	if (strncmp(spec, "unix:", 5) == 0)
+		path = spec + 5;
+	else if (strncmp(spec, "local:", 6) == 0)
+		path = spec + 6;
+	else if (spec[0] == '/')
+		path = spec;
+	if (path) {
+		struct stat sb;
+		char	dir[sizeof(s->path)];
+		char   *slash;
+
+		if (path[0] != '/' || strlen(path) >= sizeof(s->path)) {
+			snprintf(err, errlen, "socket: %s: need an absolute path shorter than %zu bytes",
+				 spec, sizeof(s->path));
+			return -1;
+		}
+		snprintf(s->path, sizeof(s->path), "%s", path);
+		snprintf(dir, sizeof(dir), "%s", path);
+		slash = strrchr(dir, '/');
+		if (slash == dir)
+			slash[1] = 0;
+		else
+			*slash = 0;
+		if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+			snprintf(err, errlen, "socket: directory %s does not exist", dir);
+			return -1;
+		}
+		s->is_unix = 1;
+	} else if (strncmp(spec, "inet:", 5) == 0 || strncmp(spec, "inet6:", 6) == 0) {
+		const char *p = strchr(spec, ':') + 1;
+		long	port = strtol(p, &end, 10);
+
+		if (end == p || port < 1 || port > 65535 || (*end != 0 && *end != '@')) {
+			snprintf(err, errlen, "socket: %s: need inet:PORT@HOST", spec);
+			return -1;
+		}
+	} else {
+		snprintf(err, errlen, "socket: %s: need unix:PATH or inet:PORT@HOST", spec);
+		return -1;
+	}
+	errno = 0;
+	m = strtol(mode, &end, 8);
+	if (mode[0] == 0 || *end != 0 || errno || m < 0 || m > 0777) {
+		snprintf(err, errlen, "socket_mode: %s: need an octal mode such as 0660", mode);
+		return -1;
+	}
+	s->mode = (mode_t) m;
+	return 0;
+}
+
+static int lm_ids_lookup(const struct conf *c, struct lm_ids *ids, char *err, size_t errlen)
+{
+	const char *user = conf_str(c, "user");
+	const char *group = conf_str(c, "group");
+
+	memset(ids, 0, sizeof(ids[0]));
+	ids->uid = getuid();
+	ids->gid = getgid();
+	if (user[0]) {
+		struct passwd *pw = getpwnam(user);
+
+		if (pw == NULL) {
+			snprintf(err, errlen, "user: %s: no such user", user);
+			return -1;
+		}
+		ids->set = 1;
+		ids->uid = pw->pw_uid;
+		ids->gid = pw->pw_gid;
+		snprintf(ids->user, sizeof(ids->user), "%s", user);
+	}
+	if (group[0]) {
+		struct group *gr = getgrnam(group);
+
+		if (gr == NULL) {
+			snprintf(err, errlen, "group: %s: no such group", group);
+			return -1;
+		}
+		ids->set = 1;
+		ids->gid = gr->gr_gid;
+	}
+	return 0;
+}
+
+/* Become the configured user and group; no way back to root after. */
+static int lm_drop(const struct lm_ids *ids, char *err, size_t errlen)
+{
+	if (!ids->set)
+		return 0;
+	if (geteuid() != 0) {
+		if (ids->uid == geteuid() && ids->gid == getegid())
+			return 0;
+		snprintf(err, errlen, "user/group: must start as root to change to them");
+		return -1;
+	}
+	if (setgroups(1, &ids->gid) != 0 || setgid(ids->gid) != 0) {
+		snprintf(err, errlen, "setgid(%ld): %s", (long) ids->gid, strerror(errno));
+		return -1;
+	}
+	if (ids->uid != 0 && setuid(ids->uid) != 0) {
+		snprintf(err, errlen, "setuid(%ld): %s", (long) ids->uid, strerror(errno));
+		return -1;
+	}
+	if (ids->uid != 0 && setuid(0) == 0) {
+		snprintf(err, errlen, "could get root back after dropping privileges");
+		return -1;
+	}
+	return 0;
+}
+
+static int lm_store_check(const struct conf *c, char *err, size_t errlen)
+{
+	struct store *st = store_open(c, err, errlen);
+
+	if (st == NULL)
+		return -1;
+	store_close(st);
+	return 0;
+}
+
+/* ---- signals ---- */
+
+static void lm_on_signal(int sig)
+{
+	int	saved = errno;
+	char	b = sig == SIGHUP ? 'H' : sig == SIGUSR1 ? 'U' : 'T';
+	ssize_t n;
+
+	n = write(lm_pipe[1], &b, 1);
+	(void) n;			/* a full pipe already holds a wake-up */
+	errno = saved;
+}
+
+static int lm_signals_install(char *err, size_t errlen)
+{
+	struct sigaction sa;
+	static const int sigs[] = {SIGHUP, SIGTERM, SIGINT, SIGUSR1};
+
+	if (pipe(lm_pipe) != 0) {
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	for (int i = 0; i < 2; i++) {
+		fcntl(lm_pipe[i], F_SETFD, FD_CLOEXEC);
+		fcntl(lm_pipe[i], F_SETFL, fcntl(lm_pipe[i], F_GETFL) | O_NONBLOCK);
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = lm_on_signal;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (sigaction(sigs[i], &sa, NULL) != 0) {
+			snprintf(err, errlen, "sigaction: %s", strerror(errno));
+			return -1;
+		}
+	signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
+
+static void *lm_milter_thread(void *arg)
+{
+	int    *status = arg;
+	char	b = 'X';
+	ssize_t n;
+
+	*status = smfi_main();
+	n = write(lm_pipe[1], &b, 1);
+	(void) n;
+	return NULL;
+}
+
+/* ---- reload ---- */
+
+static void lm_reload(const struct lm_opts *o, const struct lm_socket *sock_now, int to_stderr)
+{
+	char	err[CONF_ERR_MAX];
+	struct conf *c;
+	struct mcfg *cfg;
+	struct lm_socket sock_new;
+
+	if ((c = lm_load(o, err, sizeof(err))) == NULL) {
+		log_error("reload: %s; keeping the running configuration", err);
+		return;
+	}
+	if (lm_store_check(c, err, sizeof(err)) != 0) {
+		log_error("reload: store: %s; keeping the running configuration", err);
+		conf_free(c);
+		return;
+	}
+	if (lm_socket_parse(c, &sock_new, err, sizeof(err)) == 0
+	    && (strcmp(sock_new.spec, sock_now->spec) != 0 || sock_new.mode != sock_now->mode))
+		log_notice("reload: socket and socket_mode take effect at the next restart");
+	if ((cfg = mcfg_new(c, err, sizeof(err))) == NULL) {
+		log_error("reload: %s; keeping the running configuration", err);
+		return;
+	}
+	log_open(LM_PROG, to_stderr, mcfg_conf(cfg));
+	mstate_set(cfg);
+	mcfg_release(cfg);
+	log_notice("reloaded the configuration from %s", conf_file(mcfg_conf(cfg)));
+}
+
+/* ---- daemon ---- */
+
+/*
+ * Fork; the parent waits until the child reports that it is serving
+ * (or why not) through a pipe, and exits with that status, so that an
+ * init script sees a failure to start.
+ */
+static int lm_daemonise(int *ready_fd, int keep_stderr)
+{
+	int	p[2];
+	pid_t	pid;
+	unsigned char status;
+	int	fd;
+
+	if (pipe(p) != 0)
+		return -1;
+	if ((pid = fork()) < 0)
+		return -1;
+	if (pid > 0) {
+		close(p[1]);
+		if (read(p[0], &status, 1) != 1)
+			_exit(EX_OSERR);
+		_exit(status);
+	}
+	close(p[0]);
+	fcntl(p[1], F_SETFD, FD_CLOEXEC);
+	if (setsid() < 0)
+		return -1;
+	if (chdir("/") != 0)
+		return -1;
+	if ((fd = open("/dev/null", O_RDWR)) >= 0) {
+		dup2(fd, STDIN_FILENO);
+		dup2(fd, STDOUT_FILENO);
+		if (!keep_stderr)
+			dup2(fd, STDERR_FILENO);
+		if (fd > STDERR_FILENO)
+			close(fd);
+	}
+	*ready_fd = p[1];
+	return 0;
+}
+
+static void lm_ready(int *ready_fd, int status)
+{
+	unsigned char b = (unsigned char) status;
+
+	if (*ready_fd < 0)
+		return;
+	if (write(*ready_fd, &b, 1) != 1)
+		log_warning("cannot report the start-up status to the parent");
+	close(*ready_fd);
+	*ready_fd = -1;
+}
+
+static int lm_pidfile(const char *path, char *err, size_t errlen)
+{
+	char	buf[32];
+	int	fd;
+	int	n;
+
+	if (path[0] == 0)
+		return 0;
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644)) < 0) {
+		snprintf(err, errlen, "pid_file %s: %s", path, strerror(errno));
+		return -1;
+	}
+	n = snprintf(buf, sizeof(buf), "%ld\n", (long) getpid());
+	if (write(fd, buf, (size_t) n) != n) {
+		snprintf(err, errlen, "pid_file %s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+/* Open the socket as the starting user; hand a unix socket to the run
+ * user and give it socket_mode. */
+static int lm_socket_open(const struct conf *c, const struct lm_socket *s,
+			  const struct lm_ids *ids, char *err, size_t errlen)
+{
+	mode_t	old = 0;
+
+	if (smfi_setconn((char *) s->spec) != MI_SUCCESS) {
+		snprintf(err, errlen, "smfi_setconn(%.300s) failed", s->spec);
+		return -1;
+	}
+	if (smfi_settimeout((int) conf_int(c, "milter_timeout")) != MI_SUCCESS
+	    || smfi_register(*mcb_desc()) != MI_SUCCESS) {
+		snprintf(err, errlen, "smfi_register failed");
+		return -1;
+	}
+	if (s->is_unix)
+		old = umask(0177);	/* nobody may connect before the chmod */
+	if (smfi_opensocket(1) != MI_SUCCESS) {
+		if (s->is_unix)
+			umask(old);
+		snprintf(err, errlen, "cannot open the milter socket %.300s", s->spec);
+		return -1;
+	}
+	if (!s->is_unix)
+		return 0;
+	umask(old);
+	if (ids->set && geteuid() == 0 && chown(s->path, ids->uid, ids->gid) != 0) {
+		snprintf(err, errlen, "chown %s: %s", s->path, strerror(errno));
+		return -1;
+	}
+	if (chmod(s->path, s->mode) != 0) {
+		snprintf(err, errlen, "chmod %s: %s", s->path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* After smfi_main() returned: let messages in progress finish. */
+static void lm_drain(long seconds)
+{
+	long	waited = 0;
+	struct timespec ts = {0, LM_DRAIN_POLL_MS * 1000000L};
+
+	while (mcb_in_progress() > 0 && waited < seconds * 1000) {
+		nanosleep(&ts, NULL);
+		waited += LM_DRAIN_POLL_MS;
+	}
+	if (mcb_in_progress() > 0)
+		log_warning("stopping with %ld message(s) still in progress; the MTA will retry them",
+			    mcb_in_progress());
+}
+
+static int lm_classify(const struct conf *c, const char *what)
+{
+	char	err[CONF_ERR_MAX];
+	struct reply_analyzer *ra = reply_analyzer_new(c, err, sizeof(err));
+	int	rc;
+
+	if (ra == NULL) {
+		fprintf(stderr, "%s: %s\n", LM_PROG, err);
+		return EX_CONFIG;
+	}
+	rc = classify_file(ra, what, stdout);	/* a <sysexits.h> code */
+	reply_analyzer_free(ra);
+	if (fflush(stdout) != 0 && rc == EX_OK)
+		rc = EX_IOERR;
+	return rc;
+}
+
+int	main(int argc, char **argv)
+{
+	struct lm_opts o;
+	struct lm_socket sock;
+	struct lm_ids ids;
+	struct conf *c = NULL;
+	struct mcfg *cfg = NULL;
+	char	err[CONF_ERR_MAX];
+	int	rc;
+	int	ready_fd = -1;
+	int	milter_status = MI_FAILURE;
+	int	pidfile_written = 0;
+	int	stopping = 0;
+	char	pidfile[LM_SOCKET_MAX] = "";
+	pthread_t tid;
+	sigset_t block;
+	sigset_t old;
+
+	memset(&o, 0, sizeof(o));
+	memset(&sock, 0, sizeof(sock));
+	if ((rc = parse_args(argc, argv, &o)) != EX_OK)
+		return rc;
+	if (o.classify || o.test_only)
+		o.to_stderr = 1;
+	log_open(LM_PROG, 1, NULL);
+	if ((c = lm_load(&o, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "%s: %s\n", LM_PROG, err);
+		return EX_CONFIG;
+	}
+	if (o.classify) {
+		rc = lm_classify(c, o.classify);
+		conf_free(c);
+		return rc;
+	}
+	if (lm_socket_parse(c, &sock, err, sizeof(err)) != 0
+	    || lm_ids_lookup(c, &ids, err, sizeof(err)) != 0) {
+		fprintf(stderr, "%s: %s: %s\n", LM_PROG, conf_file(c), err);
+		conf_free(c);
+		return EX_CONFIG;
+	}
+	snprintf(pidfile, sizeof(pidfile), "%s", conf_str(c, "pid_file"));
+	if ((cfg = mcfg_new(c, err, sizeof(err))) == NULL) {	/* takes C */
+		fprintf(stderr, "%s: %s\n", LM_PROG, err);
+		return EX_CONFIG;
+	}
+	if (o.test_only) {
+		rc = EX_OK;
+		if (lm_store_check(mcfg_conf(cfg), err, sizeof(err)) != 0) {
+			fprintf(stderr, "%s: store: %s\n", LM_PROG, err);
+			rc = EX_CONFIG;
+		} else {
+			printf("%s: configuration OK\n", conf_file(mcfg_conf(cfg))[0]
+			       ? conf_file(mcfg_conf(cfg)) : "(defaults)");
+		}
+		mcfg_release(cfg);
+		return rc;
+	}
+
+	log_open(LM_PROG, o.to_stderr, mcfg_conf(cfg));
+	if (!o.foreground && lm_daemonise(&ready_fd, o.to_stderr) != 0) {
+		log_error("cannot become a daemon: %s", strerror(errno));
+		rc = EX_OSERR;
+		goto out;
+	}
+	if (lm_socket_open(mcfg_conf(cfg), &sock, &ids, err, sizeof(err)) != 0) {
+		log_error("%s", err);
+		rc = EX_UNAVAILABLE;
+		goto out;
+	}
+	if (!o.foreground) {
+		if (lm_pidfile(pidfile, err, sizeof(err)) != 0) {
+			log_error("%s", err);
+			rc = EX_CANTCREAT;
+			goto out;
+		}
+		pidfile_written = pidfile[0] != 0;
+		if (pidfile_written && ids.set && geteuid() == 0
+		    && chown(pidfile, ids.uid, ids.gid) != 0)
+			log_warning("chown %s: %s", pidfile, strerror(errno));
+	}
+	if (lm_drop(&ids, err, sizeof(err)) != 0) {
+		log_error("%s", err);
+		rc = EX_NOPERM;
+		goto out;
+	}
+	if (lm_store_check(mcfg_conf(cfg), err, sizeof(err)) != 0) {
+		log_error("store: %s", err);
+		rc = EX_CONFIG;
+		goto out;
+	}
+	mstate_set(cfg);
+	if (lm_signals_install(err, sizeof(err)) != 0) {
+		log_error("%s", err);
+		rc = EX_OSERR;
+		goto out;
+	}
+	/* The milter thread and all threads it starts block our signals. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	rc = pthread_create(&tid, NULL, lm_milter_thread, &milter_status);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		log_error("pthread_create: %s", strerror(rc));
+		rc = EX_OSERR;
+		goto out;
+	}
+	log_notice("%s %s started on %s (pid %ld)", LM_PROG, PACKAGE_VERSION, sock.spec,
+		   (long) getpid());
+	lm_ready(&ready_fd, EX_OK);
+
+	for (;;) {
+		char	b;
+		ssize_t n = read(lm_pipe[0], &b, 1);
+
+		if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
+			if (errno == EAGAIN) {
+				fd_set	rfds;
+
+				FD_ZERO(&rfds);
+				FD_SET(lm_pipe[0], &rfds);
+				(void) select(lm_pipe[0] + 1, &rfds, NULL, NULL, NULL);
+			}
+			continue;
+		}
+		if (n <= 0 || b == 'X')
+			break;
+		if (b == 'H' && !stopping)
+			lm_reload(&o, &sock, o.to_stderr);
+		else if (b == 'U')
+			mstats_log();
+		else if (b == 'T' && !stopping) {
+			stopping = 1;
+			log_notice("stopping");
+			smfi_stop();
+		}
+	}
+	pthread_join(tid, NULL);
+	lm_drain(conf_int(mcfg_conf(cfg), "milter_timeout"));
+	mstats_log();
+	log_notice("stopped");
+	rc = milter_status == MI_SUCCESS ? EX_OK : EX_SOFTWARE;
+out:
+	lm_ready(&ready_fd, rc);
+	if (pidfile_written)
+		(void) unlink(pidfile);
+	if (sock.is_unix && rc == EX_OK)
+		(void) unlink(sock.path);
+	mstate_set(NULL);
+	mcfg_release(cfg);
+	log_close();
+	return rc;
+}

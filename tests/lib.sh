@@ -1,0 +1,422 @@
+# NAME
+#	lib.sh - shared shell helpers for the links-mail tests
+# SYNOPSIS
+#	. "$top_srcdir/tests/lib.sh"
+# DESCRIPTION
+#	Source this from a test script run by `make check` (top_srcdir and
+#	top_builddir are exported by tests/Makefile.am; when they are not
+#	set, they are guessed from the script's location). Every helper
+#	that starts something registers its own cleanup; lt_init installs
+#	one EXIT/INT/TERM trap that runs all cleanups in reverse order, so
+#	a failing test leaves no process, Postfix instance or directory
+#	behind. Helpers print diagnostics to stderr and never use personal
+#	data beyond the test's own fixtures.
+#
+#	lt_init NAME
+#		Start a test: sets LT_NAME, creates the private work directory
+#		LT_TMP (mode 0755, so Postfix's users can traverse it) and
+#		installs the trap. Call it first.
+#	lt_cleanup_add COMMAND
+#		Run COMMAND (a string for eval) at exit, before earlier ones.
+#	lt_skip MESSAGE
+#		Print "SKIP: MESSAGE" and exit 77 (automake's skip). Use it
+#		only when a tool is truly absent.
+#	lt_need_tool NAME...
+#		Skip unless every NAME is found in PATH (or /usr/sbin).
+#	lt_need_root
+#		Skip unless running as root (a private Postfix needs root).
+#	lt_fail MESSAGE
+#		Print "FAIL: MESSAGE" and exit 1.
+#	lt_ok MESSAGE
+#		Print "ok - MESSAGE" (progress in the test log).
+#	lt_wait_for SECONDS COMMAND...
+#		Run COMMAND every 0.1 s until it succeeds; return 1 when
+#		SECONDS pass first.
+#	lt_free_port
+#		Print a TCP port in 20000-40000 that nothing listens on
+#		(checked with ss, falling back to /proc/net/tcp).
+#	lt_write_conf FILE [NAME=VALUE...]
+#		Write a links.conf for a test: store_path and key_file in
+#		LT_TMP/store, socket unix:LT_TMP/milter.sock, pid_file in
+#		LT_TMP, syslog-free settings; each NAME=VALUE is appended
+#		(later lines win for single-valued options).
+#	lt_store_init CONF
+#		Create the store of CONF with links-store init (key file and
+#		database), owned by LT_STORE_OWNER when that is set.
+#	lt_milter_start CONF [ARGS...]
+#		Start links-milter -f -e -c CONF ARGS in the background, its
+#		stderr in LT_TMP/milter.log; wait until its unix socket (from
+#		CONF's socket option, or LT_MILTER_SOCKET) exists; sets
+#		LT_MILTER_PID. Registers lt_milter_stop.
+#	lt_milter_stop
+#		SIGTERM the milter started above and wait (10 s at most, then
+#		SIGKILL). Returns the milter's exit status.
+#	lt_postfix_start DIR PORT MILTER
+#		Create and start a private Postfix instance in DIR (see
+#		/work/shared/design/postfix-test-instance.md): config in
+#		DIR/etc, queue DIR/spool, log DIR/maillog, listening on
+#		127.0.0.1:PORT, delivering noreply@, support@ and
+#		archive@ilinks.asia (and anything in LT_PF_EXTRA_MAILBOXES,
+#		"addr=dir/" items separated by ", ") to Maildirs under DIR/mail,
+#		with smtpd_milters = MILTER (e.g. unix:/path) and
+#		milter_default_action = tempfail. Sets LT_PF_DIR. Registers
+#		lt_postfix_stop.
+#	lt_postfix_stop
+#		Stop the instance (postfix -c DIR/etc stop), idempotent.
+#	lt_postfix_flush
+#		postqueue -c DIR/etc -f: retry deferred mail now.
+#	lt_postfix_queue_count
+#		Print the number of messages in the instance's queue.
+#	lt_maildir_count MAILBOX
+#		Print the number of delivered messages in DIR/mail/MAILBOX/new.
+#	lt_wait_maildir MAILBOX COUNT SECONDS
+#		Wait until MAILBOX has at least COUNT messages.
+#	lt_swaks ARGS...
+#		swaks with a time-out, quiet unless LT_VERBOSE is set.
+#	lt_store_lock DB
+#		Hold SQLite's write lock on DB (BEGIN EXCLUSIVE in a sqlite3
+#		process fed through a FIFO) until lt_store_unlock: writers wait
+#		store_busy_timeout and then fail, as with a stuck writer.
+#		Registers lt_store_unlock.
+#	lt_store_unlock
+#		COMMIT and end the sqlite3 process started by lt_store_lock.
+#	lt_postfix_relay_start DIR PORT NEXTHOP_PORT
+#		Start a second private instance in DIR listening on PORT with
+#		no milter that relays ilinks.asia mail to 127.0.0.1:NEXTHOP_PORT
+#		(an edge MTA in front of the milter host: a 4xx from the milter
+#		host leaves the message in this instance's queue). Sets
+#		LT_PF_RELAY_DIR. Registers lt_postfix_relay_stop.
+# ENVIRONMENT
+#	top_srcdir, top_builddir	set by make check
+#	LINKS_MILTER, LINKS_STORE	programs (default: the build tree's)
+#	LT_KEEP				keep LT_TMP after the test (debugging)
+#	LT_VERBOSE			show the output of swaks
+#	TMPDIR				where LT_TMP is made (default /tmp)
+
+: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+: "${LINKS_MILTER:=$top_builddir/milter/links-milter}"
+: "${LINKS_STORE:=$top_builddir/store/links-store}"
+
+LT_CLEANUPS=""
+LT_TMP=""
+LT_MILTER_PID=""
+LT_PF_DIR=""
+
+lt_cleanup_add() {
+	LT_CLEANUPS="$1
+$LT_CLEANUPS"
+}
+
+lt_run_cleanups() {
+	lt_status=$?
+	trap - EXIT INT TERM
+	printf '%s\n' "$LT_CLEANUPS" | while IFS= read -r lt_cmd; do
+		[ -n "$lt_cmd" ] && eval "$lt_cmd" >/dev/null 2>&1
+	done
+	if [ -n "$LT_TMP" ] && [ -d "$LT_TMP" ]; then
+		if [ -n "${LT_KEEP:-}" ] || { [ "$lt_status" -ne 0 ] && [ "$lt_status" -ne 77 ] && [ -n "${LT_KEEP_ON_FAIL:-}" ]; }; then
+			echo "kept $LT_TMP" >&2
+		else
+			rm -rf "$LT_TMP"
+		fi
+	fi
+	exit "$lt_status"
+}
+
+lt_init() {
+	LT_NAME=$1
+	LT_TMP=$(mktemp -d "${TMPDIR:-/tmp}/links-$LT_NAME.XXXXXX") || exit 99
+	chmod 755 "$LT_TMP"
+	trap lt_run_cleanups EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+}
+
+lt_skip() {
+	echo "SKIP: $*"
+	exit 77
+}
+
+lt_fail() {
+	echo "FAIL: $*" >&2
+	if [ -n "$LT_TMP" ] && [ -f "$LT_TMP/milter.log" ]; then
+		echo "--- milter.log (last 30 lines)" >&2
+		tail -n 30 "$LT_TMP/milter.log" >&2
+	fi
+	if [ -n "$LT_PF_DIR" ] && [ -f "$LT_PF_DIR/maillog" ]; then
+		echo "--- maillog (last 30 lines)" >&2
+		tail -n 30 "$LT_PF_DIR/maillog" >&2
+	fi
+	exit 1
+}
+
+lt_ok() {
+	echo "ok - $*"
+}
+
+lt_need_tool() {
+	for lt_t in "$@"; do
+		command -v "$lt_t" >/dev/null 2>&1 || [ -x "/usr/sbin/$lt_t" ] \
+			|| lt_skip "$lt_t is not installed"
+	done
+}
+
+lt_need_root() {
+	[ "$(id -u)" -eq 0 ] || lt_skip "needs root (a private Postfix instance)"
+}
+
+lt_wait_for() {
+	lt_secs=$1
+	shift
+	lt_n=$((lt_secs * 10))
+	while [ "$lt_n" -gt 0 ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+		lt_n=$((lt_n - 1))
+	done
+	return 1
+}
+
+lt_port_busy() {
+	if command -v ss >/dev/null 2>&1; then
+		ss -Htln "sport = :$1" 2>/dev/null | grep -q .
+	else
+		lt_hex=$(printf '%04X' "$1")
+		grep -qi ":$lt_hex 00000000:0000 0A" /proc/net/tcp 2>/dev/null
+	fi
+}
+
+lt_free_port() {
+	lt_tries=0
+	while [ "$lt_tries" -lt 200 ]; do
+		lt_p=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 20000 ))
+		if ! lt_port_busy "$lt_p"; then
+			echo "$lt_p"
+			return 0
+		fi
+		lt_tries=$((lt_tries + 1))
+	done
+	return 1
+}
+
+lt_write_conf() {
+	lt_conf=$1
+	shift
+	mkdir -p "$LT_TMP/store"
+	{
+		echo "# written by tests/lib.sh for $LT_NAME"
+		echo "store_path = $LT_TMP/store/links.db"
+		echo "key_file = $LT_TMP/store/master.key"
+		echo "socket = unix:${LT_MILTER_SOCKET:-$LT_TMP/milter.sock}"
+		echo "socket_mode = 0666"
+		echo "pid_file = $LT_TMP/links-milter.pid"
+		echo "log_level = debug"
+		echo "store_busy_timeout = 2000"
+		for lt_kv in "$@"; do
+			lt_k=${lt_kv%%=*}
+			lt_v=${lt_kv#*=}
+			echo "$lt_k = $lt_v"
+		done
+	} > "$lt_conf"
+}
+
+lt_store_init() {
+	"$LINKS_STORE" -c "$1" init || lt_fail "links-store init failed"
+	if [ -n "${LT_STORE_OWNER:-}" ]; then
+		chown -R "$LT_STORE_OWNER" "$LT_TMP/store"
+	fi
+}
+
+lt_conf_socket_path() {
+	sed -n 's/^socket *= *unix://p' "$1" | tail -n 1
+}
+
+lt_milter_start() {
+	lt_mconf=$1
+	shift
+	lt_sock=${LT_MILTER_SOCKET:-$(lt_conf_socket_path "$lt_mconf")}
+	"$LINKS_MILTER" -f -e -c "$lt_mconf" "$@" >>"$LT_TMP/milter.log" 2>&1 &
+	LT_MILTER_PID=$!
+	lt_cleanup_add "lt_milter_stop"
+	if ! lt_wait_for 20 test -S "$lt_sock"; then
+		lt_fail "links-milter did not create its socket $lt_sock"
+	fi
+	kill -0 "$LT_MILTER_PID" 2>/dev/null || lt_fail "links-milter exited at start"
+}
+
+lt_milter_stop() {
+	[ -n "$LT_MILTER_PID" ] || return 0
+	lt_pid=$LT_MILTER_PID
+	LT_MILTER_PID=""
+	kill -TERM "$lt_pid" 2>/dev/null
+	lt_n=100
+	while [ "$lt_n" -gt 0 ] && kill -0 "$lt_pid" 2>/dev/null; do
+		sleep 0.1
+		lt_n=$((lt_n - 1))
+	done
+	if kill -0 "$lt_pid" 2>/dev/null; then
+		echo "links-milter did not stop on SIGTERM; killing it" >&2
+		kill -KILL "$lt_pid" 2>/dev/null
+	fi
+	wait "$lt_pid" 2>/dev/null
+}
+
+lt_postfix_start() {
+	lt_d=$1
+	lt_port=$2
+	lt_milter=$3
+	mkdir -p "$lt_d/etc" "$lt_d/spool" "$lt_d/data" "$lt_d/mail"
+	chmod 755 "$lt_d"
+	chown postfix "$lt_d/data"
+	chown nobody "$lt_d/mail"
+	cp /etc/postfix/master.cf "$lt_d/etc/master.cf"
+	sed -i "s/^smtp      inet  n       -       y       -       -       smtpd/127.0.0.1:$lt_port inet n - n - - smtpd/" "$lt_d/etc/master.cf"
+	grep -q "^127.0.0.1:$lt_port inet" "$lt_d/etc/master.cf" \
+		|| lt_fail "could not set the smtpd line in master.cf"
+	lt_boxes="noreply@ilinks.asia=noreply/, support@ilinks.asia=support/, archive@ilinks.asia=archive/, staff@ilinks.asia=staff/"
+	[ -n "${LT_PF_EXTRA_MAILBOXES:-}" ] && lt_boxes="$lt_boxes, $LT_PF_EXTRA_MAILBOXES"
+	cat > "$lt_d/etc/main.cf" <<CF
+compatibility_level = 3.6
+queue_directory = $lt_d/spool
+data_directory = $lt_d/data
+maillog_file = $lt_d/maillog
+maillog_file_prefixes = $lt_d
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+myhostname = mx.test.invalid
+mydestination =
+mynetworks = 127.0.0.0/8
+smtpd_relay_restrictions = permit_mynetworks, reject
+virtual_mailbox_domains = ilinks.asia
+virtual_mailbox_base = $lt_d/mail
+virtual_mailbox_maps = inline:{ $lt_boxes }
+virtual_uid_maps = static:$(id -u nobody)
+virtual_gid_maps = static:$(id -g nobody)
+smtpd_milters = $lt_milter
+milter_default_action = tempfail
+milter_protocol = 6
+milter_connect_timeout = 10s
+milter_command_timeout = 30s
+milter_content_timeout = 60s
+smtpd_client_connection_count_limit = 100
+default_process_limit = 50
+queue_run_delay = 3600s
+minimal_backoff_time = 3600s
+maximal_backoff_time = 3600s
+CF
+	postfix -c "$lt_d/etc" check || lt_fail "postfix check failed for $lt_d/etc"
+	postfix -c "$lt_d/etc" start >/dev/null 2>&1 || lt_fail "postfix start failed"
+	LT_PF_DIR=$lt_d
+	lt_cleanup_add "lt_postfix_stop"
+	lt_wait_for 20 lt_port_busy "$lt_port" || lt_fail "Postfix does not listen on $lt_port"
+}
+
+lt_postfix_stop() {
+	[ -n "$LT_PF_DIR" ] || return 0
+	postfix -c "$LT_PF_DIR/etc" stop >/dev/null 2>&1
+	lt_n=100
+	while [ "$lt_n" -gt 0 ] && [ -f "$LT_PF_DIR/data/master.lock" ] \
+		&& postfix -c "$LT_PF_DIR/etc" status >/dev/null 2>&1; do
+		sleep 0.1
+		lt_n=$((lt_n - 1))
+	done
+	LT_PF_DIR=""
+}
+
+lt_postfix_flush() {
+	postqueue -c "$LT_PF_DIR/etc" -f
+}
+
+lt_postfix_queue_count() {
+	find "$LT_PF_DIR/spool/incoming" "$LT_PF_DIR/spool/active" \
+		"$LT_PF_DIR/spool/deferred" "$LT_PF_DIR/spool/hold" \
+		"$LT_PF_DIR/spool/maildrop" -type f 2>/dev/null | wc -l | tr -d ' '
+}
+
+lt_maildir_count() {
+	find "$LT_PF_DIR/mail/$1/new" -type f 2>/dev/null | wc -l | tr -d ' '
+}
+
+lt_maildir_at_least() {
+	[ "$(lt_maildir_count "$1")" -ge "$2" ]
+}
+
+lt_wait_maildir() {
+	lt_wait_for "$3" lt_maildir_at_least "$1" "$2"
+}
+
+lt_swaks() {
+	if [ -n "${LT_VERBOSE:-}" ]; then
+		timeout 60 swaks --timeout 30 "$@"
+	else
+		timeout 60 swaks --timeout 30 "$@" >"$LT_TMP/swaks.last" 2>&1
+	fi
+}
+
+LT_LOCK_PID=""
+
+lt_store_lock() {
+	command -v sqlite3 >/dev/null 2>&1 || lt_skip "sqlite3 is not installed"
+	rm -f "$LT_TMP/lock.fifo" "$LT_TMP/lock.out"
+	mkfifo "$LT_TMP/lock.fifo" || lt_fail "mkfifo"
+	sqlite3 "$1" <"$LT_TMP/lock.fifo" >"$LT_TMP/lock.out" 2>&1 &
+	LT_LOCK_PID=$!
+	exec 9>"$LT_TMP/lock.fifo"
+	lt_cleanup_add "lt_store_unlock"
+	printf '.timeout 10000\nBEGIN EXCLUSIVE;\n.print locked\n' >&9
+	lt_wait_for 15 grep -q locked "$LT_TMP/lock.out" || lt_fail "could not lock $1: $(cat "$LT_TMP/lock.out")"
+}
+
+lt_store_unlock() {
+	[ -n "$LT_LOCK_PID" ] || return 0
+	printf 'COMMIT;\n.quit\n' >&9 2>/dev/null
+	exec 9>&-
+	wait "$LT_LOCK_PID" 2>/dev/null
+	LT_LOCK_PID=""
+}
+
+LT_PF_RELAY_DIR=""
+
+lt_postfix_relay_start() {
+	lt_rd=$1
+	lt_rport=$2
+	lt_next=$3
+	mkdir -p "$lt_rd/etc" "$lt_rd/spool" "$lt_rd/data"
+	chmod 755 "$lt_rd"
+	chown postfix "$lt_rd/data"
+	cp /etc/postfix/master.cf "$lt_rd/etc/master.cf"
+	sed -i "s/^smtp      inet  n       -       y       -       -       smtpd/127.0.0.1:$lt_rport inet n - n - - smtpd/" "$lt_rd/etc/master.cf"
+	grep -q "^127.0.0.1:$lt_rport inet" "$lt_rd/etc/master.cf" \
+		|| lt_fail "could not set the smtpd line in the relay's master.cf"
+	cat > "$lt_rd/etc/main.cf" <<CF
+compatibility_level = 3.6
+queue_directory = $lt_rd/spool
+data_directory = $lt_rd/data
+maillog_file = $lt_rd/maillog
+maillog_file_prefixes = $lt_rd
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+myhostname = edge.test.invalid
+mydestination =
+mynetworks = 127.0.0.0/8
+smtpd_relay_restrictions = permit_mynetworks, reject
+relay_domains = ilinks.asia
+transport_maps = inline:{ ilinks.asia=smtp:[127.0.0.1]:$lt_next }
+smtp_tls_security_level = none
+queue_run_delay = 3600s
+minimal_backoff_time = 3600s
+maximal_backoff_time = 3600s
+CF
+	postfix -c "$lt_rd/etc" check || lt_fail "postfix check failed for $lt_rd/etc"
+	postfix -c "$lt_rd/etc" start >/dev/null 2>&1 || lt_fail "relay postfix start failed"
+	LT_PF_RELAY_DIR=$lt_rd
+	lt_cleanup_add "lt_postfix_relay_stop"
+	lt_wait_for 20 lt_port_busy "$lt_rport" || lt_fail "the relay does not listen on $lt_rport"
+}
+
+lt_postfix_relay_stop() {
+	[ -n "$LT_PF_RELAY_DIR" ] || return 0
+	postfix -c "$LT_PF_RELAY_DIR/etc" stop >/dev/null 2>&1
+	LT_PF_RELAY_DIR=""
+}

@@ -1,0 +1,107 @@
+-- NAME
+--	common.lua - helpers shared by the links-milter miltertest scripts
+-- DESCRIPTION
+--	Loaded by each script with dofile(os.getenv("MT_LIB")). The driver
+--	(tests/milter-miltertest.sh) exports MT_SOCKET (the milter's unix
+--	socket) and the fixture values the scripts need (MT_*). Every step
+--	prints a line, because miltertest exits 1 without a word when a
+--	step fails inside the library.
+
+sock = os.getenv("MT_SOCKET")
+if sock == nil then error("MT_SOCKET is not set") end
+
+function env(name)
+	local v = os.getenv(name)
+	if v == nil or v == "" then error(name .. " is not set") end
+	return v
+end
+
+function step(name, rc)
+	if rc ~= nil then error(name .. " failed: " .. tostring(rc)) end
+	print("  " .. name)
+end
+
+function expect(cond, what)
+	if not cond then error("expected: " .. what) end
+	print("  ok: " .. what)
+end
+
+function reply_name(r)
+	local names = {}
+	names[SMFIR_CONTINUE] = "continue"
+	names[SMFIR_ACCEPT] = "accept"
+	names[SMFIR_DISCARD] = "discard"
+	names[SMFIR_TEMPFAIL] = "tempfail"
+	names[SMFIR_REJECT] = "reject"
+	names[SMFIR_REPLYCODE] = "replycode"
+	return names[r] or tostring(r)
+end
+
+function open_conn()
+	local conn = mt.connect("unix:" .. sock, 40, 0.25)
+	if conn == nil then error("mt.connect(" .. sock .. ") failed") end
+	step("conninfo", mt.conninfo(conn, "client.example.vn", "192.0.2.10"))
+	expect(mt.getreply(conn) == SMFIR_CONTINUE, "connect: continue")
+	return conn
+end
+
+-- Send one message. m = { qid=, from=, rcpts={...}, headers={{n,v},...},
+-- body= (a string or a table of chunks) }. Returns the reply to DATA when it ends the message there
+-- (accept), else the reply at end of message.
+function send(conn, m)
+	mt.macro(conn, SMFIC_MAIL, "i", m.qid)
+	step("mailfrom " .. m.from, mt.mailfrom(conn, m.from))
+	expect(mt.getreply(conn) == SMFIR_CONTINUE, "mailfrom: continue")
+	for _, r in ipairs(m.rcpts) do
+		step("rcptto " .. r, mt.rcptto(conn, r))
+		expect(mt.getreply(conn) == SMFIR_CONTINUE, "rcptto: continue")
+	end
+	step("data", mt.data(conn))
+	local r = mt.getreply(conn)
+	print("  data reply: " .. reply_name(r))
+	if r ~= SMFIR_CONTINUE then return r end
+	for _, h in ipairs(m.headers) do
+		step("header " .. h[1], mt.header(conn, h[1], h[2]))
+		r = mt.getreply(conn)
+		if r ~= SMFIR_CONTINUE then
+			print("  header reply: " .. reply_name(r))
+			return r
+		end
+	end
+	step("eoh", mt.eoh(conn))
+	expect(mt.getreply(conn) == SMFIR_CONTINUE, "eoh: continue")
+	-- a body may be a table of chunks (the milter protocol carries at
+	-- most 64 KB per body command)
+	local chunks = type(m.body) == "table" and m.body or {m.body}
+	for i, chunk in ipairs(chunks) do
+		step("body chunk " .. i, mt.bodystring(conn, chunk))
+		local br = mt.getreply(conn)
+		if br ~= SMFIR_CONTINUE then error("body chunk " .. i .. ": " .. reply_name(br)) end
+	end
+	print("  body: continue")
+	step("eom", mt.eom(conn))
+	r = mt.getreply(conn)
+	print("  eom reply: " .. reply_name(r))
+	return r
+end
+
+-- The headers of a plain UTF-8 reply; ID makes its Message-ID (with
+-- MT_RUN, so each run of the suite has its own).
+function reply_headers(from, to, subject, id, extra)
+	local h = {
+		{"From", from},
+		{"To", to},
+		{"Subject", subject},
+		{"Date", "Wed, 25 Nov 2026 09:00:00 +0700"},
+		{"Message-ID", "<" .. env("MT_RUN") .. "." .. id .. "@client.example.vn>"},
+		{"MIME-Version", "1.0"},
+		{"Content-Type", "text/plain; charset=utf-8"},
+		{"Content-Transfer-Encoding", "8bit"},
+	}
+	for _, e in ipairs(extra or {}) do table.insert(h, e) end
+	return h
+end
+
+function delivered(r)
+	return r == SMFIR_CONTINUE or r == SMFIR_ACCEPT
+end
