@@ -739,6 +739,23 @@ done:
 	return (s);
 }
 
+/* A --set value: UTF-8 text; line breaks and tabs allowed (bodies), no other controls. */
+static int
+set_value_ok(const char *v)
+{
+	size_t	len = strlen(v), i;
+
+	if (len > TMPL_VALUE_MAX || !hdr_utf8_valid(v, len))
+		return (0);
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char) v[i];
+
+		if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
+			return (0);
+	}
+	return (1);
+}
+
 /* Check and load --set values into a new tmpl_vars. */
 static struct tmpl_vars *
 set_vars(const struct campaign_opts *o, char *err, size_t errlen)
@@ -770,8 +787,9 @@ set_vars(const struct campaign_opts *o, char *err, size_t errlen)
 				 key);
 			goto fail;
 		}
-		if (!hdr_value_safe(eq + 1)) {
-			msgf(err, errlen, "--set %s: value has control characters or is too long", key);
+		if (!set_value_ok(eq + 1)) {
+			msgf(err, errlen, "--set %s: value is not UTF-8 text, has control characters "
+			     "or is longer than %d bytes", key, TMPL_VALUE_MAX);
 			goto fail;
 		}
 		if (tmpl_vars_set(v, key, eq + 1) < 0) {

@@ -348,8 +348,9 @@ render_parts(const struct compose *c, const struct compose_rcpt *r, char **subje
 	} else if ((*reason = strdup(default_reason(c->cat))) == NULL)
 		goto fail;
 	if (!hdr_value_safe(*subject)) {
-		snprintf(err, errlen, "subject would contain CR, LF, NUL or be too long");
-		ret = COMPOSE_BAD_RCPT;
+		/* The name was checked above: the template or a --set value is at fault. */
+		snprintf(err, errlen, "%s: the subject would contain a line break or control "
+			 "character, or be longer than %d bytes", tmpl_origin(c->tmpl), HDR_VALUE_MAX);
 		goto fail;
 	}
 	tmpl_vars_free(v);
