@@ -77,7 +77,8 @@
 #		Hold SQLite's write lock on DB (BEGIN EXCLUSIVE in a sqlite3
 #		process fed through a FIFO) until lt_store_unlock: writers wait
 #		store_busy_timeout and then fail, as with a stuck writer.
-#		Registers lt_store_unlock.
+#		Runs as LT_STORE_USER when set (so SQLite's -wal/-shm files
+#		keep the owner the milter runs as). Registers lt_store_unlock.
 #	lt_store_unlock
 #		COMMIT and end the sqlite3 process started by lt_store_lock.
 #	lt_postfix_relay_start DIR PORT NEXTHOP_PORT
@@ -360,7 +361,11 @@ lt_store_lock() {
 	command -v sqlite3 >/dev/null 2>&1 || lt_skip "sqlite3 is not installed"
 	rm -f "$LT_TMP/lock.fifo" "$LT_TMP/lock.out"
 	mkfifo "$LT_TMP/lock.fifo" || lt_fail "mkfifo"
-	sqlite3 "$1" <"$LT_TMP/lock.fifo" >"$LT_TMP/lock.out" 2>&1 &
+	if [ -n "${LT_STORE_USER:-}" ]; then
+		runuser -u "$LT_STORE_USER" -- sqlite3 "$1" <"$LT_TMP/lock.fifo" >"$LT_TMP/lock.out" 2>&1 &
+	else
+		sqlite3 "$1" <"$LT_TMP/lock.fifo" >"$LT_TMP/lock.out" 2>&1 &
+	fi
 	LT_LOCK_PID=$!
 	exec 9>"$LT_TMP/lock.fifo"
 	lt_cleanup_add "lt_store_unlock"
