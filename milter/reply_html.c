@@ -180,6 +180,11 @@ text(struct conv *c, const char *s)
 	for (; *s && !c->oom; s++) {
 		unsigned char ch = (unsigned char) *s;
 
+		/* U+00A0 (&nbsp;) is a blank too: Outlook pads with it */
+		if (ch == 0xC2 && (unsigned char) s[1] == 0xA0) {
+			s++;
+			ch = ' ';
+		}
 		if (!c->pre && (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f')) {
 			c->pend_space = 1;
 			continue;
@@ -193,7 +198,7 @@ text(struct conv *c, const char *s)
 			put(c, " ", 1);
 		c->pend_nl = 0;
 		c->pend_space = 0;
-		put(c, s, 1);
+		put(c, ch == ' ' ? " " : s, 1);
 	}
 }
 

@@ -44,13 +44,21 @@
 	"|napisa(?:l|ł)(?:a|\\(a\\))?|написал(?:а|\\(а\\))?|написав(?:ла)?|пишет"
 
 static const char pat_attr_start[] =
-	"^(?:on|vao|le|am|op|el|em|il|den|w dniu|dnia|pa|kl\\.|sent)\\b.{0,300}?\\b(?:"
-	WROTE_VERBS ")\\b[^:]{0,160}[:：]$"
-	"|^(?:在|於).{0,200}(?:写道|寫道)\\s*[:：]$";
+	"^[-_=]{0,6}\\s*(?:on|vao|le|am|op|el|em|il|den|w dniu|dnia|pa|kl\\.)\\b.{0,300}?\\b(?:"
+	WROTE_VERBS ")\\b(?:[^:]{0,160}[:：])?\\s*[-_=]{0,6}$"
+	"|^(?:在|於).{0,200}(?:写道|寫道)\\s*[:：]$"
+	"|^(?:le )?message du\\s*:.{0,80}\\d.{0,80}$"
+	"|^\\d{4}[-/.]\\d{1,2}[-/.]\\d{1,2},?\\s+\\d{1,2}:\\d{2}(?::\\d{2})?\\s+(?:gmt|utc)?\\s*[+-]\\d{2}:?\\d{2}\\s+\\S.{0,200}$"
+	"|^\\d{4}[-/.]\\d{1,2}[-/.]\\d{1,2}\\b.{0,200}@.{0,100}$";
 
+/* A verb of writing anywhere in the line (see boundary() for the rest). */
 static const char pat_attr_end[] =
-	"^.{0,300}\\b(?:" WROTE_VERBS ")\\b[^:]{0,160}[:：]$"
-	"|^.{0,200}(?:写道|寫道)\\s*[:：]$";
+	"\\b(?:" WROTE_VERBS "|пише|kirjoitti)\\b"
+	"|(?:写道|寫道)\\s*[:：]$";
+
+/* Date first, address, final colon: "30.09.2017, 18.30, "A" <a@b>:". */
+static const char pat_attr_generic[] =
+	"^(?=.{0,30}\\d).{0,300}@.{0,120}[:：]\\s*$";
 
 static const char pat_separator[] =
 	"^[-_=*~ ]{2,}\\s*(?:original message|original mail|forwarded message|forwarded mail"
@@ -65,17 +73,17 @@ static const char pat_separator[] =
 	"|исходное сообщение|пересылаемое сообщение|оригинальное сообщение|переслано"
 	"|原始邮件|原始郵件|转发的邮件|轉寄郵件)\\s*:?\\s*[-_=*~ ]*$"
 	"|^(?:begin forwarded message|forwarded message|original message)\\s*:$"
-	"|^_{10,}$";
+	"|^_{2,}$";
 
 #define LABELS_FROM \
 	"from|tu|von|de|da|van|fra|fran|от|od|lahettaja|发件人|寄件者|差出人"
 static const char pat_label[] =
 	"^\\*?\\s*(?:(" LABELS_FROM ")|sent|to|cc|bcc|subject|date|reply-to|da gui|gui|gui luc"
 	"|den|chu de|tieu de|ngay|ngay gui|gesendet|an|betreff|datum|envoye|a|objet"
-	"|inviato|oggetto|data|verzonden|aan|onderwerp|verstuurd|sendt|skickat|till|til"
+	"|inviato|oggetto|data|risposta|verzonden|aan|onderwerp|verstuurd|sendt|skickat|till|til|envoye le"
 	"|emne|amne|отправлено|кому|тема|дата|копия|wyslano|wysłano|do|temat|enviado"
 	"|enviada|para|asunto|assunto|lahetetty|vastaanottaja|aihe|收件人|发送时间|主题|日期"
-	"|收件者|主旨|送信日時|宛先|件名)\\s*\\*?\\s*[:：](?:\\s|\\*|$)";
+	"|收件者|主旨|送信日時|宛先|件名)\\s*\\*?\\s*[:：]";
 
 static const char pat_mobile[] =
 	"^(?:sent (?:from|with|via|using) .{1,80}"
@@ -86,11 +94,12 @@ static const char pat_mobile[] =
 	"|diese nachricht wurde von meinem .{0,80}gesendet\\.?"
 	"|enviado (?:desde|do|de) (?:mi|meu|o meu) .{0,40}|inviato da(?:l mio)? .{0,40}"
 	"|verzonden (?:met|vanaf|van) .{0,40}|skickat fran .{0,40}|sendt fra .{0,40}"
-	"|lahetetty .{0,40}|wyslane z .{0,40}|отправлено с .{0,40}"
+	"|lahetetty .{0,40}|wyslane z .{0,40}|отправлено с .{0,40}|gesendet von .{0,60}"
+	"|envoye a partir de .{0,60}|sent from outlook.{0,60}"
 	"|\\(sent from .{1,40}\\)|<<sent by .{1,40}>>"
 	"|(?:从|從)我的.{1,20}(?:发送|傳送|送出))$";
 
-enum { P_ATTR_START, P_ATTR_END, P_SEPARATOR, P_LABEL, P_MOBILE, P_COUNT };
+enum { P_ATTR_START, P_ATTR_END, P_ATTR_GENERIC, P_SEPARATOR, P_LABEL, P_MOBILE, P_COUNT };
 
 struct reply_quote {
 	pcre2_code *p[P_COUNT];
@@ -123,7 +132,8 @@ struct reply_quote *
 reply_quote_new(const char *const *fingerprints, size_t n, char *err, size_t errlen)
 {
 	static const char *const pats[P_COUNT] = {
-		pat_attr_start, pat_attr_end, pat_separator, pat_label, pat_mobile
+		pat_attr_start, pat_attr_end, pat_attr_generic, pat_separator, pat_label,
+		pat_mobile
 	};
 	struct reply_quote *q;
 	size_t	i;
@@ -230,18 +240,22 @@ is_blank(const struct cut *c, size_t i)
 	return (1);
 }
 
+/* A ">" line, also Supercite style ("C> text", up to 3 letters). */
 static int
 is_quote(const struct cut *c, size_t i)
 {
-	size_t	k;
+	size_t	k = c->start[i], e = c->end[i], letters = 0;
 
-	for (k = c->start[i]; k < c->end[i] && k < c->start[i] + 4; k++) {
-		if (c->text[k] == '>')
-			return (1);
-		if (c->text[k] != ' ' && c->text[k] != '\t')
-			return (0);
+	while (k < e && k < c->start[i] + 3 && (c->text[k] == ' ' || c->text[k] == '\t'))
+		k++;
+	while (k < e && letters < 3 && ((c->text[k] >= 'A' && c->text[k] <= 'Z')
+					|| (c->text[k] >= 'a' && c->text[k] <= 'z'))) {
+		k++;
+		letters++;
 	}
-	return (0);
+	if (k >= e || c->text[k] != '>')
+		return (0);
+	return (letters == 0 || k + 1 == e || c->text[k + 1] == ' ' || c->text[k + 1] == '>');
 }
 
 /* A line of separator characters only ("-----", "_____", "*****"). */
@@ -262,6 +276,19 @@ is_rule(const struct cut *c, size_t i)
 	return (n > 0);
 }
 
+/* Gmail's tracking mark U+1427 alone on a line. */
+static int
+gmail_mark(const struct cut *c, size_t i)
+{
+	size_t	k = c->start[i], e = c->end[i];
+
+	while (k < e && (c->text[k] == ' ' || c->text[k] == '\t'))
+		k++;
+	while (e > k && (c->text[e - 1] == ' ' || c->text[e - 1] == '\t'))
+		e--;
+	return (e - k == 3 && memcmp(c->text + k, "\xe1\x90\xa7", 3) == 0);
+}
+
 static int
 has_fingerprint(const struct cut *c, const char *s)
 {
@@ -273,7 +300,9 @@ has_fingerprint(const struct cut *c, const char *s)
 	return (0);
 }
 
-/* Whether line I starts an Outlook header block. */
+/* Whether line I starts an Outlook header block: a label line, then
+ * at least one more among the next few non-blank lines (a long From
+ * may wrap), one of them a From label. */
 static int
 outlook_block(struct cut *c, size_t i)
 {
@@ -281,16 +310,16 @@ outlook_block(struct cut *c, size_t i)
 	int	from = 0;
 	const char *k;
 
-	k = key(c, i, &len);
-	if (pcre2_match(c->q->p[P_LABEL], (PCRE2_SPTR) k, len, 0, 0, c->md, NULL) < 0)
-		return (0);
-	for (j = i; j < c->nlines && j < i + REPLY_QUOTE_HDR_LINES; j++) {
+	for (j = i; j < c->nlines && j < i + REPLY_QUOTE_HDR_LINES && !is_blank(c, j); j++) {
 		int	rc;
 
 		k = key(c, j, &len);
 		rc = pcre2_match(c->q->p[P_LABEL], (PCRE2_SPTR) k, len, 0, 0, c->md, NULL);
-		if (rc < 0)
-			break;
+		if (rc < 0) {
+			if (j == i)
+				return (0);
+			continue;
+		}
 		if (rc >= 2 && pcre2_get_ovector_pointer(c->md)[2] != PCRE2_UNSET)
 			from = 1;
 		n++;
@@ -298,12 +327,28 @@ outlook_block(struct cut *c, size_t i)
 	return (n >= 2 && from);
 }
 
-static const char *
-boundary(struct cut *c, size_t i)
+static int
+next_is_quote(const struct cut *c, size_t i)
 {
-	size_t	len, len2, span, j;
-	const char *k = key(c, i, &len);
+	size_t	j;
 
+	for (j = i + 1; j < c->nlines && is_blank(c, j); j++)
+		;
+	return (j < c->nlines && is_quote(c, j));
+}
+
+/*
+ * The boundary starting at line I, or NULL. *SPAN is set to the number
+ * of lines an attribution takes.
+ */
+static const char *
+boundary(struct cut *c, size_t i, size_t *span)
+{
+	size_t	len, len2, n;
+	const char *k = key(c, i, &len);
+	int	first_line_attr;
+
+	*span = 1;
 	if (len == 0 || c->end[i] - c->start[i] > REPLY_QUOTE_LINE_MAX)
 		return (NULL);
 	if (has_fingerprint(c, k))
@@ -327,31 +372,53 @@ boundary(struct cut *c, size_t i)
 		return ("separator");
 	if (match(c, P_MOBILE, k, len))
 		return ("mobile_signature");
-	if (match(c, P_ATTR_END, k, len)) {
-		if (strpbrk(k, "0123456789@") != NULL)
-			return ("attribution");
-		for (j = i + 1; j < c->nlines && is_blank(c, j); j++)
-			;
-		if (j < c->nlines && is_quote(c, j))
-			return ("attribution");
+	/* "... wrote:" on one line: with a date or address, or before a quote */
+	if (match(c, P_ATTR_END, k, len)
+	    && ((len > 0 && (k[len - 1] == ':' || strstr(k, "：") != NULL)
+		 && strpbrk(k, "0123456789@") != NULL)
+		|| (next_is_quote(c, i) && strpbrk(k, "0123456789@<") != NULL)))
+		return ("attribution");
+	/*
+	 * Attributions, possibly wrapped over up to three lines. Those
+	 * without a first word to anchor on wrap only when the first line
+	 * already looks like one (a date first, an address), so that a
+	 * customer's line before the attribution is never swallowed.
+	 */
+	first_line_attr = (len > 0 && k[0] >= '0' && k[0] <= '9') || memchr(k, '@', len) != NULL
+	    || memchr(k, '<', len) != NULL;
+	if (!first_line_attr && i + 1 < c->nlines) {
+		size_t	l1;
+		const char *k1 = key(c, i + 1, &l1);
+
+		first_line_attr = l1 > 0 && k1[0] == '<';	/* address wrapped */
+		k = key(c, i, &len);
 	}
-	/* anchored attributions, possibly wrapped */
 	reply_buf_reset(&c->join);
-	for (span = 0; span < REPLY_QUOTE_ATTR_LINES && i + span < c->nlines; span++) {
+	for (n = 0; n < REPLY_QUOTE_ATTR_LINES && i + n < c->nlines; n++) {
 		const char *ks;
 
-		if (span > 0 && (is_blank(c, i + span) || is_quote(c, i + span)))
+		if (n > 0 && (is_blank(c, i + n) || is_quote(c, i + n)))
 			break;
-		ks = key(c, i + span, &len2);
-		if (span > 0 && reply_buf_addc(&c->join, ' ') < 0)
+		ks = key(c, i + n, &len2);
+		if (n > 0 && reply_buf_addc(&c->join, ' ') < 0)
 			goto oom;
 		if (reply_buf_add(&c->join, ks, len2) < 0)
 			goto oom;
 		if (c->join.len > REPLY_QUOTE_ATTR_MAX)
 			break;
+		*span = n + 1;
 		if (match(c, P_ATTR_START, c->join.data, c->join.len))
 			return ("attribution");
+		if (n > 0 && !first_line_attr)
+			continue;
+		if (match(c, P_ATTR_GENERIC, c->join.data, c->join.len))
+			return ("attribution");
+		if (n > 0 && memchr(c->join.data, '@', c->join.len) != NULL
+		    && len2 > 0 && ks[len2 - 1] == ':'
+		    && match(c, P_ATTR_END, c->join.data, c->join.len))
+			return ("attribution");
 	}
+	*span = 1;
 	if (outlook_block(c, i))
 		return ("outlook_header");
 	return (NULL);
@@ -360,30 +427,30 @@ oom:
 	return (NULL);
 }
 
-/* Append lines [FROM, TO) to OUT, skipping quote lines when NOQUOTE. */
-static int
-emit_lines(struct cut *c, size_t from, size_t to, int noquote, struct reply_buf *out)
-{
-	size_t	i, last;
+/* Line kinds found by the scan. */
+#define K_TEXT	't'
+#define K_BLANK	'b'
+#define K_QUOTE	'q'			/* ">" line or an attribution */
 
-	/* trim leading and trailing blank / rule-only lines */
-	while (from < to && (is_blank(c, from) || (noquote && is_quote(c, from))))
+/* Append the lines of [FROM, TO) whose kind is text or blank. */
+static int
+emit_lines(struct cut *c, const char *kind, size_t from, size_t to, struct reply_buf *out)
+{
+	size_t	i;
+	int	any = 0;
+
+	while (from < to && kind[from] != K_TEXT)
 		from++;
-	while (to > from && (is_blank(c, to - 1) || is_rule(c, to - 1)
-			     || (noquote && is_quote(c, to - 1))))
+	while (to > from && (kind[to - 1] != K_TEXT || is_rule(c, to - 1) || gmail_mark(c, to - 1)))
 		to--;
-	last = (size_t) -1;
 	for (i = from; i < to; i++) {
-		if (noquote && is_quote(c, i))
+		if (kind[i] == K_QUOTE)
 			continue;
-		/* collapse runs of blank lines left by removed quotes */
-		if (is_blank(c, i) && last != (size_t) -1 && is_blank(c, last))
-			continue;
-		if (out->len > 0 && reply_buf_addc(out, '\n') < 0)
+		if (any && reply_buf_addc(out, '\n') < 0)
 			return (-1);
 		if (reply_buf_add(out, c->text + c->start[i], c->end[i] - c->start[i]) < 0)
 			return (-1);
-		last = i;
+		any = 1;
 	}
 	return (reply_buf_reserve(out, 0));
 }
@@ -394,8 +461,9 @@ reply_quote_cut(const struct reply_quote *q, const char *text, size_t len,
 {
 	struct cut c;
 	size_t	i, n, pos, first_quote = (size_t) -1, hard = 0;
-	int	ret = -1, inl = 0;
+	int	ret = -1, top_text = 0, after_text = 0, requote = 0;
 	const char *b = NULL;
+	char   *kind = NULL;
 
 	memset(res, 0, sizeof(*res));
 	reply_buf_init(&res->text);
@@ -430,32 +498,59 @@ reply_quote_cut(const struct reply_quote *q, const char *text, size_t len,
 		pos = e + 1;
 	}
 
+	/*
+	 * Classify lines up to the hard boundary. An attribution before
+	 * any text, or followed by ">" lines, counts as quoted: text after
+	 * its quote is a bottom-posted or an inline reply.
+	 */
+	if ((kind = malloc(c.nlines + 1)) == NULL)
+		goto fail;
 	hard = c.nlines;
 	for (i = 0; i < c.nlines; i++) {
+		size_t	span = 1, j;
+
 		if (is_quote(&c, i)) {
+			kind[i] = K_QUOTE;
 			if (first_quote == (size_t) -1)
 				first_quote = i;
+			if (after_text)
+				requote = 1;
 			continue;
 		}
-		if (is_blank(&c, i))
+		if (is_blank(&c, i)) {
+			kind[i] = K_BLANK;
 			continue;
-		b = boundary(&c, i);
+		}
+		b = boundary(&c, i, &span);
 		if (c.oom)
 			goto fail;
+		if (b != NULL && strcmp(b, "attribution") == 0
+		    && ((!top_text && !after_text) || next_is_quote(&c, i + span - 1))) {
+			for (j = i; j < i + span && j < c.nlines; j++)
+				kind[j] = K_QUOTE;
+			if (first_quote == (size_t) -1)
+				first_quote = i;
+			i += span - 1;
+			continue;
+		}
 		if (b != NULL) {
 			hard = i;
 			break;
 		}
-		if (first_quote != (size_t) -1)
-			inl = 1;
+		/* a line right after a long quoted one is its wrapped tail */
+		if (i > 0 && kind[i - 1] == K_QUOTE && first_quote != (size_t) -1
+		    && c.end[i - 1] - c.start[i - 1] >= REPLY_QUOTE_WRAP_MIN) {
+			kind[i] = K_QUOTE;
+			continue;
+		}
+		kind[i] = K_TEXT;
+		if (first_quote == (size_t) -1)
+			top_text = 1;
+		else
+			after_text = 1;
 	}
-	if (inl) {
-		res->inline_reply = 1;
-		res->boundary = "inline_reply";
-		res->had_quote = 1;
-		if (emit_lines(&c, 0, hard, 1, &res->text) < 0)
-			goto fail;
-	} else {
+	if (!after_text) {
+		/* top posting, or nothing but quotes */
 		size_t	cut = hard;
 
 		if (first_quote != (size_t) -1 && first_quote < cut) {
@@ -464,11 +559,24 @@ reply_quote_cut(const struct reply_quote *q, const char *text, size_t len,
 		}
 		res->boundary = b ? b : "end";
 		res->had_quote = b != NULL;
-		if (emit_lines(&c, 0, cut, 0, &res->text) < 0)
+		res->cut = cut < c.nlines ? c.start[cut] : len;
+		if (emit_lines(&c, kind, 0, cut, &res->text) < 0)
+			goto fail;
+	} else {
+		/* text after quotes: bottom posting, or inline answers */
+		res->had_quote = 1;
+		res->cut = hard < c.nlines ? c.start[hard] : len;
+		if (top_text || requote) {
+			res->inline_reply = 1;
+			res->boundary = "inline_reply";
+		} else
+			res->boundary = "bottom_post";
+		if (emit_lines(&c, kind, 0, hard, &res->text) < 0)
 			goto fail;
 	}
 	ret = 0;
 fail:
+	free(kind);
 	free(c.start);
 	free(c.end);
 	pcre2_match_data_free(c.md);

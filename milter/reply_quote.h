@@ -40,7 +40,8 @@
  *	RES->boundary names what ended it ("quote", "attribution",
  *	"separator", "outlook_header", "signature", "mobile_signature",
  *	"footer", "inline_reply", "end"); RES->had_quote is set when
- *	anything was cut. The caller owns RES and frees its contents with
+ *	anything was cut and RES->cut is the offset in TEXT of the first
+ *	line cut (LEN when nothing was). The caller owns RES and frees its contents with
  *	reply_quote_result_free().
  * DIAGNOSTICS
  *	reply_quote_new() returns NULL with a message in ERR;
@@ -58,12 +59,14 @@
 #define REPLY_QUOTE_LINE_MAX	2000	/* longer lines are never boundaries */
 #define REPLY_QUOTE_MAX_LINES	20000	/* lines examined */
 #define REPLY_QUOTE_HDR_LINES	8	/* header block lines examined */
+#define REPLY_QUOTE_WRAP_MIN	60	/* a quoted line this long may wrap */
 
 struct reply_quote;
 
 struct reply_quote_result {
 	struct reply_buf text;
 	const char *boundary;
+	size_t	cut;			/* offset in TEXT where the cut part starts */
 	int	had_quote;
 	int	inline_reply;
 };
