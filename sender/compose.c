@@ -37,6 +37,8 @@
 	"Thông báo về tài khoản, hợp đồng và bảo trì dịch vụ Quý khách đang dùng vẫn được gửi; " \
 	"khi Quý khách trả lời \"Từ chối\", LINKS ngừng gửi email khuyến mãi và khảo sát."
 #define COMPOSE_URL_MAX		512
+#define UNSUB_SUBJECT		"?subject=unsubscribe"
+#define HDR_LINE_MAX		78	/* RFC 5322 recommended line length */
 
 struct compose {
 	const struct conf *conf;
@@ -495,13 +497,17 @@ compose_message(const struct compose *c, const struct compose_rcpt *r, char **ou
 			snprintf(err, errlen, "no unsubscribe token");
 			goto done;
 		}
-		if (url != NULL && *url != 0)
-			n = snprintf(unsub, sizeof(unsub),
-				     "<mailto:%s+%s@%s?subject=unsubscribe>, <%s%s>",
-				     c->unsub_local, r->token, c->unsub_domain, url, r->token);
-		else
-			n = snprintf(unsub, sizeof(unsub), "<mailto:%s+%s@%s?subject=unsubscribe>",
-				     c->unsub_local, r->token, c->unsub_domain);
+		/*
+		 * A URL cannot be folded: the "?subject=unsubscribe" hint is
+		 * kept only when the mailto still fits a 78-column line.
+		 */
+		n = snprintf(unsub, sizeof(unsub), "<mailto:%s+%s@%s%s>", c->unsub_local, r->token,
+			     c->unsub_domain, UNSUB_SUBJECT);
+		if (n > 0 && (size_t) n + 1 > HDR_LINE_MAX)
+			n = snprintf(unsub, sizeof(unsub), "<mailto:%s+%s@%s>", c->unsub_local,
+				     r->token, c->unsub_domain);
+		if (n > 0 && (size_t) n < sizeof(unsub) && url != NULL && *url != 0)
+			n += snprintf(unsub + n, sizeof(unsub) - (size_t) n, ", <%s%s>", url, r->token);
 		if (n < 0 || (size_t) n >= sizeof(unsub)) {
 			snprintf(err, errlen, "List-Unsubscribe too long");
 			goto done;

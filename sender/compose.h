@@ -32,7 +32,9 @@
  *	compose_message() builds the whole message (mime.c): the text and
  *	HTML bodies end with the footer ("-- ", why the customer gets the
  *	message, the refusal sentence, the contact block); refusable
- *	categories get List-Unsubscribe (mailto with R->token, plus the
+ *	categories get List-Unsubscribe (mailto noreply+TOKEN@domain with
+ *	R->token, with "?subject=unsubscribe" when the line stays within
+ *	78 columns, plus the
  *	https one-click URL when unsubscribe_url is set, then with
  *	List-Unsubscribe-Post) and List-Id. The result is owned by the
  *	caller (free()).

@@ -257,18 +257,46 @@ is_plain_phrase(const char *s)
 	return (1);
 }
 
+/*
+ * A display name is ONE encoded word: decoders disagree about the white
+ * space between adjacent encoded words in a phrase (RFC 2047 drops it,
+ * Python's email package keeps it), so a name split over several words
+ * would come out wrong in one of them. A longer name is shortened at a
+ * word boundary (else a character boundary); the body still greets the
+ * customer by the full name.
+ */
 char   *
 hdr_phrase(const char *name)
 {
 	char   *out, *t;
+	const unsigned char *p;
+	size_t	len, cut = 0, i = 0, n;
 
 	if (!hdr_value_safe(name) || (t = detab(name)) == NULL)
 		return (NULL);
-	if (is_plain_phrase(t) && plain_ok(t))
+	if (is_plain_phrase(t) && plain_ok(t) && strlen(t) <= HDR_PHRASE_BYTES)
 		return (t);
-	if ((out = malloc(encoded_size(strlen(t)))) != NULL) {
-		out[0] = 0;
-		encode_words(out, t);
+	p = (const unsigned char *) t;
+	len = strlen(t);
+	if (len > HDR_PHRASE_BYTES) {
+		size_t	last_space = 0;
+
+		while (i < len && (n = utf8_seq(p + i, len - i)) != 0 && i + n <= HDR_PHRASE_BYTES) {
+			if (p[i] == ' ')
+				last_space = i;
+			i += n;
+		}
+		cut = last_space > 0 ? last_space : i;
+		t[cut] = 0;
+		len = cut;
+	}
+	if ((out = malloc(sizeof(EW_PREFIX) + sizeof(EW_SUFFIX) + 4 * (len / 3 + 1) + 1)) != NULL) {
+		int	o;
+
+		memcpy(out, EW_PREFIX, sizeof(EW_PREFIX) - 1);
+		o = (int) sizeof(EW_PREFIX) - 1;
+		o += EVP_EncodeBlock((unsigned char *) out + o, p, (int) len);
+		memcpy(out + o, EW_SUFFIX, sizeof(EW_SUFFIX));
 	}
 	free(t);
 	return (out);

@@ -35,9 +35,11 @@
  *	no line exceeds 78 characters.
  *
  *	hdr_phrase() returns a display name for an address header: an
- *	ASCII name of atext and spaces as is, anything else as encoded
- *	words (so quotes, commas and angle brackets cannot change the
- *	address).
+ *	ASCII name of atext and spaces as is, anything else as ONE encoded
+ *	word (so quotes, commas and angle brackets cannot change the
+ *	address, and decoders cannot disagree about spaces between
+ *	words). A name longer than HDR_PHRASE_BYTES is shortened at a word
+ *	boundary.
  *
  *	Strings returned are allocated with malloc(); the caller frees
  *	them.
@@ -53,6 +55,7 @@
 #define HDR_VALUE_MAX	900	/* bytes of one header value before encoding */
 #define HDR_ADDR_MAX	254	/* RFC 5321 path limit */
 #define HDR_WORD_BYTES	36	/* raw bytes per encoded word: 48 base64 chars */
+#define HDR_PHRASE_BYTES 45	/* longest display name: one 72-character encoded word */
 
 int	hdr_utf8_valid(const char *s, size_t len);
 int	hdr_value_safe(const char *s);

@@ -101,6 +101,28 @@ fail:
 	return (transport_result_set(res, TRANSPORT_TEMP, 0, line));
 }
 
+/* mkdir -p DIR (mode 0750 for what is made). */
+static int
+make_dirs(const char *dir)
+{
+	char	path[4096], *p;
+
+	if (snprintf(path, sizeof(path), "%s", dir) >= (int) sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return (-1);
+	}
+	for (p = path + 1; *p; p++)
+		if (*p == '/') {
+			*p = 0;
+			if (mkdir(path, 0750) < 0 && errno != EEXIST)
+				return (-1);
+			*p = '/';
+		}
+	if (mkdir(path, 0750) < 0 && errno != EEXIST)
+		return (-1);
+	return (0);
+}
+
 static void
 dir_close(struct transport *t)
 {
@@ -123,7 +145,7 @@ transport_dir_open(struct transport *t, const char *dir, char *err, size_t errle
 		return (-1);
 	}
 	if (strcmp(dir, "-") != 0) {
-		if (mkdir(dir, 0750) < 0 && errno != EEXIST) {
+		if (make_dirs(dir) < 0) {
 			snprintf(err, errlen, "%s: %s", dir, strerror(errno));
 			return (-1);
 		}
