@@ -29,7 +29,8 @@
 #	abs_srcdir (set by `make bench`; guessed from the script's place
 #	otherwise); BENCH_RESULTS (default $abs_srcdir/RESULTS.md);
 #	BENCH_SECS (10), BENCH_ROUNDS (3), BENCH_CONNS (16),
-#	BENCH_PF_MSGS (1000), BENCH_LARGE_MB (25); BENCH_QUICK=1 for a
+#	BENCH_PF_MSGS (1000), BENCH_LARGE_MB (25); BENCH_KEEP=1 keeps the
+#	work directory (logs, Postfix maillog) for a post-mortem; BENCH_QUICK=1 for a
 #	short smoke run (results then go to $abs_builddir/RESULTS.quick.md
 #	unless BENCH_RESULTS is set).
 # DIAGNOSTICS
@@ -85,7 +86,11 @@ cleanup() {
 	if [ -n "$PF_DIR" ] && [ -f "$PF_DIR/etc/main.cf" ]; then
 		postfix -c "$PF_DIR/etc" stop >/dev/null 2>&1
 	fi
-	rm -rf "$W"
+	if [ "${BENCH_KEEP:-0}" = 1 ]; then
+		log "kept $W"
+	else
+		rm -rf "$W"
+	fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -378,7 +383,9 @@ mydestination =
 mynetworks = 127.0.0.0/8
 smtpd_relay_restrictions = permit_mynetworks, reject
 relay_domains = ilinks.asia
-transport_maps = inline:{ ilinks.asia = smtp:[127.0.0.1]:$P_SINK }
+transport_maps = inline:{ ilinks.asia=smtp:[127.0.0.1]:$P_SINK }
+alias_maps =
+alias_database =
 smtp_host_lookup = native
 milter_default_action = tempfail
 milter_protocol = 6
@@ -398,11 +405,13 @@ EOF
 		pf_run() {
 			local t0 t1 t2
 			t0=$(date +%s.%N)
-			timeout 300 smtp-source -s "$CONNS" -m "$PF_MSGS" -F "$CORPUS/replies/question-001.eml" \
-				-f khach-001@example.vn -t noreply@ilinks.asia "127.0.0.1:$1" \
-				>>"$W/source.log" 2>&1
+			if ! timeout 300 smtp-source -s "$CONNS" -m "$PF_MSGS" \
+				-F "$CORPUS/replies/question-001.eml" -f khach-001@example.vn \
+				-t noreply@ilinks.asia "127.0.0.1:$1" >>"$W/source.log" 2>&1; then
+				echo "smtp-source failed on port $1: $(tail -1 "$W/source.log")" >> "$W/pf-errors"
+			fi
 			t1=$(date +%s.%N)
-			wait_for "$DRAIN_TIMEOUT" qempty
+			wait_for "$DRAIN_TIMEOUT" qempty || echo "queue not empty after ${DRAIN_TIMEOUT}s" >> "$W/pf-errors"
 			t2=$(date +%s.%N)
 			awk -v a="$t0" -v b="$t1" -v c="$t2" 'BEGIN { printf "%.3f %.3f\n", b - a, c - a }'
 		}
@@ -415,6 +424,10 @@ EOF
 			pf_run "$P_WITH" >> "$W/pf-with"
 			r=$((r + 1))
 		done
+		PF_SENT=$(grep -c 'status=sent' "$PF_DIR/maillog")
+		PF_EXPECTED=$((PF_MSGS * (2 * ROUNDS + 1)))
+		[ "$PF_SENT" -ge "$PF_EXPECTED" ] || echo "the sink got $PF_SENT of $PF_EXPECTED messages" >> "$W/pf-errors"
+		[ -s "$W/pf-errors" ] && PF_STATUS="FAILED: $(sort -u "$W/pf-errors" | head -3 | tr '\n' ' ')"
 		PF_DEFERRED=$(find "$PF_DIR/spool/deferred" -type f 2>/dev/null | wc -l)
 		PF_TEMPFAIL=$(grep -c 'milter.*451\|451 4.7.1' "$PF_DIR/maillog" 2>/dev/null)
 		PF_REJECTED=$(grep -c 'milter-reject' "$PF_DIR/maillog" 2>/dev/null)
@@ -525,7 +538,7 @@ memrow() {	# memrow NAME "base peak RESULT..."
 		echo "| with links-milter | $PF_WITH | $PF_DRAIN_WITH |"
 		echo "| ratio | **$R_PF** | $R_PF_DRAIN |"
 		echo
-		echo "Left in the deferred queue: $PF_DEFERRED; milter tempfails logged: $PF_TEMPFAIL; milter rejects: $PF_REJECTED; milter discards: $PF_DISCARDED."
+		echo "Delivered to smtp-sink: $PF_SENT of $PF_EXPECTED (warm-up included); left in the deferred queue: $PF_DEFERRED; milter tempfails logged: $PF_TEMPFAIL; milter rejects: $PF_REJECTED; milter discards: $PF_DISCARDED."
 	else
 		echo "$PF_STATUS"
 	fi
