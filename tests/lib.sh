@@ -51,6 +51,9 @@
 #	lt_milter_stop
 #		SIGTERM the milter started above and wait (10 s at most, then
 #		SIGKILL). Returns the milter's exit status.
+#	lt_milter_log_clean
+#		Fail when LT_TMP/milter.log holds a sanitizer report
+#		(AddressSanitizer, LeakSanitizer, UBSan "runtime error").
 #	lt_postfix_start DIR PORT MILTER
 #		Create and start a private Postfix instance in DIR (see
 #		/work/shared/design/postfix-test-instance.md): config in
@@ -261,6 +264,13 @@ lt_milter_stop() {
 		kill -KILL "$lt_pid" 2>/dev/null
 	fi
 	wait "$lt_pid" 2>/dev/null
+}
+
+lt_milter_log_clean() {
+	if grep -Eq "Sanitizer|runtime error:" "$LT_TMP/milter.log" 2>/dev/null; then
+		grep -E -A 20 "Sanitizer|runtime error:" "$LT_TMP/milter.log" | head -n 40 >&2
+		lt_fail "sanitizer report in milter.log"
+	fi
 }
 
 lt_postfix_start() {

@@ -93,4 +93,7 @@ LINES=$(grep -c "kind=reply verdict=optout .*optout=applied" "$LT_TMP/milter.log
 [ "$LINES" = $((2 * N)) ] || lt_fail "$LINES milter log lines, expected $((2 * N))"
 [ "$(fix counter milter.messages)" = $((2 * N)) ] || lt_fail "milter.messages = $(fix counter milter.messages)"
 lt_ok "one log line and one counted message per delivery"
+lt_milter_stop || lt_fail "links-milter exit status $? after SIGTERM"
+lt_milter_log_clean
+lt_ok "clean stop"
 exit 0

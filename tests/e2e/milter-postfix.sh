@@ -161,4 +161,5 @@ if send_mx --from c2@example.vn --to noreply@ilinks.asia --body "Cho tôi hỏi?
 fi
 grep -q "^<\\*\\* *4[0-9][0-9]" "$LT_TMP/swaks.last" || lt_fail "no 4xx with the milter down: $(tail -n 3 "$LT_TMP/swaks.last")"
 lt_ok "milter down: Postfix answers 4xx; the daemon removed its pid file and socket"
+lt_milter_log_clean
 exit 0
