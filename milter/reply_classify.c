@@ -65,7 +65,7 @@ static const char pat_greeting[] =
 static const char pat_closing[] =
 	"^(?:(?:xin\\s+)?cam\\s+on|thanks|thank\\s+you|thanks\\s+a\\s+lot|many\\s+thanks"
 	"|tran\\s+trong|than\\s+ai|kinh\\s+thu|regards|best\\s+regards|kind\\s+regards"
-	"|warm\\s+regards|best|cheers|sincerely|yours\\s+sincerely|tks|thx|ty|thank\\s+u"
+	"|warm\\s+regards|best|cheers|sincerely|yours\\s+sincerely|tks|thx|ty|thank\\s+u|merci|danke"
 	"|chuc\\s+.{0,30}(?:suc\\s+khoe|vui\\s+ve|thanh\\s+cong|tot\\s+lanh))(?:\\s+\\S+){0,3}$";
 
 /* "ạ", "dạ", "vâng", "ok": acknowledgements nobody needs to read. */
@@ -491,7 +491,8 @@ reply_classify_text(const struct reply_classify *cl, const char *text,
 			v->reason = command_reason(sc.cmd, ascii, sc.content);
 		}
 	} else {
-		v->question = 1;
+		/* greetings and thanks alone: nothing for a person to answer */
+		v->question = sc.content;
 		v->reason = sc.content ? "question" : "greeting_only";
 	}
 	ret = 0;

@@ -373,11 +373,14 @@ boundary(struct cut *c, size_t i, size_t *span)
 	if (match(c, P_MOBILE, k, len))
 		return ("mobile_signature");
 	/* "... wrote:" on one line: with a date or address, or before a quote */
-	if (match(c, P_ATTR_END, k, len)
-	    && ((len > 0 && (k[len - 1] == ':' || strstr(k, "：") != NULL)
-		 && strpbrk(k, "0123456789@") != NULL)
-		|| (next_is_quote(c, i) && strpbrk(k, "0123456789@<") != NULL)))
-		return ("attribution");
+	if (match(c, P_ATTR_END, k, len)) {
+		int	colon = len > 0 && (k[len - 1] == ':' || strstr(k, "：") != NULL);
+		int	quote = next_is_quote(c, i);
+
+		if ((colon && (quote || strpbrk(k, "0123456789@") != NULL))
+		    || (quote && strpbrk(k, "0123456789@<") != NULL))
+			return ("attribution");
+	}
 	/*
 	 * Attributions, possibly wrapped over up to three lines. Those
 	 * without a first word to anchor on wrap only when the first line
