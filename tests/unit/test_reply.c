@@ -1,0 +1,471 @@
+/*
+ * NAME
+ *	test_reply 1 (test program)
+ * SUMMARY
+ *	unit tests of the reply analysis library (Check)
+ * DESCRIPTION
+ *	Each test names the behaviour it proves. The corpora are tested
+ *	by test_reply_corpus and test_reply_vi; here are the modules one by
+ *	one, the configuration hooks, the limits and thread safety.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+#include "reply.h"
+#include "reply_buf.h"
+#include "reply_charset.h"
+#include "reply_footer.h"
+#include "reply_html.h"
+#include "reply_norm.h"
+#include "reply_quote.h"
+
+#define THREADS		4
+#define PER_THREAD	200
+
+static struct conf *conf;
+static struct reply_analyzer *ra;
+
+static void
+setup(void)
+{
+	char	err[256];
+
+	conf = conf_defaults();
+	ck_assert_ptr_nonnull(conf);
+	ra = reply_analyzer_new(conf, err, sizeof(err));
+	ck_assert_msg(ra != NULL, "%s", err);
+}
+
+static void
+teardown(void)
+{
+	reply_analyzer_free(ra);
+	conf_free(conf);
+}
+
+/* Analyse MSG (a C string) with an unknown envelope sender. */
+static struct reply_result *
+analyze(const char *msg)
+{
+	struct reply_result *r = reply_analyze(ra, msg, strlen(msg), NULL);
+
+	ck_assert_ptr_nonnull(r);
+	return (r);
+}
+
+static char *
+norm(const char *s, int flags)
+{
+	struct reply_norm n;
+	struct reply_buf b;
+
+	reply_norm_init(&n);
+	reply_buf_init(&b);
+	ck_assert_int_eq(reply_norm(&n, s, strlen(s), flags, &b), 0);
+	reply_norm_free(&n);
+	return (reply_buf_steal(&b));
+}
+
+START_TEST(test_reply_charset_windows1258_tone_marks_become_nfc)
+{
+	struct reply_buf b;
+	char   *n;
+
+	reply_buf_init(&b);
+	ck_assert_int_eq(reply_charset_to_utf8("windows-1258", "\x54\xfd\xcc\x20\x63\x68\xf4\xec\x69", 9, &b), 0);
+	n = norm(b.data, 0);
+	ck_assert_str_eq(n, "Từ chối");
+	free(n);
+	reply_buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_reply_charset_viscii_and_latin1)
+{
+	struct reply_buf b;
+
+	reply_buf_init(&b);
+	ck_assert_int_eq(reply_charset_to_utf8("VISCII", "\x54\xd7\x20\x63\x68\xaf\x69", 7, &b), 0);
+	ck_assert_str_eq(b.data, "Từ chối");
+	reply_buf_reset(&b);
+	ck_assert_int_eq(reply_charset_to_utf8("ISO-8859-1", "caf\xe9", 4, &b), 0);
+	ck_assert_str_eq(b.data, "café");
+	reply_buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_reply_invalid_utf8_is_repaired_never_trusted)
+{
+	struct reply_buf b;
+
+	reply_buf_init(&b);
+	/* bad lead byte, overlong "/", surrogate, truncated sequence, NUL, CR LF */
+	ck_assert_int_eq(reply_utf8_clean("a\xff" "b\xc0\xaf" "c\xed\xa0\x80" "d\x00" "e\r\nf\xe1\xbb", 19, &b), 0);
+	ck_assert_str_eq(b.data, "a\xef\xbf\xbd" "b\xef\xbf\xbd\xef\xbf\xbd" "c\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+			 "de\nf\xef\xbf\xbd\xef\xbf\xbd");
+	reply_buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_reply_unknown_charset_reads_as_utf8)
+{
+	struct reply_buf b;
+
+	reply_buf_init(&b);
+	ck_assert_int_eq(reply_charset_to_utf8("x-no-such; rm -rf", "Từ", strlen("Từ"), &b), 0);
+	ck_assert_str_eq(b.data, "Từ");
+	reply_buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_reply_norm_nfd_and_mark_order_compose)
+{
+	char   *a = norm("T\x75\xcc\x9b\xcc\x80 cho\xcc\x82\xcc\x81i", 0);		/* NFD */
+	char   *b = norm("Tu\xcc\x9b\xcc\x80 cho\xcc\x81\xcc\x82i", 0);		/* tone first */
+
+	ck_assert_str_eq(a, "Từ chối");
+	ck_assert_str_eq(b, "Từ chối");
+	free(a);
+	free(b);
+}
+END_TEST
+
+START_TEST(test_reply_norm_key_strips_marks_and_d_bar)
+{
+	char   *k = norm("  ĐÃ   Từ\xc2\xa0" "Chối\xe2\x80\x8b ", REPLY_NORM_STRIP | REPLY_NORM_SPACES);
+
+	ck_assert_str_eq(k, "da tu choi");
+	free(k);
+}
+END_TEST
+
+START_TEST(test_reply_footer_fingerprints_are_prefixes_of_the_sentences)
+{
+	char   *vi = norm(REPLY_FOOTER_REFUSAL_VI, REPLY_NORM_STRIP | REPLY_NORM_SPACES);
+	char   *en = norm(REPLY_FOOTER_REFUSAL_EN, REPLY_NORM_STRIP | REPLY_NORM_SPACES);
+
+	ck_assert_msg(strncmp(vi, REPLY_FOOTER_FP_VI, strlen(REPLY_FOOTER_FP_VI)) == 0, "%s", vi);
+	ck_assert_msg(strncmp(en, REPLY_FOOTER_FP_EN, strlen(REPLY_FOOTER_FP_EN)) == 0, "%s", en);
+	free(vi);
+	free(en);
+}
+END_TEST
+
+START_TEST(test_reply_quoted_footer_is_not_refusal)
+{
+	struct reply_result *r = analyze("Subject: Re: x\n\n> " REPLY_FOOTER_REFUSAL_VI "\n> Từ chối\n");
+
+	ck_assert_int_eq(reply_result_optout(r), 0);
+	ck_assert_int_eq(reply_result_question(r), 1);
+	ck_assert_str_eq(reply_result_reason(r), "quote_only");
+	ck_assert_str_eq(reply_result_text(r), "");
+	reply_result_free(r);
+}
+END_TEST
+
+START_TEST(test_reply_outlook_tu_label_is_not_command)
+{
+	struct reply_result *r = analyze("Subject: Re: x\n\nTừ: LINKS <noreply@ilinks.asia>\n"
+					 "Đã gửi: Thứ Hai\nĐến: an@example.vn\nChủ đề: Từ chối\n\nTừ chối\n");
+
+	ck_assert_int_eq(reply_result_optout(r), 0);
+	ck_assert_str_eq(reply_result_text(r), "");
+	reply_result_free(r);
+}
+END_TEST
+
+START_TEST(test_reply_unquoted_footer_is_cut_by_fingerprint)
+{
+	struct reply_result *r = analyze("Subject: Re: x\n\nTừ chối\nNEU KHONG MUON NHAN EMAIL NAY NUA, hãy...\n");
+
+	ck_assert_str_eq(reply_result_text(r), "Từ chối");
+	ck_assert_int_eq(reply_result_optout(r), 1);
+	reply_result_free(r);
+}
+END_TEST
+
+START_TEST(test_reply_subject_prefixes_are_stripped)
+{
+	static const char *const yes[] = {"TL: Từ chối", "Trả lời: từ chối", "Re: Re: Fwd: Unsubscribe",
+	"RE: [LINKS] Hủy đăng ký", NULL};
+	static const char *const no[] = {"Re: Thông báo: trả lời Từ chối để ngừng nhận email",
+	"Re: Tại sao bị từ chối?", NULL};
+	char	msg[512];
+	size_t	i;
+
+	for (i = 0; yes[i]; i++) {
+		struct reply_result *r;
+
+		snprintf(msg, sizeof(msg), "Subject: %s\n\n", yes[i]);
+		r = analyze(msg);
+		ck_assert_msg(reply_result_optout(r), "%s", yes[i]);
+		reply_result_free(r);
+	}
+	for (i = 0; no[i]; i++) {
+		struct reply_result *r;
+
+		snprintf(msg, sizeof(msg), "Subject: %s\n\n", no[i]);
+		r = analyze(msg);
+		ck_assert_msg(!reply_result_optout(r), "%s", no[i]);
+		reply_result_free(r);
+	}
+}
+END_TEST
+
+START_TEST(test_reply_refusal_pattern_from_conf_is_a_command)
+{
+	char	err[256];
+	struct conf *c = conf_defaults();
+	struct reply_analyzer *a;
+	struct reply_result *r;
+	const char *msg = "Subject: Re: x\n\nXIN NGƯNG LIÊN LẠC\n";
+
+	ck_assert_int_eq(conf_set(c, "refusal_pattern", "^xin ngung lien lac$", err, sizeof(err)), 0);
+	a = reply_analyzer_new(c, err, sizeof(err));
+	ck_assert_msg(a != NULL, "%s", err);
+	r = reply_analyze(a, msg, strlen(msg), NULL);
+	ck_assert_int_eq(reply_result_optout(r), 1);
+	ck_assert_str_eq(reply_result_reason(r), "command:pattern");
+	reply_result_free(r);
+	/* without the pattern it is only a question */
+	r = analyze(msg);
+	ck_assert_int_eq(reply_result_optout(r), 0);
+	reply_result_free(r);
+	reply_analyzer_free(a);
+	conf_free(c);
+}
+END_TEST
+
+START_TEST(test_reply_bad_refusal_pattern_is_reported)
+{
+	char	err[256] = "";
+	struct conf *c = conf_defaults();
+
+	ck_assert_int_eq(conf_set(c, "refusal_pattern", "(unclosed", err, sizeof(err)), 0);
+	ck_assert_ptr_null(reply_analyzer_new(c, err, sizeof(err)));
+	ck_assert_msg(strstr(err, "refusal_pattern #1") != NULL, "%s", err);
+	conf_free(c);
+}
+END_TEST
+
+START_TEST(test_reply_footer_fingerprint_from_conf_cuts)
+{
+	char	err[256];
+	struct conf *c = conf_defaults();
+	struct reply_analyzer *a;
+	struct reply_result *r;
+	const char *msg = "Subject: Re: x\n\nTừ chối\nCông ty LINKS kính báo\nabc\n";
+
+	ck_assert_int_eq(conf_set(c, "footer_fingerprint", "cong ty links kinh bao", err, sizeof(err)), 0);
+	a = reply_analyzer_new(c, err, sizeof(err));
+	ck_assert_ptr_nonnull(a);
+	r = reply_analyze(a, msg, strlen(msg), NULL);
+	ck_assert_str_eq(reply_result_text(r), "Từ chối");
+	ck_assert_int_eq(reply_result_question(r), 0);
+	reply_result_free(r);
+	reply_analyzer_free(a);
+	conf_free(c);
+}
+END_TEST
+
+START_TEST(test_reply_json_is_one_line_in_order)
+{
+	struct reply_result *r = analyze("Subject: x\n\nTừ chối. \"Tại sao\"\nlại thế?\n");
+	char   *j = reply_result_json(r);
+
+	ck_assert_ptr_nonnull(j);
+	ck_assert_ptr_null(strchr(j, '\n'));
+	ck_assert_msg(strncmp(j, "{\"kind\":\"reply\",\"optout\":true,\"question\":true,\"text\":\"Từ chối. \\\"Tại sao\\\"\\nlại thế?\",\"reason\":", 50) == 0, "%s", j);
+	ck_assert_ptr_nonnull(strstr(j, "\"reason\":\"command:tu_choi+question\"}"));
+	free(j);
+	reply_result_free(r);
+}
+END_TEST
+
+START_TEST(test_reply_unparsable_input_is_a_question)
+{
+	struct reply_result *r = reply_analyze(ra, NULL, 0, NULL);
+
+	ck_assert_int_eq(reply_result_kind(r), REPLY_KIND_REPLY);
+	ck_assert_int_eq(reply_result_optout(r), 0);
+	ck_assert_int_eq(reply_result_question(r), 1);
+	ck_assert_str_eq(reply_result_text(r), "");
+	ck_assert_str_eq(reply_result_subject(r), "");
+	reply_result_free(r);
+}
+END_TEST
+
+START_TEST(test_reply_deep_nesting_is_bounded)
+{
+	size_t	depth = 5000, i;
+	struct reply_buf b;
+	struct reply_result *r;
+
+	reply_buf_init(&b);
+	reply_buf_adds(&b, "Subject: x\n");
+	for (i = 0; i < depth; i++) {
+		char	line[128];
+
+		snprintf(line, sizeof(line), "Content-Type: multipart/mixed; boundary=\"b%zu\"\n\n--b%zu\n", i, i);
+		reply_buf_adds(&b, line);
+	}
+	reply_buf_adds(&b, "Content-Type: text/plain\n\nTừ chối\n");
+	r = reply_analyze(ra, b.data, b.len, NULL);
+	ck_assert_ptr_nonnull(r);
+	/* the text part is beyond mime_max_depth: never seen, never acted on */
+	ck_assert_int_eq(reply_result_optout(r), 0);
+	reply_result_free(r);
+	reply_buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_reply_decoded_bytes_are_bounded)
+{
+	char	err[256];
+	struct conf *c = conf_defaults();
+	struct reply_analyzer *a;
+	struct reply_result *r;
+	struct reply_buf b;
+	size_t	i;
+
+	ck_assert_int_eq(conf_set(c, "mime_max_decoded", "1k", err, sizeof(err)), 0);
+	a = reply_analyzer_new(c, err, sizeof(err));
+	ck_assert_ptr_nonnull(a);
+	reply_buf_init(&b);
+	reply_buf_adds(&b, "Subject: x\nContent-Type: text/plain\n\n");
+	for (i = 0; i < 1000; i++)
+		reply_buf_adds(&b, "xin chao ban nhe, day la dong thu nghiem\n");
+	r = reply_analyze(a, b.data, b.len, NULL);
+	ck_assert_uint_le(strlen(reply_result_text(r)), 1024);
+	reply_result_free(r);
+	reply_buf_free(&b);
+	reply_analyzer_free(a);
+	conf_free(c);
+}
+END_TEST
+
+START_TEST(test_reply_html_quote_containers_are_removed)
+{
+	struct reply_buf b;
+	const char *html = "<p>Từ&nbsp;chối</p><script>x()</script><blockquote type=\"cite\">Từ chối</blockquote>"
+	    "<div class=\"x gmail_quote\">quoted</div><p>B</p><div id=\"divRplyFwdMsg\">cut</div><p>after</p>";
+
+	reply_buf_init(&b);
+	ck_assert_int_eq(reply_html_to_text(html, strlen(html), &b), 0);
+	ck_assert_str_eq(b.data, "Từ chối\n\nB");
+	reply_buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_reply_bounce_lists_only_permanent_failures)
+{
+	const char *m = "From: MAILER-DAEMON\nContent-Type: message/delivery-status\n\n"
+	    "Final-Recipient: rfc822;a@x.vn\nAction: failed\nStatus: 5.0.0\n\n"
+	    "Final-Recipient: rfc822;b@x.vn\nAction: delayed\nStatus: 4.0.0\n\n"
+	    "Final-Recipient: rfc822;not an address\nAction: failed\nStatus: 5.0.0\n";
+	struct reply_result *r = reply_analyze(ra, m, strlen(m), "");
+
+	ck_assert_int_eq(reply_result_kind(r), REPLY_KIND_BOUNCE);
+	ck_assert_uint_eq(reply_result_bounce_count(r), 1);
+	ck_assert_str_eq(reply_result_bounce_address(r, 0), "a@x.vn");
+	ck_assert_ptr_null(reply_result_bounce_address(r, 1));
+	reply_result_free(r);
+}
+END_TEST
+
+START_TEST(test_reply_kind_names)
+{
+	ck_assert_str_eq(reply_kind_name(REPLY_KIND_REPLY), "reply");
+	ck_assert_str_eq(reply_kind_name(REPLY_KIND_AUTO_REPLY), "auto_reply");
+	ck_assert_str_eq(reply_kind_name(REPLY_KIND_BOUNCE), "bounce");
+}
+END_TEST
+
+static void *
+worker(void *arg)
+{
+	const char *msgs[] = {
+		"Subject: Re: x\nContent-Type: text/html\n\n<div>Từ chối</div><div class=gmail_quote>q</div>",
+		"Subject: Re: x\n\nTại sao bị từ chối?\n\nOn Mon, 1 Jan 2024 A <a@b.c> wrote:\n> x\n",
+	};
+	size_t	i;
+	long	bad = 0;
+
+	(void) arg;
+	for (i = 0; i < PER_THREAD; i++) {
+		const char *m = msgs[i % 2];
+		struct reply_result *r = reply_analyze(ra, m, strlen(m), NULL);
+
+		if (r == NULL || reply_result_optout(r) != (i % 2 == 0) || reply_result_question(r) != (i % 2 == 1))
+			bad++;
+		reply_result_free(r);
+	}
+	return ((void *) bad);
+}
+
+START_TEST(test_reply_analyzer_is_shared_by_threads)
+{
+	pthread_t t[THREADS];
+	size_t	i;
+	void   *bad;
+
+	for (i = 0; i < THREADS; i++)
+		ck_assert_int_eq(pthread_create(&t[i], NULL, worker, NULL), 0);
+	for (i = 0; i < THREADS; i++) {
+		ck_assert_int_eq(pthread_join(t[i], &bad), 0);
+		ck_assert_ptr_null(bad);
+	}
+}
+END_TEST
+
+static Suite *
+reply_suite(void)
+{
+	Suite  *s = suite_create("reply");
+	TCase  *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_reply_charset_windows1258_tone_marks_become_nfc);
+	tcase_add_test(tc, test_reply_charset_viscii_and_latin1);
+	tcase_add_test(tc, test_reply_invalid_utf8_is_repaired_never_trusted);
+	tcase_add_test(tc, test_reply_unknown_charset_reads_as_utf8);
+	tcase_add_test(tc, test_reply_norm_nfd_and_mark_order_compose);
+	tcase_add_test(tc, test_reply_norm_key_strips_marks_and_d_bar);
+	tcase_add_test(tc, test_reply_footer_fingerprints_are_prefixes_of_the_sentences);
+	tcase_add_test(tc, test_reply_quoted_footer_is_not_refusal);
+	tcase_add_test(tc, test_reply_outlook_tu_label_is_not_command);
+	tcase_add_test(tc, test_reply_unquoted_footer_is_cut_by_fingerprint);
+	tcase_add_test(tc, test_reply_subject_prefixes_are_stripped);
+	tcase_add_test(tc, test_reply_refusal_pattern_from_conf_is_a_command);
+	tcase_add_test(tc, test_reply_bad_refusal_pattern_is_reported);
+	tcase_add_test(tc, test_reply_footer_fingerprint_from_conf_cuts);
+	tcase_add_test(tc, test_reply_json_is_one_line_in_order);
+	tcase_add_test(tc, test_reply_unparsable_input_is_a_question);
+	tcase_add_test(tc, test_reply_deep_nesting_is_bounded);
+	tcase_add_test(tc, test_reply_decoded_bytes_are_bounded);
+	tcase_add_test(tc, test_reply_html_quote_containers_are_removed);
+	tcase_add_test(tc, test_reply_bounce_lists_only_permanent_failures);
+	tcase_add_test(tc, test_reply_kind_names);
+	tcase_add_test(tc, test_reply_analyzer_is_shared_by_threads);
+	suite_add_tcase(s, tc);
+	return (s);
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(reply_suite());
+	int	failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return (failed ? 1 : 0);
+}
