@@ -323,6 +323,34 @@ rate_wait(struct run *r)
 
 /* ---- one message ---- */
 
+/*
+ * The campaign's possible duplicates are counted in the store, in the
+ * transaction that marks the resend, so that the number survives the
+ * runs that were killed.
+ */
+static void
+dup_counter(int64_t cid, char *out, size_t len)
+{
+	snprintf(out, len, "sender.campaign.%lld.possible_duplicates", (long long) cid);
+}
+
+struct counter_find {
+	const char *name;
+	long	value;
+};
+
+static int
+counter_find(const char *name, long value, void *arg)
+{
+	struct counter_find *f = arg;
+
+	if (strcmp(name, f->name) == 0) {
+		f->value = value;
+		return (1);
+	}
+	return (0);
+}
+
 static void
 log_store_error(struct run *r, struct store *st, const char *what)
 {
@@ -352,7 +380,7 @@ process(struct run *r, struct store *st, struct transport *t, struct job *j)
 	struct compose_rcpt rc;
 	struct transport_result res;
 	char	reason[CAMPAIGN_REASON_MAX], err[CAMPAIGN_ERR_MAX], tok[STORE_TOKEN_MAX];
-	char	name[32];
+	char	name[32], counter[64];
 	char   *msg = NULL;
 	size_t	len = 0;
 	int	rv, attempt = j->attempts + 1, retry = 0;
@@ -416,8 +444,10 @@ process(struct run *r, struct store *st, struct transport *t, struct job *j)
 		log_store_error(r, st, "begin");
 		goto done;
 	}
+	dup_counter(r->cid, counter, sizeof(counter));
 	if (store_delivery_set(st, j->id, STORE_DLV_QUEUED, reason) != STORE_OK
-	    || store_msglog_add(st, j->message_id, c.id, r->cat, r->cid) != STORE_OK) {
+	    || store_msglog_add(st, j->message_id, c.id, r->cat, r->cid) != STORE_OK
+	    || (j->was_sending && store_counter_add(st, counter, 1) != STORE_OK)) {
 		log_store_error(r, st, "mark sending");
 		store_rollback(st);
 		goto done;
@@ -598,7 +628,19 @@ print_summary(FILE *fp, struct store *st, int64_t cid, const struct run *r, int 
 	fprintf(fp, "  campaign: recipients %ld, sent %ld, failed %ld, skipped %ld, queued %ld\n",
 		c[0] + c[1] + c[2] + c[3], c[STORE_DLV_SENT], c[STORE_DLV_FAILED],
 		c[STORE_DLV_SKIPPED], c[STORE_DLV_QUEUED]);
-	fprintf(fp, "  possible duplicates: %ld\n", r->dups);
+	{
+		char	name[64];
+		struct counter_find f;
+
+		dup_counter(cid, name, sizeof(name));
+		f.name = name;
+		f.value = 0;
+		if (store_counter_each(st, counter_find, &f) != STORE_OK)
+			fprintf(stderr, "links-sender: store: %s\n", store_errmsg(st));
+		fprintf(fp, "  possible duplicates: %ld (this run %ld): resent after an interruption "
+			"between handing the message over and recording it; same Message-ID\n",
+			f.value, r->dups);
+	}
 	fflush(fp);
 }
 

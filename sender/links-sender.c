@@ -175,7 +175,11 @@ main(int argc, char **argv)
 		usage(stdout);
 		return (EX_OK);
 	}
-	while ((c = getopt_long(argc, argv, "+", long_opts, NULL)) != -1) {
+	/* The command's own options, permuted: "resume 12 --rate 5" works. */
+	argc = argc - optind + 1;
+	argv = argv + optind - 1;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", long_opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_CATEGORY:
 			category = optarg;

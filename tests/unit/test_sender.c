@@ -25,6 +25,7 @@
 #include <openssl/evp.h>
 
 #include "audience.h"
+#include "campaign.h"
 #include "compose.h"
 #include "conf.h"
 #include "hdr.h"
@@ -857,6 +858,50 @@ START_TEST(test_message_id_and_token_round_trip)
 }
 END_TEST
 
+START_TEST(test_outbox_confirmation_delivered_exactly_once)
+{
+	struct fixture f;
+	struct campaign_opts o;
+	struct store_outbox ob[4];
+	char	dir[300], err[CONF_ERR_MAX], cmd[1200], mid[256];
+	int	n, changed = 0;
+	FILE   *fp;
+
+	fixture_open(&f);
+	snprintf(dir, sizeof(dir), "%s/outbox", tmpdir);
+	ck_assert_int_eq(conf_set(f.conf, "transport", "dir", err, sizeof(err)), 0);
+	ck_assert_int_eq(conf_set(f.conf, "outdir", dir, err, sizeof(err)), 0);
+	/* A reply "Từ chối" queues one confirmation. */
+	ck_assert_int_eq(store_optout(f.st, f.a, -1, STORE_CH_REPLY, "msgid=<x@y> rule=test", &changed), 0);
+	ck_assert_int_gt(changed, 0);
+	n = store_outbox_pending(f.st, 0, ob, 4);
+	ck_assert_int_eq(n, 1);
+	snprintf(mid, sizeof(mid), "%s", ob[0].message_id);
+	store_outbox_clear(&ob[0]);
+	memset(&o, 0, sizeof(o));
+	o.rate = -1;
+	o.retry_delay = -1;
+	ck_assert_int_eq(campaign_outbox(f.conf, &o), 0);
+	ck_assert_int_eq(store_outbox_pending(f.st, 0, ob, 4), 0);
+	/* Twice: nothing more. */
+	ck_assert_int_eq(campaign_outbox(f.conf, &o), 0);
+	snprintf(cmd, sizeof(cmd), "ls '%s' | wc -l", dir);
+	fp = popen(cmd, "r");
+	ck_assert_int_eq(fscanf(fp, "%d", &n), 1);
+	pclose(fp);
+	ck_assert_int_eq(n, 1);
+	/* The message carries the Message-ID fixed in the outbox row, and no advertising. */
+	snprintf(cmd, sizeof(cmd), "grep -c -i '^Message-ID: <%s>' '%s'/outbox-*.eml", mid, dir);
+	fp = popen(cmd, "r");
+	ck_assert_int_eq(fscanf(fp, "%d", &n), 1);
+	pclose(fp);
+	ck_assert_int_eq(n, 1);
+	snprintf(cmd, sizeof(cmd), "grep -l -e 'List-Unsubscribe' -e '\\[QC\\]' '%s'/outbox-*.eml", dir);
+	ck_assert_int_ne(system(cmd), 0);
+	fixture_close(&f);
+}
+END_TEST
+
 static Suite *
 sender_suite(void)
 {
@@ -885,6 +930,7 @@ sender_suite(void)
 	tcase_add_test(tc, test_audience_unknown_address_is_an_error);
 	tcase_add_test(tc, test_audience_customers_file_dedups_and_names_bad_lines);
 	tcase_add_test(tc, test_message_id_and_token_round_trip);
+	tcase_add_test(tc, test_outbox_confirmation_delivered_exactly_once);
 	suite_add_tcase(s, tc);
 	return (s);
 }

@@ -1,0 +1,86 @@
+#!/bin/sh
+# NAME
+#	sender-smtp.sh - SMTP replies: 451 retried, 421 reconnects, 550 fails
+# DESCRIPTION
+#	Runs links-sender against sender-smtpd.py on loopback: a recipient
+#	answered 451 twice is delivered on the third attempt, one answered
+#	451 every time fails after smtp_max_attempts, a 421 after DATA makes
+#	links-sender reconnect and deliver, a 550 is recorded as failed (and
+#	counted as a bounce: with bounce_threshold = 1 the next campaign
+#	skips that address as undeliverable). Nobody is delivered twice.
+. "$top_srcdir/tests/sender-lib.sh"
+[ -n "${PYTHON3:-}" ] || PYTHON3=$(command -v python3) || lt_skip "python3 is not installed"
+
+PORT=$(lt_free_port) || lt_fail "no free port"
+st_setup sender-smtp transport=smtp smtp_host=127.0.0.1 "smtp_port=$PORT" \
+	smtp_max_attempts=3 smtp_connections=2 smtp_timeout=10 bounce_threshold=1
+cat > "$LT_TMP/c.csv" <<'CSV'
+email,name,phone,source,service_type,service_ref,contract_status,started_at,ended_at
+ok1@example.vn,Một,,portal,vps,V1,active,2024-01-01,
+ok2@example.vn,Hai,,portal,vps,V2,active,2024-01-01,
+temp2@example.vn,Ba,,portal,vps,V3,active,2024-01-01,
+tempall@example.vn,Bốn,,portal,vps,V4,active,2024-01-01,
+reject@example.vn,Năm,,portal,vps,V5,active,2024-01-01,
+drop421@example.vn,Sáu,,portal,vps,V6,active,2024-01-01,
+CSV
+st_import "$LT_TMP/c.csv"
+
+LOG=$LT_TMP/accepted.log
+: > "$LOG"
+"$PYTHON3" "$top_srcdir/tests/sender-smtpd.py" "$PORT" "$LOG" > "$LT_TMP/smtpd.out" 2>&1 &
+SMTPD=$!
+lt_cleanup_add "kill $SMTPD"
+lt_wait_for 10 grep -q ready "$LT_TMP/smtpd.out" || lt_fail "test SMTP server did not start"
+
+timeout 60 "$SENDER" -c "$CONF" send --category account --template confirmation \
+	--set "request=Kiểm tra" --retry-delay 1 --no-progress > "$LT_TMP/out1" 2>&1
+rc=$?
+cat "$LT_TMP/out1"
+[ "$rc" -eq 0 ] || lt_fail "send exited $rc"
+grep -q "campaign: recipients 6, sent 4, failed 2, skipped 0, queued 0" "$LT_TMP/out1" \
+	|| lt_fail "unexpected counts"
+for r in ok1 ok2 temp2 drop421; do
+	n=$(grep -c "^$r@example.vn	" "$LOG")
+	[ "$n" -eq 1 ] || lt_fail "$r@example.vn delivered $n times"
+done
+grep -q "^tempall@\|^reject@" "$LOG" && lt_fail "a failed recipient was delivered"
+lt_ok "451 twice then delivered, 421 reconnected, 550 and persistent 451 failed"
+
+# The reasons are in the store: 550 text, and the attempts for the 451.
+"$LINKS_STORE" -c "$CONF" export reject@example.vn > "$LT_TMP/reject.json" 2>/dev/null
+"$PYTHON3" - "$CONF" <<'PY' || lt_fail "failure reasons not recorded"
+import sqlite3, sys
+conf = dict(l.split(' = ', 1) for l in open(sys.argv[1]).read().splitlines() if ' = ' in l)
+db = sqlite3.connect(conf['store_path'])
+reasons = [r[0] for r in db.execute("SELECT reason FROM deliveries WHERE status = 2")]
+print(reasons)
+assert any(r.startswith('550') for r in reasons), reasons
+assert any('451' in r and 'after 3 attempts' in r for r in reasons), reasons
+PY
+lt_ok "reasons recorded (550 ..., 451 ... after 3 attempts)"
+
+# The 550 counted as a bounce: the address is now undeliverable and skipped.
+timeout 60 "$SENDER" -c "$CONF" send --category account --template confirmation \
+	--set "request=Lần hai" --to reject@example.vn --no-progress > "$LT_TMP/out2" 2>&1
+grep -q "0 queued, 1 skipped" "$LT_TMP/out2" || { cat "$LT_TMP/out2"; lt_fail "undeliverable address not skipped"; }
+lt_ok "a 550 at RCPT makes the address undeliverable (bounce_threshold = 1)"
+
+# A server that cannot be reached: rows stay queued, exit EX_TEMPFAIL (75), resume works.
+kill "$SMTPD"
+wait "$SMTPD" 2>/dev/null
+timeout 60 "$SENDER" -c "$CONF" send --category account --template confirmation \
+	--set "request=Ba" --to ok1@example.vn --retry-delay 0 --no-progress > "$LT_TMP/out3" 2>&1
+rc=$?
+[ "$rc" -eq 75 ] || { cat "$LT_TMP/out3"; lt_fail "unreachable server: exit $rc, expected 75"; }
+grep -q "queued 1" "$LT_TMP/out3" || lt_fail "row not left queued"
+cid=$(sed -n 's/^campaign \([0-9]*\) created.*/\1/p' "$LT_TMP/out3")
+"$PYTHON3" "$top_srcdir/tests/sender-smtpd.py" "$PORT" "$LOG" > "$LT_TMP/smtpd.out" 2>&1 &
+SMTPD=$!
+lt_cleanup_add "kill $SMTPD"
+lt_wait_for 10 grep -q ready "$LT_TMP/smtpd.out" || lt_fail "test SMTP server did not restart"
+timeout 60 "$SENDER" -c "$CONF" resume "$cid" --no-progress > "$LT_TMP/out4" 2>&1 \
+	|| { cat "$LT_TMP/out4"; lt_fail "resume failed"; }
+grep -q "possible duplicates: 0" "$LT_TMP/out4" || lt_fail "connection failure counted as duplicate"
+[ "$(grep -c '^ok1@example.vn	' "$LOG")" -eq 2 ] || lt_fail "resume did not deliver"
+lt_ok "server down: rows stay queued (exit 75), resume delivers"
+exit 0

@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+# NAME
+#	sender-smtpd.py - a scripted SMTP server on loopback for the links-sender tests
+# SYNOPSIS
+#	sender-smtpd.py PORT LOGFILE
+# DESCRIPTION
+#	Accepts SMTP on 127.0.0.1:PORT. The local part of the recipient
+#	chooses the behaviour:
+#	  temp2*    451 to RCPT TO the first two times, then accepted
+#	  tempall*  451 to RCPT TO always
+#	  reject*   550 to RCPT TO
+#	  drop421*  421 (and the connection closed) after the first DATA,
+#	            accepted the next time
+#	  anything else: accepted
+#	Each accepted message appends "recipient<TAB>message-id" to LOGFILE.
+#	Prints "ready" on stdout once listening. Exits after 60 s.
+import re
+import socketserver
+import sys
+import threading
+
+seen = {}
+lock = threading.Lock()
+
+
+class Handler(socketserver.StreamRequestHandler):
+    def send(self, line):
+        self.wfile.write((line + '\r\n').encode())
+        self.wfile.flush()
+
+    def handle(self):
+        self.send('220 test ESMTP')
+        rcpt = None
+        while True:
+            line = self.rfile.readline()
+            if not line:
+                return
+            cmd = line.decode('utf-8', 'replace').strip()
+            up = cmd.upper()
+            if up.startswith('EHLO'):
+                self.wfile.write(b'250-test\r\n250-PIPELINING\r\n250 8BITMIME\r\n')
+            elif up.startswith('HELO') or up.startswith('RSET') or up.startswith('NOOP'):
+                self.send('250 ok')
+                if up.startswith('RSET'):
+                    rcpt = None
+            elif up.startswith('MAIL FROM'):
+                self.send('250 ok')
+            elif up.startswith('RCPT TO'):
+                rcpt = re.search(r'<([^>]*)>', cmd).group(1)
+                local = rcpt.split('@')[0]
+                with lock:
+                    n = seen[rcpt] = seen.get(rcpt, 0) + 1
+                if local.startswith('temp2') and n <= 2:
+                    self.send('451 4.3.0 try again later')
+                elif local.startswith('tempall'):
+                    self.send('451 4.3.0 try again later')
+                elif local.startswith('reject'):
+                    self.send('550 5.1.1 no such user')
+                else:
+                    self.send('250 ok')
+            elif up == 'DATA':
+                self.send('354 go ahead')
+                data = []
+                while True:
+                    l = self.rfile.readline()
+                    if not l or l in (b'.\r\n', b'.\n'):
+                        break
+                    data.append(l)
+                local = (rcpt or '').split('@')[0]
+                if local.startswith('drop421') and seen.get(rcpt, 0) == 1:
+                    self.send('421 4.3.2 shutting down')
+                    return
+                msg = b''.join(data).decode('utf-8', 'replace')
+                mid = re.search(r'^Message-ID:\s*(\S+)', msg, re.M | re.I)
+                with lock, open(sys.argv[2], 'a') as f:
+                    f.write('%s\t%s\n' % (rcpt, mid.group(1) if mid else '-'))
+                self.send('250 2.0.0 queued')
+            elif up == 'QUIT':
+                self.send('221 bye')
+                return
+            else:
+                self.send('502 unknown')
+
+
+class Server(socketserver.ThreadingTCPServer):
+    allow_reuse_address = True
+    daemon_threads = True
+
+
+srv = Server(('127.0.0.1', int(sys.argv[1])), Handler)
+threading.Timer(60, srv.shutdown).start()
+print('ready', flush=True)
+srv.serve_forever()
