@@ -1,0 +1,258 @@
+/*
+ * NAME
+ *	test_milter_ctx 1
+ * SUMMARY
+ *	unit tests of the milter's message context, configuration bundle
+ *	and the decision made without a store
+ * DESCRIPTION
+ *	milter_ctx: body bounded by max_body_size (the rest counted),
+ *	X-Links-* headers from outside tracked for removal and kept out of
+ *	the analysed text, recipients classified. milter_state: a message
+ *	keeps the configuration it started with across a reload.
+ *	milter_act with no store (store_failure_action = accept): a refusal
+ *	is never applied, it goes to support marked unverified.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+#include "milter_act.h"
+#include "milter_ctx.h"
+#include "milter_state.h"
+#include "reply.h"
+
+static struct mcfg *make_cfg(const char *name, const char *value)
+{
+	char	err[CONF_ERR_MAX];
+	struct conf *c = conf_defaults();
+	struct mcfg *cfg;
+
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(conf_set(c, "max_body_size", "16k", err, sizeof(err)), 0);
+	if (name)
+		ck_assert_int_eq(conf_set(c, name, value, err, sizeof(err)), 0);
+	cfg = mcfg_new(c, err, sizeof(err));
+	ck_assert_msg(cfg != NULL, "%s", err);
+	return cfg;
+}
+
+START_TEST(test_ctx_body_beyond_limit_is_counted_not_stored)
+{
+	struct mcfg *cfg = make_cfg(NULL, NULL);
+	struct mctx_msg *m = mctx_new(cfg);
+	unsigned char chunk[10000];
+	size_t	len;
+
+	memset(chunk, 'a', sizeof(chunk));
+	ck_assert_int_eq(mctx_header(m, "Subject", "x"), 0);
+	ck_assert_int_eq(mctx_eoh(m), 0);
+	for (int i = 0; i < 5; i++)
+		ck_assert_int_eq(mctx_body(m, chunk, sizeof(chunk)), 0);
+	(void) mctx_text(m, &len);
+	ck_assert_uint_eq(mctx_body_seen(m), 50000);
+	ck_assert_uint_le(len, 16 * 1024 + strlen("Subject: x\r\n\r\n"));
+	ck_assert_int_eq(mctx_truncated(m), 1);
+	mctx_free(m);
+	mcfg_release(cfg);
+}
+END_TEST
+
+START_TEST(test_ctx_xlinks_headers_tracked_and_not_analysed)
+{
+	struct mcfg *cfg = make_cfg(NULL, NULL);
+	struct mctx_msg *m = mctx_new(cfg);
+	size_t	len;
+	const char *text;
+
+	ck_assert_int_eq(mctx_header(m, "X-Links-Verdict", "optout"), 0);
+	ck_assert_int_eq(mctx_header(m, "x-links-verdict", "optout"), 0);
+	ck_assert_int_eq(mctx_header(m, "X-Links-Customer", "1"), 0);
+	ck_assert_int_eq(mctx_header(m, "From", "A <a@example.vn>"), 0);
+	ck_assert_uint_eq(mctx_xlinks_count(m), 2);
+	ck_assert_str_eq(mctx_xlinks_name(m, 0), "X-Links-Verdict");
+	ck_assert_int_eq(mctx_xlinks_times(m, 0), 2);
+	ck_assert_int_eq(mctx_xlinks_times(m, 1), 1);
+	text = mctx_text(m, &len);
+	ck_assert_ptr_null(strstr(text, "X-Links"));
+	ck_assert_str_eq(mctx_hdr(m, MCTX_H_FROM), "A <a@example.vn>");
+	mctx_free(m);
+	mcfg_release(cfg);
+}
+END_TEST
+
+START_TEST(test_ctx_too_many_xlinks_names_is_refused)
+{
+	struct mcfg *cfg = make_cfg(NULL, NULL);
+	struct mctx_msg *m = mctx_new(cfg);
+	char	name[64];
+	int	rc = 0;
+
+	for (int i = 0; i <= MCTX_XLINKS_MAX && rc == 0; i++) {
+		snprintf(name, sizeof(name), "X-Links-N%d", i);
+		rc = mctx_header(m, name, "v");
+	}
+	ck_assert_int_eq(rc, -2);
+	mctx_free(m);
+	mcfg_release(cfg);
+}
+END_TEST
+
+START_TEST(test_ctx_recipients_classified)
+{
+	struct mcfg *cfg = make_cfg(NULL, NULL);
+	struct mctx_msg *m = mctx_new(cfg);
+
+	ck_assert_int_eq(mctx_add_rcpt(m, "<binh@example.org>"), 0);
+	ck_assert_int_eq(mctx_ours(m), 0);
+	ck_assert_int_eq(mctx_add_rcpt(m, "<noreply+abc@ilinks.asia>"), 0);
+	ck_assert_int_eq(mctx_ours(m), 1);
+	ck_assert_int_eq(mctx_rcpt_kind(m, 1), MADDR_NOREPLY_TOKEN);
+	ck_assert_str_eq(mctx_rcpt_token(m, 1), "abc");
+	ck_assert_str_eq(mctx_rcpt_addr(m, 1), "noreply+abc@ilinks.asia");
+	for (int i = 2; i < MCTX_RCPT_MAX; i++)
+		ck_assert_int_eq(mctx_add_rcpt(m, "<x@example.org>"), 0);
+	ck_assert_int_eq(mctx_add_rcpt(m, "<one.too.many@example.org>"), -1);
+	mctx_free(m);
+	mcfg_release(cfg);
+}
+END_TEST
+
+START_TEST(test_state_message_keeps_its_config_across_reload)
+{
+	struct mcfg *old = make_cfg("pure_refusal_action", "deliver");
+	struct mcfg *new = make_cfg("pure_refusal_action", "discard");
+	struct mcfg *cur;
+	struct mctx_msg *m;
+
+	mstate_set(old);
+	mcfg_release(old);		/* the state holds it now */
+	cur = mstate_get();
+	m = mctx_new(cur);
+	mcfg_release(cur);
+	mstate_set(new);		/* reload: the old one lives on in M */
+	mcfg_release(new);
+	ck_assert_int_eq(mcfg_pure_action(mctx_cfg(m)), MCFG_PURE_DELIVER);
+	cur = mstate_get();
+	ck_assert_int_eq(mcfg_pure_action(cur), MCFG_PURE_DISCARD);
+	mcfg_release(cur);
+	mctx_free(m);			/* frees the old configuration */
+	mstate_set(NULL);
+}
+END_TEST
+
+START_TEST(test_state_bad_archive_config_is_rejected)
+{
+	char	err[CONF_ERR_MAX];
+	struct conf *c = conf_defaults();
+
+	ck_assert_int_eq(conf_set(c, "pure_refusal_action", "archive", err, sizeof(err)), 0);
+	ck_assert_ptr_null(mcfg_new(c, err, sizeof(err)));	/* takes C */
+	ck_assert_ptr_nonnull(strstr(err, "archive_address"));
+}
+END_TEST
+
+static const char refusal[] =
+	"From: C <c@example.vn>\r\nTo: noreply@ilinks.asia\r\nSubject: Re: x\r\n"
+	"Content-Type: text/plain; charset=utf-8\r\n\r\nT\xe1\xbb\xab ch\xe1\xbb\x91i\r\n";
+
+START_TEST(test_act_without_store_refusal_goes_to_support_unverified)
+{
+	struct mcfg *cfg = make_cfg(NULL, NULL);
+	struct mctx_msg *m = mctx_new(cfg);
+	struct reply_result *r;
+	struct mact_plan p;
+
+	ck_assert_int_eq(mctx_add_rcpt(m, "<noreply@ilinks.asia>"), 0);
+	ck_assert_int_eq(mctx_header(m, "From", "C <c@example.vn>"), 0);
+	r = reply_analyze(mcfg_analyzer(cfg), refusal, strlen(refusal), "c@example.vn");
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(reply_result_optout(r), 1);
+	ck_assert_int_eq(mact_decide(m, r, NULL, &p), STORE_OK);
+	ck_assert_int_eq(p.result, MACT_ACCEPT);
+	ck_assert_str_eq(p.optout, "unverified");
+	ck_assert_str_eq(p.action, "route");
+	ck_assert_int_eq(p.del[0], 1);
+	ck_assert_str_eq(p.add, "support@ilinks.asia");
+	ck_assert_str_eq(p.hdr_value[MACT_H_OPTOUT], "unverified");
+	ck_assert_str_eq(p.hdr_value[MACT_H_CUSTOMER], "");
+	mact_plan_clear(&p);
+	reply_result_free(r);
+	mctx_free(m);
+	mcfg_release(cfg);
+}
+END_TEST
+
+START_TEST(test_act_auto_reply_to_noreply_and_staff_drops_only_noreply)
+{
+	static const char autorep[] =
+		"From: C <c@example.vn>\r\nAuto-Submitted: auto-replied\r\nSubject: Out of office\r\n\r\n"
+		"Away.\r\n";
+	struct mcfg *cfg = make_cfg(NULL, NULL);
+	struct mctx_msg *m = mctx_new(cfg);
+	struct reply_result *r;
+	struct mact_plan p;
+
+	ck_assert_int_eq(mctx_add_rcpt(m, "<noreply@ilinks.asia>"), 0);
+	ck_assert_int_eq(mctx_add_rcpt(m, "<lan@ilinks.asia>"), 0);
+	r = reply_analyze(mcfg_analyzer(cfg), autorep, strlen(autorep), "c@example.vn");
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(mact_decide(m, r, NULL, &p), STORE_OK);
+	ck_assert_str_eq(p.verdict, "auto_reply");
+	ck_assert_int_eq(p.result, MACT_ACCEPT);
+	ck_assert_str_eq(p.action, "drop_noreply");
+	ck_assert_int_eq(p.del[0], 1);
+	ck_assert_int_eq(p.del[1], 0);
+	ck_assert_str_eq(p.add, "");
+	mact_plan_clear(&p);
+	reply_result_free(r);
+	mctx_free(m);
+	mcfg_release(cfg);
+}
+END_TEST
+
+START_TEST(test_act_evidence_is_bounded)
+{
+	char	big[2000];
+	char	out[STORE_EVIDENCE_MAX + 100];
+
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = 0;
+	mact_evidence(out, sizeof(out), "msgid", big, big, "command");
+	ck_assert_uint_le(strlen(out), STORE_EVIDENCE_MAX);
+	mact_evidence(out, sizeof(out), "token", "a@b", NULL, "promotion");
+	ck_assert_str_eq(out, "token msgid=<a@b> rule=promotion");
+}
+END_TEST
+
+static Suite *milter_ctx_suite(void)
+{
+	Suite  *s = suite_create("milter_ctx");
+	TCase  *tc = tcase_create("ctx");
+
+	tcase_add_test(tc, test_ctx_body_beyond_limit_is_counted_not_stored);
+	tcase_add_test(tc, test_ctx_xlinks_headers_tracked_and_not_analysed);
+	tcase_add_test(tc, test_ctx_too_many_xlinks_names_is_refused);
+	tcase_add_test(tc, test_ctx_recipients_classified);
+	tcase_add_test(tc, test_state_message_keeps_its_config_across_reload);
+	tcase_add_test(tc, test_state_bad_archive_config_is_rejected);
+	tcase_add_test(tc, test_act_without_store_refusal_goes_to_support_unverified);
+	tcase_add_test(tc, test_act_auto_reply_to_noreply_and_staff_drops_only_noreply);
+	tcase_add_test(tc, test_act_evidence_is_bounded);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int	main(void)
+{
+	SRunner *sr = srunner_create(milter_ctx_suite());
+	int	failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
