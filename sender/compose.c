@@ -31,8 +31,7 @@
 #include "sbuf.h"
 
 #define COMPOSE_DEFAULT_NAME	"Quý khách"
-#define COMPOSE_ENGLISH_LINE \
-	"If you no longer want these emails, reply \"Từ chối\" (I refuse)."
+#define COMPOSE_ENGLISH_LINE	REPLY_FOOTER_REFUSAL_EN
 #define COMPOSE_TRANSACTIONAL_LINE \
 	"Thông báo về tài khoản, hợp đồng và bảo trì dịch vụ Quý khách đang dùng vẫn được gửi; " \
 	"khi Quý khách trả lời \"Từ chối\", LINKS ngừng gửi email khuyến mãi và khảo sát."
@@ -397,12 +396,15 @@ text_footer(const struct compose *c, struct sbuf *b, const char *reason)
 	if (b->len > 0 && b->data[b->len - 1] != '\n')
 		if (sbuf_adds(b, "\n") < 0)
 			return (-1);
-	if (sbuf_printf(b, "\n-- \n%s\n%s\n", reason, COMPOSE_REFUSAL_SENTENCE) < 0)
+	/* The layout reply_footer.h describes: separator, sentences, contact. */
+	if (sbuf_printf(b, "\n%s\n%s\n%s\n%s\n", REPLY_FOOTER_SEPARATOR, reason,
+			COMPOSE_REFUSAL_SENTENCE, COMPOSE_ENGLISH_LINE) < 0)
 		return (-1);
 	if (transactional(c->cat) && sbuf_printf(b, "%s\n", COMPOSE_TRANSACTIONAL_LINE) < 0)
 		return (-1);
-	if (sbuf_printf(b, "%s\n%s - %s\nĐiện thoại: %s - Email: %s\n", COMPOSE_ENGLISH_LINE,
-			conf_str(cf, "company_name"), conf_str(cf, "contact_address"),
+	if (sbuf_printf(b, "%s%s%s\nĐiện thoại: %s - Email: %s\n",
+			conf_str(cf, "company_name"), REPLY_FOOTER_CONTACT_SEP,
+			conf_str(cf, "contact_address"),
 			conf_str(cf, "contact_phone"), conf_str(cf, "contact_email")) < 0)
 		return (-1);
 	if (portal && *portal && sbuf_printf(b, "Website: %s\n", portal) < 0)
