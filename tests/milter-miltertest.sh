@@ -154,7 +154,10 @@ expect_eq "c10 not opted out while the store was locked" "$(fix optout "$MT_C10"
 # shellcheck disable=SC2086
 lt_write_conf "$CONF.new" $BASE_OPTS pure_refusal_action=archive archive_address=archive@ilinks.asia
 mv "$CONF.new" "$CONF"
-kill -HUP "$LT_MILTER_PID"
+MT_PID=$LT_MILTER_PID
+MT_LOG="$LT_TMP/milter.log"
+export MT_PID MT_LOG
+run_lua 14-reload-midway	# sends the SIGHUP in the middle of a message
 lt_wait_for 10 grep -q "reloaded the configuration" "$LT_TMP/milter.log" || lt_fail "no reload on SIGHUP"
 kill -0 "$LT_MILTER_PID" || lt_fail "the milter died on SIGHUP"
 run_lua 12-archive
