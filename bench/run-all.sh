@@ -448,9 +448,9 @@ R_PF_DRAIN=$(ratio "$PF_DRAIN_WITH" "$PF_DRAIN_WITHOUT")
 SENDER_OUT=""
 if [ -f "$abs_srcdir/sender-bench.sh" ]; then
 	log "4. sender: bench/sender-bench.sh (at most ${SENDER_TIMEOUT}s)"
-	SENDER_OUT=$(abs_top_builddir=$abs_top_builddir abs_top_srcdir=$abs_top_srcdir \
-		abs_builddir=$abs_builddir abs_srcdir=$abs_srcdir \
-		timeout "$SENDER_TIMEOUT" bash "$abs_srcdir/sender-bench.sh" 2>&1)
+	SENDER_OUT=$(top_builddir=$abs_top_builddir abs_top_builddir=$abs_top_builddir \
+		abs_top_srcdir=$abs_top_srcdir abs_builddir=$abs_builddir abs_srcdir=$abs_srcdir \
+		timeout "$SENDER_TIMEOUT" sh "$abs_srcdir/sender-bench.sh" "$abs_top_builddir" 2>&1)
 	SENDER_RC=$?
 else
 	SENDER_RC=""
