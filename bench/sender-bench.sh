@@ -1,0 +1,122 @@
+#!/bin/sh
+# NAME
+#	sender-bench.sh - links-sender throughput against smtp-source, and its memory
+# SYNOPSIS
+#	sh bench/sender-bench.sh [BUILD-DIR]
+# DESCRIPTION
+#	Starts smtp-sink on a loopback port, then
+#	1. smtp-source sends N (10,000) messages of our typical size over
+#	   CONN sessions (smtp_connections): the baseline;
+#	2. links-sender sends a promotion campaign to N customers (store
+#	   expansion, rendering, MIME, SMTP, two commits per message)
+#	   through the same sink with smtp_connections = CONN;
+#	and prints messages/s of each and the ratio (target >= 0.5). It then
+#	runs campaigns of 1,000 and 10,000 recipients and prints the peak
+#	RSS (VmHWM) of each. Not part of `make check`; `make bench` runs it.
+# ENVIRONMENT
+#	N (10000), CONN (2), KEEP (keep the work directory).
+set -eu
+top_srcdir=$(cd "$(dirname "$0")/.." && pwd)
+B=${1:-${top_builddir:-$top_srcdir}}
+B=$(cd "$B" && pwd)
+SENDER=$B/sender/links-sender
+STORE=$B/store/links-store
+N=${N:-10000}
+CONN=${CONN:-2}
+SINK=$(command -v smtp-sink || echo /usr/sbin/smtp-sink)
+SOURCE=$(command -v smtp-source || echo /usr/sbin/smtp-source)
+for p in "$SENDER" "$STORE" "$SINK" "$SOURCE"; do
+	[ -x "$p" ] || { echo "sender-bench: $p not found" >&2; exit 77; }
+done
+W=$(mktemp -d "${TMPDIR:-/tmp}/links-sender-bench.XXXXXX")
+chmod 755 "$W"
+SINKPID=""
+cleanup() {
+	[ -n "$SINKPID" ] && kill "$SINKPID" 2>/dev/null
+	[ -n "${KEEP:-}" ] || rm -rf "$W"
+}
+trap cleanup EXIT INT TERM
+
+PORT=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 20000 ))
+USER_OPT=""
+[ "$(id -u)" -eq 0 ] && USER_OPT="-u postfix"
+# shellcheck disable=SC2086
+"$SINK" $USER_OPT -c "127.0.0.1:$PORT" 1000 > "$W/sink.out" 2>&1 &
+SINKPID=$!
+sleep 0.5
+
+now() { date +%s.%N; }
+rate() { awk -v n="$1" -v a="$2" -v b="$3" 'BEGIN { printf "%.0f", n / (b - a) }'; }
+
+mkconf() {	# DIR
+	mkdir -p "$1"
+	cat > "$1/links.conf" <<CONF
+store_path = $1/links.db
+key_file = $1/master.key
+template_dir = $top_srcdir/config/templates
+transport = smtp
+smtp_host = 127.0.0.1
+smtp_port = $PORT
+smtp_connections = $CONN
+log_level = warning
+CONF
+	"$STORE" -c "$1/links.conf" init > /dev/null
+}
+customers() {	# FILE COUNT
+	awk -v n="$2" 'BEGIN {
+		print "email,name,phone,source,service_type,service_ref,contract_status,started_at,ended_at"
+		for (i = 1; i <= n; i++)
+			printf "c%06d@example.vn,Khách hàng Số %d,0900 %06d,portal,vps,VPS-%06d,active,2024-01-01,\n", i, i, i, i
+	}' > "$1"
+}
+
+# Peak RSS in kB of a command (VmHWM, sampled from /proc until it exits).
+peak_rss() {
+	"$@" > "$W/peak.out" 2>&1 &
+	pid=$!
+	peak=0
+	while kill -0 "$pid" 2>/dev/null; do
+		v=$(awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0)
+		[ -n "$v" ] && [ "$v" -gt "$peak" ] && peak=$v
+		sleep 0.05
+	done
+	wait "$pid" || { cat "$W/peak.out" >&2; return 1; }
+	echo "$peak"
+}
+
+mkconf "$W/main"
+customers "$W/c.csv" "$N"
+"$STORE" -c "$W/main/links.conf" import "$W/c.csv" > /dev/null
+
+# A sample message of ours sets smtp-source's message size.
+"$SENDER" -c "$W/main/links.conf" send --category promotion --template promotion \
+	--set "offer=Giảm 20%" --set until=2026-12-31 --set url=https://ilinks.asia/km \
+	--to c000001@example.vn --dry-run --outdir "$W/sample" > /dev/null
+SIZE=$(wc -c < "$(ls "$W"/sample/*.eml | head -n 1)")
+
+t0=$(now)
+"$SOURCE" -l "$SIZE" -m "$N" -s "$CONN" -f noreply@ilinks.asia -t c@example.vn "127.0.0.1:$PORT" 2>&1 | tail -n 2 >&2 || true
+t1=$(now)
+SRC_RATE=$(rate "$N" "$t0" "$t1")
+
+t0=$(now)
+"$SENDER" -c "$W/main/links.conf" send --category promotion --template promotion \
+	--set "offer=Giảm 20%" --set until=2026-12-31 --set url=https://ilinks.asia/km \
+	--no-progress > "$W/send.out" 2>&1 || { cat "$W/send.out" >&2; exit 1; }
+t1=$(now)
+LS_RATE=$(rate "$N" "$t0" "$t1")
+grep -q "sent $N," "$W/send.out" || { cat "$W/send.out" >&2; echo "not all sent" >&2; exit 1; }
+
+echo "sender-bench: $N messages of $SIZE bytes, $CONN connections, loopback smtp-sink"
+echo "  smtp-source:  $SRC_RATE msg/s"
+echo "  links-sender: $LS_RATE msg/s (campaign creation included)"
+awk -v a="$LS_RATE" -v b="$SRC_RATE" 'BEGIN { printf "  ratio:        %.2f (target >= 0.5)\n", a / b }'
+
+for n in 1000 10000; do
+	mkconf "$W/rss$n"
+	customers "$W/c$n.csv" "$n"
+	"$STORE" -c "$W/rss$n/links.conf" import "$W/c$n.csv" > /dev/null
+	kb=$(peak_rss "$SENDER" -c "$W/rss$n/links.conf" send --category promotion --template promotion \
+		--set "offer=Giảm 20%" --set until=2026-12-31 --set url=https://ilinks.asia/km --no-progress)
+	echo "  peak RSS, $n recipients: $kb kB"
+done
