@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "log.h"
 #include "milter_state.h"
@@ -228,6 +229,27 @@ void	mstore_discard(void)
 	slot->st = NULL;
 	mcfg_release(slot->cfg);
 	slot->cfg = NULL;
+}
+
+static pthread_mutex_t mstore_writer = PTHREAD_MUTEX_INITIALIZER;
+
+int	mstore_write_lock(long timeout_ms)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += timeout_ms / 1000;
+	ts.tv_nsec += (timeout_ms % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	return pthread_mutex_timedlock(&mstore_writer, &ts) == 0 ? 0 : -1;
+}
+
+void	mstore_write_unlock(void)
+{
+	pthread_mutex_unlock(&mstore_writer);
 }
 
 /* ---- statistics ---- */

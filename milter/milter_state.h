@@ -16,6 +16,8 @@
  *
  *	struct store *mstore_get(struct mcfg *cfg, char *err, size_t errlen);
  *	void	mstore_discard(void);
+ *	int	mstore_write_lock(long timeout_ms);
+ *	void	mstore_write_unlock(void);
  *
  *	void	mstats_add(enum mstat which, long n);
  *	void	mstats_log(void);
@@ -39,6 +41,16 @@
  *	connection belongs to the thread and is closed when the thread
  *	ends. After a STORE_TEMP result call mstore_discard(), so the next
  *	message starts with a fresh connection.
+ *
+ *	mstore_write_lock() and mstore_write_unlock() bracket a message's
+ *	write transaction. SQLite lets one writer in at a time; without
+ *	this lock the other milter threads would wait in SQLite's busy
+ *	handler, which sleeps and polls (1, 2, 5, ... 100 ms), and the
+ *	latency tail would be made of those sleeps. A mutex hands the
+ *	write lock on as soon as it is free. Writers in other processes
+ *	(links-store, links-sender) still meet the busy handler.
+ *	mstore_write_lock() waits at most TIMEOUT_MS (store_busy_timeout)
+ *	and returns -1 when that passed, 0 with the lock held.
  *
  *	mstats_add() adds N to an in-process counter (atomic);
  *	mstats_log() logs all counters on one line (SIGUSR1).
@@ -84,6 +96,8 @@ struct mcfg *mstate_get(void);
 
 struct store *mstore_get(struct mcfg *cfg, char *err, size_t errlen);
 void	mstore_discard(void);
+int	mstore_write_lock(long timeout_ms);
+void	mstore_write_unlock(void);
 
 enum mstat {
 	MSTAT_MESSAGES = 0,	/* messages to a LINKS address, analysed */
