@@ -83,7 +83,7 @@ text_part(const char *subtype, const char *body, size_t len)
 	struct mailmime_content *ct = NULL;
 	struct mailmime_parameter *param = NULL;
 	struct mailmime *part = NULL;
-	char   *type = NULL, *cs = NULL, *csv = NULL;
+	char   *type = NULL;
 
 	if ((type = malloc(strlen(subtype) + 6)) == NULL)
 		goto fail;
@@ -91,10 +91,13 @@ text_part(const char *subtype, const char *body, size_t len)
 	if ((mf = mailmime_fields_new_encoding(MAILMIME_MECHANISM_BASE64)) == NULL
 	    || (ct = mailmime_content_new_with_str(type)) == NULL)
 		goto fail;
-	if ((cs = strdup("charset")) == NULL || (csv = strdup("UTF-8")) == NULL
-	    || (param = mailmime_param_new_with_data(cs, csv)) == NULL)
-		goto fail;
-	cs = csv = NULL;
+	/* mailmime_param_new_with_data() copies its arguments. */
+	{
+		char	cs_name[] = "charset", cs_value[] = "UTF-8";
+
+		if ((param = mailmime_param_new_with_data(cs_name, cs_value)) == NULL)
+			goto fail;
+	}
 	if (clist_append(ct->ct_parameters, param) < 0)
 		goto fail;
 	param = NULL;
@@ -109,8 +112,6 @@ text_part(const char *subtype, const char *body, size_t len)
 	return (part);
 fail:
 	free(type);
-	free(cs);
-	free(csv);
 	if (param)
 		mailmime_parameter_free(param);
 	if (ct)
