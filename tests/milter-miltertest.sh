@@ -80,6 +80,18 @@ expect_eq "-n exit status for a bad configuration" "$?" 78
 "$LINKS_MILTER" -n -c "$CONF" -o store_path="$LT_TMP/nowhere/x.db" 2>/dev/null
 expect_eq "-n exit status when the store does not open" "$?" 78
 
+# --- --classify: no store, no socket
+printf 'From: a@example.vn\r\nSubject: Re: x\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n' \
+	"Từ chối" >"$LT_TMP/refusal.eml"
+OUT=$("$LINKS_MILTER" -c "$CONF" -o store_path=/nonexistent/x.db --classify - <"$LT_TMP/refusal.eml") \
+	|| lt_fail "--classify failed"
+case $OUT in
+*'"optout":true'*) lt_ok "--classify reads standard input and needs no store" ;;
+*) lt_fail "--classify: $OUT" ;;
+esac
+"$LINKS_MILTER" -c "$CONF" --classify "$LT_TMP/no-such.eml" >/dev/null 2>&1
+expect_eq "--classify exit status for a missing file" "$?" 66
+
 lt_milter_start "$CONF"
 [ "$(stat -c %a "$MT_SOCKET")" = 666 ] || lt_fail "socket_mode not applied: $(stat -c %a "$MT_SOCKET")"
 lt_ok "socket mode applied"
