@@ -37,8 +37,10 @@ reply_buf_reserve(struct reply_buf *b, size_t extra)
 	if (extra > REPLY_BUF_MAX || b->len > REPLY_BUF_MAX - extra - 1)
 		return (-1);
 	need = b->len + extra + 1;
-	if (need <= b->cap)
+	if (need <= b->cap) {
+		b->data[b->len] = 0;
 		return (0);
+	}
 	cap = b->cap ? b->cap : REPLY_BUF_MIN;
 	while (cap < need)
 		cap *= 2;
@@ -46,6 +48,7 @@ reply_buf_reserve(struct reply_buf *b, size_t extra)
 		return (-1);
 	b->data = p;
 	b->cap = cap;
+	b->data[b->len] = 0;		/* always a string, even when empty */
 	return (0);
 }
 

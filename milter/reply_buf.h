@@ -15,7 +15,7 @@
  *	void	reply_buf_free(struct reply_buf *b);
  * DESCRIPTION
  *	A reply_buf holds LEN bytes at DATA, always NUL-terminated once
- *	anything was added (DATA may be NULL while empty). The buffer
+ *	memory was reserved (DATA may be NULL while nothing was). The buffer
  *	belongs to whoever declared it; reply_buf_free() releases it,
  *	reply_buf_steal() hands the string to the caller (who frees it
  *	with free()) and leaves the buffer empty. reply_buf_reset()

@@ -66,41 +66,51 @@ int
 reply_utf8_clean(const char *in, size_t len, struct reply_buf *out)
 {
 	const unsigned char *s = (const unsigned char *) in;
-	size_t	i = 0, start, adv;
+	size_t	i = 0, run = 0, adv;
 	int32_t	cp;
 
+	/* Valid text is copied in runs; only what must change is rewritten. */
 	if (reply_buf_reserve(out, len) < 0)
 		return (-1);
 	while (i < len) {
-		/* Fast path: a run of printable ASCII. */
-		start = i;
-		while (i < len && s[i] >= 0x20 && s[i] < 0x7F)
+		unsigned char c = s[i];
+
+		if (c >= 0x20 && c < 0x7F) {
 			i++;
-		if (i > start && reply_buf_add(out, s + start, i - start) < 0)
+			continue;
+		}
+		if (c >= 0x80) {
+			cp = reply_utf8_decode(s + i, len - i, &adv);
+			if (cp >= 0xA0 || (cp >= 0 && cp < 0x80)) {
+				i += adv;
+				continue;
+			}
+		} else if (c == '\n' || c == '\t') {
+			i++;
+			continue;
+		}
+		/* flush the valid run, then fix this one */
+		if (i > run && reply_buf_add(out, s + run, i - run) < 0)
 			return (-1);
-		if (i >= len)
-			break;
-		if (s[i] < 0x80) {
-			if (s[i] == '\r') {
+		if (c >= 0x80) {
+			i += adv;
+			if (cp < 0 && reply_buf_add(out, "\xef\xbf\xbd", 3) < 0)
+				return (-1);
+			/* C1 controls are dropped */
+		} else {
+			if (c == '\r') {
 				if (i + 1 < len && s[i + 1] == '\n')
 					i++;
 				if (reply_buf_addc(out, '\n') < 0)
 					return (-1);
-			} else if (s[i] == '\n' || s[i] == '\t') {
-				if (reply_buf_addc(out, s[i]) < 0)
-					return (-1);
 			}
 			/* other C0 controls and DEL are dropped */
 			i++;
-			continue;
 		}
-		cp = reply_utf8_decode(s + i, len - i, &adv);
-		i += adv;
-		if (cp >= 0x80 && cp < 0xA0)
-			continue;		/* C1 controls */
-		if (reply_buf_addcp(out, cp < 0 ? 0xFFFD : cp) < 0)
-			return (-1);
+		run = i;
 	}
+	if (i > run && reply_buf_add(out, s + run, i - run) < 0)
+		return (-1);
 	return (reply_buf_reserve(out, 0));
 }
 

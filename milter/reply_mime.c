@@ -329,6 +329,17 @@ decode_part(struct reply_mime *m, const struct mailmime *mm,
 }
 
 static int
+plain_has_text(const struct reply_mime *m)
+{
+	size_t	i;
+
+	for (i = 0; m->have_plain && i < m->plain.len; i++)
+		if (m->plain.data[i] != ' ' && m->plain.data[i] != '\n' && m->plain.data[i] != '\t')
+			return (1);
+	return (0);
+}
+
+static int
 walk(struct reply_mime *m, const struct mailmime *mm, size_t depth,
      const struct reply_mime_limits *lim)
 {
@@ -379,7 +390,9 @@ walk(struct reply_mime *m, const struct mailmime *mm, size_t depth,
 			m->have_plain = 1;
 			return (decode_part(m, mm, lim, &m->plain));
 		}
-		if (strcmp(ct, "text/html") == 0 && !m->have_html) {
+		/* HTML is read only without a text/plain part: skip the work
+		 * when one was already found */
+		if (strcmp(ct, "text/html") == 0 && !m->have_html && !plain_has_text(m)) {
 			m->have_html = 1;
 			return (decode_part(m, mm, lim, &m->html));
 		}

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <dirent.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -387,6 +388,61 @@ START_TEST(test_reply_kind_names)
 }
 END_TEST
 
+/*
+ * Inputs the fuzzer once crashed on (tests/corpus/fuzz), replayed as
+ * tests/fuzz/fuzz_reply.c reads them: byte 0 selects the envelope
+ * sender and the limits, the rest is the message.
+ */
+START_TEST(test_reply_fuzz_regressions_do_not_crash)
+{
+	static const char *const senders[] = {NULL, "", "an@example.vn", NULL};
+	const char *srcdir = getenv("top_srcdir") ? getenv("top_srcdir") : TOP_SRCDIR;
+	char	dir[1024], path[2048], err[256];
+	struct conf *t = conf_defaults();
+	struct reply_analyzer *tiny;
+	DIR    *d;
+	struct dirent *e;
+	int	n = 0;
+
+	ck_assert_int_eq(conf_set(t, "mime_max_parts", "2", err, sizeof(err)), 0);
+	ck_assert_int_eq(conf_set(t, "mime_max_depth", "1", err, sizeof(err)), 0);
+	ck_assert_int_eq(conf_set(t, "mime_max_decoded", "1k", err, sizeof(err)), 0);
+	tiny = reply_analyzer_new(t, err, sizeof(err));
+	ck_assert_ptr_nonnull(tiny);
+	snprintf(dir, sizeof(dir), "%s/tests/corpus/fuzz", srcdir);
+	d = opendir(dir);
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d)) != NULL) {
+		FILE   *fp;
+		char   *buf;
+		size_t	len;
+		struct reply_result *r;
+
+		if (strstr(e->d_name, ".eml") == NULL)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		fp = fopen(path, "rb");
+		ck_assert_ptr_nonnull(fp);
+		buf = malloc(1 << 20);
+		len = fread(buf, 1, 1 << 20, fp);
+		fclose(fp);
+		if (len > 0) {
+			r = reply_analyze((buf[0] & 4) ? tiny : ra, buf + 1, len - 1,
+					  senders[buf[0] & 3]);
+			ck_assert_ptr_nonnull(r);
+			ck_assert_ptr_nonnull(reply_result_text(r));
+			reply_result_free(r);
+		}
+		free(buf);
+		n++;
+	}
+	closedir(d);
+	ck_assert_int_gt(n, 0);
+	reply_analyzer_free(tiny);
+	conf_free(t);
+}
+END_TEST
+
 static void *
 worker(void *arg)
 {
@@ -454,6 +510,7 @@ reply_suite(void)
 	tcase_add_test(tc, test_reply_bounce_lists_only_permanent_failures);
 	tcase_add_test(tc, test_reply_kind_names);
 	tcase_add_test(tc, test_reply_analyzer_is_shared_by_threads);
+	tcase_add_test(tc, test_reply_fuzz_regressions_do_not_crash);
 	suite_add_tcase(s, tc);
 	return (s);
 }
