@@ -37,6 +37,7 @@ struct mctx_xlinks {
 struct mctx_msg {
 	struct mcfg *cfg;
 	char	envfrom[MADDR_MAX];
+	int	envfrom_bad;		/* MAIL FROM was not a valid path */
 	char	qid[MCTX_QID_MAX];
 	struct mctx_rcpt *rcpts;
 	size_t	nrcpts;
@@ -94,12 +95,16 @@ int	mctx_set_envfrom(struct mctx_msg *m, const char *path)
 	if (maddr_normalise(path, m->envfrom, sizeof(m->envfrom)) != 0) {
 		/* keep going: an odd sender is no reason to lose a reply */
 		m->envfrom[0] = 0;
+		m->envfrom_bad = 1;
 		return -1;
 	}
 	return 0;
 }
 
-const char *mctx_envfrom(const struct mctx_msg *m) { return m->envfrom; }
+const char *mctx_envfrom(const struct mctx_msg *m)
+{
+	return m->envfrom_bad ? NULL : m->envfrom;
+}
 
 void	mctx_set_qid(struct mctx_msg *m, const char *qid)
 {

@@ -62,7 +62,8 @@ void	mctx_free(struct mctx_msg *m);
 struct mcfg *mctx_cfg(const struct mctx_msg *m);
 
 int	mctx_set_envfrom(struct mctx_msg *m, const char *path);
-const char *mctx_envfrom(const struct mctx_msg *m);	/* "" for <> */
+/* "" for the null sender <>, NULL when MAIL FROM was not a valid path */
+const char *mctx_envfrom(const struct mctx_msg *m);
 void	mctx_set_qid(struct mctx_msg *m, const char *qid);
 const char *mctx_qid(const struct mctx_msg *m);		/* "NOQUEUE" if unknown */
 
