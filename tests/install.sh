@@ -2,7 +2,7 @@
 # make install DESTDIR=...: every program, man page, the sample config, the
 # templates and the systemd units land in the usual places; the installed
 # programs answer --version and --help; with the installed sample config
-# (plus a private store_path/key_file, appended) links-store init works and
+# (plus a private store, socket and pid file, appended) links-store init works and
 # links-milter -n accepts the config; systemd-analyze verify accepts the
 # units where it exists.
 set -u
@@ -41,7 +41,7 @@ done
 
 # The installed sample config, with a private store appended.
 cp "$D$sysconfdir/links/links.conf" "$T/links.conf"
-printf 'store_path = %s/links.db\nkey_file = %s/master.key\ntemplate_dir = %s/share/links-mail/templates\n' "$T" "$T" "$P" >>"$T/links.conf"
+printf 'store_path = %s/links.db\nkey_file = %s/master.key\ntemplate_dir = %s/share/links-mail/templates\nsocket = unix:%s/milter.sock\npid_file = %s/milter.pid\n' "$T" "$T" "$P" "$T" "$T" >>"$T/links.conf"
 "$P/sbin/links-store" -c "$T/links.conf" init >"$T/init.log" 2>&1 && ok "links-store init with the installed config" || { bad "links-store init"; cat "$T/init.log"; }
 "$P/sbin/links-store" -c "$T/links.conf" import "$P/share/links-mail/customers.sample.csv" >"$T/imp.log" 2>&1 && ok "import the installed sample" || { bad "import"; tail -5 "$T/imp.log"; }
 "$P/sbin/links-milter" -n -c "$T/links.conf" >"$T/n.log" 2>&1 && ok "links-milter -n accepts the installed config" || { bad "links-milter -n"; cat "$T/n.log"; }
