@@ -26,6 +26,8 @@
 #include "reply_charset.h"
 #include "reply_mime.h"
 
+#define REPLY_MIME_PAD	16	/* NUL bytes after what libetpan reads */
+
 static const char *const hdr_names[REPLY_HDR_COUNT] = {
 	"subject", "from", "auto-submitted", "x-autoreply", "x-autorespond",
 	"precedence", "return-path", "content-type", "x-failed-recipients",
@@ -290,7 +292,7 @@ decode_part(struct reply_mime *m, const struct mailmime *mm,
 {
 	const struct mailmime_data *d = mm->mm_body;
 	size_t	left, inlen, idx = 0, declen = 0;
-	char   *dec = NULL;
+	char   *dec = NULL, *padded;
 	int	enc, r;
 
 	if (d == NULL || d->dt_type != MAILMIME_DATA_TEXT || d->dt_data.dt_text.dt_data == NULL)
@@ -309,7 +311,17 @@ decode_part(struct reply_mime *m, const struct mailmime *mm,
 	enc = d->dt_encoded ? d->dt_encoding : MAILMIME_MECHANISM_8BIT;
 	if (enc != MAILMIME_MECHANISM_BASE64 && enc != MAILMIME_MECHANISM_QUOTED_PRINTABLE)
 		enc = MAILMIME_MECHANISM_8BIT;
-	r = mailmime_part_parse(d->dt_data.dt_text.dt_data, inlen, &idx, enc, &dec, &declen);
+	/*
+	 * libetpan's decoders read a few bytes past the length they are
+	 * given (a "=" at the very end of a quoted-printable part; found by
+	 * tests/fuzz/fuzz_reply.c): decode from a NUL-padded copy.
+	 */
+	if ((padded = malloc(inlen + REPLY_MIME_PAD)) == NULL)
+		return (-1);
+	memcpy(padded, d->dt_data.dt_text.dt_data, inlen);
+	memset(padded + inlen, 0, REPLY_MIME_PAD);
+	r = mailmime_part_parse(padded, inlen, &idx, enc, &dec, &declen);
+	free(padded);
 	if (r != MAILIMF_NO_ERROR || dec == NULL) {
 		/* undecodable: keep the raw text, a person will read it */
 		dec = NULL;
@@ -408,6 +420,7 @@ reply_mime_parse(struct reply_mime *m, const char *msg, size_t len,
 {
 	struct mailmime *mm = NULL;
 	size_t	hlen, body, cut, idx = 0;
+	char   *copy;
 	int	r;
 
 	memset(m, 0, sizeof(*m));
@@ -420,12 +433,20 @@ reply_mime_parse(struct reply_mime *m, const char *msg, size_t len,
 	cut = parse_cut(msg, len, lim->max_parts + 1);
 	if (cut < len)
 		m->limited = 1;
-	r = mailmime_parse(msg, cut, &idx, &mm);
-	if (r == MAILIMF_ERROR_MEMORY)
+	/* the same caution for the parser: it sees a NUL-padded copy */
+	if ((copy = malloc(cut + REPLY_MIME_PAD)) == NULL)
 		return (-1);
+	memcpy(copy, msg, cut);
+	memset(copy + cut, 0, REPLY_MIME_PAD);
+	r = mailmime_parse(copy, cut, &idx, &mm);
+	if (r == MAILIMF_ERROR_MEMORY) {
+		free(copy);
+		return (-1);
+	}
 	if (r != MAILIMF_NO_ERROR || mm == NULL) {
 		size_t	blen = len - body;
 
+		free(copy);
 		m->parse_error = 1;
 		if (blen > lim->max_decoded)
 			blen = lim->max_decoded;
@@ -434,6 +455,7 @@ reply_mime_parse(struct reply_mime *m, const char *msg, size_t len,
 	}
 	r = walk(m, mm, 0, lim);
 	mailmime_free(mm);
+	free(copy);
 	return (r);
 }
 

@@ -104,10 +104,11 @@ END_TEST
 START_TEST(test_reply_invalid_utf8_is_repaired_never_trusted)
 {
 	struct reply_buf b;
+	/* bad lead byte, overlong "/", surrogate, truncated sequence, NUL, CR LF */
+	static const char in[] = "a\xff" "b\xc0\xaf" "c\xed\xa0\x80" "d\x00" "e\r\nf\xe1\xbb";
 
 	reply_buf_init(&b);
-	/* bad lead byte, overlong "/", surrogate, truncated sequence, NUL, CR LF */
-	ck_assert_int_eq(reply_utf8_clean("a\xff" "b\xc0\xaf" "c\xed\xa0\x80" "d\x00" "e\r\nf\xe1\xbb", 19, &b), 0);
+	ck_assert_int_eq(reply_utf8_clean(in, sizeof(in) - 1, &b), 0);
 	ck_assert_str_eq(b.data, "a\xef\xbf\xbd" "b\xef\xbf\xbd\xef\xbf\xbd" "c\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
 			 "de\nf\xef\xbf\xbd\xef\xbf\xbd");
 	reply_buf_free(&b);
