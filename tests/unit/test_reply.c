@@ -3,10 +3,15 @@
  *	test_reply 1 (test program)
  * SUMMARY
  *	unit tests of the reply analysis library (Check)
+ * SYNOPSIS
+ *	test_reply (run by make check; CK_FORK=no to debug one process)
  * DESCRIPTION
  *	Each test names the behaviour it proves. The corpora are tested
  *	by test_reply_corpus and test_reply_vi; here are the modules one by
- *	one, the configuration hooks, the limits and thread safety.
+ *	one, the configuration hooks, the limits, thread safety and the
+ *	inputs the fuzzer once crashed on (tests/corpus/fuzz).
+ * DIAGNOSTICS
+ *	Exit 0 when every test passes, 1 otherwise.
  */
 #include "config.h"
 

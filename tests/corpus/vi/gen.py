@@ -12,6 +12,22 @@ envelope-sender: "-" unknown (Return-Path header decides), "<>" null sender,
 else the address. check: "-" none; "text=..." the new text exactly (\\n for
 line breaks); "has=..." the new text contains it; "empty" no new text;
 "bounce=a,b" the failed recipients; "reason=..." the reason.
+
+Decisions on the open cases of /work/shared/corpus/refusal-cases.md:
+- 8, 13, 14: no new text (only quotes, only an Outlook header block, or
+  "Từ chối" only in a Subject that echoes ours) is not a refusal; it is
+  routed to a person (question, reason quote_only/empty): nothing is lost.
+- 14: a Subject counts only when, after removing Re:/Fwd:/TL:/Trả lời:
+  prefixes, the whole Subject is the command (case14b_subject_is_command).
+- 15: "tu choi" without diacritics opts out only when it is the whole new
+  text apart from greetings and thanks (case15a); with anything else it is
+  a question (case15b).
+- 16: a pasted footer is cut by its fingerprint; a whole pasted message
+  cannot be told from the customer's words: opt out and also route it to a
+  person (case16c).
+- 17: an inline reply (text between quoted lines) never opts out; it is a
+  question (reason inline_reply).
+- greetings or thanks alone ("Cảm ơn LINKS!") are neither (greeting_only).
 """
 import base64, quopri, unicodedata, os
 
