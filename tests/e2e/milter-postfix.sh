@@ -132,8 +132,14 @@ edge_deferred() {
 	grep -q "status=deferred.*451 4.3.0" "$LT_TMP/edge/maillog"
 }
 lt_wait_for 30 edge_deferred || lt_fail "edge did not get a 451 from mx: $(tail -n 5 "$LT_TMP/edge/maillog")"
-QUEUED=$(find "$LT_TMP/edge/spool/deferred" -type f | wc -l)
-[ "$QUEUED" -eq 1 ] || lt_fail "edge queue holds $QUEUED messages, expected 1"
+edge_deferred_count() {
+	find "$LT_TMP/edge/spool/deferred" -type f | wc -l
+}
+edge_one_deferred() {
+	[ "$(edge_deferred_count)" -eq 1 ]
+}
+# the client logs "deferred" before the queue manager moves the file
+lt_wait_for 10 edge_one_deferred || lt_fail "edge's deferred queue holds $(edge_deferred_count) messages, expected 1"
 lt_store_unlock
 [ "$(fix optout "$C4" survey)" = 0 ] || lt_fail "c4 opted out while the store was locked"
 lt_ok "store locked: mx answered 451 4.3.0, the message waits on edge"
