@@ -10,7 +10,8 @@
 #	covers -n, a SIGHUP reload (a good one, then a bad one that must
 #	be rejected), SIGUSR1 statistics, the store being unavailable
 #	(locked past store_busy_timeout: tempfail, nothing recorded, then
-#	recorded once the lock is gone) and a clean stop on SIGTERM.
+#	recorded once the lock is gone; with store_failure_action = accept,
+#	delivered to support unverified) and a clean stop on SIGTERM.
 #	Skips (77) only when miltertest is not installed.
 
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
@@ -183,6 +184,22 @@ MT_ARCHIVE_N=2
 export MT_ARCHIVE_N
 run_lua 12-archive
 lt_ok "a bad reload keeps the running configuration"
+
+# --- store_failure_action = accept: delivered to a person, nothing recorded
+# shellcheck disable=SC2086
+lt_write_conf "$CONF.new" $BASE_OPTS store_failure_action=accept
+mv "$CONF.new" "$CONF"
+RELOADS=$(grep -c "reloaded the configuration" "$LT_TMP/milter.log")
+kill -HUP "$LT_MILTER_PID"
+reloaded_again() {
+	[ "$(grep -c "reloaded the configuration" "$LT_TMP/milter.log")" -gt "$RELOADS" ]
+}
+lt_wait_for 10 reloaded_again || lt_fail "no reload for store_failure_action = accept"
+lt_store_lock "$LT_TMP/store/links.db"
+run_lua 15-degraded
+lt_store_unlock
+expect_eq "c2 not opted out while the store was locked" "$(fix optout "$MT_C2" promotion)" 0
+grep -q "DEGRADED1: .*action=route(degraded)" "$LT_TMP/milter.log" || lt_fail "no degraded log line"
 
 # --- SIGTERM: clean stop, socket removed
 pid=$LT_MILTER_PID
