@@ -233,6 +233,18 @@ main(int argc, char **argv)
 	double	one, many;
 	size_t	avg = 0;
 
+	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
+		printf("usage: bench_reply [-s SECONDS] [-t THREADS] [-c FILE]\n"
+		       "Classify about 4 KB replies in a loop; print replies/s per core.\n"
+		       "  -s SECONDS  length of each run (default 3)\n"
+		       "  -t THREADS  threads of the second run (default: online CPUs)\n"
+		       "  -c FILE     links.conf to read (default: built-in defaults)\n");
+		return (EX_OK);
+	}
+	if (argc > 1 && strcmp(argv[1], "--version") == 0) {
+		printf("bench_reply (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+		return (EX_OK);
+	}
 	while ((opt = getopt(argc, argv, "s:t:c:")) != -1) {
 		switch (opt) {
 		case 's':
