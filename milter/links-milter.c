@@ -173,8 +173,20 @@ static int parse_args(int argc, char **argv, struct lm_opts *o)
 /* Load the configuration and apply -o overrides. Owned by the caller. */
 static struct conf *lm_load(const struct lm_opts *o, char *err, size_t errlen)
 {
-	struct conf *c = conf_load(o->conf_path, err, errlen);
+	struct conf *c;
 
+	/*
+	 * --classify needs no store and no socket: without -c and without
+	 * $LINKS_CONF and without a file at the default place, the built-in
+	 * defaults do.
+	 */
+	if (o->classify && o->conf_path == NULL && getenv("LINKS_CONF") == NULL
+	    && access(conf_default_path(), F_OK) != 0) {
+		if ((c = conf_defaults()) == NULL)
+			snprintf(err, errlen, "out of memory");
+	} else {
+		c = conf_load(o->conf_path, err, errlen);
+	}
 	if (c == NULL)
 		return NULL;
 	for (size_t i = 0; i < o->noverrides; i++) {
