@@ -27,6 +27,7 @@
 #include "reply_mime.h"
 
 #define REPLY_MIME_PAD	16	/* NUL bytes after what libetpan reads */
+#define REPLY_MIME_CUT_BACK 32	/* header lines searched for a part's boundary */
 
 static const char *const hdr_names[REPLY_HDR_COUNT] = {
 	"subject", "from", "auto-submitted", "x-autoreply", "x-autorespond",
@@ -184,8 +185,42 @@ fail:
 	return (-1);
 }
 
+/* Start of the line before offset I (which starts a line), or I. */
+static size_t
+prev_line(const char *msg, size_t i)
+{
+	if (i == 0)
+		return (0);
+	i--;				/* the LF ending the previous line */
+	while (i > 0 && msg[i - 1] != '\n')
+		i--;
+	return (i);
+}
+
 /*
- * Where to cut the text given to libetpan: before the line holding the
+ * Where the part whose header block holds the line at I begins: at its
+ * boundary line ("--..."), or at the first line of the header block. A
+ * multipart cut after a boundary line loses all its parts in libetpan;
+ * cut before one, it keeps those already complete.
+ */
+static size_t
+part_start(const char *msg, size_t i)
+{
+	size_t	k, n;
+
+	for (n = 0; n < REPLY_MIME_CUT_BACK && i > 0; n++) {
+		k = prev_line(msg, i);
+		if (k == i || msg[k] == '\n' || msg[k] == '\r')
+			return (i);	/* blank line: the header block starts at I */
+		if (msg[k] == '-' && msg[k + 1] == '-')
+			return (k);
+		i = k;
+	}
+	return (i);
+}
+
+/*
+ * Where to cut the text given to libetpan: before the part holding the
  * (MAX + 1)-th "Content-Type:" field, so that libetpan never builds
  * more parts, nor nests deeper, than we inspect.
  */
@@ -200,7 +235,7 @@ parse_cut(const char *msg, size_t len, size_t max)
 
 		if (len - i >= sizeof(ct) - 1 && strncasecmp(msg + i, ct, sizeof(ct) - 1) == 0
 		    && ++seen > max)
-			return (i);
+			return (part_start(msg, i));
 		if ((nl = memchr(msg + i, '\n', len - i)) == NULL)
 			break;
 		i = (size_t) (nl - msg) + 1;

@@ -332,6 +332,32 @@ START_TEST(test_reply_deep_nesting_is_bounded)
 }
 END_TEST
 
+/*
+ * More parts than mime_max_parts: libetpan is given the message cut
+ * before the part past the limit, at its boundary line, so the parts
+ * before it (here the refusal) survive (reported by tests/rely-hostile).
+ */
+START_TEST(test_reply_parts_over_the_limit_keep_the_first_text)
+{
+	struct reply_buf b;
+	struct reply_result *r;
+	size_t	i;
+
+	reply_buf_init(&b);
+	reply_buf_adds(&b, "Subject: x\r\nContent-Type: multipart/mixed; boundary=\"p\"\r\n\r\n"
+		       "--p\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nTừ chối\r\n");
+	for (i = 0; i < 200; i++)
+		reply_buf_adds(&b, "--p\r\nContent-Transfer-Encoding: base64\r\n"
+			       "Content-Type: application/octet-stream\r\n\r\neA==\r\n");
+	reply_buf_adds(&b, "--p--\r\n");
+	r = reply_analyze(ra, b.data, b.len, NULL);
+	ck_assert_int_eq(reply_result_optout(r), 1);
+	ck_assert_str_eq(reply_result_text(r), "Từ chối");
+	reply_result_free(r);
+	reply_buf_free(&b);
+}
+END_TEST
+
 START_TEST(test_reply_decoded_bytes_are_bounded)
 {
 	char	err[256];
@@ -511,6 +537,7 @@ reply_suite(void)
 	tcase_add_test(tc, test_reply_json_is_one_line_in_order);
 	tcase_add_test(tc, test_reply_unparsable_input_is_a_question);
 	tcase_add_test(tc, test_reply_deep_nesting_is_bounded);
+	tcase_add_test(tc, test_reply_parts_over_the_limit_keep_the_first_text);
 	tcase_add_test(tc, test_reply_decoded_bytes_are_bounded);
 	tcase_add_test(tc, test_reply_html_quote_containers_are_removed);
 	tcase_add_test(tc, test_reply_bounce_lists_only_permanent_failures);
