@@ -364,9 +364,14 @@ store_consent_each(struct store *st, int64_t customer_id,
 	sqlite3_stmt *stmt;
 	int	rc;
 
-	rc = st_prepare(st, "SELECT id, coalesce(customer_id, 0), category, optout, channel, "
-			"evidence, at FROM consent_events WHERE ?1 <= 0 OR customer_id = ?1 "
-			"ORDER BY id", &stmt);
+	/* Two statements: "?1 <= 0 OR customer_id = ?1" cannot use the index. */
+	if (customer_id > 0)
+		rc = st_prepare(st, "SELECT id, coalesce(customer_id, 0), category, optout, channel, "
+				"evidence, at FROM consent_events WHERE customer_id = ?1 "
+				"ORDER BY id", &stmt);
+	else
+		rc = st_prepare(st, "SELECT id, coalesce(customer_id, 0), category, optout, channel, "
+				"evidence, at FROM consent_events ORDER BY id", &stmt);
 	if (rc != STORE_OK)
 		return rc;
 	sqlite3_bind_int64(stmt, 1, customer_id);

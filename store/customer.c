@@ -536,8 +536,14 @@ store_contract_each(struct store *st, int64_t customer_id,
 	sqlite3_stmt *stmt;
 	int	rc;
 
-	rc = st_prepare(st, "SELECT id, customer_id, service_type, ref, status, started, ended "
-			"FROM contracts WHERE ?1 <= 0 OR customer_id = ?1 ORDER BY id", &stmt);
+	/* Two statements: "?1 <= 0 OR customer_id = ?1" cannot use the index,
+	 * which made every per-customer lookup a scan of all contracts. */
+	if (customer_id > 0)
+		rc = st_prepare(st, "SELECT id, customer_id, service_type, ref, status, started, "
+				"ended FROM contracts WHERE customer_id = ?1 ORDER BY id", &stmt);
+	else
+		rc = st_prepare(st, "SELECT id, customer_id, service_type, ref, status, started, "
+				"ended FROM contracts ORDER BY id", &stmt);
 	if (rc != STORE_OK)
 		return rc;
 	sqlite3_bind_int64(stmt, 1, customer_id);
