@@ -553,6 +553,10 @@ worker_main(void *arg)
 		run_fatal(r, "%s%s", "store: ", err);
 		goto out;
 	}
+	if (store_set_sync(st, 0) != STORE_OK) {
+		log_store_error(r, st, "synchronous");
+		goto out;
+	}
 	if ((t = transport_open(r->conf, r->transport, r->outdir, err, sizeof(err))) == NULL) {
 		run_fatal(r, "%s%s", "transport: ", err);
 		goto out;

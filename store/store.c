@@ -13,6 +13,7 @@
  *	be freed afterwards.
  *
  *	Every connection runs with foreign keys on, WAL journaling,
+ *	synchronous=FULL (store_set_sync() relaxes it per connection),
  *	secure_delete on (deleted rows are overwritten, not left in free
  *	pages) and the configured busy timeout.
  *
@@ -398,6 +399,14 @@ store_rollback(struct store *st)
 	return STORE_OK;
 }
 
+/* ---- durability ---- */
+
+int
+store_set_sync(struct store *st, int full)
+{
+	return st_exec(st, full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+}
+
 /* ---- open ---- */
 
 static void
@@ -502,6 +511,7 @@ open_db(const struct conf *conf, int create, char *err, size_t errlen)
 	sqlite3_extended_result_codes(st->db, 1);
 	sqlite3_busy_timeout(st->db, (int) conf_int(conf, "store_busy_timeout"));
 	if (st_exec(st, "PRAGMA foreign_keys = ON") != STORE_OK
+	    || st_exec(st, "PRAGMA synchronous = FULL") != STORE_OK
 	    || st_exec(st, "PRAGMA secure_delete = ON") != STORE_OK)
 		goto sqlfail;
 	/* Switching to WAL needs a write; a read-only file already in WAL is fine. */

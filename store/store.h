@@ -323,4 +323,19 @@ struct store_stats {
 };
 int	store_stats_get(struct store *st, struct store_stats *out);
 
+/* ---- durability (appended for links-sender's throughput) ---- */
+/*
+ * store_set_sync() chooses how durable this connection's commits are.
+ * FULL non-zero (the default of every connection): each commit syncs
+ * the write-ahead log to disk, so a commit survives a power loss.
+ * FULL 0 (SQLite's synchronous=NORMAL in WAL mode): a commit is in the
+ * operating system's cache when it returns and survives the process
+ * being killed (SIGKILL included), but a power loss or kernel crash may
+ * lose the last commits; the log is synced at each checkpoint. Use it
+ * only where losing the last commits after a power loss is acceptable
+ * (links-sender's delivery rows), never where another party is told
+ * "done" right after the commit (the milter's refusal records).
+ */
+int	store_set_sync(struct store *st, int full);
+
 #endif
