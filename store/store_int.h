@@ -26,6 +26,7 @@
 #define LINKS_STORE_INT_H
 
 #include <sqlite3.h>
+#include <time.h>
 
 #include "crypt.h"
 #include "store.h"
@@ -42,6 +43,8 @@ struct store {
 	sqlite3 *db;
 	struct crypt_keys keys;
 	int	depth;			/* open transactions/savepoints */
+	long	busy_ms;		/* store_busy_timeout */
+	struct timespec busy_start;	/* when the current wait for a lock began */
 	long	grace_days;
 	long	consent_days;
 	long	bounce_threshold;

@@ -23,11 +23,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <check.h>
@@ -948,6 +950,80 @@ START_TEST(test_store_temp_when_locked_past_busy_timeout)
 END_TEST
 
 /*
+ * A writer waiting for the lock gets it soon after the holder commits:
+ * SQLite's default busy handler sleeps 1, 2, 5 ... 100 ms between tries,
+ * so a lock released after 60 ms is taken at 78 ms at best (18 ms
+ * late); the store's own handler retries within BUSY_SLEEP_MAX_US (2
+ * ms). The best of a few rounds, so that one unlucky scheduling delay
+ * on a busy machine does not decide.
+ */
+#define HOLD_MS		60
+#define LATE_MAX_MS	10.0
+#define LOCK_ROUNDS	5
+
+struct holder {
+	sqlite3 *h;
+	double	released;	/* monotonic ms when COMMIT returned */
+};
+
+static double
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double) ts.tv_sec * 1000.0 + (double) ts.tv_nsec / 1e6;
+}
+
+static void *
+hold_then_commit(void *arg)
+{
+	struct holder *ho = arg;
+	struct timespec ts = {0, HOLD_MS * 1000000L};
+
+	nanosleep(&ts, NULL);
+	if (sqlite3_exec(ho->h, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		ho->released = -1;
+	else
+		ho->released = mono_ms();
+	return NULL;
+}
+
+START_TEST(test_store_waiting_writer_takes_the_lock_soon_after_release)
+{
+	struct fx f;
+	struct holder ho;
+	pthread_t th;
+	double	best = 1e9, t0, late;
+	int	i;
+
+	fx_setup(&f, 1);
+	ck_assert_int_eq(sqlite3_open(f.db, &ho.h), SQLITE_OK);
+	for (i = 0; i < LOCK_ROUNDS; i++) {
+		ck_assert_int_eq(sqlite3_exec(ho.h, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+		ck_assert_int_eq(pthread_create(&th, NULL, hold_then_commit, &ho), 0);
+		ck_assert_int_eq(store_counter_add(f.st, "x", 1), STORE_OK);
+		t0 = mono_ms();
+		ck_assert_int_eq(pthread_join(th, NULL), 0);
+		ck_assert_msg(ho.released > 0, "holder could not commit");
+		late = t0 - ho.released;
+		if (late < best)
+			best = late;
+	}
+	ck_assert_msg(best < LATE_MAX_MS, "writer got the lock %.1f ms after its release", best);
+	/* and the timeout still holds: 200 ms in make_conf() */
+	ck_assert_int_eq(sqlite3_exec(ho.h, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	t0 = mono_ms();
+	ck_assert_int_eq(store_counter_add(f.st, "x", 1), STORE_TEMP);
+	late = mono_ms() - t0;
+	ck_assert_msg(late >= 195 && late < 2000, "gave up after %.1f ms, not 200", late);
+	ck_assert_int_eq(sqlite3_exec(ho.h, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(ho.h);
+	fx_teardown(&f);
+}
+END_TEST
+
+/*
  * A read-only database file. Root ignores file modes, so as root the
  * check runs in a child that has become "nobody".
  */
@@ -1053,6 +1129,7 @@ store_suite(void)
 	tcase_add_test(tc, test_store_export_is_the_customers_own_data);
 	tcase_add_test(tc, test_store_nested_transactions);
 	tcase_add_test(tc, test_store_temp_when_locked_past_busy_timeout);
+	tcase_add_test(tc, test_store_waiting_writer_takes_the_lock_soon_after_release);
 	tcase_add_test(tc, test_store_temp_when_file_is_read_only);
 	tcase_add_test(tc, test_store_open_fails_temporarily_when_directory_is_read_only);
 	suite_add_tcase(s, tc);
