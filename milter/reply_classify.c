@@ -32,7 +32,9 @@
 /* Who speaks and how politely, before the verb. */
 #define LEAD "^(?:(?:xin|xin phep|vui long|lam on|lam on cho|cho|toi|em|minh|chung toi" \
 	"|chung em|anh|chi|tui|con|chau|ong|ba|co|chu|bac|muon|xin duoc|can|yeu cau" \
-	"|de nghi|please|i|we|i want to|i would like to|kindly)\\s+)*"
+	"|de nghi|please|i|we|i want to|i would like to|kindly"			\
+	"|tu nay|tu nay ve sau|tu nay tro di|tu gio|tu gio tro di|tu bay gio|sau nay"	\
+	"|from now on)\\s+)*"
 /* What is refused. */
 #define OBJ "(?:\\s+(?:nhan|email|emails|e-mail|mail|mails|thu|dien tu|tin|tin nhan|thong tin" \
 	"|thong bao|quang cao|khuyen mai|khao sat|nua|them|tu|cua|links|cong ty|ben|ban|cac" \
@@ -49,8 +51,12 @@ static const struct {
 	{"tu_choi", LEAD "tu\\s*choi" OBJ TAIL},
 	{"huy_dang_ky", LEAD "(?:huy(?:\\s+bo)?\\s+dang\\s+k[yi]|huy\\s+nhan|ngung\\s+nhan"
 	 "|dung\\s+gui|ngung\\s+gui|thoi\\s+gui)" OBJ TAIL},
-	{"khong_muon_nhan", LEAD "(?:khong|ko|k)\\s+(?:muon|can|thich)\\s+nhan(?:\\s+them)?"
-	 "\\s+(?:email|e-mail|mail|thu|tin|thong tin|quang cao|khuyen mai|thong bao)" OBJ TAIL},
+	/* "không muốn nhận email", and "không nhận (email) nữa" (not "không nhận
+	 * được": that is a complaint about missing mail, never a refusal). */
+	{"khong_muon_nhan", LEAD "(?:khong|ko|k)\\s+(?:(?:muon|can|thich)\\s+nhan(?:\\s+them)?"
+	 "\\s+(?:email|e-mail|mail|thu|tin|thong tin|quang cao|khuyen mai|thong bao)"
+	 "|nhan(?:\\s+(?:email|e-mail|mail|thu|tin|thong tin|quang cao|khuyen mai|thong bao))?"
+	 "\\s+nua)" OBJ TAIL},
 	{"unsubscribe", LEAD "(?:unsubscribe|unsub|opt[- ]?out|stop(?:\\s+sending)?"
 	 "|remove\\s+me|take\\s+me\\s+off|do\\s+not\\s+(?:email|contact)\\s+me"
 	 "|don'?t\\s+(?:email|contact)\\s+me)" OBJ TAIL},
@@ -81,7 +87,8 @@ static const char pat_subject_prefix[] =
 /* The command written with its diacritics (case folded, NFC). */
 static const char pat_with_marks[] =
 	"từ\\s*chối|h(?:ủy|uỷ)\\s+(?:bỏ\\s+)?đăng\\s+k[ýí]|hủy\\s+nhận|huỷ\\s+nhận"
-	"|ngừng\\s+(?:nhận|gửi)|đừng\\s+gửi|thôi\\s+gửi|không\\s+(?:muốn|cần|thích)\\s+nhận";
+	"|ngừng\\s+(?:nhận|gửi)|[dđ]ừng\\s+gửi|thôi\\s+gửi|không\\s+(?:muốn|cần|thích)\\s+nhận"
+	"|không\\s+nhận(?:\\s+\\S+){0,2}\\s+nữa";
 
 enum { P_GREETING, P_CLOSING, P_TRIVIAL, P_SUBJECT_PREFIX, P_WITH_MARKS, P_COUNT };
 
@@ -341,8 +348,21 @@ command_reason(const char *cmd, int ascii, int question)
 	};
 	size_t	i;
 
-	if (ascii)
-		return ("command:tu_choi_no_diacritics");
+	static const struct {
+		const char *cmd, *reason;
+	} a[] = {
+		{"tu_choi", "command:tu_choi_no_diacritics"},
+		{"huy_dang_ky", "command:huy_dang_ky_no_diacritics"},
+		{"khong_muon_nhan", "command:khong_muon_nhan_no_diacritics"},
+	};
+
+	/* Without diacritics the command must stand alone (no question). */
+	if (ascii) {
+		for (i = 0; i < sizeof(a) / sizeof(a[0]); i++)
+			if (strcmp(cmd, a[i].cmd) == 0)
+				return (a[i].reason);
+		return ("command:no_diacritics");
+	}
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
 		if (strcmp(cmd, t[i].cmd) == 0)
 			return (question ? t[i].withq : t[i].plain);

@@ -240,6 +240,13 @@ add('bounce_null_sender_plain', plain('Từ chối'), 'bounce', 0, 0, 'reason=bo
 add('bounce_delayed_only', DSN.replace('Action: failed\r\nStatus: 5.1.1', 'Action: delayed\r\nStatus: 4.2.0').replace(
     'Action: failed\r\nStatus: 5.2.2', 'Action: delayed\r\nStatus: 4.2.2').encode(), 'bounce', 0, 0, 'bounce=', sender='<>')
 
+# --- other ways to say it (not the literal "Từ chối") -------------------------
+add('phrase_dung_gui', plain('Dừng gửi email cho tôi.\n\n' + GMAIL_VI + q(ORIG_BODY)), 'reply', 1, 0, 'reason=command:huy_dang_ky')
+add('phrase_khong_nhan_nua_two_clauses', plain('Không nhận nữa, dừng gửi email cho tôi\n\n' + GMAIL_VI + q(ORIG_BODY)), 'reply', 1, 0)
+add('phrase_second_sentence', plain('Cảm ơn LINKS. Từ nay đừng gửi email quảng cáo cho tôi nữa.\n'), 'reply', 1, 0)
+add('phrase_khong_nhan_duoc_is_complaint', plain('Tôi không nhận được hóa đơn tháng 11 nữa\n\n' + GMAIL_VI + q(ORIG_BODY)), 'reply', 0, 1, 'reason=question')
+add('phrase_ascii_dung_gui_with_question', plain('dung gui email nua. Hop dong cua toi het han khi nao?\n'), 'reply', 0, 1, 'reason=question')
+
 # --- robustness ----------------------------------------------------------------
 add('robust_not_mime', b'This is not a message at all', 'reply', 0, 1)
 add('robust_empty_body', plain(''), 'reply', 0, 1, 'reason=empty')
