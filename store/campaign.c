@@ -103,7 +103,7 @@ store_msglog_add(struct store *st, const char *message_id, int64_t customer_id,
 	sqlite3_bind_int64(stmt, 4, campaign_id > 0 ? campaign_id : 0);
 	sqlite3_bind_int64(stmt, 5, (sqlite3_int64) st_now());
 	rc = step_expect_done(st, stmt, "message log");
-	sqlite3_finalize(stmt);
+	st_finalize(st, stmt);
 	return rc;
 }
 
@@ -132,7 +132,7 @@ store_msglog_find(struct store *st, const char *message_id, struct store_msglog 
 		rc = st_err(st, STORE_NOTFOUND, "not a Message-ID of ours");
 	else
 		rc = st_sqlerr(st, rc, "message log lookup");
-	sqlite3_finalize(stmt);
+	st_finalize(st, stmt);
 	return rc;
 }
 
@@ -175,7 +175,7 @@ store_campaign_create(struct store *st, enum store_category cat, const char *tem
 	rc = step_expect_done(st, stmt, "campaign create");
 	if (rc == STORE_OK && id)
 		*id = sqlite3_last_insert_rowid(st->db);
-	sqlite3_finalize(stmt);
+	st_finalize(st, stmt);
 	return rc;
 }
 
@@ -216,7 +216,7 @@ store_campaign_get(struct store *st, int64_t id, struct store_campaign *out)
 		rc = st_err(st, STORE_NOTFOUND, "no campaign %lld", (long long) id);
 	else
 		rc = st_sqlerr(st, rc, "campaign get");
-	sqlite3_finalize(stmt);
+	st_finalize(st, stmt);
 	return rc;
 }
 
@@ -244,7 +244,7 @@ store_campaign_each(struct store *st, int (*fn)(const struct store_campaign *, v
 	}
 	rc = rc == SQLITE_DONE ? STORE_OK : st_sqlerr(st, rc, "campaign list");
 done:
-	sqlite3_finalize(stmt);
+	st_finalize(st, stmt);
 	return rc;
 }
 
@@ -261,7 +261,7 @@ store_campaign_finish(struct store *st, int64_t id)
 	rc = step_expect_done(st, stmt, "campaign finish");
 	if (rc == STORE_OK && sqlite3_changes(st->db) == 0)
 		rc = st_err(st, STORE_NOTFOUND, "no campaign %lld", (long long) id);
-	sqlite3_finalize(stmt);
+	st_finalize(st, stmt);
 	return rc;
 }
 
@@ -306,7 +306,7 @@ store_delivery_add(struct store *st, int64_t campaign_id, int64_t customer_id,
 	sqlite3_bind_text(stmt, 5, reason ? reason : "", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 6, (sqlite3_int64) st_now());
 	rc = step_expect_done(st, stmt, "delivery add");
-	sqlite3_finalize(stmt);
+	st_finalize(st, stmt);
 	return rc;
 }
 
@@ -348,10 +348,10 @@ store_delivery_queued(struct store *st, int64_t campaign_id, int64_t after,
 		rc = st_sqlerr(st, rc, "delivery list");
 		goto fail;
 	}
-	sqlite3_finalize(stmt);
+	st_finalize(st, stmt);
 	return n;
 fail:
-	sqlite3_finalize(stmt);
+	st_finalize(st, stmt);
 	for (i = 0; i < n; i++)
 		store_delivery_clear(&out[i]);
 	return rc;
@@ -378,7 +378,7 @@ store_delivery_set(struct store *st, int64_t delivery_id, enum store_delivery_st
 	rc = step_expect_done(st, stmt, "delivery update");
 	if (rc == STORE_OK && sqlite3_changes(st->db) == 0)
 		rc = st_err(st, STORE_NOTFOUND, "no delivery %lld", (long long) delivery_id);
-	sqlite3_finalize(stmt);
+	st_finalize(st, stmt);
 	return rc;
 }
 
@@ -400,7 +400,7 @@ store_delivery_counts(struct store *st, int64_t campaign_id, long counts[4])
 			counts[s] = (long) sqlite3_column_int64(stmt, 1);
 	}
 	rc = rc == SQLITE_DONE ? STORE_OK : st_sqlerr(st, rc, "delivery counts");
-	sqlite3_finalize(stmt);
+	st_finalize(st, stmt);
 	return rc;
 }
 
@@ -439,7 +439,7 @@ store_outbox_add(struct store *st, int64_t customer_id, const char *template_nam
 	rc = step_expect_done(st, stmt, "outbox add");
 	if (rc == STORE_OK && id)
 		*id = sqlite3_last_insert_rowid(st->db);
-	sqlite3_finalize(stmt);
+	st_finalize(st, stmt);
 	return rc;
 }
 
@@ -475,10 +475,10 @@ store_outbox_pending(struct store *st, int64_t after, struct store_outbox *out, 
 		rc = st_sqlerr(st, rc, "outbox list");
 		goto fail;
 	}
-	sqlite3_finalize(stmt);
+	st_finalize(st, stmt);
 	return n;
 fail:
-	sqlite3_finalize(stmt);
+	st_finalize(st, stmt);
 	for (i = 0; i < n; i++)
 		store_outbox_clear(&out[i]);
 	return rc;
@@ -502,7 +502,7 @@ store_outbox_done(struct store *st, int64_t id, int sent_ok, const char *reason)
 	rc = step_expect_done(st, stmt, "outbox update");
 	if (rc == STORE_OK && sqlite3_changes(st->db) == 0)
 		rc = st_err(st, STORE_NOTFOUND, "no outbox message %lld", (long long) id);
-	sqlite3_finalize(stmt);
+	st_finalize(st, stmt);
 	return rc;
 }
 
@@ -522,7 +522,7 @@ store_counter_add(struct store *st, const char *name, long delta)
 	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 2, delta);
 	rc = step_expect_done(st, stmt, "counter");
-	sqlite3_finalize(stmt);
+	st_finalize(st, stmt);
 	return rc;
 }
 
@@ -542,6 +542,6 @@ store_counter_each(struct store *st, int (*fn)(const char *, long, void *), void
 			break;
 		}
 	rc = rc == SQLITE_DONE ? STORE_OK : st_sqlerr(st, rc, "counter list");
-	sqlite3_finalize(stmt);
+	st_finalize(st, stmt);
 	return rc;
 }

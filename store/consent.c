@@ -82,7 +82,7 @@ pref_get(struct store *st, int64_t customer_id, int cat, int *optout)
 		rc = STORE_OK;
 	} else
 		rc = st_sqlerr(st, rc, "preference lookup");
-	sqlite3_finalize(stmt);
+	st_finalize(st, stmt);
 	return rc;
 }
 
@@ -104,7 +104,7 @@ pref_set(struct store *st, int64_t customer_id, int cat, int optout, enum store_
 	sqlite3_bind_int(stmt, 3, optout);
 	sqlite3_bind_int64(stmt, 4, (sqlite3_int64) now);
 	rc = step_done(st, stmt, "preference update");
-	sqlite3_finalize(stmt);
+	st_finalize(st, stmt);
 	if (rc != STORE_OK)
 		return rc;
 	if ((rc = st_prepare(st, "INSERT INTO consent_events(customer_id, subject, category, "
@@ -119,7 +119,7 @@ pref_set(struct store *st, int64_t customer_id, int cat, int optout, enum store_
 	sqlite3_bind_text(stmt, 6, evidence, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 7, (sqlite3_int64) now);
 	rc = step_done(st, stmt, "consent event");
-	sqlite3_finalize(stmt);
+	st_finalize(st, stmt);
 	return rc;
 }
 
@@ -136,7 +136,7 @@ suppression_sync(struct store *st, int64_t customer_id, const unsigned char hash
 	sqlite3_bind_int64(stmt, 1, customer_id);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
 		mask |= CAT_BIT(sqlite3_column_int(stmt, 0) & 31);
-	sqlite3_finalize(stmt);
+	st_finalize(st, stmt);
 	if (rc != SQLITE_DONE)
 		return st_sqlerr(st, rc, "preference list");
 	if (mask)
@@ -152,7 +152,7 @@ suppression_sync(struct store *st, int64_t customer_id, const unsigned char hash
 		sqlite3_bind_int64(stmt, 3, (sqlite3_int64) st_now());
 	}
 	rc = step_done(st, stmt, "suppression update");
-	sqlite3_finalize(stmt);
+	st_finalize(st, stmt);
 	return rc;
 }
 
@@ -202,7 +202,7 @@ evidence_seen(struct store *st, int64_t customer_id, const char *evidence, int o
 	sqlite3_bind_int(stmt, 3, optout);
 	rc = sqlite3_step(stmt);
 	rc = rc == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : st_sqlerr(st, rc, "consent lookup");
-	sqlite3_finalize(stmt);
+	st_finalize(st, stmt);
 	return rc;
 }
 
@@ -311,7 +311,7 @@ suppression_mask(struct store *st, const unsigned char hash[CRYPT_MAC_LEN], int 
 		rc = STORE_OK;
 	else
 		rc = st_sqlerr(st, rc, "suppression lookup");
-	sqlite3_finalize(stmt);
+	st_finalize(st, stmt);
 	return rc;
 }
 
@@ -397,7 +397,7 @@ store_consent_each(struct store *st, int64_t customer_id,
 	}
 	rc = rc == SQLITE_DONE ? STORE_OK : st_sqlerr(st, rc, "consent list");
 done:
-	sqlite3_finalize(stmt);
+	st_finalize(st, stmt);
 	return rc;
 }
 
@@ -428,7 +428,7 @@ store_bounce_record(struct store *st, const char *email, int *count)
 			: st_sqlerr(st, sqlite3_errcode(st->db), "bounce record");
 	} else
 		rc = st_sqlerr(st, rc, "bounce record");
-	sqlite3_finalize(stmt);
+	st_finalize(st, stmt);
 	return rc;
 }
 
@@ -450,7 +450,7 @@ store_is_undeliverable(struct store *st, const char *email)
 	sqlite3_bind_int64(stmt, 2, st->bounce_threshold);
 	rc = sqlite3_step(stmt);
 	rc = rc == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : st_sqlerr(st, rc, "bounce lookup");
-	sqlite3_finalize(stmt);
+	st_finalize(st, stmt);
 	return rc;
 }
 

@@ -160,7 +160,7 @@ lookup_id(struct store *st, const unsigned char idx[CRYPT_MAC_LEN], int64_t *id)
 		rc = STORE_NOTFOUND;
 	else
 		rc = st_sqlerr(st, rc, "customer lookup");
-	sqlite3_finalize(stmt);
+	st_finalize(st, stmt);
 	return rc;
 }
 
@@ -209,7 +209,7 @@ upsert_locked(struct store *st, const char *norm, const char *name, const char *
 		goto done;
 	}
 	id = sqlite3_last_insert_rowid(st->db);
-	sqlite3_finalize(stmt);
+	st_finalize(st, stmt);
 	stmt = NULL;
 	rc = st_prepare(st, "UPDATE customers SET email_ct = ?, name_ct = ?, phone_ct = ? "
 			"WHERE id = ?", &stmt);
@@ -224,14 +224,14 @@ upsert_locked(struct store *st, const char *norm, const char *name, const char *
 		rc = st_sqlerr(st, sqlite3_errcode(st->db), "customer seal");
 		goto done;
 	}
-	sqlite3_finalize(stmt);
+	st_finalize(st, stmt);
 	stmt = NULL;
 	if ((rc = st_suppression_apply(st, id, norm)) != STORE_OK)
 		goto done;
 	if (createdp)
 		*createdp = 1;
 done:
-	sqlite3_finalize(stmt);
+	st_finalize(st, stmt);
 	if (rc == STORE_OK && idp)
 		*idp = id;
 	return rc;
@@ -283,7 +283,7 @@ store_customer_get(struct store *st, int64_t id, struct store_customer *out)
 		rc = st_err(st, STORE_NOTFOUND, "no customer %lld", (long long) id);
 	else
 		rc = st_sqlerr(st, rc, "customer get");
-	sqlite3_finalize(stmt);
+	st_finalize(st, stmt);
 	return rc;
 }
 
@@ -328,7 +328,7 @@ store_customer_each(struct store *st, int (*fn)(const struct store_customer *, v
 	}
 	rc = rc == SQLITE_DONE ? STORE_OK : st_sqlerr(st, rc, "customer list");
 done:
-	sqlite3_finalize(stmt);
+	st_finalize(st, stmt);
 	return rc;
 }
 
@@ -349,7 +349,7 @@ st_customer_email(struct store *st, int64_t id, char **email)
 		rc = st_err(st, STORE_NOTFOUND, "no customer %lld", (long long) id);
 	else
 		rc = st_sqlerr(st, rc, "customer email");
-	sqlite3_finalize(stmt);
+	st_finalize(st, stmt);
 	return rc;
 }
 
@@ -369,7 +369,7 @@ st_customer_exists(struct store *st, int64_t id)
 		rc = st_err(st, STORE_NOTFOUND, "no customer %lld", (long long) id);
 	else
 		rc = st_sqlerr(st, rc, "customer lookup");
-	sqlite3_finalize(stmt);
+	st_finalize(st, stmt);
 	return rc;
 }
 
@@ -388,7 +388,7 @@ store_customer_delete(struct store *st, int64_t id)
 		sqlite3_bind_int64(stmt, 1, id);
 		if (sqlite3_step(stmt) != SQLITE_DONE)
 			rc = st_sqlerr(st, sqlite3_errcode(st->db), "bounce delete");
-		sqlite3_finalize(stmt);
+		st_finalize(st, stmt);
 		stmt = NULL;
 	}
 	if (rc == STORE_OK)
@@ -400,7 +400,7 @@ store_customer_delete(struct store *st, int64_t id)
 		else if (sqlite3_changes(st->db) == 0)
 			rc = st_err(st, STORE_NOTFOUND, "no customer %lld", (long long) id);
 	}
-	sqlite3_finalize(stmt);
+	st_finalize(st, stmt);
 	return st_tx_end(st, rc);
 }
 
@@ -496,7 +496,7 @@ store_contract_upsert(struct store *st, int64_t customer_id, const char *service
 	if (sqlite3_step(stmt) != SQLITE_DONE)
 		rc = st_sqlerr(st, sqlite3_errcode(st->db), "contract upsert");
 done:
-	sqlite3_finalize(stmt);
+	st_finalize(st, stmt);
 	return st_tx_end(st, rc);
 }
 
@@ -524,7 +524,7 @@ store_contract_end(struct store *st, const char *ref, time_t when)
 		rc = st_err(st, STORE_NOTFOUND, "no contract %s", ref);
 	else
 		rc = st_sqlerr(st, rc, "contract end");
-	sqlite3_finalize(stmt);
+	st_finalize(st, stmt);
 	return rc;
 }
 
@@ -571,7 +571,7 @@ store_contract_each(struct store *st, int64_t customer_id,
 	}
 	rc = rc == SQLITE_DONE ? STORE_OK : st_sqlerr(st, rc, "contract list");
 done:
-	sqlite3_finalize(stmt);
+	st_finalize(st, stmt);
 	return rc;
 }
 
@@ -588,6 +588,6 @@ store_customer_has_active(struct store *st, int64_t customer_id, const char *ser
 	sqlite3_bind_text(stmt, 2, service_type ? service_type : "", -1, SQLITE_STATIC);
 	rc = sqlite3_step(stmt);
 	rc = rc == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : st_sqlerr(st, rc, "contract lookup");
-	sqlite3_finalize(stmt);
+	st_finalize(st, stmt);
 	return rc;
 }

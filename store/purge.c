@@ -74,7 +74,7 @@ count_of(struct store *st, const char *sql, int64_t arg, long *out)
 		rc = STORE_OK;
 	} else
 		rc = st_sqlerr(st, rc, "count");
-	sqlite3_finalize(stmt);
+	st_finalize(st, stmt);
 	return rc;
 }
 
@@ -108,7 +108,7 @@ purge_locked(struct store *st, time_t now, void (*fn)(int64_t, void *), void *ar
 		rc = st_sqlerr(st, rc, "purge candidates");
 		goto done;
 	}
-	sqlite3_finalize(stmt);
+	st_finalize(st, stmt);
 	stmt = NULL;
 	rc = STORE_OK;
 
@@ -139,7 +139,7 @@ purge_locked(struct store *st, time_t now, void (*fn)(int64_t, void *), void *ar
 	rep->consent_events_deleted = sqlite3_changes(st->db);
 	rc = STORE_OK;
 done:
-	sqlite3_finalize(stmt);
+	st_finalize(st, stmt);
 	free(ids.v);
 	return rc;
 }
@@ -222,7 +222,7 @@ export_messages(struct store *st, int64_t id, json_t *a)
 						   "sent", json_time((time_t)
 								     sqlite3_column_int64(stmt, 2))));
 	rc = rc == SQLITE_DONE ? STORE_OK : st_sqlerr(st, rc, "message log");
-	sqlite3_finalize(stmt);
+	st_finalize(st, stmt);
 	return rc;
 }
 
@@ -277,7 +277,7 @@ store_export_json(struct store *st, int64_t customer_id, FILE *fp)
 		sqlite3_bind_blob(stmt, 1, idx, CRYPT_MAC_LEN, SQLITE_STATIC);
 		if (sqlite3_step(stmt) == SQLITE_ROW)
 			bounces = (long) sqlite3_column_int64(stmt, 0);
-		sqlite3_finalize(stmt);
+		st_finalize(st, stmt);
 	}
 	json_object_set_new(root, "bounces", json_integer(bounces));
 	if (json_dumpf(root, fp, JSON_INDENT(2)) < 0 || fputc('\n', fp) == EOF
@@ -344,6 +344,6 @@ store_stats_get(struct store *st, struct store_stats *out)
 			out->optouts[c] = (long) sqlite3_column_int64(stmt, 1);
 	}
 	rc = rc == SQLITE_DONE ? STORE_OK : st_sqlerr(st, rc, "statistics");
-	sqlite3_finalize(stmt);
+	st_finalize(st, stmt);
 	return rc;
 }

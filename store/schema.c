@@ -144,7 +144,7 @@ read_version(struct store *st, int *version)
 		rc = STORE_OK;
 	} else
 		rc = st_sqlerr(st, rc, "read schema version");
-	sqlite3_finalize(stmt);
+	st_finalize(st, stmt);
 	return rc;
 }
 

@@ -185,13 +185,70 @@ st_sqlerr(struct store *st, int rc, const char *what)
 int
 st_prepare(struct store *st, const char *sql, sqlite3_stmt **stmt)
 {
-	int	rc = sqlite3_prepare_v2(st->db, sql, -1, stmt, NULL);
+	struct st_cached *c, *slot = NULL;
+	size_t	len = strlen(sql), i;
+	int	rc;
 
+	for (i = 0; i < STORE_STMT_CACHE; i++) {
+		c = &st->cache[i];
+		if (c->sql == NULL) {
+			if (slot == NULL)
+				slot = c;
+			continue;
+		}
+		if (c->len == len && memcmp(c->sql, sql, len) == 0) {
+			if (c->in_use)
+				break;		/* nested use: an uncached one */
+			c->in_use = 1;
+			*stmt = c->stmt;
+			return STORE_OK;
+		}
+	}
+	if (i < STORE_STMT_CACHE)
+		slot = NULL;
+	rc = sqlite3_prepare_v3(st->db, sql, -1, slot ? SQLITE_PREPARE_PERSISTENT : 0, stmt, NULL);
 	if (rc != SQLITE_OK) {
 		*stmt = NULL;
 		return st_sqlerr(st, rc, "prepare");
 	}
+	if (slot != NULL && (slot->sql = malloc(len + 1)) != NULL) {
+		memcpy(slot->sql, sql, len + 1);
+		slot->len = len;
+		slot->stmt = *stmt;
+		slot->in_use = 1;
+	}
 	return STORE_OK;
+}
+
+void
+st_finalize(struct store *st, sqlite3_stmt *stmt)
+{
+	size_t	i;
+
+	if (stmt == NULL)
+		return;
+	for (i = 0; i < STORE_STMT_CACHE; i++)
+		if (st->cache[i].stmt == stmt && st->cache[i].sql != NULL) {
+			sqlite3_reset(stmt);
+			sqlite3_clear_bindings(stmt);
+			st->cache[i].in_use = 0;
+			return;
+		}
+	sqlite3_finalize(stmt);
+}
+
+static void
+cache_clear(struct store *st)
+{
+	size_t	i;
+
+	for (i = 0; i < STORE_STMT_CACHE; i++)
+		if (st->cache[i].sql != NULL) {
+			sqlite3_finalize(st->cache[i].stmt);
+			free(st->cache[i].sql);
+			st->cache[i].sql = NULL;
+			st->cache[i].stmt = NULL;
+		}
 }
 
 int
@@ -488,7 +545,7 @@ check_key(struct store *st, const char *keyfile, const char *dbpath, char *err, 
 		st_sqlerr(st, rc, "read key check");
 		goto sqlfail;
 	}
-	sqlite3_finalize(stmt);
+	st_finalize(st, stmt);
 	stmt = NULL;
 	if (st_prepare(st, "INSERT INTO meta(k, v) VALUES('key_check', ?)", &stmt) != STORE_OK)
 		goto sqlfail;
@@ -502,7 +559,7 @@ check_key(struct store *st, const char *keyfile, const char *dbpath, char *err, 
 sqlfail:
 	snprintf(err, errlen, "database %s: %s", dbpath, st->err);
 done:
-	sqlite3_finalize(stmt);
+	st_finalize(st, stmt);
 	return ret;
 }
 
@@ -557,7 +614,7 @@ open_db(const struct conf *conf, int create, char *err, size_t errlen)
 		st_sqlerr(st, rc, "journal_mode");
 		goto sqlfail;
 	}
-	sqlite3_finalize(stmt);
+	st_finalize(st, stmt);
 	stmt = NULL;
 	if (schema_migrate(st, err, errlen) < 0)
 		goto fail;
@@ -568,7 +625,7 @@ open_db(const struct conf *conf, int create, char *err, size_t errlen)
 sqlfail:
 	snprintf(err, errlen, "database %s: %s", path, st->err);
 fail:
-	sqlite3_finalize(stmt);
+	st_finalize(st, stmt);
 	store_close(st);
 	return NULL;
 }
@@ -620,6 +677,7 @@ store_close(struct store *st)
 	if (st->db) {
 		if (st->depth > 0 && !sqlite3_get_autocommit(st->db))
 			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		cache_clear(st);
 		sqlite3_close_v2(st->db);
 	}
 	crypt_keys_wipe(&st->keys);
@@ -643,6 +701,6 @@ store_schema_version(struct store *st)
 		return STORE_ERR;
 	if (sqlite3_step(stmt) == SQLITE_ROW)
 		v = sqlite3_column_int(stmt, 0);
-	sqlite3_finalize(stmt);
+	st_finalize(st, stmt);
 	return v;
 }

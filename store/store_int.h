@@ -15,6 +15,15 @@
  *	RC is STORE_OK or STORE_NOTFOUND, else rolls back, and returns RC
  *	(or the commit's error).
  *
+ *	st_prepare() hands out a prepared statement for SQL, from the
+ *	connection's cache when the same text was prepared before (parsing
+ *	and planning cost more than running most of our statements);
+ *	st_finalize() gives it back: a cached statement is reset and its
+ *	bindings cleared, any other is finalized. Every statement from
+ *	st_prepare() must go back through st_finalize(), never
+ *	sqlite3_finalize(). A statement already handed out is not handed
+ *	out twice: a nested use of the same SQL gets an uncached one.
+ *
  *	st_sqlerr() records "WHAT: sqlite message" and maps SQLITE_BUSY,
  *	LOCKED, FULL, IOERR, READONLY and CANTOPEN to STORE_TEMP, anything
  *	else to STORE_ERR. SQLite's messages name tables and columns, never
@@ -38,6 +47,15 @@
 #define STORE_SECONDS_PER_DAY	86400
 #define STORE_TEXT_MAX		4096	/* template names, audiences, reasons */
 #define STORE_PARAMS_MAX	65536	/* campaign parameters (JSON) */
+#define STORE_STMT_CACHE	48	/* prepared statements kept per connection */
+
+/* A prepared statement kept for the next st_prepare() of the same SQL. */
+struct st_cached {
+	char   *sql;			/* a copy; NULL: free slot */
+	size_t	len;
+	sqlite3_stmt *stmt;
+	int	in_use;			/* handed out, not yet st_finalize()d */
+};
 
 struct store {
 	sqlite3 *db;
@@ -49,6 +67,7 @@ struct store {
 	long	consent_days;
 	long	bounce_threshold;
 	char	msgid_domain[STORE_DOMAIN_MAX + 1];
+	struct st_cached cache[STORE_STMT_CACHE];
 	char	err[STORE_ERR_MAX];
 };
 
@@ -56,6 +75,7 @@ int	st_err(struct store *st, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int	st_sqlerr(struct store *st, int rc, const char *what);
 int	st_prepare(struct store *st, const char *sql, sqlite3_stmt **stmt);
+void	st_finalize(struct store *st, sqlite3_stmt *stmt);
 int	st_exec(struct store *st, const char *sql);
 int	st_tx_begin(struct store *st);
 int	st_tx_end(struct store *st, int rc);
