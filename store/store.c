@@ -182,6 +182,29 @@ st_sqlerr(struct store *st, int rc, const char *what)
 	return sql_is_temp(rc) ? STORE_TEMP : STORE_ERR;
 }
 
+/*
+ * st_file_gone - whether the database file this connection has open was
+ * deleted or replaced (renamed over, as by a restore from backup) since
+ * it was opened. SQLite goes on writing into the old file, which nobody
+ * will read again: a refusal "recorded" there would be lost while the
+ * milter tells Postfix it is done. Writes then fail temporarily (the
+ * milter discards the connection, answers tempfail, and a new
+ * connection finds the restored file, or none). One stat() per write
+ * transaction or autocommit write.
+ */
+static int
+st_file_gone(struct store *st)
+{
+	int	moved = 0;
+
+	if (sqlite3_file_control(st->db, "main", SQLITE_FCNTL_HAS_MOVED, &moved) != SQLITE_OK
+	    || !moved)
+		return 0;
+	st_err(st, STORE_TEMP, "the database file was removed or replaced since it was opened "
+	       "(temporary: reopen the store)");
+	return 1;
+}
+
 int
 st_prepare(struct store *st, const char *sql, sqlite3_stmt **stmt)
 {
@@ -199,6 +222,10 @@ st_prepare(struct store *st, const char *sql, sqlite3_stmt **stmt)
 		if (c->len == len && memcmp(c->sql, sql, len) == 0) {
 			if (c->in_use)
 				break;		/* nested use: an uncached one */
+			if (st->depth == 0 && !sqlite3_stmt_readonly(c->stmt) && st_file_gone(st)) {
+				*stmt = NULL;
+				return STORE_TEMP;
+			}
 			c->in_use = 1;
 			*stmt = c->stmt;
 			return STORE_OK;
@@ -210,6 +237,12 @@ st_prepare(struct store *st, const char *sql, sqlite3_stmt **stmt)
 	if (rc != SQLITE_OK) {
 		*stmt = NULL;
 		return st_sqlerr(st, rc, "prepare");
+	}
+	/* An autocommit write (a transaction checked at BEGIN). */
+	if (*stmt != NULL && st->depth == 0 && !sqlite3_stmt_readonly(*stmt) && st_file_gone(st)) {
+		sqlite3_finalize(*stmt);
+		*stmt = NULL;
+		return STORE_TEMP;
 	}
 	if (slot != NULL && (slot->sql = malloc(len + 1)) != NULL) {
 		memcpy(slot->sql, sql, len + 1);
@@ -399,9 +432,15 @@ st_tx_begin(struct store *st)
 	char	sql[64];
 	int	rc;
 
-	if (st->depth == 0)
+	if (st->depth == 0) {
+		/* Checked with the write lock held, so a file replaced while we
+		 * waited for it is seen too. */
 		rc = st_exec(st, "BEGIN IMMEDIATE");
-	else {
+		if (rc == STORE_OK && st_file_gone(st)) {
+			(void) sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+			return STORE_TEMP;
+		}
+	} else {
 		snprintf(sql, sizeof(sql), "SAVEPOINT s%d", st->depth);
 		rc = st_exec(st, sql);
 	}
