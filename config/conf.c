@@ -503,6 +503,29 @@ static int conf_line(struct conf *c, char *line, char *err, size_t errlen)
 	return conf_set(c, name, value, err, errlen);
 }
 
+/*
+ * Read one physical line, newline included, into BUF (CAP bytes, NUL
+ * terminated): 1 and its length in *LEN, 0 at end of file, -1 on a read
+ * error. Unlike fgets() and strlen(), the length counts NUL bytes, so a
+ * NUL in a line is reported as one and not as a line too long.
+ */
+static int conf_read_line(FILE *fp, char *buf, size_t cap, size_t *len)
+{
+	size_t  n = 0;
+	int     c;
+
+	while (n + 1 < cap && (c = getc(fp)) != EOF) {
+		buf[n++] = (char) c;
+		if (c == '\n')
+			break;
+	}
+	buf[n] = 0;
+	*len = n;
+	if (n == 0)
+		return ferror(fp) ? -1 : 0;
+	return 1;
+}
+
 struct conf *conf_load(const char *path, char *err, size_t errlen)
 {
 	struct conf *c = NULL;
@@ -537,11 +560,12 @@ struct conf *conf_load(const char *path, char *err, size_t errlen)
 	}
 
 	for (;;) {
-		int     eof = fgets(phys, sizeof(phys), fp) == NULL;
-		size_t  plen = eof ? 0 : strlen(phys);
+		size_t  plen;
+		int     got = conf_read_line(fp, phys, sizeof(phys), &plen);
+		int     eof = got <= 0;
 		int     cont;
 
-		if (eof && ferror(fp)) {
+		if (got < 0) {
 			conf_err(err, errlen, "%s: read error: %s", path, strerror(errno));
 			goto fail;
 		}

@@ -27,6 +27,8 @@
  *	are validated (a phone number, a service type, a name with CR LF,
  *	an address with a space) are refused with nothing written.
  *
+ *	A NUL byte in links.conf is reported as a NUL byte on its line.
+ *
  *	Each test runs in its own process (Check's fork mode), so the peak
  *	RSS it reads is its own.
  * DIAGNOSTICS
@@ -554,6 +556,28 @@ START_TEST(test_rely_sql_metacharacters_in_every_field_are_data)
 }
 END_TEST
 
+/* ---- the configuration file ---- */
+START_TEST(test_rely_conf_nul_byte_is_reported_as_a_nul_byte)
+{
+	char	dir[] = "/tmp/links-rely-conf.XXXXXX", path[RELY_PATH_MAX], err[CONF_ERR_MAX];
+	static const char text[] = "log_level = info\ncompany_name = LI\0NKS\n";
+	FILE   *fp;
+	struct conf *c;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/links.conf", dir);
+	ck_assert_ptr_nonnull(fp = fopen(path, "w"));
+	ck_assert_uint_eq(fwrite(text, 1, sizeof(text) - 1, fp), sizeof(text) - 1);
+	ck_assert_int_eq(fclose(fp), 0);
+	c = conf_load(path, err, sizeof(err));
+	ck_assert_ptr_null(c);
+	/* Not "line too long": the line has 20 bytes. */
+	ck_assert_msg(strstr(err, ":2: NUL byte in line") != NULL, "%s", err);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
 static Suite *
 rely_suite(void)
 {
@@ -576,6 +600,7 @@ rely_suite(void)
 	suite_add_tcase(s, tb);
 	tcase_set_timeout(ts, 60);
 	tcase_add_test(ts, test_rely_sql_metacharacters_in_every_field_are_data);
+	tcase_add_test(ts, test_rely_conf_nul_byte_is_reported_as_a_nul_byte);
 	suite_add_tcase(s, ts);
 	return (s);
 }
