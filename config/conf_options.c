@@ -85,7 +85,7 @@ const struct conf_option conf_options[] = {
 	{"mime_max_decoded", CONF_T_SIZE, "256k", 1 * KB, 64 * MB, NULL,
 	 "decoded text bytes inspected per message"},
 	{"refusal_pattern", CONF_T_LINES, "", 0, 0, NULL,
-	 "extra PCRE2 refusal pattern (UTF, UCP, caseless), matched against the whole normalised new text; may be repeated"},
+	 "extra PCRE2 refusal pattern (UTF, UCP, caseless), matched against each sentence and the whole new text, case folded and also without diacritics; may be repeated"},
 	{"footer_fingerprint", CONF_T_LINES, "", 0, 0, NULL,
 	 "extra text (diacritics-free, lower case) that marks the start of our own footer; may be repeated"},
 	{"optout_from_policy", CONF_T_ENUM, "require_auth", 0, 0, "accept require_auth never",
