@@ -12,11 +12,13 @@
  *	   (one transaction), so a crash loses nobody: resume sends every
  *	   row still queued.
  *	2. A row is marked "sending (attempt N)" and committed BEFORE the
- *	   transport sees the message, and marked sent right after the
- *	   server's 250. A crash between the two leaves "sending": that
- *	   and only that row may have reached the server already. It is
- *	   sent again with the same Message-ID (fixed in the row), and
- *	   counted as a possible duplicate.
+ *	   transport sees the message, and marked sent after the server's
+ *	   250. Both commits cover a worker's batch of rows (the sent marks
+ *	   at least every CAMPAIGN_COMMIT_MS). A crash between the two
+ *	   leaves "sending": those and only those rows may have reached the
+ *	   server already. They are sent again with the same Message-ID
+ *	   (fixed in the row), and counted as possible duplicates (some of
+ *	   them had not been handed over yet: the count is an upper bound).
  *	3. Rows are only ever read from the store, never from memory of a
  *	   previous run, so resuming any number of times converges.
  *
@@ -94,6 +96,7 @@ struct run {
 	struct job *retry;
 	size_t	nretry, capretry;
 	int	inflight;
+	int	nworkers;
 	int	workers_left;
 	double	next_slot;
 	int	conn_down;		/* consecutive connection failures */
@@ -184,9 +187,31 @@ retry_push(struct run *r, struct job *j)
 	return (0);
 }
 
-/* Fill J with the next job; 0 when there is none left (or we stop). */
+/* Move the dispatcher's next row into J. Called with the lock held. */
+static void
+take_row(struct run *r, struct job *j)
+{
+	struct store_delivery *d = &r->batch[r->bi++];
+
+	memset(j, 0, sizeof(*j));
+	j->id = d->id;
+	j->customer_id = d->customer_id;
+	j->message_id = d->message_id;
+	d->message_id = NULL;
+	j->attempts = reason_attempts(d->reason);
+	j->was_sending = d->reason != NULL
+		&& strncmp(d->reason, SENDING_PREFIX, strlen(SENDING_PREFIX)) == 0;
+	store_delivery_clear(d);
+	r->inflight++;
+}
+
+/*
+ * Fill JOBS with up to MAX next jobs; returns how many, 0 when there is
+ * none left (or we stop). Rows are shared out between the workers (a
+ * worker takes at most its share of the rows read), a retry comes alone.
+ */
 static int
-next_job(struct run *r, struct job *j)
+next_jobs(struct run *r, struct job *jobs, int max)
 {
 	int	n;
 
@@ -195,20 +220,16 @@ next_job(struct run *r, struct job *j)
 		if (campaign_stop || r->fatal)
 			break;
 		if (r->bi < r->bn) {
-			struct store_delivery *d = &r->batch[r->bi++];
+			int	share = (r->bn - r->bi) / (r->nworkers > 0 ? r->nworkers : 1);
 
-			memset(j, 0, sizeof(*j));
-			j->id = d->id;
-			j->customer_id = d->customer_id;
-			j->message_id = d->message_id;
-			d->message_id = NULL;
-			j->attempts = reason_attempts(d->reason);
-			j->was_sending = d->reason != NULL
-				&& strncmp(d->reason, SENDING_PREFIX, strlen(SENDING_PREFIX)) == 0;
-			store_delivery_clear(d);
-			r->inflight++;
+			if (share < 1)
+				share = 1;
+			if (share > max)
+				share = max;
+			for (n = 0; n < share; n++)
+				take_row(r, &jobs[n]);
 			pthread_mutex_unlock(&r->mu);
-			return (1);
+			return (n);
 		}
 		if (!r->exhausted) {
 			r->bi = r->bn = 0;
@@ -235,7 +256,7 @@ next_job(struct run *r, struct job *j)
 				if (r->retry[i].due < r->retry[best].due)
 					best = i;
 			if (r->retry[best].due <= now) {
-				*j = r->retry[best];
+				jobs[0] = r->retry[best];
 				r->retry[best] = r->retry[--r->nretry];
 				r->inflight++;
 				pthread_mutex_unlock(&r->mu);
@@ -295,14 +316,6 @@ job_done(struct run *r, struct job *j, int retry)
 	pthread_mutex_unlock(&r->mu);
 }
 
-static void
-count(struct run *r, long *counter)
-{
-	pthread_mutex_lock(&r->mu);
-	(*counter)++;
-	pthread_mutex_unlock(&r->mu);
-}
-
 /* Wait for this message's slot under --rate. */
 static void
 rate_wait(struct run *r)
@@ -357,180 +370,377 @@ log_store_error(struct run *r, struct store *st, const char *what)
 	run_fatal(r, "store: %s: %s", what, store_errmsg(st));
 }
 
-static int
-set_row(struct run *r, struct store *st, int64_t id, enum store_delivery_status s,
-	const char *reason)
+/* One job in a worker's batch, from its row to the server's answer. */
+enum item_state {
+	ITEM_NONE = 0,		/* nothing decided: the row is left as it was */
+	ITEM_SKIP,		/* record as skipped with REASON */
+	ITEM_SEND		/* MSG is ready */
+};
+
+struct item {
+	struct job j;
+	struct store_customer c;
+	enum item_state state;
+	char   *msg;
+	size_t	len;
+	int	handed;			/* the transport saw the message */
+	int	retry;			/* goes back into the retry list */
+	struct transport_result res;
+	char	reason[CAMPAIGN_REASON_MAX];
+};
+
+static void
+item_clear(struct item *it)
 {
-	if (store_delivery_set(st, id, s, reason) != STORE_OK) {
-		log_store_error(r, st, "update delivery");
-		return (-1);
-	}
-	return (0);
+	free(it->msg);
+	store_customer_clear(&it->c);
+	memset(it, 0, sizeof(*it));
+}
+
+/* Whether the run is stopping: no new message is handed over. */
+static int
+stopping(struct run *r)
+{
+	int	stop;
+
+	pthread_mutex_lock(&r->mu);
+	stop = campaign_stop || r->fatal;
+	pthread_mutex_unlock(&r->mu);
+	return (stop);
 }
 
 /*
- * Handle job J with store ST and transport T. Returns 1 when J goes back
- * into the retry list, else 0.
+ * Decide one item: read the customer, apply the rules again (the
+ * customer may have refused since the expansion), render. Returns -1
+ * on an error that stops the run (already reported).
  */
 static int
-process(struct run *r, struct store *st, struct transport *t, struct job *j)
+item_prepare(struct run *r, struct store *st, struct item *it)
 {
-	struct store_customer c;
 	struct store_contract k;
 	struct compose_rcpt rc;
-	struct transport_result res;
-	char	reason[CAMPAIGN_REASON_MAX], err[CAMPAIGN_ERR_MAX], tok[STORE_TOKEN_MAX];
-	char	name[32], counter[64];
-	char   *msg = NULL;
-	size_t	len = 0;
-	int	rv, attempt = j->attempts + 1, retry = 0;
+	char	err[CAMPAIGN_ERR_MAX], tok[STORE_TOKEN_MAX];
+	int	rv, ret = -1;
 
-	memset(&c, 0, sizeof(c));
 	memset(&k, 0, sizeof(k));
-	rv = store_customer_get(st, j->customer_id, &c);
+	rv = store_customer_get(st, it->j.customer_id, &it->c);
 	if (rv == STORE_NOTFOUND) {
-		if (set_row(r, st, j->id, STORE_DLV_SKIPPED, "customer deleted") == 0)
-			count(r, &r->skipped);
-		goto done;
+		it->state = ITEM_SKIP;
+		msgf(it->reason, sizeof(it->reason), "customer deleted");
+		return (0);
 	}
 	if (rv != STORE_OK) {
 		log_store_error(r, st, "read customer");
-		goto done;
+		return (-1);
 	}
-	/* The rules again: the customer may have refused since the expansion. */
-	rv = audience_check(st, &r->aud, &c, &k, reason, sizeof(reason));
+	rv = audience_check(st, &r->aud, &it->c, &k, it->reason, sizeof(it->reason));
 	if (rv < 0) {
 		log_store_error(r, st, "check recipient");
 		goto done;
 	}
 	if (rv == AUDIENCE_OUT) {
-		msgf(reason, sizeof(reason), "no active %s contract",
+		msgf(it->reason, sizeof(it->reason), "no active %s contract",
 			 r->aud.service_type ? r->aud.service_type : "");
 		rv = AUDIENCE_SKIP;
 	}
 	if (rv == AUDIENCE_SKIP) {
-		if (set_row(r, st, j->id, STORE_DLV_SKIPPED, reason) == 0)
-			count(r, &r->skipped);
+		it->state = ITEM_SKIP;
+		ret = 0;
 		goto done;
 	}
 	memset(&rc, 0, sizeof(rc));
-	rc.customer_id = c.id;
-	rc.email = c.email;
-	rc.name = c.name;
+	rc.customer_id = it->c.id;
+	rc.email = it->c.email;
+	rc.name = it->c.name;
 	rc.contract = k.id ? &k : NULL;
-	rc.message_id = j->message_id;
+	rc.message_id = it->j.message_id;
 	rc.date = time(NULL);
 	if (store_category_refusable(r->cat)) {
-		if (store_token_make(st, c.id, r->cat, tok, sizeof(tok)) != STORE_OK) {
+		if (store_token_make(st, it->c.id, r->cat, tok, sizeof(tok)) != STORE_OK) {
 			log_store_error(r, st, "make token");
 			goto done;
 		}
 		rc.token = tok;
 	}
-	rv = compose_message(r->comp, &rc, &msg, &len, err, sizeof(err));
+	rv = compose_message(r->comp, &rc, &it->msg, &it->len, err, sizeof(err));
 	if (rv == COMPOSE_BAD_RCPT) {
-		if (set_row(r, st, j->id, STORE_DLV_SKIPPED, err) == 0)
-			count(r, &r->skipped);
+		it->state = ITEM_SKIP;
+		msgf(it->reason, sizeof(it->reason), "%s", err);
+		ret = 0;
 		goto done;
 	}
 	if (rv < 0) {
 		run_fatal(r, "%s%s", "", err);
 		goto done;
 	}
+	it->state = ITEM_SEND;
+	ret = 0;
+done:
+	store_contract_clear(&k);
+	return (ret);
+}
 
-	/* Committed before the transport sees the message. */
-	msgf(reason, sizeof(reason), SENDING_PREFIX "%d)", attempt);
+/*
+ * Mark the batch in one transaction: skipped rows with their reason;
+ * rows to send "sending (attempt N)" with their Message-ID in the
+ * message log, and a resend of a row found "sending" counted as a
+ * possible duplicate. Committed BEFORE the transport sees any of them.
+ * Returns -1 when nothing was recorded.
+ */
+static int
+batch_mark(struct run *r, struct store *st, struct item *items, int n)
+{
+	char	reason[CAMPAIGN_REASON_MAX], counter[64];
+	long	skipped = 0, dups = 0;
+	int	i, any = 0;
+
+	for (i = 0; i < n; i++)
+		if (items[i].state != ITEM_NONE)
+			any = 1;
+	if (!any)
+		return (0);
+	dup_counter(r->cid, counter, sizeof(counter));
 	if (store_begin(st) != STORE_OK) {
 		log_store_error(r, st, "begin");
-		goto done;
+		return (-1);
 	}
-	dup_counter(r->cid, counter, sizeof(counter));
-	if (store_delivery_set(st, j->id, STORE_DLV_QUEUED, reason) != STORE_OK
-	    || store_msglog_add(st, j->message_id, c.id, r->cat, r->cid) != STORE_OK
-	    || (j->was_sending && store_counter_add(st, counter, 1) != STORE_OK)) {
-		log_store_error(r, st, "mark sending");
-		store_rollback(st);
-		goto done;
+	for (i = 0; i < n; i++) {
+		struct item *it = &items[i];
+
+		if (it->state == ITEM_SKIP) {
+			if (store_delivery_set(st, it->j.id, STORE_DLV_SKIPPED, it->reason) != STORE_OK)
+				goto fail;
+			skipped++;
+		} else if (it->state == ITEM_SEND) {
+			msgf(reason, sizeof(reason), SENDING_PREFIX "%d)", it->j.attempts + 1);
+			if (store_delivery_set(st, it->j.id, STORE_DLV_QUEUED, reason) != STORE_OK
+			    || store_msglog_add(st, it->j.message_id, it->c.id, r->cat, r->cid)
+			    != STORE_OK
+			    || (it->j.was_sending && store_counter_add(st, counter, 1) != STORE_OK))
+				goto fail;
+			dups += it->j.was_sending;
+		}
 	}
 	if (store_commit(st) != STORE_OK) {
 		log_store_error(r, st, "commit");
-		goto done;
+		return (-1);
 	}
-	if (j->was_sending)
-		count(r, &r->dups);
+	pthread_mutex_lock(&r->mu);
+	r->skipped += skipped;
+	r->dups += dups;
+	pthread_mutex_unlock(&r->mu);
+	return (0);
+fail:
+	log_store_error(r, st, "mark sending");
+	store_rollback(st);
+	return (-1);
+}
+
+/* Hand one prepared message over; keep the answer for batch_finish(). */
+static void
+item_send(struct run *r, struct transport *t, struct item *it)
+{
+	char	name[32];
 
 	rate_wait(r);
-	msgf(name, sizeof(name), "%lld", (long long) j->id);
-	transport_send(t, compose_from(r->comp), c.email, name, msg, len, &res);
-
-	switch (res.status) {
-	case TRANSPORT_OK:
-		if (set_row(r, st, j->id, STORE_DLV_SENT, "") == 0)
-			count(r, &r->sent);
-		pthread_mutex_lock(&r->mu);
+	msgf(name, sizeof(name), "%lld", (long long) it->j.id);
+	transport_send(t, compose_from(r->comp), it->c.email, name, it->msg, it->len, &it->res);
+	it->handed = 1;
+	pthread_mutex_lock(&r->mu);
+	if (it->res.status == TRANSPORT_OK)
 		r->conn_down = 0;
-		pthread_mutex_unlock(&r->mu);
-		break;
+	else if (it->res.status == TRANSPORT_TEMP && it->res.conn_failed && !it->res.maybe_sent) {
+		/* Never reached the server: not an attempt at this message. */
+		if (++r->conn_down >= r->max_attempts && !r->fatal) {
+			r->fatal = 1;
+			msgf(r->fatal_msg, sizeof(r->fatal_msg), "cannot deliver: %s%s",
+			     it->res.text, " (rows stay queued; run links-sender resume)");
+			pthread_cond_broadcast(&r->cv);
+		}
+	}
+	pthread_mutex_unlock(&r->mu);
+}
+
+/*
+ * The row's new state after the transport's answer, into *STATUS and
+ * REASON; 0 when the row stays "sending" (the connection broke after
+ * the whole message: the server may have it). Sets IT->retry and the
+ * job's retry fields. *COUNTER is the run counter to add one to.
+ */
+static int
+item_outcome(struct run *r, struct item *it, enum store_delivery_status *status,
+	     char *reason, size_t reasonlen, long **counter)
+{
+	struct job *j = &it->j;
+	struct transport_result *res = &it->res;
+	int	attempt = j->attempts + 1;
+
+	*counter = NULL;
+	if (!it->handed) {
+		/* Stopped before its turn: the row goes back as it was. */
+		*status = STORE_DLV_QUEUED;
+		if (j->was_sending)
+			msgf(reason, reasonlen, SENDING_PREFIX "%d)", j->attempts);
+		else if (j->attempts > 0)
+			msgf(reason, reasonlen, "deferred (attempt %d): not sent, the run stopped",
+			     j->attempts);
+		else
+			reason[0] = 0;
+		return (1);
+	}
+	switch (res->status) {
+	case TRANSPORT_OK:
+		*status = STORE_DLV_SENT;
+		reason[0] = 0;
+		*counter = &r->sent;
+		return (1);
 	case TRANSPORT_PERM:
-		msgf(reason, sizeof(reason), "%s", res.text);
-		if (set_row(r, st, j->id, STORE_DLV_FAILED, reason) == 0)
-			count(r, &r->failed);
-		if (res.rcpt_refused) {
-			int	n;
-
-			if (store_bounce_record(st, c.email, &n) != STORE_OK)
-				log_warning("campaign %lld: customer %lld: could not record the bounce: %s",
-					    (long long) r->cid, (long long) c.id, store_errmsg(st));
-		}
-		break;
+		*status = STORE_DLV_FAILED;
+		msgf(reason, reasonlen, "%s", res->text);
+		*counter = &r->failed;
+		return (1);
 	case TRANSPORT_TEMP:
-		if (res.conn_failed && !res.maybe_sent) {
-			/* Never reached the server: not an attempt at this message. */
-			int	down;
-
-			msgf(reason, sizeof(reason), "deferred (attempt %d): %s", j->attempts,
-				 res.text);
-			if (set_row(r, st, j->id, STORE_DLV_QUEUED, reason) < 0)
-				break;
-			pthread_mutex_lock(&r->mu);
-			down = ++r->conn_down;
-			pthread_mutex_unlock(&r->mu);
-			if (down >= r->max_attempts) {
-				run_fatal(r, "cannot deliver: %s%s", res.text,
-					  " (rows stay queued; run links-sender resume)");
-				break;
-			}
-			j->was_sending = 0;
-			j->due = mono() + r->retry_delay;
-			retry = 1;
-			break;
-		}
-		if (attempt >= r->max_attempts) {
-			msgf(reason, sizeof(reason), "%s (after %d attempts)", res.text, attempt);
-			if (set_row(r, st, j->id, STORE_DLV_FAILED, reason) == 0)
-				count(r, &r->failed);
-			break;
-		}
-		/* A broken connection after the body: leave "sending" in place. */
-		if (!res.maybe_sent) {
-			msgf(reason, sizeof(reason), "deferred (attempt %d): %s", attempt, res.text);
-			if (set_row(r, st, j->id, STORE_DLV_QUEUED, reason) < 0)
-				break;
-		}
-		count(r, &r->deferred);
-		j->attempts = attempt;
-		j->was_sending = res.maybe_sent;
-		j->due = mono() + r->retry_delay * attempt;
-		if (j->due - mono() > CAMPAIGN_RETRY_MAX)
-			j->due = mono() + CAMPAIGN_RETRY_MAX;
-		retry = 1;
 		break;
 	}
-done:
-	free(msg);
-	store_customer_clear(&c);
-	store_contract_clear(&k);
-	return (retry);
+	if (res->conn_failed && !res->maybe_sent) {
+		*status = STORE_DLV_QUEUED;
+		msgf(reason, reasonlen, "deferred (attempt %d): %s", j->attempts, res->text);
+		if (!stopping(r)) {
+			j->was_sending = 0;
+			j->due = mono() + r->retry_delay;
+			it->retry = 1;
+		}
+		return (1);
+	}
+	if (attempt >= r->max_attempts) {
+		*status = STORE_DLV_FAILED;
+		msgf(reason, reasonlen, "%s (after %d attempts)", res->text, attempt);
+		*counter = &r->failed;
+		return (1);
+	}
+	*counter = &r->deferred;
+	j->attempts = attempt;
+	j->was_sending = res->maybe_sent;
+	j->due = mono() + r->retry_delay * attempt;
+	if (j->due - mono() > CAMPAIGN_RETRY_MAX)
+		j->due = mono() + CAMPAIGN_RETRY_MAX;
+	it->retry = 1;
+	if (res->maybe_sent)
+		return (0);
+	*status = STORE_DLV_QUEUED;
+	msgf(reason, reasonlen, "deferred (attempt %d): %s", attempt, res->text);
+	return (1);
+}
+
+/*
+ * Record the answers of the batch in one transaction: sent, failed,
+ * deferred; rows never handed over (the run stopped) go back to what
+ * they were, and their possible-duplicate count is taken back. Until
+ * this commit the rows sent stay "sending": a kill in between makes
+ * them possible duplicates on resume, which is the documented window.
+ */
+static void
+batch_finish(struct run *r, struct store *st, struct item *items, int n)
+{
+	char	reason[CAMPAIGN_REASON_MAX], counter[64];
+	long   *which[CAMPAIGN_WORKER_BATCH];
+	long	undup = 0;
+	int	i, any = 0;
+
+	for (i = 0; i < n; i++)
+		if (items[i].state == ITEM_SEND)
+			any = 1;
+	if (!any)
+		return;
+	dup_counter(r->cid, counter, sizeof(counter));
+	if (store_begin(st) != STORE_OK) {
+		log_store_error(r, st, "begin");
+		goto fail_noretry;
+	}
+	for (i = 0; i < n; i++) {
+		struct item *it = &items[i];
+		enum store_delivery_status status;
+
+		which[i] = NULL;
+		if (it->state != ITEM_SEND)
+			continue;
+		if (!item_outcome(r, it, &status, reason, sizeof(reason), &which[i]))
+			continue;
+		if (store_delivery_set(st, it->j.id, status, reason) != STORE_OK) {
+			log_store_error(r, st, "update delivery");
+			store_rollback(st);
+			goto fail_noretry;
+		}
+		if (!it->handed && it->j.was_sending) {
+			if (store_counter_add(st, counter, -1) != STORE_OK) {
+				log_store_error(r, st, "update counter");
+				store_rollback(st);
+				goto fail_noretry;
+			}
+			undup++;
+		}
+		if (it->handed && it->res.status == TRANSPORT_PERM && it->res.rcpt_refused) {
+			int	cnt;
+
+			if (store_bounce_record(st, it->c.email, &cnt) != STORE_OK)
+				log_warning("campaign %lld: customer %lld: could not record the bounce: %s",
+					    (long long) r->cid, (long long) it->c.id, store_errmsg(st));
+		}
+	}
+	if (store_commit(st) != STORE_OK) {
+		log_store_error(r, st, "commit");
+		goto fail_noretry;
+	}
+	pthread_mutex_lock(&r->mu);
+	for (i = 0; i < n; i++)
+		if (items[i].state == ITEM_SEND && which[i] != NULL)
+			(*which[i])++;
+	r->dups -= undup;
+	pthread_mutex_unlock(&r->mu);
+	return;
+fail_noretry:
+	/* The run stops (run_fatal); rows stay as marked: "sending" ones are
+	 * possible duplicates for the next run. */
+	for (i = 0; i < n; i++)
+		items[i].retry = 0;
+}
+
+/*
+ * Handle the N jobs in ITEMS with store ST and transport T: prepare each,
+ * mark them all in one commit, send them, record the answers in one
+ * commit (or one every CAMPAIGN_COMMIT_MS while sending). The caller hands each job back with job_done().
+ */
+static void
+process_batch(struct run *r, struct store *st, struct transport *t, struct item *items, int n)
+{
+	double	since;
+	int	i, from;
+
+	for (i = 0; i < n; i++)
+		if (item_prepare(r, st, &items[i]) < 0) {
+			items[i].state = ITEM_NONE;
+			break;		/* the run stops: leave the rest untouched */
+		}
+	for (; i < n; i++)
+		items[i].state = ITEM_NONE;
+	if (batch_mark(r, st, items, n) < 0)
+		return;
+	from = 0;
+	since = mono();
+	for (i = 0; i < n; i++) {
+		if (items[i].state != ITEM_SEND || stopping(r))
+			continue;
+		item_send(r, t, &items[i]);
+		/* A slow batch (--rate, a slow server) records what it has sent
+		 * every CAMPAIGN_COMMIT_MS, so that the window a kill turns
+		 * into resends stays short in time as well as in rows. */
+		if ((mono() - since) * 1000.0 >= CAMPAIGN_COMMIT_MS) {
+			batch_finish(r, st, items + from, i + 1 - from);
+			from = i + 1;
+			since = mono();
+		}
+	}
+	batch_finish(r, st, items + from, n - from);
 }
 
 struct worker {
@@ -546,8 +756,10 @@ worker_main(void *arg)
 	struct run *r = w->r;
 	struct store *st = NULL;
 	struct transport *t = NULL;
+	struct item *items = NULL;
+	struct job jobs[CAMPAIGN_WORKER_BATCH];
 	char	err[CAMPAIGN_ERR_MAX];
-	struct job j;
+	int	n, i, take = 1;
 
 	if ((st = store_open(r->conf, err, sizeof(err))) == NULL) {
 		run_fatal(r, "%s%s", "store: ", err);
@@ -561,9 +773,36 @@ worker_main(void *arg)
 		run_fatal(r, "%s%s", "transport: ", err);
 		goto out;
 	}
-	while (next_job(r, &j))
-		job_done(r, &j, process(r, st, t, &j));
+	if ((items = calloc(CAMPAIGN_WORKER_BATCH, sizeof(*items))) == NULL) {
+		run_fatal(r, "out of memory");
+		goto out;
+	}
+	/*
+	 * A worker takes about CAMPAIGN_COMMIT_MS worth of rows at once,
+	 * judged from its last batch (at most CAMPAIGN_WORKER_BATCH): rows
+	 * marked "sending" and not yet sent when a kill lands are counted
+	 * as possible duplicates, so under --rate or with a slow server the
+	 * batches shrink to a few rows, down to one.
+	 */
+	while ((n = next_jobs(r, jobs, take)) > 0) {
+		double	t0 = mono(), per;
+
+		for (i = 0; i < n; i++)
+			items[i].j = jobs[i];
+		process_batch(r, st, t, items, n);
+		per = (mono() - t0) / n;
+		take = per * CAMPAIGN_WORKER_BATCH * 1000.0 <= CAMPAIGN_COMMIT_MS
+			? CAMPAIGN_WORKER_BATCH : (int) (CAMPAIGN_COMMIT_MS / 1000.0 / per);
+		if (take < 1)
+			take = 1;
+		for (i = 0; i < n; i++) {
+			job_done(r, &items[i].j, items[i].retry);
+			items[i].j.message_id = NULL;	/* job_done() took it */
+			item_clear(&items[i]);
+		}
+	}
 out:
+	free(items);
 	transport_close(t);
 	store_close(st);
 	pthread_mutex_lock(&r->mu);
@@ -692,6 +931,7 @@ run_campaign(const struct conf *conf, const struct campaign_opts *o, int64_t cid
 		n = counts[STORE_DLV_QUEUED] > 0 ? (int) counts[STORE_DLV_QUEUED] : 1;
 	pg = progress_new(stderr, counts[STORE_DLV_QUEUED], o->progress);
 	r.workers_left = n;
+	r.nworkers = n;
 	for (i = 0; i < n; i++) {
 		w[i].r = &r;
 		w[i].started = pthread_create(&w[i].th, NULL, worker_main, &w[i]) == 0;

@@ -22,15 +22,21 @@
  *
  *	Sending (also campaign_resume()) runs smtp_connections worker
  *	threads for the SMTP transport (one otherwise), each with its own
- *	store connection and transport. Before a message is handed on,
- *	its row is marked "sending (attempt N)" and the Message-ID is put
- *	in the message log, in one committed transaction; afterwards the
- *	row becomes sent, failed (5xx, or 4xx smtp_max_attempts times) or
- *	stays queued as "deferred" to be retried after o->retry_delay x
- *	N seconds. A row still marked "sending" when a run starts was
- *	interrupted between those two commits: the server may have the
+ *	store connection and transport. A worker takes a few rows at
+ *	once (up to CAMPAIGN_WORKER_BATCH, about CAMPAIGN_COMMIT_MS worth
+ *	at its current pace). Before their messages are handed on, the
+ *	rows are marked "sending (attempt N)" and their Message-IDs put in
+ *	the message log, in one committed transaction; afterwards each row
+ *	becomes sent, failed (5xx, or 4xx smtp_max_attempts times) or stays
+ *	queued as "deferred" to be retried after o->retry_delay x N
+ *	seconds, recorded in one transaction at least every
+ *	CAMPAIGN_COMMIT_MS. A row still marked "sending" when a run starts
+ *	was interrupted between those two commits: the server may have the
  *	message, so sending it again (with the same Message-ID) is a
- *	possible duplicate, counted in the summary.
+ *	possible duplicate, counted in the summary. Rows of a batch that a
+ *	stopping run (SIGINT, an error) never handed over go back to what
+ *	they were. The worker connections commit without fsync
+ *	(store_set_sync()): safe against a kill, not a power loss.
  *
  *	A run ends when no row is queued (the campaign is finished), on
  *	SIGINT/SIGTERM (the current messages complete), or when the
@@ -61,6 +67,8 @@
 
 #define CAMPAIGN_SET_MAX	64	/* --set options */
 #define CAMPAIGN_BATCH		256	/* queued rows fetched at once */
+#define CAMPAIGN_WORKER_BATCH	32	/* rows a worker marks, sends and records together */
+#define CAMPAIGN_COMMIT_MS	20	/* sent rows wait at most this long to be recorded */
 #define CAMPAIGN_RETRY_DELAY	30	/* seconds before the first retry of a 4xx */
 #define CAMPAIGN_RETRY_MAX	3600	/* longest wait before a retry */
 
