@@ -14,7 +14,8 @@
 #	log; every reply accepted (250) by Postfix; every customer who
 #	refused is opted out with exactly two consent events (promotion,
 #	survey) and one confirmation, nobody else is; the milter's peak
-#	memory (VmHWM) stays under LOAD_HWM_MB (512). Prints the figures
+#	memory (VmHWM) stays under LOAD_HWM_MB (256 MB; 1.5 GB when built
+#	with AddressSanitizer). Prints the figures
 #	(sessions, messages, replies, rates, memory) for tests/RELIABILITY.md.
 #	Skips (77) when Postfix, smtp-source or swaks are absent or not
 #	running as root.
@@ -35,7 +36,12 @@ else
 fi
 : "${LOAD_SESSIONS:=200}"
 : "${RELY_STREAMS:=4}"
-: "${LOAD_HWM_MB:=512}"
+# AddressSanitizer's quarantine and shadow memory multiply the footprint.
+if ldd "$LINKS_MILTER" 2>/dev/null | grep -q libasan; then
+	: "${LOAD_HWM_MB:=1536}"
+else
+	: "${LOAD_HWM_MB:=256}"
+fi
 SMTP_SOURCE=$(command -v smtp-source || echo /usr/sbin/smtp-source)
 
 FIX="$top_builddir/tests/miltertest/milter-fixture"
@@ -153,8 +159,9 @@ echo "figures: duration=$((T1 - T0))s sessions=$LOAD_SESSIONS peak_established=$
 [ "$FAILED" -eq 0 ] || lt_fail "$FAILED replies not accepted: $(cat "$LT_TMP"/failed.* | head -n 3)"
 [ "$PEAK" -ge $((LOAD_SESSIONS / 2)) ] || lt_fail "only $PEAK sessions were open at once"
 [ "$BG" -gt 0 ] || lt_fail "smtp-source delivered nothing: $(tail -n 3 "$LT_TMP/source.out")"
-if grep -Eiq "milter.*(timeout|timed out)|451 4\.|milter-reject|lost connection" "$LT_TMP/mx/maillog"; then
-	lt_fail "milter timeout or temporary failure: $(grep -Ei 'milter.*(timeout|timed out)|451 4\.|milter-reject|lost connection' "$LT_TMP/mx/maillog" | head -n 3)"
+# ("lost connection after ..." lines are smtp-source's sessions cut when it is stopped)
+if grep -Eiq "milter.*(timeout|timed out)|451 4\.|milter-reject" "$LT_TMP/mx/maillog"; then
+	lt_fail "milter timeout or temporary failure: $(grep -Ei 'milter.*(timeout|timed out)|451 4\.|milter-reject' "$LT_TMP/mx/maillog" | head -n 3)"
 fi
 lt_ok "$REPLIES replies and $BG other messages in $((T1 - T0)) s with up to $PEAK sessions: no milter timeout, no temporary failure"
 
