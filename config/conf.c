@@ -681,18 +681,37 @@ const char *conf_list_item(const struct conf *c, const char *name, size_t i)
 	return i < v->nitems ? v->items[i] : NULL;
 }
 
+/*
+ * One "name = value" line of conf_dump(). A value that would make the
+ * line longer than CONF_LINE_MAX is written "name=value": never longer
+ * than the line it was read from, so the dump always loads again.
+ */
+static void conf_dump_line(FILE *fp, const char *name, const char *value)
+{
+	if (strlen(name) + 3 + strlen(value) > CONF_LINE_MAX)
+		fprintf(fp, "%s=%s\n", name, value);
+	else
+		fprintf(fp, "%s = %s\n", name, value);
+}
+
+/*
+ * Lists are written one item per line, as they may be given: joined on
+ * one line, several occurrences of a list could not be read back
+ * (CONF_LINE_MAX). The first occurrence read from a file replaces the
+ * default and the next ones append, so the dump loads to the same.
+ */
 void    conf_dump(const struct conf *c, FILE *fp)
 {
 	for (unsigned i = 0; i < conf_option_count; i++) {
 		const struct conf_value *v = &c->vals[i];
 
-		if (conf_options[i].type == CONF_T_LINES) {
+		if (conf_options[i].type == CONF_T_LINES || conf_options[i].type == CONF_T_LIST) {
 			if (v->nitems == 0)
 				fprintf(fp, "%s =\n", conf_options[i].name);
 			for (size_t k = 0; k < v->nitems; k++)
-				fprintf(fp, "%s = %s\n", conf_options[i].name, v->items[k]);
+				conf_dump_line(fp, conf_options[i].name, v->items[k]);
 			continue;
 		}
-		fprintf(fp, "%s = %s\n", conf_options[i].name, v->str ? v->str : "");
+		conf_dump_line(fp, conf_options[i].name, v->str ? v->str : "");
 	}
 }
