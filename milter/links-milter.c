@@ -542,6 +542,45 @@ static int lm_socket_open(const struct conf *c, const struct lm_socket *s,
 	return 0;
 }
 
+/*
+ * Statistics reach the store from here, not from every message: at
+ * most every MSTATS_FLUSH_SECS while the milter is idle or answering
+ * questions (refusals and bounces carry them in their own transaction),
+ * and at shutdown. This thread's connection commits without fsync:
+ * counters are not evidence. A store failure keeps the counts for the
+ * next try and is logged once until a flush succeeds again.
+ */
+static void lm_flush_stats(void)
+{
+	static int failing;
+	struct mcfg *cfg = mstate_get();
+	struct store *st;
+	char	err[256];
+	int	rc;
+
+	if (cfg == NULL)
+		return;
+	if ((st = mstore_get(cfg, err, sizeof(err))) == NULL) {
+		if (!failing)
+			log_warning("statistics not stored: %s", err);
+		failing = 1;
+		mcfg_release(cfg);
+		return;
+	}
+	if ((rc = store_set_sync(st, 0)) != STORE_OK)
+		snprintf(err, sizeof(err), "%s", store_errmsg(st));
+	else
+		rc = mstats_flush(st, conf_int(mcfg_conf(cfg), "store_busy_timeout"), err, sizeof(err));
+	if (rc != STORE_OK) {
+		if (!failing)
+			log_warning("statistics not stored yet (kept for the next try): %s", err);
+		failing = 1;
+		mstore_discard();
+	} else
+		failing = 0;
+	mcfg_release(cfg);
+}
+
 /* After smfi_main() returned: let messages in progress finish. */
 static void lm_drain(long seconds)
 {
@@ -695,10 +734,12 @@ int	main(int argc, char **argv)
 		if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
 			if (errno == EAGAIN) {
 				fd_set	rfds;
+				struct timeval tv = {MSTATS_FLUSH_SECS, 0};
 
 				FD_ZERO(&rfds);
 				FD_SET(lm_pipe[0], &rfds);
-				(void) select(lm_pipe[0] + 1, &rfds, NULL, NULL, NULL);
+				if (select(lm_pipe[0] + 1, &rfds, NULL, NULL, &tv) == 0)
+					lm_flush_stats();
 			}
 			continue;
 		}
@@ -716,6 +757,8 @@ int	main(int argc, char **argv)
 	}
 	pthread_join(tid, NULL);
 	lm_drain(conf_int(mcfg_conf(cfg), "milter_timeout"));
+	lm_flush_stats();
+	mstore_discard();	/* the main thread's connection */
 	mstats_log();
 	log_notice("stopped");
 	rc = milter_status == MI_SUCCESS ? EX_OK : EX_SOFTWARE;

@@ -413,6 +413,25 @@ static int mact_reply(const struct mctx_msg *m, const struct reply_result *r,
 	return STORE_OK;
 }
 
+/* Keep in step with the store_*() writes of mact_bounce() and mact_reply(). */
+int	mact_may_write(const struct mctx_msg *m, const struct reply_result *r)
+{
+	switch (reply_result_kind(r)) {
+	case REPLY_KIND_BOUNCE:
+		return 1;
+	case REPLY_KIND_AUTO_REPLY:
+		return 0;
+	case REPLY_KIND_REPLY:
+	default:
+		if (reply_result_optout(r))
+			return 1;
+		for (size_t i = 0; i < mctx_rcpt_count(m); i++)
+			if (mctx_rcpt_kind(m, i) == MADDR_NOREPLY_TOKEN)
+				return 1;
+		return 0;
+	}
+}
+
 int	mact_decide(const struct mctx_msg *m, const struct reply_result *r,
 		    struct store *st, struct mact_plan *p)
 {

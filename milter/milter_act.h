@@ -10,6 +10,7 @@
  *	int	mact_decide(const struct mctx_msg *m, const struct reply_result *r,
  *			    struct store *st, struct mact_plan *p);
  *	void	mact_plan_clear(struct mact_plan *p);
+ *	int	mact_may_write(const struct mctx_msg *m, const struct reply_result *r);
  * DESCRIPTION
  *	mact_decide() looks at one analysed message to LINKS addresses,
  *	identifies the customer (In-Reply-To/References in the message
@@ -76,6 +77,14 @@ extern const char *const mact_hdr_names[MACT_H_COUNT];
 int	mact_decide(const struct mctx_msg *m, const struct reply_result *r,
 		    struct store *st, struct mact_plan *p);
 void	mact_plan_clear(struct mact_plan *p);
+/*
+ * Whether mact_decide() may write to the store for this message: a
+ * bounce, a refusal in the body, or a noreply+TOKEN@ recipient. Every
+ * other message (questions, replies, auto-replies) only reads, so the
+ * milter decides it without a write transaction, the write lock or a
+ * commit.
+ */
+int	mact_may_write(const struct mctx_msg *m, const struct reply_result *r);
 
 /* The evidence text kept with a consent event (bounded, no personal data
  * beyond the Message-IDs). Exposed for tests. */

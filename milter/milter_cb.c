@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,7 +38,6 @@ struct mcb_conn {
 
 static atomic_long mcb_open;		/* connections open */
 static atomic_long mcb_busy;		/* messages in progress */
-static atomic_long mcb_unflushed_tempfails;	/* not yet added to the store */
 
 long	mcb_connections(void)
 {
@@ -193,66 +193,225 @@ static long mcb_elapsed_us(const struct timespec *t0)
 	return (long) (t1.tv_sec - t0->tv_sec) * 1000000L + (t1.tv_nsec - t0->tv_nsec) / 1000L;
 }
 
-/*
- * Add the message's counters to the store, inside the message's
- * transaction: one commit (one fsync) per message instead of one per
- * counter, which is what 16 threads queueing on SQLite's write lock
- * notice. Returns a STORE_ code; on failure the caller rolls back and
- * the tempfails not yet stored are put back for the next message.
- */
-static int mcb_store_counters(struct store *st, struct mact_plan *p, long *pending)
+/* The message's counters (the ones the store keeps and the others). */
+static void mcb_deltas(const struct mact_plan *p, long d[MSTAT_COUNT])
 {
-	enum mstat which[8];
-	long	delta[8];
-	size_t	n = 0;
-	int	rc;
-
-	*pending = atomic_exchange(&mcb_unflushed_tempfails, 0);
-	which[n] = MSTAT_MESSAGES, delta[n++] = 1;
+	memset(d, 0, sizeof(long) * MSTAT_COUNT);
+	d[MSTAT_MESSAGES] = 1;
 	if (p->optout && strcmp(p->optout, "applied") == 0)
-		which[n] = MSTAT_OPTOUTS, delta[n++] = 1;
+		d[MSTAT_OPTOUTS] = 1;
 	if (p->optout && strcmp(p->optout, "unverified") == 0)
-		which[n] = MSTAT_UNVERIFIED, delta[n++] = 1;
+		d[MSTAT_UNVERIFIED] = 1;
 	if (p->question)
-		which[n] = MSTAT_QUESTIONS, delta[n++] = 1;
+		d[MSTAT_QUESTIONS] = 1;
 	if (strcmp(p->action, "route") == 0)
-		which[n] = MSTAT_ROUTED, delta[n++] = 1;
+		d[MSTAT_ROUTED] = 1;
+	if (strcmp(p->action, "discard") == 0)
+		d[MSTAT_DISCARDED] = 1;
+	if (strcmp(p->action, "archive") == 0)
+		d[MSTAT_ARCHIVED] = 1;
 	if (strcmp(p->verdict, "bounce") == 0)
-		which[n] = MSTAT_BOUNCES, delta[n++] = 1;
+		d[MSTAT_BOUNCES] = 1;
+	d[MSTAT_BOUNCE_RCPTS] = p->bounces;
 	if (strcmp(p->verdict, "auto_reply") == 0)
-		which[n] = MSTAT_AUTO_REPLIES, delta[n++] = 1;
-	if (*pending > 0)
-		which[n] = MSTAT_TEMPFAILS, delta[n++] = *pending;
-	for (size_t i = 0; i < n; i++) {
-		if ((rc = store_counter_add(st, mstat_store_name(which[i]), delta[i])) != STORE_OK) {
-			snprintf(p->errmsg, sizeof(p->errmsg), "store_counter_add: %.200s",
-				 store_errmsg(st));
-			return rc;
-		}
-	}
-	return STORE_OK;
+		d[MSTAT_AUTO_REPLIES] = 1;
 }
 
-static void mcb_local_counters(const struct mact_plan *p)
+/*
+ * Count a decided message. STORED: its counters went into its own
+ * transaction already (only the in-process totals change); otherwise
+ * they wait for the next flush.
+ */
+static void mcb_count(const struct mact_plan *p, int stored)
 {
-	mstats_add(MSTAT_MESSAGES, 1);
-	if (p->optout && strcmp(p->optout, "applied") == 0)
-		mstats_add(MSTAT_OPTOUTS, 1);
-	if (p->optout && strcmp(p->optout, "unverified") == 0)
-		mstats_add(MSTAT_UNVERIFIED, 1);
-	if (p->question)
-		mstats_add(MSTAT_QUESTIONS, 1);
-	if (strcmp(p->action, "route") == 0)
-		mstats_add(MSTAT_ROUTED, 1);
-	if (strcmp(p->action, "discard") == 0)
-		mstats_add(MSTAT_DISCARDED, 1);
-	if (strcmp(p->action, "archive") == 0)
-		mstats_add(MSTAT_ARCHIVED, 1);
-	if (strcmp(p->verdict, "bounce") == 0)
-		mstats_add(MSTAT_BOUNCES, 1);
-	mstats_add(MSTAT_BOUNCE_RCPTS, p->bounces);
-	if (strcmp(p->verdict, "auto_reply") == 0)
-		mstats_add(MSTAT_AUTO_REPLIES, 1);
+	long	d[MSTAT_COUNT];
+
+	mcb_deltas(p, d);
+	for (int i = 0; i < MSTAT_COUNT; i++)
+		if (d[i] != 0) {
+			if (stored)
+				mstats_add_total((enum mstat) i, d[i]);
+			else
+				mstats_add((enum mstat) i, d[i]);
+		}
+}
+
+/*
+ * Messages that write (refusals, bounces) are recorded with group
+ * commit. Each such message must be on disk (synchronous=FULL, one
+ * fsync) before Postfix hears "accepted"; one transaction per message
+ * made 16 threads queue behind each other's fsync. Instead a thread
+ * queues its request; the first thread to find no leader becomes the
+ * leader, takes every queued request of its configuration, and decides
+ * them all in one transaction on its own connection, each in a
+ * savepoint of its own (a failed one is rolled back alone), with the
+ * counters pending from other messages; one commit, one fsync; then it
+ * wakes the others, whose answers are now durable, and hands the
+ * leadership to the next waiting thread. Nothing is acknowledged
+ * before the commit that holds it.
+ */
+#define MCB_GROUP_MAX	64		/* messages in one group commit */
+
+struct mcb_wreq {
+	struct mctx_msg *m;
+	struct reply_result *r;
+	struct mcfg *cfg;
+	struct mact_plan *p;
+	int	rc;
+	int	stored;			/* its counters went into the commit */
+	int	done;
+	struct mcb_wreq *next;
+};
+
+static pthread_mutex_t mcb_group_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t mcb_group_cv = PTHREAD_COND_INITIALIZER;
+static struct mcb_wreq *mcb_group_queue;	/* oldest first */
+static int mcb_group_leader;
+
+/* Every request of BATCH fails with RC and the message WHAT. */
+static void mcb_group_fail(struct mcb_wreq *batch, int rc, const char *what)
+{
+	for (struct mcb_wreq *q = batch; q; q = q->next) {
+		if (q->rc != STORE_OK && q->p->errmsg[0] != 0)
+			continue;	/* keeps its own failure */
+		q->rc = rc;
+		q->stored = 0;
+		snprintf(q->p->errmsg, sizeof(q->p->errmsg), "%s", what);
+	}
+}
+
+/* The leader's work: decide BATCH (all of configuration CFG) in one transaction. */
+static void mcb_group_run(struct mcfg *cfg, struct mcb_wreq *batch)
+{
+	long	pending[MSTAT_COUNT], mine[MSTAT_COUNT], d[MSTAT_COUNT];
+	char	err[MCB_ERR_MAX], what[MACT_ERRMSG_MAX];
+	struct store *st;
+	int	rc;
+
+	for (struct mcb_wreq *q = batch; q; q = q->next) {
+		q->rc = STORE_TEMP;
+		q->p->errmsg[0] = 0;
+	}
+	if ((st = mstore_get(cfg, err, sizeof(err))) == NULL) {
+		snprintf(what, sizeof(what), "store_open: %.200s", err);
+		mcb_group_fail(batch, STORE_TEMP, what);
+		return;
+	}
+	if (mstore_write_lock(conf_int(mcfg_conf(cfg), "store_busy_timeout")) != 0) {
+		mcb_group_fail(batch, STORE_TEMP,
+			       "waited store_busy_timeout for another message's transaction");
+		return;
+	}
+	if ((rc = store_begin(st)) != STORE_OK) {
+		snprintf(what, sizeof(what), "store_begin: %.200s", store_errmsg(st));
+		mstore_write_unlock();
+		mcb_group_fail(batch, rc, what);
+		mstore_discard();
+		return;
+	}
+	mstats_take(pending);
+	memcpy(d, pending, sizeof(d));
+	for (struct mcb_wreq *q = batch; q; q = q->next) {
+		if ((rc = store_begin(st)) != STORE_OK) {	/* a savepoint */
+			q->rc = rc;
+			snprintf(q->p->errmsg, sizeof(q->p->errmsg), "savepoint: %.200s",
+				 store_errmsg(st));
+			continue;
+		}
+		rc = mact_decide(q->m, q->r, st, q->p);
+		if (rc == STORE_OK && (rc = store_commit(st)) != STORE_OK)
+			snprintf(q->p->errmsg, sizeof(q->p->errmsg), "release: %.200s",
+				 store_errmsg(st));
+		if (rc != STORE_OK) {
+			(void) store_rollback(st);
+			q->rc = rc;
+			continue;
+		}
+		q->rc = STORE_OK;
+		mcb_deltas(q->p, mine);
+		for (int i = 0; i < MSTAT_COUNT; i++)
+			d[i] += mine[i];
+	}
+	rc = mstats_store(st, d);
+	if (rc != STORE_OK)
+		snprintf(what, sizeof(what), "store_counter_add: %.200s", store_errmsg(st));
+	else if ((rc = store_commit(st)) != STORE_OK)
+		snprintf(what, sizeof(what), "store_commit: %.200s", store_errmsg(st));
+	if (rc != STORE_OK) {
+		(void) store_rollback(st);
+		mstore_write_unlock();
+		mstats_give_back(pending);
+		for (struct mcb_wreq *q = batch; q; q = q->next)
+			if (q->rc == STORE_OK) {
+				q->rc = rc;
+				snprintf(q->p->errmsg, sizeof(q->p->errmsg), "%s", what);
+			}
+		mstore_discard();
+		return;
+	}
+	mstore_write_unlock();
+	for (struct mcb_wreq *q = batch; q; q = q->next)
+		q->stored = q->rc == STORE_OK;
+}
+
+/*
+ * Decide message M (which may write) and make what it recorded durable,
+ * through the group commit above. Returns a STORE_ code for this message;
+ * *STORED tells whether its counters went into the store.
+ */
+static int mcb_decide_write(struct mctx_msg *m, struct reply_result *r, struct mcfg *cfg,
+			    struct mact_plan *p, int *stored)
+{
+	struct mcb_wreq req, **tail;
+
+	memset(&req, 0, sizeof(req));
+	req.m = m;
+	req.r = r;
+	req.cfg = cfg;
+	req.p = p;
+	pthread_mutex_lock(&mcb_group_mu);
+	for (tail = &mcb_group_queue; *tail; tail = &(*tail)->next)
+		;
+	*tail = &req;
+	while (!req.done) {
+		struct mcb_wreq *batch = NULL, **bt = &batch, **qp;
+		int	n = 0;
+
+		if (mcb_group_leader) {
+			pthread_cond_wait(&mcb_group_cv, &mcb_group_mu);
+			continue;
+		}
+		/* Lead: take the queued requests of my configuration. */
+		mcb_group_leader = 1;
+		for (qp = &mcb_group_queue; *qp && n < MCB_GROUP_MAX;) {
+			struct mcb_wreq *q = *qp;
+
+			if (q->cfg != cfg) {
+				qp = &q->next;
+				continue;
+			}
+			*qp = q->next;
+			q->next = NULL;
+			*bt = q;
+			bt = &q->next;
+			n++;
+		}
+		pthread_mutex_unlock(&mcb_group_mu);
+		mcb_group_run(cfg, batch);
+		pthread_mutex_lock(&mcb_group_mu);
+		while (batch) {
+			struct mcb_wreq *q = batch;
+
+			batch = q->next;
+			q->next = NULL;
+			q->done = 1;
+		}
+		mcb_group_leader = 0;
+		pthread_cond_broadcast(&mcb_group_cv);
+	}
+	pthread_mutex_unlock(&mcb_group_mu);
+	*stored = req.stored;
+	return req.rc;
 }
 
 /* Apply the plan; returns -1 when libmilter refused a change. */
@@ -303,6 +462,7 @@ static sfsistat mcb_eom(SMFICTX *ctx)
 	size_t	len;
 	int	rc;
 	int	degraded = 0;
+	int	stored = 0;		/* counters written in the message's transaction */
 	sfsistat ret = SMFIS_CONTINUE;
 
 	memset(&plan, 0, sizeof(plan));
@@ -323,45 +483,24 @@ static sfsistat mcb_eom(SMFICTX *ctx)
 		ret = SMFIS_TEMPFAIL;
 		goto done;
 	}
-	/* Everything this message records is one transaction: all or nothing. */
-	if ((st = mstore_get(cfg, err, sizeof(err))) == NULL) {
+	/*
+	 * Everything this message records is one transaction: all or
+	 * nothing. Most messages (questions, auto-replies) record nothing:
+	 * they only read, outside any transaction, and take no write lock.
+	 */
+	if (mact_may_write(m, r)) {
+		rc = mcb_decide_write(m, r, cfg, &plan, &stored);
+	} else if ((st = mstore_get(cfg, err, sizeof(err))) == NULL) {
 		rc = STORE_TEMP;
 		snprintf(plan.errmsg, sizeof(plan.errmsg), "store_open: %.200s", err);
 	} else {
-		long	pending = 0;
-
-		if (mstore_write_lock(conf_int(mcfg_conf(cfg), "store_busy_timeout")) != 0) {
-			rc = STORE_TEMP;
-			snprintf(plan.errmsg, sizeof(plan.errmsg),
-				 "waited store_busy_timeout for another message's transaction");
-			goto failed;
-		}
-		if ((rc = store_begin(st)) != STORE_OK) {
-			snprintf(plan.errmsg, sizeof(plan.errmsg), "store_begin: %.200s",
-				 store_errmsg(st));
-			mstore_write_unlock();
-			goto failed;
-		}
 		rc = mact_decide(m, r, st, &plan);
-		if (rc == STORE_OK)
-			rc = mcb_store_counters(st, &plan, &pending);
-		if (rc == STORE_OK && (rc = store_commit(st)) != STORE_OK)
-			snprintf(plan.errmsg, sizeof(plan.errmsg), "store_commit: %.200s",
-				 store_errmsg(st));
-		if (rc != STORE_OK) {
-			(void) store_rollback(st);
-			if (pending > 0)
-				atomic_fetch_add(&mcb_unflushed_tempfails, pending);
-		}
-		mstore_write_unlock();
 	}
-failed:
 	if (rc != STORE_OK) {
 		mstore_discard();
 		mstats_add(MSTAT_STORE_ERRORS, 1);
 		if (mcfg_store_failure_tempfail(cfg)) {
 			mstats_add(MSTAT_TEMPFAILS, 1);
-			atomic_fetch_add(&mcb_unflushed_tempfails, 1);
 			log_warning("%s: kind=%s store failure (%s): tempfail elapsed_us=%ld", qid,
 				    reply_kind_name(reply_result_kind(r)), plan.errmsg,
 				    mcb_elapsed_us(&t0));
@@ -387,7 +526,7 @@ failed:
 		log_error("%s: the MTA refused a message change: tempfail", qid);
 		ret = SMFIS_TEMPFAIL;
 	}
-	mcb_local_counters(&plan);
+	mcb_count(&plan, stored);
 	log_info("%s: kind=%s verdict=%s customer=%" PRId64 " id_by=%s optout=%s auth=%s"
 		 " reason=%s action=%s%s changed=%d bounces=%ld body=%zu%s elapsed_us=%ld",
 		 qid, plan.kind, plan.verdict, plan.customer_id, plan.id_by,

@@ -263,10 +263,88 @@ static const char *const mstat_names[MSTAT_COUNT] = {
 	"milter.passed",
 };
 
+/* Deltas the store has not seen yet, for the counters kept there. */
+static atomic_long mstats_pending[MSTAT_COUNT];
+
+/* The counters kept in the store (the others live only in the process). */
+static const unsigned char mstat_stored[MSTAT_COUNT] = {
+	[MSTAT_MESSAGES] = 1, [MSTAT_OPTOUTS] = 1, [MSTAT_UNVERIFIED] = 1,
+	[MSTAT_QUESTIONS] = 1, [MSTAT_ROUTED] = 1, [MSTAT_AUTO_REPLIES] = 1,
+	[MSTAT_BOUNCES] = 1, [MSTAT_TEMPFAILS] = 1,
+};
+
 void	mstats_add(enum mstat which, long n)
+{
+	if ((unsigned) which < MSTAT_COUNT) {
+		atomic_fetch_add(&mstats[which], n);
+		if (mstat_stored[which])
+			atomic_fetch_add(&mstats_pending[which], n);
+	}
+}
+
+void	mstats_add_total(enum mstat which, long n)
 {
 	if ((unsigned) which < MSTAT_COUNT)
 		atomic_fetch_add(&mstats[which], n);
+}
+
+void	mstats_take(long d[MSTAT_COUNT])
+{
+	for (int i = 0; i < MSTAT_COUNT; i++)
+		d[i] = atomic_exchange(&mstats_pending[i], 0);
+}
+
+void	mstats_give_back(const long d[MSTAT_COUNT])
+{
+	for (int i = 0; i < MSTAT_COUNT; i++)
+		if (d[i] != 0)
+			atomic_fetch_add(&mstats_pending[i], d[i]);
+}
+
+int	mstats_store(struct store *st, const long d[MSTAT_COUNT])
+{
+	int	rc;
+
+	for (int i = 0; i < MSTAT_COUNT; i++)
+		if (d[i] != 0 && mstat_stored[i]
+		    && (rc = store_counter_add(st, mstat_names[i], d[i])) != STORE_OK)
+			return rc;
+	return STORE_OK;
+}
+
+/*
+ * mstats_flush - store what is pending, in one transaction of its own
+ * (taking the milter's write lock like a message does). Nothing to do:
+ * STORE_OK without touching the store. On failure the deltas are kept
+ * for the next flush and ERR says why.
+ */
+int	mstats_flush(struct store *st, long lock_timeout_ms, char *err, size_t errlen)
+{
+	long	d[MSTAT_COUNT];
+	int	rc, any = 0;
+
+	for (int i = 0; i < MSTAT_COUNT; i++)
+		if (atomic_load(&mstats_pending[i]) != 0)
+			any = 1;
+	if (!any)
+		return STORE_OK;
+	if (mstore_write_lock(lock_timeout_ms) != 0) {
+		snprintf(err, errlen, "waited store_busy_timeout for the write lock");
+		return STORE_TEMP;
+	}
+	mstats_take(d);
+	if ((rc = store_begin(st)) == STORE_OK) {
+		if ((rc = mstats_store(st, d)) == STORE_OK)
+			rc = store_commit(st);
+		else
+			(void) store_rollback(st);
+	}
+	if (rc != STORE_OK)
+		snprintf(err, errlen, "%s", store_errmsg(st));
+	mstore_write_unlock();
+	if (rc != STORE_OK)
+		mstats_give_back(d);
+	return rc;
 }
 
 long	mstats_get(enum mstat which)

@@ -16,10 +16,12 @@
  *
  *	struct store *mstore_get(struct mcfg *cfg, char *err, size_t errlen);
  *	void	mstore_discard(void);
- *	int	mstore_write_lock(long timeout_ms);
+ *	 *	int	mstore_write_lock(long timeout_ms);
  *	void	mstore_write_unlock(void);
  *
  *	void	mstats_add(enum mstat which, long n);
+ *	void	mstats_take(long d[MSTAT_COUNT]);
+ *	int	mstats_flush(struct store *st, long lock_timeout_ms, char *err, size_t errlen);
  *	void	mstats_log(void);
  * DESCRIPTION
  *	A struct mcfg bundles everything derived from one links.conf: the
@@ -52,9 +54,21 @@
  *	mstore_write_lock() waits at most TIMEOUT_MS (store_busy_timeout)
  *	and returns -1 when that passed, 0 with the lock held.
  *
- *	mstats_add() adds N to an in-process counter (atomic);
- *	mstats_log() logs all counters on one line (SIGUSR1).
- *	mstat_store_name() gives the store_counter_add() name of a counter.
+ *	mstats_add() adds N to an in-process counter (atomic) and, for the
+ *	counters kept in the store, to what the store has not seen yet;
+ *	mstats_add_total() only to the in-process counter (the caller
+ *	stored it itself). mstats_log() logs all counters on one line
+ *	(SIGUSR1). mstat_store_name() gives the store_counter_add() name
+ *	of a counter.
+ *
+ *	Statistics are not evidence: they are not written for every
+ *	message. mstats_take() moves what the store has not seen into D
+ *	(and clears it); mstats_give_back() returns D after a failed
+ *	write; mstats_store() adds the non-zero deltas of D to the store's
+ *	counters (in the caller's transaction). A message that writes
+ *	anyway (a refusal, a bounce) stores the pending deltas in its own
+ *	transaction; mstats_flush() stores them in one transaction of its
+ *	own (the main thread, every MSTATS_FLUSH_SECS, and at shutdown).
  * DIAGNOSTICS
  *	mcfg_new() and mstore_get() return NULL with a message in ERR.
  */
@@ -115,7 +129,21 @@ enum mstat {
 	MSTAT_PASSED,		/* messages not for us, passed untouched */
 	MSTAT_COUNT
 };
+#define MSTATS_FLUSH_SECS	2	/* counters reach the store at least this often */
+
+#define MSTATS_FLUSH_SECS	2	/* counters reach the store at least this often */
+
 void	mstats_add(enum mstat which, long n);
+void	mstats_add_total(enum mstat which, long n);
+void	mstats_take(long d[MSTAT_COUNT]);
+void	mstats_give_back(const long d[MSTAT_COUNT]);
+int	mstats_store(struct store *st, const long d[MSTAT_COUNT]);
+int	mstats_flush(struct store *st, long lock_timeout_ms, char *err, size_t errlen);
+void	mstats_add_total(enum mstat which, long n);
+void	mstats_take(long d[MSTAT_COUNT]);
+void	mstats_give_back(const long d[MSTAT_COUNT]);
+int	mstats_store(struct store *st, const long d[MSTAT_COUNT]);
+int	mstats_flush(struct store *st, long lock_timeout_ms, char *err, size_t errlen);
 long	mstats_get(enum mstat which);
 const char *mstat_store_name(enum mstat which);
 void	mstats_log(void);
