@@ -759,6 +759,7 @@ int	main(int argc, char **argv)
 	lm_drain(conf_int(mcfg_conf(cfg), "milter_timeout"));
 	lm_flush_stats();
 	mstore_discard();	/* the main thread's connection */
+	mstore_pool_clear();
 	mstats_log();
 	log_notice("stopped");
 	rc = milter_status == MI_SUCCESS ? EX_OK : EX_SOFTWARE;

@@ -16,7 +16,8 @@
  *
  *	struct store *mstore_get(struct mcfg *cfg, char *err, size_t errlen);
  *	void	mstore_discard(void);
- *	 *	int	mstore_write_lock(long timeout_ms);
+ *	void	mstore_pool_clear(void);
+ *	int	mstore_write_lock(long timeout_ms);
  *	void	mstore_write_unlock(void);
  *
  *	void	mstats_add(enum mstat which, long n);
@@ -40,9 +41,12 @@
  *	mstore_get() returns the calling thread's store connection, opening
  *	it lazily with CFG's configuration, and reopening it when it was
  *	opened with another configuration or after mstore_discard(). The
- *	connection belongs to the thread and is closed when the thread
- *	ends. After a STORE_TEMP result call mstore_discard(), so the next
- *	message starts with a fresh connection.
+ *	connection belongs to the thread; when the thread ends it goes to
+ *	a pool of idle connections (at most MSTORE_POOL_MAX) that the next
+ *	thread takes from before opening one; mstore_pool_clear() closes
+ *	them (at shutdown). After a STORE_TEMP result call
+ *	mstore_discard(), so the next message starts with a fresh
+ *	connection.
  *
  *	mstore_write_lock() and mstore_write_unlock() bracket a message's
  *	write transaction. SQLite lets one writer in at a time; without
@@ -110,6 +114,7 @@ struct mcfg *mstate_get(void);
 
 struct store *mstore_get(struct mcfg *cfg, char *err, size_t errlen);
 void	mstore_discard(void);
+void	mstore_pool_clear(void);
 int	mstore_write_lock(long timeout_ms);
 void	mstore_write_unlock(void);
 
