@@ -11,10 +11,13 @@
 #	   expansion, rendering, MIME, SMTP, two commits per message)
 #	   through the same sink with smtp_connections = CONN;
 #	and prints messages/s of each and the ratio (target >= 0.5). It then
-#	runs campaigns of 1,000 and 10,000 recipients and prints the peak
-#	RSS (VmHWM) of each. Not part of `make check`; `make bench` runs it.
+#	runs campaigns of 1,000, 10,000 and 100,000 recipients (RSS_SIZES)
+#	and prints the peak RSS (VmHWM) of each, and the growth from 10,000
+#	to 100,000 (target: flat). Not part of `make check`; `make bench`
+#	runs it.
 # ENVIRONMENT
-#	N (10000), CONN (2), KEEP (keep the work directory).
+#	N (10000), CONN (2), RSS_SIZES ("1000 10000 100000"), KEEP (keep
+#	the work directory).
 set -eu
 top_srcdir=$(cd "$(dirname "$0")/.." && pwd)
 B=${1:-${top_builddir:-$top_srcdir}}
@@ -112,11 +115,17 @@ echo "  smtp-source:  $SRC_RATE msg/s"
 echo "  links-sender: $LS_RATE msg/s (campaign creation included)"
 awk -v a="$LS_RATE" -v b="$SRC_RATE" 'BEGIN { printf "  ratio:        %.2f (target >= 0.5)\n", a / b }'
 
-for n in 1000 10000; do
+RSS_SIZES=${RSS_SIZES:-1000 10000 100000}
+for n in $RSS_SIZES; do
 	mkconf "$W/rss$n"
 	customers "$W/c$n.csv" "$n"
 	"$STORE" -c "$W/rss$n/links.conf" import "$W/c$n.csv" > /dev/null
 	kb=$(peak_rss "$SENDER" -c "$W/rss$n/links.conf" send --category promotion --template promotion \
 		--set "offer=Giảm 20%" --set until=2026-12-31 --set url=https://ilinks.asia/km --no-progress)
 	echo "  peak RSS, $n recipients: $kb kB"
+	eval "RSS_$n=$kb"
 done
+if [ -n "${RSS_10000:-}" ] && [ -n "${RSS_100000:-}" ]; then
+	awk -v a="$RSS_10000" -v b="$RSS_100000" 'BEGIN {
+		printf "  peak RSS 100,000 / 10,000 recipients: %.2f (+%d kB; target: flat)\n", b / a, b - a }'
+fi
