@@ -39,7 +39,7 @@
 #include <strings.h>
 
 #include "reply.h"
-#include "reply_buf.h"
+#include "strbuf.h"
 #include "reply_classify.h"
 #include "reply_html.h"
 #include "reply_mime.h"
@@ -216,7 +216,7 @@ detect_kind(const struct reply_analyzer *ra, const struct reply_mime *m,
 	const char *v;
 	int	null_sender;
 	struct reply_norm norm;
-	struct reply_buf key;
+	struct strbuf key;
 	pcre2_match_data *md;
 	int	ooo = 0;
 
@@ -246,15 +246,15 @@ detect_kind(const struct reply_analyzer *ra, const struct reply_mime *m,
 		return ("auto_reply:precedence");
 	if (m->subject && *m->subject) {
 		reply_norm_init(&norm);
-		reply_buf_init(&key);
+		strbuf_init(&key);
 		md = pcre2_match_data_create(2, NULL);
 		if (md != NULL && reply_norm(&norm, m->subject, strlen(m->subject),
 				      REPLY_NORM_STRIP | REPLY_NORM_SPACES, &key) == 0
-		    && reply_buf_reserve(&key, 0) == 0)
+		    && strbuf_reserve(&key, 0) == 0)
 			ooo = pcre2_match(ra->ooo, (PCRE2_SPTR) key.data, key.len, 0, 0, md, NULL) >= 0;
 		pcre2_match_data_free(md);
 		reply_norm_free(&norm);
-		reply_buf_free(&key);
+		strbuf_free(&key);
 		if (ooo)
 			return ("auto_reply:subject");
 	}
@@ -375,7 +375,7 @@ bounces_from_header(struct reply_result *r, const char *v)
 }
 
 static int
-has_text(const struct reply_buf *b)
+has_text(const struct strbuf *b)
 {
 	size_t	i;
 
@@ -390,14 +390,14 @@ static char *
 nfc(const char *s, size_t len)
 {
 	struct reply_norm norm;
-	struct reply_buf out;
+	struct strbuf out;
 	char   *r = NULL;
 
 	reply_norm_init(&norm);
-	reply_buf_init(&out);
+	strbuf_init(&out);
 	if (reply_norm(&norm, s, len, 0, &out) == 0)
-		r = reply_buf_steal(&out);
-	reply_buf_free(&out);
+		r = strbuf_steal(&out);
+	strbuf_free(&out);
 	reply_norm_free(&norm);
 	return (r);
 }
@@ -409,16 +409,16 @@ reply_analyze(const struct reply_analyzer *ra, const char *msg, size_t len,
 	struct reply_result *r;
 	struct reply_mime m;
 	struct reply_quote_result q;
-	struct reply_buf html;
-	const struct reply_buf *src = NULL;
+	struct strbuf html;
+	const struct strbuf *src = NULL;
 	struct reply_verdict v;
 	int	ok = 0;
 
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return (NULL);
 	memset(&q, 0, sizeof(q));
-	reply_buf_init(&q.text);
-	reply_buf_init(&html);
+	strbuf_init(&q.text);
+	strbuf_init(&html);
 	r->kind = REPLY_KIND_REPLY;
 	r->question = 1;
 	r->reason = "parse_error";
@@ -484,7 +484,7 @@ fail:
 	if (ok && r->subject == NULL && (r->subject = strdup("")) == NULL)
 		ok = 0;
 	reply_quote_result_free(&q);
-	reply_buf_free(&html);
+	strbuf_free(&html);
 	reply_mime_free(&m);
 	if (!ok) {
 		reply_result_free(r);

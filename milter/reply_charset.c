@@ -63,14 +63,14 @@ reply_utf8_decode(const unsigned char *s, size_t n, size_t *adv)
 }
 
 int
-reply_utf8_clean(const char *in, size_t len, struct reply_buf *out)
+reply_utf8_clean(const char *in, size_t len, struct strbuf *out)
 {
 	const unsigned char *s = (const unsigned char *) in;
 	size_t	i = 0, run = 0, adv;
 	int32_t	cp;
 
 	/* Valid text is copied in runs; only what must change is rewritten. */
-	if (reply_buf_reserve(out, len) < 0)
+	if (strbuf_reserve(out, len) < 0)
 		return (-1);
 	while (i < len) {
 		unsigned char c = s[i];
@@ -90,18 +90,18 @@ reply_utf8_clean(const char *in, size_t len, struct reply_buf *out)
 			continue;
 		}
 		/* flush the valid run, then fix this one */
-		if (i > run && reply_buf_add(out, s + run, i - run) < 0)
+		if (i > run && strbuf_add(out, s + run, i - run) < 0)
 			return (-1);
 		if (c >= 0x80) {
 			i += adv;
-			if (cp < 0 && reply_buf_add(out, "\xef\xbf\xbd", 3) < 0)
+			if (cp < 0 && strbuf_add(out, "\xef\xbf\xbd", 3) < 0)
 				return (-1);
 			/* C1 controls are dropped */
 		} else {
 			if (c == '\r') {
 				if (i + 1 < len && s[i + 1] == '\n')
 					i++;
-				if (reply_buf_addc(out, '\n') < 0)
+				if (strbuf_addc(out, '\n') < 0)
 					return (-1);
 			}
 			/* other C0 controls and DEL are dropped */
@@ -109,9 +109,9 @@ reply_utf8_clean(const char *in, size_t len, struct reply_buf *out)
 		}
 		run = i;
 	}
-	if (i > run && reply_buf_add(out, s + run, i - run) < 0)
+	if (i > run && strbuf_add(out, s + run, i - run) < 0)
 		return (-1);
-	return (reply_buf_reserve(out, 0));
+	return (strbuf_reserve(out, 0));
 }
 
 /* Whether NAME is a plausible charset name, lower-cased into LOW. */
@@ -153,14 +153,14 @@ is_utf8_name(const char *low)
 
 int
 reply_charset_to_utf8(const char *charset, const char *in, size_t len,
-		      struct reply_buf *out)
+		      struct strbuf *out)
 {
 	char	low[REPLY_CHARSET_NAME_MAX];
 	char	chunk[CHUNK];
 	iconv_t	cd;
 	char   *ip, *op;
 	size_t	il, ol, r;
-	struct reply_buf tmp;
+	struct strbuf tmp;
 	int	ret = -1;
 
 	if (charset == NULL || !charset_name(charset, low, sizeof(low))
@@ -171,21 +171,21 @@ reply_charset_to_utf8(const char *charset, const char *in, size_t len,
 		strcpy(low, "windows-1258");
 	if ((cd = iconv_open("UTF-8", low)) == (iconv_t) - 1)
 		return (reply_utf8_clean(in, len, out));
-	reply_buf_init(&tmp);
+	strbuf_init(&tmp);
 	ip = (char *) in;
 	il = len;
 	while (il > 0) {
 		op = chunk;
 		ol = sizeof(chunk);
 		r = iconv(cd, &ip, &il, &op, &ol);
-		if (op > chunk && reply_buf_add(&tmp, chunk, (size_t) (op - chunk)) < 0)
+		if (op > chunk && strbuf_add(&tmp, chunk, (size_t) (op - chunk)) < 0)
 			goto fail;
 		if (r != (size_t) - 1)
 			continue;
 		if (errno == E2BIG)
 			continue;
 		/* EILSEQ or EINVAL: one undecodable byte becomes U+FFFD. */
-		if (reply_buf_addcp(&tmp, 0xFFFD) < 0)
+		if (strbuf_addcp(&tmp, 0xFFFD) < 0)
 			goto fail;
 		ip++;
 		il--;
@@ -194,11 +194,11 @@ reply_charset_to_utf8(const char *charset, const char *in, size_t len,
 	op = chunk;
 	ol = sizeof(chunk);
 	iconv(cd, NULL, NULL, &op, &ol);
-	if (op > chunk && reply_buf_add(&tmp, chunk, (size_t) (op - chunk)) < 0)
+	if (op > chunk && strbuf_add(&tmp, chunk, (size_t) (op - chunk)) < 0)
 		goto fail;
 	ret = reply_utf8_clean(tmp.data ? tmp.data : "", tmp.len, out);
 fail:
 	iconv_close(cd);
-	reply_buf_free(&tmp);
+	strbuf_free(&tmp);
 	return (ret);
 }

@@ -7,8 +7,8 @@
  *	#include "reply_charset.h"
  *
  *	int	reply_charset_to_utf8(const char *charset, const char *in,
- *				size_t len, struct reply_buf *out);
- *	int	reply_utf8_clean(const char *in, size_t len, struct reply_buf *out);
+ *				size_t len, struct strbuf *out);
+ *	int	reply_utf8_clean(const char *in, size_t len, struct strbuf *out);
  * DESCRIPTION
  *	reply_charset_to_utf8() converts LEN bytes of IN, labelled
  *	CHARSET (a MIME charset name, NULL or "" when none), to UTF-8 and
@@ -30,13 +30,13 @@
 
 #include <stddef.h>
 
-#include "reply_buf.h"
+#include "strbuf.h"
 
 #define REPLY_CHARSET_NAME_MAX	64	/* longest charset name accepted */
 
 int	reply_charset_to_utf8(const char *charset, const char *in, size_t len,
-			      struct reply_buf *out);
-int	reply_utf8_clean(const char *in, size_t len, struct reply_buf *out);
+			      struct strbuf *out);
+int	reply_utf8_clean(const char *in, size_t len, struct strbuf *out);
 /* Decode one UTF-8 sequence at S (N bytes left): the code point, or -1
  * when invalid; *ADV is set to the bytes consumed (at least 1). */
 int32_t	reply_utf8_decode(const unsigned char *s, size_t n, size_t *adv);

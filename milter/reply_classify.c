@@ -25,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reply_buf.h"
+#include "strbuf.h"
 #include "reply_classify.h"
 #include "reply_norm.h"
 
@@ -293,17 +293,17 @@ static int
 classify_subject(const struct reply_classify *cl, struct reply_norm *norm,
 		 const char *subject, pcre2_match_data *md, struct reply_verdict *v)
 {
-	struct reply_buf key;
+	struct strbuf key;
 	const char *s, *c;
 	size_t	len;
 	PCRE2_SIZE *ov;
 
-	reply_buf_init(&key);
+	strbuf_init(&key);
 	if (subject == NULL || *subject == 0)
 		return (0);
 	if (reply_norm(norm, subject, strlen(subject), REPLY_NORM_STRIP | REPLY_NORM_SPACES, &key) < 0
-	    || reply_buf_reserve(&key, 0) < 0) {
-		reply_buf_free(&key);
+	    || strbuf_reserve(&key, 0) < 0) {
+		strbuf_free(&key);
 		return (-1);
 	}
 	s = key.data;
@@ -330,7 +330,7 @@ classify_subject(const struct reply_classify *cl, struct reply_norm *norm,
 		else
 			v->reason = "subject:pattern";
 	}
-	reply_buf_free(&key);
+	strbuf_free(&key);
 	return (0);
 }
 
@@ -374,7 +374,7 @@ reply_classify_text(const struct reply_classify *cl, const char *text,
 		    const char *subject, struct reply_verdict *v)
 {
 	struct reply_norm norm;
-	struct reply_buf key, fold, flat;
+	struct strbuf key, fold, flat;
 	pcre2_match_data *md = NULL;
 	struct scan sc;
 	const char *k, *t;
@@ -386,13 +386,13 @@ reply_classify_text(const struct reply_classify *cl, const char *text,
 	v->question = 0;
 	v->reason = "empty";
 	reply_norm_init(&norm);
-	reply_buf_init(&key);
-	reply_buf_init(&fold);
-	reply_buf_init(&flat);
+	strbuf_init(&key);
+	strbuf_init(&fold);
+	strbuf_init(&flat);
 	if ((md = pcre2_match_data_create(4, NULL)) == NULL)
 		goto fail;
 	if (reply_norm(&norm, text, strlen(text), REPLY_NORM_STRIP | REPLY_NORM_SPACES, &key) < 0
-	    || reply_buf_reserve(&key, 0) < 0)
+	    || strbuf_reserve(&key, 0) < 0)
 		goto fail;
 	if (key.len == 0) {
 		if (classify_subject(cl, &norm, subject, md, v) < 0)
@@ -472,12 +472,12 @@ reply_classify_text(const struct reply_classify *cl, const char *text,
 		size_t	j;
 
 		if (reply_norm(&norm, text, strlen(text), REPLY_NORM_FOLD | REPLY_NORM_SPACES, &fold) < 0
-		    || reply_buf_reserve(&fold, 0) < 0)
+		    || strbuf_reserve(&fold, 0) < 0)
 			goto fail;
 		for (j = 0; j < fold.len; j++)
 			if (fold.data[j] == '\n')
 				fold.data[j] = ' ';
-		if (reply_buf_add(&flat, key.data, key.len) < 0)
+		if (strbuf_add(&flat, key.data, key.len) < 0)
 			goto fail;
 		for (j = 0; j < flat.len; j++)
 			if (flat.data[j] == '\n')
@@ -497,7 +497,7 @@ reply_classify_text(const struct reply_classify *cl, const char *text,
 		    || strcmp(sc.cmd, "khong_muon_nhan") == 0) {
 			if (fold.data == NULL
 			    && (reply_norm(&norm, text, strlen(text), REPLY_NORM_FOLD, &fold) < 0
-				|| reply_buf_reserve(&fold, 0) < 0))
+				|| strbuf_reserve(&fold, 0) < 0))
 				goto fail;
 			ascii = !m(cl->p[P_WITH_MARKS], fold.data, fold.len, md);
 		}
@@ -519,8 +519,8 @@ reply_classify_text(const struct reply_classify *cl, const char *text,
 fail:
 	pcre2_match_data_free(md);
 	reply_norm_free(&norm);
-	reply_buf_free(&key);
-	reply_buf_free(&fold);
-	reply_buf_free(&flat);
+	strbuf_free(&key);
+	strbuf_free(&fold);
+	strbuf_free(&flat);
 	return (ret);
 }

@@ -24,7 +24,7 @@
 #include "reply_html.h"
 
 struct conv {
-	struct reply_buf *out;
+	struct strbuf *out;
 	int	pend_space;
 	int	pend_nl;		/* line breaks owed before the next text */
 	int	pre;			/* inside <pre> */
@@ -170,7 +170,7 @@ want_breaks(struct conv *c, int k)
 static void
 put(struct conv *c, const char *s, size_t n)
 {
-	if (reply_buf_add(c->out, s, n) < 0)
+	if (strbuf_add(c->out, s, n) < 0)
 		c->oom = 1;
 }
 
@@ -260,7 +260,7 @@ convert(struct conv *c, xmlNode *root)
 }
 
 int
-reply_html_to_text(const char *html, size_t len, struct reply_buf *out)
+reply_html_to_text(const char *html, size_t len, struct strbuf *out)
 {
 	htmlDocPtr doc;
 	struct conv c;
@@ -277,7 +277,7 @@ reply_html_to_text(const char *html, size_t len, struct reply_buf *out)
 	if (xmlDocGetRootElement(doc) != NULL)
 		convert(&c, xmlDocGetRootElement(doc));
 	xmlFreeDoc(doc);
-	if (!c.oom && reply_buf_reserve(out, 0) < 0)
+	if (!c.oom && strbuf_reserve(out, 0) < 0)
 		c.oom = 1;
 	return (c.oom ? -1 : 0);
 }

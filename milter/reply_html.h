@@ -6,7 +6,7 @@
  * SYNOPSIS
  *	#include "reply_html.h"
  *
- *	int	reply_html_to_text(const char *html, size_t len, struct reply_buf *out);
+ *	int	reply_html_to_text(const char *html, size_t len, struct strbuf *out);
  * DESCRIPTION
  *	reply_html_to_text() parses LEN bytes of UTF-8 HTML with libxml2's
  *	error-tolerant HTML parser (no network, any <meta> charset
@@ -35,11 +35,11 @@
 
 #include <stddef.h>
 
-#include "reply_buf.h"
+#include "strbuf.h"
 
 #define REPLY_HTML_MAX_DEPTH	256	/* element nesting walked */
 
 void	reply_html_init(void);
-int	reply_html_to_text(const char *html, size_t len, struct reply_buf *out);
+int	reply_html_to_text(const char *html, size_t len, struct strbuf *out);
 
 #endif

@@ -77,7 +77,7 @@ static int
 store_header(struct reply_mime *m, const char *name, size_t nlen,
 	     const char *val, size_t vlen)
 {
-	struct reply_buf b;
+	struct strbuf b;
 	size_t	i, k;
 	int	sp = 0;
 
@@ -87,8 +87,8 @@ store_header(struct reply_mime *m, const char *name, size_t nlen,
 	if (k == REPLY_HDR_COUNT || m->hdr[k] != NULL)
 		return (0);
 	/* Unfold: every run of CR, LF, TAB and SP becomes one space. */
-	reply_buf_init(&b);
-	if (reply_buf_reserve(&b, vlen < REPLY_HDR_VALUE_MAX ? vlen : REPLY_HDR_VALUE_MAX) < 0)
+	strbuf_init(&b);
+	if (strbuf_reserve(&b, vlen < REPLY_HDR_VALUE_MAX ? vlen : REPLY_HDR_VALUE_MAX) < 0)
 		return (-1);
 	for (i = 0; i < vlen && b.len < REPLY_HDR_VALUE_MAX; i++) {
 		char	c = val[i];
@@ -97,32 +97,32 @@ store_header(struct reply_mime *m, const char *name, size_t nlen,
 			sp = b.len > 0;
 			continue;
 		}
-		if (sp && reply_buf_addc(&b, ' ') < 0)
+		if (sp && strbuf_addc(&b, ' ') < 0)
 			goto fail;
 		sp = 0;
-		if (reply_buf_addc(&b, c) < 0)
+		if (strbuf_addc(&b, c) < 0)
 			goto fail;
 	}
 	{
-		struct reply_buf clean;
+		struct strbuf clean;
 
-		reply_buf_init(&clean);
+		strbuf_init(&clean);
 		if (reply_utf8_clean(b.data ? b.data : "", b.len, &clean) < 0)
 			goto fail;
-		m->hdr[k] = reply_buf_steal(&clean);
+		m->hdr[k] = strbuf_steal(&clean);
 		if (m->hdr[k] == NULL)
 			goto fail;
 	}
 	/* keep the raw (unfolded) bytes for the Subject decoder */
 	if (k == REPLY_HDR_SUBJECT) {
 		free(m->subject);
-		m->subject = reply_buf_steal(&b);
+		m->subject = strbuf_steal(&b);
 		return (m->subject ? 0 : -1);
 	}
-	reply_buf_free(&b);
+	strbuf_free(&b);
 	return (0);
 fail:
-	reply_buf_free(&b);
+	strbuf_free(&b);
 	return (-1);
 }
 
@@ -162,12 +162,12 @@ parse_headers(struct reply_mime *m, const char *msg, size_t hlen)
 static int
 decode_subject(struct reply_mime *m)
 {
-	struct reply_buf out;
+	struct strbuf out;
 	char   *dec = NULL;
 	size_t	idx = 0;
 	const char *raw = m->subject ? m->subject : "";
 
-	reply_buf_init(&out);
+	strbuf_init(&out);
 	if (*raw && mailmime_encoded_phrase_parse("utf-8", raw, strlen(raw), &idx,
 						  "utf-8", &dec) == MAILIMF_NO_ERROR
 	    && dec != NULL) {
@@ -177,11 +177,11 @@ decode_subject(struct reply_mime *m)
 		goto fail;
 	free(dec);
 	free(m->subject);
-	m->subject = reply_buf_steal(&out);
+	m->subject = strbuf_steal(&out);
 	return (m->subject ? 0 : -1);
 fail:
 	free(dec);
-	reply_buf_free(&out);
+	strbuf_free(&out);
 	return (-1);
 }
 
@@ -323,7 +323,7 @@ content_param(const struct mailmime *mm, const char *name)
 /* Decode one single part into OUT, within the remaining budget. */
 static int
 decode_part(struct reply_mime *m, const struct mailmime *mm,
-	    const struct reply_mime_limits *lim, struct reply_buf *out)
+	    const struct reply_mime_limits *lim, struct strbuf *out)
 {
 	const struct mailmime_data *d = mm->mm_body;
 	size_t	left, inlen, idx = 0, declen = 0;
@@ -459,9 +459,9 @@ reply_mime_parse(struct reply_mime *m, const char *msg, size_t len,
 	int	r;
 
 	memset(m, 0, sizeof(*m));
-	reply_buf_init(&m->plain);
-	reply_buf_init(&m->html);
-	reply_buf_init(&m->dsn);
+	strbuf_init(&m->plain);
+	strbuf_init(&m->html);
+	strbuf_init(&m->dsn);
 	hlen = header_block_len(msg, len, &body);
 	if (parse_headers(m, msg, hlen) < 0 || decode_subject(m) < 0)
 		return (-1);
@@ -505,7 +505,7 @@ reply_mime_free(struct reply_mime *m)
 	}
 	free(m->subject);
 	m->subject = NULL;
-	reply_buf_free(&m->plain);
-	reply_buf_free(&m->html);
-	reply_buf_free(&m->dsn);
+	strbuf_free(&m->plain);
+	strbuf_free(&m->html);
+	strbuf_free(&m->dsn);
 }

@@ -34,7 +34,7 @@
 
 #include <stddef.h>
 
-#include "reply_buf.h"
+#include "strbuf.h"
 
 #define REPLY_HDR_VALUE_MAX	4096		/* bytes kept per header value */
 #define REPLY_HDR_BLOCK_MAX	(256 * 1024)	/* header bytes examined */
@@ -62,9 +62,9 @@ enum reply_hdr {
 struct reply_mime {
 	char   *hdr[REPLY_HDR_COUNT];	/* NULL when absent */
 	char   *subject;		/* decoded UTF-8, "" when none */
-	struct reply_buf plain;		/* first inline text/plain */
-	struct reply_buf html;		/* first inline text/html */
-	struct reply_buf dsn;		/* first message/delivery-status */
+	struct strbuf plain;		/* first inline text/plain */
+	struct strbuf html;		/* first inline text/html */
+	struct strbuf dsn;		/* first message/delivery-status */
 	int	have_plain;
 	int	have_html;
 	int	have_dsn;

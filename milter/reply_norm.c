@@ -101,10 +101,10 @@ fix_vietnamese_marks(int32_t *cp, size_t n)
 /* Append code point C, collapsing blanks when SPACES. *PEND counts a
  * pending space; *ATSTART says nothing but line breaks was written. */
 static int
-emit(struct reply_buf *out, int32_t c, int spaces, int *pend, int *atstart)
+emit(struct strbuf *out, int32_t c, int spaces, int *pend, int *atstart)
 {
 	if (!spaces)
-		return (c < 0x80 ? reply_buf_addc(out, (int) c) : reply_buf_addcp(out, c));
+		return (c < 0x80 ? strbuf_addc(out, (int) c) : strbuf_addcp(out, c));
 	if (c == ' ') {
 		*pend = 1;
 		return (0);
@@ -112,26 +112,26 @@ emit(struct reply_buf *out, int32_t c, int spaces, int *pend, int *atstart)
 	if (c == '\n') {
 		*pend = 0;
 		*atstart = 0;
-		return (reply_buf_addc(out, '\n'));
+		return (strbuf_addc(out, '\n'));
 	}
 	if (*pend && out->len > 0 && out->data[out->len - 1] != '\n' && !*atstart)
-		if (reply_buf_addc(out, ' ') < 0)
+		if (strbuf_addc(out, ' ') < 0)
 			return (-1);
 	*pend = 0;
 	*atstart = 0;
-	return (c < 0x80 ? reply_buf_addc(out, (int) c) : reply_buf_addcp(out, c));
+	return (c < 0x80 ? strbuf_addc(out, (int) c) : strbuf_addcp(out, c));
 }
 
 static int
-norm_ascii(const char *s, size_t len, int flags, struct reply_buf *out)
+norm_ascii(const char *s, size_t len, int flags, struct strbuf *out)
 {
 	int	pend = 0, atstart = 1;
 	size_t	i;
 	int	lower = flags & (REPLY_NORM_FOLD | REPLY_NORM_STRIP);
 
 	if (!(flags & REPLY_NORM_SPACES) && !lower)
-		return (reply_buf_add(out, s, len));
-	if (reply_buf_reserve(out, len) < 0)
+		return (strbuf_add(out, s, len));
+	if (strbuf_reserve(out, len) < 0)
 		return (-1);
 	for (i = 0; i < len; i++) {
 		int	c = (unsigned char) s[i];
@@ -148,11 +148,11 @@ norm_ascii(const char *s, size_t len, int flags, struct reply_buf *out)
 
 int
 reply_norm(struct reply_norm *n, const char *s, size_t len, int flags,
-	   struct reply_buf *out)
+	   struct strbuf *out)
 {
 	utf8proc_option_t opt = UTF8PROC_DECOMPOSE;
 	utf8proc_ssize_t got;
-	struct reply_buf clean;
+	struct strbuf clean;
 	size_t	i, start = out->len;
 	int	pend = 0, atstart = 1, ret = -1;
 
@@ -163,7 +163,7 @@ reply_norm(struct reply_norm *n, const char *s, size_t len, int flags,
 		return (norm_ascii(s, len, flags, out));
 
 	/* utf8proc refuses invalid UTF-8: clean it first. */
-	reply_buf_init(&clean);
+	strbuf_init(&clean);
 	if (reply_utf8_clean(s, len, &clean) < 0)
 		goto fail;
 	if (flags & REPLY_NORM_FOLD)
@@ -193,7 +193,7 @@ reply_norm(struct reply_norm *n, const char *s, size_t len, int flags,
 		if (got < 0)
 			goto fail;
 	}
-	if (reply_buf_reserve(out, (size_t) got) < 0)
+	if (strbuf_reserve(out, (size_t) got) < 0)
 		goto fail;
 	for (i = 0; i < (size_t) got; i++) {
 		int32_t	c = n->cp[i];
@@ -211,6 +211,6 @@ fail:
 		out->len = start;
 		out->data[start] = 0;
 	}
-	reply_buf_free(&clean);
+	strbuf_free(&clean);
 	return (ret);
 }

@@ -8,7 +8,7 @@
  *
  *	void	reply_norm_init(struct reply_norm *n);
  *	int	reply_norm(struct reply_norm *n, const char *s, size_t len,
- *			   int flags, struct reply_buf *out);
+ *			   int flags, struct strbuf *out);
  *	void	reply_norm_free(struct reply_norm *n);
  * DESCRIPTION
  *	reply_norm() appends to OUT a normalised form of LEN bytes of
@@ -38,7 +38,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "reply_buf.h"
+#include "strbuf.h"
 
 #define REPLY_NORM_FOLD		0x01
 #define REPLY_NORM_STRIP	0x02
@@ -51,7 +51,7 @@ struct reply_norm {
 
 void	reply_norm_init(struct reply_norm *n);
 int	reply_norm(struct reply_norm *n, const char *s, size_t len, int flags,
-		   struct reply_buf *out);
+		   struct strbuf *out);
 void	reply_norm_free(struct reply_norm *n);
 
 #endif

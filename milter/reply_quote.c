@@ -182,7 +182,7 @@ reply_quote_free(struct reply_quote *q)
 void
 reply_quote_result_free(struct reply_quote_result *res)
 {
-	reply_buf_free(&res->text);
+	strbuf_free(&res->text);
 }
 
 /* Per-call state: line table and the key ring. */
@@ -193,9 +193,9 @@ struct cut {
 	size_t *start;			/* line I is text[start[I] .. end[I]) */
 	size_t *end;
 	struct reply_norm norm;
-	struct reply_buf key[REPLY_QUOTE_ATTR_LINES];
+	struct strbuf key[REPLY_QUOTE_ATTR_LINES];
 	size_t	keyline[REPLY_QUOTE_ATTR_LINES];
-	struct reply_buf join;
+	struct strbuf join;
 	pcre2_match_data *md;
 	int	oom;
 };
@@ -207,12 +207,12 @@ key(struct cut *c, size_t i, size_t *len)
 	size_t	ll = c->end[i] - c->start[i];
 
 	if (c->keyline[slot] != i + 1) {
-		reply_buf_reset(&c->key[slot]);
+		strbuf_reset(&c->key[slot]);
 		if (ll > REPLY_QUOTE_LINE_MAX)
 			ll = 0;
 		if (reply_norm(&c->norm, c->text + c->start[i], ll,
 			       REPLY_NORM_STRIP | REPLY_NORM_SPACES, &c->key[slot]) < 0
-		    || reply_buf_reserve(&c->key[slot], 0) < 0) {
+		    || strbuf_reserve(&c->key[slot], 0) < 0) {
 			c->oom = 1;
 			*len = 0;
 			return ("");
@@ -356,11 +356,11 @@ boundary(struct cut *c, size_t i, size_t *span)
 	if (i + 1 < c->nlines && !is_blank(c, i + 1)) {
 		const char *k2;
 
-		reply_buf_reset(&c->join);
-		if (reply_buf_add(&c->join, k, len) < 0 || reply_buf_addc(&c->join, ' ') < 0)
+		strbuf_reset(&c->join);
+		if (strbuf_add(&c->join, k, len) < 0 || strbuf_addc(&c->join, ' ') < 0)
 			goto oom;
 		k2 = key(c, i + 1, &len2);
-		if (reply_buf_add(&c->join, k2, len2) < 0)
+		if (strbuf_add(&c->join, k2, len2) < 0)
 			goto oom;
 		if (!has_fingerprint(c, k2) && has_fingerprint(c, c->join.data))
 			return ("footer");
@@ -396,16 +396,16 @@ boundary(struct cut *c, size_t i, size_t *span)
 		first_line_attr = l1 > 0 && k1[0] == '<';	/* address wrapped */
 		k = key(c, i, &len);
 	}
-	reply_buf_reset(&c->join);
+	strbuf_reset(&c->join);
 	for (n = 0; n < REPLY_QUOTE_ATTR_LINES && i + n < c->nlines; n++) {
 		const char *ks;
 
 		if (n > 0 && (is_blank(c, i + n) || is_quote(c, i + n)))
 			break;
 		ks = key(c, i + n, &len2);
-		if (n > 0 && reply_buf_addc(&c->join, ' ') < 0)
+		if (n > 0 && strbuf_addc(&c->join, ' ') < 0)
 			goto oom;
-		if (reply_buf_add(&c->join, ks, len2) < 0)
+		if (strbuf_add(&c->join, ks, len2) < 0)
 			goto oom;
 		if (c->join.len > REPLY_QUOTE_ATTR_MAX)
 			break;
@@ -437,7 +437,7 @@ oom:
 
 /* Append the lines of [FROM, TO) whose kind is text or blank. */
 static int
-emit_lines(struct cut *c, const char *kind, size_t from, size_t to, struct reply_buf *out)
+emit_lines(struct cut *c, const char *kind, size_t from, size_t to, struct strbuf *out)
 {
 	size_t	i;
 	int	any = 0;
@@ -449,13 +449,13 @@ emit_lines(struct cut *c, const char *kind, size_t from, size_t to, struct reply
 	for (i = from; i < to; i++) {
 		if (kind[i] == K_QUOTE)
 			continue;
-		if (any && reply_buf_addc(out, '\n') < 0)
+		if (any && strbuf_addc(out, '\n') < 0)
 			return (-1);
-		if (reply_buf_add(out, c->text + c->start[i], c->end[i] - c->start[i]) < 0)
+		if (strbuf_add(out, c->text + c->start[i], c->end[i] - c->start[i]) < 0)
 			return (-1);
 		any = 1;
 	}
-	return (reply_buf_reserve(out, 0));
+	return (strbuf_reserve(out, 0));
 }
 
 int
@@ -469,14 +469,14 @@ reply_quote_cut(const struct reply_quote *q, const char *text, size_t len,
 	char   *kind = NULL;
 
 	memset(res, 0, sizeof(*res));
-	reply_buf_init(&res->text);
+	strbuf_init(&res->text);
 	memset(&c, 0, sizeof(c));
 	c.q = q;
 	c.text = text;
 	reply_norm_init(&c.norm);
 	for (i = 0; i < REPLY_QUOTE_ATTR_LINES; i++)
-		reply_buf_init(&c.key[i]);
-	reply_buf_init(&c.join);
+		strbuf_init(&c.key[i]);
+	strbuf_init(&c.join);
 
 	/* line table */
 	for (n = 1, i = 0; i < len; i++)
@@ -585,8 +585,8 @@ fail:
 	pcre2_match_data_free(c.md);
 	reply_norm_free(&c.norm);
 	for (i = 0; i < REPLY_QUOTE_ATTR_LINES; i++)
-		reply_buf_free(&c.key[i]);
-	reply_buf_free(&c.join);
+		strbuf_free(&c.key[i]);
+	strbuf_free(&c.join);
 	if (ret < 0)
 		reply_quote_result_free(res);
 	return (ret);

@@ -52,7 +52,7 @@
 
 #include <stddef.h>
 
-#include "reply_buf.h"
+#include "strbuf.h"
 
 #define REPLY_QUOTE_ATTR_LINES	3	/* lines an attribution may span */
 #define REPLY_QUOTE_ATTR_MAX	400	/* bytes of a (joined) attribution */
@@ -64,7 +64,7 @@
 struct reply_quote;
 
 struct reply_quote_result {
-	struct reply_buf text;
+	struct strbuf text;
 	const char *boundary;
 	size_t	cut;			/* offset in TEXT where the cut part starts */
 	int	had_quote;

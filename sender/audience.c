@@ -26,7 +26,7 @@
 
 #include "audience.h"
 #include "hdr.h"
-#include "sbuf.h"
+#include "strbuf.h"
 
 struct idlist {
 	int64_t *ids;
@@ -351,18 +351,18 @@ audience_check(struct store *st, const struct audience *a, const struct store_cu
 char   *
 audience_describe(const struct audience *a)
 {
-	struct sbuf b;
+	struct strbuf b;
 
-	sbuf_init(&b);
+	strbuf_init(&b);
 	if (a->to != NULL)
-		sbuf_adds(&b, "to=1 address");
+		strbuf_adds(&b, "to=1 address");
 	else if (a->customers_file != NULL)
-		sbuf_printf(&b, "customers=%s", a->customers_file);
+		strbuf_printf(&b, "customers=%s", a->customers_file);
 	else
-		sbuf_adds(&b, "all customers");
+		strbuf_adds(&b, "all customers");
 	if (a->service_type != NULL)
-		sbuf_printf(&b, "; service_type=%s", a->service_type);
+		strbuf_printf(&b, "; service_type=%s", a->service_type);
 	if (a->service_ref != NULL)
-		sbuf_printf(&b, "; service_ref=%s", a->service_ref);
-	return (sbuf_steal(&b));
+		strbuf_printf(&b, "; service_ref=%s", a->service_ref);
+	return (strbuf_steal(&b));
 }

@@ -28,7 +28,7 @@
 #include "compose.h"
 #include "hdr.h"
 #include "mime.h"
-#include "sbuf.h"
+#include "strbuf.h"
 
 #define COMPOSE_DEFAULT_NAME	"Quý khách"
 #define COMPOSE_ENGLISH_LINE	REPLY_FOOTER_REFUSAL_EN
@@ -388,32 +388,32 @@ transactional(enum store_category cat)
 }
 
 static int
-text_footer(const struct compose *c, struct sbuf *b, const char *reason)
+text_footer(const struct compose *c, struct strbuf *b, const char *reason)
 {
 	const struct conf *cf = c->conf;
 	const char *portal = conf_str(cf, "portal_url");
 
 	if (b->len > 0 && b->data[b->len - 1] != '\n')
-		if (sbuf_adds(b, "\n") < 0)
+		if (strbuf_adds(b, "\n") < 0)
 			return (-1);
 	/* The layout reply_footer.h describes: separator, sentences, contact. */
-	if (sbuf_printf(b, "\n%s\n%s\n%s\n%s\n", REPLY_FOOTER_SEPARATOR, reason,
+	if (strbuf_printf(b, "\n%s\n%s\n%s\n%s\n", REPLY_FOOTER_SEPARATOR, reason,
 			COMPOSE_REFUSAL_SENTENCE, COMPOSE_ENGLISH_LINE) < 0)
 		return (-1);
-	if (transactional(c->cat) && sbuf_printf(b, "%s\n", COMPOSE_TRANSACTIONAL_LINE) < 0)
+	if (transactional(c->cat) && strbuf_printf(b, "%s\n", COMPOSE_TRANSACTIONAL_LINE) < 0)
 		return (-1);
-	if (sbuf_printf(b, "%s%s%s\nĐiện thoại: %s - Email: %s\n",
+	if (strbuf_printf(b, "%s%s%s\nĐiện thoại: %s - Email: %s\n",
 			conf_str(cf, "company_name"), REPLY_FOOTER_CONTACT_SEP,
 			conf_str(cf, "contact_address"),
 			conf_str(cf, "contact_phone"), conf_str(cf, "contact_email")) < 0)
 		return (-1);
-	if (portal && *portal && sbuf_printf(b, "Website: %s\n", portal) < 0)
+	if (portal && *portal && strbuf_printf(b, "Website: %s\n", portal) < 0)
 		return (-1);
 	return (0);
 }
 
 static int
-add_html_escaped(struct sbuf *b, const char *s)
+add_html_escaped(struct strbuf *b, const char *s)
 {
 	for (; *s; s++) {
 		const char *r = NULL;
@@ -425,7 +425,7 @@ add_html_escaped(struct sbuf *b, const char *s)
 		case '"': r = "&quot;"; break;
 		case '\n': r = "<br>\n"; break;
 		}
-		if ((r ? sbuf_adds(b, r) : sbuf_add(b, s, 1)) < 0)
+		if ((r ? strbuf_adds(b, r) : strbuf_add(b, s, 1)) < 0)
 			return (-1);
 	}
 	return (0);
@@ -435,26 +435,26 @@ add_html_escaped(struct sbuf *b, const char *s)
 static int
 html_with_footer(const struct compose *c, const char *html, const char *reason, char **out)
 {
-	struct sbuf f, b;
+	struct strbuf f, b;
 	const char *end;
 
-	sbuf_init(&f);
-	sbuf_init(&b);
+	strbuf_init(&f);
+	strbuf_init(&b);
 	if (text_footer(c, &f, reason) < 0)
 		goto fail;
 	end = strcasestr(html, "</body>");
-	if (sbuf_add(&b, html, end ? (size_t) (end - html) : strlen(html)) < 0
-	    || sbuf_adds(&b, "\n<div class=\"links-footer\" style=\"font-size:small;color:#555\">\n") < 0
+	if (strbuf_add(&b, html, end ? (size_t) (end - html) : strlen(html)) < 0
+	    || strbuf_adds(&b, "\n<div class=\"links-footer\" style=\"font-size:small;color:#555\">\n") < 0
 	    || add_html_escaped(&b, f.data + 1) < 0	/* skip the leading blank line */
-	    || sbuf_adds(&b, "</div>\n") < 0
-	    || (end && sbuf_adds(&b, end) < 0))
+	    || strbuf_adds(&b, "</div>\n") < 0
+	    || (end && strbuf_adds(&b, end) < 0))
 		goto fail;
-	sbuf_free(&f);
-	*out = sbuf_steal(&b);
+	strbuf_free(&f);
+	*out = strbuf_steal(&b);
 	return (*out ? 0 : -1);
 fail:
-	sbuf_free(&f);
-	sbuf_free(&b);
+	strbuf_free(&f);
+	strbuf_free(&b);
 	return (-1);
 }
 
@@ -464,16 +464,16 @@ compose_message(const struct compose *c, const struct compose_rcpt *r, char **ou
 {
 	char   *subject = NULL, *text = NULL, *html = NULL, *reason = NULL, *fhtml = NULL;
 	char	unsub[2 * COMPOSE_URL_MAX];
-	struct sbuf tb;
+	struct strbuf tb;
 	struct mime_msg m;
 	int	ret;
 
 	*out = NULL;
-	sbuf_init(&tb);
+	strbuf_init(&tb);
 	if ((ret = render_parts(c, r, &subject, &text, &html, &reason, err, errlen)) < 0)
 		return (ret);
 	ret = COMPOSE_ERR;
-	if (sbuf_adds(&tb, text) < 0 || text_footer(c, &tb, reason) < 0
+	if (strbuf_adds(&tb, text) < 0 || text_footer(c, &tb, reason) < 0
 	    || (html != NULL && html_with_footer(c, html, reason, &fhtml) < 0)) {
 		snprintf(err, errlen, "out of memory");
 		goto done;
@@ -531,7 +531,7 @@ compose_message(const struct compose *c, const struct compose_rcpt *r, char **ou
 	}
 	ret = 0;
 done:
-	sbuf_free(&tb);
+	strbuf_free(&tb);
 	free(subject);
 	free(text);
 	free(html);

@@ -24,7 +24,7 @@
 
 #include "hdr.h"
 #include "mime.h"
-#include "sbuf.h"
+#include "strbuf.h"
 
 #define MIME_B64_LINE	76	/* RFC 2045: encoded lines of at most 76 characters */
 #define MIME_B64_IN	57	/* input bytes per encoded line */
@@ -57,32 +57,32 @@ mime_id_valid(const char *id)
 static char *
 crlf_text(const char *s, size_t *len)
 {
-	struct sbuf b;
+	struct strbuf b;
 	const char *p = s;
 	size_t	n;
 
-	sbuf_init(&b);
+	strbuf_init(&b);
 	/* Whole runs between line ends, not one call per byte. */
 	while (*p) {
 		n = strcspn(p, "\r\n");
-		if (n > 0 && sbuf_add(&b, p, n) < 0)
+		if (n > 0 && strbuf_add(&b, p, n) < 0)
 			goto fail;
 		p += n;
 		if (*p == '\r')
 			p++;
 		else if (*p == '\n') {
-			if (sbuf_add(&b, "\r\n", 2) < 0)
+			if (strbuf_add(&b, "\r\n", 2) < 0)
 				goto fail;
 			p++;
 		}
 	}
 	if (b.len < 2 || memcmp(b.data + b.len - 2, "\r\n", 2) != 0)
-		if (sbuf_add(&b, "\r\n", 2) < 0)
+		if (strbuf_add(&b, "\r\n", 2) < 0)
 			goto fail;
 	*len = b.len;
-	return (sbuf_steal(&b));
+	return (strbuf_steal(&b));
 fail:
-	sbuf_free(&b);
+	strbuf_free(&b);
 	return (NULL);
 }
 
@@ -99,7 +99,7 @@ base64_body(const char *text, size_t len, size_t *outlen)
 	size_t	lines = (len + MIME_B64_IN - 1) / MIME_B64_IN, i, n;
 	char   *out, *o;
 
-	if (lines > (SBUF_MAX / (MIME_B64_LINE + 2)))
+	if (lines > (STRBUF_MAX / (MIME_B64_LINE + 2)))
 		return (NULL);
 	if ((out = malloc(lines * (MIME_B64_LINE + 2) + 1)) == NULL)
 		return (NULL);

@@ -22,7 +22,7 @@
 #include <sys/stat.h>
 
 #include "hdr.h"
-#include "sbuf.h"
+#include "strbuf.h"
 #include "tmpl.h"
 
 #define TMPL_VARS_MAX	256	/* keys in one tmpl_vars */
@@ -498,7 +498,7 @@ tmpl_vars_free(struct tmpl_vars *v)
 /* ---- rendering ---- */
 
 static int
-add_escaped(struct sbuf *b, const char *s)
+add_escaped(struct strbuf *b, const char *s)
 {
 	for (; *s; s++) {
 		const char *r = NULL;
@@ -510,7 +510,7 @@ add_escaped(struct sbuf *b, const char *s)
 		case '"': r = "&quot;"; break;
 		case '\'': r = "&#39;"; break;
 		}
-		if ((r ? sbuf_adds(b, r) : sbuf_add(b, s, 1)) < 0)
+		if ((r ? strbuf_adds(b, r) : strbuf_add(b, s, 1)) < 0)
 			return (-1);
 	}
 	return (0);
@@ -522,7 +522,7 @@ tmpl_render(const struct tmpl *t, enum tmpl_part part, const struct tmpl_vars *v
 {
 	const char *src = NULL, *p, *q, *key, *val;
 	size_t	klen;
-	struct sbuf b;
+	struct strbuf b;
 	char	kbuf[TMPL_KEY_MAX + 1];
 
 	switch (part) {
@@ -536,9 +536,9 @@ tmpl_render(const struct tmpl *t, enum tmpl_part part, const struct tmpl_vars *v
 		snprintf(err, errlen, "%s: the template has no such part", t->origin);
 		return (-1);
 	}
-	sbuf_init(&b);
+	strbuf_init(&b);
 	for (p = src; (q = strstr(p, "{{")) != NULL; p = q) {
-		if (sbuf_add(&b, p, (size_t) (q - p)) < 0)
+		if (strbuf_add(&b, p, (size_t) (q - p)) < 0)
 			goto nomem;
 		if ((q = placeholder(q, &key, &klen)) == NULL) {
 			/* Checked at load time. */
@@ -551,16 +551,16 @@ tmpl_render(const struct tmpl *t, enum tmpl_part part, const struct tmpl_vars *v
 			snprintf(err, errlen, "%s: missing value for placeholder {{%s}}", t->origin, kbuf);
 			goto fail;
 		}
-		if ((part == TMPL_HTML ? add_escaped(&b, val) : sbuf_adds(&b, val)) < 0)
+		if ((part == TMPL_HTML ? add_escaped(&b, val) : strbuf_adds(&b, val)) < 0)
 			goto nomem;
 	}
-	if (sbuf_adds(&b, p) < 0)
+	if (strbuf_adds(&b, p) < 0)
 		goto nomem;
-	*out = sbuf_steal(&b);
+	*out = strbuf_steal(&b);
 	return (*out ? 0 : -1);
 nomem:
 	snprintf(err, errlen, "%s: out of memory", t->origin);
 fail:
-	sbuf_free(&b);
+	strbuf_free(&b);
 	return (-1);
 }

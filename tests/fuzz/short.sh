@@ -51,10 +51,12 @@ CFLAGS_FUZZ="-std=c11 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,a
 -I$S/sender -I$S/tests/fuzz -DSYSCONFDIR='\"/etc\"' -DLOCALSTATEDIR='\"/var\"' \
 -DPKGDATADIR='\"/usr/share/links-mail\"' -DRUNSTATEDIR='\"/run\"' $PKG_CFLAGS"
 
-CONF_SRC="config/conf.c config/conf_options.c config/log.c"
+# The config library's sources, as config/Makefile.am lists them.
+CONF_SRC=$(sed -n '/^liblinksconf_la_SOURCES/,/[^\\]$/p' "$S/config/Makefile.am" \
+	| tr ' \t\\' '\n\n\n' | grep '\.c$' | sed 's|^|config/|')
 STORE_SRC="store/store.c store/schema.c store/crypt.c store/customer.c store/consent.c
 	store/campaign.c store/purge.c store/csv.c store/import.c"
-TMPL_SRC="sender/tmpl.c sender/sbuf.c sender/hdr.c"
+TMPL_SRC="sender/tmpl.c sender/hdr.c config/strbuf.c"
 # The reply library's sources, as milter/reply.am lists them.
 REPLY_SRC=$(sed -n '/^liblinksreply_la_SOURCES/,/[^\\]$/p' "$S/milter/reply.am" \
 	| tr ' \t\\' '\n\n\n' | grep '\.c$' | sed 's|^|milter/|')

@@ -24,7 +24,7 @@
 
 #include "conf.h"
 #include "reply.h"
-#include "reply_buf.h"
+#include "strbuf.h"
 #include "reply_charset.h"
 #include "reply_footer.h"
 #include "reply_html.h"
@@ -69,65 +69,65 @@ static char *
 norm(const char *s, int flags)
 {
 	struct reply_norm n;
-	struct reply_buf b;
+	struct strbuf b;
 
 	reply_norm_init(&n);
-	reply_buf_init(&b);
+	strbuf_init(&b);
 	ck_assert_int_eq(reply_norm(&n, s, strlen(s), flags, &b), 0);
 	reply_norm_free(&n);
-	return (reply_buf_steal(&b));
+	return (strbuf_steal(&b));
 }
 
 START_TEST(test_reply_charset_windows1258_tone_marks_become_nfc)
 {
-	struct reply_buf b;
+	struct strbuf b;
 	char   *n;
 
-	reply_buf_init(&b);
+	strbuf_init(&b);
 	ck_assert_int_eq(reply_charset_to_utf8("windows-1258", "\x54\xfd\xcc\x20\x63\x68\xf4\xec\x69", 9, &b), 0);
 	n = norm(b.data, 0);
 	ck_assert_str_eq(n, "Từ chối");
 	free(n);
-	reply_buf_free(&b);
+	strbuf_free(&b);
 }
 END_TEST
 
 START_TEST(test_reply_charset_viscii_and_latin1)
 {
-	struct reply_buf b;
+	struct strbuf b;
 
-	reply_buf_init(&b);
+	strbuf_init(&b);
 	ck_assert_int_eq(reply_charset_to_utf8("VISCII", "\x54\xd7\x20\x63\x68\xaf\x69", 7, &b), 0);
 	ck_assert_str_eq(b.data, "Từ chối");
-	reply_buf_reset(&b);
+	strbuf_reset(&b);
 	ck_assert_int_eq(reply_charset_to_utf8("ISO-8859-1", "caf\xe9", 4, &b), 0);
 	ck_assert_str_eq(b.data, "café");
-	reply_buf_free(&b);
+	strbuf_free(&b);
 }
 END_TEST
 
 START_TEST(test_reply_invalid_utf8_is_repaired_never_trusted)
 {
-	struct reply_buf b;
+	struct strbuf b;
 	/* bad lead byte, overlong "/", surrogate, truncated sequence, NUL, CR LF */
 	static const char in[] = "a\xff" "b\xc0\xaf" "c\xed\xa0\x80" "d\x00" "e\r\nf\xe1\xbb";
 
-	reply_buf_init(&b);
+	strbuf_init(&b);
 	ck_assert_int_eq(reply_utf8_clean(in, sizeof(in) - 1, &b), 0);
 	ck_assert_str_eq(b.data, "a\xef\xbf\xbd" "b\xef\xbf\xbd\xef\xbf\xbd" "c\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
 			 "de\nf\xef\xbf\xbd\xef\xbf\xbd");
-	reply_buf_free(&b);
+	strbuf_free(&b);
 }
 END_TEST
 
 START_TEST(test_reply_unknown_charset_reads_as_utf8)
 {
-	struct reply_buf b;
+	struct strbuf b;
 
-	reply_buf_init(&b);
+	strbuf_init(&b);
 	ck_assert_int_eq(reply_charset_to_utf8("x-no-such; rm -rf", "Từ", strlen("Từ"), &b), 0);
 	ck_assert_str_eq(b.data, "Từ");
-	reply_buf_free(&b);
+	strbuf_free(&b);
 }
 END_TEST
 
@@ -311,24 +311,24 @@ END_TEST
 START_TEST(test_reply_deep_nesting_is_bounded)
 {
 	size_t	depth = 5000, i;
-	struct reply_buf b;
+	struct strbuf b;
 	struct reply_result *r;
 
-	reply_buf_init(&b);
-	reply_buf_adds(&b, "Subject: x\n");
+	strbuf_init(&b);
+	strbuf_adds(&b, "Subject: x\n");
 	for (i = 0; i < depth; i++) {
 		char	line[128];
 
 		snprintf(line, sizeof(line), "Content-Type: multipart/mixed; boundary=\"b%zu\"\n\n--b%zu\n", i, i);
-		reply_buf_adds(&b, line);
+		strbuf_adds(&b, line);
 	}
-	reply_buf_adds(&b, "Content-Type: text/plain\n\nTừ chối\n");
+	strbuf_adds(&b, "Content-Type: text/plain\n\nTừ chối\n");
 	r = reply_analyze(ra, b.data, b.len, NULL);
 	ck_assert_ptr_nonnull(r);
 	/* the text part is beyond mime_max_depth: never seen, never acted on */
 	ck_assert_int_eq(reply_result_optout(r), 0);
 	reply_result_free(r);
-	reply_buf_free(&b);
+	strbuf_free(&b);
 }
 END_TEST
 
@@ -339,22 +339,22 @@ END_TEST
  */
 START_TEST(test_reply_parts_over_the_limit_keep_the_first_text)
 {
-	struct reply_buf b;
+	struct strbuf b;
 	struct reply_result *r;
 	size_t	i;
 
-	reply_buf_init(&b);
-	reply_buf_adds(&b, "Subject: x\r\nContent-Type: multipart/mixed; boundary=\"p\"\r\n\r\n"
+	strbuf_init(&b);
+	strbuf_adds(&b, "Subject: x\r\nContent-Type: multipart/mixed; boundary=\"p\"\r\n\r\n"
 		       "--p\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nTừ chối\r\n");
 	for (i = 0; i < 200; i++)
-		reply_buf_adds(&b, "--p\r\nContent-Transfer-Encoding: base64\r\n"
+		strbuf_adds(&b, "--p\r\nContent-Transfer-Encoding: base64\r\n"
 			       "Content-Type: application/octet-stream\r\n\r\neA==\r\n");
-	reply_buf_adds(&b, "--p--\r\n");
+	strbuf_adds(&b, "--p--\r\n");
 	r = reply_analyze(ra, b.data, b.len, NULL);
 	ck_assert_int_eq(reply_result_optout(r), 1);
 	ck_assert_str_eq(reply_result_text(r), "Từ chối");
 	reply_result_free(r);
-	reply_buf_free(&b);
+	strbuf_free(&b);
 }
 END_TEST
 
@@ -364,20 +364,20 @@ START_TEST(test_reply_decoded_bytes_are_bounded)
 	struct conf *c = conf_defaults();
 	struct reply_analyzer *a;
 	struct reply_result *r;
-	struct reply_buf b;
+	struct strbuf b;
 	size_t	i;
 
 	ck_assert_int_eq(conf_set(c, "mime_max_decoded", "1k", err, sizeof(err)), 0);
 	a = reply_analyzer_new(c, err, sizeof(err));
 	ck_assert_ptr_nonnull(a);
-	reply_buf_init(&b);
-	reply_buf_adds(&b, "Subject: x\nContent-Type: text/plain\n\n");
+	strbuf_init(&b);
+	strbuf_adds(&b, "Subject: x\nContent-Type: text/plain\n\n");
 	for (i = 0; i < 1000; i++)
-		reply_buf_adds(&b, "xin chao ban nhe, day la dong thu nghiem\n");
+		strbuf_adds(&b, "xin chao ban nhe, day la dong thu nghiem\n");
 	r = reply_analyze(a, b.data, b.len, NULL);
 	ck_assert_uint_le(strlen(reply_result_text(r)), 1024);
 	reply_result_free(r);
-	reply_buf_free(&b);
+	strbuf_free(&b);
 	reply_analyzer_free(a);
 	conf_free(c);
 }
@@ -385,14 +385,14 @@ END_TEST
 
 START_TEST(test_reply_html_quote_containers_are_removed)
 {
-	struct reply_buf b;
+	struct strbuf b;
 	const char *html = "<p>Từ&nbsp;chối</p><script>x()</script><blockquote type=\"cite\">Từ chối</blockquote>"
 	    "<div class=\"x gmail_quote\">quoted</div><p>B</p><div id=\"divRplyFwdMsg\">cut</div><p>after</p>";
 
-	reply_buf_init(&b);
+	strbuf_init(&b);
 	ck_assert_int_eq(reply_html_to_text(html, strlen(html), &b), 0);
 	ck_assert_str_eq(b.data, "Từ chối\n\nB");
-	reply_buf_free(&b);
+	strbuf_free(&b);
 }
 END_TEST
 

@@ -48,7 +48,7 @@
 
 #include "conf.h"
 #include "reply.h"
-#include "reply_buf.h"
+#include "strbuf.h"
 #include "reply_charset.h"
 #include "reply_html.h"
 #include "reply_quote.h"
@@ -226,21 +226,21 @@ expected(const char *suite, const char *name, const char *path)
 static int
 cut_plain(const char *raw, size_t len, char **text, char **rest)
 {
-	struct reply_buf clean;
+	struct strbuf clean;
 	struct reply_quote_result q;
 
-	reply_buf_init(&clean);
+	strbuf_init(&clean);
 	if (reply_utf8_clean(raw, len, &clean) < 0)
 		return (-1);
 	if (reply_quote_cut(rq, clean.data ? clean.data : "", clean.len, &q) < 0) {
-		reply_buf_free(&clean);
+		strbuf_free(&clean);
 		return (-1);
 	}
 	*text = canon(q.text.data ? q.text.data : "", q.text.len);
 	if (rest)
 		*rest = canon(clean.data ? clean.data + q.cut : "", clean.len - q.cut);
 	reply_quote_result_free(&q);
-	reply_buf_free(&clean);
+	strbuf_free(&clean);
 	return (0);
 }
 
@@ -523,21 +523,21 @@ html_text(const char *path, char **out)
 {
 	char   *raw;
 	size_t	len;
-	struct reply_buf clean, txt;
+	struct strbuf clean, txt;
 	struct reply_quote_result q;
 
 	if ((raw = slurp(path, &len)) == NULL)
 		return (-1);
-	reply_buf_init(&clean);
-	reply_buf_init(&txt);
+	strbuf_init(&clean);
+	strbuf_init(&txt);
 	if (reply_utf8_clean(raw, len, &clean) < 0
 	    || reply_html_to_text(clean.data ? clean.data : "", clean.len, &txt) < 0
 	    || reply_quote_cut(rq, txt.data ? txt.data : "", txt.len, &q) < 0)
 		return (-1);
 	*out = nows(q.text.data ? q.text.data : "");
 	reply_quote_result_free(&q);
-	reply_buf_free(&clean);
-	reply_buf_free(&txt);
+	strbuf_free(&clean);
+	strbuf_free(&txt);
 	free(raw);
 	return (0);
 }

@@ -1,27 +1,29 @@
 /*
  * NAME
- *	reply_buf 3
+ *	strbuf 3
  * SUMMARY
- *	growable byte buffer for the reply analysis modules
+ *	growable byte and string buffer
  * SYNOPSIS
- *	#include "reply_buf.h"
+ *	#include "strbuf.h"
  * DESCRIPTION
- *	See reply_buf.h. Growth doubles the capacity so that appending
+ *	See strbuf.h. Growth doubles the capacity so that appending
  *	N bytes one at a time costs O(N).
  * DIAGNOSTICS
- *	-1 when out of memory or past REPLY_BUF_MAX.
+ *	-1 when out of memory or past STRBUF_MAX.
  */
 #include "config.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "reply_buf.h"
+#include "strbuf.h"
 
-#define REPLY_BUF_MIN	64
+#define STRBUF_MIN	64
 
 void
-reply_buf_init(struct reply_buf *b)
+strbuf_init(struct strbuf *b)
 {
 	b->data = NULL;
 	b->len = 0;
@@ -29,19 +31,19 @@ reply_buf_init(struct reply_buf *b)
 }
 
 int
-reply_buf_reserve(struct reply_buf *b, size_t extra)
+strbuf_reserve(struct strbuf *b, size_t extra)
 {
 	size_t	need, cap;
 	char   *p;
 
-	if (extra > REPLY_BUF_MAX || b->len > REPLY_BUF_MAX - extra - 1)
+	if (extra > STRBUF_MAX || b->len > STRBUF_MAX - extra - 1)
 		return (-1);
 	need = b->len + extra + 1;
 	if (need <= b->cap) {
 		b->data[b->len] = 0;
 		return (0);
 	}
-	cap = b->cap ? b->cap : REPLY_BUF_MIN;
+	cap = b->cap ? b->cap : STRBUF_MIN;
 	while (cap < need)
 		cap *= 2;
 	if ((p = realloc(b->data, cap)) == NULL)
@@ -53,9 +55,9 @@ reply_buf_reserve(struct reply_buf *b, size_t extra)
 }
 
 int
-reply_buf_add(struct reply_buf *b, const void *p, size_t n)
+strbuf_add(struct strbuf *b, const void *p, size_t n)
 {
-	if (reply_buf_reserve(b, n) < 0)
+	if (strbuf_reserve(b, n) < 0)
 		return (-1);
 	if (n)
 		memcpy(b->data + b->len, p, n);
@@ -65,21 +67,21 @@ reply_buf_add(struct reply_buf *b, const void *p, size_t n)
 }
 
 int
-reply_buf_adds(struct reply_buf *b, const char *s)
+strbuf_adds(struct strbuf *b, const char *s)
 {
-	return (reply_buf_add(b, s, strlen(s)));
+	return (strbuf_add(b, s, strlen(s)));
 }
 
 int
-reply_buf_addc(struct reply_buf *b, int c)
+strbuf_addc(struct strbuf *b, int c)
 {
 	char	ch = (char) c;
 
-	return (reply_buf_add(b, &ch, 1));
+	return (strbuf_add(b, &ch, 1));
 }
 
 int
-reply_buf_addcp(struct reply_buf *b, int32_t cp)
+strbuf_addcp(struct strbuf *b, int32_t cp)
 {
 	unsigned char u[4];
 	size_t	n;
@@ -105,11 +107,29 @@ reply_buf_addcp(struct reply_buf *b, int32_t cp)
 		u[3] = (unsigned char) (0x80 | (cp & 0x3F));
 		n = 4;
 	}
-	return (reply_buf_add(b, u, n));
+	return (strbuf_add(b, u, n));
+}
+
+int
+strbuf_printf(struct strbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int	n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || strbuf_reserve(b, (size_t) n) < 0)
+		return (-1);
+	va_start(ap, fmt);
+	vsnprintf(b->data + b->len, (size_t) n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t) n;
+	return (0);
 }
 
 void
-reply_buf_reset(struct reply_buf *b)
+strbuf_reset(struct strbuf *b)
 {
 	b->len = 0;
 	if (b->data)
@@ -117,21 +137,21 @@ reply_buf_reset(struct reply_buf *b)
 }
 
 char   *
-reply_buf_steal(struct reply_buf *b)
+strbuf_steal(struct strbuf *b)
 {
 	char   *s;
 
-	if (b->data == NULL && reply_buf_reserve(b, 0) < 0)
+	if (b->data == NULL && strbuf_reserve(b, 0) < 0)
 		return (NULL);
 	b->data[b->len] = 0;
 	s = b->data;
-	reply_buf_init(b);
+	strbuf_init(b);
 	return (s);
 }
 
 void
-reply_buf_free(struct reply_buf *b)
+strbuf_free(struct strbuf *b)
 {
 	free(b->data);
-	reply_buf_init(b);
+	strbuf_init(b);
 }
