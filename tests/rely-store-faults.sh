@@ -12,7 +12,10 @@
 #	  - the store read-only (files and directory mode 0444/0555, the
 #	    milter, running as nobody, restarted meanwhile); repaired
 #	    without a restart;
-#	  - the disk full (the tmpfs filled by another file);
+#	  - the disk full (the tmpfs filled by another file), once with one
+#	    refusal and once with six arriving at the same time (each is
+#	    either recorded and acknowledged, or refused with 4xx and not
+#	    recorded: SQLite may commit into WAL pages it already holds);
 #	mx must answer 4xx so that the message waits on edge and nothing is
 #	recorded; then the fault is repaired (the database restored from
 #	the backup taken before, the file system made writable, the filler
@@ -51,7 +54,7 @@ fix() {
 }
 fix init
 TAG="rely$$"
-for i in 1 2 3 4 5; do
+for i in 1 2 3 4 5 6 7 8 9 10 11; do
 	eval "C$i=\$(fix customer c$i@example.vn)"
 	eval "fix msglog '$TAG.c$i@ilinks.asia' \"\$C$i\" promotion"
 done
@@ -183,6 +186,40 @@ lt_ok "disk full: mx answered 4xx, nothing recorded"
 after_repair 4 "disk full"
 lt_ok "space freed: the refusal is recorded once"
 
+# --- 3b. the disk full again, six refusals at once (the milter commits
+# concurrent refusals together). SQLite may still commit into pages it
+# already holds (the WAL is reused), so a refusal on a full disk is
+# either recorded, and acknowledged, or refused with 4xx and not
+# recorded; never acknowledged without being recorded.
+dd if=/dev/zero of="$STORE/filler" bs=64k >/dev/null 2>&1
+dd if=/dev/zero of="$STORE/filler2" bs=1k >/dev/null 2>&1
+sent0=$(edge_sent_count)
+pids=""
+for c in 6 7 8 9 10 11; do
+	refuse_via_edge "$c" &
+	pids="$pids $!"
+done
+for p in $pids; do
+	wait "$p" || lt_fail "disk full, concurrent: a submission to edge failed"
+done
+settled() {
+	[ $(( $(edge_sent_count) - sent0 + $(edge_deferred_count) )) -eq 6 ]
+}
+lt_wait_for 60 settled || lt_fail "disk full, concurrent: $(( $(edge_sent_count) - sent0 )) sent + $(edge_deferred_count) deferred, expected 6 in all"
+ACKED=$(( $(edge_sent_count) - sent0 ))
+RECORDED=0
+for c in 6 7 8 9 10 11; do
+	eval "id=\$C$c"
+	[ "$(fix optout "$id" promotion 2>/dev/null)" = 1 ] && RECORDED=$((RECORDED + 1))
+done
+[ "$RECORDED" -eq "$ACKED" ] || lt_fail "disk full, concurrent: $ACKED acknowledged but $RECORDED recorded"
+[ "$ACKED" -lt 6 ] || echo "note: disk full, concurrent: SQLite found room for all six"
+rm -f "$STORE/filler" "$STORE/filler2"
+lt_ok "disk full, six concurrent refusals: $((6 - ACKED)) answered 4xx and not recorded, $ACKED recorded and acknowledged"
+SENT=$((sent0 + 6 - 1))		# after_repair counts one more
+after_repair "6 7 8 9 10 11" "disk full, concurrent"
+lt_ok "space freed: the six refusals are recorded once each"
+
 # --- 4. the milter killed with SIGKILL in the middle of a message
 cat > "$LT_TMP/msg5.eml" <<MSG
 From: C5 <c5@example.vn>
@@ -222,6 +259,6 @@ postqueue -c "$LT_TMP/edge/etc" -f
 python3 "$STEP" 127.0.0.1 "$MX_PORT" c5@example.vn noreply@ilinks.asia "$LT_TMP/msg5.eml" \
 	>"$LT_TMP/step3.out" 2>&1 || lt_fail "repeat: $(cat "$LT_TMP/step3.out")"
 check_recorded_once "after a repeat"
-lt_ok "all five refusals recorded exactly once after four faults"
+lt_ok "all eleven refusals recorded exactly once after five faults"
 lt_milter_log_clean
 exit 0
