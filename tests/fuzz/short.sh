@@ -51,15 +51,19 @@ CFLAGS_FUZZ="-std=c11 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,a
 -I$S/sender -I$S/tests/fuzz -DSYSCONFDIR='\"/etc\"' -DLOCALSTATEDIR='\"/var\"' \
 -DPKGDATADIR='\"/usr/share/links-mail\"' -DRUNSTATEDIR='\"/run\"' $PKG_CFLAGS"
 
-# The config library's sources, as config/Makefile.am lists them.
-CONF_SRC=$(sed -n '/^liblinksconf_la_SOURCES/,/[^\\]$/p' "$S/config/Makefile.am" \
-	| tr ' \t\\' '\n\n\n' | grep '\.c$' | sed 's|^|config/|')
-STORE_SRC="store/store.c store/schema.c store/crypt.c store/customer.c store/consent.c
-	store/campaign.c store/purge.c store/csv.c store/import.c"
-TMPL_SRC="sender/tmpl.c sender/hdr.c config/strbuf.c"
-# The reply library's sources, as milter/reply.am lists them.
-REPLY_SRC=$(sed -n '/^liblinksreply_la_SOURCES/,/[^\\]$/p' "$S/milter/reply.am" \
-	| tr ' \t\\' '\n\n\n' | grep '\.c$' | sed 's|^|milter/|')
+# The libraries' sources, as their Makefile.am fragments list them:
+# am_sources FILE VARIABLE DIR prints DIR/x.c for each .c in the
+# (possibly continued) assignment of VARIABLE in FILE.
+am_sources() {
+	sed -n "/^$2 *+*=/,/[^\\\\]\$/p" "$S/$1" | sed "s/^$2 *+*= *//" \
+		| tr ' \t\\' '\n\n\n' | grep '\.c$' | sed "s|^|$3/|"
+}
+CONF_SRC=$(am_sources config/Makefile.am liblinksconf_la_SOURCES config)
+STORE_SRC=$(am_sources store/Makefile.am liblinksstore_la_SOURCES store)
+SENDER_SRC=$(am_sources sender/Makefile.am libsender_la_SOURCES sender)
+REPLY_SRC=$(am_sources milter/reply.am liblinksreply_la_SOURCES milter)
+[ -n "$CONF_SRC" ] && [ -n "$STORE_SRC" ] && [ -n "$SENDER_SRC" ] && [ -n "$REPLY_SRC" ] \
+	|| lt_fail "cannot read the library sources from the Makefile.am files"
 COMMON_SRC="tests/fuzz/fuzz_common.c"
 STSET_SRC="tests/fuzz/fuzz_store_setup.c"
 
@@ -68,7 +72,7 @@ sources_of() {
 	conf)	echo "$COMMON_SRC tests/fuzz/fuzz_conf.c $CONF_SRC" ;;
 	csv)	echo "$COMMON_SRC $STSET_SRC tests/fuzz/fuzz_csv.c $STORE_SRC $CONF_SRC" ;;
 	token)	echo "$COMMON_SRC $STSET_SRC tests/fuzz/fuzz_token.c $STORE_SRC $CONF_SRC" ;;
-	tmpl)	echo "$COMMON_SRC tests/fuzz/fuzz_tmpl.c $TMPL_SRC" ;;
+	tmpl)	echo "$COMMON_SRC tests/fuzz/fuzz_tmpl.c $SENDER_SRC $STORE_SRC $CONF_SRC" ;;
 	reply)	echo "tests/fuzz/fuzz_reply.c $REPLY_SRC $CONF_SRC" ;;
 	esac
 }
