@@ -571,9 +571,13 @@ static void lm_flush_stats(void)
 		snprintf(err, sizeof(err), "%s", store_errmsg(st));
 	else
 		rc = mstats_flush(st, conf_int(mcfg_conf(cfg), "store_busy_timeout"), err, sizeof(err));
+	/* The write-ahead log is copied into the database from here: message
+	 * connections do not checkpoint (mstore_get()). */
+	if (rc == STORE_OK && (rc = store_checkpoint(st)) != STORE_OK)
+		snprintf(err, sizeof(err), "%s", store_errmsg(st));
 	if (rc != STORE_OK) {
 		if (!failing)
-			log_warning("statistics not stored yet (kept for the next try): %s", err);
+			log_warning("statistics flush or checkpoint failed (counts kept, retrying): %s", err);
 		failing = 1;
 		mstore_discard();
 	} else

@@ -285,6 +285,14 @@ struct store *mstore_get(struct mcfg *cfg, char *err, size_t errlen)
 	slot->cfg = NULL;
 	if ((slot->st = store_open(cfg->conf, err, errlen)) == NULL)
 		return NULL;
+	/* Checkpoints run from the main thread (mstats_flush's caller), not
+	 * inside a message's commit. */
+	if (store_set_autocheckpoint(slot->st, 0) != STORE_OK) {
+		snprintf(err, errlen, "%s", store_errmsg(slot->st));
+		store_close(slot->st);
+		slot->st = NULL;
+		return NULL;
+	}
 	slot->cfg = mcfg_ref(cfg);
 	return slot->st;
 }

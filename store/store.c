@@ -513,6 +513,25 @@ store_set_sync(struct store *st, int full)
 	return st_exec(st, full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
 }
 
+int
+store_set_autocheckpoint(struct store *st, int pages)
+{
+	int	rc = sqlite3_wal_autocheckpoint(st->db, pages < 0 ? 0 : pages);
+
+	return rc == SQLITE_OK ? STORE_OK : st_sqlerr(st, rc, "wal_autocheckpoint");
+}
+
+int
+store_checkpoint(struct store *st)
+{
+	int	rc = sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+
+	/* BUSY: another checkpoint is running, which does the same work. */
+	if (rc == SQLITE_OK || (rc & 0xff) == SQLITE_BUSY)
+		return STORE_OK;
+	return st_sqlerr(st, rc, "checkpoint");
+}
+
 /* SQLite calls this with N = 0, 1, 2 ... while a lock is busy; 0 gives up. */
 static int
 busy_wait(void *arg, int n)

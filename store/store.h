@@ -338,4 +338,16 @@ int	store_stats_get(struct store *st, struct store_stats *out);
  */
 int	store_set_sync(struct store *st, int full);
 
+/*
+ * store_set_autocheckpoint() sets after how many pages of write-ahead
+ * log a commit on this connection also copies the log into the
+ * database (SQLite's default 1000; 0: never). store_checkpoint() does
+ * that copy now, without waiting for readers or writers (PASSIVE). The
+ * milter turns the automatic one off on its message connections, so a
+ * refusal's commit never carries a checkpoint's writes and fsyncs, and
+ * checkpoints from its main thread every few seconds instead.
+ */
+int	store_set_autocheckpoint(struct store *st, int pages);
+int	store_checkpoint(struct store *st);
+
 #endif

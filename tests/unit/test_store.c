@@ -1024,6 +1024,43 @@ START_TEST(test_store_waiting_writer_takes_the_lock_soon_after_release)
 END_TEST
 
 /*
+ * With the automatic checkpoint off, commits stay in the write-ahead
+ * log and the database file does not grow; store_checkpoint() copies
+ * them into it.
+ */
+static off_t
+file_size(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) == 0 ? sb.st_size : -1;
+}
+
+START_TEST(test_store_checkpoint_only_when_asked_with_autocheckpoint_off)
+{
+	struct fx f;
+	char	email[64];
+	off_t	before, after_writes, after_checkpoint;
+	int	i;
+
+	fx_setup(&f, 1);
+	ck_assert_int_eq(store_checkpoint(f.st), STORE_OK);
+	ck_assert_int_eq(store_set_autocheckpoint(f.st, 0), STORE_OK);
+	before = file_size(f.db);
+	for (i = 0; i < 400; i++) {	/* well past SQLite's 1000-page default in log frames */
+		snprintf(email, sizeof(email), "c%04d@example.vn", i);
+		add_customer(f.st, email, "Nguy\xe1\xbb\x85n V\xc4\x83n A", "0900 000 000");
+	}
+	after_writes = file_size(f.db);
+	ck_assert_int_eq(after_writes, before);
+	ck_assert_int_eq(store_checkpoint(f.st), STORE_OK);
+	after_checkpoint = file_size(f.db);
+	ck_assert_int_gt(after_checkpoint, before);
+	fx_teardown(&f);
+}
+END_TEST
+
+/*
  * A read-only database file. Root ignores file modes, so as root the
  * check runs in a child that has become "nobody".
  */
@@ -1130,6 +1167,7 @@ store_suite(void)
 	tcase_add_test(tc, test_store_nested_transactions);
 	tcase_add_test(tc, test_store_temp_when_locked_past_busy_timeout);
 	tcase_add_test(tc, test_store_waiting_writer_takes_the_lock_soon_after_release);
+	tcase_add_test(tc, test_store_checkpoint_only_when_asked_with_autocheckpoint_off);
 	tcase_add_test(tc, test_store_temp_when_file_is_read_only);
 	tcase_add_test(tc, test_store_open_fails_temporarily_when_directory_is_read_only);
 	suite_add_tcase(s, tc);
