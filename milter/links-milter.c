@@ -533,10 +533,12 @@ static int lm_socket_open(const struct conf *c, const struct lm_socket *s,
 	umask(old);
 	if (ids->set && geteuid() == 0 && chown(s->path, ids->uid, ids->gid) != 0) {
 		snprintf(err, errlen, "chown %s: %s", s->path, strerror(errno));
+		(void) unlink(s->path);
 		return -1;
 	}
 	if (chmod(s->path, s->mode) != 0) {
 		snprintf(err, errlen, "chmod %s: %s", s->path, strerror(errno));
+		(void) unlink(s->path);
 		return -1;
 	}
 	return 0;
@@ -629,6 +631,7 @@ int	main(int argc, char **argv)
 	int	ready_fd = -1;
 	int	milter_status = MI_FAILURE;
 	int	pidfile_written = 0;
+	int	socket_opened = 0;
 	int	stopping = 0;
 	char	pidfile[LM_SOCKET_MAX] = "";
 	pthread_t tid;
@@ -686,6 +689,7 @@ int	main(int argc, char **argv)
 		rc = EX_UNAVAILABLE;
 		goto out;
 	}
+	socket_opened = sock.is_unix;
 	if (!o.foreground) {
 		if (lm_pidfile(pidfile, err, sizeof(err)) != 0) {
 			log_error("%s", err);
@@ -771,7 +775,8 @@ out:
 	lm_ready(&ready_fd, rc);
 	if (pidfile_written)
 		(void) unlink(pidfile);
-	if (sock.is_unix && rc == EX_OK)
+	/* Ours, also after a failed start: a stale socket would look alive. */
+	if (socket_opened)
 		(void) unlink(sock.path);
 	mstate_set(NULL);
 	mcfg_release(cfg);

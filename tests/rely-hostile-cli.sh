@@ -6,8 +6,8 @@
 #	  - a master key file readable by group or others (0640, 0644) is
 #	    refused by links-store, links-sender and links-milter (its -n
 #	    check, and starting the daemon) with an error that names the key
-#	    file and says what is wrong, and none of them runs; mode 0600
-#	    works again;
+#	    file and says what is wrong, and none of them runs (the daemon
+#	    leaves no socket behind); mode 0600 works again;
 #	  - a CSV whose quoted name field holds CR LF and a "Bcc:" line
 #	    (customers from a web form) skips that row with its line number
 #	    and without echoing the value; names full of header specials
@@ -38,6 +38,9 @@ for mode in 0644 0640 0604; do
 		grep -q "master.key" "$LT_TMP/cmd.out" || lt_fail "$name: the error does not name the key file: $(cat "$LT_TMP/cmd.out")"
 		grep -Eqi "mode|permission|readable|group|others" "$LT_TMP/cmd.out" \
 			|| lt_fail "$name: the error does not say what is wrong: $(cat "$LT_TMP/cmd.out")"
+		# A daemon that failed to start leaves no socket that looks alive.
+		sockpath=$(lt_conf_socket_path "$CONF")
+		[ -z "$sockpath" ] || [ ! -e "$sockpath" ] || lt_fail "$name left its socket $sockpath after a failed start"
 	done
 	lt_ok "key file mode $mode: links-store, links-sender and links-milter refuse with a clear error"
 done
