@@ -13,8 +13,9 @@
 #	    BENCH_ROUNDS interleaved rounds of BENCH_SECS seconds each; the
 #	    median round of each milter is reported;
 #	 2. through Postfix: smtp-source -> private Postfix -> smtp-sink,
-#	    on two smtpd listeners of one instance, with and without
-#	    links-milter in smtpd_milters, interleaved;
+#	    on three smtpd listeners of one instance: without a milter,
+#	    with the null milter (what any milter costs inside Postfix)
+#	    and with links-milter in smtpd_milters, interleaved;
 #	 3. memory: VmHWM of each milter while 16 connections each send a
 #	    25 MB message with base64 attachments;
 #	 4. bench/sender-bench.sh (links-sender vs smtp-source) and the
@@ -349,7 +350,7 @@ mem_mb() {
 
 # ---------------------------------------------------------------- 2. through Postfix
 PF_STATUS="not run"
-PF_WITHOUT=""; PF_WITH=""; PF_DRAIN_WITHOUT=""; PF_DRAIN_WITH=""
+PF_WITHOUT=""; PF_WITH=""; PF_DRAIN_WITHOUT=""; PF_DRAIN_WITH=""; PF_NULL=""; PF_DRAIN_NULL=""
 if [ "$LINKS_OK" != 1 ]; then
 	PF_STATUS="not run: $LINKS_WHY"
 elif ! command -v postfix >/dev/null || ! command -v smtp-source >/dev/null \
@@ -358,17 +359,22 @@ elif ! command -v postfix >/dev/null || ! command -v smtp-source >/dev/null \
 else
 	log "2. through Postfix: $PF_MSGS messages per run, $ROUNDS round(s)"
 	start_links || PF_STATUS="not run: links-milter did not restart"
+	start_null || PF_STATUS="not run: the null milter did not restart"
 	PF_DIR=$W/postfix
-	P_WITH=$(free_port); P_WITHOUT=$(free_port); P_SINK=$(free_port)
+	P_WITH=$(free_port); P_WITHOUT=$(free_port); P_SINK=$(free_port); P_NULL=$(free_port)
 	while [ "$P_WITHOUT" = "$P_WITH" ]; do P_WITHOUT=$(free_port); done
 	while [ "$P_SINK" = "$P_WITH" ] || [ "$P_SINK" = "$P_WITHOUT" ]; do P_SINK=$(free_port); done
+	while [ "$P_NULL" = "$P_WITH" ] || [ "$P_NULL" = "$P_WITHOUT" ] || [ "$P_NULL" = "$P_SINK" ]; do
+		P_NULL=$(free_port)
+	done
 	mkdir -p "$PF_DIR/etc" "$PF_DIR/spool" "$PF_DIR/data"
 	chown postfix "$PF_DIR/data"
-	# master.cf: no public smtpd; two loopback listeners, one with the milter
+	# master.cf: no public smtpd; three loopback listeners: no milter, null, links
 	sed '/^smtp      inet/d' /etc/postfix/master.cf > "$PF_DIR/etc/master.cf"
 	cat >> "$PF_DIR/etc/master.cf" <<EOF
 127.0.0.1:$P_WITH inet n - n - - smtpd -o smtpd_milters=unix:$LINKS_SOCK
 127.0.0.1:$P_WITHOUT inet n - n - - smtpd -o smtpd_milters=
+127.0.0.1:$P_NULL inet n - n - - smtpd -o smtpd_milters=unix:$NULL_SOCK
 EOF
 	cat > "$PF_DIR/etc/main.cf" <<EOF
 compatibility_level = 3.6
@@ -416,16 +422,17 @@ EOF
 			awk -v a="$t0" -v b="$t1" -v c="$t2" 'BEGIN { printf "%.3f %.3f\n", b - a, c - a }'
 		}
 		pf_run "$P_WITHOUT" >/dev/null	# warm-up
-		: > "$W/pf-without"; : > "$W/pf-with"
+		: > "$W/pf-without"; : > "$W/pf-with"; : > "$W/pf-null"
 		r=1
 		while [ "$r" -le "$ROUNDS" ]; do
 			log "   round $r"
 			pf_run "$P_WITHOUT" >> "$W/pf-without"
+			pf_run "$P_NULL" >> "$W/pf-null"
 			pf_run "$P_WITH" >> "$W/pf-with"
 			r=$((r + 1))
 		done
 		PF_SENT=$(grep -c 'status=sent' "$PF_DIR/maillog")
-		PF_EXPECTED=$((PF_MSGS * (2 * ROUNDS + 1)))
+		PF_EXPECTED=$((PF_MSGS * (3 * ROUNDS + 1)))
 		[ "$PF_SENT" -ge "$PF_EXPECTED" ] || echo "the sink got $PF_SENT of $PF_EXPECTED messages" >> "$W/pf-errors"
 		[ -s "$W/pf-errors" ] && PF_STATUS="FAILED: $(sort -u "$W/pf-errors" | head -3 | tr '\n' ' ')"
 		PF_DEFERRED=$(find "$PF_DIR/spool/deferred" -type f 2>/dev/null | wc -l)
@@ -437,11 +444,16 @@ EOF
 		PF_WITH=$(rate_of "$W/pf-with" 1)
 		PF_DRAIN_WITHOUT=$(rate_of "$W/pf-without" 2)
 		PF_DRAIN_WITH=$(rate_of "$W/pf-with" 2)
+		PF_NULL=$(rate_of "$W/pf-null" 1)
+		PF_DRAIN_NULL=$(rate_of "$W/pf-null" 2)
 	fi
 	postfix -c "$PF_DIR/etc" stop >/dev/null 2>&1
 	stop_daemon links
+	stop_daemon null
 fi
 R_PF=$(ratio "$PF_WITH" "$PF_WITHOUT")
+R_PF_NULL=$(ratio "$PF_NULL" "$PF_WITHOUT")
+R_PF_LINKS_NULL=$(ratio "$PF_WITH" "$PF_NULL")
 R_PF_DRAIN=$(ratio "$PF_DRAIN_WITH" "$PF_DRAIN_WITHOUT")
 
 # ---------------------------------------------------------------- 4. sender, reply analysis
@@ -527,16 +539,20 @@ memrow() {	# memrow NAME "base peak RESULT..."
 	echo
 	echo "## 2. Through Postfix"
 	if [ "$PF_STATUS" = ok ]; then
-		echo "\`smtp-source -s $CONNS -m $PF_MSGS -F question-001.eml\` into a private Postfix $(postconf -h mail_version 2>/dev/null) on two"
-		echo "loopback smtpd listeners of one instance (one with \`smtpd_milters = links-milter\`, one without),"
+		echo "\`smtp-source -s $CONNS -m $PF_MSGS -F question-001.eml\` into a private Postfix $(postconf -h mail_version 2>/dev/null) on three"
+		echo "loopback smtpd listeners of one instance (no milter; the null milter, which shows what any milter"
+		echo "costs inside Postfix; \`smtpd_milters = links-milter\`),"
 		echo "relaying to \`smtp-sink\`; median of $ROUNDS interleaved rounds. *Accepted* = messages / time for"
 		echo "smtp-source to finish (the SMTP path the milter sits in); *delivered* = until the queue is empty."
 		echo
 		echo "| | accepted msg/s | delivered msg/s |"
 		echo "|---|---|---|"
 		echo "| without milter | $PF_WITHOUT | $PF_DRAIN_WITHOUT |"
+		echo "| with the null milter | $PF_NULL | $PF_DRAIN_NULL |"
 		echo "| with links-milter | $PF_WITH | $PF_DRAIN_WITH |"
-		echo "| ratio | **$R_PF** | $R_PF_DRAIN |"
+		echo "| ratio links-milter / no milter | **$R_PF** | $R_PF_DRAIN |"
+		echo "| ratio null milter / no milter (the ceiling for any milter) | $R_PF_NULL | |"
+		echo "| ratio links-milter / null milter | $R_PF_LINKS_NULL | |"
 		echo
 		echo "Delivered to smtp-sink: $PF_SENT of $PF_EXPECTED (warm-up included); left in the deferred queue: $PF_DEFERRED; milter tempfails logged: $PF_TEMPFAIL; milter rejects: $PF_REJECTED; milter discards: $PF_DISCARDED."
 	else
@@ -582,7 +598,7 @@ memrow() {	# memrow NAME "base peak RESULT..."
 	echo "|---|---|---|"
 	echo "| links-milter ≥ 0.8 × null milter msg/s (4 KB, $CONNS conns) | $R_LINKS_NULL | $(meets "$R_LINKS_NULL" '>=' 0.8) |"
 	echo "| links-milter ahead of OpenDKIM verify | $R_LINKS_DKIM | $(meets "$R_LINKS_DKIM" '>' 1.0) |"
-	echo "| through Postfix ≥ 0.95 × without milter | $R_PF | $(meets "$R_PF" '>=' 0.95) |"
+	echo "| through Postfix ≥ 0.95 × without milter | $R_PF (null milter: $R_PF_NULL) | $(meets "$R_PF" '>=' 0.95) |"
 	echo "| EOM p99 < 2 ms (4 KB replies) | ${LINKS_EOM99:-n/a} ms (null: ${NULL_EOM99:-n/a} ms) | $(meets "${LINKS_EOM99:-}" '<' 2) |"
 	echo "| 16 × 25 MB add < 64 MB RSS | ${LINKS_MEM_DELTA:-n/a} MB | $(meets "${LINKS_MEM_DELTA:-}" '<' 64) |"
 	echo "| links-sender ≥ 0.5 × smtp-source; memory flat 10k→100k | see section 4 | $([ -n "$SENDER_RC" ] && echo 'see section 4' || echo 'not measured') |"
