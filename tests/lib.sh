@@ -64,6 +64,9 @@
 #		with smtpd_milters = MILTER (e.g. unix:/path) and
 #		milter_default_action = tempfail. Sets LT_PF_DIR. Registers
 #		lt_postfix_stop.
+#	lt_pf_prepare DIR PORT HOSTNAME / lt_pf_boot DIR PORT WHAT
+#		The parts both kinds of instance share (directories,
+#		master.cf, the head of main.cf; check, start, wait).
 #	lt_postfix_stop
 #		Stop the instance (postfix -c DIR/etc stop), idempotent.
 #	lt_postfix_flush
@@ -273,32 +276,52 @@ lt_milter_log_clean() {
 	fi
 }
 
+# lt_pf_prepare DIR PORT HOSTNAME: the part every private instance shares:
+# its directories, master.cf with one smtpd on 127.0.0.1:PORT, and the
+# head of main.cf (queue, log, loopback only). Callers append the rest.
+lt_pf_prepare() {
+	mkdir -p "$1/etc" "$1/spool" "$1/data"
+	chmod 755 "$1"
+	chown postfix "$1/data"
+	cp /etc/postfix/master.cf "$1/etc/master.cf"
+	sed -i "s/^smtp      inet  n       -       y       -       -       smtpd/127.0.0.1:$2 inet n - n - - smtpd/" "$1/etc/master.cf"
+	grep -q "^127.0.0.1:$2 inet" "$1/etc/master.cf" \
+		|| lt_fail "could not set the smtpd line in $1/etc/master.cf"
+	cat > "$1/etc/main.cf" <<CF
+compatibility_level = 3.6
+queue_directory = $1/spool
+data_directory = $1/data
+maillog_file = $1/maillog
+maillog_file_prefixes = $1
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+myhostname = $3
+mydestination =
+mynetworks = 127.0.0.0/8
+smtpd_relay_restrictions = permit_mynetworks, reject
+queue_run_delay = 3600s
+minimal_backoff_time = 3600s
+maximal_backoff_time = 3600s
+CF
+}
+
+# lt_pf_boot DIR PORT WHAT: check and start the instance, wait for PORT.
+lt_pf_boot() {
+	postfix -c "$1/etc" check || lt_fail "postfix check failed for $1/etc"
+	postfix -c "$1/etc" start >/dev/null 2>&1 || lt_fail "$3 postfix start failed"
+	lt_wait_for 20 lt_port_busy "$2" || lt_fail "$3 does not listen on $2"
+}
+
 lt_postfix_start() {
 	lt_d=$1
 	lt_port=$2
 	lt_milter=$3
-	mkdir -p "$lt_d/etc" "$lt_d/spool" "$lt_d/data" "$lt_d/mail"
-	chmod 755 "$lt_d"
-	chown postfix "$lt_d/data"
+	lt_pf_prepare "$lt_d" "$lt_port" mx.test.invalid
+	mkdir -p "$lt_d/mail"
 	chown nobody "$lt_d/mail"
-	cp /etc/postfix/master.cf "$lt_d/etc/master.cf"
-	sed -i "s/^smtp      inet  n       -       y       -       -       smtpd/127.0.0.1:$lt_port inet n - n - - smtpd/" "$lt_d/etc/master.cf"
-	grep -q "^127.0.0.1:$lt_port inet" "$lt_d/etc/master.cf" \
-		|| lt_fail "could not set the smtpd line in master.cf"
 	lt_boxes="noreply@ilinks.asia=noreply/, support@ilinks.asia=support/, archive@ilinks.asia=archive/, staff@ilinks.asia=staff/"
 	[ -n "${LT_PF_EXTRA_MAILBOXES:-}" ] && lt_boxes="$lt_boxes, $LT_PF_EXTRA_MAILBOXES"
-	cat > "$lt_d/etc/main.cf" <<CF
-compatibility_level = 3.6
-queue_directory = $lt_d/spool
-data_directory = $lt_d/data
-maillog_file = $lt_d/maillog
-maillog_file_prefixes = $lt_d
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
-myhostname = mx.test.invalid
-mydestination =
-mynetworks = 127.0.0.0/8
-smtpd_relay_restrictions = permit_mynetworks, reject
+	cat >> "$lt_d/etc/main.cf" <<CF
 virtual_mailbox_domains = ilinks.asia
 virtual_mailbox_base = $lt_d/mail
 virtual_mailbox_maps = inline:{ $lt_boxes }
@@ -312,15 +335,10 @@ milter_command_timeout = 30s
 milter_content_timeout = 60s
 smtpd_client_connection_count_limit = 100
 default_process_limit = 50
-queue_run_delay = 3600s
-minimal_backoff_time = 3600s
-maximal_backoff_time = 3600s
 CF
-	postfix -c "$lt_d/etc" check || lt_fail "postfix check failed for $lt_d/etc"
-	postfix -c "$lt_d/etc" start >/dev/null 2>&1 || lt_fail "postfix start failed"
+	lt_pf_boot "$lt_d" "$lt_port" "the instance"
 	LT_PF_DIR=$lt_d
 	lt_cleanup_add "lt_postfix_stop"
-	lt_wait_for 20 lt_port_busy "$lt_port" || lt_fail "Postfix does not listen on $lt_port"
 }
 
 lt_postfix_stop() {
@@ -397,37 +415,15 @@ lt_postfix_relay_start() {
 	lt_rd=$1
 	lt_rport=$2
 	lt_next=$3
-	mkdir -p "$lt_rd/etc" "$lt_rd/spool" "$lt_rd/data"
-	chmod 755 "$lt_rd"
-	chown postfix "$lt_rd/data"
-	cp /etc/postfix/master.cf "$lt_rd/etc/master.cf"
-	sed -i "s/^smtp      inet  n       -       y       -       -       smtpd/127.0.0.1:$lt_rport inet n - n - - smtpd/" "$lt_rd/etc/master.cf"
-	grep -q "^127.0.0.1:$lt_rport inet" "$lt_rd/etc/master.cf" \
-		|| lt_fail "could not set the smtpd line in the relay's master.cf"
-	cat > "$lt_rd/etc/main.cf" <<CF
-compatibility_level = 3.6
-queue_directory = $lt_rd/spool
-data_directory = $lt_rd/data
-maillog_file = $lt_rd/maillog
-maillog_file_prefixes = $lt_rd
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
-myhostname = edge.test.invalid
-mydestination =
-mynetworks = 127.0.0.0/8
-smtpd_relay_restrictions = permit_mynetworks, reject
+	lt_pf_prepare "$lt_rd" "$lt_rport" edge.test.invalid
+	cat >> "$lt_rd/etc/main.cf" <<CF
 relay_domains = ilinks.asia
 transport_maps = inline:{ ilinks.asia=smtp:[127.0.0.1]:$lt_next }
 smtp_tls_security_level = none
-queue_run_delay = 3600s
-minimal_backoff_time = 3600s
-maximal_backoff_time = 3600s
 CF
-	postfix -c "$lt_rd/etc" check || lt_fail "postfix check failed for $lt_rd/etc"
-	postfix -c "$lt_rd/etc" start >/dev/null 2>&1 || lt_fail "relay postfix start failed"
+	lt_pf_boot "$lt_rd" "$lt_rport" "the relay"
 	LT_PF_RELAY_DIR=$lt_rd
 	lt_cleanup_add "lt_postfix_relay_stop"
-	lt_wait_for 20 lt_port_busy "$lt_rport" || lt_fail "the relay does not listen on $lt_rport"
 }
 
 lt_postfix_relay_stop() {
