@@ -308,7 +308,14 @@ CF
 # lt_pf_boot DIR PORT WHAT: check and start the instance, wait for PORT.
 lt_pf_boot() {
 	postfix -c "$1/etc" check || lt_fail "postfix check failed for $1/etc"
-	postfix -c "$1/etc" start >/dev/null 2>&1 || lt_fail "$3 postfix start failed"
+	# On a loaded machine "postfix start" can give up waiting for master
+	# while master still comes up: trust "postfix status", retry once.
+	if ! postfix -c "$1/etc" start >"$1/start.log" 2>&1 \
+		&& ! lt_wait_for 10 postfix -c "$1/etc" status; then
+		sleep 2
+		postfix -c "$1/etc" start >>"$1/start.log" 2>&1 \
+			|| lt_fail "$3 postfix start failed: $(cat "$1/start.log" "$1/maillog" 2>/dev/null | tail -n 3 | tr '\n' ' ')"
+	fi
 	lt_wait_for 20 lt_port_busy "$2" || lt_fail "$3 does not listen on $2"
 }
 
