@@ -31,7 +31,7 @@
 #include "strbuf.h"
 
 #define COMPOSE_DEFAULT_NAME	"Quý khách"
-#define COMPOSE_ENGLISH_LINE	REPLY_FOOTER_REFUSAL_EN
+#define COMPOSE_ENGLISH_LINE	FOOTER_REFUSAL_EN
 #define COMPOSE_TRANSACTIONAL_LINE \
 	"Thông báo về tài khoản, hợp đồng và bảo trì dịch vụ Quý khách đang dùng vẫn được gửi; " \
 	"khi Quý khách trả lời \"Từ chối\", LINKS ngừng gửi email khuyến mãi và khảo sát."
@@ -396,14 +396,14 @@ text_footer(const struct compose *c, struct strbuf *b, const char *reason)
 	if (b->len > 0 && b->data[b->len - 1] != '\n')
 		if (strbuf_adds(b, "\n") < 0)
 			return (-1);
-	/* The layout reply_footer.h describes: separator, sentences, contact. */
-	if (strbuf_printf(b, "\n%s\n%s\n%s\n%s\n", REPLY_FOOTER_SEPARATOR, reason,
+	/* The layout footer.h describes: separator, sentences, contact. */
+	if (strbuf_printf(b, "\n%s\n%s\n%s\n%s\n", FOOTER_SEPARATOR, reason,
 			COMPOSE_REFUSAL_SENTENCE, COMPOSE_ENGLISH_LINE) < 0)
 		return (-1);
 	if (transactional(c->cat) && strbuf_printf(b, "%s\n", COMPOSE_TRANSACTIONAL_LINE) < 0)
 		return (-1);
 	if (strbuf_printf(b, "%s%s%s\nĐiện thoại: %s - Email: %s\n",
-			conf_str(cf, "company_name"), REPLY_FOOTER_CONTACT_SEP,
+			conf_str(cf, "company_name"), FOOTER_CONTACT_SEP,
 			conf_str(cf, "contact_address"),
 			conf_str(cf, "contact_phone"), conf_str(cf, "contact_email")) < 0)
 		return (-1);

@@ -64,10 +64,10 @@
 #define COMPOSE_BAD_RCPT	(-2)
 #define COMPOSE_ID_MAX		128	/* bytes of a generated Message-ID */
 
-#include "reply_footer.h"
+#include "footer.h"
 
-/* The sentence our footer carries; the milter recognises it (reply_footer.h). */
-#define COMPOSE_REFUSAL_SENTENCE REPLY_FOOTER_REFUSAL_VI
+/* The sentence our footer carries; the milter recognises it (footer.h). */
+#define COMPOSE_REFUSAL_SENTENCE FOOTER_REFUSAL_VI
 
 struct compose_rcpt {
 	int64_t customer_id;

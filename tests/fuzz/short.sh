@@ -47,7 +47,7 @@ PKGS="libetpan libpcre2-8 libutf8proc libxml-2.0 jansson sqlite3 libcrypto"
 PKG_CFLAGS=$(pkg-config --cflags $PKGS) || lt_fail "pkg-config --cflags $PKGS"
 PKG_LIBS=$(pkg-config --libs $PKGS) || lt_fail "pkg-config --libs $PKGS"
 CFLAGS_FUZZ="-std=c11 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
--fno-sanitize-recover=undefined -I$top_builddir -I$S/config -I$S/store -I$S/milter \
+-fno-sanitize-recover=undefined -I$top_builddir -I$S/config -I$S/store -I$S/milter -I$S/milter/reply \
 -I$S/sender -I$S/tests/fuzz -DSYSCONFDIR='\"/etc\"' -DLOCALSTATEDIR='\"/var\"' \
 -DPKGDATADIR='\"/usr/share/links-mail\"' -DRUNSTATEDIR='\"/run\"' $PKG_CFLAGS"
 
@@ -61,7 +61,7 @@ am_sources() {
 CONF_SRC=$(am_sources config/Makefile.am liblinksconf_la_SOURCES config)
 STORE_SRC=$(am_sources store/Makefile.am liblinksstore_la_SOURCES store)
 SENDER_SRC=$(am_sources sender/Makefile.am libsender_la_SOURCES sender)
-REPLY_SRC=$(am_sources milter/reply.am liblinksreply_la_SOURCES milter)
+REPLY_SRC=$(am_sources milter/reply/Makefile.am liblinksreply_la_SOURCES milter/reply)
 [ -n "$CONF_SRC" ] && [ -n "$STORE_SRC" ] && [ -n "$SENDER_SRC" ] && [ -n "$REPLY_SRC" ] \
 	|| lt_fail "cannot read the library sources from the Makefile.am files"
 COMMON_SRC="tests/fuzz/fuzz_common.c"

@@ -26,7 +26,7 @@
 #include "reply.h"
 #include "strbuf.h"
 #include "reply_charset.h"
-#include "reply_footer.h"
+#include "footer.h"
 #include "reply_html.h"
 #include "reply_norm.h"
 #include "reply_quote.h"
@@ -154,11 +154,11 @@ END_TEST
 
 START_TEST(test_reply_footer_fingerprints_are_prefixes_of_the_sentences)
 {
-	char   *vi = norm(REPLY_FOOTER_REFUSAL_VI, REPLY_NORM_STRIP | REPLY_NORM_SPACES);
-	char   *en = norm(REPLY_FOOTER_REFUSAL_EN, REPLY_NORM_STRIP | REPLY_NORM_SPACES);
+	char   *vi = norm(FOOTER_REFUSAL_VI, REPLY_NORM_STRIP | REPLY_NORM_SPACES);
+	char   *en = norm(FOOTER_REFUSAL_EN, REPLY_NORM_STRIP | REPLY_NORM_SPACES);
 
-	ck_assert_msg(strncmp(vi, REPLY_FOOTER_FP_VI, strlen(REPLY_FOOTER_FP_VI)) == 0, "%s", vi);
-	ck_assert_msg(strncmp(en, REPLY_FOOTER_FP_EN, strlen(REPLY_FOOTER_FP_EN)) == 0, "%s", en);
+	ck_assert_msg(strncmp(vi, FOOTER_FP_VI, strlen(FOOTER_FP_VI)) == 0, "%s", vi);
+	ck_assert_msg(strncmp(en, FOOTER_FP_EN, strlen(FOOTER_FP_EN)) == 0, "%s", en);
 	free(vi);
 	free(en);
 }
@@ -166,7 +166,7 @@ END_TEST
 
 START_TEST(test_reply_quoted_footer_is_not_refusal)
 {
-	struct reply_result *r = analyze("Subject: Re: x\n\n> " REPLY_FOOTER_REFUSAL_VI "\n> Từ chối\n");
+	struct reply_result *r = analyze("Subject: Re: x\n\n> " FOOTER_REFUSAL_VI "\n> Từ chối\n");
 
 	ck_assert_int_eq(reply_result_optout(r), 0);
 	ck_assert_int_eq(reply_result_question(r), 1);

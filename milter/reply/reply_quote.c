@@ -34,7 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reply_footer.h"
+#include "footer.h"
 #include "reply_norm.h"
 #include "reply_quote.h"
 
@@ -147,8 +147,8 @@ reply_quote_new(const char *const *fingerprints, size_t n, char *err, size_t err
 			goto fail;
 	if ((q->fp = calloc(n + 2, sizeof(char *))) == NULL)
 		goto oom;
-	if ((q->fp[q->nfp++] = strdup(REPLY_FOOTER_FP_VI)) == NULL
-	    || (q->fp[q->nfp++] = strdup(REPLY_FOOTER_FP_EN)) == NULL)
+	if ((q->fp[q->nfp++] = strdup(FOOTER_FP_VI)) == NULL
+	    || (q->fp[q->nfp++] = strdup(FOOTER_FP_EN)) == NULL)
 		goto oom;
 	for (i = 0; i < n; i++) {
 		if (fingerprints[i] == NULL || *fingerprints[i] == 0)

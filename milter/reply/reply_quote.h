@@ -16,7 +16,7 @@
  *	reply_quote_new() compiles the boundary patterns once; the result
  *	is immutable and may be shared by threads. FINGERPRINTS are extra
  *	footer fingerprints (diacritics-free, lower case) added to the
- *	built-in ones of reply_footer.h; they are copied.
+ *	built-in ones of footer.h; they are copied.
  *
  *	reply_quote_cut() reads clean UTF-8 TEXT (LF line ends) line by
  *	line and stops at the first boundary: a ">" line; an attribution

@@ -1,10 +1,10 @@
 /*
  * NAME
- *	reply_footer 3h
+ *	footer 3h
  * SUMMARY
  *	the footer links-sender writes and links-milter recognises
  * SYNOPSIS
- *	#include "reply_footer.h"
+ *	#include "footer.h"
  * DESCRIPTION
  *	One place for the text of our own footer, so that the sender that
  *	writes it and the reply analysis that must not mistake it for a
@@ -12,8 +12,8 @@
  *	text part:
  *
  *		-- 
- *		REPLY_FOOTER_REFUSAL_VI
- *		REPLY_FOOTER_REFUSAL_EN
+ *		FOOTER_REFUSAL_VI
+ *		FOOTER_REFUSAL_EN
  *		<company_name> - <contact_address>
  *		...contact lines...
  *
@@ -21,26 +21,26 @@
  *	separator). The reply analysis cuts the new text at the separator
  *	and, when a client pasted the footer without quoting it, at the
  *	first line whose diacritics-free lower-case form contains one of
- *	the fingerprints (REPLY_FOOTER_FP_*, plus footer_fingerprint lines
+ *	the fingerprints (FOOTER_FP_*, plus footer_fingerprint lines
  *	from links.conf). Changing the sentences here changes both
  *	programs; keep each fingerprint a prefix of its sentence's
  *	diacritics-free lower-case form (tests/unit/test_reply.c checks).
  */
-#ifndef LINKS_REPLY_FOOTER_H
-#define LINKS_REPLY_FOOTER_H
+#ifndef LINKS_FOOTER_H
+#define LINKS_FOOTER_H
 
-#define REPLY_FOOTER_SEPARATOR	"-- "
+#define FOOTER_SEPARATOR	"-- "
 
-#define REPLY_FOOTER_REFUSAL_VI \
+#define FOOTER_REFUSAL_VI \
 	"Nếu không muốn nhận email này nữa, hãy trả lời email với nội dung \"Từ chối\"."
-#define REPLY_FOOTER_REFUSAL_EN \
+#define FOOTER_REFUSAL_EN \
 	"If you no longer want these emails, reply to this email with the words \"Từ chối\"."
 
 /* Separator between the company name and its address on the contact line. */
-#define REPLY_FOOTER_CONTACT_SEP " - "
+#define FOOTER_CONTACT_SEP " - "
 
 /* Built-in fingerprints: diacritics-free, lower case. */
-#define REPLY_FOOTER_FP_VI	"neu khong muon nhan email nay nua"
-#define REPLY_FOOTER_FP_EN	"if you no longer want these emails"
+#define FOOTER_FP_VI	"neu khong muon nhan email nay nua"
+#define FOOTER_FP_EN	"if you no longer want these emails"
 
 #endif
