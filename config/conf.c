@@ -95,18 +95,6 @@ const char *conf_option_name(size_t i)
 	return i < conf_option_count ? conf_options[i].name : NULL;
 }
 
-/* A programming error: the code asked for an option the table lacks. */
-static int conf_need(const char *name)
-{
-	int     i = conf_index(name);
-
-	if (i < 0) {
-		fprintf(stderr, "links-mail: internal error: unknown config option \"%s\"\n", name);
-		abort();
-	}
-	return i;
-}
-
 /* Expand @SYSCONFDIR@-style markers in a default. Returns malloc'd text. */
 static char *conf_expand(const char *in)
 {
@@ -642,41 +630,34 @@ fail:
 	return NULL;
 }
 
-const char *conf_str(const struct conf *c, const char *name)
+/* conf_get_str - the text of option ID ("" when unset) */
+const char *
+conf_get_str(const struct conf *c, enum conf_id id)
 {
-	const char *s = c->vals[conf_need(name)].str;
+	const char *s = c->vals[id].str;
 
 	return s ? s : "";
 }
 
-long long conf_int(const struct conf *c, const char *name)
+/* conf_get_num - the value of INT, SIZE or BOOL option ID */
+long long
+conf_get_num(const struct conf *c, enum conf_id id)
 {
-	int     i = conf_need(name);
-
-	switch (conf_options[i].type) {
-	case CONF_T_INT:
-	case CONF_T_SIZE:
-	case CONF_T_BOOL:
-		return c->vals[i].num;
-	default:
-		fprintf(stderr, "links-mail: internal error: option %s is not a number\n", name);
-		abort();
-	}
+	return c->vals[id].num;
 }
 
-int     conf_bool(const struct conf *c, const char *name)
+/* conf_get_count - the number of items of LIST or LINES option ID */
+size_t
+conf_get_count(const struct conf *c, enum conf_id id)
 {
-	return conf_int(c, name) != 0;
+	return c->vals[id].nitems;
 }
 
-size_t  conf_list_count(const struct conf *c, const char *name)
+/* conf_get_item - item I of LIST or LINES option ID, NULL past the end */
+const char *
+conf_get_item(const struct conf *c, enum conf_id id, size_t i)
 {
-	return c->vals[conf_need(name)].nitems;
-}
-
-const char *conf_list_item(const struct conf *c, const char *name, size_t i)
-{
-	const struct conf_value *v = &c->vals[conf_need(name)];
+	const struct conf_value *v = &c->vals[id];
 
 	return i < v->nitems ? v->items[i] : NULL;
 }

@@ -215,8 +215,8 @@ fail:
 /* Check and split the socket and socket_mode options. */
 static int lm_socket_parse(const struct conf *c, struct lm_socket *s, char *err, size_t errlen)
 {
-	const char *spec = conf_str(c, "socket");
-	const char *mode = conf_str(c, "socket_mode");
+	const char *spec = conf_socket(c);
+	const char *mode = conf_socket_mode(c);
 	const char *path = NULL;
 	char   *end;
 	long	m;
@@ -279,8 +279,8 @@ static int lm_socket_parse(const struct conf *c, struct lm_socket *s, char *err,
 
 static int lm_ids_lookup(const struct conf *c, struct lm_ids *ids, char *err, size_t errlen)
 {
-	const char *user = conf_str(c, "user");
-	const char *group = conf_str(c, "group");
+	const char *user = conf_user(c);
+	const char *group = conf_group(c);
 
 	memset(ids, 0, sizeof(ids[0]));
 	ids->uid = getuid();
@@ -515,7 +515,7 @@ static int lm_socket_open(const struct conf *c, const struct lm_socket *s,
 		snprintf(err, errlen, "smfi_setconn(%.300s) failed", s->spec);
 		return -1;
 	}
-	if (smfi_settimeout((int) conf_int(c, "milter_timeout")) != MI_SUCCESS
+	if (smfi_settimeout((int) conf_milter_timeout(c)) != MI_SUCCESS
 	    || smfi_register(*mcb_desc()) != MI_SUCCESS) {
 		snprintf(err, errlen, "smfi_register failed");
 		return -1;
@@ -572,7 +572,7 @@ static void lm_flush_stats(void)
 	if ((rc = store_set_sync(st, 0)) != STORE_OK)
 		snprintf(err, sizeof(err), "%s", store_errmsg(st));
 	else
-		rc = mstats_flush(st, conf_int(mcfg_conf(cfg), "store_busy_timeout"), err, sizeof(err));
+		rc = mstats_flush(st, conf_store_busy_timeout(mcfg_conf(cfg)), err, sizeof(err));
 	/* The write-ahead log is copied into the database from here: message
 	 * connections do not checkpoint (mstore_get()). */
 	if (rc == STORE_OK && (rc = store_checkpoint(st)) != STORE_OK)
@@ -660,7 +660,7 @@ int	main(int argc, char **argv)
 		conf_free(c);
 		return EX_CONFIG;
 	}
-	snprintf(pidfile, sizeof(pidfile), "%s", conf_str(c, "pid_file"));
+	snprintf(pidfile, sizeof(pidfile), "%s", conf_pid_file(c));
 	if ((cfg = mcfg_new(c, err, sizeof(err))) == NULL) {	/* takes C */
 		fprintf(stderr, "%s: %s\n", LM_PROG, err);
 		return EX_CONFIG;
@@ -764,7 +764,7 @@ int	main(int argc, char **argv)
 		}
 	}
 	pthread_join(tid, NULL);
-	lm_drain(conf_int(mcfg_conf(cfg), "milter_timeout"));
+	lm_drain(conf_milter_timeout(mcfg_conf(cfg)));
 	lm_flush_stats();
 	mstore_discard();	/* the main thread's connection */
 	mstore_pool_clear();

@@ -246,12 +246,12 @@ struct maddr_conf *maddr_conf_new(const struct conf *conf, char *err, size_t err
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	if (maddr_normalise(conf_str(conf, "noreply_address"), ac->noreply,
+	if (maddr_normalise(conf_noreply_address(conf), ac->noreply,
 			    sizeof(ac->noreply)) != 0 || ac->noreply[0] == 0) {
 		snprintf(err, errlen, "noreply_address: not a valid address");
 		goto fail;
 	}
-	if (maddr_normalise(conf_str(conf, "support_address"), ac->support,
+	if (maddr_normalise(conf_support_address(conf), ac->support,
 			    sizeof(ac->support)) != 0 || ac->support[0] == 0) {
 		snprintf(err, errlen, "support_address: not a valid address");
 		goto fail;
@@ -260,13 +260,13 @@ struct maddr_conf *maddr_conf_new(const struct conf *conf, char *err, size_t err
 	memcpy(ac->noreply_local, ac->noreply, (size_t) (at - ac->noreply));
 	ac->noreply_local[at - ac->noreply] = 0;
 
-	n = conf_list_count(conf, "company_domains");
+	n = conf_company_domains_count(conf);
 	if (n > MADDR_DOMAINS_MAX) {
 		snprintf(err, errlen, "company_domains: more than %d domains", MADDR_DOMAINS_MAX);
 		goto fail;
 	}
 	for (size_t i = 0; i < n; i++) {
-		const char *d = conf_list_item(conf, "company_domains", i);
+		const char *d = conf_company_domains_item(conf, i);
 		size_t	len = strlen(d);
 
 		if (len == 0 || len >= MADDR_MAX || strchr(d, '@')) {

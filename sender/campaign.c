@@ -821,7 +821,7 @@ lock_take(const struct conf *conf, const char *what, char *err, size_t errlen)
 	char	path[4096];
 	int	fd;
 
-	if (snprintf(path, sizeof(path), "%s.%s.lock", conf_str(conf, "store_path"), what)
+	if (snprintf(path, sizeof(path), "%s.%s.lock", conf_store_path(conf), what)
 	    >= (int) sizeof(path)) {
 		msgf(err, errlen, "store_path too long");
 		return (-1);
@@ -851,9 +851,9 @@ static int
 workers_for(const struct conf *conf, const char *kind)
 {
 	if (strcmp(kind, "smtp") == 0)
-		return ((int) conf_int(conf, "smtp_connections"));
+		return ((int) conf_smtp_connections(conf));
 	if (strcmp(kind, "sendmail") == 0)
-		return ((int) conf_int(conf, "smtp_connections"));
+		return ((int) conf_smtp_connections(conf));
 	return (1);
 }
 
@@ -907,11 +907,11 @@ run_campaign(const struct conf *conf, const struct campaign_opts *o, int64_t cid
 	r.aud = *aud;
 	r.aud.cat = cat;
 	r.comp = comp;
-	r.transport = o->transport ? o->transport : conf_str(conf, "transport");
+	r.transport = o->transport ? o->transport : conf_transport(conf);
 	r.outdir = o->outdir;
-	r.max_attempts = (int) conf_int(conf, "smtp_max_attempts");
+	r.max_attempts = (int) conf_smtp_max_attempts(conf);
 	r.retry_delay = o->retry_delay >= 0 ? (double) o->retry_delay : CAMPAIGN_RETRY_DELAY;
-	r.rate = o->rate >= 0 ? (double) o->rate : (double) conf_int(conf, "send_rate");
+	r.rate = o->rate >= 0 ? (double) o->rate : (double) conf_send_rate(conf);
 	pthread_mutex_init(&r.mu, NULL);
 	pthread_cond_init(&r.cv, NULL);
 	if ((r.dst = store_open(conf, err, sizeof(err))) == NULL) {
@@ -1216,7 +1216,7 @@ campaign_send(const struct conf *conf, const struct campaign_opts *o)
 	int	ex = EX_SOFTWARE, in_tx = 0, lock = -1;
 
 	memset(&e, 0, sizeof(e));
-	if ((t = tmpl_load(conf_str(conf, "template_dir"), o->template_name, err, sizeof(err))) == NULL) {
+	if ((t = tmpl_load(conf_template_dir(conf), o->template_name, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "links-sender: %s\n", err);
 		return (errno == ENOENT ? EX_NOINPUT : EX_DATAERR);
 	}
@@ -1380,7 +1380,7 @@ campaign_resume(const struct conf *conf, int64_t id, const struct campaign_opts 
 	aud.cat = c.category;
 	ro.aud = aud;
 	ro.template_name = c.template_name;
-	if ((t = tmpl_load(conf_str(conf, "template_dir"), c.template_name, err, sizeof(err))) == NULL) {
+	if ((t = tmpl_load(conf_template_dir(conf), c.template_name, err, sizeof(err))) == NULL) {
 		ex = EX_NOINPUT;
 		goto fail;
 	}
@@ -1506,7 +1506,7 @@ campaign_outbox(const struct conf *conf, const struct campaign_opts *o)
 		ex = EX_TEMPFAIL;
 		goto fail;
 	}
-	if ((t = tmpl_load(conf_str(conf, "template_dir"), OPTOUT_TEMPLATE, err, sizeof(err))) == NULL
+	if ((t = tmpl_load(conf_template_dir(conf), OPTOUT_TEMPLATE, err, sizeof(err))) == NULL
 	    || (comp = compose_new(conf, STORE_CAT_ACCOUNT, t, NULL, NULL, err, sizeof(err))) == NULL) {
 		ex = EX_CONFIG;
 		goto fail;

@@ -80,14 +80,14 @@ domain_of(const char *addr)
 int
 compose_company_address(const struct conf *conf, const char *addr)
 {
-	size_t	i, n = conf_list_count(conf, "company_domains");
+	size_t	i, n = conf_company_domains_count(conf);
 	const char *d;
 
 	if (!hdr_address_valid(addr))
 		return (0);
 	d = domain_of(addr);
 	for (i = 0; i < n; i++)
-		if (strcasecmp(d, conf_list_item(conf, "company_domains", i)) == 0)
+		if (strcasecmp(d, conf_company_domains_item(conf, i)) == 0)
 			return (1);
 	return (0);
 }
@@ -128,20 +128,20 @@ compose_new(const struct conf *conf, enum store_category cat, const struct tmpl 
 			 tmpl_origin(t), store_category_name(cat));
 		goto fail;
 	}
-	noreply = conf_str(conf, "noreply_address");
+	noreply = conf_noreply_address(conf);
 	switch (cat) {
 	case STORE_CAT_ACCOUNT:
 	case STORE_CAT_MAINTENANCE:
 		from = noreply;
 		break;
 	case STORE_CAT_PROMOTION:
-		from = conf_str(conf, "promotion_from");
+		from = conf_promotion_from(conf);
 		if (from == NULL || *from == 0)
 			from = noreply;
 		break;
 	case STORE_CAT_SURVEY:
 	case STORE_CAT_ANSWER:
-		from = conf_str(conf, "support_address");
+		from = conf_support_address(conf);
 		break;
 	case STORE_CAT_STAFF:
 		if (staff_from == NULL || *staff_from == 0) {
@@ -169,19 +169,19 @@ compose_new(const struct conf *conf, enum store_category cat, const struct tmpl 
 		goto fail;
 	}
 	if ((c->from = strdup(from)) == NULL
-	    || (c->from_name = strdup(conf_str(conf, "company_name"))) == NULL)
+	    || (c->from_name = strdup(conf_company_name(conf))) == NULL)
 		goto nomem;
 	if (!hdr_value_safe(c->from_name)) {
 		snprintf(err, errlen, "company_name has control characters");
 		goto fail;
 	}
-	d = conf_str(conf, "message_id_domain");
+	d = conf_message_id_domain(conf);
 	if (d == NULL || *d == 0) {
-		if (conf_list_count(conf, "company_domains") == 0) {
+		if (conf_company_domains_count(conf) == 0) {
 			snprintf(err, errlen, "company_domains is empty");
 			goto fail;
 		}
-		d = conf_list_item(conf, "company_domains", 0);
+		d = conf_company_domains_item(conf, 0);
 	}
 	if ((c->id_domain = strdup(d)) == NULL)
 		goto nomem;
@@ -198,9 +198,9 @@ compose_new(const struct conf *conf, enum store_category cat, const struct tmpl 
 	if ((c->unsub_local = strndup(noreply, n)) == NULL
 	    || (c->unsub_domain = strdup(domain_of(noreply))) == NULL)
 		goto nomem;
-	if (conf_list_count(conf, "company_domains") > 0) {
+	if (conf_company_domains_count(conf) > 0) {
 		if (asprintf(&c->list_id, "<%s.%s>", store_category_name(cat),
-			     conf_list_item(conf, "company_domains", 0)) < 0) {
+			     conf_company_domains_item(conf, 0)) < 0) {
 			c->list_id = NULL;
 			goto nomem;
 		}
@@ -209,11 +209,11 @@ compose_new(const struct conf *conf, enum store_category cat, const struct tmpl 
 		goto nomem;
 	gmtime_r(&now, &tm);
 	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
-	if (tmpl_vars_set(c->base, "company_name", conf_str(conf, "company_name")) < 0
-	    || tmpl_vars_set(c->base, "contact_address", conf_str(conf, "contact_address")) < 0
-	    || tmpl_vars_set(c->base, "contact_phone", conf_str(conf, "contact_phone")) < 0
-	    || tmpl_vars_set(c->base, "contact_email", conf_str(conf, "contact_email")) < 0
-	    || tmpl_vars_set(c->base, "portal_url", conf_str(conf, "portal_url")) < 0
+	if (tmpl_vars_set(c->base, "company_name", conf_company_name(conf)) < 0
+	    || tmpl_vars_set(c->base, "contact_address", conf_contact_address(conf)) < 0
+	    || tmpl_vars_set(c->base, "contact_phone", conf_contact_phone(conf)) < 0
+	    || tmpl_vars_set(c->base, "contact_email", conf_contact_email(conf)) < 0
+	    || tmpl_vars_set(c->base, "portal_url", conf_portal_url(conf)) < 0
 	    || tmpl_vars_set(c->base, "today", today) < 0)
 		goto nomem;
 	return (c);
@@ -391,7 +391,7 @@ static int
 text_footer(const struct compose *c, struct strbuf *b, const char *reason)
 {
 	const struct conf *cf = c->conf;
-	const char *portal = conf_str(cf, "portal_url");
+	const char *portal = conf_portal_url(cf);
 
 	if (b->len > 0 && b->data[b->len - 1] != '\n')
 		if (strbuf_adds(b, "\n") < 0)
@@ -403,9 +403,9 @@ text_footer(const struct compose *c, struct strbuf *b, const char *reason)
 	if (transactional(c->cat) && strbuf_printf(b, "%s\n", COMPOSE_TRANSACTIONAL_LINE) < 0)
 		return (-1);
 	if (strbuf_printf(b, "%s%s%s\nĐiện thoại: %s - Email: %s\n",
-			conf_str(cf, "company_name"), FOOTER_CONTACT_SEP,
-			conf_str(cf, "contact_address"),
-			conf_str(cf, "contact_phone"), conf_str(cf, "contact_email")) < 0)
+			conf_company_name(cf), FOOTER_CONTACT_SEP,
+			conf_contact_address(cf),
+			conf_contact_phone(cf), conf_contact_email(cf)) < 0)
 		return (-1);
 	if (portal && *portal && strbuf_printf(b, "Website: %s\n", portal) < 0)
 		return (-1);
@@ -492,7 +492,7 @@ compose_message(const struct compose *c, const struct compose_rcpt *r, char **ou
 	m.extra[m.nextra].name = "Auto-Submitted";
 	m.extra[m.nextra++].value = "auto-generated";
 	if (store_category_refusable(c->cat)) {
-		const char *url = conf_str(c->conf, "unsubscribe_url");
+		const char *url = conf_unsubscribe_url(c->conf);
 		int	n;
 
 		if (r->token == NULL || *r->token == 0) {

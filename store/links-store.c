@@ -241,7 +241,7 @@ staff_evidence(char *buf, size_t len)
 static int
 cmd_init(const struct conf *conf)
 {
-	const char *keyfile = conf_str(conf, "key_file"), *path = conf_str(conf, "store_path");
+	const char *keyfile = conf_key_file(conf), *path = conf_store_path(conf);
 	char	err[CONF_ERR_MAX];
 	struct stat sb;
 	int	had_key = stat(keyfile, &sb) == 0, had_db = stat(path, &sb) == 0 && sb.st_size > 0;
@@ -709,9 +709,9 @@ main(int argc, char **argv)
 		ex = argc == 1 ? cmd_init(conf) : (fprintf(stderr, "usage: " PROG " init\n"), EX_USAGE);
 		goto done;
 	}
-	if (stat(conf_str(conf, "store_path"), &sb) < 0 && errno == ENOENT) {
+	if (stat(conf_store_path(conf), &sb) < 0 && errno == ENOENT) {
 		fprintf(stderr, PROG ": database %s does not exist (run: " PROG " init)\n",
-			conf_str(conf, "store_path"));
+			conf_store_path(conf));
 		ex = EX_NOINPUT;
 		goto done;
 	}

@@ -561,14 +561,14 @@ busy_wait(void *arg, int n)
 static void
 copy_settings(struct store *st, const struct conf *conf)
 {
-	const char *dom = conf_str(conf, "message_id_domain");
+	const char *dom = conf_message_id_domain(conf);
 
-	st->grace_days = (long) conf_int(conf, "retention_grace_days");
-	st->consent_days = (long) conf_int(conf, "consent_retention_days");
-	st->bounce_threshold = (long) conf_int(conf, "bounce_threshold");
+	st->grace_days = (long) conf_retention_grace_days(conf);
+	st->consent_days = (long) conf_consent_retention_days(conf);
+	st->bounce_threshold = (long) conf_bounce_threshold(conf);
 	if (dom == NULL || *dom == 0)
-		dom = conf_list_count(conf, "company_domains") > 0
-			? conf_list_item(conf, "company_domains", 0) : "localhost";
+		dom = conf_company_domains_count(conf) > 0
+			? conf_company_domains_item(conf, 0) : "localhost";
 	snprintf(st->msgid_domain, sizeof(st->msgid_domain), "%s", dom);
 }
 
@@ -624,8 +624,8 @@ done:
 static struct store *
 open_db(const struct conf *conf, int create, char *err, size_t errlen)
 {
-	const char *path = conf_str(conf, "store_path");
-	const char *keyfile = conf_str(conf, "key_file");
+	const char *path = conf_store_path(conf);
+	const char *keyfile = conf_key_file(conf);
 	struct store *st;
 	struct stat sb;
 	sqlite3_stmt *stmt = NULL;
@@ -658,7 +658,7 @@ open_db(const struct conf *conf, int create, char *err, size_t errlen)
 		goto fail;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
-	st->busy_ms = (long) conf_int(conf, "store_busy_timeout");
+	st->busy_ms = (long) conf_store_busy_timeout(conf);
 	sqlite3_busy_handler(st->db, busy_wait, st);
 	if (st_exec(st, "PRAGMA foreign_keys = ON") != STORE_OK
 	    || st_exec(st, "PRAGMA synchronous = FULL") != STORE_OK
@@ -702,8 +702,8 @@ store_open(const struct conf *conf, char *err, size_t errlen)
 int
 store_init(const struct conf *conf, char *err, size_t errlen)
 {
-	const char *path = conf_str(conf, "store_path");
-	const char *keyfile = conf_str(conf, "key_file");
+	const char *path = conf_store_path(conf);
+	const char *keyfile = conf_key_file(conf);
 	struct store *st;
 	struct stat sb;
 

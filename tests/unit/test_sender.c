@@ -582,9 +582,9 @@ START_TEST(test_compose_footer_has_refusal_and_contact)
 		text[n] = 0;
 		ck_assert_ptr_nonnull(strstr((char *) text, "\r\n-- \r\n"));
 		ck_assert_ptr_nonnull(strstr((char *) text, COMPOSE_REFUSAL_SENTENCE));
-		ck_assert_ptr_nonnull(strstr((char *) text, conf_str(c, "contact_address")));
-		ck_assert_ptr_nonnull(strstr((char *) text, conf_str(c, "contact_phone")));
-		ck_assert_ptr_nonnull(strstr((char *) text, conf_str(c, "contact_email")));
+		ck_assert_ptr_nonnull(strstr((char *) text, conf_contact_address(c)));
+		ck_assert_ptr_nonnull(strstr((char *) text, conf_contact_phone(c)));
+		ck_assert_ptr_nonnull(strstr((char *) text, conf_contact_email(c)));
 		ck_assert_ptr_nonnull(strstr((char *) text, "Quý khách nhận được email này"));
 		free(m);
 	}
