@@ -39,8 +39,14 @@
  *	past the end is NULL.
  *
  *	conf_set() sets one option from text as if read from a file (used
- *	for "-o name=value" overrides and tests); it returns 0 or -1 with
- *	a message in ERR.
+ *	for tests); it returns 0 or -1 with a message in ERR.
+ *
+ *	conf_overrides_add() checks one "-o NAME=VALUE" argument (the form,
+ *	a known NAME, at most CONF_OVERRIDES_MAX of them) and keeps a
+ *	pointer to it in OV (the argument must outlive OV);
+ *	conf_overrides_apply() sets them on C in order, as conf_set() does.
+ *	Both return 0, or -1 with "-o ARG: reason" in ERR. Every program
+ *	takes -o the same way.
  * DIAGNOSTICS
  *	conf_load() returns NULL and writes "FILE:LINE: message" into ERR
  *	for an unreadable file, an unknown option, a bad value or a line
@@ -100,6 +106,16 @@ const char *conf_get_item(const struct conf *c, enum conf_id id, size_t i);
 #define CONF_OPT(name, type, def, min, max, choices, doc) CONF_ACC_##type(name)
 #include "conf_options.def"
 #undef CONF_OPT
+
+/* "-o NAME=VALUE" arguments, collected before the file is read. */
+#define CONF_OVERRIDES_MAX	64
+struct conf_overrides {
+	size_t	n;
+	const char *item[CONF_OVERRIDES_MAX];
+};
+int	conf_overrides_add(struct conf_overrides *ov, const char *arg, char *err, size_t errlen);
+int	conf_overrides_apply(struct conf *c, const struct conf_overrides *ov,
+			     char *err, size_t errlen);
 
 /* Whether NAME is an option; for tools that check docs against the table. */
 int	conf_known(const char *name);

@@ -66,7 +66,6 @@
 #include "store.h"
 
 #define LM_PROG		"links-milter"
-#define LM_OVERRIDES_MAX 64		/* -o options */
 #define LM_SOCKET_MAX	1024		/* a socket specification */
 #define LM_DRAIN_POLL_MS 100		/* how often shutdown checks for busy messages */
 
@@ -76,8 +75,7 @@ struct lm_opts {
 	int	to_stderr;
 	int	test_only;
 	const char *classify;
-	size_t	noverrides;
-	char   *overrides[LM_OVERRIDES_MAX];
+	struct conf_overrides ov;
 };
 
 struct lm_socket {
@@ -140,14 +138,15 @@ static int parse_args(int argc, char **argv, struct lm_opts *o)
 		case 'n':
 			o->test_only = 1;
 			break;
-		case 'o':
-			if (o->noverrides >= LM_OVERRIDES_MAX || strchr(optarg, '=') == NULL) {
-				fprintf(stderr, "%s: -o needs NAME=VALUE (at most %d)\n", LM_PROG,
-					LM_OVERRIDES_MAX);
+		case 'o': {
+			char	e[CONF_ERR_MAX];
+
+			if (conf_overrides_add(&o->ov, optarg, e, sizeof(e)) < 0) {
+				fprintf(stderr, "%s: %s\n", LM_PROG, e);
 				return EX_USAGE;
 			}
-			o->overrides[o->noverrides++] = optarg;
 			break;
+		}
 		case 'C':
 			o->classify = optarg;
 			break;
@@ -189,22 +188,8 @@ static struct conf *lm_load(const struct lm_opts *o, char *err, size_t errlen)
 	}
 	if (c == NULL)
 		return NULL;
-	for (size_t i = 0; i < o->noverrides; i++) {
-		char	name[128];
-		const char *eq = strchr(o->overrides[i], '=');
-		size_t	n = (size_t) (eq - o->overrides[i]);
-		char	e[CONF_ERR_MAX];
-
-		if (n >= sizeof(name) || !conf_known((memcpy(name, o->overrides[i], n), name[n] = 0,
-						      name))) {
-			snprintf(err, errlen, "-o %s: unknown option", o->overrides[i]);
-			goto fail;
-		}
-		if (conf_set(c, name, eq + 1, e, sizeof(e)) != 0) {
-			snprintf(err, errlen, "-o %.100s: %.300s", o->overrides[i], e);
-			goto fail;
-		}
-	}
+	if (conf_overrides_apply(c, &o->ov, err, errlen) < 0)
+		goto fail;
 	return c;
 
 fail:

@@ -30,15 +30,14 @@
  */
 #include "config.h"
 
-#define PCRE2_CODE_UNIT_WIDTH 8
 #include <jansson.h>
-#include <pcre2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "reply.h"
+#include "rx.h"
 #include "strbuf.h"
 #include "reply_classify.h"
 #include "reply_html.h"
@@ -101,8 +100,6 @@ reply_analyzer_new(const struct conf *conf, char *err, size_t errlen)
 	struct reply_analyzer *ra;
 	const char **fp = NULL, **pat = NULL;
 	size_t	nfp = 0, npat = 0, i;
-	int	ec;
-	PCRE2_SIZE off;
 
 	reply_html_init();
 	if ((ra = calloc(1, sizeof(*ra))) == NULL)
@@ -129,14 +126,8 @@ reply_analyzer_new(const struct conf *conf, char *err, size_t errlen)
 		goto fail;
 	if ((ra->classify = reply_classify_new(pat, npat, err, errlen)) == NULL)
 		goto fail;
-	ra->ooo = pcre2_compile((PCRE2_SPTR) pat_ooo, PCRE2_ZERO_TERMINATED,
-				PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | PCRE2_MATCH_INVALID_UTF,
-				&ec, &off, NULL);
-	if (ra->ooo == NULL) {
-		snprintf(err, errlen, "out-of-office pattern does not compile (error %d)", ec);
+	if ((ra->ooo = rx_compile(pat_ooo, "out-of-office pattern", err, errlen)) == NULL)
 		goto fail;
-	}
-	(void) pcre2_jit_compile(ra->ooo, PCRE2_JIT_COMPLETE);
 	free(fp);
 	free(pat);
 	return (ra);
