@@ -57,7 +57,7 @@ struct bs_refuser {
 	int64_t id;
 	long	line;			/* its line in EXPECTED */
 	unsigned cats;
-	unsigned seen[STORE_CAT_COUNT];	/* opt-out events per category */
+	unsigned seen[CATEGORY_COUNT];	/* opt-out events per category */
 	int	found;
 };
 
@@ -89,10 +89,10 @@ static char *bs_first_field(char *line)
 static int bs_tokens(struct store *st, const char *catname)
 {
 	char	line[BS_LINE_MAX], tok[STORE_TOKEN_MAX];
-	enum store_category cat;
+	enum category cat;
 	long	n = 0;
 
-	if (store_category_parse(catname, &cat) != 0) {
+	if (category_parse(catname, &cat) != 0) {
 		fprintf(stderr, "benchstore: unknown category %s\n", catname);
 		return EX_USAGE;
 	}
@@ -125,7 +125,7 @@ static int bs_msglog_line(struct store *st, char *line)
 {
 	char   *msgid = line, *email, *catname;
 	struct store_customer c;
-	enum store_category cat;
+	enum category cat;
 	int	rc;
 
 	line[strcspn(line, "\r\n")] = 0;
@@ -133,7 +133,7 @@ static int bs_msglog_line(struct store *st, char *line)
 		return STORE_ERR;
 	*email++ = 0;
 	*catname++ = 0;
-	if (store_category_parse(catname, &cat) != 0)
+	if (category_parse(catname, &cat) != 0)
 		return STORE_ERR;
 	memset(&c, 0, sizeof(c));
 	if ((rc = store_customer_find(st, email, &c)) != STORE_OK)
@@ -189,9 +189,9 @@ static unsigned bs_cats(char *list)
 	unsigned mask = 0;
 
 	for (t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		enum store_category cat;
+		enum category cat;
 
-		if (store_category_parse(t, &cat) != 0 || !store_category_refusable(cat))
+		if (category_parse(t, &cat) != 0 || !category_refusable(cat))
 			return 0;
 		mask |= 1u << cat;
 	}
@@ -252,7 +252,7 @@ static int bs_count_event(const struct store_consent *e, void *arg)
 {
 	struct bs_refuser *r = arg;
 
-	if (e->optout && (unsigned) e->category < STORE_CAT_COUNT)
+	if (e->optout && (unsigned) e->category < CATEGORY_COUNT)
 		r->seen[e->category]++;
 	else
 		r->seen[0] += 1000;	/* an opt-in: never expected here */
@@ -286,7 +286,7 @@ static int bs_check_one(const struct store_customer *c, void *arg)
 		ck->rc = rc;
 		return 1;
 	}
-	for (int cat = 0; cat < STORE_CAT_COUNT; cat++) {
+	for (int cat = 0; cat < CATEGORY_COUNT; cat++) {
 		unsigned want = exp && (exp->cats & (1u << cat)) ? 1 : 0;
 
 		ck->events += got.seen[cat];
@@ -304,9 +304,9 @@ static int bs_check_one(const struct store_customer *c, void *arg)
 			bs_diff(ck, c->id, exp ? exp->line : 0, "a refusal not recorded");
 		}
 	}
-	for (int cat = 0; exp && cat < STORE_CAT_COUNT; cat++)
+	for (int cat = 0; exp && cat < CATEGORY_COUNT; cat++)
 		if ((exp->cats & (1u << cat))
-		    && store_is_optout(ck->st, c->id, (enum store_category) cat) != 1) {
+		    && store_is_optout(ck->st, c->id, (enum category) cat) != 1) {
 			bad = 1;
 			ck->missing++;
 			bs_diff(ck, c->id, exp ? exp->line : 0, "not opted out");
