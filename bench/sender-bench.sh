@@ -81,7 +81,7 @@ customers() {	# FILE COUNT
 	}' > "$1"
 }
 send() {	# CONF: a promotion to every customer of CONF's store
-	"$SENDER" -c "$1" send --category promotion --template promotion \
+	"$SENDER" -c "$1" send --category promotion --template promotion --all \
 		--set "offer=Giảm 20%" --set until=2026-12-31 --set url=https://ilinks.asia/km \
 		--no-progress
 }
@@ -125,7 +125,7 @@ while [ "$r" -le "$ROUNDS" ]; do
 	t0=$(now)
 	if [ -x /usr/bin/time ]; then
 		/usr/bin/time -f '%U %S' -o "$W/cpu" "$SENDER" -c "$W/main/links.conf" send \
-			--category promotion --template promotion --set "offer=Giảm 20%" \
+			--category promotion --template promotion --all --set "offer=Giảm 20%" \
 			--set until=2026-12-31 --set url=https://ilinks.asia/km --no-progress \
 			> "$W/send.out" 2>&1 || { cat "$W/send.out" >&2; exit 1; }
 	else

@@ -5,6 +5,7 @@
  *	the email categories of the privacy policy (section 5), one table
  * SYNOPSIS
  *	#include "category.h"
+#include "footer.h"
  * DESCRIPTION
  *	See category.h. Adding a category: one row below, one enum value
  *	in category.h, a template in config/templates/ and its tests
@@ -17,39 +18,46 @@
 #include <strings.h>
 
 #include "category.h"
+#include "footer.h"
 
 static const struct category_info category_table[CATEGORY_COUNT] = {
 	[CATEGORY_ACCOUNT] = {
 		"account", 0, CATEGORY_FROM_NOREPLY, 0, CATEGORY_AUD_CUSTOMERS,
 		"contract_notice", 1,
 		"Quý khách nhận được email này vì có tài khoản hoặc hợp đồng dịch vụ với LINKS.",
+		FOOTER_ACCOUNT_VI, FOOTER_ACCOUNT_EN, 0,
 	},
 	[CATEGORY_MAINTENANCE] = {
 		"maintenance", 0, CATEGORY_FROM_NOREPLY, 0, CATEGORY_AUD_SERVICE,
 		"maintenance", 1,
 		"Quý khách nhận được email này vì đang sử dụng dịch vụ được bảo trì.",
+		FOOTER_MAINTENANCE_VI, FOOTER_MAINTENANCE_EN, 0,
 	},
 	[CATEGORY_SURVEY] = {
 		"survey", 1, CATEGORY_FROM_SUPPORT, 1, CATEGORY_AUD_CUSTOMERS,
 		"survey", 1,
 		"Quý khách nhận được email này vì là khách hàng của LINKS và chưa từ chối "
 		"nhận email khảo sát.",
+		FOOTER_REFUSAL_VI, FOOTER_REFUSAL_EN, 0,
 	},
 	[CATEGORY_PROMOTION] = {
 		"promotion", 1, CATEGORY_FROM_PROMOTION, 1, CATEGORY_AUD_CUSTOMERS,
 		"promotion", 1,
 		"Quý khách nhận được email này vì là khách hàng của LINKS và chưa từ chối "
 		"nhận email khuyến mãi.",
+		FOOTER_REFUSAL_VI, FOOTER_REFUSAL_EN, 1,
 	},
 	[CATEGORY_ANSWER] = {
 		"answer", 0, CATEGORY_FROM_SUPPORT, 0, CATEGORY_AUD_ADDRESSED,
 		"answer", 1,
 		"Quý khách nhận được email này để trả lời câu hỏi Quý khách đã gửi tới LINKS.",
+		FOOTER_PERSONAL_VI, FOOTER_PERSONAL_EN, 0,
 	},
 	[CATEGORY_STAFF] = {
 		"staff", 0, CATEGORY_FROM_STAFF, 0, CATEGORY_AUD_ADDRESSED,
-		"staff", 1,
+		"staff", 0,
 		"Quý khách nhận được email này từ một nhân viên của LINKS.",
+		FOOTER_PERSONAL_VI, FOOTER_PERSONAL_EN, 0,
 	},
 };
 

@@ -16,8 +16,11 @@
  *	the table in category.c: its name, whether the customer can refuse
  *	it ("Từ chối" stops it), which address it comes from, whether it
  *	carries List-Id and List-Unsubscribe, who may receive it, its
- *	default template, whether it is machine-generated (Auto-Submitted)
- *	and the footer's "why you receive this" sentence. The store, the
+ *	default template, whether it is machine-generated (Auto-Submitted:
+ *	not staff mail, which a person writes), the footer's "why you
+ *	receive this" sentence and its sentence saying what a reply "Từ
+ *	chối" stops (footer.h), and whether a customer gets it at most once
+ *	per promotion_min_interval. The store, the
  *	milter, the sender and the web pages read the table; none of them
  *	switches on a category for a rule the table holds.
  *
@@ -71,6 +74,9 @@ struct category_info {
 	const char *template;		/* default template name */
 	int	auto_submitted;		/* Auto-Submitted: auto-generated */
 	const char *reason_vi;		/* footer: why the customer receives it */
+	const char *refusal_vi;		/* footer: what "Từ chối" stops (footer.h) */
+	const char *refusal_en;		/* the same in English */
+	int	frequency_capped;	/* one per customer per promotion_min_interval */
 };
 
 const struct category_info *category_get(enum category cat);

@@ -31,13 +31,16 @@
 #include "lock.h"
 #include "log.h"
 #include "render.h"
+#include "sample.h"
 #include "store.h"
+#include "strbuf.h"
 #include "tmpl.h"
 #include "transport.h"
 
 #define CAMPAIGN_ERR_MAX	512
 #define CAMPAIGN_NAME_MAX	64	/* lock and counter names */
 #define CAMPAIGN_CERR_MAX	256	/* a composer's message: fits a reason */
+#define CAMPAIGN_WHEN_MAX	64	/* a time as text */
 
 /* The row source: what a worker needs to render a campaign's row. */
 struct csrc {
@@ -388,15 +391,72 @@ dry_run(struct expand *e, const struct campaign_opts *o, const int64_t *ids, siz
 	return (EX_OK);
 }
 
+/* broadcast - whether O goes to every customer without naming them */
+static int
+broadcast(const struct campaign_opts *o)
+{
+	return (o->aud.to == NULL && o->aud.customers_file == NULL
+		&& category_get(o->aud.cat)->audience != CATEGORY_AUD_SERVICE);
+}
+
+/* broadcast_guard - every customer only with --all; EX_USAGE with ERR (counts) */
+static int
+broadcast_guard(const struct expand *e, const struct campaign_opts *o, size_t nids, char *err,
+		size_t errlen)
+{
+	if (!broadcast(o) || o->all)
+		return (EX_OK);
+	snprintf(err, errlen, "no --to or --customers: this %s mail would go to every customer "
+		 "(%ld of the %zu customers in the store; %ld skipped by the rules%s); give --all "
+		 "to send it to them all, or name the recipients with --to or --customers",
+		 category_name(o->aud.cat), e->queued, nids, e->skipped,
+		 e->out ? ", the others are not in the audience" : "");
+	return (EX_USAGE);
+}
+
+/* first_subject - the subject as the first recipient of IDS gets it; NULL when none */
+static char *
+first_subject(struct expand *e, const int64_t *ids, size_t nids)
+{
+	struct store_customer c;
+	struct store_contract k;
+	struct compose_rcpt rc;
+	struct compose_parts p;
+	char	err[CAMPAIGN_ERR_MAX], *subject = NULL;
+
+	if (sample_find(e->st, e->comp, e->aud, ids, nids, &c, &k, err, sizeof(err)) != 1)
+		return (NULL);
+	memset(&rc, 0, sizeof(rc));
+	rc.customer_id = c.id;
+	rc.email = c.email;
+	rc.name = c.name;
+	rc.contract = k.id ? &k : NULL;
+	rc.message_id = "subject@example.invalid";
+	if (compose_render(e->comp, &rc, &p, err, sizeof(err)) == 0) {
+		subject = p.subject;
+		p.subject = NULL;
+		compose_parts_free(&p);
+	}
+	store_customer_clear(&c);
+	store_contract_clear(&k);
+	return (subject);
+}
+
 /* create - the campaign and all its rows in one transaction; an EX_ code */
 static int
 create(struct expand *e, const struct campaign_opts *o, const int64_t *ids, size_t nids,
        char *err, size_t errlen)
 {
+	struct params_extra x;
 	char   *params = NULL, *desc = NULL;
 	int	ex = EX_TEMPFAIL;
 
-	if ((params = params_json(o->set, o->nset, &o->aud, o->staff_from)) == NULL
+	memset(&x, 0, sizeof(x));
+	x.staff_from = o->staff_from;
+	x.staff_name = o->staff_name;
+	x.not_before = o->not_before;
+	x.subject = first_subject(e, ids, nids);
+	if ((params = params_json(o->set, o->nset, &o->aud, &x)) == NULL
 	    || (desc = audience_describe(&o->aud)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		ex = EX_SOFTWARE;
@@ -410,6 +470,7 @@ create(struct expand *e, const struct campaign_opts *o, const int64_t *ids, size
 	    != STORE_OK) {
 		snprintf(err, errlen, "store: %s", store_errmsg(e->st));
 	} else if ((ex = expand_all(e, ids, nids, err, errlen)) == EX_OK
+		   && (ex = broadcast_guard(e, o, nids, err, errlen)) == EX_OK
 		   && store_commit(e->st) != STORE_OK) {
 		snprintf(err, errlen, "store: %s", store_errmsg(e->st));
 		ex = EX_TEMPFAIL;
@@ -419,22 +480,40 @@ create(struct expand *e, const struct campaign_opts *o, const int64_t *ids, size
 		snprintf(err + strlen(err), errlen - strlen(err), " (nothing was recorded or sent)");
 	}
 done:
+	free((char *) x.subject);
 	free(params);
 	free(desc);
 	return (ex);
+}
+
+/* when_text - T as local time text into OUT */
+static void
+when_text(time_t t, char *out, size_t outlen)
+{
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	strftime(out, outlen, "%Y-%m-%d %H:%M %z", &tm);
 }
 
 /* announce - say what was created */
 static void
 announce(const struct expand *e, const struct campaign_opts *o)
 {
+	char	when[CAMPAIGN_WHEN_MAX];
+
 	printf("campaign %lld created: %s, template %s, %ld queued, %ld skipped\n",
 	       (long long) e->cid, category_name(o->aud.cat), o->template_name, e->queued,
 	       e->skipped);
+	if (o->not_before > time(NULL)) {
+		when_text(o->not_before, when, sizeof(when));
+		printf("campaign %lld is scheduled for %s: `links-sender due` (its timer) sends "
+		       "it then\n", (long long) e->cid, when);
+	}
 	fflush(stdout);
-	log_info("campaign %lld created: category %s template %s queued %ld skipped %ld",
+	log_info("campaign %lld created: category %s template %s queued %ld skipped %ld%s",
 		 (long long) e->cid, category_name(o->aud.cat), o->template_name, e->queued,
-		 e->skipped);
+		 e->skipped, o->not_before > time(NULL) ? " scheduled" : "");
 }
 
 /* lock_campaign - the lock of campaign CID; -1 with ERR */
@@ -447,16 +526,66 @@ lock_campaign(const struct conf *conf, int64_t cid, char *err, size_t errlen)
 	return (lock_take(conf, name, err, errlen));
 }
 
-/* prepare_compose - template, --set values and composer of a campaign; an EX_ code */
+/* add_key - tmpl_each_key() callback: append a key --set may give, once */
 static int
-prepare_compose(const struct conf *conf, const struct campaign_opts *o, struct tmpl **t,
-		struct tmpl_vars **set, struct compose **comp, char *err, size_t errlen)
+add_key(const char *key, void *arg)
 {
+	struct strbuf *b = arg;
+	char	word[TMPL_KEY_MAX + 3];
+
+	snprintf(word, sizeof(word), " %s,", key);
+	if (compose_reserved_key(key) || (b->len > 0 && strstr(b->data, word) != NULL))
+		return (0);
+	return (strbuf_adds(b, word) < 0);
+}
+
+/* check_keys - every --set key is a placeholder of T; EX_USAGE with ERR */
+static int
+check_keys(const struct tmpl *t, const struct campaign_opts *o, char *err, size_t errlen)
+{
+	struct strbuf keys;
+	char	key[TMPL_KEY_MAX + 1];
+	size_t	i, kl;
+
+	for (i = 0; i < o->nset; i++) {
+		kl = strcspn(o->set[i], "=");
+		if (kl == 0 || kl > TMPL_KEY_MAX)
+			continue;	/* params_vars() says what is wrong */
+		memcpy(key, o->set[i], kl);
+		key[kl] = 0;
+		if (tmpl_uses(t, key))
+			continue;
+		strbuf_init(&keys);
+		tmpl_each_key(t, add_key, &keys);
+		if (keys.len > 0)
+			keys.data[--keys.len] = 0;	/* the last comma */
+		snprintf(err, errlen, "--set %s: the template %s has no {{%s}} (its keys:%s)", key,
+			 o->template_name, key, keys.len > 0 ? keys.data : " none");
+		strbuf_free(&keys);
+		return (EX_USAGE);
+	}
+	return (EX_OK);
+}
+
+/* campaign_compose - template, --set values and composer of a campaign; see campaign.h */
+int
+campaign_compose(const struct conf *conf, const struct campaign_opts *o, struct tmpl **t,
+		 struct tmpl_vars **set, struct compose **comp, char *err, size_t errlen)
+{
+	struct compose_sender snd;
+	int	ex;
+
+	*set = NULL;
+	*comp = NULL;
 	if ((*t = tmpl_load(conf_template_dir(conf), o->template_name, err, errlen)) == NULL)
 		return (errno == ENOENT ? EX_NOINPUT : EX_DATAERR);
+	if ((ex = check_keys(*t, o, err, errlen)) != EX_OK)
+		return (ex);
 	if ((*set = params_vars(o->set, o->nset, err, errlen)) == NULL)
 		return (EX_USAGE);
-	if ((*comp = compose_new(conf, o->aud.cat, *t, *set, o->staff_from, err, errlen)) == NULL)
+	snd.addr = o->staff_from;
+	snd.name = o->staff_name;
+	if ((*comp = compose_new(conf, o->aud.cat, *t, *set, &snd, err, errlen)) == NULL)
 		return (EX_USAGE);
 	return (EX_OK);
 }
@@ -475,7 +604,7 @@ campaign_send(const struct conf *conf, const struct campaign_opts *o)
 	int	ex, lock = -1;
 
 	memset(&e, 0, sizeof(e));
-	if ((ex = prepare_compose(conf, o, &t, &set, &comp, err, sizeof(err))) != EX_OK)
+	if ((ex = campaign_compose(conf, o, &t, &set, &comp, err, sizeof(err))) != EX_OK)
 		goto fail;
 	ex = EX_TEMPFAIL;
 	if ((e.st = store_open(conf, err, sizeof(err))) == NULL)
@@ -491,6 +620,8 @@ campaign_send(const struct conf *conf, const struct campaign_opts *o)
 		ex = dry_run(&e, o, ids, nids, err, sizeof(err));
 	else if ((ex = create(&e, o, ids, nids, err, sizeof(err))) == EX_OK) {
 		announce(&e, o);
+		if (o->not_before > time(NULL))
+			goto done;	/* campaign_due() sends it */
 		if ((lock = lock_campaign(conf, e.cid, err, sizeof(err))) < 0)
 			ex = EX_TEMPFAIL;
 		else {
@@ -527,6 +658,8 @@ resume_opts(const struct store_campaign *c, const struct params *p,
 	ro->aud.service_type = p->service_type;
 	ro->aud.service_ref = p->service_ref;
 	ro->staff_from = p->staff_from;
+	ro->staff_name = p->staff_name;
+	ro->not_before = p->not_before;
 	ro->template_name = c->template_name;
 	ro->nset = p->nset;
 	for (i = 0; i < p->nset; i++)
@@ -554,6 +687,48 @@ resume_load(struct store *st, int64_t id, struct store_campaign *c, struct param
 	return (EX_OK);
 }
 
+/* not_yet - whether scheduled campaign ID may not be sent yet (said on standard error) */
+static int
+not_yet(int64_t id, const struct params *p, const struct campaign_opts *o)
+{
+	char	when[CAMPAIGN_WHEN_MAX];
+
+	if (p->not_before <= time(NULL) || o->now)
+		return (0);
+	when_text(p->not_before, when, sizeof(when));
+	fprintf(stderr, "links-sender: campaign %lld is scheduled for %s: `links-sender due` "
+		"sends it then (resume --now sends it now)\n", (long long) id, when);
+	return (1);
+}
+
+/* resume_run - send campaign C (parameters P) now; it holds the lock; an EX_ code */
+static int
+resume_run(const struct conf *conf, struct store *st, const struct store_campaign *c,
+	   const struct params *p, const struct campaign_opts *o)
+{
+	struct tmpl *t = NULL;
+	struct tmpl_vars *set = NULL;
+	struct compose *comp = NULL;
+	struct campaign_opts ro;
+	char	err[CAMPAIGN_ERR_MAX];
+	int	ex;
+
+	resume_opts(c, p, o, &ro);
+	if ((ex = campaign_compose(conf, &ro, &t, &set, &comp, err, sizeof(err))) != EX_OK) {
+		fprintf(stderr, "links-sender: %s\n", err);
+		ex = ex == EX_NOINPUT ? EX_NOINPUT : EX_DATAERR;
+	} else {
+		printf("resuming campaign %lld (%s, template %s)\n", (long long) c->id,
+		       category_name(c->category), c->template_name);
+		fflush(stdout);
+		ex = run_campaign(conf, &ro, c->id, &ro.aud, comp, st);
+	}
+	compose_free(comp);
+	tmpl_vars_free(set);
+	tmpl_free(t);
+	return (ex);
+}
+
 /* campaign_resume - links-sender resume ID; see campaign.h */
 int
 campaign_resume(const struct conf *conf, int64_t id, const struct campaign_opts *o)
@@ -561,10 +736,6 @@ campaign_resume(const struct conf *conf, int64_t id, const struct campaign_opts 
 	struct store *st = NULL;
 	struct store_campaign c;
 	struct params p;
-	struct tmpl *t = NULL;
-	struct tmpl_vars *set = NULL;
-	struct compose *comp = NULL;
-	struct campaign_opts ro;
 	char	err[CAMPAIGN_ERR_MAX];
 	int	ex = EX_TEMPFAIL, lock = -1;
 
@@ -575,27 +746,107 @@ campaign_resume(const struct conf *conf, int64_t id, const struct campaign_opts 
 	if ((ex = resume_load(st, id, &c, &p, err, sizeof(err))) != EX_OK)
 		goto fail;
 	ex = EX_TEMPFAIL;
+	if (not_yet(id, &p, o))
+		goto done;
 	if ((lock = lock_campaign(conf, id, err, sizeof(err))) < 0)
 		goto fail;
-	resume_opts(&c, &p, o, &ro);
-	if ((ex = prepare_compose(conf, &ro, &t, &set, &comp, err, sizeof(err))) != EX_OK) {
-		ex = ex == EX_NOINPUT ? EX_NOINPUT : EX_DATAERR;
-		goto fail;
-	}
-	printf("resuming campaign %lld (%s, template %s)\n", (long long) id,
-	       category_name(c.category), c.template_name);
-	fflush(stdout);
-	ex = run_campaign(conf, &ro, id, &ro.aud, comp, st);
+	ex = resume_run(conf, st, &c, &p, o);
 	goto done;
 fail:
 	fprintf(stderr, "links-sender: %s\n", err);
 done:
 	lock_release(lock);
 	params_clear(&p);
-	compose_free(comp);
-	tmpl_vars_free(set);
-	tmpl_free(t);
 	store_campaign_clear(&c);
+	store_close(st);
+	return (ex);
+}
+
+/* ---- scheduled campaigns ---- */
+
+struct open_list {
+	int64_t ids[DELIVERY_FETCH_MAX];
+	size_t	n;
+	int	more;			/* more than fit: the next run sends them */
+};
+
+/* collect_due - store_campaign_each() callback: unfinished campaigns scheduled before now */
+static int
+collect_due(const struct store_campaign *c, void *arg)
+{
+	struct open_list *l = arg;
+	struct params p;
+	char	err[CAMPAIGN_ERR_MAX];
+	time_t	nb;
+
+	if (c->finished || params_load(c->params, &p, err, sizeof(err)) < 0)
+		return (0);
+	nb = p.not_before;
+	params_clear(&p);
+	if (nb == 0 || nb > time(NULL))
+		return (0);
+	if (l->n == DELIVERY_FETCH_MAX) {
+		l->more = 1;
+		return (1);
+	}
+	l->ids[l->n++] = c->id;
+	return (0);
+}
+
+/* due_one - send campaign ID if it is scheduled and due; an EX_ code, -1 when not due */
+static int
+due_one(const struct conf *conf, struct store *st, int64_t id, const struct campaign_opts *o)
+{
+	struct store_campaign c;
+	struct params p;
+	char	err[CAMPAIGN_ERR_MAX];
+	int	ex, lock;
+
+	memset(&c, 0, sizeof(c));
+	memset(&p, 0, sizeof(p));
+	if ((ex = resume_load(st, id, &c, &p, err, sizeof(err))) != EX_OK)
+		fprintf(stderr, "links-sender: %s\n", err);
+	else if (p.not_before == 0 || p.not_before > time(NULL))
+		ex = -1;
+	else if ((lock = lock_campaign(conf, id, err, sizeof(err))) < 0) {
+		printf("campaign %lld: %s; left to it\n", (long long) id, err);
+		ex = EX_OK;
+	} else {
+		ex = resume_run(conf, st, &c, &p, o);
+		lock_release(lock);
+	}
+	params_clear(&p);
+	store_campaign_clear(&c);
+	return (ex);
+}
+
+/* campaign_due - links-sender due; see campaign.h */
+int
+campaign_due(const struct conf *conf, const struct campaign_opts *o)
+{
+	struct store *st;
+	struct open_list l;
+	char	err[CAMPAIGN_ERR_MAX];
+	size_t	i;
+	int	ex = EX_OK, r, sent = 0;
+
+	memset(&l, 0, sizeof(l));
+	if ((st = store_open(conf, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "links-sender: %s\n", err);
+		return (EX_TEMPFAIL);
+	}
+	if (store_campaign_each(st, collect_due, &l) < 0) {
+		fprintf(stderr, "links-sender: store: %s\n", store_errmsg(st));
+		ex = EX_TEMPFAIL;
+	}
+	for (i = 0; i < l.n && !delivery_stop; i++)
+		if ((r = due_one(conf, st, l.ids[i], o)) >= 0) {
+			sent++;
+			if (r != EX_OK)
+				ex = r;
+		}
+	printf("due: %d scheduled campaign%s sent%s\n", sent, sent == 1 ? "" : "s",
+	       l.more ? "; more are due: the next run sends them" : "");
 	store_close(st);
 	return (ex);
 }

@@ -29,12 +29,12 @@
 #include "hdr.h"
 #include "mime.h"
 #include "strbuf.h"
+#include "svcname.h"
 
 #define COMPOSE_DEFAULT_NAME	"Quý khách"
-#define COMPOSE_ENGLISH_LINE	FOOTER_REFUSAL_EN
-#define COMPOSE_TRANSACTIONAL_LINE \
-	"Thông báo về tài khoản, hợp đồng và bảo trì dịch vụ Quý khách đang dùng vẫn được gửi; " \
-	"khi Quý khách trả lời \"Từ chối\", LINKS ngừng gửi email khuyến mãi và khảo sát."
+#define COMPOSE_TEST_LABEL	"[TEST]"	/* before the subject of a test message */
+#define COMPOSE_TEST_TOKEN	"test"		/* a List-Unsubscribe token that verifies nothing */
+#define COMPOSE_LABEL_MAX	64
 #define COMPOSE_URL_MAX		512
 #define UNSUB_SUBJECT		"?subject=unsubscribe"
 #define HDR_LINE_MAX		78	/* RFC 5322 recommended line length */
@@ -51,10 +51,13 @@ struct compose {
 	char   *unsub_domain;		/* domain of noreply@ for the mailto */
 	char   *unsub_local;		/* local part of noreply@ */
 	char   *list_id;
+	struct svcname *svc;		/* service type display names */
+	const char *refusal_vi;		/* footer: what "Từ chối" stops */
+	const char *refusal_en;
 };
 
 static const char *const reserved_keys[] = {
-	"name", "email", "customer_id", "service_type", "service_ref", "start", "end",
+	"name", "email", "customer_id", "service_type", "service_name", "service_ref", "start", "end",
 	"company_name", "contact_address", "contact_phone", "contact_email", "portal_url",
 	"today", NULL
 };
@@ -103,6 +106,7 @@ compose_free(struct compose *c)
 	if (c == NULL)
 		return;
 	tmpl_vars_free(c->base);
+	svcname_free(c->svc);
 	free(c->from);
 	free(c->from_name);
 	free(c->id_domain);
@@ -122,45 +126,80 @@ day_string(time_t t, char out[COMPOSE_DAY_MAX])
 	strftime(out, COMPOSE_DAY_MAX, "%Y-%m-%d", &tm);
 }
 
+/* staff_from_ok - whether STAFF_FROM may send staff mail; -1 with ERR */
+static int
+staff_from_ok(const struct conf *conf, const char *staff_from, char *err, size_t errlen)
+{
+	if (!hdr_address_valid(staff_from)) {
+		snprintf(err, errlen, "--from: not a valid address");
+		return (-1);
+	}
+	if (strcasecmp(staff_from, conf_noreply_address(conf)) == 0) {
+		snprintf(err, errlen, "--from %s: staff mail comes from the staff member's own "
+			 "name@ address; mail from %s is category account, maintenance or "
+			 "promotion (no --from)", staff_from, staff_from);
+		return (-1);
+	}
+	if (strcasecmp(staff_from, conf_support_address(conf)) == 0) {
+		snprintf(err, errlen, "--from %s: staff mail comes from the staff member's own "
+			 "name@ address; mail from %s is category answer or survey (no --from)",
+			 staff_from, staff_from);
+		return (-1);
+	}
+	if (!compose_company_address(conf, staff_from)) {
+		snprintf(err, errlen, "--from %s: not an address of the company (company_domains "
+			 "= %s)", staff_from, conf_company_domains_count(conf) > 0
+			 ? conf_company_domains_item(conf, 0) : "");
+		return (-1);
+	}
+	return (0);
+}
+
+/* category_from - the address category CI's mail comes from (not staff) */
+static const char *
+category_from(const struct conf *conf, const struct category_info *ci)
+{
+	const char *from;
+
+	switch (ci->from) {
+	case CATEGORY_FROM_PROMOTION:
+		from = conf_promotion_from(conf);
+		return (from != NULL && *from != 0 ? from : conf_noreply_address(conf));
+	case CATEGORY_FROM_SUPPORT:
+		return (conf_support_address(conf));
+	case CATEGORY_FROM_NOREPLY:
+	case CATEGORY_FROM_STAFF:
+		break;
+	}
+	return (conf_noreply_address(conf));
+}
+
 /* choose_from - the From address of category CI (STAFF_FROM for staff); NULL with ERR */
 static const char *
 choose_from(const struct conf *conf, const struct category_info *ci, const char *staff_from,
 	    char *err, size_t errlen)
 {
-	const char *noreply = conf_noreply_address(conf), *from = NULL;
 	int	staff = staff_from != NULL && *staff_from != 0;
+	const char *from;
 
-	switch (ci->from) {
-	case CATEGORY_FROM_NOREPLY:
-		from = noreply;
-		break;
-	case CATEGORY_FROM_PROMOTION:
-		from = conf_promotion_from(conf);
-		if (from == NULL || *from == 0)
-			from = noreply;
-		break;
-	case CATEGORY_FROM_SUPPORT:
-		from = conf_support_address(conf);
-		break;
-	case CATEGORY_FROM_STAFF:
+	if (ci->from == CATEGORY_FROM_STAFF) {
 		if (!staff) {
 			snprintf(err, errlen, "category %s needs --from NAME@DOMAIN", ci->name);
 			return (NULL);
 		}
-		if (!compose_company_address(conf, staff_from) || strcasecmp(staff_from, noreply) == 0) {
-			snprintf(err, errlen, "--from must be a name@ address of a company domain "
-				 "(company_domains)");
-			return (NULL);
-		}
-		from = staff_from;
-		break;
+		return (staff_from_ok(conf, staff_from, err, errlen) < 0 ? NULL : staff_from);
 	}
-	if (ci->from != CATEGORY_FROM_STAFF && staff) {
+	from = category_from(conf, ci);
+	if (staff && strcasecmp(staff_from, from) == 0) {
+		snprintf(err, errlen, "%s mail always comes from %s: leave out --from", ci->name, from);
+		return (NULL);
+	}
+	if (staff) {
 		snprintf(err, errlen, "--from is only for category staff; %s mail comes from %s",
 			 ci->name, from);
 		return (NULL);
 	}
-	if (!hdr_address_valid(from) || !hdr_address_valid(noreply)) {
+	if (!hdr_address_valid(from) || !hdr_address_valid(conf_noreply_address(conf))) {
 		snprintf(err, errlen, "invalid sender address in the configuration");
 		return (NULL);
 	}
@@ -211,21 +250,22 @@ base_vars(const struct conf *conf, const struct tmpl_vars *set)
 	return (v);
 }
 
-/* compose_addresses - the From, Message-ID and List-* addresses of C; -1 with ERR */
+/* compose_addresses - the From (FROM_NAME), Message-ID and List-* addresses of C; -1 with ERR */
 static int
-compose_addresses(struct compose *c, const char *from, char *err, size_t errlen)
+compose_addresses(struct compose *c, const char *from, const char *from_name, char *err,
+		  size_t errlen)
 {
 	const char *noreply = conf_noreply_address(c->conf), *d;
 
 	if ((d = id_domain(c->conf, err, errlen)) == NULL)
 		return (-1);
-	if ((c->from = strdup(from)) == NULL || (c->from_name = strdup(conf_company_name(c->conf))) == NULL
+	if ((c->from = strdup(from)) == NULL || (c->from_name = strdup(from_name)) == NULL
 	    || (c->id_domain = strdup(d)) == NULL
 	    || (c->unsub_local = strndup(noreply, strcspn(noreply, "@"))) == NULL
 	    || (c->unsub_domain = strdup(domain_of(noreply))) == NULL)
 		goto nomem;
 	if (!hdr_value_safe(c->from_name)) {
-		snprintf(err, errlen, "company_name has control characters");
+		snprintf(err, errlen, "the sender's name has control characters or is too long");
 		return (-1);
 	}
 	if (conf_company_domains_count(c->conf) > 0
@@ -240,14 +280,35 @@ nomem:
 	return (-1);
 }
 
+/* sender_name - the From display name: the staff member's, else the company's; NULL with ERR */
+static const char *
+sender_name(const struct conf *conf, const struct category_info *ci, const char *staff_name,
+	    char *err, size_t errlen)
+{
+	if (ci->from != CATEGORY_FROM_STAFF) {
+		if (staff_name != NULL && *staff_name != 0) {
+			snprintf(err, errlen, "--from-name is only for category staff");
+			return (NULL);
+		}
+		return (conf_company_name(conf));
+	}
+	if (staff_name == NULL || *staff_name == 0) {
+		snprintf(err, errlen, "staff mail needs the staff member's name: --from \"Name "
+			 "<name@domain>\" or --from-name NAME");
+		return (NULL);
+	}
+	return (staff_name);
+}
+
 /* compose_new - a composer of category CAT's messages; see compose.h */
 struct compose *
 compose_new(const struct conf *conf, enum category cat, const struct tmpl *t,
-	    const struct tmpl_vars *set, const char *staff_from, char *err, size_t errlen)
+	    const struct tmpl_vars *set, const struct compose_sender *snd, char *err,
+	    size_t errlen)
 {
 	struct compose *c;
 	const struct category_info *ci;
-	const char *from;
+	const char *from, *name;
 
 	if ((ci = category_get(cat)) == NULL) {
 		snprintf(err, errlen, "unknown category");
@@ -258,7 +319,8 @@ compose_new(const struct conf *conf, enum category cat, const struct tmpl *t,
 			 category_name(cat));
 		return (NULL);
 	}
-	if ((from = choose_from(conf, ci, staff_from, err, errlen)) == NULL)
+	if ((from = choose_from(conf, ci, snd ? snd->addr : NULL, err, errlen)) == NULL
+	    || (name = sender_name(conf, ci, snd ? snd->name : NULL, err, errlen)) == NULL)
 		return (NULL);
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -267,7 +329,10 @@ compose_new(const struct conf *conf, enum category cat, const struct tmpl *t,
 	c->conf = conf;
 	c->cat = cat;
 	c->tmpl = t;
-	if (compose_addresses(c, from, err, errlen) < 0)
+	c->refusal_vi = tmpl_footer_last(t) ? FOOTER_LAST_VI : ci->refusal_vi;
+	c->refusal_en = tmpl_footer_last(t) ? FOOTER_LAST_EN : ci->refusal_en;
+	if (compose_addresses(c, from, name, err, errlen) < 0
+	    || (c->svc = svcname_load(conf, err, errlen)) == NULL)
 		goto fail;
 	if ((c->base = base_vars(conf, set)) == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -327,7 +392,9 @@ rcpt_vars(const struct compose *c, const struct compose_rcpt *r)
 	    || tmpl_vars_set(v, "customer_id", num) < 0)
 		goto fail;
 	if (k != NULL) {
-		if ((k->service_type && tmpl_vars_set(v, "service_type", k->service_type) < 0)
+		if ((k->service_type && (tmpl_vars_set(v, "service_type", k->service_type) < 0
+					 || tmpl_vars_set(v, "service_name",
+							  svcname_get(c->svc, k->service_type)) < 0))
 		    || (k->ref && tmpl_vars_set(v, "service_ref", k->ref) < 0))
 			goto fail;
 		if (k->started > 0) {
@@ -412,13 +479,6 @@ compose_check(const struct compose *c, const struct compose_rcpt *r, char *err, 
 	return (0);
 }
 
-/* transactional - whether CAT is mail the customer cannot refuse */
-static int
-transactional(enum category cat)
-{
-	return (!category_refusable(cat));
-}
-
 /* text_footer - append the footer of C's messages to B (the layout of footer.h) */
 static int
 text_footer(const struct compose *c, struct strbuf *b, const char *reason)
@@ -431,9 +491,7 @@ text_footer(const struct compose *c, struct strbuf *b, const char *reason)
 			return (-1);
 	/* The layout footer.h describes: separator, sentences, contact. */
 	if (strbuf_printf(b, "\n%s\n%s\n%s\n%s\n", FOOTER_SEPARATOR, reason,
-			COMPOSE_REFUSAL_SENTENCE, COMPOSE_ENGLISH_LINE) < 0)
-		return (-1);
-	if (transactional(c->cat) && strbuf_printf(b, "%s\n", COMPOSE_TRANSACTIONAL_LINE) < 0)
+			c->refusal_vi, c->refusal_en) < 0)
 		return (-1);
 	if (strbuf_printf(b, "%s%s%s\nĐiện thoại: %s - Email: %s\n",
 			conf_company_name(cf), FOOTER_CONTACT_SEP,
@@ -524,7 +582,8 @@ add_extra(struct mime_msg *m, const char *name, const char *value)
 /*
  * list_headers - what the category table asks for: Auto-Submitted; for a
  * refusable category List-Unsubscribe (into UNSUB), List-Unsubscribe-Post
- * and List-Id. -1 with ERR.
+ * and List-Id. A test message gets a token that verifies nothing. -1
+ * with ERR.
  */
 static int
 list_headers(const struct compose *c, const struct compose_rcpt *r, struct mime_msg *m,
@@ -532,16 +591,17 @@ list_headers(const struct compose *c, const struct compose_rcpt *r, struct mime_
 {
 	const struct category_info *ci = category_get(c->cat);
 	const char *url = conf_unsubscribe_url(c->conf);
+	const char *token = r->test ? COMPOSE_TEST_TOKEN : r->token;
 
 	if (ci->auto_submitted)
 		add_extra(m, "Auto-Submitted", "auto-generated");
 	if (!ci->refusable)
 		return (0);
-	if (r->token == NULL || *r->token == 0) {
+	if (token == NULL || *token == 0) {
 		snprintf(err, errlen, "no unsubscribe token");
 		return (-1);
 	}
-	if (list_unsubscribe(c, r->token, unsub, unsublen) < 0) {
+	if (list_unsubscribe(c, token, unsub, unsublen) < 0) {
 		snprintf(err, errlen, "List-Unsubscribe too long");
 		return (-1);
 	}
@@ -553,47 +613,91 @@ list_headers(const struct compose *c, const struct compose_rcpt *r, struct mime_
 	return (0);
 }
 
+/* thread_headers - In-Reply-To and References of an answer to R->in_reply_to (into REF) */
+static int
+thread_headers(const struct compose_rcpt *r, struct mime_msg *m, char *ref, size_t reflen,
+	       char *err, size_t errlen)
+{
+	if (r->in_reply_to == NULL || *r->in_reply_to == 0)
+		return (0);
+	if (!mime_ref_valid(r->in_reply_to)
+	    || snprintf(ref, reflen, "<%s>", r->in_reply_to) >= (int) reflen) {
+		snprintf(err, errlen, "the Message-ID answered is not valid");
+		return (-1);
+	}
+	add_extra(m, "In-Reply-To", ref);
+	add_extra(m, "References", ref);
+	return (0);
+}
+
+/* compose_parts_free - free what P holds */
+void
+compose_parts_free(struct compose_parts *p)
+{
+	free(p->subject);
+	free(p->text);
+	free(p->html);
+	memset(p, 0, sizeof(*p));
+}
+
+/* compose_render - the subject and the bodies with their footer, for R; see compose.h */
+int
+compose_render(const struct compose *c, const struct compose_rcpt *r, struct compose_parts *p,
+	       char *err, size_t errlen)
+{
+	char   *text = NULL, *html = NULL, *reason = NULL;
+	struct strbuf tb;
+	int	ret;
+
+	memset(p, 0, sizeof(*p));
+	strbuf_init(&tb);
+	if ((ret = render_parts(c, r, &p->subject, &text, &html, &reason, err, errlen)) < 0)
+		return (ret);
+	ret = COMPOSE_ERR;
+	if (strbuf_adds(&tb, text) < 0 || text_footer(c, &tb, reason) < 0
+	    || (html != NULL && html_with_footer(c, html, reason, &p->html) < 0)
+	    || (p->text = strbuf_steal(&tb)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		compose_parts_free(p);
+	} else
+		ret = 0;
+	strbuf_free(&tb);
+	free(text);
+	free(html);
+	free(reason);
+	return (ret);
+}
+
 /* compose_message - the whole message for R; see compose.h */
 int
 compose_message(const struct compose *c, const struct compose_rcpt *r, char **out, size_t *len,
 		char *err, size_t errlen)
 {
-	char   *subject = NULL, *text = NULL, *html = NULL, *reason = NULL, *fhtml = NULL;
-	char	unsub[2 * COMPOSE_URL_MAX];
-	struct strbuf tb;
+	struct compose_parts p;
+	char	unsub[2 * COMPOSE_URL_MAX], ref[MIME_ID_MAX + 3], label[COMPOSE_LABEL_MAX];
 	struct mime_msg m;
 	int	ret;
 
 	*out = NULL;
-	strbuf_init(&tb);
-	if ((ret = render_parts(c, r, &subject, &text, &html, &reason, err, errlen)) < 0)
+	if ((ret = compose_render(c, r, &p, err, errlen)) < 0)
 		return (ret);
-	ret = COMPOSE_ERR;
-	if (strbuf_adds(&tb, text) < 0 || text_footer(c, &tb, reason) < 0
-	    || (html != NULL && html_with_footer(c, html, reason, &fhtml) < 0)) {
-		snprintf(err, errlen, "out of memory");
-		goto done;
-	}
 	memset(&m, 0, sizeof(m));
 	m.from_addr = c->from;
 	m.from_name = c->from_name;
-	m.to_addr = r->email;
+	m.to_addr = r->deliver_to ? r->deliver_to : r->email;
 	m.to_name = r->name;
-	m.subject_label = tmpl_label(c->tmpl);
-	m.subject = subject;
+	snprintf(label, sizeof(label), "%s%s%s", r->test ? COMPOSE_TEST_LABEL : "",
+		 r->test && *tmpl_label(c->tmpl) ? " " : "", tmpl_label(c->tmpl));
+	m.subject_label = label;
+	m.subject = p.subject;
 	m.message_id = r->message_id;
 	m.date = r->date ? r->date : time(NULL);
-	m.text = tb.data;
-	m.html = fhtml;
-	if (list_headers(c, r, &m, unsub, sizeof(unsub), err, errlen) < 0)
-		goto done;
-	ret = mime_build(&m, out, len, err, errlen) < 0 ? COMPOSE_BAD_RCPT : 0;
-done:
-	strbuf_free(&tb);
-	free(subject);
-	free(text);
-	free(html);
-	free(reason);
-	free(fhtml);
+	m.text = p.text;
+	m.html = p.html;
+	ret = COMPOSE_ERR;
+	if (list_headers(c, r, &m, unsub, sizeof(unsub), err, errlen) == 0
+	    && thread_headers(r, &m, ref, sizeof(ref), err, errlen) == 0)
+		ret = mime_build(&m, out, len, err, errlen) < 0 ? COMPOSE_BAD_RCPT : 0;
+	compose_parts_free(&p);
 	return (ret);
 }

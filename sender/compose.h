@@ -8,7 +8,7 @@
  *
  *	struct compose *compose_new(const struct conf *conf, enum category cat,
  *				    const struct tmpl *t, const struct tmpl_vars *set,
- *				    const char *staff_from, char *err, size_t errlen);
+ *				    const struct compose_sender *snd, char *err, size_t errlen);
  *	void	compose_free(struct compose *c);
  *	const char *compose_from(const struct compose *c);
  *	int	compose_message_id(const struct compose *c, char *out, size_t outlen);
@@ -16,13 +16,19 @@
  *			      char *err, size_t errlen);
  *	int	compose_message(const struct compose *c, const struct compose_rcpt *r,
  *				char **out, size_t *len, char *err, size_t errlen);
+ *	int	compose_render(const struct compose *c, const struct compose_rcpt *r,
+ *			       struct compose_parts *p, char *err, size_t errlen);
+ *	void	compose_parts_free(struct compose_parts *p);
  * DESCRIPTION
  *	A struct compose holds what every message of a campaign shares:
  *	the category, its From address (policy section 5: noreply@ for
  *	account, maintenance and, unless promotion_from is set, promotion;
- *	support@ for survey and answer; STAFF_FROM, a name@ address of a
- *	company domain, for staff), the template, the --set values SET and
- *	the company's contact block. It is immutable after compose_new()
+ *	support@ for survey and answer; for staff SND->addr, a name@ address
+ *	of a company domain other than noreply@ and support@, with the staff
+ *	member's name SND->name, where other mail shows company_name), the
+ *	template, the --set values SET, the company's contact block and the
+ *	display names of service types (svcname.h). SND is NULL or its
+ *	members NULL for every category but staff. It is immutable after compose_new()
  *	and may be shared by threads. T and SET must outlive it.
  *
  *	compose_check() renders every part of the template for recipient R
@@ -31,13 +37,23 @@
  *	is sent, so that a missing placeholder stops the campaign.
  *	compose_message() builds the whole message (mime.c): the text and
  *	HTML bodies end with the footer ("-- ", why the customer gets the
- *	message, the refusal sentence, the contact block); refusable
+ *	message, what a reply "Từ chối" stops for this category (or, for a
+ *	template with "Footer: last", that this is the last message about
+ *	the refusal), the contact block: footer.h); with R->in_reply_to,
+ *	In-Reply-To and References name the message answered; a test
+ *	message (R->test) goes To R->deliver_to, its subject starts with
+ *	"[TEST]" and its List-Unsubscribe token verifies nothing; refusable
  *	categories get List-Unsubscribe (mailto noreply+TOKEN@domain with
  *	R->token, with "?subject=unsubscribe" when the line stays within
  *	78 columns, plus the
  *	https one-click URL when unsubscribe_url is set, then with
  *	List-Unsubscribe-Post) and List-Id. The result is owned by the
  *	caller (free()).
+ *
+ *	compose_render() gives the parts compose_message() puts together,
+ *	for a preview: the rendered subject, the text with its footer and
+ *	the HTML with its footer (NULL when the template has none); free
+ *	them with compose_parts_free().
  *
  *	compose_message_id() makes a new random Message-ID (without angle
  *	brackets) on message_id_domain, else the first company domain.
@@ -66,8 +82,6 @@
 
 #include "footer.h"
 
-/* The sentence our footer carries; the milter recognises it (footer.h). */
-#define COMPOSE_REFUSAL_SENTENCE FOOTER_REFUSAL_VI
 
 struct compose_rcpt {
 	int64_t customer_id;
@@ -77,13 +91,29 @@ struct compose_rcpt {
 	const char *message_id;		/* without angle brackets */
 	const char *token;		/* unsubscribe token; NULL for transactional */
 	time_t	date;
+	const char *in_reply_to;	/* Message-ID answered (no brackets); NULL */
+	const char *deliver_to;		/* To instead of EMAIL (a test); NULL */
+	int	test;			/* a test message: [TEST], no real token */
+};
+
+/* Who staff mail comes from (NULL, or NULL members, for other categories). */
+struct compose_sender {
+	const char *addr;		/* name@ of a company domain */
+	const char *name;		/* the staff member's name */
+};
+
+/* What compose_render() gives. */
+struct compose_parts {
+	char   *subject;
+	char   *text;			/* with the footer */
+	char   *html;			/* with the footer; NULL when none */
 };
 
 struct compose;
 
 struct compose *compose_new(const struct conf *conf, enum category cat,
 			    const struct tmpl *t, const struct tmpl_vars *set,
-			    const char *staff_from, char *err, size_t errlen);
+			    const struct compose_sender *snd, char *err, size_t errlen);
 void	compose_free(struct compose *c);
 const char *compose_from(const struct compose *c);
 enum category compose_category(const struct compose *c);
@@ -92,6 +122,9 @@ int	compose_check(const struct compose *c, const struct compose_rcpt *r,
 		      char *err, size_t errlen);
 int	compose_message(const struct compose *c, const struct compose_rcpt *r,
 			char **out, size_t *len, char *err, size_t errlen);
+int	compose_render(const struct compose *c, const struct compose_rcpt *r,
+		       struct compose_parts *p, char *err, size_t errlen);
+void	compose_parts_free(struct compose_parts *p);
 
 /* Whether ADDR is a name@ address of one of the company_domains. */
 int	compose_company_address(const struct conf *conf, const char *addr);

@@ -7,13 +7,17 @@
  *	links-sender [-c FILE] [-o name=value] COMMAND [options]
  *
  *	links-sender send --category C --template T [--service-type S]
- *		[--service-ref REF] [--to EMAIL | --customers FILE] [--from ADDR]
- *		[--set key=value ...] [--dry-run] [--outdir DIR] [--rate N/s]
- *	links-sender resume CAMPAIGN
+ *		[--service-ref REF] [--to EMAIL | --customers FILE | --all]
+ *		[--from "NAME <ADDR>"] [--set key=value ...] [--dry-run]
+ *		[--test-to ADDR] [--schedule TIME] [--outdir DIR] [--rate N/s]
+ *	links-sender preview --category C --template T [audience] [--set ...]
+ *		[--outdir DIR] [--browser]
+ *	links-sender resume CAMPAIGN [--now]
  *	links-sender status [CAMPAIGN]
+ *	links-sender due
  *	links-sender outbox
  * DESCRIPTION
- *	The command-line front end of campaign.c, outbox.c and report.c:
+ *	The command-line front end of campaign.c, sample.c, outbox.c and report.c:
  *	parses options, enforces the usage rules of policy section 5 (read
  *	from the category table: maintenance needs a service type; answer
  *	and staff need explicit recipients; staff needs --from), loads
@@ -33,20 +37,26 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <time.h>
 
 #include "campaign.h"
 #include "conf.h"
 #include "log.h"
 #include "outbox.h"
 #include "report.h"
+#include "sample.h"
 #include "store.h"
+#include "text.h"
 #include "transport.h"
 
 #define SENDER_RATE_MAX	100000		/* --rate limit, messages per second */
+#define SENDER_SCHEDULE_MAX	(366L * 86400)	/* --schedule at most a year ahead */
+#define SENDER_SCHEDULE_PAST	60		/* seconds in the past still taken as now */
+#define SENDER_NAME_MAX		256		/* --from "NAME <ADDR>" */
 #define SENDER_CONTINUE	(-1)		/* parse_*(): go on */
 
 /* The commands, and what each takes. */
-enum cmd { CMD_SEND, CMD_RESUME, CMD_STATUS, CMD_OUTBOX };
+enum cmd { CMD_SEND, CMD_PREVIEW, CMD_RESUME, CMD_STATUS, CMD_DUE, CMD_OUTBOX };
 enum cmd_id { ID_NONE, ID_OPTIONAL, ID_REQUIRED };
 
 static const struct command {
@@ -56,8 +66,10 @@ static const struct command {
 	enum cmd_id id;			/* a CAMPAIGN argument */
 } commands[] = {
 	{"send", CMD_SEND, 1, ID_NONE},
+	{"preview", CMD_PREVIEW, 1, ID_NONE},
 	{"resume", CMD_RESUME, 0, ID_REQUIRED},
 	{"status", CMD_STATUS, 0, ID_OPTIONAL},
+	{"due", CMD_DUE, 0, ID_NONE},
 	{"outbox", CMD_OUTBOX, 0, ID_NONE},
 };
 
@@ -68,6 +80,10 @@ struct cli {
 	const struct command *cmd;
 	const char *category;
 	int64_t id;
+	int	browser;		/* preview --browser */
+	const char *schedule;		/* --schedule, as given */
+	char	from_addr[SENDER_NAME_MAX];	/* --from "NAME <ADDR>" split */
+	char	from_name[SENDER_NAME_MAX];
 	struct campaign_opts o;
 };
 
@@ -80,17 +96,26 @@ usage(FILE *fp)
 "\n"
 "commands:\n"
 "  send --category C --template T [audience] [--set key=value ...]\n"
-"       [--from NAME@DOMAIN] [--dry-run] [--outdir DIR|-] [--rate N/s]\n"
-"       [--retry-delay SECONDS] [--transport smtp|sendmail|dir] [--no-progress]\n"
+"       [--from \"NAME <name@DOMAIN>\"] [--dry-run] [--test-to ADDRESS]\n"
+"       [--schedule TIME] [--outdir DIR|-] [--rate N/s] [--retry-delay SECONDS]\n"
+"       [--transport smtp|sendmail|dir] [--no-progress]\n"
 "      categories: account maintenance survey promotion answer staff\n"
 "      audience:   --service-type S   customers with an active contract of type S\n"
 "                                     (required for maintenance)\n"
 "                  --service-ref REF  the contract REF of each customer\n"
 "                  --to EMAIL         one customer\n"
 "                  --customers FILE   addresses or customer ids, one per line ('-': stdin)\n"
-"                  (none: every customer; answer and staff need --to or --customers)\n"
-"  resume CAMPAIGN   send what an interrupted campaign left queued\n"
-"  status [CAMPAIGN] counts per campaign\n"
+"                  --all              every customer (needed when none is named)\n"
+"      --test-to ADDRESS  one test message, as a sample customer gets it, to a\n"
+"                         company address; nothing is recorded\n"
+"      --schedule TIME    create now, send at TIME (YYYY-MM-DD HH:MM[ +ZZ:ZZ], +30m,\n"
+"                         +2h, +1d): `links-sender due` sends it\n"
+"      --from-name NAME   the staff member's name (or --from \"NAME <ADDR>\")\n"
+"  preview (the options of send) [--outdir DIR] [--browser]\n"
+"                    write the text and HTML of a sample customer's message\n"
+"  resume CAMPAIGN [--now]  send what a campaign left queued (--now: before its time)\n"
+"  status [CAMPAIGN] campaigns; with a number, its report\n"
+"  due               send the scheduled campaigns whose time has come\n"
 "  outbox            deliver queued system messages (opt-out confirmations)\n"
 "\n"
 "options:\n"
@@ -137,8 +162,9 @@ parse_id(const char *s, int64_t *out)
 
 enum {
 	OPT_CATEGORY = 256, OPT_TEMPLATE, OPT_SERVICE_TYPE, OPT_SERVICE_REF, OPT_TO,
-	OPT_CUSTOMERS, OPT_FROM, OPT_SET, OPT_DRY_RUN, OPT_OUTDIR, OPT_RATE, OPT_RETRY_DELAY,
-	OPT_TRANSPORT, OPT_NO_PROGRESS, OPT_HELP, OPT_VERSION
+	OPT_CUSTOMERS, OPT_FROM, OPT_FROM_NAME, OPT_SET, OPT_DRY_RUN, OPT_OUTDIR, OPT_RATE,
+	OPT_RETRY_DELAY, OPT_TRANSPORT, OPT_NO_PROGRESS, OPT_ALL, OPT_TEST_TO, OPT_SCHEDULE,
+	OPT_NOW, OPT_BROWSER, OPT_HELP, OPT_VERSION
 };
 
 static const struct option long_opts[] = {
@@ -149,6 +175,12 @@ static const struct option long_opts[] = {
 	{"to", required_argument, NULL, OPT_TO},
 	{"customers", required_argument, NULL, OPT_CUSTOMERS},
 	{"from", required_argument, NULL, OPT_FROM},
+	{"from-name", required_argument, NULL, OPT_FROM_NAME},
+	{"all", no_argument, NULL, OPT_ALL},
+	{"test-to", required_argument, NULL, OPT_TEST_TO},
+	{"schedule", required_argument, NULL, OPT_SCHEDULE},
+	{"now", no_argument, NULL, OPT_NOW},
+	{"browser", no_argument, NULL, OPT_BROWSER},
 	{"set", required_argument, NULL, OPT_SET},
 	{"dry-run", no_argument, NULL, OPT_DRY_RUN},
 	{"outdir", required_argument, NULL, OPT_OUTDIR},
@@ -225,6 +257,95 @@ run_opt(struct delivery_cli *run, int opt, const char *arg)
 	return (SENDER_CONTINUE);
 }
 
+/* split_from - --from ADDR or --from "NAME <ADDR>"; SENDER_CONTINUE when done */
+static int
+split_from(struct cli *c, const char *arg)
+{
+	const char *lt = strrchr(arg, '<');
+	size_t	n = strlen(arg);
+	char   *name;
+
+	if (lt == NULL || n == 0 || arg[n - 1] != '>') {
+		c->o.staff_from = arg;
+		return (SENDER_CONTINUE);
+	}
+	if (n >= sizeof(c->from_addr))
+		return (fail_usage("--from: longer than %d bytes", SENDER_NAME_MAX - 1));
+	snprintf(c->from_addr, sizeof(c->from_addr), "%.*s", (int) (n - 1 - (size_t) (lt + 1 - arg)),
+		 lt + 1);
+	snprintf(c->from_name, sizeof(c->from_name), "%.*s", (int) (lt - arg), arg);
+	name = text_trim(c->from_name);
+	n = strlen(name);
+	if (n >= 2 && name[0] == '"' && name[n - 1] == '"') {
+		name[n - 1] = 0;
+		name++;
+	}
+	c->o.staff_from = c->from_addr;
+	if (*name != 0)
+		c->o.staff_name = name;
+	return (SENDER_CONTINUE);
+}
+
+/* parse_when - --schedule TIME: "+N[mhd]" or "YYYY-MM-DD HH:MM[:SS][ ZONE]"; -1 when bad */
+static int
+parse_when(const char *s, time_t now, time_t *out)
+{
+	struct tm tm;
+	const char *p;
+	char	unit = 0;
+	long	n, off = 0;
+	int	c = 0;
+
+	if (sscanf(s, "+%ld%c%n", &n, &unit, &c) == 2 && s[c] == 0 && n >= 0 && n <= 366 * 24 * 60
+	    && strchr("mhd", unit) != NULL) {
+		*out = now + n * (unit == 'm' ? 60 : unit == 'h' ? 3600 : 86400);
+		return (0);
+	}
+	memset(&tm, 0, sizeof(tm));
+	if ((p = strptime(s, "%Y-%m-%d%n%H:%M", &tm)) == NULL
+	    && (p = strptime(s, "%Y-%m-%dT%H:%M", &tm)) == NULL)
+		return (-1);
+	if (p[0] == ':' && (p = strptime(p, ":%S", &tm)) == NULL)
+		return (-1);
+	while (*p == ' ')
+		p++;
+	if (*p == 0) {
+		tm.tm_isdst = -1;
+		*out = mktime(&tm);	/* local time */
+		return (*out == (time_t) -1 ? -1 : 0);
+	}
+	if (strcmp(p, "Z") != 0 && strcmp(p, "UTC") != 0) {
+		int	hh, mm;
+
+		if ((sscanf(p, "%*[+-]%2d:%2d%n", &hh, &mm, &c) != 2 && sscanf(p, "%*[+-]%2d%2d%n",
+		    &hh, &mm, &c) != 2) || p[c] != 0 || hh > 14 || mm > 59)
+			return (-1);
+		off = (hh * 3600L + mm * 60L) * (p[0] == '-' ? -1 : 1);
+	}
+	*out = timegm(&tm) - off;
+	return (0);
+}
+
+/* check_schedule - --schedule TIME into O; SENDER_CONTINUE when done */
+static int
+check_schedule(struct cli *c)
+{
+	time_t	now = time(NULL), t;
+
+	if (c->schedule == NULL)
+		return (SENDER_CONTINUE);
+	if (parse_when(c->schedule, now, &t) < 0)
+		return (fail_usage("--schedule %s: expected YYYY-MM-DD HH:MM (local time, or "
+				   "followed by Z or +HH:MM), or +N followed by m, h or d",
+				   c->schedule));
+	if (t < now - SENDER_SCHEDULE_PAST)
+		return (fail_usage("--schedule %s: that time has passed", c->schedule));
+	if (t > now + SENDER_SCHEDULE_MAX)
+		return (fail_usage("--schedule %s: more than a year ahead", c->schedule));
+	c->o.not_before = t;
+	return (SENDER_CONTINUE);
+}
+
 /* command_opt - one option after the command; SENDER_CONTINUE when done */
 static int
 command_opt(struct cli *c, int opt, const char *arg)
@@ -251,7 +372,24 @@ command_opt(struct cli *c, int opt, const char *arg)
 		o->aud.customers_file = arg;
 		break;
 	case OPT_FROM:
-		o->staff_from = arg;
+		return (split_from(c, arg));
+	case OPT_FROM_NAME:
+		o->staff_name = arg;
+		break;
+	case OPT_ALL:
+		o->all = 1;
+		break;
+	case OPT_TEST_TO:
+		o->test_to = arg;
+		break;
+	case OPT_SCHEDULE:
+		c->schedule = arg;
+		break;
+	case OPT_NOW:
+		o->now = 1;
+		break;
+	case OPT_BROWSER:
+		c->browser = 1;
 		break;
 	case OPT_SET:
 		if (o->nset >= PARAMS_SET_MAX)
@@ -320,6 +458,28 @@ parse_command(int argc, char **argv, struct cli *c)
 	return (SENDER_CONTINUE);
 }
 
+/* check_send_modes - what --dry-run, --test-to, --schedule and preview allow together */
+static int
+check_send_modes(struct cli *c)
+{
+	const struct campaign_opts *o = &c->o;
+	int	preview = c->cmd->cmd == CMD_PREVIEW;
+
+	if (o->test_to != NULL && (o->dry_run || c->schedule || preview))
+		return (fail_usage("--test-to sends one test message now: not with --dry-run, "
+				   "--schedule or preview"));
+	if (c->schedule != NULL && (o->dry_run || preview))
+		return (fail_usage("--schedule is for a campaign that is sent: not with --dry-run "
+				   "or preview"));
+	if (preview && o->dry_run)
+		return (fail_usage("preview records and sends nothing: --dry-run is not needed"));
+	if (c->browser && !preview)
+		return (fail_usage("--browser is for preview"));
+	if (o->now)
+		return (fail_usage("--now is for resume"));
+	return (check_schedule(c));
+}
+
 /* check_send - the usage rules of a new campaign, from the category table */
 static int
 check_send(struct cli *c)
@@ -343,7 +503,9 @@ check_send(struct cli *c)
 		return (fail_usage("staff mail needs --from NAME@DOMAIN"));
 	if (o->aud.to != NULL && o->aud.customers_file != NULL)
 		return (fail_usage("give --to or --customers, not both"));
-	return (SENDER_CONTINUE);
+	if (o->all && (o->aud.to != NULL || o->aud.customers_file != NULL))
+		return (fail_usage("--all means every customer: leave out --to and --customers"));
+	return (check_send_modes(c));
 }
 
 /* check_usage - the rules that need no configuration */
@@ -355,8 +517,11 @@ check_usage(struct cli *c)
 	if (c->cmd->campaign_opts)
 		return (check_send(c));
 	if (c->category || o->template_name || o->aud.to || o->aud.customers_file
-	    || o->aud.service_type || o->nset || o->dry_run || o->staff_from)
+	    || o->aud.service_type || o->aud.service_ref || o->nset || o->dry_run || o->staff_from
+	    || o->staff_name || o->all || o->test_to || c->schedule || c->browser)
 		return (fail_usage("%s takes no campaign options", c->cmd->name));
+	if (o->now && c->cmd->cmd != CMD_RESUME)
+		return (fail_usage("--now is for resume"));
 	return (SENDER_CONTINUE);
 }
 
@@ -400,7 +565,13 @@ dispatch(const struct cli *c, const struct conf *conf)
 {
 	switch (c->cmd->cmd) {
 	case CMD_SEND:
+		if (c->o.test_to != NULL)
+			return (sample_test(conf, &c->o));
 		return (campaign_send(conf, &c->o));
+	case CMD_PREVIEW:
+		return (sample_preview(conf, &c->o, c->o.run.outdir, c->browser));
+	case CMD_DUE:
+		return (campaign_due(conf, &c->o));
 	case CMD_RESUME:
 		return (campaign_resume(conf, c->id, &c->o));
 	case CMD_STATUS:

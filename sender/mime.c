@@ -54,6 +54,29 @@ mime_id_valid(const char *id)
 	return (at != NULL && at != id && at[1] != 0);
 }
 
+/* mime_ref_valid - whether ID (no brackets) is a Message-ID we may refer to */
+int
+mime_ref_valid(const char *id)
+{
+	const char *at = strrchr(id, '@'), *p;
+	size_t	len = strlen(id);
+
+	if (len == 0 || len > MIME_ID_MAX || at == NULL || at == id || at[1] == 0)
+		return (0);
+	for (p = id; *p; p++) {
+		unsigned char c = (unsigned char) *p;
+
+		if (c <= 0x20 || c >= 0x7f)
+			return (0);
+		if (p == at || (p > at && (c == '[' || c == ']')))
+			continue;
+		if (!(c == '.' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z')
+		      || (c >= 'A' && c <= 'Z') || strchr("!#$%&'*+-/=?^_`{|}~", c)))
+			return (0);
+	}
+	return (1);
+}
+
 /* crlf_text - S as CRLF lines ending with CRLF; the caller frees it */
 static char *
 crlf_text(const char *s, size_t *len)

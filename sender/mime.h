@@ -57,5 +57,8 @@ int	mime_build(const struct mime_msg *m, char **out, size_t *len, char *err, siz
 
 /* Whether ID (no brackets) is a valid dot-atom "left@right" Message-ID. */
 int	mime_id_valid(const char *id);
+/* Whether ID (no brackets), a Message-ID written by others, may be referred
+ * to (In-Reply-To): RFC 5322 atext and dots, one '@', a [literal] right side. */
+int	mime_ref_valid(const char *id);
 
 #endif

@@ -7,8 +7,9 @@
  *	#include "params.h"
  * DESCRIPTION
  *	See params.h. The JSON object is {"set": {KEY: VALUE, ...},
- *	"service_type": S, "service_ref": R, "from": ADDR}, keys sorted,
- *	absent members omitted.
+ *	"service_type": S, "service_ref": R, "from": ADDR, "from_name":
+ *	NAME, "subject": S, "not_before": UNIX-TIME}, keys sorted, absent
+ *	members omitted.
  * DIAGNOSTICS
  *	See params.h.
  */
@@ -115,7 +116,7 @@ fail:
 /* params_json - the JSON text kept with the campaign; the caller frees it */
 char   *
 params_json(const char *const *set, size_t nset, const struct audience *aud,
-	    const char *staff_from)
+	    const struct params_extra *x)
 {
 	json_t *root = json_object(), *jset = json_object();
 	char	key[TMPL_KEY_MAX + 1], *s = NULL;
@@ -132,8 +133,14 @@ params_json(const char *const *set, size_t nset, const struct audience *aud,
 		json_object_set_new(root, "service_type", json_string(aud->service_type));
 	if (aud->service_ref)
 		json_object_set_new(root, "service_ref", json_string(aud->service_ref));
-	if (staff_from)
-		json_object_set_new(root, "from", json_string(staff_from));
+	if (x->staff_from)
+		json_object_set_new(root, "from", json_string(x->staff_from));
+	if (x->staff_name)
+		json_object_set_new(root, "from_name", json_string(x->staff_name));
+	if (x->subject)
+		json_object_set_new(root, "subject", json_string(x->subject));
+	if (x->not_before > 0)
+		json_object_set_new(root, "not_before", json_integer((json_int_t) x->not_before));
 	s = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS);
 done:
 	json_decref(jset);
@@ -176,8 +183,12 @@ params_load(const char *json, struct params *p, char *err, size_t errlen)
 	}
 	if (string_member(root, "service_type", &p->service_type) < 0
 	    || string_member(root, "service_ref", &p->service_ref) < 0
-	    || string_member(root, "from", &p->staff_from) < 0)
+	    || string_member(root, "from", &p->staff_from) < 0
+	    || string_member(root, "from_name", &p->staff_name) < 0
+	    || string_member(root, "subject", &p->subject) < 0)
 		goto nomem;
+	if ((v = json_object_get(root, "not_before")) != NULL && json_is_integer(v))
+		p->not_before = (time_t) json_integer_value(v);
 	json_decref(root);
 	return (0);
 nomem:
@@ -198,5 +209,7 @@ params_clear(struct params *p)
 	free(p->service_type);
 	free(p->service_ref);
 	free(p->staff_from);
+	free(p->staff_name);
+	free(p->subject);
 	memset(p, 0, sizeof(*p));
 }

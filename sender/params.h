@@ -9,7 +9,7 @@
  *	struct tmpl_vars *params_vars(const char *const *set, size_t nset,
  *				      char *err, size_t errlen);
  *	char   *params_json(const char *const *set, size_t nset,
- *			    const struct audience *aud, const char *staff_from);
+ *			    const struct audience *aud, const struct params_extra *x);
  *	int	params_load(const char *json, struct params *p, char *err, size_t errlen);
  *	void	params_clear(struct params *p);
  * DESCRIPTION
@@ -29,8 +29,9 @@
  *	have passed params_vars().
  *
  *	params_load() reads such a text back into P: its "key=value"
- *	strings, service type and reference, and staff sender, all owned by
- *	P until params_clear().
+ *	strings, service type and reference, staff sender and name, the
+ *	time it is scheduled for and the subject of its first message, all
+ *	owned by P until params_clear().
  * DIAGNOSTICS
  *	params_vars() and params_load() return NULL / -1 with a message in
  *	ERR that names the key, never the value. params_json() returns
@@ -40,6 +41,7 @@
 #define LINKS_PARAMS_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include "audience.h"
 #include "tmpl.h"
@@ -52,11 +54,22 @@ struct params {
 	char   *service_type;		/* NULL: none */
 	char   *service_ref;		/* NULL: none */
 	char   *staff_from;		/* NULL: none */
+	char   *staff_name;		/* NULL: none */
+	char   *subject;		/* of the first message; NULL: unknown */
+	time_t	not_before;		/* scheduled; 0: not */
+};
+
+/* What a campaign keeps besides --set and the audience. */
+struct params_extra {
+	const char *staff_from;		/* NULL: none */
+	const char *staff_name;		/* NULL: none */
+	const char *subject;		/* NULL: none */
+	time_t	not_before;		/* 0: none */
 };
 
 struct tmpl_vars *params_vars(const char *const *set, size_t nset, char *err, size_t errlen);
 char   *params_json(const char *const *set, size_t nset, const struct audience *aud,
-		    const char *staff_from);
+		    const struct params_extra *x);
 int	params_load(const char *json, struct params *p, char *err, size_t errlen);
 void	params_clear(struct params *p);
 

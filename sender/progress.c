@@ -6,8 +6,10 @@
  * SYNOPSIS
  *	#include "progress.h"
  * DESCRIPTION
- *	See progress.h. The rate shown is messages handled per second
- *	since the start.
+ *	See progress.h. The rate shown is messages handled (sent, failed,
+ *	skipped) per second since the start, and the time left (ETA) is
+ *	what remains at that pace: H:MM:SS, M:SS, or --:-- before the
+ *	first message.
  * DIAGNOSTICS
  *	None.
  */
@@ -59,17 +61,37 @@ progress_new(FILE *fp, long total, enum progress_mode mode)
 	return (p);
 }
 
+/* eta_text - the time left at the pace so far (DONE of TOTAL in T seconds) into OUT */
+static void
+eta_text(long done, long total, double t, char *out, size_t outlen)
+{
+	long	left;
+
+	if (total <= 0 || done <= 0 || t <= 0 || done >= total) {
+		snprintf(out, outlen, done >= total && total > 0 ? "0:00" : "--:--");
+		return;
+	}
+	left = (long) ((double) (total - done) * t / (double) done + 0.5);
+	if (left >= PROGRESS_HOUR)
+		snprintf(out, outlen, "%ld:%02ld:%02ld", left / PROGRESS_HOUR,
+			 left % PROGRESS_HOUR / 60, left % 60);
+	else
+		snprintf(out, outlen, "%ld:%02ld", left / 60, left % 60);
+}
+
 /* draw - draw P's state once (FINAL: end the line) */
 static void
 draw(struct progress *p, int final)
 {
 	long	done = p->sent + p->failed + p->skipped;
 	double	t = elapsed(p);
-	double	rate = t > 0 ? (p->sent + p->failed) / t : 0;
+	double	rate = t > 0 ? done / t : 0;
 	int	pct = p->total > 0 ? (int) (100.0 * done / p->total) : 100;
+	char	eta[PROGRESS_ETA_MAX];
 
 	if (pct > 100)
 		pct = 100;
+	eta_text(done, p->total, t, eta, sizeof(eta));
 	if (p->tty) {
 		char	bar[PROGRESS_BAR_WIDTH + 1];
 		int	i, fill = pct * PROGRESS_BAR_WIDTH / 100;
@@ -77,12 +99,12 @@ draw(struct progress *p, int final)
 		for (i = 0; i < PROGRESS_BAR_WIDTH; i++)
 			bar[i] = i < fill ? '#' : '.';
 		bar[PROGRESS_BAR_WIDTH] = 0;
-		fprintf(p->fp, "\r[%s] %3d%% %ld/%ld sent %ld failed %ld skipped %ld %.0f msg/s%s",
-			bar, pct, done, p->total, p->sent, p->failed, p->skipped, rate,
-			final ? "\n" : "");
+		fprintf(p->fp, "\r[%s] %3d%% %ld/%ld sent %ld failed %ld skipped %ld %.0f msg/s "
+			"ETA %s%s", bar, pct, done, p->total, p->sent, p->failed, p->skipped, rate,
+			eta, final ? "\n" : "");
 	} else
-		fprintf(p->fp, "progress: %ld/%ld (%d%%) sent %ld failed %ld skipped %ld, %.0f msg/s\n",
-			done, p->total, pct, p->sent, p->failed, p->skipped, rate);
+		fprintf(p->fp, "progress: %ld/%ld (%d%%) sent %ld failed %ld skipped %ld, %.0f msg/s, "
+			"ETA %s\n", done, p->total, pct, p->sent, p->failed, p->skipped, rate, eta);
 	fflush(p->fp);
 }
 

@@ -11,7 +11,9 @@
  *	void	progress_done(struct progress *p);
  * DESCRIPTION
  *	MODE PROGRESS_AUTO draws a bar redrawn in place ("\r") when FP is a
- *	terminal, and otherwise prints a plain line at most every
+ *	terminal (done/total, percentage, counts, messages per second and
+ *	the time left, "ETA M:SS"), and otherwise prints the same as a
+ *	plain line at most every
  *	PROGRESS_LINE_SECS seconds or each tenth of the way;
  *	PROGRESS_OFF prints nothing. progress_update() is cheap: it draws
  *	at most every PROGRESS_TICK_MS milliseconds. progress_done() draws
@@ -28,6 +30,8 @@
 #define PROGRESS_TICK_MS	200
 #define PROGRESS_LINE_SECS	10
 #define PROGRESS_BAR_WIDTH	30
+#define PROGRESS_ETA_MAX	32	/* "H:MM:SS" and room */
+#define PROGRESS_HOUR		3600
 
 enum progress_mode { PROGRESS_AUTO = 0, PROGRESS_OFF, PROGRESS_LINES };
 

@@ -35,6 +35,7 @@ struct tmpl {
 	char   *label;
 	char   *reason;		/* NULL: none */
 	char   *categories;	/* NULL: any */
+	char   *footer;		/* NULL or "category": the category's; "last" */
 	char   *text;
 	char   *html;		/* NULL: none */
 };
@@ -76,10 +77,8 @@ tmpl_name_valid(const char *name)
 }
 
 /*
- * placeholder - the placeholder at P; the position after it, NULL for bad syntax.
- *
- * Find the placeholder starting at P ("{{"): sets *KEY (len *KLEN) and
- * returns the position after "}}", or NULL for bad syntax.
+ * placeholder - the placeholder starting at P ("{{"): sets *KEY (length
+ * *KLEN) and returns the position after "}}", or NULL for bad syntax.
  */
 static const char *
 placeholder(const char *p, const char **key, size_t *klen)
@@ -143,6 +142,7 @@ tmpl_free(struct tmpl *t)
 	free(t->label);
 	free(t->reason);
 	free(t->categories);
+	free(t->footer);
 	free(t->text);
 	free(t->html);
 	free(t);
@@ -189,6 +189,8 @@ header_slot(struct tmpl *t, const char *name)
 		return (&t->reason);
 	if (strcasecmp(name, "Category") == 0)
 		return (&t->categories);
+	if (strcasecmp(name, "Footer") == 0)
+		return (&t->footer);
 	return (NULL);
 }
 
@@ -206,7 +208,7 @@ header_field(struct tmpl *t, char *line, int lno, char *err, size_t errlen)
 	name = text_trim(line);
 	value = text_trim(colon + 1);
 	if ((slot = header_slot(t, name)) == NULL) {
-		snprintf(err, errlen, "%s:%d: unknown field \"%s\" (Subject, Label, Reason, Category)",
+		snprintf(err, errlen, "%s:%d: unknown field \"%s\" (Subject, Label, Reason, Category, Footer)",
 			 t->origin, lno, name);
 		return (-1);
 	}
@@ -266,6 +268,10 @@ check_fields(const struct tmpl *t, char *err, size_t errlen)
 
 	if (t->subject == NULL || *t->subject == 0) {
 		snprintf(err, errlen, "%s: no Subject field", t->origin);
+		return (-1);
+	}
+	if (t->footer != NULL && strcmp(t->footer, "category") != 0 && strcmp(t->footer, "last") != 0) {
+		snprintf(err, errlen, "%s: Footer is \"category\" or \"last\"", t->origin);
 		return (-1);
 	}
 	if (t->label == NULL)
@@ -466,6 +472,61 @@ tmpl_allows(const struct tmpl *t, const char *category)
 }
 
 /* ---- variables ---- */
+
+/* tmpl_footer_last - whether T asks for the footer of the last message (opt-out confirmation) */
+int
+tmpl_footer_last(const struct tmpl *t)
+{
+	return (t->footer != NULL && strcmp(t->footer, "last") == 0);
+}
+
+/* each_key_in - call FN for each placeholder of S; stop on non-zero */
+static int
+each_key_in(const char *s, int (*fn)(const char *, void *), void *arg)
+{
+	const char *p, *key;
+	char	kbuf[TMPL_KEY_MAX + 1];
+	size_t	klen;
+	int	r;
+
+	for (p = s; s != NULL && (p = strstr(p, "{{")) != NULL;) {
+		if ((p = placeholder(p, &key, &klen)) == NULL)
+			return (0);	/* checked at load time */
+		memcpy(kbuf, key, klen);
+		kbuf[klen] = 0;
+		if ((r = fn(kbuf, arg)) != 0)
+			return (r);
+	}
+	return (0);
+}
+
+/* tmpl_each_key - call FN for each placeholder of every part of T (repeats included) */
+int
+tmpl_each_key(const struct tmpl *t, int (*fn)(const char *key, void *arg), void *arg)
+{
+	const char *parts[] = {t->subject, t->reason, t->text, t->html};
+	size_t	i;
+	int	r;
+
+	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+		if ((r = each_key_in(parts[i], fn, arg)) != 0)
+			return (r);
+	return (0);
+}
+
+/* key_is - tmpl_each_key() callback: stop when the key is ARG */
+static int
+key_is(const char *key, void *arg)
+{
+	return (strcmp(key, arg) == 0);
+}
+
+/* tmpl_uses - whether any part of T has the placeholder {{KEY}} */
+int
+tmpl_uses(const struct tmpl *t, const char *key)
+{
+	return (tmpl_each_key(t, key_is, (void *) key));
+}
 
 /* tmpl_vars_new - an empty set of values over PARENT (may be NULL) */
 struct tmpl_vars *

@@ -26,6 +26,7 @@
  *	  Category: maintenance
  *	  Label: [QC]
  *	  Reason: Quý khách nhận email này vì ...
+ *	  Footer: last
  *
  *	  Kính gửi {{name}},
  *	  ... the text body ...
@@ -36,7 +37,9 @@
  *	Category (one category or several separated by commas) restricts
  *	which campaigns may use the template; Label is an ASCII tag put
  *	before the subject outside the encoded words; Reason is the footer
- *	line telling the customer why the message came. A line that is
+ *	line telling the customer why the message came; Footer "last" asks
+ *	for the footer of the last message about a refusal (the opt-out
+ *	confirmation) instead of the category's. A line that is
  *	exactly TMPL_HTML_MARK separates the text body from the HTML body.
  *
  *	A placeholder is {{key}} (spaces inside the braces allowed), key
@@ -86,6 +89,12 @@ int	tmpl_has(const struct tmpl *t, enum tmpl_part part);
 const char *tmpl_label(const struct tmpl *t);
 /* 1 if the template may be used for category NAME (or names none). */
 int	tmpl_allows(const struct tmpl *t, const char *category);
+/* Whether the template asks for the footer of the last message ("Footer: last"). */
+int	tmpl_footer_last(const struct tmpl *t);
+/* Whether a part has {{KEY}}: the template declares its keys by using them. */
+int	tmpl_uses(const struct tmpl *t, const char *key);
+/* FN for each placeholder of every part (repeats included); stops on non-zero. */
+int	tmpl_each_key(const struct tmpl *t, int (*fn)(const char *key, void *arg), void *arg);
 /* The file it was read from. */
 const char *tmpl_origin(const struct tmpl *t);
 /* Whether a name is a valid template name (not a path). */

@@ -85,7 +85,7 @@ fi
 lt_ok "customer add refuses CR LF in --name"
 
 mkdir -p "$LT_TMP/out"
-"$SENDER" -c "$CONF" send --category promotion --template promotion --no-progress \
+"$SENDER" -c "$CONF" send --category promotion --template promotion --all --no-progress \
 	--set offer=x --set until=y --set url=https://dichvu.ilinks.asia/x >"$LT_TMP/send.out" 2>&1 \
 	|| lt_fail "send: $(cat "$LT_TMP/send.out")"
 N=$(find "$LT_TMP/out" -type f | wc -l)

@@ -43,7 +43,7 @@ SMTPD=$!
 lt_cleanup_add "kill $SMTPD"
 lt_wait_for 10 grep -q ready "$LT_TMP/smtpd.out" || lt_fail "the SMTP server did not start"
 
-"$SENDER" -c "$CONF" send --category promotion --template promotion --no-progress \
+"$SENDER" -c "$CONF" send --category promotion --template promotion --all --no-progress \
 	--set offer=x --set until=y --set url=https://dichvu.ilinks.asia/x >"$LT_TMP/send.out" 2>&1 &
 SND=$!
 lt_cleanup_add "kill -KILL $SND"

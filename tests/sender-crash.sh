@@ -63,7 +63,7 @@ CID=""
 k=0
 while [ "$k" -lt "$KILLS" ]; do
 	if [ -z "$CID" ]; then
-		run_killed "$SENDER" -c "$CONF" send --category promotion --template promotion \
+		run_killed "$SENDER" -c "$CONF" send --category promotion --template promotion --all \
 			--set "offer=Giảm 20%" --set until=2026-12-31 --set url=https://ilinks.asia/km
 		CID=$(campaign_id)
 		[ -n "$CID" ] && echo "campaign $CID exists after kill $k"
@@ -72,7 +72,7 @@ while [ "$k" -lt "$KILLS" ]; do
 	fi
 	k=$((k + 1))
 done
-[ -n "$CID" ] || { "$SENDER" -c "$CONF" send --category promotion --template promotion \
+[ -n "$CID" ] || { "$SENDER" -c "$CONF" send --category promotion --template promotion --all \
 	--set "offer=Giảm 20%" --set until=2026-12-31 --set url=https://ilinks.asia/km \
 	--no-progress > "$LT_TMP/final.out" 2>&1; CID=$(campaign_id); }
 timeout 120 "$SENDER" -c "$CONF" resume "$CID" --no-progress > "$LT_TMP/final.out" 2>&1

@@ -2,16 +2,19 @@
 # NAME
 #	sender-parse.py - check messages written by links-sender with Python's email package
 # SYNOPSIS
-#	sender-parse.py DIR SUBJECT FROM refusable|transactional [NAMES-FILE]
+#	sender-parse.py DIR SUBJECT FROM refusable|transactional|staff [NAMES-FILE]
 # DESCRIPTION
 #	Parses every DIR/*.eml with email.policy.default and fails (exit 1,
 #	one line per problem) unless each message has no defects in any
 #	part; every header line is at most 78 characters (998 hard);
 #	the Subject decodes to exactly SUBJECT (UTF-8); From is FROM; To
 #	holds exactly one address; Message-ID, Date, MIME-Version and
-#	Auto-Submitted are present and no Bcc/Cc header exists; the text
-#	body (and the HTML body, if any) decode as UTF-8 base64 and the text
-#	ends with the footer ("-- " line, refusal sentence); List-Unsubscribe,
+#	Auto-Submitted (not for staff mail) are present and no Bcc/Cc header
+#	exists; the text body (and the HTML body, if any) decode as UTF-8
+#	base64 and the text ends with the footer ("-- " line, the sentence
+#	saying what "Từ chối" stops: for refusable mail that it stops
+#	promotions and surveys, for other mail that this mail continues);
+#	List-Unsubscribe,
 #	List-Unsubscribe-Post and List-Id follow the category. With
 #	NAMES-FILE (one "email<TAB>display name" per line) the decoded To
 #	display name must equal the customer's name (or, for a name longer
@@ -22,10 +25,13 @@ import glob
 import os
 import sys
 
-REFUSAL = 'Nếu không muốn nhận email này nữa, hãy trả lời email với nội dung "Từ chối".'
+REFUSAL = ('Nếu không muốn nhận email này nữa, hãy trả lời email với nội dung "Từ chối": '
+           'LINKS sẽ ngừng gửi email khuyến mãi và khảo sát cho Quý khách.')
+CONTINUES = 'Nếu không muốn nhận email này nữa: '
 
 
-def check(path, subject, sender, refusable, names):
+def check(path, subject, sender, kind, names):
+    refusable = kind == 'refusable'
     errs = []
     raw = open(path, 'rb').read()
     head = raw.split(b'\r\n\r\n', 1)[0]
@@ -46,13 +52,16 @@ def check(path, subject, sender, refusable, names):
         errs.append('From %r != %r' % (msg['From'].addresses[0].addr_spec, sender))
     if len(msg['To'].addresses) != 1:
         errs.append('To has %d addresses' % len(msg['To'].addresses))
-    for h in ('Message-ID', 'Date', 'MIME-Version', 'Auto-Submitted'):
+    for h in ('Message-ID', 'Date', 'MIME-Version') + (() if kind == 'staff' else ('Auto-Submitted',)):
         if msg[h] is None:
             errs.append('no %s' % h)
     for h in ('Bcc', 'Cc', 'Reply-To'):
         if msg[h] is not None:
             errs.append('unexpected %s' % h)
-    if str(msg['Auto-Submitted']) != 'auto-generated':
+    if kind == 'staff':
+        if msg['Auto-Submitted'] is not None:
+            errs.append('staff mail with Auto-Submitted')
+    elif str(msg['Auto-Submitted']) != 'auto-generated':
         errs.append('Auto-Submitted %r' % str(msg['Auto-Submitted']))
     mid = str(msg['Message-ID'])
     if not (mid.startswith('<') and mid.endswith('>') and '@' in mid):
@@ -66,8 +75,13 @@ def check(path, subject, sender, refusable, names):
         body = text.get_content().replace('\r\n', '\n')
         if '\n-- \n' not in body:
             errs.append('no "-- " footer line')
-        elif REFUSAL not in body.split('\n-- \n')[-1]:
-            errs.append('footer without the refusal sentence')
+        else:
+            footer = body.split('\n-- \n')[-1]
+            if refusable and REFUSAL not in footer:
+                errs.append('footer without the refusal sentence')
+            if not refusable and (CONTINUES not in footer or 'vẫn được gửi' not in footer
+                                  or 'hãy trả lời email với nội dung' in footer):
+                errs.append('footer of mail that continues does not say so')
     if msg.is_multipart():
         if msg.get_content_type() != 'multipart/alternative':
             errs.append('multipart is %s' % msg.get_content_type())
@@ -99,7 +113,7 @@ def check(path, subject, sender, refusable, names):
 
 def main():
     if len(sys.argv) < 5:
-        print(__doc__ or 'usage: sender-parse.py DIR SUBJECT FROM refusable|transactional [NAMES]')
+        print(__doc__ or 'usage: sender-parse.py DIR SUBJECT FROM refusable|transactional|staff [NAMES]')
         return 2
     d, subject, sender, kind = sys.argv[1:5]
     names = None
@@ -114,7 +128,7 @@ def main():
         return 1
     bad = 0
     for f in files:
-        for e in check(f, subject, sender, kind == 'refusable', names):
+        for e in check(f, subject, sender, kind, names):
             print('%s: %s' % (os.path.basename(f), e))
             bad += 1
     print('%s: %d messages checked, %d problems' % (d, len(files), bad))

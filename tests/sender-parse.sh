@@ -46,7 +46,7 @@ lt_ok "account"
 "$SENDER" -c "$CONF" send --category maintenance --template maintenance --service-type vps \
 	--set "window=22:00 01/12/2026 - 02:00 02/12/2026" --set "impact=Mất kết nối <30 phút> & chậm" \
 	--dry-run --outdir "$O/maintenance" >/dev/null || lt_fail "maintenance dry run"
-parse "$O/maintenance" "Thông báo bảo trì dịch vụ vps" noreply@ilinks.asia transactional
+parse "$O/maintenance" "Thông báo bảo trì VPS" noreply@ilinks.asia transactional
 [ "$(ls "$O/maintenance" | wc -l)" -eq 6 ] || lt_fail "maintenance reached a non-vps customer"
 grep -l "host@example.vn" "$O"/maintenance/*.eml >/dev/null 2>&1 && lt_fail "hosting customer got vps maintenance"
 grep -q "&lt;30 phút&gt; &amp; chậm" "$O/maintenance"/*.eml 2>/dev/null || \
@@ -55,7 +55,7 @@ import email, email.policy, glob, sys
 m = email.message_from_binary_file(open(sorted(glob.glob('$O/maintenance/*.eml'))[0], 'rb'), policy=email.policy.default)
 h = m.get_body(('html',)).get_content()
 sys.exit(0 if '&lt;30 phút&gt; &amp; chậm' in h else 1)" || lt_fail "HTML part does not escape --set values"
-lt_ok "maintenance (vps only, HTML escaped)"
+lt_ok "maintenance (vps only, shown as VPS, HTML escaped)"
 
 "$SENDER" -c "$CONF" send --category survey --template survey \
 	--set "survey_url=https://ilinks.asia/khao-sat?a=1&b=2" --dry-run --outdir "$O/survey" >/dev/null \
@@ -78,11 +78,17 @@ parse "$O/answer" "Trả lời: Hóa đơn tháng 11" support@ilinks.asia transa
 [ "$(ls "$O/answer" | wc -l)" -eq 1 ] || lt_fail "answer went to more than the asker"
 lt_ok "answer"
 
-"$SENDER" -c "$CONF" send --category staff --template staff --from lan.pham@ilinks.asia \
+"$SENDER" -c "$CONF" send --category staff --template staff --from "Phạm Thị Lan <lan.pham@ilinks.asia>" \
 	--to fake@example.vn --set "subject=Lịch hẹn kỹ thuật" --set "body=Chào anh" \
 	--set "signature=Phạm Lan" --dry-run --outdir "$O/staff" >/dev/null || lt_fail "staff dry run"
-parse "$O/staff" "Lịch hẹn kỹ thuật" lan.pham@ilinks.asia transactional
-lt_ok "staff"
+parse "$O/staff" "Lịch hẹn kỹ thuật" lan.pham@ilinks.asia staff
+grep -q "^Auto-Submitted" "$O"/staff/*.eml && lt_fail "staff mail carries Auto-Submitted"
+"$PYTHON3" - "$O/staff" <<'PY' || lt_fail "staff mail does not show the staff member's name"
+import email, email.policy, glob, sys
+m = email.message_from_binary_file(open(glob.glob(sys.argv[1] + '/*.eml')[0], 'rb'), policy=email.policy.default)
+sys.exit(0 if m['From'].addresses[0].display_name == 'Phạm Thị Lan' else 1)
+PY
+lt_ok "staff (the staff member's name, no Auto-Submitted)"
 
 # A dry run records nothing.
 "$SENDER" -c "$CONF" status | tail -n +2 | grep -q . && lt_fail "a dry run created a campaign"

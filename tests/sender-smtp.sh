@@ -32,7 +32,7 @@ SMTPD=$!
 lt_cleanup_add "kill $SMTPD"
 lt_wait_for 10 grep -q ready "$LT_TMP/smtpd.out" || lt_fail "test SMTP server did not start"
 
-timeout 60 "$SENDER" -c "$CONF" send --category account --template confirmation \
+timeout 60 "$SENDER" -c "$CONF" send --category account --template confirmation --all \
 	--set "request=Kiểm tra" --retry-delay 1 --no-progress > "$LT_TMP/out1" 2>&1
 rc=$?
 cat "$LT_TMP/out1"

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "campaign.h"
@@ -59,6 +60,7 @@ static void
 promo(struct campaign_opts *o)
 {
 	base_opts(o, CATEGORY_PROMOTION, "promotion");
+	o->all = 1;
 	o->set[o->nset++] = "offer=Giảm 20%";
 	o->set[o->nset++] = "until=2026-12-31";
 	o->set[o->nset++] = "url=https://ilinks.asia/km";
@@ -236,6 +238,79 @@ START_TEST(test_campaign_maintenance_reaches_only_the_service)
 }
 END_TEST
 
+START_TEST(test_campaign_every_customer_only_with_all)
+{
+	struct fixture f;
+	struct campaign_opts o;
+	const char *out;
+
+	fixture_open(&f);
+	out = out_dir(&f);
+	promo(&o);
+	o.all = 0;
+	ck_assert_int_eq(campaign_send(f.conf, &o), EX_USAGE);
+	ck_assert_int_eq(rows_of(&f, 1).campaigns, 0);
+	ck_assert_int_eq(count_files(out, "*.eml"), 0);
+	/* Named recipients need no --all. */
+	o.aud.to = "a@example.vn";
+	ck_assert_int_eq(campaign_send(f.conf, &o), EX_OK);
+	ck_assert_int_eq(count_files(out, "*.eml"), 1);
+	fixture_close(&f);
+}
+END_TEST
+
+START_TEST(test_campaign_unknown_set_key_is_refused)
+{
+	struct fixture f;
+	struct campaign_opts o;
+	const char *out;
+
+	fixture_open(&f);
+	out = out_dir(&f);
+	promo(&o);
+	o.set[0] = "ofer=Giảm 20%";	/* misspelt: the template has {{offer}} */
+	ck_assert_int_eq(campaign_send(f.conf, &o), EX_USAGE);
+	ck_assert_int_eq(rows_of(&f, 1).campaigns, 0);
+	ck_assert_int_eq(count_files(out, "*.eml"), 0);
+	fixture_close(&f);
+}
+END_TEST
+
+START_TEST(test_campaign_scheduled_waits_for_due)
+{
+	struct fixture f;
+	struct campaign_opts o;
+	const char *out;
+	struct rows r;
+
+	fixture_open(&f);
+	out = out_dir(&f);
+	promo(&o);
+	o.not_before = time(NULL) + 3600;
+	ck_assert_int_eq(campaign_send(f.conf, &o), EX_OK);
+	r = rows_of(&f, 1);
+	ck_assert_int_eq(r.n[STORE_DLV_QUEUED], 2);
+	ck_assert_int_eq(count_files(out, "*.eml"), 0);
+	/* Not yet: resume refuses, due leaves it. */
+	ck_assert_int_eq(campaign_resume(f.conf, 1, &o), EX_TEMPFAIL);
+	ck_assert_int_eq(campaign_due(f.conf, &o), EX_OK);
+	ck_assert_int_eq(count_files(out, "*.eml"), 0);
+	/* Another one due in a second: due sends it, and only it. */
+	o.not_before = time(NULL) + 1;
+	ck_assert_int_eq(campaign_send(f.conf, &o), EX_OK);
+	sleep(2);
+	ck_assert_int_eq(campaign_due(f.conf, &o), EX_OK);
+	ck_assert_int_eq(rows_of(&f, 2).n[STORE_DLV_SENT], 2);
+	ck_assert_int_eq(rows_of(&f, 1).n[STORE_DLV_QUEUED], 2);
+	/* resume --now sends the first before its time. */
+	o.now = 1;
+	ck_assert_int_eq(campaign_resume(f.conf, 1, &o), EX_OK);
+	ck_assert_int_eq(rows_of(&f, 1).n[STORE_DLV_SENT], 2);
+	ck_assert_int_eq(count_files(out, "*.eml"), 4);
+	fixture_close(&f);
+}
+END_TEST
+
 /* campaign_suite - the tests of sender/campaign.c */
 static Suite *
 campaign_suite(void)
@@ -250,6 +325,9 @@ campaign_suite(void)
 	tcase_add_test(tc, test_campaign_resume_resends_a_row_left_sending_with_its_message_id);
 	tcase_add_test(tc, test_campaign_locked_campaign_is_not_resumed);
 	tcase_add_test(tc, test_campaign_maintenance_reaches_only_the_service);
+	tcase_add_test(tc, test_campaign_every_customer_only_with_all);
+	tcase_add_test(tc, test_campaign_unknown_set_key_is_refused);
+	tcase_add_test(tc, test_campaign_scheduled_waits_for_due);
 	suite_add_tcase(s, tc);
 	return (s);
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "category.h"
+#include "footer.h"
 
 START_TEST(test_category_names_round_trip)
 {
@@ -66,6 +67,31 @@ START_TEST(test_category_every_row_is_complete)
 }
 END_TEST
 
+START_TEST(test_category_footer_says_what_tu_choi_stops)
+{
+	/* Each sentence starts with the words the milter's fingerprints
+	 * are made of (footer.h), whatever it says next. */
+	const char *vi = "Nếu không muốn nhận email này nữa", *en = "If you no longer want these emails";
+
+	for (unsigned i = 0; i < CATEGORY_COUNT; i++) {
+		const struct category_info *ci = category_get((enum category) i);
+
+		ck_assert_msg(strncmp(ci->refusal_vi, vi, strlen(vi)) == 0, "%s", ci->name);
+		ck_assert_msg(strncmp(ci->refusal_en, en, strlen(en)) == 0, "%s", ci->name);
+		/* Mail that "Từ chối" stops says it stops; mail that continues
+		 * says it continues. */
+		if (ci->refusable)
+			ck_assert_str_eq(ci->refusal_vi, FOOTER_REFUSAL_VI);
+		else
+			ck_assert_msg(strstr(ci->refusal_vi, "vẫn được gửi") != NULL, "%s", ci->name);
+	}
+	ck_assert_int_eq(category_get(CATEGORY_STAFF)->auto_submitted, 0);
+	ck_assert_int_eq(category_get(CATEGORY_ACCOUNT)->auto_submitted, 1);
+	ck_assert_int_eq(category_get(CATEGORY_PROMOTION)->frequency_capped, 1);
+	ck_assert_int_eq(category_get(CATEGORY_ACCOUNT)->frequency_capped, 0);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -77,6 +103,7 @@ main(void)
 	tcase_add_test(tc, test_category_names_round_trip);
 	tcase_add_test(tc, test_category_policy_rules);
 	tcase_add_test(tc, test_category_every_row_is_complete);
+	tcase_add_test(tc, test_category_footer_says_what_tu_choi_stops);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -23,6 +23,7 @@
 
 #include "compose.h"
 #include "conf.h"
+#include "footer.h"
 #include "sender_fixture.h"
 #include "store.h"
 #include "tmpl.h"
@@ -44,7 +45,8 @@ from_of(struct conf *c, enum category cat, const char *staff, char *err, size_t 
 {
 	static char from[256];
 	struct tmpl *t = any_tmpl();
-	struct compose *cp = compose_new(c, cat, t, NULL, staff, err, errlen);
+	struct compose_sender snd = {staff, staff != NULL ? "Phạm Thị Lan" : NULL};
+	struct compose *cp = compose_new(c, cat, t, NULL, &snd, err, errlen);
 
 	if (cp == NULL) {
 		tmpl_free(t);
@@ -56,28 +58,41 @@ from_of(struct conf *c, enum category cat, const char *staff, char *err, size_t 
 	return (from);
 }
 
+/* build_rcpt - one message of category CAT from template T for R; *RV is compose_message()'s */
+static char *
+build_rcpt(struct conf *c, enum category cat, const struct tmpl *t, struct compose_rcpt *r,
+	   int *rv)
+{
+	struct compose_sender snd = {"lan.pham@ilinks.asia", "Phạm Thị Lan"};
+	struct compose *cp;
+	char	err[256], *out = NULL;
+	size_t	len;
+
+	cp = compose_new(c, cat, t, NULL, cat == CATEGORY_STAFF ? &snd : NULL, err, sizeof(err));
+	ck_assert_msg(cp != NULL, "%s", err);
+	if (r->customer_id == 0) {
+		r->customer_id = 7;
+		r->email = "an.nguyen@example.vn";
+		r->message_id = "0123abcd@ilinks.asia";
+		r->date = 1700000000;
+	}
+	*rv = compose_message(cp, r, &out, &len, err, sizeof(err));
+	compose_free(cp);
+	return (out);
+}
+
 /* build - one message of category CAT to customer 7; *RV is compose_message()'s */
 static char *
 build(struct conf *c, enum category cat, const char *token, const char *name, int *rv)
 {
 	struct tmpl *t = any_tmpl();
-	struct compose *cp;
 	struct compose_rcpt r;
-	char	err[256], *out = NULL;
-	size_t	len;
+	char   *out;
 
-	cp = compose_new(c, cat, t, NULL, cat == CATEGORY_STAFF ? "lan@ilinks.asia" : NULL,
-			 err, sizeof(err));
-	ck_assert_msg(cp != NULL, "%s", err);
 	memset(&r, 0, sizeof(r));
-	r.customer_id = 7;
-	r.email = "an.nguyen@example.vn";
 	r.name = name;
-	r.message_id = "0123abcd@ilinks.asia";
 	r.token = token;
-	r.date = 1700000000;
-	*rv = compose_message(cp, &r, &out, &len, err, sizeof(err));
-	compose_free(cp);
+	out = build_rcpt(c, cat, t, &r, rv);
 	tmpl_free(t);
 	return (out);
 }
@@ -116,7 +131,11 @@ START_TEST(test_compose_list_headers_only_for_refusable)
 		char   *m = build(c, (enum category) cat, "tok234", "Nguyễn Văn An", &rv);
 
 		ck_assert_int_eq(rv, 0);
-		ck_assert_str_eq(header(m, "Auto-Submitted"), " auto-generated");
+		/* Staff mail is written by a person: no Auto-Submitted. */
+		if (cat == CATEGORY_STAFF)
+			ck_assert_ptr_null(header(m, "Auto-Submitted"));
+		else
+			ck_assert_str_eq(header(m, "Auto-Submitted"), " auto-generated");
 		if (category_refusable((enum category) cat)) {
 			ck_assert_str_eq(header(m, "List-Unsubscribe"),
 					 "  <mailto:noreply+tok234@ilinks.asia?subject=unsubscribe>");
@@ -174,13 +193,185 @@ START_TEST(test_compose_footer_has_refusal_and_contact)
 		const char *text = text_body(m);
 
 		ck_assert_ptr_nonnull(strstr(text, "\r\n-- \r\n"));
-		ck_assert_ptr_nonnull(strstr(text, COMPOSE_REFUSAL_SENTENCE));
+		/* What "Từ chối" stops, as the category table says. */
+		ck_assert_ptr_nonnull(strstr(text, category_get((enum category) cat)->refusal_vi));
+		ck_assert_ptr_nonnull(strstr(text, category_get((enum category) cat)->refusal_en));
+		if (category_refusable((enum category) cat))
+			ck_assert_ptr_null(strstr(text, "vẫn được gửi"));
+		else
+			ck_assert_ptr_null(strstr(text, "hãy trả lời email với nội dung"));
 		ck_assert_ptr_nonnull(strstr(text, conf_contact_address(c)));
 		ck_assert_ptr_nonnull(strstr(text, conf_contact_phone(c)));
 		ck_assert_ptr_nonnull(strstr(text, conf_contact_email(c)));
 		ck_assert_ptr_nonnull(strstr(text, "Quý khách nhận được email này"));
 		free(m);
 	}
+	conf_free(c);
+}
+END_TEST
+
+START_TEST(test_compose_from_messages_say_what_is_wrong)
+{
+	struct conf *c = conf_defaults();
+	struct tmpl *t = any_tmpl();
+	struct compose_sender snd = {"noreply@ilinks.asia", "Lan"};
+	char	err[512];
+
+	ck_assert_ptr_null(compose_new(c, CATEGORY_STAFF, t, NULL, &snd, err, sizeof(err)));
+	ck_assert_msg(strstr(err, "own name@ address") && strstr(err, "category account"), "%s", err);
+	snd.addr = "support@ilinks.asia";
+	ck_assert_ptr_null(compose_new(c, CATEGORY_STAFF, t, NULL, &snd, err, sizeof(err)));
+	ck_assert_msg(strstr(err, "category answer"), "%s", err);
+	snd.addr = "lan@example.com";
+	ck_assert_ptr_null(compose_new(c, CATEGORY_STAFF, t, NULL, &snd, err, sizeof(err)));
+	ck_assert_msg(strstr(err, "not an address of the company"), "%s", err);
+	snd.addr = "noreply@ilinks.asia";
+	snd.name = NULL;
+	ck_assert_ptr_null(compose_new(c, CATEGORY_ACCOUNT, t, NULL, &snd, err, sizeof(err)));
+	ck_assert_msg(strstr(err, "always comes from noreply@ilinks.asia: leave out --from"), "%s",
+		      err);
+	snd.addr = "lan@ilinks.asia";
+	ck_assert_ptr_null(compose_new(c, CATEGORY_STAFF, t, NULL, &snd, err, sizeof(err)));
+	ck_assert_msg(strstr(err, "staff member's name"), "%s", err);
+	snd.addr = NULL;
+	snd.name = "Lan";
+	ck_assert_ptr_null(compose_new(c, CATEGORY_ANSWER, t, NULL, &snd, err, sizeof(err)));
+	ck_assert_msg(strstr(err, "--from-name is only for category staff"), "%s", err);
+	tmpl_free(t);
+	conf_free(c);
+}
+END_TEST
+
+START_TEST(test_compose_staff_mail_shows_the_staff_members_name)
+{
+	struct conf *c = conf_defaults();
+	int	rv, m, ok;
+	char   *msg = build(c, CATEGORY_STAFF, NULL, "An", &rv);
+
+	ck_assert_int_eq(rv, 0);
+	ck_assert_ptr_nonnull(strstr(header(msg, "From"), "<lan.pham@ilinks.asia>"));
+	ck_assert_ptr_nonnull(strstr(decode_words(header(msg, "From"), &m, &ok), "Phạm Thị Lan"));
+	free(msg);
+	msg = build(c, CATEGORY_ACCOUNT, NULL, "An", &rv);
+	ck_assert_ptr_nonnull(strstr(header(msg, "From"), "LINKS <noreply@ilinks.asia>"));
+	free(msg);
+	conf_free(c);
+}
+END_TEST
+
+START_TEST(test_compose_confirmation_footer_says_it_is_the_last)
+{
+	struct conf *c = conf_defaults();
+	char	err[512];
+	struct tmpl *t = tmpl_load(TEST_TEMPLATES, "optout_confirm", err, sizeof(err));
+	struct compose_rcpt r;
+	const char *text;
+	char   *m;
+	int	rv;
+
+	ck_assert_ptr_nonnull(t);
+	memset(&r, 0, sizeof(r));
+	m = build_rcpt(c, CATEGORY_ACCOUNT, t, &r, &rv);
+	ck_assert_int_eq(rv, 0);
+	text = text_body(m);
+	ck_assert_ptr_nonnull(strstr(text, FOOTER_LAST_VI));
+	ck_assert_ptr_nonnull(strstr(text, FOOTER_LAST_EN));
+	ck_assert_ptr_null(strstr(text, FOOTER_ACCOUNT_VI));
+	free(m);
+	tmpl_free(t);
+	conf_free(c);
+}
+END_TEST
+
+START_TEST(test_compose_answer_is_threaded_to_the_message_answered)
+{
+	struct conf *c = conf_defaults();
+	struct tmpl *t = any_tmpl();
+	struct compose_rcpt r;
+	char   *m;
+	int	rv;
+
+	memset(&r, 0, sizeof(r));
+	r.in_reply_to = "CAF=x+Y_z$1@mail.gmail.com";
+	m = build_rcpt(c, CATEGORY_ACCOUNT, t, &r, &rv);
+	ck_assert_int_eq(rv, 0);
+	ck_assert_str_eq(header(m, "In-Reply-To"), " <CAF=x+Y_z$1@mail.gmail.com>");
+	ck_assert_str_eq(header(m, "References"), " <CAF=x+Y_z$1@mail.gmail.com>");
+	free(m);
+	memset(&r, 0, sizeof(r));
+	r.in_reply_to = "x@y>\r\nBcc: <v@e.com";
+	ck_assert_ptr_null(build_rcpt(c, CATEGORY_ACCOUNT, t, &r, &rv));
+	ck_assert_int_lt(rv, 0);
+	tmpl_free(t);
+	conf_free(c);
+}
+END_TEST
+
+START_TEST(test_compose_test_message_goes_to_staff_with_a_dead_token)
+{
+	struct conf *c = conf_defaults();
+	struct tmpl *t = any_tmpl();
+	struct compose_rcpt r;
+	char   *m;
+	int	rv;
+
+	memset(&r, 0, sizeof(r));
+	r.token = "realtoken234";
+	r.test = 1;
+	r.deliver_to = "lan.pham@ilinks.asia";
+	m = build_rcpt(c, CATEGORY_PROMOTION, t, &r, &rv);
+	ck_assert_int_eq(rv, 0);
+	ck_assert_ptr_nonnull(strstr(header(m, "To"), "lan.pham@ilinks.asia"));
+	ck_assert_ptr_null(strstr(m, "an.nguyen@example.vn>"));
+	ck_assert_int_eq(strncmp(header(m, "Subject"), " [TEST]", 7), 0);
+	ck_assert_ptr_null(strstr(header(m, "List-Unsubscribe"), "realtoken234"));
+	ck_assert_ptr_nonnull(strstr(header(m, "List-Unsubscribe"), "noreply+test@"));
+	free(m);
+	tmpl_free(t);
+	conf_free(c);
+}
+END_TEST
+
+START_TEST(test_compose_service_type_shown_by_its_name)
+{
+	struct conf *c = conf_defaults();
+	const char *src = "Subject: Bảo trì {{service_name}}\n\n{{service_type}} {{service_name}}\n";
+	char	err[512];
+	struct tmpl *t = tmpl_parse("s", src, strlen(src), err, sizeof(err));
+	struct store_contract k;
+	struct compose_rcpt r;
+	const char *text;
+	char   *m;
+	int	rv, mw, ok;
+
+	memset(&k, 0, sizeof(k));
+	k.id = 1;
+	k.service_type = "vps";
+	k.ref = "VPS-1";
+	memset(&r, 0, sizeof(r));
+	r.contract = &k;
+	m = build_rcpt(c, CATEGORY_MAINTENANCE, t, &r, &rv);
+	ck_assert_int_eq(rv, 0);
+	ck_assert_str_eq(decode_words(header(m, "Subject"), &mw, &ok), "Bảo trì VPS");
+	text = text_body(m);
+	ck_assert_int_eq(strncmp(text, "vps VPS", 7), 0);
+	free(m);
+	/* Unknown codes are shown as they are; the table is links.conf's. */
+	k.service_type = "colo";
+	ck_assert_int_eq(conf_set(c, "service_type_names", "colo: Chỗ đặt máy chủ", err, sizeof(err)), 0);
+	memset(&r, 0, sizeof(r));
+	r.contract = &k;
+	m = build_rcpt(c, CATEGORY_MAINTENANCE, t, &r, &rv);
+	ck_assert_str_eq(decode_words(header(m, "Subject"), &mw, &ok), "Bảo trì Chỗ đặt máy chủ");
+	free(m);
+	ck_assert_int_eq(conf_set(c, "service_type_names", "vps VPS", err, sizeof(err)), 0);
+	{
+		struct compose *cp = compose_new(c, CATEGORY_MAINTENANCE, t, NULL, NULL, err, sizeof(err));
+
+		ck_assert_ptr_null(cp);
+		ck_assert_ptr_nonnull(strstr(err, "service_type_names"));
+	}
+	tmpl_free(t);
 	conf_free(c);
 }
 END_TEST
@@ -266,6 +457,12 @@ compose_suite(void)
 	tcase_add_test(tc, test_compose_list_headers_only_for_refusable);
 	tcase_add_test(tc, test_compose_crlf_name_is_a_bad_recipient);
 	tcase_add_test(tc, test_compose_footer_has_refusal_and_contact);
+	tcase_add_test(tc, test_compose_from_messages_say_what_is_wrong);
+	tcase_add_test(tc, test_compose_staff_mail_shows_the_staff_members_name);
+	tcase_add_test(tc, test_compose_confirmation_footer_says_it_is_the_last);
+	tcase_add_test(tc, test_compose_answer_is_threaded_to_the_message_answered);
+	tcase_add_test(tc, test_compose_test_message_goes_to_staff_with_a_dead_token);
+	tcase_add_test(tc, test_compose_service_type_shown_by_its_name);
 	tcase_add_test(tc, test_message_id_and_token_round_trip);
 	suite_add_tcase(s, tc);
 	return (s);

@@ -61,13 +61,19 @@ START_TEST(test_params_json_round_trip)
 {
 	const char *set[] = {"offer=Giảm 20% \"đặc biệt\"", "until=2026-12-31"};
 	struct audience a;
+	struct params_extra x;
 	struct params p;
 	char	err[256], *json;
 	struct tmpl_vars *v;
 
 	memset(&a, 0, sizeof(a));
 	a.service_type = "vps";
-	json = params_json(set, 2, &a, "lan@ilinks.asia");
+	memset(&x, 0, sizeof(x));
+	x.staff_from = "lan@ilinks.asia";
+	x.staff_name = "Phạm Thị Lan";
+	x.subject = "[QC] Ưu đãi";
+	x.not_before = 1800000000;
+	json = params_json(set, 2, &a, &x);
 	ck_assert_ptr_nonnull(json);
 	ck_assert_int_eq(params_load(json, &p, err, sizeof(err)), 0);
 	ck_assert_int_eq(p.nset, 2);
@@ -76,6 +82,9 @@ START_TEST(test_params_json_round_trip)
 	ck_assert_str_eq(p.service_type, "vps");
 	ck_assert_ptr_null(p.service_ref);
 	ck_assert_str_eq(p.staff_from, "lan@ilinks.asia");
+	ck_assert_str_eq(p.staff_name, "Phạm Thị Lan");
+	ck_assert_str_eq(p.subject, "[QC] Ưu đãi");
+	ck_assert_int_eq(p.not_before, 1800000000);
 	v = params_vars((const char *const *) p.set, p.nset, err, sizeof(err));
 	ck_assert_ptr_nonnull(v);
 	ck_assert_str_eq(tmpl_vars_get(v, "offer"), "Giảm 20% \"đặc biệt\"");
