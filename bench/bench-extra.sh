@@ -47,14 +47,14 @@ section_reply() {
 cg_total() { sed -n 's/^summary: *\([0-9]*\).*/\1/p; s/^totals: *\([0-9]*\).*/\1/p' "$1" | head -1; }
 
 # cg_run NAME START_FN SOCK CORPORA: callgrind counts of a milter, Ir per message
-# of each corpus ("-" when not run). A fresh process per corpus: start-up and
+# of the ordinary mail, the mix and the refusals ("-" when not in CORPORA). A fresh process per corpus: start-up and
 # 20 messages, counters zeroed, PROFILE_MSGS messages, one dump
 # ($W/cg/NAME.CORPUS.out).
 cg_run() {
 	local name=$1 start=$2 sock=$3 pid c out ir dump
 	mkdir -p "$W/cg"
 	out=""
-	for c in ordinary mix; do
+	for c in ordinary mix refusals; do
 		case " $4 " in *" $c "*) ;; *) out="$out -"; continue ;; esac
 		rm -f "$W"/cg/"$name".[0-9]*
 		PROFILE_WRAP="valgrind --tool=callgrind --callgrind-out-file=$W/cg/$name.%p"
@@ -142,9 +142,10 @@ section_profile() {
 	[ "$DKIM_OK" = 1 ] && CG_DKIM=$(cg_run dkim start_dkim "$DKIM_SOCK" mix)
 	CG_LINKS=""
 	if [ "$LINKS_OK" = 1 ]; then
-		CG_LINKS=$(cg_run links links_fresh "$LINKS_SOCK" "ordinary mix")
+		CG_LINKS=$(cg_run links links_fresh "$LINKS_SOCK" "ordinary mix refusals")
 		[ -f "$W/cg/links.ordinary.out" ] && cg_functions "$W/cg/links.ordinary.out" > "$W/cg.ordinary.txt"
 		[ -f "$W/cg/links.mix.out" ] && cg_functions "$W/cg/links.mix.out" > "$W/cg.mix.txt"
+		[ -f "$W/cg/links.refusals.out" ] && cg_functions "$W/cg/links.refusals.out" > "$W/cg.refusals.txt"
 		perf_links
 	fi
 }

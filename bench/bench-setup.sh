@@ -242,8 +242,9 @@ setup_pg() {
 	PG_DATA=$STORE_DIR/pg
 	PG_SOCK=$W/pgsock
 	PG_PORT=$(free_port)
-	mkdir -p "$PG_DATA" "$PG_SOCK"
-	chown "$PG_OSUSER" "$PG_DATA" "$PG_SOCK"
+	PG_LOG=$W/pglog/postgresql.log
+	mkdir -p "$PG_DATA" "$PG_SOCK" "$W/pglog"
+	chown "$PG_OSUSER" "$PG_DATA" "$PG_SOCK" "$W/pglog"
 	chmod 700 "$PG_DATA"
 	pg_as "$PG_BIN/initdb" -D "$PG_DATA" -U links -A trust -E UTF8 --no-locale \
 		> "$W/initdb.log" 2>&1 || { PG_WHY="initdb failed: $(tail -1 "$W/initdb.log")"; return 1; }
@@ -257,8 +258,8 @@ max_connections = 200
 shared_buffers = 128MB
 logging_collector = off
 EOF2
-	pg_as "$PG_BIN/pg_ctl" -D "$PG_DATA" -w -t 60 -l "$W/pg.log" start >/dev/null 2>&1 \
-		|| { PG_WHY="PostgreSQL did not start: $(tail -1 "$W/pg.log")"; return 1; }
+	pg_as "$PG_BIN/pg_ctl" -D "$PG_DATA" -w -t 60 -l "$PG_LOG" start >/dev/null 2>&1 \
+		|| { PG_WHY="PostgreSQL did not start: $(tail -1 "$PG_LOG" 2>/dev/null)"; return 1; }
 	PG_STARTED=1
 	PG_CONNINFO="host=$PG_SOCK port=$PG_PORT user=links"
 	printf 'CREATE DATABASE links;\n' | pg_psql || { PG_WHY="CREATE DATABASE failed"; return 1; }
