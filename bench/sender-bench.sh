@@ -156,7 +156,7 @@ for n in $RSS_SIZES; do
 	mkconf "$W/rss$n"
 	customers "$W/c$n.csv" "$n"
 	"$STORE" -c "$W/rss$n/links.conf" import "$W/c$n.csv" > /dev/null
-	kb=$(peak_rss "$SENDER" -c "$W/rss$n/links.conf" send --category promotion --template promotion \
+	kb=$(peak_rss "$SENDER" -c "$W/rss$n/links.conf" send --category promotion --template promotion --all \
 		--set "offer=Giảm 20%" --set until=2026-12-31 --set url=https://ilinks.asia/km --no-progress)
 	echo "  peak RSS, $n recipients: $kb kB"
 	eval "RSS_$n=$kb"
