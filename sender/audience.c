@@ -10,7 +10,10 @@
  *	cannot be put in a header safely; an undeliverable address (every
  *	category: mail to it only bounces); for refusable categories
  *	(promotion, survey) a refusal of that category or an address on
- *	the suppression list; a missing contract of the service type.
+ *	the suppression list; for frequency-capped categories (the
+ *	category table: promotions) a message of that category from
+ *	another campaign within promotion_min_interval; a missing contract
+ *	of the service type.
  *	Transactional categories do not look at refusals: the customer
  *	needs to know about his own contracts.
  * DIAGNOSTICS
@@ -23,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "audience.h"
 #include "hdr.h"
@@ -300,6 +304,26 @@ choose_contract(struct store *st, const struct audience *a, int64_t customer_id,
 	return (p.found);
 }
 
+/* capped - whether C got a message of A's category too recently (promotion_min_interval) */
+static int
+capped(struct store *st, const struct audience *a, const struct store_customer *c,
+       char *reason, size_t reasonlen)
+{
+	long long hours = a->conf ? conf_promotion_min_interval(a->conf) : 0;
+	time_t	last, now = time(NULL);
+	int	r;
+
+	if (hours <= 0 || !category_get(a->cat)->frequency_capped)
+		return (AUDIENCE_SEND);
+	if ((r = store_msglog_last(st, c->id, a->cat, a->campaign_id, &last)) != STORE_OK)
+		return (r < 0 ? r : STORE_ERR);
+	if (last == 0 || now - last >= hours * AUDIENCE_HOUR)
+		return (AUDIENCE_SEND);
+	snprintf(reason, reasonlen, "got a %s %lld h ago (promotion_min_interval %lld h)",
+		 category_name(a->cat), (long long) ((now - last) / AUDIENCE_HOUR), hours);
+	return (AUDIENCE_SKIP);
+}
+
 /* audience_check - the rules of policy section 5 for one customer; see audience.h */
 int
 audience_check(struct store *st, const struct audience *a, const struct store_customer *c,
@@ -350,6 +374,8 @@ audience_check(struct store *st, const struct audience *a, const struct store_cu
 			return (AUDIENCE_SKIP);
 		}
 	}
+	if ((r = capped(st, a, c, reason, reasonlen)) != AUDIENCE_SEND)
+		return (r);
 	if (a->service_type == NULL && a->service_ref == NULL
 	    && (r = choose_contract(st, a, c->id, k)) < 0)
 		return (r);

@@ -29,8 +29,10 @@
  *	  AUDIENCE_SEND	send, with the contract chosen in K (K->id 0: none);
  *	  AUDIENCE_SKIP	skip, with REASON: invalid or undeliverable
  *			address, CR/LF/NUL in the name, refused or
- *			suppressed (refusable categories only), no active
- *			contract of the service type;
+ *			suppressed (refusable categories only), a message
+ *			of a frequency-capped category (promotions) from
+ *			another campaign less than promotion_min_interval
+ *			hours ago, no active contract of the service type;
  *	  AUDIENCE_OUT	not part of the audience at all (every-customer
  *			selection narrowed by service type): no row;
  *	  < 0		a STORE_ error.
@@ -49,6 +51,7 @@
 #define AUDIENCE_LINE_MAX	1024		/* bytes of a line in --customers */
 #define AUDIENCE_MAX		10000000	/* recipients of one campaign */
 #define AUDIENCE_REASON_MAX	160
+#define AUDIENCE_HOUR		3600	/* seconds: promotion_min_interval is in hours */
 
 #define AUDIENCE_SEND	0
 #define AUDIENCE_SKIP	1
@@ -56,6 +59,8 @@
 
 struct audience {
 	enum category cat;
+	int64_t campaign_id;		/* its own messages do not count for the cap */
+	const struct conf *conf;	/* promotion_min_interval; NULL: no cap */
 	const char *service_type;	/* NULL: any */
 	const char *service_ref;	/* NULL: any */
 	const char *to;			/* NULL: none */

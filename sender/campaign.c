@@ -189,6 +189,8 @@ run_campaign(const struct conf *conf, const struct campaign_opts *o, int64_t cid
 
 	s.cid = cid;
 	s.aud = *aud;
+	s.aud.conf = conf;
+	s.aud.campaign_id = cid;
 	s.comp = comp;
 	run_source(&src, &s, counter, again, aud->cat);
 	if (store_delivery_counts(st, cid, counts) != STORE_OK) {
@@ -226,7 +228,7 @@ struct expand {
 	const struct conf *conf;
 	struct store *st;
 	const struct compose *comp;
-	const struct audience *aud;
+	struct audience aud;		/* with the campaign's id once made */
 	int64_t cid;
 	int	dry;
 	struct transport *t;		/* dry run */
@@ -243,7 +245,7 @@ dry_render(struct expand *e, int64_t id, const char *mid, char *err, size_t errl
 	int	rv;
 
 	memset(&m, 0, sizeof(m));
-	rv = render_customer(e->st, e->comp, e->aud, id, mid, &m, reason, sizeof(reason),
+	rv = render_customer(e->st, e->comp, &e->aud, id, mid, &m, reason, sizeof(reason),
 			     err, errlen);
 	if (rv != DELIVERY_SEND) {
 		if (rv == DELIVERY_SKIP)
@@ -273,7 +275,7 @@ expand_decide(struct expand *e, const struct store_customer *c, const char *mid,
 	char	cerr[CAMPAIGN_CERR_MAX];
 	int	rv;
 
-	rv = audience_check(e->st, e->aud, c, &k, reason, rlen);
+	rv = audience_check(e->st, &e->aud, c, &k, reason, rlen);
 	if (rv < 0) {
 		snprintf(err, errlen, "customer %lld: %s", (long long) c->id, store_errmsg(e->st));
 		*ex = rv == STORE_TEMP ? EX_TEMPFAIL : EX_SOFTWARE;
@@ -424,7 +426,7 @@ first_subject(struct expand *e, const int64_t *ids, size_t nids)
 	struct compose_parts p;
 	char	err[CAMPAIGN_ERR_MAX], *subject = NULL;
 
-	if (sample_find(e->st, e->comp, e->aud, ids, nids, &c, &k, err, sizeof(err)) != 1)
+	if (sample_find(e->st, e->comp, &e->aud, ids, nids, &c, &k, err, sizeof(err)) != 1)
 		return (NULL);
 	memset(&rc, 0, sizeof(rc));
 	rc.customer_id = c.id;
@@ -469,6 +471,8 @@ create(struct expand *e, const struct campaign_opts *o, const int64_t *ids, size
 	if (store_campaign_create(e->st, o->aud.cat, o->template_name, desc, params, &e->cid)
 	    != STORE_OK) {
 		snprintf(err, errlen, "store: %s", store_errmsg(e->st));
+	} else if ((e->aud.campaign_id = e->cid) == 0) {
+		snprintf(err, errlen, "store: no campaign id");
 	} else if ((ex = expand_all(e, ids, nids, err, errlen)) == EX_OK
 		   && (ex = broadcast_guard(e, o, nids, err, errlen)) == EX_OK
 		   && store_commit(e->st) != STORE_OK) {
@@ -614,7 +618,8 @@ campaign_send(const struct conf *conf, const struct campaign_opts *o)
 		goto fail;
 	e.conf = conf;
 	e.comp = comp;
-	e.aud = &o->aud;
+	e.aud = o->aud;
+	e.aud.conf = conf;
 	e.dry = o->dry_run;
 	if (o->dry_run)
 		ex = dry_run(&e, o, ids, nids, err, sizeof(err));

@@ -101,6 +101,7 @@ static int
 sample_open(const struct conf *conf, const struct campaign_opts *o, struct sample *s)
 {
 	char	err[SAMPLE_ERR_MAX];
+	struct audience aud;
 	int64_t *ids = NULL;
 	size_t	n = 0;
 	int	ex, r;
@@ -114,7 +115,9 @@ sample_open(const struct conf *conf, const struct campaign_opts *o, struct sampl
 	ex = EX_DATAERR;
 	if (audience_select(s->st, &o->aud, &ids, &n, err, sizeof(err)) < 0)
 		goto fail;
-	r = sample_find(s->st, s->comp, &o->aud, ids, n, &s->c, &s->k, err, sizeof(err));
+	aud = o->aud;
+	aud.conf = conf;
+	r = sample_find(s->st, s->comp, &aud, ids, n, &s->c, &s->k, err, sizeof(err));
 	free(ids);
 	if (r == 0) {
 		snprintf(err, sizeof(err), "none of the %zu customers of the audience can get this "

@@ -136,6 +136,30 @@ store_msglog_find(struct store *st, const char *message_id, struct store_msglog 
 	return rc;
 }
 
+/* store_msglog_last - the latest message of CAT to a customer outside a campaign */
+int
+store_msglog_last(struct store *st, int64_t customer_id, enum category cat,
+		  int64_t except_campaign, time_t *when)
+{
+	sqlite3_stmt *stmt;
+	int	rc;
+
+	*when = 0;
+	if ((rc = st_prepare(st, "SELECT coalesce(max(sent), 0) FROM msglog WHERE customer_id = ? "
+			     "AND category = ? AND campaign_id <> ?", &stmt)) != STORE_OK)
+		return rc;
+	sqlite3_bind_int64(stmt, 1, customer_id);
+	sqlite3_bind_int(stmt, 2, (int) cat);
+	sqlite3_bind_int64(stmt, 3, except_campaign);
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*when = (time_t) sqlite3_column_int64(stmt, 0);
+		rc = STORE_OK;
+	} else
+		rc = st_sqlerr(st, rc, "message log lookup");
+	st_finalize(st, stmt);
+	return rc;
+}
+
 /* ---- campaigns ---- */
 
 void

@@ -195,6 +195,10 @@ struct store_msglog {
 int	store_msglog_add(struct store *st, const char *message_id, int64_t customer_id,
 			 enum category cat, int64_t campaign_id);
 int	store_msglog_find(struct store *st, const char *message_id, struct store_msglog *out);
+/* *WHEN: when the latest message of CAT was logged for CUSTOMER_ID outside
+ * campaign EXCEPT_CAMPAIGN (0 when none); links-sender's frequency cap. */
+int	store_msglog_last(struct store *st, int64_t customer_id, enum category cat,
+			  int64_t except_campaign, time_t *when);
 
 /* ---- unsubscribe tokens ---- */
 /* A token is HMAC-signed (customer, category), lowercase base32, safe in

@@ -18,7 +18,8 @@
 #	  - resume of a scheduled campaign before its time (75).
 #	Then what the guards let through: --test-to a company address through
 #	smtp-sink (one message, "[TEST]", to that address only, nothing
-#	recorded); --all; a scheduled campaign sent by `due` once due.
+#	recorded); --all; a second promotion minutes later skips everyone
+#	(promotion_min_interval); a scheduled campaign sent by `due` once due.
 #	Skips only without sqlite3 (the test reads the store's tables).
 . "$top_srcdir/tests/sender-lib.sh"
 command -v sqlite3 >/dev/null 2>&1 || lt_skip "sqlite3 is not installed"
@@ -141,6 +142,14 @@ fi
 $S send $PROMO --all > "$LT_TMP/all.out" 2>&1 || { cat "$LT_TMP/all.out"; lt_fail "--all"; }
 grep -q "3 queued, 1 skipped" "$LT_TMP/all.out" || lt_fail "--all: $(cat "$LT_TMP/all.out")"
 lt_ok "--all: sent to every customer the rules allow"
+
+# shellcheck disable=SC2086
+$S send $PROMO --all > "$LT_TMP/again.out" 2>&1 || { cat "$LT_TMP/again.out"; lt_fail "second promotion"; }
+grep -q "0 queued, 4 skipped" "$LT_TMP/again.out" || lt_fail "second promotion: $(cat "$LT_TMP/again.out")"
+CID2=$(sed -n 's/^campaign \([0-9]*\) created.*/\1/p' "$LT_TMP/again.out")
+[ "$(sqlite3 "$DB" "SELECT count(*) FROM deliveries WHERE campaign_id = $CID2 AND reason LIKE 'got a promotion 0 h ago (promotion_min_interval 72 h)'")" -eq 3 ] \
+	|| lt_fail "the cap is not the recorded reason"
+lt_ok "a second promotion minutes later: every customer skipped by promotion_min_interval, with the reason"
 
 # shellcheck disable=SC2086
 $S send --category maintenance --template maintenance --service-type vps --set window=x \

@@ -48,7 +48,7 @@ decide(struct fixture *f, const struct audience *a, int64_t id, char *reason, si
 START_TEST(test_audience_maintenance_reaches_only_active_service_type)
 {
 	struct fixture f;
-	struct audience a = {CATEGORY_MAINTENANCE, "vps", NULL, NULL, NULL};
+	struct audience a = {.cat = CATEGORY_MAINTENANCE, .service_type = "vps"};
 	char	why[AUDIENCE_REASON_MAX], ref[64];
 	int64_t *ids;
 	size_t	n, i, sent = 0;
@@ -89,7 +89,7 @@ END_TEST
 START_TEST(test_audience_refusable_skips_refused_suppressed_undeliverable)
 {
 	struct fixture f;
-	struct audience a = {CATEGORY_PROMOTION, NULL, NULL, NULL, NULL};
+	struct audience a = {.cat = CATEGORY_PROMOTION};
 	char	why[AUDIENCE_REASON_MAX];
 
 	fixture_open(&f);
@@ -118,7 +118,7 @@ START_TEST(test_audience_transactional_ignores_refusal_not_undeliverable)
 
 	fixture_open(&f);
 	for (i = 0; i < 3; i++) {
-		struct audience a = {cats[i], NULL, NULL, "e@example.vn", NULL};
+		struct audience a = {.cat = cats[i], .to = "e@example.vn"};
 
 		ck_assert_int_eq(decide(&f, &a, f.e, why, sizeof(why), NULL, 0), AUDIENCE_SEND);
 		ck_assert_int_eq(decide(&f, &a, f.cc, why, sizeof(why), NULL, 0), AUDIENCE_SEND);
@@ -132,7 +132,7 @@ END_TEST
 START_TEST(test_audience_unknown_address_is_an_error)
 {
 	struct fixture f;
-	struct audience a = {CATEGORY_ACCOUNT, NULL, NULL, "nobody@example.vn", NULL};
+	struct audience a = {.cat = CATEGORY_ACCOUNT, .to = "nobody@example.vn"};
 	int64_t *ids;
 	size_t	n;
 	char	err[256];
@@ -147,7 +147,7 @@ END_TEST
 START_TEST(test_audience_customers_file_dedups_and_names_bad_lines)
 {
 	struct fixture f;
-	struct audience a = {CATEGORY_ACCOUNT, NULL, NULL, NULL, NULL};
+	struct audience a = {.cat = CATEGORY_ACCOUNT};
 	char	path[512], err[512];
 	int64_t *ids;
 	size_t	n;
@@ -175,6 +175,36 @@ START_TEST(test_audience_customers_file_dedups_and_names_bad_lines)
 }
 END_TEST
 
+START_TEST(test_audience_promotion_frequency_cap)
+{
+	struct fixture f;
+	struct audience a;
+	char	why[AUDIENCE_REASON_MAX], err[256];
+
+	fixture_open(&f);
+	memset(&a, 0, sizeof(a));
+	a.cat = CATEGORY_PROMOTION;
+	a.conf = f.conf;
+	a.campaign_id = 6;
+	ck_assert_int_eq(decide(&f, &a, f.a, why, sizeof(why), NULL, 0), AUDIENCE_SEND);
+	/* Campaign 5 sent a promotion to a a moment ago. */
+	ck_assert_int_eq(store_msglog_add(f.st, "p5@ilinks.asia", f.a, CATEGORY_PROMOTION, 5), 0);
+	ck_assert_int_eq(decide(&f, &a, f.a, why, sizeof(why), NULL, 0), AUDIENCE_SKIP);
+	ck_assert_str_eq(why, "got a promotion 0 h ago (promotion_min_interval 72 h)");
+	/* Its own message does not count (a resend of campaign 5). */
+	a.campaign_id = 5;
+	ck_assert_int_eq(decide(&f, &a, f.a, why, sizeof(why), NULL, 0), AUDIENCE_SEND);
+	a.campaign_id = 6;
+	/* Other categories are not capped; 0 turns the cap off. */
+	a.cat = CATEGORY_SURVEY;
+	ck_assert_int_eq(decide(&f, &a, f.a, why, sizeof(why), NULL, 0), AUDIENCE_SEND);
+	a.cat = CATEGORY_PROMOTION;
+	ck_assert_int_eq(conf_set(f.conf, "promotion_min_interval", "0", err, sizeof(err)), 0);
+	ck_assert_int_eq(decide(&f, &a, f.a, why, sizeof(why), NULL, 0), AUDIENCE_SEND);
+	fixture_close(&f);
+}
+END_TEST
+
 /* audience_suite - the tests of sender/audience.c */
 static Suite *
 audience_suite(void)
@@ -188,6 +218,7 @@ audience_suite(void)
 	tcase_add_test(tc, test_audience_transactional_ignores_refusal_not_undeliverable);
 	tcase_add_test(tc, test_audience_unknown_address_is_an_error);
 	tcase_add_test(tc, test_audience_customers_file_dedups_and_names_bad_lines);
+	tcase_add_test(tc, test_audience_promotion_frequency_cap);
 	suite_add_tcase(s, tc);
 	return (s);
 }
