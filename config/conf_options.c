@@ -24,7 +24,7 @@ const struct conf_option conf_options[] = {
 	 "database backend"},
 	{"store_path", CONF_T_STR, "@LOCALSTATEDIR@/lib/links/links.db", 0, 0, NULL,
 	 "SQLite database file"},
-	{"key_file", CONF_T_STR, "@SYSCONFDIR@/links/master.key", 0, 0, NULL,
+	{"key_file", CONF_T_STR, "@SYSCONFDIR@/links/keys/master.key", 0, 0, NULL,
 	 "32-byte master key file, mode 0600, created by links-store init"},
 	{"store_busy_timeout", CONF_T_INT, "5000", 0, 600000, NULL,
 	 "milliseconds to wait for a locked database before a temporary failure"},
@@ -64,7 +64,7 @@ const struct conf_option conf_options[] = {
 	 "lowest priority logged"},
 
 	/* ---- milter daemon ---- */
-	{"socket", CONF_T_STR, "unix:@RUNSTATEDIR@/links-milter/milter.sock", 0, 0, NULL,
+	{"socket", CONF_T_STR, "unix:@LOCALSTATEDIR@/spool/postfix/links-milter/milter.sock", 0, 0, NULL,
 	 "milter socket: unix:PATH or inet:PORT@HOST (sendmail syntax)"},
 	{"socket_mode", CONF_T_STR, "0660", 0, 0, NULL,
 	 "permissions of a unix socket (octal), so that Postfix's smtpd can connect"},
