@@ -30,15 +30,14 @@
  */
 #include "config.h"
 
-#define PCRE2_CODE_UNIT_WIDTH 8
 #include <jansson.h>
-#include <pcre2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "reply.h"
+#include "rx.h"
 #include "strbuf.h"
 #include "reply_classify.h"
 #include "reply_html.h"
@@ -90,11 +89,10 @@ reply_kind_name(enum reply_kind k)
 	}
 }
 
-static long long
-conf_int_or(const struct conf *conf, const char *name, long long def)
-{
-	return (conf ? conf_int(conf, name) : def);
-}
+/* links.conf's defaults of mime_max_parts, mime_max_depth, mime_max_decoded. */
+#define REPLY_DEF_MAX_PARTS	64
+#define REPLY_DEF_MAX_DEPTH	8
+#define REPLY_DEF_MAX_DECODED	(256 * 1024)
 
 struct reply_analyzer *
 reply_analyzer_new(const struct conf *conf, char *err, size_t errlen)
@@ -102,38 +100,34 @@ reply_analyzer_new(const struct conf *conf, char *err, size_t errlen)
 	struct reply_analyzer *ra;
 	const char **fp = NULL, **pat = NULL;
 	size_t	nfp = 0, npat = 0, i;
-	int	ec;
-	PCRE2_SIZE off;
 
 	reply_html_init();
 	if ((ra = calloc(1, sizeof(*ra))) == NULL)
 		goto oom;
-	ra->lim.max_parts = (size_t) conf_int_or(conf, "mime_max_parts", 64);
-	ra->lim.max_depth = (size_t) conf_int_or(conf, "mime_max_depth", 8);
-	ra->lim.max_decoded = (size_t) conf_int_or(conf, "mime_max_decoded", 256 * 1024);
+	/* Without a configuration (tests, tools): links.conf's defaults. */
+	ra->lim.max_parts = REPLY_DEF_MAX_PARTS;
+	ra->lim.max_depth = REPLY_DEF_MAX_DEPTH;
+	ra->lim.max_decoded = REPLY_DEF_MAX_DECODED;
 	if (conf != NULL) {
-		nfp = conf_list_count(conf, "footer_fingerprint");
-		npat = conf_list_count(conf, "refusal_pattern");
+		ra->lim.max_parts = (size_t) conf_mime_max_parts(conf);
+		ra->lim.max_depth = (size_t) conf_mime_max_depth(conf);
+		ra->lim.max_decoded = (size_t) conf_mime_max_decoded(conf);
+		nfp = conf_footer_fingerprint_count(conf);
+		npat = conf_refusal_pattern_count(conf);
 	}
 	if ((fp = calloc(nfp + 1, sizeof(char *))) == NULL
 	    || (pat = calloc(npat + 1, sizeof(char *))) == NULL)
 		goto oom;
 	for (i = 0; i < nfp; i++)
-		fp[i] = conf_list_item(conf, "footer_fingerprint", i);
+		fp[i] = conf_footer_fingerprint_item(conf, i);
 	for (i = 0; i < npat; i++)
-		pat[i] = conf_list_item(conf, "refusal_pattern", i);
+		pat[i] = conf_refusal_pattern_item(conf, i);
 	if ((ra->quote = reply_quote_new(fp, nfp, err, errlen)) == NULL)
 		goto fail;
 	if ((ra->classify = reply_classify_new(pat, npat, err, errlen)) == NULL)
 		goto fail;
-	ra->ooo = pcre2_compile((PCRE2_SPTR) pat_ooo, PCRE2_ZERO_TERMINATED,
-				PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | PCRE2_MATCH_INVALID_UTF,
-				&ec, &off, NULL);
-	if (ra->ooo == NULL) {
-		snprintf(err, errlen, "out-of-office pattern does not compile (error %d)", ec);
+	if ((ra->ooo = rx_compile(pat_ooo, "out-of-office pattern", err, errlen)) == NULL)
 		goto fail;
-	}
-	(void) pcre2_jit_compile(ra->ooo, PCRE2_JIT_COMPLETE);
 	free(fp);
 	free(pat);
 	return (ra);

@@ -19,12 +19,12 @@
  */
 #include "config.h"
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "rx.h"
+#include "text.h"
 #include "strbuf.h"
 #include "reply_classify.h"
 #include "reply_norm.h"
@@ -92,33 +92,15 @@ static const char pat_with_marks[] =
 
 enum { P_GREETING, P_CLOSING, P_TRIVIAL, P_SUBJECT_PREFIX, P_WITH_MARKS, P_COUNT };
 
+/* Blanks and decoration trimmed around a segment. */
+#define SEG_DECORATION	" \t\"'()[]{}*_~-<>|/\\"
+
 struct reply_classify {
 	pcre2_code *cmd[NCOMMANDS];
 	pcre2_code *p[P_COUNT];
 	pcre2_code **extra;
 	size_t	nextra;
 };
-
-static pcre2_code *
-compile(const char *pat, const char *what, char *err, size_t errlen)
-{
-	pcre2_code *re;
-	int	ec;
-	PCRE2_SIZE off;
-
-	re = pcre2_compile((PCRE2_SPTR) pat, PCRE2_ZERO_TERMINATED,
-			   PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | PCRE2_MATCH_INVALID_UTF,
-			   &ec, &off, NULL);
-	if (re == NULL) {
-		PCRE2_UCHAR msg[256];
-
-		pcre2_get_error_message(ec, msg, sizeof(msg));
-		snprintf(err, errlen, "%s: offset %zu: %s", what, (size_t) off, (char *) msg);
-		return (NULL);
-	}
-	(void) pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
-	return (re);
-}
 
 struct reply_classify *
 reply_classify_new(const char *const *extra, size_t n, char *err, size_t errlen)
@@ -133,16 +115,16 @@ reply_classify_new(const char *const *extra, size_t n, char *err, size_t errlen)
 	if ((cl = calloc(1, sizeof(*cl))) == NULL)
 		goto oom;
 	for (i = 0; i < NCOMMANDS; i++)
-		if ((cl->cmd[i] = compile(commands[i].pat, commands[i].name, err, errlen)) == NULL)
+		if ((cl->cmd[i] = rx_compile(commands[i].pat, commands[i].name, err, errlen)) == NULL)
 			goto fail;
 	for (i = 0; i < P_COUNT; i++)
-		if ((cl->p[i] = compile(pats[i], "built-in pattern", err, errlen)) == NULL)
+		if ((cl->p[i] = rx_compile(pats[i], "built-in pattern", err, errlen)) == NULL)
 			goto fail;
 	if (n > 0 && (cl->extra = calloc(n, sizeof(pcre2_code *))) == NULL)
 		goto oom;
 	for (i = 0; i < n; i++) {
 		snprintf(what, sizeof(what), "refusal_pattern #%zu", i + 1);
-		if ((cl->extra[i] = compile(extra[i], what, err, errlen)) == NULL)
+		if ((cl->extra[i] = rx_compile(extra[i], what, err, errlen)) == NULL)
 			goto fail;
 		cl->nextra++;
 	}
@@ -215,20 +197,6 @@ static int
 is_seg_punct(char c)
 {
 	return (c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?');
-}
-
-/* Trim blanks and decoration around a segment. */
-static void
-trim(const char **s, size_t *len)
-{
-	static const char deco[] = " \t\"'()[]{}*_~-<>|/\\";
-
-	while (*len > 0 && strchr(deco, (*s)[0]) != NULL) {
-		(*s)++;
-		(*len)--;
-	}
-	while (*len > 0 && strchr(deco, (*s)[*len - 1]) != NULL)
-		(*len)--;
 }
 
 /*
@@ -315,7 +283,7 @@ classify_subject(const struct reply_classify *cl, struct reply_norm *norm,
 	}
 	while (len > 0 && (is_seg_punct(s[len - 1]) && s[len - 1] != '?'))
 		len--;
-	trim(&s, &len);
+	text_trim_span(&s, &len, SEG_DECORATION);
 	if ((c = command(cl, s, len, md)) != NULL) {
 		v->optout = 1;
 		v->question = 0;
@@ -437,7 +405,7 @@ reply_classify_text(const struct reply_classify *cl, const char *text,
 					term = '?';
 				p++;
 			}
-			trim(&seg, &sl);
+			text_trim_span(&seg, &sl, SEG_DECORATION);
 			if (sl == 0 || m(cl->p[P_TRIVIAL], seg, sl, md))
 				continue;
 			if (term != '?' && (c = command(cl, seg, sl, md)) != NULL) {

@@ -24,6 +24,11 @@
  *	talon-html	html_replies/NAME.html and the single-case HTML files
  *			through reply_html_to_text() + reply_quote_cut(),
  *			compared with all white space removed.
+ *	precision	every fixture above as a whole message through
+ *			reply_analyze() (text bodies as text/plain, HTML as
+ *			text/html, .eml as they are): none of these replies
+ *			asks to stop receiving mail, so none may be a refusal.
+ *			It has no floor: every fixture must pass.
  *
  *	Where we believe upstream's expectation is wrong, or does not fit
  *	our model (we keep only what the customer wrote, never quoted
@@ -591,6 +596,68 @@ suite_talon_html(struct score *s)
 	}
 }
 
+/* precision_one - analyse body FILE as a message of TYPE; 1 when not a refusal */
+static int
+precision_one(const char *path, const char *type)
+{
+	char   *raw, *msg;
+	size_t	len, mlen;
+	int	ok;
+	struct reply_result *r;
+
+	if ((raw = slurp(path, &len)) == NULL)
+		exit(99);
+	if (type == NULL) {
+		msg = raw;
+		mlen = len;
+	} else {
+		mlen = len + 256;
+		if ((msg = malloc(mlen)) == NULL)
+			exit(99);
+		mlen = (size_t) snprintf(msg, 256, "From: someone@example.com\nTo: noreply@ilinks.asia\n"
+					 "Subject: Re: hello\nMIME-Version: 1.0\nContent-Type: %s; "
+					 "charset=UTF-8\n\n", type);
+		memcpy(msg + mlen, raw, len);
+		mlen += len;
+		free(raw);
+	}
+	if ((r = reply_analyze(ra, msg, mlen, "someone@example.com")) == NULL)
+		exit(99);
+	ok = !reply_result_optout(r);
+	if (!ok || verbose)
+		printf("  %s precision %s: %s\n", ok ? "ok" : "REFUSAL", path, reply_result_reason(r));
+	reply_result_free(r);
+	free(msg);
+	return (ok);
+}
+
+/* suite_precision - no public fixture is a refusal */
+static void
+suite_precision(struct score *s)
+{
+	static const struct {
+		const char *dir, *suffix, *type;
+	} sets[] = {
+		{"discourse/test/emails", ".txt", "text/plain"},
+		{"crisp/fixtures", ".txt", "text/plain"},
+		{"talon/html_replies", ".html", "text/html"},
+		{"talon/standard_replies", ".eml", NULL},
+	};
+	char   *names[MAX_FILES], dir[1024], p[4096];
+	size_t	k, n, i;
+
+	for (k = 0; k < sizeof(sets) / sizeof(sets[0]); k++) {
+		snprintf(dir, sizeof(dir), "%s/tests/corpus/public/%s", srcdir, sets[k].dir);
+		n = list_dir(dir, sets[k].suffix, names, MAX_FILES);
+		for (i = 0; i < n; i++) {
+			snprintf(p, sizeof(p), "%s/%s", dir, names[i]);
+			s->total++;
+			s->ok += (size_t) precision_one(p, sets[k].type);
+			free(names[i]);
+		}
+	}
+}
+
 static size_t
 floor_of(const char *suite)
 {
@@ -613,9 +680,9 @@ floor_of(const char *suite)
 int
 main(int argc, char **argv)
 {
-	struct score sc[6] = {
+	struct score sc[7] = {
 		{"discourse", 0, 0}, {"discourse-elided", 0, 0}, {"discourse-redos", 0, 0},
-		{"crisp", 0, 0}, {"talon-eml", 0, 0}, {"talon-html", 0, 0},
+		{"crisp", 0, 0}, {"talon-eml", 0, 0}, {"talon-html", 0, 0}, {"precision", 0, 0},
 	};
 	struct conf *conf;
 	char	err[256];
@@ -638,7 +705,8 @@ main(int argc, char **argv)
 	suite_crisp(&sc[3]);
 	suite_talon_eml(&sc[4]);
 	suite_talon_html(&sc[5]);
-	for (i = 0; i < 6; i++) {
+	suite_precision(&sc[6]);
+	for (i = 0; i < 7; i++) {
 		size_t	fl = floor_of(sc[i].suite);
 
 		if (sc[i].total == 0) {

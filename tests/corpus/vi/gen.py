@@ -8,6 +8,7 @@ combining tone marks, VISCII, quoted-printable with soft breaks inside
 
   file  envelope-sender  kind  optout  question  check
 
+optout: true/false, or the categories a refusal names (see gen_cases.py).
 envelope-sender: "-" unknown (Return-Path header decides), "<>" null sender,
 else the address. check: "-" none; "text=..." the new text exactly (\\n for
 line breaks); "has=..." the new text contains it; "empty" no new text;
@@ -17,16 +18,19 @@ Decisions on the open cases of /work/shared/corpus/refusal-cases.md:
 - 8, 13, 14: no new text (only quotes, only an Outlook header block, or
   "Từ chối" only in a Subject that echoes ours) is not a refusal; it is
   routed to a person (question, reason quote_only/empty): nothing is lost.
-- 14: a Subject counts only when, after removing Re:/Fwd:/TL:/Trả lời:
-  prefixes, the whole Subject is the command (case14b_subject_is_command).
-- 15: "tu choi" without diacritics opts out only when it is the whole new
-  text apart from greetings and thanks (case15a); with anything else it is
-  a question (case15b).
+- 14: a Subject counts when, after removing Re:/Fwd:/TL:/Trả lời:
+  prefixes, the whole Subject or a part the customer added to ours (after
+  " - ", in brackets) is a command (case14b_subject_is_command); a Subject
+  that only echoes ours never is.
+- 15: "tu choi" without diacritics is a refusal like "Từ chối" (issue 11:
+  no diacritics is one of the ways customers write); with a question
+  after it, it is a refusal and a question (case15b).
 - 16: a pasted footer is cut by its fingerprint; a whole pasted message
   cannot be told from the customer's words: opt out and also route it to a
   person (case16c).
-- 17: an inline reply (text between quoted lines) never opts out; it is a
-  question (reason inline_reply).
+- 17: an inline reply whose own unquoted line is "Từ chối" is a refusal
+  (issue 11), like a top-posted one.
+- a disclaimer after the command is not a question (issue 11).
 - greetings or thanks alone ("Cảm ơn LINKS!") are neither (greeting_only).
 """
 import base64, quopri, unicodedata, os
@@ -86,7 +90,7 @@ def alternative(text, html, subject='Re: ' + ORIG_SUBJ, extra=()):
 def add(name, data, kind, optout, question, check='-', sender='-'):
     with open(name + '.eml', 'wb') as f:
         f.write(data)
-    cases.append((name + '.eml', sender, kind, 'true' if optout else 'false',
+    cases.append((name + '.eml', sender, kind, optout if isinstance(optout, str) else ('true' if optout else 'false'),
                   'true' if question else 'false', check))
 
 GMAIL_VI = 'Vào Th 2, 30 thg 11, 2026 vào lúc 08:00 LINKS <noreply@ilinks.asia>\nđã viết:\n'
@@ -132,14 +136,14 @@ add('case14_subject_echo_only', plain('\n' + GMAIL_VI + q(ORIG_BODY),
     subject='Re: Thông báo: trả lời Từ chối để ngừng nhận email'), 'reply', 0, 1, 'empty')
 add('case14b_subject_is_command', plain('\n' + GMAIL_VI + q(ORIG_BODY), subject='Re: Từ chối'), 'reply', 1, 0, 'reason=subject:tu_choi')
 add('case15a_tu_choi_ascii_alone', plain('tu choi\n\n' + GMAIL_VI + q(ORIG_BODY)), 'reply', 1, 0, 'reason=command:tu_choi_no_diacritics')
-add('case15b_tu_choi_ascii_with_text', plain('tu choi, nhung cho hoi hoa don thang 11 bao nhieu\n\n' + GMAIL_VI + q(ORIG_BODY)), 'reply', 0, 1)
+add('case15b_tu_choi_ascii_with_text', plain('tu choi, nhung cho hoi hoa don thang 11 bao nhieu\n\n' + GMAIL_VI + q(ORIG_BODY)), 'reply', 1, 1)
 add('case16_footer_pasted_unquoted', plain('Từ chối\n\n-- \n' + FOOTER_VI + '\n' + FOOTER_EN + '\n' + CONTACT), 'reply', 1, 0, 'text=Từ chối')
 # A client that pastes our whole message unquoted: our body cannot be told
 # from the customer's words, so it is read as text too. Decision: opt out
 # (the command is there) and let a person read the rest (question).
 add('case16c_whole_message_pasted', plain('Từ chối\n\n' + ORIG_BODY), 'reply', 1, 1, 'reason=command:tu_choi+question')
 add('case16b_footer_without_separator', plain('Từ chối\n' + FOOTER_VI + '\n' + CONTACT), 'reply', 1, 0, 'text=Từ chối')
-add('case17_inline_reply', plain('> Quý khách có muốn tiếp tục nhận email?\nTừ chối\n> LINKS xin cảm ơn.\n'), 'reply', 0, 1)
+add('case17_inline_reply', plain('> Quý khách có muốn tiếp tục nhận email?\nTừ chối\n> LINKS xin cảm ơn.\n'), 'reply', 1, 0)
 
 # --- header formats of vietnamese-reply-headers.md ------------------------
 add('hdr_gmail_vi_vao_luc', plain('Từ chối ạ\n\n' + GMAIL_VI + q(ORIG_BODY)), 'reply', 1, 0)
@@ -195,9 +199,9 @@ add('enc_rfc2047_subject_only', plain('', subject='Từ chối'), 'reply', 1, 0,
 
 # --- classification --------------------------------------------------------
 add('cls_disclaimer', plain('Cảm ơn LINKS.\n\nTuyên bố từ chối trách nhiệm: Email này có thể chứa thông tin bảo mật.\n\n' + GMAIL_VI + q(ORIG_BODY)), 'reply', 0, 1)
-add('cls_disclaimer_after_command', plain('Từ chối\n\nTrân trọng,\nNguyễn Văn An\nPhòng Kế toán\n\nTuyên bố từ chối trách nhiệm: Email này chỉ dành cho người nhận.\n\n' + GMAIL_VI + q(ORIG_BODY)), 'reply', 1, 1)
+add('cls_disclaimer_after_command', plain('Từ chối\n\nTrân trọng,\nNguyễn Văn An\nPhòng Kế toán\n\nTuyên bố từ chối trách nhiệm: Email này chỉ dành cho người nhận.\n\n' + GMAIL_VI + q(ORIG_BODY)), 'reply', 1, 0)
 add('cls_refusal_and_question', plain('Từ chối. Nhưng cho tôi hỏi hợp đồng của tôi hết hạn khi nào?\n\n' + GMAIL_VI + q(ORIG_BODY)), 'reply', 1, 1, 'reason=command:tu_choi+question')
-add('cls_sentence_verb', plain('Tôi từ chối nhận email quảng cáo từ LINKS.\n\n' + GMAIL_VI + q(ORIG_BODY)), 'reply', 1, 0)
+add('cls_sentence_verb', plain('Tôi từ chối nhận email quảng cáo từ LINKS.\n\n' + GMAIL_VI + q(ORIG_BODY)), 'reply', 'promotion', 0)
 add('cls_polite_particle', plain('Em xin từ chối ạ. Cảm ơn anh chị!\n\n' + GMAIL_VI + q(ORIG_BODY)), 'reply', 1, 0)
 add('cls_greeting_command_name', plain('Chào LINKS,\n\nTừ chối\n\nNguyễn Văn An\n\n' + GMAIL_VI + q(ORIG_BODY)), 'reply', 1, 0)
 add('cls_huy_dang_ky', plain('Huỷ đăng ký\n\n' + GMAIL_VI + q(ORIG_BODY)), 'reply', 1, 0, 'reason=command:huy_dang_ky')
@@ -208,7 +212,7 @@ add('cls_tu_choi_question_mark', plain('Từ chối?\n\n' + GMAIL_VI + q(ORIG_BO
 add('cls_question_only', plain('Chào anh chị, cho em hỏi gói cước 200Mbps giá bao nhiêu ạ?\n\n' + GMAIL_VI + q(ORIG_BODY)), 'reply', 0, 1)
 add('cls_thanks_only', plain('Cảm ơn LINKS!\n\n' + GMAIL_VI + q(ORIG_BODY)), 'reply', 0, 0, 'reason=greeting_only')
 add('cls_unsubscribe_english', plain('unsubscribe\n\nThanks,\nJohn\n\n' + GMAIL_EN + q(ORIG_BODY)), 'reply', 1, 0)
-add('cls_stop_sending', plain('Đừng gửi email quảng cáo nữa\n\n' + GMAIL_VI + q(ORIG_BODY)), 'reply', 1, 0, 'reason=command:huy_dang_ky')
+add('cls_stop_sending', plain('Đừng gửi email quảng cáo nữa\n\n' + GMAIL_VI + q(ORIG_BODY)), 'reply', 'promotion', 0)
 add('cls_outlook_tu_label_then_text', plain('Từ chối nhận email\n' + OUTLOOK_VI_NOLINE + ORIG_BODY), 'reply', 1, 0, 'text=Từ chối nhận email')
 
 # --- auto-replies ------------------------------------------------------------
@@ -243,9 +247,9 @@ add('bounce_delayed_only', DSN.replace('Action: failed\r\nStatus: 5.1.1', 'Actio
 # --- other ways to say it (not the literal "Từ chối") -------------------------
 add('phrase_dung_gui', plain('Dừng gửi email cho tôi.\n\n' + GMAIL_VI + q(ORIG_BODY)), 'reply', 1, 0, 'reason=command:huy_dang_ky')
 add('phrase_khong_nhan_nua_two_clauses', plain('Không nhận nữa, dừng gửi email cho tôi\n\n' + GMAIL_VI + q(ORIG_BODY)), 'reply', 1, 0)
-add('phrase_second_sentence', plain('Cảm ơn LINKS. Từ nay đừng gửi email quảng cáo cho tôi nữa.\n'), 'reply', 1, 0)
+add('phrase_second_sentence', plain('Cảm ơn LINKS. Từ nay đừng gửi email quảng cáo cho tôi nữa.\n'), 'reply', 'promotion', 0)
 add('phrase_khong_nhan_duoc_is_complaint', plain('Tôi không nhận được hóa đơn tháng 11 nữa\n\n' + GMAIL_VI + q(ORIG_BODY)), 'reply', 0, 1, 'reason=question')
-add('phrase_ascii_dung_gui_with_question', plain('dung gui email nua. Hop dong cua toi het han khi nao?\n'), 'reply', 0, 1, 'reason=question')
+add('phrase_ascii_dung_gui_with_question', plain('dung gui email nua. Hop dong cua toi het han khi nao?\n'), 'reply', 1, 1)
 
 # --- robustness ----------------------------------------------------------------
 add('robust_not_mime', b'This is not a message at all', 'reply', 0, 1)
