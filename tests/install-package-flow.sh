@@ -25,7 +25,10 @@
 #	    outbox unit (sendmail transport through setgid postdrop under the
 #	    unit's hardening), the purge unit, mail submitted on port 587 not
 #	    taken for a reply, and the same socket with a non-chrooted smtpd;
-#	 6. apt purge: data removed after saying so; /etc/postfix restored
+#	 6. an upgrade (the package's links.conf and the admin's both
+#	    changed): the admin's file is kept, the milter restarted, the store
+#	    intact;
+#	 7. apt purge: data removed after saying so; /etc/postfix restored
 #	    exactly, Postfix stopped again if it was stopped.
 #	Prints "ok: ..." / "FAIL: ..." lines and "N passed, M failed".
 # ENVIRONMENT
@@ -93,6 +96,7 @@ restore() {
 	if [ "$links_user_existed" = no ]; then
 		deluser --quiet links-milter >/dev/null 2>&1
 		delgroup --quiet links-milter >/dev/null 2>&1
+		delgroup --quiet links-support >/dev/null 2>&1
 	fi
 }
 lt_cleanup_add restore
@@ -155,6 +159,8 @@ check "/var/lib/links is links-milter's, 0750" test "$(mode /var/lib/links)" = "
 check "/etc/links/keys is links-milter's, 0700" test "$(mode /etc/links/keys)" = "700 links-milter links-milter"
 check "the socket folder inside Postfix's chroot is links-milter's, 0750" \
 	test "$(mode /var/spool/postfix/links-milter)" = "750 links-milter links-milter"
+check "links-support is set-user-id links-milter, for the links-support group only (4750)" \
+	test "$(stat -c '%a %U %G' /usr/sbin/links-support 2>/dev/null)" = "4750 links-milter links-support"
 check "links.conf is a conffile" sh -c 'dpkg-query -W -f="\${Conffiles}" links-mail | grep -q "/etc/links/links.conf"'
 check "tmpfiles.d/links-mail.conf installed" test -f /usr/lib/tmpfiles.d/links-mail.conf
 check "the postinst says what to do next" grep -q 'links-store init' "$W/dpkg-i.log"
@@ -351,10 +357,30 @@ done
 check "links-milter logged no error" sh -c "! journalctl -q -u links-milter -p err 2>/dev/null | grep -q ."
 runuser -u links-milter -- links-store stats >"$W/stats.txt" 2>&1 && [ -n "$OUT" ] && cp "$W/stats.txt" "$OUT/"
 
-# ---- 6. apt purge, and the machine as it was ----
+# ---- an upgrade: the package's links.conf changed, the admin's too ----
+U=$W/upgrade
+rm -rf "$U" && dpkg-deb -R "$DEB" "$U" || stop_here "dpkg-deb -R"
+echo "# a line a newer package adds" >>"$U/etc/links/links.conf"
+sed -i 's/^Version: .*/&+upgrade1/' "$U/DEBIAN/control"
+(cd "$U" && find . -path ./DEBIAN -prune -o -type f -print | sed 's|^\./||' | sort | xargs md5sum >DEBIAN/md5sums)
+dpkg-deb -b "$U" "$W/upgrade.deb" >/dev/null 2>&1 || stop_here "dpkg-deb -b (upgrade)"
+pid_before=$(systemctl show -P MainPID links-milter)
+customers_before=$(runuser -u links-milter -- links-store customer list | wc -l)
+dpkg -i --force-confdef --force-confold "$W/upgrade.deb" >"$W/upgrade.log" 2>&1 || bad "upgrade: $(tail -3 "$W/upgrade.log")"
+check "after an upgrade the edited links.conf is kept, the package's new one is links.conf.dpkg-dist" \
+	sh -c "grep -q '^trusted_authserv_ids = mx.ilinks.test' /etc/links/links.conf && grep -q 'a newer package adds' /etc/links/links.conf.dpkg-dist"
+lt_wait_for 15 sh -c '[ "$(systemctl is-active links-milter)" = active ] && test -S /var/spool/postfix/links-milter/milter.sock'
+check "the upgrade restarted the milter (new process, socket back)" \
+	sh -c "[ \"\$(systemctl is-active links-milter)\" = active ] && [ \"\$(systemctl show -P MainPID links-milter)\" != '$pid_before' ] && test -S /var/spool/postfix/links-milter/milter.sock"
+check "the upgrade kept the store and the key ($customers_before customers)" \
+	test "$(runuser -u links-milter -- links-store customer list | wc -l)" -eq "$customers_before"
+rm -f /etc/links/links.conf.dpkg-dist
+
+# ---- 7. apt purge, and the machine as it was ----
 apt-get -y -q purge links-mail >"$W/purge.log" 2>&1 || bad "apt purge: $(tail -3 "$W/purge.log")"
 check "apt purge says what it deletes" grep -q 'purge: deleting the customer store /var/lib/links' "$W/purge.log"
 check "the store, the key and the socket folder are gone" sh -c '! test -e /var/lib/links && ! test -e /etc/links && ! test -e /var/spool/postfix/links-milter'
+check "no statoverride is left for links-support" sh -c '! dpkg-statoverride --list /usr/sbin/links-support >/dev/null'
 check "the milter is stopped" sh -c '[ "$(systemctl is-active links-milter)" != active ]'
 check "its unit files are gone" sh -c '! ls /lib/systemd/system/links-* /etc/systemd/system/*/links-* 2>/dev/null | grep -q .'
 restore

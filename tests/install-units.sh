@@ -1,9 +1,9 @@
 #!/bin/sh
 # The systemd units as built (config/systemd/*.service): every service
 # carries the one shared hardening block of links-milter.service.in, word
-# for word (web's unit included, when it exists); every service runs as
-# links-milter and waits for the master key (ConditionPathExists) that
-# "links-store init" creates; the paths each may write are exactly those
+# for word (web's unit included, when it exists), runs as an unprivileged
+# user (milter, purge, outbox: links-milter, the store's owner) and waits
+# for the master key (ConditionPathExists) that "links-store init" creates; the paths each may write are exactly those
 # it needs (milter: the store and the socket folder inside Postfix's
 # chroot; purge: the store; outbox: the store, Postfix's maildrop, outdir,
 # with the postdrop group for the sendmail transport); and
@@ -34,7 +34,7 @@ for in in "$S"/config/systemd/*.service.in; do
 	f=$B/config/systemd/$u
 	block "$in" >"$T/this"
 	cmp -s "$T/ref" "$T/this" && ok "$u: the shared hardening block" || bad "$u: hardening differs from links-milter.service.in: $(diff "$T/ref" "$T/this" | head -5)"
-	grep -q '^User=links-milter$' "$f" && ok "$u: runs as links-milter" || bad "$u: not User=links-milter"
+	grep -q '^User=[a-z]' "$f" && ! grep -q '^User=root$' "$f" && ok "$u: runs as $(sed -n 's/^User=//p' "$f")" || bad "$u: no unprivileged User="
 	grep -q "^ConditionPathExists=$sysconfdir/links/keys/master.key$" "$f" && ok "$u: waits for the key of links-store init" \
 		|| bad "$u: no ConditionPathExists on $sysconfdir/links/keys/master.key"
 	if command -v systemd-analyze >/dev/null 2>&1; then
@@ -48,6 +48,9 @@ for in in "$S"/config/systemd/*.service.in; do
 	fi
 done
 
+for u in links-milter.service links-store-purge.service links-sender-outbox.service; do
+	grep -q '^User=links-milter$' "$B/config/systemd/$u" && ok "$u: runs as links-milter, the store's owner" || bad "$u: not User=links-milter"
+done
 # The writable paths, unit by unit (ProtectSystem=strict makes all else read-only).
 rw() { { grep '^ReadWritePaths=' "$1" | sed 's/^ReadWritePaths=//'; grep '^StateDirectory=' "$1" | sed "s|^StateDirectory=|$localstatedir/lib/|"; } | tr ' ' '\n' | sed 's/^-//' | sort | tr '\n' ' '; }
 U=$B/config/systemd
