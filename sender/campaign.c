@@ -38,7 +38,7 @@
 #include "transport.h"
 
 #define CAMPAIGN_ERR_MAX	512
-#define CAMPAIGN_NAME_MAX	64	/* lock and counter names */
+#define CAMPAIGN_NAME_MAX	64	/* counter names, commands */
 #define CAMPAIGN_CERR_MAX	256	/* a composer's message: fits a reason */
 #define CAMPAIGN_WHEN_MAX	64	/* a time as text */
 
@@ -520,16 +520,6 @@ announce(const struct expand *e, const struct campaign_opts *o)
 		 e->skipped, o->not_before > time(NULL) ? " scheduled" : "");
 }
 
-/* lock_campaign - the lock of campaign CID; -1 with ERR */
-static int
-lock_campaign(const struct conf *conf, int64_t cid, char *err, size_t errlen)
-{
-	char	name[CAMPAIGN_NAME_MAX];
-
-	snprintf(name, sizeof(name), "campaign-%lld", (long long) cid);
-	return (lock_take(conf, name, err, errlen));
-}
-
 /* add_key - tmpl_each_key() callback: append a key --set may give, once */
 static int
 add_key(const char *key, void *arg)
@@ -627,7 +617,7 @@ campaign_send(const struct conf *conf, const struct campaign_opts *o)
 		announce(&e, o);
 		if (o->not_before > time(NULL))
 			goto done;	/* campaign_due() sends it */
-		if ((lock = lock_campaign(conf, e.cid, err, sizeof(err))) < 0)
+		if ((lock = lock_take(conf, e.cid, err, sizeof(err))) < 0)
 			ex = EX_TEMPFAIL;
 		else {
 			ex = run_campaign(conf, o, e.cid, &o->aud, comp, e.st);
@@ -753,7 +743,7 @@ campaign_resume(const struct conf *conf, int64_t id, const struct campaign_opts 
 	ex = EX_TEMPFAIL;
 	if (not_yet(id, &p, o))
 		goto done;
-	if ((lock = lock_campaign(conf, id, err, sizeof(err))) < 0)
+	if ((lock = lock_take(conf, id, err, sizeof(err))) < 0)
 		goto fail;
 	ex = resume_run(conf, st, &c, &p, o);
 	goto done;
@@ -813,7 +803,7 @@ due_one(const struct conf *conf, struct store *st, int64_t id, const struct camp
 		fprintf(stderr, "links-sender: %s\n", err);
 	else if (p.not_before == 0 || p.not_before > time(NULL))
 		ex = -1;
-	else if ((lock = lock_campaign(conf, id, err, sizeof(err))) < 0) {
+	else if ((lock = lock_take(conf, id, err, sizeof(err))) < 0) {
 		printf("campaign %lld: %s; left to it\n", (long long) id, err);
 		ex = EX_OK;
 	} else {

@@ -181,7 +181,7 @@ outbox_run(const struct conf *conf, const struct delivery_cli *cli)
 	char	err[OUTBOX_ERR_MAX];
 	int	ex = EX_TEMPFAIL, lock;
 
-	if ((lock = lock_take(conf, "outbox", err, sizeof(err))) < 0) {
+	if ((lock = lock_take(conf, LOCK_OUTBOX, err, sizeof(err))) < 0) {
 		fprintf(stderr, "links-sender: %s\n", err);
 		return (EX_TEMPFAIL);
 	}

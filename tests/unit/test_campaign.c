@@ -204,7 +204,7 @@ START_TEST(test_campaign_locked_campaign_is_not_resumed)
 	out_dir(&f);
 	promo(&o);
 	ck_assert_int_eq(campaign_send(f.conf, &o), EX_OK);
-	ck_assert_int_ge(lock = lock_take(f.conf, "campaign-1", err, sizeof(err)), 0);
+	ck_assert_int_ge(lock = lock_take(f.conf, 1, err, sizeof(err)), 0);
 	ck_assert_int_eq(campaign_resume(f.conf, 1, &o), EX_TEMPFAIL);
 	lock_release(lock);
 	ck_assert_int_eq(campaign_resume(f.conf, 1, &o), EX_OK);
