@@ -310,13 +310,14 @@ mact_from_auth(const struct mctx_msg *m, const char *from)
 {
 	const char *const *trusted;
 	size_t	nt = mcfg_trusted(mctx_cfg(m), &trusted);
+	const char *jobid = mcfg_authserv_jobid(mctx_cfg(m)) ? mctx_qid(m) : NULL;
 	unsigned seen = 0, pass = 0;
 	struct mauth_res res;
 
 	if (from[0] == 0)
 		return (MAUTH_NONE);
 	for (size_t i = 0; i < mctx_ar_count(m); i++) {
-		if (!mauth_eval(mctx_ar(m, i), trusted, nt, addr_domain(from), &res))
+		if (!mauth_eval(mctx_ar(m, i), trusted, nt, jobid, addr_domain(from), &res))
 			continue;
 		if (res.fail)
 			return (MAUTH_NONE);

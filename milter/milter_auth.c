@@ -221,14 +221,24 @@ mauth_id(const char *p, const char *end, char *id)
 	return (p);
 }
 
-/* mauth_trusted - whether ID is one of the NTRUSTED names */
+/*
+ * mauth_trusted - whether ID is one of the NTRUSTED names; with JOBID
+ * (not NULL), ID must be such a name, '/' and JOBID (OpenDKIM's and
+ * OpenDMARC's AuthservIDWithJobID): a client cannot know the queue id of
+ * its message before it is sent, so it cannot forge such a field.
+ */
 static int
-mauth_trusted(const char *id, const char *const *trusted, size_t ntrusted)
+mauth_trusted(const char *id, const char *const *trusted, size_t ntrusted, const char *jobid)
 {
-	if (id[0] == 0)
+	const char *slash = strchr(id, '/');
+	size_t	n = slash ? (size_t) (slash - id) : strlen(id);
+
+	if (n == 0 || (jobid != NULL) != (slash != NULL))
+		return (0);
+	if (jobid && (jobid[0] == 0 || strcmp(slash + 1, jobid) != 0))
 		return (0);
 	for (size_t i = 0; i < ntrusted; i++)
-		if (trusted[i] && strcasecmp(trusted[i], id) == 0)
+		if (trusted[i] && strlen(trusted[i]) == n && strncasecmp(trusted[i], id, n) == 0)
 			return (1);
 	return (0);
 }
@@ -271,7 +281,7 @@ mauth_best(unsigned bits)
 /* mauth_eval - whether VALUE's authserv-id is trusted; then what it says of FROM_DOMAIN */
 int
 mauth_eval(const char *value, const char *const *trusted, size_t ntrusted,
-	   const char *from_domain, struct mauth_res *res)
+	   const char *jobid, const char *from_domain, struct mauth_res *res)
 {
 	char   *buf, id[MAUTH_WORD_MAX];
 	const char *p, *end;
@@ -282,7 +292,7 @@ mauth_eval(const char *value, const char *const *trusted, size_t ntrusted,
 		return (0);
 	end = buf + addr_strip_comments(value, MAUTH_VALUE_MAX, buf, MAUTH_VALUE_MAX + 1);
 	p = mauth_id(buf, end, id);
-	if (!mauth_trusted(id, trusted, ntrusted))
+	if (!mauth_trusted(id, trusted, ntrusted, jobid))
 		goto done;
 	is_trusted = 1;
 	p = mauth_skip_ws(p, end);
@@ -306,7 +316,7 @@ mauth_check(const char *value, const char *const *trusted, size_t ntrusted,
 
 	if (how)
 		*how = MAUTH_NONE;
-	if (!mauth_eval(value, trusted, ntrusted, from_domain, &res) || res.fail
+	if (!mauth_eval(value, trusted, ntrusted, NULL, from_domain, &res) || res.fail
 	    || (best = mauth_best(res.pass)) == MAUTH_NONE)
 		return (0);
 	if (how)

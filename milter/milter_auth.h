@@ -12,14 +12,17 @@
  *	const char *mauth_how_name(enum mauth_how how);
  *
  *	int	mauth_eval(const char *value, const char *const *trusted,
- *			   size_t ntrusted, const char *from_domain,
- *			   struct mauth_res *res);
+ *			   size_t ntrusted, const char *jobid,
+ *			   const char *from_domain, struct mauth_res *res);
  *	enum mauth_how mauth_best(unsigned bits);
  *	int	mauth_received_by(const char *value, char *host, size_t hostlen);
  * DESCRIPTION
  *	mauth_eval() parses one Authentication-Results header VALUE and
  *	returns 1 when its authserv-id is one of the NTRUSTED names in
- *	TRUSTED (compared without case), 0 otherwise. For a trusted one it
+ *	TRUSTED (compared without case), 0 otherwise; with JOBID (not NULL,
+ *	authserv_id_with_job_id) the authserv-id must be such a name, '/'
+ *	and JOBID (the message's queue id), as OpenDKIM and OpenDMARC write
+ *	it with AuthservIDWithJobID. For a trusted one it
  *	sets *PASS to the strongest method that passed for FROM_DOMAIN (the
  *	normalised domain of the From header), and *FAIL when a result
  *	about FROM_DOMAIN is "fail" (a dmarc=fail without header.from
@@ -32,7 +35,7 @@
  *	  spf=pass with smtp.mailfrom (its domain) aligned with FROM_DOMAIN.
  *	Domains in the header may be in Unicode or A-label form.
  *
- *	mauth_check() is mauth_eval() for one header: 1 when it is trusted,
+ *	mauth_check() is mauth_eval() without a job id, for one header: 1 when it is trusted,
  *	reports no fail and a pass, with *HOW (may be NULL) set to the
  *	strongest method that passed
  *	(MAUTH_DMARC, MAUTH_DKIM, MAUTH_SPF; MAUTH_NONE when it returns 0).
@@ -71,7 +74,7 @@ int	mauth_check(const char *value, const char *const *trusted, size_t ntrusted,
 		    const char *from_domain, enum mauth_how *how);
 const char *mauth_how_name(enum mauth_how how);
 int	mauth_eval(const char *value, const char *const *trusted, size_t ntrusted,
-		   const char *from_domain, struct mauth_res *res);
+		   const char *jobid, const char *from_domain, struct mauth_res *res);
 enum mauth_how mauth_best(unsigned bits);
 int	mauth_received_by(const char *value, char *host, size_t hostlen);
 

@@ -36,6 +36,7 @@ struct mcfg {
 	size_t	ntrusted;
 	const char *trusted[MCFG_TRUSTED_MAX];	/* point into conf */
 	int	subject_tag;
+	int	authserv_jobid;
 };
 
 /* mcfg_policies - parse the enumerated policies of CONF into CFG */
@@ -55,6 +56,7 @@ mcfg_policies(struct mcfg *cfg, const struct conf *conf)
 	cfg->failure_tempfail = strcmp(conf_store_failure_action(conf), "tempfail") == 0;
 	cfg->max_body = (size_t) conf_max_body_size(conf);
 	cfg->subject_tag = conf_subject_tag(conf);
+	cfg->authserv_jobid = conf_authserv_id_with_job_id(conf);
 }
 
 /* mcfg_lists - the archive address and the trusted authserv-ids; -1 with ERR */
@@ -225,4 +227,11 @@ int
 mcfg_subject_tag(const struct mcfg *cfg)
 {
 	return (cfg->subject_tag);
+}
+
+/* mcfg_authserv_jobid - authserv_id_with_job_id */
+int
+mcfg_authserv_jobid(const struct mcfg *cfg)
+{
+	return (cfg->authserv_jobid);
 }

@@ -24,6 +24,7 @@
  *	size_t	mcfg_trusted(const struct mcfg *cfg, const char *const **ids);
  *	int	mcfg_originating(const struct mcfg *cfg, const char *daemon_name);
  *	int	mcfg_subject_tag(const struct mcfg *cfg);
+ *	int	mcfg_authserv_jobid(const struct mcfg *cfg);
  * DESCRIPTION
  *	A struct mcfg bundles everything derived from one links.conf: the
  *	configuration itself, the compiled reply analyzer, the LINKS address
@@ -75,5 +76,6 @@ size_t	mcfg_max_body(const struct mcfg *cfg);
 size_t	mcfg_trusted(const struct mcfg *cfg, const char *const **ids);
 int	mcfg_originating(const struct mcfg *cfg, const char *daemon_name);
 int	mcfg_subject_tag(const struct mcfg *cfg);
+int	mcfg_authserv_jobid(const struct mcfg *cfg);
 
 #endif

@@ -41,10 +41,13 @@ check_eval(const char *value, const char *domain)
 {
 	struct mauth_res res;
 	enum mauth_how how;
-	int	t = mauth_eval(value, fuzz_trusted, 2, domain, &res);
+	int	t = mauth_eval(value, fuzz_trusted, 2, NULL, domain, &res);
+	struct mauth_res rj;
+	int	tj = mauth_eval(value, fuzz_trusted, 2, "4XyZ12", domain, &rj);
 	int	c = mauth_check(value, fuzz_trusted, 2, domain, &how);
 
 	fuzz_check(t == 0 || t == 1, "mauth_eval returns 0 or 1");
+	fuzz_check(!(t && tj), "an authserv-id is trusted with a job id or without, not both");
 	fuzz_check(t || (res.present == 0 && res.pass == 0 && res.fail == 0),
 		   "an untrusted header says nothing");
 	fuzz_check((res.pass & ~res.present) == 0, "a pass is a result");

@@ -109,7 +109,7 @@ START_TEST(test_auth_dmarc_pass_without_header_from_proves_nothing)
 	struct mauth_res res;
 
 	ck_assert_int_eq(mauth_check("mx.ilinks.asia; dmarc=pass", trusted, 1, "example.vn", NULL), 0);
-	ck_assert_int_eq(mauth_eval("mx.ilinks.asia; dmarc=pass (p=none)", trusted, 1, "example.vn",
+	ck_assert_int_eq(mauth_eval("mx.ilinks.asia; dmarc=pass (p=none)", trusted, 1, NULL, "example.vn",
 				    &res), 1);
 	ck_assert_uint_eq(res.pass, 0);
 }
@@ -123,11 +123,11 @@ START_TEST(test_auth_fail_about_the_from_domain_wins)
 	ck_assert_int_eq(mauth_check("mx.ilinks.asia; dkim=pass header.d=example.vn;"
 				     " dmarc=fail header.from=example.vn", trusted, 1, "example.vn",
 				     NULL), 0);
-	ck_assert_int_eq(mauth_eval("mx.ilinks.asia; dmarc=fail", trusted, 1, "example.vn", &res), 1);
+	ck_assert_int_eq(mauth_eval("mx.ilinks.asia; dmarc=fail", trusted, 1, NULL, "example.vn", &res), 1);
 	ck_assert_int_eq(res.fail, 1);
 	/* a fail about another domain is not about this From */
 	ck_assert_int_eq(mauth_eval("mx.ilinks.asia; dkim=fail header.d=other.vn;"
-				    " dmarc=pass header.from=example.vn", trusted, 1, "example.vn",
+				    " dmarc=pass header.from=example.vn", trusted, 1, NULL, "example.vn",
 				    &res), 1);
 	ck_assert_int_eq(res.fail, 0);
 	ck_assert_uint_eq(res.pass, MAUTH_BIT(MAUTH_DMARC));
@@ -162,6 +162,23 @@ START_TEST(test_auth_received_by_host)
 }
 END_TEST
 
+START_TEST(test_auth_job_id_must_be_this_messages_queue_id)
+{
+	struct mauth_res res;
+	static const char v[] = "mx.ilinks.asia/4XyZ12; dmarc=pass header.from=example.vn";
+
+	ck_assert_int_eq(mauth_eval(v, trusted, 1, "4XyZ12", "example.vn", &res), 1);
+	ck_assert_uint_eq(res.pass, MAUTH_BIT(MAUTH_DMARC));
+	/* another message's queue id, none, or one where none is expected */
+	ck_assert_int_eq(mauth_eval(v, trusted, 1, "4AbC99", "example.vn", &res), 0);
+	ck_assert_int_eq(mauth_eval("mx.ilinks.asia; dmarc=pass header.from=example.vn", trusted, 1,
+				    "4XyZ12", "example.vn", &res), 0);
+	ck_assert_int_eq(mauth_eval(v, trusted, 1, NULL, "example.vn", &res), 0);
+	ck_assert_int_eq(mauth_eval("evil.example/4XyZ12; dmarc=pass header.from=example.vn",
+				    trusted, 1, "4XyZ12", "example.vn", &res), 0);
+}
+END_TEST
+
 /* milter_auth_suite - the tests of this file */
 static Suite *
 milter_auth_suite(void)
@@ -180,6 +197,7 @@ milter_auth_suite(void)
 	tcase_add_test(ta, test_auth_fail_about_the_from_domain_wins);
 	tcase_add_test(ta, test_auth_unicode_and_alabel_domains_match);
 	tcase_add_test(ta, test_auth_received_by_host);
+	tcase_add_test(ta, test_auth_job_id_must_be_this_messages_queue_id);
 	suite_add_tcase(s, ta);
 	return (s);
 }
