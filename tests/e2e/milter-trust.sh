@@ -307,7 +307,8 @@ lt_ok "5. RCPT TO:<\"noreply\"@...> is noreply; a Unicode domain's punycode form
 
 # --- 6. a one-click unsubscribe (empty mail to noreply+TOKEN@) is not a question
 SUPPORT0=$(support_n)
-printf 'From: c2@example.vn\r\nTo: noreply+%s@ilinks.asia\r\nSubject: unsubscribe\r\n\r\n' "$TOKEN_C2" \
+# no subject either: the mailto loses its ?subject= hint when it does not fit a line
+printf 'From: c2@example.vn\r\nTo: noreply+%s@ilinks.asia\r\nSubject: \r\n\r\n' "$TOKEN_C2" \
 	> "$LT_TMP/oneclick.eml"
 sendfile "$MX_PORT" "$LT_TMP/oneclick.eml" --from c2@example.vn --to "noreply+$TOKEN_C2@ilinks.asia"
 lt_wait_for 20 sh -c "[ \$('$FIX' -c '$CONF' optout $C2 promotion) = 1 ]" || lt_fail "the one-click refusal was not applied"
