@@ -3,7 +3,9 @@
 # SYNOPSIS
 #	. bench-extra.sh	(sourced by run-all.sh)
 # DESCRIPTION
-#	section_sender runs bench/sender-bench.sh (ROUNDS rounds).
+#	section_sender runs bench/sender-bench.sh's throughput rounds
+#	(ROUNDS); its memory campaigns and instruction profile run in the
+#	background during section 6 (sender_rest_start, sender_rest_wait).
 #	section_reply runs replymix (the reply analysis on every message of
 #	the mix, replies per CPU-second, each result checked against its
 #	class) ROUNDS times, each time first linked with the reply analysis
@@ -26,16 +28,50 @@
 # DIAGNOSTICS
 #	Failures are recorded in the result files, never fatal.
 
+# sender_bench PARTS: bench/sender-bench.sh with those parts, its output
+sender_bench() {
+	# shellcheck disable=SC2086
+	env top_builddir="$abs_top_builddir" ROUNDS="$ROUNDS" N="${BENCH_SENDER_N:-10000}" PARTS="$1" \
+		RSS_SIZES="${BENCH_RSS_SIZES:-1000 10000 100000}" ${PROFILE_ON:+CALLGRIND="$W/cg.sender.out"} \
+		PROFILE_N="$SENDER_PROFILE_N" \
+		timeout "$SENDER_TIMEOUT" sh "$abs_srcdir/sender-bench.sh" "$abs_top_builddir" 2>&1
+}
+
+# section_sender: the throughput rounds now; sender_rest_start starts the
+# memory campaigns and the instruction profile in the background (peak
+# RSS and instruction counts do not depend on the CPU share), beside the
+# profiles of section 6; sender_rest_wait collects them
 section_sender() {
 	SENDER_OUT=""
 	SENDER_RC=""
 	[ -f "$abs_srcdir/sender-bench.sh" ] || return
 	log "4. sender: bench/sender-bench.sh, $ROUNDS round(s) (at most ${SENDER_TIMEOUT}s)"
-	SENDER_OUT=$(env top_builddir="$abs_top_builddir" ROUNDS="$ROUNDS" N="${BENCH_SENDER_N:-10000}" \
-		RSS_SIZES="${BENCH_RSS_SIZES:-1000 10000 100000}" ${PROFILE_ON:+CALLGRIND="$W/cg.sender.out"} \
-		PROFILE_N="$SENDER_PROFILE_N" \
-		timeout "$SENDER_TIMEOUT" sh "$abs_srcdir/sender-bench.sh" "$abs_top_builddir" 2>&1)
+	SENDER_OUT=$(sender_bench rate)
 	SENDER_RC=$?
+}
+sender_rest_start() {
+	SENDER_REST_PID=""
+	[ -f "$abs_srcdir/sender-bench.sh" ] || return
+	log "4. sender: memory campaigns and profile in the background"
+	sender_bench "rss profile" > "$W/sender.rest" 2>&1 &
+	SENDER_REST_PID=$!
+	PIDS="$PIDS $SENDER_REST_PID"
+}
+sender_rest_wait() {
+	local rc
+	[ -n "${SENDER_REST_PID:-}" ] || return
+	log "4. sender: waiting for the memory campaigns"
+	wait "$SENDER_REST_PID"
+	rc=$?
+	SENDER_OUT="$SENDER_OUT
+$(grep -v '^sender-bench: ' "$W/sender.rest")"
+	[ "$rc" != 0 ] && SENDER_RC="${SENDER_RC:-0}, memory part $rc"
+	# links-sender: one campaign under callgrind, made by sender-bench.sh
+	if [ -s "$W/cg.sender.out" ]; then
+		CG_SENDER=$(awk -v t="$(cg_total "$W/cg.sender.out")" -v n="$SENDER_PROFILE_N" \
+			'BEGIN { if (t > 0) printf "%.0f", t / n; else print "-" }')
+		PROFILE_MSGS=$SENDER_PROFILE_N cg_functions "$W/cg.sender.out" > "$W/cg.sender.txt"
+	fi
 }
 
 # reply_base_build COMMIT: replymix linked with COMMIT's reply analysis
@@ -212,11 +248,5 @@ section_profile() {
 		[ -f "$W/cg/links.mix.out" ] && cg_functions "$W/cg/links.mix.out" > "$W/cg.mix.txt"
 		[ -f "$W/cg/links.refusals.out" ] && cg_functions "$W/cg/links.refusals.out" > "$W/cg.refusals.txt"
 		perf_links
-	fi
-	# links-sender: one campaign under callgrind, made by sender-bench.sh
-	if [ -s "$W/cg.sender.out" ]; then
-		CG_SENDER=$(awk -v t="$(cg_total "$W/cg.sender.out")" -v n="$SENDER_PROFILE_N" \
-			'BEGIN { if (t > 0) printf "%.0f", t / n; else print "-" }')
-		PROFILE_MSGS=$SENDER_PROFILE_N cg_functions "$W/cg.sender.out" > "$W/cg.sender.txt"
 	fi
 }

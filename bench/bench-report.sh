@@ -186,8 +186,8 @@ write_targets() {
 	echo "| EOM p99 at $CONNS connections ≤ 2 ms, mix | $(fmt_ratio "$eom_mix") ms (fsync floor p99 $(med "$W/fsync.r" p99) ms) | $(meets "$(first "$eom_mix")" '<=' 2) |"
 	echo "| EOM p99 at $CONNS connections ≤ 3 ms, refusals | $(fmt_ratio "$eom_ref") ms | $(meets "$(first "$eom_ref")" '<=' 3) |"
 	echo "| through Postfix, mix: links-milter ≥ 0.9 × NR null milter accepted msg/s | $(fmt_ratio "$pf") | $(meets "$(first "$pf")" '>=' 0.9) |"
-	sender_r=$(echo "${SENDER_OUT:-}" | sed -n 's/^RESULT sender .* ratio=\([0-9.]*\).*/\1/p')
-	growth=$(echo "${SENDER_OUT:-}" | sed -n 's/^RESULT sender .* rss_growth=\([0-9.]*\).*/\1/p')
+	sender_r=$(echo "${SENDER_OUT:-}" | sed -n 's/^RESULT sender .* ratio=\([0-9.]*\).*/\1/p' | grep . | head -1)
+	growth=$(echo "${SENDER_OUT:-}" | sed -n 's/^RESULT sender .* rss_growth=\([0-9.]*\).*/\1/p' | grep . | head -1)
 	echo "| links-sender ≥ 0.8 × smtp-source -d, same connections | ${sender_r:-n/a} (ratio of the medians, section 4) | $(meets "$sender_r" '>=' 0.8) |"
 	echo "| links-sender memory flat 10k → 100k recipients (≤ 1.25×) | ${growth:-n/a} × | $(meets "$growth" '<=' 1.25) |"
 	reply_rate=$(med "$W/m.replymix.now" per_cpu_s)

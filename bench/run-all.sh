@@ -96,7 +96,7 @@ SECTIONS=${BENCH_SECTIONS:-milter postfix memory sender reply profile}
 REPLY_BASE=${BENCH_REPLY_BASE:-f17fad0}
 LOAD_SAMPLE=10			# seconds between load average samples
 LARGE_CONNS=16
-SENDER_TIMEOUT=420		# seconds for sender-bench.sh
+SENDER_TIMEOUT=600		# seconds for each part of sender-bench.sh
 REPLY_TIMEOUT=90		# seconds for bench_reply
 START_TIMEOUT=15		# seconds for a daemon to come up
 LOAD_TIMEOUT=300		# seconds for one milterload or smtpload run
@@ -241,7 +241,9 @@ has_section postfix && section_postfix
 has_section memory && section_memory
 has_section sender && section_sender
 has_section reply && section_reply
+has_section sender && sender_rest_start
 has_section profile && section_profile
+has_section sender && sender_rest_wait
 T_END=$(date +%s)
 write_results
 log "done in $((T_END - T_START)) s: $RESULTS"
