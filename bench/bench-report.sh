@@ -147,7 +147,7 @@ machine() {
 	disk=$(lsblk -dno NAME,ROTA,SIZE,MODEL 2>/dev/null | awk '$1 !~ /^(zram|loop)/ { m = (NF > 3) ? " " $4 : ""; printf "%s%s rotational=%s %s%s", sep, $1, $2, $3, m; sep = "; " }')
 	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); the run took $((T_END - T_START)) s"
 	echo "- commit: $commit$([ "$dirty" != 0 ] && echo " (working tree had $dirty uncommitted path(s))")"
-	echo "- CPU: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(nproc) core(s) available; RAM $(awk '/^MemTotal:/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo)"
+	echo "- CPU: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1) ($(awk -F': ' '/^cpu family/ { f = $2 } /^model[[:space:]]*:/ { m = $2 } /^cpu MHz/ { h = $2 } /^flags/ { v = ($2 ~ / hypervisor/) ? ", virtual machine" : "" } END { printf "family %s model %s, %.0f MHz%s", f, m, h, v }' /proc/cpuinfo)), $(nproc) core(s) available; RAM $(awk '/^MemTotal:/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo)"
 	echo "- kernel: $(uname -sr)"
 	if [ -s "$W/loadavg" ]; then
 		echo "- load during the run (1-minute load average sampled every ${LOAD_SAMPLE} s, $(wc -l < "$W/loadavg") samples; $(nproc) core(s)): median $(cut -d' ' -f1 "$W/loadavg" | stats | awk '{ printf "%s (min %s, max %s)", $1, $2, $3 }'); runnable threads median $(cut -d' ' -f2 "$W/loadavg" | stats | awk '{ printf "%s (max %s)", $1, $3 }')$(awk -v n="$(nproc)" '$1 > n { hi++ } END { if (hi) printf "; above the core count in %d of %d samples: the machine was shared with other work (other engineers\x27 builds and tests), so wall-clock rates are lower and noisier than on an idle host; compare the ratios, CPU times and instruction counts", hi, NR }' "$W/loadavg")"
