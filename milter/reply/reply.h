@@ -6,9 +6,10 @@
  * SYNOPSIS
  *	#include "reply.h"
  * DESCRIPTION
- *	reply_analyzer_new() compiles the refusal patterns (built-in plus
- *	refusal_pattern lines from links.conf) and reads the limits
- *	(mime_max_parts, mime_max_depth, mime_max_decoded). An analyzer is
+ *	reply_analyzer_new() reads the lexicon (built in, plus the files of
+ *	the reply_lexicon option), compiles the refusal_pattern lines of
+ *	links.conf and reads the limits (mime_max_parts, mime_max_depth,
+ *	mime_max_decoded). An analyzer is
  *	immutable after creation and may be shared by threads. Owned by the
  *	caller: reply_analyzer_free().
  *
@@ -43,10 +44,16 @@ void	reply_result_free(struct reply_result *r);
 
 enum reply_kind reply_result_kind(const struct reply_result *r);
 int	reply_result_optout(const struct reply_result *r);
+/* What a refusal names: CATEGORY_BIT() (category.h) of each category of
+ * our mail it refuses ("no more surveys"), 0 when it names none ("Từ
+ * chối", "đừng gửi email nữa"): all our mail. 0 when not a refusal. */
+unsigned reply_result_optout_scope(const struct reply_result *r);
 int	reply_result_question(const struct reply_result *r);
 /* The customer's new text, NFC UTF-8, "" when none. */
 const char *reply_result_text(const struct reply_result *r);
-/* Which rule decided, e.g. "command:tu_choi", "question", "quote_only". */
+/* Which rule decided, e.g. "command:tu_choi", "command:dung_gui+question",
+ * "subject:huy_dang_ky", "question", "question:negated", "quote_only",
+ * "auto_reply:subject", "bounce:dsn". */
 const char *reply_result_reason(const struct reply_result *r);
 /* The decoded Subject (UTF-8), "" when none. */
 const char *reply_result_subject(const struct reply_result *r);
@@ -58,8 +65,9 @@ size_t	reply_result_bounce_count(const struct reply_result *r);
 const char *reply_result_bounce_address(const struct reply_result *r, size_t i);
 
 /* One JSON object on one line, as printed by links-milter --classify:
- * {"kind":..,"optout":..,"question":..,"text":..,"reason":..}.
- * Owned by the caller: free(). */
+ * {"kind":..,"optout":..,"question":..,"text":..,"reason":..}, and for a
+ * refusal "scope": "all" or the categories refused ("survey",
+ * "survey+promotion"). Owned by the caller: free(). */
 char   *reply_result_json(const struct reply_result *r);
 
 #endif

@@ -25,6 +25,7 @@
 
 #include "reply_charset.h"
 #include "reply_mime.h"
+#include "reply_text.h"
 
 #define REPLY_MIME_PAD	16	/* NUL bytes after what libetpan reads */
 #define REPLY_MIME_CUT_BACK 32	/* header lines searched for a part's boundary */
@@ -158,31 +159,38 @@ parse_headers(struct reply_mime *m, const char *msg, size_t hlen)
 	return (0);
 }
 
-/* Decode the raw Subject (RFC 2047) into clean UTF-8. */
+/*
+ * decode_subject - the raw Subject as canonical text: RFC 2047 words, or
+ * 8-bit bytes in the text part's single-byte charset when they are not
+ * UTF-8 (reply_text_canon() decides)
+ */
 static int
 decode_subject(struct reply_mime *m)
 {
 	struct strbuf out;
+	struct reply_text_src src = {NULL, 0, 0, 0};
 	char   *dec = NULL;
 	size_t	idx = 0;
 	const char *raw = m->subject ? m->subject : "";
+	int	r;
 
 	strbuf_init(&out);
-	if (*raw && mailmime_encoded_phrase_parse("utf-8", raw, strlen(raw), &idx,
-						  "utf-8", &dec) == MAILIMF_NO_ERROR
-	    && dec != NULL) {
-		if (reply_utf8_clean(dec, strlen(dec), &out) < 0)
-			goto fail;
-	} else if (reply_utf8_clean(raw, strlen(raw), &out) < 0)
-		goto fail;
+	if (reply_text_is_single_byte(m->plain_charset))
+		src.charset = m->plain_charset;
+	if (strstr(raw, "=?") != NULL && mailmime_encoded_phrase_parse(src.charset ? src.charset : "utf-8",
+			raw, strlen(raw), &idx, "utf-8", &dec) == MAILIMF_NO_ERROR && dec != NULL) {
+		src.charset = "utf-8";
+		r = reply_text_canon(dec, strlen(dec), &src, &out);
+	} else
+		r = reply_text_canon(raw, strlen(raw), &src, &out);
 	free(dec);
+	if (r < 0 || strbuf_reserve(&out, 0) < 0) {
+		strbuf_free(&out);
+		return (-1);
+	}
 	free(m->subject);
 	m->subject = strbuf_steal(&out);
 	return (m->subject ? 0 : -1);
-fail:
-	free(dec);
-	strbuf_free(&out);
-	return (-1);
 }
 
 /* Start of the line before offset I (which starts a line), or I. */
@@ -320,10 +328,10 @@ content_param(const struct mailmime *mm, const char *name)
 	return (NULL);
 }
 
-/* Decode one single part into OUT, within the remaining budget. */
+/* transfer - the body of part MM without its transfer encoding, into OUT,
+ * within the remaining budget; its charset is left as it is */
 static int
-decode_part(struct reply_mime *m, const struct mailmime *mm,
-	    const struct reply_mime_limits *lim, struct strbuf *out)
+transfer(struct reply_mime *m, const struct mailmime *mm, struct strbuf *out)
 {
 	const struct mailmime_data *d = mm->mm_body;
 	size_t	left, inlen, idx = 0, declen = 0;
@@ -332,7 +340,7 @@ decode_part(struct reply_mime *m, const struct mailmime *mm,
 
 	if (d == NULL || d->dt_type != MAILMIME_DATA_TEXT || d->dt_data.dt_text.dt_data == NULL)
 		return (0);
-	left = lim->max_decoded > m->decoded ? lim->max_decoded - m->decoded : 0;
+	left = m->lim->max_decoded > m->decoded ? m->lim->max_decoded - m->decoded : 0;
 	if (left == 0) {
 		m->limited = 1;
 		return (0);
@@ -344,8 +352,12 @@ decode_part(struct reply_mime *m, const struct mailmime *mm,
 		m->limited = 1;
 	}
 	enc = d->dt_encoded ? d->dt_encoding : MAILMIME_MECHANISM_8BIT;
-	if (enc != MAILMIME_MECHANISM_BASE64 && enc != MAILMIME_MECHANISM_QUOTED_PRINTABLE)
-		enc = MAILMIME_MECHANISM_8BIT;
+	if (enc != MAILMIME_MECHANISM_BASE64 && enc != MAILMIME_MECHANISM_QUOTED_PRINTABLE) {
+		if (inlen > left)
+			inlen = left;
+		m->decoded += inlen;
+		return (strbuf_add(out, d->dt_data.dt_text.dt_data, inlen));
+	}
 	/*
 	 * libetpan's decoders read a few bytes past the length they are
 	 * given (a "=" at the very end of a quoted-printable part; found by
@@ -359,33 +371,71 @@ decode_part(struct reply_mime *m, const struct mailmime *mm,
 	free(padded);
 	if (r != MAILIMF_NO_ERROR || dec == NULL) {
 		/* undecodable: keep the raw text, a person will read it */
-		dec = NULL;
-		if (reply_utf8_clean(d->dt_data.dt_text.dt_data, inlen > left ? left : inlen, out) < 0)
-			return (-1);
-		m->decoded += inlen > left ? left : inlen;
-		return (0);
+		inlen = inlen > left ? left : inlen;
+		m->decoded += inlen;
+		return (strbuf_add(out, d->dt_data.dt_text.dt_data, inlen));
 	}
 	if (declen > left) {
 		declen = left;
 		m->limited = 1;
 	}
 	m->decoded += declen;
-	r = reply_charset_to_utf8(content_param(mm, "charset"), dec, declen, out);
+	r = strbuf_add(out, dec, declen);
 	mailmime_decoded_part_free(dec);
 	return (r);
 }
 
+/* decode_part - part MM transfer-decoded and in clean UTF-8, into OUT */
 static int
-plain_has_text(const struct reply_mime *m)
+decode_part(struct reply_mime *m, const struct mailmime *mm, struct strbuf *out)
 {
-	size_t	i;
+	struct strbuf raw;
+	int	r;
 
-	for (i = 0; m->have_plain && i < m->plain.len; i++)
-		if (m->plain.data[i] != ' ' && m->plain.data[i] != '\n' && m->plain.data[i] != '\t')
-			return (1);
-	return (0);
+	strbuf_init(&raw);
+	r = transfer(m, mm, &raw);
+	if (r == 0)
+		r = reply_charset_to_utf8(content_param(mm, "charset"), raw.data ? raw.data : "", raw.len, out);
+	strbuf_free(&raw);
+	return (r);
 }
 
+/* keep_plain - the text/plain part MM: its bytes and its parameters */
+static int
+keep_plain(struct reply_mime *m, const struct mailmime *mm)
+{
+	const char *cs = content_param(mm, "charset"), *f = content_param(mm, "format");
+	const char *ds = content_param(mm, "delsp");
+
+	m->have_plain = 1;
+	m->plain_flowed = f != NULL && strcasecmp(f, "flowed") == 0;
+	m->plain_delsp = ds != NULL && strcasecmp(ds, "yes") == 0;
+	if (cs != NULL && strlen(cs) < REPLY_CHARSET_NAME_MAX && (m->plain_charset = strdup(cs)) == NULL)
+		return (-1);
+	return (transfer(m, mm, &m->plain));
+}
+
+int
+reply_mime_html(struct reply_mime *m, struct strbuf *out)
+{
+	const struct mailmime *mm = m->html_part;
+	struct reply_text_src src = {NULL, 0, 0, 0};
+	struct strbuf raw;
+	int	r;
+
+	if (mm == NULL)
+		return (0);
+	m->html_part = NULL;
+	strbuf_init(&raw);
+	src.charset = content_param(mm, "charset");
+	r = transfer(m, mm, &raw);
+	if (r == 0)
+		r = reply_text_canon(raw.data ? raw.data : "", raw.len, &src, out);
+	strbuf_free(&raw);
+	return (r);
+}
+
+/* walk - visit part MM at DEPTH and keep the parts the analysis reads */
 static int
 walk(struct reply_mime *m, const struct mailmime *mm, size_t depth,
      const struct reply_mime_limits *lim)
@@ -429,19 +479,16 @@ walk(struct reply_mime *m, const struct mailmime *mm, size_t depth,
 			if (m->have_dsn)
 				return (0);
 			m->have_dsn = 1;
-			return (decode_part(m, mm, lim, &m->dsn));
+			return (decode_part(m, mm, &m->dsn));
 		}
 		if (is_attachment(mm))
 			return (0);
-		if (strcmp(ct, "text/plain") == 0 && !m->have_plain) {
-			m->have_plain = 1;
-			return (decode_part(m, mm, lim, &m->plain));
-		}
-		/* HTML is read only without a text/plain part: skip the work
-		 * when one was already found */
-		if (strcmp(ct, "text/html") == 0 && !m->have_html && !plain_has_text(m)) {
+		if (strcmp(ct, "text/plain") == 0 && !m->have_plain)
+			return (keep_plain(m, mm));
+		/* HTML is decoded later, only if the text part has no new text */
+		if (strcmp(ct, "text/html") == 0 && !m->have_html) {
 			m->have_html = 1;
-			return (decode_part(m, mm, lim, &m->html));
+			m->html_part = mm;
 		}
 		return (0);
 	default:
@@ -449,49 +496,91 @@ walk(struct reply_mime *m, const struct mailmime *mm, size_t depth,
 	}
 }
 
+/* mime_field - a header field libetpan needs: Content-* and MIME-Version */
+static int
+mime_field(const char *p, size_t n)
+{
+	return ((n >= 8 && strncasecmp(p, "content-", 8) == 0)
+		|| (n >= 13 && strncasecmp(p, "mime-version:", 13) == 0));
+}
+
+/*
+ * parser_copy - what libetpan parses: the MIME fields of the header block
+ * [0, HLEN), then the body [BODY, CUT), NUL-padded; its length in *N
+ */
+static char *
+parser_copy(const char *msg, size_t hlen, size_t body, size_t cut, size_t *n)
+{
+	char   *c = malloc(cut + 2 + REPLY_MIME_PAD);
+	size_t	i = 0, k = 0, lim = hlen < cut ? hlen : cut;
+
+	if (c == NULL)
+		return (NULL);
+	while (i < lim) {
+		const char *nl = memchr(msg + i, '\n', lim - i);
+		size_t	e = nl ? (size_t) (nl - msg) + 1 : lim;
+		int	keep = mime_field(msg + i, e - i);
+
+		/* continuation lines belong to the field before */
+		while (e < lim && (msg[e] == ' ' || msg[e] == '\t')) {
+			nl = memchr(msg + e, '\n', lim - e);
+			e = nl ? (size_t) (nl - msg) + 1 : lim;
+		}
+		if (keep) {
+			memcpy(c + k, msg + i, e - i);
+			k += e - i;
+		}
+		i = e;
+	}
+	c[k++] = '\n';
+	if (cut > body) {
+		memcpy(c + k, msg + body, cut - body);
+		k += cut - body;
+	}
+	memset(c + k, 0, REPLY_MIME_PAD);
+	*n = k;
+	return (c);
+}
+
 int
 reply_mime_parse(struct reply_mime *m, const char *msg, size_t len,
 		 const struct reply_mime_limits *lim)
 {
 	struct mailmime *mm = NULL;
-	size_t	hlen, body, cut, idx = 0;
-	char   *copy;
+	size_t	hlen, body, cut, idx = 0, n;
 	int	r;
 
 	memset(m, 0, sizeof(*m));
 	strbuf_init(&m->plain);
-	strbuf_init(&m->html);
 	strbuf_init(&m->dsn);
+	m->lim = lim;
 	hlen = header_block_len(msg, len, &body);
-	if (parse_headers(m, msg, hlen) < 0 || decode_subject(m) < 0)
+	if (parse_headers(m, msg, hlen) < 0)
 		return (-1);
 	cut = parse_cut(msg, len, lim->max_parts + 1);
 	if (cut < len)
 		m->limited = 1;
 	/* the same caution for the parser: it sees a NUL-padded copy */
-	if ((copy = malloc(cut + REPLY_MIME_PAD)) == NULL)
+	if ((m->copy = parser_copy(msg, hlen, body, cut, &n)) == NULL)
 		return (-1);
-	memcpy(copy, msg, cut);
-	memset(copy + cut, 0, REPLY_MIME_PAD);
-	r = mailmime_parse(copy, cut, &idx, &mm);
-	if (r == MAILIMF_ERROR_MEMORY) {
-		free(copy);
+	r = mailmime_parse(m->copy, n, &idx, &mm);
+	if (r == MAILIMF_ERROR_MEMORY)
 		return (-1);
-	}
 	if (r != MAILIMF_NO_ERROR || mm == NULL) {
 		size_t	blen = len - body;
 
-		free(copy);
 		m->parse_error = 1;
 		if (blen > lim->max_decoded)
 			blen = lim->max_decoded;
 		m->have_plain = 1;
-		return (reply_utf8_clean(msg + body, blen, &m->plain));
+		if (strbuf_add(&m->plain, msg + body, blen) < 0)
+			return (-1);
+		return (decode_subject(m));
 	}
-	r = walk(m, mm, 0, lim);
-	mailmime_free(mm);
-	free(copy);
-	return (r);
+	m->tree = mm;
+	if (walk(m, mm, 0, lim) < 0)
+		return (-1);
+	return (decode_subject(m));
 }
 
 void
@@ -505,7 +594,14 @@ reply_mime_free(struct reply_mime *m)
 	}
 	free(m->subject);
 	m->subject = NULL;
+	free(m->plain_charset);
+	m->plain_charset = NULL;
 	strbuf_free(&m->plain);
-	strbuf_free(&m->html);
 	strbuf_free(&m->dsn);
+	if (m->tree != NULL)
+		mailmime_free(m->tree);
+	m->tree = NULL;
+	m->html_part = NULL;
+	free(m->copy);
+	m->copy = NULL;
 }

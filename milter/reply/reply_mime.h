@@ -8,19 +8,31 @@
  *
  *	int	reply_mime_parse(struct reply_mime *m, const char *msg,
  *				 size_t len, const struct reply_mime_limits *lim);
+ *	int	reply_mime_html(struct reply_mime *m, struct strbuf *out);
  *	void	reply_mime_free(struct reply_mime *m);
  * DESCRIPTION
  *	reply_mime_parse() reads the top-level header fields the analysis
  *	needs (unfolded, each cut at REPLY_HDR_VALUE_MAX bytes, at most
- *	REPLY_HDR_BLOCK_MAX bytes of header examined), decodes the Subject
- *	(RFC 2047) to UTF-8 and walks the MIME tree with libetpan. It keeps
- *	the first inline text/plain part, the first inline text/html part
- *	and the first message/delivery-status part, each decoded (base64,
- *	quoted-printable) and converted from its charset to clean UTF-8.
- *	At most LIM->max_parts parts and LIM->max_depth levels are visited
- *	and at most LIM->max_decoded bytes are decoded in all; attachments
- *	and embedded messages (message/rfc822) are never decoded. Header
- *	values are kept raw (but cleaned to valid UTF-8), except Subject.
+ *	REPLY_HDR_BLOCK_MAX bytes of header examined) and walks the MIME
+ *	tree with libetpan, which is given only the MIME header fields
+ *	(Received, DKIM-Signature and the rest are never parsed). It
+ *	keeps the first inline text/plain part, transfer-decoded (base64,
+ *	quoted-printable) but still in its charset, with its charset label
+ *	and format=flowed / DelSp=yes parameters (the canonical text,
+ *	reply_text, decodes the charset); the first inline text/html part,
+ *	not decoded; and the first message/delivery-status part, decoded
+ *	to clean UTF-8. At most LIM->max_parts parts and LIM->max_depth
+ *	levels are visited and at most LIM->max_decoded bytes are decoded
+ *	in all; attachments and embedded messages (message/rfc822) are
+ *	never decoded. Header values are kept raw (but cleaned to valid
+ *	UTF-8). The Subject is decoded to canonical text: RFC 2047 words,
+ *	or raw 8-bit bytes read as UTF-8 when they are, else in the text
+ *	part's single-byte charset (windows-1258, a VNI font under
+ *	windows-1252), else windows-1252.
+ *
+ *	reply_mime_html() decodes the HTML part (transfer encoding, then
+ *	its charset: reply_text_canon()) into OUT, the first time it is
+ *	asked; a reply whose text part holds new text never pays for it.
  *
  *	The caller owns M (usually on its stack); reply_mime_free()
  *	releases what reply_mime_parse() stored in it.
@@ -61,13 +73,19 @@ enum reply_hdr {
 
 struct reply_mime {
 	char   *hdr[REPLY_HDR_COUNT];	/* NULL when absent */
-	char   *subject;		/* decoded UTF-8, "" when none */
-	struct strbuf plain;		/* first inline text/plain */
-	struct strbuf html;		/* first inline text/html */
+	char   *subject;		/* canonical UTF-8, "" when none */
+	struct strbuf plain;		/* first inline text/plain, in its charset */
+	char   *plain_charset;		/* its charset label, NULL none */
+	int	plain_flowed;		/* format=flowed */
+	int	plain_delsp;		/* DelSp=yes */
 	struct strbuf dsn;		/* first message/delivery-status */
 	int	have_plain;
 	int	have_html;
 	int	have_dsn;
+	const struct reply_mime_limits *lim;
+	void   *tree;			/* libetpan's tree, kept for the HTML part */
+	char   *copy;			/* the text it points into */
+	const void *html_part;		/* the HTML part in the tree */
 	int	report_dsn;		/* multipart/report; report-type=delivery-status */
 	int	parse_error;
 	int	limited;		/* a limit stopped the walk */
@@ -77,6 +95,7 @@ struct reply_mime {
 
 int	reply_mime_parse(struct reply_mime *m, const char *msg, size_t len,
 			 const struct reply_mime_limits *lim);
+int	reply_mime_html(struct reply_mime *m, struct strbuf *out);
 void	reply_mime_free(struct reply_mime *m);
 
 #endif

@@ -8,7 +8,7 @@
  * DESCRIPTION
  *	See reply_quote.h. Each line is examined through its "key": the
  *	diacritics-free, case-folded form with blanks collapsed
- *	(reply_norm() with REPLY_NORM_STRIP). Keys are computed once per
+ *	(reply_key()). Keys are computed once per
  *	line into a three-slot ring (an attribution looks ahead at most two
  *	lines), so a long quoted tail after the boundary costs nothing:
  *	we stop at the first boundary.
@@ -34,8 +34,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <utf8proc.h>
+
 #include "footer.h"
-#include "reply_norm.h"
+#include "reply_charset.h"
+#include "reply_key.h"
 #include "reply_quote.h"
 
 #define WROTE_VERBS \
@@ -46,6 +49,7 @@
 static const char pat_attr_start[] =
 	"^[-_=]{0,6}\\s*(?:on|vao|le|am|op|el|em|il|den|w dniu|dnia|pa|kl\\.)\\b.{0,300}?\\b(?:"
 	WROTE_VERBS ")\\b(?:[^:]{0,160}[:：])?\\s*[-_=]{0,6}$"
+	"|^-{3,}\\s*\\S.{0,200}?\\b(?:wrote|da viet|schrieb|a ecrit)\\s*:?\\s*-{3,}$"
 	"|^(?:在|於).{0,200}(?:写道|寫道)\\s*[:：]$"
 	"|^(?:le )?message du\\s*:.{0,80}\\d.{0,80}$"
 	"|^\\d{4}[-/.]\\d{1,2}[-/.]\\d{1,2},?\\s+\\d{1,2}:\\d{2}(?::\\d{2})?\\s+(?:gmt|utc)?\\s*[+-]\\d{2}:?\\d{2}\\s+\\S.{0,200}$"
@@ -87,9 +91,9 @@ static const char pat_label[] =
 
 static const char pat_mobile[] =
 	"^(?:sent (?:from|with|via|using) .{1,80}"
-	"|(?:duoc )?gui tu (?:iphone|ipad|android|samsung|dien thoai|thiet bi|ung dung|mail"
-	"|outlook|yahoo|gmail|may tinh bang|di dong).{0,40}"
-	"|get outlook for .{0,60}|get \\[outlook for .{0,60}"
+	"|(?:duoc |da )?gui tu (?:iphone|ipad|android|samsung|dien thoai|thiet bi|ung dung|mail"
+	"|outlook|yahoo|gmail|may tinh bang|di dong|thu cho windows).{0,60}"
+	"|get outlook for .{0,60}|get \\[outlook for .{0,60}|(?:nhan|tai) outlook cho .{0,60}"
 	"|envoye (?:de|depuis) (?:mon|ma) .{0,40}|von meinem .{0,40}gesendet.{0,40}"
 	"|diese nachricht wurde von meinem .{0,80}gesendet\\.?"
 	"|enviado (?:desde|do|de) (?:mi|meu|o meu) .{0,40}|inviato da(?:l mio)? .{0,40}"
@@ -192,7 +196,6 @@ struct cut {
 	size_t	nlines;
 	size_t *start;			/* line I is text[start[I] .. end[I]) */
 	size_t *end;
-	struct reply_norm norm;
 	struct strbuf key[REPLY_QUOTE_ATTR_LINES];
 	size_t	keyline[REPLY_QUOTE_ATTR_LINES];
 	struct strbuf join;
@@ -210,8 +213,7 @@ key(struct cut *c, size_t i, size_t *len)
 		strbuf_reset(&c->key[slot]);
 		if (ll > REPLY_QUOTE_LINE_MAX)
 			ll = 0;
-		if (reply_norm(&c->norm, c->text + c->start[i], ll,
-			       REPLY_NORM_STRIP | REPLY_NORM_SPACES, &c->key[slot]) < 0
+		if (reply_key(c->text + c->start[i], ll, &c->key[slot]) < 0
 		    || strbuf_reserve(&c->key[slot], 0) < 0) {
 			c->oom = 1;
 			*len = 0;
@@ -362,8 +364,10 @@ boundary(struct cut *c, size_t i, size_t *span)
 		k2 = key(c, i + 1, &len2);
 		if (strbuf_add(&c->join, k2, len2) < 0)
 			goto oom;
-		if (!has_fingerprint(c, k2) && has_fingerprint(c, c->join.data))
+		if (!has_fingerprint(c, k2) && has_fingerprint(c, c->join.data)) {
+			*span = 2;
 			return ("footer");
+		}
 		k = key(c, i, &len);
 	}
 	if (len == 2 && k[0] == '-' && k[1] == '-')
@@ -430,10 +434,67 @@ oom:
 	return (NULL);
 }
 
+/*
+ * wrapped_tail - whether line I is the rest of quoted line I-1 that a
+ * client wrapped without quoting it again: that line is long (in
+ * characters) and ends mid-sentence, and I starts in lower case
+ */
+static int
+wrapped_tail(const struct cut *c, size_t i)
+{
+	size_t	k, chars = 0, e = c->end[i - 1], adv;
+	unsigned char last = 0;
+	int32_t	first;
+
+	for (k = c->start[i - 1]; k < e; k++)
+		chars += ((unsigned char) c->text[k] & 0xC0) != 0x80;
+	while (e > c->start[i - 1] && c->text[e - 1] == ' ')
+		e--;
+	if (e > c->start[i - 1])
+		last = (unsigned char) c->text[e - 1];
+	for (k = c->start[i]; k < c->end[i] && c->text[k] == ' '; k++)
+		;
+	first = k < c->end[i] ? reply_utf8_decode((const unsigned char *) c->text + k, c->end[i] - k, &adv) : 0;
+	return (chars >= REPLY_QUOTE_WRAP_MIN && (last == 0 || strchr("?!:;", last) == NULL)
+		&& first > 0 && utf8proc_category(first) == UTF8PROC_CATEGORY_LL);
+}
+
+/* footer_after - whether our footer appears at line I or after it */
+static int
+footer_after(struct cut *c, size_t i)
+{
+	size_t	len;
+
+	for (; i < c->nlines; i++)
+		if (!is_blank(c, i) && has_fingerprint(c, key(c, i, &len)))
+			return (1);
+	return (0);
+}
+
 /* Line kinds found by the scan. */
 #define K_TEXT	't'
 #define K_BLANK	'b'
 #define K_QUOTE	'q'			/* ">" line or an attribution */
+#define K_FOOTER 'f'			/* our footer, pasted without quoting */
+
+/*
+ * footer_tail - lines after our pasted footer that are still ours: the
+ * other sentence, the contact lines (digits, "@"); not the customer's
+ * "=> Từ chối" under it
+ */
+static size_t
+footer_tail(struct cut *c, size_t j)
+{
+	size_t	n = 0, len;
+	const char *k;
+
+	for (; j < c->nlines && !is_blank(c, j); j++, n++) {
+		k = key(c, j, &len);
+		if (!has_fingerprint(c, k) && strpbrk(k, "0123456789@") == NULL)
+			break;
+	}
+	return (n);
+}
 
 /* Append the lines of [FROM, TO) whose kind is text or blank. */
 static int
@@ -447,7 +508,7 @@ emit_lines(struct cut *c, const char *kind, size_t from, size_t to, struct strbu
 	while (to > from && (kind[to - 1] != K_TEXT || is_rule(c, to - 1) || gmail_mark(c, to - 1)))
 		to--;
 	for (i = from; i < to; i++) {
-		if (kind[i] == K_QUOTE)
+		if (kind[i] == K_QUOTE || kind[i] == K_FOOTER)
 			continue;
 		if (any && strbuf_addc(out, '\n') < 0)
 			return (-1);
@@ -473,7 +534,6 @@ reply_quote_cut(const struct reply_quote *q, const char *text, size_t len,
 	memset(&c, 0, sizeof(c));
 	c.q = q;
 	c.text = text;
-	reply_norm_init(&c.norm);
 	for (i = 0; i < REPLY_QUOTE_ATTR_LINES; i++)
 		strbuf_init(&c.key[i]);
 	strbuf_init(&c.join);
@@ -527,12 +587,26 @@ reply_quote_cut(const struct reply_quote *q, const char *text, size_t len,
 		b = boundary(&c, i, &span);
 		if (c.oom)
 			goto fail;
-		if (b != NULL && strcmp(b, "attribution") == 0
-		    && ((!top_text && !after_text) || next_is_quote(&c, i + span - 1))) {
+		/*
+		 * Our footer ends the customer's text, unless it comes first:
+		 * then the customer pasted our instruction and answered under
+		 * it ("=> Từ chối"). An attribution without ">" lines after it
+		 * is Yahoo's or Zoho's, the original following unquoted: nothing
+		 * after it is new when our footer is there.
+		 */
+		if (b != NULL && *b == 'f' && !top_text && !after_text)
+			span += footer_tail(&c, i + span);
+		else if (b != NULL && *b == 'f')
+			b = "footer";
+		if (b != NULL && ((*b == 'f' && !top_text && !after_text)
+				  || (*b == 'a' && (next_is_quote(&c, i + span - 1)
+						    || (!top_text && !after_text && !footer_after(&c, i + span)))))) {
 			for (j = i; j < i + span && j < c.nlines; j++)
-				kind[j] = K_QUOTE;
+				kind[j] = *b == 'f' ? K_FOOTER : K_QUOTE;
 			if (first_quote == (size_t) -1)
 				first_quote = i;
+			if (after_text)
+				requote = 1;
 			i += span - 1;
 			continue;
 		}
@@ -541,8 +615,7 @@ reply_quote_cut(const struct reply_quote *q, const char *text, size_t len,
 			break;
 		}
 		/* a line right after a long quoted one is its wrapped tail */
-		if (i > 0 && kind[i - 1] == K_QUOTE && first_quote != (size_t) -1
-		    && c.end[i - 1] - c.start[i - 1] >= REPLY_QUOTE_WRAP_MIN) {
+		if (i > 0 && kind[i - 1] == K_QUOTE && first_quote != (size_t) -1 && wrapped_tail(&c, i)) {
 			kind[i] = K_QUOTE;
 			continue;
 		}
@@ -583,7 +656,6 @@ fail:
 	free(c.start);
 	free(c.end);
 	pcre2_match_data_free(c.md);
-	reply_norm_free(&c.norm);
 	for (i = 0; i < REPLY_QUOTE_ATTR_LINES; i++)
 		strbuf_free(&c.key[i]);
 	strbuf_free(&c.join);

@@ -289,7 +289,7 @@ START_TEST(test_reply_json_is_one_line_in_order)
 	ck_assert_ptr_nonnull(j);
 	ck_assert_ptr_null(strchr(j, '\n'));
 	ck_assert_msg(strncmp(j, "{\"kind\":\"reply\",\"optout\":true,\"question\":true,\"text\":\"Từ chối. \\\"Tại sao\\\"\\nlại thế?\",\"reason\":", 50) == 0, "%s", j);
-	ck_assert_ptr_nonnull(strstr(j, "\"reason\":\"command:tu_choi+question\"}"));
+	ck_assert_ptr_nonnull(strstr(j, "\"reason\":\"command:tu_choi+question\",\"scope\":\"all\"}"));
 	free(j);
 	reply_result_free(r);
 }
