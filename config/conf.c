@@ -33,6 +33,7 @@
 
 #include "conf.h"
 #include "conf_options.h"
+#include "text.h"
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
@@ -93,18 +94,6 @@ int     conf_known(const char *name)
 const char *conf_option_name(size_t i)
 {
 	return i < conf_option_count ? conf_options[i].name : NULL;
-}
-
-/* A programming error: the code asked for an option the table lacks. */
-static int conf_need(const char *name)
-{
-	int     i = conf_index(name);
-
-	if (i < 0) {
-		fprintf(stderr, "links-mail: internal error: unknown config option \"%s\"\n", name);
-		abort();
-	}
-	return i;
 }
 
 /* Expand @SYSCONFDIR@-style markers in a default. Returns malloc'd text. */
@@ -459,16 +448,6 @@ int     conf_set(struct conf *c, const char *name, const char *value, char *err,
 	return conf_store(c, idx, value, 1, err, errlen);
 }
 
-static void conf_trim(char **s, size_t *len)
-{
-	while (*len > 0 && isspace((unsigned char) **s)) {
-		(*s)++;
-		(*len)--;
-	}
-	while (*len > 0 && isspace((unsigned char) (*s)[*len - 1]))
-		(*len)--;
-}
-
 /* Parse one logical line "name = value" (NUL-terminated, may be modified). */
 static int conf_line(struct conf *c, char *line, char *err, size_t errlen)
 {
@@ -483,11 +462,11 @@ static int conf_line(struct conf *c, char *line, char *err, size_t errlen)
 		return -1;
 	}
 	nlen = (size_t) (eq - line);
-	conf_trim(&name, &nlen);
+	text_trim_span((const char **) &name, &nlen, NULL);
 	name[nlen] = 0;
 	value = eq + 1;
 	vlen = strlen(value);
-	conf_trim(&value, &vlen);
+	text_trim_span((const char **) &value, &vlen, NULL);
 	value[vlen] = 0;
 	if (nlen == 0) {
 		conf_err(err, errlen, "missing option name before \"=\"");
@@ -642,41 +621,87 @@ fail:
 	return NULL;
 }
 
-const char *conf_str(const struct conf *c, const char *name)
+/* conf_override_name - the NAME of "NAME=VALUE" into NAME, or -1 */
+static int
+conf_override_name(const char *arg, char *name, size_t namelen)
 {
-	const char *s = c->vals[conf_need(name)].str;
+	const char *eq = strchr(arg, '=');
+	size_t	n;
+
+	if (eq == NULL || (n = (size_t) (eq - arg)) == 0 || n >= namelen)
+		return (-1);
+	memcpy(name, arg, n);
+	name[n] = 0;
+	return (0);
+}
+
+/* conf_overrides_add - check and keep one -o argument */
+int
+conf_overrides_add(struct conf_overrides *ov, const char *arg, char *err, size_t errlen)
+{
+	char	name[CONF_LINE_MAX];
+
+	if (conf_override_name(arg, name, sizeof(name)) < 0) {
+		conf_err(err, errlen, "-o %.200s: expected NAME=VALUE", arg);
+		return (-1);
+	}
+	if (!conf_known(name)) {
+		conf_err(err, errlen, "-o %.200s: unknown option", arg);
+		return (-1);
+	}
+	if (ov->n >= CONF_OVERRIDES_MAX) {
+		conf_err(err, errlen, "-o %.200s: more than %d -o options", arg, CONF_OVERRIDES_MAX);
+		return (-1);
+	}
+	ov->item[ov->n++] = arg;
+	return (0);
+}
+
+/* conf_overrides_apply - set the -o options on C, in order */
+int
+conf_overrides_apply(struct conf *c, const struct conf_overrides *ov, char *err, size_t errlen)
+{
+	char	name[CONF_LINE_MAX], e[CONF_ERR_MAX];
+
+	for (size_t i = 0; i < ov->n; i++) {
+		if (conf_override_name(ov->item[i], name, sizeof(name)) < 0
+		    || conf_set(c, name, strchr(ov->item[i], '=') + 1, e, sizeof(e)) != 0) {
+			conf_err(err, errlen, "-o %.200s: %.300s", ov->item[i],
+				 conf_known(name) ? e : "expected NAME=VALUE");
+			return (-1);
+		}
+	}
+	return (0);
+}
+
+/* conf_get_str - the text of option ID ("" when unset) */
+const char *
+conf_get_str(const struct conf *c, enum conf_id id)
+{
+	const char *s = c->vals[id].str;
 
 	return s ? s : "";
 }
 
-long long conf_int(const struct conf *c, const char *name)
+/* conf_get_num - the value of INT, SIZE or BOOL option ID */
+long long
+conf_get_num(const struct conf *c, enum conf_id id)
 {
-	int     i = conf_need(name);
-
-	switch (conf_options[i].type) {
-	case CONF_T_INT:
-	case CONF_T_SIZE:
-	case CONF_T_BOOL:
-		return c->vals[i].num;
-	default:
-		fprintf(stderr, "links-mail: internal error: option %s is not a number\n", name);
-		abort();
-	}
+	return c->vals[id].num;
 }
 
-int     conf_bool(const struct conf *c, const char *name)
+/* conf_get_count - the number of items of LIST or LINES option ID */
+size_t
+conf_get_count(const struct conf *c, enum conf_id id)
 {
-	return conf_int(c, name) != 0;
+	return c->vals[id].nitems;
 }
 
-size_t  conf_list_count(const struct conf *c, const char *name)
+/* conf_get_item - item I of LIST or LINES option ID, NULL past the end */
+const char *
+conf_get_item(const struct conf *c, enum conf_id id, size_t i)
 {
-	return c->vals[conf_need(name)].nitems;
-}
-
-const char *conf_list_item(const struct conf *c, const char *name, size_t i)
-{
-	const struct conf_value *v = &c->vals[conf_need(name)];
+	const struct conf_value *v = &c->vals[id];
 
 	return i < v->nitems ? v->items[i] : NULL;
 }

@@ -11,11 +11,11 @@
  *	void	conf_free(struct conf *c);
  *	struct conf *conf_ref(struct conf *c);
  *
- *	const char *conf_str(const struct conf *c, const char *name);
- *	long long conf_int(const struct conf *c, const char *name);
- *	int	conf_bool(const struct conf *c, const char *name);
- *	size_t	conf_list_count(const struct conf *c, const char *name);
- *	const char *conf_list_item(const struct conf *c, const char *name, size_t i);
+ *	const char *conf_NAME(const struct conf *c);	STR, ENUM
+ *	long long conf_NAME(const struct conf *c);	INT, SIZE
+ *	int	conf_NAME(const struct conf *c);		BOOL
+ *	size_t	conf_NAME_count(const struct conf *c);	LIST, LINES
+ *	const char *conf_NAME_item(const struct conf *c, size_t i);
  * DESCRIPTION
  *	A configuration is a set of typed options, each with a built-in
  *	default, read from a file of "name = value" lines. '#' starts a
@@ -31,13 +31,22 @@
  *	a running message keeps the config it started with); conf_free()
  *	drops one and frees on the last. Reference counting is atomic.
  *
- *	The accessors take an option name that must exist in the option
- *	table (config/conf_options.c); an unknown name is a programming
- *	error and aborts. Returned strings belong to the configuration.
+ *	There is one typed accessor per option, generated from the option
+ *	table (config/conf_options.def): conf_store_path(c),
+ *	conf_smtp_port(c), conf_company_domains_count(c) and
+ *	conf_company_domains_item(c, i). A misspelt option does not
+ *	compile. Returned strings belong to the configuration; an item
+ *	past the end is NULL.
  *
  *	conf_set() sets one option from text as if read from a file (used
- *	for "-o name=value" overrides and tests); it returns 0 or -1 with
- *	a message in ERR.
+ *	for tests); it returns 0 or -1 with a message in ERR.
+ *
+ *	conf_overrides_add() checks one "-o NAME=VALUE" argument (the form,
+ *	a known NAME, at most CONF_OVERRIDES_MAX of them) and keeps a
+ *	pointer to it in OV (the argument must outlive OV);
+ *	conf_overrides_apply() sets them on C in order, as conf_set() does.
+ *	Both return 0, or -1 with "-o ARG: reason" in ERR. Every program
+ *	takes -o the same way.
  * DIAGNOSTICS
  *	conf_load() returns NULL and writes "FILE:LINE: message" into ERR
  *	for an unreadable file, an unknown option, a bad value or a line
@@ -48,6 +57,8 @@
 
 #include <stddef.h>
 #include <stdio.h>
+
+#include "conf_options.h"
 
 #define CONF_LINE_MAX	4096		/* longest logical line */
 #define CONF_FILE_MAX	(1024 * 1024)	/* largest config file */
@@ -68,11 +79,43 @@ const char *conf_file(const struct conf *c);
 int	conf_set(struct conf *c, const char *name, const char *value,
 		 char *err, size_t errlen);
 
-const char *conf_str(const struct conf *c, const char *name);
-long long conf_int(const struct conf *c, const char *name);
-int	conf_bool(const struct conf *c, const char *name);
-size_t	conf_list_count(const struct conf *c, const char *name);
-const char *conf_list_item(const struct conf *c, const char *name, size_t i);
+/* The value of option ID; for the accessors below. */
+const char *conf_get_str(const struct conf *c, enum conf_id id);
+long long conf_get_num(const struct conf *c, enum conf_id id);
+size_t	conf_get_count(const struct conf *c, enum conf_id id);
+const char *conf_get_item(const struct conf *c, enum conf_id id, size_t i);
+
+/* The typed accessors, one per row of conf_options.def. */
+#define CONF_ACC_STR(name) \
+	static inline const char *conf_##name(const struct conf *c) \
+	{ return conf_get_str(c, CONF_ID_##name); }
+#define CONF_ACC_ENUM(name)	CONF_ACC_STR(name)
+#define CONF_ACC_INT(name) \
+	static inline long long conf_##name(const struct conf *c) \
+	{ return conf_get_num(c, CONF_ID_##name); }
+#define CONF_ACC_SIZE(name)	CONF_ACC_INT(name)
+#define CONF_ACC_BOOL(name) \
+	static inline int conf_##name(const struct conf *c) \
+	{ return conf_get_num(c, CONF_ID_##name) != 0; }
+#define CONF_ACC_LIST(name) \
+	static inline size_t conf_##name##_count(const struct conf *c) \
+	{ return conf_get_count(c, CONF_ID_##name); } \
+	static inline const char *conf_##name##_item(const struct conf *c, size_t i) \
+	{ return conf_get_item(c, CONF_ID_##name, i); }
+#define CONF_ACC_LINES(name)	CONF_ACC_LIST(name)
+#define CONF_OPT(name, type, def, min, max, choices, doc) CONF_ACC_##type(name)
+#include "conf_options.def"
+#undef CONF_OPT
+
+/* "-o NAME=VALUE" arguments, collected before the file is read. */
+#define CONF_OVERRIDES_MAX	64
+struct conf_overrides {
+	size_t	n;
+	const char *item[CONF_OVERRIDES_MAX];
+};
+int	conf_overrides_add(struct conf_overrides *ov, const char *arg, char *err, size_t errlen);
+int	conf_overrides_apply(struct conf *c, const struct conf_overrides *ov,
+			     char *err, size_t errlen);
 
 /* Whether NAME is an option; for tools that check docs against the table. */
 int	conf_known(const char *name);

@@ -4,8 +4,9 @@
  * SUMMARY
  *	the table of links.conf(5) options
  * DESCRIPTION
- *	One row per option: name, type, built-in default, limits and a
- *	one-line description. conf.c reads it; tests/config-docs.sh checks
+ *	One row per option (from conf_options.def): name, type, built-in
+ *	default, limits and a one-line description; enum conf_id numbers
+ *	them. conf.c reads it; tests/config-docs.sh checks
  *	that every option is documented in links.conf(5) and the sample.
  *	Defaults of paths are filled in from configure's directories.
  */
@@ -30,6 +31,14 @@ struct conf_option {
 	long long max;
 	const char *choices;	/* ENUM */
 	const char *doc;
+};
+
+/* CONF_ID_name: the index of option NAME in conf_options[]. */
+enum conf_id {
+#define CONF_OPT(name, type, def, min, max, choices, doc) CONF_ID_##name,
+#include "conf_options.def"
+#undef CONF_OPT
+	CONF_ID_COUNT
 };
 
 extern const struct conf_option conf_options[];

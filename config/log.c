@@ -69,8 +69,8 @@ void    log_open(const char *ident, int to_stderr, const struct conf *conf)
 	if (ident)
 		snprintf(log_ident, sizeof(log_ident), "%s", ident);
 	if (conf) {
-		facility = log_lookup_facility(conf_str(conf, "syslog_facility"));
-		atomic_store(&log_level, log_lookup_level(conf_str(conf, "log_level")));
+		facility = log_lookup_facility(conf_syslog_facility(conf));
+		atomic_store(&log_level, log_lookup_level(conf_log_level(conf)));
 	}
 	if (!atomic_load(&log_to_stderr))
 		closelog();

@@ -66,7 +66,6 @@
 #include "store.h"
 
 #define LM_PROG		"links-milter"
-#define LM_OVERRIDES_MAX 64		/* -o options */
 #define LM_SOCKET_MAX	1024		/* a socket specification */
 #define LM_DRAIN_POLL_MS 100		/* how often shutdown checks for busy messages */
 
@@ -76,8 +75,7 @@ struct lm_opts {
 	int	to_stderr;
 	int	test_only;
 	const char *classify;
-	size_t	noverrides;
-	char   *overrides[LM_OVERRIDES_MAX];
+	struct conf_overrides ov;
 };
 
 struct lm_socket {
@@ -140,14 +138,15 @@ static int parse_args(int argc, char **argv, struct lm_opts *o)
 		case 'n':
 			o->test_only = 1;
 			break;
-		case 'o':
-			if (o->noverrides >= LM_OVERRIDES_MAX || strchr(optarg, '=') == NULL) {
-				fprintf(stderr, "%s: -o needs NAME=VALUE (at most %d)\n", LM_PROG,
-					LM_OVERRIDES_MAX);
+		case 'o': {
+			char	e[CONF_ERR_MAX];
+
+			if (conf_overrides_add(&o->ov, optarg, e, sizeof(e)) < 0) {
+				fprintf(stderr, "%s: %s\n", LM_PROG, e);
 				return EX_USAGE;
 			}
-			o->overrides[o->noverrides++] = optarg;
 			break;
+		}
 		case 'C':
 			o->classify = optarg;
 			break;
@@ -189,22 +188,8 @@ static struct conf *lm_load(const struct lm_opts *o, char *err, size_t errlen)
 	}
 	if (c == NULL)
 		return NULL;
-	for (size_t i = 0; i < o->noverrides; i++) {
-		char	name[128];
-		const char *eq = strchr(o->overrides[i], '=');
-		size_t	n = (size_t) (eq - o->overrides[i]);
-		char	e[CONF_ERR_MAX];
-
-		if (n >= sizeof(name) || !conf_known((memcpy(name, o->overrides[i], n), name[n] = 0,
-						      name))) {
-			snprintf(err, errlen, "-o %s: unknown option", o->overrides[i]);
-			goto fail;
-		}
-		if (conf_set(c, name, eq + 1, e, sizeof(e)) != 0) {
-			snprintf(err, errlen, "-o %.100s: %.300s", o->overrides[i], e);
-			goto fail;
-		}
-	}
+	if (conf_overrides_apply(c, &o->ov, err, errlen) < 0)
+		goto fail;
 	return c;
 
 fail:
@@ -215,8 +200,8 @@ fail:
 /* Check and split the socket and socket_mode options. */
 static int lm_socket_parse(const struct conf *c, struct lm_socket *s, char *err, size_t errlen)
 {
-	const char *spec = conf_str(c, "socket");
-	const char *mode = conf_str(c, "socket_mode");
+	const char *spec = conf_socket(c);
+	const char *mode = conf_socket_mode(c);
 	const char *path = NULL;
 	char   *end;
 	long	m;
@@ -279,8 +264,8 @@ static int lm_socket_parse(const struct conf *c, struct lm_socket *s, char *err,
 
 static int lm_ids_lookup(const struct conf *c, struct lm_ids *ids, char *err, size_t errlen)
 {
-	const char *user = conf_str(c, "user");
-	const char *group = conf_str(c, "group");
+	const char *user = conf_user(c);
+	const char *group = conf_group(c);
 
 	memset(ids, 0, sizeof(ids[0]));
 	ids->uid = getuid();
@@ -515,7 +500,7 @@ static int lm_socket_open(const struct conf *c, const struct lm_socket *s,
 		snprintf(err, errlen, "smfi_setconn(%.300s) failed", s->spec);
 		return -1;
 	}
-	if (smfi_settimeout((int) conf_int(c, "milter_timeout")) != MI_SUCCESS
+	if (smfi_settimeout((int) conf_milter_timeout(c)) != MI_SUCCESS
 	    || smfi_register(*mcb_desc()) != MI_SUCCESS) {
 		snprintf(err, errlen, "smfi_register failed");
 		return -1;
@@ -572,7 +557,7 @@ static void lm_flush_stats(void)
 	if ((rc = store_set_sync(st, 0)) != STORE_OK)
 		snprintf(err, sizeof(err), "%s", store_errmsg(st));
 	else
-		rc = mstats_flush(st, conf_int(mcfg_conf(cfg), "store_busy_timeout"), err, sizeof(err));
+		rc = mstats_flush(st, conf_store_busy_timeout(mcfg_conf(cfg)), err, sizeof(err));
 	/* The write-ahead log is copied into the database from here: message
 	 * connections do not checkpoint (mstore_get()). */
 	if (rc == STORE_OK && (rc = store_checkpoint(st)) != STORE_OK)
@@ -660,7 +645,7 @@ int	main(int argc, char **argv)
 		conf_free(c);
 		return EX_CONFIG;
 	}
-	snprintf(pidfile, sizeof(pidfile), "%s", conf_str(c, "pid_file"));
+	snprintf(pidfile, sizeof(pidfile), "%s", conf_pid_file(c));
 	if ((cfg = mcfg_new(c, err, sizeof(err))) == NULL) {	/* takes C */
 		fprintf(stderr, "%s: %s\n", LM_PROG, err);
 		return EX_CONFIG;
@@ -764,7 +749,7 @@ int	main(int argc, char **argv)
 		}
 	}
 	pthread_join(tid, NULL);
-	lm_drain(conf_int(mcfg_conf(cfg), "milter_timeout"));
+	lm_drain(conf_milter_timeout(mcfg_conf(cfg)));
 	lm_flush_stats();
 	mstore_discard();	/* the main thread's connection */
 	mstore_pool_clear();

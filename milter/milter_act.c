@@ -183,7 +183,7 @@ static const char *mact_from_auth(const struct mctx_msg *m, const char *from)
 	const char *how = NULL;
 
 	for (size_t i = 0; i < mctx_ar_count(m); i++)
-		if (mauth_check(mctx_ar(m, i), trusted, nt, maddr_domain(from), &how))
+		if (mauth_check(mctx_ar(m, i), trusted, nt, addr_domain(from), &how))
 			return how;
 	return NULL;
 }
@@ -233,7 +233,7 @@ static int mact_bounce(const struct mctx_msg *m, const struct reply_result *r,
 
 struct mact_token {
 	int64_t customer;
-	enum store_category cat;
+	enum category cat;
 };
 
 static int mact_reply(const struct mctx_msg *m, const struct reply_result *r,
@@ -251,7 +251,7 @@ static int mact_reply(const struct mctx_msg *m, const struct reply_result *r,
 	int	refusal;
 	int	body_optout = reply_result_optout(r);
 	int	rc;
-	struct mact_token tok = {0, STORE_CAT_ACCOUNT};
+	struct mact_token tok = {0, CATEGORY_ACCOUNT};
 	int	have_tok = 0;
 
 	p->question = reply_result_question(r);
@@ -280,7 +280,7 @@ static int mact_reply(const struct mctx_msg *m, const struct reply_result *r,
 	/* 2. noreply+TOKEN@ recipients: each opts out its own category */
 	for (size_t i = 0; st && i < n; i++) {
 		int64_t cust = 0;
-		enum store_category cat = STORE_CAT_ACCOUNT;
+		enum category cat = CATEGORY_ACCOUNT;
 		int	changed = 0;
 		const char *t = mctx_rcpt_token(m, i);
 
@@ -293,10 +293,10 @@ static int mact_reply(const struct mctx_msg *m, const struct reply_result *r,
 			mact_fail(p, st, "store_token_verify");
 			return rc;
 		}
-		if (!store_category_refusable(cat))
+		if (!category_refusable(cat))
 			continue;	/* a token for a category one cannot refuse */
 		mact_evidence(evidence, sizeof(evidence), "token", own, NULL,
-			      store_category_name(cat));
+			      category_name(cat));
 		rc = store_optout(st, cust, (int) cat, STORE_CH_ONE_CLICK, evidence, &changed);
 		if (rc != STORE_OK) {
 			mact_fail(p, st, "store_optout");
@@ -475,9 +475,9 @@ int	mact_decide(const struct mctx_msg *m, const struct reply_result *r,
 	if (p->customer_id > 0)
 		snprintf(p->hdr_value[MACT_H_CUSTOMER], sizeof(p->hdr_value[0]), "%" PRId64,
 			 p->customer_id);
-	if (p->category >= 0 && p->category < STORE_CAT_COUNT)
+	if (p->category >= 0 && p->category < CATEGORY_COUNT)
 		snprintf(p->hdr_value[MACT_H_CATEGORY], sizeof(p->hdr_value[0]), "%s",
-			 store_category_name((enum store_category) p->category));
+			 category_name((enum category) p->category));
 	snprintf(p->hdr_value[MACT_H_VERDICT], sizeof(p->hdr_value[0]), "%s", p->verdict);
 	if (p->optout)
 		snprintf(p->hdr_value[MACT_H_OPTOUT], sizeof(p->hdr_value[0]), "%s", p->optout);

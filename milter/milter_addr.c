@@ -20,6 +20,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "addr.h"
 #include "milter_addr.h"
 
 struct maddr_conf {
@@ -41,56 +42,12 @@ const char *maddr_kind_name(enum maddr_kind k)
 	return "unknown";
 }
 
+/* maddr_normalise - addr_normalise(), with the null path "" and 0 */
 int	maddr_normalise(const char *in, char *out, size_t outlen)
 {
-	const char *s = in;
-	const char *e;
-	size_t	n;
-	size_t	at = 0;
-	size_t	ats = 0;
+	int	r = addr_normalise(in, out, outlen);
 
-	if (in == NULL || outlen == 0)
-		return -1;
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strnlen(s, MADDR_HEADER_SCAN_MAX);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n'))
-		e--;
-	if (e > s && *s == '<') {
-		if (e[-1] != '>')
-			return -1;
-		s++;
-		e--;
-	}
-	n = (size_t) (e - s);
-	if (n == 0) {
-		out[0] = 0;
-		return 0;
-	}
-	if (n >= outlen || n >= MADDR_MAX)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char) s[i];
-
-		if (c <= ' ' || c >= 0x7f)
-			return -1;
-		if (c == '@') {
-			ats++;
-			at = i;
-		}
-		out[i] = (char) tolower(c);
-	}
-	out[n] = 0;
-	if (ats != 1 || at == 0 || at == n - 1)
-		return -1;
-	return 0;
-}
-
-const char *maddr_domain(const char *addr)
-{
-	const char *at = strrchr(addr, '@');
-
-	return at ? at + 1 : addr;
+	return r == ADDR_NULL ? 0 : r;
 }
 
 int	maddr_domain_aligned(const char *a, const char *b)
@@ -246,12 +203,12 @@ struct maddr_conf *maddr_conf_new(const struct conf *conf, char *err, size_t err
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	if (maddr_normalise(conf_str(conf, "noreply_address"), ac->noreply,
+	if (maddr_normalise(conf_noreply_address(conf), ac->noreply,
 			    sizeof(ac->noreply)) != 0 || ac->noreply[0] == 0) {
 		snprintf(err, errlen, "noreply_address: not a valid address");
 		goto fail;
 	}
-	if (maddr_normalise(conf_str(conf, "support_address"), ac->support,
+	if (maddr_normalise(conf_support_address(conf), ac->support,
 			    sizeof(ac->support)) != 0 || ac->support[0] == 0) {
 		snprintf(err, errlen, "support_address: not a valid address");
 		goto fail;
@@ -260,13 +217,13 @@ struct maddr_conf *maddr_conf_new(const struct conf *conf, char *err, size_t err
 	memcpy(ac->noreply_local, ac->noreply, (size_t) (at - ac->noreply));
 	ac->noreply_local[at - ac->noreply] = 0;
 
-	n = conf_list_count(conf, "company_domains");
+	n = conf_company_domains_count(conf);
 	if (n > MADDR_DOMAINS_MAX) {
 		snprintf(err, errlen, "company_domains: more than %d domains", MADDR_DOMAINS_MAX);
 		goto fail;
 	}
 	for (size_t i = 0; i < n; i++) {
-		const char *d = conf_list_item(conf, "company_domains", i);
+		const char *d = conf_company_domains_item(conf, i);
 		size_t	len = strlen(d);
 
 		if (len == 0 || len >= MADDR_MAX || strchr(d, '@')) {
@@ -279,7 +236,7 @@ struct maddr_conf *maddr_conf_new(const struct conf *conf, char *err, size_t err
 	}
 	/* The noreply and support domains are always ours. */
 	for (int k = 0; k < 2; k++) {
-		const char *d = maddr_domain(k == 0 ? ac->noreply : ac->support);
+		const char *d = addr_domain(k == 0 ? ac->noreply : ac->support);
 		int	found = 0;
 
 		for (size_t i = 0; i < ac->ndomains; i++)
@@ -328,7 +285,7 @@ enum maddr_kind maddr_classify(const struct maddr_conf *ac, const char *addr,
 		return MADDR_NOREPLY;
 	if (strcmp(a, ac->support) == 0)
 		return MADDR_SUPPORT;
-	dom = maddr_domain(a);
+	dom = addr_domain(a);
 	if (!maddr_our_domain(ac, dom))
 		return MADDR_OTHER;
 	if (strncmp(a, ac->noreply_local, nl) == 0 && a[nl] == '+') {

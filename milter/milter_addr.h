@@ -15,7 +15,6 @@
  *
  *	int	maddr_normalise(const char *in, char *out, size_t outlen);
  *	int	maddr_from_header(const char *value, char *out, size_t outlen);
- *	const char *maddr_domain(const char *addr);
  *	int	maddr_domain_aligned(const char *a, const char *b);
  *	size_t	maddr_msgids(const char *value, char ids[][MADDR_MSGID_MAX],
  *			     size_t max);
@@ -32,17 +31,13 @@
  *	characters a token never has), the support address, any other
  *	name@ address of a company domain (staff), or none of ours.
  *
- *	maddr_normalise() removes angle brackets and surrounding white
- *	space, lower-cases, and validates (one '@', non-empty local part and
- *	domain, printable ASCII without spaces, at most MADDR_MAX - 1 bytes).
- *	An empty path ("<>") gives "" and 0. Returns 0, or -1 if invalid.
+ *	maddr_normalise() is addr_normalise() (config/addr.h: the one
+ *	address rule of every program) except that the empty path ("<>")
+ *	gives "" and 0. Returns 0, or -1 if invalid.
  *
  *	maddr_from_header() extracts the first mailbox of a From header
  *	value ("Name <a@b>", "a@b (comment)", quoted display names) and
  *	normalises it. Returns 0, or -1 when there is no valid address.
- *
- *	maddr_domain() returns the part after the last '@' (pointer into
- *	ADDR), or ADDR itself when it has no '@'.
  *
  *	maddr_domain_aligned() implements relaxed DMARC alignment without a
  *	public suffix list: the domains are equal, or one is a subdomain of
@@ -61,9 +56,10 @@
 
 #include <stddef.h>
 
+#include "addr.h"
 #include "conf.h"
 
-#define MADDR_MAX	256		/* an address, NUL included */
+#define MADDR_MAX	ADDR_MAX	/* an address, NUL included */
 #define MADDR_MSGID_MAX	256		/* a Message-ID, NUL included */
 #define MADDR_DOMAINS_MAX 64		/* company_domains items used */
 #define MADDR_HEADER_SCAN_MAX 8192	/* bytes of a header value examined */
@@ -87,7 +83,6 @@ const char *maddr_kind_name(enum maddr_kind k);
 
 int	maddr_normalise(const char *in, char *out, size_t outlen);
 int	maddr_from_header(const char *value, char *out, size_t outlen);
-const char *maddr_domain(const char *addr);
 int	maddr_domain_aligned(const char *a, const char *b);
 size_t	maddr_msgids(const char *value, char ids[][MADDR_MSGID_MAX], size_t max);
 

@@ -173,17 +173,17 @@ static enum mauth_how mauth_resinfo(const char *p, const char *end, const char *
 		*slash = 0;			/* method version */
 	if (strcmp(pairs[0].name, "dmarc") == 0) {
 		v = mauth_prop(pairs, n, "header.from");
-		if (v == NULL || strcasecmp(maddr_domain(v), from_domain) == 0)
+		if (v == NULL || strcasecmp(addr_domain(v), from_domain) == 0)
 			how = MAUTH_DMARC;
 	} else if (strcmp(pairs[0].name, "dkim") == 0) {
 		if ((v = mauth_prop(pairs, n, "header.d")) == NULL
 		    && (v = mauth_prop(pairs, n, "header.i")) != NULL)
-			v = maddr_domain(v);
+			v = addr_domain(v);
 		if (v && maddr_domain_aligned(v, from_domain))
 			how = MAUTH_DKIM;
 	} else if (strcmp(pairs[0].name, "spf") == 0) {
 		v = mauth_prop(pairs, n, "smtp.mailfrom");
-		if (v && maddr_domain_aligned(maddr_domain(v), from_domain))
+		if (v && maddr_domain_aligned(addr_domain(v), from_domain))
 			how = MAUTH_SPF;
 	}
 done:

@@ -297,7 +297,7 @@ static void mcb_group_run(struct mcfg *cfg, struct mcb_wreq *batch)
 		mcb_group_fail(batch, STORE_TEMP, what);
 		return;
 	}
-	if (mstore_write_lock(conf_int(mcfg_conf(cfg), "store_busy_timeout")) != 0) {
+	if (mstore_write_lock(conf_store_busy_timeout(mcfg_conf(cfg))) != 0) {
 		mcb_group_fail(batch, STORE_TEMP,
 			       "waited store_busy_timeout for another message's transaction");
 		return;

@@ -63,16 +63,16 @@ struct mcfg *mcfg_new(struct conf *conf, char *err, size_t errlen)
 	cfg->conf = conf;
 	if ((cfg->addr = maddr_conf_new(conf, err, errlen)) == NULL)
 		goto fail;
-	s = conf_str(conf, "optout_from_policy");
+	s = conf_optout_from_policy(conf);
 	cfg->from_policy = strcmp(s, "accept") == 0 ? MCFG_FROM_ACCEPT
 	    : strcmp(s, "never") == 0 ? MCFG_FROM_NEVER : MCFG_FROM_REQUIRE_AUTH;
-	s = conf_str(conf, "pure_refusal_action");
+	s = conf_pure_refusal_action(conf);
 	cfg->pure_action = strcmp(s, "archive") == 0 ? MCFG_PURE_ARCHIVE
 	    : strcmp(s, "deliver") == 0 ? MCFG_PURE_DELIVER : MCFG_PURE_DISCARD;
-	cfg->auto_reply_discard = strcmp(conf_str(conf, "auto_reply_action"), "discard") == 0;
-	cfg->bounce_discard = strcmp(conf_str(conf, "bounce_action"), "discard") == 0;
-	cfg->failure_tempfail = strcmp(conf_str(conf, "store_failure_action"), "tempfail") == 0;
-	s = conf_str(conf, "archive_address");
+	cfg->auto_reply_discard = strcmp(conf_auto_reply_action(conf), "discard") == 0;
+	cfg->bounce_discard = strcmp(conf_bounce_action(conf), "discard") == 0;
+	cfg->failure_tempfail = strcmp(conf_store_failure_action(conf), "tempfail") == 0;
+	s = conf_archive_address(conf);
 	if (maddr_normalise(s, cfg->archive, sizeof(cfg->archive)) != 0) {
 		snprintf(err, errlen, "archive_address: not a valid address");
 		goto fail;
@@ -81,14 +81,14 @@ struct mcfg *mcfg_new(struct conf *conf, char *err, size_t errlen)
 		snprintf(err, errlen, "pure_refusal_action = archive needs archive_address");
 		goto fail;
 	}
-	cfg->max_body = (size_t) conf_int(conf, "max_body_size");
-	cfg->ntrusted = conf_list_count(conf, "trusted_authserv_ids");
+	cfg->max_body = (size_t) conf_max_body_size(conf);
+	cfg->ntrusted = conf_trusted_authserv_ids_count(conf);
 	if (cfg->ntrusted > MCFG_TRUSTED_MAX) {
 		snprintf(err, errlen, "trusted_authserv_ids: more than %d names", MCFG_TRUSTED_MAX);
 		goto fail;
 	}
 	for (size_t i = 0; i < cfg->ntrusted; i++)
-		cfg->trusted[i] = conf_list_item(conf, "trusted_authserv_ids", i);
+		cfg->trusted[i] = conf_trusted_authserv_ids_item(conf, i);
 	if ((cfg->ra = reply_analyzer_new(conf, err, errlen)) == NULL)
 		goto fail;
 	return cfg;

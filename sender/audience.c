@@ -115,7 +115,7 @@ lookup(struct store *st, const char *addr, int64_t *id, char *err, size_t errlen
 	char	norm[STORE_EMAIL_MAX + 1];
 	int	r;
 
-	if (store_email_normalise(addr, norm, sizeof(norm)) < 0) {
+	if (addr_normalise(addr, norm, sizeof(norm)) != 0) {
 		snprintf(err, errlen, "%sinvalid email address", where);
 		return (-1);
 	}
@@ -328,11 +328,11 @@ audience_check(struct store *st, const struct audience *a, const struct store_cu
 		snprintf(reason, reasonlen, "undeliverable address");
 		return (AUDIENCE_SKIP);
 	}
-	if (store_category_refusable(a->cat)) {
+	if (category_refusable(a->cat)) {
 		if ((r = store_is_optout(st, c->id, a->cat)) < 0)
 			return (r);
 		if (r > 0) {
-			snprintf(reason, reasonlen, "refused %s", store_category_name(a->cat));
+			snprintf(reason, reasonlen, "refused %s", category_name(a->cat));
 			return (AUDIENCE_SKIP);
 		}
 		if ((r = store_is_suppressed(st, c->email)) < 0)

@@ -55,7 +55,7 @@
 #define AUDIENCE_OUT	2
 
 struct audience {
-	enum store_category cat;
+	enum category cat;
 	const char *service_type;	/* NULL: any */
 	const char *service_ref;	/* NULL: any */
 	const char *to;			/* NULL: none */

@@ -53,6 +53,7 @@
 #include "store.h"
 #include "tmpl.h"
 #include "transport.h"
+#include "utf8.h"
 
 #define CAMPAIGN_ERR_MAX	512
 #define CAMPAIGN_REASON_MAX	300	/* bytes of a reason we store */
@@ -77,7 +78,7 @@ struct run {
 	const struct conf *conf;
 	const struct campaign_opts *o;
 	int64_t cid;
-	enum store_category cat;
+	enum category cat;
 	struct audience aud;
 	const struct compose *comp;
 	const char *transport;
@@ -455,7 +456,7 @@ item_prepare(struct run *r, struct store *st, struct item *it)
 	rc.contract = k.id ? &k : NULL;
 	rc.message_id = it->j.message_id;
 	rc.date = time(NULL);
-	if (store_category_refusable(r->cat)) {
+	if (category_refusable(r->cat)) {
 		if (store_token_make(st, it->c.id, r->cat, tok, sizeof(tok)) != STORE_OK) {
 			log_store_error(r, st, "make token");
 			goto done;
@@ -821,7 +822,7 @@ lock_take(const struct conf *conf, const char *what, char *err, size_t errlen)
 	char	path[4096];
 	int	fd;
 
-	if (snprintf(path, sizeof(path), "%s.%s.lock", conf_str(conf, "store_path"), what)
+	if (snprintf(path, sizeof(path), "%s.%s.lock", conf_store_path(conf), what)
 	    >= (int) sizeof(path)) {
 		msgf(err, errlen, "store_path too long");
 		return (-1);
@@ -851,9 +852,9 @@ static int
 workers_for(const struct conf *conf, const char *kind)
 {
 	if (strcmp(kind, "smtp") == 0)
-		return ((int) conf_int(conf, "smtp_connections"));
+		return ((int) conf_smtp_connections(conf));
 	if (strcmp(kind, "sendmail") == 0)
-		return ((int) conf_int(conf, "smtp_connections"));
+		return ((int) conf_smtp_connections(conf));
 	return (1);
 }
 
@@ -889,7 +890,7 @@ print_summary(FILE *fp, struct store *st, int64_t cid, const struct run *r, int 
 
 static int
 run_campaign(const struct conf *conf, const struct campaign_opts *o, int64_t cid,
-	     enum store_category cat, const struct audience *aud, const struct compose *comp,
+	     enum category cat, const struct audience *aud, const struct compose *comp,
 	     struct store *st)
 {
 	struct run r;
@@ -907,11 +908,11 @@ run_campaign(const struct conf *conf, const struct campaign_opts *o, int64_t cid
 	r.aud = *aud;
 	r.aud.cat = cat;
 	r.comp = comp;
-	r.transport = o->transport ? o->transport : conf_str(conf, "transport");
+	r.transport = o->transport ? o->transport : conf_transport(conf);
 	r.outdir = o->outdir;
-	r.max_attempts = (int) conf_int(conf, "smtp_max_attempts");
+	r.max_attempts = (int) conf_smtp_max_attempts(conf);
 	r.retry_delay = o->retry_delay >= 0 ? (double) o->retry_delay : CAMPAIGN_RETRY_DELAY;
-	r.rate = o->rate >= 0 ? (double) o->rate : (double) conf_int(conf, "send_rate");
+	r.rate = o->rate >= 0 ? (double) o->rate : (double) conf_send_rate(conf);
 	pthread_mutex_init(&r.mu, NULL);
 	pthread_cond_init(&r.cv, NULL);
 	if ((r.dst = store_open(conf, err, sizeof(err))) == NULL) {
@@ -1031,7 +1032,7 @@ set_value_ok(const char *v)
 {
 	size_t	len = strlen(v), i;
 
-	if (len > TMPL_VALUE_MAX || !hdr_utf8_valid(v, len))
+	if (len > TMPL_VALUE_MAX || !utf8_valid(v, len))
 		return (0);
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char) v[i];
@@ -1153,7 +1154,7 @@ expand_one(struct expand *e, int64_t id, char *err, size_t errlen)
 			size_t	len;
 			struct transport_result res;
 
-			if (store_category_refusable(e->aud->cat)) {
+			if (category_refusable(e->aud->cat)) {
 				if (store_token_make(e->st, c.id, e->aud->cat, tok, sizeof(tok)) != STORE_OK) {
 					msgf(err, errlen, "token: %s", store_errmsg(e->st));
 					ex = EX_SOFTWARE;
@@ -1216,7 +1217,7 @@ campaign_send(const struct conf *conf, const struct campaign_opts *o)
 	int	ex = EX_SOFTWARE, in_tx = 0, lock = -1;
 
 	memset(&e, 0, sizeof(e));
-	if ((t = tmpl_load(conf_str(conf, "template_dir"), o->template_name, err, sizeof(err))) == NULL) {
+	if ((t = tmpl_load(conf_template_dir(conf), o->template_name, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "links-sender: %s\n", err);
 		return (errno == ENOENT ? EX_NOINPUT : EX_DATAERR);
 	}
@@ -1250,7 +1251,7 @@ campaign_send(const struct conf *conf, const struct campaign_opts *o)
 				goto fail;
 		fprintf(o->outdir && strcmp(o->outdir, "-") == 0 ? stderr : stdout,
 			"dry run (%s): %ld messages rendered, %ld skipped; nothing was sent or recorded\n",
-			store_category_name(o->aud.cat), e.queued, e.skipped);
+			category_name(o->aud.cat), e.queued, e.skipped);
 		ex = EX_OK;
 		goto done;
 	}
@@ -1286,10 +1287,10 @@ campaign_send(const struct conf *conf, const struct campaign_opts *o)
 	}
 	in_tx = 0;
 	printf("campaign %lld created: %s, template %s, %ld queued, %ld skipped\n",
-	       (long long) cid, store_category_name(o->aud.cat), o->template_name, e.queued, e.skipped);
+	       (long long) cid, category_name(o->aud.cat), o->template_name, e.queued, e.skipped);
 	fflush(stdout);
 	log_info("campaign %lld created: category %s template %s queued %ld skipped %ld",
-		 (long long) cid, store_category_name(o->aud.cat), o->template_name, e.queued, e.skipped);
+		 (long long) cid, category_name(o->aud.cat), o->template_name, e.queued, e.skipped);
 	msgf(lockname, sizeof(lockname), "campaign-%lld", (long long) cid);
 	if ((lock = lock_take(conf, lockname, err, sizeof(err))) < 0) {
 		ex = EX_TEMPFAIL;
@@ -1380,7 +1381,7 @@ campaign_resume(const struct conf *conf, int64_t id, const struct campaign_opts 
 	aud.cat = c.category;
 	ro.aud = aud;
 	ro.template_name = c.template_name;
-	if ((t = tmpl_load(conf_str(conf, "template_dir"), c.template_name, err, sizeof(err))) == NULL) {
+	if ((t = tmpl_load(conf_template_dir(conf), c.template_name, err, sizeof(err))) == NULL) {
 		ex = EX_NOINPUT;
 		goto fail;
 	}
@@ -1390,7 +1391,7 @@ campaign_resume(const struct conf *conf, int64_t id, const struct campaign_opts 
 		goto fail;
 	}
 	printf("resuming campaign %lld (%s, template %s)\n", (long long) id,
-	       store_category_name(c.category), c.template_name);
+	       category_name(c.category), c.template_name);
 	fflush(stdout);
 	ex = run_campaign(conf, &ro, id, c.category, &aud, comp, st);
 	goto done;
@@ -1432,7 +1433,7 @@ status_one(const struct store_campaign *c, void *arg)
 	gmtime_r(&c->created, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
 	fprintf(s->fp, "%-6lld %-16s %-11s %-20s %-9s %7ld %7ld %7ld %7ld %7ld\n",
-		(long long) c->id, when, store_category_name(c->category), c->template_name,
+		(long long) c->id, when, category_name(c->category), c->template_name,
 		c->finished ? "finished" : "open", n[0] + n[1] + n[2] + n[3],
 		n[STORE_DLV_SENT], n[STORE_DLV_FAILED], n[STORE_DLV_SKIPPED], n[STORE_DLV_QUEUED]);
 	return (0);
@@ -1497,7 +1498,7 @@ campaign_outbox(const struct conf *conf, const struct campaign_opts *o)
 
 	err[0] = 0;
 	memset(&aud, 0, sizeof(aud));
-	aud.cat = STORE_CAT_ACCOUNT;
+	aud.cat = CATEGORY_ACCOUNT;
 	if ((lock = lock_take(conf, "outbox", err, sizeof(err))) < 0) {
 		fprintf(stderr, "links-sender: %s\n", err);
 		return (EX_TEMPFAIL);
@@ -1506,8 +1507,8 @@ campaign_outbox(const struct conf *conf, const struct campaign_opts *o)
 		ex = EX_TEMPFAIL;
 		goto fail;
 	}
-	if ((t = tmpl_load(conf_str(conf, "template_dir"), OPTOUT_TEMPLATE, err, sizeof(err))) == NULL
-	    || (comp = compose_new(conf, STORE_CAT_ACCOUNT, t, NULL, NULL, err, sizeof(err))) == NULL) {
+	if ((t = tmpl_load(conf_template_dir(conf), OPTOUT_TEMPLATE, err, sizeof(err))) == NULL
+	    || (comp = compose_new(conf, CATEGORY_ACCOUNT, t, NULL, NULL, err, sizeof(err))) == NULL) {
 		ex = EX_CONFIG;
 		goto fail;
 	}
@@ -1580,7 +1581,7 @@ campaign_outbox(const struct conf *conf, const struct campaign_opts *o)
 			/* Logged before sending: a second run knows it may be a duplicate. */
 			if (store_msglog_find(st, ob->message_id, &ml) == STORE_OK)
 				dups++;
-			if (store_msglog_add(st, ob->message_id, c.id, STORE_CAT_ACCOUNT, 0) != STORE_OK) {
+			if (store_msglog_add(st, ob->message_id, c.id, CATEGORY_ACCOUNT, 0) != STORE_OK) {
 				msgf(err, sizeof(err), "store: %s", store_errmsg(st));
 				stop = 1;
 				left++;

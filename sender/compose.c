@@ -41,7 +41,7 @@
 
 struct compose {
 	const struct conf *conf;
-	enum store_category cat;
+	enum category cat;
 	const struct tmpl *tmpl;
 	struct tmpl_vars *base;		/* company fields; parent: --set values */
 	char   *from;			/* envelope and header From */
@@ -80,14 +80,14 @@ domain_of(const char *addr)
 int
 compose_company_address(const struct conf *conf, const char *addr)
 {
-	size_t	i, n = conf_list_count(conf, "company_domains");
+	size_t	i, n = conf_company_domains_count(conf);
 	const char *d;
 
 	if (!hdr_address_valid(addr))
 		return (0);
 	d = domain_of(addr);
 	for (i = 0; i < n; i++)
-		if (strcasecmp(d, conf_list_item(conf, "company_domains", i)) == 0)
+		if (strcasecmp(d, conf_company_domains_item(conf, i)) == 0)
 			return (1);
 	return (0);
 }
@@ -108,10 +108,11 @@ compose_free(struct compose *c)
 }
 
 struct compose *
-compose_new(const struct conf *conf, enum store_category cat, const struct tmpl *t,
+compose_new(const struct conf *conf, enum category cat, const struct tmpl *t,
 	    const struct tmpl_vars *set, const char *staff_from, char *err, size_t errlen)
 {
 	struct compose *c;
+	const struct category_info *ci;
 	const char *from = NULL, *noreply, *d;
 	char	today[16];
 	time_t	now = time(NULL);
@@ -123,29 +124,31 @@ compose_new(const struct conf *conf, enum store_category cat, const struct tmpl 
 	c->conf = conf;
 	c->cat = cat;
 	c->tmpl = t;
-	if (!tmpl_allows(t, store_category_name(cat))) {
-		snprintf(err, errlen, "%s: template is not for category %s",
-			 tmpl_origin(t), store_category_name(cat));
+	if ((ci = category_get(cat)) == NULL) {
+		snprintf(err, errlen, "unknown category");
 		goto fail;
 	}
-	noreply = conf_str(conf, "noreply_address");
-	switch (cat) {
-	case STORE_CAT_ACCOUNT:
-	case STORE_CAT_MAINTENANCE:
+	if (!tmpl_allows(t, category_name(cat))) {
+		snprintf(err, errlen, "%s: template is not for category %s",
+			 tmpl_origin(t), category_name(cat));
+		goto fail;
+	}
+	noreply = conf_noreply_address(conf);
+	switch (ci->from) {
+	case CATEGORY_FROM_NOREPLY:
 		from = noreply;
 		break;
-	case STORE_CAT_PROMOTION:
-		from = conf_str(conf, "promotion_from");
+	case CATEGORY_FROM_PROMOTION:
+		from = conf_promotion_from(conf);
 		if (from == NULL || *from == 0)
 			from = noreply;
 		break;
-	case STORE_CAT_SURVEY:
-	case STORE_CAT_ANSWER:
-		from = conf_str(conf, "support_address");
+	case CATEGORY_FROM_SUPPORT:
+		from = conf_support_address(conf);
 		break;
-	case STORE_CAT_STAFF:
+	case CATEGORY_FROM_STAFF:
 		if (staff_from == NULL || *staff_from == 0) {
-			snprintf(err, errlen, "category staff needs --from NAME@DOMAIN");
+			snprintf(err, errlen, "category %s needs --from NAME@DOMAIN", ci->name);
 			goto fail;
 		}
 		if (!compose_company_address(conf, staff_from)
@@ -155,13 +158,10 @@ compose_new(const struct conf *conf, enum store_category cat, const struct tmpl 
 		}
 		from = staff_from;
 		break;
-	default:
-		snprintf(err, errlen, "unknown category");
-		goto fail;
 	}
-	if (cat != STORE_CAT_STAFF && staff_from != NULL && *staff_from != 0) {
+	if (ci->from != CATEGORY_FROM_STAFF && staff_from != NULL && *staff_from != 0) {
 		snprintf(err, errlen, "--from is only for category staff; %s mail comes from %s",
-			 store_category_name(cat), from);
+			 ci->name, from);
 		goto fail;
 	}
 	if (!hdr_address_valid(from) || !hdr_address_valid(noreply)) {
@@ -169,19 +169,19 @@ compose_new(const struct conf *conf, enum store_category cat, const struct tmpl 
 		goto fail;
 	}
 	if ((c->from = strdup(from)) == NULL
-	    || (c->from_name = strdup(conf_str(conf, "company_name"))) == NULL)
+	    || (c->from_name = strdup(conf_company_name(conf))) == NULL)
 		goto nomem;
 	if (!hdr_value_safe(c->from_name)) {
 		snprintf(err, errlen, "company_name has control characters");
 		goto fail;
 	}
-	d = conf_str(conf, "message_id_domain");
+	d = conf_message_id_domain(conf);
 	if (d == NULL || *d == 0) {
-		if (conf_list_count(conf, "company_domains") == 0) {
+		if (conf_company_domains_count(conf) == 0) {
 			snprintf(err, errlen, "company_domains is empty");
 			goto fail;
 		}
-		d = conf_list_item(conf, "company_domains", 0);
+		d = conf_company_domains_item(conf, 0);
 	}
 	if ((c->id_domain = strdup(d)) == NULL)
 		goto nomem;
@@ -198,9 +198,9 @@ compose_new(const struct conf *conf, enum store_category cat, const struct tmpl 
 	if ((c->unsub_local = strndup(noreply, n)) == NULL
 	    || (c->unsub_domain = strdup(domain_of(noreply))) == NULL)
 		goto nomem;
-	if (conf_list_count(conf, "company_domains") > 0) {
-		if (asprintf(&c->list_id, "<%s.%s>", store_category_name(cat),
-			     conf_list_item(conf, "company_domains", 0)) < 0) {
+	if (conf_company_domains_count(conf) > 0) {
+		if (asprintf(&c->list_id, "<%s.%s>", category_name(cat),
+			     conf_company_domains_item(conf, 0)) < 0) {
 			c->list_id = NULL;
 			goto nomem;
 		}
@@ -209,11 +209,11 @@ compose_new(const struct conf *conf, enum store_category cat, const struct tmpl 
 		goto nomem;
 	gmtime_r(&now, &tm);
 	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
-	if (tmpl_vars_set(c->base, "company_name", conf_str(conf, "company_name")) < 0
-	    || tmpl_vars_set(c->base, "contact_address", conf_str(conf, "contact_address")) < 0
-	    || tmpl_vars_set(c->base, "contact_phone", conf_str(conf, "contact_phone")) < 0
-	    || tmpl_vars_set(c->base, "contact_email", conf_str(conf, "contact_email")) < 0
-	    || tmpl_vars_set(c->base, "portal_url", conf_str(conf, "portal_url")) < 0
+	if (tmpl_vars_set(c->base, "company_name", conf_company_name(conf)) < 0
+	    || tmpl_vars_set(c->base, "contact_address", conf_contact_address(conf)) < 0
+	    || tmpl_vars_set(c->base, "contact_phone", conf_contact_phone(conf)) < 0
+	    || tmpl_vars_set(c->base, "contact_email", conf_contact_email(conf)) < 0
+	    || tmpl_vars_set(c->base, "portal_url", conf_portal_url(conf)) < 0
 	    || tmpl_vars_set(c->base, "today", today) < 0)
 		goto nomem;
 	return (c);
@@ -231,7 +231,7 @@ compose_from(const struct compose *c)
 	return (c->from);
 }
 
-enum store_category
+enum category
 compose_category(const struct compose *c)
 {
 	return (c->cat);
@@ -298,25 +298,6 @@ fail:
 	return (NULL);
 }
 
-static const char *
-default_reason(enum store_category cat)
-{
-	switch (cat) {
-	case STORE_CAT_ACCOUNT:
-		return ("Quý khách nhận được email này vì có tài khoản hoặc hợp đồng dịch vụ với LINKS.");
-	case STORE_CAT_MAINTENANCE:
-		return ("Quý khách nhận được email này vì đang sử dụng dịch vụ được bảo trì.");
-	case STORE_CAT_SURVEY:
-		return ("Quý khách nhận được email này vì là khách hàng của LINKS và chưa từ chối nhận email khảo sát.");
-	case STORE_CAT_PROMOTION:
-		return ("Quý khách nhận được email này vì là khách hàng của LINKS và chưa từ chối nhận email khuyến mãi.");
-	case STORE_CAT_ANSWER:
-		return ("Quý khách nhận được email này để trả lời câu hỏi Quý khách đã gửi tới LINKS.");
-	default:
-		return ("Quý khách nhận được email này từ một nhân viên của LINKS.");
-	}
-}
-
 /* Every rendered part; *HTML stays NULL when the template has none. */
 static int
 render_parts(const struct compose *c, const struct compose_rcpt *r, char **subject,
@@ -346,7 +327,7 @@ render_parts(const struct compose *c, const struct compose_rcpt *r, char **subje
 	if (tmpl_has(c->tmpl, TMPL_REASON)) {
 		if (tmpl_render(c->tmpl, TMPL_REASON, v, reason, err, errlen) < 0)
 			goto fail;
-	} else if ((*reason = strdup(default_reason(c->cat))) == NULL)
+	} else if ((*reason = strdup(category_get(c->cat)->reason_vi)) == NULL)
 		goto fail;
 	if (!hdr_value_safe(*subject)) {
 		/* The name was checked above: the template or a --set value is at fault. */
@@ -382,16 +363,16 @@ compose_check(const struct compose *c, const struct compose_rcpt *r, char *err, 
 }
 
 static int
-transactional(enum store_category cat)
+transactional(enum category cat)
 {
-	return (!store_category_refusable(cat));
+	return (!category_refusable(cat));
 }
 
 static int
 text_footer(const struct compose *c, struct strbuf *b, const char *reason)
 {
 	const struct conf *cf = c->conf;
-	const char *portal = conf_str(cf, "portal_url");
+	const char *portal = conf_portal_url(cf);
 
 	if (b->len > 0 && b->data[b->len - 1] != '\n')
 		if (strbuf_adds(b, "\n") < 0)
@@ -403,9 +384,9 @@ text_footer(const struct compose *c, struct strbuf *b, const char *reason)
 	if (transactional(c->cat) && strbuf_printf(b, "%s\n", COMPOSE_TRANSACTIONAL_LINE) < 0)
 		return (-1);
 	if (strbuf_printf(b, "%s%s%s\nĐiện thoại: %s - Email: %s\n",
-			conf_str(cf, "company_name"), FOOTER_CONTACT_SEP,
-			conf_str(cf, "contact_address"),
-			conf_str(cf, "contact_phone"), conf_str(cf, "contact_email")) < 0)
+			conf_company_name(cf), FOOTER_CONTACT_SEP,
+			conf_contact_address(cf),
+			conf_contact_phone(cf), conf_contact_email(cf)) < 0)
 		return (-1);
 	if (portal && *portal && strbuf_printf(b, "Website: %s\n", portal) < 0)
 		return (-1);
@@ -489,10 +470,12 @@ compose_message(const struct compose *c, const struct compose_rcpt *r, char **ou
 	m.date = r->date ? r->date : time(NULL);
 	m.text = tb.data;
 	m.html = fhtml;
-	m.extra[m.nextra].name = "Auto-Submitted";
-	m.extra[m.nextra++].value = "auto-generated";
-	if (store_category_refusable(c->cat)) {
-		const char *url = conf_str(c->conf, "unsubscribe_url");
+	if (category_get(c->cat)->auto_submitted) {
+		m.extra[m.nextra].name = "Auto-Submitted";
+		m.extra[m.nextra++].value = "auto-generated";
+	}
+	if (category_refusable(c->cat)) {
+		const char *url = conf_unsubscribe_url(c->conf);
 		int	n;
 
 		if (r->token == NULL || *r->token == 0) {
@@ -520,7 +503,7 @@ compose_message(const struct compose *c, const struct compose_rcpt *r, char **ou
 			m.extra[m.nextra].name = "List-Unsubscribe-Post";
 			m.extra[m.nextra++].value = "List-Unsubscribe=One-Click";
 		}
-		if (c->list_id != NULL) {
+		if (c->list_id != NULL && category_get(c->cat)->list_headers) {
 			m.extra[m.nextra].name = "List-Id";
 			m.extra[m.nextra++].value = c->list_id;
 		}

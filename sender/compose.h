@@ -6,7 +6,7 @@
  * SYNOPSIS
  *	#include "compose.h"
  *
- *	struct compose *compose_new(const struct conf *conf, enum store_category cat,
+ *	struct compose *compose_new(const struct conf *conf, enum category cat,
  *				    const struct tmpl *t, const struct tmpl_vars *set,
  *				    const char *staff_from, char *err, size_t errlen);
  *	void	compose_free(struct compose *c);
@@ -81,12 +81,12 @@ struct compose_rcpt {
 
 struct compose;
 
-struct compose *compose_new(const struct conf *conf, enum store_category cat,
+struct compose *compose_new(const struct conf *conf, enum category cat,
 			    const struct tmpl *t, const struct tmpl_vars *set,
 			    const char *staff_from, char *err, size_t errlen);
 void	compose_free(struct compose *c);
 const char *compose_from(const struct compose *c);
-enum store_category compose_category(const struct compose *c);
+enum category compose_category(const struct compose *c);
 int	compose_message_id(const struct compose *c, char *out, size_t outlen);
 int	compose_check(const struct compose *c, const struct compose_rcpt *r,
 		      char *err, size_t errlen);

@@ -5,6 +5,7 @@
  *	header values: validation and RFC 2047 encoding
  * SYNOPSIS
  *	#include "hdr.h"
+#include "utf8.h"
  * DESCRIPTION
  *	See hdr.h. Encoded words use the "B" encoding of UTF-8: Vietnamese
  *	text is mostly non-ASCII, where "Q" would triple the size.
@@ -22,56 +23,7 @@
 #include <openssl/evp.h>
 
 #include "hdr.h"
-
-/* Length of the UTF-8 sequence starting at S (at most LEN bytes), 0 if invalid. */
-static size_t
-utf8_seq(const unsigned char *s, size_t len)
-{
-	unsigned c = s[0];
-	size_t	n, i;
-	unsigned long cp;
-
-	if (c == 0)
-		return (0);
-	if (c < 0x80)
-		return (1);
-	if (c >= 0xc2 && c <= 0xdf) {
-		n = 2;
-		cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 3;
-		cp = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4;
-		cp = c & 0x07;
-	} else
-		return (0);
-	if (len < n)
-		return (0);
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return (0);
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000)
-	    || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return (0);
-	return (n);
-}
-
-int
-hdr_utf8_valid(const char *s, size_t len)
-{
-	const unsigned char *p = (const unsigned char *) s;
-	size_t	i = 0, n;
-
-	while (i < len) {
-		if ((n = utf8_seq(p + i, len - i)) == 0)
-			return (0);
-		i += n;
-	}
-	return (1);
-}
+#include "utf8.h"
 
 int
 hdr_value_safe(const char *s)
@@ -81,7 +33,7 @@ hdr_value_safe(const char *s)
 	if (s == NULL)
 		return (0);
 	len = strlen(s);
-	if (len > HDR_VALUE_MAX || !hdr_utf8_valid(s, len))
+	if (len > HDR_VALUE_MAX || !utf8_valid(s, len))
 		return (0);
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char) s[i];

@@ -6,16 +6,11 @@
  * SYNOPSIS
  *	#include "hdr.h"
  *
- *	int	hdr_utf8_valid(const char *s, size_t len);
  *	int	hdr_value_safe(const char *s);
  *	int	hdr_address_valid(const char *addr);
  *	char   *hdr_encode_words(const char *label, const char *text);
  *	char   *hdr_phrase(const char *name);
  * DESCRIPTION
- *	hdr_utf8_valid() returns 1 when S (LEN bytes) is well-formed UTF-8
- *	(no overlong forms, no surrogates, nothing above U+10FFFF) without
- *	NUL, else 0.
- *
  *	hdr_value_safe() returns 1 when S may reach a header: valid UTF-8,
  *	no CR, LF, NUL or other C0 control except TAB, at most
  *	HDR_VALUE_MAX bytes. Anything else returns 0: the caller skips the
@@ -57,7 +52,6 @@
 #define HDR_WORD_BYTES	36	/* raw bytes per encoded word: 48 base64 chars */
 #define HDR_PHRASE_BYTES 45	/* longest display name: one 72-character encoded word */
 
-int	hdr_utf8_valid(const char *s, size_t len);
 int	hdr_value_safe(const char *s);
 int	hdr_address_valid(const char *addr);
 char   *hdr_encode_words(const char *label, const char *text);

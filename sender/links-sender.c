@@ -37,7 +37,6 @@
 #include "log.h"
 #include "store.h"
 
-#define SENDER_OVERRIDES_MAX	32	/* -o options */
 
 static void
 usage(FILE *fp)
@@ -129,8 +128,7 @@ int
 main(int argc, char **argv)
 {
 	const char *conf_path = NULL, *cmd, *category = NULL;
-	const char *overrides[SENDER_OVERRIDES_MAX];
-	size_t	noverrides = 0, i;
+	struct conf_overrides ov = {0};
 	struct campaign_opts o;
 	struct conf *conf = NULL;
 	struct sigaction sa;
@@ -149,11 +147,10 @@ main(int argc, char **argv)
 			conf_path = optarg;
 			break;
 		case 'o':
-			if (noverrides >= SENDER_OVERRIDES_MAX) {
-				fprintf(stderr, "links-sender: too many -o options\n");
+			if (conf_overrides_add(&ov, optarg, err, sizeof(err)) < 0) {
+				fprintf(stderr, "links-sender: %s\n", err);
 				return (EX_USAGE);
 			}
-			overrides[noverrides++] = optarg;
 			break;
 		case OPT_HELP:
 			usage(stdout);
@@ -253,9 +250,10 @@ main(int argc, char **argv)
 
 	/* Usage rules, before anything is opened. */
 	if (strcmp(cmd, "send") == 0) {
-		enum store_category cat;
+		const struct category_info *ci;
+		enum category cat;
 
-		if (category == NULL || store_category_parse(category, &cat) < 0) {
+		if (category == NULL || category_parse(category, &cat) < 0) {
 			fprintf(stderr, "links-sender: send needs --category "
 				"account|maintenance|survey|promotion|answer|staff\n");
 			return (EX_USAGE);
@@ -266,17 +264,18 @@ main(int argc, char **argv)
 			fprintf(stderr, "links-sender: send needs --template NAME (or a path)\n");
 			return (EX_USAGE);
 		}
-		if (cat == STORE_CAT_MAINTENANCE && o.aud.service_type == NULL) {
+		ci = category_get(cat);
+		if (ci->audience == CATEGORY_AUD_SERVICE && o.aud.service_type == NULL) {
 			fprintf(stderr, "links-sender: maintenance mail goes only to the customers of the "
 				"service maintained: give --service-type\n");
 			return (EX_USAGE);
 		}
-		if ((cat == STORE_CAT_ANSWER || cat == STORE_CAT_STAFF)
+		if (ci->audience == CATEGORY_AUD_ADDRESSED
 		    && o.aud.to == NULL && o.aud.customers_file == NULL) {
 			fprintf(stderr, "links-sender: %s mail needs --to or --customers\n", category);
 			return (EX_USAGE);
 		}
-		if (cat == STORE_CAT_STAFF && o.staff_from == NULL) {
+		if (ci->from == CATEGORY_FROM_STAFF && o.staff_from == NULL) {
 			fprintf(stderr, "links-sender: staff mail needs --from NAME@DOMAIN\n");
 			return (EX_USAGE);
 		}
@@ -312,22 +311,10 @@ main(int argc, char **argv)
 		fprintf(stderr, "links-sender: %s\n", err);
 		return (EX_CONFIG);
 	}
-	for (i = 0; i < noverrides; i++) {
-		const char *eq = strchr(overrides[i], '=');
-		char	name[128];
-
-		if (eq == NULL || (size_t) (eq - overrides[i]) >= sizeof(name)) {
-			fprintf(stderr, "links-sender: -o %s: expected name=value\n", overrides[i]);
-			conf_free(conf);
-			return (EX_USAGE);
-		}
-		memcpy(name, overrides[i], (size_t) (eq - overrides[i]));
-		name[eq - overrides[i]] = 0;
-		if (conf_set(conf, name, eq + 1, err, sizeof(err)) < 0) {
-			fprintf(stderr, "links-sender: -o %s: %s\n", overrides[i], err);
-			conf_free(conf);
-			return (EX_CONFIG);
-		}
+	if (conf_overrides_apply(conf, &ov, err, sizeof(err)) < 0) {
+		fprintf(stderr, "links-sender: %s\n", err);
+		conf_free(conf);
+		return (EX_CONFIG);
 	}
 	log_open("links-sender", 0, conf);
 

@@ -23,7 +23,9 @@
 
 #include "hdr.h"
 #include "strbuf.h"
+#include "text.h"
 #include "tmpl.h"
+#include "utf8.h"
 
 #define TMPL_VARS_MAX	256	/* keys in one tmpl_vars */
 
@@ -169,19 +171,6 @@ dup_nocr(const char *s, size_t n)
 	return (d);
 }
 
-static char *
-trim(char *s)
-{
-	char   *e;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
-		*--e = 0;
-	return (s);
-}
-
 struct tmpl *
 tmpl_parse(const char *origin, const char *text, size_t len, char *err, size_t errlen)
 {
@@ -193,7 +182,7 @@ tmpl_parse(const char *origin, const char *text, size_t len, char *err, size_t e
 		snprintf(err, errlen, "%s: larger than %d bytes", origin, TMPL_FILE_MAX);
 		return (NULL);
 	}
-	if (memchr(text, 0, len) != NULL || !hdr_utf8_valid(text, len)) {
+	if (memchr(text, 0, len) != NULL || !utf8_valid(text, len)) {
 		snprintf(err, errlen, "%s: not UTF-8 text", origin);
 		return (NULL);
 	}
@@ -229,8 +218,8 @@ tmpl_parse(const char *origin, const char *text, size_t len, char *err, size_t e
 			goto fail;
 		}
 		*colon = 0;
-		name = trim(p);
-		value = trim(colon + 1);
+		name = text_trim(p);
+		value = text_trim(colon + 1);
 		if (strcasecmp(name, "Subject") == 0)
 			slot = &t->subject;
 		else if (strcasecmp(name, "Label") == 0)
@@ -308,7 +297,7 @@ tmpl_parse(const char *origin, const char *text, size_t len, char *err, size_t e
 		goto nomem;
 	if (check_placeholders(origin, t->text, body_line, err, errlen) < 0)
 		goto fail;
-	if (*trim(t->text) == 0 && t->html == NULL) {
+	if (*text_trim(t->text) == 0 && t->html == NULL) {
 		snprintf(err, errlen, "%s: empty body", origin);
 		goto fail;
 	}

@@ -44,7 +44,7 @@ transport_open(const struct conf *conf, const char *kind, const char *outdir,
 	int	r;
 
 	if (kind == NULL)
-		kind = conf_str(conf, "transport");
+		kind = conf_transport(conf);
 	if ((t = calloc(1, sizeof(*t))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return (NULL);
@@ -54,7 +54,7 @@ transport_open(const struct conf *conf, const char *kind, const char *outdir,
 	else if (strcmp(kind, "sendmail") == 0)
 		r = transport_sendmail_open(t, conf, err, errlen);
 	else if (strcmp(kind, "dir") == 0)
-		r = transport_dir_open(t, outdir ? outdir : conf_str(conf, "outdir"), err, errlen);
+		r = transport_dir_open(t, outdir ? outdir : conf_outdir(conf), err, errlen);
 	else {
 		snprintf(err, errlen, "unknown transport \"%s\"", kind);
 		r = -1;

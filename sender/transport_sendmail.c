@@ -135,7 +135,7 @@ int
 transport_sendmail_open(struct transport *t, const struct conf *conf, char *err, size_t errlen)
 {
 	struct sendmail_priv *p;
-	const char *path = conf_str(conf, "sendmail_path");
+	const char *path = conf_sendmail_path(conf);
 
 	if (path == NULL || path[0] != '/') {
 		snprintf(err, errlen, "sendmail_path must be an absolute path");

@@ -247,20 +247,20 @@ int
 transport_smtp_open(struct transport *t, const struct conf *conf, char *err, size_t errlen)
 {
 	struct smtp_priv *p;
-	const char *tls = conf_str(conf, "smtp_starttls");
-	const char *user = conf_str(conf, "smtp_user");
+	const char *tls = conf_smtp_starttls(conf);
+	const char *user = conf_smtp_user(conf);
 
-	if ((p = calloc(1, sizeof(*p))) == NULL || (p->host = strdup(conf_str(conf, "smtp_host"))) == NULL) {
+	if ((p = calloc(1, sizeof(*p))) == NULL || (p->host = strdup(conf_smtp_host(conf))) == NULL) {
 		free(p);
 		snprintf(err, errlen, "out of memory");
 		return (-1);
 	}
-	p->port = (int) conf_int(conf, "smtp_port");
-	p->timeout = (int) conf_int(conf, "smtp_timeout");
+	p->port = (int) conf_smtp_port(conf);
+	p->timeout = (int) conf_smtp_timeout(conf);
 	p->tls = strcmp(tls, "require") == 0 ? SMTP_TLS_REQUIRE
 		: strcmp(tls, "may") == 0 ? SMTP_TLS_MAY : SMTP_TLS_NO;
 	if (user != NULL && *user != 0) {
-		const char *pf = conf_str(conf, "smtp_password_file");
+		const char *pf = conf_smtp_password_file(conf);
 
 		if (pf == NULL || *pf == 0) {
 			snprintf(err, errlen, "smtp_user is set but smtp_password_file is not");

@@ -37,7 +37,7 @@
 static int
 text_ok(struct store *st, const char *what, const char *s, size_t max)
 {
-	if (s && !st_utf8_valid(s, max))
+	if (s && !utf8_text_ok(s, max))
 		return st_err(st, STORE_ERR, "invalid %s (not UTF-8 text or longer than %zu bytes)",
 			      what, max);
 	return STORE_OK;
@@ -80,7 +80,7 @@ step_expect_done(struct store *st, sqlite3_stmt *stmt, const char *what)
 
 int
 store_msglog_add(struct store *st, const char *message_id, int64_t customer_id,
-		 enum store_category cat, int64_t campaign_id)
+		 enum category cat, int64_t campaign_id)
 {
 	char	id[MSGID_INPUT_MAX + 1];
 	sqlite3_stmt *stmt;
@@ -88,7 +88,7 @@ store_msglog_add(struct store *st, const char *message_id, int64_t customer_id,
 
 	if ((rc = msgid_clean(st, message_id, id, sizeof(id))) != STORE_OK)
 		return rc;
-	if ((unsigned) cat >= STORE_CAT_COUNT)
+	if ((unsigned) cat >= CATEGORY_COUNT)
 		return st_err(st, STORE_ERR, "invalid category %d", (int) cat);
 	if ((rc = st_prepare(st, "INSERT INTO msglog(message_id, customer_id, category, "
 			     "campaign_id, sent) VALUES(?, ?, ?, ?, ?) "
@@ -124,7 +124,7 @@ store_msglog_find(struct store *st, const char *message_id, struct store_msglog 
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW) {
 		out->customer_id = sqlite3_column_int64(stmt, 0);
-		out->category = (enum store_category) sqlite3_column_int(stmt, 1);
+		out->category = (enum category) sqlite3_column_int(stmt, 1);
 		out->campaign_id = sqlite3_column_int64(stmt, 2);
 		out->sent = (time_t) sqlite3_column_int64(stmt, 3);
 		rc = STORE_OK;
@@ -150,13 +150,13 @@ store_campaign_clear(struct store_campaign *c)
 }
 
 int
-store_campaign_create(struct store *st, enum store_category cat, const char *template_name,
+store_campaign_create(struct store *st, enum category cat, const char *template_name,
 		      const char *audience, const char *params, int64_t *id)
 {
 	sqlite3_stmt *stmt;
 	int	rc;
 
-	if ((unsigned) cat >= STORE_CAT_COUNT)
+	if ((unsigned) cat >= CATEGORY_COUNT)
 		return st_err(st, STORE_ERR, "invalid category %d", (int) cat);
 	if (template_name == NULL || *template_name == 0)
 		return st_err(st, STORE_ERR, "a campaign needs a template name");
@@ -183,7 +183,7 @@ static int
 row_to_campaign(struct store *st, sqlite3_stmt *stmt, struct store_campaign *c)
 {
 	c->id = sqlite3_column_int64(stmt, 0);
-	c->category = (enum store_category) sqlite3_column_int(stmt, 1);
+	c->category = (enum category) sqlite3_column_int(stmt, 1);
 	c->template_name = st_strdup((const char *) sqlite3_column_text(stmt, 2));
 	c->audience = st_strdup((const char *) sqlite3_column_text(stmt, 3));
 	c->params = st_strdup((const char *) sqlite3_column_text(stmt, 4));
@@ -514,7 +514,7 @@ store_counter_add(struct store *st, const char *name, long delta)
 	sqlite3_stmt *stmt;
 	int	rc;
 
-	if (name == NULL || *name == 0 || !st_utf8_valid(name, STORE_REF_MAX))
+	if (name == NULL || *name == 0 || !utf8_text_ok(name, STORE_REF_MAX))
 		return st_err(st, STORE_ERR, "invalid counter name");
 	if ((rc = st_prepare(st, "INSERT INTO counters(name, value) VALUES(?1, ?2) "
 			     "ON CONFLICT(name) DO UPDATE SET value = value + ?2", &stmt)) != STORE_OK)

@@ -49,8 +49,6 @@
 #define TOKEN_ID_MAX		((int64_t) 1 << 40)
 #define SUPPRESSION_EVIDENCE	"re-applied from the suppression list"
 
-#define CAT_BIT(c)		(1 << (c))
-#define REFUSABLE_MASK		(CAT_BIT(STORE_CAT_SURVEY) | CAT_BIT(STORE_CAT_PROMOTION))
 
 static int
 step_done(struct store *st, sqlite3_stmt *stmt, const char *what)
@@ -135,7 +133,7 @@ suppression_sync(struct store *st, int64_t customer_id, const unsigned char hash
 		return rc;
 	sqlite3_bind_int64(stmt, 1, customer_id);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
-		mask |= CAT_BIT(sqlite3_column_int(stmt, 0) & 31);
+		mask |= CATEGORY_BIT(sqlite3_column_int(stmt, 0) & 31);
 	st_finalize(st, stmt);
 	if (rc != SQLITE_DONE)
 		return st_sqlerr(st, rc, "preference list");
@@ -174,15 +172,15 @@ static int
 check_args(struct store *st, int cat, const char *evidence, int *mask)
 {
 	if (cat < 0)
-		*mask = REFUSABLE_MASK;
-	else if (cat >= STORE_CAT_COUNT)
+		*mask = category_refusable_mask();
+	else if (cat >= CATEGORY_COUNT)
 		return st_err(st, STORE_ERR, "invalid category %d", cat);
-	else if (!store_category_refusable((enum store_category) cat))
+	else if (!category_refusable((enum category) cat))
 		return st_err(st, STORE_ERR, "category %s cannot be refused (it is part of the "
-			      "service)", store_category_name((enum store_category) cat));
+			      "service)", category_name((enum category) cat));
 	else
-		*mask = CAT_BIT(cat);
-	if (evidence && !st_utf8_valid(evidence, STORE_EVIDENCE_MAX))
+		*mask = CATEGORY_BIT(cat);
+	if (evidence && !utf8_text_ok(evidence, STORE_EVIDENCE_MAX))
 		return st_err(st, STORE_ERR, "invalid evidence (not UTF-8 text or longer than %d "
 			      "bytes)", STORE_EVIDENCE_MAX);
 	return STORE_OK;
@@ -222,8 +220,8 @@ change_locked(struct store *st, int64_t customer_id, int mask, int optout,
 		if (rc == 1)
 			return STORE_OK;	/* the same reply again: nothing to do */
 	}
-	for (c = 0; c < STORE_CAT_COUNT; c++) {
-		if (!(mask & CAT_BIT(c)))
+	for (c = 0; c < CATEGORY_COUNT; c++) {
+		if (!(mask & CATEGORY_BIT(c)))
 			continue;
 		if ((rc = pref_get(st, customer_id, c, &cur)) != STORE_OK)
 			return rc;
@@ -280,13 +278,13 @@ store_optin(struct store *st, int64_t customer_id, int cat, enum store_channel c
 }
 
 int
-store_is_optout(struct store *st, int64_t customer_id, enum store_category cat)
+store_is_optout(struct store *st, int64_t customer_id, enum category cat)
 {
 	int	rc, v;
 
-	if ((unsigned) cat >= STORE_CAT_COUNT)
+	if ((unsigned) cat >= CATEGORY_COUNT)
 		return st_err(st, STORE_ERR, "invalid category %d", (int) cat);
-	if (!store_category_refusable(cat))
+	if (!category_refusable(cat))
 		return 0;
 	if ((rc = pref_get(st, customer_id, (int) cat, &v)) != STORE_OK)
 		return rc;
@@ -322,12 +320,12 @@ store_is_suppressed(struct store *st, const char *email)
 	unsigned char hash[CRYPT_MAC_LEN];
 	int	rc, mask;
 
-	if (store_email_normalise(email, norm, sizeof(norm)) < 0)
+	if (addr_normalise(email, norm, sizeof(norm)) != 0)
 		return st_err(st, STORE_ERR, "invalid email address");
 	st_email_suphash(st, norm, hash);
 	if ((rc = suppression_mask(st, hash, &mask)) != STORE_OK)
 		return rc;
-	return (mask & REFUSABLE_MASK) == REFUSABLE_MASK;
+	return (mask & category_refusable_mask()) == category_refusable_mask();
 }
 
 int
@@ -339,8 +337,8 @@ st_suppression_apply(struct store *st, int64_t customer_id, const char *norm)
 	st_email_suphash(st, norm, hash);
 	if ((rc = suppression_mask(st, hash, &mask)) != STORE_OK)
 		return rc;
-	for (c = 0; c < STORE_CAT_COUNT && mask; c++)
-		if ((mask & CAT_BIT(c)) && store_category_refusable((enum store_category) c))
+	for (c = 0; c < CATEGORY_COUNT && mask; c++)
+		if ((mask & CATEGORY_BIT(c)) && category_refusable((enum category) c))
 			if ((rc = pref_set(st, customer_id, c, 1, STORE_CH_IMPORT,
 					   SUPPRESSION_EVIDENCE, hash)) != STORE_OK)
 				return rc;
@@ -380,7 +378,7 @@ store_consent_each(struct store *st, int64_t customer_id,
 
 		e.id = sqlite3_column_int64(stmt, 0);
 		e.customer_id = sqlite3_column_int64(stmt, 1);
-		e.category = (enum store_category) sqlite3_column_int(stmt, 2);
+		e.category = (enum category) sqlite3_column_int(stmt, 2);
 		e.optout = sqlite3_column_int(stmt, 3);
 		e.channel = (enum store_channel) sqlite3_column_int(stmt, 4);
 		e.at = (time_t) sqlite3_column_int64(stmt, 6);
@@ -411,7 +409,7 @@ store_bounce_record(struct store *st, const char *email, int *count)
 	sqlite3_stmt *stmt;
 	int	rc;
 
-	if (store_email_normalise(email, norm, sizeof(norm)) < 0)
+	if (addr_normalise(email, norm, sizeof(norm)) != 0)
 		return st_err(st, STORE_ERR, "invalid email address");
 	st_email_index(st, norm, idx);
 	if ((rc = st_prepare(st, "INSERT INTO bounces(hash, count, last) VALUES(?1, 1, ?2) "
@@ -440,7 +438,7 @@ store_is_undeliverable(struct store *st, const char *email)
 	sqlite3_stmt *stmt;
 	int	rc;
 
-	if (store_email_normalise(email, norm, sizeof(norm)) < 0)
+	if (addr_normalise(email, norm, sizeof(norm)) != 0)
 		return st_err(st, STORE_ERR, "invalid email address");
 	st_email_index(st, norm, idx);
 	if ((rc = st_prepare(st, "SELECT EXISTS(SELECT 1 FROM bounces WHERE hash = ? "
@@ -468,7 +466,7 @@ token_mac(struct store *st, const unsigned char payload[TOKEN_PAYLOAD_LEN],
 }
 
 int
-store_token_make(struct store *st, int64_t customer_id, enum store_category cat,
+store_token_make(struct store *st, int64_t customer_id, enum category cat,
 		 char *out, size_t outlen)
 {
 	unsigned char raw[TOKEN_RAW_LEN], mac[CRYPT_MAC_LEN];
@@ -477,7 +475,7 @@ store_token_make(struct store *st, int64_t customer_id, enum store_category cat,
 
 	if (customer_id <= 0 || customer_id >= TOKEN_ID_MAX)
 		return st_err(st, STORE_ERR, "customer id out of range for a token");
-	if ((unsigned) cat >= STORE_CAT_COUNT)
+	if ((unsigned) cat >= CATEGORY_COUNT)
 		return st_err(st, STORE_ERR, "invalid category %d", (int) cat);
 	raw[0] = (unsigned char) cat;
 	for (i = 5; i >= 1; i--) {
@@ -493,7 +491,7 @@ store_token_make(struct store *st, int64_t customer_id, enum store_category cat,
 
 int
 store_token_verify(struct store *st, const char *token, int64_t *customer_id,
-		   enum store_category *cat)
+		   enum category *cat)
 {
 	unsigned char raw[TOKEN_RAW_LEN + 1], mac[CRYPT_MAC_LEN];
 	uint64_t u = 0;
@@ -509,7 +507,7 @@ store_token_verify(struct store *st, const char *token, int64_t *customer_id,
 	token_mac(st, raw, mac);
 	if (CRYPTO_memcmp(mac, raw + TOKEN_PAYLOAD_LEN, TOKEN_MAC_LEN) != 0)
 		return st_err(st, STORE_NOTFOUND, "token signature does not verify");
-	if (raw[0] >= STORE_CAT_COUNT)
+	if (raw[0] >= CATEGORY_COUNT)
 		return st_err(st, STORE_NOTFOUND, "token category out of range");
 	for (i = 1; i <= 5; i++)
 		u = (u << 8) | raw[i];
@@ -518,6 +516,6 @@ store_token_verify(struct store *st, const char *token, int64_t *customer_id,
 	if (customer_id)
 		*customer_id = (int64_t) u;
 	if (cat)
-		*cat = (enum store_category) raw[0];
+		*cat = (enum category) raw[0];
 	return STORE_OK;
 }

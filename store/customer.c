@@ -246,9 +246,9 @@ store_customer_upsert(struct store *st, const char *email, const char *name,
 
 	if (created)
 		*created = 0;
-	if (store_email_normalise(email, norm, sizeof(norm)) < 0)
+	if (addr_normalise(email, norm, sizeof(norm)) != 0)
 		return st_err(st, STORE_ERR, "invalid email address");
-	if (name && !st_utf8_valid(name, STORE_NAME_MAX))
+	if (name && !utf8_text_ok(name, STORE_NAME_MAX))
 		return st_err(st, STORE_ERR, "invalid name (not UTF-8 text, a control character, "
 			      "or longer than %d bytes)", STORE_NAME_MAX);
 	if (phone && !phone_valid(phone))
@@ -296,7 +296,7 @@ store_customer_find(struct store *st, const char *email, struct store_customer *
 	int	rc;
 
 	memset(out, 0, sizeof(*out));
-	if (store_email_normalise(email, norm, sizeof(norm)) < 0)
+	if (addr_normalise(email, norm, sizeof(norm)) != 0)
 		return st_err(st, STORE_ERR, "invalid email address");
 	st_email_index(st, norm, idx);
 	if ((rc = lookup_id(st, idx, &id)) != STORE_OK)

@@ -21,6 +21,7 @@
 
 #include "csv.h"
 #include "import.h"
+#include "text.h"
 
 #define IMPORT_HEADER_SHOW	40	/* characters of a bad column name shown */
 #define IMPORT_MSG_MAX		512
@@ -77,20 +78,6 @@ import_date(const char *s, time_t *out)
 	return 0;
 }
 
-/* Trim ASCII blanks in place. */
-static char *
-trim(char *s)
-{
-	char   *e;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
-		*--e = 0;
-	return s;
-}
-
 static void
 show_name(const char *in, char *out, size_t outlen)
 {
@@ -121,7 +108,7 @@ read_header(struct csv *csv, const char *name, FILE *report, int map[COL_COUNT],
 	}
 	*ncols = csv_nfields(csv);
 	for (i = 0; i < *ncols; i++) {
-		char   *f = trim((char *) csv_field(csv, i));
+		char   *f = text_trim((char *) csv_field(csv, i));
 
 		for (k = 0; k < COL_COUNT; k++)
 			if (strcasecmp(f, col_names[k]) == 0)
@@ -151,7 +138,7 @@ read_header(struct csv *csv, const char *name, FILE *report, int map[COL_COUNT],
 static const char *
 get(struct csv *csv, const int map[COL_COUNT], enum col k)
 {
-	return map[k] >= 0 ? trim((char *) csv_field(csv, (size_t) map[k])) : "";
+	return map[k] >= 0 ? text_trim((char *) csv_field(csv, (size_t) map[k])) : "";
 }
 
 /*
@@ -175,7 +162,7 @@ import_row(struct store *st, struct csv *csv, const int map[COL_COUNT],
 	int	created = 0, rc;
 	size_t	i;
 
-	if (store_email_normalise(email, norm, sizeof(norm)) < 0) {
+	if (addr_normalise(email, norm, sizeof(norm)) != 0) {
 		snprintf(msg, msglen, *email ? "invalid email address" : "no email address");
 		return STORE_ERR;
 	}

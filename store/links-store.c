@@ -241,7 +241,7 @@ staff_evidence(char *buf, size_t len)
 static int
 cmd_init(const struct conf *conf)
 {
-	const char *keyfile = conf_str(conf, "key_file"), *path = conf_str(conf, "store_path");
+	const char *keyfile = conf_key_file(conf), *path = conf_store_path(conf);
 	char	err[CONF_ERR_MAX];
 	struct stat sb;
 	int	had_key = stat(keyfile, &sb) == 0, had_db = stat(path, &sb) == 0 && sb.st_size > 0;
@@ -340,9 +340,9 @@ cmd_customer_show(struct store *st, const struct store_customer *c)
 		return fail(st, rc, "contracts");
 	if (ctx.n == 0)
 		printf("  (none)\n");
-	if ((s = store_is_optout(st, c->id, STORE_CAT_SURVEY)) < 0)
+	if ((s = store_is_optout(st, c->id, CATEGORY_SURVEY)) < 0)
 		return fail(st, s, "preferences");
-	if ((p = store_is_optout(st, c->id, STORE_CAT_PROMOTION)) < 0)
+	if ((p = store_is_optout(st, c->id, CATEGORY_PROMOTION)) < 0)
 		return fail(st, p, "preferences");
 	if ((sup = store_is_suppressed(st, c->email)) < 0)
 		return fail(st, sup, "suppression");
@@ -471,7 +471,7 @@ cmd_optout(struct store *st, int argc, char **argv, int optout)
 {
 	char	evidence[EVIDENCE_BUF];
 	struct store_customer c;
-	enum store_category cat;
+	enum category cat;
 	struct opts o;
 	int	rc, changed, catn = -1;
 
@@ -479,7 +479,7 @@ cmd_optout(struct store *st, int argc, char **argv, int optout)
 	    || need_pos(&o, 1, optout ? "optout EMAIL [--category C]" : "optin EMAIL [--category C]") < 0)
 		return EX_USAGE;
 	if (o.category && strcmp(o.category, "all") != 0) {
-		if (store_category_parse(o.category, &cat) < 0 || !store_category_refusable(cat)) {
+		if (category_parse(o.category, &cat) < 0 || !category_refusable(cat)) {
 			fprintf(stderr, PROG ": category must be survey, promotion or all\n");
 			return EX_USAGE;
 		}
@@ -492,7 +492,7 @@ cmd_optout(struct store *st, int argc, char **argv, int optout)
 		: store_optin(st, c.id, catn, STORE_CH_STAFF, evidence, &changed);
 	if (rc == STORE_OK) {
 		printf("customer %lld: %s %s (%d categor%s changed)\n", (long long) c.id,
-		       catn < 0 ? "survey and promotion" : store_category_name(cat),
+		       catn < 0 ? "survey and promotion" : category_name(cat),
 		       optout ? "refused" : "accepted", changed, changed == 1 ? "y" : "ies");
 		log_notice("%s: customer %lld, %d categories changed by staff",
 			   optout ? "optout" : "optin", (long long) c.id, changed);
@@ -507,7 +507,7 @@ consent_line(const struct store_consent *e, void *arg)
 	char	b[TIME_STR_MAX];
 
 	(void) arg;
-	printf("%s  %-10s %-8s %-9s %s\n", fmt_time(e->at, b), store_category_name(e->category),
+	printf("%s  %-10s %-8s %-9s %s\n", fmt_time(e->at, b), category_name(e->category),
 	       e->optout ? "refused" : "agreed", store_channel_name(e->channel), e->evidence);
 	return 0;
 }
@@ -608,9 +608,9 @@ cmd_stats(struct store *st, int argc, char **argv)
 		printf("%-34s %ld\n", "customers", s.customers);
 		printf("%-34s %ld\n", "contracts active", s.contracts_active);
 		printf("%-34s %ld\n", "contracts ended", s.contracts_ended);
-		for (c = 0; c < STORE_CAT_COUNT; c++)
-			if (store_category_refusable((enum store_category) c))
-				printf("opted out of %-21s %ld\n", store_category_name(c), s.optouts[c]);
+		for (c = 0; c < CATEGORY_COUNT; c++)
+			if (category_refusable((enum category) c))
+				printf("opted out of %-21s %ld\n", category_name(c), s.optouts[c]);
 		printf("%-34s %ld\n", "suppressed addresses", s.suppressed);
 		printf("%-34s %ld\n", "undeliverable addresses", s.undeliverable);
 		printf("%-34s %ld\n", "messages logged", s.messages_logged);
@@ -622,9 +622,9 @@ cmd_stats(struct store *st, int argc, char **argv)
 	}
 	opt = json_object();
 	ctr = json_object();
-	for (c = 0; c < STORE_CAT_COUNT; c++)
-		if (store_category_refusable((enum store_category) c))
-			json_object_set_new(opt, store_category_name(c), json_integer(s.optouts[c]));
+	for (c = 0; c < CATEGORY_COUNT; c++)
+		if (category_refusable((enum category) c))
+			json_object_set_new(opt, category_name(c), json_integer(s.optouts[c]));
 	if ((rc = store_counter_each(st, counter_json, ctr)) != STORE_OK) {
 		json_decref(opt);
 		json_decref(ctr);
@@ -709,9 +709,9 @@ main(int argc, char **argv)
 		ex = argc == 1 ? cmd_init(conf) : (fprintf(stderr, "usage: " PROG " init\n"), EX_USAGE);
 		goto done;
 	}
-	if (stat(conf_str(conf, "store_path"), &sb) < 0 && errno == ENOENT) {
+	if (stat(conf_store_path(conf), &sb) < 0 && errno == ENOENT) {
 		fprintf(stderr, PROG ": database %s does not exist (run: " PROG " init)\n",
-			conf_str(conf, "store_path"));
+			conf_store_path(conf));
 		ex = EX_NOINPUT;
 		goto done;
 	}

@@ -195,7 +195,7 @@ export_consent(const struct store_consent *e, void *arg)
 
 	json_array_append_new(a, json_pack("{s:o, s:s, s:s, s:s, s:s}",
 					   "at", json_time(e->at),
-					   "category", store_category_name(e->category),
+					   "category", category_name(e->category),
 					   "action", e->optout ? "refused" : "agreed",
 					   "channel", store_channel_name(e->channel),
 					   "evidence", e->evidence));
@@ -217,7 +217,7 @@ export_messages(struct store *st, int64_t id, json_t *a)
 						   "message_id",
 						   (const char *) sqlite3_column_text(stmt, 0),
 						   "category",
-						   store_category_name((enum store_category)
+						   category_name((enum category)
 								       sqlite3_column_int(stmt, 1)),
 						   "sent", json_time((time_t)
 								     sqlite3_column_int64(stmt, 2))));
@@ -256,14 +256,14 @@ store_export_json(struct store *st, int64_t customer_id, FILE *fp)
 	    || (rc = store_consent_each(st, customer_id, export_consent, consent)) != STORE_OK
 	    || (rc = export_messages(st, customer_id, messages)) != STORE_OK)
 		goto done;
-	for (cat = 0; cat < STORE_CAT_COUNT; cat++) {
-		if (!store_category_refusable((enum store_category) cat))
+	for (cat = 0; cat < CATEGORY_COUNT; cat++) {
+		if (!category_refusable((enum category) cat))
 			continue;
-		if ((v = store_is_optout(st, customer_id, (enum store_category) cat)) < 0) {
+		if ((v = store_is_optout(st, customer_id, (enum category) cat)) < 0) {
 			rc = v;
 			goto done;
 		}
-		json_object_set_new(prefs, store_category_name((enum store_category) cat),
+		json_object_set_new(prefs, category_name((enum category) cat),
 				    json_string(v ? "refused" : "accepted"));
 	}
 	{
@@ -313,8 +313,6 @@ store_stats_get(struct store *st, struct store_stats *out)
 		 offsetof(struct store_stats, contracts_active)},
 		{"SELECT count(*) FROM contracts WHERE status = 1",
 		 offsetof(struct store_stats, contracts_ended)},
-		{"SELECT count(*) FROM suppression WHERE (cats & 12) = 12",
-		 offsetof(struct store_stats, suppressed)},
 		{"SELECT count(*) FROM msglog", offsetof(struct store_stats, messages_logged)},
 		{"SELECT count(*) FROM campaigns", offsetof(struct store_stats, campaigns)},
 		{"SELECT count(*) FROM outbox WHERE status = 0",
@@ -325,12 +323,14 @@ store_stats_get(struct store *st, struct store_stats *out)
 	size_t	i;
 	int	rc;
 
-	_Static_assert(((1 << STORE_CAT_SURVEY) | (1 << STORE_CAT_PROMOTION)) == 12,
-		       "suppression mask in the statistics query");
 	memset(out, 0, sizeof(*out));
 	for (i = 0; i < sizeof(q) / sizeof(q[0]); i++)
 		if ((rc = count_of(st, q[i].sql, 0, (long *) ((char *) out + q[i].off))) != STORE_OK)
 			return rc;
+	/* Suppressed: every refusable category refused (category.h's mask). */
+	if ((rc = count_of(st, "SELECT count(*) FROM suppression WHERE (cats & ?1) = ?1",
+			   (int64_t) category_refusable_mask(), &out->suppressed)) != STORE_OK)
+		return rc;
 	if ((rc = count_of(st, "SELECT count(*) FROM bounces WHERE count >= ?",
 			   st->bounce_threshold, &out->undeliverable)) != STORE_OK)
 		return rc;
@@ -340,7 +340,7 @@ store_stats_get(struct store *st, struct store_stats *out)
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		int	c = sqlite3_column_int(stmt, 0);
 
-		if (c >= 0 && c < STORE_CAT_COUNT)
+		if (c >= 0 && c < CATEGORY_COUNT)
 			out->optouts[c] = (long) sqlite3_column_int64(stmt, 1);
 	}
 	rc = rc == SQLITE_DONE ? STORE_OK : st_sqlerr(st, rc, "statistics");

@@ -55,9 +55,6 @@
 
 /* ---- names ---- */
 
-static const char *const category_names[STORE_CAT_COUNT] = {
-	"account", "maintenance", "survey", "promotion", "answer", "staff",
-};
 static const char *const source_names[] = {"portal", "web_form", "staff"};
 static const char *const channel_names[] = {"reply", "one_click", "staff", "import"};
 static const char *const delivery_names[] = {"queued", "sent", "failed", "skipped"};
@@ -75,29 +72,6 @@ name_parse(const char *const *names, size_t n, const char *name)
 		if (strcasecmp(names[i], name) == 0)
 			return (int) i;
 	return -1;
-}
-
-const char *
-store_category_name(enum store_category cat)
-{
-	return (unsigned) cat < STORE_CAT_COUNT ? category_names[cat] : "unknown";
-}
-
-int
-store_category_parse(const char *name, enum store_category *out)
-{
-	int	i = name_parse(category_names, NELEM(category_names), name);
-
-	if (i < 0)
-		return -1;
-	*out = (enum store_category) i;
-	return 0;
-}
-
-int
-store_category_refusable(enum store_category cat)
-{
-	return cat == STORE_CAT_SURVEY || cat == STORE_CAT_PROMOTION;
 }
 
 const char *
@@ -304,55 +278,6 @@ st_strdup(const char *s)
 	return strdup(s ? s : "");
 }
 
-/*
- * st_utf8_valid - well-formed UTF-8 (no overlongs, surrogates or code
- * points past U+10FFFF), no C0 controls but TAB, no DEL, at most MAXLEN
- * bytes. Returns 1 or 0.
- */
-int
-st_utf8_valid(const char *s, size_t maxlen)
-{
-	const unsigned char *p = (const unsigned char *) s;
-	size_t	len = 0;
-
-	while (*p) {
-		unsigned c = *p, cp;
-		int	n, i;
-
-		if (c < 0x80) {
-			if ((c < 0x20 && c != '\t') || c == 0x7f)
-				return 0;
-			n = 0;
-			cp = c;
-		} else if ((c & 0xe0) == 0xc0) {
-			n = 1;
-			cp = c & 0x1f;
-		} else if ((c & 0xf0) == 0xe0) {
-			n = 2;
-			cp = c & 0x0f;
-		} else if ((c & 0xf8) == 0xf0) {
-			n = 3;
-			cp = c & 0x07;
-		} else
-			return 0;
-		for (i = 1; i <= n; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (p[i] & 0x3f);
-		}
-		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000)
-		    || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
-		if (cp >= 0x80 && cp < 0xa0)	/* C1 controls */
-			return 0;
-		p += n + 1;
-		len += (size_t) n + 1;
-		if (len > maxlen)
-			return 0;
-	}
-	return 1;
-}
-
 int
 st_make_message_id(struct store *st, char *out, size_t outlen)
 {
@@ -370,59 +295,6 @@ st_make_message_id(struct store *st, char *out, size_t outlen)
 }
 
 /* ---- email addresses ---- */
-
-static int
-email_char_ok(int c, int domain)
-{
-	if (c >= 0x80)			/* UTF-8 (EAI, IDN): checked as UTF-8 below */
-		return 1;
-	if (isalnum(c) || c == '-' || c == '.')
-		return 1;
-	if (domain)
-		return 0;
-	return strchr("!#$%&'*+/=?^_`{|}~", c) != NULL;
-}
-
-int
-store_email_normalise(const char *in, char *out, size_t outlen)
-{
-	const char *start, *end, *at = NULL, *p;
-	size_t	len;
-
-	if (in == NULL)
-		return -1;
-	for (start = in; *start == ' ' || *start == '\t' || *start == '\r' || *start == '\n'; start++)
-		;
-	end = start + strlen(start);
-	while (end > start && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'
-			       || end[-1] == '\n'))
-		end--;
-	len = (size_t) (end - start);
-	if (len == 0 || len > STORE_EMAIL_MAX || len + 1 > outlen)
-		return -1;
-	for (p = start; p < end; p++) {
-		if (*p == '@') {
-			if (at)
-				return -1;
-			at = p;
-		} else if (!email_char_ok((unsigned char) *p, at != NULL))
-			return -1;
-	}
-	if (at == NULL || at == start || at + 1 == end)
-		return -1;
-	/* No leading, trailing or doubled dots in either part. */
-	if (*start == '.' || at[-1] == '.' || at[1] == '.' || end[-1] == '.')
-		return -1;
-	for (p = start; p + 1 < end; p++)
-		if (p[0] == '.' && p[1] == '.')
-			return -1;
-	for (p = start; p < end; p++)
-		out[p - start] = (char) tolower((unsigned char) *p);
-	out[len] = 0;
-	if (!st_utf8_valid(out, STORE_EMAIL_MAX))
-		return -1;
-	return 0;
-}
 
 /* ---- transactions ---- */
 
@@ -561,14 +433,14 @@ busy_wait(void *arg, int n)
 static void
 copy_settings(struct store *st, const struct conf *conf)
 {
-	const char *dom = conf_str(conf, "message_id_domain");
+	const char *dom = conf_message_id_domain(conf);
 
-	st->grace_days = (long) conf_int(conf, "retention_grace_days");
-	st->consent_days = (long) conf_int(conf, "consent_retention_days");
-	st->bounce_threshold = (long) conf_int(conf, "bounce_threshold");
+	st->grace_days = (long) conf_retention_grace_days(conf);
+	st->consent_days = (long) conf_consent_retention_days(conf);
+	st->bounce_threshold = (long) conf_bounce_threshold(conf);
 	if (dom == NULL || *dom == 0)
-		dom = conf_list_count(conf, "company_domains") > 0
-			? conf_list_item(conf, "company_domains", 0) : "localhost";
+		dom = conf_company_domains_count(conf) > 0
+			? conf_company_domains_item(conf, 0) : "localhost";
 	snprintf(st->msgid_domain, sizeof(st->msgid_domain), "%s", dom);
 }
 
@@ -624,8 +496,8 @@ done:
 static struct store *
 open_db(const struct conf *conf, int create, char *err, size_t errlen)
 {
-	const char *path = conf_str(conf, "store_path");
-	const char *keyfile = conf_str(conf, "key_file");
+	const char *path = conf_store_path(conf);
+	const char *keyfile = conf_key_file(conf);
 	struct store *st;
 	struct stat sb;
 	sqlite3_stmt *stmt = NULL;
@@ -658,7 +530,7 @@ open_db(const struct conf *conf, int create, char *err, size_t errlen)
 		goto fail;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
-	st->busy_ms = (long) conf_int(conf, "store_busy_timeout");
+	st->busy_ms = (long) conf_store_busy_timeout(conf);
 	sqlite3_busy_handler(st->db, busy_wait, st);
 	if (st_exec(st, "PRAGMA foreign_keys = ON") != STORE_OK
 	    || st_exec(st, "PRAGMA synchronous = FULL") != STORE_OK
@@ -702,8 +574,8 @@ store_open(const struct conf *conf, char *err, size_t errlen)
 int
 store_init(const struct conf *conf, char *err, size_t errlen)
 {
-	const char *path = conf_str(conf, "store_path");
-	const char *keyfile = conf_str(conf, "key_file");
+	const char *path = conf_store_path(conf);
+	const char *keyfile = conf_key_file(conf);
 	struct store *st;
 	struct stat sb;
 

@@ -37,6 +37,8 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "addr.h"
+#include "category.h"
 #include "conf.h"
 
 #define STORE_OK	0
@@ -44,27 +46,14 @@
 #define STORE_ERR	(-1)
 #define STORE_TEMP	(-2)
 
-#define STORE_EMAIL_MAX		254	/* RFC 5321 path limit */
+#define STORE_EMAIL_MAX		ADDR_LEN_MAX	/* RFC 5321 path limit */
 #define STORE_NAME_MAX		256
 #define STORE_PHONE_MAX		32
 #define STORE_REF_MAX		128
 #define STORE_EVIDENCE_MAX	998
 #define STORE_TOKEN_MAX		64	/* printable token, NUL included */
 
-/* Email categories (policy section 5). Refusable: promotion, survey. */
-enum store_category {
-	STORE_CAT_ACCOUNT = 0,		/* contracts, invoices, confirmations */
-	STORE_CAT_MAINTENANCE,		/* only customers using that service */
-	STORE_CAT_SURVEY,		/* refusable */
-	STORE_CAT_PROMOTION,		/* offers, events; refusable */
-	STORE_CAT_ANSWER,		/* answers to questions */
-	STORE_CAT_STAFF,		/* name@ */
-	STORE_CAT_COUNT
-};
-const char *store_category_name(enum store_category cat);
-/* Returns 0 and sets *OUT, or -1 for an unknown name. */
-int	store_category_parse(const char *name, enum store_category *out);
-int	store_category_refusable(enum store_category cat);
+/* Email categories: config/category.h (enum category, one table). */
 
 enum store_source { STORE_SRC_PORTAL = 0, STORE_SRC_WEB_FORM, STORE_SRC_STAFF };
 const char *store_source_name(enum store_source src);
@@ -102,10 +91,8 @@ int	store_begin(struct store *st);
 int	store_commit(struct store *st);
 int	store_rollback(struct store *st);
 
-/* Normalise an email address for lookup: trim, lower-case, validate
- * (one '@', non-empty local part and domain, no spaces or controls,
- * length <= STORE_EMAIL_MAX). Returns 0, or -1 if invalid. */
-int	store_email_normalise(const char *in, char *out, size_t outlen);
+/* Addresses are normalised by config/addr.h (addr_normalise()): one rule
+ * for the store, the milter and the sender. */
 
 /* ---- customers ---- */
 struct store_customer {
@@ -173,14 +160,14 @@ int	store_optout(struct store *st, int64_t customer_id, int cat,
 int	store_optin(struct store *st, int64_t customer_id, int cat,
 		    enum store_channel ch, const char *evidence, int *changed);
 /* 1 if the customer refused CAT, 0 if not, <0 on error. */
-int	store_is_optout(struct store *st, int64_t customer_id, enum store_category cat);
+int	store_is_optout(struct store *st, int64_t customer_id, enum category cat);
 /* 1 if the normalised address is on the suppression list, 0 if not, <0 error. */
 int	store_is_suppressed(struct store *st, const char *email);
 
 struct store_consent {
 	int64_t id;
 	int64_t customer_id;	/* 0 after purge */
-	enum store_category category;
+	enum category category;
 	int	optout;		/* 1 refused, 0 agreed again */
 	enum store_channel channel;
 	char   *evidence;
@@ -200,24 +187,24 @@ int	store_is_undeliverable(struct store *st, const char *email);
 /* ---- outbound message log ---- */
 struct store_msglog {
 	int64_t customer_id;
-	enum store_category category;
+	enum category category;
 	int64_t campaign_id;	/* 0: none */
 	time_t	sent;
 };
 /* Record a Message-ID (without angle brackets) we sent. Idempotent. */
 int	store_msglog_add(struct store *st, const char *message_id, int64_t customer_id,
-			 enum store_category cat, int64_t campaign_id);
+			 enum category cat, int64_t campaign_id);
 int	store_msglog_find(struct store *st, const char *message_id, struct store_msglog *out);
 
 /* ---- unsubscribe tokens ---- */
 /* A token is HMAC-signed (customer, category), lowercase base32, safe in
  * an address local part: noreply+TOKEN@domain. OUT has STORE_TOKEN_MAX. */
-int	store_token_make(struct store *st, int64_t customer_id, enum store_category cat,
+int	store_token_make(struct store *st, int64_t customer_id, enum category cat,
 			 char *out, size_t outlen);
 /* STORE_OK and fills the outputs when the token is genuine, STORE_NOTFOUND
  * when it is malformed or its signature does not verify. */
 int	store_token_verify(struct store *st, const char *token, int64_t *customer_id,
-			   enum store_category *cat);
+			   enum category *cat);
 
 /* ---- campaigns and deliveries (links-sender) ---- */
 enum store_delivery_status {
@@ -227,7 +214,7 @@ const char *store_delivery_status_name(enum store_delivery_status s);
 
 struct store_campaign {
 	int64_t id;
-	enum store_category category;
+	enum category category;
 	char   *template_name;
 	char   *audience;	/* e.g. "service_type=vps" */
 	char   *params;		/* JSON object of --set values */
@@ -235,7 +222,7 @@ struct store_campaign {
 	int	finished;
 };
 void	store_campaign_clear(struct store_campaign *c);
-int	store_campaign_create(struct store *st, enum store_category cat, const char *template_name,
+int	store_campaign_create(struct store *st, enum category cat, const char *template_name,
 			      const char *audience, const char *params, int64_t *id);
 int	store_campaign_get(struct store *st, int64_t id, struct store_campaign *out);
 int	store_campaign_each(struct store *st,
@@ -313,7 +300,7 @@ struct store_stats {
 	long	customers;
 	long	contracts_active;
 	long	contracts_ended;
-	long	optouts[STORE_CAT_COUNT];
+	long	optouts[CATEGORY_COUNT];
 	long	suppressed;
 	long	undeliverable;
 	long	messages_logged;

@@ -38,6 +38,7 @@
 #include <time.h>
 
 #include "crypt.h"
+#include "utf8.h"
 #include "store.h"
 
 #define STORE_ERR_MAX		512
@@ -99,7 +100,6 @@ int	st_suppression_apply(struct store *st, int64_t customer_id, const char *norm
 int	st_make_message_id(struct store *st, char *out, size_t outlen);
 
 /* Text checks shared by the modules. */
-int	st_utf8_valid(const char *s, size_t maxlen);
 char   *st_strdup(const char *s);
 
 #endif

@@ -1,14 +1,14 @@
 #!/bin/sh
-# Every option of the table (config/conf_options.c) is documented in
+# Every option of the table (config/conf_options.def) is documented in
 # links.conf(5) and shown in the sample config/links.conf; and no page
 # documents an option that does not exist.
 set -u
 src=${top_srcdir:?}
-table=$src/config/conf_options.c
+table=$src/config/conf_options.def
 man=$src/doc/links.conf.5
 sample=$src/config/links.conf
 fail=0
-opts=$(sed -n 's/^[[:space:]]*{"\([a-z0-9_]*\)", CONF_T_.*/\1/p' "$table")
+opts=$(sed -n 's/^CONF_OPT(\([a-z0-9_]*\), .*/\1/p' "$table")
 [ -n "$opts" ] || { echo "no options found in $table"; exit 1; }
 n=0
 for o in $opts; do

@@ -160,7 +160,7 @@ START_TEST(test_rely_store_replaced_under_an_open_connection_is_temporary)
 	ck_assert_int_eq(store_optout(f.st, id, -1, STORE_CH_REPLY, "msgid=<x@y> rule=command",
 				      &changed), STORE_OK);
 	ck_assert_int_eq(changed, 2);
-	ck_assert_int_eq(store_is_optout(f.st, id, STORE_CAT_PROMOTION), 1);
+	ck_assert_int_eq(store_is_optout(f.st, id, CATEGORY_PROMOTION), 1);
 	fx_close(&f);
 }
 END_TEST

@@ -492,17 +492,17 @@ START_TEST(test_rely_sql_metacharacters_in_every_field_are_data)
 						       STORE_CONTRACT_ACTIVE, 0, 0, NULL), STORE_ERR);
 
 		snprintf(ev, sizeof(ev), "msgid=<%.60s> rule='; --", hostile[i]);
-		ck_assert_int_eq(store_optout(st, ids[i], STORE_CAT_PROMOTION, STORE_CH_REPLY, ev,
+		ck_assert_int_eq(store_optout(st, ids[i], CATEGORY_PROMOTION, STORE_CH_REPLY, ev,
 					      &changed), STORE_OK);
 		ck_assert_int_eq(changed, 1);
 		/* A Message-ID is printable ASCII without spaces or brackets, with '@'. */
 		snprintf(mid, sizeof(mid), "'OR'1'='1'--;\"%zu/*@mail.ilinks.asia", i);
-		ck_assert_msg(store_msglog_add(st, mid, ids[i], STORE_CAT_ACCOUNT, 0) == STORE_OK,
+		ck_assert_msg(store_msglog_add(st, mid, ids[i], CATEGORY_ACCOUNT, 0) == STORE_OK,
 			      "%s", store_errmsg(st));
-		ck_assert_int_eq(store_msglog_add(st, hostile[i], ids[i], STORE_CAT_ACCOUNT, 0),
+		ck_assert_int_eq(store_msglog_add(st, hostile[i], ids[i], CATEGORY_ACCOUNT, 0),
 				 STORE_ERR);
 		ck_assert_msg(store_counter_add(st, hostile[i], 1) == STORE_OK, "%s", store_errmsg(st));
-		ck_assert_msg(store_campaign_create(st, STORE_CAT_SURVEY, hostile[i], hostile[i],
+		ck_assert_msg(store_campaign_create(st, CATEGORY_SURVEY, hostile[i], hostile[i],
 						    "{\"x\":\"'; DROP TABLE deliveries; --\"}",
 						    &camp) == STORE_OK, "%s", store_errmsg(st));
 	}
@@ -517,8 +517,8 @@ START_TEST(test_rely_sql_metacharacters_in_every_field_are_data)
 	ck_assert_int_eq(store_stats_get(st, &s0), STORE_OK);
 	ck_assert_int_eq(s0.customers, (long) NHOSTILE);
 	ck_assert_int_eq(s0.contracts_active, (long) NHOSTILE);
-	ck_assert_int_eq(s0.optouts[STORE_CAT_PROMOTION], (long) NHOSTILE);
-	ck_assert_int_eq(s0.optouts[STORE_CAT_SURVEY], 0);
+	ck_assert_int_eq(s0.optouts[CATEGORY_PROMOTION], (long) NHOSTILE);
+	ck_assert_int_eq(s0.optouts[CATEGORY_SURVEY], 0);
 	ck_assert_int_eq(s0.campaigns, (long) NHOSTILE);
 	ck_assert_int_eq(s0.messages_logged, (long) NHOSTILE);
 	for (i = 0; i < NHOSTILE; i++) {
@@ -529,8 +529,8 @@ START_TEST(test_rely_sql_metacharacters_in_every_field_are_data)
 		snprintf(mid, sizeof(mid), "'OR'1'='1'--;\"%zu/*@mail.ilinks.asia", i);
 		ck_assert_int_eq(store_msglog_find(st, mid, &ml), STORE_OK);
 		ck_assert(ml.customer_id == ids[i]);
-		ck_assert_int_eq(store_is_optout(st, ids[i], STORE_CAT_PROMOTION), 1);
-		ck_assert_int_eq(store_is_optout(st, ids[i], STORE_CAT_SURVEY), 0);
+		ck_assert_int_eq(store_is_optout(st, ids[i], CATEGORY_PROMOTION), 1);
+		ck_assert_int_eq(store_is_optout(st, ids[i], CATEGORY_SURVEY), 0);
 	}
 	/* Lookups with metacharacters find nothing and change nothing. */
 	{

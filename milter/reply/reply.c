@@ -50,6 +50,11 @@
 
 #define REPLY_SCOPE_NAME_MAX	128	/* "survey+promotion" */
 
+/* links.conf's defaults of mime_max_parts, mime_max_depth, mime_max_decoded. */
+#define REPLY_DEF_MAX_PARTS	64
+#define REPLY_DEF_MAX_DEPTH	8
+#define REPLY_DEF_MAX_DECODED	(256 * 1024)
+
 struct reply_analyzer {
 	struct reply_mime_limits lim;
 	struct reply_quote *quote;
@@ -82,25 +87,18 @@ reply_kind_name(enum reply_kind k)
 	}
 }
 
-/* conf_int_or - an integer option, or DEF without a configuration */
-static long long
-conf_int_or(const struct conf *conf, const char *name, long long def)
-{
-	return (conf ? conf_int(conf, name) : def);
-}
-
-/* conf_items - the items of list option NAME (a NULL-terminated array); free() it */
+/* conf_items - the items of list option ID (a NULL-terminated array); free() it */
 static const char **
-conf_items(const struct conf *conf, const char *name, size_t *n)
+conf_items(const struct conf *conf, enum conf_id id, size_t *n)
 {
 	const char **v;
 	size_t	i;
 
-	*n = conf ? conf_list_count(conf, name) : 0;
+	*n = conf ? conf_get_count(conf, id) : 0;
 	if ((v = calloc(*n + 1, sizeof(char *))) == NULL)
 		return (NULL);
 	for (i = 0; i < *n; i++)
-		v[i] = conf_list_item(conf, name, i);
+		v[i] = conf_get_item(conf, id, i);
 	return (v);
 }
 
@@ -114,7 +112,7 @@ load_lexicons(struct reply_analyzer *ra, const struct conf *conf, char *err, siz
 
 	if ((ra->lex = reply_lex_new(err, errlen)) == NULL)
 		return (-1);
-	if ((files = conf_items(conf, "reply_lexicon", &n)) == NULL) {
+	if ((files = conf_items(conf, CONF_ID_reply_lexicon, &n)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return (-1);
 	}
@@ -135,11 +133,17 @@ reply_analyzer_new(const struct conf *conf, char *err, size_t errlen)
 	reply_html_init();
 	if ((ra = calloc(1, sizeof(*ra))) == NULL)
 		goto oom;
-	ra->lim.max_parts = (size_t) conf_int_or(conf, "mime_max_parts", 64);
-	ra->lim.max_depth = (size_t) conf_int_or(conf, "mime_max_depth", 8);
-	ra->lim.max_decoded = (size_t) conf_int_or(conf, "mime_max_decoded", 256 * 1024);
-	if ((fp = conf_items(conf, "footer_fingerprint", &nfp)) == NULL
-	    || (pat = conf_items(conf, "refusal_pattern", &npat)) == NULL)
+	/* Without a configuration (tests, tools): links.conf's defaults. */
+	ra->lim.max_parts = REPLY_DEF_MAX_PARTS;
+	ra->lim.max_depth = REPLY_DEF_MAX_DEPTH;
+	ra->lim.max_decoded = REPLY_DEF_MAX_DECODED;
+	if (conf != NULL) {
+		ra->lim.max_parts = (size_t) conf_mime_max_parts(conf);
+		ra->lim.max_depth = (size_t) conf_mime_max_depth(conf);
+		ra->lim.max_decoded = (size_t) conf_mime_max_decoded(conf);
+	}
+	if ((fp = conf_items(conf, CONF_ID_footer_fingerprint, &nfp)) == NULL
+	    || (pat = conf_items(conf, CONF_ID_refusal_pattern, &npat)) == NULL)
 		goto oom;
 	if (load_lexicons(ra, conf, err, errlen) < 0
 	    || (ra->quote = reply_quote_new(fp, nfp, err, errlen)) == NULL

@@ -5,6 +5,7 @@
  *	decode a text part's charset into clean UTF-8
  * SYNOPSIS
  *	#include "reply_charset.h"
+#include "utf8.h"
  * DESCRIPTION
  *	See reply_charset.h. glibc's iconv has WINDOWS-1258 (Vietnamese
  *	with combining tone marks, which it composes) and VISCII; both
@@ -24,43 +25,9 @@
 #include <string.h>
 
 #include "reply_charset.h"
+#include "utf8.h"
 
 #define CHUNK	4096		/* iconv output chunk */
-
-int32_t
-reply_utf8_decode(const unsigned char *s, size_t n, size_t *adv)
-{
-	int32_t	cp;
-	size_t	need, i;
-	unsigned char c = s[0];
-
-	*adv = 1;
-	if (c < 0x80)
-		return (c);
-	if (c >= 0xC2 && c <= 0xDF) {
-		need = 1;
-		cp = c & 0x1F;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		need = 2;
-		cp = c & 0x0F;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		need = 3;
-		cp = c & 0x07;
-	} else
-		return (-1);
-	if (n < need + 1)
-		return (-1);
-	for (i = 1; i <= need; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return (-1);
-		cp = (cp << 6) | (s[i] & 0x3F);
-	}
-	if ((need == 2 && cp < 0x800) || (need == 3 && cp < 0x10000)
-	    || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		return (-1);
-	*adv = need + 1;
-	return (cp);
-}
 
 int
 reply_utf8_clean(const char *in, size_t len, struct strbuf *out)
@@ -80,7 +47,7 @@ reply_utf8_clean(const char *in, size_t len, struct strbuf *out)
 			continue;
 		}
 		if (c >= 0x80) {
-			cp = reply_utf8_decode(s + i, len - i, &adv);
+			cp = utf8_decode(s + i, len - i, &adv);
 			if (cp >= 0xA0 || (cp >= 0 && cp < 0x80)) {
 				i += adv;
 				continue;

@@ -37,8 +37,5 @@
 int	reply_charset_to_utf8(const char *charset, const char *in, size_t len,
 			      struct strbuf *out);
 int	reply_utf8_clean(const char *in, size_t len, struct strbuf *out);
-/* Decode one UTF-8 sequence at S (N bytes left): the code point, or -1
- * when invalid; *ADV is set to the bytes consumed (at least 1). */
-int32_t	reply_utf8_decode(const unsigned char *s, size_t n, size_t *adv);
 
 #endif

@@ -19,41 +19,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
-
+#include "rx.h"
 #include "strbuf.h"
 #include "reply_clause.h"
 #include "reply_classify.h"
 #include "reply_key.h"
 #include "reply_norm.h"
-
-/* rx_compile - TEMPORARY until config/rx.h lands */
-static pcre2_code *
-rx_compile(const char *pat, const char *what, char *err, size_t errlen)
-{
-	pcre2_code *re;
-	int	ec;
-	PCRE2_SIZE off;
-
-	re = pcre2_compile((PCRE2_SPTR) pat, PCRE2_ZERO_TERMINATED,
-			   PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | PCRE2_MATCH_INVALID_UTF, &ec, &off, NULL);
-	if (re == NULL) {
-		PCRE2_UCHAR msg[256];
-
-		pcre2_get_error_message(ec, msg, sizeof(msg));
-		snprintf(err, errlen, "%s: offset %zu: %s", what, (size_t) off, (char *) msg);
-		return (NULL);
-	}
-	(void) pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
-	return (re);
-}
-
-static int
-rx_match(const pcre2_code *re, const char *s, size_t len, pcre2_match_data *md)
-{
-	return (pcre2_match(re, (PCRE2_SPTR) s, len, 0, 0, md, NULL) >= 0);
-}
 
 struct reply_classify {
 	const struct reply_lex *lx;
@@ -125,19 +96,39 @@ reply_classify_free(struct reply_classify *cl)
 	free(cl);
 }
 
-/* flat_match - whether an extra pattern matches S (LEN), line breaks as spaces */
+/* seg_match - whether an extra pattern matches S (LEN), blanks trimmed */
 static int
-flat_match(const struct reply_classify *cl, char *s, size_t len, pcre2_match_data *md)
+seg_match(const struct reply_classify *cl, const char *s, size_t len, pcre2_match_data *md)
 {
 	size_t	i;
 
-	for (i = 0; i < len; i++)
-		if (s[i] == '\n')
-			s[i] = ' ';
-	for (i = 0; i < cl->nextra; i++)
+	while (len > 0 && (*s == ' ' || *s == '\n'))
+		s++, len--;
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\n'))
+		len--;
+	for (i = 0; len > 0 && i < cl->nextra; i++)
 		if (rx_match(cl->extra[i], s, len, md))
 			return (1);
 	return (0);
+}
+
+/* flat_match - an extra pattern matches a sentence of S, or all of it with
+ * line breaks as spaces */
+static int
+flat_match(const struct reply_classify *cl, char *s, size_t len, pcre2_match_data *md)
+{
+	size_t	i, start = 0;
+
+	for (i = 0; i <= len; i++)
+		if (i == len || strchr(".!?;\n", s[i]) != NULL) {
+			if (seg_match(cl, s + start, i - start, md))
+				return (1);
+			start = i + 1;
+		}
+	for (i = 0; i < len; i++)
+		if (s[i] == '\n')
+			s[i] = ' ';
+	return (seg_match(cl, s, len, md));
 }
 
 /* extra_match - a refusal_pattern matches the key or the folded text */

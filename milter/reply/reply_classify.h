@@ -22,8 +22,9 @@
  *	reply_classify_text() reads TEXT (LEN bytes), the customer's new
  *	text in canonical form (reply_text), clause by clause
  *	(reply_clause_read()). A refusal pattern of links.conf that
- *	matches the text (its key, or its lower-case form, line breaks as
- *	spaces) is a refusal too. When the text does not refuse, SUBJECT
+ *	matches a sentence of the text or the whole text (line breaks as
+ *	spaces), in its key ("tu choi") or its case-folded form ("từ
+ *	chối"), is a refusal too. When the text does not refuse, SUBJECT
  *	(canonical) is read: after the reply prefixes (Re:, TL:, Trả lời:,
  *	...), a part the customer added to our Subject (after " - ", " | ",
  *	in [...] or (...), first or last) that is a refusal and nothing

@@ -26,6 +26,7 @@
 #include "reply_key.h"
 #include "reply_viet.h"
 #include "strbuf.h"
+#include "utf8.h"
 
 enum { T_WORD, T_SENT, T_CLAUSE, T_EOL };
 enum { R_BODY, R_BLANK, R_SKIP };
@@ -104,7 +105,7 @@ cp_at(const struct doc *d, size_t i, size_t e, size_t *adv)
 		*adv = 1;
 		return (u[i]);
 	}
-	c = reply_utf8_decode(u + i, e - i, adv);
+	c = utf8_decode(u + i, e - i, adv);
 	return (c < 0 ? 0xFFFD : c);
 }
 
@@ -224,7 +225,7 @@ add_line(struct doc *d, size_t a, const char *orig, size_t olen)
 	l = &d->l[d->nl++];
 	memset(l, 0, sizeof(*l));
 	l->a = a;
-	while (i < olen && (c = reply_utf8_decode((const unsigned char *) orig + i, olen - i, &adv)) >= 0
+	while (i < olen && (c = utf8_decode((const unsigned char *) orig + i, olen - i, &adv)) >= 0
 	       && !is_letter(c < 0x80 && c >= 'A' && c <= 'Z' ? c + 32 : c))
 		i += adv;
 	k = i < olen ? utf8proc_category(c) : UTF8PROC_CATEGORY_CN;
@@ -241,7 +242,7 @@ name_like(const char *s, size_t len)
 	int32_t	c;
 
 	while (i < len) {
-		c = reply_utf8_decode((const unsigned char *) s + i, len - i, &adv);
+		c = utf8_decode((const unsigned char *) s + i, len - i, &adv);
 		i += adv;
 		if (c == ' ' || c == '\t') {
 			start = 1;

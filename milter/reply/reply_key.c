@@ -23,6 +23,7 @@
 
 #include "reply_charset.h"
 #include "reply_key.h"
+#include "utf8.h"
 
 #define KEY_LATIN_END	0x250		/* first code point after Latin Extended-B */
 #define KEY_EXT_START	0x1E00		/* Latin Extended Additional */
@@ -130,7 +131,7 @@ reply_key(const char *s, size_t len, struct strbuf *out)
 		if (u[i] < 0x80) {
 			cp = u[i];
 			adv = 1;
-		} else if ((cp = reply_utf8_decode(u + i, len - i, &adv)) < 0)
+		} else if ((cp = utf8_decode(u + i, len - i, &adv)) < 0)
 			cp = 0xFFFD;
 		i += adv;
 		if (is_blank_cp(cp)) {

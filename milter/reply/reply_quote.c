@@ -28,8 +28,6 @@
  */
 #include "config.h"
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,8 +35,9 @@
 #include <utf8proc.h>
 
 #include "footer.h"
-#include "reply_charset.h"
 #include "reply_key.h"
+#include "rx.h"
+#include "utf8.h"
 #include "reply_quote.h"
 
 #define WROTE_VERBS \
@@ -111,27 +110,6 @@ struct reply_quote {
 	size_t	nfp;
 };
 
-static pcre2_code *
-compile(const char *pat, char *err, size_t errlen)
-{
-	pcre2_code *re;
-	int	ec;
-	PCRE2_SIZE off;
-
-	re = pcre2_compile((PCRE2_SPTR) pat, PCRE2_ZERO_TERMINATED,
-			   PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | PCRE2_MATCH_INVALID_UTF,
-			   &ec, &off, NULL);
-	if (re == NULL) {
-		PCRE2_UCHAR msg[256];
-
-		pcre2_get_error_message(ec, msg, sizeof(msg));
-		snprintf(err, errlen, "quote pattern at offset %zu: %s", (size_t) off, (char *) msg);
-		return (NULL);
-	}
-	(void) pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
-	return (re);
-}
-
 struct reply_quote *
 reply_quote_new(const char *const *fingerprints, size_t n, char *err, size_t errlen)
 {
@@ -147,7 +125,7 @@ reply_quote_new(const char *const *fingerprints, size_t n, char *err, size_t err
 		return (NULL);
 	}
 	for (i = 0; i < P_COUNT; i++)
-		if ((q->p[i] = compile(pats[i], err, errlen)) == NULL)
+		if ((q->p[i] = rx_compile(pats[i], "quote pattern", err, errlen)) == NULL)
 			goto fail;
 	if ((q->fp = calloc(n + 2, sizeof(char *))) == NULL)
 		goto oom;
@@ -454,7 +432,7 @@ wrapped_tail(const struct cut *c, size_t i)
 		last = (unsigned char) c->text[e - 1];
 	for (k = c->start[i]; k < c->end[i] && c->text[k] == ' '; k++)
 		;
-	first = k < c->end[i] ? reply_utf8_decode((const unsigned char *) c->text + k, c->end[i] - k, &adv) : 0;
+	first = k < c->end[i] ? utf8_decode((const unsigned char *) c->text + k, c->end[i] - k, &adv) : 0;
 	return (chars >= REPLY_QUOTE_WRAP_MIN && (last == 0 || strchr("?!:;", last) == NULL)
 		&& first > 0 && utf8proc_category(first) == UTF8PROC_CATEGORY_LL);
 }

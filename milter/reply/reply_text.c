@@ -22,6 +22,7 @@
 #include "reply_norm.h"
 #include "reply_text.h"
 #include "reply_viet.h"
+#include "utf8.h"
 
 /* Labels of single-byte character sets (prefixes, lower case). */
 static const char *const single_byte[] = {
@@ -66,7 +67,7 @@ valid_8bit_utf8(const char *s, size_t len, int *eight)
 			continue;
 		}
 		*eight = 1;
-		if (reply_utf8_decode((const unsigned char *) s + i, len - i, &adv) < 0)
+		if (utf8_decode((const unsigned char *) s + i, len - i, &adv) < 0)
 			return (0);
 		i += adv;
 	}
@@ -270,9 +271,9 @@ reply_text_final(const char *s, size_t len, struct strbuf *out)
 			prev = u[i++];
 			continue;
 		}
-		c = reply_utf8_decode(u + i, len - i, &adv);
+		c = utf8_decode(u + i, len - i, &adv);
 		next = i + adv < len ? (u[i + adv] < 0x80 ? u[i + adv]
-		    : reply_utf8_decode(u + i + adv, len - i - adv, &nadv)) : 0;
+		    : utf8_decode(u + i + adv, len - i - adv, &nadv)) : 0;
 		/* a zero-width space between two words is the space between them */
 		if (c == 0x200B)
 			c = prev == ' ' || next == ' ' || prev == '\n' || next == '\n' || prev == 0 || next == 0

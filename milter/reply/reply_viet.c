@@ -28,6 +28,7 @@
 
 #include "reply_charset.h"
 #include "reply_viet.h"
+#include "utf8.h"
 
 #define VNI_MIN_SHARE	80	/* percent of words with font characters that must map */
 #define VNI_MIN_WORDS	2	/* words that must map, unless the only one has two marks */
@@ -340,7 +341,7 @@ vni_line(const char *s, size_t len, struct strbuf *out)
 
 	memset(&v, 0, sizeof(v));
 	while (i <= len) {
-		cp = i < len ? reply_utf8_decode((const unsigned char *) s + i, len - i, &adv) : ' ';
+		cp = i < len ? utf8_decode((const unsigned char *) s + i, len - i, &adv) : ' ';
 		i += i < len ? adv : 1;
 		if (cp >= 0 && is_word_cp(cp)) {
 			if (v.n < sizeof(v.cp) / sizeof(v.cp[0]))

@@ -65,19 +65,21 @@ check_accessors(const struct conf *c)
 	size_t	i, k, n;
 
 	for (i = 0; (name = conf_option_name(i)) != NULL; i++) {
+		enum conf_id id = (enum conf_id) i;
+
 		fuzz_check(conf_known(name), "every table name is known");
-		fuzz_check(conf_str(c, name) != NULL, "conf_str is never NULL");
-		n = conf_list_count(c, name);
+		fuzz_check(conf_get_str(c, id) != NULL, "conf_get_str is never NULL");
+		n = conf_get_count(c, id);
 		fuzz_check(n < FUZZ_CONF_LIST_MAX, "list count bounded");
 		for (k = 0; k < n; k++) {
-			const char *item = conf_list_item(c, name, k);
+			const char *item = conf_get_item(c, id, k);
 
 			fuzz_check(item != NULL && *item != 0, "list items are not empty");
 			fuzz_check(!has_control(item), "no control character in a list item");
 		}
-		fuzz_check(conf_list_item(c, name, n) == NULL, "no item past the count");
+		fuzz_check(conf_get_item(c, id, n) == NULL, "no item past the count");
 		if (n == 0)
-			fuzz_check(!has_control(conf_str(c, name)),
+			fuzz_check(!has_control(conf_get_str(c, id)),
 				   "no control character in a value");
 	}
 }

@@ -30,6 +30,7 @@
 #include "conf.h"
 #include "reply.h"
 #include "reply_charset.h"
+#include "utf8.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -59,7 +60,7 @@ valid_utf8(const char *s)
 	size_t	n = strlen(s), i = 0, adv;
 
 	while (i < n) {
-		if (reply_utf8_decode((const unsigned char *) s + i, n - i, &adv) < 0)
+		if (utf8_decode((const unsigned char *) s + i, n - i, &adv) < 0)
 			return (0);
 		i += adv;
 	}

@@ -50,7 +50,7 @@ check_as_token(const uint8_t *data, size_t size)
 {
 	char	tok[STORE_TOKEN_MAX + 1], again[STORE_TOKEN_MAX];
 	int64_t id = 0;
-	enum store_category cat = STORE_CAT_COUNT;
+	enum category cat = CATEGORY_COUNT;
 	size_t	n = size < STORE_TOKEN_MAX ? size : STORE_TOKEN_MAX;
 
 	memcpy(tok, data, n);
@@ -58,7 +58,7 @@ check_as_token(const uint8_t *data, size_t size)
 	if (store_token_verify(st, tok, &id, &cat) != STORE_OK)
 		return;
 	fuzz_check(id > 0 && id < ((int64_t) 1 << FUZZ_TOKEN_ID_BITS), "verified id in range");
-	fuzz_check((int) cat >= 0 && cat < STORE_CAT_COUNT, "verified category in range");
+	fuzz_check((int) cat >= 0 && cat < CATEGORY_COUNT, "verified category in range");
 	fuzz_check(store_token_make(st, id, cat, again, sizeof(again)) == STORE_OK, "make again");
 	fuzz_check(strcasecmp(tok, again) == 0, "a token verifies only in its one spelling");
 }
@@ -68,7 +68,7 @@ check_forgery(const uint8_t *data, size_t size)
 {
 	char	tok[STORE_TOKEN_MAX], alt[STORE_TOKEN_MAX];
 	int64_t id = 0, vid;
-	enum store_category cat, vcat;
+	enum category cat, vcat;
 	size_t	i, len, edits;
 
 	if (size < 7)
@@ -77,7 +77,7 @@ check_forgery(const uint8_t *data, size_t size)
 		id = (id << 8) | data[i];
 	if (id == 0)
 		id = 1;
-	cat = (enum store_category) (data[5] % STORE_CAT_COUNT);
+	cat = (enum category) (data[5] % CATEGORY_COUNT);
 	fuzz_check(store_token_make(st, id, cat, tok, sizeof(tok)) == STORE_OK, "token made");
 	len = strlen(tok);
 	fuzz_check(len > 0 && len < STORE_TOKEN_MAX, "token length");

@@ -16,7 +16,7 @@
 # ENVIRONMENT
 #	FUZZ_SECONDS	seconds per target (default 12)
 #	FUZZ_JOBS	targets run at once (default 2)
-#	FUZZ_TARGETS	which targets (default "conf csv tmpl token reply")
+#	FUZZ_TARGETS	which targets (default "conf csv tmpl token addr reply")
 #	FUZZ_KEEP	a directory: keep each target's new corpus in
 #			FUZZ_KEEP/TARGET and its log in FUZZ_KEEP/TARGET.log
 # shellcheck disable=SC2086
@@ -26,7 +26,7 @@ lt_init fuzz-short
 : "${top_builddir:=$top_srcdir}"
 : "${FUZZ_SECONDS:=12}"
 : "${FUZZ_JOBS:=2}"
-: "${FUZZ_TARGETS:=conf csv tmpl token reply}"
+: "${FUZZ_TARGETS:=conf csv tmpl token addr reply}"
 CC_FUZZ=${CLANG:-clang}
 
 lt_need_tool "$CC_FUZZ" pkg-config
@@ -43,7 +43,7 @@ C
 	>"$LT_TMP/probe.log" 2>&1 || lt_skip "$CC_FUZZ cannot build with -fsanitize=fuzzer"
 
 S=$top_srcdir
-PKGS="libetpan libpcre2-8 libutf8proc libxml-2.0 jansson sqlite3 libcrypto"
+PKGS="libetpan libpcre2-8 libutf8proc libxml-2.0 jansson sqlite3 libcrypto libidn2"
 PKG_CFLAGS=$(pkg-config --cflags $PKGS) || lt_fail "pkg-config --cflags $PKGS"
 PKG_LIBS=$(pkg-config --libs $PKGS) || lt_fail "pkg-config --libs $PKGS"
 CFLAGS_FUZZ="-std=c11 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
@@ -70,6 +70,7 @@ STSET_SRC="tests/fuzz/fuzz_store_setup.c"
 sources_of() {
 	case $1 in
 	conf)	echo "$COMMON_SRC tests/fuzz/fuzz_conf.c $CONF_SRC" ;;
+	addr)	echo "$COMMON_SRC tests/fuzz/fuzz_addr.c $CONF_SRC" ;;
 	csv)	echo "$COMMON_SRC $STSET_SRC tests/fuzz/fuzz_csv.c $STORE_SRC $CONF_SRC" ;;
 	token)	echo "$COMMON_SRC $STSET_SRC tests/fuzz/fuzz_token.c $STORE_SRC $CONF_SRC" ;;
 	tmpl)	echo "$COMMON_SRC tests/fuzz/fuzz_tmpl.c $SENDER_SRC $STORE_SRC $CONF_SRC" ;;
@@ -85,6 +86,7 @@ seeds_of() {
 maxlen_of() {
 	case $1 in
 	token)	echo 256 ;;
+	addr)	echo 1024 ;;
 	conf)	echo 8192 ;;
 	reply)	echo 65536 ;;
 	*)	echo 16384 ;;

@@ -64,9 +64,9 @@ static int fix_counter_cb(const char *name, long value, void *arg)
 	return 0;
 }
 
-static int fix_category(const char *s, enum store_category *cat)
+static int fix_category(const char *s, enum category *cat)
 {
-	if (store_category_parse(s, cat) != 0) {
+	if (category_parse(s, cat) != 0) {
 		fprintf(stderr, "milter-fixture: unknown category %s\n", s);
 		return -1;
 	}
@@ -78,7 +78,7 @@ int	main(int argc, char **argv)
 	char	err[CONF_ERR_MAX];
 	struct conf *c;
 	struct store *st;
-	enum store_category cat;
+	enum category cat;
 	int	rc = 1;
 	const char *cmd;
 

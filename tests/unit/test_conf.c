@@ -59,18 +59,18 @@ START_TEST(test_conf_defaults_are_complete)
 	struct conf *c = conf_defaults();
 
 	ck_assert_ptr_nonnull(c);
-	ck_assert_str_eq(conf_str(c, "noreply_address"), "noreply@ilinks.asia");
-	ck_assert_str_eq(conf_str(c, "support_address"), "support@ilinks.asia");
-	ck_assert_int_eq(conf_int(c, "retention_grace_days"), 30);
-	ck_assert_int_eq(conf_int(c, "max_body_size"), 1024 * 1024);
-	ck_assert_uint_eq(conf_list_count(c, "company_domains"), 1);
-	ck_assert_str_eq(conf_list_item(c, "company_domains", 0), "ilinks.asia");
-	ck_assert_uint_eq(conf_list_count(c, "refusal_pattern"), 0);
-	ck_assert_ptr_nonnull(strstr(conf_str(c, "contact_address"), "33 Cầu Diễn"));
-	ck_assert_str_eq(conf_str(c, "contact_phone"), "0249 996 3579");
+	ck_assert_str_eq(conf_noreply_address(c), "noreply@ilinks.asia");
+	ck_assert_str_eq(conf_support_address(c), "support@ilinks.asia");
+	ck_assert_int_eq(conf_retention_grace_days(c), 30);
+	ck_assert_int_eq(conf_max_body_size(c), 1024 * 1024);
+	ck_assert_uint_eq(conf_company_domains_count(c), 1);
+	ck_assert_str_eq(conf_company_domains_item(c, 0), "ilinks.asia");
+	ck_assert_uint_eq(conf_refusal_pattern_count(c), 0);
+	ck_assert_ptr_nonnull(strstr(conf_contact_address(c), "33 Cầu Diễn"));
+	ck_assert_str_eq(conf_contact_phone(c), "0249 996 3579");
 	/* Path defaults have their markers expanded. */
-	ck_assert_ptr_null(strchr(conf_str(c, "store_path"), '@'));
-	ck_assert_ptr_nonnull(strstr(conf_str(c, "key_file"), "/links/master.key"));
+	ck_assert_ptr_null(strchr(conf_store_path(c), '@'));
+	ck_assert_ptr_nonnull(strstr(conf_key_file(c), "/links/master.key"));
 	conf_free(c);
 }
 END_TEST
@@ -94,15 +94,15 @@ START_TEST(test_conf_values_comments_continuations)
 		   "contact_phone = 1234\r\n");
 	c = conf_load(path, err, sizeof(err));
 	ck_assert_msg(c != NULL, "%s", err);
-	ck_assert_str_eq(conf_str(c, "store_path"), "/tmp/x.db");
-	ck_assert_int_eq(conf_int(c, "retention_grace_days"), 7);
-	ck_assert_uint_eq(conf_list_count(c, "company_domains"), 3);
-	ck_assert_str_eq(conf_list_item(c, "company_domains", 2), "c.example");
-	ck_assert_int_eq(conf_int(c, "max_body_size"), 65536);
-	ck_assert_uint_eq(conf_list_count(c, "refusal_pattern"), 2);
-	ck_assert_str_eq(conf_list_item(c, "refusal_pattern", 1), "^dừng lại$");
-	ck_assert_str_eq(conf_str(c, "optout_from_policy"), "never");
-	ck_assert_str_eq(conf_str(c, "contact_phone"), "1234");
+	ck_assert_str_eq(conf_store_path(c), "/tmp/x.db");
+	ck_assert_int_eq(conf_retention_grace_days(c), 7);
+	ck_assert_uint_eq(conf_company_domains_count(c), 3);
+	ck_assert_str_eq(conf_company_domains_item(c, 2), "c.example");
+	ck_assert_int_eq(conf_max_body_size(c), 65536);
+	ck_assert_uint_eq(conf_refusal_pattern_count(c), 2);
+	ck_assert_str_eq(conf_refusal_pattern_item(c, 1), "^dừng lại$");
+	ck_assert_str_eq(conf_optout_from_policy(c), "never");
+	ck_assert_str_eq(conf_contact_phone(c), "1234");
 	ck_assert_str_eq(conf_file(c), path);
 	conf_free(c);
 }
@@ -201,7 +201,7 @@ START_TEST(test_conf_refcount_keeps_config_alive)
 
 	ck_assert_ptr_eq(c, r);
 	conf_free(c);
-	ck_assert_str_eq(conf_str(r, "company_name"), "LINKS");	/* still valid */
+	ck_assert_str_eq(conf_company_name(r), "LINKS");	/* still valid */
 	conf_free(r);
 }
 END_TEST
@@ -212,7 +212,7 @@ START_TEST(test_conf_set_validates_like_the_file)
 	char    err[CONF_ERR_MAX];
 
 	ck_assert_int_eq(conf_set(c, "smtp_port", "2525", err, sizeof(err)), 0);
-	ck_assert_int_eq(conf_int(c, "smtp_port"), 2525);
+	ck_assert_int_eq(conf_smtp_port(c), 2525);
 	ck_assert_int_eq(conf_set(c, "smtp_port", "70000", err, sizeof(err)), -1);
 	ck_assert_int_eq(conf_set(c, "nonsense", "1", err, sizeof(err)), -1);
 	ck_assert_int_eq(conf_set(c, "company_name", "a\nb", err, sizeof(err)), -1);

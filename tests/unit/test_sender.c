@@ -32,6 +32,7 @@
 #include "mime.h"
 #include "store.h"
 #include "tmpl.h"
+#include "utf8.h"
 
 #define TEST_TEMPLATES TOP_SRCDIR "/config/templates"
 
@@ -40,7 +41,7 @@
 static int
 utf8_ok(const unsigned char *s, size_t n)
 {
-	return (hdr_utf8_valid((const char *) s, n));
+	return (utf8_valid((const char *) s, n));
 }
 
 /* Decode every encoded word of V (after the label); check each alone. */
@@ -430,7 +431,7 @@ any_tmpl(void)
 }
 
 static const char *
-from_of(struct conf *c, enum store_category cat, const char *staff, char *err, size_t errlen)
+from_of(struct conf *c, enum category cat, const char *staff, char *err, size_t errlen)
 {
 	static char from[256];
 	struct tmpl *t = any_tmpl();
@@ -451,27 +452,27 @@ START_TEST(test_compose_from_per_category)
 	struct conf *c = conf_defaults();
 	char	err[256];
 
-	ck_assert_str_eq(from_of(c, STORE_CAT_ACCOUNT, NULL, err, sizeof(err)), "noreply@ilinks.asia");
-	ck_assert_str_eq(from_of(c, STORE_CAT_MAINTENANCE, NULL, err, sizeof(err)), "noreply@ilinks.asia");
-	ck_assert_str_eq(from_of(c, STORE_CAT_PROMOTION, NULL, err, sizeof(err)), "noreply@ilinks.asia");
-	ck_assert_str_eq(from_of(c, STORE_CAT_SURVEY, NULL, err, sizeof(err)), "support@ilinks.asia");
-	ck_assert_str_eq(from_of(c, STORE_CAT_ANSWER, NULL, err, sizeof(err)), "support@ilinks.asia");
-	ck_assert_str_eq(from_of(c, STORE_CAT_STAFF, "lan@ilinks.asia", err, sizeof(err)), "lan@ilinks.asia");
+	ck_assert_str_eq(from_of(c, CATEGORY_ACCOUNT, NULL, err, sizeof(err)), "noreply@ilinks.asia");
+	ck_assert_str_eq(from_of(c, CATEGORY_MAINTENANCE, NULL, err, sizeof(err)), "noreply@ilinks.asia");
+	ck_assert_str_eq(from_of(c, CATEGORY_PROMOTION, NULL, err, sizeof(err)), "noreply@ilinks.asia");
+	ck_assert_str_eq(from_of(c, CATEGORY_SURVEY, NULL, err, sizeof(err)), "support@ilinks.asia");
+	ck_assert_str_eq(from_of(c, CATEGORY_ANSWER, NULL, err, sizeof(err)), "support@ilinks.asia");
+	ck_assert_str_eq(from_of(c, CATEGORY_STAFF, "lan@ilinks.asia", err, sizeof(err)), "lan@ilinks.asia");
 	ck_assert_int_eq(conf_set(c, "promotion_from", "khuyenmai@ilinks.asia", err, sizeof(err)), 0);
-	ck_assert_str_eq(from_of(c, STORE_CAT_PROMOTION, NULL, err, sizeof(err)), "khuyenmai@ilinks.asia");
+	ck_assert_str_eq(from_of(c, CATEGORY_PROMOTION, NULL, err, sizeof(err)), "khuyenmai@ilinks.asia");
 	/* Staff: only name@ of a company domain. */
-	ck_assert_ptr_null(from_of(c, STORE_CAT_STAFF, "lan@example.com", err, sizeof(err)));
-	ck_assert_ptr_null(from_of(c, STORE_CAT_STAFF, "noreply@ilinks.asia", err, sizeof(err)));
-	ck_assert_ptr_null(from_of(c, STORE_CAT_STAFF, NULL, err, sizeof(err)));
-	ck_assert_ptr_null(from_of(c, STORE_CAT_STAFF, "lan@ilinks.asia>\r\nBcc: x@y", err, sizeof(err)));
+	ck_assert_ptr_null(from_of(c, CATEGORY_STAFF, "lan@example.com", err, sizeof(err)));
+	ck_assert_ptr_null(from_of(c, CATEGORY_STAFF, "noreply@ilinks.asia", err, sizeof(err)));
+	ck_assert_ptr_null(from_of(c, CATEGORY_STAFF, NULL, err, sizeof(err)));
+	ck_assert_ptr_null(from_of(c, CATEGORY_STAFF, "lan@ilinks.asia>\r\nBcc: x@y", err, sizeof(err)));
 	/* --from is for staff only. */
-	ck_assert_ptr_null(from_of(c, STORE_CAT_ACCOUNT, "lan@ilinks.asia", err, sizeof(err)));
+	ck_assert_ptr_null(from_of(c, CATEGORY_ACCOUNT, "lan@ilinks.asia", err, sizeof(err)));
 	conf_free(c);
 }
 END_TEST
 
 static char *
-build(struct conf *c, enum store_category cat, const char *token, const char *name, int *rv)
+build(struct conf *c, enum category cat, const char *token, const char *name, int *rv)
 {
 	struct tmpl *t = any_tmpl();
 	struct compose *cp;
@@ -479,7 +480,7 @@ build(struct conf *c, enum store_category cat, const char *token, const char *na
 	char	err[256], *out = NULL;
 	size_t	len;
 
-	cp = compose_new(c, cat, t, NULL, cat == STORE_CAT_STAFF ? "lan@ilinks.asia" : NULL,
+	cp = compose_new(c, cat, t, NULL, cat == CATEGORY_STAFF ? "lan@ilinks.asia" : NULL,
 			 err, sizeof(err));
 	ck_assert_msg(cp != NULL, "%s", err);
 	memset(&r, 0, sizeof(r));
@@ -501,12 +502,12 @@ START_TEST(test_compose_list_headers_only_for_refusable)
 	int	cat, rv;
 	char	err[256];
 
-	for (cat = 0; cat < STORE_CAT_COUNT; cat++) {
-		char   *m = build(c, (enum store_category) cat, "tok234", "Nguyễn Văn An", &rv);
+	for (cat = 0; cat < CATEGORY_COUNT; cat++) {
+		char   *m = build(c, (enum category) cat, "tok234", "Nguyễn Văn An", &rv);
 
 		ck_assert_int_eq(rv, 0);
 		ck_assert_str_eq(header(m, "Auto-Submitted"), " auto-generated");
-		if (store_category_refusable((enum store_category) cat)) {
+		if (category_refusable((enum category) cat)) {
 			ck_assert_str_eq(header(m, "List-Unsubscribe"),
 					 "  <mailto:noreply+tok234@ilinks.asia?subject=unsubscribe>");
 			ck_assert_ptr_nonnull(header(m, "List-Id"));
@@ -519,14 +520,14 @@ START_TEST(test_compose_list_headers_only_for_refusable)
 		free(m);
 	}
 	{
-		char   *m = build(c, STORE_CAT_PROMOTION, "tok234", "", &rv);
+		char   *m = build(c, CATEGORY_PROMOTION, "tok234", "", &rv);
 
 		ck_assert_str_eq(header(m, "List-Id"), " <promotion.ilinks.asia>");
 		free(m);
 	}
 	ck_assert_int_eq(conf_set(c, "unsubscribe_url", "https://dichvu.ilinks.asia/u/", err, sizeof(err)), 0);
 	{
-		char   *m = build(c, STORE_CAT_SURVEY, "tok234", "", &rv);
+		char   *m = build(c, CATEGORY_SURVEY, "tok234", "", &rv);
 
 		ck_assert_ptr_nonnull(strstr(header(m, "List-Unsubscribe"), "<https://dichvu.ilinks.asia/u/tok234>"));
 		ck_assert_str_eq(header(m, "List-Unsubscribe-Post"), " List-Unsubscribe=One-Click");
@@ -534,7 +535,7 @@ START_TEST(test_compose_list_headers_only_for_refusable)
 		free(m);
 	}
 	/* A refusable message without a token is refused. */
-	ck_assert_ptr_null(build(c, STORE_CAT_PROMOTION, NULL, "", &rv));
+	ck_assert_ptr_null(build(c, CATEGORY_PROMOTION, NULL, "", &rv));
 	ck_assert_int_lt(rv, 0);
 	conf_free(c);
 }
@@ -545,9 +546,9 @@ START_TEST(test_compose_crlf_name_is_a_bad_recipient)
 	struct conf *c = conf_defaults();
 	int	rv;
 
-	ck_assert_ptr_null(build(c, STORE_CAT_ACCOUNT, NULL, "An\r\nBcc: victim@example.com", &rv));
+	ck_assert_ptr_null(build(c, CATEGORY_ACCOUNT, NULL, "An\r\nBcc: victim@example.com", &rv));
 	ck_assert_int_eq(rv, COMPOSE_BAD_RCPT);
-	ck_assert_ptr_null(build(c, STORE_CAT_ACCOUNT, NULL, "An\nX-Evil: 1", &rv));
+	ck_assert_ptr_null(build(c, CATEGORY_ACCOUNT, NULL, "An\nX-Evil: 1", &rv));
 	ck_assert_int_eq(rv, COMPOSE_BAD_RCPT);
 	conf_free(c);
 }
@@ -558,8 +559,8 @@ START_TEST(test_compose_footer_has_refusal_and_contact)
 	struct conf *c = conf_defaults();
 	int	rv, cat;
 
-	for (cat = 0; cat < STORE_CAT_COUNT; cat++) {
-		char   *m = build(c, (enum store_category) cat, "t", "", &rv);
+	for (cat = 0; cat < CATEGORY_COUNT; cat++) {
+		char   *m = build(c, (enum category) cat, "t", "", &rv);
 		unsigned char text[8192];
 		const char *p = strstr(m, "base64\r\n\r\n") + 10;
 		char	b64[8192];
@@ -582,9 +583,9 @@ START_TEST(test_compose_footer_has_refusal_and_contact)
 		text[n] = 0;
 		ck_assert_ptr_nonnull(strstr((char *) text, "\r\n-- \r\n"));
 		ck_assert_ptr_nonnull(strstr((char *) text, COMPOSE_REFUSAL_SENTENCE));
-		ck_assert_ptr_nonnull(strstr((char *) text, conf_str(c, "contact_address")));
-		ck_assert_ptr_nonnull(strstr((char *) text, conf_str(c, "contact_phone")));
-		ck_assert_ptr_nonnull(strstr((char *) text, conf_str(c, "contact_email")));
+		ck_assert_ptr_nonnull(strstr((char *) text, conf_contact_address(c)));
+		ck_assert_ptr_nonnull(strstr((char *) text, conf_contact_phone(c)));
+		ck_assert_ptr_nonnull(strstr((char *) text, conf_contact_email(c)));
 		ck_assert_ptr_nonnull(strstr((char *) text, "Quý khách nhận được email này"));
 		free(m);
 	}
@@ -623,7 +624,7 @@ fixture_open(struct fixture *f)
 	ck_assert_int_eq(store_contract_upsert(f->st, f->cc, "vps", "VPS-C", STORE_CONTRACT_ACTIVE, 1700000000, 0, NULL), 0);
 	ck_assert_int_eq(store_contract_upsert(f->st, f->d, "vps", "VPS-D", STORE_CONTRACT_ACTIVE, 1700000000, 0, NULL), 0);
 	ck_assert_int_eq(store_contract_upsert(f->st, f->e, "email", "MAIL-E", STORE_CONTRACT_ACTIVE, 1700000000, 0, NULL), 0);
-	ck_assert_int_eq(store_optout(f->st, f->cc, STORE_CAT_PROMOTION, STORE_CH_STAFF, "test", NULL), 0);
+	ck_assert_int_eq(store_optout(f->st, f->cc, CATEGORY_PROMOTION, STORE_CH_STAFF, "test", NULL), 0);
 	ck_assert_int_eq(store_optout(f->st, f->e, -1, STORE_CH_STAFF, "test", NULL), 0);
 	{
 		int	n;
@@ -662,7 +663,7 @@ decide(struct fixture *f, const struct audience *a, int64_t id, char *reason, si
 START_TEST(test_audience_maintenance_reaches_only_active_service_type)
 {
 	struct fixture f;
-	struct audience a = {STORE_CAT_MAINTENANCE, "vps", NULL, NULL, NULL};
+	struct audience a = {CATEGORY_MAINTENANCE, "vps", NULL, NULL, NULL};
 	char	why[AUDIENCE_REASON_MAX], ref[64];
 	int64_t *ids;
 	size_t	n, i, sent = 0;
@@ -703,7 +704,7 @@ END_TEST
 START_TEST(test_audience_refusable_skips_refused_suppressed_undeliverable)
 {
 	struct fixture f;
-	struct audience a = {STORE_CAT_PROMOTION, NULL, NULL, NULL, NULL};
+	struct audience a = {CATEGORY_PROMOTION, NULL, NULL, NULL, NULL};
 	char	why[AUDIENCE_REASON_MAX];
 
 	fixture_open(&f);
@@ -715,7 +716,7 @@ START_TEST(test_audience_refusable_skips_refused_suppressed_undeliverable)
 	ck_assert_str_eq(why, "undeliverable address");
 	ck_assert_int_eq(decide(&f, &a, f.e, why, sizeof(why), NULL, 0), AUDIENCE_SKIP);
 	/* Survey: c refused only promotions, so c gets surveys; e refused all. */
-	a.cat = STORE_CAT_SURVEY;
+	a.cat = CATEGORY_SURVEY;
 	ck_assert_int_eq(decide(&f, &a, f.cc, why, sizeof(why), NULL, 0), AUDIENCE_SEND);
 	ck_assert_int_eq(decide(&f, &a, f.e, why, sizeof(why), NULL, 0), AUDIENCE_SKIP);
 	ck_assert_int_eq(strncmp(why, "refused", 7) == 0 || strcmp(why, "suppressed") == 0, 1);
@@ -726,7 +727,7 @@ END_TEST
 START_TEST(test_audience_transactional_ignores_refusal_not_undeliverable)
 {
 	struct fixture f;
-	enum store_category cats[] = {STORE_CAT_ACCOUNT, STORE_CAT_ANSWER, STORE_CAT_STAFF};
+	enum category cats[] = {CATEGORY_ACCOUNT, CATEGORY_ANSWER, CATEGORY_STAFF};
 	char	why[AUDIENCE_REASON_MAX];
 	size_t	i;
 
@@ -746,7 +747,7 @@ END_TEST
 START_TEST(test_audience_unknown_address_is_an_error)
 {
 	struct fixture f;
-	struct audience a = {STORE_CAT_ACCOUNT, NULL, NULL, "nobody@example.vn", NULL};
+	struct audience a = {CATEGORY_ACCOUNT, NULL, NULL, "nobody@example.vn", NULL};
 	int64_t *ids;
 	size_t	n;
 	char	err[256];
@@ -761,7 +762,7 @@ END_TEST
 START_TEST(test_audience_customers_file_dedups_and_names_bad_lines)
 {
 	struct fixture f;
-	struct audience a = {STORE_CAT_ACCOUNT, NULL, NULL, NULL, NULL};
+	struct audience a = {CATEGORY_ACCOUNT, NULL, NULL, NULL, NULL};
 	char	path[512], err[512];
 	int64_t *ids;
 	size_t	n;
@@ -801,7 +802,7 @@ START_TEST(test_message_id_and_token_round_trip)
 	char   *m, *p, *q, found[STORE_TOKEN_MAX];
 	size_t	len;
 	int64_t who = 0;
-	enum store_category cat = STORE_CAT_ACCOUNT;
+	enum category cat = CATEGORY_ACCOUNT;
 
 	fixture_open(&f);
 	t = tmpl_load(TEST_TEMPLATES, "promotion", err, sizeof(err));
@@ -812,7 +813,7 @@ START_TEST(test_message_id_and_token_round_trip)
 		tmpl_vars_set(set, "offer", "Giảm 30%");
 		tmpl_vars_set(set, "until", "2026-12-31");
 		tmpl_vars_set(set, "url", "https://ilinks.asia/km");
-		cp = compose_new(f.conf, STORE_CAT_PROMOTION, t, set, NULL, err, sizeof(err));
+		cp = compose_new(f.conf, CATEGORY_PROMOTION, t, set, NULL, err, sizeof(err));
 		ck_assert_msg(cp != NULL, "%s", err);
 		ck_assert_int_eq(compose_message_id(cp, mid, sizeof(mid)), 0);
 		ck_assert_int_eq(compose_message_id(cp, mid2, sizeof(mid2)), 0);
@@ -820,7 +821,7 @@ START_TEST(test_message_id_and_token_round_trip)
 		ck_assert_ptr_nonnull(strstr(mid, "@ilinks.asia"));
 		memset(&c, 0, sizeof(c));
 		ck_assert_int_eq(store_customer_get(f.st, f.a, &c), 0);
-		ck_assert_int_eq(store_token_make(f.st, c.id, STORE_CAT_PROMOTION, tok, sizeof(tok)), 0);
+		ck_assert_int_eq(store_token_make(f.st, c.id, CATEGORY_PROMOTION, tok, sizeof(tok)), 0);
 		memset(&r, 0, sizeof(r));
 		r.customer_id = c.id;
 		r.email = c.email;
@@ -843,11 +844,11 @@ START_TEST(test_message_id_and_token_round_trip)
 	found[q - p] = 0;
 	ck_assert_int_eq(store_token_verify(f.st, found, &who, &cat), STORE_OK);
 	ck_assert_int_eq(who, f.a);
-	ck_assert_int_eq(cat, STORE_CAT_PROMOTION);
+	ck_assert_int_eq(cat, CATEGORY_PROMOTION);
 	found[0] = found[0] == 'a' ? 'b' : 'a';
 	ck_assert_int_eq(store_token_verify(f.st, found, &who, &cat), STORE_NOTFOUND);
 	/* The message log finds the customer from the Message-ID. */
-	ck_assert_int_eq(store_msglog_add(f.st, mid, f.a, STORE_CAT_PROMOTION, 0), 0);
+	ck_assert_int_eq(store_msglog_add(f.st, mid, f.a, CATEGORY_PROMOTION, 0), 0);
 	ck_assert_int_eq(store_msglog_find(f.st, mid, &ml), 0);
 	ck_assert_int_eq(ml.customer_id, f.a);
 	free(m);

@@ -380,27 +380,31 @@ START_TEST(test_store_blind_index_lookup_is_case_insensitive)
 }
 END_TEST
 
-START_TEST(test_store_email_normalise_rules)
+START_TEST(test_store_one_customer_for_every_form_of_an_address)
 {
-	char	out[STORE_EMAIL_MAX + 1], longaddr[300];
+	struct fx f;
+	struct store_customer c;
+	int64_t	id;
 
-	ck_assert_int_eq(store_email_normalise(" An@Example.VN ", out, sizeof(out)), 0);
-	ck_assert_str_eq(out, "an@example.vn");
-	ck_assert_int_eq(store_email_normalise("a.b+tag@sub.example.com", out, sizeof(out)), 0);
-	ck_assert_int_eq(store_email_normalise("plain", out, sizeof(out)), -1);
-	ck_assert_int_eq(store_email_normalise("a@@b.vn", out, sizeof(out)), -1);
-	ck_assert_int_eq(store_email_normalise("a@b@c.vn", out, sizeof(out)), -1);
-	ck_assert_int_eq(store_email_normalise("@example.vn", out, sizeof(out)), -1);
-	ck_assert_int_eq(store_email_normalise("an@", out, sizeof(out)), -1);
-	ck_assert_int_eq(store_email_normalise("a n@example.vn", out, sizeof(out)), -1);
-	ck_assert_int_eq(store_email_normalise("an@exa\x01mple.vn", out, sizeof(out)), -1);
-	ck_assert_int_eq(store_email_normalise("an..x@example.vn", out, sizeof(out)), -1);
-	ck_assert_int_eq(store_email_normalise("an@example..vn", out, sizeof(out)), -1);
-	ck_assert_int_eq(store_email_normalise("<an@example.vn>", out, sizeof(out)), -1);
-	ck_assert_int_eq(store_email_normalise("", out, sizeof(out)), -1);
-	memset(longaddr, 'a', sizeof(longaddr));
-	strcpy(longaddr + 250, "@x.vn");
-	ck_assert_int_eq(store_email_normalise(longaddr, out, sizeof(out)), -1);
+	/* config/addr.h's rule: IDN domains by their A-labels, quotes that
+	 * are not needed dropped, ASCII local parts folded. */
+	fx_setup(&f, 1);
+	id = add_customer(f.st, "Lan@Bücher.Example", "Lan", "");
+	ck_assert_int_eq(store_customer_find(f.st, "lan@xn--bcher-kva.example", &c), STORE_OK);
+	ck_assert_int_eq(c.id, id);
+	ck_assert_str_eq(c.email, "lan@xn--bcher-kva.example");
+	store_customer_clear(&c);
+	ck_assert_int_eq(store_customer_find(f.st, "\"LAN\"@BÜCHER.example", &c), STORE_OK);
+	ck_assert_int_eq(c.id, id);
+	store_customer_clear(&c);
+	/* a UTF-8 local part (RFC 6531) is a customer too, found again */
+	id = add_customer(f.st, "thư@example.vn", "Thư", "");
+	ck_assert_int_eq(store_customer_find(f.st, "<thư@EXAMPLE.vn>", &c), STORE_OK);
+	ck_assert_int_eq(c.id, id);
+	store_customer_clear(&c);
+	ck_assert_int_eq(store_customer_upsert(f.st, "", "x", NULL, STORE_SRC_STAFF, NULL, NULL),
+			 STORE_ERR);
+	fx_teardown(&f);
 }
 END_TEST
 
@@ -502,18 +506,18 @@ START_TEST(test_store_token_round_trip_and_tamper)
 {
 	struct fx f, g;
 	char	tok[STORE_TOKEN_MAX], bad[STORE_TOKEN_MAX];
-	enum store_category cat;
+	enum category cat;
 	int64_t	id;
 	size_t	i;
 
 	fx_setup(&f, 1);
-	ck_assert_int_eq(store_token_make(f.st, 4242, STORE_CAT_PROMOTION, tok, sizeof(tok)),
+	ck_assert_int_eq(store_token_make(f.st, 4242, CATEGORY_PROMOTION, tok, sizeof(tok)),
 			 STORE_OK);
 	ck_assert_int_lt(strlen(tok), 40);
 	ck_assert_uint_eq(strspn(tok, "abcdefghijklmnopqrstuvwxyz234567"), strlen(tok));
 	ck_assert_int_eq(store_token_verify(f.st, tok, &id, &cat), STORE_OK);
 	ck_assert_int_eq(id, 4242);
-	ck_assert_int_eq(cat, STORE_CAT_PROMOTION);
+	ck_assert_int_eq(cat, CATEGORY_PROMOTION);
 	/* MTAs may upper-case a local part */
 	for (i = 0; tok[i]; i++)
 		bad[i] = (char) (tok[i] >= 'a' && tok[i] <= 'z' ? tok[i] - 32 : tok[i]);
@@ -535,12 +539,12 @@ START_TEST(test_store_token_round_trip_and_tamper)
 	ck_assert_int_eq(store_token_verify(f.st, bad, &id, &cat), STORE_NOTFOUND);
 	/* a token made under another master key is a forgery here */
 	fx_setup(&g, 1);
-	ck_assert_int_eq(store_token_make(g.st, 4242, STORE_CAT_PROMOTION, bad, sizeof(bad)),
+	ck_assert_int_eq(store_token_make(g.st, 4242, CATEGORY_PROMOTION, bad, sizeof(bad)),
 			 STORE_OK);
 	ck_assert_str_ne(bad, tok);
 	ck_assert_int_eq(store_token_verify(f.st, bad, &id, &cat), STORE_NOTFOUND);
-	ck_assert_int_eq(store_token_make(f.st, 0, STORE_CAT_PROMOTION, bad, sizeof(bad)), STORE_ERR);
-	ck_assert_int_eq(store_token_make(f.st, 1, STORE_CAT_SURVEY, bad, 10), STORE_ERR);
+	ck_assert_int_eq(store_token_make(f.st, 0, CATEGORY_PROMOTION, bad, sizeof(bad)), STORE_ERR);
+	ck_assert_int_eq(store_token_make(f.st, 1, CATEGORY_SURVEY, bad, 10), STORE_ERR);
 	fx_teardown(&g);
 	fx_teardown(&f);
 }
@@ -565,19 +569,19 @@ START_TEST(test_store_optout_idempotent_and_outbox_once)
 
 	fx_setup(&f, 1);
 	id = add_customer(f.st, "an.nguyen@example.vn", "An", "");
-	ck_assert_int_eq(store_is_optout(f.st, id, STORE_CAT_PROMOTION), 0);
+	ck_assert_int_eq(store_is_optout(f.st, id, CATEGORY_PROMOTION), 0);
 	ck_assert_int_eq(store_optout(f.st, id, -1, STORE_CH_REPLY, "msgid=<1@x> rule=command",
 				      &changed), STORE_OK);
 	ck_assert_int_eq(changed, 2);
-	ck_assert_int_eq(store_is_optout(f.st, id, STORE_CAT_PROMOTION), 1);
-	ck_assert_int_eq(store_is_optout(f.st, id, STORE_CAT_SURVEY), 1);
-	ck_assert_int_eq(store_is_optout(f.st, id, STORE_CAT_ACCOUNT), 0);
+	ck_assert_int_eq(store_is_optout(f.st, id, CATEGORY_PROMOTION), 1);
+	ck_assert_int_eq(store_is_optout(f.st, id, CATEGORY_SURVEY), 1);
+	ck_assert_int_eq(store_is_optout(f.st, id, CATEGORY_ACCOUNT), 0);
 	ck_assert_int_eq(store_is_suppressed(f.st, "AN.NGUYEN@example.vn"), 1);
 	/* the same reply again (Postfix retry), and another refusal: nothing changes */
 	ck_assert_int_eq(store_optout(f.st, id, -1, STORE_CH_REPLY, "msgid=<1@x> rule=command",
 				      &changed), STORE_OK);
 	ck_assert_int_eq(changed, 0);
-	ck_assert_int_eq(store_optout(f.st, id, STORE_CAT_PROMOTION, STORE_CH_ONE_CLICK,
+	ck_assert_int_eq(store_optout(f.st, id, CATEGORY_PROMOTION, STORE_CH_ONE_CLICK,
 				      "token", &changed), STORE_OK);
 	ck_assert_int_eq(changed, 0);
 	n = store_outbox_pending(f.st, 0, o, 4);
@@ -598,7 +602,7 @@ START_TEST(test_store_optout_idempotent_and_outbox_once)
 				      &changed), STORE_OK);
 	ck_assert_int_eq(changed, 0);
 	/* staff refusal: recorded, no confirmation mail */
-	ck_assert_int_eq(store_optout(f.st, id, STORE_CAT_SURVEY, STORE_CH_STAFF, "staff",
+	ck_assert_int_eq(store_optout(f.st, id, CATEGORY_SURVEY, STORE_CH_STAFF, "staff",
 				      &changed), STORE_OK);
 	ck_assert_int_eq(changed, 1);
 	ck_assert_int_eq(store_is_suppressed(f.st, "an.nguyen@example.vn"), 0);
@@ -608,7 +612,7 @@ START_TEST(test_store_optout_idempotent_and_outbox_once)
 	store_outbox_clear(&o[0]);
 	ck_assert_int_eq(store_outbox_pending(f.st, 0, o, 4), 0);
 	/* transactional mail cannot be refused */
-	ck_assert_int_eq(store_optout(f.st, id, STORE_CAT_ACCOUNT, STORE_CH_REPLY, "x", &changed),
+	ck_assert_int_eq(store_optout(f.st, id, CATEGORY_ACCOUNT, STORE_CH_REPLY, "x", &changed),
 			 STORE_ERR);
 	ck_assert_int_eq(store_optout(f.st, 9999, -1, STORE_CH_REPLY, "y", &changed),
 			 STORE_NOTFOUND);
@@ -654,8 +658,8 @@ START_TEST(test_store_suppression_survives_purge)
 					       STORE_SRC_PORTAL, &id2, &created), STORE_OK);
 	ck_assert_int_eq(created, 1);
 	ck_assert_int_ne(id2, id);
-	ck_assert_int_eq(store_is_optout(f.st, id2, STORE_CAT_PROMOTION), 1);
-	ck_assert_int_eq(store_is_optout(f.st, id2, STORE_CAT_SURVEY), 1);
+	ck_assert_int_eq(store_is_optout(f.st, id2, CATEGORY_PROMOTION), 1);
+	ck_assert_int_eq(store_is_optout(f.st, id2, CATEGORY_SURVEY), 1);
 	/* a year later the orphaned events go, the suppression entry stays */
 	ck_assert_int_eq(store_customer_delete(f.st, id2), STORE_OK);
 	ck_assert_int_eq(store_purge(f.st, now + 400 * DAY, 0, NULL, NULL, &rep), STORE_OK);
@@ -675,14 +679,14 @@ START_TEST(test_store_partial_refusal_survives_purge)
 	fx_setup(&f, 1);
 	id = add_customer(f.st, "dung.pham@example.com", "Phạm Thị Dung", "");
 	add_ended(f.st, id, "HOST-2", now - 100 * DAY);
-	ck_assert_int_eq(store_optout(f.st, id, STORE_CAT_PROMOTION, STORE_CH_ONE_CLICK, "t", NULL),
+	ck_assert_int_eq(store_optout(f.st, id, CATEGORY_PROMOTION, STORE_CH_ONE_CLICK, "t", NULL),
 			 STORE_OK);
 	ck_assert_int_eq(store_is_suppressed(f.st, "dung.pham@example.com"), 0);
 	ck_assert_int_eq(store_purge(f.st, now, 0, NULL, NULL, &rep), STORE_OK);
 	ck_assert_int_eq(rep.suppressed_kept, 1);
 	id = add_customer(f.st, "dung.pham@example.com", "Phạm Thị Dung", "");
-	ck_assert_int_eq(store_is_optout(f.st, id, STORE_CAT_PROMOTION), 1);
-	ck_assert_int_eq(store_is_optout(f.st, id, STORE_CAT_SURVEY), 0);
+	ck_assert_int_eq(store_is_optout(f.st, id, CATEGORY_PROMOTION), 1);
+	ck_assert_int_eq(store_is_optout(f.st, id, CATEGORY_SURVEY), 0);
 	fx_teardown(&f);
 }
 END_TEST
@@ -770,11 +774,11 @@ START_TEST(test_store_campaign_and_delivery_rows)
 	a = add_customer(f.st, "an.nguyen@example.vn", "An", "");
 	b = add_customer(f.st, "binh.tran@example.vn", "Bình", "");
 	x = add_customer(f.st, "x@example.com", "X", "");
-	ck_assert_int_eq(store_campaign_create(f.st, STORE_CAT_MAINTENANCE, "maintenance",
+	ck_assert_int_eq(store_campaign_create(f.st, CATEGORY_MAINTENANCE, "maintenance",
 					       "service_type=vps", "{\"date\":\"2026-12-01\"}", &cid),
 			 STORE_OK);
 	ck_assert_int_eq(store_campaign_get(f.st, cid, &c), STORE_OK);
-	ck_assert_int_eq(c.category, STORE_CAT_MAINTENANCE);
+	ck_assert_int_eq(c.category, CATEGORY_MAINTENANCE);
 	ck_assert_str_eq(c.audience, "service_type=vps");
 	ck_assert_int_eq(c.finished, 0);
 	store_campaign_clear(&c);
@@ -811,9 +815,9 @@ START_TEST(test_store_campaign_and_delivery_rows)
 	ck_assert_int_eq(store_campaign_each(f.st, count_campaigns, &ncamp), STORE_OK);
 	ck_assert_int_eq(ncamp, 1);
 	/* message log, with or without angle brackets */
-	ck_assert_int_eq(store_msglog_add(f.st, "<m1@mail.ilinks.asia>", a, STORE_CAT_MAINTENANCE,
+	ck_assert_int_eq(store_msglog_add(f.st, "<m1@mail.ilinks.asia>", a, CATEGORY_MAINTENANCE,
 					  cid), STORE_OK);
-	ck_assert_int_eq(store_msglog_add(f.st, "m1@mail.ilinks.asia", a, STORE_CAT_MAINTENANCE,
+	ck_assert_int_eq(store_msglog_add(f.st, "m1@mail.ilinks.asia", a, CATEGORY_MAINTENANCE,
 					  cid), STORE_OK);
 	ck_assert_int_eq(store_msglog_find(f.st, "m1@mail.ilinks.asia", &m), STORE_OK);
 	ck_assert_int_eq(m.customer_id, a);
@@ -862,9 +866,9 @@ START_TEST(test_store_export_is_the_customers_own_data)
 	add_customer(f.st, "binh.tran@example.vn", "Trần Thị Bình", "");
 	ck_assert_int_eq(store_contract_upsert(f.st, a, "vps", "VPS-1", STORE_CONTRACT_ACTIVE,
 					       1700000000, 0, NULL), STORE_OK);
-	ck_assert_int_eq(store_optout(f.st, a, STORE_CAT_PROMOTION, STORE_CH_REPLY, "msgid=<9@x>",
+	ck_assert_int_eq(store_optout(f.st, a, CATEGORY_PROMOTION, STORE_CH_REPLY, "msgid=<9@x>",
 				      NULL), STORE_OK);
-	ck_assert_int_eq(store_msglog_add(f.st, "m9@x", a, STORE_CAT_PROMOTION, 0), STORE_OK);
+	ck_assert_int_eq(store_msglog_add(f.st, "m9@x", a, CATEGORY_PROMOTION, 0), STORE_OK);
 	fp = tmpfile();
 	ck_assert_ptr_nonnull(fp);
 	ck_assert_int_eq(store_export_json(f.st, a, fp), STORE_OK);
@@ -941,7 +945,7 @@ START_TEST(test_store_temp_when_locked_past_busy_timeout)
 	ck_assert_int_eq(store_counter_add(f.st, "x", 1), STORE_TEMP);
 	ck_assert_int_le(time(NULL) - t0, 5);
 	/* reads still work in WAL mode */
-	ck_assert_int_eq(store_is_optout(f.st, id, STORE_CAT_PROMOTION), 0);
+	ck_assert_int_eq(store_is_optout(f.st, id, CATEGORY_PROMOTION), 0);
 	ck_assert_int_eq(sqlite3_exec(h, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(h);
 	ck_assert_int_eq(store_optout(f.st, id, -1, STORE_CH_REPLY, "m", NULL), STORE_OK);
@@ -1152,7 +1156,7 @@ store_suite(void)
 	tcase_add_test(tc, test_store_init_refuses_new_key_for_existing_db);
 	tcase_add_test(tc, test_store_customer_crud);
 	tcase_add_test(tc, test_store_blind_index_lookup_is_case_insensitive);
-	tcase_add_test(tc, test_store_email_normalise_rules);
+	tcase_add_test(tc, test_store_one_customer_for_every_form_of_an_address);
 	tcase_add_test(tc, test_store_files_hold_no_plain_personal_data);
 	tcase_add_test(tc, test_store_tampered_ciphertext_is_refused);
 	tcase_add_test(tc, test_store_contracts);

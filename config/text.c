@@ -1,0 +1,43 @@
+/*
+ * NAME
+ *	text 3
+ * SUMMARY
+ *	small string helpers shared by every program
+ * SYNOPSIS
+ *	#include "text.h"
+ * DESCRIPTION
+ *	See text.h.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "text.h"
+
+/* text_trim - strip blanks from both ends of S, in place */
+char   *
+text_trim(char *s)
+{
+	char   *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+		*--e = 0;
+	return (s);
+}
+
+/* text_trim_span - narrow a span past the bytes of SET at both ends */
+void
+text_trim_span(const char **s, size_t *len, const char *set)
+{
+	if (set == NULL)
+		set = TEXT_SPACE;
+	while (*len > 0 && (*s)[0] != 0 && strchr(set, (*s)[0]) != NULL) {
+		(*s)++;
+		(*len)--;
+	}
+	while (*len > 0 && (*s)[*len - 1] != 0 && strchr(set, (*s)[*len - 1]) != NULL)
+		(*len)--;
+}
