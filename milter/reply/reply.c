@@ -285,19 +285,23 @@ reply_analyze(const struct reply_analyzer *ra, const char *msg, size_t len,
 	r->question = 1;
 	r->reason = "parse_error";
 	if (reply_mime_parse(&m, msg ? msg : "", msg ? len : 0, &ra->lim) < 0
-	    || (r->subject = strdup(m.subject ? m.subject : "")) == NULL
-	    || new_text(ra, &m, &text, &had_quote) < 0 || (r->text = steal(&text)) == NULL)
+	    || (r->subject = strdup(m.subject ? m.subject : "")) == NULL)
+		goto fail;
+	if (!m.parse_error) {
+		r->reason = reply_kind_detect(ra->lex, &m, r->subject, envelope_from, &r->kind);
+		if (r->kind != REPLY_KIND_REPLY) {
+			/* nobody reads an auto-reply's or a bounce's text: not extracted */
+			r->question = 0;
+			ok = (r->text = strdup("")) != NULL && (r->kind != REPLY_KIND_BOUNCE
+							   || reply_kind_bounces(&m, &r->bounces) == 0);
+			goto fail;
+		}
+	}
+	if (new_text(ra, &m, &text, &had_quote) < 0 || (r->text = steal(&text)) == NULL)
 		goto fail;
 	ok = 1;
 	if (m.parse_error)
 		goto fail;
-	r->reason = reply_kind_detect(ra->lex, &m, r->subject, envelope_from, &r->kind);
-	if (r->kind != REPLY_KIND_REPLY) {
-		r->question = 0;
-		if (r->kind == REPLY_KIND_BOUNCE && reply_kind_bounces(&m, &r->bounces) < 0)
-			ok = 0;
-		goto fail;
-	}
 	if (judge(ra, r, had_quote) < 0)
 		ok = 0;
 fail:

@@ -49,7 +49,8 @@ int	reply_result_optout(const struct reply_result *r);
  * chối", "đừng gửi email nữa"): all our mail. 0 when not a refusal. */
 unsigned reply_result_optout_scope(const struct reply_result *r);
 int	reply_result_question(const struct reply_result *r);
-/* The customer's new text, NFC UTF-8, "" when none. */
+/* The customer's new text, NFC UTF-8, "" when none (and for auto-replies
+ * and bounces, whose text is not extracted). */
 const char *reply_result_text(const struct reply_result *r);
 /* Which rule decided, e.g. "command:tu_choi", "command:dung_gui+question",
  * "subject:huy_dang_ky", "question", "question:negated", "quote_only",

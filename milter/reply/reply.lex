@@ -8,7 +8,9 @@
 # removed, "đ" as "d"), so "Từ chối", "từ chối" and "tu choi" are one entry.
 # "*" stands for up to four words ("xóa * khỏi danh sách" also reads
 # "xóa tên tôi khỏi danh sách"). The longest phrase wins where phrases
-# overlap. Lines starting with "#" are comments.
+# overlap. Lines starting with "#" are comments. Mind that keys of
+# Vietnamese words may be English words ("thẻ" is "the", "gõ" is "go"):
+# write such words in a phrase ("thẻ tín dụng") rather than alone.
 #
 # Sections:
 #   [intent FAMILY FLAG...]  ways to ask us to stop. FAMILY names the rule
@@ -133,6 +135,12 @@ stop
 dừng lại
 
 [intent khong_nhan]
+ngừng nhận
+ngưng nhận
+dừng nhận
+thôi nhận
+stop receiving
+stop getting
 không có nhu cầu nhận
 ko có nhu cầu nhận
 không có nhu cầu nhận thêm
@@ -342,7 +350,9 @@ trách nhiệm
 lời mời
 cuộc họp
 họp
-thẻ
+thẻ tín dụng
+thẻ ngân hàng
+thẻ atm
 đơn hàng
 tên miền
 hosting
@@ -555,7 +565,6 @@ từ khóa
 nội dung
 lời
 ghi
-gõ
 bấm
 nhấn
 chọn

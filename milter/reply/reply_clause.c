@@ -307,6 +307,24 @@ ascii_word(const struct doc *d, const struct tok *t)
 	return (t->len >= 2 && t->len <= REPLY_VIET_WORD_MAX);
 }
 
+/* maybe_keys - a cheap test: the word has what input-method keys leave
+ * (w, dd, aa/ee/oo, a digit after a letter, VIQR marks) */
+static int
+maybe_keys(const struct doc *d, const struct tok *t)
+{
+	const char *w = d->key.data + t->off;
+	size_t	i;
+
+	for (i = 0; i < t->len; i++) {
+		if (w[i] == 'w' || strchr("^+(`~", w[i]) != NULL)
+			return (1);
+		if (i > 0 && ((w[i] >= '1' && w[i] <= '9' && w[i - 1] >= 'a' && w[i - 1] <= 'z')
+			      || (w[i] == w[i - 1] && strchr("aeod", w[i]) != NULL)))
+			return (1);
+	}
+	return (0);
+}
+
 /* keep_word - a word the lexicon says is never input-method keys */
 static int
 keep_word(const struct doc *d, const struct tok *t)
@@ -329,7 +347,11 @@ fold_words(struct doc *d)
 	size_t	i, viet = 0, fold = 0, other = 0, n;
 	int	strong, any = 0;
 
-	for (i = 0; i < d->nt; i++) {
+	for (i = 0; i < d->nt && !any; i++)
+		any = d->t[i].type == T_WORD && ascii_word(d, &d->t[i]) && maybe_keys(d, &d->t[i]);
+	if (!any)
+		return (0);			/* most texts: no word can be keys */
+	for (any = 0, i = 0; i < d->nt; i++) {
 		struct tok *t = &d->t[i];
 
 		if (t->type != T_WORD || !ascii_word(d, t) || keep_word(d, t))
@@ -748,7 +770,8 @@ refusals(const struct doc *d, const struct cl *c, struct acc *a, int *seen)
 			continue;
 		*seen = 1;
 		if ((why = blocked(d, c, x)) != NULL) {
-			if (a->rd->why == NULL)
+			/* "don't want" is first the negation of what follows */
+			if (a->rd->why == NULL && !(m->kinds & RLX_BIT(RLX_NEGATION)))
 				a->rd->why = why;
 			continue;
 		}

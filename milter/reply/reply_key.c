@@ -71,6 +71,7 @@ reply_key_init(void)
 int
 reply_key_fold(int32_t cp)
 {
+	reply_key_init();
 	if (cp < 0x80)
 		return (cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
 	if (cp < KEY_LATIN_END)
@@ -125,6 +126,7 @@ reply_key(const char *s, size_t len, struct strbuf *out)
 	int	pend = 0, f;
 	int32_t	cp;
 
+	reply_key_init();
 	if (strbuf_reserve(out, len) < 0)
 		return (-1);
 	while (i < len) {

@@ -19,8 +19,8 @@
  *	are kept, so a line of the text is a line of its key. Other
  *	scripts are kept, in lower case.
  *
- *	The fold table is built once from utf8proc (reply_key_init(),
- *	called by reply_analyzer_new(); later calls do nothing), so a key
+ *	The fold table is built once from utf8proc (reply_key_init(), which
+ *	reply_key() and reply_key_fold() call: pthread_once(3)), so a key
  *	costs a table lookup per character, not a Unicode decomposition.
  *
  *	reply_key_fold() is the key of one code point: its ASCII letter,

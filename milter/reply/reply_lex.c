@@ -35,6 +35,7 @@ struct entry {
 	int	object;
 	size_t	ntok;
 	char   *tok[REPLY_LEX_PHRASE_MAX];	/* "*" is a gap */
+	size_t	len[REPLY_LEX_PHRASE_MAX];
 	char   *pool;			/* the words, one allocation */
 	size_t	next;			/* chain, index + 1 */
 };
@@ -173,25 +174,26 @@ add_entry(struct reply_lex *lx, const char *key, size_t klen, const struct secti
 		return (-1);
 	memcpy(e->pool, key, klen);
 	e->pool[klen] = 0;
-	for (p = e->pool; *p && e->ntok < REPLY_LEX_PHRASE_MAX; e->ntok++) {
-		e->tok[e->ntok] = p;
-		if ((p = strchr(p, ' ')) == NULL)
+	for (p = e->pool; p != NULL && *p;) {
+		if (e->ntok == REPLY_LEX_PHRASE_MAX)
 			break;
-		*p++ = 0;
+		e->tok[e->ntok++] = p;
+		if ((p = strchr(p, ' ')) != NULL)
+			*p++ = 0;
 	}
-	if (e->tok[0] == NULL || strcmp(e->tok[0], "*") == 0 || p != NULL) {
+	if (e->ntok == 0 || (p != NULL && *p) || strcmp(e->tok[0], "*") == 0
+	    || strcmp(e->tok[e->ntok - 1], "*") == 0) {
 		free(e->pool);
 		errno = EINVAL;
 		return (-1);
 	}
-	e->ntok += e->tok[e->ntok] != NULL && e->ntok < REPLY_LEX_PHRASE_MAX;
 	for (i = 0; i < e->ntok; i++)
-		;
+		e->len[i] = strlen(e->tok[i]);
 	e->kind = (enum reply_lex_kind) sec->kind;
 	e->family = sec->family;
 	e->flags = sec->flags;
 	e->object = sec->object;
-	h = hash(e->tok[0], strlen(e->tok[0]));
+	h = hash(e->tok[0], e->len[0]);
 	e->next = lx->bucket[h];
 	lx->bucket[h] = ++lx->n;
 	return (0);
@@ -315,13 +317,6 @@ reply_lex_free(struct reply_lex *lx)
 	free(lx);
 }
 
-/* word_is - whether token T is the word W */
-static int
-word_is(const struct reply_tok *t, const char *w)
-{
-	return (strlen(w) == t->len && memcmp(t->s, w, t->len) == 0);
-}
-
 /* match_from - tokens of E from its word K matched at TOK[I..N); length or 0 */
 static size_t
 match_from(const struct entry *e, size_t k, const struct reply_tok *tok, size_t n, size_t i)
@@ -330,13 +325,13 @@ match_from(const struct entry *e, size_t k, const struct reply_tok *tok, size_t 
 
 	if (k == e->ntok)
 		return (i);
-	if (strcmp(e->tok[k], "*") == 0) {
+	if (e->len[k] == 1 && e->tok[k][0] == '*') {
 		for (g = 0; g <= REPLY_LEX_GAP_MAX && i + g <= n; g++)
 			if ((r = match_from(e, k + 1, tok, n, i + g)) > 0)
 				return (r);
 		return (0);
 	}
-	if (i >= n || !word_is(&tok[i], e->tok[k]))
+	if (i >= n || tok[i].len != e->len[k] || memcmp(tok[i].s, e->tok[k], e->len[k]) != 0)
 		return (0);
 	return (match_from(e, k + 1, tok, n, i + 1));
 }

@@ -159,6 +159,115 @@ parse_headers(struct reply_mime *m, const char *msg, size_t hlen)
 	return (0);
 }
 
+/* b64_value - the value of a base64 character, -1 for others */
+static int
+b64_value(int c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return (c - 'A');
+	if (c >= 'a' && c <= 'z')
+		return (c - 'a' + 26);
+	if (c >= '0' && c <= '9')
+		return (c - '0' + 52);
+	return (c == '+' ? 62 : c == '/' ? 63 : -1);
+}
+
+/* hexval - the value of a hexadecimal digit, -1 for others */
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return (c - '0');
+	c |= 0x20;
+	return (c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1);
+}
+
+/* word_bytes - the bytes of encoded text S (LEN) in encoding ENC (b or q) */
+static int
+word_bytes(const char *s, size_t len, int enc, struct strbuf *out)
+{
+	size_t	i;
+	unsigned v = 0;
+	int	bits = 0, d;
+
+	for (i = 0; i < len; i++) {
+		if (enc == 'b') {
+			if ((d = b64_value((unsigned char) s[i])) < 0)
+				continue;
+			v = (v << 6) | (unsigned) d;
+			if ((bits += 6) >= 8 && strbuf_addc(out, (int) ((v >> (bits -= 8)) & 0xFF)) < 0)
+				return (-1);
+		} else if (s[i] == '=' && i + 2 < len && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
+			if (strbuf_addc(out, hexval(s[i + 1]) * 16 + hexval(s[i + 2])) < 0)
+				return (-1);
+			i += 2;
+		} else if (strbuf_addc(out, s[i] == '_' ? ' ' : s[i]) < 0)
+			return (-1);
+	}
+	return (0);
+}
+
+/* encoded_word - parse "=?charset?e?text?=" at S; its length, 0 when not one */
+static size_t
+encoded_word(const char *s, size_t len, char *cs, size_t cslen, int *enc, const char **text,
+	     size_t *tlen)
+{
+	const char *q1, *q2, *end;
+
+	if (len < 8 || s[0] != '=' || s[1] != '?')
+		return (0);
+	if ((q1 = memchr(s + 2, '?', len - 2)) == NULL || (size_t) (q1 - s - 2) >= cslen || q1 + 3 >= s + len
+	    || q1[2] != '?' || strchr("bBqQ", q1[1]) == NULL || q1[1] == 0)
+		return (0);
+	q2 = q1 + 3;
+	if ((end = memmem(q2, len - (size_t) (q2 - s), "?=", 2)) == NULL)
+		return (0);
+	memcpy(cs, s + 2, (size_t) (q1 - s - 2));
+	cs[q1 - s - 2] = 0;
+	cs[strcspn(cs, "*")] = 0;		/* RFC 2231 language: =?utf-8*vi?...?= */
+	*enc = q1[1] | 0x20;
+	*text = q2;
+	*tlen = (size_t) (end - q2);
+	return ((size_t) (end + 2 - s));
+}
+
+/*
+ * decode_words - RFC 2047: each encoded word decoded from its own charset
+ * (reply_charset_to_utf8() flushes windows-1258's last letter, which
+ * libetpan loses), the rest through SRC; blanks between two encoded
+ * words dropped
+ */
+static int
+decode_words(const char *raw, const struct reply_text_src *src, struct strbuf *out)
+{
+	char	cs[REPLY_CHARSET_NAME_MAX];
+	struct strbuf bytes;
+	const char *text;
+	size_t	i = 0, len = strlen(raw), n, tlen, plain;
+	int	enc, prev_word = 0, r = 0;
+
+	strbuf_init(&bytes);
+	while (i < len && r == 0) {
+		if ((n = encoded_word(raw + i, len - i, cs, sizeof(cs), &enc, &text, &tlen)) > 0) {
+			strbuf_reset(&bytes);
+			r = word_bytes(text, tlen, enc, &bytes);
+			if (r == 0)
+				r = reply_charset_to_utf8(cs, bytes.data ? bytes.data : "", bytes.len, out);
+			i += n;
+			prev_word = 1;
+			continue;
+		}
+		for (plain = 1; i + plain < len && !(raw[i + plain] == '=' && raw[i + plain + 1] == '?'); plain++)
+			;
+		if (!(prev_word && strspn(raw + i, " \t") == plain && i + plain < len))
+			r = reply_text_canon(raw + i, plain, src, out);
+		i += plain;
+		prev_word = 0;
+	}
+	strbuf_free(&bytes);
+	return (r);
+}
+
 /*
  * decode_subject - the raw Subject as canonical text: RFC 2047 words, or
  * 8-bit bytes in the text part's single-byte charset when they are not
@@ -167,30 +276,24 @@ parse_headers(struct reply_mime *m, const char *msg, size_t hlen)
 static int
 decode_subject(struct reply_mime *m)
 {
-	struct strbuf out;
+	struct strbuf dec, out;
 	struct reply_text_src src = {NULL, 0, 0, 0};
-	char   *dec = NULL;
-	size_t	idx = 0;
 	const char *raw = m->subject ? m->subject : "";
-	int	r;
+	int	r = -1;
 
+	strbuf_init(&dec);
 	strbuf_init(&out);
 	if (reply_text_is_single_byte(m->plain_charset))
 		src.charset = m->plain_charset;
-	if (strstr(raw, "=?") != NULL && mailmime_encoded_phrase_parse(src.charset ? src.charset : "utf-8",
-			raw, strlen(raw), &idx, "utf-8", &dec) == MAILIMF_NO_ERROR && dec != NULL) {
-		src.charset = "utf-8";
-		r = reply_text_canon(dec, strlen(dec), &src, &out);
-	} else
-		r = reply_text_canon(raw, strlen(raw), &src, &out);
-	free(dec);
-	if (r < 0 || strbuf_reserve(&out, 0) < 0) {
-		strbuf_free(&out);
-		return (-1);
+	if (decode_words(raw, &src, &dec) == 0
+	    && reply_text_final(dec.data ? dec.data : "", dec.len, &out) == 0 && strbuf_reserve(&out, 0) == 0) {
+		free(m->subject);
+		m->subject = strbuf_steal(&out);
+		r = m->subject ? 0 : -1;
 	}
-	free(m->subject);
-	m->subject = strbuf_steal(&out);
-	return (m->subject ? 0 : -1);
+	strbuf_free(&dec);
+	strbuf_free(&out);
+	return (r);
 }
 
 /* Start of the line before offset I (which starts a line), or I. */

@@ -33,30 +33,42 @@
 #define VNI_MIN_SHARE	80	/* percent of words with font characters that must map */
 #define VNI_MIN_WORDS	2	/* words that must map, unless the only one has two marks */
 
-static const char *const onsets[] = {
-	"ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "qu", "th", "tr", "b", "c", "d",
-	"g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x", "", NULL
+/* A word of a list with its length. */
+struct wl {
+	const char *w;
+	size_t	n;
 };
-static const char *const nuclei[] = {
-	"uye", "uya", "uyu", "ieu", "yeu", "uoi", "uou", "oai", "oay", "oao", "oeo",
-	"uay", "ai", "ao", "au", "ay", "eo", "eu", "ia", "ie", "iu", "oa", "oe", "oi",
-	"ua", "ue", "ui", "uo", "uu", "uy", "ya", "ye", "a", "e", "i", "o", "u", "y",
-	NULL
+#define W(s)	{s, sizeof(s) - 1}
+
+static const struct wl onsets[] = {
+	W("ngh"), W("ng"), W("nh"), W("ch"), W("gh"), W("gi"), W("kh"), W("ph"), W("qu"), W("th"), W("tr"),
+	W("b"), W("c"), W("d"), W("g"), W("h"), W("k"), W("l"), W("m"), W("n"), W("p"), W("r"), W("s"),
+	W("t"), W("v"), W("x"), W(""),
 };
-static const char *const codas[] = {"ch", "ng", "nh", "c", "m", "n", "p", "t", "", NULL};
+static const struct wl nuclei[] = {
+	W("uye"), W("uya"), W("uyu"), W("ieu"), W("yeu"), W("uoi"), W("uou"), W("oai"), W("oay"), W("oao"),
+	W("oeo"), W("uay"), W("ai"), W("ao"), W("au"), W("ay"), W("eo"), W("eu"), W("ia"), W("ie"), W("iu"),
+	W("oa"), W("oe"), W("oi"), W("ua"), W("ue"), W("ui"), W("uo"), W("uu"), W("uy"), W("ya"), W("ye"),
+	W("a"), W("e"), W("i"), W("o"), W("u"), W("y"),
+};
+static const struct wl codas[] = {W("ch"), W("ng"), W("nh"), W("c"), W("m"), W("n"), W("p"), W("t"), W("")};
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* rhyme - whether W (LEN) is a vowel group and a final consonant */
 static int
 rhyme(const char *w, size_t len)
 {
-	size_t	i, j, nl;
+	size_t	i, j;
 
-	for (i = 0; nuclei[i]; i++) {
-		nl = strlen(nuclei[i]);
-		if (nl > len || memcmp(w, nuclei[i], nl) != 0)
+	if (len == 0 || strchr("aeiouy", w[0]) == NULL)
+		return (0);
+	for (i = 0; i < NELEM(nuclei); i++) {
+		if (nuclei[i].n > len || memcmp(w, nuclei[i].w, nuclei[i].n) != 0)
 			continue;
-		for (j = 0; codas[j]; j++)
-			if (strlen(codas[j]) == len - nl && memcmp(w + nl, codas[j], len - nl) == 0)
+		for (j = 0; j < NELEM(codas); j++)
+			if (codas[j].n == len - nuclei[i].n
+			    && memcmp(w + nuclei[i].n, codas[j].w, codas[j].n) == 0)
 				return (1);
 	}
 	return (0);
@@ -65,7 +77,7 @@ rhyme(const char *w, size_t len)
 int
 reply_viet_syllable(const char *w, size_t len)
 {
-	size_t	i, ol;
+	size_t	i;
 
 	if (len == 0 || len > REPLY_VIET_WORD_MAX)
 		return (0);
@@ -74,11 +86,10 @@ reply_viet_syllable(const char *w, size_t len)
 			return (0);
 	if (len == 2 && memcmp(w, "gi", 2) == 0)
 		return (1);
-	for (i = 0; onsets[i]; i++) {
-		ol = strlen(onsets[i]);
-		if (ol <= len && memcmp(w, onsets[i], ol) == 0 && rhyme(w + ol, len - ol))
+	for (i = 0; i < NELEM(onsets); i++)
+		if (onsets[i].n <= len && memcmp(w, onsets[i].w, onsets[i].n) == 0
+		    && rhyme(w + onsets[i].n, len - onsets[i].n))
 			return (1);
-	}
 	return (0);
 }
 
