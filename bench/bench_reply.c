@@ -86,6 +86,8 @@ struct set {
 
 static struct reply_analyzer *ra;
 static double seconds = 2.0;
+static unsigned long fixed;		/* -n: messages per round, not seconds */
+static const char *only;		/* -o: the one set measured */
 static int keep_going;
 
 /* Pools of samples by part of the mix. */
@@ -544,7 +546,7 @@ run(void *arg)
 	double	end = now(CLOCK_MONOTONIC) + seconds, c0 = now(CLOCK_THREAD_CPUTIME_ID);
 	size_t	i = j->start, k;
 
-	while (now(CLOCK_MONOTONIC) < end) {
+	while (fixed ? j->count < fixed : now(CLOCK_MONOTONIC) < end) {
 		for (k = 0; k < BENCH_BATCH; k++, i++) {
 			const struct sample *s = j->st->s[i % j->st->n];
 			struct reply_result *r = reply_analyze(ra, s->msg, s->len, s->from);
@@ -623,6 +625,7 @@ static void
 usage(FILE *f)
 {
 	fprintf(f, "usage: bench_reply [-s SECONDS] [-r ROUNDS] [-t THREADS] [-c FILE] [-d DIR] [-S SRCDIR] [-k]\n"
+		"                   [-n COUNT] [-o SET]\n"
 		"Classify replies in a loop; print replies per CPU-second, median of the rounds.\n"
 		"  -s SECONDS  length of each round of each set (default 2)\n"
 		"  -r ROUNDS   rounds, the sets interleaved (default 3)\n"
@@ -630,7 +633,9 @@ usage(FILE *f)
 		"  -c FILE     links.conf to read (default: built-in defaults)\n"
 		"  -d DIR      measure the *.eml messages of DIR instead (not checked)\n"
 		"  -S SRCDIR   source tree holding tests/corpus/vi (default: the one built from)\n"
-		"  -k          keep going when a verdict is wrong\n");
+		"  -k          keep going when a verdict is wrong\n"
+		"  -n COUNT    analyse COUNT messages per round instead (for a profiler)\n"
+		"  -o SET      measure only SET (mix, ordinary, questions, refusals, auto, legacy)\n");
 }
 
 /* build_sets - the sets to measure into SETS; their count */
@@ -690,7 +695,7 @@ main(int argc, char **argv)
 			printf("bench_reply (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
 		return (EX_OK);
 	}
-	while ((opt = getopt(argc, argv, "s:r:t:c:d:S:k")) != -1) {
+	while ((opt = getopt(argc, argv, "s:r:t:c:d:S:kn:o:")) != -1) {
 		switch (opt) {
 		case 's': seconds = atof(optarg); break;
 		case 'r': rounds = atoi(optarg); break;
@@ -699,6 +704,8 @@ main(int argc, char **argv)
 		case 'd': dir = optarg; break;
 		case 'S': srcdir = optarg; break;
 		case 'k': keep_going = 1; break;
+		case 'n': fixed = strtoul(optarg, NULL, 10); break;
+		case 'o': only = optarg; break;
 		default: usage(stderr); return (EX_USAGE);
 		}
 	}
@@ -717,10 +724,13 @@ main(int argc, char **argv)
 	       rounds, seconds, threads);
 	for (r = 0; r < rounds; r++)
 		for (k = 0; k < nsets; k++)
-			measure(&sets[k], threads, &bad);
+			if (only == NULL || strcmp(only, sets[k].name) == 0)
+				measure(&sets[k], threads, &bad);
 	for (k = 0; k < nsets; k++)
-		report(&sets[k], threads, 0);
-	report(&sets[0], threads, 1);
+		if (sets[k].nrounds > 0)
+			report(&sets[k], threads, 0);
+	if (sets[0].nrounds > 0)
+		report(&sets[0], threads, 1);
 	reply_analyzer_free(ra);
 	conf_free(conf);
 	if (bad) {

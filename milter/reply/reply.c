@@ -49,6 +49,7 @@
 #include "reply_text.h"
 
 #define REPLY_SCOPE_NAME_MAX	128	/* "survey+promotion" */
+#define REPLY_HEAD_BYTES	8192	/* a long text part is read from its head first */
 
 /* links.conf's defaults of mime_max_parts, mime_max_depth, mime_max_decoded. */
 #define REPLY_DEF_MAX_PARTS	64
@@ -184,9 +185,14 @@ has_text(const struct strbuf *b)
 	return (0);
 }
 
-/* cut - the new text of canonical TEXT into OUT; 1 when there is some */
+/*
+ * cut - the new text of canonical TEXT, in NFC, into OUT; 1 when there is
+ * some. *HARD is set when the cut was at a boundary that ends the
+ * customer's words (a quote, an attribution, a separator, a signature).
+ */
 static int
-cut(const struct reply_analyzer *ra, const struct strbuf *text, struct strbuf *out, int *had_quote)
+cut(const struct reply_analyzer *ra, const struct strbuf *text, struct strbuf *out, int *had_quote,
+    int *hard)
 {
 	struct reply_quote_result q;
 	int	r;
@@ -194,10 +200,47 @@ cut(const struct reply_analyzer *ra, const struct strbuf *text, struct strbuf *o
 	if (reply_quote_cut(ra->quote, text->data ? text->data : "", text->len, &q) < 0)
 		return (-1);
 	*had_quote |= q.had_quote;
+	*hard = strcmp(q.boundary, "end") != 0 && strcmp(q.boundary, "bottom_post") != 0
+	    && strcmp(q.boundary, "inline_reply") != 0;
 	r = has_text(&q.text);
-	if (r && strbuf_add(out, q.text.data, q.text.len) < 0)
+	if (r && reply_text_nfc(q.text.data, q.text.len, out) < 0)
 		r = -1;
 	reply_quote_result_free(&q);
+	return (r);
+}
+
+/*
+ * plain_text - the new text of the text part. A long part is first read
+ * from its head (REPLY_HEAD_BYTES, to a line end): when a boundary ends
+ * the customer's words there, the quoted rest is never normalised.
+ */
+static int
+plain_text(const struct reply_analyzer *ra, const struct reply_mime *m, struct strbuf *out,
+	   int *had_quote)
+{
+	struct reply_text_src src = {m->plain_charset, m->plain_flowed, m->plain_delsp, 1};
+	const char *p = m->plain.data ? m->plain.data : "", *nl;
+	size_t	n = m->plain.len;
+	struct strbuf c;
+	int	r = 0, hard = 0;
+
+	strbuf_init(&c);
+	if (n > 2 * REPLY_HEAD_BYTES && reply_text_ascii_compatible(m->plain_charset)
+	    && (nl = memchr(p + REPLY_HEAD_BYTES, '\n', n - REPLY_HEAD_BYTES)) != NULL) {
+		if (reply_text_canon(p, (size_t) (nl - p) + 1, &src, &c) < 0
+		    || (r = cut(ra, &c, out, had_quote, &hard)) < 0 || hard)
+			goto done;
+		strbuf_reset(&c);
+		out->len = 0;
+		if (out->data)
+			out->data[0] = 0;
+	}
+	if (reply_text_canon(p, n, &src, &c) == 0)
+		r = cut(ra, &c, out, had_quote, &hard);
+	else
+		r = -1;
+done:
+	strbuf_free(&c);
 	return (r);
 }
 
@@ -226,19 +269,13 @@ static int
 new_text(const struct reply_analyzer *ra, struct reply_mime *m, struct strbuf *out, int *had_quote)
 {
 	struct strbuf c;
-	struct reply_text_src src = {m->plain_charset, m->plain_flowed, m->plain_delsp, 1};
-	int	r = 0;
+	int	r = 0, hard;
 
+	if (m->have_plain && (r = plain_text(ra, m, out, had_quote)) != 0)
+		return (r < 0 ? -1 : 0);
 	strbuf_init(&c);
-	if (m->have_plain) {
-		if (reply_text_canon(m->plain.data ? m->plain.data : "", m->plain.len, &src, &c) < 0
-		    || (r = cut(ra, &c, out, had_quote)) != 0)
-			goto done;
-		strbuf_reset(&c);
-	}
 	if (m->have_html && (r = html_text(m, &c)) == 0)
-		r = cut(ra, &c, out, had_quote);
-done:
+		r = cut(ra, &c, out, had_quote, &hard);
 	strbuf_free(&c);
 	return (r < 0 ? -1 : 0);
 }
@@ -283,27 +320,20 @@ reply_analyze(const struct reply_analyzer *ra, const char *msg, size_t len,
 	strbuf_init(&text);
 	r->kind = REPLY_KIND_REPLY;
 	r->question = 1;
-	r->reason = "parse_error";
 	if (reply_mime_parse(&m, msg ? msg : "", msg ? len : 0, &ra->lim) < 0
 	    || (r->subject = strdup(m.subject ? m.subject : "")) == NULL)
 		goto fail;
-	if (!m.parse_error) {
-		r->reason = reply_kind_detect(ra->lex, &m, r->subject, envelope_from, &r->kind);
-		if (r->kind != REPLY_KIND_REPLY) {
-			/* nobody reads an auto-reply's or a bounce's text: not extracted */
-			r->question = 0;
-			ok = (r->text = strdup("")) != NULL && (r->kind != REPLY_KIND_BOUNCE
-							   || reply_kind_bounces(&m, &r->bounces) == 0);
-			goto fail;
-		}
+	r->reason = reply_kind_detect(ra->lex, &m, r->subject, envelope_from, &r->kind);
+	if (r->kind != REPLY_KIND_REPLY) {
+		/* nobody reads an auto-reply's or a bounce's text: not extracted */
+		r->question = 0;
+		ok = (r->text = strdup("")) != NULL && (r->kind != REPLY_KIND_BOUNCE
+						   || reply_kind_bounces(&m, &r->bounces) == 0);
+		goto fail;
 	}
 	if (new_text(ra, &m, &text, &had_quote) < 0 || (r->text = steal(&text)) == NULL)
 		goto fail;
-	ok = 1;
-	if (m.parse_error)
-		goto fail;
-	if (judge(ra, r, had_quote) < 0)
-		ok = 0;
+	ok = judge(ra, r, had_quote) == 0;
 fail:
 	strbuf_free(&text);
 	reply_mime_free(&m);

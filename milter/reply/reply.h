@@ -16,9 +16,9 @@
  *	reply_analyze() takes one whole message (headers and body, as
  *	received, CRLF or LF) and ENVELOPE_FROM (the MAIL FROM address
  *	without brackets, "" for the null sender, NULL when unknown). It
- *	never fails on bad input: a message it cannot parse gets kind
- *	REPLY_KIND_REPLY, optout 0, question 1 and a reason saying why, so
- *	a person reads it. It returns NULL only when out of memory. The
+ *	never fails on bad input: a message with nothing it can read gets
+ *	kind REPLY_KIND_REPLY, optout 0, question 1 and the reason "empty",
+ *	so a person reads it. It returns NULL only when out of memory. The
  *	result is owned by the caller: reply_result_free(). Strings returned
  *	by the accessors belong to the result.
  */

@@ -273,6 +273,33 @@ cut_parts(const char *s, size_t len, int colon, struct parts *p)
 	}
 }
 
+/* has_intent - whether the key of S holds a word of an intent (a prefilter) */
+static int
+has_intent(const struct reply_classify *cl, const char *s)
+{
+	struct strbuf key;
+	struct reply_tok w[REPLY_CLASSIFY_SUBJECT_TOKENS];
+	struct reply_lex_match m;
+	size_t	n = 0, i;
+	int	r = 0;
+	char   *p;
+
+	strbuf_init(&key);
+	if (reply_key(s, strlen(s), &key) < 0 || strbuf_reserve(&key, 0) < 0)
+		return (1);
+	for (p = key.data; *p && n < REPLY_CLASSIFY_SUBJECT_TOKENS;) {
+		size_t	l = strcspn(p, " ,.:;!?-[]()|\"'");
+
+		if (l > 0)
+			w[n++] = (struct reply_tok) {p, l};
+		p += l + (p[l] != 0);
+	}
+	for (i = 0; i < n && !r; i++)
+		r = reply_lex_match(cl->lx, w, n, i, &m) > 0 && (m.kinds & RLX_BIT(RLX_INTENT));
+	strbuf_free(&key);
+	return (r);
+}
+
 /* read_subject - a refusal the customer wrote in SUBJECT; 1 when found */
 static int
 read_subject(const struct reply_classify *cl, const char *subject, struct reply_reading *rd)
@@ -282,6 +309,8 @@ read_subject(const struct reply_classify *cl, const char *subject, struct reply_
 	int	r, cal = 0, prefixed = 0;
 	const char *c;
 
+	if (!has_intent(cl, subject))
+		return (0);			/* most Subjects: nothing to read */
 	cut_parts(subject, strlen(subject), 1, &p);
 	while (first < p.n && is_prefix(cl, p.s[first], p.len[first]))
 		first++;

@@ -56,6 +56,7 @@
 
 #define REPLY_CLASSIFY_SUBJECT_WORDS 4	/* a Subject this short counts whole */
 #define REPLY_CLASSIFY_SEGMENTS	16	/* Subject parts examined */
+#define REPLY_CLASSIFY_SUBJECT_TOKENS 128	/* Subject words examined */
 
 struct reply_classify;
 

@@ -48,6 +48,7 @@ struct line {
 	int	lower_first;		/* the original starts with a lower-case letter */
 	int	name_like;
 	int	intent;
+	size_t	dhits;			/* disclaimer words */
 };
 
 struct doc {
@@ -60,6 +61,7 @@ struct doc {
 	size_t	nl, capl;
 	struct reply_tok *rt;		/* keys of every token, once they stop moving */
 	struct cl *cl;			/* the clause being judged */
+	struct sent *st;		/* the sentence being read */
 	int	viqr;
 	int	redirect;
 };
@@ -74,6 +76,7 @@ struct span {
 #define CLAUSES_MAX		64	/* clauses of one sentence that are judged */
 
 struct cl;
+struct sent;
 
 /* add_tok - append a token; -1 when out of memory */
 static int
@@ -176,9 +179,18 @@ tokenize_line(struct doc *d, size_t p, size_t e, size_t ln)
 		}
 		if (is_letter(cp_at(d, i, e, &adv))) {
 			size_t	s = i;
+			const unsigned char *k = (const unsigned char *) d->key.data;
 
-			for (i += adv; i < e && in_word(d, i, e); i += adv)
+			for (i += adv; i < e; i += adv) {
+				/* the common case first: a lower-case ASCII letter or digit */
+				if ((k[i] >= 'a' && k[i] <= 'z') || (k[i] >= '0' && k[i] <= '9')) {
+					adv = 1;
+					continue;
+				}
+				if (!in_word(d, i, e))
+					break;
 				(void) cp_at(d, i, e, &adv);
+			}
 			if (add_tok(d, s, i - s, T_WORD, 0, ln) < 0)
 				return (-1);
 			continue;
@@ -347,10 +359,16 @@ fold_words(struct doc *d)
 	size_t	i, viet = 0, fold = 0, other = 0, n;
 	int	strong, any = 0;
 
-	for (i = 0; i < d->nt && !any; i++)
-		any = d->t[i].type == T_WORD && ascii_word(d, &d->t[i]) && maybe_keys(d, &d->t[i]);
+	for (i = 0, n = 0; i < d->nt && !any && n < REPLY_CLAUSE_IME_WORDS; i++) {
+		const struct tok *t = &d->t[i];
+
+		n += t->type == T_WORD;
+		if (t->type == T_WORD && ascii_word(d, t) && maybe_keys(d, t) && !keep_word(d, t)
+		    && reply_viet_ime_fold(d->key.data + t->off, t->len, out, sizeof(out), &strong) > 0)
+			any = strong;
+	}
 	if (!any)
-		return (0);			/* most texts: no word can be keys */
+		return (0);			/* most texts: no word can only be keys */
 	for (any = 0, i = 0; i < d->nt; i++) {
 		struct tok *t = &d->t[i];
 
@@ -422,24 +440,24 @@ starts_with(const struct doc *d, const struct reply_tok *w, size_t n, int kind)
 	return (reply_lex_match(d->lx, w, n, 0, &m) > 0 && (m.kinds & RLX_BIT(kind)) ? m.len : 0);
 }
 
-/* count_kind - matches of KIND among words W (N); sets *INTENT for intents */
-static size_t
-count_kind(const struct doc *d, const struct reply_tok *w, size_t n, int kind, int *intent)
+/* line_scan - one lexicon pass over line L's words W (N): whether it holds an
+ * intent, a redirect, and how many disclaimer words */
+static void
+line_scan(struct doc *d, struct line *l, const struct reply_tok *w, size_t n)
 {
 	struct reply_lex_match m;
-	size_t	i = 0, c = 0;
+	size_t	i = 0;
 
 	while (i < n) {
 		if (reply_lex_match(d->lx, w, n, i, &m) == 0) {
 			i++;
 			continue;
 		}
-		c += (m.kinds & RLX_BIT(kind)) != 0;
-		if (intent && (m.kinds & RLX_BIT(RLX_INTENT)) && !(m.kinds & RLX_BIT(RLX_NEUTRAL)))
-			*intent = 1;
+		l->dhits += (m.kinds & RLX_BIT(RLX_DISCLAIMER)) != 0;
+		l->intent |= (m.kinds & RLX_BIT(RLX_INTENT)) && !(m.kinds & RLX_BIT(RLX_NEUTRAL));
+		d->redirect |= (m.kinds & RLX_BIT(RLX_REDIRECT)) != 0;
 		i += m.len;
 	}
-	return (c);
 }
 
 /* is_rule_line - a key line of only dashes or underscores ("--", "__") */
@@ -481,14 +499,11 @@ line_ends_sentence(const struct doc *d, const struct line *l)
 static void
 mark_disclaimers(struct doc *d)
 {
-	struct reply_tok w[CLAUSE_WORDS_MAX];
-	size_t	i, j, k, hits, n;
+	size_t	i, j, k, hits;
 
 	for (i = 0; i < d->nl; i = j) {
-		for (j = i, hits = 0; j < d->nl && d->l[j].words > 0; j++) {
-			n = words_of(d, d->l[j].a, d->l[j].b, w, NULL, CLAUSE_WORDS_MAX);
-			hits += count_kind(d, w, n, RLX_DISCLAIMER, &d->l[j].intent);
-		}
+		for (j = i, hits = 0; j < d->nl && d->l[j].words > 0; j++)
+			hits += d->l[j].dhits;
 		if (hits >= REPLY_CLAUSE_DISCLAIMER_HITS)
 			for (k = i; k < j; k++)
 				if (!d->l[k].intent)
@@ -591,9 +606,7 @@ roles(struct doc *d, int mode)
 		n = words_of(d, l->a, l->b, w, NULL, CLAUSE_WORDS_MAX);
 		l->words = n;
 		l->role = n > 0 ? R_BODY : R_BLANK;
-		(void) count_kind(d, w, n, RLX_INTENT, &l->intent);
-		if (count_kind(d, w, n, RLX_REDIRECT, NULL) > 0)
-			d->redirect = 1;
+		line_scan(d, l, w, n);
 	}
 	if (mode == REPLY_READ_SUBJECT)
 		return;
@@ -616,6 +629,16 @@ struct cl {
 #define NON_CONTENT (RLX_BIT(RLX_PARTICLE) | RLX_BIT(RLX_FILLER) | RLX_BIT(RLX_COURTESY) \
 	| RLX_BIT(RLX_EMOTIVE) | RLX_BIT(RLX_GREETING) | RLX_BIT(RLX_CLOSING) | RLX_BIT(RLX_MORE) \
 	| RLX_BIT(RLX_REQUEST) | RLX_BIT(RLX_OBJECT) | RLX_BIT(RLX_INTENT) | RLX_BIT(RLX_BREAK))
+
+/* cl_reset - an empty clause (the span array is not cleared: NSP counts it) */
+static void
+cl_reset(struct cl *c)
+{
+	c->nsp = c->n = c->unknown = 0;
+	c->kinds = 0;
+	c->cats = 0;
+	c->mail = c->other = c->q = c->cond = c->first = c->smail = c->scats = 0;
+}
 
 /* object - what a clause refers to: a category, our mail, something else */
 static void
@@ -641,33 +664,51 @@ gap_objects(const struct doc *d, const struct reply_tok *w, size_t n, struct cl 
 			object(c, m.object);
 }
 
-/* spans - the lexicon's spans of words W (N) into C */
-static void
-spans(const struct doc *d, const struct reply_tok *w, size_t n, struct cl *c)
+/* scan - the lexicon's spans of words W[FROM, TO) appended to SP (NS used, at most MAX) */
+static size_t
+scan(const struct doc *d, const struct reply_tok *w, size_t from, size_t to, struct span *sp,
+     size_t ns, size_t max)
 {
-	size_t	i = 0;
-	int	subord = 0;
+	size_t	i = from;
 
-	while (i < n && c->nsp < CLAUSE_WORDS_MAX) {
-		struct span *s = &c->sp[c->nsp];
-
-		if (reply_lex_match(d->lx, w, n, i, &s->m) == 0) {
-			c->unknown++;
+	while (i < to && ns < max) {
+		if (reply_lex_match(d->lx, w + from, to - from, i - from, &sp[ns].m) == 0) {
 			i++;
 			continue;
 		}
-		s->at = i;
+		sp[ns].at = i;
+		i += sp[ns++].m.len;
+	}
+	return (ns);
+}
+
+/* clause_of - clause C of words W[FROM, TO) from the sentence's spans SP (NS) */
+static void
+clause_of(const struct doc *d, const struct reply_tok *w, const struct span *sp, size_t ns,
+	  size_t from, size_t to, struct cl *c)
+{
+	size_t	x, covered = 0;
+	int	subord = 0;
+
+	cl_reset(c);
+	c->n = to - from;
+	for (x = 0; x < ns && c->nsp < CLAUSE_WORDS_MAX; x++) {
+		const struct span *s = &sp[x];
+
+		if (s->at < from || s->at >= to)
+			continue;
+		c->sp[c->nsp] = *s;
+		c->sp[c->nsp++].at = s->at - from;
+		covered += s->m.len;
 		c->kinds |= s->m.kinds;
 		if (s->m.kinds & RLX_BIT(RLX_SUBORDINATE))
 			subord = 1;
 		if ((s->m.kinds & RLX_BIT(RLX_OBJECT)) && !subord)
 			object(c, s->m.object);
 		if ((s->m.kinds & RLX_BIT(RLX_INTENT)) && s->m.len > 2)
-			gap_objects(d, w + i + 1, s->m.len - 2, c);
-		c->nsp++;
-		i += s->m.len;
+			gap_objects(d, w + s->at + 1, s->m.len - 2, c);
 	}
-	c->n = n;
+	c->unknown = c->n > covered ? c->n - covered : 0;
 }
 
 /* before - a span of KIND ending at most WINDOW words before span X */
@@ -835,49 +876,77 @@ sentence_done(const int *kind, size_t n, struct acc *a)
 	}
 }
 
+/* What is said in a whole sentence. */
+struct sent {
+	struct reply_tok w[CLAUSE_WORDS_MAX];
+	struct span sp[CLAUSE_WORDS_MAX];
+	size_t	nw, ns;
+	size_t	cut[CLAUSES_MAX + 1];	/* clause starts (words), then NW */
+	size_t	ncut;
+	int	cond, ok, mail, cats;
+};
+
+/* sentence_scan - the words, clause starts and spans of tokens IDX (N) */
+static void
+sentence_scan(const struct doc *d, const size_t *idx, size_t n, struct sent *st)
+{
+	size_t	i, c;
+
+	st->nw = st->ns = st->ncut = 0;
+	st->cond = st->ok = st->mail = st->cats = 0;
+	st->cut[st->ncut++] = 0;
+	for (i = 0; i < n && st->nw < CLAUSE_WORDS_MAX; i++) {
+		if (d->t[idx[i]].type == T_WORD)
+			st->w[st->nw++] = d->rt[idx[i]];
+		else if (st->nw > st->cut[st->ncut - 1] && st->ncut < CLAUSES_MAX)
+			st->cut[st->ncut++] = st->nw;
+	}
+	st->cut[st->ncut] = st->nw;
+	for (c = 0; c < st->ncut; c++)
+		st->ns = scan(d, st->w, st->cut[c], st->cut[c + 1], st->sp, st->ns, CLAUSE_WORDS_MAX);
+	for (i = 0; i < st->ns; i++) {
+		const struct reply_lex_match *m = &st->sp[i].m;
+
+		st->cond |= (m->kinds & RLX_BIT(RLX_CONDITION)) != 0;
+		st->ok |= (m->kinds & RLX_BIT(RLX_CONDITION_OK)) != 0;
+		if (m->kinds & RLX_BIT(RLX_OBJECT)) {
+			st->mail |= m->object == RLX_OBJ_MAIL;
+			st->cats |= m->object >= 0;
+		}
+	}
+}
+
+/* next_break - where the clause from FROM to TO is cut by "nhưng mà", "còn", ... */
+static size_t
+next_break(const struct sent *st, size_t from, size_t to)
+{
+	size_t	x;
+
+	for (x = 0; x < st->ns; x++)
+		if (st->sp[x].at > from && st->sp[x].at < to && (st->sp[x].m.kinds & RLX_BIT(RLX_BREAK)))
+			return (st->sp[x].at);
+	return (to);
+}
+
 /* judge_sentence - cut sentence tokens IDX (N) into clauses and judge them */
 static void
 judge_sentence(const struct doc *d, const size_t *idx, size_t n, int q, struct acc *a)
 {
-	struct reply_tok w[CLAUSE_WORDS_MAX];
-	struct reply_lex_match m;
-	size_t	i, nw = 0, start = 0, k, nk = 0;
-	int	cond = 0, ok = 0, kind[CLAUSES_MAX], smail = 0, scats = 0;
+	struct sent *st = d->st;
+	size_t	c, from, to, nk = 0;
+	int	kind[CLAUSES_MAX];
 
-	for (i = 0; i < n && nw < CLAUSE_WORDS_MAX; i++)
-		if (d->t[idx[i]].type == T_WORD)
-			w[nw++] = d->rt[idx[i]];
-	for (i = 0; i < nw;) {
-		if (reply_lex_match(d->lx, w, nw, i, &m) == 0) {
-			i++;
-			continue;
-		}
-		cond |= (m.kinds & RLX_BIT(RLX_CONDITION)) != 0;
-		ok |= (m.kinds & RLX_BIT(RLX_CONDITION_OK)) != 0;
-		if (m.kinds & RLX_BIT(RLX_OBJECT)) {
-			smail |= m.object == RLX_OBJ_MAIL;
-			scats |= m.object >= 0;
-		}
-		i += m.len;
-	}
-	for (i = 0, k = 0; i <= n && k <= nw; i++) {
-		int	end = i == n || d->t[idx[i]].type == T_CLAUSE;
-		int	brk = !end && d->t[idx[i]].type == T_WORD && k > start && k < nw
-		    && reply_lex_match(d->lx, w, nw, k, &m) > 0 && (m.kinds & RLX_BIT(RLX_BREAK));
-
-		if ((end || brk) && k > start && nk < CLAUSES_MAX) {
-			memset(d->cl, 0, sizeof(*d->cl));
-			spans(d, w + start, k - start, d->cl);
-			d->cl->q = q && i == n;
-			d->cl->cond = cond && !ok;
-			d->cl->smail = smail;
-			d->cl->scats = scats;
+	sentence_scan(d, idx, n, st);
+	for (c = 0; c < st->ncut; c++)
+		for (from = st->cut[c]; from < st->cut[c + 1] && nk < CLAUSES_MAX; from = to) {
+			to = next_break(st, from, st->cut[c + 1]);
+			clause_of(d, st->w, st->sp, st->ns, from, to, d->cl);
+			d->cl->q = q && to == st->nw;
+			d->cl->cond = st->cond && !st->ok;
+			d->cl->smail = st->mail;
+			d->cl->scats = st->cats;
 			kind[nk++] = judge_clause(d, d->cl, a);
-			start = k;
 		}
-		if (i < n && d->t[idx[i]].type == T_WORD)
-			k++;
-	}
 	sentence_done(kind, nk, a);
 }
 
@@ -940,7 +1009,7 @@ reply_clause_read(const struct reply_lex *lx, const char *text, size_t len, int 
 	strbuf_init(&d.key);
 	strbuf_init(&d.fold);
 	if (tokenize(&d, text, len) < 0 || fold_words(&d) < 0 || resolve(&d) < 0
-	    || (d.cl = malloc(sizeof(*d.cl))) == NULL)
+	    || (d.cl = malloc(sizeof(*d.cl))) == NULL || (d.st = malloc(sizeof(*d.st))) == NULL)
 		goto fail;
 	roles(&d, mode);
 	a.rd = rd;
@@ -952,6 +1021,7 @@ reply_clause_read(const struct reply_lex *lx, const char *text, size_t len, int 
 		rd->scope = 0;
 	ret = 0;
 fail:
+	free(d.st);
 	free(d.cl);
 	free(d.rt);
 	free(d.t);

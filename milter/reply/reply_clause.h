@@ -25,9 +25,11 @@
  *	REPLY_READ_SUBJECT reads the text as one line, without roles.
  *
  *	Words are read through their key (reply_key()); in a text mostly
- *	made of Vietnamese syllables, words typed with an input method
- *	turned off ("Tuwf choois", "Tu72 cho61i", "Tu+` cho^'i") are
- *	folded to the syllables they spell (reply_viet_ime_fold()).
+ *	made of Vietnamese syllables where one of the first
+ *	REPLY_CLAUSE_IME_WORDS words can only be input-method keys, words
+ *	typed with the input method turned off ("Tuwf choois", "Tu72
+ *	cho61i", "Tu+` cho^'i") are folded to the syllables they spell
+ *	(reply_viet_ime_fold()).
  *
  *	A clause is a refusal when it holds an intent of the lexicon
  *	("từ chối", "đừng gửi", "hủy đăng ký", "không muốn nhận", "xóa ...
@@ -81,6 +83,7 @@
 #define REPLY_CLAUSE_NAME_WORDS	5
 #define REPLY_CLAUSE_DISCLAIMER_HITS 2
 #define REPLY_CLAUSE_TOKENS_MAX	20000	/* words read; the rest is ignored */
+#define REPLY_CLAUSE_IME_WORDS	80	/* words searched for input-method keys */
 
 struct reply_reading {
 	int	refusal;

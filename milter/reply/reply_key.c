@@ -104,52 +104,92 @@ is_dropped_cp(int32_t cp)
 		|| cp == '\r' || (cp < 0x20 && cp != '\n'));
 }
 
-/* put - append CP, collapsing blanks (*PEND: a space is owed) */
-static int
-put(struct strbuf *out, int32_t cp, int *pend, size_t line_start)
+/* put_cp - CP as UTF-8 at O; the bytes written */
+static size_t
+put_cp(char *o, int32_t cp)
 {
-	if (cp == '\n') {
-		*pend = 0;
-		return (strbuf_addc(out, '\n'));
+	if (cp < 0x80) {
+		o[0] = (char) cp;
+		return (1);
 	}
-	if (*pend && out->len > line_start && strbuf_addc(out, ' ') < 0)
-		return (-1);
-	*pend = 0;
-	return (cp < 0x80 ? strbuf_addc(out, (int) cp) : strbuf_addcp(out, cp));
+	if (cp < 0x800) {
+		o[0] = (char) (0xC0 | (cp >> 6));
+		o[1] = (char) (0x80 | (cp & 0x3F));
+		return (2);
+	}
+	if (cp < 0x10000) {
+		o[0] = (char) (0xE0 | (cp >> 12));
+		o[1] = (char) (0x80 | ((cp >> 6) & 0x3F));
+		o[2] = (char) (0x80 | (cp & 0x3F));
+		return (3);
+	}
+	o[0] = (char) (0xF0 | (cp >> 18));
+	o[1] = (char) (0x80 | ((cp >> 12) & 0x3F));
+	o[2] = (char) (0x80 | ((cp >> 6) & 0x3F));
+	o[3] = (char) (0x80 | (cp & 0x3F));
+	return (4);
+}
+
+/* key_cp - the key of code point CP: 0 dropped, ' ' a blank, else its key */
+static int32_t
+key_cp(int32_t cp)
+{
+	int	f;
+
+	if (is_blank_cp(cp))
+		return (' ');
+	if (is_dropped_cp(cp))
+		return (0);
+	if ((f = reply_key_fold(cp)) != 0)
+		return (f);
+	return (cp >= 0x80 ? utf8proc_tolower(cp) : cp);
 }
 
 int
 reply_key(const char *s, size_t len, struct strbuf *out)
 {
 	const unsigned char *u = (const unsigned char *) s;
-	size_t	i = 0, adv, line_start = out->len;
-	int	pend = 0, f;
+	size_t	i = 0, adv;
+	char   *o, *line;
+	int	pend = 0;
 	int32_t	cp;
 
 	reply_key_init();
-	if (strbuf_reserve(out, len) < 0)
+	/* a lower-case letter takes at most one byte more than its capital */
+	if (strbuf_reserve(out, 2 * len + 1) < 0)
 		return (-1);
+	o = line = out->data + out->len;
 	while (i < len) {
 		if (u[i] < 0x80) {
-			cp = u[i];
+			cp = u[i] >= 'A' && u[i] <= 'Z' ? u[i] + 32 : u[i];
 			adv = 1;
-		} else if ((cp = utf8_decode(u + i, len - i, &adv)) < 0)
-			cp = 0xFFFD;
+			if (cp == '\t')
+				cp = ' ';
+			else if ((cp < 0x20 && cp != '\n') || cp == 0x7F)
+				cp = 0;
+		} else {
+			cp = utf8_decode(u + i, len - i, &adv);
+			cp = key_cp(cp < 0 ? 0xFFFD : cp);
+		}
 		i += adv;
-		if (is_blank_cp(cp)) {
+		if (cp == ' ') {
 			pend = 1;
 			continue;
 		}
-		if (is_dropped_cp(cp))
+		if (cp == 0)
 			continue;
-		if ((f = reply_key_fold(cp)) != 0)
-			cp = f;
-		else if (cp >= 0x80)
-			cp = utf8proc_tolower(cp);
-		if (put(out, cp, &pend, line_start) < 0)
-			return (-1);
-		if (cp == '\n')
-			line_start = out->len;
+		if (cp == '\n') {
+			*o++ = '\n';
+			line = o;
+			pend = 0;
+			continue;
+		}
+		if (pend && o > line)
+			*o++ = ' ';
+		pend = 0;
+		o += put_cp(o, cp);
 	}
-	return (strbuf_reserve(out, 0));
+	out->len = (size_t) (o - out->data);
+	out->data[out->len] = 0;
+	return (0);
 }

@@ -36,6 +36,7 @@ struct entry {
 	size_t	ntok;
 	char   *tok[REPLY_LEX_PHRASE_MAX];	/* "*" is a gap */
 	size_t	len[REPLY_LEX_PHRASE_MAX];
+	size_t	maxlen;			/* words it can match, gaps at their widest */
 	char   *pool;			/* the words, one allocation */
 	size_t	next;			/* chain, index + 1 */
 };
@@ -156,7 +157,7 @@ static int
 add_entry(struct reply_lex *lx, const char *key, size_t klen, const struct section *sec)
 {
 	struct entry *e;
-	size_t	i, h;
+	size_t	i, h, *link;
 	char   *p;
 
 	if (lx->n == lx->cap) {
@@ -187,15 +188,20 @@ add_entry(struct reply_lex *lx, const char *key, size_t klen, const struct secti
 		errno = EINVAL;
 		return (-1);
 	}
-	for (i = 0; i < e->ntok; i++)
+	for (i = 0, e->maxlen = 0; i < e->ntok; i++) {
 		e->len[i] = strlen(e->tok[i]);
+		e->maxlen += e->len[i] == 1 && e->tok[i][0] == '*' ? REPLY_LEX_GAP_MAX : 1;
+	}
 	e->kind = (enum reply_lex_kind) sec->kind;
 	e->family = sec->family;
 	e->flags = sec->flags;
 	e->object = sec->object;
+	/* chained longest first, so that a match can stop at a shorter entry */
 	h = hash(e->tok[0], e->len[0]);
-	e->next = lx->bucket[h];
-	lx->bucket[h] = ++lx->n;
+	for (link = &lx->bucket[h]; *link && lx->e[*link - 1].maxlen > e->maxlen; link = &lx->e[*link - 1].next)
+		;
+	e->next = *link;
+	*link = ++lx->n;
 	return (0);
 }
 
@@ -348,7 +354,10 @@ reply_lex_match(const struct reply_lex *lx, const struct reply_tok *tok, size_t 
 	for (x = lx->bucket[hash(tok[i].s, tok[i].len)]; x; x = lx->e[x - 1].next) {
 		const struct entry *e = &lx->e[x - 1];
 
-		if ((end = match_from(e, 0, tok, n, i)) == 0)
+		if (e->maxlen < m->len)
+			break;			/* the rest are shorter */
+		if (e->len[0] != tok[i].len || e->tok[0][0] != tok[i].s[0]
+		    || (end = match_from(e, 0, tok, n, i)) == 0)
 			continue;
 		len = end - i;
 		if (len < m->len)

@@ -14,9 +14,8 @@
  *	reply_mime_parse() reads the top-level header fields the analysis
  *	needs (unfolded, each cut at REPLY_HDR_VALUE_MAX bytes, at most
  *	REPLY_HDR_BLOCK_MAX bytes of header examined) and walks the MIME
- *	tree with libetpan, which is given only the MIME header fields
- *	(Received, DKIM-Signature and the rest are never parsed). It
- *	keeps the first inline text/plain part, transfer-decoded (base64,
+ *	tree (of each part only Content-Type, Content-Transfer-Encoding and
+ *	Content-Disposition are read). It keeps the first inline text/plain part, transfer-decoded (base64,
  *	quoted-printable) but still in its charset, with its charset label
  *	and format=flowed / DelSp=yes parameters (the canonical text,
  *	reply_text, decodes the charset); the first inline text/html part,
@@ -37,9 +36,10 @@
  *	The caller owns M (usually on its stack); reply_mime_free()
  *	releases what reply_mime_parse() stored in it.
  * DIAGNOSTICS
- *	reply_mime_parse() returns 0, or -1 when out of memory. A message
- *	libetpan cannot parse sets M->parse_error and keeps the text after
- *	the header block as the plain part.
+ *	reply_mime_parse() returns 0, or -1 when out of memory. Nothing
+ *	fails to parse: a part without the header fields it needs is
+ *	text/plain (RFC 2045), a multipart without its delimiters has no
+ *	parts, a missing closing delimiter ends at the end of the message.
  */
 #ifndef LINKS_REPLY_MIME_H
 #define LINKS_REPLY_MIME_H
@@ -50,6 +50,11 @@
 
 #define REPLY_HDR_VALUE_MAX	4096		/* bytes kept per header value */
 #define REPLY_HDR_BLOCK_MAX	(256 * 1024)	/* header bytes examined */
+#define REPLY_MIME_TOKEN_MAX	64		/* "type/subtype", format, ... */
+#define REPLY_MIME_BOUNDARY_MAX	72		/* RFC 2046: at most 70 */
+#define REPLY_MIME_PAD		16		/* NUL bytes after what libetpan decodes */
+
+struct part;
 
 struct reply_mime_limits {
 	size_t	max_parts;
@@ -83,11 +88,8 @@ struct reply_mime {
 	int	have_html;
 	int	have_dsn;
 	const struct reply_mime_limits *lim;
-	void   *tree;			/* libetpan's tree, kept for the HTML part */
-	char   *copy;			/* the text it points into */
-	const void *html_part;		/* the HTML part in the tree */
+	struct part *html;		/* the HTML part, not decoded yet */
 	int	report_dsn;		/* multipart/report; report-type=delivery-status */
-	int	parse_error;
 	int	limited;		/* a limit stopped the walk */
 	size_t	parts;			/* parts visited */
 	size_t	decoded;		/* bytes decoded */

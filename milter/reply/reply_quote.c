@@ -167,6 +167,54 @@ reply_quote_result_free(struct reply_quote_result *res)
 	strbuf_free(&res->text);
 }
 
+/* Words an attribution starts with (pat_attr_start), and the verbs of
+ * writing (pat_attr_end): the literal prefilters of the two patterns. */
+static const char *const attr_first[] = {
+	"on", "vao", "le", "am", "op", "el", "em", "il", "den", "w", "dnia", "pa", "kl.", "message", NULL
+};
+static const char *const attr_verbs[] = {
+	"wrote", "writes", "viet", "ecrit", "schrieb", "schreef", "escribio", "escreveu", "scritto",
+	"kirjoitti", "skrev", "napisa", "\xd0\xbd\xd0\xb0\xd0\xbf\xd0\xb8\xd1\x81\xd0\xb0", "\xd0\xbf\xd0\xb8\xd1\x88",
+	"\xe5\x86\x99\xe9\x81\x93", "\xe5\xaf\xab\xe9\x81\x93", NULL
+};
+
+/*
+ * may_match - a cheap test of line key S (LEN): 0 when pattern WHICH
+ * cannot match it, so that most lines of a reply never reach PCRE2
+ */
+static int
+may_match(int which, const char *s, size_t len)
+{
+	size_t	i, w;
+	unsigned char c0 = len ? (unsigned char) s[0] : 0;
+
+	switch (which) {
+	case P_SEPARATOR:
+		return (len > 0 && (strchr("-_=*~ ", c0) != NULL || c0 == 'b' || c0 == 'f' || c0 == 'o'));
+	case P_MOBILE:
+		return (len > 0 && (strchr("sdgntevilw(<", c0) != NULL || c0 >= 0x80));
+	case P_ATTR_GENERIC:
+		return (memchr(s, '@', len) != NULL && (s[len - 1] == ':' || len >= 3));
+	case P_ATTR_START:
+		if (c0 == '-' || c0 == '_' || c0 == '=' || (c0 >= '0' && c0 <= '9') || c0 >= 0x80)
+			return (1);
+		w = strcspn(s, " ,");
+		for (i = 0; attr_first[i]; i++)
+			if (strlen(attr_first[i]) == w && strncmp(s, attr_first[i], w) == 0)
+				return (1);
+		return (0);
+	case P_ATTR_END:
+		for (i = 0; attr_verbs[i]; i++)
+			if (memmem(s, len, attr_verbs[i], strlen(attr_verbs[i])) != NULL)
+				return (1);
+		return (0);
+	case P_LABEL:
+		return (memchr(s, ':', len < 48 ? len : 48) != NULL || memmem(s, len, "\xef\xbc\x9a", 3) != NULL);
+	default:
+		return (1);
+	}
+}
+
 /* Per-call state: line table and the key ring. */
 struct cut {
 	const struct reply_quote *q;
@@ -206,7 +254,8 @@ key(struct cut *c, size_t i, size_t *len)
 static int
 match(struct cut *c, int which, const char *s, size_t len)
 {
-	return (pcre2_match(c->q->p[which], (PCRE2_SPTR) s, len, 0, 0, c->md, NULL) >= 0);
+	return (may_match(which, s, len)
+		&& pcre2_match(c->q->p[which], (PCRE2_SPTR) s, len, 0, 0, c->md, NULL) >= 0);
 }
 
 static int
@@ -294,7 +343,8 @@ outlook_block(struct cut *c, size_t i)
 		int	rc;
 
 		k = key(c, j, &len);
-		rc = pcre2_match(c->q->p[P_LABEL], (PCRE2_SPTR) k, len, 0, 0, c->md, NULL);
+		rc = may_match(P_LABEL, k, len) ? pcre2_match(c->q->p[P_LABEL], (PCRE2_SPTR) k, len, 0, 0,
+							     c->md, NULL) : -1;
 		if (rc < 0) {
 			if (j == i)
 				return (0);
@@ -355,12 +405,12 @@ boundary(struct cut *c, size_t i, size_t *span)
 	if (match(c, P_MOBILE, k, len))
 		return ("mobile_signature");
 	/* "... wrote:" on one line: with a date or address, or before a quote */
-	if (match(c, P_ATTR_END, k, len)) {
+	{
 		int	colon = len > 0 && (k[len - 1] == ':' || strstr(k, "：") != NULL);
 		int	quote = next_is_quote(c, i);
 
-		if ((colon && (quote || strpbrk(k, "0123456789@") != NULL))
-		    || (quote && strpbrk(k, "0123456789@<") != NULL))
+		if (((colon && (quote || strpbrk(k, "0123456789@") != NULL))
+		     || (quote && strpbrk(k, "0123456789@<") != NULL)) && match(c, P_ATTR_END, k, len))
 			return ("attribution");
 	}
 	/*

@@ -83,6 +83,12 @@ ascii_safe(const char *cs)
 			       && strncasecmp(cs, "hz", 2) != 0));
 }
 
+int
+reply_text_ascii_compatible(const char *cs)
+{
+	return (ascii_safe(cs));
+}
+
 /* is_latin1_label - windows-1252 and ISO-8859-1 (the labels of VNI-font text) */
 static int
 is_latin1_label(const char *cs)
@@ -97,9 +103,12 @@ is_latin1_label(const char *cs)
 static int
 decode(const char *in, size_t len, const char *cs, struct strbuf *out, int *latin)
 {
-	int	eight, utf8 = valid_8bit_utf8(in, len, &eight);
+	int	eight, utf8;
 
 	*latin = 0;
+	if (cs != NULL && (strcasecmp(cs, "utf-8") == 0 || strcasecmp(cs, "utf8") == 0))
+		return (reply_utf8_clean(in, len, out));
+	utf8 = valid_8bit_utf8(in, len, &eight);
 	if (!eight && ascii_safe(cs))
 		return (reply_utf8_clean(in, len, out));
 	if (utf8 && (is_utf8_label(cs) || reply_text_is_single_byte(cs)))
@@ -262,9 +271,8 @@ int
 reply_text_final(const char *s, size_t len, struct strbuf *out)
 {
 	const unsigned char *u = (const unsigned char *) s;
-	size_t	i = 0, adv, nadv, start = out->len, run = 0;
+	size_t	i = 0, adv, nadv, run = 0;
 	int32_t	c, prev = 0, next;
-	int	safe = 1;
 
 	while (i < len) {
 		if (u[i] < 0x80) {
@@ -283,30 +291,31 @@ reply_text_final(const char *s, size_t len, struct strbuf *out)
 			    || (spacelike(c) && strbuf_addc(out, ' ') < 0))
 				return (-1);
 			run = i + adv;
-		} else if (!nfc_safe(c) && c != 0x200D)
-			safe = 0;
+		}
 		prev = c;
 		i += adv;
 	}
 	if (strbuf_add(out, s + run, len - run) < 0)
 		return (-1);
-	if (!safe) {
-		struct reply_norm n;
-		struct strbuf nfc;
-		int	r;
-
-		reply_norm_init(&n);
-		strbuf_init(&nfc);
-		r = reply_norm(&n, out->data + start, out->len - start, 0, &nfc);
-		reply_norm_free(&n);
-		out->len = start;
-		if (r < 0 || strbuf_add(out, nfc.data ? nfc.data : "", nfc.len) < 0) {
-			strbuf_free(&nfc);
-			return (-1);
-		}
-		strbuf_free(&nfc);
-	}
 	return (strbuf_reserve(out, 0));
+}
+
+int
+reply_text_nfc(const char *s, size_t len, struct strbuf *out)
+{
+	const unsigned char *u = (const unsigned char *) s;
+	struct reply_norm n;
+	size_t	i = 0, adv;
+	int	r;
+
+	while (i < len && (u[i] < 0x80 || nfc_safe(utf8_decode(u + i, len - i, &adv))))
+		i += u[i] < 0x80 ? 1 : adv;
+	if (i == len)
+		return (strbuf_add(out, s, len) < 0 ? -1 : strbuf_reserve(out, 0));
+	reply_norm_init(&n);
+	r = reply_norm(&n, s, len, 0, out);
+	reply_norm_free(&n);
+	return (r < 0 ? -1 : strbuf_reserve(out, 0));
 }
 
 int

@@ -10,7 +10,11 @@
  *				 const struct reply_text_src *src,
  *				 struct strbuf *out);
  *	int	reply_text_final(const char *s, size_t len, struct strbuf *out);
+int	reply_text_nfc(const char *s, size_t len, struct strbuf *out);
+ *	int	reply_text_nfc(const char *s, size_t len, struct strbuf *out);
  *	int	reply_text_is_single_byte(const char *charset);
+int	reply_text_ascii_compatible(const char *charset);
+ *	int	reply_text_ascii_compatible(const char *charset);
  * DESCRIPTION
  *	reply_text_canon() turns LEN bytes of a decoded text part (after
  *	the transfer encoding) into the canonical text and appends it to
@@ -36,14 +40,19 @@
  *	invisible characters removed (non-joiner, joiner outside an emoji
  *	sequence, word joiner, BOM, soft hyphen, direction marks; a
  *	zero-width space, unless it stands alone between two words, where
- *	it is their space), space-like characters as spaces, and NFC with
- *	Vietnamese marks in their proper order. Text in which every
- *	character is already NFC and composes with nothing (ASCII,
+ *	it is their space) and space-like characters as spaces.
+ *
+ *	The canonical text is not yet NFC: every rule reads it through its
+ *	key (reply_key()), which is the same for any mark order, and only
+ *	what the customer wrote needs composing. reply_text_nfc() appends
+ *	S in NFC, Vietnamese marks in their proper order; text in which
+ *	every character is already NFC and composes with nothing (ASCII,
  *	precomposed Vietnamese, common punctuation, emoji, CJK) is copied
  *	without running the Unicode normaliser.
  *
  *	reply_text_is_single_byte() says whether CHARSET names a
- *	single-byte character set.
+ *	single-byte character set; reply_text_ascii_compatible() whether
+ *	its text can be cut at any line feed byte (not UTF-16 or ISO-2022).
  * DIAGNOSTICS
  *	reply_text_canon() and reply_text_final() return 0, or -1 when out
  *	of memory.
@@ -67,6 +76,8 @@ struct reply_text_src {
 int	reply_text_canon(const char *in, size_t len, const struct reply_text_src *src,
 			 struct strbuf *out);
 int	reply_text_final(const char *s, size_t len, struct strbuf *out);
+int	reply_text_nfc(const char *s, size_t len, struct strbuf *out);
 int	reply_text_is_single_byte(const char *charset);
+int	reply_text_ascii_compatible(const char *charset);
 
 #endif

@@ -21,14 +21,14 @@
 #include "reply_text.h"
 #include "strbuf.h"
 
-/* final - the text of B in NFC (reply_text_final), owned by the caller */
+/* final - the text of B in NFC (reply_text_nfc), owned by the caller */
 static char *
 final(const struct strbuf *b)
 {
 	struct strbuf o;
 
 	strbuf_init(&o);
-	ck_assert_int_eq(reply_text_final(b->data ? b->data : "", b->len, &o), 0);
+	ck_assert_int_eq(reply_text_nfc(b->data ? b->data : "", b->len, &o), 0);
 	return (strbuf_steal(&o));
 }
 

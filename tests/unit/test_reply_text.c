@@ -20,17 +20,20 @@
 #include "reply_text.h"
 #include "strbuf.h"
 
-/* canon - the canonical text of IN (LEN bytes) labelled CS, owned by the caller */
+/* canon - the canonical text of IN (LEN bytes) labelled CS, then in NFC as
+ * the pipeline composes the new text; owned by the caller */
 static char *
 canon(const char *in, size_t len, const char *cs, int flowed, int delsp, int plain)
 {
 	struct reply_text_src src = {cs, flowed, delsp, plain};
-	struct strbuf b;
+	struct strbuf b, n;
 
 	strbuf_init(&b);
+	strbuf_init(&n);
 	ck_assert_int_eq(reply_text_canon(in, len, &src, &b), 0);
-	ck_assert_int_eq(strbuf_reserve(&b, 0), 0);
-	return (strbuf_steal(&b));
+	ck_assert_int_eq(reply_text_nfc(b.data ? b.data : "", b.len, &n), 0);
+	strbuf_free(&b);
+	return (strbuf_steal(&n));
 }
 
 #define CANON(s, cs, f, d, p)	canon(s, sizeof(s) - 1, cs, f, d, p)
