@@ -7,7 +7,8 @@
 # diacritics: every phrase is compared through its key (lower case, marks
 # removed, "đ" as "d"), so "Từ chối", "từ chối" and "tu choi" are one entry.
 # "*" stands for up to four words ("xóa * khỏi danh sách" also reads
-# "xóa tên tôi khỏi danh sách"). The longest phrase wins where phrases
+# "xóa tên tôi khỏi danh sách"); a number in a reply reads "0" ("0 lần"
+# also reads "3 lần"). The longest phrase wins where phrases
 # overlap. Lines starting with "#" are comments. Mind that keys of
 # Vietnamese words may be English words ("thẻ" is "the", "gõ" is "go"):
 # write such words in a phrase ("thẻ tín dụng") rather than alone.
@@ -41,6 +42,60 @@
 #       lines that are not the customer's message
 #   [auto-reply-prefix] [reply-prefix] [calendar-prefix]   Subject prefixes
 #   [keep]  words never read as input-method keys ("how" is not Telex "ho")
+#   [same-as WORD]  spellings that stand for WORD ("ko", "hok" for "không"):
+#       every phrase after them and every word of a reply reads them as
+#       WORD, so one phrase covers them all. They come first.
+
+
+[same-as không]
+ko
+k
+kg
+kh
+khg
+khong
+hok
+hong
+hông
+hổng
+khum
+hem
+kô
+ko0
+k0
+
+[same-as muốn]
+mún
+mu0n
+
+[same-as nữa]
+nx
+nua
+
+[same-as được]
+dc
+đc
+đuợc
+
+[same-as email]
+mail
+mails
+emails
+e-mail
+e-mails
+
+[same-as hủy]
+huỷ
+
+[same-as xóa]
+xoá
+
+[same-as tôi]
+tui
+mk
+
+[same-as gì]
+j
 
 [intent tu_choi strict]
 từ chối
@@ -61,6 +116,12 @@ bỏ đăng ký
 hủy nhận
 hủy nhận tin
 hủy theo dõi
+bỏ theo dõi
+ngừng theo dõi
+cancel my subscription
+cancel subscription
+end my subscription
+unsubscribed
 hủy đăng ký theo dõi
 unsubscribe
 unsubcribe
@@ -133,6 +194,10 @@ not send
 [intent dung_gui imperative alone]
 stop
 dừng lại
+dừng
+ngừng
+ngưng
+thôi đi
 
 [intent khong_nhan]
 ngừng nhận
@@ -232,6 +297,10 @@ xóa * khỏi dữ liệu
 xóa * khỏi cơ sở dữ liệu
 loại * khỏi hệ thống
 remove me
+be removed from
+removed from * list
+remove my email
+remove my address
 remove * from * list
 remove * from * mailing list
 take me off
@@ -320,7 +389,6 @@ hàng hóa
 kiện hàng
 bưu phẩm
 đơn
-ký
 tài khoản
 điều khoản
 báo giá
@@ -586,8 +654,27 @@ thay vào đó
 new address
 new email
 instead
+địa chỉ khác
+hộp thư khác
+hộp thư mới
+gmail cá nhân
+email cá nhân
+mail cá nhân
+another address
+different address
+other address
+personal email
+personal address
 
 [neutral]
+không thể
+chưa thể
+can't
+cannot
+can not
+unable to
+couldn't
+could not
 đừng gọi điện
 đừng gọi điện thoại
 ngừng gọi điện
@@ -648,6 +735,12 @@ get
 getting
 
 [complaint]
+vẫn nhận email
+dù đã
+mặc dù đã
+still getting
+still receiving
+still get
 vẫn nhận
 vẫn nhận được
 vẫn còn nhận
@@ -721,6 +814,24 @@ em cảm ơn
 regards
 asap
 right now
+lần
+0 lần
+nhiều lần
+mấy lần
+bao lần
+twice
+0 times
+several times
+many times
+multiple times
+đã nhận
+đã nhận được
+em đã nhận được
+đã rõ
+noted
+received
+well received
+got it
 immediately
 
 [filler]
@@ -840,7 +951,19 @@ xin chào
 kính gửi
 kính chào
 thân gửi
-gửi
+gửi anh
+gửi chị
+gửi em
+gửi bạn
+gửi các bạn
+gửi links
+gửi quý công ty
+gửi công ty
+gửi bộ phận
+gửi phòng
+gửi ban
+gửi team
+gửi đội
 chào anh
 chào chị
 chào bạn

@@ -112,50 +112,69 @@ seg_match(const struct reply_classify *cl, const char *s, size_t len, pcre2_matc
 	return (0);
 }
 
-/* flat_match - an extra pattern matches a sentence of S, or all of it with
- * line breaks as spaces */
+/* key_match - an extra pattern matches the key or the folded form of S (LEN) */
 static int
-flat_match(const struct reply_classify *cl, char *s, size_t len, pcre2_match_data *md)
-{
-	size_t	i, start = 0;
-
-	for (i = 0; i <= len; i++)
-		if (i == len || strchr(".!?;\n", s[i]) != NULL) {
-			if (seg_match(cl, s + start, i - start, md))
-				return (1);
-			start = i + 1;
-		}
-	for (i = 0; i < len; i++)
-		if (s[i] == '\n')
-			s[i] = ' ';
-	return (seg_match(cl, s, len, md));
-}
-
-/* extra_match - a refusal_pattern matches the key or the folded text */
-static int
-extra_match(const struct reply_classify *cl, const char *text, size_t len)
+key_match(const struct reply_classify *cl, const char *s, size_t len, struct reply_norm *norm,
+	  pcre2_match_data *md)
 {
 	struct strbuf key, fold;
+	int	r = -1;
+
+	strbuf_init(&key);
+	strbuf_init(&fold);
+	if (reply_key(s, len, &key) < 0 || strbuf_reserve(&key, 0) < 0
+	    || reply_norm(norm, s, len, REPLY_NORM_FOLD | REPLY_NORM_SPACES, &fold) < 0
+	    || strbuf_reserve(&fold, 0) < 0)
+		goto out;
+	r = seg_match(cl, key.data, key.len, md) || seg_match(cl, fold.data, fold.len, md);
+out:
+	strbuf_free(&key);
+	strbuf_free(&fold);
+	return (r);
+}
+
+/*
+ * extra_match - a refusal_pattern matches a sentence of TEXT (LEN), or all
+ * of it with line breaks as spaces; the sentences it does not match go to
+ * REST (the whole text when only all of it matches). 1, 0 or -1.
+ */
+static int
+extra_match(const struct reply_classify *cl, const char *text, size_t len, struct strbuf *rest)
+{
 	struct reply_norm norm;
 	pcre2_match_data *md;
-	int	r = -1;
+	size_t	i, start = 0;
+	int	r = 0, m = 0;
+	char   *flat = NULL;
 
 	if (cl->nextra == 0 || len == 0)
 		return (0);
-	strbuf_init(&key);
-	strbuf_init(&fold);
 	reply_norm_init(&norm);
-	if ((md = pcre2_match_data_create(1, NULL)) == NULL
-	    || reply_key(text, len, &key) < 0 || strbuf_reserve(&key, 0) < 0
-	    || reply_norm(&norm, text, len, REPLY_NORM_FOLD | REPLY_NORM_SPACES, &fold) < 0
-	    || strbuf_reserve(&fold, 0) < 0)
-		goto fail;
-	r = flat_match(cl, key.data, key.len, md) || flat_match(cl, fold.data, fold.len, md);
-fail:
+	if ((md = pcre2_match_data_create(1, NULL)) == NULL)
+		r = -1;
+	for (i = 0; r >= 0 && i <= len; i++) {
+		if (i < len && strchr(".!?;\n", text[i]) == NULL)
+			continue;
+		if ((m = key_match(cl, text + start, i - start, &norm, md)) < 0)
+			r = -1;
+		else if (m)
+			r = 1;
+		else if (strbuf_add(rest, text + start, i - start) < 0
+			 || (i < len && strbuf_add(rest, text + i, 1) < 0))
+			r = -1;
+		start = i + 1;
+	}
+	if (r == 0 && (flat = strndup(text, len)) == NULL)
+		r = -1;
+	for (i = 0; flat && i < len; i++)
+		flat[i] = flat[i] == '\n' ? ' ' : flat[i];
+	if (r == 0 && (r = key_match(cl, flat, len, &norm, md)) == 1) {
+		strbuf_reset(rest);
+		r = strbuf_add(rest, text, len) < 0 ? -1 : 1;
+	}
+	free(flat);
 	pcre2_match_data_free(md);
 	reply_norm_free(&norm);
-	strbuf_free(&key);
-	strbuf_free(&fold);
 	return (r);
 }
 
@@ -290,8 +309,10 @@ has_intent(const struct reply_classify *cl, const char *s)
 	for (p = key.data; *p && n < REPLY_CLASSIFY_SUBJECT_TOKENS;) {
 		size_t	l = strcspn(p, " ,.:;!?-[]()|\"'");
 
-		if (l > 0)
-			w[n++] = (struct reply_tok) {p, l};
+		if (l > 0) {
+			w[n] = (struct reply_tok) {p, l};
+			(void) reply_lex_alias(cl->lx, &w[n++]);
+		}
 		p += l + (p[l] != 0);
 	}
 	for (i = 0; i < n && !r; i++)
@@ -348,6 +369,26 @@ why_of(const char *why)
 	return ("question");
 }
 
+/* extra_refusal - a refusal_pattern refusal into RD: the sentences it
+ * matches are not read for a question; 1, 0 or -1 */
+static int
+extra_refusal(const struct reply_classify *cl, const char *text, size_t len, struct reply_reading *rd)
+{
+	struct strbuf rest;
+	int	r;
+
+	strbuf_init(&rest);
+	if ((r = extra_match(cl, text, len, &rest)) == 1
+	    && (r = reply_clause_read(cl->lx, rest.data ? rest.data : "", rest.len, REPLY_READ_BODY, rd)) == 0) {
+		rd->refusal = r = 1;
+		rd->family = REPLY_FAM_PATTERN;
+		rd->scope = 0;
+		rd->all = 1;
+	}
+	strbuf_free(&rest);
+	return (r);
+}
+
 int
 reply_classify_text(const struct reply_classify *cl, const char *text, size_t len,
 		    const char *subject, struct reply_verdict *v)
@@ -358,13 +399,8 @@ reply_classify_text(const struct reply_classify *cl, const char *text, size_t le
 	memset(v, 0, sizeof(*v));
 	if (reply_clause_read(cl->lx, text, len, REPLY_READ_BODY, &rd) < 0)
 		return (-1);
-	if (!rd.refusal && (r = extra_match(cl, text, len)) != 0) {
-		if (r < 0)
-			return (-1);
-		rd.refusal = 1;
-		rd.family = REPLY_FAM_PATTERN;
-		rd.scope = 0;
-	}
+	if (!rd.refusal && (r = extra_refusal(cl, text, len, &rd)) < 0)
+		return (-1);
 	v->question = rd.content;
 	if (rd.refusal) {
 		v->optout = 1;

@@ -47,6 +47,7 @@ struct line {
 	int	role;
 	int	lower_first;		/* the original starts with a lower-case letter */
 	int	name_like;
+	int	tail_name;		/* the original ends ", Name" */
 	int	intent;
 	size_t	dhits;			/* disclaimer words */
 };
@@ -274,6 +275,22 @@ name_like(const char *s, size_t len)
 	return (words >= 1 && words <= REPLY_CLAUSE_NAME_WORDS);
 }
 
+/* tail_name - the original line ends with a comma and a name ("..., John") */
+static int
+tail_name(const char *s, size_t len)
+{
+	const char *c = NULL, *p;
+
+	for (p = s; p < s + len; p++)
+		if (*p == ',')
+			c = p;
+	if (c == NULL)
+		return (0);
+	for (p = c + 1; p < s + len && (*p == ' ' || *p == '\t'); p++)
+		;
+	return (p < s + len && name_like(p, (size_t) (s + len - p)));
+}
+
 /* tokenize - key, tokens and lines of TEXT */
 static int
 tokenize(struct doc *d, const char *text, size_t len)
@@ -292,6 +309,7 @@ tokenize(struct doc *d, const char *text, size_t len)
 		if (add_line(d, d->nt, text + o, oe - o) < 0 || tokenize_line(d, i, e, d->nl - 1) < 0)
 			return (-1);
 		d->l[d->nl - 1].name_like = name_like(text + o, oe - o);
+		d->l[d->nl - 1].tail_name = tail_name(text + o, oe - o);
 		d->l[d->nl - 1].ks = i;
 		d->l[d->nl - 1].ke = e;
 		if (d->nt == 0 || d->t[d->nt - 1].type != T_EOL || d->t[d->nt - 1].line != d->nl - 1) {
@@ -412,6 +430,10 @@ resolve(struct doc *d)
 
 		d->rt[i].s = (t->folded ? d->fold.data : d->key.data) + t->off;
 		d->rt[i].len = t->len;
+		if (t->type == T_WORD && strspn(d->rt[i].s, "0123456789") >= t->len)
+			d->rt[i] = (struct reply_tok) { "0", 1 };	/* every number reads "0" */
+		else if (t->type == T_WORD)
+			(void) reply_lex_alias(d->lx, &d->rt[i]);	/* "ko" reads "khong" */
 	}
 	return (0);
 }
@@ -530,6 +552,36 @@ skip_greeting(struct doc *d, struct line *l)
 	return (0);
 }
 
+/*
+ * skip_signoff - a sign-off at the end of line L ("... Thanks, John",
+ * "... Trân trọng, Nguyễn Văn An"): its words are not the message.
+ */
+static void
+skip_signoff(struct doc *d, struct line *l)
+{
+	struct reply_tok w[CLAUSE_WORDS_MAX];
+	size_t	i, comma = l->b, start = l->a, n;
+
+	for (i = l->b; i-- > l->a;)
+		if (d->t[i].type == T_CLAUSE) {
+			comma = i;
+			break;
+		}
+	if (comma == l->b)
+		return;
+	for (i = comma; i-- > l->a;)
+		if (d->t[i].type == T_SENT || d->t[i].type == T_CLAUSE) {
+			start = i + 1;
+			break;
+		}
+	n = words_of(d, start, comma, w, NULL, CLAUSE_WORDS_MAX);
+	if (n == 0 || n > REPLY_CLAUSE_CLOSING_WORDS
+	    || (!starts_with(d, w, n, RLX_CLOSING) && !starts_with(d, w, n, RLX_COURTESY)))
+		return;
+	for (i = start; i < l->b; i++)
+		d->t[i].skip = 1;
+}
+
 /* role_forward - greetings, closings, signatures, app signatures */
 static void
 role_forward(struct doc *d)
@@ -569,6 +621,8 @@ role_forward(struct doc *d)
 			l->role = R_SKIP;
 		else if (starts_with(d, w, n, RLX_GREETING))
 			(void) skip_greeting(d, l);
+		if (l->tail_name && l->role != R_SKIP)
+			skip_signoff(d, l);
 	}
 }
 
@@ -623,12 +677,13 @@ struct cl {
 	unsigned cats;
 	int	mail, other, q, cond;
 	int	first;			/* the first object named: its class, or 0 */
-	int	smail, scats;		/* objects anywhere in the sentence */
+	int	smail, scats, sother;	/* objects anywhere in the sentence */
 };
 
 #define NON_CONTENT (RLX_BIT(RLX_PARTICLE) | RLX_BIT(RLX_FILLER) | RLX_BIT(RLX_COURTESY) \
 	| RLX_BIT(RLX_EMOTIVE) | RLX_BIT(RLX_GREETING) | RLX_BIT(RLX_CLOSING) | RLX_BIT(RLX_MORE) \
-	| RLX_BIT(RLX_REQUEST) | RLX_BIT(RLX_OBJECT) | RLX_BIT(RLX_INTENT) | RLX_BIT(RLX_BREAK))
+	| RLX_BIT(RLX_REQUEST) | RLX_BIT(RLX_OBJECT) | RLX_BIT(RLX_INTENT) | RLX_BIT(RLX_BREAK) \
+	| RLX_BIT(RLX_KEEP))
 
 /* cl_reset - an empty clause (the span array is not cleared: NSP counts it) */
 static void
@@ -637,7 +692,7 @@ cl_reset(struct cl *c)
 	c->nsp = c->n = c->unknown = 0;
 	c->kinds = 0;
 	c->cats = 0;
-	c->mail = c->other = c->q = c->cond = c->first = c->smail = c->scats = 0;
+	c->mail = c->other = c->q = c->cond = c->first = c->smail = c->scats = c->sother = 0;
 }
 
 /* object - what a clause refers to: a category, our mail, something else */
@@ -705,7 +760,7 @@ clause_of(const struct doc *d, const struct reply_tok *w, const struct span *sp,
 			subord = 1;
 		if ((s->m.kinds & RLX_BIT(RLX_OBJECT)) && !subord)
 			object(c, s->m.object);
-		if ((s->m.kinds & RLX_BIT(RLX_INTENT)) && s->m.len > 2)
+		if ((s->m.kinds & RLX_BIT(RLX_INTENT)) && s->m.gap && s->m.len > 2)
 			gap_objects(d, w + s->at + 1, s->m.len - 2, c);
 	}
 	c->unknown = c->n > covered ? c->n - covered : 0;
@@ -749,6 +804,25 @@ known_after(const struct cl *c, size_t x)
 	return (end >= c->n || (x + 1 < c->nsp && c->sp[x + 1].at == end));
 }
 
+/* Kinds of words that may stand beside an intent said alone ("Stop now!"). */
+#define ALONE_OK (RLX_BIT(RLX_PARTICLE) | RLX_BIT(RLX_FILLER) | RLX_BIT(RLX_COURTESY) \
+	| RLX_BIT(RLX_EMOTIVE) | RLX_BIT(RLX_GREETING) | RLX_BIT(RLX_CLOSING) | RLX_BIT(RLX_MORE) \
+	| RLX_BIT(RLX_REQUEST) | RLX_BIT(RLX_KEEP))
+
+/* alone - intent span X is all clause C says ("Dừng!", "Stop now, please") */
+static int
+alone(const struct cl *c, size_t x)
+{
+	size_t	j;
+
+	if (c->unknown > 0)
+		return (0);
+	for (j = 0; j < c->nsp; j++)
+		if (j != x && (c->sp[j].m.kinds & ~ALONE_OK))
+			return (0);
+	return (1);
+}
+
 /* blocked - why intent span X of C is not a refusal, or NULL */
 static const char *
 blocked(const struct doc *d, const struct cl *c, size_t x)
@@ -769,19 +843,22 @@ blocked(const struct doc *d, const struct cl *c, size_t x)
 		return ("purpose");
 	if (c->cond)
 		return ("condition");
-	if (asked && (!((m->flags & RLX_IMPERATIVE) || request)
+	/* a question is no request, but "why do I still get mail after I
+	 * unsubscribed?" is a complaint that the refusal was ignored */
+	if (asked && !(c->kinds & RLX_BIT(RLX_COMPLAINT)) && (!((m->flags & RLX_IMPERATIVE) || request)
 		      || (c->kinds & (RLX_BIT(RLX_MANNER) | RLX_BIT(RLX_PERMISSION)))))
 		return ("question");
-	if (c->other && !c->mail && c->first == RLX_OBJ_OTHER)
-		return ("object");	/* "cuộc gọi quảng cáo": a call, not mail */
+	if (c->first == RLX_OBJ_OTHER)
+		return ("object");	/* "cuộc gọi quảng cáo": a call; "hợp đồng qua email": a contract */
 	if ((m->flags & RLX_STRICT) && !known_after(c, x))
 		return ("object");
 	if (d->redirect)
 		return ("redirect");
-	if ((m->flags & RLX_WEAK) && !c->mail && !c->cats && !after(c, x, RLX_MORE)
-	    && !c->smail && !c->scats)
+	/* "không nhận nữa" is ours; "Stop the VPS, we don't need it anymore" not */
+	if ((m->flags & RLX_WEAK) && !c->mail && !c->cats && !c->smail && !c->scats
+	    && (!after(c, x, RLX_MORE) || c->sother))
 		return ("weak");
-	if ((m->flags & RLX_ALONE) && (c->unknown > 0 || (c->kinds & ~NON_CONTENT)))
+	if ((m->flags & RLX_ALONE) && !alone(c, x))
 		return ("alone");
 	return (NULL);
 }
@@ -798,7 +875,7 @@ enum { CL_NONE, CL_REFUSAL, CL_PREF, CL_CONTENT, CL_ASK };
 
 /* refusals - the intents of C that are refusals, into A; 1 when one is */
 static int
-refusals(const struct doc *d, const struct cl *c, struct acc *a, int *seen)
+refusals(const struct doc *d, const struct cl *c, struct acc *a, int *seen, int *weak)
 {
 	size_t	x;
 	const char *why;
@@ -809,13 +886,18 @@ refusals(const struct doc *d, const struct cl *c, struct acc *a, int *seen)
 
 		if (!(m->kinds & RLX_BIT(RLX_INTENT)) || (m->kinds & RLX_BIT(RLX_NEUTRAL)))
 			continue;
-		*seen = 1;
 		if ((why = blocked(d, c, x)) != NULL) {
-			/* "don't want" is first the negation of what follows */
+			/* "don't want" is first the negation of what follows; a
+			 * weak intent without its object is plain content */
+			if (strcmp(why, "weak") != 0 && !(m->flags & RLX_ALONE))
+				*seen = 1;
+			else
+				*weak = 1;
 			if (a->rd->why == NULL && !(m->kinds & RLX_BIT(RLX_NEGATION)))
 				a->rd->why = why;
 			continue;
 		}
+		*seen = 1;
 		if (!a->rd->refusal)
 			a->rd->family = m->family;
 		a->rd->refusal = refused = 1;
@@ -831,10 +913,10 @@ refusals(const struct doc *d, const struct cl *c, struct acc *a, int *seen)
 static int
 judge_clause(const struct doc *d, struct cl *c, struct acc *a)
 {
-	int	seen = 0;
+	int	seen = 0, weak = 0;
 	unsigned long long ask = RLX_BIT(RLX_QUESTION) | RLX_BIT(RLX_COMPLAINT) | RLX_BIT(RLX_ASK);
 
-	if (refusals(d, c, a, &seen)) {
+	if (refusals(d, c, a, &seen, &weak)) {
 		/* "từ chối nhưng cho tôi hỏi ...", "... mà vẫn nhận được" */
 		if (c->kinds & (RLX_BIT(RLX_ASK) | RLX_BIT(RLX_COMPLAINT)))
 			a->content = 1;
@@ -845,12 +927,14 @@ judge_clause(const struct doc *d, struct cl *c, struct acc *a)
 	if (seen || c->q || (c->kinds & ask)
 	    || (c->nsp > 0 && c->sp[0].at == 0 && (c->sp[0].m.kinds & RLX_BIT(RLX_BREAK))))
 		return (CL_ASK);
-	if (c->unknown == 0 && !(c->kinds & ~NON_CONTENT))
-		return (CL_NONE);
 	if (c->nsp > 0 && c->sp[0].at == 0 && (c->sp[0].m.kinds & RLX_BIT(RLX_COURTESY)))
 		return (CL_NONE);
 	if ((c->kinds & RLX_BIT(RLX_OBJECT)) && (c->kinds & RLX_BIT(RLX_PREFERENCE)))
 		return (CL_PREF);
+	if (weak || c->other)
+		return (CL_CONTENT);	/* "tôi không nhận", "tiền": something to read */
+	if (c->unknown == 0 && !(c->kinds & ~NON_CONTENT))
+		return (CL_NONE);
 	return (CL_CONTENT);
 }
 
@@ -883,7 +967,7 @@ struct sent {
 	size_t	nw, ns;
 	size_t	cut[CLAUSES_MAX + 1];	/* clause starts (words), then NW */
 	size_t	ncut;
-	int	cond, ok, mail, cats;
+	int	cond, ok, mail, cats, other;
 };
 
 /* sentence_scan - the words, clause starts and spans of tokens IDX (N) */
@@ -893,7 +977,7 @@ sentence_scan(const struct doc *d, const size_t *idx, size_t n, struct sent *st)
 	size_t	i, c;
 
 	st->nw = st->ns = st->ncut = 0;
-	st->cond = st->ok = st->mail = st->cats = 0;
+	st->cond = st->ok = st->mail = st->cats = st->other = 0;
 	st->cut[st->ncut++] = 0;
 	for (i = 0; i < n && st->nw < CLAUSE_WORDS_MAX; i++) {
 		if (d->t[idx[i]].type == T_WORD)
@@ -912,6 +996,7 @@ sentence_scan(const struct doc *d, const size_t *idx, size_t n, struct sent *st)
 		if (m->kinds & RLX_BIT(RLX_OBJECT)) {
 			st->mail |= m->object == RLX_OBJ_MAIL;
 			st->cats |= m->object >= 0;
+			st->other |= m->object == RLX_OBJ_OTHER;
 		}
 	}
 }
@@ -945,6 +1030,7 @@ judge_sentence(const struct doc *d, const size_t *idx, size_t n, int q, struct a
 			d->cl->cond = st->cond && !st->ok;
 			d->cl->smail = st->mail;
 			d->cl->scats = st->cats;
+			d->cl->sother = st->other;
 			kind[nk++] = judge_clause(d, d->cl, a);
 		}
 	sentence_done(kind, nk, a);

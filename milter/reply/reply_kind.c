@@ -93,7 +93,7 @@ auto_headers(const struct reply_mime *m)
 
 /* prefix_words - the words at the start of KEY, and where each ends */
 static size_t
-prefix_words(char *key, struct reply_tok *w, size_t *end)
+prefix_words(const struct reply_lex *lx, char *key, struct reply_tok *w, size_t *end)
 {
 	size_t	n = 0, i = 0;
 
@@ -107,6 +107,7 @@ prefix_words(char *key, struct reply_tok *w, size_t *end)
 		if (i == s)
 			break;
 		w[n] = (struct reply_tok) {key + s, i - s};
+		(void) reply_lex_alias(lx, &w[n]);
 		end[n++] = i;
 		while (key[i] == ' ')
 			i++;
@@ -128,7 +129,7 @@ auto_subject(const struct reply_lex *lx, const char *subject)
 	strbuf_init(&key);
 	if (reply_key(subject, strlen(subject), &key) < 0 || strbuf_reserve(&key, 0) < 0)
 		goto out;
-	n = prefix_words(key.data, w, end);
+	n = prefix_words(lx, key.data, w, end);
 	while (i < n && reply_lex_match(lx, w, n, i, &mt) > 0 && (mt.kinds & RLX_BIT(RLX_AUTO_PREFIX)))
 		i += mt.len;
 	if (i > 0) {

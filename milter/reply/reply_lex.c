@@ -37,7 +37,15 @@ struct entry {
 	char   *tok[REPLY_LEX_PHRASE_MAX];	/* "*" is a gap */
 	size_t	len[REPLY_LEX_PHRASE_MAX];
 	size_t	maxlen;			/* words it can match, gaps at their widest */
+	int	gap;			/* a "*" in it */
 	char   *pool;			/* the words, one allocation */
+	size_t	next;			/* chain, index + 1 */
+};
+
+/* A spelling and the word it stands for. */
+struct alias {
+	char	from[REPLY_LEX_WORD_MAX], to[REPLY_LEX_WORD_MAX];
+	size_t	flen, tlen;
 	size_t	next;			/* chain, index + 1 */
 };
 
@@ -45,6 +53,9 @@ struct reply_lex {
 	struct entry *e;
 	size_t	n, cap;
 	size_t	bucket[LEX_BUCKETS];	/* index + 1 */
+	struct alias *a;
+	size_t	na, capa;
+	size_t	abucket[LEX_BUCKETS];
 };
 
 static const char *const kind_names[RLX_COUNT] = {
@@ -52,7 +63,7 @@ static const char *const kind_names[RLX_COUNT] = {
 	"request", "condition", "condition-ok", "purpose", "mention", "redirect", "neutral",
 	"more", "subordinate", "break", "preference", "complaint", "particle", "filler",
 	"courtesy", "emotive", "greeting", "closing", "app-signature", "disclaimer",
-	"signature", "auto-reply-prefix", "reply-prefix", "calendar-prefix", "keep", "ask",
+	"signature", "auto-reply-prefix", "reply-prefix", "calendar-prefix", "keep", "ask", "same-as",
 };
 
 static const char *const family_names[REPLY_FAM_COUNT] = {
@@ -83,6 +94,8 @@ struct section {
 	enum reply_family family;
 	unsigned flags;
 	int	object;
+	char	to[REPLY_LEX_WORD_MAX];	/* RLX_SAME_AS: the word */
+	size_t	tlen;
 };
 
 /* parse_flag - one word after the family of an intent header */
@@ -104,6 +117,24 @@ parse_flag(const char *w, unsigned *flags)
 			return (0);
 		}
 	return (-1);
+}
+
+/* same_as_word - the key of word W of a [same-as W] header into SEC */
+static int
+same_as_word(const char *w, struct section *sec)
+{
+	struct strbuf k;
+	int	r = -1;
+
+	strbuf_init(&k);
+	if (reply_key(w, strlen(w), &k) == 0 && k.len > 0 && k.len < sizeof(sec->to)
+	    && memchr(k.data, ' ', k.len) == NULL) {
+		memcpy(sec->to, k.data, k.len + 1);
+		sec->tlen = k.len;
+		r = 0;
+	}
+	strbuf_free(&k);
+	return (r);
 }
 
 /* parse_header - "[kind arg flag...]" into SEC; -1 when wrong */
@@ -136,6 +167,8 @@ parse_header(char *h, struct section *sec)
 				return (-1);
 		return (0);
 	}
+	if (sec->kind == RLX_SAME_AS)
+		return (n == 2 ? same_as_word(w[1], sec) : -1);
 	if (sec->kind == RLX_OBJECT) {
 		if (n != 2)
 			return (-1);
@@ -150,6 +183,62 @@ parse_header(char *h, struct section *sec)
 		return (0);
 	}
 	return (n == 1 ? 0 : -1);
+}
+
+/* find_alias - the alias of the word S (LEN), or NULL */
+static const struct alias *
+find_alias(const struct reply_lex *lx, const char *s, size_t len)
+{
+	size_t	x;
+
+	for (x = lx->abucket[hash(s, len)]; x; x = lx->a[x - 1].next)
+		if (lx->a[x - 1].flen == len && memcmp(lx->a[x - 1].from, s, len) == 0)
+			return (&lx->a[x - 1]);
+	return (NULL);
+}
+
+int
+reply_lex_alias(const struct reply_lex *lx, struct reply_tok *t)
+{
+	const struct alias *a = lx->na ? find_alias(lx, t->s, t->len) : NULL;
+
+	if (a == NULL)
+		return (0);
+	t->s = a->to;
+	t->len = a->tlen;
+	return (1);
+}
+
+/* add_alias - the word KEY (KLEN) reads as SEC's word */
+static int
+add_alias(struct reply_lex *lx, const char *key, size_t klen, const struct section *sec)
+{
+	struct alias *a;
+	size_t	h;
+
+	if (klen == 0 || klen >= REPLY_LEX_WORD_MAX || memchr(key, ' ', klen) != NULL) {
+		errno = EINVAL;
+		return (-1);
+	}
+	if (lx->na == lx->capa) {
+		size_t	nc = lx->capa ? lx->capa * 2 : 64;
+		struct alias *n = realloc(lx->a, nc * sizeof(*n));
+
+		if (n == NULL)
+			return (-1);
+		lx->a = n;
+		lx->capa = nc;
+	}
+	a = &lx->a[lx->na];
+	memcpy(a->from, key, klen);
+	a->from[klen] = 0;
+	a->flen = klen;
+	memcpy(a->to, sec->to, sec->tlen + 1);
+	a->tlen = sec->tlen;
+	h = hash(key, klen);
+	a->next = lx->abucket[h];
+	lx->abucket[h] = ++lx->na;
+	return (0);
 }
 
 /* add_entry - the phrase KEY (words separated by single spaces) under SEC */
@@ -191,6 +280,7 @@ add_entry(struct reply_lex *lx, const char *key, size_t klen, const struct secti
 	for (i = 0, e->maxlen = 0; i < e->ntok; i++) {
 		e->len[i] = strlen(e->tok[i]);
 		e->maxlen += e->len[i] == 1 && e->tok[i][0] == '*' ? REPLY_LEX_GAP_MAX : 1;
+		e->gap |= e->len[i] == 1 && e->tok[i][0] == '*';
 	}
 	e->kind = (enum reply_lex_kind) sec->kind;
 	e->family = sec->family;
@@ -205,11 +295,38 @@ add_entry(struct reply_lex *lx, const char *key, size_t klen, const struct secti
 	return (0);
 }
 
+/* aliased - the phrase KEY with every word replaced by the word it stands for */
+static int
+aliased(const struct reply_lex *lx, struct strbuf *key)
+{
+	struct strbuf o;
+	const struct alias *a;
+	size_t	i = 0, w;
+
+	if (lx->na == 0)
+		return (0);
+	strbuf_init(&o);
+	while (i < key->len) {
+		w = strcspn(key->data + i, " ");
+		a = find_alias(lx, key->data + i, w);
+		if ((o.len > 0 && strbuf_addc(&o, ' ') < 0)
+		    || strbuf_add(&o, a ? a->to : key->data + i, a ? a->tlen : w) < 0) {
+			strbuf_free(&o);
+			return (-1);
+		}
+		i += w + 1;
+	}
+	strbuf_free(key);
+	*key = o;
+	return (strbuf_reserve(key, 0));
+}
+
 /* load_line - one line of a lexicon; -1 with ERR set when wrong */
 static int
 load_line(struct reply_lex *lx, char *line, struct section *sec, struct strbuf *key)
 {
 	char   *e = line + strlen(line);
+	int	r;
 
 	while (e > line && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
 		*--e = 0;
@@ -228,14 +345,20 @@ load_line(struct reply_lex *lx, char *line, struct section *sec, struct strbuf *
 	strbuf_reset(key);
 	if (reply_key(line, strlen(line), key) < 0 || strbuf_reserve(key, 0) < 0)
 		return (-2);
-	return (key->len == 0 ? -1 : add_entry(lx, key->data, key->len, sec) < 0 ? (errno == EINVAL ? -1 : -2) : 0);
+	if (key->len == 0)
+		return (-1);
+	if (sec->kind == RLX_SAME_AS)
+		r = add_alias(lx, key->data, key->len, sec);
+	else if ((r = aliased(lx, key)) == 0)
+		r = add_entry(lx, key->data, key->len, sec);
+	return (r < 0 ? (errno == EINVAL ? -1 : -2) : 0);
 }
 
 int
 reply_lex_load(struct reply_lex *lx, const char *text, size_t len, const char *origin,
 	       char *err, size_t errlen)
 {
-	struct section sec = {-1, 0, 0, 0};
+	struct section sec = {-1, 0, 0, 0, "", 0};
 	struct strbuf key;
 	char	line[REPLY_LEX_LINE_MAX];
 	size_t	i = 0, lineno = 0;
@@ -320,6 +443,7 @@ reply_lex_free(struct reply_lex *lx)
 	for (i = 0; i < lx->n; i++)
 		free(lx->e[i].pool);
 	free(lx->e);
+	free(lx->a);
 	free(lx);
 }
 
@@ -369,6 +493,7 @@ reply_lex_match(const struct reply_lex *lx, const struct reply_tok *tok, size_t 
 		if (e->kind == RLX_INTENT) {
 			m->family = e->family;
 			m->flags = e->flags;
+			m->gap = e->gap;
 		} else if (e->kind == RLX_OBJECT)
 			m->object = e->object;
 	}

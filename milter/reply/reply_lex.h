@@ -15,6 +15,7 @@
  *	size_t	reply_lex_match(const struct reply_lex *lx,
  *				const struct reply_tok *tok, size_t n,
  *				size_t i, struct reply_lex_match *m);
+ *	int	reply_lex_alias(const struct reply_lex *lx, struct reply_tok *t);
  *	const char *reply_family_name(enum reply_family f);
  *	void	reply_lex_free(struct reply_lex *lx);
  * DESCRIPTION
@@ -38,6 +39,13 @@
  *	of that length (a word may be a particle and a closing), and, for
  *	an intent, its family and flags, for an object, its class. It
  *	returns the length, 0 when no phrase starts there.
+ *
+ *	reply_lex_alias() replaces the word T by the word it is written for
+ *	(a [same-as WORD] entry: "ko", "hok", "k" for "không", "mún" for
+ *	"muốn") and returns 1, or leaves it and returns 0. Phrases are
+ *	stored with their words replaced the same way, so that one entry
+ *	reads every spelling; an alias applies to the entries loaded after
+ *	it, which is why reply.lex starts with them.
  * DIAGNOSTICS
  *	reply_lex_new() and the loaders return NULL or -1 with a message
  *	in ERR (the origin and line of a bad entry, or out of memory).
@@ -51,6 +59,7 @@
 #define REPLY_LEX_GAP_MAX	4	/* words one "*" stands for */
 #define REPLY_LEX_FILE_MAX	((size_t) 1024 * 1024)
 #define REPLY_LEX_LINE_MAX	512
+#define REPLY_LEX_WORD_MAX	64	/* bytes of one word of an alias */
 
 enum reply_lex_kind {
 	RLX_INTENT, RLX_OBJECT, RLX_NEGATION, RLX_PASSIVE, RLX_QUESTION, RLX_MANNER,
@@ -58,7 +67,8 @@ enum reply_lex_kind {
 	RLX_MENTION, RLX_REDIRECT, RLX_NEUTRAL, RLX_MORE, RLX_SUBORDINATE, RLX_BREAK,
 	RLX_PREFERENCE, RLX_COMPLAINT, RLX_PARTICLE, RLX_FILLER, RLX_COURTESY, RLX_EMOTIVE,
 	RLX_GREETING, RLX_CLOSING, RLX_APPSIG, RLX_DISCLAIMER, RLX_SIGNATURE,
-	RLX_AUTO_PREFIX, RLX_REPLY_PREFIX, RLX_CALENDAR_PREFIX, RLX_KEEP, RLX_ASK, RLX_COUNT
+	RLX_AUTO_PREFIX, RLX_REPLY_PREFIX, RLX_CALENDAR_PREFIX, RLX_KEEP, RLX_ASK, RLX_SAME_AS,
+	RLX_COUNT
 };
 #define RLX_BIT(k)	(1ULL << (unsigned) (k))
 
@@ -91,6 +101,7 @@ struct reply_lex_match {
 	enum reply_family family;	/* RLX_INTENT */
 	unsigned flags;			/* RLX_INTENT */
 	int	object;			/* RLX_OBJECT: a category or RLX_OBJ_* */
+	int	gap;			/* the phrase has a "*" */
 };
 
 struct reply_lex;
@@ -103,6 +114,7 @@ int	reply_lex_load(struct reply_lex *lx, const char *text, size_t len, const cha
 int	reply_lex_load_file(struct reply_lex *lx, const char *path, char *err, size_t errlen);
 size_t	reply_lex_match(const struct reply_lex *lx, const struct reply_tok *tok, size_t n,
 			size_t i, struct reply_lex_match *m);
+int	reply_lex_alias(const struct reply_lex *lx, struct reply_tok *t);
 const char *reply_family_name(enum reply_family f);
 void	reply_lex_free(struct reply_lex *lx);
 
