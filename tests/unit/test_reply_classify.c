@@ -101,6 +101,10 @@ START_TEST(test_reply_classify_refusal_pattern_matches_a_sentence)
 	ck_assert(v.optout);
 	ck_assert_str_eq(v.reason, "command:pattern");
 	ck_assert(!verdict("Xin ngưng liên lạc với số cũ của tôi", "Re: x").optout);
+	v = verdict("XIN NGƯNG LIÊN LẠC", "Re: x");	/* the matched sentence is no question */
+	ck_assert(v.optout && !v.question);
+	v = verdict("XIN NGƯNG LIÊN LẠC. Hợp đồng của tôi hết hạn khi nào?", "Re: x");
+	ck_assert(v.optout && v.question);
 }
 END_TEST
 

@@ -104,6 +104,8 @@ START_TEST(test_reply_clause_other_objects_are_not_our_mail)
 	no("Tôi không muốn nhận cuộc gọi quảng cáo.", "object");
 	no("Tôi từ chối trả thêm phí.", "object");
 	no("Đừng gửi vào địa chỉ này nữa, gửi sang địa chỉ mới.", "redirect");
+	no("Ngừng gửi email vào hộp thư công ty, gửi về gmail cá nhân giúp tôi.", "redirect");
+	no("Stop the VPS, we don't need it anymore.", "object");	/* "anymore" of a VPS */
 }
 END_TEST
 
@@ -115,6 +117,10 @@ START_TEST(test_reply_clause_weak_and_alone_need_their_context)
 	no("Stop the car please.", "alone");
 	ck_assert(rd("Không nhận nữa.").refusal);
 	ck_assert(rd("STOP").refusal);
+	ck_assert(rd("Dừng!").refusal);		/* "dừng" and "đừng" are one key */
+	ck_assert(rd("Stop now, please.").refusal);
+	ck_assert(!rd("Dừng xe ở đâu ạ?").refusal);
+	ck_assert(rd("Tôi đã hủy đăng ký 3 lần rồi mà vẫn nhận.").refusal);	/* numbers read "0" */
 	r = rd("No more surveys, please.");
 	ck_assert(r.refusal);
 	ck_assert_uint_eq(r.scope, CATEGORY_BIT(CATEGORY_SURVEY));
@@ -150,7 +156,8 @@ START_TEST(test_reply_clause_signatures_greetings_disclaimers_are_not_content)
 		"Từ chối\n\nNhận Outlook cho iOS",
 		"Unsubscribe\n\nCONFIDENTIALITY NOTICE: This e-mail is for the intended recipient only and may "
 		"contain confidential information.",
-		"Từ chối\nNguyễn Văn An", "Spam quá! Không nhận nữa.", NULL
+		"Từ chối\nNguyễn Văn An", "Spam quá! Không nhận nữa.",
+		"Please unsubscribe me. Thanks, John", "Từ chối. Trân trọng, Nguyễn Văn An", NULL
 	};
 	size_t	i;
 
@@ -176,7 +183,10 @@ START_TEST(test_reply_clause_questions_and_complaints_are_content)
 		ck_assert_msg(r.refusal && r.content, "%s", texts[i]);
 	}
 	ck_assert(!rd("Cảm ơn LINKS!").content);
+	ck_assert(!rd("Đã nhận, cảm ơn.").content);
 	ck_assert(rd("Gói VPS chạy ổn định.").content);
+	ck_assert(rd("Gửi lại hóa đơn tháng 11 giúp tôi.").content);	/* "gửi" is no greeting here */
+	ck_assert(rd("Thanks, but the invoice is wrong, John").content);
 }
 END_TEST
 

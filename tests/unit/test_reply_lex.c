@@ -156,6 +156,24 @@ START_TEST(test_reply_lex_added_entries_are_read)
 }
 END_TEST
 
+START_TEST(test_reply_lex_same_as_spellings_read_as_one_word)
+{
+	static const char more[] = "[same-as không]\nkhônk\n[intent khong_nhan]\nkhông chịu nhận\n";
+	struct reply_tok w[WORDS_MAX];
+	struct reply_lex_match m;
+	struct strbuf b;
+	size_t	i, n;
+
+	ck_assert_int_eq(reply_lex_load(lx, more, sizeof(more) - 1, "more.lex", err, sizeof(err)), 0);
+	n = words("khônk chịu nhận", w, &b);
+	for (i = 0; i < n; i++)
+		(void) reply_lex_alias(lx, &w[i]);
+	ck_assert_uint_eq(reply_lex_match(lx, w, n, 0, &m), 3);
+	ck_assert_int_eq(m.family, REPLY_FAM_KHONG_NHAN);
+	strbuf_free(&b);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -169,6 +187,7 @@ suite(void)
 	tcase_add_test(tc, test_reply_lex_a_word_may_have_several_kinds);
 	tcase_add_test(tc, test_reply_lex_bad_entries_are_reported_with_their_line);
 	tcase_add_test(tc, test_reply_lex_added_entries_are_read);
+	tcase_add_test(tc, test_reply_lex_same_as_spellings_read_as_one_word);
 	suite_add_tcase(s, tc);
 	return (s);
 }
