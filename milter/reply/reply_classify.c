@@ -49,11 +49,10 @@ static const char *const subject_reason[REPLY_FAM_COUNT][2] = {
 	{"subject:xoa_danh_sach", "subject:xoa_danh_sach+question"},
 	{"subject:pattern", "subject:pattern+question"},
 };
-static const char *const why_reason[] = {
-	"negated", "question:negated", "passive", "question:passive", "mention", "question:mention",
-	"purpose", "question:purpose", "condition", "question:condition", "question", "question:question",
-	"object", "question:object", "redirect", "question:redirect", "weak", "question:weak",
-	"alone", "question:alone", "request", "question:request", NULL
+static const char *const why_reason[REPLY_WHY_COUNT] = {
+	"question", "question:request", "question:negated", "question:passive", "question:mention",
+	"question:purpose", "question:condition", "question:question", "question:object",
+	"question:redirect", "question:weak", "question:alone"
 };
 
 struct reply_classify *
@@ -357,17 +356,6 @@ read_subject(const struct reply_classify *cl, const char *subject, struct reply_
 	return (0);
 }
 
-/* why_of - the static "question:WHY" reason */
-static const char *
-why_of(const char *why)
-{
-	size_t	i;
-
-	for (i = 0; why && why_reason[i]; i += 2)
-		if (strcmp(why_reason[i], why) == 0)
-			return (why_reason[i + 1]);
-	return ("question");
-}
 
 /* extra_refusal - a refusal_pattern refusal into RD: the sentences it
  * matches are not read for a question; 1, 0 or -1 */
@@ -416,6 +404,6 @@ reply_classify_text(const struct reply_classify *cl, const char *text, size_t le
 		v->reason = subject_reason[sr.family][v->question];
 		return (0);
 	}
-	v->reason = rd.content ? (rd.why ? why_of(rd.why) : "question") : "greeting_only";
+	v->reason = rd.content ? why_reason[rd.why] : "greeting_only";
 	return (0);
 }

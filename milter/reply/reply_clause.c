@@ -823,8 +823,19 @@ alone(const struct cl *c, size_t x)
 	return (1);
 }
 
-/* blocked - why intent span X of C is not a refusal, or NULL */
-static const char *
+const char *
+reply_why_name(enum reply_why why)
+{
+	static const char *const name[REPLY_WHY_COUNT] = {
+		"-", "request", "negated", "passive", "mention", "purpose", "condition", "question",
+		"object", "redirect", "weak", "alone"
+	};
+
+	return (why < REPLY_WHY_COUNT ? name[why] : "-");
+}
+
+/* blocked - why intent span X of C is not a refusal, or REPLY_WHY_NONE */
+static enum reply_why
 blocked(const struct doc *d, const struct cl *c, size_t x)
 {
 	const struct reply_lex_match *m = &c->sp[x].m;
@@ -832,35 +843,35 @@ blocked(const struct doc *d, const struct cl *c, size_t x)
 	int	request = (c->kinds & RLX_BIT(RLX_REQUEST)) != 0;
 
 	if ((m->flags & RLX_REQUEST_ONLY) && !before(c, x, RLX_REQUEST, CLAUSE_WORDS_MAX))
-		return ("request");
+		return (REPLY_WHY_REQUEST);
 	if (before(c, x, RLX_NEGATION, REPLY_CLAUSE_NEG_WINDOW))
-		return ("negated");
+		return (REPLY_WHY_NEGATED);
 	if (before(c, x, RLX_PASSIVE, REPLY_CLAUSE_PASSIVE_WINDOW))
-		return ("passive");
+		return (REPLY_WHY_PASSIVE);
 	if (before(c, x, RLX_MENTION, REPLY_CLAUSE_MENTION_WINDOW))
-		return ("mention");
+		return (REPLY_WHY_MENTION);
 	if (before(c, x, RLX_PURPOSE, CLAUSE_WORDS_MAX))
-		return ("purpose");
+		return (REPLY_WHY_PURPOSE);
 	if (c->cond)
-		return ("condition");
+		return (REPLY_WHY_CONDITION);
 	/* a question is no request, but "why do I still get mail after I
 	 * unsubscribed?" is a complaint that the refusal was ignored */
 	if (asked && !(c->kinds & RLX_BIT(RLX_COMPLAINT)) && (!((m->flags & RLX_IMPERATIVE) || request)
 		      || (c->kinds & (RLX_BIT(RLX_MANNER) | RLX_BIT(RLX_PERMISSION)))))
-		return ("question");
+		return (REPLY_WHY_QUESTION);
 	if (c->first == RLX_OBJ_OTHER)
-		return ("object");	/* "cuộc gọi quảng cáo": a call; "hợp đồng qua email": a contract */
+		return (REPLY_WHY_OBJECT);	/* "cuộc gọi quảng cáo": a call; "hợp đồng qua email": a contract */
 	if ((m->flags & RLX_STRICT) && !known_after(c, x))
-		return ("object");
+		return (REPLY_WHY_OBJECT);
 	if (d->redirect)
-		return ("redirect");
+		return (REPLY_WHY_REDIRECT);
 	/* "không nhận nữa" is ours; "Stop the VPS, we don't need it anymore" not */
 	if ((m->flags & RLX_WEAK) && !c->mail && !c->cats && !c->smail && !c->scats
 	    && (!after(c, x, RLX_MORE) || c->sother))
-		return ("weak");
+		return (REPLY_WHY_WEAK);
 	if ((m->flags & RLX_ALONE) && !alone(c, x))
-		return ("alone");
-	return (NULL);
+		return (REPLY_WHY_ALONE);
+	return (REPLY_WHY_NONE);
 }
 
 /* Totals over the clauses of a text. */
@@ -878,7 +889,7 @@ static int
 refusals(const struct doc *d, const struct cl *c, struct acc *a, int *seen, int *weak)
 {
 	size_t	x;
-	const char *why;
+	enum reply_why why;
 	int	refused = 0;
 
 	for (x = 0; x < c->nsp; x++) {
@@ -886,14 +897,14 @@ refusals(const struct doc *d, const struct cl *c, struct acc *a, int *seen, int 
 
 		if (!(m->kinds & RLX_BIT(RLX_INTENT)) || (m->kinds & RLX_BIT(RLX_NEUTRAL)))
 			continue;
-		if ((why = blocked(d, c, x)) != NULL) {
+		if ((why = blocked(d, c, x)) != REPLY_WHY_NONE) {
 			/* "don't want" is first the negation of what follows; a
 			 * weak intent without its object is plain content */
-			if (strcmp(why, "weak") != 0 && !(m->flags & RLX_ALONE))
+			if (why != REPLY_WHY_WEAK && !(m->flags & RLX_ALONE))
 				*seen = 1;
 			else
 				*weak = 1;
-			if (a->rd->why == NULL && !(m->kinds & RLX_BIT(RLX_NEGATION)))
+			if (a->rd->why == REPLY_WHY_NONE && !(m->kinds & RLX_BIT(RLX_NEGATION)))
 				a->rd->why = why;
 			continue;
 		}

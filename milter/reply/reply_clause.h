@@ -6,7 +6,8 @@
  * SYNOPSIS
  *	#include "reply_clause.h"
  *
- *	int	reply_clause_read(const struct reply_lex *lx, const char *text,
+ *	const char *reply_why_name(enum reply_why why);
+int	reply_clause_read(const struct reply_lex *lx, const char *text,
  *				  size_t len, int mode,
  *				  struct reply_reading *rd);
  * DESCRIPTION
@@ -60,7 +61,8 @@
  *	outside greetings and signatures) and RD->why (why the first
  *	intent that was not a refusal was not: "negated", "passive",
  *	"mention", "purpose", "condition", "question", "object",
- *	"redirect", "weak", "alone"; NULL when there was none) are set.
+ *	"redirect", "weak", "alone", "request": reply_why_name(); REPLY_WHY_NONE
+ *	when there was none) are set.
  * DIAGNOSTICS
  *	Returns 0, or -1 when out of memory.
  */
@@ -85,6 +87,13 @@
 #define REPLY_CLAUSE_TOKENS_MAX	20000	/* words read; the rest is ignored */
 #define REPLY_CLAUSE_IME_WORDS	80	/* words searched for input-method keys */
 
+/* Why a refusal word was not a refusal (reply_why_name(): "negated", ...). */
+enum reply_why {
+	REPLY_WHY_NONE, REPLY_WHY_REQUEST, REPLY_WHY_NEGATED, REPLY_WHY_PASSIVE, REPLY_WHY_MENTION,
+	REPLY_WHY_PURPOSE, REPLY_WHY_CONDITION, REPLY_WHY_QUESTION, REPLY_WHY_OBJECT,
+	REPLY_WHY_REDIRECT, REPLY_WHY_WEAK, REPLY_WHY_ALONE, REPLY_WHY_COUNT
+};
+
 struct reply_reading {
 	int	refusal;
 	unsigned scope;
@@ -92,9 +101,10 @@ struct reply_reading {
 	enum reply_family family;
 	int	content;
 	size_t	words;
-	const char *why;
+	enum reply_why why;
 };
 
+const char *reply_why_name(enum reply_why why);
 int	reply_clause_read(const struct reply_lex *lx, const char *text, size_t len, int mode,
 			  struct reply_reading *rd);
 
