@@ -200,8 +200,7 @@ cut(const struct reply_analyzer *ra, const struct strbuf *text, struct strbuf *o
 	if (reply_quote_cut(ra->quote, text->data ? text->data : "", text->len, &q) < 0)
 		return (-1);
 	*had_quote |= q.had_quote;
-	*hard = strcmp(q.boundary, "end") != 0 && strcmp(q.boundary, "bottom_post") != 0
-	    && strcmp(q.boundary, "inline_reply") != 0;
+	*hard = q.at != RQ_END && q.at != RQ_BOTTOM_POST && q.at != RQ_INLINE_REPLY;
 	r = has_text(&q.text);
 	if (r && reply_text_nfc(q.text.data, q.text.len, out) < 0)
 		r = -1;

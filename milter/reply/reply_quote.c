@@ -227,6 +227,11 @@ struct cut {
 	struct strbuf join;
 	pcre2_match_data *md;
 	int	oom;
+	char   *kind;			/* K_* of each line */
+	size_t	first_quote, hard;	/* first quoted line, the hard boundary */
+	int	top_text, after_text;	/* text before / after the first quote */
+	int	requote;		/* quotes again after text: inline answers */
+	enum reply_quote_at b;		/* the boundary that ended the text */
 };
 
 static const char *
@@ -367,99 +372,110 @@ next_is_quote(const struct cut *c, size_t i)
 	return (j < c->nlines && is_quote(c, j));
 }
 
-/*
- * The boundary starting at line I, or NULL. *SPAN is set to the number
- * of lines an attribution takes.
- */
-static const char *
-boundary(struct cut *c, size_t i, size_t *span)
+/* footer_at - our footer at line I, or over lines I and I+1 (*SPAN 2) */
+static int
+footer_at(struct cut *c, size_t i, size_t *span)
 {
-	size_t	len, len2, n;
-	const char *k = key(c, i, &len);
-	int	first_line_attr;
+	size_t	len, len2;
+	const char *k = key(c, i, &len), *k2;
 
-	*span = 1;
-	if (len == 0 || c->end[i] - c->start[i] > REPLY_QUOTE_LINE_MAX)
-		return (NULL);
 	if (has_fingerprint(c, k))
-		return ("footer");
-	if (i + 1 < c->nlines && !is_blank(c, i + 1)) {
-		const char *k2;
-
-		strbuf_reset(&c->join);
-		if (strbuf_add(&c->join, k, len) < 0 || strbuf_addc(&c->join, ' ') < 0)
-			goto oom;
-		k2 = key(c, i + 1, &len2);
-		if (strbuf_add(&c->join, k2, len2) < 0)
-			goto oom;
-		if (!has_fingerprint(c, k2) && has_fingerprint(c, c->join.data)) {
-			*span = 2;
-			return ("footer");
-		}
-		k = key(c, i, &len);
+		return (1);
+	if (i + 1 >= c->nlines || is_blank(c, i + 1))
+		return (0);
+	strbuf_reset(&c->join);
+	if (strbuf_add(&c->join, k, len) < 0 || strbuf_addc(&c->join, ' ') < 0)
+		goto oom;
+	k2 = key(c, i + 1, &len2);
+	if (strbuf_add(&c->join, k2, len2) < 0)
+		goto oom;
+	if (!has_fingerprint(c, k2) && has_fingerprint(c, c->join.data)) {
+		*span = 2;
+		return (1);
 	}
-	if (len == 2 && k[0] == '-' && k[1] == '-')
-		return ("signature");
-	if (match(c, P_SEPARATOR, k, len))
-		return ("separator");
-	if (match(c, P_MOBILE, k, len))
-		return ("mobile_signature");
-	/* "... wrote:" on one line: with a date or address, or before a quote */
-	{
-		int	colon = len > 0 && (k[len - 1] == ':' || strstr(k, "：") != NULL);
-		int	quote = next_is_quote(c, i);
+	return (0);
+oom:
+	c->oom = 1;
+	return (0);
+}
 
-		if (((colon && (quote || strpbrk(k, "0123456789@") != NULL))
-		     || (quote && strpbrk(k, "0123456789@<") != NULL)) && match(c, P_ATTR_END, k, len))
-			return ("attribution");
-	}
-	/*
-	 * Attributions, possibly wrapped over up to three lines. Those
-	 * without a first word to anchor on wrap only when the first line
-	 * already looks like one (a date first, an address), so that a
-	 * customer's line before the attribution is never swallowed.
-	 */
-	first_line_attr = (len > 0 && k[0] >= '0' && k[0] <= '9') || memchr(k, '@', len) != NULL
+/* one_line_attr - "... wrote:" on line I: with a date or address, or before a quote */
+static int
+one_line_attr(struct cut *c, size_t i, const char *k, size_t len)
+{
+	int	colon = len > 0 && (k[len - 1] == ':' || strstr(k, "：") != NULL);
+	int	quote = next_is_quote(c, i);
+
+	return (((colon && (quote || strpbrk(k, "0123456789@") != NULL))
+		 || (quote && strpbrk(k, "0123456789@<") != NULL)) && match(c, P_ATTR_END, k, len));
+}
+
+/*
+ * wrapped_attr - an attribution from line I wrapped over up to three
+ * lines (*SPAN). Those without a first word to anchor on wrap only when
+ * the first line already looks like one (a date first, an address), so
+ * that a customer's line before the attribution is never swallowed.
+ */
+static int
+wrapped_attr(struct cut *c, size_t i, size_t *span)
+{
+	size_t	len, len2, n, l1;
+	const char *k = key(c, i, &len), *ks;
+	int	first = (len > 0 && k[0] >= '0' && k[0] <= '9') || memchr(k, '@', len) != NULL
 	    || memchr(k, '<', len) != NULL;
-	if (!first_line_attr && i + 1 < c->nlines) {
-		size_t	l1;
-		const char *k1 = key(c, i + 1, &l1);
 
-		first_line_attr = l1 > 0 && k1[0] == '<';	/* address wrapped */
-		k = key(c, i, &len);
-	}
+	if (!first && i + 1 < c->nlines)
+		first = (ks = key(c, i + 1, &l1)) != NULL && l1 > 0 && ks[0] == '<';	/* address wrapped */
 	strbuf_reset(&c->join);
 	for (n = 0; n < REPLY_QUOTE_ATTR_LINES && i + n < c->nlines; n++) {
-		const char *ks;
-
 		if (n > 0 && (is_blank(c, i + n) || is_quote(c, i + n)))
 			break;
 		ks = key(c, i + n, &len2);
-		if (n > 0 && strbuf_addc(&c->join, ' ') < 0)
-			goto oom;
-		if (strbuf_add(&c->join, ks, len2) < 0)
-			goto oom;
+		if ((n > 0 && strbuf_addc(&c->join, ' ') < 0) || strbuf_add(&c->join, ks, len2) < 0) {
+			c->oom = 1;
+			return (0);
+		}
 		if (c->join.len > REPLY_QUOTE_ATTR_MAX)
 			break;
 		*span = n + 1;
 		if (match(c, P_ATTR_START, c->join.data, c->join.len))
-			return ("attribution");
-		if (n > 0 && !first_line_attr)
+			return (1);
+		if (n > 0 && !first)
 			continue;
 		if (match(c, P_ATTR_GENERIC, c->join.data, c->join.len))
-			return ("attribution");
+			return (1);
 		if (n > 0 && memchr(c->join.data, '@', c->join.len) != NULL
-		    && len2 > 0 && ks[len2 - 1] == ':'
-		    && match(c, P_ATTR_END, c->join.data, c->join.len))
-			return ("attribution");
+		    && len2 > 0 && ks[len2 - 1] == ':' && match(c, P_ATTR_END, c->join.data, c->join.len))
+			return (1);
 	}
 	*span = 1;
+	return (0);
+}
+
+/* boundary - the boundary starting at line I; *SPAN, the lines it takes */
+static enum reply_quote_at
+boundary(struct cut *c, size_t i, size_t *span)
+{
+	size_t	len;
+	const char *k = key(c, i, &len);
+
+	*span = 1;
+	if (len == 0 || c->end[i] - c->start[i] > REPLY_QUOTE_LINE_MAX)
+		return (RQ_NONE);
+	if (footer_at(c, i, span))
+		return (RQ_FOOTER);
+	k = key(c, i, &len);
+	if (len == 2 && k[0] == '-' && k[1] == '-')
+		return (RQ_SIGNATURE);
+	if (match(c, P_SEPARATOR, k, len))
+		return (RQ_SEPARATOR);
+	if (match(c, P_MOBILE, k, len))
+		return (RQ_MOBILE_SIGNATURE);
+	if (one_line_attr(c, i, k, len) || wrapped_attr(c, i, span))
+		return (RQ_ATTRIBUTION);
 	if (outlook_block(c, i))
-		return ("outlook_header");
-	return (NULL);
-oom:
-	c->oom = 1;
-	return (NULL);
+		return (RQ_OUTLOOK_HEADER);
+	return (RQ_NONE);
 }
 
 /*
@@ -547,140 +563,146 @@ emit_lines(struct cut *c, const char *kind, size_t from, size_t to, struct strbu
 	return (strbuf_reserve(out, 0));
 }
 
+/* cut_lines - the line table of C's text (LEN) */
+static int
+cut_lines(struct cut *c, size_t len)
+{
+	size_t	n, i, pos;
+
+	for (n = 1, i = 0; i < len; i++)
+		if (c->text[i] == '\n')
+			n++;
+	if (n > REPLY_QUOTE_MAX_LINES)
+		n = REPLY_QUOTE_MAX_LINES;
+	if ((c->start = malloc(n * sizeof(size_t))) == NULL || (c->end = malloc(n * sizeof(size_t))) == NULL
+	    || (c->kind = malloc(n + 1)) == NULL)
+		return (-1);
+	for (pos = 0, c->nlines = 0; c->nlines < n && pos <= len; c->nlines++) {
+		const char *nl = memchr(c->text + pos, '\n', len - pos);
+		size_t	e = nl ? (size_t) (nl - c->text) : len;
+
+		c->start[c->nlines] = pos;
+		c->end[c->nlines] = e;
+		if (nl == NULL) {
+			c->nlines++;
+			break;
+		}
+		pos = e + 1;
+	}
+	return (0);
+}
+
+/* quoted - lines I..I+SPAN are quoted (or our footer, by B) */
+static void
+quoted(struct cut *c, size_t i, size_t span, enum reply_quote_at b)
+{
+	size_t	j;
+
+	for (j = i; j < i + span && j < c->nlines; j++)
+		c->kind[j] = b == RQ_FOOTER ? K_FOOTER : K_QUOTE;
+	if (c->first_quote == (size_t) -1)
+		c->first_quote = i;
+	if (c->after_text)
+		c->requote = 1;
+}
+
+/*
+ * cut_scan - the kind of every line up to the hard boundary (C->hard),
+ * and the boundary found (C->b). An attribution before any text, or
+ * followed by ">" lines, counts as quoted: text after its quote is a
+ * bottom-posted or an inline reply. Our footer ends the customer's
+ * text, unless it comes first: then the customer pasted our
+ * instruction and answered under it ("=> Từ chối"). An attribution
+ * without ">" lines after it is Yahoo's or Zoho's, the original
+ * following unquoted: nothing after it is new when our footer is there.
+ */
+static int
+cut_scan(struct cut *c)
+{
+	size_t	i, span;
+	enum reply_quote_at b;
+
+	for (c->hard = c->nlines, i = 0; i < c->nlines; i++) {
+		int	first = !c->top_text && !c->after_text;
+
+		if (is_quote(c, i) || is_blank(c, i)) {
+			if (is_blank(c, i))
+				c->kind[i] = K_BLANK;
+			else
+				quoted(c, i, 1, RQ_QUOTE);
+			continue;
+		}
+		if ((b = boundary(c, i, &span)) == RQ_FOOTER && first)
+			span += footer_tail(c, i + span);
+		if (c->oom)
+			return (-1);
+		if ((b == RQ_FOOTER && first) || (b == RQ_ATTRIBUTION && (next_is_quote(c, i + span - 1)
+					|| (first && !footer_after(c, i + span))))) {
+			quoted(c, i, span, b);
+			i += span - 1;
+			continue;
+		}
+		c->b = b;
+		if (b != RQ_NONE) {
+			c->hard = i;
+			break;
+		}
+		/* a line right after a long quoted one is its wrapped tail */
+		if (i > 0 && c->kind[i - 1] == K_QUOTE && c->first_quote != (size_t) -1 && wrapped_tail(c, i)) {
+			c->kind[i] = K_QUOTE;
+			continue;
+		}
+		c->kind[i] = K_TEXT;
+		*(c->first_quote == (size_t) -1 ? &c->top_text : &c->after_text) = 1;
+	}
+	return (0);
+}
+
+/* cut_result - RES from the scan of C (text of LEN) */
+static int
+cut_result(struct cut *c, size_t len, struct reply_quote_result *res)
+{
+	size_t	cut = c->hard;
+
+	if (!c->after_text) {
+		/* top posting, or nothing but quotes */
+		if (c->first_quote != (size_t) -1 && c->first_quote < cut) {
+			cut = c->first_quote;
+			c->b = RQ_QUOTE;
+		}
+		res->at = c->b == RQ_NONE ? RQ_END : c->b;
+		res->had_quote = c->b != RQ_NONE;
+	} else {
+		/* text after quotes: bottom posting, or inline answers */
+		res->had_quote = 1;
+		res->inline_reply = c->top_text || c->requote;
+		res->at = res->inline_reply ? RQ_INLINE_REPLY : RQ_BOTTOM_POST;
+	}
+	res->cut = cut < c->nlines ? c->start[cut] : len;
+	return (emit_lines(c, c->kind, 0, cut, &res->text));
+}
+
 int
 reply_quote_cut(const struct reply_quote *q, const char *text, size_t len,
 		struct reply_quote_result *res)
 {
 	struct cut c;
-	size_t	i, n, pos, first_quote = (size_t) -1, hard = 0;
-	int	ret = -1, top_text = 0, after_text = 0, requote = 0;
-	const char *b = NULL;
-	char   *kind = NULL;
+	size_t	i;
+	int	ret = -1;
 
 	memset(res, 0, sizeof(*res));
 	strbuf_init(&res->text);
 	memset(&c, 0, sizeof(c));
 	c.q = q;
 	c.text = text;
+	c.first_quote = (size_t) -1;
 	for (i = 0; i < REPLY_QUOTE_ATTR_LINES; i++)
 		strbuf_init(&c.key[i]);
 	strbuf_init(&c.join);
-
-	/* line table */
-	for (n = 1, i = 0; i < len; i++)
-		if (text[i] == '\n')
-			n++;
-	if (n > REPLY_QUOTE_MAX_LINES)
-		n = REPLY_QUOTE_MAX_LINES;
-	if ((c.start = malloc(n * sizeof(size_t))) == NULL
-	    || (c.end = malloc(n * sizeof(size_t))) == NULL
-	    || (c.md = pcre2_match_data_create(8, NULL)) == NULL)
-		goto fail;
-	for (pos = 0, c.nlines = 0; c.nlines < n && pos <= len; c.nlines++) {
-		const char *nl = memchr(text + pos, '\n', len - pos);
-		size_t	e = nl ? (size_t) (nl - text) : len;
-
-		c.start[c.nlines] = pos;
-		c.end[c.nlines] = e;
-		if (nl == NULL) {
-			c.nlines++;
-			break;
-		}
-		pos = e + 1;
-	}
-
-	/*
-	 * Classify lines up to the hard boundary. An attribution before
-	 * any text, or followed by ">" lines, counts as quoted: text after
-	 * its quote is a bottom-posted or an inline reply.
-	 */
-	if ((kind = malloc(c.nlines + 1)) == NULL)
-		goto fail;
-	hard = c.nlines;
-	for (i = 0; i < c.nlines; i++) {
-		size_t	span = 1, j;
-
-		if (is_quote(&c, i)) {
-			kind[i] = K_QUOTE;
-			if (first_quote == (size_t) -1)
-				first_quote = i;
-			if (after_text)
-				requote = 1;
-			continue;
-		}
-		if (is_blank(&c, i)) {
-			kind[i] = K_BLANK;
-			continue;
-		}
-		b = boundary(&c, i, &span);
-		if (c.oom)
-			goto fail;
-		/*
-		 * Our footer ends the customer's text, unless it comes first:
-		 * then the customer pasted our instruction and answered under
-		 * it ("=> Từ chối"). An attribution without ">" lines after it
-		 * is Yahoo's or Zoho's, the original following unquoted: nothing
-		 * after it is new when our footer is there.
-		 */
-		if (b != NULL && *b == 'f' && !top_text && !after_text)
-			span += footer_tail(&c, i + span);
-		else if (b != NULL && *b == 'f')
-			b = "footer";
-		if (b != NULL && ((*b == 'f' && !top_text && !after_text)
-				  || (*b == 'a' && (next_is_quote(&c, i + span - 1)
-						    || (!top_text && !after_text && !footer_after(&c, i + span)))))) {
-			for (j = i; j < i + span && j < c.nlines; j++)
-				kind[j] = *b == 'f' ? K_FOOTER : K_QUOTE;
-			if (first_quote == (size_t) -1)
-				first_quote = i;
-			if (after_text)
-				requote = 1;
-			i += span - 1;
-			continue;
-		}
-		if (b != NULL) {
-			hard = i;
-			break;
-		}
-		/* a line right after a long quoted one is its wrapped tail */
-		if (i > 0 && kind[i - 1] == K_QUOTE && first_quote != (size_t) -1 && wrapped_tail(&c, i)) {
-			kind[i] = K_QUOTE;
-			continue;
-		}
-		kind[i] = K_TEXT;
-		if (first_quote == (size_t) -1)
-			top_text = 1;
-		else
-			after_text = 1;
-	}
-	if (!after_text) {
-		/* top posting, or nothing but quotes */
-		size_t	cut = hard;
-
-		if (first_quote != (size_t) -1 && first_quote < cut) {
-			cut = first_quote;
-			b = "quote";
-		}
-		res->boundary = b ? b : "end";
-		res->had_quote = b != NULL;
-		res->cut = cut < c.nlines ? c.start[cut] : len;
-		if (emit_lines(&c, kind, 0, cut, &res->text) < 0)
-			goto fail;
-	} else {
-		/* text after quotes: bottom posting, or inline answers */
-		res->had_quote = 1;
-		res->cut = hard < c.nlines ? c.start[hard] : len;
-		if (top_text || requote) {
-			res->inline_reply = 1;
-			res->boundary = "inline_reply";
-		} else
-			res->boundary = "bottom_post";
-		if (emit_lines(&c, kind, 0, hard, &res->text) < 0)
-			goto fail;
-	}
-	ret = 0;
-fail:
-	free(kind);
+	if ((c.md = pcre2_match_data_create(8, NULL)) != NULL && cut_lines(&c, len) == 0
+	    && cut_scan(&c) == 0 && cut_result(&c, len, res) == 0)
+		ret = 0;
+	free(c.kind);
 	free(c.start);
 	free(c.end);
 	pcre2_match_data_free(c.md);
@@ -690,4 +712,15 @@ fail:
 	if (ret < 0)
 		reply_quote_result_free(res);
 	return (ret);
+}
+
+const char *
+reply_quote_at_name(enum reply_quote_at at)
+{
+	static const char *const name[] = {
+		"none", "end", "quote", "attribution", "separator", "outlook_header", "signature",
+		"mobile_signature", "footer", "inline_reply", "bottom_post"
+	};
+
+	return (at <= RQ_BOTTOM_POST ? name[at] : "none");
 }

@@ -116,6 +116,32 @@ START_TEST(test_reply_quote_inline_answers_are_kept)
 }
 END_TEST
 
+/* at - what ended the new text of TEXT */
+static enum reply_quote_at
+at(const char *text)
+{
+	struct reply_quote_result q;
+	enum reply_quote_at a;
+
+	ck_assert_int_eq(reply_quote_cut(rq, text, strlen(text), &q), 0);
+	a = q.at;
+	reply_quote_result_free(&q);
+	return (a);
+}
+
+START_TEST(test_reply_quote_names_what_ended_the_text)
+{
+	ck_assert_int_eq(at("Từ chối\n"), RQ_END);
+	ck_assert_int_eq(at("Từ chối\n> x\n"), RQ_QUOTE);
+	ck_assert_int_eq(at("Từ chối\n-- \nAn\n"), RQ_SIGNATURE);
+	ck_assert_int_eq(at("Từ chối\n-----Original Message-----\nx\n"), RQ_SEPARATOR);
+	ck_assert_int_eq(at("> x\nTừ chối\n"), RQ_BOTTOM_POST);
+	ck_assert_int_eq(at("> x\nTừ chối\n> y\n"), RQ_INLINE_REPLY);
+	ck_assert_str_eq(reply_quote_at_name(RQ_OUTLOOK_HEADER), "outlook_header");
+	ck_assert_str_eq(reply_quote_at_name(RQ_BOTTOM_POST), "bottom_post");
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -128,6 +154,7 @@ suite(void)
 	tcase_add_test(tc, test_reply_quote_our_footer_ends_the_text_unless_it_comes_first);
 	tcase_add_test(tc, test_reply_quote_attribution_without_quotes_before_our_text_is_a_boundary);
 	tcase_add_test(tc, test_reply_quote_inline_answers_are_kept);
+	tcase_add_test(tc, test_reply_quote_names_what_ended_the_text);
 	suite_add_tcase(s, tc);
 	return (s);
 }
