@@ -132,6 +132,10 @@ section_reply() {
 				grep -h '^RESULT' "$W/replymix.$s.$r" 2>/dev/null | sed "s/^RESULT/RESULT round=$r/"
 			done > "$W/m.replymix.$s"
 			[ -s "$W/m.replymix.$s" ] || rm -f "$W/m.replymix.$s"
+			for r in $(seq 1 "$ROUNDS"); do
+				grep -h '^REPLIES' "$W/replymix.$s.$r" 2>/dev/null | sed "s/^REPLIES/RESULT round=$r/"
+			done > "$W/m.replymix.$s.replies"
+			[ -s "$W/m.replymix.$s.replies" ] || rm -f "$W/m.replymix.$s.replies"
 		done
 	fi
 	[ -x "$BENCH_REPLY" ] || return

@@ -147,7 +147,7 @@ machine() {
 	disk=$(lsblk -dno NAME,ROTA,SIZE,MODEL 2>/dev/null | awk '$1 !~ /^(zram|loop)/ { m = (NF > 3) ? " " $4 : ""; printf "%s%s rotational=%s %s%s", sep, $1, $2, $3, m; sep = "; " }')
 	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); the run took $((T_END - T_START)) s"
 	echo "- commit: $commit$([ "$dirty" != 0 ] && echo " (working tree had $dirty uncommitted path(s))")"
-	echo "- CPU: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(nproc) core(s) available; RAM $(awk '/^MemTotal:/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo)"
+	echo "- CPU: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1) ($(awk -F': ' '/^cpu family/ { f = $2 } /^model[[:space:]]*:/ { m = $2 } /^cpu MHz/ { h = $2 } /^flags/ { v = ($2 ~ / hypervisor/) ? ", virtual machine" : "" } END { printf "family %s model %s, %.0f MHz%s", f, m, h, v }' /proc/cpuinfo)), $(nproc) core(s) available; RAM $(awk '/^MemTotal:/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo)"
 	echo "- kernel: $(uname -sr)"
 	if [ -s "$W/loadavg" ]; then
 		echo "- load during the run (1-minute load average sampled every ${LOAD_SAMPLE} s, $(wc -l < "$W/loadavg") samples; $(nproc) core(s)): median $(cut -d' ' -f1 "$W/loadavg" | stats | awk '{ printf "%s (min %s, max %s)", $1, $2, $3 }'); runnable threads median $(cut -d' ' -f2 "$W/loadavg" | stats | awk '{ printf "%s (max %s)", $1, $3 }')$(awk -v n="$(nproc)" '$1 > n { hi++ } END { if (hi) printf "; above the core count in %d of %d samples: the machine was shared with other work (other engineers\x27 builds and tests), so wall-clock rates are lower and noisier than on an idle host; compare the ratios, CPU times and instruction counts", hi, NR }' "$W/loadavg")"
@@ -191,7 +191,8 @@ write_targets() {
 	echo "| links-sender ≥ 0.8 × smtp-source -d, same connections | ${sender_r:-n/a} (ratio of the medians, section 4) | $(meets "$sender_r" '>=' 0.8) |"
 	echo "| links-sender memory flat 10k → 100k recipients (≤ 1.25×) | ${growth:-n/a} × | $(meets "$growth" '<=' 1.25) |"
 	reply_rate=$(med "$W/m.replymix.now" per_cpu_s)
-	echo "| reply analysis ≥ 30k replies/s per CPU-second on the mix | $(spread "$W/m.replymix.now" per_cpu_s)$([ -s "$W/m.replymix.now" ] && echo "; results $(replymix_verdicts now)") (section 5) | $(tstatus "$reply_rate" '>=' 30000 "$(replymix_verdicts now)") |"
+	echo "| reply analysis ≥ 30k replies/s per CPU-second on the mix | every message of the mix $(spread "$W/m.replymix.now" per_cpu_s)$([ -s "$W/m.replymix.now" ] && echo "; results $(replymix_verdicts now)") (section 5) | $(tstatus "$reply_rate" '>=' 30000 "$(replymix_verdicts now)") |"
+	echo "| the same, the mix's replies only (ordinary mail left out) | $(spread "$W/m.replymix.now.replies" per_cpu_s) | $(meets "$(med "$W/m.replymix.now.replies" per_cpu_s)" '>=' 30000) |"
 }
 
 # replymix_verdicts now|base: "ok" or the wrongly analysed messages of replymix
@@ -210,7 +211,7 @@ write_section_reply() {
 	echo "message; each result is first checked against the message's class (a refusal must be read as"
 	echo "one, a question as a question and no refusal, an auto-reply and a bounce as such; ordinary mail"
 	echo "and one-click token refusals are counted, not judged), then the corpus is analysed in passes"
-	echo "for ${REPLY_SECS} CPU-seconds. Replies per **CPU-second** of the process (per wall second beside it),"
+	echo "for ${REPLY_SECS} CPU-second(s). Replies per **CPU-second** of the process (per wall second beside it),"
 	echo "$ROUNDS interleaved round(s), the same driver linked once with the reply analysis of"
 	echo "${REPLY_BASE_COMMIT:-$REPLY_BASE} (before) and once with this tree's (after)."
 	echo
@@ -226,7 +227,15 @@ write_section_reply() {
 		fi
 		echo "| after: this tree | $(spread "$W/m.replymix.now" per_cpu_s) | $(spread "$W/m.replymix.now" per_wall_s) | $(awk -v r="$(med "$W/m.replymix.now" per_cpu_s)" 'BEGIN { if (r > 0) printf "%.3f", 1000 / r }') | $(replymix_verdicts now) |"
 		echo
-		echo "After / before (replies per CPU-second, per round): $(fmt_ratio "$(rratio "$W/m.replymix.now" "$W/m.replymix.base" per_cpu_s)")"
+		echo "The replies of the mix alone (every message but the ordinary mail, which links-milter accepts"
+		echo "at end of headers without analysing it; $(sed -n 's/.* msgs=\([0-9]*\).*/\1/p' "$W/m.replymix.now.replies" 2>/dev/null | head -1) messages):"
+		echo
+		echo "| reply analysis | replies per CPU-second | per wall second |"
+		echo "|---|---|---|"
+		echo "| before: ${REPLY_BASE_COMMIT:-$REPLY_BASE} | $(spread "$W/m.replymix.base.replies" per_cpu_s) | $(spread "$W/m.replymix.base.replies" per_wall_s) |"
+		echo "| after: this tree | $(spread "$W/m.replymix.now.replies" per_cpu_s) | $(spread "$W/m.replymix.now.replies" per_wall_s) |"
+		echo
+		echo "After / before (replies per CPU-second, per round): whole mix $(fmt_ratio "$(rratio "$W/m.replymix.now" "$W/m.replymix.base" per_cpu_s)"), its replies $(fmt_ratio "$(rratio "$W/m.replymix.now.replies" "$W/m.replymix.base.replies" per_cpu_s)")"
 		echo
 		echo "Per kind of message (replies per CPU-second, median of the rounds; what the analysis said in"
 		echo "the checking pass):"

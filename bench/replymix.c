@@ -27,12 +27,15 @@
  *	   process (CLOCK_PROCESS_CPUTIME_ID), so that a machine shared
  *	   with other work does not lower it, plus per wall-clock second
  *	   for comparison;
- *	3. the same per class, SECONDS divided among the classes.
+ *	3. the same on the replies alone (every class but ordinary mail,
+ *	   which links-milter accepts at end of headers without analysing
+ *	   it), then per class, SECONDS divided among the classes.
  *
  *	Output, one line each:
  *
  *	RESULT corpus=DIR msgs=N bytes_avg=B replies=R cpu_s=C wall_s=W
  *	       per_cpu_s=X per_wall_s=Y bad=K
+ *	REPLIES msgs=N per_cpu_s=X per_wall_s=Y
  *	CLASS class=NAME msgs=N per_cpu_s=X optout=A question=Q kind=auto:U,bounce:V
  *	BAD NAME: what the analysis said, what the class demands (first 10)
  *
@@ -213,7 +216,31 @@ static double rm_rate(unsigned long n, double s)
 	return (s > 0 ? n / s : 0);
 }
 
-/* rm_report - the RESULT and CLASS lines; returns -1 out of memory */
+/* rm_replies - the REPLIES line: every message but ordinary mail; -1 out of memory */
+static int rm_replies(const struct reply_analyzer *ra, const struct corpus *c, double secs)
+{
+	unsigned long count;
+	double	cpu, wall;
+	char	name[RM_CLASS_LEN];
+	size_t *idx, i, n = 0;
+
+	if ((idx = calloc(c->n, sizeof(*idx))) == NULL)
+		return (-1);
+	for (i = 0; i < c->n; i++)
+		if (strcmp(corpus_class(&c->msgs[i], name, sizeof(name)), "ordinary") != 0)
+			idx[n++] = i;
+	if (n > 0 && rm_run(ra, c, idx, n, secs, &count, &cpu, &wall) < 0) {
+		free(idx);
+		return (-1);
+	}
+	if (n > 0)
+		printf("REPLIES msgs=%zu per_cpu_s=%.0f per_wall_s=%.0f\n", n, rm_rate(count, cpu),
+		       rm_rate(count, wall));
+	free(idx);
+	return (0);
+}
+
+/* rm_report - the RESULT, REPLIES and CLASS lines; returns -1 out of memory */
 static int rm_report(const struct reply_analyzer *ra, const struct corpus *c, const char *dir,
 		     struct rm_class *cl, int ncl, double secs, long bad)
 {
@@ -229,6 +256,8 @@ static int rm_report(const struct reply_analyzer *ra, const struct corpus *c, co
 	printf("RESULT corpus=%s msgs=%zu bytes_avg=%zu replies=%lu cpu_s=%.3f wall_s=%.3f "
 	       "per_cpu_s=%.0f per_wall_s=%.0f bad=%ld\n", dir, c->n, bytes / c->n, count, cpu,
 	       wall, rm_rate(count, cpu), rm_rate(count, wall), bad);
+	if (rm_replies(ra, c, secs) < 0)
+		return (-1);
 	for (k = 0; k < ncl; k++) {
 		if (rm_run(ra, c, cl[k].idx, cl[k].n, secs / ncl, &count, &cpu, &wall) < 0)
 			return (-1);
