@@ -27,6 +27,7 @@
 
 #include "compose.h"
 #include "hdr.h"
+#include "inbound.h"
 #include "mime.h"
 #include "strbuf.h"
 #include "svcname.h"
@@ -349,6 +350,20 @@ const char *
 compose_from(const struct compose *c)
 {
 	return (c->from);
+}
+
+/* compose_return_path - the envelope sender of one message with bounce token TOKEN into OUT */
+int
+compose_return_path(const struct compose *c, const char *token, char *out, size_t outlen)
+{
+	int	n;
+
+	if (token == NULL || category_get(c->cat)->from == CATEGORY_FROM_STAFF)
+		n = snprintf(out, outlen, "%s", c->from);
+	else
+		n = snprintf(out, outlen, "%s+%s%s@%s", c->unsub_local, STORE_VERP_PREFIX, token,
+			     c->unsub_domain);
+	return (n < 0 || (size_t) n >= outlen ? -1 : 0);
 }
 
 /* compose_category - the category of C's messages */

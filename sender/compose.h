@@ -11,6 +11,8 @@
  *				    const struct compose_sender *snd, char *err, size_t errlen);
  *	void	compose_free(struct compose *c);
  *	const char *compose_from(const struct compose *c);
+ *	int	compose_return_path(const struct compose *c, const char *token,
+ *				    char *out, size_t outlen);
  *	int	compose_message_id(const struct compose *c, char *out, size_t outlen);
  *	int	compose_check(const struct compose *c, const struct compose_rcpt *r,
  *			      char *err, size_t errlen);
@@ -54,6 +56,14 @@
  *	for a preview: the rendered subject, the text with its footer and
  *	the HTML with its footer (NULL when the template has none); free
  *	them with compose_parts_free().
+ *
+ *	compose_return_path() writes the envelope sender (return path) of
+ *	one message into OUT: noreply+b-TOKEN@domain with the bounce (VERP)
+ *	token TOKEN of store_verp_make() (the milter counts a bounce only
+ *	when it comes back to such an address and the token verifies),
+ *	except for staff mail, whose bounces go to the staff member's own
+ *	address, and when TOKEN is NULL (the From address). -1 when OUT is
+ *	too small.
  *
  *	compose_message_id() makes a new random Message-ID (without angle
  *	brackets) on message_id_domain, else the first company domain.
@@ -116,6 +126,7 @@ struct compose *compose_new(const struct conf *conf, enum category cat,
 			    const struct compose_sender *snd, char *err, size_t errlen);
 void	compose_free(struct compose *c);
 const char *compose_from(const struct compose *c);
+int	compose_return_path(const struct compose *c, const char *token, char *out, size_t outlen);
 enum category compose_category(const struct compose *c);
 int	compose_message_id(const struct compose *c, char *out, size_t outlen);
 int	compose_check(const struct compose *c, const struct compose_rcpt *r,

@@ -5,7 +5,6 @@
  *	header values: validation and RFC 2047 encoding
  * SYNOPSIS
  *	#include "hdr.h"
-#include "utf8.h"
  * DESCRIPTION
  *	See hdr.h. Encoded words use the "B" encoding of UTF-8: Vietnamese
  *	text is mostly non-ASCII, where "Q" would triple the size.
@@ -22,6 +21,7 @@
 
 #include <openssl/evp.h>
 
+#include "addr.h"
 #include "hdr.h"
 #include "utf8.h"
 
@@ -45,27 +45,21 @@ hdr_value_safe(const char *s)
 	return (1);
 }
 
-/* hdr_address_valid - whether ADDR is a plain addr-spec we put in headers and SMTP */
+/* hdr_address_valid - whether ADDR is a bare Mailbox we put in headers and SMTP */
 int
 hdr_address_valid(const char *addr)
 {
-	const char *at = NULL, *p;
+	char	norm[ADDR_MAX];
 	size_t	len;
 
 	if (addr == NULL || (len = strlen(addr)) == 0 || len > HDR_ADDR_MAX)
 		return (0);
-	for (p = addr; *p; p++) {
-		unsigned char c = (unsigned char) *p;
-
-		if (c <= 0x20 || c >= 0x7f || strchr("\"()<>[]\\,;:", c) != NULL)
+	for (const char *p = addr; *p; p++)
+		if ((unsigned char) *p < 0x20 || *p == 0x7f)
 			return (0);
-		if (c == '@') {
-			if (at != NULL)
-				return (0);
-			at = p;
-		}
-	}
-	return (at != NULL && at != addr && at[1] != 0);
+	if (addr[0] == '<' || addr[0] == ' ' || addr[len - 1] == '>' || addr[len - 1] == ' ')
+		return (0);
+	return (addr_normalise(addr, norm, sizeof(norm)) == 0);
 }
 
 /* is_ascii - whether S is all ASCII */

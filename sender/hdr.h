@@ -16,10 +16,13 @@
  *	HDR_VALUE_MAX bytes. Anything else returns 0: the caller skips the
  *	recipient rather than send a header an attacker could extend.
  *
- *	hdr_address_valid() returns 1 for a plain addr-spec we are willing
- *	to put in From/To and in SMTP: printable ASCII without spaces,
- *	quotes, brackets or backslashes, one '@', non-empty parts, at most
- *	HDR_ADDR_MAX bytes.
+ *	hdr_address_valid() returns 1 for an address we are willing to put
+ *	in From/To and in SMTP: a bare Mailbox by the one address rule
+ *	(addr.h: dot-atom or quoted local part, UTF-8 local parts of RFC
+ *	6531 included, a domain name), without angle brackets, blanks
+ *	around it or any control character, at most HDR_ADDR_MAX bytes.
+ *	A message to or from a non-ASCII address needs SMTPUTF8, which the
+ *	transports ask for.
  *
  *	hdr_encode_words() returns the value of an unstructured header
  *	(Subject): the ASCII LABEL (may be NULL or ""; e.g. "[QC]") stays

@@ -63,12 +63,13 @@ osrc_prepare(void *arg, struct store *st, const struct delivery_row *row,
 	     struct delivery_msg *msg, char *reason, size_t reasonlen, char *err, size_t errlen)
 {
 	struct osrc *s = arg;
+	struct render_id id = {row->message_id, 0, NULL};
 
 	if (row->priv == NULL || strcmp(row->priv, OUTBOX_TEMPLATE) != 0) {
 		snprintf(reason, reasonlen, "unknown template");
 		return (DELIVERY_SKIP);
 	}
-	return (render_customer(st, s->comp, &s->aud, row->customer_id, row->message_id, msg,
+	return (render_customer(st, s->comp, &s->aud, row->customer_id, &id, msg,
 				reason, reasonlen, err, errlen));
 }
 

@@ -4,7 +4,8 @@
  * SUMMARY
  *	one customer's message, from the rules to the bytes
  * SYNOPSIS
- *	#include "render.h"
+ *	#include "inbound.h"
+#include "render.h"
  * DESCRIPTION
  *	See render.h.
  * DIAGNOSTICS
@@ -16,16 +17,17 @@
 #include <string.h>
 #include <time.h>
 
+#include "inbound.h"
 #include "render.h"
 
 /* build - compose C's message (contract K) into MSG; a DELIVERY_ code */
 static int
 build(struct store *st, const struct compose *comp, const struct store_customer *c,
-      const struct store_contract *k, const char *message_id, struct delivery_msg *msg,
+      const struct store_contract *k, const struct render_id *id, struct delivery_msg *msg,
       char *reason, size_t reasonlen, char *err, size_t errlen)
 {
 	struct compose_rcpt rc;
-	char	tok[STORE_TOKEN_MAX];
+	char	tok[STORE_TOKEN_MAX], verp[STORE_VERP_LEN + 1];
 	enum category cat = compose_category(comp);
 	int	rv;
 
@@ -34,7 +36,8 @@ build(struct store *st, const struct compose *comp, const struct store_customer 
 	rc.email = c->email;
 	rc.name = c->name;
 	rc.contract = k->id ? k : NULL;
-	rc.message_id = message_id;
+	rc.message_id = id->message_id;
+	rc.in_reply_to = id->in_reply_to;
 	rc.date = time(NULL);
 	if (category_refusable(cat)) {
 		if (store_token_make(st, c->id, cat, tok, sizeof(tok)) != STORE_OK) {
@@ -50,7 +53,14 @@ build(struct store *st, const struct compose *comp, const struct store_customer 
 	}
 	if (rv < 0)
 		return (DELIVERY_FAIL);
-	snprintf(msg->from, sizeof(msg->from), "%s", compose_from(comp));
+	if (store_verp_make(st, id->campaign_id, c->id, verp, sizeof(verp)) != STORE_OK) {
+		snprintf(err, errlen, "store: make bounce token: %s", store_errmsg(st));
+		return (DELIVERY_FAIL);
+	}
+	if (compose_return_path(comp, verp, msg->from, sizeof(msg->from)) < 0) {
+		snprintf(err, errlen, "return path too long");
+		return (DELIVERY_FAIL);
+	}
 	snprintf(msg->rcpt, sizeof(msg->rcpt), "%s", c->email);
 	return (DELIVERY_SEND);
 }
@@ -58,7 +68,7 @@ build(struct store *st, const struct compose *comp, const struct store_customer 
 /* render_customer - decide and build one customer's message; see render.h */
 int
 render_customer(struct store *st, const struct compose *comp, const struct audience *aud,
-		int64_t customer_id, const char *message_id, struct delivery_msg *msg,
+		int64_t customer_id, const struct render_id *id, struct delivery_msg *msg,
 		char *reason, size_t reasonlen, char *err, size_t errlen)
 {
 	struct store_customer c;
@@ -89,7 +99,7 @@ render_customer(struct store *st, const struct compose *comp, const struct audie
 	if (rv == AUDIENCE_SKIP)
 		ret = DELIVERY_SKIP;
 	else
-		ret = build(st, comp, &c, &k, message_id, msg, reason, reasonlen, err, errlen);
+		ret = build(st, comp, &c, &k, id, msg, reason, reasonlen, err, errlen);
 done:
 	store_contract_clear(&k);
 	store_customer_clear(&c);

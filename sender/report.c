@@ -4,7 +4,8 @@
  * SUMMARY
  *	what the campaigns did: links-sender status
  * SYNOPSIS
- *	#include "report.h"
+ *	#include "params.h"
+#include "report.h"
  * DESCRIPTION
  *	See report.h. Times are shown in UTC.
  * DIAGNOSTICS
@@ -16,6 +17,7 @@
 #include <sysexits.h>
 #include <time.h>
 
+#include "params.h"
 #include "report.h"
 #include "store.h"
 
@@ -50,6 +52,29 @@ status_one(const struct store_campaign *c, void *arg)
 	return (0);
 }
 
+/* status_details - what else staff need of campaign C: subject, audience, schedule */
+static void
+status_details(struct status_ctx *s, const struct store_campaign *c)
+{
+	struct params p;
+	char	err[REPORT_ERR_MAX], when[REPORT_WHEN_MAX];
+	struct tm tm;
+
+	memset(&p, 0, sizeof(p));
+	if (params_load(c->params, &p, err, sizeof(err)) < 0)
+		memset(&p, 0, sizeof(p));	/* erased with its customer: say nothing */
+	fprintf(s->fp, "subject: %s\n", p.subject ? p.subject : "(not recorded)");
+	fprintf(s->fp, "audience: %s\n", c->audience ? c->audience : "");
+	if (p.staff_name != NULL)
+		fprintf(s->fp, "from: %s\n", p.staff_name);
+	if (p.not_before > 0) {
+		gmtime_r(&p.not_before, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", &tm);
+		fprintf(s->fp, "scheduled: %s\n", when);
+	}
+	params_clear(&p);
+}
+
 /* status_campaign - the report of campaign ID; an EX_ code */
 static int
 status_campaign(struct status_ctx *s, int64_t id)
@@ -61,7 +86,7 @@ status_campaign(struct status_ctx *s, int64_t id)
 	r = store_campaign_get(s->st, id, &c);
 	if (r == STORE_OK) {
 		status_one(&c, s);
-		fprintf(s->fp, "audience: %s\n", c.audience ? c.audience : "");
+		status_details(s, &c);
 	} else if (r == STORE_NOTFOUND) {
 		fprintf(stderr, "links-sender: no campaign %lld\n", (long long) id);
 		ex = EX_NOINPUT;

@@ -19,6 +19,14 @@
  *	when it breaks after the message body was sent, the server may
  *	have accepted the message (RES->maybe_sent).
  *
+ *	A message whose envelope holds a non-ASCII address (RFC 6531) is
+ *	sent with "MAIL FROM:<...> SMTPUTF8" when the server offers
+ *	SMTPUTF8 in its EHLO reply, and refused permanently otherwise (an
+ *	internationalised address must not be sent to a server that does
+ *	not take it). libetpan has no call for that parameter: the command
+ *	goes through mailsmtp_send_command() and mailsmtp_read_response(),
+ *	which libetpan exports without declaring them in its headers.
+ *
  *	libetpan's TLS (GnuTLS) does not verify the server certificate:
  *	"require" guarantees an encrypted session, not the server's
  *	identity. Use a relay on the same host or a trusted network.
@@ -31,15 +39,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include <libetpan/libetpan.h>
 
+#include "addr.h"
 #include "hdr.h"
 #include "transport_int.h"
 
 #define SMTP_PASSWORD_MAX	256	/* bytes of the AUTH password */
 #define SMTP_CODE_SERVICE_CLOSING 421
+#define SMTP_CODE_OK		250
+#define SMTP_COMMAND_MAX	(ADDR_MAX + 32)	/* MAIL FROM:<...> SMTPUTF8 */
+#define SMTP_EXT_SMTPUTF8	"SMTPUTF8"
+
+/* libetpan 1.x exports these from mailsmtp.c without a declaration in its headers. */
+int	mailsmtp_send_command(mailsmtp *session, char *command);
+int	mailsmtp_read_response(mailsmtp *session);
 
 enum smtp_tls { SMTP_TLS_NO = 0, SMTP_TLS_MAY, SMTP_TLS_REQUIRE };
 
@@ -52,6 +69,7 @@ struct smtp_priv {
 	int	timeout;
 	mailsmtp *s;
 	int	need_rset;
+	int	smtputf8;		/* the server offers SMTPUTF8 */
 };
 
 /* smtp_drop - close the session (POLITE: say QUIT first) */
@@ -110,6 +128,43 @@ smtp_fail(struct smtp_priv *p, int r, int after_body, struct transport_result *r
 	return (transport_result_set(res, TRANSPORT_TEMP, code, text));
 }
 
+/* ehlo_offers - whether the last EHLO reply of S names extension EXT */
+static int
+ehlo_offers(const mailsmtp *s, const char *ext)
+{
+	size_t	n = strlen(ext);
+
+	if (s->response == NULL)
+		return (0);
+	for (const char *l = s->response; *l; l += strcspn(l, "\n"), l += (*l == '\n')) {
+		if (strncasecmp(l, ext, n) == 0 && (l[n] == 0 || l[n] == '\n' || l[n] == ' '
+						     || l[n] == '\r'))
+			return (1);
+	}
+	return (0);
+}
+
+/* smtp_mail_utf8 - MAIL FROM:<FROM> SMTPUTF8; a MAILSMTP_ code like mailsmtp_mail() */
+static int
+smtp_mail_utf8(struct smtp_priv *p, const char *from)
+{
+	char	cmd[SMTP_COMMAND_MAX];
+	int	code;
+
+	if (snprintf(cmd, sizeof(cmd), "MAIL FROM:<%s> " SMTP_EXT_SMTPUTF8 "\r\n", from)
+	    >= (int) sizeof(cmd))
+		return (MAILSMTP_ERROR_IN_PROCESSING);
+	if (mailsmtp_send_command(p->s, cmd) < 0)
+		return (MAILSMTP_ERROR_STREAM);
+	if ((code = mailsmtp_read_response(p->s)) == 0)
+		return (MAILSMTP_ERROR_STREAM);
+	p->s->response_code = code;
+	if (code == SMTP_CODE_OK)
+		return (MAILSMTP_NO_ERROR);
+	return (code >= 500 ? MAILSMTP_ERROR_MAILBOX_NAME_NOT_ALLOWED
+		: MAILSMTP_ERROR_MAILBOX_UNAVAILABLE);
+}
+
 /* smtp_connect - open a session: connect, EHLO, STARTTLS, AUTH */
 static int
 smtp_connect(struct smtp_priv *p, struct transport_result *res)
@@ -134,12 +189,14 @@ smtp_connect(struct smtp_priv *p, struct transport_result *res)
 		r = mailsmtp_helo(p->s);
 	if (r != MAILSMTP_NO_ERROR)
 		goto fail;
+	p->smtputf8 = ehlo_offers(p->s, SMTP_EXT_SMTPUTF8);
 	if (p->tls != SMTP_TLS_NO) {
 		if (p->s->esmtp & MAILSMTP_ESMTP_STARTTLS) {
 			if ((r = mailsmtp_socket_starttls(p->s)) != MAILSMTP_NO_ERROR)
 				goto fail;
 			if ((r = mailesmtp_ehlo(p->s)) != MAILSMTP_NO_ERROR)
 				goto fail;
+			p->smtputf8 = ehlo_offers(p->s, SMTP_EXT_SMTPUTF8);
 		} else if (p->tls == SMTP_TLS_REQUIRE) {
 			smtp_drop(p, 1);
 			res->conn_failed = 1;
@@ -172,18 +229,23 @@ smtp_send(struct transport *t, const char *from, const char *rcpt, const char *n
 	  const char *msg, size_t len, struct transport_result *res)
 {
 	struct smtp_priv *p = t->priv;
-	int	r;
+	int	r, utf8;
 
 	if (!hdr_address_valid(from) || !hdr_address_valid(rcpt))
 		return (transport_result_set(res, TRANSPORT_PERM, 0, "invalid address"));
+	utf8 = !addr_is_ascii(from) || !addr_is_ascii(rcpt);
 	if (p->s != NULL && p->need_rset) {
 		if (mailsmtp_reset(p->s) != MAILSMTP_NO_ERROR)
 			smtp_drop(p, 0);	/* stale session: start again */
 	}
 	if (p->s == NULL && smtp_connect(p, res) != TRANSPORT_OK)
 		return (res->status);
+	if (utf8 && !p->smtputf8)
+		return (transport_result_set(res, TRANSPORT_PERM, 0, "a non-ASCII address needs "
+					     "SMTPUTF8, which the server does not offer"));
 	p->need_rset = 1;
-	if ((r = mailsmtp_mail(p->s, from)) != MAILSMTP_NO_ERROR)
+	r = utf8 ? smtp_mail_utf8(p, from) : mailsmtp_mail(p->s, from);
+	if (r != MAILSMTP_NO_ERROR)
 		return (smtp_fail(p, r, 0, res));
 	if ((r = mailsmtp_rcpt(p->s, rcpt)) != MAILSMTP_NO_ERROR) {
 		r = smtp_fail(p, r, 0, res);

@@ -8,6 +8,11 @@
 #	links-sender reconnect and deliver, a 550 is recorded as failed (and
 #	counted as a bounce: with bounce_threshold = 1 the next campaign
 #	skips that address as undeliverable). Nobody is delivered twice.
+#	Every message leaves with its own VERP return path
+#	(MAIL FROM:<noreply+b-TOKEN@ilinks.asia>, a different token per
+#	recipient). A customer with a non-ASCII local part (RFC 6531) is
+#	sent with "MAIL FROM:<...> SMTPUTF8" to a server that offers it,
+#	and fails with the reason, never half-sent, to one that does not.
 . "$top_srcdir/tests/sender-lib.sh"
 [ -n "${PYTHON3:-}" ] || PYTHON3=$(command -v python3) || lt_skip "python3 is not installed"
 
@@ -65,6 +70,24 @@ timeout 60 "$SENDER" -c "$CONF" send --category account --template confirmation 
 grep -q "0 queued, 1 skipped" "$LT_TMP/out2" || { cat "$LT_TMP/out2"; lt_fail "undeliverable address not skipped"; }
 lt_ok "a 550 at RCPT makes the address undeliverable (bounce_threshold = 1)"
 
+# The return path: noreply+b-TOKEN@, one token per recipient, no SMTPUTF8 for ASCII.
+grep -c "	MAIL FROM:<noreply+b-[a-z2-7]*@ilinks.asia>\$" "$LOG" > "$LT_TMP/nverp"
+[ "$(cat "$LT_TMP/nverp")" -eq 4 ] || { cat "$LOG"; lt_fail "not every message has a VERP return path"; }
+[ "$(cut -f3 "$LOG" | sort -u | wc -l)" -eq 4 ] || lt_fail "two recipients share a return path"
+lt_ok "each message has its own return path noreply+b-TOKEN@ilinks.asia"
+
+# A customer whose local part is not ASCII: sent with SMTPUTF8.
+printf '%s\n%s\n' "email,name,phone,source,service_type,service_ref,contract_status,started_at,ended_at" \
+	"nguyễn.an@example.vn,Nguyễn An,,portal,vps,V7,active,2024-01-01," > "$LT_TMP/u.csv"
+st_import "$LT_TMP/u.csv"
+timeout 60 "$SENDER" -c "$CONF" send --category account --template confirmation \
+	--set "request=Unicode" --to nguyễn.an@example.vn --no-progress > "$LT_TMP/outu" 2>&1 \
+	|| { cat "$LT_TMP/outu"; lt_fail "send to a non-ASCII address failed"; }
+grep -q "sent 1, failed 0, skipped 0" "$LT_TMP/outu" || { cat "$LT_TMP/outu"; lt_fail "not sent"; }
+grep -q "^nguyễn.an@example.vn	<[^	]*>	MAIL FROM:<noreply+b-[a-z2-7]*@ilinks.asia> SMTPUTF8\$" "$LOG" \
+	|| { cat "$LOG"; lt_fail "no SMTPUTF8 transaction for the non-ASCII address"; }
+lt_ok "a non-ASCII local part is sent with MAIL FROM ... SMTPUTF8"
+
 # A server that cannot be reached: rows stay queued, exit EX_TEMPFAIL (75), resume works.
 kill "$SMTPD"
 wait "$SMTPD" 2>/dev/null
@@ -83,4 +106,27 @@ timeout 60 "$SENDER" -c "$CONF" resume "$cid" --no-progress > "$LT_TMP/out4" 2>&
 grep -q "possible duplicates: 0" "$LT_TMP/out4" || lt_fail "connection failure counted as duplicate"
 [ "$(grep -c '^ok1@example.vn	' "$LOG")" -eq 2 ] || lt_fail "resume did not deliver"
 lt_ok "server down: rows stay queued (exit 75), resume delivers"
+
+# A server without SMTPUTF8: the non-ASCII address fails with the reason, nothing is sent.
+kill "$SMTPD"
+wait "$SMTPD" 2>/dev/null
+SMTPD_NO_SMTPUTF8=1 "$PYTHON3" "$top_srcdir/tests/sender-smtpd.py" "$PORT" "$LOG" \
+	> "$LT_TMP/smtpd.out" 2>&1 &
+SMTPD=$!
+lt_cleanup_add "kill $SMTPD"
+lt_wait_for 10 grep -q ready "$LT_TMP/smtpd.out" || lt_fail "test SMTP server did not restart"
+before=$(wc -l < "$LOG")
+timeout 60 "$SENDER" -c "$CONF" send --category account --template confirmation \
+	--set "request=Unicode 2" --to nguyễn.an@example.vn --no-progress > "$LT_TMP/outv" 2>&1
+grep -q "sent 0, failed 1" "$LT_TMP/outv" || { cat "$LT_TMP/outv"; lt_fail "not failed"; }
+[ "$(wc -l < "$LOG")" -eq "$before" ] || lt_fail "something was delivered without SMTPUTF8"
+"$PYTHON3" - "$CONF" <<'PY' || lt_fail "the reason is not recorded"
+import sqlite3, sys
+conf = dict(l.split(' = ', 1) for l in open(sys.argv[1]).read().splitlines() if ' = ' in l)
+db = sqlite3.connect(conf['store_path'])
+r = db.execute("SELECT reason FROM deliveries ORDER BY id DESC LIMIT 1").fetchone()[0]
+print(r)
+assert 'SMTPUTF8' in r, r
+PY
+lt_ok "a server without SMTPUTF8: the non-ASCII address fails, saying why"
 exit 0

@@ -12,8 +12,14 @@
 #	  drop421*  421 (and the connection closed) after the first DATA,
 #	            accepted the next time
 #	  anything else: accepted
-#	Each accepted message appends "recipient<TAB>message-id" to LOGFILE.
+#	Each accepted message appends "recipient<TAB>message-id<TAB>MAIL
+#	command" to LOGFILE.
+#	SMTPUTF8 (RFC 6531) is offered, unless SMTPD_NO_SMTPUTF8 is set in
+#	the environment, and required as Postfix requires it: a non-ASCII
+#	address in MAIL or RCPT without "SMTPUTF8" on MAIL gets
+#	"553 5.6.7 Must declare SMTPUTF8 to send unicode address".
 #	Prints "ready" on stdout once listening. Exits after 60 s.
+import os
 import re
 import socketserver
 import sys
@@ -31,20 +37,32 @@ class Handler(socketserver.StreamRequestHandler):
     def handle(self):
         self.send('220 test ESMTP')
         rcpt = None
+        mail = ''
+        utf8 = 'SMTPUTF8' if not os.environ.get('SMTPD_NO_SMTPUTF8') else 'X-NONE'
+
         while True:
             line = self.rfile.readline()
             if not line:
                 return
             cmd = line.decode('utf-8', 'replace').strip()
+            unicode_addr = re.search(r'<[^>]*[^\x00-\x7f][^>]*>', cmd) is not None
             up = cmd.upper()
             if up.startswith('EHLO'):
-                self.wfile.write(b'250-test\r\n250-PIPELINING\r\n250 8BITMIME\r\n')
+                self.wfile.write(('250-test\r\n250-PIPELINING\r\n250-8BITMIME\r\n'
+                                  '250 %s\r\n' % utf8).encode())
             elif up.startswith('HELO') or up.startswith('RSET') or up.startswith('NOOP'):
                 self.send('250 ok')
                 if up.startswith('RSET'):
                     rcpt = None
             elif up.startswith('MAIL FROM'):
-                self.send('250 ok')
+                mail = cmd
+                if unicode_addr and not up.endswith(' SMTPUTF8'):
+                    self.send('553 5.6.7 Must declare SMTPUTF8 to send unicode address')
+                else:
+                    self.send('250 ok')
+            elif up.startswith('RCPT TO') and unicode_addr \
+                    and not mail.upper().endswith(' SMTPUTF8'):
+                self.send('553 5.6.7 Must declare SMTPUTF8 to send unicode address')
             elif up.startswith('RCPT TO'):
                 rcpt = re.search(r'<([^>]*)>', cmd).group(1)
                 local = rcpt.split('@')[0]
@@ -73,7 +91,7 @@ class Handler(socketserver.StreamRequestHandler):
                 msg = b''.join(data).decode('utf-8', 'replace')
                 mid = re.search(r'^Message-ID:\s*(\S+)', msg, re.M | re.I)
                 with lock, open(sys.argv[2], 'a') as f:
-                    f.write('%s\t%s\n' % (rcpt, mid.group(1) if mid else '-'))
+                    f.write('%s\t%s\t%s\n' % (rcpt, mid.group(1) if mid else '-', mail))
                 self.send('250 2.0.0 queued')
             elif up == 'QUIT':
                 self.send('221 bye')

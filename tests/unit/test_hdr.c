@@ -98,6 +98,26 @@ START_TEST(test_hdr_rejects_crlf_and_bad_utf8)
 }
 END_TEST
 
+START_TEST(test_hdr_address_follows_the_one_address_rule)
+{
+	/* RFC 6531 local parts and quoted local parts are customers too */
+	ck_assert_int_eq(hdr_address_valid("nguyễn.an@example.vn"), 1);
+	ck_assert_int_eq(hdr_address_valid("\"an nguyen\"@example.vn"), 1);
+	ck_assert_int_eq(hdr_address_valid("An.Nguyen@Example.VN"), 1);
+	/* never a header or a command that an attacker can extend */
+	ck_assert_int_eq(hdr_address_valid("<a@b.vn>"), 0);
+	ck_assert_int_eq(hdr_address_valid(" a@b.vn"), 0);
+	ck_assert_int_eq(hdr_address_valid("a@b.vn "), 0);
+	ck_assert_int_eq(hdr_address_valid("\"a\r\nRCPT TO:<x@y>\"@b.vn"), 0);
+	ck_assert_int_eq(hdr_address_valid("\"a\x7f\"@b.vn"), 0);
+	ck_assert_int_eq(hdr_address_valid("a\xc3\x28@b.vn"), 0);	/* not UTF-8 */
+	ck_assert_int_eq(hdr_address_valid("a@[192.0.2.1]"), 0);
+	ck_assert_int_eq(hdr_address_valid("a@b@c.vn"), 0);
+	ck_assert_int_eq(hdr_address_valid(""), 0);
+	ck_assert_int_eq(hdr_address_valid(NULL), 0);
+}
+END_TEST
+
 START_TEST(test_hdr_phrase_quotes_specials)
 {
 	char   *p = hdr_phrase("Evil, \"Name\" <x@y>");
@@ -125,6 +145,7 @@ hdr_suite(void)
 	tcase_add_test(tc, test_hdr_subject_never_splits_utf8);
 	tcase_add_test(tc, test_hdr_label_stays_outside_encoded_word);
 	tcase_add_test(tc, test_hdr_rejects_crlf_and_bad_utf8);
+	tcase_add_test(tc, test_hdr_address_follows_the_one_address_rule);
 	tcase_add_test(tc, test_hdr_phrase_quotes_specials);
 	suite_add_tcase(s, tc);
 	return (s);
