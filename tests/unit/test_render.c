@@ -156,7 +156,7 @@ START_TEST(test_render_answer_is_threaded_and_staff_bounces_go_to_the_staff_memb
 	memset(&m, 0, sizeof(m));
 	ck_assert_int_eq(render_customer(f.st, c, &a, f.a, &id, &m, reason, sizeof(reason), err,
 					 sizeof(err)), DELIVERY_SEND);
-	ck_assert_str_eq(header(m.data, "In-Reply-To"), "<reply.1@example.vn>");
+	ck_assert_ptr_nonnull(strstr(header(m.data, "In-Reply-To"), "<reply.1@example.vn>"));
 	ck_assert_ptr_nonnull(strstr(header(m.data, "References"), "<reply.1@example.vn>"));
 	check_return_path(&f, m.from, 0, f.a);
 	free(m.data);
