@@ -49,8 +49,13 @@ struct line {
 	int	name_like;
 	int	tail_name;		/* the original ends ", Name" */
 	int	intent;
+	int	objects;		/* OBJ_* named on the line */
 	size_t	dhits;			/* disclaimer words */
 };
+
+/* What the customer's lines name (struct line, struct doc). */
+#define OBJ_MAIL	1		/* our mail or a kind of it */
+#define OBJ_OTHER	2		/* something else: a payment, a server */
 
 struct doc {
 	const struct reply_lex *lx;
@@ -65,6 +70,7 @@ struct doc {
 	struct sent *st;		/* the sentence being read */
 	int	viqr;
 	int	redirect;
+	int	objects;		/* OBJ_* named on the message's lines */
 };
 
 /* Spans of one clause. */
@@ -478,6 +484,8 @@ line_scan(struct doc *d, struct line *l, const struct reply_tok *w, size_t n)
 		l->dhits += (m.kinds & RLX_BIT(RLX_DISCLAIMER)) != 0;
 		l->intent |= (m.kinds & RLX_BIT(RLX_INTENT)) && !(m.kinds & RLX_BIT(RLX_NEUTRAL));
 		d->redirect |= (m.kinds & RLX_BIT(RLX_REDIRECT)) != 0;
+		if (m.kinds & RLX_BIT(RLX_OBJECT))
+			l->objects |= m.object == RLX_OBJ_OTHER ? OBJ_OTHER : OBJ_MAIL;
 		i += m.len;
 	}
 }
@@ -662,11 +670,14 @@ roles(struct doc *d, int mode)
 		l->role = n > 0 ? R_BODY : R_BLANK;
 		line_scan(d, l, w, n);
 	}
-	if (mode == REPLY_READ_SUBJECT)
-		return;
-	mark_disclaimers(d);
-	role_forward(d);
-	role_backward(d);
+	if (mode != REPLY_READ_SUBJECT) {
+		mark_disclaimers(d);
+		role_forward(d);
+		role_backward(d);
+	}
+	for (i = 0; i < d->nl; i++)
+		if (d->l[i].role == R_BODY)
+			d->objects |= d->l[i].objects;
 }
 
 /* What one clause holds. */
@@ -869,7 +880,8 @@ blocked(const struct doc *d, const struct cl *c, size_t x)
 	if ((m->flags & RLX_WEAK) && !c->mail && !c->cats && !c->smail && !c->scats
 	    && (!after(c, x, RLX_MORE) || c->sother))
 		return (REPLY_WHY_WEAK);
-	if ((m->flags & RLX_ALONE) && !alone(c, x))
+	/* "Stop! Đừng trừ tiền nữa": a bare stop is about what the reply names */
+	if ((m->flags & RLX_ALONE) && (!alone(c, x) || d->objects == OBJ_OTHER))
 		return (REPLY_WHY_ALONE);
 	return (REPLY_WHY_NONE);
 }
