@@ -242,22 +242,27 @@ static int
 cmd_init(const struct conf *conf)
 {
 	const char *keyfile = conf_key_file(conf), *path = conf_store_path(conf);
+	int	sqlite = strcmp(conf_store_backend(conf), "sqlite") == 0;
 	char	err[CONF_ERR_MAX];
 	struct stat sb;
 	int	had_key = stat(keyfile, &sb) == 0, had_db = stat(path, &sb) == 0 && sb.st_size > 0;
 
 	if (store_init(conf, err, sizeof(err)) != STORE_OK) {
 		fprintf(stderr, PROG ": init: %s\n", err);
-		return EX_CONFIG;
+		return (strstr(err, "(temporary)") ? EX_TEMPFAIL : EX_CONFIG);
 	}
 	printf("key file %s: %s\n", keyfile, had_key ? "existing, checked" : "created (mode 0600)");
-	printf("database %s: %s\n", path, had_db ? "existing, schema up to date" : "created");
+	if (sqlite)
+		printf("database %s: %s\n", path, had_db ? "existing, schema up to date"
+		       : "created");
+	else
+		printf("database (postgresql, store_conninfo): schema up to date\n");
 	if (!had_key)
 		printf("Back up the key file apart from the database: without it the "
 		       "personal data cannot be read.\n");
-	log_notice("init: database %s, key file %s", had_db ? "checked" : "created",
+	log_notice("init: database %s, key file %s", sqlite && !had_db ? "created" : "checked",
 		   had_key ? "checked" : "created");
-	return EX_OK;
+	return (EX_OK);
 }
 
 static int
@@ -709,7 +714,8 @@ main(int argc, char **argv)
 		ex = argc == 1 ? cmd_init(conf) : (fprintf(stderr, "usage: " PROG " init\n"), EX_USAGE);
 		goto done;
 	}
-	if (stat(conf_store_path(conf), &sb) < 0 && errno == ENOENT) {
+	if (strcmp(conf_store_backend(conf), "sqlite") == 0
+	    && stat(conf_store_path(conf), &sb) < 0 && errno == ENOENT) {
 		fprintf(stderr, PROG ": database %s does not exist (run: " PROG " init)\n",
 			conf_store_path(conf));
 		ex = EX_NOINPUT;

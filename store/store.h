@@ -8,8 +8,10 @@
  * DESCRIPTION
  *	One struct store is one database connection plus the derived keys.
  *	It is not thread-safe: use one per thread (the milter keeps one per
- *	worker thread). SQL never leaves this module, so another backend
- *	(PostgreSQL) can implement the same functions.
+ *	worker thread). SQL never leaves store/; the engine (SQLite or
+ *	PostgreSQL, store_backend in links.conf) is chosen at open behind
+ *	one table of functions (db.h), and every function below behaves
+ *	the same on both.
  *
  *	Personal data (email, name, phone) is stored encrypted with
  *	AES-256-GCM and found through a blind index HMAC-SHA256(k_idx,
@@ -20,8 +22,11 @@
  *	  STORE_NOTFOUND (1)	a lookup found nothing;
  *	  STORE_ERR (-1)	a permanent error (bad input, corrupt data);
  *	  STORE_TEMP (-2)	a temporary error (database locked past the busy
- *				timeout, disk full, I/O error, read-only file):
- *				the milter answers tempfail and Postfix retries.
+ *				timeout, disk full, I/O error, read-only file;
+ *				PostgreSQL: connection lost, serialization
+ *				failure, deadlock, read-only standby, server
+ *				shutting down): the milter answers tempfail
+ *				and Postfix retries.
  *	store_errmsg() describes the last error; the text never contains
  *	personal data.
  *
@@ -84,6 +89,8 @@ struct store *store_open(const struct conf *conf, char *err, size_t errlen);
 void	store_close(struct store *st);
 const char *store_errmsg(const struct store *st);
 int	store_schema_version(struct store *st);
+/* The engine in use: "sqlite" or "postgresql" (store_backend). */
+const char *store_backend_name(const struct store *st);
 
 /* Explicit transactions (nest as savepoints). Each function below is
  * atomic on its own when no transaction is open. */
