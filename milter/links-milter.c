@@ -61,7 +61,10 @@
 #include "conf.h"
 #include "log.h"
 #include "milter_cb.h"
+#include "milter_cfg.h"
 #include "milter_state.h"
+#include "milter_stats.h"
+#include "milter_store.h"
 #include "reply.h"
 #include "store.h"
 
@@ -95,7 +98,9 @@ struct lm_ids {
 /* The self-pipe: written by signal handlers, read by the main thread. */
 static int lm_pipe[2] = {-1, -1};
 
-static void usage(FILE *fp)
+/* usage - print the usage text to FP */
+static void
+usage(FILE *fp)
 {
 	fprintf(fp,
 		"Usage: %s [-c FILE] [-f] [-e] [-n] [-o NAME=VALUE ...]\n"
@@ -114,7 +119,9 @@ static void usage(FILE *fp)
 		LM_PROG, LM_PROG, conf_default_path());
 }
 
-static int parse_args(int argc, char **argv, struct lm_opts *o)
+/* parse_args - read the command line into O; an EX_ code */
+static int
+parse_args(int argc, char **argv, struct lm_opts *o)
 {
 	static const struct option longopts[] = {
 		{"help", no_argument, NULL, 'h'},
@@ -143,7 +150,7 @@ static int parse_args(int argc, char **argv, struct lm_opts *o)
 
 			if (conf_overrides_add(&o->ov, optarg, e, sizeof(e)) < 0) {
 				fprintf(stderr, "%s: %s\n", LM_PROG, e);
-				return EX_USAGE;
+				return (EX_USAGE);
 			}
 			break;
 		}
@@ -158,19 +165,20 @@ static int parse_args(int argc, char **argv, struct lm_opts *o)
 			exit(EX_OK);
 		default:
 			usage(stderr);
-			return EX_USAGE;
+			return (EX_USAGE);
 		}
 	}
 	if (optind != argc) {
 		fprintf(stderr, "%s: unexpected argument: %s\n", LM_PROG, argv[optind]);
 		usage(stderr);
-		return EX_USAGE;
+		return (EX_USAGE);
 	}
-	return EX_OK;
+	return (EX_OK);
 }
 
-/* Load the configuration and apply -o overrides. Owned by the caller. */
-static struct conf *lm_load(const struct lm_opts *o, char *err, size_t errlen)
+/* lm_load - the configuration with -o overrides applied; owned by the caller */
+static struct conf *
+lm_load(const struct lm_opts *o, char *err, size_t errlen)
 {
 	struct conf *c;
 
@@ -187,18 +195,19 @@ static struct conf *lm_load(const struct lm_opts *o, char *err, size_t errlen)
 		c = conf_load(o->conf_path, err, errlen);
 	}
 	if (c == NULL)
-		return NULL;
+		return (NULL);
 	if (conf_overrides_apply(c, &o->ov, err, errlen) < 0)
 		goto fail;
-	return c;
+	return (c);
 
 fail:
 	conf_free(c);
-	return NULL;
+	return (NULL);
 }
 
-/* Check and split the socket and socket_mode options. */
-static int lm_socket_parse(const struct conf *c, struct lm_socket *s, char *err, size_t errlen)
+/* lm_socket_parse - check and split the socket and socket_mode options */
+static int
+lm_socket_parse(const struct conf *c, struct lm_socket *s, char *err, size_t errlen)
 {
 	const char *spec = conf_socket(c);
 	const char *mode = conf_socket_mode(c);
@@ -209,7 +218,7 @@ static int lm_socket_parse(const struct conf *c, struct lm_socket *s, char *err,
 	memset(s, 0, sizeof(*s));
 	if (strlen(spec) >= sizeof(s->spec) || spec[0] == 0) {
 		snprintf(err, errlen, "socket: empty or too long");
-		return -1;
+		return (-1);
 	}
 	snprintf(s->spec, sizeof(s->spec), "%s", spec);
 	if (strncmp(spec, "unix:", 5) == 0)
@@ -226,7 +235,7 @@ static int lm_socket_parse(const struct conf *c, struct lm_socket *s, char *err,
 		if (path[0] != '/' || strlen(path) >= sizeof(s->path)) {
 			snprintf(err, errlen, "socket: %s: need an absolute path shorter than %zu bytes",
 				 spec, sizeof(s->path));
-			return -1;
+			return (-1);
 		}
 		snprintf(s->path, sizeof(s->path), "%s", path);
 		snprintf(dir, sizeof(dir), "%s", path);
@@ -237,7 +246,7 @@ static int lm_socket_parse(const struct conf *c, struct lm_socket *s, char *err,
 			*slash = 0;
 		if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
 			snprintf(err, errlen, "socket: directory %s does not exist", dir);
-			return -1;
+			return (-1);
 		}
 		s->is_unix = 1;
 	} else if (strncmp(spec, "inet:", 5) == 0 || strncmp(spec, "inet6:", 6) == 0) {
@@ -246,23 +255,25 @@ static int lm_socket_parse(const struct conf *c, struct lm_socket *s, char *err,
 
 		if (end == p || port < 1 || port > 65535 || (*end != 0 && *end != '@')) {
 			snprintf(err, errlen, "socket: %s: need inet:PORT@HOST", spec);
-			return -1;
+			return (-1);
 		}
 	} else {
 		snprintf(err, errlen, "socket: %s: need unix:PATH or inet:PORT@HOST", spec);
-		return -1;
+		return (-1);
 	}
 	errno = 0;
 	m = strtol(mode, &end, 8);
 	if (mode[0] == 0 || *end != 0 || errno || m < 0 || m > 0777) {
 		snprintf(err, errlen, "socket_mode: %s: need an octal mode such as 0660", mode);
-		return -1;
+		return (-1);
 	}
 	s->mode = (mode_t) m;
-	return 0;
+	return (0);
 }
 
-static int lm_ids_lookup(const struct conf *c, struct lm_ids *ids, char *err, size_t errlen)
+/* lm_ids_lookup - the user and group to run as */
+static int
+lm_ids_lookup(const struct conf *c, struct lm_ids *ids, char *err, size_t errlen)
 {
 	const char *user = conf_user(c);
 	const char *group = conf_group(c);
@@ -275,7 +286,7 @@ static int lm_ids_lookup(const struct conf *c, struct lm_ids *ids, char *err, si
 
 		if (pw == NULL) {
 			snprintf(err, errlen, "user: %s: no such user", user);
-			return -1;
+			return (-1);
 		}
 		ids->set = 1;
 		ids->uid = pw->pw_uid;
@@ -287,53 +298,58 @@ static int lm_ids_lookup(const struct conf *c, struct lm_ids *ids, char *err, si
 
 		if (gr == NULL) {
 			snprintf(err, errlen, "group: %s: no such group", group);
-			return -1;
+			return (-1);
 		}
 		ids->set = 1;
 		ids->gid = gr->gr_gid;
 	}
-	return 0;
+	return (0);
 }
 
-/* Become the configured user and group; no way back to root after. */
-static int lm_drop(const struct lm_ids *ids, char *err, size_t errlen)
+/* lm_drop - become the configured user and group, with no way back to root */
+static int
+lm_drop(const struct lm_ids *ids, char *err, size_t errlen)
 {
 	if (!ids->set)
-		return 0;
+		return (0);
 	if (geteuid() != 0) {
 		if (ids->uid == geteuid() && ids->gid == getegid())
-			return 0;
+			return (0);
 		snprintf(err, errlen, "user/group: must start as root to change to them");
-		return -1;
+		return (-1);
 	}
 	if (setgroups(1, &ids->gid) != 0 || setgid(ids->gid) != 0) {
 		snprintf(err, errlen, "setgid(%ld): %s", (long) ids->gid, strerror(errno));
-		return -1;
+		return (-1);
 	}
 	if (ids->uid != 0 && setuid(ids->uid) != 0) {
 		snprintf(err, errlen, "setuid(%ld): %s", (long) ids->uid, strerror(errno));
-		return -1;
+		return (-1);
 	}
 	if (ids->uid != 0 && setuid(0) == 0) {
 		snprintf(err, errlen, "could get root back after dropping privileges");
-		return -1;
+		return (-1);
 	}
-	return 0;
+	return (0);
 }
 
-static int lm_store_check(const struct conf *c, char *err, size_t errlen)
+/* lm_store_check - whether the store of C opens */
+static int
+lm_store_check(const struct conf *c, char *err, size_t errlen)
 {
 	struct store *st = store_open(c, err, errlen);
 
 	if (st == NULL)
-		return -1;
+		return (-1);
 	store_close(st);
-	return 0;
+	return (0);
 }
 
 /* ---- signals ---- */
 
-static void lm_on_signal(int sig)
+/* lm_on_signal - signal handler: one byte into the self-pipe */
+static void
+lm_on_signal(int sig)
 {
 	int	saved = errno;
 	char	b = sig == SIGHUP ? 'H' : sig == SIGUSR1 ? 'U' : 'T';
@@ -344,14 +360,16 @@ static void lm_on_signal(int sig)
 	errno = saved;
 }
 
-static int lm_signals_install(char *err, size_t errlen)
+/* lm_signals_install - the self-pipe and the signal handlers */
+static int
+lm_signals_install(char *err, size_t errlen)
 {
 	struct sigaction sa;
 	static const int sigs[] = {SIGHUP, SIGTERM, SIGINT, SIGUSR1};
 
 	if (pipe(lm_pipe) != 0) {
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
-		return -1;
+		return (-1);
 	}
 	for (int i = 0; i < 2; i++) {
 		fcntl(lm_pipe[i], F_SETFD, FD_CLOEXEC);
@@ -364,13 +382,15 @@ static int lm_signals_install(char *err, size_t errlen)
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		if (sigaction(sigs[i], &sa, NULL) != 0) {
 			snprintf(err, errlen, "sigaction: %s", strerror(errno));
-			return -1;
+			return (-1);
 		}
 	signal(SIGPIPE, SIG_IGN);
-	return 0;
+	return (0);
 }
 
-static void *lm_milter_thread(void *arg)
+/* lm_milter_thread - the thread running smfi_main() */
+static void *
+lm_milter_thread(void *arg)
 {
 	int    *status = arg;
 	char	b = 'X';
@@ -379,12 +399,14 @@ static void *lm_milter_thread(void *arg)
 	*status = smfi_main();
 	n = write(lm_pipe[1], &b, 1);
 	(void) n;
-	return NULL;
+	return (NULL);
 }
 
 /* ---- reload ---- */
 
-static void lm_reload(const struct lm_opts *o, const struct lm_socket *sock_now, int to_stderr)
+/* lm_reload - SIGHUP: build a new configuration, install it when it is complete */
+static void
+lm_reload(const struct lm_opts *o, const struct lm_socket *sock_now, int to_stderr)
 {
 	char	err[CONF_ERR_MAX];
 	struct conf *c;
@@ -416,11 +438,12 @@ static void lm_reload(const struct lm_opts *o, const struct lm_socket *sock_now,
 /* ---- daemon ---- */
 
 /*
- * Fork; the parent waits until the child reports that it is serving
+ * lm_daemonise - fork; the parent waits until the child reports that it is serving
  * (or why not) through a pipe, and exits with that status, so that an
  * init script sees a failure to start.
  */
-static int lm_daemonise(int *ready_fd, int keep_stderr)
+static int
+lm_daemonise(int *ready_fd, int keep_stderr)
 {
 	int	p[2];
 	pid_t	pid;
@@ -428,9 +451,9 @@ static int lm_daemonise(int *ready_fd, int keep_stderr)
 	int	fd;
 
 	if (pipe(p) != 0)
-		return -1;
+		return (-1);
 	if ((pid = fork()) < 0)
-		return -1;
+		return (-1);
 	if (pid > 0) {
 		close(p[1]);
 		if (read(p[0], &status, 1) != 1)
@@ -440,9 +463,9 @@ static int lm_daemonise(int *ready_fd, int keep_stderr)
 	close(p[0]);
 	fcntl(p[1], F_SETFD, FD_CLOEXEC);
 	if (setsid() < 0)
-		return -1;
+		return (-1);
 	if (chdir("/") != 0)
-		return -1;
+		return (-1);
 	if ((fd = open("/dev/null", O_RDWR)) >= 0) {
 		dup2(fd, STDIN_FILENO);
 		dup2(fd, STDOUT_FILENO);
@@ -452,10 +475,12 @@ static int lm_daemonise(int *ready_fd, int keep_stderr)
 			close(fd);
 	}
 	*ready_fd = p[1];
-	return 0;
+	return (0);
 }
 
-static void lm_ready(int *ready_fd, int status)
+/* lm_ready - tell the waiting parent the start-up status */
+static void
+lm_ready(int *ready_fd, int status)
 {
 	unsigned char b = (unsigned char) status;
 
@@ -467,43 +492,46 @@ static void lm_ready(int *ready_fd, int status)
 	*ready_fd = -1;
 }
 
-static int lm_pidfile(const char *path, char *err, size_t errlen)
+/* lm_pidfile - write the pid file PATH */
+static int
+lm_pidfile(const char *path, char *err, size_t errlen)
 {
 	char	buf[32];
 	int	fd;
 	int	n;
 
 	if (path[0] == 0)
-		return 0;
+		return (0);
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644)) < 0) {
-		snprintf(err, errlen, "pid_file %s: %s", path, strerror(errno));
-		return -1;
+		snprintf(err, errlen, "pid_file %.300s: %s", path, strerror(errno));
+		return (-1);
 	}
 	n = snprintf(buf, sizeof(buf), "%ld\n", (long) getpid());
 	if (write(fd, buf, (size_t) n) != n) {
-		snprintf(err, errlen, "pid_file %s: %s", path, strerror(errno));
+		snprintf(err, errlen, "pid_file %.300s: %s", path, strerror(errno));
 		close(fd);
-		return -1;
+		return (-1);
 	}
 	close(fd);
-	return 0;
+	return (0);
 }
 
-/* Open the socket as the starting user; hand a unix socket to the run
+/* lm_socket_open - open the socket as the starting user; hand a unix socket to the run
  * user and give it socket_mode. */
-static int lm_socket_open(const struct conf *c, const struct lm_socket *s,
+static int
+lm_socket_open(const struct conf *c, const struct lm_socket *s,
 			  const struct lm_ids *ids, char *err, size_t errlen)
 {
 	mode_t	old = 0;
 
 	if (smfi_setconn((char *) s->spec) != MI_SUCCESS) {
 		snprintf(err, errlen, "smfi_setconn(%.300s) failed", s->spec);
-		return -1;
+		return (-1);
 	}
 	if (smfi_settimeout((int) conf_milter_timeout(c)) != MI_SUCCESS
 	    || smfi_register(*mcb_desc()) != MI_SUCCESS) {
 		snprintf(err, errlen, "smfi_register failed");
-		return -1;
+		return (-1);
 	}
 	if (s->is_unix)
 		old = umask(0177);	/* nobody may connect before the chmod */
@@ -511,33 +539,34 @@ static int lm_socket_open(const struct conf *c, const struct lm_socket *s,
 		if (s->is_unix)
 			umask(old);
 		snprintf(err, errlen, "cannot open the milter socket %.300s", s->spec);
-		return -1;
+		return (-1);
 	}
 	if (!s->is_unix)
-		return 0;
+		return (0);
 	umask(old);
 	if (ids->set && geteuid() == 0 && chown(s->path, ids->uid, ids->gid) != 0) {
 		snprintf(err, errlen, "chown %s: %s", s->path, strerror(errno));
 		(void) unlink(s->path);
-		return -1;
+		return (-1);
 	}
 	if (chmod(s->path, s->mode) != 0) {
 		snprintf(err, errlen, "chmod %s: %s", s->path, strerror(errno));
 		(void) unlink(s->path);
-		return -1;
+		return (-1);
 	}
-	return 0;
+	return (0);
 }
 
 /*
- * Statistics reach the store from here, not from every message: at
+ * lm_flush_stats - statistics reach the store from here, not from every message: at
  * most every MSTATS_FLUSH_SECS while the milter is idle or answering
  * questions (refusals and bounces carry them in their own transaction),
  * and at shutdown. This thread's connection commits without fsync:
  * counters are not evidence. A store failure keeps the counts for the
  * next try and is logged once until a flush succeeds again.
  */
-static void lm_flush_stats(void)
+static void
+lm_flush_stats(void)
 {
 	static int failing;
 	struct mcfg *cfg = mstate_get();
@@ -572,8 +601,9 @@ static void lm_flush_stats(void)
 	mcfg_release(cfg);
 }
 
-/* After smfi_main() returned: let messages in progress finish. */
-static void lm_drain(long seconds)
+/* lm_drain - after smfi_main() returned: let messages in progress finish */
+static void
+lm_drain(long seconds)
 {
 	long	waited = 0;
 	struct timespec ts = {0, LM_DRAIN_POLL_MS * 1000000L};
@@ -587,7 +617,9 @@ static void lm_drain(long seconds)
 			    mcb_in_progress());
 }
 
-static int lm_classify(const struct conf *c, const char *what)
+/* lm_classify - --classify: analyse one message, print JSON */
+static int
+lm_classify(const struct conf *c, const char *what)
 {
 	char	err[CONF_ERR_MAX];
 	struct reply_analyzer *ra = reply_analyzer_new(c, err, sizeof(err));
@@ -595,151 +627,167 @@ static int lm_classify(const struct conf *c, const char *what)
 
 	if (ra == NULL) {
 		fprintf(stderr, "%s: %s\n", LM_PROG, err);
-		return EX_CONFIG;
+		return (EX_CONFIG);
 	}
 	rc = classify_file(ra, what, stdout);	/* a <sysexits.h> code */
 	reply_analyzer_free(ra);
 	if (fflush(stdout) != 0 && rc == EX_OK)
 		rc = EX_IOERR;
-	return rc;
+	return (rc);
 }
 
-int	main(int argc, char **argv)
-{
+/* Everything main() starts and must stop. */
+struct lm_run {
 	struct lm_opts o;
 	struct lm_socket sock;
 	struct lm_ids ids;
-	struct conf *c = NULL;
-	struct mcfg *cfg = NULL;
-	char	err[CONF_ERR_MAX];
-	int	rc;
-	int	ready_fd = -1;
-	int	milter_status = MI_FAILURE;
-	int	pidfile_written = 0;
-	int	socket_opened = 0;
-	int	stopping = 0;
-	char	pidfile[LM_SOCKET_MAX] = "";
+	struct mcfg *cfg;
+	char	pidfile[LM_SOCKET_MAX];
+	int	ready_fd;
+	int	pidfile_written;
+	int	socket_opened;
+	int	milter_status;
 	pthread_t tid;
-	sigset_t block;
-	sigset_t old;
+};
 
-	memset(&o, 0, sizeof(o));
-	memset(&sock, 0, sizeof(sock));
-	if ((rc = parse_args(argc, argv, &o)) != EX_OK)
-		return rc;
-	if (o.classify || o.test_only)
-		o.to_stderr = 1;
-	log_open(LM_PROG, 1, NULL);
-	if ((c = lm_load(&o, err, sizeof(err))) == NULL) {
+/* lm_check - -n: the configuration was built; check the store, say OK */
+static int
+lm_check(struct mcfg *cfg)
+{
+	char	err[CONF_ERR_MAX];
+	int	rc = EX_OK;
+
+	if (lm_store_check(mcfg_conf(cfg), err, sizeof(err)) != 0) {
+		fprintf(stderr, "%s: store: %s\n", LM_PROG, err);
+		rc = EX_CONFIG;
+	} else {
+		printf("%s: configuration OK\n", conf_file(mcfg_conf(cfg))[0]
+		       ? conf_file(mcfg_conf(cfg)) : "(defaults)");
+	}
+	mcfg_release(cfg);
+	return (rc);
+}
+
+/* lm_configure - load, check and bundle the configuration into R; EX_ code */
+static int
+lm_configure(struct lm_run *r)
+{
+	char	err[CONF_ERR_MAX];
+	struct conf *c;
+
+	if ((c = lm_load(&r->o, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "%s: %s\n", LM_PROG, err);
-		return EX_CONFIG;
+		return (EX_CONFIG);
 	}
-	if (o.classify) {
-		rc = lm_classify(c, o.classify);
+	if (r->o.classify) {
+		int	rc = lm_classify(c, r->o.classify);
+
 		conf_free(c);
-		return rc;
+		return (rc);
 	}
-	if (lm_socket_parse(c, &sock, err, sizeof(err)) != 0
-	    || lm_ids_lookup(c, &ids, err, sizeof(err)) != 0) {
+	if (lm_socket_parse(c, &r->sock, err, sizeof(err)) != 0
+	    || lm_ids_lookup(c, &r->ids, err, sizeof(err)) != 0) {
 		fprintf(stderr, "%s: %s: %s\n", LM_PROG, conf_file(c), err);
 		conf_free(c);
-		return EX_CONFIG;
+		return (EX_CONFIG);
 	}
-	snprintf(pidfile, sizeof(pidfile), "%s", conf_pid_file(c));
-	if ((cfg = mcfg_new(c, err, sizeof(err))) == NULL) {	/* takes C */
+	snprintf(r->pidfile, sizeof(r->pidfile), "%s", conf_pid_file(c));
+	if ((r->cfg = mcfg_new(c, err, sizeof(err))) == NULL) {	/* takes C */
 		fprintf(stderr, "%s: %s\n", LM_PROG, err);
-		return EX_CONFIG;
+		return (EX_CONFIG);
 	}
-	if (o.test_only) {
-		rc = EX_OK;
-		if (lm_store_check(mcfg_conf(cfg), err, sizeof(err)) != 0) {
-			fprintf(stderr, "%s: store: %s\n", LM_PROG, err);
-			rc = EX_CONFIG;
-		} else {
-			printf("%s: configuration OK\n", conf_file(mcfg_conf(cfg))[0]
-			       ? conf_file(mcfg_conf(cfg)) : "(defaults)");
-		}
-		mcfg_release(cfg);
-		return rc;
-	}
+	return (EX_OK);
+}
 
-	log_open(LM_PROG, o.to_stderr, mcfg_conf(cfg));
-	if (!o.foreground && lm_daemonise(&ready_fd, o.to_stderr) != 0) {
+/* lm_start - become a daemon, open the socket, drop privileges; EX_ code */
+static int
+lm_start(struct lm_run *r)
+{
+	char	err[CONF_ERR_MAX];
+
+	if (!r->o.foreground && lm_daemonise(&r->ready_fd, r->o.to_stderr) != 0) {
 		log_error("cannot become a daemon: %s", strerror(errno));
-		rc = EX_OSERR;
-		goto out;
+		return (EX_OSERR);
 	}
-	if (lm_socket_open(mcfg_conf(cfg), &sock, &ids, err, sizeof(err)) != 0) {
+	if (lm_socket_open(mcfg_conf(r->cfg), &r->sock, &r->ids, err, sizeof(err)) != 0) {
 		log_error("%s", err);
-		rc = EX_UNAVAILABLE;
-		goto out;
+		return (EX_UNAVAILABLE);
 	}
-	socket_opened = sock.is_unix;
-	if (!o.foreground) {
-		if (lm_pidfile(pidfile, err, sizeof(err)) != 0) {
+	r->socket_opened = r->sock.is_unix;
+	if (!r->o.foreground) {
+		if (lm_pidfile(r->pidfile, err, sizeof(err)) != 0) {
 			log_error("%s", err);
-			rc = EX_CANTCREAT;
-			goto out;
+			return (EX_CANTCREAT);
 		}
-		pidfile_written = pidfile[0] != 0;
-		if (pidfile_written && ids.set && geteuid() == 0
-		    && chown(pidfile, ids.uid, ids.gid) != 0)
-			log_warning("chown %s: %s", pidfile, strerror(errno));
+		r->pidfile_written = r->pidfile[0] != 0;
+		if (r->pidfile_written && r->ids.set && geteuid() == 0
+		    && chown(r->pidfile, r->ids.uid, r->ids.gid) != 0)
+			log_warning("chown %s: %s", r->pidfile, strerror(errno));
 	}
-	if (lm_drop(&ids, err, sizeof(err)) != 0) {
+	if (lm_drop(&r->ids, err, sizeof(err)) != 0) {
 		log_error("%s", err);
-		rc = EX_NOPERM;
-		goto out;
+		return (EX_NOPERM);
 	}
-	if (lm_store_check(mcfg_conf(cfg), err, sizeof(err)) != 0) {
+	if (lm_store_check(mcfg_conf(r->cfg), err, sizeof(err)) != 0) {
 		log_error("store: %s", err);
-		rc = EX_CONFIG;
-		goto out;
+		return (EX_CONFIG);
 	}
-	mstate_set(cfg);
+	mstate_set(r->cfg);
 	if (lm_signals_install(err, sizeof(err)) != 0) {
 		log_error("%s", err);
-		rc = EX_OSERR;
-		goto out;
+		return (EX_OSERR);
 	}
-	/* The milter thread and all threads it starts block our signals. */
+	return (EX_OK);
+}
+
+/* lm_thread_start - run smfi_main() in a thread that blocks our signals */
+static int
+lm_thread_start(struct lm_run *r)
+{
+	sigset_t block, old;
+	int	rc;
+
 	sigemptyset(&block);
 	sigaddset(&block, SIGHUP);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, &block, &old);
-	rc = pthread_create(&tid, NULL, lm_milter_thread, &milter_status);
+	rc = pthread_create(&r->tid, NULL, lm_milter_thread, &r->milter_status);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc != 0) {
 		log_error("pthread_create: %s", strerror(rc));
-		rc = EX_OSERR;
-		goto out;
+		return (EX_OSERR);
 	}
-	log_notice("%s %s started on %s (pid %ld)", LM_PROG, PACKAGE_VERSION, sock.spec,
-		   (long) getpid());
-	lm_ready(&ready_fd, EX_OK);
+	return (EX_OK);
+}
+
+/* lm_wait - read the self-pipe until the milter thread ends; flush statistics when idle */
+static void
+lm_wait(struct lm_run *r)
+{
+	int	stopping = 0;
 
 	for (;;) {
 		char	b;
 		ssize_t n = read(lm_pipe[0], &b, 1);
 
-		if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
-			if (errno == EAGAIN) {
-				fd_set	rfds;
-				struct timeval tv = {MSTATS_FLUSH_SECS, 0};
+		if (n < 0 && errno == EAGAIN) {
+			fd_set	rfds;
+			struct timeval tv = {MSTATS_FLUSH_SECS, 0};
 
-				FD_ZERO(&rfds);
-				FD_SET(lm_pipe[0], &rfds);
-				if (select(lm_pipe[0] + 1, &rfds, NULL, NULL, &tv) == 0)
-					lm_flush_stats();
-			}
+			FD_ZERO(&rfds);
+			FD_SET(lm_pipe[0], &rfds);
+			if (select(lm_pipe[0] + 1, &rfds, NULL, NULL, &tv) == 0)
+				lm_flush_stats();
 			continue;
 		}
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n <= 0 || b == 'X')
 			break;
 		if (b == 'H' && !stopping)
-			lm_reload(&o, &sock, o.to_stderr);
+			lm_reload(&r->o, &r->sock, r->o.to_stderr);
 		else if (b == 'U')
 			mstats_log();
 		else if (b == 'T' && !stopping) {
@@ -748,23 +796,60 @@ int	main(int argc, char **argv)
 			smfi_stop();
 		}
 	}
-	pthread_join(tid, NULL);
-	lm_drain(conf_milter_timeout(mcfg_conf(cfg)));
+}
+
+/* lm_serve - serve until stopped; EX_ code */
+static int
+lm_serve(struct lm_run *r)
+{
+	int	rc;
+
+	if ((rc = lm_thread_start(r)) != EX_OK)
+		return (rc);
+	log_notice("%s %s started on %s (pid %ld)", LM_PROG, PACKAGE_VERSION, r->sock.spec,
+		   (long) getpid());
+	lm_ready(&r->ready_fd, EX_OK);
+	lm_wait(r);
+	pthread_join(r->tid, NULL);
+	lm_drain(conf_milter_timeout(mcfg_conf(r->cfg)));
 	lm_flush_stats();
 	mstore_discard();	/* the main thread's connection */
 	mstore_pool_clear();
 	mstats_log();
 	log_notice("stopped");
-	rc = milter_status == MI_SUCCESS ? EX_OK : EX_SOFTWARE;
-out:
-	lm_ready(&ready_fd, rc);
-	if (pidfile_written)
-		(void) unlink(pidfile);
+	return (r->milter_status == MI_SUCCESS ? EX_OK : EX_SOFTWARE);
+}
+
+/* main - links-milter */
+int
+main(int argc, char **argv)
+{
+	struct lm_run r;
+	int	rc;
+
+	memset(&r, 0, sizeof(r));
+	r.ready_fd = -1;
+	r.milter_status = MI_FAILURE;
+	if ((rc = parse_args(argc, argv, &r.o)) != EX_OK)
+		return (rc);
+	if (r.o.classify || r.o.test_only)
+		r.o.to_stderr = 1;
+	log_open(LM_PROG, 1, NULL);
+	if ((rc = lm_configure(&r)) != EX_OK || r.o.classify)
+		return (rc);
+	if (r.o.test_only)
+		return (lm_check(r.cfg));
+	log_open(LM_PROG, r.o.to_stderr, mcfg_conf(r.cfg));
+	if ((rc = lm_start(&r)) == EX_OK)
+		rc = lm_serve(&r);
+	lm_ready(&r.ready_fd, rc);
+	if (r.pidfile_written)
+		(void) unlink(r.pidfile);
 	/* Ours, also after a failed start: a stale socket would look alive. */
-	if (socket_opened)
-		(void) unlink(sock.path);
+	if (r.socket_opened)
+		(void) unlink(r.sock.path);
 	mstate_set(NULL);
-	mcfg_release(cfg);
+	mcfg_release(r.cfg);
 	log_close();
-	return rc;
+	return (rc);
 }
