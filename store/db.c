@@ -230,6 +230,13 @@ db_col_blob(struct db_stmt *s, int i, size_t *len)
 	return (s->st->ops->col_blob(s, i, len));
 }
 
+/* db_col_null - whether column I of the current row is NULL */
+int
+db_col_null(struct db_stmt *s, int i)
+{
+	return (s->st->ops->col_null(s, i));
+}
+
 /* db_changes - rows changed by the last step of S */
 long
 db_changes(struct db_stmt *s)

@@ -16,6 +16,7 @@
  *	int64_t	db_col_int(struct db_stmt *s, int i);
  *	const char *db_col_text(struct db_stmt *s, int i);
  *	const void *db_col_blob(struct db_stmt *s, int i, size_t *len);
+ *	int	db_col_null(struct db_stmt *s, int i);
  *	long	db_changes(struct db_stmt *s);
  *	int	db_exec(struct store *st, const char *sql);
  *	int	db_lock_row(struct store *st, const char *table, int64_t id);
@@ -49,7 +50,7 @@
  *	or STORE_TEMP/STORE_ERR with the engine's message kept for
  *	db_error(). Column getters read the current row: db_col_int()
  *	reads integers and booleans (EXISTS), NULL as 0; db_col_text()
- *	returns "" for NULL; pointers stay valid until the next step or
+ *	returns "" for NULL; db_col_null() tells NULL apart; pointers stay valid until the next step or
  *	db_finish(). db_changes() is the number of rows the last step of
  *	S inserted, updated or deleted.
  *
@@ -104,6 +105,7 @@ struct db_ops {
 	int64_t	(*col_int)(struct db_stmt *s, int i);
 	const char *(*col_text)(struct db_stmt *s, int i);
 	const void *(*col_blob)(struct db_stmt *s, int i, size_t *len);
+	int	(*col_null)(struct db_stmt *s, int i);
 	long	(*changes)(struct db_stmt *s);
 	int	(*exec)(struct store *st, const char *sql);
 	/* transactions: the outermost; savepoints are plain SQL */
@@ -136,6 +138,7 @@ int	db_step(struct db_stmt *s);
 int64_t	db_col_int(struct db_stmt *s, int i);
 const char *db_col_text(struct db_stmt *s, int i);
 const void *db_col_blob(struct db_stmt *s, int i, size_t *len);
+int	db_col_null(struct db_stmt *s, int i);
 long	db_changes(struct db_stmt *s);
 int	db_exec(struct store *st, const char *sql);
 int	db_lock_row(struct store *st, const char *table, int64_t id);

@@ -555,6 +555,15 @@ pg_col_blob(struct db_stmt *s, int i, size_t *len)
 	return (p->blob);
 }
 
+/* pg_col_null - NULL column */
+static int
+pg_col_null(struct db_stmt *s, int i)
+{
+	struct pg_stmt *p = PGS(s);
+
+	return (p->row >= p->nrows || PQgetisnull(p->res, p->row, i));
+}
+
 /* pg_changes - rows changed by the statement's last run */
 static long
 pg_changes(struct db_stmt *s)
@@ -722,6 +731,7 @@ const struct db_ops db_pg_ops = {
 	.col_int = pg_col_int,
 	.col_text = pg_col_text,
 	.col_blob = pg_col_blob,
+	.col_null = pg_col_null,
 	.changes = pg_changes,
 	.exec = pg_exec,
 	.begin = pg_begin,

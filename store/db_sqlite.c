@@ -366,6 +366,13 @@ sq_col_blob(struct db_stmt *s, int i, size_t *len)
 	return (p);
 }
 
+/* sq_col_null - NULL column */
+static int
+sq_col_null(struct db_stmt *s, int i)
+{
+	return (sqlite3_column_type(SQS(s)->stmt, i) == SQLITE_NULL);
+}
+
 /* sq_changes - rows changed by the statement's last run */
 static long
 sq_changes(struct db_stmt *s)
@@ -496,6 +503,7 @@ const struct db_ops db_sqlite_ops = {
 	.col_int = sq_col_int,
 	.col_text = sq_col_text,
 	.col_blob = sq_col_blob,
+	.col_null = sq_col_null,
 	.changes = sq_changes,
 	.exec = sq_exec,
 	.begin = sq_begin,

@@ -73,6 +73,7 @@ usage(FILE *fp)
 		"  export EMAIL                      the customer's own data as JSON\n"
 		"  purge [--dry-run]                 delete customers per the retention policy\n"
 		"  stats [--json]                    counts and counters\n"
+		"  migrate-to postgresql             copy this SQLite store to store_conninfo\n"
 		"\n"
 		"options:\n"
 		"  -c FILE        configuration file (default %s, or $LINKS_CONF)\n"
@@ -657,6 +658,55 @@ cmd_stats(struct store *st, int argc, char **argv)
 	return EX_OK;
 }
 
+/*
+ * cmd_migrate_to - copy this SQLite store into the PostgreSQL database of
+ * store_conninfo (same key file), then tell the admin to switch
+ * store_backend.
+ */
+static int
+cmd_migrate_to(struct store *src, struct conf *conf, int argc, char **argv)
+{
+	struct store_copy_report rep;
+	char	err[CONF_ERR_MAX];
+	struct store *dst;
+	struct opts o;
+	long	total = 0;
+	int	rc, i;
+
+	if (parse_args(argc, argv, "", 1, &o) < 0 || need_pos(&o, 1, "migrate-to postgresql") < 0)
+		return (EX_USAGE);
+	if (strcmp(o.pos[0], "postgresql") != 0) {
+		fprintf(stderr, PROG ": migrate-to: only postgresql is a target\n");
+		return (EX_USAGE);
+	}
+	if (strcmp(store_backend_name(src), "sqlite") != 0) {
+		fprintf(stderr, PROG ": migrate-to: the configured store (store_backend) is already "
+			"%s\n", store_backend_name(src));
+		return (EX_USAGE);
+	}
+	if (conf_set(conf, "store_backend", "postgresql", err, sizeof(err)) != 0
+	    || store_init(conf, err, sizeof(err)) != STORE_OK
+	    || (dst = store_open(conf, err, sizeof(err))) == NULL) {
+		fprintf(stderr, PROG ": migrate-to: %s\n", err);
+		return (strstr(err, "(temporary)") ? EX_TEMPFAIL : EX_CONFIG);
+	}
+	rc = store_copy(src, dst, &rep);
+	if (rc != STORE_OK) {
+		fprintf(stderr, PROG ": migrate-to: %s; nothing was copied\n", store_errmsg(dst));
+		store_close(dst);
+		return (rc == STORE_TEMP ? EX_TEMPFAIL : EX_DATAERR);
+	}
+	for (i = 0; i < STORE_COPY_TABLES; i++) {
+		printf("%-16s %ld rows copied, counts checked\n", rep.table[i], rep.rows[i]);
+		total += rep.rows[i];
+	}
+	printf("migrate-to postgresql: %ld rows copied with the same key file; now set "
+	       "store_backend = postgresql in links.conf and restart the programs\n", total);
+	log_notice("migrate-to postgresql: %ld rows copied", total);
+	store_close(dst);
+	return (EX_OK);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -699,7 +749,8 @@ main(int argc, char **argv)
 		usage(stdout);
 		return EX_OK;
 	}
-	if (!strstr(" init import customer contract optout optin consent-log export purge stats ",
+	if (!strstr(" init import customer contract optout optin consent-log export purge stats "
+		    "migrate-to ",
 		    cmd) || strchr(cmd, ' ') || *cmd == 0) {
 		fprintf(stderr, PROG ": unknown command %s\n", cmd);
 		usage(stderr);
@@ -746,6 +797,8 @@ main(int argc, char **argv)
 		ex = cmd_export(st, argc, argv);
 	else if (strcmp(cmd, "purge") == 0)
 		ex = cmd_purge(st, argc, argv);
+	else if (strcmp(cmd, "migrate-to") == 0)
+		ex = cmd_migrate_to(st, conf, argc, argv);
 	else
 		ex = cmd_stats(st, argc, argv);
 	store_close(st);

@@ -251,6 +251,19 @@ static const struct migration migrations[] = {
 	NULL},
 	/* 1 -> 2: blind index and hashes by config/addr.c's address rule */
 	{NULL, NULL, rehash_addresses},
+	/* 2 -> 3: leases for several senders on one store (claim.c) */
+	{
+	/* SQLite */
+	"ALTER TABLE outbox ADD COLUMN lease_until INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE deliveries ADD COLUMN lease_until INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE campaigns ADD COLUMN owner TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE campaigns ADD COLUMN lease_until INTEGER NOT NULL DEFAULT 0;",
+	/* PostgreSQL */
+	"ALTER TABLE outbox ADD COLUMN lease_until BIGINT NOT NULL DEFAULT 0;"
+	"ALTER TABLE deliveries ADD COLUMN lease_until BIGINT NOT NULL DEFAULT 0;"
+	"ALTER TABLE campaigns ADD COLUMN owner TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE campaigns ADD COLUMN lease_until BIGINT NOT NULL DEFAULT 0;",
+	NULL},
 };
 
 #define SCHEMA_STEPS ((int) (sizeof(migrations) / sizeof(migrations[0])))

@@ -317,6 +317,32 @@ struct store_stats {
 };
 int	store_stats_get(struct store *st, struct store_stats *out);
 
+/* ---- leases: several senders on one store (store/claim.c) ---- */
+/*
+ * Up to MAX unsent rows nobody else holds, held for LEASE seconds (1 to
+ * 86400): no other caller gets them before the lease ends or the row is
+ * finished (store_outbox_done(), store_delivery_set()). Returns the
+ * number of rows (>= 0, in id order; the caller clears each) or a
+ * negative STORE_ code. PostgreSQL: FOR UPDATE SKIP LOCKED.
+ */
+int	store_outbox_claim(struct store *st, int lease, struct store_outbox *out, int max);
+int	store_delivery_claim(struct store *st, int64_t campaign_id, int lease,
+			     struct store_delivery *out, int max);
+/* Campaign ID for OWNER ("host:pid") for LEASE seconds, or renew it;
+ * STORE_NOTFOUND while another owner's lease runs (or finished/missing). */
+int	store_campaign_claim(struct store *st, int64_t id, const char *owner, int lease);
+int	store_campaign_release(struct store *st, int64_t id, const char *owner);
+
+/* ---- copy to another engine (links-store migrate-to) ---- */
+#define STORE_COPY_TABLES	11
+struct store_copy_report {
+	const char *table[STORE_COPY_TABLES];	/* table names, static */
+	long	rows[STORE_COPY_TABLES];	/* rows copied */
+};
+/* Copy every row of SRC into the empty DST (same key file), same ids,
+ * in one transaction of DST; counts checked. See store/migrate.c. */
+int	store_copy(struct store *src, struct store *dst, struct store_copy_report *rep);
+
 /* ---- durability (appended for links-sender's throughput) ---- */
 /*
  * store_set_sync() chooses how durable this connection's commits are.

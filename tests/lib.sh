@@ -105,6 +105,14 @@
 #		/usr/lib/postgresql/*/bin) are absent. Registers lt_pg_stop.
 #	lt_pg_stop
 #		Stop that cluster (pg_ctl stop -m fast), idempotent.
+#	lt_pg_standby_start
+#		A streaming standby of that cluster (pg_basebackup -R) in
+#		LT_TMP/pg2 on its own port; sets LT_PG2_DATA, LT_PG2_PORT and
+#		LT_PG_FAILOVER ("host=S,S port=P1,P2 user=links
+#		target_session_attrs=read-write"). Registers its stop.
+#	lt_pg_promote
+#		Fail over: stop the primary (fast), promote the standby and
+#		wait until it accepts writes.
 #	lt_pg_ctl ARGS...
 #		pg_ctl -D LT_PG_DATA ARGS, as the cluster's owner.
 #	lt_pg_psql [DBNAME] < SQL
@@ -544,4 +552,26 @@ lt_store_conf_backend() {
 	lt_cleanup_add "printf 'DROP DATABASE IF EXISTS $lt_db WITH (FORCE);\\n' | psql -X -q '$LINKS_TEST_PG_CONNINFO dbname=postgres'"
 	printf 'store_backend = postgresql\nstore_conninfo = %s dbname=%s\n' \
 		"$LINKS_TEST_PG_CONNINFO" "$lt_db" >>"$1"
+}
+
+lt_pg_standby_start() {
+	LT_PG2_DATA=$LT_TMP/pg2
+	LT_PG2_PORT=$(lt_free_port) || lt_fail "no free port for the standby"
+	mkdir -p "$LT_PG2_DATA"
+	chown "$LT_PG_OSUSER" "$LT_PG2_DATA" 2>/dev/null
+	chmod 700 "$LT_PG2_DATA"
+	lt_pg_as "$LT_PG_BIN/pg_basebackup" -D "$LT_PG2_DATA" -R -X stream -c fast \
+		-h "$LT_PG_SOCKDIR" -p "$LT_PG_PORT" -U links >"$LT_TMP/basebackup.log" 2>&1 \
+		|| { cat "$LT_TMP/basebackup.log" >&2; lt_fail "pg_basebackup failed"; }
+	echo "port = $LT_PG2_PORT" >>"$LT_PG2_DATA/postgresql.conf"
+	lt_cleanup_add "lt_pg_as \"\$LT_PG_BIN/pg_ctl\" -D \"$LT_PG2_DATA\" -m fast stop"
+	lt_pg_as "$LT_PG_BIN/pg_ctl" -D "$LT_PG2_DATA" -w -t 60 -l "$LT_TMP/pglog/standby.log" \
+		start >/dev/null 2>&1 || { tail -n 20 "$LT_TMP/pglog/standby.log" >&2;
+		lt_fail "the standby did not start"; }
+	LT_PG_FAILOVER="host=$LT_PG_SOCKDIR,$LT_PG_SOCKDIR port=$LT_PG_PORT,$LT_PG2_PORT user=links target_session_attrs=read-write"
+}
+
+lt_pg_promote() {
+	lt_pg_ctl -w -t 30 -m fast stop >/dev/null 2>&1 || return 1
+	lt_pg_as "$LT_PG_BIN/pg_ctl" -D "$LT_PG2_DATA" -w -t 60 promote >/dev/null 2>&1
 }

@@ -79,9 +79,9 @@ fx_conf(const struct fx *f, const char *key)
 }
 
 #ifdef HAVE_LIBPQ
-/* pg_admin - run SQL on the server's postgres database */
-static void
-pg_admin(const char *sql)
+/* fx_pg_admin - run SQL on the server's postgres database */
+void
+fx_pg_admin(const char *sql)
 {
 	char	ci[FX_CONNINFO_MAX];
 	PGconn *c;
@@ -106,9 +106,9 @@ pg_new_db(struct fx *f)
 
 	snprintf(f->dbname, sizeof(f->dbname), "lt_%ld_%d", (long) getpid(), n++);
 	snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s", f->dbname);
-	pg_admin(sql);
+	fx_pg_admin(sql);
 	snprintf(sql, sizeof(sql), "CREATE DATABASE %s", f->dbname);
-	pg_admin(sql);
+	fx_pg_admin(sql);
 	snprintf(f->conninfo, sizeof(f->conninfo), "%s dbname=%s",
 		 getenv("LINKS_TEST_PG_CONNINFO"), f->dbname);
 }
@@ -154,7 +154,7 @@ fx_teardown(struct fx *f)
 		char	sql[FX_DBNAME_MAX + 64];
 
 		snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s WITH (FORCE)", f->dbname);
-		pg_admin(sql);
+		fx_pg_admin(sql);
 	}
 #endif
 }

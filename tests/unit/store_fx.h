@@ -16,6 +16,9 @@
  *	store_open(). fx_conf() makes another configuration for the same
  *	database with KEY as key file.
  *
+ *	fx_pg_admin() runs SQL on the PostgreSQL server's postgres
+ *	database (creating databases, pg_terminate_backend).
+ *
  *	fx_raw_exec() runs SQL behind the store's back (to tamper with
  *	rows or force a schema version); fx_file_contains() looks for
  *	bytes in a file; fx_write_key() writes a key file of FILL bytes.
@@ -60,5 +63,6 @@ void	fx_raw_exec(const struct fx *f, const char *sql);
 void	fx_write_key(const char *path, unsigned char fill, mode_t mode);
 int	fx_count_events(const struct store_consent *e, void *arg);
 int	fx_run(Suite *s);
+void	fx_pg_admin(const char *sql);
 
 #endif

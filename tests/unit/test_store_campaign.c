@@ -14,6 +14,7 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -98,6 +99,140 @@ START_TEST(test_store_campaign_and_delivery_rows)
 }
 END_TEST
 
+/* A campaign is run by one sender at a time; its lease can be renewed,
+ * released, and taken over once it ran out. */
+START_TEST(test_store_campaign_is_claimed_by_one_sender_at_a_time)
+{
+	struct fx f;
+	struct store *other;
+	char	err[CONF_ERR_MAX];
+	int64_t	cid;
+
+	fx_setup(&f, 1);
+	other = store_open(f.conf, err, sizeof(err));
+	ck_assert_msg(other != NULL, "%s", err);
+	ck_assert_int_eq(store_campaign_create(f.st, CATEGORY_PROMOTION, "promo", "", "{}", &cid),
+			 STORE_OK);
+	ck_assert_int_eq(store_campaign_claim(f.st, cid, "mx1:100", 60), STORE_OK);
+	ck_assert_int_eq(store_campaign_claim(other, cid, "mx2:200", 60), STORE_NOTFOUND);
+	ck_assert_int_eq(store_campaign_claim(f.st, cid, "mx1:100", 60), STORE_OK);	/* renew */
+	ck_assert_int_eq(store_campaign_release(other, cid, "mx2:200"), STORE_NOTFOUND);
+	ck_assert_int_eq(store_campaign_release(f.st, cid, "mx1:100"), STORE_OK);
+	ck_assert_int_eq(store_campaign_claim(other, cid, "mx2:200", 60), STORE_OK);
+	/* a lease that ran out (a crashed sender) is taken over */
+	fx_raw_exec(&f, "UPDATE campaigns SET lease_until = 1");
+	ck_assert_int_eq(store_campaign_claim(f.st, cid, "mx1:101", 60), STORE_OK);
+	ck_assert_int_eq(store_campaign_finish(f.st, cid), STORE_OK);
+	ck_assert_int_eq(store_campaign_claim(f.st, cid, "mx1:101", 60), STORE_NOTFOUND);
+	ck_assert_int_eq(store_campaign_claim(f.st, 9999, "mx1:101", 60), STORE_NOTFOUND);
+	ck_assert_int_eq(store_campaign_claim(f.st, cid, "", 60), STORE_ERR);
+	ck_assert_int_eq(store_campaign_claim(f.st, cid, "mx1", 0), STORE_ERR);
+	store_close(other);
+	fx_teardown(&f);
+}
+END_TEST
+
+/*
+ * Several senders (threads with their own connections) claim outbox
+ * rows and delivery rows at once: every row is handed out exactly once.
+ */
+#define CLAIMERS	4
+#define CLAIM_ROWS	60
+#define CLAIM_BATCH	7
+
+struct claimer {
+	struct conf *conf;
+	int64_t	cid;
+	int	got_outbox[CLAIM_ROWS + 1];
+	int	got_delivery[CLAIM_ROWS + 1];
+	int	rc;
+};
+
+static void *
+claim_all(void *arg)
+{
+	struct claimer *c = arg;
+	struct store_outbox o[CLAIM_BATCH];
+	struct store_delivery d[CLAIM_BATCH];
+	char	err[CONF_ERR_MAX];
+	struct store *st = store_open(c->conf, err, sizeof(err));
+	int	n, i;
+
+	if (st == NULL) {
+		c->rc = -100;
+		return (NULL);
+	}
+	while ((n = store_outbox_claim(st, 300, o, CLAIM_BATCH)) > 0)
+		for (i = 0; i < n; i++) {
+			c->got_outbox[o[i].customer_id <= CLAIM_ROWS ? o[i].customer_id : 0]++;
+			store_outbox_clear(&o[i]);
+		}
+	if (n < 0)
+		c->rc = n;
+	while ((n = store_delivery_claim(st, c->cid, 300, d, CLAIM_BATCH)) > 0)
+		for (i = 0; i < n; i++) {
+			c->got_delivery[d[i].customer_id <= CLAIM_ROWS ? d[i].customer_id : 0]++;
+			store_delivery_clear(&d[i]);
+		}
+	if (n < 0)
+		c->rc = n;
+	store_close(st);
+	return (NULL);
+}
+
+START_TEST(test_store_outbox_and_deliveries_are_claimed_once)
+{
+	static struct claimer c[CLAIMERS];
+	pthread_t th[CLAIMERS];
+	struct store_outbox o[2];
+	struct fx f;
+	char	email[64];
+	int64_t	cid, id;
+	int	i, k, outbox, delivery;
+
+	fx_setup(&f, 1);
+	fx_set(f.conf, "store_busy_timeout", "20000");
+	ck_assert_int_eq(store_campaign_create(f.st, CATEGORY_PROMOTION, "promo", "", "{}", &cid),
+			 STORE_OK);
+	for (i = 1; i <= CLAIM_ROWS; i++) {
+		snprintf(email, sizeof(email), "c%02d@example.vn", i);
+		id = fx_add_customer(f.st, email, "C", "");
+		ck_assert_int_eq(id, i);
+		ck_assert_int_eq(store_outbox_add(f.st, id, "optout_confirm", NULL), STORE_OK);
+		ck_assert_int_eq(store_delivery_add(f.st, cid, id, NULL, STORE_DLV_QUEUED, NULL),
+				 STORE_OK);
+	}
+	for (i = 0; i < CLAIMERS; i++) {
+		memset(&c[i], 0, sizeof(c[i]));
+		c[i].conf = f.conf;
+		c[i].cid = cid;
+		ck_assert_int_eq(pthread_create(&th[i], NULL, claim_all, &c[i]), 0);
+	}
+	for (i = 0; i < CLAIMERS; i++) {
+		ck_assert_int_eq(pthread_join(th[i], NULL), 0);
+		ck_assert_msg(c[i].rc == 0, "claimer %d: %d", i, c[i].rc);
+	}
+	for (k = 1; k <= CLAIM_ROWS; k++) {
+		for (outbox = delivery = i = 0; i < CLAIMERS; i++) {
+			outbox += c[i].got_outbox[k];
+			delivery += c[i].got_delivery[k];
+		}
+		ck_assert_msg(outbox == 1, "outbox row of customer %d handed out %d times", k, outbox);
+		ck_assert_msg(delivery == 1, "delivery of customer %d handed out %d times", k, delivery);
+	}
+	/* held rows are not handed out again; an expired lease comes back */
+	ck_assert_int_eq(store_outbox_claim(f.st, 300, o, 2), 0);
+	fx_raw_exec(&f, "UPDATE outbox SET lease_until = 1 WHERE customer_id = 5");
+	ck_assert_int_eq(store_outbox_claim(f.st, 300, o, 2), 1);
+	ck_assert_int_eq(o[0].customer_id, 5);
+	ck_assert_int_eq(store_outbox_done(f.st, o[0].id, 1, ""), STORE_OK);
+	store_outbox_clear(&o[0]);
+	fx_raw_exec(&f, "UPDATE outbox SET lease_until = 1 WHERE customer_id = 5");
+	ck_assert_int_eq(store_outbox_claim(f.st, 300, o, 2), 0);	/* sent: never again */
+	fx_teardown(&f);
+}
+END_TEST
+
 /* suite - the tests of this file */
 static Suite *
 suite(void)
@@ -107,6 +242,8 @@ suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_store_campaign_and_delivery_rows);
+	tcase_add_test(tc, test_store_campaign_is_claimed_by_one_sender_at_a_time);
+	tcase_add_test(tc, test_store_outbox_and_deliveries_are_claimed_once);
 	suite_add_tcase(s, tc);
 	return (s);
 }

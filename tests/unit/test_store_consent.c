@@ -15,6 +15,7 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -80,6 +81,78 @@ START_TEST(test_store_optout_idempotent_and_outbox_once)
 }
 END_TEST
 
+/*
+ * Two MX hosts (here: threads, each with its own connection) record the
+ * same refusal at the same moment, and a second reply of the customer
+ * arrives at once too: each category changes once, one consent event
+ * per category, one confirmation queued. On PostgreSQL this is the row
+ * lock of the customer; on SQLite the write lock.
+ */
+#define RACERS	8
+
+struct racer {
+	struct conf *conf;
+	int64_t	id;
+	int	n;
+	int	changed;
+	int	rc;
+	pthread_barrier_t *go;
+};
+
+static void *
+race_optout(void *arg)
+{
+	struct racer *r = arg;
+	char	err[CONF_ERR_MAX], evidence[64];
+	struct store *st = store_open(r->conf, err, sizeof(err));
+
+	pthread_barrier_wait(r->go);
+	if (st == NULL) {
+		r->rc = -100;
+		return (NULL);
+	}
+	/* half the racers carry the first reply's Message-ID, half a second one */
+	snprintf(evidence, sizeof(evidence), "msgid=<race%d@example.vn> rule=command", r->n % 2);
+	r->rc = store_optout(st, r->id, -1, STORE_CH_REPLY, evidence, &r->changed);
+	store_close(st);
+	return (NULL);
+}
+
+START_TEST(test_store_concurrent_refusals_are_recorded_once)
+{
+	struct fx f;
+	struct racer r[RACERS];
+	pthread_t th[RACERS];
+	pthread_barrier_t go;
+	struct store_outbox o[4];
+	int64_t	id;
+	int	i, sum = 0, events = 0, n;
+
+	fx_setup(&f, 1);
+	fx_set(f.conf, "store_busy_timeout", "20000");
+	id = fx_add_customer(f.st, "an.nguyen@example.vn", "An", "");
+	ck_assert_int_eq(pthread_barrier_init(&go, NULL, RACERS), 0);
+	for (i = 0; i < RACERS; i++) {
+		r[i] = (struct racer) {f.conf, id, i, 0, 0, &go};
+		ck_assert_int_eq(pthread_create(&th[i], NULL, race_optout, &r[i]), 0);
+	}
+	for (i = 0; i < RACERS; i++) {
+		ck_assert_int_eq(pthread_join(th[i], NULL), 0);
+		ck_assert_msg(r[i].rc == STORE_OK, "racer %d: %d", i, r[i].rc);
+		sum += r[i].changed;
+	}
+	pthread_barrier_destroy(&go);
+	ck_assert_int_eq(sum, 2);
+	ck_assert_int_eq(store_consent_each(f.st, id, fx_count_events, &events), STORE_OK);
+	ck_assert_int_eq(events, 2);
+	n = store_outbox_pending(f.st, 0, o, 4);
+	ck_assert_int_eq(n, 1);
+	store_outbox_clear(&o[0]);
+	ck_assert_int_eq(store_is_suppressed(f.st, "an.nguyen@example.vn"), 1);
+	fx_teardown(&f);
+}
+END_TEST
+
 /* suite - the tests of this file */
 static Suite *
 suite(void)
@@ -89,6 +162,7 @@ suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_store_optout_idempotent_and_outbox_once);
+	tcase_add_test(tc, test_store_concurrent_refusals_are_recorded_once);
 	suite_add_tcase(s, tc);
 	return (s);
 }
