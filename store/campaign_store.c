@@ -275,6 +275,24 @@ store_delivery_add(struct store *st, int64_t campaign_id, int64_t customer_id,
 	return rc;
 }
 
+/* st_delivery_row - a record from the columns of store_delivery, in its order */
+int
+st_delivery_row(struct store *st, struct db_stmt *s, struct store_delivery *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->id = db_col_int(s, 0);
+	d->campaign_id = db_col_int(s, 1);
+	d->customer_id = db_col_int(s, 2);
+	d->message_id = st_strdup(db_col_text(s, 3));
+	d->status = (enum store_delivery_status) db_col_int(s, 4);
+	d->reason = st_strdup(db_col_text(s, 5));
+	d->attempts = (int) db_col_int(s, 6);
+	d->updated = (time_t) db_col_int(s, 7);
+	if (!d->message_id || !d->reason)
+		return (st_err(st, STORE_TEMP, "out of memory"));
+	return (STORE_OK);
+}
+
 /* store_delivery_queued - up to MAX queued rows after AFTER */
 int
 store_delivery_queued(struct store *st, int64_t campaign_id, int64_t after,
@@ -292,24 +310,9 @@ store_delivery_queued(struct store *st, int64_t campaign_id, int64_t after,
 	db_bind_int(s, 1, campaign_id);
 	db_bind_int(s, 2, after);
 	db_bind_int(s, 3, max);
-	while ((rc = db_step(s)) == DB_ROW && n < max) {
-		struct store_delivery *d = &out[n];
-
-		memset(d, 0, sizeof(*d));
-		d->id = db_col_int(s, 0);
-		d->campaign_id = db_col_int(s, 1);
-		d->customer_id = db_col_int(s, 2);
-		d->message_id = st_strdup(db_col_text(s, 3));
-		d->status = (enum store_delivery_status) db_col_int(s, 4);
-		d->reason = st_strdup(db_col_text(s, 5));
-		d->attempts = db_col_int(s, 6);
-		d->updated = (time_t) db_col_int(s, 7);
-		n++;
-		if (!d->message_id || !d->reason) {
-			rc = st_err(st, STORE_TEMP, "out of memory");
+	while ((rc = db_step(s)) == DB_ROW && n < max)
+		if ((rc = st_delivery_row(st, s, &out[n++])) != STORE_OK)
 			goto fail;
-		}
-	}
 	if (rc != DB_DONE && rc != DB_ROW) {
 		rc = db_error(st, rc, "delivery list");
 		goto fail;

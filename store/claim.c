@@ -88,21 +88,6 @@ by_delivery_id(const void *a, const void *b)
 	return (x->id < y->id ? -1 : x->id > y->id);
 }
 
-/* outbox_row - one claimed outbox row into O */
-static int
-outbox_row(struct store *st, struct db_stmt *s, struct store_outbox *o)
-{
-	memset(o, 0, sizeof(*o));
-	o->id = db_col_int(s, 0);
-	o->customer_id = db_col_int(s, 1);
-	o->template_name = st_strdup(db_col_text(s, 2));
-	o->message_id = st_strdup(db_col_text(s, 3));
-	o->queued = (time_t) db_col_int(s, 4);
-	if (!o->template_name || !o->message_id)
-		return (st_err(st, STORE_TEMP, "out of memory"));
-	return (STORE_OK);
-}
-
 /* store_outbox_claim - up to MAX pending outbox rows, held for LEASE seconds */
 int
 store_outbox_claim(struct store *st, int lease, struct store_outbox *out, int max)
@@ -120,7 +105,7 @@ store_outbox_claim(struct store *st, int lease, struct store_outbox *out, int ma
 	db_bind_int(s, 2, (int64_t) now);
 	db_bind_int(s, 3, max);
 	while (n < max && (rc = db_step(s)) == DB_ROW)
-		if ((rc = outbox_row(st, s, &out[n++])) != STORE_OK)
+		if ((rc = st_outbox_row(st, s, &out[n++])) != STORE_OK)
 			goto fail;
 	if (rc == DB_ROW || rc == DB_DONE)
 		rc = st_run(st, s, "outbox claim");
@@ -136,24 +121,6 @@ fail:
 	for (i = 0; i < n; i++)
 		store_outbox_clear(&out[i]);
 	return (rc);
-}
-
-/* delivery_row - one claimed delivery row into D */
-static int
-delivery_row(struct store *st, struct db_stmt *s, struct store_delivery *d)
-{
-	memset(d, 0, sizeof(*d));
-	d->id = db_col_int(s, 0);
-	d->campaign_id = db_col_int(s, 1);
-	d->customer_id = db_col_int(s, 2);
-	d->message_id = st_strdup(db_col_text(s, 3));
-	d->status = (enum store_delivery_status) db_col_int(s, 4);
-	d->reason = st_strdup(db_col_text(s, 5));
-	d->attempts = (int) db_col_int(s, 6);
-	d->updated = (time_t) db_col_int(s, 7);
-	if (!d->message_id || !d->reason)
-		return (st_err(st, STORE_TEMP, "out of memory"));
-	return (STORE_OK);
 }
 
 /* store_delivery_claim - up to MAX queued rows of CAMPAIGN, held for LEASE seconds */
@@ -175,7 +142,7 @@ store_delivery_claim(struct store *st, int64_t campaign_id, int lease,
 	db_bind_int(s, 3, max);
 	db_bind_int(s, 4, campaign_id);
 	while (n < max && (rc = db_step(s)) == DB_ROW)
-		if ((rc = delivery_row(st, s, &out[n++])) != STORE_OK)
+		if ((rc = st_delivery_row(st, s, &out[n++])) != STORE_OK)
 			goto fail;
 	if (rc == DB_ROW || rc == DB_DONE)
 		rc = st_run(st, s, "delivery claim");

@@ -707,55 +707,95 @@ cmd_migrate_to(struct store *src, struct conf *conf, int argc, char **argv)
 	return (EX_OK);
 }
 
-int
-main(int argc, char **argv)
+/* run_command - one command on the open store; its exit status */
+static int
+run_command(struct store *st, struct conf *conf, const char *cmd, int argc, char **argv)
+{
+	struct opts o;
+
+	if (strcmp(cmd, "import") == 0)
+		return (parse_args(argc, argv, "", 1, &o) < 0 ? EX_USAGE : cmd_import(st, &o));
+	if (strcmp(cmd, "customer") == 0)
+		return (cmd_customer(st, argc, argv));
+	if (strcmp(cmd, "contract") == 0)
+		return (cmd_contract(st, argc, argv));
+	if (strcmp(cmd, "optout") == 0 || strcmp(cmd, "optin") == 0)
+		return (cmd_optout(st, argc, argv, strcmp(cmd, "optout") == 0));
+	if (strcmp(cmd, "consent-log") == 0)
+		return (cmd_consent_log(st, argc, argv));
+	if (strcmp(cmd, "export") == 0)
+		return (cmd_export(st, argc, argv));
+	if (strcmp(cmd, "purge") == 0)
+		return (cmd_purge(st, argc, argv));
+	if (strcmp(cmd, "migrate-to") == 0)
+		return (cmd_migrate_to(st, conf, argc, argv));
+	return (cmd_stats(st, argc, argv));
+}
+
+/*
+ * parse_options - -c, --help, --version and the command's name; an exit
+ * status when there is nothing more to do, else -1 (command at optind).
+ */
+static int
+parse_options(int argc, char **argv, const char **conffile)
 {
 	static const struct option longopts[] = {
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
+	const char *cmd;
+	int	ch;
+
+	while ((ch = getopt_long(argc, argv, "+c:hV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			*conffile = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return (EX_OK);
+		case 'V':
+			printf(PROG " (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+			return (EX_OK);
+		default:
+			usage(stderr);
+			return (EX_USAGE);
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return (EX_USAGE);
+	}
+	cmd = argv[optind];
+	if (strcmp(cmd, "help") == 0) {
+		usage(stdout);
+		return (EX_OK);
+	}
+	if (!strstr(" init import customer contract optout optin consent-log export purge stats "
+		    "migrate-to ", cmd) || strchr(cmd, ' ') || *cmd == 0) {
+		fprintf(stderr, PROG ": unknown command %s\n", cmd);
+		usage(stderr);
+		return (EX_USAGE);
+	}
+	return (-1);
+}
+
+int
+main(int argc, char **argv)
+{
 	const char *conffile = NULL, *cmd;
 	char	err[CONF_ERR_MAX];
 	struct conf *conf;
 	struct store *st;
 	struct stat sb;
-	int	ch, ex;
+	int	ex;
 
-	while ((ch = getopt_long(argc, argv, "+c:hV", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'c':
-			conffile = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return EX_OK;
-		case 'V':
-			printf(PROG " (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
-			return EX_OK;
-		default:
-			usage(stderr);
-			return EX_USAGE;
-		}
-	}
+	if ((ex = parse_options(argc, argv, &conffile)) >= 0)
+		return (ex);
 	argc -= optind;
 	argv += optind;
-	if (argc < 1) {
-		usage(stderr);
-		return EX_USAGE;
-	}
 	cmd = argv[0];
-	if (strcmp(cmd, "help") == 0) {
-		usage(stdout);
-		return EX_OK;
-	}
-	if (!strstr(" init import customer contract optout optin consent-log export purge stats "
-		    "migrate-to ",
-		    cmd) || strchr(cmd, ' ') || *cmd == 0) {
-		fprintf(stderr, PROG ": unknown command %s\n", cmd);
-		usage(stderr);
-		return EX_USAGE;
-	}
 	if ((conf = conf_load(conffile, err, sizeof(err))) == NULL) {
 		fprintf(stderr, PROG ": %s\n", err);
 		return EX_CONFIG;
@@ -777,30 +817,7 @@ main(int argc, char **argv)
 		ex = strstr(err, "(temporary)") ? EX_TEMPFAIL : EX_CONFIG;
 		goto done;
 	}
-	argc--;
-	argv++;
-	if (strcmp(cmd, "import") == 0) {
-		struct opts o;
-
-		ex = parse_args(argc, argv, "", 1, &o) < 0 ? EX_USAGE : cmd_import(st, &o);
-	} else if (strcmp(cmd, "customer") == 0)
-		ex = cmd_customer(st, argc, argv);
-	else if (strcmp(cmd, "contract") == 0)
-		ex = cmd_contract(st, argc, argv);
-	else if (strcmp(cmd, "optout") == 0)
-		ex = cmd_optout(st, argc, argv, 1);
-	else if (strcmp(cmd, "optin") == 0)
-		ex = cmd_optout(st, argc, argv, 0);
-	else if (strcmp(cmd, "consent-log") == 0)
-		ex = cmd_consent_log(st, argc, argv);
-	else if (strcmp(cmd, "export") == 0)
-		ex = cmd_export(st, argc, argv);
-	else if (strcmp(cmd, "purge") == 0)
-		ex = cmd_purge(st, argc, argv);
-	else if (strcmp(cmd, "migrate-to") == 0)
-		ex = cmd_migrate_to(st, conf, argc, argv);
-	else
-		ex = cmd_stats(st, argc, argv);
+	ex = run_command(st, conf, cmd, argc - 1, argv + 1);
 	store_close(st);
 done:
 	if (fflush(stdout) == EOF && ex == EX_OK) {

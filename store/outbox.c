@@ -60,6 +60,21 @@ store_outbox_add(struct store *st, int64_t customer_id, const char *template_nam
 	return rc;
 }
 
+/* st_outbox_row - a record from "id, customer_id, template, message_id, queued" */
+int
+st_outbox_row(struct store *st, struct db_stmt *s, struct store_outbox *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->id = db_col_int(s, 0);
+	o->customer_id = db_col_int(s, 1);
+	o->template_name = st_strdup(db_col_text(s, 2));
+	o->message_id = st_strdup(db_col_text(s, 3));
+	o->queued = (time_t) db_col_int(s, 4);
+	if (!o->template_name || !o->message_id)
+		return (st_err(st, STORE_TEMP, "out of memory"));
+	return (STORE_OK);
+}
+
 /* store_outbox_pending - up to MAX pending rows after AFTER */
 int
 store_outbox_pending(struct store *st, int64_t after, struct store_outbox *out, int max)
@@ -74,21 +89,9 @@ store_outbox_pending(struct store *st, int64_t after, struct store_outbox *out, 
 		return rc;
 	db_bind_int(s, 1, after);
 	db_bind_int(s, 2, max);
-	while ((rc = db_step(s)) == DB_ROW && n < max) {
-		struct store_outbox *o = &out[n];
-
-		memset(o, 0, sizeof(*o));
-		o->id = db_col_int(s, 0);
-		o->customer_id = db_col_int(s, 1);
-		o->template_name = st_strdup(db_col_text(s, 2));
-		o->message_id = st_strdup(db_col_text(s, 3));
-		o->queued = (time_t) db_col_int(s, 4);
-		n++;
-		if (!o->template_name || !o->message_id) {
-			rc = st_err(st, STORE_TEMP, "out of memory");
+	while ((rc = db_step(s)) == DB_ROW && n < max)
+		if ((rc = st_outbox_row(st, s, &out[n++])) != STORE_OK)
 			goto fail;
-		}
-	}
 	if (rc != DB_DONE && rc != DB_ROW) {
 		rc = db_error(st, rc, "outbox list");
 		goto fail;

@@ -86,6 +86,10 @@ int	st_bind_sealed(struct store *st, struct db_stmt *s, int i, int64_t row, int 
 /* consent.c: re-apply refusals recorded for a suppressed address to a new row. */
 int	st_suppression_apply(struct store *st, int64_t customer_id, const char *norm);
 
+/* outbox.c, campaign_store.c: a record from a row of the usual columns. */
+int	st_outbox_row(struct store *st, struct db_stmt *s, struct store_outbox *o);
+int	st_delivery_row(struct store *st, struct db_stmt *s, struct store_delivery *d);
+
 /* msgid.c: "HEX@DOMAIN" into OUT (at least STORE_MSGID_MAX); clean an input one. */
 #define STORE_MSGID_MAX		(2 * STORE_MSGID_RANDOM + 1 + STORE_DOMAIN_MAX + 1)
 #define STORE_MSGID_INPUT_MAX	998	/* one header line */
