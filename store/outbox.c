@@ -31,6 +31,7 @@ store_outbox_clear(struct store_outbox *o)
 		return;
 	free(o->template_name);
 	free(o->message_id);
+	free(o->reason);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -60,7 +61,7 @@ store_outbox_add(struct store *st, int64_t customer_id, const char *template_nam
 	return rc;
 }
 
-/* st_outbox_row - a record from "id, customer_id, template, message_id, queued" */
+/* st_outbox_row - a record from "id, customer_id, template, message_id, queued, reason" */
 int
 st_outbox_row(struct store *st, struct db_stmt *s, struct store_outbox *o)
 {
@@ -70,7 +71,8 @@ st_outbox_row(struct store *st, struct db_stmt *s, struct store_outbox *o)
 	o->template_name = st_strdup(db_col_text(s, 2));
 	o->message_id = st_strdup(db_col_text(s, 3));
 	o->queued = (time_t) db_col_int(s, 4);
-	if (!o->template_name || !o->message_id)
+	o->reason = st_strdup(db_col_text(s, 5));
+	if (!o->template_name || !o->message_id || !o->reason)
 		return (st_err(st, STORE_TEMP, "out of memory"));
 	return (STORE_OK);
 }
@@ -84,7 +86,7 @@ store_outbox_pending(struct store *st, int64_t after, struct store_outbox *out, 
 
 	if (max <= 0)
 		return 0;
-	if ((rc = db_prepare(st, "SELECT id, customer_id, template, message_id, queued FROM outbox "
+	if ((rc = db_prepare(st, "SELECT id, customer_id, template, message_id, queued, reason FROM outbox "
 			     "WHERE status = 0 AND id > ? ORDER BY id LIMIT ?", &s)) != STORE_OK)
 		return rc;
 	db_bind_int(s, 1, after);
@@ -128,3 +130,28 @@ store_outbox_done(struct store *st, int64_t id, int sent_ok, const char *reason)
 	return rc;
 }
 
+/* store_outbox_set - the delivery engine's outcome (QUEUED: still pending, with REASON) */
+int
+store_outbox_set(struct store *st, int64_t id, enum store_delivery_status status,
+		 const char *reason)
+{
+	struct db_stmt *s;
+	int	rc;
+
+	if (status == STORE_DLV_SENT || status == STORE_DLV_FAILED || status == STORE_DLV_SKIPPED)
+		return (store_outbox_done(st, id, status == STORE_DLV_SENT, reason));
+	if (status != STORE_DLV_QUEUED)
+		return (st_err(st, STORE_ERR, "invalid outbox status"));
+	if ((rc = st_text_ok(st, "reason", reason, STORE_TEXT_MAX)) != STORE_OK)
+		return (rc);
+	if ((rc = db_prepare(st, "UPDATE outbox SET reason = ? WHERE id = ? AND status = 0",
+			     &s)) != STORE_OK)
+		return (rc);
+	db_bind_text(s, 1, reason ? reason : "");
+	db_bind_int(s, 2, id);
+	rc = st_run(st, s, "outbox update");
+	if (rc == STORE_OK && db_changes(s) == 0)
+		rc = st_err(st, STORE_NOTFOUND, "no pending outbox message %lld", (long long) id);
+	db_finish(s);
+	return (rc);
+}
