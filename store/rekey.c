@@ -104,6 +104,33 @@ sqlfail:
 	return (-1);
 }
 
+/* st_keyring_copy - the key ring row of SRC into DST, when SRC has one */
+int
+st_keyring_copy(struct store *src, struct store *dst)
+{
+	struct db_stmt *s, *d;
+	const void *v;
+	size_t	len;
+	int	rc;
+
+	if ((rc = db_prepare(src, "SELECT v FROM meta WHERE k = 'hmac_keys'", &s)) != STORE_OK)
+		return (st_err(dst, rc, "%s", store_errmsg(src)));
+	if ((rc = db_step(s)) != DB_ROW) {
+		rc = rc == DB_DONE ? STORE_OK : db_error(src, rc, "read key ring");
+		db_finish(s);
+		return (rc == STORE_OK ? rc : st_err(dst, rc, "%s", store_errmsg(src)));
+	}
+	v = db_col_blob(s, 0, &len);
+	if ((rc = db_prepare(dst, "INSERT INTO meta(k, v) VALUES('hmac_keys', ?) "
+			     "ON CONFLICT(k) DO UPDATE SET v = excluded.v", &d)) == STORE_OK) {
+		db_bind_blob(d, 1, v, len);
+		rc = st_run(dst, d, "copy key ring");
+		db_finish(d);
+	}
+	db_finish(s);
+	return (rc);
+}
+
 /* rekey_row - the next customer after *LAST, re-encrypted; STORE_NOTFOUND at the end */
 static int
 rekey_row(struct store *st, const struct crypt_keys *nk, int64_t *last)

@@ -76,6 +76,8 @@ void	st_key_check_value(const struct crypt_keys *k, unsigned char out[CRYPT_MAC_
 /* rekey.c: the blind index, suppression and token keys kept across key
  * rotations (meta "hmac_keys"), loaded into ST->keys at open. */
 int	st_keyring_load(struct store *st, const char *keyfile, char *err, size_t errlen);
+/* rekey.c: the key ring of SRC, if any, into DST (links-store migrate-to). */
+int	st_keyring_copy(struct store *src, struct store *dst);
 
 /* backup.c: open database DB (NULL: store_path) with key file KEY as a
  * store and close it: proves the pair; *SCHEMA gets its version. CONF's

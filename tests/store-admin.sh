@@ -179,6 +179,24 @@ if [ "$LT_BACKEND" = postgresql ]; then
 	expect 69 ls_ backup "$T/bk"; has err "pg_dump"
 	expect 69 ls_ restore "$T/bk" --yes; has err "pg_restore"
 	lt_ok "backup and restore on PostgreSQL name pg_dump and pg_restore (EX_UNAVAILABLE)"
+	# a rotated SQLite store moved to PostgreSQL: the key ring goes with it
+	Q=$T/q
+	mkdir "$Q"
+	printf 'store_path = %s/links.db\nkey_file = %s/master.key\n' "$Q" "$Q" >"$Q/links.conf"
+	lq() { "$LS" -c "$Q/links.conf" "$@"; }
+	expect 0 lq init
+	expect 0 lq import "$SAMPLE"
+	expect 0 lq optout binh.tran@example.vn
+	expect 0 lq key rotate
+	qdb="lt_admin_rotated_$$"
+	lt_pg_createdb "$qdb"
+	lt_cleanup_add "printf 'DROP DATABASE IF EXISTS $qdb WITH (FORCE);\\n' | psql -X -q '$LINKS_TEST_PG_CONNINFO dbname=postgres'"
+	echo "store_conninfo = $LINKS_TEST_PG_CONNINFO dbname=$qdb" >>"$Q/links.conf"
+	expect 0 lq migrate-to postgresql
+	echo "store_backend = postgresql" >>"$Q/links.conf"
+	expect 0 lq customer show binh.tran@example.vn; has out "suppressed:  yes"
+	expect 0 lq customer find AN.NGUYEN@example.vn
+	lt_ok "a store whose key was rotated keeps its lookups after migrate-to postgresql"
 	exit 0
 fi
 expect 64 ls_ backup
