@@ -302,7 +302,7 @@ static int
 rotate_progress(long done, long total, void *arg)
 {
 	(void) arg;
-	printf("re-encrypted %ld of %ld customers\n", done, total);
+	printf("re-encrypted %ld of %ld values\n", done, total);
 	fflush(stdout);
 	return (0);
 }
@@ -337,9 +337,10 @@ cmd_key(struct conf *conf, int argc, char **argv)
 		       "the new key\n", conf_key_file(conf));
 		log_notice("key rotate: interrupted rotation finished");
 	} else {
-		printf("key rotate: %ld customers re-encrypted in one transaction (key id %02x, was "
-		       "%02x); %s holds the new key, the old one is gone\n", rep.customers,
-		       rep.new_kid, rep.old_kid, conf_key_file(conf));
+		printf("key rotate: %ld encrypted values (%ld customers) re-encrypted in one "
+		       "transaction (key id %02x, was %02x); %s holds the new key, the old one is "
+		       "gone\n", rep.values, rep.customers, rep.new_kid, rep.old_kid,
+		       conf_key_file(conf));
 		log_notice("key rotate: %ld customers re-encrypted under a new key", rep.customers);
 	}
 	printf("Restart links-milter and links-web now (running programs hold the old key), and "

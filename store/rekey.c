@@ -13,9 +13,10 @@
  *	A store that was never rotated has no key ring: its keys are all
  *	derived from the master key, as before.
  *
- *	Rows are re-encrypted one by one in id order (keyset pagination:
- *	one read and one update per row, no list of ids in memory), inside
- *	the one transaction.
+ *	Every encrypted column is listed in sealed_cols[]; its values are
+ *	re-encrypted one by one in id order (keyset pagination: one read
+ *	and one update per value, no list of ids in memory), inside the one
+ *	transaction.
  * DIAGNOSTICS
  *	See rekey.h.
  */
@@ -37,7 +38,7 @@
 #define KEYRING_RAW		(3 * CRYPT_KEY_LEN)
 #define KEYRING_B32		((KEYRING_RAW * 8 + 4) / 5 + 1)
 #define REKEY_PATH_MAX		4096
-#define REKEY_FIELDS		3	/* email, name, phone */
+#define REKEY_SQL_MAX		256
 
 /* keyring_bind - bind the HMAC keys of ST, sealed under NK, to parameter I */
 static int
@@ -131,46 +132,88 @@ st_keyring_copy(struct store *src, struct store *dst)
 	return (rc);
 }
 
-/* rekey_row - the next customer after *LAST, re-encrypted; STORE_NOTFOUND at the end */
-static int
-rekey_row(struct store *st, const struct crypt_keys *nk, int64_t *last)
-{
-	char   *plain[REKEY_FIELDS] = {NULL, NULL, NULL};
-	struct db_stmt *s;
-	int64_t	id;
-	int	rc, f;
+/*
+ * Every encrypted column: its table, the column bound into the
+ * associated data as the row, and the field number. A column added
+ * later that holds crypt_seal() output gets its line here.
+ */
+static const struct sealed_col {
+	const char *table;
+	const char *row;
+	const char *col;
+	int	field;
+} sealed_cols[] = {
+	{"customers", "id", "email_ct", CRYPT_F_EMAIL},
+	{"customers", "id", "name_ct", CRYPT_F_NAME},
+	{"customers", "id", "phone_ct", CRYPT_F_PHONE},
+};
 
-	if ((rc = db_prepare(st, "SELECT id, email_ct, name_ct, phone_ct FROM customers "
-			     "WHERE id > ? ORDER BY id LIMIT 1", &s)) != STORE_OK)
+#define SEALED_COLS	(sizeof(sealed_cols) / sizeof(sealed_cols[0]))
+
+/* rekey_one - the next value of SC after *LAST, re-encrypted; STORE_NOTFOUND at the end */
+static int
+rekey_one(struct store *st, const struct crypt_keys *nk, const struct sealed_col *sc,
+	  int64_t *last)
+{
+	char	sql[REKEY_SQL_MAX];
+	char   *plain = NULL;
+	struct db_stmt *s;
+	const void *ct;
+	size_t	len;
+	int64_t	id, row;
+	int	rc;
+
+	snprintf(sql, sizeof(sql), "SELECT id, %s, %s FROM %s WHERE id > ? AND %s IS NOT NULL "
+		 "ORDER BY id LIMIT 1", sc->row, sc->col, sc->table, sc->col);
+	if ((rc = db_prepare(st, sql, &s)) != STORE_OK)
 		return (rc);
 	db_bind_int(s, 1, *last);
 	if ((rc = db_step(s)) != DB_ROW) {
-		rc = rc == DB_DONE ? STORE_NOTFOUND : db_error(st, rc, "re-encrypt customer");
+		rc = rc == DB_DONE ? STORE_NOTFOUND : db_error(st, rc, "re-encrypt");
 		db_finish(s);
 		return (rc);
 	}
-	id = db_col_int(s, 0);
-	rc = STORE_OK;
-	for (f = 0; f < REKEY_FIELDS && rc == STORE_OK; f++)
-		rc = st_unseal_col(st, s, 1 + f, id, CRYPT_F_EMAIL + f, &plain[f]);
+	*last = id = db_col_int(s, 0);
+	row = db_col_int(s, 1);
+	ct = db_col_blob(s, 2, &len);
+	rc = crypt_unseal(&st->keys, row, sc->field, ct, len, &plain) == 0 ? STORE_OK
+		: st_err(st, STORE_ERR, "%s %lld: %s does not decrypt with the current key "
+			 "(tampered, or written by a program holding another key)", sc->table,
+			 (long long) id, sc->col);
 	db_finish(s);
-	if (rc == STORE_OK && (rc = db_prepare(st, "UPDATE customers SET email_ct = ?, "
-					       "name_ct = ?, phone_ct = ? WHERE id = ?", &s))
-	    == STORE_OK) {
-		for (f = 0; f < REKEY_FIELDS && rc == STORE_OK; f++)
-			rc = st_bind_sealed_keys(st, nk, s, 1 + f, id, CRYPT_F_EMAIL + f, plain[f]);
-		db_bind_int(s, 4, id);
-		if (rc == STORE_OK)
-			rc = st_run(st, s, "re-encrypt customer");
+	if (rc != STORE_OK)
+		return (rc);
+	snprintf(sql, sizeof(sql), "UPDATE %s SET %s = ? WHERE id = ?", sc->table, sc->col);
+	if ((rc = db_prepare(st, sql, &s)) == STORE_OK) {
+		if ((rc = st_bind_sealed_keys(st, nk, s, 1, row, sc->field, plain)) == STORE_OK) {
+			db_bind_int(s, 2, id);
+			rc = st_run(st, s, "re-encrypt");
+		}
 		db_finish(s);
 	}
-	*last = id;
-	for (f = 0; f < REKEY_FIELDS; f++)
-		if (plain[f]) {
-			OPENSSL_cleanse(plain[f], strlen(plain[f]));
-			free(plain[f]);
-		}
+	OPENSSL_cleanse(plain, strlen(plain));
+	free(plain);
 	return (rc);
+}
+
+/* rekey_total - how many values rekey_all() re-encrypts */
+static int
+rekey_total(struct store *st, long *total)
+{
+	char	sql[REKEY_SQL_MAX];
+	size_t	i;
+	long	n;
+	int	rc;
+
+	*total = 0;
+	for (i = 0; i < SEALED_COLS; i++) {
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s WHERE %s IS NOT NULL AND id > ?",
+			 sealed_cols[i].table, sealed_cols[i].col);
+		if ((rc = st_count(st, sql, 0, &n)) != STORE_OK)
+			return (rc);
+		*total += n;
+	}
+	return (STORE_OK);
 }
 
 /* rekey_meta - the new key check value and the key ring sealed under NK */
@@ -200,28 +243,32 @@ rekey_meta(struct store *st, const struct crypt_keys *nk)
 	return (rc);
 }
 
-/* rekey_all - every row and the meta values, in one transaction */
+/* rekey_all - every encrypted value and the meta values, in one transaction */
 static int
 rekey_all(struct store *st, const struct crypt_keys *nk,
-	  int (*progress)(long, long, void *), void *arg, long *done)
+	  int (*progress)(long, long, void *), void *arg, struct store_rekey_report *rep)
 {
-	int64_t	last = 0;
+	int64_t	last;
+	size_t	i;
 	long	total;
 	int	rc;
 
-	*done = 0;
 	if ((rc = st_tx_begin(st)) != STORE_OK)
 		return (rc);
-	if ((rc = st_count(st, "SELECT count(*) FROM customers WHERE id > ?", 0, &total))
-	    != STORE_OK)
+	if ((rc = rekey_total(st, &total)) != STORE_OK
+	    || (rc = st_count(st, "SELECT count(*) FROM customers WHERE id > ?", 0,
+			      &rep->customers)) != STORE_OK)
 		return (st_tx_end(st, rc));
-	while ((rc = rekey_row(st, nk, &last)) == STORE_OK)
-		if (++*done % REKEY_PROGRESS_EVERY == 0 && progress)
-			progress(*done, total, arg);
-	if (rc == STORE_NOTFOUND)
-		rc = rekey_meta(st, nk);
-	if (rc == STORE_OK && progress)
-		progress(*done, total, arg);
+	for (i = 0; i < SEALED_COLS; i++) {
+		last = 0;
+		while ((rc = rekey_one(st, nk, &sealed_cols[i], &last)) == STORE_OK)
+			if (++rep->values % REKEY_PROGRESS_EVERY == 0 && progress)
+				progress(rep->values, total, arg);
+		if (rc != STORE_NOTFOUND)
+			return (st_tx_end(st, rc));
+	}
+	if ((rc = rekey_meta(st, nk)) == STORE_OK && progress)
+		progress(rep->values, total, arg);
 	return (st_tx_end(st, rc));
 }
 
@@ -318,7 +365,7 @@ store_key_rotate(struct conf *conf, int (*progress)(long, long, void *), void *a
 		rc = STORE_ERR;
 		goto fail;
 	}
-	if ((rc = rekey_all(st, &nk, progress, arg, &rep->customers)) != STORE_OK) {
+	if ((rc = rekey_all(st, &nk, progress, arg, rep)) != STORE_OK) {
 		snprintf(err, errlen, "%s; nothing was changed, the key file is the old one",
 			 store_errmsg(st));
 		goto fail;

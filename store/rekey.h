@@ -11,14 +11,15 @@
  *			struct store_rekey_report *rep, char *err, size_t errlen);
  * DESCRIPTION
  *	store_key_rotate() replaces the master key of key_file with a new
- *	random one and re-encrypts every encrypted field (each customer's
- *	address, name and telephone) under it, in one transaction that also
- *	replaces the key check value. Step by step:
+ *	random one and re-encrypts every encrypted value (each customer's
+ *	address, name and telephone, and every other column listed in
+ *	rekey.c) under it, in one transaction that also replaces the key
+ *	check value. Step by step:
  *
  *	1. a new key is written to key_file.new (0600, the owner of
  *	   key_file), and key_file is linked to key_file.old;
- *	2. the transaction re-encrypts every row; PROGRESS (may be NULL) is
- *	   called after each REKEY_PROGRESS_EVERY rows and at the end;
+ *	2. the transaction re-encrypts every value; PROGRESS (may be NULL)
+ *	   is called after each REKEY_PROGRESS_EVERY values and at the end;
  *	3. after the commit, key_file.new is renamed over key_file and
  *	   key_file.old is removed.
  *	Killed before the commit, the database is untouched (the
@@ -52,10 +53,11 @@
 #include "conf.h"
 #include "store.h"
 
-#define REKEY_PROGRESS_EVERY	500	/* rows between two progress calls */
+#define REKEY_PROGRESS_EVERY	500	/* values between two progress calls */
 
 struct store_rekey_report {
-	long	customers;		/* rows re-encrypted */
+	long	customers;		/* customers whose fields were re-encrypted */
+	long	values;			/* encrypted values re-encrypted (all columns) */
 	int	old_kid, new_kid;	/* key id bytes */
 	int	resumed;		/* 1: an interrupted rotation was finished */
 };

@@ -207,6 +207,7 @@ START_TEST(test_store_key_rotate_killed_mid_way_keeps_old_key_and_rerun_complete
 	ck_assert_msg(store_key_rotate(f.conf, NULL, NULL, &rep, err, sizeof(err)) == STORE_OK,
 		      "rerun: %s", err);
 	ck_assert_int_eq(rep.customers, MANY);
+	ck_assert_int_eq(rep.values, 3 * MANY);
 	ck_assert_int_eq(rep.resumed, 0);
 	read_key(f.key, k1);
 	ck_assert_int_ne(memcmp(k0, k1, 32), 0);
