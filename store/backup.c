@@ -174,13 +174,14 @@ bk_sqlite_copy(const char *src, const char *dst, int dst_exists, long busy_ms,
 	long	waited_us = 0;
 	int	rc;
 
-	rc = sqlite3_open_v2(src, &s, SQLITE_OPEN_READONLY, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_open_v2(dst, &d, SQLITE_OPEN_READWRITE
-				     | (dst_exists ? 0 : SQLITE_OPEN_CREATE), NULL);
+	if ((rc = sqlite3_open_v2(src, &s, SQLITE_OPEN_READONLY, NULL)) != SQLITE_OK) {
+		snprintf(err, errlen, "cannot open %s: %s", src, sqlite3_errstr(rc));
+		goto done;
+	}
+	rc = sqlite3_open_v2(dst, &d, SQLITE_OPEN_READWRITE | (dst_exists ? 0 : SQLITE_OPEN_CREATE),
+			     NULL);
 	if (rc != SQLITE_OK) {
-		snprintf(err, errlen, "cannot open %s: %s", d || rc != SQLITE_OK ? dst : src,
-			 sqlite3_errstr(rc));
+		snprintf(err, errlen, "cannot open %s: %s", dst, sqlite3_errstr(rc));
 		goto done;
 	}
 	sqlite3_busy_timeout(s, (int) busy_ms);
@@ -364,14 +365,28 @@ done:
 	return (rc);
 }
 
-/* bk_chown_like - give PATH the owner and group of REF (when we may) */
+/*
+ * bk_chown_like - give PATH the owner and group of REF, or when REF does
+ * not exist of its folder (restored as root, the files must stay the
+ * store owner's: the milter reads them)
+ */
 static void
 bk_chown_like(const char *path, const char *ref)
 {
+	char	dir[BACKUP_PATH_MAX], *slash;
 	struct stat sb;
 
-	if (geteuid() == 0 && stat(ref, &sb) == 0)
-		(void) chown(path, sb.st_uid, sb.st_gid);
+	if (geteuid() != 0)
+		return;
+	if (stat(ref, &sb) < 0) {
+		snprintf(dir, sizeof(dir), "%s", ref);
+		if ((slash = strrchr(dir, '/')) == NULL)
+			return;
+		*slash = 0;
+		if (stat(*dir ? dir : "/", &sb) < 0)
+			return;
+	}
+	(void) chown(path, sb.st_uid, sb.st_gid);
 }
 
 /* bk_take - the copies into DIR; STORE_OK or a message in ERR */
@@ -413,6 +428,26 @@ fail:
 	return (rc);
 }
 
+/* bk_mkdirs - DIR and its missing parents, each new one with mode 0700 */
+static int
+bk_mkdirs(const char *dir)
+{
+	char	path[BACKUP_PATH_MAX], *p;
+
+	if (snprintf(path, sizeof(path), "%s", dir) >= (int) sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return (-1);
+	}
+	for (p = path + 1; *p; p++)
+		if (*p == '/') {
+			*p = 0;
+			if (mkdir(path, BACKUP_DIR_MODE) < 0 && errno != EEXIST)
+				return (-1);
+			*p = '/';
+		}
+	return (mkdir(path, BACKUP_DIR_MODE) < 0 && errno != EEXIST ? -1 : 0);
+}
+
 /* bk_now - the time as "YYYY-MM-DDTHH:MM:SSZ" */
 static void
 bk_now(char out[32])
@@ -437,7 +472,7 @@ store_backup(struct store *st, struct conf *conf, const char *dir, struct store_
 		return (st_err(st, STORE_ERR, "backup copies a SQLite store; with store_backend = "
 			       "%s back up the database with pg_dump and copy the key file %s apart",
 			       st->ops->name, conf_key_file(conf)));
-	if (mkdir(dir, BACKUP_DIR_MODE) < 0 && errno != EEXIST)
+	if (bk_mkdirs(dir) < 0)
 		return (st_err(st, STORE_ERR, "cannot create %s: %s", dir, strerror(errno)));
 	if (bk_path(path, dir, BACKUP_MANIFEST) < 0)
 		return (st_err(st, STORE_ERR, "folder name too long"));
@@ -477,12 +512,12 @@ bk_install_key(const char *tmp, const char *keyfile, char *err, size_t errlen)
 	char	keep[BACKUP_PATH_MAX];
 	int	n;
 
+	bk_chown_like(tmp, keyfile);
 	if (access(keyfile, F_OK) == 0) {
 		if (bk_same_file(tmp, keyfile)) {
 			unlink(tmp);
 			return (STORE_OK);
 		}
-		bk_chown_like(tmp, keyfile);
 		for (n = 0; n < 100; n++) {
 			snprintf(keep, sizeof(keep), n ? "%s.pre-restore.%d" : "%s.pre-restore",
 				 keyfile, n);
@@ -551,7 +586,7 @@ store_restore(struct conf *conf, const char *dir, struct store_backup_info *info
 		goto fail;
 	}
 	exists = access(path, F_OK) == 0;
-	bk_chown_like(tdb, exists ? path : tdb);
+	bk_chown_like(tdb, path);
 	if (exists)
 		rc = bk_sqlite_copy(tdb, path, 1, (long) conf_store_busy_timeout(conf), err, errlen);
 	else if (rename(tdb, path) < 0) {

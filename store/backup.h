@@ -11,7 +11,8 @@
  *	int	store_restore(struct conf *conf, const char *dir,
  *			struct store_backup_info *info, char *err, size_t errlen);
  * DESCRIPTION
- *	store_backup() writes into DIR (created 0700 when missing; refused
+ *	store_backup() writes into DIR (created 0700 with its missing
+ *	parents; refused
  *	when it already holds a backup) a copy of the SQLite database made
  *	with SQLite's online backup API (one consistent snapshot while the
  *	milter and the sender go on writing), a copy of the key file (mode

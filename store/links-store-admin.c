@@ -111,6 +111,7 @@ struct contract_count {
 	long	active, ended;
 };
 
+/* count_contract - store_contract_each() callback: active and ended contracts */
 static int
 count_contract(const struct store_contract *k, void *arg)
 {
@@ -132,7 +133,7 @@ kept_categories(int mask, char *buf, size_t len)
 
 	buf[0] = 0;
 	for (c = 0; c < CATEGORY_COUNT; c++)
-		if ((mask & (1 << c)) && used < len)
+		if ((mask & (int) CATEGORY_BIT(c)) && used < len)
 			used += (size_t) snprintf(buf + used, len - used, "%s%s", used ? ", " : "",
 						  category_name((enum category) c));
 	return (buf[0] ? buf : "none");

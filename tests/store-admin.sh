@@ -4,7 +4,7 @@
 # DESCRIPTION
 #	Drives the built links-store on a private store (SQLite, or
 #	PostgreSQL when run by store-pg.sh) loaded with the shipped sample
-#	CSV: customer delete (asks for "yes", --yes, what goes and what
+#	CSV: init's message when the key folder is missing; customer delete (asks for "yes", --yes, what goes and what
 #	stays, an erased address re-imported is still refused, exit codes)
 #	customer set-email (normalised, history and refusals kept, an
 #	address of another customer refused, exit codes); key rotate (the
@@ -38,6 +38,13 @@ expect() {
 has() { grep -q -- "$2" "$T/$1" || lt_fail "no \"$2\" in $1: $(cat "$T/$1")"; }
 hasnt() { if grep -q -- "$2" "$T/$1"; then lt_fail "\"$2\" in $1: $(cat "$T/$1")"; fi; }
 ls_() { "$LS" -c "$C" "$@"; }
+
+# init where the key folder is missing: says which folder and how to make it
+printf 'store_path = %s/nk.db\nkey_file = %s/nokeys/master.key\n' "$T" "$T" >"$T/nokeys.conf"
+expect 78 "$LS" -c "$T/nokeys.conf" init
+has err "cannot create key file $T/nokeys/master.key"
+has err "the key folder $T/nokeys must exist"; has err "install -d -o links-milter"
+lt_ok "init without its key folder names the folder and how to create it"
 
 expect 0 ls_ init
 expect 0 ls_ import "$SAMPLE"
@@ -221,6 +228,8 @@ wait "$writer"
 cmp -s "$T/bk/master.key" "$T/master.key" || lt_fail "the backup's key is not the store's"
 grep -q "^file links.db [0-9]* [0-9a-f]\{64\}$" "$T/bk/MANIFEST" || lt_fail "manifest: $(cat "$T/bk/MANIFEST")"
 expect 65 ls_ backup "$T/bk"; has err "already holds a backup"
+expect 0 ls_ backup "$T/deep/er/bk2"
+[ "$(stat -c %a "$T/deep") $(stat -c %a "$T/deep/er")" = "700 700" ] || lt_fail "new parents not 0700"
 nnow=$(ls_ customer list | wc -l)
 lt_ok "backup while another process writes ($nnow customers now)"
 
@@ -228,9 +237,14 @@ lt_ok "backup while another process writes ($nnow customers now)"
 R=$T/r
 mkdir "$R"
 printf 'store_path = %s/links.db\nkey_file = %s/master.key\n' "$R" "$R" >"$R/links.conf"
+[ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1 && chown nobody "$R"	# the store's owner
 expect 0 "$LS" -c "$R/links.conf" restore "$T/bk"
 has out "restored"
 [ "$(stat -c %a "$R/master.key")" = 600 ] || lt_fail "restored key mode"
+if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
+	[ "$(stat -c %U "$R/master.key") $(stat -c %U "$R/links.db")" = "nobody nobody" ] \
+		|| lt_fail "restored as root, the files are not the store owner's: $(ls -l "$R")"
+fi
 "$LS" -c "$R/links.conf" customer list >"$T/r.list" || lt_fail "restored store unreadable"
 nr=$(wc -l <"$T/r.list")
 [ "$nr" -gt "$ncust" ] && [ "$nr" -le "$nnow" ] || lt_fail "restored $nr customers, expected between $ncust and $nnow"
