@@ -99,6 +99,7 @@ j
 
 [intent tu_choi strict]
 từ chối
+refuse
 từ trối
 tu choi
 từ chối nhận
@@ -154,6 +155,8 @@ khỏi gởi
 đừng có gởi
 đừng gửi thêm
 ngừng * gửi
+dừng việc gửi
+dừng ngay việc gửi
 chấm dứt * gửi
 chấm dứt gửi
 đừng spam
@@ -193,6 +196,7 @@ not send
 
 [intent dung_gui imperative alone]
 stop
+remove
 dừng lại
 dừng
 ngừng
@@ -267,12 +271,26 @@ chẳng nhận
 không tham gia
 thì thôi
 thôi không nhận
+phản đối
+phản đối việc
+object to
 no more
 don't want
 do not want
 dont want
 don't need
 do not need
+
+[intent dung_gui imperative weak]
+cắt
+cắt giúp
+cắt giùm
+tắt
+tắt giúp
+tắt giùm
+tắt hết
+turn off
+switch off
 
 [intent xoa_danh_sach imperative]
 xóa * khỏi danh sách
@@ -379,6 +397,24 @@ những email như thế này
 loại email này
 
 [object other]
+sms
+otp
+mã otp
+mã xác thực
+mail server
+email server
+server
+máy chủ mail
+máy chủ email
+tin sms
+tin nhắn sms
+tin nhắn điện thoại
+tin nhắn zalo
+zalo
+text message
+text messages
+thư giấy
+thư bưu điện
 trả
 trả thêm
 phí
@@ -891,6 +927,8 @@ this
 these
 that
 those
+it
+them
 any
 all
 more
