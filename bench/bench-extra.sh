@@ -26,7 +26,8 @@ section_sender() {
 	[ -f "$abs_srcdir/sender-bench.sh" ] || return
 	log "4. sender: bench/sender-bench.sh, $ROUNDS round(s) (at most ${SENDER_TIMEOUT}s)"
 	SENDER_OUT=$(env top_builddir="$abs_top_builddir" ROUNDS="$ROUNDS" N="${BENCH_SENDER_N:-10000}" \
-		RSS_SIZES="${BENCH_RSS_SIZES:-1000 10000 100000}" \
+		RSS_SIZES="${BENCH_RSS_SIZES:-1000 10000 100000}" ${PROFILE_ON:+CALLGRIND="$W/cg.sender.out"} \
+		PROFILE_N="$SENDER_PROFILE_N" \
 		timeout "$SENDER_TIMEOUT" sh "$abs_srcdir/sender-bench.sh" "$abs_top_builddir" 2>&1)
 	SENDER_RC=$?
 }
@@ -46,12 +47,13 @@ section_reply() {
 # cg_total FILE: the total instruction count of a callgrind dump
 cg_total() { sed -n 's/^summary: *\([0-9]*\).*/\1/p; s/^totals: *\([0-9]*\).*/\1/p' "$1" | head -1; }
 
-# cg_run NAME START_FN SOCK CORPORA: callgrind counts of a milter, Ir per message
-# of the ordinary mail, the mix and the refusals ("-" when not in CORPORA). A fresh process per corpus: start-up and
+# cg_run NAME START_FN SOCK CORPORA [N]: callgrind counts of a milter, Ir per
+# message of the ordinary mail, the mix and the refusals ("-" when not in
+# CORPORA), N (default PROFILE_MSGS) messages each. A fresh process per corpus: start-up and
 # 20 messages, counters zeroed, PROFILE_MSGS messages, one dump
 # ($W/cg/NAME.CORPUS.out).
 cg_run() {
-	local name=$1 start=$2 sock=$3 pid c out ir dump
+	local name=$1 start=$2 sock=$3 n=${5:-$PROFILE_MSGS} pid c out ir dump
 	mkdir -p "$W/cg"
 	out=""
 	for c in ordinary mix refusals; do
@@ -67,7 +69,7 @@ cg_run() {
 		pid=$(daemon_pid "$name")
 		"$MILTERLOAD" -q -c 4 -n 20 -d "$CORPUS/$c" -T 120 "unix:$sock" >/dev/null 2>&1
 		callgrind_control -z "$pid" >/dev/null 2>&1
-		timeout "$PROFILE_TIMEOUT" "$MILTERLOAD" -q -c 4 -n "$PROFILE_MSGS" -d "$CORPUS/$c" \
+		timeout "$PROFILE_TIMEOUT" "$MILTERLOAD" -q -c 4 -n "$n" -d "$CORPUS/$c" \
 			-T 300 "unix:$sock" > "$W/cg/$name.$c.load" 2>&1
 		callgrind_control -d "$pid" >/dev/null 2>&1
 		sleep 1
@@ -78,7 +80,7 @@ cg_run() {
 			mv "$dump" "$W/cg/$name.$c.out"
 			ir=$(cg_total "$W/cg/$name.$c.out")
 		fi
-		out="$out $(awk -v t="$ir" -v n="$PROFILE_MSGS" 'BEGIN { if (t > 0) printf "%.0f", t / n; else print "-" }')"
+		out="$out $(awk -v t="$ir" -v n="$n" 'BEGIN { if (t > 0) printf "%.0f", t / n; else print "-" }')"
 	done
 	echo "$out"
 }
@@ -139,7 +141,7 @@ section_profile() {
 	CG_EOH=$(cg_run eoh start_eoh "$EOH_SOCK" ordinary)
 	CG_NULL=$(cg_run null start_null "$NULL_SOCK" ordinary)
 	CG_DKIM=""
-	[ "$DKIM_OK" = 1 ] && CG_DKIM=$(cg_run dkim start_dkim "$DKIM_SOCK" mix)
+	[ "$DKIM_OK" = 1 ] && CG_DKIM=$(cg_run dkim start_dkim "$DKIM_SOCK" mix $((PROFILE_MSGS / 3)))
 	CG_LINKS=""
 	if [ "$LINKS_OK" = 1 ]; then
 		CG_LINKS=$(cg_run links links_fresh "$LINKS_SOCK" "ordinary mix refusals")
@@ -147,5 +149,11 @@ section_profile() {
 		[ -f "$W/cg/links.mix.out" ] && cg_functions "$W/cg/links.mix.out" > "$W/cg.mix.txt"
 		[ -f "$W/cg/links.refusals.out" ] && cg_functions "$W/cg/links.refusals.out" > "$W/cg.refusals.txt"
 		perf_links
+	fi
+	# links-sender: one campaign under callgrind, made by sender-bench.sh
+	if [ -s "$W/cg.sender.out" ]; then
+		CG_SENDER=$(awk -v t="$(cg_total "$W/cg.sender.out")" -v n="$SENDER_PROFILE_N" \
+			'BEGIN { if (t > 0) printf "%.0f", t / n; else print "-" }')
+		PROFILE_MSGS=$SENDER_PROFILE_N cg_functions "$W/cg.sender.out" > "$W/cg.sender.txt"
 	fi
 }

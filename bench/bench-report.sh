@@ -337,10 +337,15 @@ write_section_profile() {
 	echo "| links-milter | ${CG_LINKS:-- - -} |" | sed 's/ \([-0-9]*\) \([-0-9]*\) \([-0-9]*\) |$/ \1 | \2 | \3 |/'
 	echo
 	echo "(- : not run; the null milters do the same work on any corpus, OpenDKIM is measured on the mix.)"
-	for c in ordinary mix refusals; do
+	[ -n "${CG_SENDER:-}" ] && echo && echo "links-sender, one promotion campaign to $SENDER_PROFILE_N customers through smtp-sink: $CG_SENDER Ir per message (functions below)."
+	for c in ordinary mix refusals sender; do
 		[ -s "$W/cg.$c.txt" ] || continue
 		echo
-		echo "links-milter on the $c corpus ($PROFILE_MSGS messages):"
+		if [ "$c" = sender ]; then
+			echo "links-sender, one campaign of $SENDER_PROFILE_N recipients (start-up included):"
+		else
+			echo "links-milter on the $c corpus ($PROFILE_MSGS messages):"
+		fi
 		echo
 		echo '```'
 		cat "$W/cg.$c.txt"

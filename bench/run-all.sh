@@ -58,6 +58,9 @@
 #	Progress on stderr. Exit status 0 when RESULTS.md was written (a
 #	missed target or a wrong verdict is reported in it, not as a
 #	failure), 1 when the benchmark could not be set up at all.
+# The whole script is one compound command: bash reads it completely
+# before it runs, so editing this file during a run does not change it.
+{
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -70,12 +73,12 @@ PATH=$PATH:/usr/sbin:/sbin
 QUICK=${BENCH_QUICK:-${LINKS_BENCH_QUICK:-0}}
 if [ "$QUICK" = 1 ]; then
 	SECS=${BENCH_SECS:-2}; ROUNDS=${BENCH_ROUNDS:-1}; SCALE=${BENCH_SCALE:-0.1}
-	LARGE_MB=${BENCH_LARGE_MB:-5}; PROFILE_MSGS=40
+	LARGE_MB=${BENCH_LARGE_MB:-5}; PROFILE_MSGS=40; SENDER_PROFILE_N=200
 	BENCH_SENDER_N=${BENCH_SENDER_N:-2000}; BENCH_RSS_SIZES=${BENCH_RSS_SIZES:-1000 5000}
 	RESULTS=${BENCH_RESULTS:-$abs_builddir/RESULTS.quick.md}
 else
 	SECS=${BENCH_SECS:-5}; ROUNDS=${BENCH_ROUNDS:-3}; SCALE=${BENCH_SCALE:-1}
-	LARGE_MB=${BENCH_LARGE_MB:-25}; PROFILE_MSGS=100
+	LARGE_MB=${BENCH_LARGE_MB:-25}; PROFILE_MSGS=100; SENDER_PROFILE_N=1000
 	BENCH_SENDER_N=${BENCH_SENDER_N:-5000}; BENCH_RSS_SIZES=${BENCH_RSS_SIZES:-10000 100000}
 	RESULTS=${BENCH_RESULTS:-$abs_srcdir/RESULTS.md}
 fi
@@ -214,6 +217,7 @@ if [ "$(id -u)" != 0 ]; then
 	exit 1
 fi
 T_START=$(date +%s)
+has_section profile && command -v valgrind >/dev/null && PROFILE_ON=1
 setup_all || exit 1
 has_section milter && section_milter
 has_section postfix && section_postfix
@@ -225,3 +229,4 @@ T_END=$(date +%s)
 write_results
 log "done in $((T_END - T_START)) s: $RESULTS"
 exit 0
+}

@@ -22,7 +22,8 @@
 #	check`; `make bench` runs it.
 # ENVIRONMENT
 #	N (10000), CONN (2), ROUNDS (3), RSS_SIZES ("1000 10000 100000"),
-#	KEEP (keep the work directory).
+#	CALLGRIND (a file: one campaign of PROFILE_N (1000) recipients under
+#	callgrind), KEEP (keep the work directory).
 set -eu
 top_srcdir=$(cd "$(dirname "$0")/.." && pwd)
 B=${1:-${top_builddir:-$top_srcdir}}
@@ -161,6 +162,17 @@ for n in $RSS_SIZES; do
 	echo "  peak RSS, $n recipients: $kb kB"
 	eval "RSS_$n=$kb"
 done
+# CALLGRIND=FILE: one campaign of PROFILE_N recipients under callgrind
+if [ -n "${CALLGRIND:-}" ] && command -v valgrind >/dev/null; then
+	PROFILE_N=${PROFILE_N:-1000}
+	mkconf "$W/prof"
+	customers "$W/cprof.csv" "$PROFILE_N"
+	"$STORE" -c "$W/prof/links.conf" import "$W/cprof.csv" > /dev/null
+	valgrind --tool=callgrind --callgrind-out-file="$CALLGRIND" "$SENDER" -c "$W/prof/links.conf" \
+		send --category promotion --template promotion --set "offer=Giảm 20%" \
+		--set until=2026-12-31 --set url=https://ilinks.asia/km --no-progress \
+		> "$W/prof.out" 2>&1 && echo "  callgrind: $PROFILE_N recipients in $CALLGRIND"
+fi
 GROWTH=""
 if [ -n "${RSS_10000:-}" ] && [ -n "${RSS_100000:-}" ]; then
 	GROWTH=$(awk -v a="$RSS_10000" -v b="$RSS_100000" 'BEGIN { printf "%.2f", b / a }')

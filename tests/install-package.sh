@@ -11,14 +11,16 @@
 #	make check, once); otherwise it skips and says so.
 #	 1. make dist; dpkg-buildpackage -us -uc -b in the unpacked tree,
 #	    with no network (unshare --net), tests off (make check ran them);
-#	 2. lintian: no error (the output is kept in install-package.lintian);
+#	 2. lintian: no error (its output and the units' security scores are
+#	    kept in install-package.out, for tests/RELIABILITY.md);
 #	 3. tests/install-package-flow.sh: dpkg -i, the README's blocks as
 #	    they are, the flow, apt purge, /etc/postfix restored. On a machine
-#	    booted with systemd it runs on the machine itself; otherwise (a
-#	    container, a shared build host) in a throw-away boot of this
-#	    machine (systemd-nspawn on an overlay of /, private network with
-#	    only loopback, writes in a tmpfs), where the units run under a
-#	    real systemd. LINKS_PACKAGE_TEST_MODE=system|container chooses.
+#	    booted with systemd whose Postfix is not running it runs on the
+#	    machine itself; otherwise (a live MX, a container, a shared build
+#	    host) in a throw-away boot of this machine (systemd-nspawn on an
+#	    overlay of /, private network with only loopback, writes in a
+#	    tmpfs), where the units run under a real systemd.
+#	    LINKS_PACKAGE_TEST_MODE=system|container chooses.
 #	Skips (77) when not root, not Debian, or a tool is missing.
 #	LINKS_PACKAGE_DEB=FILE skips steps 1 and 2 and installs FILE (for
 #	work on the flow); LINKS_PACKAGE_KEEP=DIR keeps the built files there.
@@ -36,7 +38,13 @@ for t in dpkg-buildpackage dh lintian postfix swaks opendkim; do
 done
 mode=${LINKS_PACKAGE_TEST_MODE:-}
 if [ -z "$mode" ]; then
-	[ "$(cat /proc/1/comm 2>/dev/null)" = systemd ] && mode=system || mode=container
+	# On the machine only when it is booted with systemd and its Postfix
+	# is not running (a test machine, not a live MX).
+	if [ "$(cat /proc/1/comm 2>/dev/null)" = systemd ] && ! postfix status >/dev/null 2>&1; then
+		mode=system
+	else
+		mode=container
+	fi
 fi
 if [ "$mode" = container ]; then
 	command -v systemd-nspawn >/dev/null 2>&1 || skip "systemd is not PID 1 and systemd-nspawn is missing (scripts/install-deps)"
