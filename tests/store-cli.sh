@@ -147,6 +147,36 @@ expect 0 "$LS" -c "$C" optin an.nguyen@example.vn --category survey; has out "(1
 expect 0 "$LS" -c "$C" consent-log an.nguyen@example.vn; has out "survey     agreed   staff"
 lt_ok "optout/optin are idempotent, account mail cannot be refused, consent log"
 
+# ---- support: who made a change, a note, every customer's events by day ----
+me=$(id -un)
+NOTE="ticket #4411: khách gọi lại 0900 999 888"
+expect 0 "$LS" -c "$C" customer find binh.tran@example.vn; binh=$(cat "$T/out")
+expect 0 "$LS" -c "$C" optout "$binh" --category promotion --note "$NOTE"
+has out "customer $binh: promotion refused (1 category changed)"
+expect 0 "$LS" -c "$C" consent-log binh.tran@example.vn
+has out "promotion  refused  staff     links-store by $me note: $NOTE"
+if [ "$(id -u)" = 0 ]; then	# under sudo, root and the user who ran sudo
+	expect 0 env SUDO_USER=lan.pham "$LS" -c "$C" optin "$binh" --category promotion --note "t#4412"
+	expect 0 "$LS" -c "$C" consent-log "$binh"; has out "links-store by root (sudo lan.pham) note: t#4412"
+fi
+if [ "$LT_BACKEND" = sqlite ]; then
+	! grep -aq "0900 999 888" "$T"/links.db* || lt_fail "the note is in the database in clear"
+fi
+expect 64 "$LS" -c "$C" optout "$binh" --note "$(printf '%0501d' 0)"; has err "at most 500 bytes"
+today=$(date -u +%F)
+yesterday=$(date -u -d yesterday +%F)
+expect 0 "$LS" -c "$C" consent-log --since "$today" --until "$today"
+has out "customer $id "; has out "customer $binh "
+total=$(wc -l <"$T/out")
+expect 0 "$LS" -c "$C" consent-log; [ "$(wc -l <"$T/out")" -eq "$total" ] || lt_fail "consent-log without dates"
+expect 0 "$LS" -c "$C" consent-log --since "$yesterday" --until "$yesterday"
+[ ! -s "$T/out" ] || lt_fail "yesterday's events: $(cat "$T/out")"
+expect 0 "$LS" -c "$C" consent-log --until "$yesterday"; [ ! -s "$T/out" ] || lt_fail "until yesterday"
+expect 0 "$LS" -c "$C" consent-log binh.tran@example.vn --since "$today"; has out "note: $NOTE"
+expect 64 "$LS" -c "$C" consent-log --since 2026-13-01; has err "dates are YYYY-MM-DD"
+expect 64 "$LS" -c "$C" consent-log --since "$today" --until "$yesterday"; has err "before --since"
+lt_ok "optout/optin record the real user and a note (not in clear in the files); consent-log by day across customers"
+
 # ---- export: that customer's own data, as JSON ----
 expect 0 "$LS" -c "$C" export an.nguyen@example.vn
 has out '"email": "an.nguyen@example.vn"'
