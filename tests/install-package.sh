@@ -113,6 +113,42 @@ else
 	[ -n "${LINKS_PACKAGE_KEEP:-}" ] && mkdir -p "$LINKS_PACKAGE_KEEP" && cp "$T/pkg"/*.deb "$T/pkg"/*.changes "$T/build.log" "$T/lintian.out" "$LINKS_PACKAGE_KEEP/"
 fi
 
+# ---- the package ships what the tree builds ----
+# am_var FILE VAR - the words of VAR in a Makefile.am (= and +=, with
+# continuation lines)
+am_var() {
+	awk -v var="$2" '
+		cont { line = line " " $0 }
+		!cont { line = $0 }
+		/\\$/ { sub(/\\$/, "", line); cont = 1; next }
+		{ cont = 0 }
+		line ~ "^" var "[ \t]*\\+?=" { sub(/^[^=]*=/, "", line); print line }
+	' "$1" | tr ' \t' '\n\n' | grep -v '^$'
+}
+dpkg-deb -c "$DEB" | awk '{ print $6 }' | sed 's|^\./|/|' >"$T/contents"
+shipped() { grep -qx "$1" "$T/contents"; }
+missing=""
+n=0
+for mk in "$S"/*/Makefile.am; do
+	for p in $(am_var "$mk" sbin_PROGRAMS); do n=$((n + 1)); shipped "/usr/sbin/$p" || missing="$missing /usr/sbin/$p"; done
+	for p in $(am_var "$mk" bin_PROGRAMS); do n=$((n + 1)); shipped "/usr/bin/$p" || missing="$missing /usr/bin/$p"; done
+done
+for m in $(am_var "$S/doc/Makefile.am" dist_man_MANS); do
+	n=$((n + 1)); shipped "/usr/share/man/man${m##*.}/$m.gz" || missing="$missing $m"
+done
+for u in "$S"/config/systemd/*.in; do
+	u=$(basename "$u" .in)
+	n=$((n + 1)); shipped "/lib/systemd/system/$u" || missing="$missing $u"
+done
+for f in "$S"/config/templates/*.tmpl; do
+	n=$((n + 1)); shipped "/usr/share/links-mail/templates/$(basename "$f")" || missing="$missing $(basename "$f")"
+done
+n=$((n + 2))
+shipped /etc/links/links.conf || missing="$missing /etc/links/links.conf"
+shipped /usr/lib/tmpfiles.d/links-mail.conf || missing="$missing tmpfiles.d/links-mail.conf"
+[ "$n" -gt 20 ] && [ -z "$missing" ] && ok "the package ships every program, man page, unit and template of the tree ($n files)" \
+	|| bad "the package lacks:$missing (of $n files)"
+
 # ---- 3. on the machine, or in a throw-away boot of it ----
 SHARE=$T/share
 mkdir -p "$SHARE/out" && cp "$DEB" "$SHARE/" && chmod -R a+rX "$SHARE"
