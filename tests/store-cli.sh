@@ -200,13 +200,17 @@ lt_ok "stats and stats --json"
 # ---- a database held by another writer: EX_TEMPFAIL ----
 if [ "$LT_BACKEND" = postgresql ]; then
 	db=$(sed -n 's/^store_conninfo = .*dbname=//p' "$C")
-	{ echo "BEGIN; LOCK TABLE customers IN EXCLUSIVE MODE;"; sleep 3; echo "COMMIT;"; } \
+	# held until the check below is done (a busy machine may be slow to start psql)
+	{ echo "BEGIN; LOCK TABLE customers IN EXCLUSIVE MODE;"
+	  while [ ! -e "$T/lock.done" ]; do sleep 0.2; done; echo "COMMIT;"; } \
 		| psql -X -q "$LINKS_TEST_PG_CONNINFO dbname=$db" &
 	holder=$!
-	lt_cleanup_add "kill $holder"
-	sleep 1
+	lt_cleanup_add "touch '$T/lock.done'; kill $holder"
+	lt_wait_for 60 sh -c "psql -X -At '$LINKS_TEST_PG_CONNINFO dbname=$db' -c \"SELECT count(*) FROM pg_locks WHERE relation = 'customers'::regclass AND mode = 'ExclusiveLock' AND granted\" | grep -qx 1" \
+		|| lt_fail "the lock holder did not take its lock"
 	expect 75 "$LS" -c "$C" customer add late@example.vn
 	has err "lock timeout"
+	touch "$T/lock.done"
 	wait "$holder"
 	expect 0 "$LS" -c "$C" customer add late@example.vn
 	lt_ok "a table locked by another writer is a temporary failure (EX_TEMPFAIL)"
