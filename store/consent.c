@@ -153,9 +153,9 @@ refused_mask(struct store *st, int64_t customer_id, int *mask)
 	return (rc == DB_DONE ? STORE_OK : db_error(st, rc, "preference list"));
 }
 
-/* suppression_sync - the suppression entry follows the customer's refusals */
-static int
-suppression_sync(struct store *st, int64_t customer_id, const unsigned char hash[CRYPT_MAC_LEN])
+/* st_suppression_sync - the suppression entry follows the customer's refusals */
+int
+st_suppression_sync(struct store *st, int64_t customer_id, const unsigned char hash[CRYPT_MAC_LEN])
 {
 	struct db_stmt *s;
 	int	rc, mask;
@@ -276,7 +276,7 @@ change_locked(struct store *st, int64_t customer_id, int mask, const struct cons
 		return (rc);
 	if (n == 0)
 		return (STORE_OK);
-	if ((rc = suppression_sync(st, customer_id, subject)) != STORE_OK)
+	if ((rc = st_suppression_sync(st, customer_id, subject)) != STORE_OK)
 		return (rc);
 	if (r->optout && (r->ch == STORE_CH_REPLY || r->ch == STORE_CH_ONE_CLICK))
 		if ((rc = store_outbox_add(st, customer_id, "optout_confirm", NULL)) != STORE_OK)

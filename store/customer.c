@@ -75,6 +75,14 @@ int
 st_bind_sealed(struct store *st, struct db_stmt *s, int i, int64_t row, int field,
 	       const char *text)
 {
+	return (st_bind_sealed_keys(st, &st->keys, s, i, row, field, text));
+}
+
+/* st_bind_sealed_keys - the same under keys K (a key rotation's new key) */
+int
+st_bind_sealed_keys(struct store *st, const struct crypt_keys *k, struct db_stmt *s, int i,
+		    int64_t row, int field, const char *text)
+{
 	size_t	len = strlen(text), outlen = len + CRYPT_OVERHEAD;
 	unsigned char *buf;
 	long	n;
@@ -82,7 +90,7 @@ st_bind_sealed(struct store *st, struct db_stmt *s, int i, int64_t row, int fiel
 
 	if ((buf = malloc(outlen)) == NULL)
 		return (st_err(st, STORE_TEMP, "out of memory"));
-	n = crypt_seal(&st->keys, row, field, text, len, buf, outlen);
+	n = crypt_seal(k, row, field, text, len, buf, outlen);
 	if (n < 0) {
 		free(buf);
 		return (st_err(st, STORE_ERR, "encryption failed"));

@@ -87,9 +87,13 @@ struct db_stmt {
 	int	cached;		/* in the store's statement cache */
 };
 
+/* open's CREATE for store_open_counts(): read only, nothing written */
+#define DB_OPEN_COUNTS	(-1)
+
 struct db_ops {
 	const char *name;
-	/* connect (CREATE: make the database when missing); 0 or -1 + ERR */
+	/* connect (CREATE: make the database when missing; DB_OPEN_COUNTS:
+	 * read only, for counts); 0 or -1 + ERR */
 	int	(*open)(struct store *st, const struct conf *conf, int create,
 			char *err, size_t errlen);
 	void	(*close)(struct store *st);

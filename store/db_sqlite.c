@@ -35,6 +35,9 @@
  *	connection, answers tempfail, and a new connection finds the
  *	restored file, or none).
  *
+ *	store_open_counts() opens read-only, without pragmas (DB_OPEN_COUNTS:
+ *	see sq_open_counts()).
+ *
  *	Errors SQLITE_BUSY, LOCKED, FULL, IOERR, READONLY, CANTOPEN and
  *	NOMEM are STORE_TEMP; anything else is STORE_ERR.
  * DIAGNOSTICS
@@ -57,6 +60,7 @@
 #define BUSY_SLEEP_MIN_US	50	/* first wait for a lock held by another connection */
 #define BUSY_SLEEP_MAX_US	2000	/* longest single wait */
 #define BUSY_SHIFT_MAX		16	/* doublings before the longest wait */
+#define SQ_URI_MAX		4200	/* "file:" + an escaped path + options */
 
 struct sq_conn {
 	sqlite3 *db;
@@ -197,22 +201,20 @@ sq_pragmas(struct store *st)
 	return (STORE_OK);
 }
 
-/* sq_open - open store_path (CREATE: make the file when missing) */
+/* sq_connect - the connection for NAME (a path or a URI) with FLAGS; PATH names it */
 static int
-sq_open(struct store *st, const struct conf *conf, int create, char *err, size_t errlen)
+sq_connect(struct store *st, const char *name, int flags, const char *path,
+	   char *err, size_t errlen)
 {
-	const char *path = conf_store_path(conf);
 	struct sq_conn *c;
 	int	rc;
 
-	if (sq_create_file(path, create, err, errlen) < 0)
-		return (-1);
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return (-1);
 	}
 	st->engine = c;
-	rc = sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+	rc = sqlite3_open_v2(name, &c->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		snprintf(err, errlen, "cannot open database %s: %s", path,
 			 c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
@@ -220,9 +222,51 @@ sq_open(struct store *st, const struct conf *conf, int create, char *err, size_t
 	}
 	sqlite3_extended_result_codes(c->db, 1);
 	sqlite3_busy_handler(c->db, sq_busy_wait, st);
+	return (0);
+}
+
+/*
+ * sq_open_counts - open store_path read-only for store_open_counts(),
+ * as a user who may read the files but not write them or the folder.
+ * While a writer has the database open its -wal and -shm files exist
+ * and a read-only connection uses them (mode=ro). When none exists no
+ * writer has it open and the file is complete: it is opened immutable,
+ * since a read-only connection could not create the -shm file.
+ */
+static int
+sq_open_counts(struct store *st, const char *path, char *err, size_t errlen)
+{
+	char	uri[SQ_URI_MAX], wal[SQ_URI_MAX];
+	size_t	o = 0;
+	const char *p;
+
+	o = (size_t) snprintf(uri, sizeof(uri), "file:");
+	for (p = path; *p && o + 4 < sizeof(uri); p++)
+		o += (size_t) (strchr("%?#", *p) ? snprintf(uri + o, sizeof(uri) - o, "%%%02X",
+							    (unsigned char) *p)
+			       : snprintf(uri + o, sizeof(uri) - o, "%c", *p));
+	if (*p || (size_t) snprintf(wal, sizeof(wal), "%s-wal", path) >= sizeof(wal)) {
+		snprintf(err, errlen, "database path too long");
+		return (-1);
+	}
+	snprintf(uri + o, sizeof(uri) - o, access(wal, F_OK) == 0 ? "?mode=ro" : "?immutable=1");
+	return (sq_connect(st, uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, path, err, errlen));
+}
+
+/* sq_open - open store_path (CREATE: make the file when missing) */
+static int
+sq_open(struct store *st, const struct conf *conf, int create, char *err, size_t errlen)
+{
+	const char *path = conf_store_path(conf);
+
+	if (create == DB_OPEN_COUNTS)
+		return (sq_open_counts(st, path, err, errlen));
+	if (sq_create_file(path, create, err, errlen) < 0
+	    || sq_connect(st, path, SQLITE_OPEN_READWRITE, path, err, errlen) < 0)
+		return (-1);
 	if (sq_pragmas(st) != STORE_OK) {
 		snprintf(err, errlen, "database %s: %s%s", path, st->dbmsg,
-			 sq_temp(sqlite3_errcode(c->db)) ? " (temporary)" : "");
+			 sq_temp(sqlite3_errcode(SQ(st)->db)) ? " (temporary)" : "");
 		return (-1);
 	}
 	return (0);

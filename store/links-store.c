@@ -39,11 +39,11 @@
 
 #include "conf.h"
 #include "import.h"
+#include "links-store.h"
 #include "log.h"
 #include "store.h"
 #include "utf8.h"
 
-#define PROG		"links-store"
 #define TIME_STR_MAX	32
 #define SECONDS_PER_DAY	86400
 
@@ -68,6 +68,8 @@ usage(FILE *fp)
 		"  customer find EMAIL               print the customer id of an address\n"
 		"  customer add EMAIL [--name N] [--phone P] [--source S]\n"
 		"  customer list                     every customer, one per line\n"
+		"  customer delete ID|EMAIL [--yes]  erase a customer on request\n"
+		"  customer set-email ID|EMAIL NEW   change a customer's address\n"
 		"  contract add EMAIL TYPE REF [--started DATE] [--ended DATE]\n"
 		"  contract end REF [--date DATE]    mark a contract ended (default: today)\n"
 		"  optout ID|EMAIL [--category C] [--note TEXT]\n"
@@ -80,6 +82,9 @@ usage(FILE *fp)
 		"  purge [--dry-run]                 delete customers per the retention policy\n"
 		"  stats [--json]                    counts and counters\n"
 		"  migrate-to postgresql             copy this SQLite store to store_conninfo\n"
+		"  backup DIR                        copy the store and its key, online\n"
+		"  restore DIR [--yes]               check a backup and put it in place\n"
+		"  key rotate                        a new master key, every field re-encrypted\n"
 		"\n"
 		"options:\n"
 		"  -c FILE        configuration file (default %s, or $LINKS_CONF)\n"
@@ -128,7 +133,7 @@ store_exit(int rc)
 	}
 }
 
-static int
+int
 fail(struct store *st, int rc, const char *what)
 {
 	fprintf(stderr, PROG ": %s: %s\n", what, store_errmsg(st));
@@ -220,7 +225,7 @@ need_pos(const struct opts *o, int n, const char *synopsis)
 }
 
 /* Look up a customer by address, or by id when ARG is all digits. */
-static int
+int
 find_customer(struct store *st, const char *arg, struct store_customer *c)
 {
 	char   *end;
@@ -236,12 +241,12 @@ find_customer(struct store *st, const char *arg, struct store_customer *c)
 }
 
 /*
- * staff_name - who runs this: the name of the real user id (support
+ * staff_evidence - who runs this: the name of the real user id (support
  * runs links-store through the set-user-id links-support, whose
  * effective user is not the person); under sudo, root and the user.
  */
-static void
-staff_name(char *buf, size_t len)
+void
+staff_evidence(char *buf, size_t len)
 {
 	const char *sudo = getenv("SUDO_USER");
 	struct passwd *pw = getpwuid(getuid());
@@ -256,6 +261,24 @@ staff_name(char *buf, size_t len)
 
 /* ---- commands ---- */
 
+/*
+ * init_key_hint - why the key file could not be created, and what to do:
+ * the key folder must exist and be writable by whoever runs init (the
+ * store's owner, so that the milter can read the key).
+ */
+static void
+init_key_hint(const char *keyfile)
+{
+	const char *slash = strrchr(keyfile, '/');
+	int	dirlen = slash ? (int) (slash - keyfile) : 1;
+	const char *dir = slash ? keyfile : ".";
+
+	fprintf(stderr, PROG ": the key folder %.*s must exist, be owned by the user the milter "
+		"runs as and be writable by whoever runs init; as root: install -d -o links-milter "
+		"-g links-milter -m 0700 %.*s, then run: runuser -u links-milter -- " PROG " init "
+		"(or set key_file in links.conf)\n", dirlen, dir, dirlen, dir);
+}
+
 static int
 cmd_init(const struct conf *conf)
 {
@@ -267,6 +290,8 @@ cmd_init(const struct conf *conf)
 
 	if (store_init(conf, err, sizeof(err)) != STORE_OK) {
 		fprintf(stderr, PROG ": init: %s\n", err);
+		if (strstr(err, "cannot create key file") != NULL)
+			init_key_hint(keyfile);
 		return (strstr(err, "(temporary)") ? EX_TEMPFAIL : EX_CONFIG);
 	}
 	printf("key file %s: %s\n", keyfile, had_key ? "existing, checked" : "created (mode 0600)");
@@ -397,7 +422,7 @@ cmd_customer(struct store *st, int argc, char **argv)
 	int	rc, created, ex;
 
 	if (argc < 1) {
-		fprintf(stderr, "usage: " PROG " customer show|find|add|list ...\n");
+		fprintf(stderr, "usage: " PROG " customer show|find|add|list|delete|set-email ...\n");
 		return EX_USAGE;
 	}
 	if (strcmp(argv[0], "show") == 0 || strcmp(argv[0], "find") == 0) {
@@ -435,7 +460,12 @@ cmd_customer(struct store *st, int argc, char **argv)
 			return fail(st, rc, "customer list");
 		return EX_OK;
 	}
-	fprintf(stderr, PROG ": unknown customer command %s (show, find, add, list)\n", argv[0]);
+	if (strcmp(argv[0], "delete") == 0)
+		return (cmd_customer_delete(st, argc - 1, argv + 1));
+	if (strcmp(argv[0], "set-email") == 0)
+		return (cmd_customer_set_email(st, argc - 1, argv + 1));
+	fprintf(stderr, PROG ": unknown customer command %s (show, find, add, list, delete, "
+		"set-email)\n", argv[0]);
 	return EX_USAGE;
 }
 
@@ -515,7 +545,7 @@ cmd_optout(struct store *st, int argc, char **argv, int optout)
 	}
 	if ((rc = find_customer(st, o.pos[0], &c)) != STORE_OK)
 		return fail(st, rc, optout ? "optout" : "optin");
-	staff_name(who, sizeof(who));
+	staff_evidence(who, sizeof(who));
 	rc = store_consent_staff(st, c.id, catn, optout, who, o.note, &changed);
 	if (rc == STORE_OK) {
 		printf("customer %lld: %s %s (%d categor%s changed)\n", (long long) c.id,
@@ -799,6 +829,8 @@ run_command(struct store *st, struct conf *conf, const char *cmd, int argc, char
 		return (cmd_purge(st, argc, argv));
 	if (strcmp(cmd, "migrate-to") == 0)
 		return (cmd_migrate_to(st, conf, argc, argv));
+	if (strcmp(cmd, "backup") == 0)
+		return (cmd_backup(st, conf, argc, argv));
 	return (cmd_stats(st, argc, argv));
 }
 
@@ -843,7 +875,7 @@ parse_options(int argc, char **argv, const char **conffile)
 		return (EX_OK);
 	}
 	if (!strstr(" init import customer contract optout optin consent-log export purge stats "
-		    "migrate-to ", cmd) || strchr(cmd, ' ') || *cmd == 0) {
+		    "migrate-to backup restore key ", cmd) || strchr(cmd, ' ') || *cmd == 0) {
 		fprintf(stderr, PROG ": unknown command %s\n", cmd);
 		usage(stderr);
 		return (EX_USAGE);
@@ -875,6 +907,12 @@ main(int argc, char **argv)
 		ex = argc == 1 ? cmd_init(conf) : (fprintf(stderr, "usage: " PROG " init\n"), EX_USAGE);
 		goto done;
 	}
+	/* restore and key rotate open the store themselves (or there is none yet) */
+	if (strcmp(cmd, "restore") == 0 || strcmp(cmd, "key") == 0) {
+		ex = cmd[0] == 'r' ? cmd_restore(conf, argc - 1, argv + 1)
+			: cmd_key(conf, argc - 1, argv + 1);
+		goto done;
+	}
 	if (strcmp(conf_store_backend(conf), "sqlite") == 0
 	    && stat(conf_store_path(conf), &sb) < 0 && errno == ENOENT) {
 		fprintf(stderr, PROG ": database %s does not exist (run: " PROG " init)\n",
@@ -882,7 +920,10 @@ main(int argc, char **argv)
 		ex = EX_NOINPUT;
 		goto done;
 	}
-	if ((st = store_open(conf, err, sizeof(err))) == NULL) {
+	/* stats needs no key: monitoring runs as a user who cannot read it */
+	st = strcmp(cmd, "stats") == 0 ? store_open_counts(conf, err, sizeof(err))
+		: store_open(conf, err, sizeof(err));
+	if (st == NULL) {
 		fprintf(stderr, PROG ": %s\n", err);
 		ex = strstr(err, "(temporary)") ? EX_TEMPFAIL : EX_CONFIG;
 		goto done;

@@ -216,7 +216,8 @@ store_copy(struct store *src, struct store *dst, struct store_copy_report *rep)
 		if ((rc = copy_rows(src, dst, &copy_tables[i], &rep->rows[i])) != STORE_OK)
 			goto done;
 	}
-	if ((rc = copy_sequences(dst)) == STORE_OK)
+	if ((rc = copy_sequences(dst)) == STORE_OK
+	    && (rc = st_keyring_copy(src, dst)) == STORE_OK)	/* after a key rotation */
 		rc = copy_check(src, dst, rep);
 done:
 	(void) st_tx_end(src, STORE_ERR);	/* read only: nothing to commit */

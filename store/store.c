@@ -132,6 +132,14 @@ sqlfail:
 	return (-1);
 }
 
+/* st_key_check_value - the key check value of keys K (ST_KEY_CHECK_LEN bytes are kept) */
+void
+st_key_check_value(const struct crypt_keys *k, unsigned char out[CRYPT_MAC_LEN])
+{
+	_Static_assert(KEY_CHECK_LEN == ST_KEY_CHECK_LEN, "one key check length");
+	crypt_mac(k->chk, KEY_CHECK_LABEL, strlen(KEY_CHECK_LABEL), out);
+}
+
 /* store_where - how messages name the database (a path, or the engine) */
 static const char *
 store_where(const struct conf *conf)
@@ -165,6 +173,8 @@ open_db(const struct conf *conf, int create, char *err, size_t errlen)
 		goto fail;
 	if (check_key(st, keyfile, store_where(conf), err, errlen) < 0)
 		goto fail;
+	if (st_keyring_load(st, keyfile, err, errlen) < 0)	/* after a key rotation */
+		goto fail;
 	return (st);
 fail:
 	store_close(st);
@@ -176,6 +186,41 @@ struct store *
 store_open(const struct conf *conf, char *err, size_t errlen)
 {
 	return (open_db(conf, 0, err, errlen));
+}
+
+/*
+ * store_open_counts - open without the key, for counts only (see
+ * store.h). Nothing is written: no migration, no key check; a schema
+ * other than this program's is refused instead of migrated.
+ */
+struct store *
+store_open_counts(const struct conf *conf, char *err, size_t errlen)
+{
+	struct store *st;
+	int	v;
+
+	if ((st = calloc(1, sizeof(*st))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return (NULL);
+	}
+	copy_settings(st, conf);
+	if ((st->ops = store_engine(conf, err, errlen)) == NULL
+	    || st->ops->open(st, conf, DB_OPEN_COUNTS, err, errlen) < 0)
+		goto fail;
+	if (st->ops->version_get(st, &v) != STORE_OK) {
+		snprintf(err, errlen, "database %s: %s", store_where(conf), st->dbmsg);
+		goto fail;
+	}
+	if (v != STORE_SCHEMA_VERSION) {
+		snprintf(err, errlen, "database %s has schema version %d, this program %d: run "
+			 "links-store once as the store's owner (with the key) to migrate it",
+			 store_where(conf), v, STORE_SCHEMA_VERSION);
+		goto fail;
+	}
+	return (st);
+fail:
+	store_close(st);
+	return (NULL);
 }
 
 /*

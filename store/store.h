@@ -89,6 +89,14 @@ struct store;
 int	store_init(const struct conf *conf, char *err, size_t errlen);
 struct store *store_open(const struct conf *conf, char *err, size_t errlen);
 void	store_close(struct store *st);
+/*
+ * store_open_counts() opens the database without the key file and
+ * writes nothing (links-store stats for an unprivileged monitoring user
+ * that may read the database but not the key). Only store_stats_get(),
+ * store_counter_each(), store_schema_version() and store_close() may be
+ * used on it: nothing else works without the key.
+ */
+struct store *store_open_counts(const struct conf *conf, char *err, size_t errlen);
 const char *store_errmsg(const struct store *st);
 int	store_schema_version(struct store *st);
 /* The engine in use: "sqlite" or "postgresql" (store_backend). */

@@ -70,6 +70,24 @@ int	st_tx_end(struct store *st, int rc);
 time_t	st_now(void);
 char   *st_strdup(const char *s);
 
+/* store.c: the key check value kept in meta (its first ST_KEY_CHECK_LEN bytes). */
+#define ST_KEY_CHECK_LEN	16
+void	st_key_check_value(const struct crypt_keys *k, unsigned char out[CRYPT_MAC_LEN]);
+
+/* rekey.c: the blind index, suppression and token keys kept across key
+ * rotations (meta "hmac_keys"), loaded into ST->keys at open. */
+int	st_keyring_load(struct store *st, const char *keyfile, char *err, size_t errlen);
+/* rekey.c: the key ring of SRC, if any, into DST (links-store migrate-to). */
+int	st_keyring_copy(struct store *src, struct store *dst);
+
+/* backup.c: open database DB (NULL: store_path) with key file KEY as a
+ * store and close it: proves the pair; *SCHEMA gets its version. CONF's
+ * store_path and key_file are put back. STORE_OK or STORE_ERR + ERR. */
+int	st_open_pair(struct conf *conf, const char *db, const char *key, int *schema,
+		     char *err, size_t errlen);
+/* backup.c: fsync folder DIR, so that a rename in it is durable. */
+void	st_sync_dir(const char *dir);
+
 /* schema.c */
 int	schema_migrate(struct store *st, char *err, size_t errlen);
 
@@ -83,9 +101,14 @@ int	st_unseal_col(struct store *st, struct db_stmt *s, int col, int64_t row, int
 		      char **out);
 int	st_bind_sealed(struct store *st, struct db_stmt *s, int i, int64_t row, int field,
 		       const char *text);
+int	st_bind_sealed_keys(struct store *st, const struct crypt_keys *k, struct db_stmt *s,
+			    int i, int64_t row, int field, const char *text);
 
 /* consent.c: re-apply refusals recorded for a suppressed address to a new row. */
 int	st_suppression_apply(struct store *st, int64_t customer_id, const char *norm);
+/* consent.c: the suppression entry HASH gets the customer's refusals (none: removed). */
+int	st_suppression_sync(struct store *st, int64_t customer_id,
+			    const unsigned char hash[CRYPT_MAC_LEN]);
 
 /* outbox.c, campaign_store.c: a record from a row of the usual columns. */
 int	st_outbox_row(struct store *st, struct db_stmt *s, struct store_outbox *o);

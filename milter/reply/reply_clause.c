@@ -230,8 +230,10 @@ blocked(const struct reply_doc *d, const struct cl *c, size_t x)
 	if (asked && !(c->kinds & RLX_BIT(RLX_COMPLAINT)) && (!((m->flags & RLX_IMPERATIVE) || request)
 		      || (c->kinds & (RLX_BIT(RLX_MANNER) | RLX_BIT(RLX_PERMISSION)))))
 		return (REPLY_WHY_QUESTION);
-	if (c->first == RLX_OBJ_OTHER)
-		return (REPLY_WHY_OBJECT);	/* "cuộc gọi quảng cáo": a call; "hợp đồng qua email": a contract */
+	/* "cuộc gọi quảng cáo": a call; "hợp đồng qua email": a contract; a weak
+	 * intent beside something else ("xóa giúp email abc@ khỏi hosting") */
+	if (c->first == RLX_OBJ_OTHER || ((m->flags & RLX_WEAK) && c->other))
+		return (REPLY_WHY_OBJECT);
 	if ((m->flags & RLX_STRICT) && !known_after(c, x))
 		return (REPLY_WHY_OBJECT);
 	if (d->redirect)
