@@ -308,7 +308,7 @@ lt_wait_for 30 sh -c "[ \$(find '$W/mail/customers/$AN/new' -type f | wc -l) -gt
 # A promotion: AN (who refused) is skipped; its List-Unsubscribe mailto
 # (noreply+TOKEN@) is what CUONG uses.
 before_an=$(box "customers/$AN"); before_c=$(box "customers/$CUONG")
-runuser -u links-milter -- links-sender send --category promotion --template promotion --no-progress \
+runuser -u links-milter -- links-sender send --category promotion --template promotion --all --no-progress \
 	--set offer="Giảm 20% VPS" --set until=31/12/2026 --set url=https://ilinks.asia/khuyen-mai \
 	>"$W/send2.log" 2>&1 || bad "links-sender send promotion: $(tail -3 "$W/send2.log")"
 lt_wait_for 60 sh -c "[ \$(find '$W/mail/customers/$CUONG/new' -type f | wc -l) -gt $before_c ]" \

@@ -117,7 +117,7 @@ done
 lt_ok "each of the $N refusals recorded exactly once (2 consent events, 1 confirmation) though both MX hosts saw it"
 
 # One campaign from the sender's side of the same store: refusers skipped.
-"$SENDER" -c "$CONF1" send --category promotion --template promotion --no-progress \
+"$SENDER" -c "$CONF1" send --category promotion --template promotion --all --no-progress \
 	--set offer=x --set until=y --set url=https://dichvu.ilinks.asia/x >"$LT_TMP/send.out" 2>&1 \
 	|| lt_fail "links-sender: $(tail -n 5 "$LT_TMP/send.out")"
 sent=$(find "$LT_TMP/out" -type f | wc -l)
