@@ -197,6 +197,7 @@ crypt_key_load(const char *path, struct crypt_keys *k, char *err, size_t errlen)
 	    || hkdf(master, "links blind index", k->idx, sizeof(k->idx)) < 0
 	    || hkdf(master, "links suppression", k->sup, sizeof(k->sup)) < 0
 	    || hkdf(master, "links token", k->tok, sizeof(k->tok)) < 0
+	    || hkdf(master, "links web", k->web, sizeof(k->web)) < 0
 	    || hkdf(master, "links key check", k->chk, sizeof(k->chk)) < 0
 	    || hkdf(master, "links key id", kidbuf, sizeof(kidbuf)) < 0) {
 		snprintf(err, errlen, "key file %s: key derivation failed", path);
