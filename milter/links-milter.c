@@ -59,6 +59,7 @@
 
 #include "classify.h"
 #include "conf.h"
+#include "daemon.h"
 #include "log.h"
 #include "milter_cb.h"
 #include "milter_state.h"
@@ -83,13 +84,6 @@ struct lm_socket {
 	char	path[sizeof(((struct sockaddr_un *) 0)->sun_path)];	/* unix: */
 	mode_t	mode;
 	int	is_unix;
-};
-
-struct lm_ids {
-	int	set;
-	uid_t	uid;
-	gid_t	gid;
-	char	user[64];
 };
 
 /* The self-pipe: written by signal handlers, read by the main thread. */
@@ -262,65 +256,6 @@ static int lm_socket_parse(const struct conf *c, struct lm_socket *s, char *err,
 	return 0;
 }
 
-static int lm_ids_lookup(const struct conf *c, struct lm_ids *ids, char *err, size_t errlen)
-{
-	const char *user = conf_user(c);
-	const char *group = conf_group(c);
-
-	memset(ids, 0, sizeof(ids[0]));
-	ids->uid = getuid();
-	ids->gid = getgid();
-	if (user[0]) {
-		struct passwd *pw = getpwnam(user);
-
-		if (pw == NULL) {
-			snprintf(err, errlen, "user: %s: no such user", user);
-			return -1;
-		}
-		ids->set = 1;
-		ids->uid = pw->pw_uid;
-		ids->gid = pw->pw_gid;
-		snprintf(ids->user, sizeof(ids->user), "%s", user);
-	}
-	if (group[0]) {
-		struct group *gr = getgrnam(group);
-
-		if (gr == NULL) {
-			snprintf(err, errlen, "group: %s: no such group", group);
-			return -1;
-		}
-		ids->set = 1;
-		ids->gid = gr->gr_gid;
-	}
-	return 0;
-}
-
-/* Become the configured user and group; no way back to root after. */
-static int lm_drop(const struct lm_ids *ids, char *err, size_t errlen)
-{
-	if (!ids->set)
-		return 0;
-	if (geteuid() != 0) {
-		if (ids->uid == geteuid() && ids->gid == getegid())
-			return 0;
-		snprintf(err, errlen, "user/group: must start as root to change to them");
-		return -1;
-	}
-	if (setgroups(1, &ids->gid) != 0 || setgid(ids->gid) != 0) {
-		snprintf(err, errlen, "setgid(%ld): %s", (long) ids->gid, strerror(errno));
-		return -1;
-	}
-	if (ids->uid != 0 && setuid(ids->uid) != 0) {
-		snprintf(err, errlen, "setuid(%ld): %s", (long) ids->uid, strerror(errno));
-		return -1;
-	}
-	if (ids->uid != 0 && setuid(0) == 0) {
-		snprintf(err, errlen, "could get root back after dropping privileges");
-		return -1;
-	}
-	return 0;
-}
-
 static int lm_store_check(const struct conf *c, char *err, size_t errlen)
 {
 	struct store *st = store_open(c, err, errlen);
@@ -415,84 +350,10 @@ static void lm_reload(const struct lm_opts *o, const struct lm_socket *sock_now,
 
 /* ---- daemon ---- */
 
-/*
- * Fork; the parent waits until the child reports that it is serving
- * (or why not) through a pipe, and exits with that status, so that an
- * init script sees a failure to start.
- */
-static int lm_daemonise(int *ready_fd, int keep_stderr)
-{
-	int	p[2];
-	pid_t	pid;
-	unsigned char status;
-	int	fd;
-
-	if (pipe(p) != 0)
-		return -1;
-	if ((pid = fork()) < 0)
-		return -1;
-	if (pid > 0) {
-		close(p[1]);
-		if (read(p[0], &status, 1) != 1)
-			_exit(EX_OSERR);
-		_exit(status);
-	}
-	close(p[0]);
-	fcntl(p[1], F_SETFD, FD_CLOEXEC);
-	if (setsid() < 0)
-		return -1;
-	if (chdir("/") != 0)
-		return -1;
-	if ((fd = open("/dev/null", O_RDWR)) >= 0) {
-		dup2(fd, STDIN_FILENO);
-		dup2(fd, STDOUT_FILENO);
-		if (!keep_stderr)
-			dup2(fd, STDERR_FILENO);
-		if (fd > STDERR_FILENO)
-			close(fd);
-	}
-	*ready_fd = p[1];
-	return 0;
-}
-
-static void lm_ready(int *ready_fd, int status)
-{
-	unsigned char b = (unsigned char) status;
-
-	if (*ready_fd < 0)
-		return;
-	if (write(*ready_fd, &b, 1) != 1)
-		log_warning("cannot report the start-up status to the parent");
-	close(*ready_fd);
-	*ready_fd = -1;
-}
-
-static int lm_pidfile(const char *path, char *err, size_t errlen)
-{
-	char	buf[32];
-	int	fd;
-	int	n;
-
-	if (path[0] == 0)
-		return 0;
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644)) < 0) {
-		snprintf(err, errlen, "pid_file %s: %s", path, strerror(errno));
-		return -1;
-	}
-	n = snprintf(buf, sizeof(buf), "%ld\n", (long) getpid());
-	if (write(fd, buf, (size_t) n) != n) {
-		snprintf(err, errlen, "pid_file %s: %s", path, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	close(fd);
-	return 0;
-}
-
 /* Open the socket as the starting user; hand a unix socket to the run
  * user and give it socket_mode. */
 static int lm_socket_open(const struct conf *c, const struct lm_socket *s,
-			  const struct lm_ids *ids, char *err, size_t errlen)
+			  const struct daemon_ids *ids, char *err, size_t errlen)
 {
 	mode_t	old = 0;
 
@@ -608,7 +469,7 @@ int	main(int argc, char **argv)
 {
 	struct lm_opts o;
 	struct lm_socket sock;
-	struct lm_ids ids;
+	struct daemon_ids ids;
 	struct conf *c = NULL;
 	struct mcfg *cfg = NULL;
 	char	err[CONF_ERR_MAX];
@@ -640,7 +501,7 @@ int	main(int argc, char **argv)
 		return rc;
 	}
 	if (lm_socket_parse(c, &sock, err, sizeof(err)) != 0
-	    || lm_ids_lookup(c, &ids, err, sizeof(err)) != 0) {
+	    || daemon_ids_lookup(conf_user(c), conf_group(c), &ids, err, sizeof(err)) != 0) {
 		fprintf(stderr, "%s: %s: %s\n", LM_PROG, conf_file(c), err);
 		conf_free(c);
 		return EX_CONFIG;
@@ -664,7 +525,7 @@ int	main(int argc, char **argv)
 	}
 
 	log_open(LM_PROG, o.to_stderr, mcfg_conf(cfg));
-	if (!o.foreground && lm_daemonise(&ready_fd, o.to_stderr) != 0) {
+	if (!o.foreground && daemon_fork(&ready_fd, o.to_stderr) != 0) {
 		log_error("cannot become a daemon: %s", strerror(errno));
 		rc = EX_OSERR;
 		goto out;
@@ -676,17 +537,14 @@ int	main(int argc, char **argv)
 	}
 	socket_opened = sock.is_unix;
 	if (!o.foreground) {
-		if (lm_pidfile(pidfile, err, sizeof(err)) != 0) {
-			log_error("%s", err);
+		if (daemon_pidfile(pidfile, &ids, err, sizeof(err)) != 0) {
+			log_error("pid_file %s", err);
 			rc = EX_CANTCREAT;
 			goto out;
 		}
 		pidfile_written = pidfile[0] != 0;
-		if (pidfile_written && ids.set && geteuid() == 0
-		    && chown(pidfile, ids.uid, ids.gid) != 0)
-			log_warning("chown %s: %s", pidfile, strerror(errno));
 	}
-	if (lm_drop(&ids, err, sizeof(err)) != 0) {
+	if (daemon_drop(&ids, err, sizeof(err)) != 0) {
 		log_error("%s", err);
 		rc = EX_NOPERM;
 		goto out;
@@ -718,7 +576,7 @@ int	main(int argc, char **argv)
 	}
 	log_notice("%s %s started on %s (pid %ld)", LM_PROG, PACKAGE_VERSION, sock.spec,
 		   (long) getpid());
-	lm_ready(&ready_fd, EX_OK);
+	daemon_ready(&ready_fd, EX_OK);
 
 	for (;;) {
 		char	b;
@@ -757,7 +615,7 @@ int	main(int argc, char **argv)
 	log_notice("stopped");
 	rc = milter_status == MI_SUCCESS ? EX_OK : EX_SOFTWARE;
 out:
-	lm_ready(&ready_fd, rc);
+	daemon_ready(&ready_fd, rc);
 	if (pidfile_written)
 		(void) unlink(pidfile);
 	/* Ours, also after a failed start: a stale socket would look alive. */
