@@ -2,61 +2,77 @@
  * NAME
  *	milterload 1
  * SUMMARY
- *	milter protocol load driver: replay a corpus, measure, check replies
+ *	milter protocol load driver: replay a corpus, measure, check verdicts
  * SYNOPSIS
- *	milterload [-c conns] [-n count | -t seconds] [-m per_session]
- *		[-d dir] [-f from] [-r rcpt]... [-x finals] [-T timeout] [-q]
- *		socket
+ *	milterload [-c conns] [-n count] [-t seconds] [-m per_session]
+ *		[-d dir] [-e expectations] [-f from] [-r rcpt]... [-x finals]
+ *		[-C client] [-P pid] [-o outdir] [-T timeout] [-K] [-q] socket
  * DESCRIPTION
  *	milterload speaks the Sendmail 8 milter protocol, version 6, as
  *	Postfix's smtpd does, to the milter listening on SOCKET
  *	(unix:PATH, local:PATH, /PATH or inet:PORT@HOST). It replays the
- *	.eml files of DIR over CONNS concurrent connections (one thread
- *	each) until COUNT messages were sent or SECONDS have passed.
+ *	corpus of DIR (see corpus(3h): .eml files, a MANIFEST of envelopes,
+ *	expected verdicts) over CONNS concurrent connections (one thread
+ *	each) until COUNT messages were sent or SECONDS have passed; with
+ *	-n equal to the corpus size every message is sent exactly once.
  *
- *	Per milter session it sends OPTNEG, CONNECT and HELO; per message
- *	MAIL, RCPT (once per -r), DATA, one HEADER per header, EOH, BODY
- *	chunks of at most 65535 bytes (CRLF line ends) and EOM, then reads
- *	the modification replies up to the final one, then ABORT (Postfix
- *	resets every milter after a transaction). After PER_SESSION
+ *	Per milter session it sends OPTNEG, CONNECT (from CLIENT, by
+ *	default a Gmail outbound host: the mail comes from outside) and
+ *	HELO; per message MAIL, RCPT (each envelope recipient), DATA, one
+ *	HEADER per header, EOH, BODY chunks of at most 65535 bytes and EOM,
+ *	then reads the modification replies up to the final one, then ABORT
+ *	(Postfix resets every milter after a transaction). After PER_SESSION
  *	messages the session ends with QUIT and the socket is closed, as
- *	Postfix opens one milter connection per SMTP connection.
- *	Macros are sent as Postfix's defaults define them (j, _, v,
- *	{daemon_name}, i, {mail_addr}, {rcpt_addr}, ...), filtered by the
- *	symbol lists the milter asks for. Steps the milter negotiated away
- *	(SMFIP_NO*) are not sent; steps it asked not to answer (SMFIP_NR_*)
- *	are not waited for; SMFIR_SKIP ends the body.
+ *	Postfix opens one milter connection per SMTP connection. Macros
+ *	are sent as Postfix defines them, filtered by the symbol lists the
+ *	milter asks for. Steps the milter negotiated away (SMFIP_NO*) are
+ *	not sent; steps it asked not to answer (SMFIP_NR_*) are not waited
+ *	for; SMFIR_SKIP ends the body; a final reply before end of message
+ *	ends the message there, as in Postfix ("accept" at CONNECT accepts
+ *	every message of the session without sending it).
  *
  *	Every reply is checked: its length, that its code is defined, that
  *	it may come at that step (modifications only at end of message, and
  *	only those the milter negotiated), and that its payload is well
- *	formed (NUL-terminated strings, "4xx"/"5xx" reply codes, header
- *	names). With -x, the final reply of each message must be one of the
- *	listed names (accept continue discard reject tempfail replycode).
- *	Anything else is counted as an error, and the first few are printed.
+ *	formed. With -e, each message's final reply, recipient changes and
+ *	added headers are checked against its line of the expectation file;
+ *	with -x, the final reply of each message must be one of the listed
+ *	names (accept continue discard reject tempfail replycode). Anything
+ *	else is counted as an error, and the first few are printed. A reply
+ *	that matches only an acceptable alternative of its expectation (a
+ *	safe verdict that is not the best one) is no error: it is counted
+ *	as second_best, and the first few are printed as notes.
  *
- *	The report gives messages/s, the latency of the end-of-message step
- *	(EOM sent to final reply) and of the whole message (MAIL to final
- *	reply) as p50, p99 and max, and the histogram of replies. The last
- *	line is machine-readable: "RESULT key=value ...".
+ *	The report gives messages/s, latencies in ms as p50, p99 and max of
+ *	the end-of-message step (EOM sent to final reply, for the messages
+ *	that reached it), of the decision (the step that got the final
+ *	reply, whatever it was) and of the whole message (MAIL to final
+ *	reply), the histogram of replies and, with -P, the CPU time the
+ *	milter process PID used during the run, in all and per message.
+ *	With -K, one "CLASS" line per kind of message (corpus_class()).
+ *	The last line is machine-readable: "RESULT key=value ...".
+ *
+ *	-o OUTDIR writes each message as the milter left it, with the
+ *	headers it added or inserted, into OUTDIR/NAME (the benchmark signs
+ *	its corpus this way, through OpenDKIM in signing mode).
  *
  *	Options: -c connections (1..MAX_CONNS, default 16); -n messages
- *	(default 1000); -t seconds (ends the run by time; with -n too,
- *	whichever comes first); -m messages per session (default 1); -d
- *	corpus directory (default "."); -f envelope sender (default: the
- *	address in each message's From header); -r recipient (repeatable,
- *	default noreply@ilinks.asia); -x allowed final replies,
- *	comma-separated; -T I/O timeout in seconds (default 30); -q print
- *	only the RESULT line.
+ *	(default 1000); -t seconds (with -n too, whichever comes first); -m
+ *	messages per session (default 1); -d corpus directory (default
+ *	"."); -e expectation file; -f envelope sender and -r recipient
+ *	(repeatable) for a corpus without MANIFEST (defaults: the From
+ *	address, noreply@ilinks.asia); -C "NAME [IP]" client; -P milter
+ *	pid; -T I/O timeout in seconds (default 30); -q print only the
+ *	RESULT line.
  * DIAGNOSTICS
- *	Exit status 0 when every message got a valid, allowed reply; 1 when
- *	some did not (the run completes and reports); EX_USAGE, EX_NOINPUT,
- *	EX_OSERR, EX_UNAVAILABLE (no connection ever succeeded) otherwise.
+ *	Exit status 0 when every message got a valid, expected reply; 1
+ *	when some did not (the run completes and reports); EX_USAGE,
+ *	EX_NOINPUT, EX_DATAERR, EX_OSERR, EX_CANTCREAT, EX_UNAVAILABLE (no
+ *	connection ever succeeded) otherwise.
  */
 #include "config.h"
 
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <netdb.h>
@@ -67,6 +83,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -75,6 +92,8 @@
 #include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "corpus.h"
 
 /* Milter protocol constants (Sendmail's mfdef.h; restated so that the
  * driver does not depend on libmilter). */
@@ -134,38 +153,24 @@ enum stage { ST_CONNECT, ST_HELO, ST_MAIL, ST_RCPT, ST_DATA, ST_EOM, ST_EOH, ST_
 /* Limits. */
 #define MAX_CONNS	256
 #define MAX_RCPTS	16
-#define MAX_FILES	10000
-#define MAX_FILE_SIZE	(64L * 1024 * 1024)	/* one corpus message */
-#define MAX_HEADERS	1000
 #define MAX_REPLY	(1024 * 1024 + 64)	/* one reply packet (SMFIP_MDS_1M) */
 #define MAX_REPLIES_PER_STEP 100000		/* modifications before a final */
 #define MAX_SYMLIST	1024
-#define MAX_ADDR	512
+#define MAX_ADDR	CORPUS_ADDR_MAX
 #define MAX_SAMPLES	(20 * 1000 * 1000)
 #define MAX_ERRORS_SHOWN 10
+#define MAX_NOTES_SHOWN	5
+#define MAX_CLASSES	16
+#define MAX_CLASS_NAME	32
+#define MAX_CLIENT	256
 #define DEFAULT_CONNS	16
 #define DEFAULT_COUNT	1000
 #define DEFAULT_TIMEOUT	30
 #define DEFAULT_RCPT	"noreply@ilinks.asia"
+#define DEFAULT_CLIENT	"mail-wr1-f41.google.com [209.85.221.41]"
 #define OUTBUF_SIZE	(256 * 1024)
 #define INBUF_SIZE	(64 * 1024)
 #define CONNECT_RETRY_US 10000
-
-/* One corpus message, parsed once. */
-struct header {
-	char   *name;
-	char   *value;			/* after ": ", Postfix-style */
-	char   *value_lead;		/* after ":", for SMFIP_HDR_LEADSPC */
-};
-
-struct message {
-	char   *path;
-	struct header *hdrs;
-	size_t	nhdrs;
-	char   *body;			/* CRLF line ends */
-	size_t	body_len;
-	char	from[MAX_ADDR];		/* envelope sender from From: */
-};
 
 /* Final replies and modifications, for the histogram. */
 enum outcome {
@@ -194,12 +199,28 @@ struct samples {
 	size_t	cap;
 };
 
+/* Latencies of one kind of message. */
+struct lat {
+	struct samples eom;		/* EOM sent to final reply */
+	struct samples dec;		/* the deciding step to its final reply */
+	struct samples msg;		/* MAIL to final reply */
+};
+
+/* A header the milter inserted (index >= 0) or added (index -1), for -o. */
+struct added_hdr {
+	long	index;
+	char   *name;
+	char   *value;
+};
+
 /* Per-thread state: one milter connection at a time. */
 struct worker {
 	pthread_t tid;
 	unsigned id;
 	int	fd;
 	int	in_session;		/* OPTNEG done on fd */
+	int	conn_accepted;		/* "accept" at CONNECT: skip the session */
+	uint32_t conn_us;		/* latency of that accept (once) */
 	uint32_t actions;		/* negotiated */
 	uint32_t proto;			/* negotiated */
 	char	symlist[ST_COUNT][MAX_SYMLIST];
@@ -211,10 +232,14 @@ struct worker {
 	size_t	in_pos;
 	unsigned char *pkt;		/* last reply payload */
 	unsigned long long seq;
-	struct samples eom;
-	struct samples msg;
+	struct lat all;
+	struct lat cls[MAX_CLASSES];
+	struct corpus_result res;	/* what the milter did to this message */
+	struct added_hdr *added;	/* -o: headers to write */
+	size_t	nadded;
 	unsigned long long done;
-	unsigned long long bad_final;	/* valid replies not allowed by -x */
+	unsigned long long bad;		/* valid replies that were not expected */
+	unsigned long long second;	/* replies that matched an alternative */
 	unsigned long long sessions;
 	unsigned long long outcomes[OC_COUNT];
 	unsigned long long modifs[MD_COUNT];
@@ -232,42 +257,60 @@ static struct {
 	double	seconds;
 	unsigned per_session;
 	const char *dir;
+	const char *expect_file;
+	const char *outdir;
 	const char *from;
 	const char *rcpts[MAX_RCPTS];
 	size_t	nrcpts;
 	unsigned allowed;		/* bit per enum outcome; 0 = any valid */
+	char	client_name[MAX_CLIENT];
+	char	client_ip[64];
+	char	client_macro[MAX_CLIENT + 80];
+	long	milter_pid;		/* -P; 0: none */
+	int	per_class;
 	int	timeout;
 	int	quiet;
-	struct message *msgs;
-	size_t	nmsgs;
+	struct corpus corpus;
+	char	classes[MAX_CLASSES][MAX_CLASS_NAME];
+	size_t	nclasses;
+	size_t *msg_class;		/* class index of each message */
 	struct timespec deadline;
 } cfg;
 
 static atomic_ullong tickets;		/* message attempts claimed */
 static atomic_uint errors_shown;
+static atomic_uint notes_shown;
 static pthread_mutex_t print_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* usage - the synopsis and options */
 static void usage(FILE *fp)
 {
 	fprintf(fp,
-		"usage: milterload [-c conns] [-n count | -t seconds] [-m per_session]\n"
-		"                  [-d dir] [-f from] [-r rcpt]... [-x finals] [-T timeout]\n"
-		"                  [-q] socket\n"
+		"usage: milterload [-c conns] [-n count] [-t seconds] [-m per_session]\n"
+		"                  [-d dir] [-e expectations] [-f from] [-r rcpt]... [-x finals]\n"
+		"                  [-C client] [-P pid] [-o outdir] [-T timeout] [-K] [-q] socket\n"
 		"  socket     unix:PATH, local:PATH, /PATH or inet:PORT@HOST\n"
 		"  -c N       concurrent connections (default %d, at most %d)\n"
 		"  -n N       messages to send (default %d)\n"
 		"  -t SECS    stop after SECS seconds\n"
 		"  -m N       messages per milter session (default 1, like Postfix)\n"
-		"  -d DIR     corpus of .eml files (default .)\n"
-		"  -f ADDR    envelope sender (default: each message's From address)\n"
-		"  -r ADDR    recipient, repeatable (default %s)\n"
+		"  -d DIR     corpus: .eml files, MANIFEST of envelopes (default .)\n"
+		"  -e FILE    expected verdict of each message (see corpus.h)\n"
+		"  -f ADDR    envelope sender without MANIFEST (default: the From address)\n"
+		"  -r ADDR    recipient without MANIFEST, repeatable (default %s)\n"
 		"  -x LIST    allowed final replies: accept,continue,discard,reject,\n"
 		"             tempfail,replycode (default: any valid reply)\n"
+		"  -C CLIENT  \"NAME [IP]\" of the SMTP client (default \"%s\")\n"
+		"  -P PID     report the CPU time of the milter process PID\n"
+		"  -o DIR     write each message with the headers the milter added\n"
 		"  -T SECS    I/O timeout (default %d)\n"
-		"  -q         print only the RESULT line\n",
-		DEFAULT_CONNS, MAX_CONNS, DEFAULT_COUNT, DEFAULT_RCPT, DEFAULT_TIMEOUT);
+		"  -K         latencies per kind of message (CLASS lines)\n"
+		"  -q         print only the RESULT line (and CLASS lines)\n",
+		DEFAULT_CONNS, MAX_CONNS, DEFAULT_COUNT, DEFAULT_RCPT, DEFAULT_CLIENT,
+		DEFAULT_TIMEOUT);
 }
 
+/* xmalloc - malloc or exit */
 static void *xmalloc(size_t n)
 {
 	void   *p = malloc(n ? n : 1);
@@ -279,20 +322,13 @@ static void *xmalloc(size_t n)
 	return p;
 }
 
-static char *xstrndup(const char *s, size_t n)
-{
-	char   *p = xmalloc(n + 1);
-
-	memcpy(p, s, n);
-	p[n] = 0;
-	return p;
-}
-
+/* ts_diff - B - A in seconds */
 static double ts_diff(const struct timespec *a, const struct timespec *b)
 {
 	return (double) (b->tv_sec - a->tv_sec) + (b->tv_nsec - a->tv_nsec) / 1e9;
 }
 
+/* elapsed_us - microseconds since T0 */
 static uint32_t elapsed_us(const struct timespec *t0)
 {
 	struct timespec t1;
@@ -303,6 +339,7 @@ static uint32_t elapsed_us(const struct timespec *t0)
 	return d > 4e9 ? UINT32_MAX : (uint32_t) d;
 }
 
+/* samples_add - record one latency (dropped beyond MAX_SAMPLES) */
 static void samples_add(struct samples *s, uint32_t us)
 {
 	if (s->n == s->cap) {
@@ -320,7 +357,7 @@ static void samples_add(struct samples *s, uint32_t us)
 	s->v[s->n++] = us;
 }
 
-/* Report one error, with context, for the first few. */
+/* worker_error - report one error, with context, for the first few */
 static void worker_error(struct worker *w, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -339,237 +376,9 @@ static void worker_error(struct worker *w, const char *fmt, ...)
 	pthread_mutex_unlock(&print_lock);
 }
 
-/* ---- corpus ---- */
-
-/* Extract the bare address of a From: value into OUT ("" if none). */
-static void addr_from_header(const char *v, char *out, size_t outlen)
-{
-	const char *lt = strchr(v, '<');
-	const char *start, *end;
-	size_t	n;
-
-	if (lt != NULL && (end = strchr(lt, '>')) != NULL) {
-		start = lt + 1;
-	} else {
-		start = v;
-		while (*start == ' ' || *start == '\t')
-			start++;
-		end = start + strcspn(start, " \t\r\n");
-	}
-	n = (size_t) (end - start);
-	if (n >= outlen || memchr(start, '@', n) == NULL)
-		n = 0;
-	memcpy(out, start, n);
-	out[n] = 0;
-}
-
-/* Parse the text of one message: headers (unfolded into name/value,
- * folds kept as "\n" as Postfix sends them) and the body with CRLF. */
-static int message_parse(struct message *m, const char *buf, size_t len)
-{
-	size_t	pos = 0;
-	size_t	cap = 0;
-
-	m->hdrs = NULL;
-	m->nhdrs = 0;
-	m->from[0] = 0;
-	while (pos < len) {
-		size_t	line_end, next, vstart, colon;
-		char   *value;
-		size_t	vlen = 0, vcap;
-
-		line_end = pos;
-		while (line_end < len && buf[line_end] != '\n')
-			line_end++;
-		next = line_end < len ? line_end + 1 : len;
-		if (line_end > pos && buf[line_end - 1] == '\r')
-			line_end--;
-		if (line_end == pos) {		/* empty line: end of headers */
-			pos = next;
-			break;
-		}
-		if (buf[pos] == ' ' || buf[pos] == '\t' || m->nhdrs >= MAX_HEADERS)
-			return -1;		/* stray continuation or too many */
-		for (colon = pos; colon < line_end && buf[colon] != ':'; colon++)
-			if (buf[colon] == ' ' || buf[colon] == '\t' || (unsigned char) buf[colon] < 33)
-				break;
-		if (colon >= line_end || buf[colon] != ':' || colon == pos)
-			return -1;		/* not a header: not a message */
-		vcap = 256;
-		value = xmalloc(vcap);
-		vstart = colon + 1;
-		for (;;) {
-			size_t	seg = line_end - vstart;
-
-			while (vlen + seg + 2 > vcap) {
-				vcap *= 2;
-				if ((value = realloc(value, vcap)) == NULL) {
-					fprintf(stderr, "milterload: out of memory\n");
-					exit(EX_OSERR);
-				}
-			}
-			memcpy(value + vlen, buf + vstart, seg);
-			vlen += seg;
-			/* continuation line? */
-			if (next < len && (buf[next] == ' ' || buf[next] == '\t')) {
-				value[vlen++] = '\n';
-				vstart = next;
-				line_end = next;
-				while (line_end < len && buf[line_end] != '\n')
-					line_end++;
-				next = line_end < len ? line_end + 1 : len;
-				if (line_end > vstart && buf[line_end - 1] == '\r')
-					line_end--;
-				continue;
-			}
-			break;
-		}
-		value[vlen] = 0;
-		if (m->nhdrs == cap) {
-			cap = cap ? cap * 2 : 16;
-			m->hdrs = realloc(m->hdrs, cap * sizeof(*m->hdrs));
-			if (m->hdrs == NULL) {
-				fprintf(stderr, "milterload: out of memory\n");
-				exit(EX_OSERR);
-			}
-		}
-		m->hdrs[m->nhdrs].name = xstrndup(buf + pos, colon - pos);
-		m->hdrs[m->nhdrs].value_lead = value;
-		m->hdrs[m->nhdrs].value = value + (value[0] == ' ');
-		if (m->from[0] == 0 && strcasecmp(m->hdrs[m->nhdrs].name, "From") == 0)
-			addr_from_header(value, m->from, sizeof(m->from));
-		m->nhdrs++;
-		pos = next;
-	}
-	if (m->nhdrs == 0)
-		return -1;
-
-	/* Body with CRLF line ends: at most one extra byte per LF. */
-	{
-		size_t	rest = len - pos, i, o = 0;
-
-		m->body = xmalloc(rest * 2 + 1);
-		for (i = 0; i < rest; i++) {
-			char	c = buf[pos + i];
-
-			if (c == '\n' && (i == 0 || buf[pos + i - 1] != '\r'))
-				m->body[o++] = '\r';
-			m->body[o++] = c;
-		}
-		m->body_len = o;
-	}
-	return 0;
-}
-
-static int has_eml_suffix(const char *name)
-{
-	size_t	n = strlen(name);
-
-	return n > 4 && strcmp(name + n - 4, ".eml") == 0;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *) a, *(char *const *) b);
-}
-
-/* Load every DIR/\*.eml, sorted by name so that runs are repeatable. */
-static int corpus_load(const char *dir)
-{
-	DIR    *d = opendir(dir);
-	struct dirent *de;
-	char  **names = NULL;
-	size_t	nnames = 0, i;
-	int	ret = -1;
-
-	if (d == NULL) {
-		fprintf(stderr, "milterload: %s: %s\n", dir, strerror(errno));
-		return -1;
-	}
-	names = xmalloc(MAX_FILES * sizeof(*names));
-	while ((de = readdir(d)) != NULL) {
-		if (!has_eml_suffix(de->d_name))
-			continue;
-		if (nnames == MAX_FILES) {
-			fprintf(stderr, "milterload: %s: more than %d .eml files\n", dir, MAX_FILES);
-			goto fail;
-		}
-		names[nnames++] = strdup(de->d_name);
-	}
-	if (nnames == 0) {
-		fprintf(stderr, "milterload: %s: no .eml files\n", dir);
-		goto fail;
-	}
-	qsort(names, nnames, sizeof(*names), cmp_str);
-	cfg.msgs = xmalloc(nnames * sizeof(*cfg.msgs));
-	for (i = 0; i < nnames; i++) {
-		char	path[4096];
-		FILE   *fp;
-		struct stat st;
-		char   *buf;
-
-		if (names[i] == NULL)
-			goto fail;
-		if ((size_t) snprintf(path, sizeof(path), "%s/%s", dir, names[i]) >= sizeof(path)) {
-			fprintf(stderr, "milterload: %s: path too long\n", names[i]);
-			goto fail;
-		}
-		if ((fp = fopen(path, "rb")) == NULL || fstat(fileno(fp), &st) < 0) {
-			fprintf(stderr, "milterload: %s: %s\n", path, strerror(errno));
-			if (fp)
-				fclose(fp);
-			goto fail;
-		}
-		if (!S_ISREG(st.st_mode) || st.st_size > MAX_FILE_SIZE) {
-			fprintf(stderr, "milterload: %s: not a regular file or larger than %ld bytes\n",
-				path, MAX_FILE_SIZE);
-			fclose(fp);
-			goto fail;
-		}
-		buf = xmalloc((size_t) st.st_size + 1);
-		if (fread(buf, 1, (size_t) st.st_size, fp) != (size_t) st.st_size) {
-			fprintf(stderr, "milterload: %s: short read\n", path);
-			free(buf);
-			fclose(fp);
-			goto fail;
-		}
-		fclose(fp);
-		if (message_parse(&cfg.msgs[cfg.nmsgs], buf, (size_t) st.st_size) < 0) {
-			fprintf(stderr, "milterload: %s: not a message (bad header block)\n", path);
-			free(buf);
-			goto fail;
-		}
-		free(buf);
-		cfg.msgs[cfg.nmsgs].path = strdup(path);
-		cfg.nmsgs++;
-	}
-	ret = 0;
-fail:
-	for (i = 0; i < nnames; i++)
-		free(names[i]);
-	free(names);
-	closedir(d);
-	return ret;
-}
-
-static void corpus_free(void)
-{
-	size_t	i, j;
-
-	for (i = 0; i < cfg.nmsgs; i++) {
-		for (j = 0; j < cfg.msgs[i].nhdrs; j++) {
-			free(cfg.msgs[i].hdrs[j].name);
-			free(cfg.msgs[i].hdrs[j].value_lead);
-		}
-		free(cfg.msgs[i].hdrs);
-		free(cfg.msgs[i].body);
-		free(cfg.msgs[i].path);
-	}
-	free(cfg.msgs);
-}
-
 /* ---- socket ---- */
 
+/* parse_socket - SPEC into cfg.addr */
 static int parse_socket(const char *spec)
 {
 	memset(&cfg.addr, 0, sizeof(cfg.addr));
@@ -608,6 +417,7 @@ static int parse_socket(const char *spec)
 	return -1;
 }
 
+/* sock_open - a new connection to the milter */
 static int sock_open(struct worker *w)
 {
 	struct timeval tv;
@@ -627,20 +437,24 @@ static int sock_open(struct worker *w)
 	w->in_len = w->in_pos = 0;
 	w->out_len = 0;
 	w->in_session = 0;
+	w->conn_accepted = 0;
 	w->ever_connected = 1;
 	return 0;
 }
 
+/* sock_close - close the connection, forget the session */
 static void sock_close(struct worker *w)
 {
 	if (w->fd >= 0)
 		close(w->fd);
 	w->fd = -1;
 	w->in_session = 0;
+	w->conn_accepted = 0;
 }
 
 /* ---- packets out ---- */
 
+/* out_flush - write the output buffer */
 static int out_flush(struct worker *w)
 {
 	size_t	off = 0;
@@ -661,12 +475,13 @@ static int out_flush(struct worker *w)
 	return 0;
 }
 
-/* Packet body pieces: NULL-terminated list of (ptr, len) pairs. */
+/* Packet body pieces: (ptr, len) pairs. */
 struct piece {
 	const void *p;
 	size_t	len;
 };
 
+/* out_packet - queue one packet (large ones are written through) */
 static int out_packet(struct worker *w, int cmd, const struct piece *pc, size_t npc)
 {
 	size_t	total = 1, i;
@@ -727,6 +542,7 @@ static int out_packet(struct worker *w, int cmd, const struct piece *pc, size_t 
 	return 0;
 }
 
+/* out_strings - queue a packet of NUL-terminated strings */
 static int out_strings(struct worker *w, int cmd, const char *const *s, size_t n)
 {
 	struct piece pc[8];
@@ -800,6 +616,7 @@ static int out_macros(struct worker *w, enum stage st, int cmd, ...)
 
 /* ---- replies in ---- */
 
+/* in_fill - read until NEED bytes are buffered */
 static int in_fill(struct worker *w, size_t need)
 {
 	if (w->in_pos > 0 && w->in_len - w->in_pos < need) {
@@ -872,6 +689,7 @@ static int count_strings(const unsigned char *p, size_t len)
 	return n;
 }
 
+/* header_name_ok - a printable header name without colon */
 static int header_name_ok(const unsigned char *s)
 {
 	if (*s == 0)
@@ -882,12 +700,38 @@ static int header_name_ok(const unsigned char *s)
 	return 1;
 }
 
+/* replycode_ok - a well-formed "4xx"/"5xx" SMTP reply */
 static int replycode_ok(const unsigned char *p, size_t len)
 {
 	if (count_strings(p, len) != 1 || len < 5)
 		return 0;
 	return (p[0] == '4' || p[0] == '5') && p[1] >= '0' && p[1] <= '9'
 	    && p[2] >= '0' && p[2] <= '9' && (p[3] == ' ' || p[3] == '-');
+}
+
+/*
+ * record_header - the milter added header NAME\0VALUE\0 (INDEX -1) or
+ * inserted it at INDEX: remember it for the expectation and for -o.
+ */
+static void record_header(struct worker *w, long index, const char *nv)
+{
+	const char *value = nv + strlen(nv) + 1;
+	struct added_hdr *a;
+
+	corpus_result_header(&w->res, nv, value);
+	if (cfg.outdir == NULL)
+		return;
+	a = realloc(w->added, (w->nadded + 1) * sizeof(*a));
+	if (a == NULL)
+		return;			/* written without it: verification will say */
+	w->added = a;
+	a = &w->added[w->nadded];
+	a->index = index;
+	if ((a->name = strdup(nv)) == NULL || (a->value = strdup(value)) == NULL) {
+		free(a->name);
+		return;
+	}
+	w->nadded++;
 }
 
 /* Step of the conversation a reply answers. */
@@ -994,21 +838,25 @@ static enum verdict read_step(struct worker *w, enum step step, enum outcome *oc
 			if (!(w->actions & SMFIF_ADDRCPT) || n != 1 || w->pkt[0] == 0)
 				goto bad;
 			w->modifs[MD_ADDRCPT]++;
+			corpus_result_rcpt(&w->res, '+', (char *) w->pkt);
 			break;
 		case '2':
 			if (!(w->actions & SMFIF_ADDRCPT_PAR) || n < 1 || n > 2 || w->pkt[0] == 0)
 				goto bad;
 			w->modifs[MD_ADDRCPT_PAR]++;
+			corpus_result_rcpt(&w->res, '+', (char *) w->pkt);
 			break;
 		case '-':
 			if (!(w->actions & SMFIF_DELRCPT) || n != 1 || w->pkt[0] == 0)
 				goto bad;
 			w->modifs[MD_DELRCPT]++;
+			corpus_result_rcpt(&w->res, '-', (char *) w->pkt);
 			break;
 		case 'h':
 			if (!(w->actions & SMFIF_ADDHDRS) || n != 2 || !header_name_ok(w->pkt))
 				goto bad;
 			w->modifs[MD_ADDHEADER]++;
+			record_header(w, -1, (char *) w->pkt);
 			break;
 		case 'i':
 		case 'm':
@@ -1017,21 +865,30 @@ static enum verdict read_step(struct worker *w, enum step step, enum outcome *oc
 			    || !header_name_ok(w->pkt + 4))
 				goto bad;
 			w->modifs[cmd == 'i' ? MD_INSHEADER : MD_CHGHEADER]++;
+			if (cmd == 'i') {
+				uint32_t idx;
+
+				memcpy(&idx, w->pkt, 4);
+				record_header(w, (long) ntohl(idx), (char *) w->pkt + 4);
+			}
 			break;
 		case 'b':
 			if (!(w->actions & SMFIF_CHGBODY))
 				goto bad;
 			w->modifs[MD_REPLBODY]++;
+			corpus_result_forbidden(&w->res, "replbody");
 			break;
 		case 'e':
 			if (!(w->actions & SMFIF_CHGFROM) || n < 1 || n > 2 || w->pkt[0] == 0)
 				goto bad;
 			w->modifs[MD_CHGFROM]++;
+			corpus_result_forbidden(&w->res, "chgfrom");
 			break;
 		case 'q':
 			if (!(w->actions & SMFIF_QUARANTINE) || n != 1)
 				goto bad;
 			w->modifs[MD_QUARANTINE]++;
+			corpus_result_forbidden(&w->res, "quarantine");
 			break;
 		default:
 			worker_error(w, "%s: unknown reply code 0x%02x", sn, cmd);
@@ -1049,81 +906,106 @@ bad:
 
 /* ---- the conversation ---- */
 
-static int session_open(struct worker *w)
+/*
+ * optneg - negotiate on a new connection: read the milter's actions,
+ * protocol flags and symbol lists. Returns -1 when the reply is bad.
+ */
+static int optneg(struct worker *w)
 {
-	uint32_t v[3];
+	uint32_t v[3], ver;
 	int	cmd;
 	size_t	len, off;
 	struct piece pc;
+
+	v[0] = htonl(MILTER_VERSION);
+	v[1] = htonl(ACTIONS_OFFERED);
+	v[2] = htonl(PROTOCOL_OFFERED);
+	pc.p = v;
+	pc.len = sizeof(v);
+	if (out_packet(w, SMFIC_OPTNEG, &pc, 1) < 0 || in_packet(w, &cmd, &len) < 0)
+		return -1;
+	if (cmd != SMFIC_OPTNEG || len < 12) {
+		worker_error(w, "OPTNEG: unexpected reply '%c' (%zu bytes)", cmd, len);
+		return -1;
+	}
+	memcpy(&ver, w->pkt, 4);
+	memcpy(&w->actions, w->pkt + 4, 4);
+	memcpy(&w->proto, w->pkt + 8, 4);
+	ver = ntohl(ver);
+	w->actions = ntohl(w->actions);
+	w->proto = ntohl(w->proto);
+	if (ver < 2 || ver > MILTER_VERSION || (w->actions & ~ACTIONS_OFFERED)
+	    || (w->proto & ~PROTOCOL_OFFERED)) {
+		worker_error(w, "OPTNEG: version %u actions 0x%x protocol 0x%x beyond the offer",
+			     ver, w->actions, w->proto);
+		return -1;
+	}
+	/* optional symbol lists: (uint32 stage, string)* */
+	memset(w->has_symlist, 0, sizeof(w->has_symlist));
+	for (off = 12; off < len;) {
+		uint32_t st;
+		size_t	slen;
+
+		if (len - off < 5 || !(w->actions & SMFIF_SETSYMLIST))
+			goto badlist;
+		memcpy(&st, w->pkt + off, 4);
+		st = ntohl(st);
+		off += 4;
+		slen = strnlen((char *) w->pkt + off, len - off);
+		if (st >= ST_COUNT || off + slen >= len || slen >= MAX_SYMLIST)
+			goto badlist;
+		memcpy(w->symlist[st], w->pkt + off, slen + 1);
+		w->has_symlist[st] = 1;
+		off += slen + 1;
+	}
+	w->in_session = 1;
+	return 0;
+badlist:
+	worker_error(w, "OPTNEG: malformed symbol list");
+	return -1;
+}
+
+/*
+ * session_open - connect, negotiate, send CONNECT and HELO. An "accept"
+ * at CONNECT sets w->conn_accepted: the MTA sends nothing more in that
+ * session. Returns -1 when the connection broke or was refused.
+ */
+static int session_open(struct worker *w)
+{
 	unsigned char port[2] = {0x30, 0x39};	/* 12345, network order */
-	uint32_t ver;
 	enum outcome oc;
 	enum verdict vd;
 
 	if (w->fd < 0 && sock_open(w) < 0)
 		return -1;
-	if (!w->in_session) {
-		v[0] = htonl(MILTER_VERSION);
-		v[1] = htonl(ACTIONS_OFFERED);
-		v[2] = htonl(PROTOCOL_OFFERED);
-		pc.p = v;
-		pc.len = sizeof(v);
-		if (out_packet(w, SMFIC_OPTNEG, &pc, 1) < 0 || in_packet(w, &cmd, &len) < 0)
-			goto broken;
-		if (cmd != SMFIC_OPTNEG || len < 12) {
-			worker_error(w, "OPTNEG: unexpected reply '%c' (%zu bytes)", cmd, len);
-			goto broken;
-		}
-		memcpy(&ver, w->pkt, 4);
-		memcpy(&w->actions, w->pkt + 4, 4);
-		memcpy(&w->proto, w->pkt + 8, 4);
-		ver = ntohl(ver);
-		w->actions = ntohl(w->actions);
-		w->proto = ntohl(w->proto);
-		if (ver < 2 || ver > MILTER_VERSION || (w->actions & ~ACTIONS_OFFERED)
-		    || (w->proto & ~PROTOCOL_OFFERED)) {
-			worker_error(w, "OPTNEG: version %u actions 0x%x protocol 0x%x beyond the offer",
-				     ver, w->actions, w->proto);
-			goto broken;
-		}
-		/* optional symbol lists: (uint32 stage, string)* */
-		memset(w->has_symlist, 0, sizeof(w->has_symlist));
-		for (off = 12; off < len;) {
-			uint32_t st;
-			size_t	slen;
-
-			if (len - off < 5 || !(w->actions & SMFIF_SETSYMLIST))
-				goto badlist;
-			memcpy(&st, w->pkt + off, 4);
-			st = ntohl(st);
-			off += 4;
-			slen = strnlen((char *) w->pkt + off, len - off);
-			if (st >= ST_COUNT || off + slen >= len || slen >= MAX_SYMLIST)
-				goto badlist;
-			memcpy(w->symlist[st], w->pkt + off, slen + 1);
-			w->has_symlist[st] = 1;
-			off += slen + 1;
-		}
-		w->in_session = 1;
-	}
+	if (!w->in_session && optneg(w) < 0)
+		goto broken;
 	w->sessions++;
-
-	if (out_macros(w, ST_CONNECT, SMFIC_CONNECT, "j", "mx.bench.invalid",
-		       "{daemon_name}", "milterload", "{daemon_addr}", "127.0.0.1",
-		       "v", "Postfix 3.7 (milterload)",
-		       "_", "client.bench.invalid [127.0.0.1]", (char *) NULL) < 0)
+	if (out_macros(w, ST_CONNECT, SMFIC_CONNECT, "j", "mx.ilinks.asia",
+		       "{daemon_name}", "mx.ilinks.asia", "{daemon_addr}", "203.0.113.25",
+		       "v", "Postfix 3.7.11", "_", cfg.client_macro,
+		       "{client_addr}", cfg.client_ip, "{client_name}", cfg.client_name,
+		       (char *) NULL) < 0)
 		goto broken;
 	if (!(w->proto & SMFIP_NOCONNECT)) {
 		struct piece cp[4] = {
-			{"client.bench.invalid", sizeof("client.bench.invalid")},
-			{"4", 1}, {port, 2}, {"127.0.0.1", sizeof("127.0.0.1")}
+			{cfg.client_name, strlen(cfg.client_name) + 1},
+			{"4", 1}, {port, 2}, {cfg.client_ip, strlen(cfg.client_ip) + 1}
 		};
 
 		if (out_packet(w, SMFIC_CONNECT, cp, 4) < 0)
 			goto broken;
 		if (!(w->proto & SMFIP_NR_CONN)) {
+			struct timespec tc;
+
+			clock_gettime(CLOCK_MONOTONIC, &tc);
 			if ((vd = read_step(w, STEP_CONNECT, &oc)) == V_BROKEN)
 				goto broken;
+			if (vd == V_FINAL && oc == OC_ACCEPT) {
+				w->conn_accepted = 1;
+				w->conn_us = elapsed_us(&tc);
+				return 0;
+			}
 			if (vd == V_FINAL) {
 				worker_error(w, "CONNECT: the milter refused the connection (%s)",
 					     outcome_names[oc]);
@@ -1132,13 +1014,17 @@ static int session_open(struct worker *w)
 		}
 	}
 	if (!(w->proto & SMFIP_NOHELO)) {
-		const char *helo[1] = {"client.bench.invalid"};
+		const char *helo[1] = {cfg.client_name};
 
 		if (out_strings(w, SMFIC_HELO, helo, 1) < 0)
 			goto broken;
 		if (!(w->proto & SMFIP_NR_HELO)) {
 			if ((vd = read_step(w, STEP_HELO, &oc)) == V_BROKEN)
 				goto broken;
+			if (vd == V_FINAL && oc == OC_ACCEPT) {
+				w->conn_accepted = 1;
+				return 0;
+			}
 			if (vd == V_FINAL) {
 				worker_error(w, "HELO: the milter refused the connection (%s)",
 					     outcome_names[oc]);
@@ -1147,15 +1033,12 @@ static int session_open(struct worker *w)
 		}
 	}
 	return 0;
-badlist:
-	worker_error(w, "OPTNEG: malformed symbol list");
 broken:
 	sock_close(w);
 	return -1;
 }
 
-/* End a session: QUIT and close, as Postfix does after each SMTP
- * connection (libmilter closes the socket after QUIT anyway). */
+/* session_close - QUIT and close, as Postfix does after each SMTP connection */
 static void session_close(struct worker *w)
 {
 	if (w->fd < 0)
@@ -1165,139 +1048,243 @@ static void session_close(struct worker *w)
 	sock_close(w);
 }
 
-/* A step that may have a reply: V_CONTINUE when the message goes on. */
+/*
+ * step_reply - the replies to a step that may have one; V_CONTINUE when
+ * the milter does not answer it (NR_FLAG). *TD is when the wait began.
+ */
 static enum verdict step_reply(struct worker *w, enum step step, uint32_t nr_flag,
-			       enum outcome *oc)
+			       enum outcome *oc, struct timespec *td)
 {
 	if (w->proto & nr_flag)
 		return V_CONTINUE;
+	clock_gettime(CLOCK_MONOTONIC, td);
 	return read_step(w, step, oc);
 }
 
-/*
- * Send message M; on return *OC is its outcome. Returns -1 when the
- * connection broke (outcome OC_ERROR).
- */
-static int send_message(struct worker *w, const struct message *m, enum outcome *oc)
+/* send_envelope - MAIL and RCPT; V_FINAL when the message ended there */
+static enum verdict send_envelope(struct worker *w, const struct corpus_msg *m,
+				  const char *qid, enum outcome *oc, struct timespec *td)
 {
-	char	qid[24], from[MAX_ADDR + 2], rcpt[MAX_ADDR + 2];
-	const char *env_from = cfg.from ? cfg.from : m->from;
-	struct timespec t0, te;
-	enum verdict vd;
-	size_t	i, off;
+	char	buf[MAX_ADDR + 2];
+	const char *from = m->has_mail_from ? m->mail_from : (cfg.from ? cfg.from : "");
+	const char *const *rcpts = m->nrcpts ? (const char *const *) m->rcpts : cfg.rcpts;
+	size_t	nrcpts = m->nrcpts ? m->nrcpts : cfg.nrcpts, i;
 	int	any_rcpt = 0;
+	enum verdict vd;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	*oc = OC_ERROR;
-	snprintf(qid, sizeof(qid), "%02X%010llX", w->id & 0xff, w->seq++ & 0xffffffffffULL);
-	snprintf(from, sizeof(from), "<%s>", env_from);
-
-	if (out_macros(w, ST_MAIL, SMFIC_MAIL, "i", qid, "{mail_addr}", env_from,
-		       "{mail_host}", "example.vn", "{mail_mailer}", "smtp", (char *) NULL) < 0)
-		return -1;
+	snprintf(buf, sizeof(buf), "<%s>", from);
+	if (out_macros(w, ST_MAIL, SMFIC_MAIL, "i", qid, "{mail_addr}", from,
+		       "{mail_host}", "gmail-smtp-in.l.google.com", "{mail_mailer}", "smtp",
+		       (char *) NULL) < 0)
+		return V_BROKEN;
 	if (!(w->proto & SMFIP_NOMAIL)) {
-		const char *s[1] = {from};
+		const char *s[1] = {buf};
 
 		if (out_strings(w, SMFIC_MAIL, s, 1) < 0)
-			return -1;
-		if ((vd = step_reply(w, STEP_MAIL, SMFIP_NR_MAIL, oc)) == V_BROKEN)
-			return -1;
-		if (vd == V_FINAL)
-			goto early;
+			return V_BROKEN;
+		if ((vd = step_reply(w, STEP_MAIL, SMFIP_NR_MAIL, oc, td)) != V_CONTINUE)
+			return vd;
 	}
-	for (i = 0; i < cfg.nrcpts; i++) {
-		snprintf(rcpt, sizeof(rcpt), "<%s>", cfg.rcpts[i]);
-		if (out_macros(w, ST_RCPT, SMFIC_RCPT, "i", qid, "{rcpt_addr}", cfg.rcpts[i],
+	for (i = 0; i < nrcpts; i++) {
+		snprintf(buf, sizeof(buf), "<%s>", rcpts[i]);
+		if (out_macros(w, ST_RCPT, SMFIC_RCPT, "i", qid, "{rcpt_addr}", rcpts[i],
 			       "{rcpt_host}", "", "{rcpt_mailer}", "virtual", (char *) NULL) < 0)
-			return -1;
+			return V_BROKEN;
 		if (!(w->proto & SMFIP_NORCPT)) {
-			const char *s[1] = {rcpt};
+			const char *s[1] = {buf};
 
 			if (out_strings(w, SMFIC_RCPT, s, 1) < 0)
-				return -1;
-			if ((vd = step_reply(w, STEP_RCPT, SMFIP_NR_RCPT, oc)) == V_BROKEN)
-				return -1;
+				return V_BROKEN;
+			if ((vd = step_reply(w, STEP_RCPT, SMFIP_NR_RCPT, oc, td)) == V_BROKEN)
+				return vd;
 			if (vd == V_FINAL) {
 				/* a rejected recipient; accept/discard end the message */
 				if (*oc == OC_ACCEPT || *oc == OC_DISCARD)
-					goto early;
+					return vd;
 				continue;
 			}
 		}
 		any_rcpt = 1;
 	}
-	if (!any_rcpt)
-		goto early;			/* every recipient refused */
+	return any_rcpt ? V_CONTINUE : V_FINAL;	/* every recipient refused */
+}
+
+/* send_content - DATA, headers, EOH, body; V_FINAL when the message ended */
+static enum verdict send_content(struct worker *w, const struct corpus_msg *m,
+				 const char *qid, enum outcome *oc, struct timespec *td)
+{
+	enum verdict vd;
+	size_t	i, off;
+
 	if (out_macros(w, ST_DATA, SMFIC_DATA, "i", qid, (char *) NULL) < 0)
-		return -1;
+		return V_BROKEN;
 	if (!(w->proto & SMFIP_NODATA)) {
 		if (out_packet(w, SMFIC_DATA, NULL, 0) < 0)
-			return -1;
-		if ((vd = step_reply(w, STEP_DATA, SMFIP_NR_DATA, oc)) == V_BROKEN)
-			return -1;
-		if (vd == V_FINAL)
-			goto early;
+			return V_BROKEN;
+		if ((vd = step_reply(w, STEP_DATA, SMFIP_NR_DATA, oc, td)) != V_CONTINUE)
+			return vd;
 	}
-	if (!(w->proto & SMFIP_NOHDRS)) {
-		for (i = 0; i < m->nhdrs; i++) {
-			const char *s[2] = {m->hdrs[i].name,
-				(w->proto & SMFIP_HDR_LEADSPC) ? m->hdrs[i].value_lead : m->hdrs[i].value};
+	for (i = 0; !(w->proto & SMFIP_NOHDRS) && i < m->nhdrs; i++) {
+		const char *s[2] = {m->hdrs[i].name,
+			(w->proto & SMFIP_HDR_LEADSPC) ? m->hdrs[i].value_lead : m->hdrs[i].value};
 
-			if (out_macros(w, ST_EOH, SMFIC_HEADER, "i", qid, (char *) NULL) < 0
-			    || out_strings(w, SMFIC_HEADER, s, 2) < 0)
-				return -1;
-			if ((vd = step_reply(w, STEP_HEADER, SMFIP_NR_HDR, oc)) == V_BROKEN)
-				return -1;
-			if (vd == V_FINAL)
-				goto early;
-		}
+		if (out_strings(w, SMFIC_HEADER, s, 2) < 0)
+			return V_BROKEN;
+		if ((vd = step_reply(w, STEP_HEADER, SMFIP_NR_HDR, oc, td)) != V_CONTINUE)
+			return vd;
 	}
 	if (out_macros(w, ST_EOH, SMFIC_EOH, "i", qid, (char *) NULL) < 0)
-		return -1;
+		return V_BROKEN;
 	if (!(w->proto & SMFIP_NOEOH)) {
 		if (out_packet(w, SMFIC_EOH, NULL, 0) < 0)
-			return -1;
-		if ((vd = step_reply(w, STEP_EOH, SMFIP_NR_EOH, oc)) == V_BROKEN)
-			return -1;
-		if (vd == V_FINAL)
-			goto early;
+			return V_BROKEN;
+		if ((vd = step_reply(w, STEP_EOH, SMFIP_NR_EOH, oc, td)) != V_CONTINUE)
+			return vd;
 	}
-	if (!(w->proto & SMFIP_NOBODY)) {
-		for (off = 0; off < m->body_len; off += MILTER_CHUNK_SIZE) {
-			struct piece pc;
+	for (off = 0; !(w->proto & SMFIP_NOBODY) && off < m->body_len; off += MILTER_CHUNK_SIZE) {
+		struct piece pc;
 
-			pc.p = m->body + off;
-			pc.len = m->body_len - off < MILTER_CHUNK_SIZE ? m->body_len - off
-				: MILTER_CHUNK_SIZE;
-			if (out_macros(w, ST_EOM, SMFIC_BODY, "i", qid, (char *) NULL) < 0
-			    || out_packet(w, SMFIC_BODY, &pc, 1) < 0)
-				return -1;
-			if ((vd = step_reply(w, STEP_BODY, SMFIP_NR_BODY, oc)) == V_BROKEN)
-				return -1;
-			if (vd == V_SKIP)
-				break;
-			if (vd == V_FINAL)
-				goto early;
+		pc.p = m->body + off;
+		pc.len = m->body_len - off < MILTER_CHUNK_SIZE ? m->body_len - off : MILTER_CHUNK_SIZE;
+		if (out_packet(w, SMFIC_BODY, &pc, 1) < 0)
+			return V_BROKEN;
+		if ((vd = step_reply(w, STEP_BODY, SMFIP_NR_BODY, oc, td)) == V_SKIP)
+			break;
+		if (vd != V_CONTINUE)
+			return vd;
+	}
+	return V_CONTINUE;
+}
+
+/* lat_add - record one message's latencies (EOM_US 0: did not reach EOM) */
+static void lat_add(struct lat *l, uint32_t msg_us, uint32_t dec_us, int eom, uint32_t eom_us)
+{
+	samples_add(&l->msg, msg_us);
+	samples_add(&l->dec, dec_us);
+	if (eom)
+		samples_add(&l->eom, eom_us);
+}
+
+/*
+ * send_message - send message M (index MI); on return *OC is its outcome.
+ * Returns -1 when the connection broke (outcome OC_ERROR).
+ */
+static int send_message(struct worker *w, size_t mi, enum outcome *oc)
+{
+	const struct corpus_msg *m = &cfg.corpus.msgs[mi];
+	struct lat *cl = cfg.per_class ? &w->cls[cfg.msg_class[mi]] : NULL;
+	char	qid[24];
+	struct timespec t0, td, te;
+	enum verdict vd;
+	int	eom = 0;
+	uint32_t eom_us = 0, dec_us, msg_us;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	td = t0;
+	*oc = OC_ERROR;
+	if (w->conn_accepted) {		/* the MTA sends nothing more */
+		*oc = OC_ACCEPT;
+		lat_add(&w->all, w->conn_us, w->conn_us, 0, 0);
+		if (cl)
+			lat_add(cl, w->conn_us, w->conn_us, 0, 0);
+		w->conn_us = 0;		/* the next ones of the session cost nothing */
+		return 0;
+	}
+	snprintf(qid, sizeof(qid), "%02X%010llX", w->id & 0xff, w->seq++ & 0xffffffffffULL);
+	if ((vd = send_envelope(w, m, qid, oc, &td)) == V_BROKEN)
+		return -1;
+	if (vd == V_CONTINUE && (vd = send_content(w, m, qid, oc, &td)) == V_BROKEN)
+		return -1;
+	if (vd == V_CONTINUE) {
+		if (out_macros(w, ST_EOM, SMFIC_BODYEOB, "i", qid, (char *) NULL) < 0
+		    || out_packet(w, SMFIC_BODYEOB, NULL, 0) < 0)
+			return -1;
+		clock_gettime(CLOCK_MONOTONIC, &te);
+		td = te;
+		if ((vd = read_step(w, STEP_EOM, oc)) != V_FINAL) {
+			if (vd != V_BROKEN)
+				worker_error(w, "EOM: no final reply");
+			return -1;
 		}
+		eom = 1;
+		eom_us = elapsed_us(&te);
 	}
-	if (out_macros(w, ST_EOM, SMFIC_BODYEOB, "i", qid, (char *) NULL) < 0
-	    || out_packet(w, SMFIC_BODYEOB, NULL, 0) < 0 || out_flush(w) < 0)
-		return -1;
-	clock_gettime(CLOCK_MONOTONIC, &te);
-	if ((vd = read_step(w, STEP_EOM, oc)) != V_FINAL) {
-		if (vd != V_BROKEN)
-			worker_error(w, "EOM: no final reply");
-		return -1;
-	}
-	samples_add(&w->eom, elapsed_us(&te));
-early:
-	samples_add(&w->msg, elapsed_us(&t0));
+	dec_us = elapsed_us(&td);
+	msg_us = elapsed_us(&t0);
+	lat_add(&w->all, msg_us, dec_us, eom, eom_us);
+	if (cl)
+		lat_add(cl, msg_us, dec_us, eom, eom_us);
 	/* Postfix resets every milter after a transaction. */
-	if (out_packet(w, SMFIC_ABORT, NULL, 0) < 0)
+	return out_packet(w, SMFIC_ABORT, NULL, 0) < 0 ? -1 : 0;
+}
+
+/* ---- -o: messages as the milter left them ---- */
+
+/* write_header - NAME: VALUE with folds as in VALUE (LF line ends) */
+static void write_header(FILE *fp, const char *name, const char *value)
+{
+	fprintf(fp, "%s:", name);
+	if (*value != ' ' && *value != '\t' && *value != '\n')
+		fputc(' ', fp);
+	for (; *value; value++)
+		if (*value != '\r')
+			fputc(*value, fp);
+	fputc('\n', fp);
+}
+
+/* write_added - the added headers of index POS (-1: added at the end) */
+static void write_added(struct worker *w, FILE *fp, long pos)
+{
+	for (size_t k = 0; k < w->nadded; k++)
+		if (w->added[k].index == pos)
+			write_header(fp, w->added[k].name, w->added[k].value);
+}
+
+/* write_output - message M with the headers the milter added, into cfg.outdir */
+static int write_output(struct worker *w, const struct corpus_msg *m)
+{
+	char	path[4096];
+	FILE   *fp;
+	size_t	i;
+
+	snprintf(path, sizeof(path), "%s/%s", cfg.outdir, m->name);
+	if ((fp = fopen(path, "w")) == NULL) {
+		worker_error(w, "%s: %s", path, strerror(errno));
 		return -1;
+	}
+	for (i = 0; i < m->nhdrs; i++) {
+		write_added(w, fp, (long) i);
+		write_header(fp, m->hdrs[i].name, m->hdrs[i].value_lead);
+	}
+	/* inserted beyond the last header, then added at the end */
+	for (size_t k = 0; k < w->nadded; k++)
+		if (w->added[k].index >= (long) m->nhdrs)
+			write_header(fp, w->added[k].name, w->added[k].value);
+	write_added(w, fp, -1);
+	fputc('\n', fp);
+	for (i = 0; i < m->body_len; i++)
+		if (m->body[i] != '\r' || i + 1 == m->body_len || m->body[i + 1] != '\n')
+			fputc(m->body[i], fp);
+	if (fclose(fp) != 0) {
+		worker_error(w, "%s: write error", path);
+		return -1;
+	}
 	return 0;
 }
 
+/* added_clear - forget the headers recorded for -o */
+static void added_clear(struct worker *w)
+{
+	for (size_t k = 0; k < w->nadded; k++) {
+		free(w->added[k].name);
+		free(w->added[k].value);
+	}
+	w->nadded = 0;
+}
+
+/* ---- the run ---- */
+
+/* time_is_up - has the -t deadline passed? */
 static int time_is_up(void)
 {
 	struct timespec now;
@@ -1308,7 +1295,7 @@ static int time_is_up(void)
 	return ts_diff(&now, &cfg.deadline) <= 0;
 }
 
-/* Claim the next message number, or -1 when the run is over. */
+/* claim - the next message number, or -1 when the run is over */
 static long long claim(void)
 {
 	unsigned long long t;
@@ -1321,6 +1308,32 @@ static long long claim(void)
 	return (long long) t;
 }
 
+/* judge - count message MI's outcome OC and check it against what is expected */
+static void judge(struct worker *w, size_t mi, enum outcome oc)
+{
+	const struct corpus_msg *m = &cfg.corpus.msgs[mi];
+	char	why[1024];
+	int	rc;
+
+	w->outcomes[oc]++;
+	w->done++;
+	w->res.final = outcome_names[oc];
+	if (cfg.allowed && !(cfg.allowed & (1u << oc))) {
+		w->bad++;
+		worker_error(w, "%s: final reply %s is not one of -x", m->name, outcome_names[oc]);
+	} else if ((rc = corpus_expect_check(m, &w->res, why, sizeof(why))) < 0) {
+		w->bad++;
+		worker_error(w, "%s: %s", m->name, why);
+	} else if (rc > 0) {
+		w->second++;
+		if (atomic_fetch_add(&notes_shown, 1) < MAX_NOTES_SHOWN)
+			fprintf(stderr, "milterload: note: %s: second best: %s\n", m->name, why);
+	}
+	if (cfg.outdir && write_output(w, m) < 0)
+		w->bad++;
+}
+
+/* worker_main - one connection's loop: claim, send, judge */
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
@@ -1328,9 +1341,11 @@ static void *worker_main(void *arg)
 	unsigned in_sess = 0;
 
 	while ((t = claim()) >= 0) {
-		const struct message *m = &cfg.msgs[(size_t) t % cfg.nmsgs];
+		size_t	mi = (size_t) t % cfg.corpus.n;
 		enum outcome oc;
 
+		corpus_result_reset(&w->res);
+		added_clear(w);
 		if (in_sess == 0 && session_open(w) < 0) {
 			w->outcomes[OC_ERROR]++;
 			if (!w->ever_connected)
@@ -1339,24 +1354,14 @@ static void *worker_main(void *arg)
 			usleep(CONNECT_RETRY_US);
 			continue;
 		}
-		if (send_message(w, m, &oc) < 0) {
+		if (send_message(w, mi, &oc) < 0) {
 			w->outcomes[OC_ERROR]++;
-			pthread_mutex_lock(&print_lock);
-			if (atomic_load(&errors_shown) <= MAX_ERRORS_SHOWN)
-				fprintf(stderr, "milterload: conn %u: message %s failed\n",
-					w->id, m->path);
-			pthread_mutex_unlock(&print_lock);
+			worker_error(w, "message %s failed", cfg.corpus.msgs[mi].name);
 			sock_close(w);
 			in_sess = 0;
 			continue;
 		}
-		w->outcomes[oc]++;
-		w->done++;
-		if (cfg.allowed && !(cfg.allowed & (1u << oc))) {
-			w->bad_final++;
-			worker_error(w, "%s: final reply %s is not one of -x", m->path,
-				     outcome_names[oc]);
-		}
+		judge(w, mi, oc);
 		if (oc == OC_SHUTDOWN || oc == OC_CONNFAIL) {
 			sock_close(w);
 			in_sess = 0;
@@ -1370,11 +1375,14 @@ static void *worker_main(void *arg)
 	if (in_sess)
 		session_close(w);
 	sock_close(w);
+	added_clear(w);
+	free(w->added);
 	return NULL;
 }
 
 /* ---- report ---- */
 
+/* cmp_u32 - qsort order of samples */
 static int cmp_u32(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *) a, y = *(const uint32_t *) b;
@@ -1382,26 +1390,85 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static void percentiles(struct samples *s, double *p50, double *p99, double *max)
+/* percentiles - p50, p99 and max of S in ms (sorts S) */
+static void percentiles(struct samples *s, double p[3])
 {
 	if (s->n == 0) {
-		*p50 = *p99 = *max = 0;
+		p[0] = p[1] = p[2] = 0;
 		return;
 	}
 	qsort(s->v, s->n, sizeof(*s->v), cmp_u32);
-	*p50 = s->v[(s->n - 1) * 50 / 100] / 1000.0;
-	*p99 = s->v[(s->n - 1) * 99 / 100] / 1000.0;
-	*max = s->v[s->n - 1] / 1000.0;
+	p[0] = s->v[(s->n - 1) * 50 / 100] / 1000.0;
+	p[1] = s->v[(s->n - 1) * 99 / 100] / 1000.0;
+	p[2] = s->v[s->n - 1] / 1000.0;
 }
 
-static void merge(struct samples *dst, const struct samples *src)
+/* merge - append the samples of SRC to DST and free SRC */
+static void merge(struct samples *dst, struct samples *src)
 {
-	size_t	i;
-
-	for (i = 0; i < src->n; i++)
+	for (size_t i = 0; i < src->n; i++)
 		samples_add(dst, src->v[i]);
+	free(src->v);
+	memset(src, 0, sizeof(*src));
 }
 
+/* lat_merge - merge every sample set of SRC into DST */
+static void lat_merge(struct lat *dst, struct lat *src)
+{
+	merge(&dst->eom, &src->eom);
+	merge(&dst->dec, &src->dec);
+	merge(&dst->msg, &src->msg);
+}
+
+/* lat_print - " eom_n=.. eom_p50=.. ... msg_max=.." of L */
+static void lat_print(struct lat *l)
+{
+	double	e[3], d[3], m[3];
+
+	percentiles(&l->eom, e);
+	percentiles(&l->dec, d);
+	percentiles(&l->msg, m);
+	printf(" eom_n=%zu eom_p50=%.3f eom_p99=%.3f eom_max=%.3f dec_p50=%.3f dec_p99=%.3f"
+	       " dec_max=%.3f msg_p50=%.3f msg_p99=%.3f msg_max=%.3f", l->eom.n, e[0], e[1], e[2],
+	       d[0], d[1], d[2], m[0], m[1], m[2]);
+	free(l->eom.v);
+	free(l->dec.v);
+	free(l->msg.v);
+}
+
+/* proc_cpu_ms - user + system CPU time of process PID so far, ms; -1 if unknown */
+static double proc_cpu_ms(long pid)
+{
+	char	path[64], buf[4096], *p;
+	unsigned long ut, st;
+	FILE   *fp;
+	size_t	n;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	if ((fp = fopen(path, "r")) == NULL)
+		return -1;
+	n = fread(buf, 1, sizeof(buf) - 1, fp);
+	fclose(fp);
+	buf[n] = 0;
+	/* fields after the command name in parentheses: state is field 3 */
+	if ((p = strrchr(buf, ')')) == NULL
+	    || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
+		return -1;
+	return (double) (ut + st) * 1000.0 / (double) sysconf(_SC_CLK_TCK);
+}
+
+/* self_cpu_ms - this process's CPU time so far, ms */
+static double self_cpu_ms(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru) != 0)
+		return 0;
+	return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000.0
+	    + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000.0;
+}
+
+/* parse_allowed - the -x list into cfg.allowed */
 static int parse_allowed(const char *list)
 {
 	char	buf[256], *tok, *save = NULL;
@@ -1427,6 +1494,7 @@ static int parse_allowed(const char *list)
 	return cfg.allowed ? 0 : -1;
 }
 
+/* parse_ull - a bounded decimal option value */
 static int parse_ull(const char *s, unsigned long long lo, unsigned long long hi,
 		     unsigned long long *out)
 {
@@ -1441,28 +1509,197 @@ static int parse_ull(const char *s, unsigned long long lo, unsigned long long hi
 	return 0;
 }
 
-int main(int argc, char **argv)
+/* parse_client - "NAME [IP]" into cfg.client_* */
+static int parse_client(const char *s)
+{
+	const char *lb = strchr(s, '['), *rb = lb ? strchr(lb, ']') : NULL;
+	size_t	nl, il;
+
+	if (lb == NULL || rb == NULL || lb == s)
+		return -1;
+	nl = (size_t) (lb - s);
+	while (nl > 0 && s[nl - 1] == ' ')
+		nl--;
+	il = (size_t) (rb - lb - 1);
+	if (nl == 0 || nl >= sizeof(cfg.client_name) || il == 0 || il >= sizeof(cfg.client_ip))
+		return -1;
+	memcpy(cfg.client_name, s, nl);
+	cfg.client_name[nl] = 0;
+	memcpy(cfg.client_ip, lb + 1, il);
+	cfg.client_ip[il] = 0;
+	snprintf(cfg.client_macro, sizeof(cfg.client_macro), "%s [%s]", cfg.client_name,
+		 cfg.client_ip);
+	return 0;
+}
+
+/* classify_corpus - the class of every message, for -K */
+static int classify_corpus(void)
+{
+	cfg.msg_class = xmalloc(cfg.corpus.n * sizeof(*cfg.msg_class));
+	for (size_t i = 0; i < cfg.corpus.n; i++) {
+		char	name[MAX_CLASS_NAME];
+		size_t	k;
+
+		corpus_class(&cfg.corpus.msgs[i], name, sizeof(name));
+		for (k = 0; k < cfg.nclasses && strcmp(cfg.classes[k], name) != 0; k++)
+			;
+		if (k == cfg.nclasses) {
+			if (k == MAX_CLASSES) {
+				fprintf(stderr, "milterload: more than %d kinds of message\n",
+					MAX_CLASSES);
+				return -1;
+			}
+			snprintf(cfg.classes[cfg.nclasses++], MAX_CLASS_NAME, "%s", name);
+		}
+		cfg.msg_class[i] = k;
+	}
+	return 0;
+}
+
+/* report - print the human report (unless -q), CLASS lines and the RESULT line */
+static void report(struct worker *ws, double secs, double cpu_ms, double drv_ms)
+{
+	unsigned long long done = 0, errs = 0, second = 0, sessions = 0, bytes = 0;
+	unsigned long long outcomes[OC_COUNT] = {0}, modifs[MD_COUNT] = {0};
+	struct lat all, cls[MAX_CLASSES];
+	unsigned i, k;
+
+	memset(&all, 0, sizeof(all));
+	memset(cls, 0, sizeof(cls));
+	for (i = 0; i < cfg.conns; i++) {
+		done += ws[i].done;
+		errs += ws[i].bad;
+		second += ws[i].second;
+		sessions += ws[i].sessions;
+		bytes += ws[i].bytes;
+		for (k = 0; k < OC_COUNT; k++)
+			outcomes[k] += ws[i].outcomes[k];
+		for (k = 0; k < MD_COUNT; k++)
+			modifs[k] += ws[i].modifs[k];
+		lat_merge(&all, &ws[i].all);
+		for (k = 0; k < cfg.nclasses; k++)
+			lat_merge(&cls[k], &ws[i].cls[k]);
+	}
+	errs += outcomes[OC_ERROR];
+	if (!cfg.quiet) {
+		printf("milterload: %s, %u connections, %u message(s) per session, corpus %zu file(s)\n",
+		       cfg.socket_spec, cfg.conns, cfg.per_session, cfg.corpus.n);
+		printf("  messages   %llu in %.2f s = %.1f msg/s, %llu sessions, %.1f MB sent\n",
+		       done, secs, secs > 0 ? done / secs : 0.0, sessions, bytes / 1e6);
+		printf("  errors     %llu\n", errs);
+	}
+	for (k = 0; k < cfg.nclasses; k++) {
+		printf("CLASS class=%s msgs=%zu", cfg.classes[k], cls[k].msg.n);
+		lat_print(&cls[k]);
+		printf("\n");
+	}
+	printf("RESULT conns=%u msgs=%llu secs=%.3f rate=%.1f", cfg.conns, done, secs,
+	       secs > 0 ? done / secs : 0.0);
+	lat_print(&all);
+	printf(" errors=%llu second_best=%llu", errs, second);
+	if (cpu_ms >= 0)
+		printf(" milter_cpu_ms=%.0f cpu_us_per_msg=%.1f", cpu_ms,
+		       done ? cpu_ms * 1000.0 / (double) done : 0.0);
+	printf(" driver_cpu_ms=%.0f", drv_ms);
+	for (i = 0; i < OC_COUNT; i++)
+		if (outcomes[i])
+			printf(" %s=%llu", outcome_names[i], outcomes[i]);
+	for (i = 0; i < MD_COUNT; i++)
+		if (modifs[i])
+			printf(" %s=%llu", modif_names[i], modifs[i]);
+	printf("\n");
+}
+
+/* load - the corpus, its expectations, its classes; an exit status or 0 */
+static int load(void)
+{
+	char	err[512];
+
+	if (corpus_load(&cfg.corpus, cfg.dir, err, sizeof(err)) < 0) {
+		fprintf(stderr, "milterload: %s\n", err);
+		return EX_NOINPUT;
+	}
+	if (cfg.expect_file
+	    && corpus_load_expect(&cfg.corpus, cfg.expect_file, err, sizeof(err)) < 0) {
+		fprintf(stderr, "milterload: %s\n", err);
+		return EX_DATAERR;
+	}
+	for (size_t i = 0; i < cfg.corpus.n; i++)
+		if (!cfg.corpus.msgs[i].has_mail_from && !cfg.from) {
+			fprintf(stderr, "milterload: %s: no envelope sender (From, MANIFEST or -f)\n",
+				cfg.corpus.msgs[i].path);
+			return EX_DATAERR;
+		}
+	if (cfg.per_class && classify_corpus() < 0)
+		return EX_DATAERR;
+	if (cfg.outdir && mkdir(cfg.outdir, 0755) < 0 && errno != EEXIST) {
+		fprintf(stderr, "milterload: %s: %s\n", cfg.outdir, strerror(errno));
+		return EX_CANTCREAT;
+	}
+	return 0;
+}
+
+/* run - start the workers, wait for them, report; the exit status */
+static int run(void)
+{
+	struct worker *ws = calloc(cfg.conns, sizeof(*ws));
+	struct timespec t0, t1;
+	double	cpu0 = -1, cpu1 = -1, drv0;
+	int	connected = 0;
+	unsigned i;
+
+	if (ws == NULL)
+		return EX_OSERR;
+	if (cfg.milter_pid > 0)
+		cpu0 = proc_cpu_ms(cfg.milter_pid);
+	drv0 = self_cpu_ms();
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	cfg.deadline = t0;
+	cfg.deadline.tv_sec += (time_t) cfg.seconds;
+	for (i = 0; i < cfg.conns; i++) {
+		ws[i].id = i;
+		ws[i].fd = -1;
+		ws[i].out = xmalloc(OUTBUF_SIZE);
+		ws[i].in = xmalloc(INBUF_SIZE);
+		ws[i].pkt = xmalloc(MAX_REPLY + 1);
+		if (pthread_create(&ws[i].tid, NULL, worker_main, &ws[i]) != 0) {
+			fprintf(stderr, "milterload: cannot start thread %u\n", i);
+			exit(EX_OSERR);
+		}
+	}
+	for (i = 0; i < cfg.conns; i++)
+		pthread_join(ws[i].tid, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (cfg.milter_pid > 0 && cpu0 >= 0)
+		cpu1 = proc_cpu_ms(cfg.milter_pid);
+	report(ws, ts_diff(&t0, &t1), cpu1 >= 0 ? cpu1 - cpu0 : -1, self_cpu_ms() - drv0);
+	for (i = 0; i < cfg.conns; i++) {
+		connected |= ws[i].ever_connected;
+		if (ws[i].bad || ws[i].outcomes[OC_ERROR])
+			connected |= 2;
+		free(ws[i].out);
+		free(ws[i].in);
+		free(ws[i].pkt);
+	}
+	free(ws);
+	if (!(connected & 1))
+		return EX_UNAVAILABLE;
+	return (connected & 2) ? 1 : EX_OK;
+}
+
+/* options - parse the command line into cfg; an exit status, or -1 to go on */
+static int options(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0}
 	};
-	struct worker *ws;
-	struct samples eom = {0}, msg = {0};
-	struct timespec t0, t1;
-	unsigned long long v, done = 0, errs = 0, sessions = 0, bytes = 0;
-	unsigned long long outcomes[OC_COUNT] = {0}, modifs[MD_COUNT] = {0};
-	double	secs, e50, e99, emax, m50, m99, mmax;
-	unsigned i;
-	int	c, connected = 0, n_given = 0;
+	unsigned long long v;
+	int	c, n_given = 0;
 
-	cfg.conns = DEFAULT_CONNS;
-	cfg.count = DEFAULT_COUNT;
-	cfg.per_session = 1;
-	cfg.dir = ".";
-	cfg.timeout = DEFAULT_TIMEOUT;
-	while ((c = getopt_long(argc, argv, "c:n:t:m:d:f:r:x:T:qhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:n:t:m:d:e:f:r:x:C:P:o:T:KqhV", longopts,
+				NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			if (parse_ull(optarg, 1, MAX_CONNS, &v) < 0)
@@ -1488,6 +1725,9 @@ int main(int argc, char **argv)
 		case 'd':
 			cfg.dir = optarg;
 			break;
+		case 'e':
+			cfg.expect_file = optarg;
+			break;
 		case 'f':
 			if (strlen(optarg) >= MAX_ADDR)
 				goto badarg;
@@ -1502,10 +1742,25 @@ int main(int argc, char **argv)
 			if (parse_allowed(optarg) < 0)
 				goto badarg;
 			break;
+		case 'C':
+			if (parse_client(optarg) < 0)
+				goto badarg;
+			break;
+		case 'P':
+			if (parse_ull(optarg, 1, 1ULL << 31, &v) < 0)
+				goto badarg;
+			cfg.milter_pid = (long) v;
+			break;
+		case 'o':
+			cfg.outdir = optarg;
+			break;
 		case 'T':
 			if (parse_ull(optarg, 1, 3600, &v) < 0)
 				goto badarg;
 			cfg.timeout = (int) v;
+			break;
+		case 'K':
+			cfg.per_class = 1;
 			break;
 		case 'q':
 			cfg.quiet = 1;
@@ -1536,98 +1791,31 @@ int main(int argc, char **argv)
 	}
 	if (cfg.nrcpts == 0)
 		cfg.rcpts[cfg.nrcpts++] = DEFAULT_RCPT;
-	if (corpus_load(cfg.dir) < 0)
-		return EX_NOINPUT;
-	for (i = 0; i < cfg.nmsgs && !cfg.from; i++)
-		if (cfg.msgs[i].from[0] == 0) {
-			fprintf(stderr, "milterload: %s: no From address; use -f\n", cfg.msgs[i].path);
-			corpus_free();
-			return EX_DATAERR;
-		}
-
-	ws = calloc(cfg.conns, sizeof(*ws));
-	if (ws == NULL)
-		return EX_OSERR;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	cfg.deadline = t0;
-	cfg.deadline.tv_sec += (time_t) cfg.seconds;
-	for (i = 0; i < cfg.conns; i++) {
-		ws[i].id = i;
-		ws[i].fd = -1;
-		ws[i].out = xmalloc(OUTBUF_SIZE);
-		ws[i].in = xmalloc(INBUF_SIZE);
-		ws[i].pkt = xmalloc(MAX_REPLY + 1);
-		if (pthread_create(&ws[i].tid, NULL, worker_main, &ws[i]) != 0) {
-			fprintf(stderr, "milterload: cannot start thread %u\n", i);
-			return EX_OSERR;
-		}
-	}
-	for (i = 0; i < cfg.conns; i++)
-		pthread_join(ws[i].tid, NULL);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	secs = ts_diff(&t0, &t1);
-
-	for (i = 0; i < cfg.conns; i++) {
-		unsigned k;
-
-		done += ws[i].done;
-		errs += ws[i].bad_final;
-		sessions += ws[i].sessions;
-		bytes += ws[i].bytes;
-		connected |= ws[i].ever_connected;
-		for (k = 0; k < OC_COUNT; k++)
-			outcomes[k] += ws[i].outcomes[k];
-		for (k = 0; k < MD_COUNT; k++)
-			modifs[k] += ws[i].modifs[k];
-		merge(&eom, &ws[i].eom);
-		merge(&msg, &ws[i].msg);
-		free(ws[i].eom.v);
-		free(ws[i].msg.v);
-		free(ws[i].out);
-		free(ws[i].in);
-		free(ws[i].pkt);
-	}
-	free(ws);
-	errs += outcomes[OC_ERROR];
-	percentiles(&eom, &e50, &e99, &emax);
-	percentiles(&msg, &m50, &m99, &mmax);
-
-	if (!cfg.quiet) {
-		printf("milterload: %s, %u connections, %u message(s) per session, corpus %zu file(s)\n",
-		       cfg.socket_spec, cfg.conns, cfg.per_session, cfg.nmsgs);
-		printf("  messages   %llu in %.2f s = %.1f msg/s, %llu sessions, %.1f MB sent\n",
-		       done, secs, secs > 0 ? done / secs : 0.0, sessions, bytes / 1e6);
-		printf("  EOM step   p50 %.3f ms  p99 %.3f ms  max %.3f ms\n", e50, e99, emax);
-		printf("  message    p50 %.3f ms  p99 %.3f ms  max %.3f ms\n", m50, m99, mmax);
-		printf("  replies   ");
-		for (i = 0; i < OC_COUNT; i++)
-			if (outcomes[i])
-				printf(" %s=%llu", outcome_names[i], outcomes[i]);
-		for (i = 0; i < MD_COUNT; i++)
-			if (modifs[i])
-				printf(" %s=%llu", modif_names[i], modifs[i]);
-		printf("\n  errors     %llu\n", errs);
-	}
-	printf("RESULT conns=%u msgs=%llu secs=%.3f rate=%.1f eom_p50=%.3f eom_p99=%.3f "
-	       "eom_max=%.3f msg_p50=%.3f msg_p99=%.3f msg_max=%.3f errors=%llu",
-	       cfg.conns, done, secs, secs > 0 ? done / secs : 0.0, e50, e99, emax,
-	       m50, m99, mmax, errs);
-	for (i = 0; i < OC_COUNT; i++)
-		if (outcomes[i])
-			printf(" %s=%llu", outcome_names[i], outcomes[i]);
-	for (i = 0; i < MD_COUNT; i++)
-		if (modifs[i])
-			printf(" %s=%llu", modif_names[i], modifs[i]);
-	printf("\n");
-	free(eom.v);
-	free(msg.v);
-	corpus_free();
-	if (!connected)
-		return EX_UNAVAILABLE;
-	return errs ? 1 : EX_OK;
-
+	return -1;
 badarg:
 	fprintf(stderr, "milterload: bad value for -%c: \"%s\"\n", c, optarg);
 	usage(stderr);
 	return EX_USAGE;
+}
+
+int	main(int argc, char **argv)
+{
+	int	ex;
+
+	cfg.conns = DEFAULT_CONNS;
+	cfg.count = DEFAULT_COUNT;
+	cfg.per_session = 1;
+	cfg.dir = ".";
+	cfg.timeout = DEFAULT_TIMEOUT;
+	(void) parse_client(DEFAULT_CLIENT);
+	if ((ex = options(argc, argv)) >= 0)
+		return ex;
+	if ((ex = load()) != 0) {
+		corpus_free(&cfg.corpus);
+		return ex;
+	}
+	ex = run();
+	corpus_free(&cfg.corpus);
+	free(cfg.msg_class);
+	return ex;
 }

@@ -1,0 +1,147 @@
+# NAME
+#	bench-extra.sh - the sender, reply analysis and profile sections of run-all.sh
+# SYNOPSIS
+#	. bench-extra.sh	(sourced by run-all.sh)
+# DESCRIPTION
+#	section_sender runs bench/sender-bench.sh (ROUNDS rounds), section_reply
+#	the reply engineer's bench_reply (given the mix corpus with -d when
+#	it takes one), both bounded in time.
+#
+#	section_profile runs each milter under valgrind --tool=callgrind:
+#	start, warm up with 20 messages, zero the counters
+#	(callgrind_control -z), send PROFILE_MSGS messages of the ordinary
+#	mail, then of the mix, dumping the counters after each
+#	(callgrind_control -d): instructions per message, repeatable on a
+#	shared machine where wall-clock time is not. For links-milter it
+#	keeps the functions by inclusive and by self cost
+#	(callgrind_annotate), and, when perf(1) can sample, a perf profile
+#	of a timed run of the ordinary mail.
+# DIAGNOSTICS
+#	Failures are recorded in the result files, never fatal.
+
+section_sender() {
+	SENDER_OUT=""
+	SENDER_RC=""
+	[ -f "$abs_srcdir/sender-bench.sh" ] || return
+	log "4. sender: bench/sender-bench.sh, $ROUNDS round(s) (at most ${SENDER_TIMEOUT}s)"
+	SENDER_OUT=$(env top_builddir="$abs_top_builddir" ROUNDS="$ROUNDS" N="${BENCH_SENDER_N:-10000}" \
+		RSS_SIZES="${BENCH_RSS_SIZES:-1000 10000 100000}" \
+		timeout "$SENDER_TIMEOUT" sh "$abs_srcdir/sender-bench.sh" "$abs_top_builddir" 2>&1)
+	SENDER_RC=$?
+}
+
+section_reply() {
+	REPLY_OUT=""
+	REPLY_RC=""
+	[ -x "$BENCH_REPLY" ] || return
+	log "4. reply analysis: bench_reply (at most ${REPLY_TIMEOUT}s)"
+	REPLY_ARGS=""
+	"$BENCH_REPLY" --help 2>&1 | grep -q -- '-d ' && REPLY_ARGS="-d $CORPUS/mix"
+	# shellcheck disable=SC2086
+	REPLY_OUT=$(cd "$abs_builddir" && timeout "$REPLY_TIMEOUT" "$BENCH_REPLY" $REPLY_ARGS 2>&1)
+	REPLY_RC=$?
+}
+
+# cg_total FILE: the total instruction count of a callgrind dump
+cg_total() { sed -n 's/^summary: *\([0-9]*\).*/\1/p; s/^totals: *\([0-9]*\).*/\1/p' "$1" | head -1; }
+
+# cg_run NAME START_FN SOCK: callgrind counts of a milter, "ordinary_Ir mix_Ir" per message.
+# A fresh process per corpus: start-up and 20 messages, counters zeroed,
+# PROFILE_MSGS messages, one dump ($W/cg/NAME.CORPUS.out).
+cg_run() {
+	local name=$1 start=$2 sock=$3 pid c out ir dump
+	mkdir -p "$W/cg"
+	out=""
+	for c in ordinary mix; do
+		rm -f "$W"/cg/"$name".[0-9]*
+		PROFILE_WRAP="valgrind --tool=callgrind --callgrind-out-file=$W/cg/$name.%p"
+		if ! $start; then
+			PROFILE_WRAP=""
+			out="$out -"
+			continue
+		fi
+		PROFILE_WRAP=""
+		pid=$(daemon_pid "$name")
+		"$MILTERLOAD" -q -c 4 -n 20 -d "$CORPUS/$c" -T 120 "unix:$sock" >/dev/null 2>&1
+		callgrind_control -z "$pid" >/dev/null 2>&1
+		timeout "$PROFILE_TIMEOUT" "$MILTERLOAD" -q -c 4 -n "$PROFILE_MSGS" -d "$CORPUS/$c" \
+			-T 300 "unix:$sock" > "$W/cg/$name.$c.load" 2>&1
+		callgrind_control -d "$pid" >/dev/null 2>&1
+		sleep 1
+		stop_daemon "$name"
+		dump=$(ls -t "$W"/cg/"$name".[0-9]*.[0-9]* 2>/dev/null | head -1)
+		ir=""
+		if [ -n "$dump" ]; then
+			mv "$dump" "$W/cg/$name.$c.out"
+			ir=$(cg_total "$W/cg/$name.$c.out")
+		fi
+		out="$out $(awk -v t="$ir" -v n="$PROFILE_MSGS" 'BEGIN { if (t > 0) printf "%.0f", t / n; else print "-" }')"
+	done
+	echo "$out"
+}
+
+# cg_list FILE INCLUSIVE: the top functions of a dump, Ir per message,
+# without the thread and libmilter frames every function sits under
+cg_list() {
+	callgrind_annotate --inclusive="$2" --threshold=99 "$1" 2>/dev/null | awk -v n="$PROFILE_MSGS" \
+		-v top="$abs_top_srcdir/" '
+		/^-+$/ { s++; next }
+		s < 3 || !/^ *[0-9,]+ \(/ { next }
+		/PROGRAM TOTALS|start_thread|clone\.S|mi_engine|libmilter\.so|pthread_create/ { next }
+		{
+			c = $1; gsub(",", "", c)
+			pct = ""
+			if (match($0, /\([ 0-9.]+%\)/)) { pct = substr($0, RSTART + 1, RLENGTH - 2); gsub(/ /, "", pct) }
+			fn = $0; sub(/^ *[0-9,]+ \([^)]*\) +/, "", fn)
+			obj = fn; sub(/.*\[/, "", obj); sub(/\].*/, "", obj); sub(/.*\//, "", obj)
+			sub(/ \[.*/, "", fn); sub(top, "", fn); sub(/^\.\/[^:]*\//, "", fn)
+			if (fn ~ /^\?\?\?:/) fn = substr(fn, 5)
+			printf "%12.0f %9s  %s  (%s)\n", c / n, pct, fn, obj
+			if (++k == 22) exit
+		}'
+}
+
+# cg_functions FILE: the top functions of a dump, inclusive and self
+cg_functions() {
+	echo "Inclusive (the function and everything it calls): Ir per message, share of the run"
+	cg_list "$1" yes
+	echo
+	echo "Self (the function's own instructions): Ir per message, share of the run"
+	cg_list "$1" no
+}
+
+# perf_links: a perf profile (cpu-clock) of links-milter on the ordinary mail
+perf_links() {
+	local pid
+	command -v perf >/dev/null || return
+	links_fresh || return
+	pid=$(daemon_pid links)
+	perf record -q -e cpu-clock -F 999 -g -p "$pid" -o "$W/perf.data" -- sleep "$SECS" \
+		>/dev/null 2>&1 &
+	local ppid=$!
+	sleep 0.3
+	"$MILTERLOAD" -q -c "$CONNS" -t "$SECS" -d "$CORPUS/ordinary" "unix:$LINKS_SOCK" >/dev/null 2>&1
+	wait "$ppid"
+	perf report -i "$W/perf.data" --stdio --no-children --sort symbol 2>/dev/null \
+		| grep -E '^ +[0-9]' | head -n 20 > "$W/perf.top"
+	stop_daemon links
+}
+
+section_profile() {
+	command -v valgrind >/dev/null && command -v callgrind_control >/dev/null || {
+		PROFILE_WHY="valgrind is not installed"
+		return
+	}
+	log "5. profiles: callgrind, $PROFILE_MSGS messages of the ordinary mail and of the mix"
+	CG_EOH=$(cg_run eoh start_eoh "$EOH_SOCK")
+	CG_NULL=$(cg_run null start_null "$NULL_SOCK")
+	CG_DKIM=""
+	[ "$DKIM_OK" = 1 ] && CG_DKIM=$(cg_run dkim start_dkim "$DKIM_SOCK")
+	CG_LINKS=""
+	if [ "$LINKS_OK" = 1 ]; then
+		CG_LINKS=$(cg_run links links_fresh "$LINKS_SOCK")
+		[ -f "$W/cg/links.ordinary.out" ] && cg_functions "$W/cg/links.ordinary.out" > "$W/cg.ordinary.txt"
+		[ -f "$W/cg/links.mix.out" ] && cg_functions "$W/cg/links.mix.out" > "$W/cg.mix.txt"
+		perf_links
+	fi
+}

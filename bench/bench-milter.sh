@@ -1,0 +1,126 @@
+# NAME
+#	bench-milter.sh - the milter protocol and memory sections of run-all.sh
+# SYNOPSIS
+#	. bench-milter.sh	(sourced by run-all.sh)
+# DESCRIPTION
+#	section_milter runs milterload against each milter on each corpus,
+#	BENCH_ROUNDS rounds, the milters interleaved within a round and
+#	the corpora interleaved across rounds. A corpus with refusals is
+#	sent once per run (-n its size): links-milter starts each such run
+#	on a pristine copy of the store, and benchstore checks the consent
+#	events afterwards; the ordinary mail, which records nothing, runs
+#	for BENCH_SECS. Results go to $W/m.CORPUS.MILTER (RESULT lines,
+#	one per round), $W/consent.CORPUS (CONSENT lines), $W/cls.* (CLASS
+#	lines) and $W/fsync (FSYNC lines of the store's disk, one per round).
+#
+#	section_memory measures VmHWM of each milter, freshly started,
+#	while 16 connections each send a BENCH_LARGE_MB message.
+# DIAGNOSTICS
+#	Failures are recorded in the result files, never fatal.
+
+# run_load TAG MILTER SOCK CORPUS EXPECT ARGS...: one run, its RESULT line into $W/m.TAG
+run_load() {
+	local tag=$1 name=$2 sock=$3 corpus=$4 expect=$5 out pid
+	shift 5
+	pid=$(daemon_pid "$name")
+	out=$(timeout "$LOAD_TIMEOUT" "$MILTERLOAD" -q -K -c "$CONNS" -T 30 ${pid:+-P "$pid"} \
+		-d "$CORPUS/$corpus" -e "$CORPUS/$corpus/expect.$expect" "$@" "unix:$sock" \
+		2>>"$W/err.$tag")
+	echo "$out" | grep '^CLASS' | sed "s/^/round=$ROUND /" >> "$W/cls.$tag"
+	echo "$out" | grep '^RESULT' | tail -1 | sed "s/^RESULT/RESULT round=$ROUND/" >> "$W/m.$tag"
+}
+
+# corpus_size C: messages in corpus C
+corpus_size() { ls "$CORPUS/$1" | grep -c '\.eml$'; }
+
+# consent_check C [TAG]: benchstore's verdict on the store after a pass of C, into $W/consent.TAG
+consent_check() {
+	local out tag=${2:-$1}
+	out=$("$BENCHSTORE" -c "$LINKS_CONF" consent "$CORPUS/$1/consent.expect" 2>>"$W/err.consent.$tag")
+	echo "round=$ROUND ${out:-CONSENT failed}" >> "$W/consent.$tag"
+}
+
+# links_pass C [ARGS...]: links-milter on a fresh store, one pass of C, consent checked
+links_pass() {
+	local c=$1
+	shift
+	if ! links_fresh; then
+		echo "RESULT round=$ROUND links-milter did not start errors=1" >> "$W/m.$c.links"
+		return
+	fi
+	run_load "$c.links" links "$LINKS_SOCK" "$c" links "$@"
+	consent_check "$c"
+}
+
+section_milter() {
+	local n_mix n_ref n_q n_auto
+	log "1. milter protocol: $ROUNDS round(s), $CONNS connections"
+	n_mix=$(corpus_size mix)
+	n_ref=$(corpus_size refusals)
+	start_null || return
+	start_eoh || return
+	if [ "$DKIM_OK" = 1 ] && ! start_dkim; then
+		DKIM_OK=0
+		DKIM_WHY="opendkim did not start: $(tail -2 "$W/dkim.log" | tr '\n' ' ')"
+	fi
+	# warm-up: page cache, thread pools, the store's pages
+	ROUND=0
+	run_load warm null "$NULL_SOCK" ordinary null -n 200
+	[ "$LINKS_OK" = 1 ] && links_fresh && run_load warm links "$LINKS_SOCK" ordinary links -n 200
+	[ "$DKIM_OK" = 1 ] && run_load warm dkim "$DKIM_SOCK" mix dkim -n 200
+	ROUND=1
+	while [ "$ROUND" -le "$ROUNDS" ]; do
+		log "   round $ROUND: mix"
+		run_load mix.null null "$NULL_SOCK" mix null -n "$n_mix"
+		[ "$DKIM_OK" = 1 ] && run_load mix.dkim dkim "$DKIM_SOCK" mix dkim -n "$n_mix"
+		[ "$LINKS_OK" = 1 ] && links_pass mix -n "$n_mix"
+		log "   round $ROUND: ordinary mail (${SECS}s each)"
+		run_load ordinary.null null "$NULL_SOCK" ordinary null -t "$SECS"
+		run_load ordinary.eoh eoh "$EOH_SOCK" ordinary null -t "$SECS"
+		[ "$LINKS_OK" = 1 ] && run_load ordinary.links links "$LINKS_SOCK" ordinary links -t "$SECS"
+		log "   round $ROUND: refusals"
+		run_load refusals.null null "$NULL_SOCK" refusals null -n "$n_ref"
+		[ "$LINKS_OK" = 1 ] && links_pass refusals -n "$n_ref"
+		"$FSYNCFLOOR" -t 2 -n 2000 "$STORE_DIR" >> "$W/fsync" 2>>"$W/err.fsync"
+		ROUND=$((ROUND + 1))
+	done
+	if [ "$LINKS_OK" = 1 ]; then
+		ROUND=1
+		n_q=$(corpus_size questions)
+		n_auto=$(corpus_size auto)
+		log "   verdicts: questions, auto-replies and bounces (one pass each)"
+		links_pass questions -n "$n_q"
+		links_pass auto -n "$n_auto"
+	fi
+	stop_daemon links
+	stop_daemon dkim
+	stop_daemon eoh
+	stop_daemon null
+}
+
+# mem_test NAME START_FN SOCK ALLOWED: "base_kb peak_kb RESULT..." of a fresh milter
+mem_test() {
+	local name=$1 start=$2 sock=$3 allowed=$4 pid base peak out
+	stop_daemon "$name"
+	$start || return 1
+	pid=$(daemon_pid "$name")
+	"$MILTERLOAD" -q -c 4 -n 20 -x "$allowed" -d "$CORPUS/questions" "unix:$sock" >/dev/null 2>&1
+	base=$(hwm_kb "$pid")
+	out=$("$MILTERLOAD" -q -c "$LARGE_CONNS" -n "$LARGE_CONNS" -x "$allowed" -T 120 \
+		-r noreply@ilinks.asia -d "$W/large" "unix:$sock" 2>>"$W/err.mem.$name")
+	peak=$(hwm_kb "$pid")
+	echo "$base $peak $(echo "$out" | grep '^RESULT')"
+	stop_daemon "$name"
+}
+
+section_memory() {
+	log "3. memory: $LARGE_CONNS connections x $LARGE_MB MB"
+	python3 "$abs_srcdir/gen-mail.py" large "$W/large" --count 1 --mb "$LARGE_MB" >/dev/null || return
+	LARGE_BYTES=$(cat "$W"/large/*.eml | wc -c)
+	MEM_NULL=$(mem_test null start_null "$NULL_SOCK" accept)
+	MEM_EOH=$(mem_test eoh start_eoh "$EOH_SOCK" accept)
+	MEM_DKIM=""
+	[ "$DKIM_OK" = 1 ] && MEM_DKIM=$(mem_test dkim start_dkim "$DKIM_SOCK" accept,continue)
+	MEM_LINKS=""
+	[ "$LINKS_OK" = 1 ] && MEM_LINKS=$(mem_test links links_fresh "$LINKS_SOCK" accept,continue,discard)
+}

@@ -1,0 +1,384 @@
+# NAME
+#	bench-report.sh - RESULTS.md from the result files of run-all.sh
+# SYNOPSIS
+#	. bench-report.sh	(sourced by run-all.sh); write_results
+# DESCRIPTION
+#	Every figure is the median of the rounds with its spread (min-max);
+#	a ratio is the median of the per-round ratios (the rounds are
+#	interleaved, so each round's ratio compares runs taken a few
+#	seconds apart). A figure whose run got a wrong verdict or whose
+#	store check failed is marked, and its target cannot be met.
+# DIAGNOSTICS
+#	None: missing results are written as "not measured".
+
+# agg FILE FIELD: "median min max" of FIELD over the RESULT lines of FILE
+agg() {
+	[ -s "$1" ] || return 0
+	grep '^RESULT' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p" | stats
+}
+med() { agg "$1" "$2" | cut -d' ' -f1; }
+# spread FILE FIELD: "MED (MIN-MAX)"
+spread() {
+	local s
+	s=$(agg "$1" "$2")
+	[ -n "$s" ] || { echo "n/a"; return; }
+	echo "$s" | awk '{ if ($2 == $3) print $1; else printf "%s (%s–%s)\n", $1, $2, $3 }'
+}
+# sum FILE FIELD: the sum of FIELD over the rounds
+sum() {
+	[ -s "$1" ] || { echo 0; return; }
+	grep '^RESULT' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p" | awk '{ s += $1 } END { print s + 0 }'
+}
+# rratio A B [FIELD]: per-round ratios of FIELD (rate) of files A and B: "MED MIN MAX"
+rratio() {
+	local f=${3:-rate}
+	[ -s "$1" ] && [ -s "$2" ] || return 0
+	join <(grep '^RESULT' "$1" | sed -n "s/.*round=\([0-9]*\).* $f=\([0-9.]*\).*/\1 \2/p" | sort) \
+		<(grep '^RESULT' "$2" | sed -n "s/.*round=\([0-9]*\).* $f=\([0-9.]*\).*/\1 \2/p" | sort) \
+		| awk '$3 > 0 { printf "%.3f\n", $2 / $3 }' | stats
+}
+# fmt_ratio "MED MIN MAX": "0.74 (0.70–0.80)"
+fmt_ratio() {
+	[ -n "$1" ] || { echo "n/a"; return; }
+	echo "$1" | awk '{ if ($2 == $3) printf "%.2f\n", $1; else printf "%.2f (%.2f–%.2f)\n", $1, $2, $3 }'
+}
+first() { echo "$1" | cut -d' ' -f1; }
+
+# verdicts TAG: "ok" or what went wrong in the runs of TAG (milterload errors, store checks)
+verdicts() {
+	local tag=$1 corpus=${1%%.*} errs second bad=""
+	errs=$(sum "$W/m.$tag" errors)
+	second=$(sum "$W/m.$tag" second_best)
+	[ "$errs" != 0 ] && bad="$errs wrong verdict(s)"
+	if [ "${tag#*.}" = links ] && [ -s "$W/consent.$corpus" ]; then
+		grep -v ' missing=0 duplicate=0 extra=0' "$W/consent.$corpus" | grep -q . \
+			&& bad="${bad:+$bad, }store check failed ($(grep -v ' missing=0 duplicate=0 extra=0' "$W/consent.$corpus" | head -1 | sed 's/^round=[0-9]* //'))"
+	fi
+	if [ -n "$bad" ]; then echo "**$bad**"; elif [ "$second" != 0 ]; then echo "ok ($second second best)"; else echo ok; fi
+}
+
+# mrow LABEL TAG: one table row of section 1
+mrow() {
+	local f=$W/m.$2
+	if [ ! -s "$f" ]; then
+		echo "| $1 | not measured | | | | | | |"
+		return
+	fi
+	echo "| $1 | $(spread "$f" rate) | $(med "$f" cpu_us_per_msg) | $(med "$f" eom_p50) | $(spread "$f" eom_p99) | $(med "$f" dec_p50) | $(spread "$f" dec_p99) | $(verdicts "$2") |"
+}
+
+# mtable CORPUS MILTERS...: the table of one corpus
+mtable() {
+	local c=$1 m
+	shift
+	echo "| milter | msg/s | CPU µs/msg | EOM p50 | EOM p99 | decision p50 | decision p99 | verdicts |"
+	echo "|---|---|---|---|---|---|---|---|"
+	for m in "$@"; do
+		case $m in
+		null) mrow "NR null milter (accepts at CONNECT)" "$c.null" ;;
+		eoh) mrow "EOH null milter (reads envelope + headers)" "$c.eoh" ;;
+		dkim) mrow "OpenDKIM verify" "$c.dkim" ;;
+		links) mrow "links-milter" "$c.links" ;;
+		esac
+	done
+}
+
+# class_table TAG: links-milter's latencies per kind of message (median round values)
+class_table() {
+	local f=$W/cls.$1
+	[ -s "$f" ] || return 0
+	echo "| kind | messages/round | EOM n | EOM p50 | EOM p99 | decision p50 | decision p99 |"
+	echo "|---|---|---|---|---|---|---|"
+	for k in $(sed -n 's/.* class=\([a-z]*\) .*/\1/p' "$f" | sort -u); do
+		grep " class=$k " "$f" | sed 's/^round=[0-9]* CLASS/RESULT/' > "$W/cls.tmp"
+		echo "| $k | $(med "$W/cls.tmp" msgs) | $(med "$W/cls.tmp" eom_n) | $(med "$W/cls.tmp" eom_p50) | $(med "$W/cls.tmp" eom_p99) | $(med "$W/cls.tmp" dec_p50) | $(med "$W/cls.tmp" dec_p99) |"
+	done
+}
+
+# consent_lines C: the store checks of corpus C
+consent_lines() {
+	[ -s "$W/consent.$1" ] || { echo "(no store check ran)"; return; }
+	sed 's/^/    /' "$W/consent.$1"
+}
+
+machine() {
+	local commit dirty disk
+	commit=$(git -C "$abs_top_srcdir" rev-parse --short HEAD 2>/dev/null || echo unknown)
+	dirty=$(git -C "$abs_top_srcdir" status --porcelain 2>/dev/null | grep -c .)
+	disk=$(lsblk -dno NAME,ROTA,SIZE,MODEL 2>/dev/null | awk '$1 !~ /^(zram|loop)/ { printf "%s%s rotational=%s %s%s", sep, $1, $2, $3, NF > 3 ? " " $4 : ""; sep = "; " }')
+	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); the run took $((T_END - T_START)) s"
+	echo "- commit: $commit$([ "$dirty" != 0 ] && echo " (working tree had $dirty uncommitted path(s))")"
+	echo "- CPU: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(nproc) core(s) available; RAM $(awk '/^MemTotal:/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo)"
+	echo "- kernel: $(uname -sr); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+	echo "- store disk: ${STORE_FS:-?}${disk:+ (block devices: $disk)}"
+	echo "- Postfix $(postconf -d -h mail_version 2>/dev/null || echo '?'); OpenDKIM $(opendkim -V 2>/dev/null | sed -n '1s/.*v//p'); valgrind $(valgrind --version 2>/dev/null | sed 's/valgrind-//')"
+	if [ -s "$W/fsync" ]; then
+		echo "- fsync floor of the store's disk (fsyncfloor: 4 KB overwrite + fdatasync, 2 s per round, $(wc -l < "$W/fsync") round(s)): p50 $(sed 's/^FSYNC/RESULT/' "$W/fsync" > "$W/fsync.r"; spread "$W/fsync.r" p50) ms, p99 $(spread "$W/fsync.r" p99) ms, max $(spread "$W/fsync.r" max) ms"
+	fi
+}
+
+write_targets() {
+	local r_mix r_ord r_ref r_dkim eom_mix eom_ref pf sender_r growth reply_rate v_mix v_ord v_ref
+	r_mix=$(rratio "$W/m.mix.links" "$W/m.mix.null")
+	r_ord=$(rratio "$W/m.ordinary.links" "$W/m.ordinary.null")
+	r_ref=$(rratio "$W/m.refusals.links" "$W/m.refusals.null")
+	r_dkim=$(rratio "$W/m.mix.links" "$W/m.mix.dkim")
+	eom_mix=$(agg "$W/m.mix.links" eom_p99)
+	eom_ref=$(agg "$W/m.refusals.links" eom_p99)
+	pf=$(pf_ratio)
+	v_mix=$(verdicts mix.links)
+	v_ord=$(verdicts ordinary.links)
+	v_ref=$(verdicts refusals.links)
+	tstatus() {	# VALUE OP LIMIT VERDICTS
+		local s
+		s=$(meets "$1" "$2" "$3")
+		case $4 in '**'*) [ "$s" = met ] && s="**MISSED** (verdicts wrong)" ;; esac
+		echo "$s"
+	}
+	echo "| target (issue 14) | measured: median of the rounds (min–max) | status |"
+	echo "|---|---|---|"
+	echo "| MX mix: links-milter ≥ 0.8 × NR null milter msg/s | $(fmt_ratio "$r_mix"); verdicts $v_mix | $(tstatus "$(first "$r_mix")" '>=' 0.8 "$v_mix") |"
+	echo "| ordinary mail: ≥ 0.9 × NR null milter | $(fmt_ratio "$r_ord"); verdicts $v_ord | $(tstatus "$(first "$r_ord")" '>=' 0.9 "$v_ord") |"
+	echo "| refusals by distinct customers: ≥ 0.6 × NR null milter | $(fmt_ratio "$r_ref"); verdicts $v_ref | $(tstatus "$(first "$r_ref")" '>=' 0.6 "$v_ref") |"
+	echo "| ≥ 2 × OpenDKIM verifying real signatures (mix) | $(fmt_ratio "$r_dkim") | $(tstatus "$(first "$r_dkim")" '>=' 2 "$v_mix") |"
+	echo "| EOM p99 at $CONNS connections ≤ 2 ms, mix | $(fmt_ratio "$eom_mix") ms (fsync floor p99 $(med "$W/fsync.r" p99) ms) | $(meets "$(first "$eom_mix")" '<=' 2) |"
+	echo "| EOM p99 at $CONNS connections ≤ 3 ms, refusals | $(fmt_ratio "$eom_ref") ms | $(meets "$(first "$eom_ref")" '<=' 3) |"
+	echo "| through Postfix, mix: links-milter ≥ 0.9 × NR null milter accepted msg/s | $(fmt_ratio "$pf") | $(meets "$(first "$pf")" '>=' 0.9) |"
+	sender_r=$(echo "${SENDER_OUT:-}" | sed -n 's/^RESULT sender .* ratio=\([0-9.]*\).*/\1/p')
+	growth=$(echo "${SENDER_OUT:-}" | sed -n 's/^RESULT sender .* rss_growth=\([0-9.]*\).*/\1/p')
+	echo "| links-sender ≥ 0.8 × smtp-source -d, same connections | ${sender_r:-n/a} (ratio of the medians, section 4) | $(meets "$sender_r" '>=' 0.8) |"
+	echo "| links-sender memory flat 10k → 100k recipients (≤ 1.25×) | ${growth:-n/a} × | $(meets "$growth" '<=' 1.25) |"
+	reply_rate=$(echo "${REPLY_OUT:-}" | sed -n 's/^RESULT.* per_cpu_s=\([0-9.]*\).*/\1/p' | tail -1)
+	echo "| reply analysis ≥ 30k replies/s per CPU-second on the mix | ${reply_rate:-not measured on the mix (bench_reply takes no corpus; its own samples in section 5)} | $(meets "$reply_rate" '>=' 30000) |"
+}
+
+# pf_ratio: per-round ratio links/null of the accepted rate through Postfix
+pf_ratio() {
+	[ -s "$W/pf.links" ] && [ -s "$W/pf.null" ] || return 0
+	paste -d' ' <(sed -n 's/.* rate=\([0-9.]*\).*/\1/p' "$W/pf.links") \
+		<(sed -n 's/.* rate=\([0-9.]*\).*/\1/p' "$W/pf.null") | awk '$2 > 0 { printf "%.3f\n", $1 / $2 }' | stats
+}
+
+# pfrow LABEL NAME: one row of section 2
+pfrow() {
+	local f=$W/pf.$2
+	[ -s "$f" ] || { echo "| $1 | not measured | | | | |"; return; }
+	sed 's/^\([0-9.]*\) RESULT/RESULT delivered=\1/' "$f" > "$f.r"
+	echo "| $1 | $(spread "$f.r" rate) | $(spread "$f.r" delivered) | $(med "$f.r" eod_p50) | $(spread "$f.r" eod_p99) | $(sum "$f.r" errors) | $(grep -c '^round=[0-9]* ok' "$W/pf.check.$2" 2>/dev/null)/$(wc -l < "$W/pf.check.$2" 2>/dev/null) |"
+}
+
+memrow() {	# memrow NAME "base peak RESULT..."
+	[ -n "$2" ] || { echo "| $1 | not measured | | | |"; return; }
+	local line=${2#* * }
+	echo "| $1 | $(echo "$2" | awk '{ printf "%.1f", $1 / 1024 }') | $(echo "$2" | awk '{ printf "%.1f", $2 / 1024 }') | $(echo "$2" | awk '{ printf "%.1f", ($2 - $1) / 1024 }') | $(field msgs "$line") messages, $(field errors "$line") errors, EOM p99 $(field eom_p99 "$line") ms |"
+}
+
+write_section_milter() {
+	echo "## 1. Milter protocol, $CONNS connections"
+	echo "milterload speaks to each milter as Postfix's smtpd does (one milter session per message:"
+	echo "OPTNEG, CONNECT from an outside MTA, HELO, MAIL, RCPT, DATA, headers, EOH, body, EOM; steps the"
+	echo "milter negotiated away are not sent, steps it does not answer are not waited for, and a final"
+	echo "reply before EOM ends the message there). Every message's verdict is checked against its"
+	echo "expectation (bench/corpus.h); after each links-milter pass of the mix and of the refusals, which"
+	echo "start from a fresh copy of the store, benchstore checks the store's consent events: every"
+	echo "refusal recorded exactly once, nothing else recorded. $ROUNDS interleaved round(s); msg/s and"
+	echo "latencies (ms) as median (min–max) of the rounds; CPU µs/msg = the milter process's CPU time"
+	echo "over the messages of the run; *decision* = the step that got the final reply (CONNECT, EOH"
+	echo "or EOM) to that reply; *EOM* = only the messages that reached end of message."
+	echo
+	echo "### The mix ($(sed -n 's/^mix: //p' "$W/corpus.stats")), each message once per run"
+	echo
+	mtable mix null dkim links
+	echo
+	echo "Store checks of the links-milter runs:"
+	echo
+	consent_lines mix
+	echo
+	echo "links-milter per kind of message in the mix:"
+	echo
+	class_table mix.links
+	echo
+	echo "### Ordinary mail to staff from non-customers ($(sed -n 's/^ordinary: //p' "$W/corpus.stats")), ${SECS} s per run"
+	echo
+	mtable ordinary null eoh links
+	echo
+	echo "### Refusals ($(sed -n 's/^refusals: //p' "$W/corpus.stats")), each once per run"
+	echo
+	mtable refusals null links
+	echo
+	echo "Store checks of the links-milter runs:"
+	echo
+	consent_lines refusals
+	echo
+	class_table refusals.links
+	echo
+	echo "### Verdicts of the other corpora (links-milter, one pass each)"
+	echo
+	echo "- questions ($(sed -n 's/^questions: //p' "$W/corpus.stats")): rate $(med "$W/m.questions.links" rate) msg/s, verdicts $(verdicts questions.links); store: $(sed 's/^round=[0-9]* //' "$W/consent.questions" 2>/dev/null | head -1)"
+	echo "- auto-replies and bounces ($(sed -n 's/^auto: //p' "$W/corpus.stats")): rate $(med "$W/m.auto.links" rate) msg/s, verdicts $(verdicts auto.links); store: $(sed 's/^round=[0-9]* //' "$W/consent.auto" 2>/dev/null | head -1)"
+	echo
+	echo "Ratios (median of the per-round ratios, min–max):"
+	echo
+	echo "- mix: links-milter / NR null $(fmt_ratio "$(rratio "$W/m.mix.links" "$W/m.mix.null")"); links-milter / OpenDKIM $(fmt_ratio "$(rratio "$W/m.mix.links" "$W/m.mix.dkim")"); OpenDKIM / NR null $(fmt_ratio "$(rratio "$W/m.mix.dkim" "$W/m.mix.null")")"
+	echo "- ordinary: links-milter / NR null $(fmt_ratio "$(rratio "$W/m.ordinary.links" "$W/m.ordinary.null")"); links-milter / EOH null $(fmt_ratio "$(rratio "$W/m.ordinary.links" "$W/m.ordinary.eoh")"); EOH null / NR null $(fmt_ratio "$(rratio "$W/m.ordinary.eoh" "$W/m.ordinary.null")")"
+	echo "- refusals: links-milter / NR null $(fmt_ratio "$(rratio "$W/m.refusals.links" "$W/m.refusals.null")")"
+	echo "- CPU per message, links-milter / NR null: mix $(ratio "$(med "$W/m.mix.links" cpu_us_per_msg)" "$(med "$W/m.mix.null" cpu_us_per_msg)"), ordinary $(ratio "$(med "$W/m.ordinary.links" cpu_us_per_msg)" "$(med "$W/m.ordinary.null" cpu_us_per_msg)")"
+	if grep -q . "$W"/err.mix.links "$W"/err.refusals.links "$W"/err.ordinary.links 2>/dev/null; then
+		echo
+		echo "First messages of milterload about links-milter's verdicts:"
+		echo
+		echo '```'
+		cat "$W"/err.mix.links "$W"/err.ordinary.links "$W"/err.refusals.links 2>/dev/null | cut -c1-300 | head -12
+		echo '```'
+	fi
+	echo
+	echo "All rounds (RESULT lines):"
+	echo
+	echo '```'
+	for t in mix.null mix.dkim mix.links ordinary.null ordinary.eoh ordinary.links refusals.null refusals.links questions.links auto.links; do
+		[ -s "$W/m.$t" ] && sed "s/^/$t: /" "$W/m.$t"
+	done
+	echo '```'
+}
+
+write_section_postfix() {
+	echo "## 2. Through Postfix: the mix"
+	if [ "$PF_STATUS" != ok ]; then
+		echo "$PF_STATUS"
+		return
+	fi
+	echo "smtpload sends the mix ($(corpus_size mix) messages, each with its own envelope, one per SMTP session, $CONNS"
+	echo "sessions at a time) into a private Postfix $(postconf -d -h mail_version 2>/dev/null) on three loopback smtpd listeners of one"
+	echo "instance: no milter, the NR null milter, links-milter (\`milter_protocol = 6\`), relaying to"
+	echo "smtp-sink; $ROUNDS interleaved round(s). *Accepted* = messages / time for smtpload to finish (the"
+	echo "SMTP path the milter sits in); *delivered* = until the queue is empty; EOD = end of DATA to"
+	echo "Postfix's 250 (where the milters' end of message runs). The check: every message delivered"
+	echo "or discarded, discards within what the expected verdicts allow, nothing delivered to noreply@."
+	echo
+	echo "| | accepted msg/s | delivered msg/s | EOD p50 ms | EOD p99 ms | SMTP errors | delivery checks ok |"
+	echo "|---|---|---|---|---|---|---|"
+	pfrow "without milter" without
+	pfrow "NR null milter" null
+	pfrow "links-milter" links
+	echo
+	echo "Ratios of the accepted rate (per round): links-milter / NR null $(fmt_ratio "$(pf_ratio)"); NR null / no milter $(fmt_ratio "$(paste -d' ' <(sed -n 's/.* rate=\([0-9.]*\).*/\1/p' "$W/pf.null") <(sed -n 's/.* rate=\([0-9.]*\).*/\1/p' "$W/pf.without") | awk '$2 > 0 { printf "%.3f\n", $1 / $2 }' | stats)")."
+	echo
+	echo "Delivery checks and store checks (links-milter):"
+	echo
+	echo '```'
+	for n in without null links; do sed "s/^/$n: /" "$W/pf.check.$n" 2>/dev/null; done
+	sed 's/^/store: /' "$W/consent.pf" 2>/dev/null
+	echo '```'
+}
+
+write_section_profile() {
+	echo "## 6. Where the time goes (callgrind, perf)"
+	if [ -n "${PROFILE_WHY:-}" ]; then
+		echo "Not measured: $PROFILE_WHY."
+		return
+	fi
+	echo "Instructions per message under callgrind (counters zeroed after start-up and 20 messages, then"
+	echo "$PROFILE_MSGS messages at 4 connections; repeatable on a shared machine, unlike wall-clock time):"
+	echo
+	echo "| milter | ordinary mail, Ir/msg | mix, Ir/msg |"
+	echo "|---|---|---|"
+	echo "| NR null milter | $(echo "${CG_NULL:-}" | awk '{ print $1 }') | $(echo "${CG_NULL:-}" | awk '{ print $2 }') |"
+	echo "| EOH null milter | $(echo "${CG_EOH:-}" | awk '{ print $1 }') | $(echo "${CG_EOH:-}" | awk '{ print $2 }') |"
+	echo "| OpenDKIM verify | $(echo "${CG_DKIM:-}" | awk '{ print $1 }') | $(echo "${CG_DKIM:-}" | awk '{ print $2 }') |"
+	echo "| links-milter | $(echo "${CG_LINKS:-}" | awk '{ print $1 }') | $(echo "${CG_LINKS:-}" | awk '{ print $2 }') |"
+	for c in ordinary mix; do
+		[ -s "$W/cg.$c.txt" ] || continue
+		echo
+		echo "links-milter on the $c corpus ($PROFILE_MSGS messages):"
+		echo
+		echo '```'
+		cat "$W/cg.$c.txt"
+		echo '```'
+	done
+	if [ -s "$W/perf.top" ]; then
+		echo
+		echo "perf (cpu-clock samples, self time) of links-milter during ${SECS} s of ordinary mail at $CONNS connections:"
+		echo
+		echo '```'
+		cat "$W/perf.top"
+		echo '```'
+	fi
+}
+
+write_results() {
+	log "writing $RESULTS"
+	{
+		echo "# links-mail benchmark results"
+		echo
+		echo "Written by \`bench/run-all.sh\` (\`make bench\`; \`BENCH_QUICK=1 make bench\` for a short check of the"
+		echo "harness). Every figure comes from this one run; baselines ran in the same run, interleaved;"
+		echo "the machine is shared, so compare the **ratios** and the instruction counts."
+		[ "$QUICK" = 1 ] && echo && echo "**Quick run (BENCH_QUICK=1): small corpora, one round: a check of the harness, not a measurement.**"
+		echo
+		echo "## Machine"
+		machine
+		echo
+		echo "## Corpora"
+		echo "Generated at set-up by \`bench/gen-mail.py\` (seed fixed; scale $SCALE), $CUSTOMERS customers in the store:"
+		echo
+		sed 's/^/- /' "$W/corpus.stats"
+		if [ "$DKIM_OK" = 1 ]; then
+			echo "- DKIM: signed for real at set-up by OpenDKIM in signing mode (rsa-sha256, 2048-bit key from"
+			echo "  opendkim-genkey, relaxed/relaxed) for the sender domains that sign in real traffic; signatures"
+			echo "  per corpus: $(tr '\n' ',' < "$W/signed.count" | sed 's/,$//; s/,/, /g'). The verifier gets the public key through"
+			echo "  TestDNSData (no DNS); its expectations demand \`dkim=pass\` for every signed message."
+		else
+			echo "- DKIM: not signed ($DKIM_WHY)."
+		fi
+		echo
+		echo "## Targets"
+		echo
+		write_targets
+		echo
+		has_section milter && write_section_milter && echo
+		has_section postfix && write_section_postfix && echo
+		if has_section memory; then
+			echo "## 3. Memory: $LARGE_CONNS connections each sending a $LARGE_MB MB message"
+			echo "VmHWM of a freshly started milter after start-up and 20 small messages (base) and after the"
+			echo "$LARGE_CONNS large messages ($((${LARGE_BYTES:-0} / 1048576)) MiB each, two base64 attachments; peak). MB = MiB."
+			echo
+			echo "| milter | base MB | peak MB | added MB | run |"
+			echo "|---|---|---|---|---|"
+			memrow "NR null milter" "${MEM_NULL:-}"
+			memrow "EOH null milter" "${MEM_EOH:-}"
+			memrow "OpenDKIM verify" "${MEM_DKIM:-}"
+			memrow "links-milter" "${MEM_LINKS:-}"
+			echo
+		fi
+		if has_section sender; then
+			echo "## 4. Sender"
+			if [ -n "${SENDER_RC:-}" ]; then
+				echo "\`bench/sender-bench.sh\` (exit status $SENDER_RC):"
+				echo
+				echo '```'
+				echo "$SENDER_OUT"
+				echo '```'
+			else
+				echo "Not measured."
+			fi
+			echo
+		fi
+		if has_section reply; then
+			echo "## 5. Reply analysis (bench_reply, the reply engineer's)"
+			if [ -n "${REPLY_RC:-}" ]; then
+				echo "\`bench_reply ${REPLY_ARGS:-}\` (exit status $REPLY_RC):"
+				echo
+				echo '```'
+				echo "$REPLY_OUT"
+				echo '```'
+			else
+				echo "Not measured: bench_reply is not built."
+			fi
+			echo
+		fi
+		has_section profile && write_section_profile && echo
+		if [ -f "$abs_srcdir/RESULTS.notes" ]; then
+			cat "$abs_srcdir/RESULTS.notes"
+		fi
+	} > "$RESULTS.tmp" && mv "$RESULTS.tmp" "$RESULTS"
+}
