@@ -40,9 +40,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <grp.h>
 #include <pthread.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,7 +60,10 @@
 #include "daemon.h"
 #include "log.h"
 #include "milter_cb.h"
+#include "milter_cfg.h"
 #include "milter_state.h"
+#include "milter_stats.h"
+#include "milter_store.h"
 #include "reply.h"
 #include "store.h"
 
@@ -89,7 +90,9 @@ struct lm_socket {
 /* The self-pipe: written by signal handlers, read by the main thread. */
 static int lm_pipe[2] = {-1, -1};
 
-static void usage(FILE *fp)
+/* usage - print the usage text to FP */
+static void
+usage(FILE *fp)
 {
 	fprintf(fp,
 		"Usage: %s [-c FILE] [-f] [-e] [-n] [-o NAME=VALUE ...]\n"
@@ -108,7 +111,9 @@ static void usage(FILE *fp)
 		LM_PROG, LM_PROG, conf_default_path());
 }
 
-static int parse_args(int argc, char **argv, struct lm_opts *o)
+/* parse_args - read the command line into O; an EX_ code */
+static int
+parse_args(int argc, char **argv, struct lm_opts *o)
 {
 	static const struct option longopts[] = {
 		{"help", no_argument, NULL, 'h'},
@@ -137,7 +142,7 @@ static int parse_args(int argc, char **argv, struct lm_opts *o)
 
 			if (conf_overrides_add(&o->ov, optarg, e, sizeof(e)) < 0) {
 				fprintf(stderr, "%s: %s\n", LM_PROG, e);
-				return EX_USAGE;
+				return (EX_USAGE);
 			}
 			break;
 		}
@@ -152,19 +157,20 @@ static int parse_args(int argc, char **argv, struct lm_opts *o)
 			exit(EX_OK);
 		default:
 			usage(stderr);
-			return EX_USAGE;
+			return (EX_USAGE);
 		}
 	}
 	if (optind != argc) {
 		fprintf(stderr, "%s: unexpected argument: %s\n", LM_PROG, argv[optind]);
 		usage(stderr);
-		return EX_USAGE;
+		return (EX_USAGE);
 	}
-	return EX_OK;
+	return (EX_OK);
 }
 
-/* Load the configuration and apply -o overrides. Owned by the caller. */
-static struct conf *lm_load(const struct lm_opts *o, char *err, size_t errlen)
+/* lm_load - the configuration with -o overrides applied; owned by the caller */
+static struct conf *
+lm_load(const struct lm_opts *o, char *err, size_t errlen)
 {
 	struct conf *c;
 
@@ -181,18 +187,19 @@ static struct conf *lm_load(const struct lm_opts *o, char *err, size_t errlen)
 		c = conf_load(o->conf_path, err, errlen);
 	}
 	if (c == NULL)
-		return NULL;
+		return (NULL);
 	if (conf_overrides_apply(c, &o->ov, err, errlen) < 0)
 		goto fail;
-	return c;
+	return (c);
 
 fail:
 	conf_free(c);
-	return NULL;
+	return (NULL);
 }
 
-/* Check and split the socket and socket_mode options. */
-static int lm_socket_parse(const struct conf *c, struct lm_socket *s, char *err, size_t errlen)
+/* lm_socket_parse - check and split the socket and socket_mode options */
+static int
+lm_socket_parse(const struct conf *c, struct lm_socket *s, char *err, size_t errlen)
 {
 	const char *spec = conf_socket(c);
 	const char *mode = conf_socket_mode(c);
@@ -203,7 +210,7 @@ static int lm_socket_parse(const struct conf *c, struct lm_socket *s, char *err,
 	memset(s, 0, sizeof(*s));
 	if (strlen(spec) >= sizeof(s->spec) || spec[0] == 0) {
 		snprintf(err, errlen, "socket: empty or too long");
-		return -1;
+		return (-1);
 	}
 	snprintf(s->spec, sizeof(s->spec), "%s", spec);
 	if (strncmp(spec, "unix:", 5) == 0)
@@ -220,7 +227,7 @@ static int lm_socket_parse(const struct conf *c, struct lm_socket *s, char *err,
 		if (path[0] != '/' || strlen(path) >= sizeof(s->path)) {
 			snprintf(err, errlen, "socket: %s: need an absolute path shorter than %zu bytes",
 				 spec, sizeof(s->path));
-			return -1;
+			return (-1);
 		}
 		snprintf(s->path, sizeof(s->path), "%s", path);
 		snprintf(dir, sizeof(dir), "%s", path);
@@ -231,7 +238,7 @@ static int lm_socket_parse(const struct conf *c, struct lm_socket *s, char *err,
 			*slash = 0;
 		if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
 			snprintf(err, errlen, "socket: directory %s does not exist", dir);
-			return -1;
+			return (-1);
 		}
 		s->is_unix = 1;
 	} else if (strncmp(spec, "inet:", 5) == 0 || strncmp(spec, "inet6:", 6) == 0) {
@@ -240,35 +247,39 @@ static int lm_socket_parse(const struct conf *c, struct lm_socket *s, char *err,
 
 		if (end == p || port < 1 || port > 65535 || (*end != 0 && *end != '@')) {
 			snprintf(err, errlen, "socket: %s: need inet:PORT@HOST", spec);
-			return -1;
+			return (-1);
 		}
 	} else {
 		snprintf(err, errlen, "socket: %s: need unix:PATH or inet:PORT@HOST", spec);
-		return -1;
+		return (-1);
 	}
 	errno = 0;
 	m = strtol(mode, &end, 8);
 	if (mode[0] == 0 || *end != 0 || errno || m < 0 || m > 0777) {
 		snprintf(err, errlen, "socket_mode: %s: need an octal mode such as 0660", mode);
-		return -1;
+		return (-1);
 	}
 	s->mode = (mode_t) m;
-	return 0;
+	return (0);
 }
 
-static int lm_store_check(const struct conf *c, char *err, size_t errlen)
+/* lm_store_check - whether the store of C opens */
+static int
+lm_store_check(const struct conf *c, char *err, size_t errlen)
 {
 	struct store *st = store_open(c, err, errlen);
 
 	if (st == NULL)
-		return -1;
+		return (-1);
 	store_close(st);
-	return 0;
+	return (0);
 }
 
 /* ---- signals ---- */
 
-static void lm_on_signal(int sig)
+/* lm_on_signal - signal handler: one byte into the self-pipe */
+static void
+lm_on_signal(int sig)
 {
 	int	saved = errno;
 	char	b = sig == SIGHUP ? 'H' : sig == SIGUSR1 ? 'U' : 'T';
@@ -279,14 +290,16 @@ static void lm_on_signal(int sig)
 	errno = saved;
 }
 
-static int lm_signals_install(char *err, size_t errlen)
+/* lm_signals_install - the self-pipe and the signal handlers */
+static int
+lm_signals_install(char *err, size_t errlen)
 {
 	struct sigaction sa;
 	static const int sigs[] = {SIGHUP, SIGTERM, SIGINT, SIGUSR1};
 
 	if (pipe(lm_pipe) != 0) {
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
-		return -1;
+		return (-1);
 	}
 	for (int i = 0; i < 2; i++) {
 		fcntl(lm_pipe[i], F_SETFD, FD_CLOEXEC);
@@ -299,13 +312,15 @@ static int lm_signals_install(char *err, size_t errlen)
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		if (sigaction(sigs[i], &sa, NULL) != 0) {
 			snprintf(err, errlen, "sigaction: %s", strerror(errno));
-			return -1;
+			return (-1);
 		}
 	signal(SIGPIPE, SIG_IGN);
-	return 0;
+	return (0);
 }
 
-static void *lm_milter_thread(void *arg)
+/* lm_milter_thread - the thread running smfi_main() */
+static void *
+lm_milter_thread(void *arg)
 {
 	int    *status = arg;
 	char	b = 'X';
@@ -314,12 +329,14 @@ static void *lm_milter_thread(void *arg)
 	*status = smfi_main();
 	n = write(lm_pipe[1], &b, 1);
 	(void) n;
-	return NULL;
+	return (NULL);
 }
 
 /* ---- reload ---- */
 
-static void lm_reload(const struct lm_opts *o, const struct lm_socket *sock_now, int to_stderr)
+/* lm_reload - SIGHUP: build a new configuration, install it when it is complete */
+static void
+lm_reload(const struct lm_opts *o, const struct lm_socket *sock_now, int to_stderr)
 {
 	char	err[CONF_ERR_MAX];
 	struct conf *c;
@@ -350,21 +367,22 @@ static void lm_reload(const struct lm_opts *o, const struct lm_socket *sock_now,
 
 /* ---- daemon ---- */
 
-/* Open the socket as the starting user; hand a unix socket to the run
+/* lm_socket_open - open the socket as the starting user; hand a unix socket to the run
  * user and give it socket_mode. */
-static int lm_socket_open(const struct conf *c, const struct lm_socket *s,
+static int
+lm_socket_open(const struct conf *c, const struct lm_socket *s,
 			  const struct daemon_ids *ids, char *err, size_t errlen)
 {
 	mode_t	old = 0;
 
 	if (smfi_setconn((char *) s->spec) != MI_SUCCESS) {
 		snprintf(err, errlen, "smfi_setconn(%.300s) failed", s->spec);
-		return -1;
+		return (-1);
 	}
 	if (smfi_settimeout((int) conf_milter_timeout(c)) != MI_SUCCESS
 	    || smfi_register(*mcb_desc()) != MI_SUCCESS) {
 		snprintf(err, errlen, "smfi_register failed");
-		return -1;
+		return (-1);
 	}
 	if (s->is_unix)
 		old = umask(0177);	/* nobody may connect before the chmod */
@@ -372,33 +390,34 @@ static int lm_socket_open(const struct conf *c, const struct lm_socket *s,
 		if (s->is_unix)
 			umask(old);
 		snprintf(err, errlen, "cannot open the milter socket %.300s", s->spec);
-		return -1;
+		return (-1);
 	}
 	if (!s->is_unix)
-		return 0;
+		return (0);
 	umask(old);
 	if (ids->set && geteuid() == 0 && chown(s->path, ids->uid, ids->gid) != 0) {
 		snprintf(err, errlen, "chown %s: %s", s->path, strerror(errno));
 		(void) unlink(s->path);
-		return -1;
+		return (-1);
 	}
 	if (chmod(s->path, s->mode) != 0) {
 		snprintf(err, errlen, "chmod %s: %s", s->path, strerror(errno));
 		(void) unlink(s->path);
-		return -1;
+		return (-1);
 	}
-	return 0;
+	return (0);
 }
 
 /*
- * Statistics reach the store from here, not from every message: at
+ * lm_flush_stats - statistics reach the store from here, not from every message: at
  * most every MSTATS_FLUSH_SECS while the milter is idle or answering
  * questions (refusals and bounces carry them in their own transaction),
  * and at shutdown. This thread's connection commits without fsync:
  * counters are not evidence. A store failure keeps the counts for the
  * next try and is logged once until a flush succeeds again.
  */
-static void lm_flush_stats(void)
+static void
+lm_flush_stats(void)
 {
 	static int failing;
 	struct mcfg *cfg = mstate_get();
@@ -433,8 +452,9 @@ static void lm_flush_stats(void)
 	mcfg_release(cfg);
 }
 
-/* After smfi_main() returned: let messages in progress finish. */
-static void lm_drain(long seconds)
+/* lm_drain - after smfi_main() returned: let messages in progress finish */
+static void
+lm_drain(long seconds)
 {
 	long	waited = 0;
 	struct timespec ts = {0, LM_DRAIN_POLL_MS * 1000000L};
@@ -448,7 +468,9 @@ static void lm_drain(long seconds)
 			    mcb_in_progress());
 }
 
-static int lm_classify(const struct conf *c, const char *what)
+/* lm_classify - --classify: analyse one message, print JSON */
+static int
+lm_classify(const struct conf *c, const char *what)
 {
 	char	err[CONF_ERR_MAX];
 	struct reply_analyzer *ra = reply_analyzer_new(c, err, sizeof(err));
@@ -456,148 +478,164 @@ static int lm_classify(const struct conf *c, const char *what)
 
 	if (ra == NULL) {
 		fprintf(stderr, "%s: %s\n", LM_PROG, err);
-		return EX_CONFIG;
+		return (EX_CONFIG);
 	}
 	rc = classify_file(ra, what, stdout);	/* a <sysexits.h> code */
 	reply_analyzer_free(ra);
 	if (fflush(stdout) != 0 && rc == EX_OK)
 		rc = EX_IOERR;
-	return rc;
+	return (rc);
 }
 
-int	main(int argc, char **argv)
-{
+/* Everything main() starts and must stop. */
+struct lm_run {
 	struct lm_opts o;
 	struct lm_socket sock;
 	struct daemon_ids ids;
-	struct conf *c = NULL;
-	struct mcfg *cfg = NULL;
-	char	err[CONF_ERR_MAX];
-	int	rc;
-	int	ready_fd = -1;
-	int	milter_status = MI_FAILURE;
-	int	pidfile_written = 0;
-	int	socket_opened = 0;
-	int	stopping = 0;
-	char	pidfile[LM_SOCKET_MAX] = "";
+	struct mcfg *cfg;
+	char	pidfile[LM_SOCKET_MAX];
+	int	ready_fd;
+	int	pidfile_written;
+	int	socket_opened;
+	int	milter_status;
 	pthread_t tid;
-	sigset_t block;
-	sigset_t old;
+};
 
-	memset(&o, 0, sizeof(o));
-	memset(&sock, 0, sizeof(sock));
-	if ((rc = parse_args(argc, argv, &o)) != EX_OK)
-		return rc;
-	if (o.classify || o.test_only)
-		o.to_stderr = 1;
-	log_open(LM_PROG, 1, NULL);
-	if ((c = lm_load(&o, err, sizeof(err))) == NULL) {
+/* lm_check - -n: the configuration was built; check the store, say OK */
+static int
+lm_check(struct mcfg *cfg)
+{
+	char	err[CONF_ERR_MAX];
+	int	rc = EX_OK;
+
+	if (lm_store_check(mcfg_conf(cfg), err, sizeof(err)) != 0) {
+		fprintf(stderr, "%s: store: %s\n", LM_PROG, err);
+		rc = EX_CONFIG;
+	} else {
+		printf("%s: configuration OK\n", conf_file(mcfg_conf(cfg))[0]
+		       ? conf_file(mcfg_conf(cfg)) : "(defaults)");
+	}
+	mcfg_release(cfg);
+	return (rc);
+}
+
+/* lm_configure - load, check and bundle the configuration into R; EX_ code */
+static int
+lm_configure(struct lm_run *r)
+{
+	char	err[CONF_ERR_MAX];
+	struct conf *c;
+
+	if ((c = lm_load(&r->o, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "%s: %s\n", LM_PROG, err);
-		return EX_CONFIG;
+		return (EX_CONFIG);
 	}
-	if (o.classify) {
-		rc = lm_classify(c, o.classify);
+	if (r->o.classify) {
+		int	rc = lm_classify(c, r->o.classify);
+
 		conf_free(c);
-		return rc;
+		return (rc);
 	}
-	if (lm_socket_parse(c, &sock, err, sizeof(err)) != 0
-	    || daemon_ids_lookup(conf_user(c), conf_group(c), &ids, err, sizeof(err)) != 0) {
+	if (lm_socket_parse(c, &r->sock, err, sizeof(err)) != 0
+	    || daemon_ids_lookup(conf_user(c), conf_group(c), &r->ids, err, sizeof(err)) != 0) {
 		fprintf(stderr, "%s: %s: %s\n", LM_PROG, conf_file(c), err);
 		conf_free(c);
-		return EX_CONFIG;
+		return (EX_CONFIG);
 	}
-	snprintf(pidfile, sizeof(pidfile), "%s", conf_pid_file(c));
-	if ((cfg = mcfg_new(c, err, sizeof(err))) == NULL) {	/* takes C */
+	snprintf(r->pidfile, sizeof(r->pidfile), "%s", conf_pid_file(c));
+	if ((r->cfg = mcfg_new(c, err, sizeof(err))) == NULL) {	/* takes C */
 		fprintf(stderr, "%s: %s\n", LM_PROG, err);
-		return EX_CONFIG;
+		return (EX_CONFIG);
 	}
-	if (o.test_only) {
-		rc = EX_OK;
-		if (lm_store_check(mcfg_conf(cfg), err, sizeof(err)) != 0) {
-			fprintf(stderr, "%s: store: %s\n", LM_PROG, err);
-			rc = EX_CONFIG;
-		} else {
-			printf("%s: configuration OK\n", conf_file(mcfg_conf(cfg))[0]
-			       ? conf_file(mcfg_conf(cfg)) : "(defaults)");
-		}
-		mcfg_release(cfg);
-		return rc;
-	}
+	return (EX_OK);
+}
 
-	log_open(LM_PROG, o.to_stderr, mcfg_conf(cfg));
-	if (!o.foreground && daemon_fork(&ready_fd, o.to_stderr) != 0) {
+/* lm_start - become a daemon, open the socket, drop privileges; EX_ code */
+static int
+lm_start(struct lm_run *r)
+{
+	char	err[CONF_ERR_MAX];
+
+	if (!r->o.foreground && daemon_fork(&r->ready_fd, r->o.to_stderr) != 0) {
 		log_error("cannot become a daemon: %s", strerror(errno));
-		rc = EX_OSERR;
-		goto out;
+		return (EX_OSERR);
 	}
-	if (lm_socket_open(mcfg_conf(cfg), &sock, &ids, err, sizeof(err)) != 0) {
+	if (lm_socket_open(mcfg_conf(r->cfg), &r->sock, &r->ids, err, sizeof(err)) != 0) {
 		log_error("%s", err);
-		rc = EX_UNAVAILABLE;
-		goto out;
+		return (EX_UNAVAILABLE);
 	}
-	socket_opened = sock.is_unix;
-	if (!o.foreground) {
-		if (daemon_pidfile(pidfile, &ids, err, sizeof(err)) != 0) {
+	r->socket_opened = r->sock.is_unix;
+	if (!r->o.foreground) {
+		if (daemon_pidfile(r->pidfile, &r->ids, err, sizeof(err)) != 0) {
 			log_error("pid_file %s", err);
-			rc = EX_CANTCREAT;
-			goto out;
+			return (EX_CANTCREAT);
 		}
-		pidfile_written = pidfile[0] != 0;
+		r->pidfile_written = r->pidfile[0] != 0;
 	}
-	if (daemon_drop(&ids, err, sizeof(err)) != 0) {
+	if (daemon_drop(&r->ids, err, sizeof(err)) != 0) {
 		log_error("%s", err);
-		rc = EX_NOPERM;
-		goto out;
+		return (EX_NOPERM);
 	}
-	if (lm_store_check(mcfg_conf(cfg), err, sizeof(err)) != 0) {
+	if (lm_store_check(mcfg_conf(r->cfg), err, sizeof(err)) != 0) {
 		log_error("store: %s", err);
-		rc = EX_CONFIG;
-		goto out;
+		return (EX_CONFIG);
 	}
-	mstate_set(cfg);
+	mstate_set(r->cfg);
 	if (lm_signals_install(err, sizeof(err)) != 0) {
 		log_error("%s", err);
-		rc = EX_OSERR;
-		goto out;
+		return (EX_OSERR);
 	}
-	/* The milter thread and all threads it starts block our signals. */
+	return (EX_OK);
+}
+
+/* lm_thread_start - run smfi_main() in a thread that blocks our signals */
+static int
+lm_thread_start(struct lm_run *r)
+{
+	sigset_t block, old;
+	int	rc;
+
 	sigemptyset(&block);
 	sigaddset(&block, SIGHUP);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, &block, &old);
-	rc = pthread_create(&tid, NULL, lm_milter_thread, &milter_status);
+	rc = pthread_create(&r->tid, NULL, lm_milter_thread, &r->milter_status);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc != 0) {
 		log_error("pthread_create: %s", strerror(rc));
-		rc = EX_OSERR;
-		goto out;
+		return (EX_OSERR);
 	}
-	log_notice("%s %s started on %s (pid %ld)", LM_PROG, PACKAGE_VERSION, sock.spec,
-		   (long) getpid());
-	daemon_ready(&ready_fd, EX_OK);
+	return (EX_OK);
+}
+
+/* lm_wait - read the self-pipe until the milter thread ends; flush statistics when idle */
+static void
+lm_wait(struct lm_run *r)
+{
+	int	stopping = 0;
 
 	for (;;) {
 		char	b;
 		ssize_t n = read(lm_pipe[0], &b, 1);
 
-		if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
-			if (errno == EAGAIN) {
-				fd_set	rfds;
-				struct timeval tv = {MSTATS_FLUSH_SECS, 0};
+		if (n < 0 && errno == EAGAIN) {
+			fd_set	rfds;
+			struct timeval tv = {MSTATS_FLUSH_SECS, 0};
 
-				FD_ZERO(&rfds);
-				FD_SET(lm_pipe[0], &rfds);
-				if (select(lm_pipe[0] + 1, &rfds, NULL, NULL, &tv) == 0)
-					lm_flush_stats();
-			}
+			FD_ZERO(&rfds);
+			FD_SET(lm_pipe[0], &rfds);
+			if (select(lm_pipe[0] + 1, &rfds, NULL, NULL, &tv) == 0)
+				lm_flush_stats();
 			continue;
 		}
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n <= 0 || b == 'X')
 			break;
 		if (b == 'H' && !stopping)
-			lm_reload(&o, &sock, o.to_stderr);
+			lm_reload(&r->o, &r->sock, r->o.to_stderr);
 		else if (b == 'U')
 			mstats_log();
 		else if (b == 'T' && !stopping) {
@@ -606,23 +644,60 @@ int	main(int argc, char **argv)
 			smfi_stop();
 		}
 	}
-	pthread_join(tid, NULL);
-	lm_drain(conf_milter_timeout(mcfg_conf(cfg)));
+}
+
+/* lm_serve - serve until stopped; EX_ code */
+static int
+lm_serve(struct lm_run *r)
+{
+	int	rc;
+
+	if ((rc = lm_thread_start(r)) != EX_OK)
+		return (rc);
+	log_notice("%s %s started on %s (pid %ld)", LM_PROG, PACKAGE_VERSION, r->sock.spec,
+		   (long) getpid());
+	daemon_ready(&r->ready_fd, EX_OK);
+	lm_wait(r);
+	pthread_join(r->tid, NULL);
+	lm_drain(conf_milter_timeout(mcfg_conf(r->cfg)));
 	lm_flush_stats();
 	mstore_discard();	/* the main thread's connection */
 	mstore_pool_clear();
 	mstats_log();
 	log_notice("stopped");
-	rc = milter_status == MI_SUCCESS ? EX_OK : EX_SOFTWARE;
-out:
-	daemon_ready(&ready_fd, rc);
-	if (pidfile_written)
-		(void) unlink(pidfile);
+	return (r->milter_status == MI_SUCCESS ? EX_OK : EX_SOFTWARE);
+}
+
+/* main - links-milter */
+int
+main(int argc, char **argv)
+{
+	struct lm_run r;
+	int	rc;
+
+	memset(&r, 0, sizeof(r));
+	r.ready_fd = -1;
+	r.milter_status = MI_FAILURE;
+	if ((rc = parse_args(argc, argv, &r.o)) != EX_OK)
+		return (rc);
+	if (r.o.classify || r.o.test_only)
+		r.o.to_stderr = 1;
+	log_open(LM_PROG, 1, NULL);
+	if ((rc = lm_configure(&r)) != EX_OK || r.o.classify)
+		return (rc);
+	if (r.o.test_only)
+		return (lm_check(r.cfg));
+	log_open(LM_PROG, r.o.to_stderr, mcfg_conf(r.cfg));
+	if ((rc = lm_start(&r)) == EX_OK)
+		rc = lm_serve(&r);
+	daemon_ready(&r.ready_fd, rc);
+	if (r.pidfile_written)
+		(void) unlink(r.pidfile);
 	/* Ours, also after a failed start: a stale socket would look alive. */
-	if (socket_opened)
-		(void) unlink(sock.path);
+	if (r.socket_opened)
+		(void) unlink(r.sock.path);
 	mstate_set(NULL);
-	mcfg_release(cfg);
+	mcfg_release(r.cfg);
 	log_close();
-	return rc;
+	return (rc);
 }

@@ -40,69 +40,159 @@
 #include "milter_addr.h"
 #include "milter_auth.h"
 
+#define MACT_OWN_MSGID_MAX	(MADDR_MSGID_MAX + 8)	/* "qid:" and a queue id fit too */
+
 const char *const mact_hdr_names[MACT_H_COUNT] = {
 	"X-Links-Customer", "X-Links-Category", "X-Links-Verdict", "X-Links-Optout"
 };
 
-void	mact_plan_clear(struct mact_plan *p)
+static const char *const mact_verdict_names[MACT_V_COUNT] = {
+	"reply", "question", "optout", "optout+question", "auto_reply", "bounce"
+};
+static const char *const mact_action_names[MACT_A_COUNT] = {
+	"deliver", "route", "discard", "archive", "drop_noreply", "tempfail"
+};
+static const char *const mact_idby_names[MACT_ID_COUNT] = {"none", "msgid", "token", "from"};
+static const char *const mact_optout_names[MACT_O_COUNT] = {"none", "applied", "unverified"};
+
+/* mact_verdict_name - the word for verdict V */
+const char *
+mact_verdict_name(enum mact_verdict v)
+{
+	return ((unsigned) v < MACT_V_COUNT ? mact_verdict_names[v] : "unknown");
+}
+
+/* mact_action_name - the word for action A */
+const char *
+mact_action_name(enum mact_action a)
+{
+	return ((unsigned) a < MACT_A_COUNT ? mact_action_names[a] : "unknown");
+}
+
+/* mact_idby_name - the word for identification I */
+const char *
+mact_idby_name(enum mact_idby i)
+{
+	return ((unsigned) i < MACT_ID_COUNT ? mact_idby_names[i] : "unknown");
+}
+
+/* mact_optout_name - the word for opt-out state O */
+const char *
+mact_optout_name(enum mact_optout o)
+{
+	return ((unsigned) o < MACT_O_COUNT ? mact_optout_names[o] : "unknown");
+}
+
+/* mact_plan_clear - free what plan P holds */
+void
+mact_plan_clear(struct mact_plan *p)
 {
 	free(p->del);
 	p->del = NULL;
 	p->ndel = 0;
+	free(p->writes);
+	p->writes = NULL;
+	p->nwrites = p->capwrites = 0;
 }
 
-static int mact_is_noreply(enum maddr_kind k)
+/* mact_is_noreply - whether recipient kind K is noreply or noreply+TOKEN */
+static int
+mact_is_noreply(enum maddr_kind k)
 {
-	return k == MADDR_NOREPLY || k == MADDR_NOREPLY_TOKEN;
+	return (k == MADDR_NOREPLY || k == MADDR_NOREPLY_TOKEN);
 }
 
-static void mact_fail(struct mact_plan *p, struct store *st, const char *what)
+/* mact_fail - record in P which store call failed */
+static void
+mact_fail(struct mact_plan *p, struct store *st, const char *what)
 {
 	snprintf(p->errmsg, sizeof(p->errmsg), "%s: %s", what,
 		 st ? store_errmsg(st) : "store unavailable");
 }
 
-void	mact_evidence(char *out, size_t outlen, const char *how, const char *msgid,
-		      const char *ref, const char *rule)
+/* mact_evidence - the consent evidence text, bounded by STORE_EVIDENCE_MAX */
+void
+mact_evidence(char *out, size_t outlen, const char *how, const char *msgid,
+	      const char *ref, const char *rule)
 {
+	int	has_ref = ref && *ref;
+
 	if (outlen > STORE_EVIDENCE_MAX + 1)
 		outlen = STORE_EVIDENCE_MAX + 1;
 	snprintf(out, outlen, "%s msgid=<%s>%s%s%s rule=%s", how, msgid,
-		 ref && *ref ? " ref=<" : "", ref && *ref ? ref : "", ref && *ref ? ">" : "",
+		 has_ref ? " ref=<" : "", has_ref ? ref : "", has_ref ? ">" : "",
 		 rule && *rule ? rule : "none");
 }
 
-/* Drop every noreply recipient: discard when nobody else is addressed. */
-static void mact_drop_noreply(const struct mctx_msg *m, struct mact_plan *p)
+/* mact_add_write - a new, zeroed write at the end of P's list, or NULL */
+static struct mact_write *
+mact_add_write(struct mact_plan *p, enum mact_op op)
 {
-	size_t	n = mctx_rcpt_count(m);
-	size_t	nn = 0;
+	struct mact_write *w;
+
+	if (p->nwrites == p->capwrites) {
+		size_t	cap = p->capwrites ? 2 * p->capwrites : 2;
+
+		if ((w = realloc(p->writes, cap * sizeof(*w))) == NULL) {
+			snprintf(p->errmsg, sizeof(p->errmsg), "out of memory");
+			return (NULL);
+		}
+		p->writes = w;
+		p->capwrites = cap;
+	}
+	w = &p->writes[p->nwrites++];
+	memset(w, 0, sizeof(*w));
+	w->op = op;
+	return (w);
+}
+
+/* mact_add_optout - list an opt-out of CAT for CUSTOMER with EVIDENCE */
+static int
+mact_add_optout(struct mact_plan *p, int64_t customer, int cat, enum store_channel ch,
+		const char *evidence)
+{
+	struct mact_write *w = mact_add_write(p, MACT_OP_OPTOUT);
+
+	if (w == NULL)
+		return (STORE_TEMP);
+	w->customer = customer;
+	w->cat = cat;
+	w->ch = ch;
+	snprintf(w->text, sizeof(w->text), "%s", evidence);
+	return (STORE_OK);
+}
+
+/* mact_drop_noreply - drop every noreply recipient; discard when nobody else is addressed */
+static void
+mact_drop_noreply(const struct mctx_msg *m, struct mact_plan *p)
+{
+	size_t	n = mctx_rcpt_count(m), nn = 0;
 
 	for (size_t i = 0; i < n; i++)
 		if (mact_is_noreply(mctx_rcpt_kind(m, i)))
 			nn++;
 	if (nn == 0) {
-		p->action = "deliver";
+		p->action = MACT_A_DELIVER;
 		return;
 	}
 	if (nn == n) {
 		p->result = MACT_DISCARD;
-		p->action = "discard";
+		p->action = MACT_A_DISCARD;
 		return;
 	}
 	for (size_t i = 0; i < n; i++)
 		if (mact_is_noreply(mctx_rcpt_kind(m, i)))
 			p->del[i] = 1;
-	p->action = "drop_noreply";
+	p->action = MACT_A_DROP_NOREPLY;
 }
 
-/* Replace noreply recipients by ADDR (support or the archive). */
-static void mact_redirect_noreply(const struct mctx_msg *m, struct mact_plan *p,
-				  const char *addr, const char *action)
+/* mact_redirect_noreply - replace noreply recipients by ADDR (support or the archive) */
+static void
+mact_redirect_noreply(const struct mctx_msg *m, struct mact_plan *p, const char *addr,
+		      enum mact_action action)
 {
 	size_t	n = mctx_rcpt_count(m);
-	int	present = 0;
-	int	moved = 0;
+	int	present = 0, moved = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		char	a[MADDR_MAX];
@@ -116,7 +206,7 @@ static void mact_redirect_noreply(const struct mctx_msg *m, struct mact_plan *p,
 		}
 	}
 	if (!moved) {
-		p->action = "deliver";
+		p->action = MACT_A_DELIVER;
 		return;
 	}
 	if (!present)
@@ -124,8 +214,9 @@ static void mact_redirect_noreply(const struct mctx_msg *m, struct mact_plan *p,
 	p->action = action;
 }
 
-/* The first Message-ID of the incoming message, or "qid:QUEUEID". */
-static void mact_own_msgid(const struct mctx_msg *m, char *out, size_t outlen)
+/* mact_own_msgid - the first Message-ID of the incoming message, or "qid:QUEUEID" */
+static void
+mact_own_msgid(const struct mctx_msg *m, char *out, size_t outlen)
 {
 	char	ids[1][MADDR_MSGID_MAX];
 
@@ -135,31 +226,38 @@ static void mact_own_msgid(const struct mctx_msg *m, char *out, size_t outlen)
 		snprintf(out, outlen, "qid:%s", mctx_qid(m));
 }
 
+/* mact_reverse - reverse the N identifiers at IDS */
+static void
+mact_reverse(char (*ids)[MADDR_MSGID_MAX], size_t n)
+{
+	char	tmp[MADDR_MSGID_MAX];
+
+	for (size_t i = 0; i < n / 2; i++) {
+		memcpy(tmp, ids[i], sizeof(tmp));
+		memcpy(ids[i], ids[n - 1 - i], sizeof(tmp));
+		memcpy(ids[n - 1 - i], tmp, sizeof(tmp));
+	}
+}
+
 /*
- * Look up In-Reply-To, then References from the most recent one back,
- * in the message log. Returns STORE_OK with *ML and REF filled,
+ * mact_by_msgid - look up In-Reply-To, then References from the most
+ * recent one back, in the message log. STORE_OK with *ML and REF filled,
  * STORE_NOTFOUND, or a store error.
  */
-static int mact_by_msgid(const struct mctx_msg *m, struct store *st,
-			 struct store_msglog *ml, char *ref, size_t reflen)
+static int
+mact_by_msgid(const struct mctx_msg *m, struct store *st, struct store_msglog *ml,
+	      char *ref, size_t reflen)
 {
 	char	(*ids)[MADDR_MSGID_MAX];
-	size_t	n;
-	size_t	nr;
+	size_t	n, nr;
 	int	rc = STORE_NOTFOUND;
 
 	if ((ids = calloc(MACT_MSGID_LOOKUPS_MAX, sizeof(*ids))) == NULL)
-		return STORE_TEMP;
+		return (STORE_TEMP);
 	n = maddr_msgids(mctx_hdr(m, MCTX_H_IN_REPLY_TO), ids, MACT_MSGID_LOOKUPS_MAX / 2);
 	nr = maddr_msgids(mctx_hdr(m, MCTX_H_REFERENCES), ids + n, MACT_MSGID_LOOKUPS_MAX - n);
 	/* References lists the oldest first: the latest is the likeliest. */
-	for (size_t i = 0; i < nr / 2; i++) {
-		char	tmp[MADDR_MSGID_MAX];
-
-		memcpy(tmp, ids[n + i], sizeof(tmp));
-		memcpy(ids[n + i], ids[n + nr - 1 - i], sizeof(tmp));
-		memcpy(ids[n + nr - 1 - i], tmp, sizeof(tmp));
-	}
+	mact_reverse(ids + n, nr);
 	for (size_t i = 0; i < n + nr; i++) {
 		rc = store_msglog_find(st, ids[i], ml);
 		if (rc == STORE_OK && ml->customer_id > 0) {
@@ -172,117 +270,103 @@ static int mact_by_msgid(const struct mctx_msg *m, struct store *st,
 			break;
 	}
 	free(ids);
-	return rc;
+	return (rc);
 }
 
-/* Is the From domain authenticated by a trusted Authentication-Results? */
-static const char *mact_from_auth(const struct mctx_msg *m, const char *from)
+/* mact_from_auth - how a trusted Authentication-Results proves the From domain */
+static enum mauth_how
+mact_from_auth(const struct mctx_msg *m, const char *from)
 {
 	const char *const *trusted;
 	size_t	nt = mcfg_trusted(mctx_cfg(m), &trusted);
-	const char *how = NULL;
+	enum mauth_how how = MAUTH_NONE;
 
 	for (size_t i = 0; i < mctx_ar_count(m); i++)
 		if (mauth_check(mctx_ar(m, i), trusted, nt, addr_domain(from), &how))
-			return how;
-	return NULL;
+			return (how);
+	return (MAUTH_NONE);
 }
 
-static int mact_bounce(const struct mctx_msg *m, const struct reply_result *r,
-		       struct store *st, struct mact_plan *p)
+/* mact_bounce - a bounce: count the failed addresses when it came to noreply */
+static int
+mact_bounce(const struct mctx_msg *m, const struct reply_result *r, struct store *st,
+	    struct mact_plan *p)
 {
-	size_t	n = mctx_rcpt_count(m);
+	size_t	n = mctx_rcpt_count(m), nb;
 	int	to_noreply = 0;
 
-	p->verdict = "bounce";
+	p->verdict = MACT_V_BOUNCE;
 	for (size_t i = 0; i < n; i++)
 		if (mact_is_noreply(mctx_rcpt_kind(m, i)))
 			to_noreply = 1;
 	if (!to_noreply) {
-		p->action = "deliver";
-		return STORE_OK;
+		p->action = MACT_A_DELIVER;
+		return (STORE_OK);
 	}
-	if (st) {
-		size_t	nb = reply_result_bounce_count(r);
+	nb = st ? reply_result_bounce_count(r) : 0;
+	if (nb > MACT_BOUNCES_MAX)
+		nb = MACT_BOUNCES_MAX;
+	for (size_t i = 0; i < nb; i++) {
+		char	a[MADDR_MAX];
+		struct mact_write *w;
 
-		if (nb > MACT_BOUNCES_MAX)
-			nb = MACT_BOUNCES_MAX;
-		for (size_t i = 0; i < nb; i++) {
-			char	a[MADDR_MAX];
-			int	count = 0;
-			int	rc;
-
-			if (maddr_normalise(reply_result_bounce_address(r, i), a, sizeof(a)) != 0
-			    || a[0] == 0)
-				continue;
-			if ((rc = store_bounce_record(st, a, &count)) != STORE_OK) {
-				if (rc == STORE_ERR)
-					continue;	/* a bad address, not a store fault */
-				mact_fail(p, st, "store_bounce_record");
-				return rc;
-			}
-			p->bounces++;
-		}
+		if (maddr_normalise(reply_result_bounce_address(r, i), a, sizeof(a)) != 0
+		    || a[0] == 0)
+			continue;
+		if ((w = mact_add_write(p, MACT_OP_BOUNCE)) == NULL)
+			return (STORE_TEMP);
+		snprintf(w->text, sizeof(w->text), "%s", a);
 	}
 	if (mcfg_bounce_discard(mctx_cfg(m)))
 		mact_drop_noreply(m, p);
 	else
-		p->action = "deliver";
-	return STORE_OK;
+		p->action = MACT_A_DELIVER;
+	return (STORE_OK);
 }
 
-struct mact_token {
-	int64_t customer;
-	enum category cat;
+/* What the identification found, for the later steps of a reply. */
+struct mact_who {
+	char	own[MACT_OWN_MSGID_MAX];	/* the reply's own Message-ID */
+	char	ref[MADDR_MSGID_MAX];		/* ours it referenced, "" if none */
+	char	from[MADDR_MAX];		/* the From address, "" if none */
+	int	applied_token;			/* a genuine token opted out */
 };
 
-static int mact_reply(const struct mctx_msg *m, const struct reply_result *r,
-		      struct store *st, struct mact_plan *p)
+/* mact_id_msgid - identify by the message log */
+static int
+mact_id_msgid(const struct mctx_msg *m, struct store *st, struct mact_plan *p,
+	      struct mact_who *w)
 {
-	struct mcfg *cfg = mctx_cfg(m);
-	size_t	n = mctx_rcpt_count(m);
-	char	own[MADDR_MSGID_MAX + 8];
-	char	ref[MADDR_MSGID_MAX] = "";
+	struct store_msglog ml;
+	int	rc = mact_by_msgid(m, st, &ml, w->ref, sizeof(w->ref));
+
+	if (rc == STORE_OK) {
+		p->customer_id = ml.customer_id;
+		p->category = (int) ml.category;
+		p->id_by = MACT_ID_MSGID;
+		return (STORE_OK);
+	}
+	if (rc != STORE_NOTFOUND) {
+		mact_fail(p, st, "store_msglog_find");
+		return (rc);
+	}
+	return (STORE_OK);
+}
+
+/* mact_id_token - noreply+TOKEN@ recipients: each opts out its own category */
+static int
+mact_id_token(const struct mctx_msg *m, struct store *st, struct mact_plan *p,
+	      struct mact_who *w)
+{
 	char	evidence[STORE_EVIDENCE_MAX + 1];
-	char	from[MADDR_MAX] = "";
-	int	token_rcpts = 0;
-	int	applied_token = 0;
-	int	applied_body = 0;
-	int	refusal;
-	int	body_optout = reply_result_optout(r);
-	int	rc;
-	struct mact_token tok = {0, CATEGORY_ACCOUNT};
-	int	have_tok = 0;
+	int64_t first_cust = 0;
+	enum category first_cat = CATEGORY_ACCOUNT;
 
-	p->question = reply_result_question(r);
-	mact_own_msgid(m, own, sizeof(own));
-	for (size_t i = 0; i < n; i++) {
-		if (mctx_rcpt_kind(m, i) == MADDR_NOREPLY_TOKEN)
-			token_rcpts++;
-	}
-	refusal = body_optout || token_rcpts > 0;
-
-	/* 1. the message log: proof that the sender received our mail */
-	if (st) {
-		struct store_msglog ml;
-
-		rc = mact_by_msgid(m, st, &ml, ref, sizeof(ref));
-		if (rc == STORE_OK) {
-			p->customer_id = ml.customer_id;
-			p->category = (int) ml.category;
-			p->id_by = "msgid";
-		} else if (rc != STORE_NOTFOUND) {
-			mact_fail(p, st, "store_msglog_find");
-			return rc;
-		}
-	}
-
-	/* 2. noreply+TOKEN@ recipients: each opts out its own category */
-	for (size_t i = 0; st && i < n; i++) {
+	for (size_t i = 0; i < mctx_rcpt_count(m); i++) {
 		int64_t cust = 0;
 		enum category cat = CATEGORY_ACCOUNT;
-		int	changed = 0;
 		const char *t = mctx_rcpt_token(m, i);
+		int	rc;
 
 		if (mctx_rcpt_kind(m, i) != MADDR_NOREPLY_TOKEN || t[0] == 0)
 			continue;
@@ -291,172 +375,210 @@ static int mact_reply(const struct mctx_msg *m, const struct reply_result *r,
 			continue;
 		if (rc != STORE_OK) {
 			mact_fail(p, st, "store_token_verify");
-			return rc;
+			return (rc);
 		}
 		if (!category_refusable(cat))
 			continue;	/* a token for a category one cannot refuse */
-		mact_evidence(evidence, sizeof(evidence), "token", own, NULL,
+		mact_evidence(evidence, sizeof(evidence), "token", w->own, NULL,
 			      category_name(cat));
-		rc = store_optout(st, cust, (int) cat, STORE_CH_ONE_CLICK, evidence, &changed);
-		if (rc != STORE_OK) {
-			mact_fail(p, st, "store_optout");
-			return rc;
+		if ((rc = mact_add_optout(p, cust, (int) cat, STORE_CH_ONE_CLICK, evidence)) != 0)
+			return (rc);
+		if (!w->applied_token) {
+			first_cust = cust;
+			first_cat = cat;
 		}
-		p->changed += changed;
-		applied_token = 1;
-		if (!have_tok) {
-			tok.customer = cust;
-			tok.cat = cat;
-			have_tok = 1;
-		}
+		w->applied_token = 1;
 	}
-	if (p->customer_id == 0 && have_tok) {
-		p->customer_id = tok.customer;
-		p->category = (int) tok.cat;
-		p->id_by = "token";
+	if (p->customer_id == 0 && w->applied_token) {
+		p->customer_id = first_cust;
+		p->category = (int) first_cat;
+		p->id_by = MACT_ID_TOKEN;
 	}
+	return (STORE_OK);
+}
 
-	/* 3. the From address */
-	if (st && p->customer_id == 0
-	    && maddr_from_header(mctx_hdr(m, MCTX_H_FROM), from, sizeof(from)) == 0) {
-		struct store_customer c;
+/* mact_id_from - identify by the From address */
+static int
+mact_id_from(const struct mctx_msg *m, struct store *st, struct mact_plan *p,
+	     struct mact_who *w)
+{
+	struct store_customer c;
+	int	rc;
 
-		memset(&c, 0, sizeof(c));
-		rc = store_customer_find(st, from, &c);
-		if (rc == STORE_OK) {
-			p->customer_id = c.id;
-			p->id_by = "from";
-			store_customer_clear(&c);
-		} else if (rc != STORE_NOTFOUND) {
-			mact_fail(p, st, "store_customer_find");
-			return rc;
-		}
+	if (maddr_from_header(mctx_hdr(m, MCTX_H_FROM), w->from, sizeof(w->from)) != 0) {
+		w->from[0] = 0;
+		return (STORE_OK);
 	}
+	if (p->customer_id != 0)
+		return (STORE_OK);
+	memset(&c, 0, sizeof(c));
+	rc = store_customer_find(st, w->from, &c);
+	if (rc == STORE_OK) {
+		p->customer_id = c.id;
+		p->id_by = MACT_ID_FROM;
+		store_customer_clear(&c);
+	} else if (rc != STORE_NOTFOUND) {
+		mact_fail(p, st, "store_customer_find");
+		return (rc);
+	}
+	return (STORE_OK);
+}
 
-	/* the refusal written in the body */
+/* mact_proven - whether a refusal in the body proves its writer; *HOW for the evidence */
+static int
+mact_proven(const struct mctx_msg *m, struct mact_plan *p, const struct mact_who *w,
+	    const char **how)
+{
+	*how = mact_idby_name(p->id_by);
+	switch (p->id_by) {
+	case MACT_ID_MSGID:
+		return (1);
+	case MACT_ID_TOKEN:
+		return (0);		/* applied for its own category already */
+	default:
+		break;
+	}
+	p->auth = mact_from_auth(m, w->from);
+	if (p->auth != MAUTH_NONE)
+		*how = mauth_how_name(p->auth);
+	switch (mcfg_from_policy(mctx_cfg(m))) {
+	case MCFG_FROM_ACCEPT:
+		return (1);
+	case MCFG_FROM_REQUIRE_AUTH:
+		return (p->auth != MAUTH_NONE);
+	case MCFG_FROM_NEVER:
+	default:
+		return (0);
+	}
+}
+
+/* mact_verdict_of - verdict and opt-out state of a reply */
+static void
+mact_verdict_of(struct mact_plan *p, int refusal, int body_optout, int applied_body,
+		const struct mact_who *w)
+{
+	if (refusal) {
+		int	ok = body_optout ? (applied_body || (w->applied_token
+						  && p->id_by == MACT_ID_TOKEN))
+		    : w->applied_token;
+
+		p->optout = ok ? MACT_O_APPLIED : MACT_O_UNVERIFIED;
+	}
+	if (refusal && p->question)
+		p->verdict = MACT_V_OPTOUT_QUESTION;
+	else if (refusal)
+		p->verdict = MACT_V_OPTOUT;
+	else if (p->question)
+		p->verdict = MACT_V_QUESTION;
+	else
+		p->verdict = MACT_V_REPLY;
+}
+
+/* mact_route - where a reply goes: a pure applied refusal by policy, else a person */
+static void
+mact_route(const struct mctx_msg *m, struct mact_plan *p)
+{
+	struct mcfg *cfg = mctx_cfg(m);
+
+	if (p->optout != MACT_O_APPLIED || p->question) {
+		mact_redirect_noreply(m, p, maddr_support(mcfg_addr(cfg)), MACT_A_ROUTE);
+		return;
+	}
+	switch (mcfg_pure_action(cfg)) {
+	case MCFG_PURE_DELIVER:
+		p->action = MACT_A_DELIVER;
+		break;
+	case MCFG_PURE_ARCHIVE:
+		mact_redirect_noreply(m, p, mcfg_archive(cfg), MACT_A_ARCHIVE);
+		break;
+	case MCFG_PURE_DISCARD:
+		mact_drop_noreply(m, p);
+		break;
+	}
+}
+
+/* mact_reply - a reply: identify, list the refusals to record, route */
+static int
+mact_reply(const struct mctx_msg *m, const struct reply_result *r, struct store *st,
+	   struct mact_plan *p)
+{
+	struct mact_who w;
+	int	body_optout = reply_result_optout(r);
+	int	refusal = body_optout, applied_body = 0, rc;
+
+	memset(&w, 0, sizeof(w));
+	p->question = reply_result_question(r);
+	mact_own_msgid(m, w.own, sizeof(w.own));
+	for (size_t i = 0; i < mctx_rcpt_count(m); i++)
+		if (mctx_rcpt_kind(m, i) == MADDR_NOREPLY_TOKEN)
+			refusal = 1;
+	if (st && ((rc = mact_id_msgid(m, st, p, &w)) != STORE_OK
+		   || (rc = mact_id_token(m, st, p, &w)) != STORE_OK
+		   || (rc = mact_id_from(m, st, p, &w)) != STORE_OK))
+		return (rc);
 	if (body_optout && p->customer_id > 0) {
-		int	proven = 0;
-		int	cat = -1;
-		enum store_channel ch = STORE_CH_REPLY;
-		const char *how = p->id_by;
+		char	evidence[STORE_EVIDENCE_MAX + 1];
+		const char *how;
 
-		if (strcmp(p->id_by, "msgid") == 0) {
-			proven = 1;
-		} else if (strcmp(p->id_by, "token") == 0) {
-			proven = 0;	/* already applied above, for its category */
-		} else {
-			p->auth = mact_from_auth(m, from);
-			switch (mcfg_from_policy(cfg)) {
-			case MCFG_FROM_ACCEPT:
-				proven = 1;
-				break;
-			case MCFG_FROM_REQUIRE_AUTH:
-				proven = p->auth != NULL;
-				break;
-			case MCFG_FROM_NEVER:
-				proven = 0;
-				break;
-			}
-			how = p->auth ? p->auth : "from";
-		}
-		if (proven) {
-			int	changed = 0;
-
-			mact_evidence(evidence, sizeof(evidence), how, own, ref,
+		if (mact_proven(m, p, &w, &how)) {
+			mact_evidence(evidence, sizeof(evidence), how, w.own, w.ref,
 				      reply_result_reason(r));
-			rc = store_optout(st, p->customer_id, cat, ch, evidence, &changed);
-			if (rc != STORE_OK) {
-				mact_fail(p, st, "store_optout");
-				return rc;
-			}
-			p->changed += changed;
+			if ((rc = mact_add_optout(p, p->customer_id, -1, STORE_CH_REPLY,
+						  evidence)) != STORE_OK)
+				return (rc);
 			applied_body = 1;
 		}
 	}
-	/*
-	 * Applied when a proven body refusal was recorded, or when the
-	 * refusal came through a genuine token (which speaks for its own
-	 * category only); anything else needs a person: unverified.
-	 */
-	if (refusal) {
-		int	ok = body_optout ? (applied_body || (applied_token
-						  && strcmp(p->id_by, "token") == 0))
-		    : applied_token;
-
-		p->optout = ok ? "applied" : "unverified";
-	}
-	if (refusal && p->question)
-		p->verdict = "optout+question";
-	else if (refusal)
-		p->verdict = "optout";
-	else if (p->question)
-		p->verdict = "question";
-	else
-		p->verdict = "reply";
-
-	if (refusal && !p->question && strcmp(p->optout, "applied") == 0) {
-		/* a pure refusal: nobody needs to read it */
-		switch (mcfg_pure_action(cfg)) {
-		case MCFG_PURE_DELIVER:
-			p->action = "deliver";
-			break;
-		case MCFG_PURE_ARCHIVE:
-			mact_redirect_noreply(m, p, mcfg_archive(cfg), "archive");
-			break;
-		case MCFG_PURE_DISCARD:
-			mact_drop_noreply(m, p);
-			break;
-		}
-	} else {
-		mact_redirect_noreply(m, p, maddr_support(mcfg_addr(cfg)), "route");
-	}
-	return STORE_OK;
+	mact_verdict_of(p, refusal, body_optout, applied_body, &w);
+	mact_route(m, p);
+	return (STORE_OK);
 }
 
-/* Keep in step with the store_*() writes of mact_bounce() and mact_reply(). */
-int	mact_may_write(const struct mctx_msg *m, const struct reply_result *r)
+/* mact_headers - the X-Links-* headers of plan P */
+static void
+mact_headers(struct mact_plan *p)
 {
-	switch (reply_result_kind(r)) {
-	case REPLY_KIND_BOUNCE:
-		return 1;
-	case REPLY_KIND_AUTO_REPLY:
-		return 0;
-	case REPLY_KIND_REPLY:
-	default:
-		if (reply_result_optout(r))
-			return 1;
-		for (size_t i = 0; i < mctx_rcpt_count(m); i++)
-			if (mctx_rcpt_kind(m, i) == MADDR_NOREPLY_TOKEN)
-				return 1;
-		return 0;
-	}
+	for (int h = 0; h < MACT_H_COUNT; h++)
+		p->hdr_name[h] = mact_hdr_names[h];
+	if (p->customer_id > 0)
+		snprintf(p->hdr_value[MACT_H_CUSTOMER], MACT_HVALUE_MAX, "%" PRId64,
+			 p->customer_id);
+	if (p->category >= 0 && p->category < CATEGORY_COUNT)
+		snprintf(p->hdr_value[MACT_H_CATEGORY], MACT_HVALUE_MAX, "%s",
+			 category_name((enum category) p->category));
+	snprintf(p->hdr_value[MACT_H_VERDICT], MACT_HVALUE_MAX, "%s",
+		 mact_verdict_name(p->verdict));
+	if (p->optout != MACT_O_NONE)
+		snprintf(p->hdr_value[MACT_H_OPTOUT], MACT_HVALUE_MAX, "%s",
+			 mact_optout_name(p->optout));
 }
 
-int	mact_decide(const struct mctx_msg *m, const struct reply_result *r,
-		    struct store *st, struct mact_plan *p)
+/* mact_decide - the plan for message M, analysed as R (reads ST only) */
+int
+mact_decide(const struct mctx_msg *m, const struct reply_result *r, struct store *st,
+	    struct mact_plan *p)
 {
-	enum reply_kind kind = reply_result_kind(r);
 	size_t	n = mctx_rcpt_count(m);
 	int	rc = STORE_OK;
 
 	memset(p, 0, sizeof(*p));
 	p->result = MACT_ACCEPT;
-	p->kind = reply_kind_name(kind);
-	p->verdict = "reply";
-	p->action = "deliver";
-	p->id_by = "none";
+	p->kind = reply_result_kind(r);
+	p->verdict = MACT_V_REPLY;
+	p->action = MACT_A_DELIVER;
+	p->id_by = MACT_ID_NONE;
 	p->category = -1;
 	if ((p->del = calloc(n ? n : 1, 1)) == NULL) {
 		snprintf(p->errmsg, sizeof(p->errmsg), "out of memory");
-		return STORE_TEMP;
+		return (STORE_TEMP);
 	}
 	p->ndel = n;
-	switch (kind) {
+	switch (p->kind) {
 	case REPLY_KIND_BOUNCE:
 		rc = mact_bounce(m, r, st, p);
 		break;
 	case REPLY_KIND_AUTO_REPLY:
-		p->verdict = "auto_reply";
+		p->verdict = MACT_V_AUTO_REPLY;
 		if (mcfg_auto_reply_discard(mctx_cfg(m)))
 			mact_drop_noreply(m, p);
 		break;
@@ -467,19 +589,38 @@ int	mact_decide(const struct mctx_msg *m, const struct reply_result *r,
 	}
 	if (rc != STORE_OK) {
 		p->result = MACT_TEMPFAIL;
-		p->action = "tempfail";
-		return rc;
+		p->action = MACT_A_TEMPFAIL;
+		return (rc);
 	}
-	for (int h = 0; h < MACT_H_COUNT; h++)
-		p->hdr_name[h] = mact_hdr_names[h];
-	if (p->customer_id > 0)
-		snprintf(p->hdr_value[MACT_H_CUSTOMER], sizeof(p->hdr_value[0]), "%" PRId64,
-			 p->customer_id);
-	if (p->category >= 0 && p->category < CATEGORY_COUNT)
-		snprintf(p->hdr_value[MACT_H_CATEGORY], sizeof(p->hdr_value[0]), "%s",
-			 category_name((enum category) p->category));
-	snprintf(p->hdr_value[MACT_H_VERDICT], sizeof(p->hdr_value[0]), "%s", p->verdict);
-	if (p->optout)
-		snprintf(p->hdr_value[MACT_H_OPTOUT], sizeof(p->hdr_value[0]), "%s", p->optout);
-	return STORE_OK;
+	mact_headers(p);
+	return (STORE_OK);
+}
+
+/* mact_write - record the writes listed in P, in the caller's transaction */
+int
+mact_write(struct store *st, struct mact_plan *p)
+{
+	for (size_t i = 0; i < p->nwrites; i++) {
+		struct mact_write *w = &p->writes[i];
+		int	rc, changed = 0, count = 0;
+
+		if (w->op == MACT_OP_OPTOUT) {
+			rc = store_optout(st, w->customer, w->cat, w->ch, w->text, &changed);
+			if (rc != STORE_OK) {
+				mact_fail(p, st, "store_optout");
+				return (rc);
+			}
+			p->changed += changed;
+			continue;
+		}
+		rc = store_bounce_record(st, w->text, &count);
+		if (rc == STORE_ERR)
+			continue;	/* a bad address, not a store fault */
+		if (rc != STORE_OK) {
+			mact_fail(p, st, "store_bounce_record");
+			return (rc);
+		}
+		p->bounces++;
+	}
+	return (STORE_OK);
 }

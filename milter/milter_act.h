@@ -9,27 +9,41 @@
  *
  *	int	mact_decide(const struct mctx_msg *m, const struct reply_result *r,
  *			    struct store *st, struct mact_plan *p);
+ *	int	mact_write(struct store *st, struct mact_plan *p);
  *	void	mact_plan_clear(struct mact_plan *p);
- *	int	mact_may_write(const struct mctx_msg *m, const struct reply_result *r);
- * DESCRIPTION
- *	mact_decide() looks at one analysed message to LINKS addresses,
- *	identifies the customer (In-Reply-To/References in the message
- *	log, then a noreply+TOKEN@ recipient, then the From address under
- *	optout_from_policy), writes what must be recorded to ST (opt-out
- *	with its consent event and confirmation, bounce counts), and fills
- *	P with what the milter must do to the message: recipients to
- *	delete, one recipient to add, the X-Links-* headers to add, and the
- *	final answer (accept, discard or tempfail).
  *
- *	ST may be NULL: the store is unavailable and store_failure_action
- *	is accept. Nothing is recorded; every refusal is then unverified
- *	and goes to a person, so nothing is lost.
+ *	const char *mact_verdict_name(enum mact_verdict v);
+ *	const char *mact_action_name(enum mact_action a);
+ *	const char *mact_idby_name(enum mact_idby i);
+ *	const char *mact_optout_name(enum mact_optout o);
+ * DESCRIPTION
+ *	mact_decide() looks at one analysed message to LINKS addresses and
+ *	fills the plan P. It only reads the store: it identifies the
+ *	customer (In-Reply-To/References in the message log, then a
+ *	noreply+TOKEN@ recipient, then the From address under
+ *	optout_from_policy), lists in P the writes the message calls for
+ *	(opt-outs with their evidence, bounce counts), and says what the
+ *	milter must do to the message: recipients to delete, one recipient
+ *	to add, the X-Links-* headers to add, and the final answer (accept
+ *	or discard). Deciding before writing keeps the reads out of the
+ *	write transaction: the group commit's leader only writes.
+ *
+ *	mact_write() performs the writes listed in P on ST, in the caller's
+ *	transaction, and counts in P what changed. A plan without writes
+ *	(P->nwrites == 0: questions, replies, auto-replies) needs no write
+ *	transaction at all.
+ *
+ *	ST may be NULL in mact_decide(): the store is unavailable and
+ *	store_failure_action is accept. Nothing is looked up or recorded;
+ *	every refusal is then unverified and goes to a person, so nothing
+ *	is lost.
  *
  *	The plan is a record owned by the caller; mact_plan_clear() frees
- *	what it holds. Strings in it are static or point into the plan.
+ *	what it holds. The _name() functions give the words used in logs
+ *	and in the X-Links-* headers.
  * DIAGNOSTICS
- *	Returns STORE_OK, or STORE_TEMP / STORE_ERR when the store failed
- *	(P->errmsg says how, without personal data); the caller then
+ *	Both return STORE_OK, or STORE_TEMP / STORE_ERR when the store
+ *	failed (P->errmsg says how, without personal data); the caller then
  *	applies store_failure_action and must not apply the plan.
  */
 #ifndef LINKS_MILTER_ACT_H
@@ -37,6 +51,7 @@
 
 #include <stdint.h>
 
+#include "milter_auth.h"
 #include "milter_ctx.h"
 #include "reply.h"
 #include "store.h"
@@ -44,21 +59,42 @@
 #define MACT_MSGID_LOOKUPS_MAX	32	/* referenced Message-IDs looked up */
 #define MACT_BOUNCES_MAX	100	/* failed addresses counted per bounce */
 #define MACT_ERRMSG_MAX		256
+#define MACT_HVALUE_MAX		64	/* an X-Links-* header value */
 
 enum mact_result { MACT_ACCEPT = 0, MACT_DISCARD, MACT_TEMPFAIL };
+
+enum mact_verdict {
+	MACT_V_REPLY = 0, MACT_V_QUESTION, MACT_V_OPTOUT, MACT_V_OPTOUT_QUESTION,
+	MACT_V_AUTO_REPLY, MACT_V_BOUNCE, MACT_V_COUNT
+};
+enum mact_action {
+	MACT_A_DELIVER = 0, MACT_A_ROUTE, MACT_A_DISCARD, MACT_A_ARCHIVE,
+	MACT_A_DROP_NOREPLY, MACT_A_TEMPFAIL, MACT_A_COUNT
+};
+enum mact_idby { MACT_ID_NONE = 0, MACT_ID_MSGID, MACT_ID_TOKEN, MACT_ID_FROM, MACT_ID_COUNT };
+enum mact_optout { MACT_O_NONE = 0, MACT_O_APPLIED, MACT_O_UNVERIFIED, MACT_O_COUNT };
 
 enum mact_hdr { MACT_H_CUSTOMER = 0, MACT_H_CATEGORY, MACT_H_VERDICT, MACT_H_OPTOUT,
 		MACT_H_COUNT };
 
+/* One write the message calls for. */
+enum mact_op { MACT_OP_OPTOUT, MACT_OP_BOUNCE };
+struct mact_write {
+	enum mact_op op;
+	int64_t customer;		/* OPTOUT */
+	int	cat;			/* OPTOUT: a category, -1 every refusable one */
+	enum store_channel ch;		/* OPTOUT */
+	char	text[STORE_EVIDENCE_MAX + 1];	/* OPTOUT evidence, BOUNCE address */
+};
+
 struct mact_plan {
 	enum mact_result result;
-	const char *kind;		/* reply_kind_name() */
-	const char *verdict;		/* optout, question, optout+question, reply,
-					 * auto_reply, bounce */
-	const char *action;		/* deliver, route, discard, archive, drop_noreply */
-	const char *id_by;		/* msgid, token, from, none */
-	const char *optout;		/* NULL, "applied" or "unverified" */
-	const char *auth;		/* how From was authenticated, NULL if not */
+	enum reply_kind kind;
+	enum mact_verdict verdict;
+	enum mact_action action;
+	enum mact_idby id_by;
+	enum mact_optout optout;
+	enum mauth_how auth;		/* how From was authenticated */
 	int64_t customer_id;		/* 0: not identified */
 	int	category;		/* of the mail replied to; -1 unknown */
 	int	changed;		/* categories whose opt-out state changed */
@@ -67,8 +103,11 @@ struct mact_plan {
 	unsigned char *del;		/* per recipient: 1 = smfi_delrcpt */
 	size_t	ndel;
 	char	add[MADDR_MAX];		/* recipient to add, "" for none */
+	struct mact_write *writes;	/* what mact_write() records */
+	size_t	nwrites;
+	size_t	capwrites;
 	const char *hdr_name[MACT_H_COUNT];
-	char	hdr_value[MACT_H_COUNT][64];	/* "" = do not add */
+	char	hdr_value[MACT_H_COUNT][MACT_HVALUE_MAX];	/* "" = do not add */
 	char	errmsg[MACT_ERRMSG_MAX];
 };
 
@@ -76,15 +115,13 @@ extern const char *const mact_hdr_names[MACT_H_COUNT];
 
 int	mact_decide(const struct mctx_msg *m, const struct reply_result *r,
 		    struct store *st, struct mact_plan *p);
+int	mact_write(struct store *st, struct mact_plan *p);
 void	mact_plan_clear(struct mact_plan *p);
-/*
- * Whether mact_decide() may write to the store for this message: a
- * bounce, a refusal in the body, or a noreply+TOKEN@ recipient. Every
- * other message (questions, replies, auto-replies) only reads, so the
- * milter decides it without a write transaction, the write lock or a
- * commit.
- */
-int	mact_may_write(const struct mctx_msg *m, const struct reply_result *r);
+
+const char *mact_verdict_name(enum mact_verdict v);
+const char *mact_action_name(enum mact_action a);
+const char *mact_idby_name(enum mact_idby i);
+const char *mact_optout_name(enum mact_optout o);
 
 /* The evidence text kept with a consent event (bounded, no personal data
  * beyond the Message-IDs). Exposed for tests. */

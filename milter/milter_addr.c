@@ -35,22 +35,27 @@ static const char *const maddr_kind_names[] = {
 	"other", "noreply", "noreply_token", "support", "staff"
 };
 
-const char *maddr_kind_name(enum maddr_kind k)
+/* maddr_kind_name - the word for recipient kind K */
+const char *
+maddr_kind_name(enum maddr_kind k)
 {
 	if ((unsigned) k < sizeof(maddr_kind_names) / sizeof(maddr_kind_names[0]))
-		return maddr_kind_names[k];
-	return "unknown";
+		return (maddr_kind_names[k]);
+	return ("unknown");
 }
 
 /* maddr_normalise - addr_normalise(), with the null path "" and 0 */
-int	maddr_normalise(const char *in, char *out, size_t outlen)
+int
+maddr_normalise(const char *in, char *out, size_t outlen)
 {
 	int	r = addr_normalise(in, out, outlen);
 
-	return r == ADDR_NULL ? 0 : r;
+	return (r == ADDR_NULL ? 0 : r);
 }
 
-int	maddr_domain_aligned(const char *a, const char *b)
+/* maddr_domain_aligned - relaxed DMARC alignment of domains A and B */
+int
+maddr_domain_aligned(const char *a, const char *b)
 {
 	size_t	la = strlen(a);
 	size_t	lb = strlen(b);
@@ -60,108 +65,97 @@ int	maddr_domain_aligned(const char *a, const char *b)
 	size_t	ll;
 
 	if (la == 0 || lb == 0)
-		return 0;
+		return (0);
 	if (strcasecmp(a, b) == 0)
-		return 1;
+		return (1);
 	if (la < lb) {
 		shorter = a, ls = la, longer = b, ll = lb;
 	} else {
 		shorter = b, ls = lb, longer = a, ll = la;
 	}
 	if (strchr(shorter, '.') == NULL)
-		return 0;		/* a bare TLD aligns with nothing */
-	return ll > ls + 1 && longer[ll - ls - 1] == '.'
-	    && strcasecmp(longer + ll - ls, shorter) == 0;
+		return (0);		/* a bare TLD aligns with nothing */
+	return (ll > ls + 1 && longer[ll - ls - 1] == '.'
+	    && strcasecmp(longer + ll - ls, shorter) == 0);
 }
 
-/*
- * Copy the text of a From header outside comments into OUT, stopping at
- * the first top-level ',' (the next mailbox). When an angle-bracketed
- * address appears outside quotes and comments, only its contents are
- * kept. Quoted strings are dropped (they are display names).
- */
-int	maddr_from_header(const char *value, char *out, size_t outlen)
+/* maddr_from_scan - the address text of the first mailbox in comment-free V into BUF */
+static int
+maddr_from_scan(const char *v, char *buf, size_t buflen)
 {
-	char	buf[MADDR_MAX];
 	size_t	n = 0;
-	int	depth = 0;
-	int	quoted = 0;
-	int	angle = 0;
-	int	overflow = 0;
+	int	quoted = 0, angle = 0;
 
-	if (value == NULL)
-		return -1;
-	for (size_t i = 0; value[i] && i < MADDR_HEADER_SCAN_MAX; i++) {
-		char	c = value[i];
+	for (size_t i = 0; v[i]; i++) {
+		char	c = v[i];
 
 		if (quoted) {
-			if (c == '\\' && value[i + 1])
+			if (c == '\\' && v[i + 1])
 				i++;
 			else if (c == '"')
 				quoted = 0;
 			continue;
 		}
-		if (depth > 0) {
-			if (c == '\\' && value[i + 1])
-				i++;
-			else if (c == '(')
-				depth++;
-			else if (c == ')')
-				depth--;
-			continue;
-		}
-		if (c == '(') {
-			depth = 1;
-			continue;
-		}
-		if (angle) {
-			if (c == '>')
-				break;
-			if (n + 1 < sizeof(buf))
-				buf[n++] = c;
-			else
-				overflow = 1;
-			continue;
-		}
-		if (c == '"') {
+		if (angle && c == '>')
+			break;
+		if (!angle && c == '"') {
 			quoted = 1;
 			n = 0;			/* what came before was a name */
 			continue;
 		}
-		if (c == '<') {
+		if (!angle && c == '<') {
 			angle = 1;
 			n = 0;
 			continue;
 		}
-		if (c == ',')
+		if (!angle && c == ',')
 			break;
-		if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+		if (!angle && c == ' ') {
 			/* "Name addr@x" without brackets: keep the word with '@' */
 			if (n > 0 && memchr(buf, '@', n) == NULL)
 				n = 0;
 			continue;
 		}
-		if (n + 1 < sizeof(buf))
-			buf[n++] = c;
-		else
-			overflow = 1;
+		if (n + 1 >= buflen)
+			return (-1);
+		buf[n++] = c;
 	}
-	if (overflow || n == 0)
-		return -1;
 	buf[n] = 0;
-	if (maddr_normalise(buf, out, outlen) != 0 || out[0] == 0)
-		return -1;
-	return 0;
+	return (n > 0 ? 0 : -1);
 }
 
-size_t	maddr_msgids(const char *value, char ids[][MADDR_MSGID_MAX], size_t max)
+/*
+ * maddr_from_header - the first mailbox of a From header value,
+ * normalised. Comments go first (addr_strip_comments()); then the
+ * contents of an angle-bracketed address outside quotes are kept, or
+ * the word holding '@'. Quoted strings are display names.
+ */
+int
+maddr_from_header(const char *value, char *out, size_t outlen)
+{
+	char   *v, buf[MADDR_MAX];
+	int	rc = -1;
+
+	if (value == NULL || (v = malloc(MADDR_HEADER_SCAN_MAX + 1)) == NULL)
+		return (-1);
+	(void) addr_strip_comments(value, MADDR_HEADER_SCAN_MAX, v, MADDR_HEADER_SCAN_MAX + 1);
+	if (maddr_from_scan(v, buf, sizeof(buf)) == 0
+	    && maddr_normalise(buf, out, outlen) == 0 && out[0] != 0)
+		rc = 0;
+	free(v);
+	return (rc);
+}
+
+/* maddr_msgids - the message identifiers between angle brackets in VALUE */
+size_t
+maddr_msgids(const char *value, char ids[][MADDR_MSGID_MAX], size_t max)
 {
 	size_t	count = 0;
 	const char *p = value;
 	const char *end;
 
 	if (value == NULL)
-		return 0;
+		return (0);
 	end = value + strnlen(value, MADDR_HEADER_SCAN_MAX);
 	while (count < max && p < end) {
 		const char *lt = memchr(p, '<', (size_t) (end - p));
@@ -190,10 +184,12 @@ size_t	maddr_msgids(const char *value, char ids[][MADDR_MSGID_MAX], size_t max)
 		}
 		p = gt + 1;
 	}
-	return count;
+	return (count);
 }
 
-struct maddr_conf *maddr_conf_new(const struct conf *conf, char *err, size_t errlen)
+/* maddr_conf_new - the LINKS address set of CONF, or NULL with ERR */
+struct maddr_conf *
+maddr_conf_new(const struct conf *conf, char *err, size_t errlen)
 {
 	struct maddr_conf *ac;
 	const char *at;
@@ -201,7 +197,7 @@ struct maddr_conf *maddr_conf_new(const struct conf *conf, char *err, size_t err
 
 	if ((ac = calloc(1, sizeof(*ac))) == NULL) {
 		snprintf(err, errlen, "out of memory");
-		return NULL;
+		return (NULL);
 	}
 	if (maddr_normalise(conf_noreply_address(conf), ac->noreply,
 			    sizeof(ac->noreply)) != 0 || ac->noreply[0] == 0) {
@@ -245,33 +241,40 @@ struct maddr_conf *maddr_conf_new(const struct conf *conf, char *err, size_t err
 		if (!found && ac->ndomains < MADDR_DOMAINS_MAX)
 			snprintf(ac->domains[ac->ndomains++], MADDR_MAX, "%s", d);
 	}
-	return ac;
+	return (ac);
 
 fail:
 	free(ac);
-	return NULL;
+	return (NULL);
 }
 
-void	maddr_conf_free(struct maddr_conf *ac)
+/* maddr_conf_free - free an address set */
+void
+maddr_conf_free(struct maddr_conf *ac)
 {
 	free(ac);
 }
 
-const char *maddr_support(const struct maddr_conf *ac)
+/* maddr_support - the normalised support address */
+const char *
+maddr_support(const struct maddr_conf *ac)
 {
-	return ac->support;
+	return (ac->support);
 }
 
-static int maddr_our_domain(const struct maddr_conf *ac, const char *d)
+/* maddr_our_domain - whether domain D is a company domain */
+static int
+maddr_our_domain(const struct maddr_conf *ac, const char *d)
 {
 	for (size_t i = 0; i < ac->ndomains; i++)
 		if (strcmp(ac->domains[i], d) == 0)
-			return 1;
-	return 0;
+			return (1);
+	return (0);
 }
 
-enum maddr_kind maddr_classify(const struct maddr_conf *ac, const char *addr,
-			       char *token, size_t toklen)
+/* maddr_classify - what kind of LINKS address ADDR is; its token into TOKEN */
+enum maddr_kind
+maddr_classify(const struct maddr_conf *ac, const char *addr, char *token, size_t toklen)
 {
 	char	a[MADDR_MAX];
 	const char *dom;
@@ -280,14 +283,14 @@ enum maddr_kind maddr_classify(const struct maddr_conf *ac, const char *addr,
 	if (token && toklen)
 		token[0] = 0;
 	if (maddr_normalise(addr, a, sizeof(a)) != 0 || a[0] == 0)
-		return MADDR_OTHER;
+		return (MADDR_OTHER);
 	if (strcmp(a, ac->noreply) == 0)
-		return MADDR_NOREPLY;
+		return (MADDR_NOREPLY);
 	if (strcmp(a, ac->support) == 0)
-		return MADDR_SUPPORT;
+		return (MADDR_SUPPORT);
 	dom = addr_domain(a);
 	if (!maddr_our_domain(ac, dom))
-		return MADDR_OTHER;
+		return (MADDR_OTHER);
 	if (strncmp(a, ac->noreply_local, nl) == 0 && a[nl] == '+') {
 		const char *t = a + nl + 1;
 		size_t	tl = (size_t) (dom - 1 - t);
@@ -300,9 +303,9 @@ enum maddr_kind maddr_classify(const struct maddr_conf *ac, const char *addr,
 			memcpy(token, t, tl);
 			token[tl] = 0;
 		}
-		return MADDR_NOREPLY_TOKEN;
+		return (MADDR_NOREPLY_TOKEN);
 	}
 	if (strncmp(a, ac->noreply_local, nl) == 0 && a[nl] == '@')
-		return MADDR_NOREPLY;		/* noreply@ another company domain */
-	return MADDR_STAFF;
+		return (MADDR_NOREPLY);		/* noreply@ another company domain */
+	return (MADDR_STAFF);
 }

@@ -7,10 +7,11 @@
  *	#include "milter_auth.h"
  * DESCRIPTION
  *	The header is first copied with comments blanked out (quoted
- *	strings kept), then split at ';' outside quotes. The first part is
- *	the authserv-id and an optional version; every other part is one
- *	"method=result name=value ..." result. The parser is lenient about
- *	white space and strict about what counts as a pass.
+ *	strings kept, addr_strip_comments()), then split at ';' outside
+ *	quotes. The first part is the authserv-id and an optional version;
+ *	every other part is one "method=result name=value ..." result. The
+ *	parser is lenient about white space and strict about what counts
+ *	as a pass.
  * DIAGNOSTICS
  *	None: a malformed header proves nothing and gives 0.
  */
@@ -21,12 +22,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include "addr.h"
 #include "milter_addr.h"
 #include "milter_auth.h"
 
 #define MAUTH_WORD_MAX 256		/* a name or value kept */
-
-enum mauth_how { MAUTH_NONE = 0, MAUTH_SPF, MAUTH_DKIM, MAUTH_DMARC };
 
 struct mauth_pair {
 	char	name[MAUTH_WORD_MAX];
@@ -34,87 +34,51 @@ struct mauth_pair {
 	int	quoted;			/* the value was a quoted string */
 };
 
-/* Copy VALUE into OUT (size >= MAUTH_VALUE_MAX + 1) with comments
- * replaced by spaces. Returns the length. */
-static size_t mauth_strip_comments(const char *value, char *out)
+static const char *const mauth_how_names[MAUTH_HOW_COUNT] = {"none", "spf", "dkim", "dmarc"};
+
+/* mauth_how_name - the method's name */
+const char *
+mauth_how_name(enum mauth_how how)
 {
-	size_t	n = 0;
-	int	depth = 0;
-	int	quoted = 0;
-
-	for (size_t i = 0; value[i] && i < MAUTH_VALUE_MAX; i++) {
-		char	c = value[i];
-
-		if (depth > 0) {
-			if (c == '\\' && value[i + 1])
-				i++;
-			else if (c == '(')
-				depth++;
-			else if (c == ')')
-				depth--;
-			if (depth == 0)
-				out[n++] = ' ';
-			continue;
-		}
-		if (quoted) {
-			if (c == '\\' && value[i + 1] && i + 1 < MAUTH_VALUE_MAX) {
-				out[n++] = value[++i];
-				continue;
-			}
-			if (c == '"')
-				quoted = 0;
-			out[n++] = c;
-			continue;
-		}
-		if (c == '(') {
-			depth = 1;
-			continue;
-		}
-		if (c == '"')
-			quoted = 1;
-		if (c == '\r' || c == '\n' || c == '\t')
-			c = ' ';
-		out[n++] = c;
-	}
-	out[n] = 0;
-	return n;
+	return ((unsigned) how < MAUTH_HOW_COUNT ? mauth_how_names[how] : "none");
 }
 
-static const char *mauth_skip_ws(const char *p, const char *end)
+/* mauth_skip_ws - the first non-blank at or after P */
+static const char *
+mauth_skip_ws(const char *p, const char *end)
 {
 	while (p < end && (*p == ' ' || *p == '\t'))
 		p++;
-	return p;
+	return (p);
 }
 
-/* Read a value (quoted string or run of non-space characters) at P
- * into OUT; returns the position after it. */
-static const char *mauth_value(const char *p, const char *end, char *out)
+/* mauth_value - read a quoted string or a run of non-blanks at P into OUT; the position after */
+static const char *
+mauth_value(const char *p, const char *end, char *out)
 {
 	size_t	n = 0;
 
 	if (p < end && *p == '"') {
-		p++;
-		while (p < end && *p != '"') {
+		for (p++; p < end && *p != '"'; p++) {
+			if (*p == '\\' && p + 1 < end)
+				p++;
 			if (n + 1 < MAUTH_WORD_MAX)
 				out[n++] = *p;
-			p++;
 		}
 		if (p < end)
 			p++;
 	} else {
-		while (p < end && *p != ' ') {
+		for (; p < end && *p != ' '; p++)
 			if (n + 1 < MAUTH_WORD_MAX)
 				out[n++] = *p;
-			p++;
-		}
 	}
 	out[n] = 0;
-	return p;
+	return (p);
 }
 
-/* Parse "name=value name = value ..." in [P, END) into PAIRS. */
-static size_t mauth_pairs(const char *p, const char *end, struct mauth_pair *pairs, size_t max)
+/* mauth_pairs - parse "name=value name = value ..." in [P, END) into PAIRS; the count */
+static size_t
+mauth_pairs(const char *p, const char *end, struct mauth_pair *pairs, size_t max)
 {
 	size_t	count = 0;
 
@@ -124,11 +88,9 @@ static size_t mauth_pairs(const char *p, const char *end, struct mauth_pair *pai
 		p = mauth_skip_ws(p, end);
 		if (p >= end)
 			break;
-		while (p < end && *p != '=' && *p != ' ') {
+		for (; p < end && *p != '=' && *p != ' '; p++)
 			if (n + 1 < MAUTH_WORD_MAX)
 				pairs[count].name[n++] = (char) tolower((unsigned char) *p);
-			p++;
-		}
 		pairs[count].name[n] = 0;
 		p = mauth_skip_ws(p, end);
 		if (p >= end || *p != '=') {
@@ -144,18 +106,22 @@ static size_t mauth_pairs(const char *p, const char *end, struct mauth_pair *pai
 		if (n > 0)
 			count++;
 	}
-	return count;
+	return (count);
 }
 
-static const char *mauth_prop(const struct mauth_pair *pairs, size_t n, const char *name)
+/* mauth_prop - the value of property NAME of a result, or NULL */
+static const char *
+mauth_prop(const struct mauth_pair *pairs, size_t n, const char *name)
 {
 	for (size_t i = 1; i < n; i++)
 		if (strcmp(pairs[i].name, name) == 0)
-			return pairs[i].value;
-	return NULL;
+			return (pairs[i].value);
+	return (NULL);
 }
 
-static enum mauth_how mauth_resinfo(const char *p, const char *end, const char *from_domain)
+/* mauth_resinfo - what one "method=result props" in [P, END) proves for FROM_DOMAIN */
+static enum mauth_how
+mauth_resinfo(const char *p, const char *end, const char *from_domain)
 {
 	struct mauth_pair *pairs;
 	size_t	n;
@@ -164,7 +130,7 @@ static enum mauth_how mauth_resinfo(const char *p, const char *end, const char *
 	enum mauth_how how = MAUTH_NONE;
 
 	if ((pairs = calloc(MAUTH_PROPS_MAX, sizeof(*pairs))) == NULL)
-		return MAUTH_NONE;
+		return (MAUTH_NONE);
 	n = mauth_pairs(p, end, pairs, MAUTH_PROPS_MAX);
 	/* the result is a keyword (RFC 8601): a quoted "pass" is not one */
 	if (n == 0 || pairs[0].quoted || strcasecmp(pairs[0].value, "pass") != 0)
@@ -188,66 +154,55 @@ static enum mauth_how mauth_resinfo(const char *p, const char *end, const char *
 	}
 done:
 	free(pairs);
-	return how;
+	return (how);
 }
 
-int	mauth_check(const char *value, const char *const *trusted, size_t ntrusted,
-		    const char *from_domain, const char **how)
+/* mauth_id - read the authserv-id at P into ID; the position after */
+static const char *
+mauth_id(const char *p, const char *end, char *id)
 {
-	char   *buf;
-	const char *p;
-	const char *end;
-	const char *semi;
-	char	id[MAUTH_WORD_MAX];
-	int	trusted_id = 0;
-	enum mauth_how best = MAUTH_NONE;
-	int	quoted;
-	size_t	results = 0;
+	size_t	n = 0;
 
-	if (how)
-		*how = NULL;
-	if (value == NULL || from_domain == NULL || from_domain[0] == 0)
-		return 0;
-	if ((buf = malloc(MAUTH_VALUE_MAX + 1)) == NULL)
-		return 0;
-	end = buf + mauth_strip_comments(value, buf);
+	p = mauth_skip_ws(p, end);
+	if (p < end && *p == '"')
+		return (mauth_value(p, end, id));
+	for (; p < end && *p != ' ' && *p != ';'; p++)
+		if (n + 1 < MAUTH_WORD_MAX)
+			id[n++] = *p;
+	id[n] = 0;
+	return (p);
+}
 
-	/* authserv-id */
-	p = mauth_skip_ws(buf, end);
-	{
-		size_t	n = 0;
-
-		if (p < end && *p == '"') {
-			p = mauth_value(p, end, id);
-		} else {
-			while (p < end && *p != ' ' && *p != ';') {
-				if (n + 1 < sizeof(id))
-					id[n++] = *p;
-				p++;
-			}
-			id[n] = 0;
-		}
-	}
+/* mauth_trusted - whether ID is one of the NTRUSTED names */
+static int
+mauth_trusted(const char *id, const char *const *trusted, size_t ntrusted)
+{
+	if (id[0] == 0)
+		return (0);
 	for (size_t i = 0; i < ntrusted; i++)
 		if (trusted[i] && strcasecmp(trusted[i], id) == 0)
-			trusted_id = 1;
-	if (!trusted_id || id[0] == 0)
-		goto done;
-	p = mauth_skip_ws(p, end);
-	while (p < end && isdigit((unsigned char) *p))
-		p++;				/* optional version */
-	p = mauth_skip_ws(p, end);
-	if (p >= end || *p != ';')
-		goto done;			/* "id; none" or garbage */
+			return (1);
+	return (0);
+}
+
+/* mauth_results - the strongest pass among the results from P (at a ';') */
+static enum mauth_how
+mauth_results(const char *p, const char *end, const char *from_domain)
+{
+	enum mauth_how best = MAUTH_NONE;
+	size_t	results = 0;
 
 	while (p < end && *p == ';' && results < MAUTH_RESINFO_MAX) {
+		const char *semi;
+		int	quoted = 0;
 		enum mauth_how h;
 
 		p++;
-		quoted = 0;
 		for (semi = p; semi < end; semi++) {
 			if (*semi == '"')
 				quoted = !quoted;
+			else if (*semi == '\\' && quoted && semi + 1 < end)
+				semi++;
 			else if (*semi == ';' && !quoted)
 				break;
 		}
@@ -257,11 +212,37 @@ int	mauth_check(const char *value, const char *const *trusted, size_t ntrusted,
 		results++;
 		p = semi;
 	}
+	return (best);
+}
+
+/* mauth_check - whether header VALUE from a trusted id proves FROM_DOMAIN */
+int
+mauth_check(const char *value, const char *const *trusted, size_t ntrusted,
+	    const char *from_domain, enum mauth_how *how)
+{
+	char   *buf, id[MAUTH_WORD_MAX];
+	const char *p, *end;
+	enum mauth_how best = MAUTH_NONE;
+
+	if (how)
+		*how = MAUTH_NONE;
+	if (value == NULL || from_domain == NULL || from_domain[0] == 0)
+		return (0);
+	if ((buf = malloc(MAUTH_VALUE_MAX + 1)) == NULL)
+		return (0);
+	end = buf + addr_strip_comments(value, MAUTH_VALUE_MAX, buf, MAUTH_VALUE_MAX + 1);
+	p = mauth_id(buf, end, id);
+	if (!mauth_trusted(id, trusted, ntrusted))
+		goto done;
+	p = mauth_skip_ws(p, end);
+	while (p < end && isdigit((unsigned char) *p))
+		p++;				/* optional version */
+	p = mauth_skip_ws(p, end);
+	if (p < end && *p == ';')		/* else "id; none" or garbage */
+		best = mauth_results(p, end, from_domain);
 done:
 	free(buf);
-	if (best == MAUTH_NONE)
-		return 0;
 	if (how)
-		*how = best == MAUTH_DMARC ? "dmarc" : best == MAUTH_DKIM ? "dkim" : "spf";
-	return 1;
+		*how = best;
+	return (best != MAUTH_NONE);
 }

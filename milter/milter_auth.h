@@ -8,7 +8,8 @@
  *
  *	int	mauth_check(const char *value, const char *const *trusted,
  *			    size_t ntrusted, const char *from_domain,
- *			    const char **how);
+ *			    enum mauth_how *how);
+ *	const char *mauth_how_name(enum mauth_how how);
  * DESCRIPTION
  *	mauth_check() parses one Authentication-Results header VALUE and
  *	returns 1 when its authserv-id is one of the NTRUSTED names in
@@ -18,8 +19,9 @@
  *	  dkim=pass with header.d (or the domain of header.i) aligned with
  *	  FROM_DOMAIN (relaxed alignment, see maddr_domain_aligned());
  *	  spf=pass with smtp.mailfrom (its domain) aligned with FROM_DOMAIN.
- *	*HOW (may be NULL) is set to "dmarc", "dkim" or "spf", the strongest
- *	method that passed. Otherwise it returns 0.
+ *	*HOW (may be NULL) is set to the strongest method that passed
+ *	(MAUTH_DMARC, MAUTH_DKIM, MAUTH_SPF; MAUTH_NONE when it returns 0).
+ *	mauth_how_name() gives "dmarc", "dkim", "spf" or "none".
  *
  *	Comments, quoted strings, method versions ("dkim/1") and unknown
  *	methods are handled; at most MAUTH_VALUE_MAX bytes of VALUE and
@@ -36,7 +38,10 @@
 #define MAUTH_RESINFO_MAX	32	/* method results examined per header */
 #define MAUTH_PROPS_MAX		16	/* properties examined per result */
 
+enum mauth_how { MAUTH_NONE = 0, MAUTH_SPF, MAUTH_DKIM, MAUTH_DMARC, MAUTH_HOW_COUNT };
+
 int	mauth_check(const char *value, const char *const *trusted, size_t ntrusted,
-		    const char *from_domain, const char **how);
+		    const char *from_domain, enum mauth_how *how);
+const char *mauth_how_name(enum mauth_how how);
 
 #endif

@@ -8,14 +8,14 @@
  * DESCRIPTION
  *	See milter_cb.h. Each callback finds its connection state with
  *	smfi_getpriv(); nothing here is shared between threads except the
- *	statistics (atomics) and the running configuration (milter_state).
+ *	statistics (atomics), the running configuration (milter_state) and
+ *	the group commit (milter_group).
  * DIAGNOSTICS
  *	One log line per message acted on; warnings for store failures.
  */
 #include "config.h"
 
 #include <inttypes.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,11 +26,16 @@
 #include "milter_act.h"
 #include "milter_cb.h"
 #include "milter_ctx.h"
+#include "milter_group.h"
 #include "milter_state.h"
+#include "milter_stats.h"
+#include "milter_store.h"
 #include "reply.h"
 #include "store.h"
 
-#define MCB_ERR_MAX 256
+#define MCB_ERR_MAX	256
+#define MCB_US_PER_SEC	1000000L
+#define MCB_NS_PER_US	1000L
 
 struct mcb_conn {
 	struct mctx_msg *msg;		/* the message in progress, or NULL */
@@ -39,22 +44,30 @@ struct mcb_conn {
 static atomic_long mcb_open;		/* connections open */
 static atomic_long mcb_busy;		/* messages in progress */
 
-long	mcb_connections(void)
+/* mcb_connections - connections open now */
+long
+mcb_connections(void)
 {
-	return atomic_load(&mcb_open);
+	return (atomic_load(&mcb_open));
 }
 
-long	mcb_in_progress(void)
+/* mcb_in_progress - messages between MAIL FROM and their end */
+long
+mcb_in_progress(void)
 {
-	return atomic_load(&mcb_busy);
+	return (atomic_load(&mcb_busy));
 }
 
-static struct mcb_conn *mcb_conn(SMFICTX *ctx)
+/* mcb_conn - the connection state of CTX */
+static struct mcb_conn *
+mcb_conn(SMFICTX *ctx)
 {
-	return smfi_getpriv(ctx);
+	return (smfi_getpriv(ctx));
 }
 
-static void mcb_msg_done(struct mcb_conn *c)
+/* mcb_msg_done - free the message in progress of C */
+static void
+mcb_msg_done(struct mcb_conn *c)
 {
 	if (c && c->msg) {
 		mctx_free(c->msg);
@@ -63,166 +76,176 @@ static void mcb_msg_done(struct mcb_conn *c)
 	}
 }
 
-static sfsistat mcb_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *addr)
+/* mcb_connect - a new SMTP connection */
+static sfsistat
+mcb_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *addr)
 {
 	struct mcb_conn *c = calloc(1, sizeof(*c));
 
+	(void) host;
+	(void) addr;
 	if (c == NULL) {
 		log_error("connect: out of memory");
-		return SMFIS_TEMPFAIL;
+		return (SMFIS_TEMPFAIL);
 	}
 	if (smfi_setpriv(ctx, c) != MI_SUCCESS) {
 		free(c);
-		return SMFIS_TEMPFAIL;
+		return (SMFIS_TEMPFAIL);
 	}
 	atomic_fetch_add(&mcb_open, 1);
-	return SMFIS_CONTINUE;
+	return (SMFIS_CONTINUE);
 }
 
-static sfsistat mcb_envfrom(SMFICTX *ctx, char **argv)
+/* mcb_envfrom - MAIL FROM: a new message with the running configuration */
+static sfsistat
+mcb_envfrom(SMFICTX *ctx, char **argv)
 {
 	struct mcb_conn *c = mcb_conn(ctx);
 	struct mcfg *cfg;
 	const char *qid;
 
 	if (c == NULL)
-		return SMFIS_TEMPFAIL;
+		return (SMFIS_TEMPFAIL);
 	mcb_msg_done(c);
 	if ((cfg = mstate_get()) == NULL)
-		return SMFIS_TEMPFAIL;
+		return (SMFIS_TEMPFAIL);
 	c->msg = mctx_new(cfg);
 	mcfg_release(cfg);		/* the message holds its own reference */
 	if (c->msg == NULL) {
 		log_error("envfrom: out of memory");
-		return SMFIS_TEMPFAIL;
+		return (SMFIS_TEMPFAIL);
 	}
 	atomic_fetch_add(&mcb_busy, 1);
 	(void) mctx_set_envfrom(c->msg, argv && argv[0] ? argv[0] : "");
 	if ((qid = smfi_getsymval(ctx, (char *) "i")) != NULL)
 		mctx_set_qid(c->msg, qid);
-	return SMFIS_CONTINUE;
+	return (SMFIS_CONTINUE);
 }
 
-static sfsistat mcb_envrcpt(SMFICTX *ctx, char **argv)
+/* mcb_envrcpt - RCPT TO: classify the recipient */
+static sfsistat
+mcb_envrcpt(SMFICTX *ctx, char **argv)
 {
 	struct mcb_conn *c = mcb_conn(ctx);
 
 	if (c == NULL || c->msg == NULL)
-		return SMFIS_TEMPFAIL;
+		return (SMFIS_TEMPFAIL);
 	if (argv == NULL || argv[0] == NULL)
-		return SMFIS_CONTINUE;
+		return (SMFIS_CONTINUE);
 	if (mctx_add_rcpt(c->msg, argv[0]) != 0) {
 		smfi_setreply(ctx, (char *) "452", (char *) "4.5.3", (char *) "Too many recipients");
-		return SMFIS_TEMPFAIL;
+		return (SMFIS_TEMPFAIL);
 	}
-	return SMFIS_CONTINUE;
+	return (SMFIS_CONTINUE);
 }
 
-/* Not for us: let it pass untouched, with no store access. */
-static sfsistat mcb_pass(struct mcb_conn *c)
+/* mcb_pass - not for us: let it pass untouched, with no store access */
+static sfsistat
+mcb_pass(struct mcb_conn *c)
 {
 	mstats_add(MSTAT_PASSED, 1);
 	mcb_msg_done(c);
-	return SMFIS_ACCEPT;
+	return (SMFIS_ACCEPT);
 }
 
-static sfsistat mcb_data(SMFICTX *ctx)
+/* mcb_data - DATA: pass a message with no LINKS recipient */
+static sfsistat
+mcb_data(SMFICTX *ctx)
 {
 	struct mcb_conn *c = mcb_conn(ctx);
 
 	if (c == NULL || c->msg == NULL)
-		return SMFIS_TEMPFAIL;
+		return (SMFIS_TEMPFAIL);
 	if (!mctx_ours(c->msg))
-		return mcb_pass(c);
-	return SMFIS_CONTINUE;
+		return (mcb_pass(c));
+	return (SMFIS_CONTINUE);
 }
 
-static sfsistat mcb_header(SMFICTX *ctx, char *name, char *value)
+/* mcb_header - one header: keep what the decision needs */
+static sfsistat
+mcb_header(SMFICTX *ctx, char *name, char *value)
 {
 	struct mcb_conn *c = mcb_conn(ctx);
 	int	rc;
 
 	if (c == NULL || c->msg == NULL)
-		return SMFIS_TEMPFAIL;
+		return (SMFIS_TEMPFAIL);
 	if (!mctx_ours(c->msg))
-		return mcb_pass(c);	/* for an MTA that skipped DATA */
+		return (mcb_pass(c));	/* for an MTA that skipped DATA */
 	rc = mctx_header(c->msg, name ? name : "", value ? value : "");
 	if (rc == -2) {
 		smfi_setreply(ctx, (char *) "554", (char *) "5.7.1",
 			      (char *) "Too many X-Links header names");
-		return SMFIS_REJECT;
+		return (SMFIS_REJECT);
 	}
 	if (rc != 0) {
 		log_error("%s: header: out of memory", mctx_qid(c->msg));
-		return SMFIS_TEMPFAIL;
+		return (SMFIS_TEMPFAIL);
 	}
-	return SMFIS_CONTINUE;
+	return (SMFIS_CONTINUE);
 }
 
-static sfsistat mcb_eoh(SMFICTX *ctx)
+/* mcb_eoh - end of headers */
+static sfsistat
+mcb_eoh(SMFICTX *ctx)
 {
 	struct mcb_conn *c = mcb_conn(ctx);
 
 	if (c == NULL || c->msg == NULL)
-		return SMFIS_TEMPFAIL;
+		return (SMFIS_TEMPFAIL);
 	if (!mctx_ours(c->msg))
-		return mcb_pass(c);
+		return (mcb_pass(c));
 	if (mctx_eoh(c->msg) != 0)
-		return SMFIS_TEMPFAIL;
-	return SMFIS_CONTINUE;
+		return (SMFIS_TEMPFAIL);
+	return (SMFIS_CONTINUE);
 }
 
-static sfsistat mcb_body(SMFICTX *ctx, unsigned char *data, size_t len)
+/* mcb_body - a body chunk, kept up to max_body_size */
+static sfsistat
+mcb_body(SMFICTX *ctx, unsigned char *data, size_t len)
 {
 	struct mcb_conn *c = mcb_conn(ctx);
 
 	if (c == NULL || c->msg == NULL)
-		return SMFIS_TEMPFAIL;
+		return (SMFIS_TEMPFAIL);
 	if (mctx_body(c->msg, data, len) != 0) {
 		log_error("%s: body: out of memory", mctx_qid(c->msg));
-		return SMFIS_TEMPFAIL;
+		return (SMFIS_TEMPFAIL);
 	}
-	return SMFIS_CONTINUE;
+	return (SMFIS_CONTINUE);
 }
 
-static long mcb_elapsed_us(const struct timespec *t0)
+/* mcb_elapsed_us - microseconds since T0 */
+static long
+mcb_elapsed_us(const struct timespec *t0)
 {
 	struct timespec t1;
 
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (long) (t1.tv_sec - t0->tv_sec) * 1000000L + (t1.tv_nsec - t0->tv_nsec) / 1000L;
+	return ((long) (t1.tv_sec - t0->tv_sec) * MCB_US_PER_SEC
+		+ (t1.tv_nsec - t0->tv_nsec) / MCB_NS_PER_US);
 }
 
-/* The message's counters (the ones the store keeps and the others). */
-static void mcb_deltas(const struct mact_plan *p, long d[MSTAT_COUNT])
+/* mcb_deltas - the counters of a decided message */
+static void
+mcb_deltas(const struct mact_plan *p, long d[MSTAT_COUNT])
 {
 	memset(d, 0, sizeof(long) * MSTAT_COUNT);
 	d[MSTAT_MESSAGES] = 1;
-	if (p->optout && strcmp(p->optout, "applied") == 0)
-		d[MSTAT_OPTOUTS] = 1;
-	if (p->optout && strcmp(p->optout, "unverified") == 0)
-		d[MSTAT_UNVERIFIED] = 1;
-	if (p->question)
-		d[MSTAT_QUESTIONS] = 1;
-	if (strcmp(p->action, "route") == 0)
-		d[MSTAT_ROUTED] = 1;
-	if (strcmp(p->action, "discard") == 0)
-		d[MSTAT_DISCARDED] = 1;
-	if (strcmp(p->action, "archive") == 0)
-		d[MSTAT_ARCHIVED] = 1;
-	if (strcmp(p->verdict, "bounce") == 0)
-		d[MSTAT_BOUNCES] = 1;
+	d[MSTAT_OPTOUTS] = p->optout == MACT_O_APPLIED;
+	d[MSTAT_UNVERIFIED] = p->optout == MACT_O_UNVERIFIED;
+	d[MSTAT_QUESTIONS] = p->question != 0;
+	d[MSTAT_ROUTED] = p->action == MACT_A_ROUTE;
+	d[MSTAT_DISCARDED] = p->action == MACT_A_DISCARD;
+	d[MSTAT_ARCHIVED] = p->action == MACT_A_ARCHIVE;
+	d[MSTAT_BOUNCES] = p->verdict == MACT_V_BOUNCE;
 	d[MSTAT_BOUNCE_RCPTS] = p->bounces;
-	if (strcmp(p->verdict, "auto_reply") == 0)
-		d[MSTAT_AUTO_REPLIES] = 1;
+	d[MSTAT_AUTO_REPLIES] = p->verdict == MACT_V_AUTO_REPLY;
 }
 
-/*
- * Count a decided message. STORED: its counters went into its own
- * transaction already (only the in-process totals change); otherwise
- * they wait for the next flush.
- */
-static void mcb_count(const struct mact_plan *p, int stored)
+/* mcb_count - count a decided message; STORED: its counters are in the store already */
+static void
+mcb_count(const struct mact_plan *p, int stored)
 {
 	long	d[MSTAT_COUNT];
 
@@ -236,186 +259,47 @@ static void mcb_count(const struct mact_plan *p, int stored)
 		}
 }
 
-/*
- * Messages that write (refusals, bounces) are recorded with group
- * commit. Each such message must be on disk (synchronous=FULL, one
- * fsync) before Postfix hears "accepted"; one transaction per message
- * made 16 threads queue behind each other's fsync. Instead a thread
- * queues its request; the first thread to find no leader becomes the
- * leader, takes every queued request of its configuration, and decides
- * them all in one transaction on its own connection, each in a
- * savepoint of its own (a failed one is rolled back alone), with the
- * counters pending from other messages; one commit, one fsync; then it
- * wakes the others, whose answers are now durable, and hands the
- * leadership to the next waiting thread. Nothing is acknowledged
- * before the commit that holds it.
- */
-#define MCB_GROUP_MAX	64		/* messages in one group commit */
-
-struct mcb_wreq {
-	struct mctx_msg *m;
-	struct reply_result *r;
-	struct mcfg *cfg;
-	struct mact_plan *p;
-	int	rc;
-	int	stored;			/* its counters went into the commit */
-	int	done;
-	struct mcb_wreq *next;
-};
-
-static pthread_mutex_t mcb_group_mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t mcb_group_cv = PTHREAD_COND_INITIALIZER;
-static struct mcb_wreq *mcb_group_queue;	/* oldest first */
-static int mcb_group_leader;
-
-/* Every request of BATCH fails with RC and the message WHAT. */
-static void mcb_group_fail(struct mcb_wreq *batch, int rc, const char *what)
+/* mcb_group_write - the group commit's work for one message: its plan's writes */
+static int
+mcb_group_write(struct store *st, void *arg, long d[MSTAT_COUNT], char *err, size_t errlen)
 {
-	for (struct mcb_wreq *q = batch; q; q = q->next) {
-		if (q->rc != STORE_OK && q->p->errmsg[0] != 0)
-			continue;	/* keeps its own failure */
-		q->rc = rc;
-		q->stored = 0;
-		snprintf(q->p->errmsg, sizeof(q->p->errmsg), "%s", what);
-	}
-}
+	struct mact_plan *p = arg;
+	int	rc = mact_write(st, p);
 
-/* The leader's work: decide BATCH (all of configuration CFG) in one transaction. */
-static void mcb_group_run(struct mcfg *cfg, struct mcb_wreq *batch)
-{
-	long	pending[MSTAT_COUNT], mine[MSTAT_COUNT], d[MSTAT_COUNT];
-	char	err[MCB_ERR_MAX], what[MACT_ERRMSG_MAX];
-	struct store *st;
-	int	rc;
-
-	for (struct mcb_wreq *q = batch; q; q = q->next) {
-		q->rc = STORE_TEMP;
-		q->p->errmsg[0] = 0;
-	}
-	if ((st = mstore_get(cfg, err, sizeof(err))) == NULL) {
-		snprintf(what, sizeof(what), "store_open: %.200s", err);
-		mcb_group_fail(batch, STORE_TEMP, what);
-		return;
-	}
-	if (mstore_write_lock(conf_store_busy_timeout(mcfg_conf(cfg))) != 0) {
-		mcb_group_fail(batch, STORE_TEMP,
-			       "waited store_busy_timeout for another message's transaction");
-		return;
-	}
-	if ((rc = store_begin(st)) != STORE_OK) {
-		snprintf(what, sizeof(what), "store_begin: %.200s", store_errmsg(st));
-		mstore_write_unlock();
-		mcb_group_fail(batch, rc, what);
-		mstore_discard();
-		return;
-	}
-	mstats_take(pending);
-	memcpy(d, pending, sizeof(d));
-	for (struct mcb_wreq *q = batch; q; q = q->next) {
-		if ((rc = store_begin(st)) != STORE_OK) {	/* a savepoint */
-			q->rc = rc;
-			snprintf(q->p->errmsg, sizeof(q->p->errmsg), "savepoint: %.200s",
-				 store_errmsg(st));
-			continue;
-		}
-		rc = mact_decide(q->m, q->r, st, q->p);
-		if (rc == STORE_OK && (rc = store_commit(st)) != STORE_OK)
-			snprintf(q->p->errmsg, sizeof(q->p->errmsg), "release: %.200s",
-				 store_errmsg(st));
-		if (rc != STORE_OK) {
-			(void) store_rollback(st);
-			q->rc = rc;
-			continue;
-		}
-		q->rc = STORE_OK;
-		mcb_deltas(q->p, mine);
-		for (int i = 0; i < MSTAT_COUNT; i++)
-			d[i] += mine[i];
-	}
-	rc = mstats_store(st, d);
 	if (rc != STORE_OK)
-		snprintf(what, sizeof(what), "store_counter_add: %.200s", store_errmsg(st));
-	else if ((rc = store_commit(st)) != STORE_OK)
-		snprintf(what, sizeof(what), "store_commit: %.200s", store_errmsg(st));
-	if (rc != STORE_OK) {
-		(void) store_rollback(st);
-		mstore_write_unlock();
-		mstats_give_back(pending);
-		for (struct mcb_wreq *q = batch; q; q = q->next)
-			if (q->rc == STORE_OK) {
-				q->rc = rc;
-				snprintf(q->p->errmsg, sizeof(q->p->errmsg), "%s", what);
-			}
-		mstore_discard();
-		return;
-	}
-	mstore_write_unlock();
-	for (struct mcb_wreq *q = batch; q; q = q->next)
-		q->stored = q->rc == STORE_OK;
+		snprintf(err, errlen, "%s", p->errmsg);
+	else
+		mcb_deltas(p, d);
+	return (rc);
 }
 
-/*
- * Decide message M (which may write) and make what it recorded durable,
- * through the group commit above. Returns a STORE_ code for this message;
- * *STORED tells whether its counters went into the store.
- */
-static int mcb_decide_write(struct mctx_msg *m, struct reply_result *r, struct mcfg *cfg,
-			    struct mact_plan *p, int *stored)
+/* mcb_decide - decide message M (read), then record its writes durably */
+static int
+mcb_decide(struct mctx_msg *m, const struct reply_result *r, struct mact_plan *p,
+	   int *stored)
 {
-	struct mcb_wreq req, **tail;
+	struct mcfg *cfg = mctx_cfg(m);
+	struct store *st;
+	char	err[MCB_ERR_MAX];
+	int	rc;
 
-	memset(&req, 0, sizeof(req));
-	req.m = m;
-	req.r = r;
-	req.cfg = cfg;
-	req.p = p;
-	pthread_mutex_lock(&mcb_group_mu);
-	for (tail = &mcb_group_queue; *tail; tail = &(*tail)->next)
-		;
-	*tail = &req;
-	while (!req.done) {
-		struct mcb_wreq *batch = NULL, **bt = &batch, **qp;
-		int	n = 0;
-
-		if (mcb_group_leader) {
-			pthread_cond_wait(&mcb_group_cv, &mcb_group_mu);
-			continue;
-		}
-		/* Lead: take the queued requests of my configuration. */
-		mcb_group_leader = 1;
-		for (qp = &mcb_group_queue; *qp && n < MCB_GROUP_MAX;) {
-			struct mcb_wreq *q = *qp;
-
-			if (q->cfg != cfg) {
-				qp = &q->next;
-				continue;
-			}
-			*qp = q->next;
-			q->next = NULL;
-			*bt = q;
-			bt = &q->next;
-			n++;
-		}
-		pthread_mutex_unlock(&mcb_group_mu);
-		mcb_group_run(cfg, batch);
-		pthread_mutex_lock(&mcb_group_mu);
-		while (batch) {
-			struct mcb_wreq *q = batch;
-
-			batch = q->next;
-			q->next = NULL;
-			q->done = 1;
-		}
-		mcb_group_leader = 0;
-		pthread_cond_broadcast(&mcb_group_cv);
+	*stored = 0;
+	if ((st = mstore_get(cfg, err, sizeof(err))) == NULL) {
+		memset(p, 0, sizeof(*p));
+		snprintf(p->errmsg, sizeof(p->errmsg), "store_open: %.200s", err);
+		return (STORE_TEMP);
 	}
-	pthread_mutex_unlock(&mcb_group_mu);
-	*stored = req.stored;
-	return req.rc;
+	if ((rc = mact_decide(m, r, st, p)) != STORE_OK || p->nwrites == 0)
+		return (rc);
+	rc = mgroup_write(cfg, mcb_group_write, p, stored, err, sizeof(err));
+	if (rc != STORE_OK)
+		snprintf(p->errmsg, sizeof(p->errmsg), "%s", err);
+	return (rc);
 }
 
-/* Apply the plan; returns -1 when libmilter refused a change. */
-static int mcb_apply(SMFICTX *ctx, const struct mctx_msg *m, const struct mact_plan *p)
+/* mcb_apply - apply the plan; -1 when libmilter refused a change */
+static int
+mcb_apply(SMFICTX *ctx, const struct mctx_msg *m, const struct mact_plan *p)
 {
 	char	addr[MADDR_MAX + 2];
 	int	ok = 1;
@@ -444,120 +328,119 @@ static int mcb_apply(SMFICTX *ctx, const struct mctx_msg *m, const struct mact_p
 		    && smfi_addheader(ctx, (char *) p->hdr_name[h], (char *) p->hdr_value[h])
 		    != MI_SUCCESS)
 			ok = 0;
-	return ok ? 0 : -1;
+	return (ok ? 0 : -1);
 }
 
-static sfsistat mcb_eom(SMFICTX *ctx)
+/* mcb_store_failed - store_failure_action: tempfail, or a plan without the store */
+static sfsistat
+mcb_store_failed(SMFICTX *ctx, struct mctx_msg *m, const struct reply_result *r,
+		 struct mact_plan *p, const struct timespec *t0)
+{
+	mstore_discard();
+	mstats_add(MSTAT_STORE_ERRORS, 1);
+	if (mcfg_store_failure_tempfail(mctx_cfg(m))) {
+		mstats_add(MSTAT_TEMPFAILS, 1);
+		log_warning("%s: kind=%s store failure (%s): tempfail elapsed_us=%ld",
+			    mctx_qid(m), reply_kind_name(reply_result_kind(r)), p->errmsg,
+			    mcb_elapsed_us(t0));
+		smfi_setreply(ctx, (char *) "451", (char *) "4.3.0",
+			      (char *) "LINKS store temporarily unavailable, try again later");
+		return (SMFIS_TEMPFAIL);
+	}
+	log_warning("%s: store failure (%s): accepting without recording", mctx_qid(m),
+		    p->errmsg);
+	mact_plan_clear(p);
+	if (mact_decide(m, r, NULL, p) != STORE_OK)
+		return (SMFIS_TEMPFAIL);
+	return (SMFIS_CONTINUE);
+}
+
+/* mcb_log - the message's log line */
+static void
+mcb_log(const struct mctx_msg *m, const struct reply_result *r, const struct mact_plan *p,
+	int degraded, const struct timespec *t0)
+{
+	log_info("%s: kind=%s verdict=%s customer=%" PRId64 " id_by=%s optout=%s auth=%s"
+		 " reason=%s action=%s%s changed=%d bounces=%ld body=%zu%s elapsed_us=%ld",
+		 mctx_qid(m), reply_kind_name(p->kind), mact_verdict_name(p->verdict),
+		 p->customer_id, mact_idby_name(p->id_by), mact_optout_name(p->optout),
+		 mauth_how_name(p->auth), reply_result_reason(r), mact_action_name(p->action),
+		 degraded ? "(degraded)" : "", p->changed, p->bounces, mctx_body_seen(m),
+		 mctx_truncated(m) ? "(truncated)" : "", mcb_elapsed_us(t0));
+}
+
+/* mcb_eom - end of message: analyse, decide, record, apply */
+static sfsistat
+mcb_eom(SMFICTX *ctx)
 {
 	struct mcb_conn *c = mcb_conn(ctx);
 	struct mctx_msg *m;
-	struct mcfg *cfg;
-	struct reply_result *r = NULL;
-	struct store *st;
+	struct reply_result *r;
 	struct mact_plan plan;
 	struct timespec t0;
-	char	err[MCB_ERR_MAX];
-	const char *text;
-	const char *qid;
+	const char *text, *qid;
 	size_t	len;
-	int	rc;
-	int	degraded = 0;
-	int	stored = 0;		/* counters written in the message's transaction */
+	int	stored = 0, degraded = 0;
 	sfsistat ret = SMFIS_CONTINUE;
 
 	memset(&plan, 0, sizeof(plan));
 	if (c == NULL || c->msg == NULL)
-		return SMFIS_TEMPFAIL;
+		return (SMFIS_TEMPFAIL);
 	m = c->msg;
 	if (!mctx_ours(m))
-		return mcb_pass(c);
+		return (mcb_pass(c));
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	cfg = mctx_cfg(m);
 	if ((qid = smfi_getsymval(ctx, (char *) "i")) != NULL)
 		mctx_set_qid(m, qid);
-	qid = mctx_qid(m);
-
 	text = mctx_text(m, &len);
-	if ((r = reply_analyze(mcfg_analyzer(cfg), text, len, mctx_envfrom(m))) == NULL) {
-		log_error("%s: reply analysis: out of memory", qid);
-		ret = SMFIS_TEMPFAIL;
-		goto done;
+	if ((r = reply_analyze(mcfg_analyzer(mctx_cfg(m)), text, len, mctx_envfrom(m))) == NULL) {
+		log_error("%s: reply analysis: out of memory", mctx_qid(m));
+		mcb_msg_done(c);
+		return (SMFIS_TEMPFAIL);
 	}
-	/*
-	 * Everything this message records is one transaction: all or
-	 * nothing. Most messages (questions, auto-replies) record nothing:
-	 * they only read, outside any transaction, and take no write lock.
-	 */
-	if (mact_may_write(m, r)) {
-		rc = mcb_decide_write(m, r, cfg, &plan, &stored);
-	} else if ((st = mstore_get(cfg, err, sizeof(err))) == NULL) {
-		rc = STORE_TEMP;
-		snprintf(plan.errmsg, sizeof(plan.errmsg), "store_open: %.200s", err);
-	} else {
-		rc = mact_decide(m, r, st, &plan);
-	}
-	if (rc != STORE_OK) {
-		mstore_discard();
-		mstats_add(MSTAT_STORE_ERRORS, 1);
-		if (mcfg_store_failure_tempfail(cfg)) {
-			mstats_add(MSTAT_TEMPFAILS, 1);
-			log_warning("%s: kind=%s store failure (%s): tempfail elapsed_us=%ld", qid,
-				    reply_kind_name(reply_result_kind(r)), plan.errmsg,
-				    mcb_elapsed_us(&t0));
-			smfi_setreply(ctx, (char *) "451", (char *) "4.3.0",
-				      (char *) "LINKS store temporarily unavailable, try again later");
-			ret = SMFIS_TEMPFAIL;
-			goto done;
-		}
-		log_warning("%s: store failure (%s): accepting without recording",
-			    qid, plan.errmsg);
-		mact_plan_clear(&plan);
-		st = NULL;
+	if (mcb_decide(m, r, &plan, &stored) != STORE_OK) {
+		stored = 0;
 		degraded = 1;
-		if (mact_decide(m, r, NULL, &plan) != STORE_OK) {
-			ret = SMFIS_TEMPFAIL;
+		if ((ret = mcb_store_failed(ctx, m, r, &plan, &t0)) != SMFIS_CONTINUE)
 			goto done;
-		}
 	}
 	if (plan.result == MACT_DISCARD) {
 		ret = SMFIS_DISCARD;
 	} else if (mcb_apply(ctx, m, &plan) != 0) {
 		/* the changes are part of the decision: do not half-apply */
-		log_error("%s: the MTA refused a message change: tempfail", qid);
+		log_error("%s: the MTA refused a message change: tempfail", mctx_qid(m));
 		ret = SMFIS_TEMPFAIL;
 	}
 	mcb_count(&plan, stored);
-	log_info("%s: kind=%s verdict=%s customer=%" PRId64 " id_by=%s optout=%s auth=%s"
-		 " reason=%s action=%s%s changed=%d bounces=%ld body=%zu%s elapsed_us=%ld",
-		 qid, plan.kind, plan.verdict, plan.customer_id, plan.id_by,
-		 plan.optout ? plan.optout : "none", plan.auth ? plan.auth : "none",
-		 reply_result_reason(r), plan.action, degraded ? "(degraded)" : "",
-		 plan.changed, plan.bounces, mctx_body_seen(m),
-		 mctx_truncated(m) ? "(truncated)" : "", mcb_elapsed_us(&t0));
+	mcb_log(m, r, &plan, degraded, &t0);
 done:
 	mact_plan_clear(&plan);
 	reply_result_free(r);
 	mcb_msg_done(c);
-	return ret;
+	return (ret);
 }
 
-static sfsistat mcb_abort(SMFICTX *ctx)
+/* mcb_abort - the message was aborted */
+static sfsistat
+mcb_abort(SMFICTX *ctx)
 {
 	mcb_msg_done(mcb_conn(ctx));
-	return SMFIS_CONTINUE;
+	return (SMFIS_CONTINUE);
 }
 
-static sfsistat mcb_close(SMFICTX *ctx)
+/* mcb_close - the connection ends */
+static sfsistat
+mcb_close(SMFICTX *ctx)
 {
 	struct mcb_conn *c = mcb_conn(ctx);
 
 	if (c == NULL)
-		return SMFIS_CONTINUE;
+		return (SMFIS_CONTINUE);
 	mcb_msg_done(c);
 	free(c);
 	smfi_setpriv(ctx, NULL);
 	atomic_fetch_sub(&mcb_open, 1);
-	return SMFIS_CONTINUE;
+	return (SMFIS_CONTINUE);
 }
 
 static struct smfiDesc mcb_description = {
@@ -579,7 +462,9 @@ static struct smfiDesc mcb_description = {
 	NULL,			/* negotiate */
 };
 
-struct smfiDesc *mcb_desc(void)
+/* mcb_desc - the filter description for smfi_register() */
+struct smfiDesc *
+mcb_desc(void)
 {
-	return &mcb_description;
+	return (&mcb_description);
 }

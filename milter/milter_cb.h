@@ -9,7 +9,6 @@
  *	struct smfiDesc *mcb_desc(void);
  *	long	mcb_connections(void);
  *	long	mcb_in_progress(void);
-long	mcb_in_progress(void);
  * DESCRIPTION
  *	mcb_desc() returns the filter description for smfi_register():
  *	name "links-milter", the actions it may take (add and change
@@ -22,9 +21,11 @@ long	mcb_in_progress(void);
  *	Messages with no LINKS recipient are accepted at DATA (or at the
  *	first header) without touching the store or collecting the body.
  *	For the others, at end of message: reply_analyze(), mact_decide()
- *	with this thread's store connection, the plan applied with
- *	smfi_chgheader (removing X-Links-* headers that came from outside),
- *	smfi_delrcpt, smfi_addrcpt, smfi_addheader, and one log line.
+ *	with this thread's store connection (reads only), the writes it
+ *	lists through the group commit (milter_group), the plan applied
+ *	with smfi_chgheader (removing X-Links-* headers that came from
+ *	outside), smfi_delrcpt, smfi_addrcpt, smfi_addheader, and one log
+ *	line.
  *
  *	mcb_connections() is the number of connections open now;
  *	mcb_in_progress() the number of messages between MAIL FROM and

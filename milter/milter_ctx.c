@@ -64,17 +64,21 @@ static const char *const mctx_hdr_names[MCTX_H_COUNT] = {
 	"From", "Message-ID", "In-Reply-To", "References"
 };
 
-struct mctx_msg *mctx_new(struct mcfg *cfg)
+/* mctx_new - a message context for configuration CFG (referenced); owned by the caller */
+struct mctx_msg *
+mctx_new(struct mcfg *cfg)
 {
 	struct mctx_msg *m = calloc(1, sizeof(*m));
 
 	if (m == NULL)
-		return NULL;
+		return (NULL);
 	m->cfg = mcfg_ref(cfg);
-	return m;
+	return (m);
 }
 
-void	mctx_free(struct mctx_msg *m)
+/* mctx_free - free message M and its reference to the configuration */
+void
+mctx_free(struct mctx_msg *m)
 {
 	if (m == NULL)
 		return;
@@ -88,25 +92,36 @@ void	mctx_free(struct mctx_msg *m)
 	free(m);
 }
 
-struct mcfg *mctx_cfg(const struct mctx_msg *m) { return m->cfg; }
+/* mctx_cfg - accessor */
+struct mcfg *
+mctx_cfg(const struct mctx_msg *m)
+{
+	return (m->cfg);
+}
 
-int	mctx_set_envfrom(struct mctx_msg *m, const char *path)
+/* mctx_set_envfrom - the envelope sender PATH, normalised */
+int
+mctx_set_envfrom(struct mctx_msg *m, const char *path)
 {
 	if (maddr_normalise(path, m->envfrom, sizeof(m->envfrom)) != 0) {
 		/* keep going: an odd sender is no reason to lose a reply */
 		m->envfrom[0] = 0;
 		m->envfrom_bad = 1;
-		return -1;
+		return (-1);
 	}
-	return 0;
+	return (0);
 }
 
-const char *mctx_envfrom(const struct mctx_msg *m)
+/* mctx_envfrom - the envelope sender ("" for <>, NULL when invalid) */
+const char *
+mctx_envfrom(const struct mctx_msg *m)
 {
-	return m->envfrom_bad ? NULL : m->envfrom;
+	return (m->envfrom_bad ? NULL : m->envfrom);
 }
 
-void	mctx_set_qid(struct mctx_msg *m, const char *qid)
+/* mctx_set_qid - keep the queue id, with only characters safe in logs */
+void
+mctx_set_qid(struct mctx_msg *m, const char *qid)
 {
 	size_t	n = 0;
 
@@ -123,22 +138,29 @@ void	mctx_set_qid(struct mctx_msg *m, const char *qid)
 	m->qid[n] = 0;
 }
 
-const char *mctx_qid(const struct mctx_msg *m) { return m->qid[0] ? m->qid : "NOQUEUE"; }
+/* mctx_qid - accessor */
+const char *
+mctx_qid(const struct mctx_msg *m)
+{
+	return (m->qid[0] ? m->qid : "NOQUEUE");
+}
 
-int	mctx_add_rcpt(struct mctx_msg *m, const char *path)
+/* mctx_add_rcpt - one envelope recipient, classified */
+int
+mctx_add_rcpt(struct mctx_msg *m, const char *path)
 {
 	struct mctx_rcpt *r;
 	const char *s = path;
 	size_t	n;
 
 	if (m->nrcpts >= MCTX_RCPT_MAX)
-		return -1;
+		return (-1);
 	if (m->nrcpts == m->rcpt_cap) {
 		size_t	cap = m->rcpt_cap ? m->rcpt_cap * 2 : 4;
 		struct mctx_rcpt *nr = realloc(m->rcpts, cap * sizeof(*nr));
 
 		if (nr == NULL)
-			return -1;
+			return (-1);
 		m->rcpts = nr;
 		m->rcpt_cap = cap;
 	}
@@ -156,16 +178,43 @@ int	mctx_add_rcpt(struct mctx_msg *m, const char *path)
 	if (r->kind != MADDR_OTHER)
 		m->ours = 1;
 	m->nrcpts++;
-	return 0;
+	return (0);
 }
 
-size_t	mctx_rcpt_count(const struct mctx_msg *m) { return m->nrcpts; }
-const char *mctx_rcpt_addr(const struct mctx_msg *m, size_t i) { return m->rcpts[i].addr; }
-enum maddr_kind mctx_rcpt_kind(const struct mctx_msg *m, size_t i) { return m->rcpts[i].kind; }
-const char *mctx_rcpt_token(const struct mctx_msg *m, size_t i) { return m->rcpts[i].token; }
-int	mctx_ours(const struct mctx_msg *m) { return m->ours; }
+/* mctx_rcpt_count - accessor */
+size_t
+mctx_rcpt_count(const struct mctx_msg *m)
+{
+	return (m->nrcpts);
+}
+/* mctx_rcpt_addr - accessor */
+const char *
+mctx_rcpt_addr(const struct mctx_msg *m, size_t i)
+{
+	return (m->rcpts[i].addr);
+}
+/* mctx_rcpt_kind - accessor */
+enum maddr_kind
+mctx_rcpt_kind(const struct mctx_msg *m, size_t i)
+{
+	return (m->rcpts[i].kind);
+}
+/* mctx_rcpt_token - accessor */
+const char *
+mctx_rcpt_token(const struct mctx_msg *m, size_t i)
+{
+	return (m->rcpts[i].token);
+}
+/* mctx_ours - accessor */
+int
+mctx_ours(const struct mctx_msg *m)
+{
+	return (m->ours);
+}
 
-static int mctx_append(struct mctx_msg *m, const char *data, size_t len)
+/* mctx_append - append LEN bytes of DATA to the text, growing it */
+static int
+mctx_append(struct mctx_msg *m, const char *data, size_t len)
 {
 	if (m->len + len + 1 > m->cap) {
 		size_t	cap = m->cap ? m->cap : MCTX_TEXT_INITIAL;
@@ -174,17 +223,19 @@ static int mctx_append(struct mctx_msg *m, const char *data, size_t len)
 		while (cap < m->len + len + 1)
 			cap *= 2;
 		if ((nt = realloc(m->text, cap)) == NULL)
-			return -1;
+			return (-1);
 		m->text = nt;
 		m->cap = cap;
 	}
 	memcpy(m->text + m->len, data, len);
 	m->len += len;
 	m->text[m->len] = 0;
-	return 0;
+	return (0);
 }
 
-static char *mctx_strdup_bounded(const char *s)
+/* mctx_strdup_bounded - a copy of S cut at MCTX_HVALUE_MAX - 1 bytes, or NULL */
+static char *
+mctx_strdup_bounded(const char *s)
 {
 	size_t	n = strnlen(s, MCTX_HVALUE_MAX - 1);
 	char   *d = malloc(n + 1);
@@ -193,10 +244,12 @@ static char *mctx_strdup_bounded(const char *s)
 		memcpy(d, s, n);
 		d[n] = 0;
 	}
-	return d;
+	return (d);
 }
 
-int	mctx_header(struct mctx_msg *m, const char *name, const char *value)
+/* mctx_header - one header: track X-Links-*, keep the identifying ones, append to the text */
+int
+mctx_header(struct mctx_msg *m, const char *name, const char *value)
 {
 	size_t	nl = strlen(name);
 	size_t	vl = strlen(value);
@@ -209,75 +262,118 @@ int	mctx_header(struct mctx_msg *m, const char *name, const char *value)
 				break;
 		if (i == m->nxlinks) {
 			if (m->nxlinks >= MCTX_XLINKS_MAX || nl >= MCTX_XNAME_MAX)
-				return -2;
+				return (-2);
 			memcpy(m->xlinks[i].name, name, nl + 1);
 			m->nxlinks++;
 		}
 		m->xlinks[i].times++;
-		return 0;		/* not ours to analyse either */
+		return (0);		/* not ours to analyse either */
 	}
 	for (int h = 0; h < MCTX_H_COUNT; h++)
 		if (m->hdr[h] == NULL && strcasecmp(name, mctx_hdr_names[h]) == 0
 		    && (m->hdr[h] = mctx_strdup_bounded(value)) == NULL)
-			return -1;
+			return (-1);
 	if (strcasecmp(name, "Authentication-Results") == 0 && m->nar < MCTX_AR_MAX) {
 		if ((m->ar[m->nar] = mctx_strdup_bounded(value)) == NULL)
-			return -1;
+			return (-1);
 		m->nar++;
 	}
 	if (m->header_bytes + nl + vl + 4 > MCTX_HEADER_MAX) {
 		m->truncated = 1;
-		return 0;
+		return (0);
 	}
 	if (mctx_append(m, name, nl) != 0 || mctx_append(m, ": ", 2) != 0
 	    || mctx_append(m, value, vl) != 0 || mctx_append(m, "\r\n", 2) != 0)
-		return -1;
+		return (-1);
 	m->header_bytes += nl + vl + 4;
-	return 0;
+	return (0);
 }
 
-int	mctx_eoh(struct mctx_msg *m)
+/* mctx_eoh - end of headers: the blank line */
+int
+mctx_eoh(struct mctx_msg *m)
 {
 	if (m->eoh)
-		return 0;
+		return (0);
 	m->eoh = 1;
-	return mctx_append(m, "\r\n", 2);
+	return (mctx_append(m, "\r\n", 2));
 }
 
-int	mctx_body(struct mctx_msg *m, const unsigned char *data, size_t len)
+/* mctx_body - a body chunk, kept up to max_body_size and counted beyond */
+int
+mctx_body(struct mctx_msg *m, const unsigned char *data, size_t len)
 {
 	size_t	room = mcfg_max_body(m->cfg) - m->body_kept;
 	size_t	take = len < room ? len : room;
 
 	if (!m->eoh && mctx_eoh(m) != 0)
-		return -1;
+		return (-1);
 	m->body_seen += len;
 	if (take < len)
 		m->truncated = 1;
 	if (take == 0)
-		return 0;
+		return (0);
 	if (mctx_append(m, (const char *) data, take) != 0)
-		return -1;
+		return (-1);
 	m->body_kept += take;
-	return 0;
+	return (0);
 }
 
-const char *mctx_hdr(const struct mctx_msg *m, enum mctx_hdr h)
+/* mctx_hdr - an identifying header, NULL if absent */
+const char *
+mctx_hdr(const struct mctx_msg *m, enum mctx_hdr h)
 {
 	return (unsigned) h < MCTX_H_COUNT ? m->hdr[h] : NULL;
 }
 
-size_t	mctx_ar_count(const struct mctx_msg *m) { return m->nar; }
-const char *mctx_ar(const struct mctx_msg *m, size_t i) { return m->ar[i]; }
-size_t	mctx_xlinks_count(const struct mctx_msg *m) { return m->nxlinks; }
-const char *mctx_xlinks_name(const struct mctx_msg *m, size_t i) { return m->xlinks[i].name; }
-int	mctx_xlinks_times(const struct mctx_msg *m, size_t i) { return m->xlinks[i].times; }
-
-const char *mctx_text(const struct mctx_msg *m, size_t *len)
+/* mctx_ar_count - accessor */
+size_t
+mctx_ar_count(const struct mctx_msg *m)
 {
-	*len = m->len;
-	return m->text ? m->text : "";
+	return (m->nar);
+}
+/* mctx_ar - accessor */
+const char *
+mctx_ar(const struct mctx_msg *m, size_t i)
+{
+	return (m->ar[i]);
+}
+/* mctx_xlinks_count - accessor */
+size_t
+mctx_xlinks_count(const struct mctx_msg *m)
+{
+	return (m->nxlinks);
+}
+/* mctx_xlinks_name - accessor */
+const char *
+mctx_xlinks_name(const struct mctx_msg *m, size_t i)
+{
+	return (m->xlinks[i].name);
+}
+/* mctx_xlinks_times - accessor */
+int
+mctx_xlinks_times(const struct mctx_msg *m, size_t i)
+{
+	return (m->xlinks[i].times);
 }
 
-size_t	mctx_body_seen(const struct mctx_msg *m) { return m->body_seen; }
-int	mctx_truncated(const struct mctx_msg *m) { return m->truncated; }
+/* mctx_text - the collected text and its length */
+const char *
+mctx_text(const struct mctx_msg *m, size_t *len)
+{
+	*len = m->len;
+	return (m->text ? m->text : "");
+}
+
+/* mctx_body_seen - accessor */
+size_t
+mctx_body_seen(const struct mctx_msg *m)
+{
+	return (m->body_seen);
+}
+/* mctx_truncated - accessor */
+int
+mctx_truncated(const struct mctx_msg *m)
+{
+	return (m->truncated);
+}

@@ -41,7 +41,7 @@
 #include <stddef.h>
 
 #include "milter_addr.h"
-#include "milter_state.h"
+#include "milter_cfg.h"
 #include "store.h"
 
 #define MCTX_RCPT_MAX	1000		/* recipients per message (Postfix default limit) */

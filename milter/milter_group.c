@@ -1,0 +1,215 @@
+/*
+ * NAME
+ *	milter_group 3
+ * SUMMARY
+ *	links-milter group commit
+ * SYNOPSIS
+ *	#include "milter_group.h"
+ * DESCRIPTION
+ *	See milter_group.h. The queue and the leader flag are guarded by
+ *	one mutex; waiting threads sleep on one condition variable, which
+ *	the leader broadcasts when its batch is done.
+ * DIAGNOSTICS
+ *	See milter_group.h.
+ */
+#include "config.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "milter_group.h"
+#include "milter_store.h"
+
+#define MGROUP_ERR_MAX	256
+
+struct mgroup_req {
+	struct mcfg *cfg;
+	mgroup_fn fn;
+	void   *arg;
+	char   *err;
+	size_t	errlen;
+	int	rc;
+	int	stored;			/* its counters went into the commit */
+	int	done;
+	struct mgroup_req *next;
+};
+
+static pthread_mutex_t mgroup_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t mgroup_cv = PTHREAD_COND_INITIALIZER;
+static struct mgroup_req *mgroup_queue;	/* oldest first */
+static int mgroup_leader;
+
+/* mgroup_fail - every request of BATCH without a failure of its own fails with RC, WHAT */
+static void
+mgroup_fail(struct mgroup_req *batch, int rc, const char *what)
+{
+	for (struct mgroup_req *q = batch; q; q = q->next) {
+		if (q->rc != STORE_OK && q->err[0] != 0)
+			continue;
+		q->rc = rc;
+		q->stored = 0;
+		snprintf(q->err, q->errlen, "%s", what);
+	}
+}
+
+/* mgroup_one - run request Q in a savepoint of its own; its deltas into D */
+static void
+mgroup_one(struct store *st, struct mgroup_req *q, long d[MSTAT_COUNT])
+{
+	long	mine[MSTAT_COUNT];
+	int	rc;
+
+	if ((rc = store_begin(st)) != STORE_OK) {
+		q->rc = rc;
+		snprintf(q->err, q->errlen, "savepoint: %.200s", store_errmsg(st));
+		return;
+	}
+	memset(mine, 0, sizeof(mine));
+	rc = q->fn(st, q->arg, mine, q->err, q->errlen);
+	if (rc == STORE_OK && (rc = store_commit(st)) != STORE_OK)
+		snprintf(q->err, q->errlen, "release: %.200s", store_errmsg(st));
+	if (rc != STORE_OK) {
+		(void) store_rollback(st);
+		q->rc = rc;
+		return;
+	}
+	q->rc = STORE_OK;
+	for (int i = 0; i < MSTAT_COUNT; i++)
+		d[i] += mine[i];
+}
+
+/* mgroup_commit - the pending and the batch's counters, then one commit */
+static int
+mgroup_commit(struct store *st, struct mgroup_req *batch, const long d[MSTAT_COUNT],
+	      char *what, size_t whatlen)
+{
+	int	rc;
+
+	if ((rc = mstats_store(st, d)) != STORE_OK)
+		snprintf(what, whatlen, "store_counter_add: %.200s", store_errmsg(st));
+	else if ((rc = store_commit(st)) != STORE_OK)
+		snprintf(what, whatlen, "store_commit: %.200s", store_errmsg(st));
+	if (rc == STORE_OK)
+		return (STORE_OK);
+	(void) store_rollback(st);
+	for (struct mgroup_req *q = batch; q; q = q->next)
+		if (q->rc == STORE_OK) {
+			q->rc = rc;
+			snprintf(q->err, q->errlen, "%s", what);
+		}
+	return (rc);
+}
+
+/* mgroup_run - the leader's work: BATCH (all of CFG) in one transaction */
+static void
+mgroup_run(struct mcfg *cfg, struct mgroup_req *batch)
+{
+	long	pending[MSTAT_COUNT], d[MSTAT_COUNT];
+	char	err[MGROUP_ERR_MAX], what[MGROUP_ERR_MAX];
+	struct store *st;
+	int	rc;
+
+	for (struct mgroup_req *q = batch; q; q = q->next) {
+		q->rc = STORE_TEMP;
+		q->err[0] = 0;
+	}
+	if ((st = mstore_get(cfg, err, sizeof(err))) == NULL) {
+		snprintf(what, sizeof(what), "store_open: %.200s", err);
+		mgroup_fail(batch, STORE_TEMP, what);
+		return;
+	}
+	if (mstore_write_lock(conf_store_busy_timeout(mcfg_conf(cfg))) != 0) {
+		mgroup_fail(batch, STORE_TEMP,
+			    "waited store_busy_timeout for another message's transaction");
+		return;
+	}
+	if ((rc = store_begin(st)) != STORE_OK) {
+		snprintf(what, sizeof(what), "store_begin: %.200s", store_errmsg(st));
+		mstore_write_unlock();
+		mgroup_fail(batch, rc, what);
+		mstore_discard();
+		return;
+	}
+	mstats_take(pending);
+	memcpy(d, pending, sizeof(d));
+	for (struct mgroup_req *q = batch; q; q = q->next)
+		mgroup_one(st, q, d);
+	rc = mgroup_commit(st, batch, d, what, sizeof(what));
+	mstore_write_unlock();
+	if (rc != STORE_OK) {
+		mstats_give_back(pending);
+		mstore_discard();
+		return;
+	}
+	for (struct mgroup_req *q = batch; q; q = q->next)
+		q->stored = q->rc == STORE_OK;
+}
+
+/* mgroup_take - unlink up to MGROUP_MAX queued requests of CFG (lock held) */
+static struct mgroup_req *
+mgroup_take(struct mcfg *cfg)
+{
+	struct mgroup_req *batch = NULL, **bt = &batch, **qp;
+	int	n = 0;
+
+	for (qp = &mgroup_queue; *qp && n < MGROUP_MAX;) {
+		struct mgroup_req *q = *qp;
+
+		if (q->cfg != cfg) {
+			qp = &q->next;
+			continue;
+		}
+		*qp = q->next;
+		q->next = NULL;
+		*bt = q;
+		bt = &q->next;
+		n++;
+	}
+	return (batch);
+}
+
+/* mgroup_write - run FN(ARG) in the next group commit; its STORE_ code */
+int
+mgroup_write(struct mcfg *cfg, mgroup_fn fn, void *arg, int *stored, char *err,
+	     size_t errlen)
+{
+	struct mgroup_req req, **tail;
+
+	memset(&req, 0, sizeof(req));
+	req.cfg = cfg;
+	req.fn = fn;
+	req.arg = arg;
+	req.err = err;
+	req.errlen = errlen;
+	err[0] = 0;
+	pthread_mutex_lock(&mgroup_mu);
+	for (tail = &mgroup_queue; *tail; tail = &(*tail)->next)
+		;
+	*tail = &req;
+	while (!req.done) {
+		struct mgroup_req *batch;
+
+		if (mgroup_leader) {
+			pthread_cond_wait(&mgroup_cv, &mgroup_mu);
+			continue;
+		}
+		mgroup_leader = 1;
+		batch = mgroup_take(cfg);
+		pthread_mutex_unlock(&mgroup_mu);
+		mgroup_run(cfg, batch);
+		pthread_mutex_lock(&mgroup_mu);
+		while (batch) {
+			struct mgroup_req *q = batch;
+
+			batch = q->next;
+			q->next = NULL;
+			q->done = 1;
+		}
+		mgroup_leader = 0;
+		pthread_cond_broadcast(&mgroup_cv);
+	}
+	pthread_mutex_unlock(&mgroup_mu);
+	*stored = req.stored;
+	return (req.rc);
+}

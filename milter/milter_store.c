@@ -1,0 +1,210 @@
+/*
+ * NAME
+ *	milter_store 3
+ * SUMMARY
+ *	links-milter store connections and write lock
+ * SYNOPSIS
+ *	#include "milter_store.h"
+ * DESCRIPTION
+ *	See milter_store.h. Why a connection per thread: libmilter runs
+ *	each SMTP connection in its own thread and a SQLite connection
+ *	must not be shared between threads without serialising it. Opening
+ *	one is not cheap (schema, key file, key check: a sixth of the
+ *	milter's CPU when every session opened one), so a thread that ends
+ *	leaves its connection in a small pool for the next thread.
+ * DIAGNOSTICS
+ *	Failures to open the store are reported to the caller, who logs.
+ */
+#include "config.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "milter_store.h"
+
+#define MSTORE_NS_PER_SEC	1000000000L
+#define MSTORE_NS_PER_MS	1000000L
+
+struct mstore_slot {
+	struct store *st;
+	struct mcfg *cfg;		/* the configuration it was opened with */
+};
+
+static pthread_key_t mstore_key;
+static pthread_once_t mstore_once = PTHREAD_ONCE_INIT;
+
+static pthread_mutex_t mstore_pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct mstore_slot *mstore_pool[MSTORE_POOL_MAX];
+static size_t mstore_pool_n;
+
+static pthread_mutex_t mstore_writer = PTHREAD_MUTEX_INITIALIZER;
+
+/* mstore_slot_close - close SLOT's connection and free it */
+static void
+mstore_slot_close(struct mstore_slot *slot)
+{
+	store_close(slot->st);
+	mcfg_release(slot->cfg);
+	free(slot);
+}
+
+/* mstore_slot_free - thread exit: the connection goes to the pool, or is closed */
+static void
+mstore_slot_free(void *arg)
+{
+	struct mstore_slot *slot = arg;
+	int	pooled = 0;
+
+	if (slot == NULL)
+		return;
+	if (slot->st) {
+		pthread_mutex_lock(&mstore_pool_lock);
+		if (mstore_pool_n < MSTORE_POOL_MAX) {
+			mstore_pool[mstore_pool_n++] = slot;
+			pooled = 1;
+		}
+		pthread_mutex_unlock(&mstore_pool_lock);
+	}
+	if (!pooled)
+		mstore_slot_close(slot);
+}
+
+/* mstore_pool_take - an idle connection opened with CFG, or NULL; closes stale ones */
+static struct mstore_slot *
+mstore_pool_take(struct mcfg *cfg)
+{
+	struct mstore_slot *found = NULL, *stale[MSTORE_POOL_MAX];
+	size_t	nstale = 0;
+
+	pthread_mutex_lock(&mstore_pool_lock);
+	while (mstore_pool_n > 0 && found == NULL) {
+		struct mstore_slot *slot = mstore_pool[--mstore_pool_n];
+
+		if (slot->cfg == cfg)
+			found = slot;
+		else
+			stale[nstale++] = slot;	/* from before a reload */
+	}
+	pthread_mutex_unlock(&mstore_pool_lock);
+	for (size_t i = 0; i < nstale; i++)
+		mstore_slot_close(stale[i]);
+	return (found);
+}
+
+/* mstore_pool_clear - close every idle connection (shutdown) */
+void
+mstore_pool_clear(void)
+{
+	struct mstore_slot *slot;
+
+	for (;;) {
+		pthread_mutex_lock(&mstore_pool_lock);
+		slot = mstore_pool_n > 0 ? mstore_pool[--mstore_pool_n] : NULL;
+		pthread_mutex_unlock(&mstore_pool_lock);
+		if (slot == NULL)
+			break;
+		mstore_slot_close(slot);
+	}
+}
+
+/* mstore_key_init - create the thread-specific key, once */
+static void
+mstore_key_init(void)
+{
+	if (pthread_key_create(&mstore_key, mstore_slot_free) != 0)
+		abort();		/* cannot happen: only on exhaustion at start */
+}
+
+/* mstore_slot - the calling thread's slot (from the pool or new), or NULL with ERR */
+static struct mstore_slot *
+mstore_slot(struct mcfg *cfg, char *err, size_t errlen)
+{
+	struct mstore_slot *slot;
+
+	pthread_once(&mstore_once, mstore_key_init);
+	if ((slot = pthread_getspecific(mstore_key)) != NULL)
+		return (slot);
+	if ((slot = mstore_pool_take(cfg)) == NULL
+	    && (slot = calloc(1, sizeof(*slot))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return (NULL);
+	}
+	if (pthread_setspecific(mstore_key, slot) != 0) {
+		if (slot->st)
+			mstore_slot_close(slot);
+		else
+			free(slot);
+		snprintf(err, errlen, "pthread_setspecific failed");
+		return (NULL);
+	}
+	return (slot);
+}
+
+/* mstore_get - this thread's connection for CFG, opened if need be */
+struct store *
+mstore_get(struct mcfg *cfg, char *err, size_t errlen)
+{
+	struct mstore_slot *slot;
+
+	if ((slot = mstore_slot(cfg, err, errlen)) == NULL)
+		return (NULL);
+	if (slot->st && slot->cfg == cfg)
+		return (slot->st);
+	store_close(slot->st);
+	slot->st = NULL;
+	mcfg_release(slot->cfg);
+	slot->cfg = NULL;
+	if ((slot->st = store_open(mcfg_conf(cfg), err, errlen)) == NULL)
+		return (NULL);
+	/* Checkpoints run from the main thread, not inside a message's commit. */
+	if (store_set_autocheckpoint(slot->st, 0) != STORE_OK) {
+		snprintf(err, errlen, "%s", store_errmsg(slot->st));
+		store_close(slot->st);
+		slot->st = NULL;
+		return (NULL);
+	}
+	slot->cfg = mcfg_ref(cfg);
+	return (slot->st);
+}
+
+/* mstore_discard - close this thread's connection (after a failure) */
+void
+mstore_discard(void)
+{
+	struct mstore_slot *slot;
+
+	pthread_once(&mstore_once, mstore_key_init);
+	if ((slot = pthread_getspecific(mstore_key)) == NULL)
+		return;
+	store_close(slot->st);
+	slot->st = NULL;
+	mcfg_release(slot->cfg);
+	slot->cfg = NULL;
+}
+
+/* mstore_write_lock - take the write lock within TIMEOUT_MS; 0 or -1 */
+int
+mstore_write_lock(long timeout_ms)
+{
+	struct timespec ts;
+
+	if (timeout_ms < 0)
+		timeout_ms = 0;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += timeout_ms / 1000;
+	ts.tv_nsec += (timeout_ms % 1000) * MSTORE_NS_PER_MS;
+	if (ts.tv_nsec >= MSTORE_NS_PER_SEC) {
+		ts.tv_sec++;
+		ts.tv_nsec -= MSTORE_NS_PER_SEC;
+	}
+	return (pthread_mutex_timedlock(&mstore_writer, &ts) == 0 ? 0 : -1);
+}
+
+/* mstore_write_unlock - release the write lock */
+void
+mstore_write_unlock(void)
+{
+	pthread_mutex_unlock(&mstore_writer);
+}

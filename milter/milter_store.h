@@ -1,0 +1,55 @@
+/*
+ * NAME
+ *	milter_store 3h
+ * SUMMARY
+ *	links-milter store connections: one per worker thread, a pool of
+ *	idle ones, and the in-process write lock
+ * SYNOPSIS
+ *	#include "milter_store.h"
+ *
+ *	struct store *mstore_get(struct mcfg *cfg, char *err, size_t errlen);
+ *	void	mstore_discard(void);
+ *	void	mstore_pool_clear(void);
+ *	int	mstore_write_lock(long timeout_ms);
+ *	void	mstore_write_unlock(void);
+ * DESCRIPTION
+ *	mstore_get() returns the calling thread's store connection, opening
+ *	it lazily with CFG's configuration, and reopening it when it was
+ *	opened with another configuration or after mstore_discard(). The
+ *	connection belongs to the thread; when the thread ends it goes to
+ *	a pool of idle connections (at most MSTORE_POOL_MAX) that the next
+ *	thread takes from before opening one; mstore_pool_clear() closes
+ *	them (at shutdown). After a STORE_TEMP result call
+ *	mstore_discard(), so the next message starts with a fresh
+ *	connection. Message connections never checkpoint: the main thread
+ *	does (see links-milter.c).
+ *
+ *	mstore_write_lock() and mstore_write_unlock() bracket a write
+ *	transaction. SQLite lets one writer in at a time; without this
+ *	lock the other milter threads would wait in SQLite's busy handler,
+ *	which sleeps and polls (1, 2, 5, ... 100 ms), and the latency tail
+ *	would be made of those sleeps. A mutex hands the write lock on as
+ *	soon as it is free. Writers in other processes (links-store,
+ *	links-sender) still meet the busy handler. mstore_write_lock()
+ *	waits at most TIMEOUT_MS and returns -1 when that passed, 0 with
+ *	the lock held.
+ * DIAGNOSTICS
+ *	mstore_get() returns NULL with a message in ERR.
+ */
+#ifndef LINKS_MILTER_STORE_H
+#define LINKS_MILTER_STORE_H
+
+#include <stddef.h>
+
+#include "milter_cfg.h"
+#include "store.h"
+
+#define MSTORE_POOL_MAX	64		/* idle connections kept */
+
+struct store *mstore_get(struct mcfg *cfg, char *err, size_t errlen);
+void	mstore_discard(void);
+void	mstore_pool_clear(void);
+int	mstore_write_lock(long timeout_ms);
+void	mstore_write_unlock(void);
+
+#endif

@@ -1,0 +1,175 @@
+/*
+ * NAME
+ *	test_milter_group 1
+ * SUMMARY
+ *	unit tests of milter_group: the group commit
+ * DESCRIPTION
+ *	Concurrent writers are all recorded, with their statistics, by
+ *	group commits; a writer that fails is rolled back alone and the
+ *	others are kept; with the write lock held past store_busy_timeout
+ *	every writer gets STORE_TEMP and nothing is recorded.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "milter_group.h"
+#include "milter_stats.h"
+#include "milter_store.h"
+#include "milter_testlib.h"
+#include "store.h"
+
+#define TG_WRITERS	12		/* concurrent writers */
+#define TG_FAILING	5		/* the one whose write fails */
+
+struct tg_writer {
+	struct mt_store *t;
+	int	n;
+	int	rc;
+	int	stored;
+	char	err[256];
+};
+
+/* tg_write - the group's work for one writer: one counter, or a failure */
+static int
+tg_write(struct store *st, void *arg, long d[MSTAT_COUNT], char *err, size_t errlen)
+{
+	struct tg_writer *w = arg;
+	int	rc;
+
+	if ((rc = store_counter_add(st, "test.writes", 1)) != STORE_OK)
+		return (rc);
+	if (w->n == TG_FAILING) {
+		snprintf(err, errlen, "writer %d fails on purpose", w->n);
+		return (STORE_ERR);
+	}
+	d[MSTAT_MESSAGES] = 1;
+	return (STORE_OK);
+}
+
+/* tg_thread - one writer */
+static void *
+tg_thread(void *arg)
+{
+	struct tg_writer *w = arg;
+
+	w->rc = mgroup_write(w->t->cfg, tg_write, w, &w->stored, w->err, sizeof(w->err));
+	return (NULL);
+}
+
+struct tg_counter {
+	const char *name;
+	long	value;
+};
+
+/* tg_counter_cb - store_counter_each() callback keeping one counter */
+static int
+tg_counter_cb(const char *name, long value, void *arg)
+{
+	struct tg_counter *c = arg;
+
+	if (strcmp(name, c->name) == 0)
+		c->value = value;
+	return (0);
+}
+
+/* tg_counter - the stored value of counter NAME, 0 if none */
+static long
+tg_counter(struct mt_store *t, const char *name)
+{
+	struct tg_counter c = {name, 0};
+	char	err[256];
+	struct store *st = mstore_get(t->cfg, err, sizeof(err));
+
+	ck_assert_msg(st != NULL, "%s", err);
+	ck_assert_int_eq(store_counter_each(st, tg_counter_cb, &c), STORE_OK);
+	return (c.value);
+}
+
+/* tg_run - TG_WRITERS concurrent writers into W */
+static void
+tg_run(struct mt_store *t, struct tg_writer *w)
+{
+	pthread_t th[TG_WRITERS];
+
+	for (int i = 0; i < TG_WRITERS; i++) {
+		memset(&w[i], 0, sizeof(w[i]));
+		w[i].t = t;
+		w[i].n = i;
+		ck_assert_int_eq(pthread_create(&th[i], NULL, tg_thread, &w[i]), 0);
+	}
+	for (int i = 0; i < TG_WRITERS; i++)
+		ck_assert_int_eq(pthread_join(th[i], NULL), 0);
+}
+
+START_TEST(test_group_concurrent_writers_recorded_failed_one_alone_rolled_back)
+{
+	struct mt_store t;
+	struct tg_writer w[TG_WRITERS];
+
+	mt_store_setup(&t);
+	tg_run(&t, w);
+	for (int i = 0; i < TG_WRITERS; i++) {
+		if (i == TG_FAILING) {
+			ck_assert_int_eq(w[i].rc, STORE_ERR);
+			ck_assert_int_eq(w[i].stored, 0);
+			ck_assert_ptr_nonnull(strstr(w[i].err, "on purpose"));
+		} else {
+			ck_assert_msg(w[i].rc == STORE_OK, "writer %d: %s", i, w[i].err);
+			ck_assert_int_eq(w[i].stored, 1);
+		}
+	}
+	ck_assert_int_eq(tg_counter(&t, "test.writes"), TG_WRITERS - 1);
+	ck_assert_int_eq(tg_counter(&t, mstat_store_name(MSTAT_MESSAGES)), TG_WRITERS - 1);
+	mt_store_teardown(&t);
+}
+END_TEST
+
+START_TEST(test_group_write_lock_held_past_timeout_records_nothing)
+{
+	struct mt_store t;
+	struct tg_writer w[TG_WRITERS];
+
+	mt_store_setup(&t);
+	ck_assert_int_eq(mstore_write_lock(1000), 0);
+	tg_run(&t, w);			/* store_busy_timeout is 300 ms */
+	mstore_write_unlock();
+	for (int i = 0; i < TG_WRITERS; i++) {
+		ck_assert_int_eq(w[i].rc, STORE_TEMP);
+		ck_assert_int_eq(w[i].stored, 0);
+	}
+	ck_assert_int_eq(tg_counter(&t, "test.writes"), 0);
+	mt_store_teardown(&t);
+}
+END_TEST
+
+/* milter_group_suite - the tests of this file */
+static Suite *
+milter_group_suite(void)
+{
+	Suite  *s = suite_create("milter_group");
+	TCase  *tc = tcase_create("group");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_group_concurrent_writers_recorded_failed_one_alone_rolled_back);
+	tcase_add_test(tc, test_group_write_lock_held_past_timeout_records_nothing);
+	suite_add_tcase(s, tc);
+	return (s);
+}
+
+/* main - run the suite */
+int
+main(void)
+{
+	SRunner *sr = srunner_create(milter_group_suite());
+	int	failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return (failed ? EXIT_FAILURE : EXIT_SUCCESS);
+}
