@@ -25,6 +25,7 @@
 #include "daemon.h"
 #include "log.h"
 
+/* daemon_ids_lookup - the user and group to run as */
 int
 daemon_ids_lookup(const char *user, const char *group, struct daemon_ids *ids, char *err,
 		  size_t errlen)
@@ -37,7 +38,7 @@ daemon_ids_lookup(const char *user, const char *group, struct daemon_ids *ids, c
 
 		if (pw == NULL) {
 			snprintf(err, errlen, "no such user: %s", user);
-			return -1;
+			return (-1);
 		}
 		ids->set = 1;
 		ids->uid = pw->pw_uid;
@@ -49,41 +50,43 @@ daemon_ids_lookup(const char *user, const char *group, struct daemon_ids *ids, c
 
 		if (gr == NULL) {
 			snprintf(err, errlen, "no such group: %s", group);
-			return -1;
+			return (-1);
 		}
 		ids->set = 1;
 		ids->gid = gr->gr_gid;
 	}
-	return 0;
+	return (0);
 }
 
+/* daemon_drop - become that user and group for good */
 int
 daemon_drop(const struct daemon_ids *ids, char *err, size_t errlen)
 {
 	if (!ids->set)
-		return 0;
+		return (0);
 	if (geteuid() != 0) {
 		if (ids->uid == geteuid() && ids->gid == getegid())
-			return 0;
+			return (0);
 		snprintf(err, errlen, "must start as root to change to user %s",
 			 ids->user[0] ? ids->user : "(the configured one)");
-		return -1;
+		return (-1);
 	}
 	if (setgroups(1, &ids->gid) != 0 || setgid(ids->gid) != 0) {
 		snprintf(err, errlen, "setgid(%ld): %s", (long) ids->gid, strerror(errno));
-		return -1;
+		return (-1);
 	}
 	if (ids->uid != 0 && setuid(ids->uid) != 0) {
 		snprintf(err, errlen, "setuid(%ld): %s", (long) ids->uid, strerror(errno));
-		return -1;
+		return (-1);
 	}
 	if (ids->uid != 0 && setuid(0) == 0) {
 		snprintf(err, errlen, "could get root back after dropping privileges");
-		return -1;
+		return (-1);
 	}
-	return 0;
+	return (0);
 }
 
+/* daemon_fork - fork; the parent exits with the status the child reports */
 int
 daemon_fork(int *ready_fd, int keep_stderr)
 {
@@ -93,9 +96,9 @@ daemon_fork(int *ready_fd, int keep_stderr)
 	int	fd;
 
 	if (pipe(p) != 0)
-		return -1;
+		return (-1);
 	if ((pid = fork()) < 0)
-		return -1;
+		return (-1);
 	if (pid > 0) {
 		close(p[1]);
 		if (read(p[0], &status, 1) != 1)
@@ -105,9 +108,9 @@ daemon_fork(int *ready_fd, int keep_stderr)
 	close(p[0]);
 	fcntl(p[1], F_SETFD, FD_CLOEXEC);
 	if (setsid() < 0)
-		return -1;
+		return (-1);
 	if (chdir("/") != 0)
-		return -1;
+		return (-1);
 	if ((fd = open("/dev/null", O_RDWR)) >= 0) {
 		dup2(fd, STDIN_FILENO);
 		dup2(fd, STDOUT_FILENO);
@@ -117,9 +120,10 @@ daemon_fork(int *ready_fd, int keep_stderr)
 			close(fd);
 	}
 	*ready_fd = p[1];
-	return 0;
+	return (0);
 }
 
+/* daemon_ready - report the start-up status to the waiting parent */
 void
 daemon_ready(int *ready_fd, int status)
 {
@@ -133,6 +137,7 @@ daemon_ready(int *ready_fd, int status)
 	*ready_fd = -1;
 }
 
+/* daemon_pidfile - write the pid file, owned by the run user */
 int
 daemon_pidfile(const char *path, const struct daemon_ids *ids, char *err, size_t errlen)
 {
@@ -141,19 +146,19 @@ daemon_pidfile(const char *path, const struct daemon_ids *ids, char *err, size_t
 	int	n;
 
 	if (path[0] == 0)
-		return 0;
+		return (0);
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644)) < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
+		return (-1);
 	}
 	n = snprintf(buf, sizeof(buf), "%ld\n", (long) getpid());
 	if (write(fd, buf, (size_t) n) != n) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		close(fd);
-		return -1;
+		return (-1);
 	}
 	close(fd);
 	if (ids != NULL && ids->set && geteuid() == 0 && chown(path, ids->uid, ids->gid) != 0)
 		log_warning("chown %s: %s", path, strerror(errno));
-	return 0;
+	return (0);
 }

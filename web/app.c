@@ -27,6 +27,7 @@
 #include <openssl/sha.h>
 
 #include "app.h"
+#include "crypt.h"
 #include "csrf.h"
 #include "form.h"
 #include "group.h"
@@ -99,14 +100,15 @@ parse_day(const char *s, time_t *out)
 
 	*out = 0;
 	if (*s == 0)
-		return 0;
+		return (0);
 	memset(&tm, 0, sizeof(tm));
 	if ((end = strptime(s, "%Y-%m-%d", &tm)) == NULL || *end != 0 || tm.tm_year < 70)
-		return -1;
+		return (-1);
 	*out = timegm(&tm) + SECONDS_PER_DAY - 1;
-	return 0;
+	return (0);
 }
 
+/* web_settings_check - the web_* options of C, as -n reports them */
 int
 web_settings_check(const struct conf *c, char *err, size_t errlen)
 {
@@ -114,15 +116,16 @@ web_settings_check(const struct conf *c, char *err, size_t errlen)
 	time_t	t;
 
 	if (*base && weblink_base_check(base, err, errlen) < 0)
-		return -1;
+		return (-1);
 	if (parse_day(conf_web_undated_tokens_until(c), &t) < 0) {
 		snprintf(err, errlen, "web_undated_tokens_until: need a date YYYY-MM-DD, or "
 			 "nothing");
-		return -1;
+		return (-1);
 	}
-	return 0;
+	return (0);
 }
 
+/* settings_free - release settings nobody holds any more */
 static void
 settings_free(struct web_settings *s)
 {
@@ -133,6 +136,7 @@ settings_free(struct web_settings *s)
 	free(s);
 }
 
+/* settings_new - the settings of configuration C */
 static struct web_settings *
 settings_new(struct conf *c, char *err, size_t errlen)
 {
@@ -140,7 +144,7 @@ settings_new(struct conf *c, char *err, size_t errlen)
 	const char *base = conf_web_base_url(c);
 
 	if (web_settings_check(c, err, errlen) < 0)
-		return NULL;
+		return (NULL);
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		goto nomem;
 	s->refs = 1;
@@ -150,7 +154,7 @@ settings_new(struct conf *c, char *err, size_t errlen)
 	else if (weblink_base_path(base, s->prefix, sizeof(s->prefix)) < 0) {
 		snprintf(err, errlen, "web_base_url: cannot take its path");
 		settings_free(s);
-		return NULL;
+		return (NULL);
 	}
 	s->token_days = (long) conf_web_token_days(c);
 	s->form_minutes = (long) conf_web_form_minutes(c);
@@ -168,12 +172,13 @@ settings_new(struct conf *c, char *err, size_t errlen)
 		settings_free(s);
 		goto nomem;
 	}
-	return s;
+	return (s);
 nomem:
 	snprintf(err, errlen, "out of memory");
-	return NULL;
+	return (NULL);
 }
 
+/* settings_hold - the current settings, held for one request */
 static struct web_settings *
 settings_hold(struct web_app *app)
 {
@@ -183,9 +188,10 @@ settings_hold(struct web_app *app)
 	s = app->cur;
 	s->refs++;
 	pthread_mutex_unlock(&app->lock);
-	return s;
+	return (s);
 }
 
+/* settings_release - let go of settings; the last one frees them */
 static void
 settings_release(struct web_app *app, struct web_settings *s)
 {
@@ -198,6 +204,7 @@ settings_release(struct web_app *app, struct web_settings *s)
 		settings_free(s);
 }
 
+/* web_app_new - the app of configuration C */
 struct web_app *
 web_app_new(struct conf *c, char *err, size_t errlen)
 {
@@ -205,7 +212,7 @@ web_app_new(struct conf *c, char *err, size_t errlen)
 
 	if ((app = calloc(1, sizeof(*app))) == NULL) {
 		snprintf(err, errlen, "out of memory");
-		return NULL;
+		return (NULL);
 	}
 	pthread_mutex_init(&app->lock, NULL);
 	if ((app->cur = settings_new(c, err, errlen)) == NULL
@@ -214,27 +221,29 @@ web_app_new(struct conf *c, char *err, size_t errlen)
 		if (app->cur != NULL)
 			snprintf(err, errlen, "out of memory");
 		web_app_free(app);
-		return NULL;
+		return (NULL);
 	}
-	return app;
+	return (app);
 }
 
+/* web_app_reload - install configuration C for the next requests */
 int
 web_app_reload(struct web_app *app, struct conf *c, char *err, size_t errlen)
 {
 	struct web_settings *s, *old;
 
 	if ((s = settings_new(c, err, errlen)) == NULL)
-		return -1;
+		return (-1);
 	pthread_mutex_lock(&app->lock);
 	old = app->cur;
 	app->cur = s;
 	pthread_mutex_unlock(&app->lock);
 	settings_release(app, old);
 	pool_flush(app->pool);
-	return 0;
+	return (0);
 }
 
+/* web_app_free - release the app */
 void
 web_app_free(struct web_app *app)
 {
@@ -248,6 +257,7 @@ web_app_free(struct web_app *app)
 	free(app);
 }
 
+/* web_response_clear - free a response's body */
 void
 web_response_clear(struct web_response *rs)
 {
@@ -256,17 +266,6 @@ web_response_clear(struct web_response *rs)
 }
 
 /* ---- answers ---- */
-
-static void
-hex_of(const unsigned char *in, char *out, size_t ndigits)
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t	i;
-
-	for (i = 0; i < ndigits; i++)
-		out[i] = digits[(in[i / 2] >> (i % 2 ? 0 : 4)) & 0xf];
-	out[ndigits] = 0;
-}
 
 /* answer - hand the page in B to the response (B is emptied). */
 static void
@@ -331,17 +330,17 @@ link_check(struct job *j)
 	if (rc == STORE_NOTFOUND) {
 		log_info("bad link: %s (client %s)", store_errmsg(j->st), j->client_id);
 		ratelimit_take(j->set->rl, j->rq->client, WEB_BAD_LINK_COST);
-		return PAGE_E_BAD_LINK;
+		return (PAGE_E_BAD_LINK);
 	}
 	if (rc != STORE_OK)
-		return PAGE_E_INTERNAL;
+		return (PAGE_E_INTERNAL);
 	if (j->issued == 0 ? (j->set->undated_until == 0 || j->now > j->set->undated_until)
 	    : j->now - j->issued > j->set->token_days * SECONDS_PER_DAY + SECONDS_PER_DAY) {
 		log_info("expired link: customer %lld, %s (client %s)", (long long) j->customer,
 			 j->issued ? "dated" : "undated", j->client_id);
-		return PAGE_E_EXPIRED;
+		return (PAGE_E_EXPIRED);
 	}
-	return 0;
+	return (0);
 }
 
 /* mask - "an…@example.vn": enough for the customer to see it is theirs. */
@@ -366,6 +365,7 @@ struct events {
 	time_t	last[CATEGORY_COUNT][2];	/* [category][optout] */
 };
 
+/* event_one - keep one consent event (store_consent_each callback) */
 static int
 event_one(const struct store_consent *e, void *arg)
 {
@@ -379,7 +379,7 @@ event_one(const struct store_consent *e, void *arg)
 	if ((unsigned) e->category < CATEGORY_COUNT)
 		ev->last[e->category][e->optout ? 1 : 0] = e->at;
 	ev->total++;
-	return 0;
+	return (0);
 }
 
 /* customer_page - fill PC (and EV, OUT_EVENTS) with what the store holds. */
@@ -393,7 +393,7 @@ customer_page(struct job *j, struct page_customer *pc, struct events *ev,
 
 	memset(&c, 0, sizeof(c));
 	if ((rc = store_customer_get(j->st, j->customer, &c)) != STORE_OK)
-		return rc;
+		return (rc);
 	mask(c.email, who, wholen);
 	store_customer_clear(&c);
 	pc->who = who;
@@ -403,12 +403,12 @@ customer_page(struct job *j, struct page_customer *pc, struct events *ev,
 		if (!category_refusable((enum category) cat))
 			continue;
 		if ((rc = store_is_optout(j->st, j->customer, (enum category) cat)) < 0)
-			return rc;
+			return (rc);
 		pc->refused[cat] = rc;
 	}
 	memset(ev, 0, sizeof(*ev));
 	if ((rc = store_consent_each(j->st, j->customer, event_one, ev)) != STORE_OK)
-		return rc;
+		return (rc);
 	n = ev->total < PAGE_EVENTS_MAX ? ev->total : PAGE_EVENTS_MAX;
 	for (i = 0; i < n; i++)		/* newest first */
 		out_events[i] = ev->ring[(ev->total - 1 - i) % PAGE_EVENTS_MAX];
@@ -417,7 +417,7 @@ customer_page(struct job *j, struct page_customer *pc, struct events *ev,
 	pc->events = out_events;
 	pc->nevents = n;
 	pc->nevents_total = ev->total;
-	return STORE_OK;
+	return (STORE_OK);
 }
 
 /* show - the unsubscribe or preference page of the customer, with BANNER. */
@@ -468,7 +468,7 @@ evidence(struct job *j, const char *how, char *out, size_t outlen)
 		lower[i] = (char) (j->route.token[i] | 0x20);	/* base32: letters and digits */
 	lower[i] = 0;
 	SHA256((const unsigned char *) lower, strlen(lower), h);
-	hex_of(h, link, HASH_HEX);
+	crypt_hex(h, HASH_HEX / 2, link);
 	for (i = 0; u[i] && i < WEB_UA_MAX; i++)
 		ua[i] = (u[i] >= 0x20 && u[i] < 0x7f && u[i] != '"' && u[i] != '\\') ? u[i] : '?';
 	ua[i] = 0;
@@ -489,6 +489,7 @@ struct change {
 	int	changed;
 };
 
+/* change_run - apply one request's change on the leader's connection */
 static int
 change_run(struct store *st, void *arg)
 {
@@ -503,17 +504,17 @@ change_run(struct store *st, void *arg)
 		rc = c->want[cat] ? store_optout(st, c->customer, cat, c->channel, c->evidence, &n)
 			: store_optin(st, c->customer, cat, c->channel, c->evidence, &n);
 		if (rc != STORE_OK)
-			return rc;
+			return (rc);
 		c->changed += n;
 	}
-	return STORE_OK;
+	return (STORE_OK);
 }
 
 /* apply - make change C durable with the others of this moment; a STORE_ code. */
 static int
 apply(struct job *j, struct change *c)
 {
-	return group_write(j->app->group, j->set, j->st, change_run, c);
+	return (group_write(j->app->group, j->set, j->st, change_run, c));
 }
 
 /* read_form - parse the body; 0, or the error page to answer with. */
@@ -523,13 +524,14 @@ read_form(struct job *j, struct form *f)
 	int	rc;
 
 	if (j->rq->body_too_large)
-		return PAGE_E_TOO_LARGE;
+		return (PAGE_E_TOO_LARGE);
 	rc = form_parse(j->rq->content_type, j->rq->body, j->rq->body_len, f);
 	if (rc == FORM_EMEDIA)
-		return PAGE_E_MEDIA_TYPE;
-	return rc == FORM_OK ? 0 : PAGE_E_BAD_REQUEST;
+		return (PAGE_E_MEDIA_TYPE);
+	return (rc == FORM_OK ? 0 : PAGE_E_BAD_REQUEST);
 }
 
+/* unsubscribe_post - POST u/TOKEN: RFC 8058 one-click, or the page's button */
 static void
 unsubscribe_post(struct job *j)
 {
@@ -620,9 +622,10 @@ prefs_apply(struct job *j, const int refuse[CATEGORY_COUNT], int *changed)
 	c.evidence = ev;
 	rc = apply(j, &c);
 	*changed = rc == STORE_OK ? c.changed : 0;
-	return rc;
+	return (rc);
 }
 
+/* preferences_post - POST p/TOKEN: the preference form */
 static void
 preferences_post(struct job *j)
 {
@@ -686,7 +689,7 @@ token_page(struct job *j, int is_get, int is_post)
 		unsigned char mac[STORE_MAC_LEN];
 
 		store_web_mac(j->st, "client", j->rq->client, strlen(j->rq->client), mac);
-		hex_of(mac, j->client_id, HASH_HEX);
+		crypt_hex(mac, HASH_HEX / 2, j->client_id);
 	}
 	if (is_post) {
 		if (j->route.page == ROUTE_UNSUBSCRIBE)
@@ -735,6 +738,7 @@ static_page(struct job *j, int is_get)
 	}
 }
 
+/* web_app_handle - answer one request */
 void
 web_app_handle(struct web_app *app, const struct web_request *rq, struct web_response *rs)
 {
@@ -752,7 +756,7 @@ web_app_handle(struct web_app *app, const struct web_request *rq, struct web_res
 	j.now = time(NULL);
 	if (RAND_bytes(r, sizeof(r)) != 1)
 		memset(r, 0, sizeof(r));
-	hex_of(r, j.req_id, HASH_HEX);
+	crypt_hex(r, HASH_HEX / 2, j.req_id);
 	snprintf(j.client_id, sizeof(j.client_id), "-");
 	is_get = strcmp(rq->method, "GET") == 0 || strcmp(rq->method, "HEAD") == 0;
 	is_post = strcmp(rq->method, "POST") == 0;

@@ -29,16 +29,17 @@ canonical(const char *in, size_t len, char *out, size_t outlen)
 
 	text_trim_span(&in, &len, NULL);
 	if (len == 0 || len >= sizeof(buf))
-		return -1;
+		return (-1);
 	memcpy(buf, in, len);
 	buf[len] = 0;
 	if (inet_pton(AF_INET, buf, bin) == 1)
-		return inet_ntop(AF_INET, bin, out, (socklen_t) outlen) ? 0 : -1;
+		return (inet_ntop(AF_INET, bin, out, (socklen_t) outlen) ? 0 : -1);
 	if (inet_pton(AF_INET6, buf, bin) == 1)
-		return inet_ntop(AF_INET6, bin, out, (socklen_t) outlen) ? 0 : -1;
-	return -1;
+		return (inet_ntop(AF_INET6, bin, out, (socklen_t) outlen) ? 0 : -1);
+	return (-1);
 }
 
+/* trusted - whether ADDR (canonical) is one of web_trusted_proxies */
 static int
 trusted(const char *addr, const struct conf *c)
 {
@@ -49,11 +50,12 @@ trusted(const char *addr, const struct conf *c)
 		const char *item = conf_web_trusted_proxies_item(c, i);
 
 		if (canonical(item, strlen(item), t, sizeof(t)) == 0 && strcmp(t, addr) == 0)
-			return 1;
+			return (1);
 	}
-	return 0;
+	return (0);
 }
 
+/* client_address - the client of a request, behind a trusted proxy or not */
 void
 client_address(const char *peer, const char *xff, const struct conf *c, char *out,
 	       size_t outlen)

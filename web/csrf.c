@@ -18,6 +18,7 @@
 
 #include <openssl/crypto.h>
 
+#include "crypt.h"
 #include "csrf.h"
 
 #define CSRF_LABEL	"csrf"
@@ -37,22 +38,23 @@ csrf_mac(const struct store *st, char page, const char *token, long long t,
 	store_web_mac(st, CSRF_LABEL, msg, n, mac);
 }
 
+/* csrf_make - a form token for PAGE and TOKEN at NOW */
 int
 csrf_make(const struct store *st, char page, const char *token, time_t now, char *out,
 	  size_t outlen)
 {
 	unsigned char mac[STORE_MAC_LEN];
-	int	n, i;
+	int	n;
 
 	csrf_mac(st, page, token, (long long) now, mac);
 	if ((n = snprintf(out, outlen, "%lld.", (long long) now)) < 0
 	    || (size_t) n + 2 * CSRF_MAC_BYTES + 1 > outlen)
-		return -1;
-	for (i = 0; i < CSRF_MAC_BYTES; i++)
-		snprintf(out + n + 2 * i, 3, "%02x", mac[i]);
-	return 0;
+		return (-1);
+	crypt_hex(mac, CSRF_MAC_BYTES, out + n);
+	return (0);
 }
 
+/* csrf_check - whether VALUE is a form token for PAGE and TOKEN, young enough */
 int
 csrf_check(const struct store *st, char page, const char *token, const char *value,
 	   time_t now, long minutes)
@@ -62,18 +64,18 @@ csrf_check(const struct store *st, char page, const char *token, const char *val
 	size_t	i;
 
 	if (value == NULL || token == NULL)
-		return 0;
+		return (0);
 	for (i = 0; value[i] >= '0' && value[i] <= '9'; i++) {
 		if (i >= CSRF_TIME_MAX - 1)
-			return 0;
+			return (0);
 		t = t * 10 + (value[i] - '0');
 	}
 	if (i == 0 || value[i] != '.' || strlen(value + i + 1) != 2 * CSRF_MAC_BYTES)
-		return 0;
+		return (0);
 	if (t > (long long) now + CSRF_SKEW || (long long) now - t > (long long) minutes * 60)
-		return 0;
+		return (0);
 	if (csrf_make(st, page, token, (time_t) t, want, sizeof(want)) < 0
 	    || strlen(want) != strlen(value))
-		return 0;
-	return CRYPTO_memcmp(want, value, strlen(want)) == 0;
+		return (0);
+	return (CRYPTO_memcmp(want, value, strlen(want)) == 0);
 }

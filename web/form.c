@@ -21,34 +21,25 @@
 #include <strings.h>
 
 #include "form.h"
+#include "text.h"
 
 #define MEDIA_URLENCODED	"application/x-www-form-urlencoded"
 #define MEDIA_MULTIPART		"multipart/form-data"
 #define PARAM_VALUE_MAX		128	/* a parameter of Content-Type / -Disposition */
 
+/* is_space - space or tab */
 static int
 is_space(int c)
 {
-	return c == ' ' || c == '\t';
+	return (c == ' ' || c == '\t');
 }
 
+/* name_char - a character of a field name */
 static int
 name_char(int c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-		|| c == '-' || c == '_';
-}
-
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
+	return ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+		|| c == '-' || c == '_');
 }
 
 /* form_add - append one field after checking it; FORM_EBAD when it breaks a rule. */
@@ -59,22 +50,22 @@ form_add(struct form *f, const char *name, size_t nlen, const char *value, size_
 
 	if (f->n >= FORM_FIELDS_MAX || nlen == 0 || nlen >= FORM_NAME_MAX
 	    || vlen >= FORM_VALUE_MAX)
-		return FORM_EBAD;
+		return (FORM_EBAD);
 	for (i = 0; i < nlen; i++)
 		if (!name_char((unsigned char) name[i]))
-			return FORM_EBAD;
+			return (FORM_EBAD);
 	for (i = 0; i < vlen; i++)
 		if ((unsigned char) value[i] < 0x20 || (unsigned char) value[i] > 0x7e)
-			return FORM_EBAD;
+			return (FORM_EBAD);
 	for (i = 0; i < f->n; i++)
 		if (strlen(f->f[i].name) == nlen && memcmp(f->f[i].name, name, nlen) == 0)
-			return FORM_EBAD;
+			return (FORM_EBAD);
 	memcpy(f->f[f->n].name, name, nlen);
 	f->f[f->n].name[nlen] = 0;
 	memcpy(f->f[f->n].value, value, vlen);
 	f->f[f->n].value[vlen] = 0;
 	f->n++;
-	return FORM_OK;
+	return (FORM_OK);
 }
 
 /* url_decode - '+' and %XX of IN[0..LEN) into OUT; -1 if bad or too long. */
@@ -90,20 +81,21 @@ url_decode(const char *in, size_t len, char *out, size_t outlen)
 		if (c == '+')
 			c = ' ';
 		else if (c == '%') {
-			if (i + 2 >= len || (hi = hexval((unsigned char) in[i + 1])) < 0
-			    || (lo = hexval((unsigned char) in[i + 2])) < 0)
-				return -1;
+			if (i + 2 >= len || (hi = text_hexval((unsigned char) in[i + 1])) < 0
+			    || (lo = text_hexval((unsigned char) in[i + 2])) < 0)
+				return (-1);
 			c = hi << 4 | lo;
 			i += 2;
 		}
 		if (o + 1 >= outlen)
-			return -1;
+			return (-1);
 		out[o++] = (char) c;
 	}
 	out[o] = 0;
-	return (long) o;
+	return ((long) o);
 }
 
+/* parse_urlencoded - an application/x-www-form-urlencoded body */
 static int
 parse_urlencoded(const char *body, size_t len, struct form *f)
 {
@@ -130,9 +122,9 @@ parse_urlencoded(const char *body, size_t len, struct form *f)
 			value[0] = 0;
 		if (nl < 0 || vl < 0 || memchr(name, 0, (size_t) nl) != NULL
 		    || form_add(f, name, (size_t) nl, value, (size_t) vl) != FORM_OK)
-			return FORM_EBAD;
+			return (FORM_EBAD);
 	}
-	return FORM_OK;
+	return (FORM_OK);
 }
 
 /*
@@ -159,7 +151,7 @@ header_param(const char *hdr, size_t len, const char *name, char *out, size_t ou
 		while (i < len && hdr[i] != '=' && hdr[i] != ';')
 			i++;
 		if (i >= len || hdr[i] != '=')
-			return i > k ? -1 : found;	/* "; name" without a value */
+			return (i > k ? -1 : found);	/* "; name" without a value */
 		match = (i - k == nlen && strncasecmp(hdr + k, name, nlen) == 0);
 		i++;
 		if (i < len && hdr[i] == '"') {
@@ -167,17 +159,17 @@ header_param(const char *hdr, size_t len, const char *name, char *out, size_t ou
 				if (hdr[i] == '\\' && i + 1 < len)
 					i++;
 				if (match && (o + 1 >= outlen))
-					return -1;
+					return (-1);
 				if (match)
 					out[o++] = hdr[i];
 			}
 			if (i >= len)
-				return -1;	/* unterminated quote */
+				return (-1);	/* unterminated quote */
 			i++;
 		} else {
 			for (; i < len && hdr[i] != ';' && !is_space((unsigned char) hdr[i]); i++) {
 				if (match && o + 1 >= outlen)
-					return -1;
+					return (-1);
 				if (match)
 					out[o++] = hdr[i];
 			}
@@ -185,15 +177,15 @@ header_param(const char *hdr, size_t len, const char *name, char *out, size_t ou
 		while (i < len && is_space((unsigned char) hdr[i]))
 			i++;
 		if (i < len && hdr[i] != ';')
-			return -1;
+			return (-1);
 		if (match) {
 			if (found)
-				return -1;	/* the same parameter twice */
+				return (-1);	/* the same parameter twice */
 			out[o] = 0;
 			found = 1;
 		}
 	}
-	return found;
+	return (found);
 }
 
 /* media_is - whether the type of header HDR (before ';') is TYPE, any case. */
@@ -205,11 +197,11 @@ media_is(const char *hdr, const char *type)
 	while (is_space((unsigned char) *hdr))
 		hdr++;
 	if (strncasecmp(hdr, type, n) != 0)
-		return 0;
+		return (0);
 	hdr += n;
 	while (is_space((unsigned char) *hdr))
 		hdr++;
-	return *hdr == 0 || *hdr == ';';
+	return (*hdr == 0 || *hdr == ';');
 }
 
 /* line_end - end of the line at P (before CRLF or LF) within END; NULL if none. */
@@ -219,9 +211,9 @@ line_end(const char *p, const char *end, const char **next)
 	const char *nl = memchr(p, '\n', (size_t) (end - p));
 
 	if (nl == NULL)
-		return NULL;
+		return (NULL);
 	*next = nl + 1;
-	return (nl > p && nl[-1] == '\r') ? nl - 1 : nl;
+	return ((nl > p && nl[-1] == '\r') ? nl - 1 : nl);
 }
 
 /* part_headers - read a part's header lines from *P; the field name into NAME. */
@@ -233,10 +225,10 @@ part_headers(const char **p, const char *end, char *name, size_t namelen)
 
 	for (;;) {
 		if ((le = line_end(*p, end, &next)) == NULL || next - start > FORM_PART_HEADERS_MAX)
-			return FORM_EBAD;
+			return (FORM_EBAD);
 		if (le == *p) {			/* the empty line */
 			*p = next;
-			return have ? FORM_OK : FORM_EBAD;
+			return (have ? FORM_OK : FORM_EBAD);
 		}
 		if ((size_t) (le - *p) > strlen("content-disposition:")
 		    && strncasecmp(*p, "content-disposition:", 20) == 0) {
@@ -252,13 +244,14 @@ part_headers(const char **p, const char *end, char *name, size_t namelen)
 			    || (vlen > 9 && v[9] != ';' && !is_space((unsigned char) v[9]))
 			    || header_param(v, vlen, "filename", fn, sizeof(fn)) != 0
 			    || header_param(v, vlen, "name", name, namelen) != 1)
-				return FORM_EBAD;
+				return (FORM_EBAD);
 			have = 1;
 		}
 		*p = next;
 	}
 }
 
+/* parse_multipart - a multipart/form-data body */
 static int
 parse_multipart(const char *ct, const char *body, size_t len, struct form *f)
 {
@@ -269,7 +262,7 @@ parse_multipart(const char *ct, const char *body, size_t len, struct form *f)
 
 	if (header_param(ct, strlen(ct), "boundary", boundary, sizeof(boundary)) != 1
 	    || boundary[0] == 0)
-		return FORM_EMEDIA;
+		return (FORM_EMEDIA);
 	dlen = (size_t) snprintf(delim, sizeof(delim), "--%s", boundary);
 	/* The first delimiter: at the very start or after a preamble line. */
 	if (len >= dlen && memcmp(body, delim, dlen) == 0)
@@ -278,7 +271,7 @@ parse_multipart(const char *ct, const char *body, size_t len, struct form *f)
 		const char *d = memmem(body, len, delim, dlen);
 
 		if (d == NULL || d == body || d[-1] != '\n')
-			return FORM_EBAD;
+			return (FORM_EBAD);
 		p = d;
 	}
 	for (;;) {
@@ -286,19 +279,19 @@ parse_multipart(const char *ct, const char *body, size_t len, struct form *f)
 
 		p += dlen;
 		if (end - p >= 2 && p[0] == '-' && p[1] == '-')
-			return FORM_OK;		/* the close delimiter */
+			return (FORM_OK);	/* the close delimiter */
 		while (p < end && is_space((unsigned char) *p))
 			p++;
 		if ((le = line_end(p, end, &next)) == NULL || le != p)
-			return FORM_EBAD;
+			return (FORM_EBAD);
 		p = next;
 		if (part_headers(&p, end, name, sizeof(name)) != FORM_OK)
-			return FORM_EBAD;
+			return (FORM_EBAD);
 		content = p;
 		/* The content ends at the line break before the next delimiter. */
 		for (q = content, stop = NULL; q < end; q = d + 1) {
 			if ((d = memmem(q, (size_t) (end - q), delim, dlen)) == NULL)
-				return FORM_EBAD;
+				return (FORM_EBAD);
 			if (d > content && d[-1] == '\n') {
 				stop = d - 1;
 				if (stop > content && stop[-1] == '\r')
@@ -309,10 +302,11 @@ parse_multipart(const char *ct, const char *body, size_t len, struct form *f)
 		}
 		if (stop == NULL
 		    || form_add(f, name, strlen(name), content, (size_t) (stop - content)) != FORM_OK)
-			return FORM_EBAD;
+			return (FORM_EBAD);
 	}
 }
 
+/* form_parse - a body of either media type into OUT */
 int
 form_parse(const char *content_type, const char *body, size_t len, struct form *out)
 {
@@ -320,7 +314,7 @@ form_parse(const char *content_type, const char *body, size_t len, struct form *
 
 	memset(out, 0, sizeof(*out));
 	if (content_type == NULL)
-		return FORM_EMEDIA;
+		return (FORM_EMEDIA);
 	if (body == NULL)
 		len = 0;
 	if (media_is(content_type, MEDIA_URLENCODED))
@@ -328,12 +322,13 @@ form_parse(const char *content_type, const char *body, size_t len, struct form *
 	else if (media_is(content_type, MEDIA_MULTIPART))
 		rc = len == 0 ? FORM_EBAD : parse_multipart(content_type, body, len, out);
 	else
-		return FORM_EMEDIA;
+		return (FORM_EMEDIA);
 	if (rc != FORM_OK)
 		memset(out, 0, sizeof(*out));
-	return rc;
+	return (rc);
 }
 
+/* form_get - the value of field NAME, or NULL */
 const char *
 form_get(const struct form *f, const char *name)
 {
@@ -341,6 +336,6 @@ form_get(const struct form *f, const char *name)
 
 	for (i = 0; i < f->n; i++)
 		if (strcmp(f->f[i].name, name) == 0)
-			return f->f[i].value;
-	return NULL;
+			return (f->f[i].value);
+	return (NULL);
 }

@@ -35,18 +35,20 @@ struct group {
 	int	leader;
 };
 
+/* group_new - an empty queue */
 struct group *
 group_new(void)
 {
 	struct group *g = calloc(1, sizeof(*g));
 
 	if (g == NULL)
-		return NULL;
+		return (NULL);
 	pthread_mutex_init(&g->mu, NULL);
 	pthread_cond_init(&g->cv, NULL);
-	return g;
+	return (g);
 }
 
+/* group_free - release the queue (nobody may wait in it) */
 void
 group_free(struct group *g)
 {
@@ -85,6 +87,7 @@ batch_run(struct store *st, struct group_req *batch)
 	}
 }
 
+/* group_write - queue a change, lead or wait, return once it is durable */
 int
 group_write(struct group *g, const void *key, struct store *st,
 	    int (*fn)(struct store *st, void *arg), void *arg)
@@ -129,5 +132,5 @@ group_write(struct group *g, const void *key, struct store *st,
 		pthread_cond_broadcast(&g->cv);
 	}
 	pthread_mutex_unlock(&g->mu);
-	return req.rc;
+	return (req.rc);
 }

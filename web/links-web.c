@@ -86,6 +86,7 @@ struct rqctx {
 	int	too_large;
 };
 
+/* usage - the help text */
 static void
 usage(FILE *fp)
 {
@@ -103,6 +104,7 @@ usage(FILE *fp)
 		PROG, conf_default_path());
 }
 
+/* parse_args - the command line into O */
 static int
 parse_args(int argc, char **argv, struct opts *o)
 {
@@ -132,7 +134,7 @@ parse_args(int argc, char **argv, struct opts *o)
 
 			if (conf_overrides_add(&o->ov, optarg, e, sizeof(e)) < 0) {
 				fprintf(stderr, "%s: %s\n", PROG, e);
-				return EX_USAGE;
+				return (EX_USAGE);
 			}
 			break;
 		}
@@ -144,15 +146,15 @@ parse_args(int argc, char **argv, struct opts *o)
 			exit(EX_OK);
 		default:
 			usage(stderr);
-			return EX_USAGE;
+			return (EX_USAGE);
 		}
 	}
 	if (optind != argc) {
 		fprintf(stderr, "%s: unexpected argument: %s\n", PROG, argv[optind]);
 		usage(stderr);
-		return EX_USAGE;
+		return (EX_USAGE);
 	}
-	return EX_OK;
+	return (EX_OK);
 }
 
 /* load - the configuration with the -o overrides, checked; owned by the caller. */
@@ -162,20 +164,21 @@ load(const struct opts *o, char *err, size_t errlen)
 	struct conf *c;
 
 	if ((c = conf_load(o->conf_path, err, errlen)) == NULL)
-		return NULL;
+		return (NULL);
 	if (conf_overrides_apply(c, &o->ov, err, errlen) < 0) {
 		conf_free(c);
-		return NULL;
+		return (NULL);
 	}
 	if (web_settings_check(c, err, errlen) < 0) {
 		conf_free(c);
-		return NULL;
+		return (NULL);
 	}
-	return c;
+	return (c);
 }
 
 /* ---- HTTP ---- */
 
+/* mhd_log - libmicrohttpd's messages to our log */
 static void
 mhd_log(void *cls, const char *fmt, va_list ap)
 {
@@ -193,9 +196,10 @@ no_unescape(void *cls, struct MHD_Connection *conn, char *s)
 {
 	(void) cls;
 	(void) conn;
-	return strlen(s);
+	return (strlen(s));
 }
 
+/* server_conf - the current configuration, referenced (conf_free() it) */
 static struct conf *
 server_conf(struct server *srv)
 {
@@ -204,7 +208,7 @@ server_conf(struct server *srv)
 	pthread_mutex_lock(&srv->lock);
 	c = conf_ref(srv->conf);
 	pthread_mutex_unlock(&srv->lock);
-	return c;
+	return (c);
 }
 
 /* peer_of - the connection's address as text. */
@@ -226,6 +230,7 @@ peer_of(struct MHD_Connection *conn, char *out, size_t outlen)
 			  (socklen_t) outlen);
 }
 
+/* add_headers - Content-Type and the security headers of every answer */
 static int
 add_headers(struct MHD_Response *r, const struct web_response *rs)
 {
@@ -248,7 +253,7 @@ add_headers(struct MHD_Response *r, const struct web_response *rs)
 	}
 	if (rs->allow)
 		ok &= MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, rs->allow) == MHD_YES;
-	return ok;
+	return (ok);
 }
 
 /* respond - run the app on the request and queue its answer. */
@@ -282,21 +287,22 @@ respond(struct server *srv, struct MHD_Connection *conn, const char *url, const 
 	r = MHD_create_response_from_buffer(rs.len, rs.body, MHD_RESPMEM_MUST_FREE);
 	if (r == NULL) {
 		web_response_clear(&rs);
-		return MHD_NO;
+		return (MHD_NO);
 	}
 	rs.body = NULL;			/* the response owns it now */
 	if (!add_headers(r, &rs)) {
 		MHD_destroy_response(r);
-		return MHD_NO;
+		return (MHD_NO);
 	}
 	if (ctx->too_large)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
 	ret = MHD_queue_response(conn, (unsigned) rs.status, r);
 	MHD_destroy_response(r);
 	web_response_clear(&rs);
-	return ret;
+	return (ret);
 }
 
+/* on_request - libmicrohttpd's handler: collect the body, then answer */
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
 	   const char *version, const char *upload_data, size_t *upload_data_size,
@@ -313,7 +319,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 
 		if ((ctx = calloc(1, sizeof(*ctx))) == NULL) {
 			conf_free(c);
-			return MHD_NO;
+			return (MHD_NO);
 		}
 		strbuf_init(&ctx->body);
 		ctx->max = (size_t) conf_web_request_max(c);
@@ -322,22 +328,23 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		/* A body announced too large is refused before it is read. */
 		if (cl != NULL && strtoull(cl, NULL, 10) > ctx->max) {
 			ctx->too_large = 1;
-			return respond(srv, conn, url, method, ctx);
+			return (respond(srv, conn, url, method, ctx));
 		}
-		return MHD_YES;
+		return (MHD_YES);
 	}
 	if (*upload_data_size > 0) {
 		if (!ctx->too_large && ctx->body.len + *upload_data_size <= ctx->max) {
 			if (strbuf_add(&ctx->body, upload_data, *upload_data_size) < 0)
-				return MHD_NO;
+				return (MHD_NO);
 		} else
 			ctx->too_large = 1;
 		*upload_data_size = 0;
-		return MHD_YES;
+		return (MHD_YES);
 	}
-	return respond(srv, conn, url, method, ctx);
+	return (respond(srv, conn, url, method, ctx));
 }
 
+/* on_completed - free a request's body */
 static void
 on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	     enum MHD_RequestTerminationCode toe)
@@ -354,10 +361,11 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	*con_cls = NULL;
 }
 
+/* http_start - libmicrohttpd on the socket FD, one thread per connection */
 static struct MHD_Daemon *
 http_start(struct server *srv, int fd, const struct conf *c)
 {
-	return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION
+	return (MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION
 				| MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, srv,
 				MHD_OPTION_LISTEN_SOCKET, fd,
 				MHD_OPTION_CONNECTION_LIMIT, (unsigned) conf_web_max_clients(c),
@@ -367,11 +375,12 @@ http_start(struct server *srv, int fd, const struct conf *c)
 				MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
 				MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL,
 				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-				MHD_OPTION_END);
+				MHD_OPTION_END));
 }
 
 /* ---- start, signals, stop ---- */
 
+/* reload - SIGHUP: a new configuration, or the running one kept */
 static void
 reload(struct server *srv, const struct opts *o)
 {
@@ -416,7 +425,7 @@ serve(struct server *srv, const struct opts *o, int fd, int *ready_fd)
 	if ((d = http_start(srv, fd, srv->conf)) == NULL) {
 		log_error("cannot start the HTTP server on %s", conf_web_listen(srv->conf));
 		daemon_ready(ready_fd, EX_UNAVAILABLE);
-		return EX_UNAVAILABLE;
+		return (EX_UNAVAILABLE);
 	}
 	log_notice("%s %s serving http://%s%s (pid %ld)", PROG, PACKAGE_VERSION,
 		   conf_web_listen(srv->conf), *conf_web_base_url(srv->conf) ? "" : "/",
@@ -434,7 +443,7 @@ serve(struct server *srv, const struct opts *o, int fd, int *ready_fd)
 	log_notice("stopping on signal %d", sig);
 	MHD_quiesce_daemon(d);
 	MHD_stop_daemon(d);
-	return EX_OK;
+	return (EX_OK);
 }
 
 /* check - -n: the configuration, the socket address, the user and the store. */
@@ -450,18 +459,18 @@ check(const struct conf *c)
 	if (listen_parse(conf_web_listen(c), &ss, &len, err, sizeof(err)) < 0
 	    || daemon_ids_lookup(conf_web_user(c), NULL, &ids, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s: %s\n", PROG, err);
-		return EX_CONFIG;
+		return (EX_CONFIG);
 	}
 	if ((st = store_open(c, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "%s: store: %s\n", PROG, err);
-		return EX_CONFIG;
+		return (EX_CONFIG);
 	}
 	store_close(st);
 	if (*conf_web_base_url(c) == 0)
 		fprintf(stderr, "%s: note: web_base_url is empty: links-sender writes no https "
 			"links, and links-web serves under /\n", PROG);
 	printf("%s: configuration %s is valid\n", PROG, conf_file(c));
-	return EX_OK;
+	return (EX_OK);
 }
 
 /* start - listen, fork, pid file, user, store: everything before serving. */
@@ -474,34 +483,35 @@ start(struct server *srv, const struct opts *o, int *fd, int *ready_fd)
 
 	if (daemon_ids_lookup(conf_web_user(srv->conf), NULL, &ids, err, sizeof(err)) < 0) {
 		log_error("web_user: %s", err);
-		return EX_CONFIG;
+		return (EX_CONFIG);
 	}
 	if ((*fd = listen_open(conf_web_listen(srv->conf), err, sizeof(err))) < 0) {
 		log_error("%s", err);
-		return EX_UNAVAILABLE;
+		return (EX_UNAVAILABLE);
 	}
 	if (!o->foreground) {
 		if (daemon_fork(ready_fd, o->to_stderr) != 0) {
 			log_error("cannot become a daemon: %s", strerror(errno));
-			return EX_OSERR;
+			return (EX_OSERR);
 		}
 		if (daemon_pidfile(conf_web_pid_file(srv->conf), &ids, err, sizeof(err)) < 0) {
 			log_error("web_pid_file: %s", err);
-			return EX_CANTCREAT;
+			return (EX_CANTCREAT);
 		}
 	}
 	if (daemon_drop(&ids, err, sizeof(err)) < 0) {
 		log_error("web_user: %s", err);
-		return EX_NOPERM;
+		return (EX_NOPERM);
 	}
 	if ((st = store_open(srv->conf, err, sizeof(err))) == NULL) {
 		log_error("store: %s", err);
-		return EX_CONFIG;
+		return (EX_CONFIG);
 	}
 	store_close(st);
-	return EX_OK;
+	return (EX_OK);
 }
 
+/* main - links-web */
 int
 main(int argc, char **argv)
 {
@@ -513,15 +523,15 @@ main(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	memset(&srv, 0, sizeof(srv));
 	if ((ex = parse_args(argc, argv, &o)) != EX_OK)
-		return ex;
+		return (ex);
 	if ((srv.conf = load(&o, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "%s: %s\n", PROG, err);
-		return EX_CONFIG;
+		return (EX_CONFIG);
 	}
 	if (o.test_only) {
 		ex = check(srv.conf);
 		conf_free(srv.conf);
-		return ex;
+		return (ex);
 	}
 	log_open(PROG, o.to_stderr, srv.conf);
 	pthread_mutex_init(&srv.lock, NULL);
@@ -541,5 +551,5 @@ main(int argc, char **argv)
 	conf_free(srv.conf);
 	pthread_mutex_destroy(&srv.lock);
 	log_close();
-	return ex;
+	return (ex);
 }

@@ -182,24 +182,28 @@ static const char style_css[] =
 
 static const char robots_txt[] = "User-agent: *\nDisallow: /\n";
 
+/* page_style - the style sheet */
 const char *
 page_style(void)
 {
-	return style_css;
+	return (style_css);
 }
 
+/* page_robots - robots.txt */
 const char *
 page_robots(void)
 {
-	return robots_txt;
+	return (robots_txt);
 }
 
+/* page_status - the HTTP status of error E */
 int
 page_status(enum page_error e)
 {
-	return (unsigned) e < PAGE_E_COUNT && e != PAGE_E_NONE ? err_texts[e].status : 500;
+	return ((unsigned) e < PAGE_E_COUNT && e != PAGE_E_NONE ? err_texts[e].status : 500);
 }
 
+/* put - append S to the page */
 static void
 put(struct out *o, const char *s)
 {
@@ -209,6 +213,7 @@ put(struct out *o, const char *s)
 
 static void putf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* putf - append formatted text to the page */
 static void
 putf(struct out *o, const char *fmt, ...)
 {
@@ -225,6 +230,7 @@ putf(struct out *o, const char *fmt, ...)
 		put(o, buf);
 }
 
+/* page_escape - append S HTML-escaped, control characters dropped */
 int
 page_escape(struct strbuf *b, const char *s)
 {
@@ -247,12 +253,13 @@ page_escape(struct strbuf *b, const char *s)
 		if (r == NULL)
 			continue;
 		if (strbuf_add(b, run, (size_t) (s - run)) < 0 || strbuf_adds(b, r) < 0)
-			return -1;
+			return (-1);
 		run = s + 1;
 	}
-	return (s && s > run) ? strbuf_add(b, run, (size_t) (s - run)) : 0;
+	return ((s && s > run) ? strbuf_add(b, run, (size_t) (s - run)) : 0);
 }
 
+/* esc - append S escaped to the page */
 static void
 esc(struct out *o, const char *s)
 {
@@ -282,6 +289,7 @@ link_to(struct out *o, const struct page_site *s, const char *path, const char *
 	esc(o, token);
 }
 
+/* head - the start of every page up to <main> */
 static void
 head(struct out *o, const struct page_site *s, const char *title)
 {
@@ -299,6 +307,7 @@ head(struct out *o, const struct page_site *s, const char *title)
 	put(o, "</p></header>\n<main>\n");
 }
 
+/* foot - the company block and the end of every page */
 static void
 foot(struct out *o, const struct page_site *s)
 {
@@ -325,6 +334,7 @@ foot(struct out *o, const struct page_site *s)
 	put(o, "</p>\n</footer>\n</body>\n</html>\n");
 }
 
+/* hidden_csrf - the form token as a hidden field */
 static void
 hidden_csrf(struct out *o, const struct page_customer *c)
 {
@@ -333,6 +343,7 @@ hidden_csrf(struct out *o, const struct page_customer *c)
 	put(o, "\">\n");
 }
 
+/* page_home - the page under the bare prefix */
 int
 page_home(struct strbuf *b, const struct page_site *s)
 {
@@ -348,7 +359,7 @@ page_home(struct strbuf *b, const struct page_site *s)
 	    "the \"unsubscribe\" or \"email preferences\" link at the end of an email you "
 	    "received.</p>\n<p>" REFUSE_ANYWAY_EN "</p>\n</section>\n");
 	foot(&o, s);
-	return o.err ? -1 : 0;
+	return (o.err ? -1 : 0);
 }
 
 /* The "you already refused" text of the unsubscribe page. */
@@ -381,6 +392,7 @@ already_refused(struct out *o, const struct page_site *s, const struct page_cust
 	put(o, "\">See and change all your email choices</a></p>\n</section>\n");
 }
 
+/* page_unsubscribe - the page of a link: the mail that stops and one button */
 int
 page_unsubscribe(struct strbuf *b, const struct page_site *s, const struct page_customer *c)
 {
@@ -391,7 +403,7 @@ page_unsubscribe(struct strbuf *b, const struct page_site *s, const struct page_
 	if (c->refused[c->cat]) {
 		already_refused(&o, s, c);
 		foot(&o, s);
-		return o.err ? -1 : 0;
+		return (o.err ? -1 : 0);
 	}
 	put(&o, "<h1>Ngừng nhận ");
 	esc(&o, t->vi_mail);
@@ -428,9 +440,10 @@ page_unsubscribe(struct strbuf *b, const struct page_site *s, const struct page_
 	link_to(&o, s, WEBLINK_PATH_PREFERENCES, c->token);
 	put(&o, "\">See and change all your email choices</a></p>\n</section>\n");
 	foot(&o, s);
-	return o.err ? -1 : 0;
+	return (o.err ? -1 : 0);
 }
 
+/* banner - the notice at the top of the preference page */
 static void
 banner(struct out *o, const struct page_customer *c)
 {
@@ -488,6 +501,7 @@ pref_form(struct out *o, const struct page_site *s, const struct page_customer *
 	    "<span lang=\"en\">/ Save</span></button>\n</form>\n");
 }
 
+/* service_mail - the categories that cannot be refused, and why */
 static void
 service_mail(struct out *o, const struct page_site *s)
 {
@@ -507,6 +521,7 @@ service_mail(struct out *o, const struct page_site *s)
 	    "khách đang dùng. Chúng dừng khi mọi hợp đồng của Quý khách kết thúc.</p>\n");
 }
 
+/* history - the consent events, newest first */
 static void
 history(struct out *o, const struct page_customer *c)
 {
@@ -541,6 +556,7 @@ history(struct out *o, const struct page_customer *c)
 		     c->nevents_total - c->nevents);
 }
 
+/* page_preferences - the preference page */
 int
 page_preferences(struct strbuf *b, const struct page_site *s, const struct page_customer *c)
 {
@@ -562,9 +578,10 @@ page_preferences(struct strbuf *b, const struct page_site *s, const struct page_
 	    "lists every change and how it was made.</p>\n<p>" REFUSE_ANYWAY_EN "</p>\n"
 	    "</section>\n");
 	foot(&o, s);
-	return o.err ? -1 : 0;
+	return (o.err ? -1 : 0);
 }
 
+/* page_one_click - the answer to an RFC 8058 POST */
 int
 page_one_click(struct strbuf *b, const struct page_site *s, const struct page_customer *c)
 {
@@ -579,9 +596,10 @@ page_one_click(struct strbuf *b, const struct page_site *s, const struct page_cu
 	esc(&o, t->en);
 	put(&o, ".</p>\n</section>\n");
 	foot(&o, s);
-	return o.err ? -1 : 0;
+	return (o.err ? -1 : 0);
 }
 
+/* page_error - the page of error E */
 int
 page_error(struct strbuf *b, const struct page_site *s, enum page_error e, const char *back,
 	   const char *token, long retry)
@@ -627,5 +645,5 @@ page_error(struct strbuf *b, const struct page_site *s, enum page_error e, const
 		put(&o, "<p>" REFUSE_ANYWAY_EN "</p>\n");
 	put(&o, "</section>\n");
 	foot(&o, s);
-	return o.err ? -1 : 0;
+	return (o.err ? -1 : 0);
 }

@@ -38,6 +38,7 @@ struct pool {
 	unsigned long gen;
 };
 
+/* pool_new - a pool of at most MAX connections */
 struct pool *
 pool_new(size_t max)
 {
@@ -45,12 +46,12 @@ pool_new(size_t max)
 	pthread_condattr_t ca;
 
 	if (max == 0 || (p = calloc(1, sizeof(*p))) == NULL)
-		return NULL;
+		return (NULL);
 	if ((p->idle = calloc(max, sizeof(p->idle[0]))) == NULL
 	    || (p->out = calloc(max, sizeof(p->out[0]))) == NULL) {
 		free(p->idle);
 		free(p);
-		return NULL;
+		return (NULL);
 	}
 	p->max = max;
 	pthread_mutex_init(&p->lock, NULL);
@@ -58,7 +59,7 @@ pool_new(size_t max)
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&p->freed, &ca);
 	pthread_condattr_destroy(&ca);
-	return p;
+	return (p);
 }
 
 /* hand_out - note ST as out in this generation (lock held; a slot is free). */
@@ -75,6 +76,7 @@ hand_out(struct pool *p, struct store *st)
 		}
 }
 
+/* pool_get - a connection for this request, opened or waited for */
 struct store *
 pool_get(struct pool *p, const struct conf *c, long wait_ms, char *err, size_t errlen)
 {
@@ -95,13 +97,13 @@ pool_get(struct pool *p, const struct conf *c, long wait_ms, char *err, size_t e
 			pthread_mutex_unlock(&p->lock);
 			snprintf(err, errlen, "all %zu store connections stayed busy for %ld ms",
 				 p->max, wait_ms);
-			return NULL;
+			return (NULL);
 		}
 	if (p->nidle > 0) {
 		st = p->idle[--p->nidle];
 		hand_out(p, st);
 		pthread_mutex_unlock(&p->lock);
-		return st;
+		return (st);
 	}
 	p->open++;			/* this slot is ours while we open */
 	pthread_mutex_unlock(&p->lock);
@@ -113,9 +115,10 @@ pool_get(struct pool *p, const struct conf *c, long wait_ms, char *err, size_t e
 	} else
 		hand_out(p, st);
 	pthread_mutex_unlock(&p->lock);
-	return st;
+	return (st);
 }
 
+/* pool_put - give a connection back (closed when stale) */
 void
 pool_put(struct pool *p, struct store *st)
 {
@@ -141,6 +144,7 @@ pool_put(struct pool *p, struct store *st)
 		store_close(st);
 }
 
+/* pool_flush - close the idle connections; the others when they come back */
 void
 pool_flush(struct pool *p)
 {
@@ -156,6 +160,7 @@ pool_flush(struct pool *p)
 	pthread_mutex_unlock(&p->lock);
 }
 
+/* pool_free - close everything */
 void
 pool_free(struct pool *p)
 {

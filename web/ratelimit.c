@@ -42,15 +42,17 @@ struct ratelimit {
 	struct bucket *slot;
 };
 
+/* now_seconds - monotonic time in seconds */
 static double
 now_seconds(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
+	return ((double) ts.tv_sec + (double) ts.tv_nsec / 1e9);
 }
 
+/* hash_of - a client's 64-bit hash, never 0 */
 static uint64_t
 hash_of(const struct ratelimit *rl, const char *s)
 {
@@ -66,9 +68,10 @@ hash_of(const struct ratelimit *rl, const char *s)
 	h ^= h >> 27;
 	h *= 0x94d049bb133111ebULL;
 	h ^= h >> 31;
-	return h ? h : 1;
+	return (h ? h : 1);
 }
 
+/* ratelimit_new - SLOTS buckets of PER_MINUTE tokens */
 struct ratelimit *
 ratelimit_new(long per_minute, size_t slots)
 {
@@ -77,19 +80,20 @@ ratelimit_new(long per_minute, size_t slots)
 	if (slots < RATELIMIT_PROBE)
 		slots = RATELIMIT_PROBE;
 	if ((rl = calloc(1, sizeof(*rl))) == NULL)
-		return NULL;
+		return (NULL);
 	if ((rl->slot = calloc(slots, sizeof(rl->slot[0]))) == NULL) {
 		free(rl);
-		return NULL;
+		return (NULL);
 	}
 	rl->nslots = slots;
 	rl->capacity = per_minute > 0 ? (double) per_minute : 0;
 	if (getrandom(&rl->seed, sizeof(rl->seed), 0) != (ssize_t) sizeof(rl->seed))
 		rl->seed = (uint64_t) time(NULL) ^ ((uint64_t) getpid() << 32);
 	pthread_mutex_init(&rl->lock, NULL);
-	return rl;
+	return (rl);
 }
 
+/* ratelimit_free - release the table */
 void
 ratelimit_free(struct ratelimit *rl)
 {
@@ -110,7 +114,7 @@ find_bucket(struct ratelimit *rl, uint64_t h, double now)
 	for (i = 0; i < RATELIMIT_PROBE; i++) {
 		b = &rl->slot[(at + i) % rl->nslots];
 		if (b->hash == h)
-			return b;
+			return (b);
 		if (victim == NULL)
 			victim = b;
 		else if (victim->hash != 0 && (b->hash == 0 || b->last < victim->last))
@@ -119,9 +123,10 @@ find_bucket(struct ratelimit *rl, uint64_t h, double now)
 	victim->hash = h;
 	victim->tokens = rl->capacity;
 	victim->last = now;
-	return victim;
+	return (victim);
 }
 
+/* ratelimit_take - spend COST from CLIENT's bucket; 0, or the seconds to wait */
 long
 ratelimit_take(struct ratelimit *rl, const char *client, double cost)
 {
@@ -130,7 +135,7 @@ ratelimit_take(struct ratelimit *rl, const char *client, double cost)
 	long	ret = 0;
 
 	if (rl == NULL || rl->capacity <= 0)
-		return 0;
+		return (0);
 	now = now_seconds();
 	pthread_mutex_lock(&rl->lock);
 	b = find_bucket(rl, hash_of(rl, client), now);
@@ -147,5 +152,5 @@ ratelimit_take(struct ratelimit *rl, const char *client, double cost)
 			ret++;		/* whole seconds, rounded up, at least 1 */
 	}
 	pthread_mutex_unlock(&rl->lock);
-	return ret;
+	return (ret);
 }
