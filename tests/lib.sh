@@ -101,6 +101,9 @@
 #	lt_web_stop
 #		SIGTERM links-web and wait (10 s at most, then SIGKILL).
 #		Returns its exit status.
+#	lt_term_wait NAME PID
+#		SIGTERM the child PID and wait for it (10 s at most, then
+#		SIGKILL, saying NAME did not stop). Returns its exit status.
 #	lt_customer_id CONF EMAIL
 #		Print the store id of the customer EMAIL.
 # ENVIRONMENT
@@ -268,17 +271,23 @@ lt_milter_stop() {
 	[ -n "$LT_MILTER_PID" ] || return 0
 	lt_pid=$LT_MILTER_PID
 	LT_MILTER_PID=""
-	kill -TERM "$lt_pid" 2>/dev/null
+	lt_term_wait links-milter "$lt_pid"
+}
+
+# lt_term_wait NAME PID: SIGTERM a child of this shell, wait 10 s at most
+# (then SIGKILL, saying so); returns its exit status.
+lt_term_wait() {
+	kill -TERM "$2" 2>/dev/null
 	lt_n=100
-	while [ "$lt_n" -gt 0 ] && kill -0 "$lt_pid" 2>/dev/null; do
+	while [ "$lt_n" -gt 0 ] && kill -0 "$2" 2>/dev/null; do
 		sleep 0.1
 		lt_n=$((lt_n - 1))
 	done
-	if kill -0 "$lt_pid" 2>/dev/null; then
-		echo "links-milter did not stop on SIGTERM; killing it" >&2
-		kill -KILL "$lt_pid" 2>/dev/null
+	if kill -0 "$2" 2>/dev/null; then
+		echo "$1 did not stop on SIGTERM; killing it" >&2
+		kill -KILL "$2" 2>/dev/null
 	fi
-	wait "$lt_pid" 2>/dev/null
+	wait "$2" 2>/dev/null
 }
 
 lt_milter_log_clean() {
@@ -474,17 +483,7 @@ lt_web_stop() {
 	[ -n "$LT_WEB_PID" ] || return 0
 	lt_pid=$LT_WEB_PID
 	LT_WEB_PID=""
-	kill -TERM "$lt_pid" 2>/dev/null
-	lt_n=100
-	while [ "$lt_n" -gt 0 ] && kill -0 "$lt_pid" 2>/dev/null; do
-		sleep 0.1
-		lt_n=$((lt_n - 1))
-	done
-	if kill -0 "$lt_pid" 2>/dev/null; then
-		echo "links-web did not stop on SIGTERM; killing it" >&2
-		kill -KILL "$lt_pid" 2>/dev/null
-	fi
-	wait "$lt_pid" 2>/dev/null
+	lt_term_wait links-web "$lt_pid"
 }
 
 lt_customer_id() {

@@ -30,6 +30,7 @@
 
 #define DAY	86400L
 
+/* range - print a token for each customer id from FIRST to LAST */
 static int
 range(struct store *st, long long first, long long last, enum category cat)
 {
@@ -39,13 +40,14 @@ range(struct store *st, long long first, long long last, enum category cat)
 	for (id = first; id <= last; id++) {
 		if (store_token_make_dated(st, id, cat, time(NULL), tok, sizeof(tok)) != STORE_OK) {
 			fprintf(stderr, "web-token: %s\n", store_errmsg(st));
-			return 1;
+			return (1);
 		}
 		printf("%lld %s\n", id, tok);
 	}
-	return 0;
+	return (0);
 }
 
+/* main - links-web */
 int
 main(int argc, char **argv)
 {
@@ -60,16 +62,16 @@ main(int argc, char **argv)
 		if ((c = conf_load(argv[1], err, sizeof(err))) == NULL
 		    || (st = store_open(c, err, sizeof(err))) == NULL) {
 			fprintf(stderr, "web-token: %s\n", err);
-			return 1;
+			return (1);
 		}
 		rc = range(st, strtoll(argv[3], NULL, 10), strtoll(argv[4], NULL, 10), cat);
 		store_close(st);
 		conf_free(c);
-		return rc;
+		return (rc);
 	}
 	if (argc < 4 || argc > 5 || category_parse(argv[3], &cat) < 0) {
 		fprintf(stderr, "usage: web-token CONF CUSTOMER_ID CATEGORY [DAYS_AGO|undated]\n");
-		return 64;
+		return (64);
 	}
 	if (argc == 5 && strcmp(argv[4], "undated") == 0)
 		undated = 1;
@@ -78,7 +80,7 @@ main(int argc, char **argv)
 	if ((c = conf_load(argv[1], err, sizeof(err))) == NULL
 	    || (st = store_open(c, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "web-token: %s\n", err);
-		return 1;
+		return (1);
 	}
 	rc = undated ? store_token_make(st, strtoll(argv[2], NULL, 10), cat, tok, sizeof(tok))
 		: store_token_make_dated(st, strtoll(argv[2], NULL, 10), cat,
@@ -89,5 +91,5 @@ main(int argc, char **argv)
 		printf("%s\n", tok);
 	store_close(st);
 	conf_free(c);
-	return rc == STORE_OK ? 0 : 1;
+	return (rc == STORE_OK ? 0 : 1);
 }

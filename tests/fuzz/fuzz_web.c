@@ -53,6 +53,7 @@ static struct web_app *app;
 static int64_t customer;
 static char tok_u[STORE_TOKEN_MAX], tok_a[STORE_TOKEN_MAX], csrf_u[CSRF_MAX], csrf_p[CSRF_MAX];
 
+/* setup - the throw-away store, its customer, tokens and the app */
 static void
 setup(void)
 {
@@ -81,6 +82,7 @@ setup(void)
 	conf_free(c);
 }
 
+/* teardown - drop the store and the app; the next input makes them anew */
 static void
 teardown(void)
 {
@@ -115,7 +117,7 @@ expand(const uint8_t *in, size_t len, char *out, size_t outlen)
 			out[o++] = (char) in[i];
 	}
 	out[o] = 0;
-	return o;
+	return (o);
 }
 
 /* line - the next '\n'-ended piece of DATA at *POS (the rest when last). */
@@ -127,26 +129,29 @@ line(const uint8_t *data, size_t size, size_t *pos, size_t *len, int last)
 
 	*len = nl ? (size_t) (nl - s) : size - *pos;
 	*pos += *len + (nl ? 1 : 0);
-	return s;
+	return (s);
 }
 
+/* count_one - count one consent event (store_consent_each callback) */
 static int
 count_one(const struct store_consent *e, void *arg)
 {
 	(void) e;
 	(*(long *) arg)++;
-	return 0;
+	return (0);
 }
 
+/* events - the test customer's consent events */
 static long
 events(void)
 {
 	long	n = 0;
 
 	fuzz_check(store_consent_each(st, customer, count_one, &n) == STORE_OK, "consent list");
-	return n;
+	return (n);
 }
 
+/* check_form - form_parse()'s invariants */
 static void
 check_form(const char *ct, const char *body, size_t len)
 {
@@ -174,6 +179,7 @@ check_form(const char *ct, const char *body, size_t len)
 	}
 }
 
+/* check_route - route_parse()'s invariants */
 static void
 check_route(const char *path)
 {
@@ -187,6 +193,7 @@ check_route(const char *path)
 		fuzz_check(r.token[0] == 0, "no token outside a token page");
 }
 
+/* check_response - web_app_handle()'s invariants */
 static void
 check_response(const struct web_response *rs, int is_read, long before)
 {
@@ -244,5 +251,5 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	web_response_clear(&rs);
 	if (before > FUZZ_WEB_EVENTS_MAX)
 		teardown();
-	return 0;
+	return (0);
 }
