@@ -34,6 +34,7 @@ struct idlist {
 	size_t	cap;
 };
 
+/* idlist_add - append ID; -1 when full or out of memory */
 static int
 idlist_add(struct idlist *l, int64_t id)
 {
@@ -57,6 +58,7 @@ struct pair {
 	size_t	idx;
 };
 
+/* cmp_pair - qsort() order of (id, position) pairs */
 static int
 cmp_pair(const void *a, const void *b)
 {
@@ -67,7 +69,7 @@ cmp_pair(const void *a, const void *b)
 	return (x->idx < y->idx ? -1 : x->idx > y->idx);
 }
 
-/* Remove duplicates, keeping the first occurrence and the order. */
+/* idlist_dedup - remove duplicates, keeping the first occurrence and the order */
 static int
 idlist_dedup(struct idlist *l)
 {
@@ -101,12 +103,14 @@ idlist_dedup(struct idlist *l)
 	return (0);
 }
 
+/* collect - store_customer_each() callback: add the customer's id */
 static int
 collect(const struct store_customer *c, void *arg)
 {
 	return (idlist_add(arg, c->id) < 0);
 }
 
+/* lookup - the customer id of address ADDR; -1 with ERR (never naming the address) */
 static int
 lookup(struct store *st, const char *addr, int64_t *id, char *err, size_t errlen,
        const char *where)
@@ -134,6 +138,7 @@ lookup(struct store *st, const char *addr, int64_t *id, char *err, size_t errlen
 	return (0);
 }
 
+/* read_file - the customers of a --customers file (addresses or ids, one a line) */
 static int
 read_file(struct store *st, const char *file, struct idlist *l, char *err, size_t errlen)
 {
@@ -206,6 +211,7 @@ done:
 	return (ret);
 }
 
+/* audience_select - the candidate customer ids of audience A; see audience.h */
 int
 audience_select(struct store *st, const struct audience *a, int64_t **ids, size_t *n,
 		char *err, size_t errlen)
@@ -249,6 +255,7 @@ struct pick {
 	int	active_only;
 };
 
+/* pick_contract - store_contract_each() callback: the first contract that fits */
 static int
 pick_contract(const struct store_contract *k, void *arg)
 {
@@ -273,7 +280,7 @@ pick_contract(const struct store_contract *k, void *arg)
 	return (1);
 }
 
-/* Choose the contract: active ones first, then (no service type asked) any. */
+/* choose_contract - the contract a message is about: active ones first */
 static int
 choose_contract(struct store *st, const struct audience *a, int64_t customer_id,
 		struct store_contract *k)
@@ -293,6 +300,7 @@ choose_contract(struct store *st, const struct audience *a, int64_t customer_id,
 	return (p.found);
 }
 
+/* audience_check - the rules of policy section 5 for one customer; see audience.h */
 int
 audience_check(struct store *st, const struct audience *a, const struct store_customer *c,
 	       struct store_contract *k, char *reason, size_t reasonlen)
@@ -348,6 +356,7 @@ audience_check(struct store *st, const struct audience *a, const struct store_cu
 	return (AUDIENCE_SEND);
 }
 
+/* audience_describe - a printable description of A, without personal data */
 char   *
 audience_describe(const struct audience *a)
 {

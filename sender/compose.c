@@ -38,6 +38,7 @@
 #define COMPOSE_URL_MAX		512
 #define UNSUB_SUBJECT		"?subject=unsubscribe"
 #define HDR_LINE_MAX		78	/* RFC 5322 recommended line length */
+#define COMPOSE_DAY_MAX		16	/* "YYYY-MM-DD" and its NUL, with room */
 
 struct compose {
 	const struct conf *conf;
@@ -58,6 +59,7 @@ static const char *const reserved_keys[] = {
 	"today", NULL
 };
 
+/* compose_reserved_key - whether KEY is a placeholder filled per recipient or from links.conf */
 int
 compose_reserved_key(const char *key)
 {
@@ -69,6 +71,7 @@ compose_reserved_key(const char *key)
 	return (0);
 }
 
+/* domain_of - the part of ADDR after its last '@' */
 static const char *
 domain_of(const char *addr)
 {
@@ -77,6 +80,7 @@ domain_of(const char *addr)
 	return (at ? at + 1 : "");
 }
 
+/* compose_company_address - whether ADDR is an address of one of the company_domains */
 int
 compose_company_address(const struct conf *conf, const char *addr)
 {
@@ -92,6 +96,7 @@ compose_company_address(const struct conf *conf, const char *addr)
 	return (0);
 }
 
+/* compose_free - free C */
 void
 compose_free(struct compose *c)
 {
@@ -107,33 +112,24 @@ compose_free(struct compose *c)
 	free(c);
 }
 
-struct compose *
-compose_new(const struct conf *conf, enum category cat, const struct tmpl *t,
-	    const struct tmpl_vars *set, const char *staff_from, char *err, size_t errlen)
+/* day_string - T as YYYY-MM-DD (UTC) */
+static void
+day_string(time_t t, char out[COMPOSE_DAY_MAX])
 {
-	struct compose *c;
-	const struct category_info *ci;
-	const char *from = NULL, *noreply, *d;
-	char	today[16];
-	time_t	now = time(NULL);
 	struct tm tm;
-	size_t	n;
 
-	if ((c = calloc(1, sizeof(*c))) == NULL)
-		goto nomem;
-	c->conf = conf;
-	c->cat = cat;
-	c->tmpl = t;
-	if ((ci = category_get(cat)) == NULL) {
-		snprintf(err, errlen, "unknown category");
-		goto fail;
-	}
-	if (!tmpl_allows(t, category_name(cat))) {
-		snprintf(err, errlen, "%s: template is not for category %s",
-			 tmpl_origin(t), category_name(cat));
-		goto fail;
-	}
-	noreply = conf_noreply_address(conf);
+	gmtime_r(&t, &tm);
+	strftime(out, COMPOSE_DAY_MAX, "%Y-%m-%d", &tm);
+}
+
+/* choose_from - the From address of category CI (STAFF_FROM for staff); NULL with ERR */
+static const char *
+choose_from(const struct conf *conf, const struct category_info *ci, const char *staff_from,
+	    char *err, size_t errlen)
+{
+	const char *noreply = conf_noreply_address(conf), *from = NULL;
+	int	staff = staff_from != NULL && *staff_from != 0;
+
 	switch (ci->from) {
 	case CATEGORY_FROM_NOREPLY:
 		from = noreply;
@@ -147,96 +143,157 @@ compose_new(const struct conf *conf, enum category cat, const struct tmpl *t,
 		from = conf_support_address(conf);
 		break;
 	case CATEGORY_FROM_STAFF:
-		if (staff_from == NULL || *staff_from == 0) {
+		if (!staff) {
 			snprintf(err, errlen, "category %s needs --from NAME@DOMAIN", ci->name);
-			goto fail;
+			return (NULL);
 		}
-		if (!compose_company_address(conf, staff_from)
-		    || strcasecmp(staff_from, noreply) == 0) {
-			snprintf(err, errlen, "--from must be a name@ address of a company domain (company_domains)");
-			goto fail;
+		if (!compose_company_address(conf, staff_from) || strcasecmp(staff_from, noreply) == 0) {
+			snprintf(err, errlen, "--from must be a name@ address of a company domain "
+				 "(company_domains)");
+			return (NULL);
 		}
 		from = staff_from;
 		break;
 	}
-	if (ci->from != CATEGORY_FROM_STAFF && staff_from != NULL && *staff_from != 0) {
+	if (ci->from != CATEGORY_FROM_STAFF && staff) {
 		snprintf(err, errlen, "--from is only for category staff; %s mail comes from %s",
 			 ci->name, from);
-		goto fail;
+		return (NULL);
 	}
 	if (!hdr_address_valid(from) || !hdr_address_valid(noreply)) {
 		snprintf(err, errlen, "invalid sender address in the configuration");
-		goto fail;
+		return (NULL);
 	}
-	if ((c->from = strdup(from)) == NULL
-	    || (c->from_name = strdup(conf_company_name(conf))) == NULL)
-		goto nomem;
-	if (!hdr_value_safe(c->from_name)) {
-		snprintf(err, errlen, "company_name has control characters");
-		goto fail;
-	}
-	d = conf_message_id_domain(conf);
+	return (from);
+}
+
+/* id_domain - the domain of our Message-IDs; NULL with ERR */
+static const char *
+id_domain(const struct conf *conf, char *err, size_t errlen)
+{
+	const char *d = conf_message_id_domain(conf);
+	char	probe[COMPOSE_ID_MAX];
+
 	if (d == NULL || *d == 0) {
 		if (conf_company_domains_count(conf) == 0) {
 			snprintf(err, errlen, "company_domains is empty");
-			goto fail;
+			return (NULL);
 		}
 		d = conf_company_domains_item(conf, 0);
 	}
-	if ((c->id_domain = strdup(d)) == NULL)
-		goto nomem;
-	{
-		char	probe[COMPOSE_ID_MAX];
-
-		if (snprintf(probe, sizeof(probe), "x@%s", d) >= (int) sizeof(probe)
-		    || !mime_id_valid(probe)) {
-			snprintf(err, errlen, "invalid Message-ID domain \"%s\"", d);
-			goto fail;
-		}
+	if (snprintf(probe, sizeof(probe), "x@%s", d) >= (int) sizeof(probe)
+	    || !mime_id_valid(probe)) {
+		snprintf(err, errlen, "invalid Message-ID domain \"%s\"", d);
+		return (NULL);
 	}
-	n = strcspn(noreply, "@");
-	if ((c->unsub_local = strndup(noreply, n)) == NULL
+	return (d);
+}
+
+/* base_vars - the company's placeholders, over the --set values SET */
+static struct tmpl_vars *
+base_vars(const struct conf *conf, const struct tmpl_vars *set)
+{
+	struct tmpl_vars *v;
+	char	today[COMPOSE_DAY_MAX];
+
+	if ((v = tmpl_vars_new(set)) == NULL)
+		return (NULL);
+	day_string(time(NULL), today);
+	if (tmpl_vars_set(v, "company_name", conf_company_name(conf)) < 0
+	    || tmpl_vars_set(v, "contact_address", conf_contact_address(conf)) < 0
+	    || tmpl_vars_set(v, "contact_phone", conf_contact_phone(conf)) < 0
+	    || tmpl_vars_set(v, "contact_email", conf_contact_email(conf)) < 0
+	    || tmpl_vars_set(v, "portal_url", conf_portal_url(conf)) < 0
+	    || tmpl_vars_set(v, "today", today) < 0) {
+		tmpl_vars_free(v);
+		return (NULL);
+	}
+	return (v);
+}
+
+/* compose_addresses - the From, Message-ID and List-* addresses of C; -1 with ERR */
+static int
+compose_addresses(struct compose *c, const char *from, char *err, size_t errlen)
+{
+	const char *noreply = conf_noreply_address(c->conf), *d;
+
+	if ((d = id_domain(c->conf, err, errlen)) == NULL)
+		return (-1);
+	if ((c->from = strdup(from)) == NULL || (c->from_name = strdup(conf_company_name(c->conf))) == NULL
+	    || (c->id_domain = strdup(d)) == NULL
+	    || (c->unsub_local = strndup(noreply, strcspn(noreply, "@"))) == NULL
 	    || (c->unsub_domain = strdup(domain_of(noreply))) == NULL)
 		goto nomem;
-	if (conf_company_domains_count(conf) > 0) {
-		if (asprintf(&c->list_id, "<%s.%s>", category_name(cat),
-			     conf_company_domains_item(conf, 0)) < 0) {
-			c->list_id = NULL;
-			goto nomem;
-		}
+	if (!hdr_value_safe(c->from_name)) {
+		snprintf(err, errlen, "company_name has control characters");
+		return (-1);
 	}
-	if ((c->base = tmpl_vars_new(set)) == NULL)
+	if (conf_company_domains_count(c->conf) > 0
+	    && asprintf(&c->list_id, "<%s.%s>", category_name(c->cat),
+			conf_company_domains_item(c->conf, 0)) < 0) {
+		c->list_id = NULL;
 		goto nomem;
-	gmtime_r(&now, &tm);
-	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
-	if (tmpl_vars_set(c->base, "company_name", conf_company_name(conf)) < 0
-	    || tmpl_vars_set(c->base, "contact_address", conf_contact_address(conf)) < 0
-	    || tmpl_vars_set(c->base, "contact_phone", conf_contact_phone(conf)) < 0
-	    || tmpl_vars_set(c->base, "contact_email", conf_contact_email(conf)) < 0
-	    || tmpl_vars_set(c->base, "portal_url", conf_portal_url(conf)) < 0
-	    || tmpl_vars_set(c->base, "today", today) < 0)
-		goto nomem;
-	return (c);
-
+	}
+	return (0);
 nomem:
 	snprintf(err, errlen, "out of memory");
+	return (-1);
+}
+
+/* compose_new - a composer of category CAT's messages; see compose.h */
+struct compose *
+compose_new(const struct conf *conf, enum category cat, const struct tmpl *t,
+	    const struct tmpl_vars *set, const char *staff_from, char *err, size_t errlen)
+{
+	struct compose *c;
+	const struct category_info *ci;
+	const char *from;
+
+	if ((ci = category_get(cat)) == NULL) {
+		snprintf(err, errlen, "unknown category");
+		return (NULL);
+	}
+	if (!tmpl_allows(t, category_name(cat))) {
+		snprintf(err, errlen, "%s: template is not for category %s", tmpl_origin(t),
+			 category_name(cat));
+		return (NULL);
+	}
+	if ((from = choose_from(conf, ci, staff_from, err, errlen)) == NULL)
+		return (NULL);
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return (NULL);
+	}
+	c->conf = conf;
+	c->cat = cat;
+	c->tmpl = t;
+	if (compose_addresses(c, from, err, errlen) < 0)
+		goto fail;
+	if ((c->base = base_vars(conf, set)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	return (c);
 fail:
 	compose_free(c);
 	return (NULL);
 }
 
+/* compose_from - the envelope and header From address of C's messages */
 const char *
 compose_from(const struct compose *c)
 {
 	return (c->from);
 }
 
+/* compose_category - the category of C's messages */
 enum category
 compose_category(const struct compose *c)
 {
 	return (c->cat);
 }
 
+/* compose_message_id - a new random Message-ID (without angle brackets) into OUT */
 int
 compose_message_id(const struct compose *c, char *out, size_t outlen)
 {
@@ -253,21 +310,13 @@ compose_message_id(const struct compose *c, char *out, size_t outlen)
 	return (0);
 }
 
-static void
-day_string(time_t t, char out[16])
-{
-	struct tm tm;
 
-	gmtime_r(&t, &tm);
-	strftime(out, 16, "%Y-%m-%d", &tm);
-}
-
-/* The per-recipient variables; parent is C->base. */
+/* rcpt_vars - the per-recipient placeholders of R; parent is C->base */
 static struct tmpl_vars *
 rcpt_vars(const struct compose *c, const struct compose_rcpt *r)
 {
 	struct tmpl_vars *v = tmpl_vars_new(c->base);
-	char	num[32], day[16];
+	char	num[32], day[COMPOSE_DAY_MAX];
 	const struct store_contract *k = r->contract;
 
 	if (v == NULL)
@@ -298,7 +347,7 @@ fail:
 	return (NULL);
 }
 
-/* Every rendered part; *HTML stays NULL when the template has none. */
+/* render_parts - every rendered part for R; *HTML stays NULL when the template has none */
 static int
 render_parts(const struct compose *c, const struct compose_rcpt *r, char **subject,
 	     char **text, char **html, char **reason, char *err, size_t errlen)
@@ -347,6 +396,7 @@ fail:
 	return (ret);
 }
 
+/* compose_check - render every part for R without building the message */
 int
 compose_check(const struct compose *c, const struct compose_rcpt *r, char *err, size_t errlen)
 {
@@ -362,12 +412,14 @@ compose_check(const struct compose *c, const struct compose_rcpt *r, char *err, 
 	return (0);
 }
 
+/* transactional - whether CAT is mail the customer cannot refuse */
 static int
 transactional(enum category cat)
 {
 	return (!category_refusable(cat));
 }
 
+/* text_footer - append the footer of C's messages to B (the layout of footer.h) */
 static int
 text_footer(const struct compose *c, struct strbuf *b, const char *reason)
 {
@@ -393,6 +445,7 @@ text_footer(const struct compose *c, struct strbuf *b, const char *reason)
 	return (0);
 }
 
+/* add_html_escaped - append S to B with HTML special characters escaped, line breaks as <br> */
 static int
 add_html_escaped(struct strbuf *b, const char *s)
 {
@@ -412,7 +465,7 @@ add_html_escaped(struct strbuf *b, const char *s)
 	return (0);
 }
 
-/* The footer as HTML, inserted before </body> when there is one. */
+/* html_with_footer - HTML with the footer inserted before </body>; *OUT is the caller's */
 static int
 html_with_footer(const struct compose *c, const char *html, const char *reason, char **out)
 {
@@ -439,6 +492,68 @@ fail:
 	return (-1);
 }
 
+/*
+ * list_unsubscribe - the List-Unsubscribe value for token TOKEN into OUT:
+ * the mailto noreply+TOKEN@domain (with "?subject=unsubscribe" when the
+ * line stays within 78 columns: a URL cannot be folded), then the https
+ * one-click URL when unsubscribe_url is set. -1 when it does not fit.
+ */
+static int
+list_unsubscribe(const struct compose *c, const char *token, char *out, size_t outlen)
+{
+	const char *url = conf_unsubscribe_url(c->conf);
+	int	n;
+
+	n = snprintf(out, outlen, "<mailto:%s+%s@%s%s>", c->unsub_local, token, c->unsub_domain,
+		     UNSUB_SUBJECT);
+	if (n > 0 && (size_t) n + 1 > HDR_LINE_MAX)
+		n = snprintf(out, outlen, "<mailto:%s+%s@%s>", c->unsub_local, token, c->unsub_domain);
+	if (n > 0 && (size_t) n < outlen && url != NULL && *url != 0)
+		n += snprintf(out + n, outlen - (size_t) n, ", <%s%s>", url, token);
+	return (n < 0 || (size_t) n >= outlen ? -1 : 0);
+}
+
+/* add_extra - one more header of M */
+static void
+add_extra(struct mime_msg *m, const char *name, const char *value)
+{
+	m->extra[m->nextra].name = name;
+	m->extra[m->nextra++].value = value;
+}
+
+/*
+ * list_headers - what the category table asks for: Auto-Submitted; for a
+ * refusable category List-Unsubscribe (into UNSUB), List-Unsubscribe-Post
+ * and List-Id. -1 with ERR.
+ */
+static int
+list_headers(const struct compose *c, const struct compose_rcpt *r, struct mime_msg *m,
+	     char *unsub, size_t unsublen, char *err, size_t errlen)
+{
+	const struct category_info *ci = category_get(c->cat);
+	const char *url = conf_unsubscribe_url(c->conf);
+
+	if (ci->auto_submitted)
+		add_extra(m, "Auto-Submitted", "auto-generated");
+	if (!ci->refusable)
+		return (0);
+	if (r->token == NULL || *r->token == 0) {
+		snprintf(err, errlen, "no unsubscribe token");
+		return (-1);
+	}
+	if (list_unsubscribe(c, r->token, unsub, unsublen) < 0) {
+		snprintf(err, errlen, "List-Unsubscribe too long");
+		return (-1);
+	}
+	add_extra(m, "List-Unsubscribe", unsub);
+	if (url != NULL && *url != 0)
+		add_extra(m, "List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+	if (c->list_id != NULL && ci->list_headers)
+		add_extra(m, "List-Id", c->list_id);
+	return (0);
+}
+
+/* compose_message - the whole message for R; see compose.h */
 int
 compose_message(const struct compose *c, const struct compose_rcpt *r, char **out, size_t *len,
 		char *err, size_t errlen)
@@ -470,49 +585,9 @@ compose_message(const struct compose *c, const struct compose_rcpt *r, char **ou
 	m.date = r->date ? r->date : time(NULL);
 	m.text = tb.data;
 	m.html = fhtml;
-	if (category_get(c->cat)->auto_submitted) {
-		m.extra[m.nextra].name = "Auto-Submitted";
-		m.extra[m.nextra++].value = "auto-generated";
-	}
-	if (category_refusable(c->cat)) {
-		const char *url = conf_unsubscribe_url(c->conf);
-		int	n;
-
-		if (r->token == NULL || *r->token == 0) {
-			snprintf(err, errlen, "no unsubscribe token");
-			goto done;
-		}
-		/*
-		 * A URL cannot be folded: the "?subject=unsubscribe" hint is
-		 * kept only when the mailto still fits a 78-column line.
-		 */
-		n = snprintf(unsub, sizeof(unsub), "<mailto:%s+%s@%s%s>", c->unsub_local, r->token,
-			     c->unsub_domain, UNSUB_SUBJECT);
-		if (n > 0 && (size_t) n + 1 > HDR_LINE_MAX)
-			n = snprintf(unsub, sizeof(unsub), "<mailto:%s+%s@%s>", c->unsub_local,
-				     r->token, c->unsub_domain);
-		if (n > 0 && (size_t) n < sizeof(unsub) && url != NULL && *url != 0)
-			n += snprintf(unsub + n, sizeof(unsub) - (size_t) n, ", <%s%s>", url, r->token);
-		if (n < 0 || (size_t) n >= sizeof(unsub)) {
-			snprintf(err, errlen, "List-Unsubscribe too long");
-			goto done;
-		}
-		m.extra[m.nextra].name = "List-Unsubscribe";
-		m.extra[m.nextra++].value = unsub;
-		if (url != NULL && *url != 0) {
-			m.extra[m.nextra].name = "List-Unsubscribe-Post";
-			m.extra[m.nextra++].value = "List-Unsubscribe=One-Click";
-		}
-		if (c->list_id != NULL && category_get(c->cat)->list_headers) {
-			m.extra[m.nextra].name = "List-Id";
-			m.extra[m.nextra++].value = c->list_id;
-		}
-	}
-	if (mime_build(&m, out, len, err, errlen) < 0) {
-		ret = COMPOSE_BAD_RCPT;
+	if (list_headers(c, r, &m, unsub, sizeof(unsub), err, errlen) < 0)
 		goto done;
-	}
-	ret = 0;
+	ret = mime_build(&m, out, len, err, errlen) < 0 ? COMPOSE_BAD_RCPT : 0;
 done:
 	strbuf_free(&tb);
 	free(subject);

@@ -25,6 +25,7 @@
 #include "hdr.h"
 #include "utf8.h"
 
+/* hdr_value_safe - whether S may reach a header; see hdr.h */
 int
 hdr_value_safe(const char *s)
 {
@@ -44,6 +45,7 @@ hdr_value_safe(const char *s)
 	return (1);
 }
 
+/* hdr_address_valid - whether ADDR is a plain addr-spec we put in headers and SMTP */
 int
 hdr_address_valid(const char *addr)
 {
@@ -66,6 +68,7 @@ hdr_address_valid(const char *addr)
 	return (at != NULL && at != addr && at[1] != 0);
 }
 
+/* is_ascii - whether S is all ASCII */
 static int
 is_ascii(const char *s)
 {
@@ -81,6 +84,7 @@ is_ascii(const char *s)
  */
 #define HDR_PLAIN_WORD_MAX 60
 
+/* plain_ok - whether ASCII text S can stay in clear in a header */
 static int
 plain_ok(const char *s)
 {
@@ -103,6 +107,7 @@ plain_ok(const char *s)
 #define EW_PREFIX	"=?UTF-8?B?"
 #define EW_SUFFIX	"?="
 
+/* encoded_size - bytes the encoded words of LEN bytes of text need at most */
 static size_t
 encoded_size(size_t len)
 {
@@ -112,6 +117,7 @@ encoded_size(size_t len)
 		+ 4 * (len / 3 + 1) + 4 * words + 1);
 }
 
+/* encode_words - append the RFC 2047 encoded words of TEXT to OUT */
 static void
 encode_words(char *out, const char *text)
 {
@@ -142,7 +148,7 @@ encode_words(char *out, const char *text)
 	}
 }
 
-/* Tabs become spaces; runs of white space are kept (they are text). */
+/* detab - a copy of S with tabs made spaces; the caller frees it */
 static char *
 detab(const char *s)
 {
@@ -155,6 +161,7 @@ detab(const char *s)
 	return (d);
 }
 
+/* hdr_encode_words - the value of an unstructured header; see hdr.h */
 char   *
 hdr_encode_words(const char *label, const char *text)
 {
@@ -189,7 +196,7 @@ fail:
 	return (NULL);
 }
 
-/* RFC 5322 atext, plus space between words. */
+/* is_plain_phrase - whether S is RFC 5322 atext words separated by single spaces */
 static int
 is_plain_phrase(const char *s)
 {
@@ -210,6 +217,8 @@ is_plain_phrase(const char *s)
 }
 
 /*
+ * hdr_phrase - a display name for an address header; see hdr.h.
+ *
  * A display name is ONE encoded word: decoders disagree about the white
  * space between adjacent encoded words in a phrase (RFC 2047 drops it,
  * Python's email package keeps it), so a name split over several words

@@ -13,11 +13,12 @@
  *	links-sender status [CAMPAIGN]
  *	links-sender outbox
  * DESCRIPTION
- *	The command-line front end of campaign.c: parses options, enforces
- *	the usage rules of policy section 5 (maintenance needs a service
- *	type; answer and staff need explicit recipients; staff needs
- *	--from), loads links.conf and installs the signal handlers (SIGINT
- *	and SIGTERM stop after the messages in hand). See links-sender(1).
+ *	The command-line front end of campaign.c, outbox.c and report.c:
+ *	parses options, enforces the usage rules of policy section 5 (read
+ *	from the category table: maintenance needs a service type; answer
+ *	and staff need explicit recipients; staff needs --from), loads
+ *	links.conf and installs the signal handlers (SIGINT and SIGTERM
+ *	stop after the messages in hand). See links-sender(1).
  * DIAGNOSTICS
  *	Exit status from <sysexits.h>: EX_OK, EX_USAGE, EX_DATAERR,
  *	EX_NOINPUT, EX_CONFIG, EX_TEMPFAIL (something is left to do:
@@ -27,6 +28,7 @@
 
 #include <getopt.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,9 +37,41 @@
 #include "campaign.h"
 #include "conf.h"
 #include "log.h"
+#include "outbox.h"
+#include "report.h"
 #include "store.h"
+#include "transport.h"
 
+#define SENDER_RATE_MAX	100000		/* --rate limit, messages per second */
+#define SENDER_CONTINUE	(-1)		/* parse_*(): go on */
 
+/* The commands, and what each takes. */
+enum cmd { CMD_SEND, CMD_RESUME, CMD_STATUS, CMD_OUTBOX };
+enum cmd_id { ID_NONE, ID_OPTIONAL, ID_REQUIRED };
+
+static const struct command {
+	const char *name;
+	enum cmd cmd;
+	int	campaign_opts;		/* takes the options of a new campaign */
+	enum cmd_id id;			/* a CAMPAIGN argument */
+} commands[] = {
+	{"send", CMD_SEND, 1, ID_NONE},
+	{"resume", CMD_RESUME, 0, ID_REQUIRED},
+	{"status", CMD_STATUS, 0, ID_OPTIONAL},
+	{"outbox", CMD_OUTBOX, 0, ID_NONE},
+};
+
+/* Everything the command line says. */
+struct cli {
+	const char *conf_path;
+	struct conf_overrides ov;
+	const struct command *cmd;
+	const char *category;
+	int64_t id;
+	struct campaign_opts o;
+};
+
+/* usage - the help text */
 static void
 usage(FILE *fp)
 {
@@ -65,20 +99,22 @@ usage(FILE *fp)
 "  --help, --version\n", conf_default_path());
 }
 
+/* on_signal - SIGINT, SIGTERM: finish the messages in hand, then stop */
 static void
 on_signal(int sig)
 {
 	(void) sig;
-	campaign_stop = 1;
+	delivery_stop = 1;
 }
 
+/* parse_count - a number 0..MAX, optionally followed by "/s" */
 static int
-parse_rate(const char *s, long *out)
+parse_count(const char *s, long max, long *out)
 {
 	char   *end;
 	long	v = strtol(s, &end, 10);
 
-	if (end == s || v < 0 || v > 100000)
+	if (end == s || v < 0 || v > max)
 		return (-1);
 	if (*end != 0 && strcmp(end, "/s") != 0)
 		return (-1);
@@ -86,6 +122,7 @@ parse_rate(const char *s, long *out)
 	return (0);
 }
 
+/* parse_id - a campaign number */
 static int
 parse_id(const char *s, int64_t *out)
 {
@@ -124,199 +161,229 @@ static const struct option long_opts[] = {
 	{NULL, 0, NULL, 0}
 };
 
-int
-main(int argc, char **argv)
+/* fail_usage - print a usage error; EX_USAGE */
+static int __attribute__((format(printf, 1, 2)))
+fail_usage(const char *fmt, ...)
 {
-	const char *conf_path = NULL, *cmd, *category = NULL;
-	struct conf_overrides ov = {0};
-	struct campaign_opts o;
-	struct conf *conf = NULL;
-	struct sigaction sa;
+	va_list ap;
+
+	fprintf(stderr, "links-sender: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	return (EX_USAGE);
+}
+
+/* common_opt - --help, --version; SENDER_CONTINUE for anything else */
+static int
+common_opt(int opt)
+{
+	switch (opt) {
+	case OPT_HELP:
+		usage(stdout);
+		return (EX_OK);
+	case OPT_VERSION:
+		printf("links-sender (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+		return (EX_OK);
+	default:
+		usage(stderr);
+		return (EX_USAGE);
+	}
+}
+
+/* run_opt - an option of the run (transport, rate, ...); SENDER_CONTINUE when done */
+static int
+run_opt(struct delivery_cli *run, int opt, const char *arg)
+{
+	enum transport_kind kind;
+
+	switch (opt) {
+	case OPT_OUTDIR:
+		run->outdir = arg;
+		break;
+	case OPT_RATE:
+		if (parse_count(arg, SENDER_RATE_MAX, &run->rate) < 0)
+			return (fail_usage("--rate: expected N or N/s (0..%d)", SENDER_RATE_MAX));
+		break;
+	case OPT_RETRY_DELAY:
+		if (parse_count(arg, DELIVERY_RETRY_MAX, &run->retry_delay) < 0)
+			return (fail_usage("--retry-delay: expected seconds (0..%d)",
+					   DELIVERY_RETRY_MAX));
+		break;
+	case OPT_TRANSPORT:
+		if (transport_parse(arg, &kind) < 0)
+			return (fail_usage("--transport: smtp, sendmail or dir"));
+		run->transport = (int) kind;
+		break;
+	case OPT_NO_PROGRESS:
+		run->progress = PROGRESS_OFF;
+		break;
+	default:
+		return (common_opt(opt));
+	}
+	return (SENDER_CONTINUE);
+}
+
+/* command_opt - one option after the command; SENDER_CONTINUE when done */
+static int
+command_opt(struct cli *c, int opt, const char *arg)
+{
+	struct campaign_opts *o = &c->o;
+
+	switch (opt) {
+	case OPT_CATEGORY:
+		c->category = arg;
+		break;
+	case OPT_TEMPLATE:
+		o->template_name = arg;
+		break;
+	case OPT_SERVICE_TYPE:
+		o->aud.service_type = arg;
+		break;
+	case OPT_SERVICE_REF:
+		o->aud.service_ref = arg;
+		break;
+	case OPT_TO:
+		o->aud.to = arg;
+		break;
+	case OPT_CUSTOMERS:
+		o->aud.customers_file = arg;
+		break;
+	case OPT_FROM:
+		o->staff_from = arg;
+		break;
+	case OPT_SET:
+		if (o->nset >= PARAMS_SET_MAX)
+			return (fail_usage("more than %d --set options", PARAMS_SET_MAX));
+		o->set[o->nset++] = arg;
+		break;
+	case OPT_DRY_RUN:
+		o->dry_run = 1;
+		break;
+	default:
+		return (run_opt(&o->run, opt, arg));
+	}
+	return (SENDER_CONTINUE);
+}
+
+/* parse_global - the options before the command, and the command */
+static int
+parse_global(int argc, char **argv, struct cli *c)
+{
 	char	err[CONF_ERR_MAX];
-	int	c, ex, have_category = 0;
-	int64_t id = 0;
+	size_t	i;
+	int	opt;
 
-	memset(&o, 0, sizeof(o));
-	o.rate = -1;
-	o.retry_delay = -1;
-	o.progress = PROGRESS_AUTO;
-
-	while ((c = getopt_long(argc, argv, "+c:o:", long_opts, NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			conf_path = optarg;
-			break;
-		case 'o':
-			if (conf_overrides_add(&ov, optarg, err, sizeof(err)) < 0) {
-				fprintf(stderr, "links-sender: %s\n", err);
-				return (EX_USAGE);
-			}
-			break;
-		case OPT_HELP:
-			usage(stdout);
-			return (EX_OK);
-		case OPT_VERSION:
-			printf("links-sender (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
-			return (EX_OK);
-		default:
-			usage(stderr);
-			return (EX_USAGE);
-		}
+	while ((opt = getopt_long(argc, argv, "+c:o:", long_opts, NULL)) != -1) {
+		if (opt == 'c')
+			c->conf_path = optarg;
+		else if (opt != 'o')
+			return (common_opt(opt));
+		else if (conf_overrides_add(&c->ov, optarg, err, sizeof(err)) < 0)
+			return (fail_usage("%s", err));
 	}
 	if (optind >= argc) {
 		usage(stderr);
 		return (EX_USAGE);
 	}
-	cmd = argv[optind++];
-	if (strcmp(cmd, "help") == 0) {
-		usage(stdout);
-		return (EX_OK);
-	}
-	/* The command's own options, permuted: "resume 12 --rate 5" works. */
-	argc = argc - optind + 1;
-	argv = argv + optind - 1;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "", long_opts, NULL)) != -1) {
-		switch (c) {
-		case OPT_CATEGORY:
-			category = optarg;
-			break;
-		case OPT_TEMPLATE:
-			o.template_name = optarg;
-			break;
-		case OPT_SERVICE_TYPE:
-			o.aud.service_type = optarg;
-			break;
-		case OPT_SERVICE_REF:
-			o.aud.service_ref = optarg;
-			break;
-		case OPT_TO:
-			o.aud.to = optarg;
-			break;
-		case OPT_CUSTOMERS:
-			o.aud.customers_file = optarg;
-			break;
-		case OPT_FROM:
-			o.staff_from = optarg;
-			break;
-		case OPT_SET:
-			if (o.nset >= CAMPAIGN_SET_MAX) {
-				fprintf(stderr, "links-sender: more than %d --set options\n", CAMPAIGN_SET_MAX);
-				return (EX_USAGE);
-			}
-			o.set[o.nset++] = optarg;
-			break;
-		case OPT_DRY_RUN:
-			o.dry_run = 1;
-			break;
-		case OPT_OUTDIR:
-			o.outdir = optarg;
-			break;
-		case OPT_RATE:
-			if (parse_rate(optarg, &o.rate) < 0) {
-				fprintf(stderr, "links-sender: --rate: expected N or N/s (0..100000)\n");
-				return (EX_USAGE);
-			}
-			break;
-		case OPT_RETRY_DELAY:
-			if (parse_rate(optarg, &o.retry_delay) < 0 || o.retry_delay > CAMPAIGN_RETRY_MAX) {
-				fprintf(stderr, "links-sender: --retry-delay: expected seconds (0..%d)\n",
-					CAMPAIGN_RETRY_MAX);
-				return (EX_USAGE);
-			}
-			break;
-		case OPT_TRANSPORT:
-			if (strcmp(optarg, "smtp") != 0 && strcmp(optarg, "sendmail") != 0
-			    && strcmp(optarg, "dir") != 0) {
-				fprintf(stderr, "links-sender: --transport: smtp, sendmail or dir\n");
-				return (EX_USAGE);
-			}
-			o.transport = optarg;
-			break;
-		case OPT_NO_PROGRESS:
-			o.progress = PROGRESS_OFF;
-			break;
-		case OPT_HELP:
-			usage(stdout);
-			return (EX_OK);
-		case OPT_VERSION:
-			printf("links-sender (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
-			return (EX_OK);
-		default:
-			usage(stderr);
-			return (EX_USAGE);
-		}
-	}
-
-	/* Usage rules, before anything is opened. */
-	if (strcmp(cmd, "send") == 0) {
-		const struct category_info *ci;
-		enum category cat;
-
-		if (category == NULL || category_parse(category, &cat) < 0) {
-			fprintf(stderr, "links-sender: send needs --category "
-				"account|maintenance|survey|promotion|answer|staff\n");
-			return (EX_USAGE);
-		}
-		have_category = 1;
-		o.aud.cat = cat;
-		if (o.template_name == NULL) {
-			fprintf(stderr, "links-sender: send needs --template NAME (or a path)\n");
-			return (EX_USAGE);
-		}
-		ci = category_get(cat);
-		if (ci->audience == CATEGORY_AUD_SERVICE && o.aud.service_type == NULL) {
-			fprintf(stderr, "links-sender: maintenance mail goes only to the customers of the "
-				"service maintained: give --service-type\n");
-			return (EX_USAGE);
-		}
-		if (ci->audience == CATEGORY_AUD_ADDRESSED
-		    && o.aud.to == NULL && o.aud.customers_file == NULL) {
-			fprintf(stderr, "links-sender: %s mail needs --to or --customers\n", category);
-			return (EX_USAGE);
-		}
-		if (ci->from == CATEGORY_FROM_STAFF && o.staff_from == NULL) {
-			fprintf(stderr, "links-sender: staff mail needs --from NAME@DOMAIN\n");
-			return (EX_USAGE);
-		}
-		if (o.aud.to != NULL && o.aud.customers_file != NULL) {
-			fprintf(stderr, "links-sender: give --to or --customers, not both\n");
-			return (EX_USAGE);
-		}
-	} else if (strcmp(cmd, "resume") == 0 || strcmp(cmd, "status") == 0) {
-		if (optind < argc && parse_id(argv[optind++], &id) < 0) {
-			fprintf(stderr, "links-sender: %s: CAMPAIGN is a campaign number\n", cmd);
-			return (EX_USAGE);
-		}
-		if (strcmp(cmd, "resume") == 0 && id == 0) {
-			fprintf(stderr, "links-sender: resume CAMPAIGN (see links-sender status)\n");
-			return (EX_USAGE);
-		}
-	} else if (strcmp(cmd, "outbox") != 0) {
-		fprintf(stderr, "links-sender: unknown command \"%s\"\n", cmd);
+	if (strcmp(argv[optind], "help") == 0)
+		return (common_opt(OPT_HELP));
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[optind], commands[i].name) == 0)
+			c->cmd = &commands[i];
+	if (c->cmd == NULL) {
+		fprintf(stderr, "links-sender: unknown command \"%s\"\n", argv[optind]);
 		usage(stderr);
 		return (EX_USAGE);
 	}
-	if (optind < argc) {
-		fprintf(stderr, "links-sender: unexpected argument \"%s\"\n", argv[optind]);
-		return (EX_USAGE);
-	}
-	if (!have_category && (category || o.template_name || o.aud.to || o.aud.customers_file
-			       || o.aud.service_type || o.nset || o.dry_run || o.staff_from)) {
-		fprintf(stderr, "links-sender: %s takes no campaign options\n", cmd);
-		return (EX_USAGE);
-	}
+	optind++;
+	return (SENDER_CONTINUE);
+}
 
-	if ((conf = conf_load(conf_path, err, sizeof(err))) == NULL) {
+/* parse_command - the command's own options, permuted: "resume 12 --rate 5" works */
+static int
+parse_command(int argc, char **argv, struct cli *c)
+{
+	int	opt, ex;
+
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "", long_opts, NULL)) != -1)
+		if ((ex = command_opt(c, opt, optarg)) != SENDER_CONTINUE)
+			return (ex);
+	if (c->cmd->id != ID_NONE && optind < argc && parse_id(argv[optind++], &c->id) < 0)
+		return (fail_usage("%s: CAMPAIGN is a campaign number", c->cmd->name));
+	if (c->cmd->id == ID_REQUIRED && c->id == 0)
+		return (fail_usage("%s CAMPAIGN (see links-sender status)", c->cmd->name));
+	if (optind < argc)
+		return (fail_usage("unexpected argument \"%s\"", argv[optind]));
+	return (SENDER_CONTINUE);
+}
+
+/* check_send - the usage rules of a new campaign, from the category table */
+static int
+check_send(struct cli *c)
+{
+	struct campaign_opts *o = &c->o;
+	const struct category_info *ci;
+
+	if (c->category == NULL || category_parse(c->category, &o->aud.cat) < 0)
+		return (fail_usage("send needs --category "
+				   "account|maintenance|survey|promotion|answer|staff"));
+	if (o->template_name == NULL)
+		return (fail_usage("send needs --template NAME (or a path)"));
+	ci = category_get(o->aud.cat);
+	if (ci->audience == CATEGORY_AUD_SERVICE && o->aud.service_type == NULL)
+		return (fail_usage("maintenance mail goes only to the customers of the service "
+				   "maintained: give --service-type"));
+	if (ci->audience == CATEGORY_AUD_ADDRESSED && o->aud.to == NULL
+	    && o->aud.customers_file == NULL)
+		return (fail_usage("%s mail needs --to or --customers", c->category));
+	if (ci->from == CATEGORY_FROM_STAFF && o->staff_from == NULL)
+		return (fail_usage("staff mail needs --from NAME@DOMAIN"));
+	if (o->aud.to != NULL && o->aud.customers_file != NULL)
+		return (fail_usage("give --to or --customers, not both"));
+	return (SENDER_CONTINUE);
+}
+
+/* check_usage - the rules that need no configuration */
+static int
+check_usage(struct cli *c)
+{
+	const struct campaign_opts *o = &c->o;
+
+	if (c->cmd->campaign_opts)
+		return (check_send(c));
+	if (c->category || o->template_name || o->aud.to || o->aud.customers_file
+	    || o->aud.service_type || o->nset || o->dry_run || o->staff_from)
+		return (fail_usage("%s takes no campaign options", c->cmd->name));
+	return (SENDER_CONTINUE);
+}
+
+/* load_conf - links.conf with the -o overrides; NULL after a message */
+static struct conf *
+load_conf(const struct cli *c)
+{
+	struct conf *conf;
+	char	err[CONF_ERR_MAX];
+
+	if ((conf = conf_load(c->conf_path, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "links-sender: %s\n", err);
-		return (EX_CONFIG);
+		return (NULL);
 	}
-	if (conf_overrides_apply(conf, &ov, err, sizeof(err)) < 0) {
+	if (conf_overrides_apply(conf, &c->ov, err, sizeof(err)) < 0) {
 		fprintf(stderr, "links-sender: %s\n", err);
 		conf_free(conf);
-		return (EX_CONFIG);
+		return (NULL);
 	}
-	log_open("links-sender", 0, conf);
+	return (conf);
+}
+
+/* install_signals - stop cleanly on SIGINT and SIGTERM; ignore SIGPIPE */
+static void
+install_signals(void)
+{
+	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -325,16 +392,51 @@ main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
+}
 
-	if (strcmp(cmd, "send") == 0)
-		ex = campaign_send(conf, &o);
-	else if (strcmp(cmd, "resume") == 0)
-		ex = campaign_resume(conf, id, &o);
-	else if (strcmp(cmd, "status") == 0)
-		ex = campaign_status(conf, id, stdout);
-	else
-		ex = campaign_outbox(conf, &o);
-	if (campaign_stop)
+/* dispatch - run the command */
+static int
+dispatch(const struct cli *c, const struct conf *conf)
+{
+	switch (c->cmd->cmd) {
+	case CMD_SEND:
+		return (campaign_send(conf, &c->o));
+	case CMD_RESUME:
+		return (campaign_resume(conf, c->id, &c->o));
+	case CMD_STATUS:
+		return (report_status(conf, c->id, stdout));
+	case CMD_OUTBOX:
+		return (outbox_run(conf, &c->o.run));
+	}
+	return (EX_SOFTWARE);
+}
+
+/* main - links-sender */
+int
+main(int argc, char **argv)
+{
+	struct cli c;
+	struct conf *conf;
+	int	ex;
+
+	memset(&c, 0, sizeof(c));
+	c.o.run.transport = -1;
+	c.o.run.rate = -1;
+	c.o.run.retry_delay = -1;
+	c.o.run.progress = PROGRESS_AUTO;
+	if ((ex = parse_global(argc, argv, &c)) != SENDER_CONTINUE)
+		return (ex);
+	argc = argc - optind + 1;
+	argv = argv + optind - 1;
+	if ((ex = parse_command(argc, argv, &c)) != SENDER_CONTINUE
+	    || (ex = check_usage(&c)) != SENDER_CONTINUE)
+		return (ex);
+	if ((conf = load_conf(&c)) == NULL)
+		return (EX_CONFIG);
+	log_open("links-sender", 0, conf);
+	install_signals();
+	ex = dispatch(&c, conf);
+	if (delivery_stop)
 		fprintf(stderr, "links-sender: interrupted; what is left stays queued\n");
 	log_close();
 	conf_free(conf);

@@ -29,6 +29,7 @@
 #define MIME_B64_LINE	76	/* RFC 2045: encoded lines of at most 76 characters */
 #define MIME_B64_IN	57	/* input bytes per encoded line */
 
+/* mime_id_valid - whether ID is a valid dot-atom Message-ID without brackets */
 int
 mime_id_valid(const char *id)
 {
@@ -53,7 +54,7 @@ mime_id_valid(const char *id)
 	return (at != NULL && at != id && at[1] != 0);
 }
 
-/* Text as CRLF lines ending with CRLF. Caller frees. */
+/* crlf_text - S as CRLF lines ending with CRLF; the caller frees it */
 static char *
 crlf_text(const char *s, size_t *len)
 {
@@ -87,6 +88,8 @@ fail:
 }
 
 /*
+ * base64_body - the base64 body of TEXT in lines of 76 characters; the caller frees it.
+ *
  * The base64 body of TEXT (LEN bytes): lines of MIME_B64_LINE characters
  * ending in CRLF. Encoded here with OpenSSL and handed to libetpan as
  * already encoded: libetpan's own encoder writes each line through its
@@ -115,6 +118,7 @@ base64_body(const char *text, size_t len, size_t *outlen)
 	return (out);
 }
 
+/* text_part - a text/SUBTYPE part of already encoded BODY (kept by pointer) */
 static struct mailmime *
 text_part(const char *subtype, const char *body, size_t len)
 {
@@ -166,6 +170,7 @@ fail:
 	return (NULL);
 }
 
+/* add_custom - add header NAME: VALUE to F */
 static int
 add_custom(struct mailimf_fields *f, const char *name, const char *value)
 {
@@ -184,6 +189,7 @@ add_custom(struct mailimf_fields *f, const char *name, const char *value)
 	return (0);
 }
 
+/* ascii_value - whether S is safe ASCII header text */
 static int
 ascii_value(const char *s)
 {
@@ -195,154 +201,258 @@ ascii_value(const char *s)
 	return (1);
 }
 
-int
-mime_build(const struct mime_msg *m, char **out, size_t *outlen, char *err, size_t errlen)
-{
-	struct mailimf_fields *fields = NULL;
-	struct mailimf_mailbox_list *from = NULL;
-	struct mailimf_address_list *to = NULL;
-	struct mailimf_date_time *date = NULL;
-	struct mailmime *msg = NULL, *alt = NULL, *part = NULL;
-	char   *subject = NULL, *from_name = NULL, *to_name = NULL, *mid = NULL;
-	char   *from_addr = NULL, *to_addr = NULL;
-	char   *text = NULL, *html = NULL, *crlf = NULL;
-	size_t	tlen = 0, hlen = 0, clen = 0, i;
-	MMAPString *s = NULL;
-	int	col = 0, ret = -1;
+/* The parts of a message as libetpan will own them, before they are put together. */
+struct mime_parts {
+	char   *subject, *from_name, *to_name;	/* encoded; NULL when absent */
+	char   *text, *html;			/* base64 bodies; html may be NULL */
+	size_t	tlen, hlen;
+};
 
-	*out = NULL;
+/* parts_free - free what P still owns */
+static void
+parts_free(struct mime_parts *p)
+{
+	free(p->subject);
+	free(p->from_name);
+	free(p->to_name);
+	free(p->text);
+	free(p->html);
+	memset(p, 0, sizeof(*p));
+}
+
+/* check_msg - every value of M that reaches a header; -1 with ERR */
+static int
+check_msg(const struct mime_msg *m, char *err, size_t errlen)
+{
+	size_t	i;
+
 	if (!hdr_address_valid(m->from_addr)) {
 		snprintf(err, errlen, "invalid From address");
-		goto fail;
+		return (-1);
 	}
 	if (!hdr_address_valid(m->to_addr)) {
 		snprintf(err, errlen, "invalid To address");
-		goto fail;
+		return (-1);
 	}
 	if (!mime_id_valid(m->message_id)) {
 		snprintf(err, errlen, "invalid Message-ID");
-		goto fail;
-	}
-	if (m->from_name != NULL && *m->from_name != 0
-	    && (from_name = hdr_phrase(m->from_name)) == NULL) {
-		snprintf(err, errlen, "sender name has CR, LF, NUL or other control characters");
-		goto fail;
-	}
-	if (m->to_name != NULL && *m->to_name != 0 && (to_name = hdr_phrase(m->to_name)) == NULL) {
-		snprintf(err, errlen, "recipient name has CR, LF, NUL or other control characters");
-		goto fail;
-	}
-	if ((subject = hdr_encode_words(m->subject_label, m->subject)) == NULL) {
-		snprintf(err, errlen, "subject has CR, LF, NUL, control characters or is too long");
-		goto fail;
+		return (-1);
 	}
 	if (m->nextra > MIME_EXTRA_MAX) {
 		snprintf(err, errlen, "too many extra headers");
-		goto fail;
+		return (-1);
 	}
 	for (i = 0; i < m->nextra; i++)
 		if (!ascii_value(m->extra[i].name) || !ascii_value(m->extra[i].value)
 		    || strchr(m->extra[i].name, ':') || strchr(m->extra[i].name, ' ')) {
 			snprintf(err, errlen, "invalid %s header", m->extra[i].name);
-			goto fail;
+			return (-1);
 		}
-	if ((crlf = crlf_text(m->text, &clen)) == NULL
-	    || (text = base64_body(crlf, clen, &tlen)) == NULL)
-		goto nomem;
+	return (0);
+}
+
+/* encode_body - TEXT as a base64 body of CRLF lines; NULL when out of memory */
+static char *
+encode_body(const char *text, size_t *len)
+{
+	char   *crlf, *out;
+	size_t	clen;
+
+	if ((crlf = crlf_text(text, &clen)) == NULL)
+		return (NULL);
+	out = base64_body(crlf, clen, len);
 	free(crlf);
-	crlf = NULL;
-	if (m->html != NULL && ((crlf = crlf_text(m->html, &clen)) == NULL
-				|| (html = base64_body(crlf, clen, &hlen)) == NULL))
-		goto nomem;
+	return (out);
+}
 
-	if ((from_addr = strdup(m->from_addr)) == NULL || (to_addr = strdup(m->to_addr)) == NULL
-	    || (mid = strdup(m->message_id)) == NULL)
-		goto nomem;
-	if ((from = mailimf_mailbox_list_new_empty()) == NULL
-	    || mailimf_mailbox_list_add_mb(from, from_name, from_addr) != MAILIMF_NO_ERROR)
-		goto nomem;
-	from_name = from_addr = NULL;
-	if ((to = mailimf_address_list_new_empty()) == NULL
-	    || mailimf_address_list_add_mb(to, to_name, to_addr) != MAILIMF_NO_ERROR)
-		goto nomem;
-	to_name = to_addr = NULL;
-	if ((date = mailimf_get_date(m->date)) == NULL)
-		goto nomem;
-	fields = mailimf_fields_new_with_data_all(date, from, NULL, NULL, to, NULL, NULL,
-						  mid, NULL, NULL, subject);
-	if (fields == NULL)
-		goto nomem;
-	date = NULL;
-	from = NULL;
-	to = NULL;
-	mid = subject = NULL;
-	for (i = 0; i < m->nextra; i++)
-		if (add_custom(fields, m->extra[i].name, m->extra[i].value) < 0)
-			goto nomem;
-
-	if ((msg = mailmime_new_message_data(NULL)) == NULL)
-		goto nomem;
-	mailmime_set_imf_fields(msg, fields);
-	fields = NULL;
-	if (html != NULL) {
-		if ((alt = mailmime_multiple_new("multipart/alternative")) == NULL)
-			goto nomem;
-		if ((part = text_part("plain", text, tlen)) == NULL
-		    || mailmime_smart_add_part(alt, part) != MAILIMF_NO_ERROR)
-			goto nomem;
-		part = NULL;
-		if ((part = text_part("html", html, hlen)) == NULL
-		    || mailmime_smart_add_part(alt, part) != MAILIMF_NO_ERROR)
-			goto nomem;
-		part = NULL;
-		if (mailmime_smart_add_part(msg, alt) != MAILIMF_NO_ERROR)
-			goto nomem;
-		alt = NULL;
-	} else {
-		if ((part = text_part("plain", text, tlen)) == NULL
-		    || mailmime_smart_add_part(msg, part) != MAILIMF_NO_ERROR)
-			goto nomem;
-		part = NULL;
+/* encode_parts - the encoded header values and bodies of M into P; -1 with ERR */
+static int
+encode_parts(const struct mime_msg *m, struct mime_parts *p, char *err, size_t errlen)
+{
+	memset(p, 0, sizeof(*p));
+	if (m->from_name != NULL && *m->from_name != 0
+	    && (p->from_name = hdr_phrase(m->from_name)) == NULL) {
+		snprintf(err, errlen, "sender name has CR, LF, NUL or other control characters");
+		return (-1);
 	}
-	if ((s = mmap_string_new("")) == NULL)
-		goto nomem;
-	if (mailmime_write_mem(s, &col, msg) != MAILIMF_NO_ERROR)
-		goto nomem;
-	if ((*out = malloc(s->len + 1)) == NULL)
-		goto nomem;
-	memcpy(*out, s->str, s->len + 1);
-	*outlen = s->len;
-	ret = 0;
-	goto done;
+	if (m->to_name != NULL && *m->to_name != 0 && (p->to_name = hdr_phrase(m->to_name)) == NULL) {
+		snprintf(err, errlen, "recipient name has CR, LF, NUL or other control characters");
+		return (-1);
+	}
+	if ((p->subject = hdr_encode_words(m->subject_label, m->subject)) == NULL) {
+		snprintf(err, errlen, "subject has CR, LF, NUL, control characters or is too long");
+		return (-1);
+	}
+	if ((p->text = encode_body(m->text, &p->tlen)) == NULL
+	    || (m->html != NULL && (p->html = encode_body(m->html, &p->hlen)) == NULL)) {
+		snprintf(err, errlen, "out of memory building the message");
+		return (-1);
+	}
+	return (0);
+}
 
-nomem:
-	snprintf(err, errlen, "out of memory building the message");
+/* mailbox_list - a From list of one mailbox; takes NAME (may be NULL) */
+static struct mailimf_mailbox_list *
+mailbox_list(char **name, const char *addr)
+{
+	struct mailimf_mailbox_list *l;
+	char   *a;
+
+	if ((a = strdup(addr)) == NULL || (l = mailimf_mailbox_list_new_empty()) == NULL) {
+		free(a);
+		return (NULL);
+	}
+	/* Whether libetpan freed NAME and A when it failed is not said:
+	 * leak them rather than risk freeing them twice. */
+	if (mailimf_mailbox_list_add_mb(l, *name, a) != MAILIMF_NO_ERROR) {
+		*name = NULL;
+		mailimf_mailbox_list_free(l);
+		return (NULL);
+	}
+	*name = NULL;
+	return (l);
+}
+
+/* address_list - a To list of one mailbox; takes NAME (may be NULL) */
+static struct mailimf_address_list *
+address_list(char **name, const char *addr)
+{
+	struct mailimf_address_list *l;
+	char   *a;
+
+	if ((a = strdup(addr)) == NULL || (l = mailimf_address_list_new_empty()) == NULL) {
+		free(a);
+		return (NULL);
+	}
+	/* Whether libetpan freed NAME and A when it failed is not said:
+	 * leak them rather than risk freeing them twice. */
+	if (mailimf_address_list_add_mb(l, *name, a) != MAILIMF_NO_ERROR) {
+		*name = NULL;
+		mailimf_address_list_free(l);
+		return (NULL);
+	}
+	*name = NULL;
+	return (l);
+}
+
+/* header_fields - the header of M; takes P's encoded values; NULL when out of memory */
+static struct mailimf_fields *
+header_fields(const struct mime_msg *m, struct mime_parts *p)
+{
+	struct mailimf_fields *f = NULL;
+	struct mailimf_mailbox_list *from = NULL;
+	struct mailimf_address_list *to = NULL;
+	struct mailimf_date_time *date = NULL;
+	char   *mid = NULL;
+	size_t	i;
+
+	if ((from = mailbox_list(&p->from_name, m->from_addr)) == NULL
+	    || (to = address_list(&p->to_name, m->to_addr)) == NULL
+	    || (mid = strdup(m->message_id)) == NULL || (date = mailimf_get_date(m->date)) == NULL)
+		goto fail;
+	if ((f = mailimf_fields_new_with_data_all(date, from, NULL, NULL, to, NULL, NULL, mid, NULL,
+						  NULL, p->subject)) == NULL)
+		goto fail;
+	p->subject = NULL;
+	for (i = 0; i < m->nextra; i++)
+		if (add_custom(f, m->extra[i].name, m->extra[i].value) < 0) {
+			mailimf_fields_free(f);
+			return (NULL);
+		}
+	return (f);
 fail:
-done:
-	if (s)
-		mmap_string_free(s);
-	if (part)
-		mailmime_free(part);
-	if (alt)
-		mailmime_free(alt);
-	if (msg)
-		mailmime_free(msg);
-	if (fields)
-		mailimf_fields_free(fields);
 	if (from)
 		mailimf_mailbox_list_free(from);
 	if (to)
 		mailimf_address_list_free(to);
 	if (date)
 		mailimf_date_time_free(date);
-	free(subject);
-	free(from_name);
-	free(to_name);
-	free(from_addr);
-	free(to_addr);
 	free(mid);
-	free(crlf);
-	free(text);
-	free(html);
+	return (NULL);
+}
+
+/* add_part - add a text/SUBTYPE part of BODY to PARENT; -1 when out of memory */
+static int
+add_part(struct mailmime *parent, const char *subtype, const char *body, size_t len)
+{
+	struct mailmime *part;
+
+	if ((part = text_part(subtype, body, len)) == NULL)
+		return (-1);
+	if (mailmime_smart_add_part(parent, part) != MAILIMF_NO_ERROR) {
+		mailmime_free(part);
+		return (-1);
+	}
+	return (0);
+}
+
+/* body_tree - the message with its body: text, or text and HTML alternatives */
+static int
+body_tree(struct mailmime *msg, const struct mime_parts *p)
+{
+	struct mailmime *alt;
+
+	if (p->html == NULL)
+		return (add_part(msg, "plain", p->text, p->tlen));
+	if ((alt = mailmime_multiple_new("multipart/alternative")) == NULL)
+		return (-1);
+	if (add_part(alt, "plain", p->text, p->tlen) < 0
+	    || add_part(alt, "html", p->html, p->hlen) < 0
+	    || mailmime_smart_add_part(msg, alt) != MAILIMF_NO_ERROR) {
+		mailmime_free(alt);
+		return (-1);
+	}
+	return (0);
+}
+
+/* write_msg - MSG as text into *OUT (*OUTLEN bytes); -1 when out of memory */
+static int
+write_msg(struct mailmime *msg, char **out, size_t *outlen)
+{
+	MMAPString *s;
+	int	col = 0, ret = -1;
+
+	if ((s = mmap_string_new("")) == NULL)
+		return (-1);
+	if (mailmime_write_mem(s, &col, msg) == MAILIMF_NO_ERROR
+	    && (*out = malloc(s->len + 1)) != NULL) {
+		memcpy(*out, s->str, s->len + 1);
+		*outlen = s->len;
+		ret = 0;
+	}
+	mmap_string_free(s);
+	return (ret);
+}
+
+/* mime_build - the message M as CRLF text; see mime.h */
+int
+mime_build(const struct mime_msg *m, char **out, size_t *outlen, char *err, size_t errlen)
+{
+	struct mime_parts p;
+	struct mailimf_fields *fields = NULL;
+	struct mailmime *msg = NULL;
+	int	ret = -1;
+
+	*out = NULL;
+	memset(&p, 0, sizeof(p));
+	if (check_msg(m, err, errlen) < 0 || encode_parts(m, &p, err, errlen) < 0)
+		goto done;
+	if ((fields = header_fields(m, &p)) == NULL || (msg = mailmime_new_message_data(NULL)) == NULL)
+		goto nomem;
+	mailmime_set_imf_fields(msg, fields);
+	fields = NULL;
+	/* libetpan keeps pointers to the base64 bodies: they outlive the write. */
+	if (body_tree(msg, &p) < 0 || write_msg(msg, out, outlen) < 0)
+		goto nomem;
+	ret = 0;
+	goto done;
+nomem:
+	snprintf(err, errlen, "out of memory building the message");
+done:
+	if (msg)
+		mailmime_free(msg);
+	if (fields)
+		mailimf_fields_free(fields);
+	parts_free(&p);
 	return (ret);
 }

@@ -32,6 +32,7 @@ struct progress {
 	long	sent, failed, skipped;
 };
 
+/* elapsed - seconds since P started */
 static double
 elapsed(const struct progress *p)
 {
@@ -41,6 +42,7 @@ elapsed(const struct progress *p)
 	return ((double) (now.tv_sec - p->start.tv_sec) + (now.tv_nsec - p->start.tv_nsec) / 1e9);
 }
 
+/* progress_new - a progress display on FP; see progress.h */
 struct progress *
 progress_new(FILE *fp, long total, enum progress_mode mode)
 {
@@ -57,6 +59,7 @@ progress_new(FILE *fp, long total, enum progress_mode mode)
 	return (p);
 }
 
+/* draw - draw P's state once (FINAL: end the line) */
 static void
 draw(struct progress *p, int final)
 {
@@ -83,6 +86,7 @@ draw(struct progress *p, int final)
 	fflush(p->fp);
 }
 
+/* progress_update - new counts; redraw when it is time */
 void
 progress_update(struct progress *p, long sent, long failed, long skipped)
 {
@@ -112,6 +116,7 @@ progress_update(struct progress *p, long sent, long failed, long skipped)
 	}
 }
 
+/* progress_done - draw the final state and free P */
 void
 progress_done(struct progress *p)
 {

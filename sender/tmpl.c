@@ -51,6 +51,7 @@ struct tmpl_vars {
 	size_t	cap;
 };
 
+/* tmpl_key_valid - whether KEY is a valid placeholder key */
 int
 tmpl_key_valid(const char *key)
 {
@@ -65,6 +66,7 @@ tmpl_key_valid(const char *key)
 	return (n > 0 && n <= TMPL_KEY_MAX);
 }
 
+/* tmpl_name_valid - whether NAME is a valid template name (not a path) */
 int
 tmpl_name_valid(const char *name)
 {
@@ -74,6 +76,8 @@ tmpl_name_valid(const char *name)
 }
 
 /*
+ * placeholder - the placeholder at P; the position after it, NULL for bad syntax.
+ *
  * Find the placeholder starting at P ("{{"): sets *KEY (len *KLEN) and
  * returns the position after "}}", or NULL for bad syntax.
  */
@@ -101,7 +105,7 @@ placeholder(const char *p, const char **key, size_t *klen)
 	return (p + 2);
 }
 
-/* Check every placeholder of S; LINE is where S starts in the file. */
+/* check_placeholders - the placeholder syntax of S (starting at line LINE) */
 static int
 check_placeholders(const char *origin, const char *s, int line, char *err, size_t errlen)
 {
@@ -128,6 +132,7 @@ check_placeholders(const char *origin, const char *s, int line, char *err, size_
 	return (0);
 }
 
+/* tmpl_free - free T */
 void
 tmpl_free(struct tmpl *t)
 {
@@ -143,6 +148,7 @@ tmpl_free(struct tmpl *t)
 	free(t);
 }
 
+/* dupn - a NUL-terminated copy of N bytes of S */
 static char *
 dupn(const char *s, size_t n)
 {
@@ -155,7 +161,7 @@ dupn(const char *s, size_t n)
 	return (d);
 }
 
-/* Copy S (N bytes) without CRs, so that files edited on Windows work. */
+/* dup_nocr - a copy of N bytes of S without CR characters */
 static char *
 dup_nocr(const char *s, size_t n)
 {
@@ -171,12 +177,163 @@ dup_nocr(const char *s, size_t n)
 	return (d);
 }
 
+/* header_slot - where the header field NAME of T goes; NULL for an unknown name */
+static char **
+header_slot(struct tmpl *t, const char *name)
+{
+	if (strcasecmp(name, "Subject") == 0)
+		return (&t->subject);
+	if (strcasecmp(name, "Label") == 0)
+		return (&t->label);
+	if (strcasecmp(name, "Reason") == 0)
+		return (&t->reason);
+	if (strcasecmp(name, "Category") == 0)
+		return (&t->categories);
+	return (NULL);
+}
+
+/* header_field - one "Name: value" LINE (number LNO) of the header block */
+static int
+header_field(struct tmpl *t, char *line, int lno, char *err, size_t errlen)
+{
+	char   *colon, *name, *value, **slot;
+
+	if ((colon = strchr(line, ':')) == NULL) {
+		snprintf(err, errlen, "%s:%d: expected \"Name: value\"", t->origin, lno);
+		return (-1);
+	}
+	*colon = 0;
+	name = text_trim(line);
+	value = text_trim(colon + 1);
+	if ((slot = header_slot(t, name)) == NULL) {
+		snprintf(err, errlen, "%s:%d: unknown field \"%s\" (Subject, Label, Reason, Category)",
+			 t->origin, lno, name);
+		return (-1);
+	}
+	if (*slot != NULL) {
+		snprintf(err, errlen, "%s:%d: field \"%s\" given twice", t->origin, lno, name);
+		return (-1);
+	}
+	if (!hdr_value_safe(value)) {
+		snprintf(err, errlen, "%s:%d: field \"%s\" is too long or has control characters",
+			 t->origin, lno, name);
+		return (-1);
+	}
+	if ((*slot = strdup(value)) == NULL) {
+		snprintf(err, errlen, "%s: out of memory", t->origin);
+		return (-1);
+	}
+	return (check_placeholders(t->origin, value, lno, err, errlen));
+}
+
+/*
+ * header_block - read the header block at *P up to its empty line; *P
+ * is left at the body and *LINE at the block's last line number.
+ */
+static int
+header_block(struct tmpl *t, char **p, int *line, char *err, size_t errlen)
+{
+	char   *nl;
+
+	for (;;) {
+		(*line)++;
+		if (**p == 0) {
+			snprintf(err, errlen, "%s:%d: no empty line after the header block",
+				 t->origin, *line);
+			return (-1);
+		}
+		if ((nl = strchr(*p, '\n')) != NULL)
+			*nl = 0;
+		if (**p == 0) {
+			*p = nl ? nl + 1 : *p;
+			return (0);
+		}
+		if (**p != '#' && header_field(t, *p, *line, err, errlen) < 0)
+			return (-1);
+		if (**p != '#' && nl == NULL) {
+			snprintf(err, errlen, "%s:%d: no body", t->origin, *line);
+			return (-1);
+		}
+		*p = nl ? nl + 1 : *p + strlen(*p);
+	}
+}
+
+/* check_fields - the Subject is there and the Label is plain ASCII */
+static int
+check_fields(const struct tmpl *t, char *err, size_t errlen)
+{
+	const char *c;
+
+	if (t->subject == NULL || *t->subject == 0) {
+		snprintf(err, errlen, "%s: no Subject field", t->origin);
+		return (-1);
+	}
+	if (t->label == NULL)
+		return (0);
+	if (strlen(t->label) > TMPL_LABEL_MAX) {
+		snprintf(err, errlen, "%s: Label longer than %d bytes", t->origin, TMPL_LABEL_MAX);
+		return (-1);
+	}
+	for (c = t->label; *c; c++)
+		if ((unsigned char) *c >= 0x80 || *c == '{') {
+			snprintf(err, errlen, "%s: Label must be plain ASCII without placeholders",
+				 t->origin);
+			return (-1);
+		}
+	return (0);
+}
+
+/* html_mark - the line TMPL_HTML_MARK in BODY, NULL when none */
+static char *
+html_mark(char *body)
+{
+	char   *p, *e;
+	size_t	l;
+
+	for (p = body; p != NULL && *p; p = e ? e + 1 : NULL) {
+		e = strchr(p, '\n');
+		l = e ? (size_t) (e - p) : strlen(p);
+		if (l == strlen(TMPL_HTML_MARK) && strncmp(p, TMPL_HTML_MARK, l) == 0)
+			return (p);
+	}
+	return (NULL);
+}
+
+/* bodies - split BODY (from line LINE) into the text and HTML parts of T */
+static int
+bodies(struct tmpl *t, char *body, int line, char *err, size_t errlen)
+{
+	char   *mark = html_mark(body), *h;
+
+	if (mark != NULL) {
+		h = strchr(mark, '\n');
+		t->text = dupn(body, (size_t) (mark - body));
+		t->html = strdup(h ? h + 1 : "");
+		if (t->text == NULL || t->html == NULL)
+			goto nomem;
+		if (check_placeholders(t->origin, t->html, line, err, errlen) < 0)
+			return (-1);
+	} else if ((t->text = strdup(body)) == NULL)
+		goto nomem;
+	if (check_placeholders(t->origin, t->text, line, err, errlen) < 0)
+		return (-1);
+	if (*text_trim(t->text) == 0 && t->html == NULL) {
+		snprintf(err, errlen, "%s: empty body", t->origin);
+		return (-1);
+	}
+	return (0);
+nomem:
+	snprintf(err, errlen, "%s: out of memory", t->origin);
+	return (-1);
+}
+
+/* tmpl_parse - a template from TEXT (LEN bytes) read from ORIGIN */
 struct tmpl *
 tmpl_parse(const char *origin, const char *text, size_t len, char *err, size_t errlen)
 {
 	struct tmpl *t = NULL;
-	char   *buf = NULL, *p, *nl, *body, *mark;
-	int	line = 0, body_line;
+	char   *buf = NULL, *p;
+	int	line = 0;
 
 	if (len > TMPL_FILE_MAX) {
 		snprintf(err, errlen, "%s: larger than %d bytes", origin, TMPL_FILE_MAX);
@@ -187,131 +344,26 @@ tmpl_parse(const char *origin, const char *text, size_t len, char *err, size_t e
 		return (NULL);
 	}
 	if ((buf = dup_nocr(text, len)) == NULL || (t = calloc(1, sizeof(*t))) == NULL
-	    || (t->origin = strdup(origin)) == NULL)
-		goto nomem;
+	    || (t->origin = strdup(origin)) == NULL) {
+		snprintf(err, errlen, "%s: out of memory", origin);
+		goto fail;
+	}
 	/* Skip a UTF-8 byte order mark. */
 	p = buf;
 	if ((unsigned char) p[0] == 0xef && (unsigned char) p[1] == 0xbb && (unsigned char) p[2] == 0xbf)
 		p += 3;
-
-	/* The header block. */
-	for (;;) {
-		char   *colon, *name, *value, **slot = NULL;
-
-		line++;
-		if (*p == 0) {
-			snprintf(err, errlen, "%s:%d: no empty line after the header block", origin, line);
-			goto fail;
-		}
-		if ((nl = strchr(p, '\n')) != NULL)
-			*nl = 0;
-		if (*p == 0) {
-			p = nl ? nl + 1 : p;
-			break;
-		}
-		if (*p == '#') {
-			p = nl ? nl + 1 : p + strlen(p);
-			continue;
-		}
-		if ((colon = strchr(p, ':')) == NULL) {
-			snprintf(err, errlen, "%s:%d: expected \"Name: value\"", origin, line);
-			goto fail;
-		}
-		*colon = 0;
-		name = text_trim(p);
-		value = text_trim(colon + 1);
-		if (strcasecmp(name, "Subject") == 0)
-			slot = &t->subject;
-		else if (strcasecmp(name, "Label") == 0)
-			slot = &t->label;
-		else if (strcasecmp(name, "Reason") == 0)
-			slot = &t->reason;
-		else if (strcasecmp(name, "Category") == 0)
-			slot = &t->categories;
-		else {
-			snprintf(err, errlen, "%s:%d: unknown field \"%s\" (Subject, Label, Reason, Category)",
-				 origin, line, name);
-			goto fail;
-		}
-		if (*slot != NULL) {
-			snprintf(err, errlen, "%s:%d: field \"%s\" given twice", origin, line, name);
-			goto fail;
-		}
-		if (!hdr_value_safe(value)) {
-			snprintf(err, errlen, "%s:%d: field \"%s\" is too long or has control characters",
-				 origin, line, name);
-			goto fail;
-		}
-		if ((*slot = strdup(value)) == NULL)
-			goto nomem;
-		if (check_placeholders(origin, value, line, err, errlen) < 0)
-			goto fail;
-		if (nl == NULL) {
-			snprintf(err, errlen, "%s:%d: no body", origin, line);
-			goto fail;
-		}
-		p = nl + 1;
-	}
-	if (t->subject == NULL || *t->subject == 0) {
-		snprintf(err, errlen, "%s: no Subject field", origin);
+	if (header_block(t, &p, &line, err, errlen) < 0 || check_fields(t, err, errlen) < 0
+	    || bodies(t, p, line + 1, err, errlen) < 0)
 		goto fail;
-	}
-	if (t->label != NULL) {
-		const char *c;
-
-		if (strlen(t->label) > TMPL_LABEL_MAX) {
-			snprintf(err, errlen, "%s: Label longer than %d bytes", origin, TMPL_LABEL_MAX);
-			goto fail;
-		}
-		for (c = t->label; *c; c++)
-			if ((unsigned char) *c >= 0x80 || *c == '{') {
-				snprintf(err, errlen, "%s: Label must be plain ASCII without placeholders", origin);
-				goto fail;
-			}
-	}
-
-	/* The bodies. */
-	body = p;
-	body_line = line + 1;
-	mark = NULL;
-	for (nl = body; nl != NULL && *nl;) {
-		char   *e = strchr(nl, '\n');
-		size_t	l = e ? (size_t) (e - nl) : strlen(nl);
-
-		if (l == strlen(TMPL_HTML_MARK) && strncmp(nl, TMPL_HTML_MARK, l) == 0) {
-			mark = nl;
-			break;
-		}
-		nl = e ? e + 1 : NULL;
-	}
-	if (mark != NULL) {
-		char   *h = strchr(mark, '\n');
-
-		t->text = dupn(body, (size_t) (mark - body));
-		t->html = strdup(h ? h + 1 : "");
-		if (t->text == NULL || t->html == NULL)
-			goto nomem;
-		if (check_placeholders(origin, t->html, body_line, err, errlen) < 0)
-			goto fail;
-	} else if ((t->text = strdup(body)) == NULL)
-		goto nomem;
-	if (check_placeholders(origin, t->text, body_line, err, errlen) < 0)
-		goto fail;
-	if (*text_trim(t->text) == 0 && t->html == NULL) {
-		snprintf(err, errlen, "%s: empty body", origin);
-		goto fail;
-	}
 	free(buf);
 	return (t);
-
-nomem:
-	snprintf(err, errlen, "%s: out of memory", origin);
 fail:
 	free(buf);
 	tmpl_free(t);
 	return (NULL);
 }
 
+/* tmpl_load - the template NAME of DIR (or the file NAME); see tmpl.h */
 struct tmpl *
 tmpl_load(const char *dir, const char *name, char *err, size_t errlen)
 {
@@ -363,6 +415,7 @@ toolong:
 	return (NULL);
 }
 
+/* tmpl_has - whether T has part PART */
 int
 tmpl_has(const struct tmpl *t, enum tmpl_part part)
 {
@@ -376,18 +429,21 @@ tmpl_has(const struct tmpl *t, enum tmpl_part part)
 	}
 }
 
+/* tmpl_label - T's subject label, "" when none */
 const char *
 tmpl_label(const struct tmpl *t)
 {
 	return (t->label ? t->label : "");
 }
 
+/* tmpl_origin - the file T was read from */
 const char *
 tmpl_origin(const struct tmpl *t)
 {
 	return (t->origin);
 }
 
+/* tmpl_allows - whether T may be used for category NAME */
 int
 tmpl_allows(const struct tmpl *t, const char *category)
 {
@@ -411,6 +467,7 @@ tmpl_allows(const struct tmpl *t, const char *category)
 
 /* ---- variables ---- */
 
+/* tmpl_vars_new - an empty set of values over PARENT (may be NULL) */
 struct tmpl_vars *
 tmpl_vars_new(const struct tmpl_vars *parent)
 {
@@ -421,6 +478,7 @@ tmpl_vars_new(const struct tmpl_vars *parent)
 	return (v);
 }
 
+/* tmpl_vars_set - set KEY to a copy of VALUE */
 int
 tmpl_vars_set(struct tmpl_vars *v, const char *key, const char *value)
 {
@@ -457,6 +515,7 @@ fail:
 	return (-1);
 }
 
+/* tmpl_vars_get - the value of KEY in V or its parents, NULL when none */
 const char *
 tmpl_vars_get(const struct tmpl_vars *v, const char *key)
 {
@@ -469,6 +528,7 @@ tmpl_vars_get(const struct tmpl_vars *v, const char *key)
 	return (NULL);
 }
 
+/* tmpl_vars_free - free V (not its parent) */
 void
 tmpl_vars_free(struct tmpl_vars *v)
 {
@@ -486,6 +546,7 @@ tmpl_vars_free(struct tmpl_vars *v)
 
 /* ---- rendering ---- */
 
+/* add_escaped - append S to B with HTML special characters escaped */
 static int
 add_escaped(struct strbuf *b, const char *s)
 {
@@ -505,6 +566,7 @@ add_escaped(struct strbuf *b, const char *s)
 	return (0);
 }
 
+/* tmpl_render - part PART of T with every placeholder replaced; see tmpl.h */
 int
 tmpl_render(const struct tmpl *t, enum tmpl_part part, const struct tmpl_vars *v,
 	    char **out, char *err, size_t errlen)

@@ -6,15 +6,27 @@
  * SYNOPSIS
  *	#include "transport.h"
  *
- *	struct transport *transport_open(const struct conf *conf, const char *kind,
- *					 const char *outdir, char *err, size_t errlen);
+ *	int	transport_parse(const char *name, enum transport_kind *out);
+ *	const char *transport_name(enum transport_kind kind);
+ *	int	transport_parallel(enum transport_kind kind);
+ *
+ *	struct transport *transport_open(const struct conf *conf,
+ *					 enum transport_kind kind, const char *outdir,
+ *					 char *err, size_t errlen);
  *	int	transport_send(struct transport *t, const char *from, const char *rcpt,
  *			       const char *name, const char *msg, size_t len,
  *			       struct transport_result *res);
  *	void	transport_close(struct transport *t);
  * DESCRIPTION
- *	transport_open() prepares a transport of KIND ("smtp", "sendmail",
- *	"dir"; NULL: links.conf transport). OUTDIR (may be NULL) overrides
+ *	The kinds of transport are one table in transport.c: its name (as
+ *	written in links.conf and after --transport), how to open it, and
+ *	whether several may work at once. transport_parse() finds a kind
+ *	by name (0, or -1 for an unknown name); transport_name() is the
+ *	reverse. transport_parallel() says whether links-sender runs
+ *	smtp_connections of that kind at once (smtp, sendmail) or one
+ *	(dir: the files are written in order).
+ *
+ *	transport_open() prepares a transport of KIND. OUTDIR (may be NULL) overrides
  *	outdir for "dir" ("-" writes to standard output). One transport is
  *	used by one thread at a time; links-sender opens one per thread.
  *	The SMTP transport connects on the first send and keeps the
@@ -47,6 +59,14 @@
 
 enum transport_status { TRANSPORT_OK = 0, TRANSPORT_TEMP, TRANSPORT_PERM };
 
+/* The kinds of transport; names and properties in the table of transport.c. */
+enum transport_kind {
+	TRANSPORT_SMTP = 0,		/* libetpan's SMTP client */
+	TRANSPORT_SENDMAIL,		/* the local sendmail program */
+	TRANSPORT_DIR,			/* one .eml file per message */
+	TRANSPORT_KINDS
+};
+
 struct transport_result {
 	enum transport_status status;
 	int	code;			/* SMTP reply code, 0 when none */
@@ -58,13 +78,17 @@ struct transport_result {
 
 struct transport;
 
-struct transport *transport_open(const struct conf *conf, const char *kind,
+int	transport_parse(const char *name, enum transport_kind *out);
+const char *transport_name(enum transport_kind kind);
+int	transport_parallel(enum transport_kind kind);
+
+struct transport *transport_open(const struct conf *conf, enum transport_kind kind,
 				 const char *outdir, char *err, size_t errlen);
 int	transport_send(struct transport *t, const char *from, const char *rcpt,
 		       const char *name, const char *msg, size_t len,
 		       struct transport_result *res);
 void	transport_close(struct transport *t);
-/* The kind in use: "smtp", "sendmail" or "dir". */
-const char *transport_kind(const struct transport *t);
+/* The kind in use. */
+enum transport_kind transport_kind(const struct transport *t);
 
 #endif

@@ -34,6 +34,7 @@ struct dir_priv {
 	int	to_stdout;
 };
 
+/* name_ok - whether NAME is a safe message file name */
 static int
 name_ok(const char *name)
 {
@@ -44,6 +45,7 @@ name_ok(const char *name)
 	return (strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == n);
 }
 
+/* write_all - write LEN bytes of P to FD */
 static int
 write_all(int fd, const char *p, size_t len)
 {
@@ -61,6 +63,7 @@ write_all(int fd, const char *p, size_t len)
 	return (0);
 }
 
+/* dir_send - write one message as DIR/NAME.eml, atomically */
 static int
 dir_send(struct transport *t, const char *from, const char *rcpt, const char *name,
 	 const char *msg, size_t len, struct transport_result *res)
@@ -101,7 +104,7 @@ fail:
 	return (transport_result_set(res, TRANSPORT_TEMP, 0, line));
 }
 
-/* mkdir -p DIR (mode 0750 for what is made). */
+/* make_dirs - mkdir -p DIR (mode 0750 for what is made) */
 static int
 make_dirs(const char *dir)
 {
@@ -123,6 +126,7 @@ make_dirs(const char *dir)
 	return (0);
 }
 
+/* dir_close - free the dir transport's state */
 static void
 dir_close(struct transport *t)
 {
@@ -134,11 +138,14 @@ dir_close(struct transport *t)
 	}
 }
 
+/* transport_dir_open - the dir transport: OUTDIR, else links.conf outdir */
 int
-transport_dir_open(struct transport *t, const char *dir, char *err, size_t errlen)
+transport_dir_open(struct transport *t, const struct conf *conf, const char *outdir,
+		   char *err, size_t errlen)
 {
 	struct dir_priv *d;
 	struct stat sb;
+	const char *dir = outdir ? outdir : conf_outdir(conf);
 
 	if (dir == NULL || *dir == 0) {
 		snprintf(err, errlen, "outdir is not set");
@@ -160,7 +167,6 @@ transport_dir_open(struct transport *t, const char *dir, char *err, size_t errle
 		return (-1);
 	}
 	d->to_stdout = strcmp(dir, "-") == 0;
-	t->kind = "dir";
 	t->priv = d;
 	t->send = dir_send;
 	t->close = dir_close;

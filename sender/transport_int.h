@@ -8,7 +8,8 @@
  * DESCRIPTION
  *	Each kind (transport_smtp.c, transport_sendmail.c,
  *	transport_dir.c) provides a *_open function that fills in
- *	struct transport: its operations and its private state.
+ *	struct transport: its operations and its private state. The
+ *	table of kinds in transport.c names them.
  * DIAGNOSTICS
  *	As in transport.h.
  */
@@ -18,16 +19,20 @@
 #include "transport.h"
 
 struct transport {
-	const char *kind;
+	enum transport_kind kind;
 	void   *priv;
 	int	(*send)(struct transport *, const char *, const char *, const char *,
 			const char *, size_t, struct transport_result *);
 	void	(*close)(struct transport *);
 };
 
-int	transport_smtp_open(struct transport *t, const struct conf *conf, char *err, size_t errlen);
-int	transport_sendmail_open(struct transport *t, const struct conf *conf, char *err, size_t errlen);
-int	transport_dir_open(struct transport *t, const char *dir, char *err, size_t errlen);
+/* One per kind; OUTDIR is used by "dir" only (NULL: links.conf outdir). */
+int	transport_smtp_open(struct transport *t, const struct conf *conf, const char *outdir,
+			    char *err, size_t errlen);
+int	transport_sendmail_open(struct transport *t, const struct conf *conf, const char *outdir,
+				char *err, size_t errlen);
+int	transport_dir_open(struct transport *t, const struct conf *conf, const char *outdir,
+			   char *err, size_t errlen);
 
 /* Fill RES (status, code, one-line text); returns STATUS. */
 int	transport_result_set(struct transport_result *res, enum transport_status status,

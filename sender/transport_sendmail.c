@@ -37,7 +37,7 @@ struct sendmail_priv {
 	char   *path;
 };
 
-/* Write MSG to FD with CRLF turned into LF. */
+/* write_lf - write MSG to FD with CRLF turned into LF */
 static int
 write_lf(int fd, const char *msg, size_t len)
 {
@@ -67,6 +67,7 @@ write_lf(int fd, const char *msg, size_t len)
 	return (0);
 }
 
+/* sendmail_send - run sendmail for one message */
 static int
 sendmail_send(struct transport *t, const char *from, const char *rcpt, const char *name,
 	      const char *msg, size_t len, struct transport_result *res)
@@ -120,6 +121,7 @@ sendmail_send(struct transport *t, const char *from, const char *rcpt, const cha
 	return (transport_result_set(res, TRANSPORT_TEMP, 0, text));
 }
 
+/* sendmail_close - free the sendmail transport's state */
 static void
 sendmail_close(struct transport *t)
 {
@@ -131,12 +133,15 @@ sendmail_close(struct transport *t)
 	}
 }
 
+/* transport_sendmail_open - the sendmail transport: sendmail_path */
 int
-transport_sendmail_open(struct transport *t, const struct conf *conf, char *err, size_t errlen)
+transport_sendmail_open(struct transport *t, const struct conf *conf, const char *outdir,
+			char *err, size_t errlen)
 {
 	struct sendmail_priv *p;
 	const char *path = conf_sendmail_path(conf);
 
+	(void) outdir;		/* "dir" only */
 	if (path == NULL || path[0] != '/') {
 		snprintf(err, errlen, "sendmail_path must be an absolute path");
 		return (-1);
@@ -150,7 +155,6 @@ transport_sendmail_open(struct transport *t, const struct conf *conf, char *err,
 		snprintf(err, errlen, "out of memory");
 		return (-1);
 	}
-	t->kind = "sendmail";
 	t->priv = p;
 	t->send = sendmail_send;
 	t->close = sendmail_close;

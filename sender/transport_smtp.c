@@ -54,6 +54,7 @@ struct smtp_priv {
 	int	need_rset;
 };
 
+/* smtp_drop - close the session (POLITE: say QUIT first) */
 static void
 smtp_drop(struct smtp_priv *p, int polite)
 {
@@ -66,7 +67,7 @@ smtp_drop(struct smtp_priv *p, int polite)
 	p->need_rset = 0;
 }
 
-/* The server's last reply as one line, or libetpan's error string. */
+/* reply_text - the server's last reply as one line, or libetpan's error string */
 static const char *
 reply_text(struct smtp_priv *p, int r, char *buf, size_t len)
 {
@@ -78,6 +79,8 @@ reply_text(struct smtp_priv *p, int r, char *buf, size_t len)
 }
 
 /*
+ * smtp_fail - classify a failed step (AFTER_BODY: the message had been sent).
+ *
  * Classify a failed step. AFTER_BODY: the message had been sent when
  * the failure came.
  */
@@ -107,6 +110,7 @@ smtp_fail(struct smtp_priv *p, int r, int after_body, struct transport_result *r
 	return (transport_result_set(res, TRANSPORT_TEMP, code, text));
 }
 
+/* smtp_connect - open a session: connect, EHLO, STARTTLS, AUTH */
 static int
 smtp_connect(struct smtp_priv *p, struct transport_result *res)
 {
@@ -162,6 +166,7 @@ fail:
 	return (r);
 }
 
+/* smtp_send - one SMTP transaction, in the kept session */
 static int
 smtp_send(struct transport *t, const char *from, const char *rcpt, const char *name,
 	  const char *msg, size_t len, struct transport_result *res)
@@ -197,6 +202,7 @@ smtp_send(struct transport *t, const char *from, const char *rcpt, const char *n
 	}
 }
 
+/* smtp_close - end the session and free the state */
 static void
 smtp_close(struct transport *t)
 {
@@ -214,7 +220,7 @@ smtp_close(struct transport *t)
 	free(p);
 }
 
-/* Read the first line of FILE; refuse a file others may read. */
+/* read_password - the first line of FILE; refuses a file others may read */
 static char *
 read_password(const char *file, char *err, size_t errlen)
 {
@@ -243,13 +249,16 @@ read_password(const char *file, char *err, size_t errlen)
 	return (strdup(buf));
 }
 
+/* transport_smtp_open - the SMTP transport: smtp_host, smtp_port and the rest */
 int
-transport_smtp_open(struct transport *t, const struct conf *conf, char *err, size_t errlen)
+transport_smtp_open(struct transport *t, const struct conf *conf, const char *outdir,
+		    char *err, size_t errlen)
 {
 	struct smtp_priv *p;
 	const char *tls = conf_smtp_starttls(conf);
 	const char *user = conf_smtp_user(conf);
 
+	(void) outdir;		/* "dir" only */
 	if ((p = calloc(1, sizeof(*p))) == NULL || (p->host = strdup(conf_smtp_host(conf))) == NULL) {
 		free(p);
 		snprintf(err, errlen, "out of memory");
@@ -269,7 +278,6 @@ transport_smtp_open(struct transport *t, const struct conf *conf, char *err, siz
 		if ((p->user = strdup(user)) == NULL || (p->pass = read_password(pf, err, errlen)) == NULL)
 			goto fail;
 	}
-	t->kind = "smtp";
 	t->priv = p;
 	t->send = smtp_send;
 	t->close = smtp_close;

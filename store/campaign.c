@@ -413,6 +413,7 @@ store_outbox_clear(struct store_outbox *o)
 		return;
 	free(o->template_name);
 	free(o->message_id);
+	free(o->reason);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -451,7 +452,7 @@ store_outbox_pending(struct store *st, int64_t after, struct store_outbox *out, 
 
 	if (max <= 0)
 		return 0;
-	if ((rc = st_prepare(st, "SELECT id, customer_id, template, message_id, queued FROM outbox "
+	if ((rc = st_prepare(st, "SELECT id, customer_id, template, message_id, queued, reason FROM outbox "
 			     "WHERE status = 0 AND id > ? ORDER BY id LIMIT ?", &stmt)) != STORE_OK)
 		return rc;
 	sqlite3_bind_int64(stmt, 1, after);
@@ -465,8 +466,9 @@ store_outbox_pending(struct store *st, int64_t after, struct store_outbox *out, 
 		o->template_name = st_strdup((const char *) sqlite3_column_text(stmt, 2));
 		o->message_id = st_strdup((const char *) sqlite3_column_text(stmt, 3));
 		o->queued = (time_t) sqlite3_column_int64(stmt, 4);
+		o->reason = st_strdup((const char *) sqlite3_column_text(stmt, 5));
 		n++;
-		if (!o->template_name || !o->message_id) {
+		if (!o->template_name || !o->message_id || !o->reason) {
 			rc = st_err(st, STORE_TEMP, "out of memory");
 			goto fail;
 		}
@@ -502,6 +504,31 @@ store_outbox_done(struct store *st, int64_t id, int sent_ok, const char *reason)
 	rc = step_expect_done(st, stmt, "outbox update");
 	if (rc == STORE_OK && sqlite3_changes(st->db) == 0)
 		rc = st_err(st, STORE_NOTFOUND, "no outbox message %lld", (long long) id);
+	st_finalize(st, stmt);
+	return rc;
+}
+
+int
+store_outbox_set(struct store *st, int64_t id, enum store_delivery_status status,
+		 const char *reason)
+{
+	sqlite3_stmt *stmt;
+	int	rc;
+
+	if (status == STORE_DLV_SENT || status == STORE_DLV_FAILED || status == STORE_DLV_SKIPPED)
+		return store_outbox_done(st, id, status == STORE_DLV_SENT, reason);
+	if (status != STORE_DLV_QUEUED)
+		return st_err(st, STORE_ERR, "invalid outbox status");
+	if ((rc = text_ok(st, "reason", reason, STORE_TEXT_MAX)) != STORE_OK)
+		return rc;
+	if ((rc = st_prepare(st, "UPDATE outbox SET reason = ? WHERE id = ? AND status = 0",
+			     &stmt)) != STORE_OK)
+		return rc;
+	sqlite3_bind_text(stmt, 1, reason ? reason : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, id);
+	rc = step_expect_done(st, stmt, "outbox update");
+	if (rc == STORE_OK && sqlite3_changes(st->db) == 0)
+		rc = st_err(st, STORE_NOTFOUND, "no pending outbox message %lld", (long long) id);
 	st_finalize(st, stmt);
 	return rc;
 }

@@ -293,6 +293,7 @@ struct store_outbox {
 	char   *template_name;	/* "optout_confirm" */
 	char   *message_id;	/* fixed when queued */
 	time_t	queued;
+	char   *reason;		/* what links-sender recorded of a pending row; "" */
 };
 void	store_outbox_clear(struct store_outbox *o);
 int	store_outbox_add(struct store *st, int64_t customer_id, const char *template_name,
@@ -300,6 +301,10 @@ int	store_outbox_add(struct store *st, int64_t customer_id, const char *template
 /* Like store_delivery_queued, for unsent outbox rows. */
 int	store_outbox_pending(struct store *st, int64_t after, struct store_outbox *out, int max);
 int	store_outbox_done(struct store *st, int64_t id, int sent_ok, const char *reason);
+/* links-sender's delivery engine: QUEUED keeps the row pending with REASON
+ * ("sending (attempt N)"), SENT marks it sent, FAILED and SKIPPED failed. */
+int	store_outbox_set(struct store *st, int64_t id, enum store_delivery_status status,
+			 const char *reason);
 
 /* ---- retention, export, statistics ---- */
 struct store_purge_report {

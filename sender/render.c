@@ -1,0 +1,97 @@
+/*
+ * NAME
+ *	render 3
+ * SUMMARY
+ *	one customer's message, from the rules to the bytes
+ * SYNOPSIS
+ *	#include "render.h"
+ * DESCRIPTION
+ *	See render.h.
+ * DIAGNOSTICS
+ *	Messages name the customer by id, never by address.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "render.h"
+
+/* build - compose C's message (contract K) into MSG; a DELIVERY_ code */
+static int
+build(struct store *st, const struct compose *comp, const struct store_customer *c,
+      const struct store_contract *k, const char *message_id, struct delivery_msg *msg,
+      char *reason, size_t reasonlen, char *err, size_t errlen)
+{
+	struct compose_rcpt rc;
+	char	tok[STORE_TOKEN_MAX];
+	enum category cat = compose_category(comp);
+	int	rv;
+
+	memset(&rc, 0, sizeof(rc));
+	rc.customer_id = c->id;
+	rc.email = c->email;
+	rc.name = c->name;
+	rc.contract = k->id ? k : NULL;
+	rc.message_id = message_id;
+	rc.date = time(NULL);
+	if (category_refusable(cat)) {
+		if (store_token_make(st, c->id, cat, tok, sizeof(tok)) != STORE_OK) {
+			snprintf(err, errlen, "store: make token: %s", store_errmsg(st));
+			return (DELIVERY_FAIL);
+		}
+		rc.token = tok;
+	}
+	rv = compose_message(comp, &rc, &msg->data, &msg->len, err, errlen);
+	if (rv == COMPOSE_BAD_RCPT) {
+		snprintf(reason, reasonlen, "%s", err);
+		return (DELIVERY_SKIP);
+	}
+	if (rv < 0)
+		return (DELIVERY_FAIL);
+	snprintf(msg->from, sizeof(msg->from), "%s", compose_from(comp));
+	snprintf(msg->rcpt, sizeof(msg->rcpt), "%s", c->email);
+	return (DELIVERY_SEND);
+}
+
+/* render_customer - decide and build one customer's message; see render.h */
+int
+render_customer(struct store *st, const struct compose *comp, const struct audience *aud,
+		int64_t customer_id, const char *message_id, struct delivery_msg *msg,
+		char *reason, size_t reasonlen, char *err, size_t errlen)
+{
+	struct store_customer c;
+	struct store_contract k;
+	int	rv, ret = DELIVERY_FAIL;
+
+	memset(&c, 0, sizeof(c));
+	memset(&k, 0, sizeof(k));
+	rv = store_customer_get(st, customer_id, &c);
+	if (rv == STORE_NOTFOUND) {
+		snprintf(reason, reasonlen, "customer deleted");
+		return (DELIVERY_SKIP);
+	}
+	if (rv != STORE_OK) {
+		snprintf(err, errlen, "store: read customer: %s", store_errmsg(st));
+		return (DELIVERY_FAIL);
+	}
+	rv = audience_check(st, aud, &c, &k, reason, reasonlen);
+	if (rv < 0) {
+		snprintf(err, errlen, "store: check recipient: %s", store_errmsg(st));
+		goto done;
+	}
+	if (rv == AUDIENCE_OUT) {
+		snprintf(reason, reasonlen, "no active %s contract",
+			 aud->service_type ? aud->service_type : "");
+		rv = AUDIENCE_SKIP;
+	}
+	if (rv == AUDIENCE_SKIP)
+		ret = DELIVERY_SKIP;
+	else
+		ret = build(st, comp, &c, &k, message_id, msg, reason, reasonlen, err, errlen);
+done:
+	store_contract_clear(&k);
+	store_customer_clear(&c);
+	return (ret);
+}

@@ -1,0 +1,102 @@
+/*
+ * NAME
+ *	report 3
+ * SUMMARY
+ *	what the campaigns did: links-sender status
+ * SYNOPSIS
+ *	#include "report.h"
+ * DESCRIPTION
+ *	See report.h. Times are shown in UTC.
+ * DIAGNOSTICS
+ *	See report.h.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+
+#include "report.h"
+#include "store.h"
+
+#define REPORT_ERR_MAX	512
+#define REPORT_WHEN_MAX	32
+
+struct status_ctx {
+	struct store *st;
+	FILE   *fp;
+	int	err;
+};
+
+/* status_one - one campaign's line */
+static int
+status_one(const struct store_campaign *c, void *arg)
+{
+	struct status_ctx *s = arg;
+	long	n[4];
+	char	when[REPORT_WHEN_MAX];
+	struct tm tm;
+
+	if (store_delivery_counts(s->st, c->id, n) != STORE_OK) {
+		s->err = 1;
+		return (1);
+	}
+	gmtime_r(&c->created, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
+	fprintf(s->fp, "%-6lld %-16s %-11s %-20s %-9s %7ld %7ld %7ld %7ld %7ld\n",
+		(long long) c->id, when, category_name(c->category), c->template_name,
+		c->finished ? "finished" : "open", n[0] + n[1] + n[2] + n[3],
+		n[STORE_DLV_SENT], n[STORE_DLV_FAILED], n[STORE_DLV_SKIPPED], n[STORE_DLV_QUEUED]);
+	return (0);
+}
+
+/* status_campaign - the report of campaign ID; an EX_ code */
+static int
+status_campaign(struct status_ctx *s, int64_t id)
+{
+	struct store_campaign c;
+	int	r, ex = EX_OK;
+
+	memset(&c, 0, sizeof(c));
+	r = store_campaign_get(s->st, id, &c);
+	if (r == STORE_OK) {
+		status_one(&c, s);
+		fprintf(s->fp, "audience: %s\n", c.audience ? c.audience : "");
+	} else if (r == STORE_NOTFOUND) {
+		fprintf(stderr, "links-sender: no campaign %lld\n", (long long) id);
+		ex = EX_NOINPUT;
+	} else
+		s->err = 1;
+	store_campaign_clear(&c);
+	return (ex);
+}
+
+/* report_status - links-sender status [ID] */
+int
+report_status(const struct conf *conf, int64_t id, FILE *fp)
+{
+	struct store *st;
+	struct status_ctx s;
+	char	err[REPORT_ERR_MAX];
+	int	ex = EX_OK;
+
+	if ((st = store_open(conf, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "links-sender: %s\n", err);
+		return (EX_TEMPFAIL);
+	}
+	s.st = st;
+	s.fp = fp;
+	s.err = 0;
+	fprintf(fp, "%-6s %-16s %-11s %-20s %-9s %7s %7s %7s %7s %7s\n", "id", "created (UTC)",
+		"category", "template", "state", "total", "sent", "failed", "skipped", "queued");
+	if (id > 0)
+		ex = status_campaign(&s, id);
+	else if (store_campaign_each(st, status_one, &s) < 0)
+		s.err = 1;
+	if (s.err) {
+		fprintf(stderr, "links-sender: store: %s\n", store_errmsg(st));
+		ex = EX_TEMPFAIL;
+	}
+	store_close(st);
+	return (ex);
+}

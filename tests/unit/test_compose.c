@@ -1,0 +1,285 @@
+/*
+ * NAME
+ *	test_compose 1
+ * SUMMARY
+ *	unit tests of one category's messages: From, footer, List-* headers (sender/compose.c)
+ * SYNOPSIS
+ *	test_compose
+ * DESCRIPTION
+ *	Check tests, against a real store in a temporary directory where
+ *	a store is needed (sender_fixture.h).
+ * DIAGNOSTICS
+ *	Check's report; exit status 0 when every test passes.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "compose.h"
+#include "conf.h"
+#include "sender_fixture.h"
+#include "store.h"
+#include "tmpl.h"
+
+
+/* any_tmpl - a template for any category */
+static struct tmpl *
+any_tmpl(void)
+{
+	const char *src = "Subject: Chào {{name}}\n\nNội dung cho {{email}}.\n";
+	char	err[256];
+
+	return (tmpl_parse("any", src, strlen(src), err, sizeof(err)));
+}
+
+/* from_of - the From of category CAT's messages (STAFF: --from), NULL when refused */
+static const char *
+from_of(struct conf *c, enum category cat, const char *staff, char *err, size_t errlen)
+{
+	static char from[256];
+	struct tmpl *t = any_tmpl();
+	struct compose *cp = compose_new(c, cat, t, NULL, staff, err, errlen);
+
+	if (cp == NULL) {
+		tmpl_free(t);
+		return (NULL);
+	}
+	snprintf(from, sizeof(from), "%s", compose_from(cp));
+	compose_free(cp);
+	tmpl_free(t);
+	return (from);
+}
+
+/* build - one message of category CAT to customer 7; *RV is compose_message()'s */
+static char *
+build(struct conf *c, enum category cat, const char *token, const char *name, int *rv)
+{
+	struct tmpl *t = any_tmpl();
+	struct compose *cp;
+	struct compose_rcpt r;
+	char	err[256], *out = NULL;
+	size_t	len;
+
+	cp = compose_new(c, cat, t, NULL, cat == CATEGORY_STAFF ? "lan@ilinks.asia" : NULL,
+			 err, sizeof(err));
+	ck_assert_msg(cp != NULL, "%s", err);
+	memset(&r, 0, sizeof(r));
+	r.customer_id = 7;
+	r.email = "an.nguyen@example.vn";
+	r.name = name;
+	r.message_id = "0123abcd@ilinks.asia";
+	r.token = token;
+	r.date = 1700000000;
+	*rv = compose_message(cp, &r, &out, &len, err, sizeof(err));
+	compose_free(cp);
+	tmpl_free(t);
+	return (out);
+}
+
+START_TEST(test_compose_from_per_category)
+{
+	struct conf *c = conf_defaults();
+	char	err[256];
+
+	ck_assert_str_eq(from_of(c, CATEGORY_ACCOUNT, NULL, err, sizeof(err)), "noreply@ilinks.asia");
+	ck_assert_str_eq(from_of(c, CATEGORY_MAINTENANCE, NULL, err, sizeof(err)), "noreply@ilinks.asia");
+	ck_assert_str_eq(from_of(c, CATEGORY_PROMOTION, NULL, err, sizeof(err)), "noreply@ilinks.asia");
+	ck_assert_str_eq(from_of(c, CATEGORY_SURVEY, NULL, err, sizeof(err)), "support@ilinks.asia");
+	ck_assert_str_eq(from_of(c, CATEGORY_ANSWER, NULL, err, sizeof(err)), "support@ilinks.asia");
+	ck_assert_str_eq(from_of(c, CATEGORY_STAFF, "lan@ilinks.asia", err, sizeof(err)), "lan@ilinks.asia");
+	ck_assert_int_eq(conf_set(c, "promotion_from", "khuyenmai@ilinks.asia", err, sizeof(err)), 0);
+	ck_assert_str_eq(from_of(c, CATEGORY_PROMOTION, NULL, err, sizeof(err)), "khuyenmai@ilinks.asia");
+	/* Staff: only name@ of a company domain. */
+	ck_assert_ptr_null(from_of(c, CATEGORY_STAFF, "lan@example.com", err, sizeof(err)));
+	ck_assert_ptr_null(from_of(c, CATEGORY_STAFF, "noreply@ilinks.asia", err, sizeof(err)));
+	ck_assert_ptr_null(from_of(c, CATEGORY_STAFF, NULL, err, sizeof(err)));
+	ck_assert_ptr_null(from_of(c, CATEGORY_STAFF, "lan@ilinks.asia>\r\nBcc: x@y", err, sizeof(err)));
+	/* --from is for staff only. */
+	ck_assert_ptr_null(from_of(c, CATEGORY_ACCOUNT, "lan@ilinks.asia", err, sizeof(err)));
+	conf_free(c);
+}
+END_TEST
+
+START_TEST(test_compose_list_headers_only_for_refusable)
+{
+	struct conf *c = conf_defaults();
+	int	cat, rv;
+	char	err[256];
+
+	for (cat = 0; cat < CATEGORY_COUNT; cat++) {
+		char   *m = build(c, (enum category) cat, "tok234", "Nguyễn Văn An", &rv);
+
+		ck_assert_int_eq(rv, 0);
+		ck_assert_str_eq(header(m, "Auto-Submitted"), " auto-generated");
+		if (category_refusable((enum category) cat)) {
+			ck_assert_str_eq(header(m, "List-Unsubscribe"),
+					 "  <mailto:noreply+tok234@ilinks.asia?subject=unsubscribe>");
+			ck_assert_ptr_nonnull(header(m, "List-Id"));
+			ck_assert_ptr_null(header(m, "List-Unsubscribe-Post"));
+		} else {
+			ck_assert_ptr_null(header(m, "List-Unsubscribe"));
+			ck_assert_ptr_null(header(m, "List-Id"));
+		}
+		ck_assert_int_le(longest_header_line(m), 78);
+		free(m);
+	}
+	{
+		char   *m = build(c, CATEGORY_PROMOTION, "tok234", "", &rv);
+
+		ck_assert_str_eq(header(m, "List-Id"), " <promotion.ilinks.asia>");
+		free(m);
+	}
+	ck_assert_int_eq(conf_set(c, "unsubscribe_url", "https://dichvu.ilinks.asia/u/", err, sizeof(err)), 0);
+	{
+		char   *m = build(c, CATEGORY_SURVEY, "tok234", "", &rv);
+
+		ck_assert_ptr_nonnull(strstr(header(m, "List-Unsubscribe"), "<https://dichvu.ilinks.asia/u/tok234>"));
+		ck_assert_str_eq(header(m, "List-Unsubscribe-Post"), " List-Unsubscribe=One-Click");
+		ck_assert_str_eq(header(m, "List-Id"), " <survey.ilinks.asia>");
+		free(m);
+	}
+	/* A refusable message without a token is refused. */
+	ck_assert_ptr_null(build(c, CATEGORY_PROMOTION, NULL, "", &rv));
+	ck_assert_int_lt(rv, 0);
+	conf_free(c);
+}
+END_TEST
+
+START_TEST(test_compose_crlf_name_is_a_bad_recipient)
+{
+	struct conf *c = conf_defaults();
+	int	rv;
+
+	ck_assert_ptr_null(build(c, CATEGORY_ACCOUNT, NULL, "An\r\nBcc: victim@example.com", &rv));
+	ck_assert_int_eq(rv, COMPOSE_BAD_RCPT);
+	ck_assert_ptr_null(build(c, CATEGORY_ACCOUNT, NULL, "An\nX-Evil: 1", &rv));
+	ck_assert_int_eq(rv, COMPOSE_BAD_RCPT);
+	conf_free(c);
+}
+END_TEST
+
+START_TEST(test_compose_footer_has_refusal_and_contact)
+{
+	struct conf *c = conf_defaults();
+	int	rv, cat;
+
+	for (cat = 0; cat < CATEGORY_COUNT; cat++) {
+		char   *m = build(c, (enum category) cat, "t", "", &rv);
+		const char *text = text_body(m);
+
+		ck_assert_ptr_nonnull(strstr(text, "\r\n-- \r\n"));
+		ck_assert_ptr_nonnull(strstr(text, COMPOSE_REFUSAL_SENTENCE));
+		ck_assert_ptr_nonnull(strstr(text, conf_contact_address(c)));
+		ck_assert_ptr_nonnull(strstr(text, conf_contact_phone(c)));
+		ck_assert_ptr_nonnull(strstr(text, conf_contact_email(c)));
+		ck_assert_ptr_nonnull(strstr(text, "Quý khách nhận được email này"));
+		free(m);
+	}
+	conf_free(c);
+}
+END_TEST
+
+START_TEST(test_message_id_and_token_round_trip)
+{
+	struct fixture f;
+	struct tmpl *t;
+	struct compose *cp;
+	struct compose_rcpt r;
+	struct store_customer c;
+	struct store_msglog ml;
+	char	err[512], tok[STORE_TOKEN_MAX], mid[COMPOSE_ID_MAX], mid2[COMPOSE_ID_MAX];
+	char   *m, *p, *q, found[STORE_TOKEN_MAX];
+	size_t	len;
+	int64_t who = 0;
+	enum category cat = CATEGORY_ACCOUNT;
+
+	fixture_open(&f);
+	t = tmpl_load(TEST_TEMPLATES, "promotion", err, sizeof(err));
+	ck_assert_ptr_nonnull(t);
+	{
+		struct tmpl_vars *set = tmpl_vars_new(NULL);
+
+		tmpl_vars_set(set, "offer", "Giảm 30%");
+		tmpl_vars_set(set, "until", "2026-12-31");
+		tmpl_vars_set(set, "url", "https://ilinks.asia/km");
+		cp = compose_new(f.conf, CATEGORY_PROMOTION, t, set, NULL, err, sizeof(err));
+		ck_assert_msg(cp != NULL, "%s", err);
+		ck_assert_int_eq(compose_message_id(cp, mid, sizeof(mid)), 0);
+		ck_assert_int_eq(compose_message_id(cp, mid2, sizeof(mid2)), 0);
+		ck_assert_str_ne(mid, mid2);
+		ck_assert_ptr_nonnull(strstr(mid, "@ilinks.asia"));
+		memset(&c, 0, sizeof(c));
+		ck_assert_int_eq(store_customer_get(f.st, f.a, &c), 0);
+		ck_assert_int_eq(store_token_make(f.st, c.id, CATEGORY_PROMOTION, tok, sizeof(tok)), 0);
+		memset(&r, 0, sizeof(r));
+		r.customer_id = c.id;
+		r.email = c.email;
+		r.name = c.name;
+		r.message_id = mid;
+		r.token = tok;
+		ck_assert_int_eq(compose_message(cp, &r, &m, &len, err, sizeof(err)), 0);
+		tmpl_vars_free(set);
+	}
+	/* The Message-ID in the message is the one fixed beforehand. */
+	p = strstr(m, "Message-ID: <");
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(strncmp(p + 13, mid, strlen(mid)), 0);
+	/* The token read back from List-Unsubscribe verifies to the customer and category. */
+	p = strstr(header(m, "List-Unsubscribe"), "mailto:noreply+");
+	ck_assert_ptr_nonnull(p);
+	p += strlen("mailto:noreply+");
+	q = strchr(p, '@');
+	memcpy(found, p, (size_t) (q - p));
+	found[q - p] = 0;
+	ck_assert_int_eq(store_token_verify(f.st, found, &who, &cat), STORE_OK);
+	ck_assert_int_eq(who, f.a);
+	ck_assert_int_eq(cat, CATEGORY_PROMOTION);
+	found[0] = found[0] == 'a' ? 'b' : 'a';
+	ck_assert_int_eq(store_token_verify(f.st, found, &who, &cat), STORE_NOTFOUND);
+	/* The message log finds the customer from the Message-ID. */
+	ck_assert_int_eq(store_msglog_add(f.st, mid, f.a, CATEGORY_PROMOTION, 0), 0);
+	ck_assert_int_eq(store_msglog_find(f.st, mid, &ml), 0);
+	ck_assert_int_eq(ml.customer_id, f.a);
+	free(m);
+	store_customer_clear(&c);
+	compose_free(cp);
+	tmpl_free(t);
+	fixture_close(&f);
+}
+END_TEST
+
+/* compose_suite - the tests of sender/compose.c */
+static Suite *
+compose_suite(void)
+{
+	Suite  *s = suite_create("compose");
+	TCase  *tc = tcase_create("core");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_compose_from_per_category);
+	tcase_add_test(tc, test_compose_list_headers_only_for_refusable);
+	tcase_add_test(tc, test_compose_crlf_name_is_a_bad_recipient);
+	tcase_add_test(tc, test_compose_footer_has_refusal_and_contact);
+	tcase_add_test(tc, test_message_id_and_token_round_trip);
+	suite_add_tcase(s, tc);
+	return (s);
+}
+
+/* main - run the suite */
+int
+main(void)
+{
+	SRunner *sr = srunner_create(compose_suite());
+	int	failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return (failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
+}
