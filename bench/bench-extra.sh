@@ -9,10 +9,11 @@
 #
 #	section_profile runs each milter under valgrind --tool=callgrind:
 #	start, warm up with 20 messages, zero the counters
-#	(callgrind_control -z), send PROFILE_MSGS messages of the ordinary
-#	mail, then of the mix, dumping the counters after each
-#	(callgrind_control -d): instructions per message, repeatable on a
-#	shared machine where wall-clock time is not. For links-milter it
+#	(callgrind_control -z), send PROFILE_MSGS messages, dump the
+#	counters (callgrind_control -d): instructions per message,
+#	repeatable on a shared machine where wall-clock time is not; the
+#	null milters on the ordinary mail (they do the same on any
+#	corpus), OpenDKIM on the mix, links-milter on both. For links-milter it
 #	keeps the functions by inclusive and by self cost
 #	(callgrind_annotate), and, when perf(1) can sample, a perf profile
 #	of a timed run of the ordinary mail.
@@ -45,14 +46,16 @@ section_reply() {
 # cg_total FILE: the total instruction count of a callgrind dump
 cg_total() { sed -n 's/^summary: *\([0-9]*\).*/\1/p; s/^totals: *\([0-9]*\).*/\1/p' "$1" | head -1; }
 
-# cg_run NAME START_FN SOCK: callgrind counts of a milter, "ordinary_Ir mix_Ir" per message.
-# A fresh process per corpus: start-up and 20 messages, counters zeroed,
-# PROFILE_MSGS messages, one dump ($W/cg/NAME.CORPUS.out).
+# cg_run NAME START_FN SOCK CORPORA: callgrind counts of a milter, Ir per message
+# of the ordinary mail, the mix and the refusals ("-" when not in CORPORA). A fresh process per corpus: start-up and
+# 20 messages, counters zeroed, PROFILE_MSGS messages, one dump
+# ($W/cg/NAME.CORPUS.out).
 cg_run() {
 	local name=$1 start=$2 sock=$3 pid c out ir dump
 	mkdir -p "$W/cg"
 	out=""
-	for c in ordinary mix; do
+	for c in ordinary mix refusals; do
+		case " $4 " in *" $c "*) ;; *) out="$out -"; continue ;; esac
 		rm -f "$W"/cg/"$name".[0-9]*
 		PROFILE_WRAP="valgrind --tool=callgrind --callgrind-out-file=$W/cg/$name.%p"
 		if ! $start; then
@@ -87,7 +90,7 @@ cg_list() {
 		-v top="$abs_top_srcdir/" '
 		/^-+$/ { s++; next }
 		s < 3 || !/^ *[0-9,]+ \(/ { next }
-		/PROGRAM TOTALS|start_thread|clone\.S|mi_engine|libmilter\.so|pthread_create/ { next }
+		/PROGRAM TOTALS|start_thread|clone\.S|mi_engine|libmilter\.so|pthread_create|\[\?\?\?\]/ { next }
 		{
 			c = $1; gsub(",", "", c)
 			pct = ""
@@ -116,7 +119,7 @@ perf_links() {
 	command -v perf >/dev/null || return
 	links_fresh || return
 	pid=$(daemon_pid links)
-	perf record -q -e cpu-clock -F 999 -g -p "$pid" -o "$W/perf.data" -- sleep "$SECS" \
+	perf record -q -e cpu-clock:u -F 999 -g -p "$pid" -o "$W/perf.data" -- sleep "$SECS" \
 		>/dev/null 2>&1 &
 	local ppid=$!
 	sleep 0.3
@@ -133,15 +136,16 @@ section_profile() {
 		return
 	}
 	log "5. profiles: callgrind, $PROFILE_MSGS messages of the ordinary mail and of the mix"
-	CG_EOH=$(cg_run eoh start_eoh "$EOH_SOCK")
-	CG_NULL=$(cg_run null start_null "$NULL_SOCK")
+	CG_EOH=$(cg_run eoh start_eoh "$EOH_SOCK" ordinary)
+	CG_NULL=$(cg_run null start_null "$NULL_SOCK" ordinary)
 	CG_DKIM=""
-	[ "$DKIM_OK" = 1 ] && CG_DKIM=$(cg_run dkim start_dkim "$DKIM_SOCK")
+	[ "$DKIM_OK" = 1 ] && CG_DKIM=$(cg_run dkim start_dkim "$DKIM_SOCK" mix)
 	CG_LINKS=""
 	if [ "$LINKS_OK" = 1 ]; then
-		CG_LINKS=$(cg_run links links_fresh "$LINKS_SOCK")
+		CG_LINKS=$(cg_run links links_fresh "$LINKS_SOCK" "ordinary mix refusals")
 		[ -f "$W/cg/links.ordinary.out" ] && cg_functions "$W/cg/links.ordinary.out" > "$W/cg.ordinary.txt"
 		[ -f "$W/cg/links.mix.out" ] && cg_functions "$W/cg/links.mix.out" > "$W/cg.mix.txt"
+		[ -f "$W/cg/links.refusals.out" ] && cg_functions "$W/cg/links.refusals.out" > "$W/cg.refusals.txt"
 		perf_links
 	fi
 }

@@ -5,11 +5,11 @@
 # DESCRIPTION
 #	section_milter runs milterload against each milter on each corpus,
 #	BENCH_ROUNDS rounds, the milters interleaved within a round and
-#	the corpora interleaved across rounds. A corpus with refusals is
-#	sent once per run (-n its size): links-milter starts each such run
-#	on a pristine copy of the store, and benchstore checks the consent
-#	events afterwards; the ordinary mail, which records nothing, runs
-#	for BENCH_SECS. Results go to $W/m.CORPUS.MILTER (RESULT lines,
+#	the corpora interleaved across rounds. links-milter gets a corpus
+#	with refusals once per run (-n its size), each run on a pristine
+#	copy of the store, and benchstore checks the consent events
+#	afterwards; every other run (the ordinary mail, the baselines,
+#	which record nothing) lasts BENCH_SECS. Results go to $W/m.CORPUS.MILTER (RESULT lines,
 #	one per round), $W/consent.CORPUS (CONSENT lines), $W/cls.* (CLASS
 #	lines) and $W/fsync (FSYNC lines of the store's disk, one per round).
 #
@@ -52,6 +52,20 @@ links_pass() {
 	consent_check "$c"
 }
 
+# linkspg_pass C [ARGS...]: the same with the store on PostgreSQL
+linkspg_pass() {
+	local c=$1 out
+	shift
+	if ! links_fresh_pg; then
+		echo "RESULT round=$ROUND links-milter on PostgreSQL did not start errors=1" >> "$W/m.$c.linkspg"
+		return
+	fi
+	run_load "$c.linkspg" linkspg "$PGLINKS_SOCK" "$c" links "$@"
+	out=$("$BENCHSTORE" -c "$PGLINKS_CONF" consent "$CORPUS/$c/consent.expect" 2>>"$W/err.consent.pg.$c")
+	echo "round=$ROUND ${out:-CONSENT failed}" >> "$W/consent.pg.$c"
+	stop_daemon linkspg
+}
+
 section_milter() {
 	local n_mix n_ref n_q n_auto
 	log "1. milter protocol: $ROUNDS round(s), $CONNS connections"
@@ -71,16 +85,18 @@ section_milter() {
 	ROUND=1
 	while [ "$ROUND" -le "$ROUNDS" ]; do
 		log "   round $ROUND: mix"
-		run_load mix.null null "$NULL_SOCK" mix null -n "$n_mix"
-		[ "$DKIM_OK" = 1 ] && run_load mix.dkim dkim "$DKIM_SOCK" mix dkim -n "$n_mix"
+		run_load mix.null null "$NULL_SOCK" mix null -t "$SECS"
+		[ "$DKIM_OK" = 1 ] && run_load mix.dkim dkim "$DKIM_SOCK" mix dkim -t "$SECS"
 		[ "$LINKS_OK" = 1 ] && links_pass mix -n "$n_mix"
+		[ "$PG_OK" = 1 ] && linkspg_pass mix -n "$n_mix"
 		log "   round $ROUND: ordinary mail (${SECS}s each)"
 		run_load ordinary.null null "$NULL_SOCK" ordinary null -t "$SECS"
 		run_load ordinary.eoh eoh "$EOH_SOCK" ordinary null -t "$SECS"
 		[ "$LINKS_OK" = 1 ] && run_load ordinary.links links "$LINKS_SOCK" ordinary links -t "$SECS"
 		log "   round $ROUND: refusals"
-		run_load refusals.null null "$NULL_SOCK" refusals null -n "$n_ref"
+		run_load refusals.null null "$NULL_SOCK" refusals null -t "$SECS"
 		[ "$LINKS_OK" = 1 ] && links_pass refusals -n "$n_ref"
+		[ "$PG_OK" = 1 ] && linkspg_pass refusals -n "$n_ref"
 		"$FSYNCFLOOR" -t 2 -n 2000 "$STORE_DIR" >> "$W/fsync" 2>>"$W/err.fsync"
 		ROUND=$((ROUND + 1))
 	done
@@ -118,7 +134,6 @@ section_memory() {
 	python3 "$abs_srcdir/gen-mail.py" large "$W/large" --count 1 --mb "$LARGE_MB" >/dev/null || return
 	LARGE_BYTES=$(cat "$W"/large/*.eml | wc -c)
 	MEM_NULL=$(mem_test null start_null "$NULL_SOCK" accept)
-	MEM_EOH=$(mem_test eoh start_eoh "$EOH_SOCK" accept)
 	MEM_DKIM=""
 	[ "$DKIM_OK" = 1 ] && MEM_DKIM=$(mem_test dkim start_dkim "$DKIM_SOCK" accept,continue)
 	MEM_LINKS=""

@@ -6,7 +6,8 @@
 #	section_postfix starts a private Postfix (its own configuration,
 #	queue and log, loopback only) with three smtpd listeners: no
 #	milter, the NR null milter, links-milter; it relays everything for
-#	ilinks.asia to smtp-sink. Each round sends the mix through each
+#	ilinks.asia to smtp-sink. Each round sends the smtp corpus (a mix
+#	like the milter section's, smaller) through each
 #	listener in turn with smtpload (BENCH_CONNS sessions, one message
 #	per session, each with its own envelope), waits until the queue is
 #	empty, and checks from the maillog that every message was
@@ -31,7 +32,7 @@ pf_expect_discards() {
 			if (f != "discard") all = 0
 		}
 		lo += all; hi += any
-	} END { print lo + 0, hi + 0 }' "$CORPUS/mix/expect.links"
+	} END { print lo + 0, hi + 0 }' "$CORPUS/smtp/expect.links"
 }
 
 # pf_qcount: messages in the private queue
@@ -44,7 +45,7 @@ pf_qempty() { [ "$(pf_qcount)" = 0 ]; }
 # pf_check NAME FROM_LINE: the delivery check of the run logged after line FROM_LINE
 pf_check() {
 	local name=$1 from=$2 n range
-	n=$(corpus_size mix)
+	n=$(corpus_size smtp)
 	range=$(pf_expect_discards)
 	tail -n +"$((from + 1))" "$PF_DIR/maillog" | awk -v n="$n" -v name="$name" -v range="$range" '
 		/status=sent/ { if (match($0, /: [0-9A-Za-z]+: to=/)) { q = substr($0, RSTART + 2, RLENGTH - 7); sent[q] = 1 }
@@ -66,10 +67,10 @@ pf_check() {
 # pf_run NAME PORT: one pass of the mix through listener PORT
 pf_run() {
 	local name=$1 port=$2 t0 t1 t2 from out n
-	n=$(corpus_size mix)
+	n=$(corpus_size smtp)
 	from=$(wc -l < "$PF_DIR/maillog" 2>/dev/null || echo 0)
 	t0=$(date +%s.%N)
-	out=$(timeout "$LOAD_TIMEOUT" "$SMTPLOAD" -q -c "$CONNS" -n "$n" -d "$CORPUS/mix" \
+	out=$(timeout "$LOAD_TIMEOUT" "$SMTPLOAD" -q -c "$CONNS" -n "$n" -d "$CORPUS/smtp" \
 		"127.0.0.1:$port" 2>>"$W/err.pf.$name")
 	t1=$(date +%s.%N)
 	wait_for "$DRAIN_TIMEOUT" pf_qempty || echo "round $ROUND: queue not empty after ${DRAIN_TIMEOUT}s" >> "$W/err.pf.$name"
@@ -141,7 +142,7 @@ section_postfix() {
 		PF_STATUS="not run: postfix or smtp-sink missing"
 		return
 	fi
-	log "2. through Postfix: the mix, $(corpus_size mix) messages per run, $ROUNDS round(s)"
+	log "2. through Postfix: a mix of $(corpus_size smtp) messages per run, $ROUNDS round(s)"
 	start_null || { PF_STATUS="not run: the null milter did not start"; return; }
 	links_fresh || { PF_STATUS="not run: links-milter did not start"; return; }
 	pf_setup || return
@@ -154,7 +155,7 @@ section_postfix() {
 		log "   round $ROUND"
 		pf_run without "$P_WITHOUT"
 		pf_run null "$P_NULL"
-		links_fresh && pf_run links "$P_LINKS" && consent_check mix pf
+		links_fresh && pf_run links "$P_LINKS" && consent_check smtp pf
 		ROUND=$((ROUND + 1))
 	done
 	postfix -c "$PF_DIR/etc" stop >/dev/null 2>&1

@@ -11,23 +11,54 @@
 # DIAGNOSTICS
 #	None: missing results are written as "not measured".
 
+declare -A AGG			# "FILE|FIELD" -> "median min max sum"
+
+# agg_load FILE: every field of the RESULT lines of FILE into AGG, one awk
+agg_load() {
+	local key val
+	AGG["$1|"]=loaded
+	[ -s "$1" ] || return 0
+	while read -r key val; do
+		AGG["$1|$key"]=$val
+	done < <(awk '/^RESULT/ {
+			for (i = 2; i <= NF; i++) {
+				p = index($i, "="); if (p == 0) continue
+				f = substr($i, 1, p - 1); v = substr($i, p + 1)
+				if (!(f in n)) order[++nf] = f
+				val[f, ++n[f]] = v; s[f] += v
+			}
+		} END {
+			for (k = 1; k <= nf; k++) {
+				f = order[k]; c = n[f]
+				for (i = 1; i <= c; i++) a[i] = val[f, i]
+				for (i = 2; i <= c; i++) { x = a[i]; j = i - 1
+					while (j > 0 && a[j] > x) { a[j + 1] = a[j]; j-- } a[j + 1] = x }
+				print f, a[int((c + 1) / 2)], a[1], a[c], s[f]
+			}
+		}' "$1")
+}
+
 # agg FILE FIELD: "median min max" of FIELD over the RESULT lines of FILE
 agg() {
-	[ -s "$1" ] || return 0
-	grep '^RESULT' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p" | stats
+	[ -n "${AGG["$1|"]:-}" ] || agg_load "$1"
+	local v=${AGG["$1|$2"]:-}
+	[ -n "$v" ] && echo "${v% *}"
+	return 0
 }
-med() { agg "$1" "$2" | cut -d' ' -f1; }
-# spread FILE FIELD: "MED (MIN-MAX)"
+med() { local v; v=$(agg "$1" "$2"); echo "${v%% *}"; }
+# spread FILE FIELD: "MED (MIN–MAX)"
 spread() {
-	local s
-	s=$(agg "$1" "$2")
-	[ -n "$s" ] || { echo "n/a"; return; }
-	echo "$s" | awk '{ if ($2 == $3) print $1; else printf "%s (%s–%s)\n", $1, $2, $3 }'
+	local v a b c
+	v=$(agg "$1" "$2")
+	[ -n "$v" ] || { echo "n/a"; return; }
+	read -r a b c <<< "$v"
+	if [ "$b" = "$c" ]; then echo "$a"; else echo "$a ($b–$c)"; fi
 }
 # sum FILE FIELD: the sum of FIELD over the rounds
 sum() {
-	[ -s "$1" ] || { echo 0; return; }
-	grep '^RESULT' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p" | awk '{ s += $1 } END { print s + 0 }'
+	[ -n "${AGG["$1|"]:-}" ] || agg_load "$1"
+	local v=${AGG["$1|$2"]:-}
+	echo "${v##* }" | grep . || echo 0
 }
 # rratio A B [FIELD]: per-round ratios of FIELD (rate) of files A and B: "MED MIN MAX"
 rratio() {
@@ -50,9 +81,14 @@ verdicts() {
 	errs=$(sum "$W/m.$tag" errors)
 	second=$(sum "$W/m.$tag" second_best)
 	[ "$errs" != 0 ] && bad="$errs wrong verdict(s)"
-	if [ "${tag#*.}" = links ] && [ -s "$W/consent.$corpus" ]; then
-		grep -v ' missing=0 duplicate=0 extra=0' "$W/consent.$corpus" | grep -q . \
-			&& bad="${bad:+$bad, }store check failed ($(grep -v ' missing=0 duplicate=0 extra=0' "$W/consent.$corpus" | head -1 | sed 's/^round=[0-9]* //'))"
+	local cf=""
+	case ${tag#*.} in
+	links) cf=$W/consent.$corpus ;;
+	linkspg) cf=$W/consent.pg.$corpus ;;
+	esac
+	if [ -n "$cf" ] && [ -s "$cf" ]; then
+		grep -v ' missing=0 duplicate=0 extra=0' "$cf" | grep -q . \
+			&& bad="${bad:+$bad, }store check failed ($(grep -v ' missing=0 duplicate=0 extra=0' "$cf" | head -1 | sed 's/^round=[0-9]* //'))"
 	fi
 	if [ -n "$bad" ]; then echo "**$bad**"; elif [ "$second" != 0 ]; then echo "ok ($second second best)"; else echo ok; fi
 }
@@ -79,6 +115,7 @@ mtable() {
 		eoh) mrow "EOH null milter (reads envelope + headers)" "$c.eoh" ;;
 		dkim) mrow "OpenDKIM verify" "$c.dkim" ;;
 		links) mrow "links-milter" "$c.links" ;;
+		linkspg) [ "$PG_OK" = 1 ] && mrow "links-milter, store on PostgreSQL" "$c.linkspg" ;;
 		esac
 	done
 }
@@ -90,8 +127,10 @@ class_table() {
 	echo "| kind | messages/round | EOM n | EOM p50 | EOM p99 | decision p50 | decision p99 |"
 	echo "|---|---|---|---|---|---|---|"
 	for k in $(sed -n 's/.* class=\([a-z]*\) .*/\1/p' "$f" | sort -u); do
-		grep " class=$k " "$f" | sed 's/^round=[0-9]* CLASS/RESULT/' > "$W/cls.tmp"
-		echo "| $k | $(med "$W/cls.tmp" msgs) | $(med "$W/cls.tmp" eom_n) | $(med "$W/cls.tmp" eom_p50) | $(med "$W/cls.tmp" eom_p99) | $(med "$W/cls.tmp" dec_p50) | $(med "$W/cls.tmp" dec_p99) |"
+		local t=$W/cls.$1.$k.r
+		grep " class=$k " "$f" | sed 's/^round=[0-9]* CLASS/RESULT/' > "$t"
+		agg_load "$t"
+		echo "| $k | $(med "$t" msgs) | $(med "$t" eom_n) | $(med "$t" eom_p50) | $(med "$t" eom_p99) | $(med "$t" dec_p50) | $(med "$t" dec_p99) |"
 	done
 }
 
@@ -105,7 +144,7 @@ machine() {
 	local commit dirty disk
 	commit=$(git -C "$abs_top_srcdir" rev-parse --short HEAD 2>/dev/null || echo unknown)
 	dirty=$(git -C "$abs_top_srcdir" status --porcelain 2>/dev/null | grep -c .)
-	disk=$(lsblk -dno NAME,ROTA,SIZE,MODEL 2>/dev/null | awk '$1 !~ /^(zram|loop)/ { printf "%s%s rotational=%s %s%s", sep, $1, $2, $3, NF > 3 ? " " $4 : ""; sep = "; " }')
+	disk=$(lsblk -dno NAME,ROTA,SIZE,MODEL 2>/dev/null | awk '$1 !~ /^(zram|loop)/ { m = (NF > 3) ? " " $4 : ""; printf "%s%s rotational=%s %s%s", sep, $1, $2, $3, m; sep = "; " }')
 	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); the run took $((T_END - T_START)) s"
 	echo "- commit: $commit$([ "$dirty" != 0 ] && echo " (working tree had $dirty uncommitted path(s))")"
 	echo "- CPU: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(nproc) core(s) available; RAM $(awk '/^MemTotal:/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo)"
@@ -113,7 +152,7 @@ machine() {
 	echo "- store disk: ${STORE_FS:-?}${disk:+ (block devices: $disk)}"
 	echo "- Postfix $(postconf -d -h mail_version 2>/dev/null || echo '?'); OpenDKIM $(opendkim -V 2>/dev/null | sed -n '1s/.*v//p'); valgrind $(valgrind --version 2>/dev/null | sed 's/valgrind-//')"
 	if [ -s "$W/fsync" ]; then
-		echo "- fsync floor of the store's disk (fsyncfloor: 4 KB overwrite + fdatasync, 2 s per round, $(wc -l < "$W/fsync") round(s)): p50 $(sed 's/^FSYNC/RESULT/' "$W/fsync" > "$W/fsync.r"; spread "$W/fsync.r" p50) ms, p99 $(spread "$W/fsync.r" p99) ms, max $(spread "$W/fsync.r" max) ms"
+		echo "- fsync floor of the store's disk (fsyncfloor: 4 KB overwrite + fdatasync, 2 s per round, $(wc -l < "$W/fsync") round(s)): p50 $(spread "$W/fsync.r" p50) ms, p99 $(spread "$W/fsync.r" p99) ms, max $(spread "$W/fsync.r" max) ms"
 	fi
 }
 
@@ -164,6 +203,7 @@ pfrow() {
 	local f=$W/pf.$2
 	[ -s "$f" ] || { echo "| $1 | not measured | | | | |"; return; }
 	sed 's/^\([0-9.]*\) RESULT/RESULT delivered=\1/' "$f" > "$f.r"
+	agg_load "$f.r"
 	echo "| $1 | $(spread "$f.r" rate) | $(spread "$f.r" delivered) | $(med "$f.r" eod_p50) | $(spread "$f.r" eod_p99) | $(sum "$f.r" errors) | $(grep -c '^round=[0-9]* ok' "$W/pf.check.$2" 2>/dev/null)/$(wc -l < "$W/pf.check.$2" 2>/dev/null) |"
 }
 
@@ -186,13 +226,14 @@ write_section_milter() {
 	echo "over the messages of the run; *decision* = the step that got the final reply (CONNECT, EOH"
 	echo "or EOM) to that reply; *EOM* = only the messages that reached end of message."
 	echo
-	echo "### The mix ($(sed -n 's/^mix: //p' "$W/corpus.stats")), each message once per run"
+	echo "### The mix ($(sed -n 's/^mix: //p' "$W/corpus.stats")); links-milter: each message once per run"
 	echo
-	mtable mix null dkim links
+	mtable mix null dkim links linkspg
 	echo
 	echo "Store checks of the links-milter runs:"
 	echo
 	consent_lines mix
+	[ "$PG_OK" = 1 ] && echo && echo "On PostgreSQL:" && echo && consent_lines pg.mix
 	echo
 	echo "links-milter per kind of message in the mix:"
 	echo
@@ -202,13 +243,14 @@ write_section_milter() {
 	echo
 	mtable ordinary null eoh links
 	echo
-	echo "### Refusals ($(sed -n 's/^refusals: //p' "$W/corpus.stats")), each once per run"
+	echo "### Refusals ($(sed -n 's/^refusals: //p' "$W/corpus.stats")); links-milter: each once per run"
 	echo
-	mtable refusals null links
+	mtable refusals null links linkspg
 	echo
 	echo "Store checks of the links-milter runs:"
 	echo
 	consent_lines refusals
+	[ "$PG_OK" = 1 ] && echo && echo "On PostgreSQL:" && echo && consent_lines pg.refusals
 	echo
 	class_table refusals.links
 	echo
@@ -222,20 +264,27 @@ write_section_milter() {
 	echo "- mix: links-milter / NR null $(fmt_ratio "$(rratio "$W/m.mix.links" "$W/m.mix.null")"); links-milter / OpenDKIM $(fmt_ratio "$(rratio "$W/m.mix.links" "$W/m.mix.dkim")"); OpenDKIM / NR null $(fmt_ratio "$(rratio "$W/m.mix.dkim" "$W/m.mix.null")")"
 	echo "- ordinary: links-milter / NR null $(fmt_ratio "$(rratio "$W/m.ordinary.links" "$W/m.ordinary.null")"); links-milter / EOH null $(fmt_ratio "$(rratio "$W/m.ordinary.links" "$W/m.ordinary.eoh")"); EOH null / NR null $(fmt_ratio "$(rratio "$W/m.ordinary.eoh" "$W/m.ordinary.null")")"
 	echo "- refusals: links-milter / NR null $(fmt_ratio "$(rratio "$W/m.refusals.links" "$W/m.refusals.null")")"
+	if [ "$PG_OK" = 1 ]; then
+		echo "- store on PostgreSQL / on SQLite (links-milter): mix $(fmt_ratio "$(rratio "$W/m.mix.linkspg" "$W/m.mix.links")"), refusals $(fmt_ratio "$(rratio "$W/m.refusals.linkspg" "$W/m.refusals.links")")"
+	else
+		echo "- store on PostgreSQL (issue 16): not measured: ${PG_WHY:-not set up}"
+	fi
 	echo "- CPU per message, links-milter / NR null: mix $(ratio "$(med "$W/m.mix.links" cpu_us_per_msg)" "$(med "$W/m.mix.null" cpu_us_per_msg)"), ordinary $(ratio "$(med "$W/m.ordinary.links" cpu_us_per_msg)" "$(med "$W/m.ordinary.null" cpu_us_per_msg)")"
 	if grep -q . "$W"/err.mix.links "$W"/err.refusals.links "$W"/err.ordinary.links 2>/dev/null; then
 		echo
 		echo "First messages of milterload about links-milter's verdicts:"
 		echo
 		echo '```'
-		cat "$W"/err.mix.links "$W"/err.ordinary.links "$W"/err.refusals.links 2>/dev/null | cut -c1-300 | head -12
+		cat "$W"/err.mix.links "$W"/err.ordinary.links "$W"/err.refusals.links 2>/dev/null \
+			| sed 's/^milterload: conn [0-9]*: //' | awk '!seen[$0]++' | cut -c1-300 | head -12
 		echo '```'
 	fi
 	echo
 	echo "All rounds (RESULT lines):"
 	echo
 	echo '```'
-	for t in mix.null mix.dkim mix.links ordinary.null ordinary.eoh ordinary.links refusals.null refusals.links questions.links auto.links; do
+	for t in mix.null mix.dkim mix.links mix.linkspg ordinary.null ordinary.eoh ordinary.links \
+	    refusals.null refusals.links refusals.linkspg questions.links auto.links; do
 		[ -s "$W/m.$t" ] && sed "s/^/$t: /" "$W/m.$t"
 	done
 	echo '```'
@@ -247,7 +296,7 @@ write_section_postfix() {
 		echo "$PF_STATUS"
 		return
 	fi
-	echo "smtpload sends the mix ($(corpus_size mix) messages, each with its own envelope, one per SMTP session, $CONNS"
+	echo "smtpload sends a mix ($(sed -n 's/^smtp: //p' "$W/corpus.stats"); each message with its own envelope, one per SMTP session, $CONNS"
 	echo "sessions at a time) into a private Postfix $(postconf -d -h mail_version 2>/dev/null) on three loopback smtpd listeners of one"
 	echo "instance: no milter, the NR null milter, links-milter (\`milter_protocol = 6\`), relaying to"
 	echo "smtp-sink; $ROUNDS interleaved round(s). *Accepted* = messages / time for smtpload to finish (the"
@@ -280,13 +329,15 @@ write_section_profile() {
 	echo "Instructions per message under callgrind (counters zeroed after start-up and 20 messages, then"
 	echo "$PROFILE_MSGS messages at 4 connections; repeatable on a shared machine, unlike wall-clock time):"
 	echo
-	echo "| milter | ordinary mail, Ir/msg | mix, Ir/msg |"
-	echo "|---|---|---|"
-	echo "| NR null milter | $(echo "${CG_NULL:-}" | awk '{ print $1 }') | $(echo "${CG_NULL:-}" | awk '{ print $2 }') |"
-	echo "| EOH null milter | $(echo "${CG_EOH:-}" | awk '{ print $1 }') | $(echo "${CG_EOH:-}" | awk '{ print $2 }') |"
-	echo "| OpenDKIM verify | $(echo "${CG_DKIM:-}" | awk '{ print $1 }') | $(echo "${CG_DKIM:-}" | awk '{ print $2 }') |"
-	echo "| links-milter | $(echo "${CG_LINKS:-}" | awk '{ print $1 }') | $(echo "${CG_LINKS:-}" | awk '{ print $2 }') |"
-	for c in ordinary mix; do
+	echo "| milter | ordinary mail, Ir/msg | mix, Ir/msg | refusals, Ir/msg |"
+	echo "|---|---|---|---|"
+	echo "| NR null milter | ${CG_NULL:-- - -} |" | sed 's/ \([-0-9]*\) \([-0-9]*\) \([-0-9]*\) |$/ \1 | \2 | \3 |/'
+	echo "| EOH null milter | ${CG_EOH:-- - -} |" | sed 's/ \([-0-9]*\) \([-0-9]*\) \([-0-9]*\) |$/ \1 | \2 | \3 |/'
+	echo "| OpenDKIM verify | ${CG_DKIM:-- - -} |" | sed 's/ \([-0-9]*\) \([-0-9]*\) \([-0-9]*\) |$/ \1 | \2 | \3 |/'
+	echo "| links-milter | ${CG_LINKS:-- - -} |" | sed 's/ \([-0-9]*\) \([-0-9]*\) \([-0-9]*\) |$/ \1 | \2 | \3 |/'
+	echo
+	echo "(- : not run; the null milters do the same work on any corpus, OpenDKIM is measured on the mix.)"
+	for c in ordinary mix refusals; do
 		[ -s "$W/cg.$c.txt" ] || continue
 		echo
 		echo "links-milter on the $c corpus ($PROFILE_MSGS messages):"
@@ -306,7 +357,13 @@ write_section_profile() {
 }
 
 write_results() {
+	local f
 	log "writing $RESULTS"
+	# the figures of every run, once (the table cells are subshells)
+	[ -s "$W/fsync" ] && sed 's/^FSYNC/RESULT/' "$W/fsync" > "$W/fsync.r"
+	for f in "$W"/m.* "$W/fsync.r"; do
+		[ -f "$f" ] && agg_load "$f"
+	done
 	{
 		echo "# links-mail benchmark results"
 		echo
@@ -345,7 +402,6 @@ write_results() {
 			echo "| milter | base MB | peak MB | added MB | run |"
 			echo "|---|---|---|---|---|"
 			memrow "NR null milter" "${MEM_NULL:-}"
-			memrow "EOH null milter" "${MEM_EOH:-}"
 			memrow "OpenDKIM verify" "${MEM_DKIM:-}"
 			memrow "links-milter" "${MEM_LINKS:-}"
 			echo

@@ -18,7 +18,7 @@
 #	setup_all returns 1 when the corpus cannot be built; a milter that
 #	cannot be set up is reported (LINKS_WHY, DKIM_WHY) and skipped.
 
-CORPORA="mix ordinary refusals questions auto"
+CORPORA="mix ordinary refusals questions auto smtp"
 NULL_SOCK=$W/null.sock
 EOH_SOCK=$W/eoh.sock
 DKIM_SOCK=$W/dkim.sock
@@ -193,6 +193,100 @@ setup_all() {
 	for c in $CORPORA; do
 		echo "$c: $(corpus_stats "$c")" >> "$W/corpus.stats"
 	done
+	if [ "$LINKS_OK" = 1 ] && [ "${BENCH_PG:-1}" = 1 ]; then
+		setup_pg || log "PostgreSQL: $PG_WHY"
+	fi
 	log "corpora: $(tr '\n' ';' < "$W/corpus.stats")"
 	return 0
+}
+
+# ---- PostgreSQL (issue 16): the same store on a private cluster ----
+#
+# When the tree has the PostgreSQL backend (store_backend = postgresql
+# in config/conf_options.def) and the server programs are installed,
+# setup_pg starts a private cluster (initdb + pg_ctl as an unprivileged
+# user, no TCP listener, its data folder on the store's disk, fsync and
+# synchronous_commit on), initialises the same store there with the
+# same key (so the corpus's tokens hold), and keeps a template copy;
+# links_fresh_pg restarts links-milter (daemon "linkspg") on a database
+# made again from that template.
+PG_OK=0
+PG_WHY="not run"
+PGLINKS_SOCK=$W/linkspg.sock
+
+# pg_bin: the folder of initdb, pg_ctl and postgres
+pg_bin() {
+	local d
+	for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -rV) \
+	    "$(dirname "$(command -v pg_ctl 2>/dev/null || echo /nonexistent/pg_ctl)")"; do
+		if [ -x "$d/pg_ctl" ] && [ -x "$d/initdb" ] && [ -x "$d/postgres" ]; then
+			echo "$d"
+			return 0
+		fi
+	done
+	return 1
+}
+pg_as() { runuser -u "$PG_OSUSER" -- "$@"; }
+pg_psql() { psql -X -q -v ON_ERROR_STOP=1 "$PG_CONNINFO dbname=postgres"; }
+pg_stop() {
+	[ -n "${PG_DATA:-}" ] && [ -f "$PG_DATA/postmaster.pid" ] || return 0
+	pg_as "$PG_BIN/pg_ctl" -D "$PG_DATA" -w -t 30 -m fast stop >/dev/null 2>&1
+}
+
+setup_pg() {
+	grep -q postgresql "$abs_top_srcdir/config/conf_options.def" 2>/dev/null \
+		|| { PG_WHY="this tree has no PostgreSQL backend yet"; return 1; }
+	PG_BIN=$(pg_bin) && command -v psql >/dev/null \
+		|| { PG_WHY="PostgreSQL's server programs or psql are not installed"; return 1; }
+	if id postgres >/dev/null 2>&1; then PG_OSUSER=postgres; else PG_OSUSER=nobody; fi
+	PG_DATA=$STORE_DIR/pg
+	PG_SOCK=$W/pgsock
+	PG_PORT=$(free_port)
+	PG_LOG=$W/pglog/postgresql.log
+	mkdir -p "$PG_DATA" "$PG_SOCK" "$W/pglog"
+	chown "$PG_OSUSER" "$PG_DATA" "$PG_SOCK" "$W/pglog"
+	chmod 700 "$PG_DATA"
+	pg_as "$PG_BIN/initdb" -D "$PG_DATA" -U links -A trust -E UTF8 --no-locale \
+		> "$W/initdb.log" 2>&1 || { PG_WHY="initdb failed: $(tail -1 "$W/initdb.log")"; return 1; }
+	cat >> "$PG_DATA/postgresql.conf" <<EOF2
+listen_addresses = ''
+unix_socket_directories = '$PG_SOCK'
+port = $PG_PORT
+fsync = on
+synchronous_commit = on
+max_connections = 200
+shared_buffers = 128MB
+logging_collector = off
+EOF2
+	pg_as "$PG_BIN/pg_ctl" -D "$PG_DATA" -w -t 60 -l "$PG_LOG" start >/dev/null 2>&1 \
+		|| { PG_WHY="PostgreSQL did not start: $(tail -1 "$PG_LOG" 2>/dev/null)"; return 1; }
+	PG_STARTED=1
+	PG_CONNINFO="host=$PG_SOCK port=$PG_PORT user=links"
+	printf 'CREATE DATABASE links;\n' | pg_psql || { PG_WHY="CREATE DATABASE failed"; return 1; }
+	PGLINKS_CONF=$STORE_DIR/links-pg.conf
+	sed -e "s|^socket = .*|socket = unix:$PGLINKS_SOCK|" -e "s|^pid_file = .*|pid_file = $W/linkspg.pid|" \
+		"$LINKS_CONF" > "$PGLINKS_CONF"
+	printf 'store_backend = postgresql\nstore_conninfo = %s dbname=links\n' "$PG_CONNINFO" >> "$PGLINKS_CONF"
+	if ! "$LINKS_STORE" -c "$PGLINKS_CONF" init > "$W/pg-init.log" 2>&1 \
+	    || ! "$LINKS_STORE" -c "$PGLINKS_CONF" import "$W/gen/customers.csv" >> "$W/pg-init.log" 2>&1 \
+	    || ! "$BENCHSTORE" -c "$PGLINKS_CONF" msglog < "$W/gen/msglog.tsv" 2>> "$W/pg-init.log"; then
+		PG_WHY="the store on PostgreSQL could not be set up: $(tail -2 "$W/pg-init.log" | tr '\n' ' ')"
+		return 1
+	fi
+	printf 'CREATE DATABASE links_pristine TEMPLATE links;\n' | pg_psql \
+		|| { PG_WHY="CREATE DATABASE ... TEMPLATE failed"; return 1; }
+	PG_OK=1
+	PG_WHY=""
+	return 0
+}
+
+# shellcheck disable=SC2086
+start_linkspg() { start_daemon linkspg "$PGLINKS_SOCK" ${PROFILE_WRAP:-} "$LINKS_MILTER" -f -e -c "$PGLINKS_CONF"; }
+
+# links_fresh_pg: links-milter on PostgreSQL, its database made again from the template
+links_fresh_pg() {
+	stop_daemon linkspg
+	printf 'DROP DATABASE IF EXISTS links WITH (FORCE);\nCREATE DATABASE links TEMPLATE links_pristine;\n' \
+		| pg_psql >> "$W/pg-reset.log" 2>&1 || return 1
+	start_linkspg
 }

@@ -41,7 +41,8 @@
 #	              to noreply@;
 #	  mix/        a realistic MX mix of all of these, interleaved: 85%
 #	              ordinary, 10% questions, 3% auto-replies and bounces, 2%
-#	              refusals.
+#	              refusals;
+#	  smtp/       another, smaller mix, sent through Postfix.
 #
 #	OUT/msglog.tsv lists the Message-IDs of the notices the replies
 #	answer ("MSGID<TAB>EMAIL<TAB>CATEGORY", for benchstore msglog), and
@@ -81,7 +82,8 @@ BASE_DATE = datetime.datetime(2026, 11, 23, 7, 30, tzinfo=TZ)
 REFUSABLE = ('survey', 'promotion')
 
 # Corpus sizes at --scale 1.
-SIZES = {'ordinary': 1000, 'questions': 300, 'refusals': 2000, 'auto': 240, 'mix': 2000}
+SIZES = {'ordinary': 1000, 'questions': 300, 'refusals': 2000, 'auto': 240, 'mix': 2000,
+         'smtp': 1000}
 MIX_SHARE = (('ordinary', 0.85), ('question', 0.10), ('auto', 0.03), ('refusal', 0.02))
 
 FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Huỳnh', 'Phan', 'Vũ', 'Võ', 'Đặng',
@@ -1204,6 +1206,23 @@ def auto_items(g, n, pool):
     return out
 
 
+def mix_items(g, n, pool):
+    """N messages of a realistic MX, interleaved, each repeat after its first refusal."""
+    items = []
+    n_ref = max(1, round(n * MIX_SHARE[3][1]))
+    n_auto = max(1, round(n * MIX_SHARE[2][1]))
+    n_q = max(1, round(n * MIX_SHARE[1][1]))
+    for it in refusal_items(g, n_ref, pool):
+        it.key = it.key * 0.8
+        items.append(it)
+    for it in auto_items(g, n_auto, g.customers) + [
+            make_question(g, g.r.choice(g.customers), g.r.random() < 0.2) for _ in range(n_q)] + [
+            make_ordinary(g) for _ in range(n - n_ref - n_auto - n_q)]:
+        it.key = g.r.random()
+        items.append(it)
+    return items
+
+
 def write_corpus(g, outdir, name, items, order_by_key=True):
     d = os.path.join(outdir, name)
     os.makedirs(d, exist_ok=True)
@@ -1248,21 +1267,8 @@ def build_corpora(g, out, scale):
     counts['questions'] = write_corpus(g, out, 'questions', q, False)
     counts['refusals'] = write_corpus(g, out, 'refusals', refusal_items(g, size['refusals'], pool))
     counts['auto'] = write_corpus(g, out, 'auto', auto_items(g, size['auto'], g.customers), False)
-    # the mix: interleaved at random, each repeat after its first refusal
-    n = size['mix']
-    items = []
-    n_ref = max(1, round(n * MIX_SHARE[3][1]))
-    n_auto = max(1, round(n * MIX_SHARE[2][1]))
-    n_q = max(1, round(n * MIX_SHARE[1][1]))
-    for it in refusal_items(g, n_ref, pool):
-        it.key = it.key * 0.8
-        items.append(it)
-    for it in auto_items(g, n_auto, g.customers) + [
-            make_question(g, g.r.choice(g.customers), g.r.random() < 0.2) for _ in range(n_q)] + [
-            make_ordinary(g) for _ in range(n - n_ref - n_auto - n_q)]:
-        it.key = g.r.random()
-        items.append(it)
-    counts['mix'] = write_corpus(g, out, 'mix', items)
+    counts['mix'] = write_corpus(g, out, 'mix', mix_items(g, size['mix'], pool))
+    counts['smtp'] = write_corpus(g, out, 'smtp', mix_items(g, size['smtp'], pool))
     with open(os.path.join(out, 'msglog.tsv'), 'w') as f:
         for nid, email, cat in g.msglog:
             f.write('%s\t%s\t%s\n' % (nid, email, cat))
@@ -1332,7 +1338,7 @@ def main():
                 email, _, tok = line.rstrip('\n').partition('\t')
                 if tok:
                     g.tokens[email] = tok
-    need = int(SIZES['refusals'] * a.scale) + int(SIZES['mix'] * a.scale * 0.02) + 2
+    need = int(SIZES['refusals'] * a.scale) + int((SIZES['mix'] + SIZES['smtp']) * a.scale * 0.02) + 4
     if need > a.customers:
         ap.error('--customers must exceed the refusals (%d)' % need)
     counts = build_corpora(g, a.out, a.scale)

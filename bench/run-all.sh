@@ -75,7 +75,8 @@ if [ "$QUICK" = 1 ]; then
 	RESULTS=${BENCH_RESULTS:-$abs_builddir/RESULTS.quick.md}
 else
 	SECS=${BENCH_SECS:-5}; ROUNDS=${BENCH_ROUNDS:-3}; SCALE=${BENCH_SCALE:-1}
-	LARGE_MB=${BENCH_LARGE_MB:-25}; PROFILE_MSGS=300
+	LARGE_MB=${BENCH_LARGE_MB:-25}; PROFILE_MSGS=100
+	BENCH_SENDER_N=${BENCH_SENDER_N:-5000}; BENCH_RSS_SIZES=${BENCH_RSS_SIZES:-10000 100000}
 	RESULTS=${BENCH_RESULTS:-$abs_srcdir/RESULTS.md}
 fi
 CONNS=${BENCH_CONNS:-16}
@@ -99,7 +100,7 @@ LINKS_MILTER=$abs_top_builddir/milter/links-milter
 LINKS_STORE=$abs_top_builddir/store/links-store
 BENCH_REPLY=$B/bench_reply
 
-log() { echo "bench: $*" >&2; }
+log() { echo "bench: [$(date +%T)] $*" >&2; }
 has_section() { case " $SECTIONS " in *" $1 "*) return 0 ;; esac; return 1; }
 
 W=$(mktemp -d /tmp/links-bench.XXXXXX) || exit 1
@@ -113,6 +114,7 @@ cleanup() {
 	if [ -n "$PF_DIR" ] && [ -f "$PF_DIR/etc/main.cf" ]; then
 		postfix -c "$PF_DIR/etc" stop >/dev/null 2>&1
 	fi
+	[ -n "${PG_STARTED:-}" ] && pg_stop
 	if [ "${BENCH_KEEP:-0}" = 1 ]; then
 		log "kept $W ${STORE_CLEAN:-}"
 	else

@@ -367,6 +367,35 @@ lm_reload(const struct lm_opts *o, const struct lm_socket *sock_now, int to_stde
 
 /* ---- daemon ---- */
 
+/*
+ * lm_socket_dir_check - say why a unix socket cannot be made in its folder.
+ * libmilter's own failure carries no errno; this names the folder, the
+ * error and, for the usual causes, the remedy.
+ */
+static int
+lm_socket_dir_check(const char *path, char *err, size_t errlen)
+{
+	char	dir[sizeof(((struct sockaddr_un *) 0)->sun_path)];
+	char   *slash;
+	int	e;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	if ((slash = strrchr(dir, '/')) == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		slash[1] = 0;
+	else
+		*slash = 0;
+	if (access(dir, W_OK | X_OK) == 0)
+		return (0);
+	e = errno;
+	snprintf(err, errlen, "cannot create the milter socket %.300s: folder %.300s: %s%s", path, dir,
+		 strerror(e), e == ENOENT ? " (create it: systemd-tmpfiles --create links-mail.conf)"
+		 : e == EROFS ? " (read-only for this process: under systemd, see ReadWritePaths= in links-milter.service)"
+		 : e == EACCES ? " (the folder must be writable by the milter's user)" : "");
+	return (-1);
+}
+
 /* lm_socket_open - open the socket as the starting user; hand a unix socket to the run
  * user and give it socket_mode. */
 static int
@@ -384,12 +413,18 @@ lm_socket_open(const struct conf *c, const struct lm_socket *s,
 		snprintf(err, errlen, "smfi_register failed");
 		return (-1);
 	}
+	if (s->is_unix && lm_socket_dir_check(s->path, err, errlen) != 0)
+		return (-1);
 	if (s->is_unix)
 		old = umask(0177);	/* nobody may connect before the chmod */
+	errno = 0;
 	if (smfi_opensocket(1) != MI_SUCCESS) {
+		int	e = errno;
+
 		if (s->is_unix)
 			umask(old);
-		snprintf(err, errlen, "cannot open the milter socket %.300s", s->spec);
+		snprintf(err, errlen, "cannot open the milter socket %.300s: %s", s->spec,
+			 e ? strerror(e) : "libmilter gave no reason (see its syslog line)");
 		return (-1);
 	}
 	if (!s->is_unix)

@@ -70,7 +70,7 @@ START_TEST(test_conf_defaults_are_complete)
 	ck_assert_str_eq(conf_contact_phone(c), "0249 996 3579");
 	/* Path defaults have their markers expanded. */
 	ck_assert_ptr_null(strchr(conf_store_path(c), '@'));
-	ck_assert_ptr_nonnull(strstr(conf_key_file(c), "/links/master.key"));
+	ck_assert_ptr_nonnull(strstr(conf_key_file(c), "/links/keys/master.key"));
 	conf_free(c);
 }
 END_TEST
