@@ -3,9 +3,17 @@
 # SYNOPSIS
 #	. bench-extra.sh	(sourced by run-all.sh)
 # DESCRIPTION
-#	section_sender runs bench/sender-bench.sh (ROUNDS rounds), section_reply
-#	the reply engineer's bench_reply (given the mix corpus with -d when
-#	it takes one), both bounded in time.
+#	section_sender runs bench/sender-bench.sh's throughput rounds
+#	(ROUNDS); its memory campaigns and instruction profile run in the
+#	background during section 6 (sender_rest_start, sender_rest_wait).
+#	section_reply runs replymix (the reply analysis on every message of
+#	the mix, replies per CPU-second, each result checked against its
+#	class) ROUNDS times, each time first linked with the reply analysis
+#	of BENCH_REPLY_BASE (an older commit, built once with
+#	reply_base_build) then with this tree's: before and after on the
+#	same corpus in the same run; then the reply engineer's bench_reply
+#	(its own samples; given the mix with -d when it takes one). All
+#	bounded in time.
 #
 #	section_profile runs each milter under valgrind --tool=callgrind:
 #	start, warm up with 20 messages, zero the counters
@@ -20,20 +28,116 @@
 # DIAGNOSTICS
 #	Failures are recorded in the result files, never fatal.
 
+# sender_bench PARTS: bench/sender-bench.sh with those parts, its output
+sender_bench() {
+	# shellcheck disable=SC2086
+	env top_builddir="$abs_top_builddir" ROUNDS="$ROUNDS" N="${BENCH_SENDER_N:-10000}" PARTS="$1" \
+		RSS_SIZES="${BENCH_RSS_SIZES:-1000 10000 100000}" ${PROFILE_ON:+CALLGRIND="$W/cg.sender.out"} \
+		PROFILE_N="$SENDER_PROFILE_N" \
+		timeout "$SENDER_TIMEOUT" sh "$abs_srcdir/sender-bench.sh" "$abs_top_builddir" 2>&1
+}
+
+# section_sender: the throughput rounds now; sender_rest_start starts the
+# memory campaigns and the instruction profile in the background (peak
+# RSS and instruction counts do not depend on the CPU share), beside the
+# profiles of section 6; sender_rest_wait collects them
 section_sender() {
 	SENDER_OUT=""
 	SENDER_RC=""
 	[ -f "$abs_srcdir/sender-bench.sh" ] || return
 	log "4. sender: bench/sender-bench.sh, $ROUNDS round(s) (at most ${SENDER_TIMEOUT}s)"
-	SENDER_OUT=$(env top_builddir="$abs_top_builddir" ROUNDS="$ROUNDS" N="${BENCH_SENDER_N:-10000}" \
-		RSS_SIZES="${BENCH_RSS_SIZES:-1000 10000 100000}" \
-		timeout "$SENDER_TIMEOUT" sh "$abs_srcdir/sender-bench.sh" "$abs_top_builddir" 2>&1)
+	SENDER_OUT=$(sender_bench rate)
 	SENDER_RC=$?
 }
+sender_rest_start() {
+	SENDER_REST_PID=""
+	[ -f "$abs_srcdir/sender-bench.sh" ] || return
+	log "4. sender: memory campaigns and profile in the background"
+	sender_bench "rss profile" > "$W/sender.rest" 2>&1 &
+	SENDER_REST_PID=$!
+	PIDS="$PIDS $SENDER_REST_PID"
+}
+sender_rest_wait() {
+	local rc
+	[ -n "${SENDER_REST_PID:-}" ] || return
+	log "4. sender: waiting for the memory campaigns"
+	wait "$SENDER_REST_PID"
+	rc=$?
+	SENDER_OUT="$SENDER_OUT
+$(grep -v '^sender-bench: ' "$W/sender.rest")"
+	[ "$rc" != 0 ] && SENDER_RC="${SENDER_RC:-0}, memory part $rc"
+	# links-sender: one campaign under callgrind, made by sender-bench.sh
+	if [ -s "$W/cg.sender.out" ]; then
+		CG_SENDER=$(awk -v t="$(cg_total "$W/cg.sender.out")" -v n="$SENDER_PROFILE_N" \
+			'BEGIN { if (t > 0) printf "%.0f", t / n; else print "-" }')
+		PROFILE_MSGS=$SENDER_PROFILE_N cg_functions "$W/cg.sender.out" > "$W/cg.sender.txt"
+	fi
+}
 
+# reply_base_build COMMIT: replymix linked with COMMIT's reply analysis
+# library, built once into $abs_top_builddir/bench-base-COMMIT (kept for
+# the next run); sets REPLY_BASE_BIN, or REPLY_BASE_WHY
+reply_base_build() {
+	local commit dir src bld cflags
+	commit=$(git -C "$abs_top_srcdir" rev-parse --short=12 "$1^{commit}" 2>/dev/null) \
+		|| { REPLY_BASE_WHY="commit $1 not in this repository"; return 1; }
+	REPLY_BASE_COMMIT=$commit
+	dir=$abs_top_builddir/bench-base-$commit
+	src=$dir/src
+	bld=$dir/build
+	REPLY_BASE_BIN=$bld/replymix-base
+	# the driver of this tree, so both sides run the same loop and checks
+	if [ ! -f "$bld/milter/reply/liblinksreply.la" ]; then
+		log "   building the reply analysis of $commit (once, kept in $dir)"
+		rm -rf "$dir"
+		mkdir -p "$src" "$bld"
+		git -C "$abs_top_srcdir" archive "$commit" | tar -x -C "$src" \
+			&& (cd "$src" && autoreconf -fi) > "$dir/build.log" 2>&1 \
+			&& (cd "$bld" && "$src/configure" && make -C config && make -C milter/reply) \
+				>> "$dir/build.log" 2>&1 \
+			|| { REPLY_BASE_WHY="building $commit failed: $(tail -2 "$dir/build.log" | tr '\n' ' ')"; return 1; }
+	fi
+	cflags=$(sed -n 's/^CFLAGS = //p' "$abs_top_builddir/Makefile")
+	# shellcheck disable=SC2086
+	(cd "$bld" && ./libtool --quiet --tag=CC --mode=link gcc $cflags -I. -I"$src/config" \
+		-I"$src/milter/reply" -I"$abs_srcdir" -o replymix-base "$abs_srcdir/replymix.c" \
+		"$abs_srcdir/corpus.c" milter/reply/liblinksreply.la config/liblinksconf.la) \
+		>> "$dir/build.log" 2>&1 \
+		|| { REPLY_BASE_WHY="linking replymix with $commit failed: $(tail -2 "$dir/build.log" | tr '\n' ' ')"; return 1; }
+	return 0
+}
+
+# section_reply: the reply analysis on the mix, per CPU-second, this tree
+# and BENCH_REPLY_BASE interleaved (ROUNDS rounds); bench_reply's samples
 section_reply() {
+	local r s
 	REPLY_OUT=""
 	REPLY_RC=""
+	REPLY_BASE_WHY=""
+	REPLY_BASE_BIN=""
+	if [ -x "$REPLYMIX" ]; then
+		log "4. reply analysis on the mix: replymix, $ROUNDS round(s), this tree and $REPLY_BASE"
+		reply_base_build "$REPLY_BASE" || { log "   before: $REPLY_BASE_WHY"; REPLY_BASE_BIN=""; }
+		for r in $(seq 1 "$ROUNDS"); do
+			if [ -n "$REPLY_BASE_BIN" ]; then
+				timeout "$REPLY_TIMEOUT" "$REPLY_BASE_BIN" -s "$REPLY_SECS" "$CORPUS/mix" \
+					> "$W/replymix.base.$r" 2>&1
+				echo "rc=$?" >> "$W/replymix.base.$r"
+			fi
+			timeout "$REPLY_TIMEOUT" "$REPLYMIX" -s "$REPLY_SECS" "$CORPUS/mix" > "$W/replymix.now.$r" 2>&1
+			echo "rc=$?" >> "$W/replymix.now.$r"
+		done
+		for s in now base; do
+			for r in $(seq 1 "$ROUNDS"); do
+				grep -h '^RESULT' "$W/replymix.$s.$r" 2>/dev/null | sed "s/^RESULT/RESULT round=$r/"
+			done > "$W/m.replymix.$s"
+			[ -s "$W/m.replymix.$s" ] || rm -f "$W/m.replymix.$s"
+			for r in $(seq 1 "$ROUNDS"); do
+				grep -h '^REPLIES' "$W/replymix.$s.$r" 2>/dev/null | sed "s/^REPLIES/RESULT round=$r/"
+			done > "$W/m.replymix.$s.replies"
+			[ -s "$W/m.replymix.$s.replies" ] || rm -f "$W/m.replymix.$s.replies"
+		done
+	fi
 	[ -x "$BENCH_REPLY" ] || return
 	log "4. reply analysis: bench_reply (at most ${REPLY_TIMEOUT}s)"
 	REPLY_ARGS=""
@@ -46,12 +150,13 @@ section_reply() {
 # cg_total FILE: the total instruction count of a callgrind dump
 cg_total() { sed -n 's/^summary: *\([0-9]*\).*/\1/p; s/^totals: *\([0-9]*\).*/\1/p' "$1" | head -1; }
 
-# cg_run NAME START_FN SOCK CORPORA: callgrind counts of a milter, Ir per message
-# of the ordinary mail, the mix and the refusals ("-" when not in CORPORA). A fresh process per corpus: start-up and
+# cg_run NAME START_FN SOCK CORPORA [N]: callgrind counts of a milter, Ir per
+# message of the ordinary mail, the mix and the refusals ("-" when not in
+# CORPORA), N (default PROFILE_MSGS) messages each. A fresh process per corpus: start-up and
 # 20 messages, counters zeroed, PROFILE_MSGS messages, one dump
 # ($W/cg/NAME.CORPUS.out).
 cg_run() {
-	local name=$1 start=$2 sock=$3 pid c out ir dump
+	local name=$1 start=$2 sock=$3 n=${5:-$PROFILE_MSGS} pid c out ir dump
 	mkdir -p "$W/cg"
 	out=""
 	for c in ordinary mix refusals; do
@@ -67,7 +172,7 @@ cg_run() {
 		pid=$(daemon_pid "$name")
 		"$MILTERLOAD" -q -c 4 -n 20 -d "$CORPUS/$c" -T 120 "unix:$sock" >/dev/null 2>&1
 		callgrind_control -z "$pid" >/dev/null 2>&1
-		timeout "$PROFILE_TIMEOUT" "$MILTERLOAD" -q -c 4 -n "$PROFILE_MSGS" -d "$CORPUS/$c" \
+		timeout "$PROFILE_TIMEOUT" "$MILTERLOAD" -q -c 4 -n "$n" -d "$CORPUS/$c" \
 			-T 300 "unix:$sock" > "$W/cg/$name.$c.load" 2>&1
 		callgrind_control -d "$pid" >/dev/null 2>&1
 		sleep 1
@@ -78,7 +183,7 @@ cg_run() {
 			mv "$dump" "$W/cg/$name.$c.out"
 			ir=$(cg_total "$W/cg/$name.$c.out")
 		fi
-		out="$out $(awk -v t="$ir" -v n="$PROFILE_MSGS" 'BEGIN { if (t > 0) printf "%.0f", t / n; else print "-" }')"
+		out="$out $(awk -v t="$ir" -v n="$n" 'BEGIN { if (t > 0) printf "%.0f", t / n; else print "-" }')"
 	done
 	echo "$out"
 }
@@ -139,7 +244,7 @@ section_profile() {
 	CG_EOH=$(cg_run eoh start_eoh "$EOH_SOCK" ordinary)
 	CG_NULL=$(cg_run null start_null "$NULL_SOCK" ordinary)
 	CG_DKIM=""
-	[ "$DKIM_OK" = 1 ] && CG_DKIM=$(cg_run dkim start_dkim "$DKIM_SOCK" mix)
+	[ "$DKIM_OK" = 1 ] && CG_DKIM=$(cg_run dkim start_dkim "$DKIM_SOCK" mix $((PROFILE_MSGS / 3)))
 	CG_LINKS=""
 	if [ "$LINKS_OK" = 1 ]; then
 		CG_LINKS=$(cg_run links links_fresh "$LINKS_SOCK" "ordinary mix refusals")

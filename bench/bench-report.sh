@@ -147,8 +147,11 @@ machine() {
 	disk=$(lsblk -dno NAME,ROTA,SIZE,MODEL 2>/dev/null | awk '$1 !~ /^(zram|loop)/ { m = (NF > 3) ? " " $4 : ""; printf "%s%s rotational=%s %s%s", sep, $1, $2, $3, m; sep = "; " }')
 	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); the run took $((T_END - T_START)) s"
 	echo "- commit: $commit$([ "$dirty" != 0 ] && echo " (working tree had $dirty uncommitted path(s))")"
-	echo "- CPU: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(nproc) core(s) available; RAM $(awk '/^MemTotal:/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo)"
-	echo "- kernel: $(uname -sr); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+	echo "- CPU: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1) ($(awk -F': ' '/^cpu family/ { f = $2 } /^model[[:space:]]*:/ { m = $2 } /^cpu MHz/ { h = $2 } /^flags/ { v = ($2 ~ / hypervisor/) ? ", virtual machine" : "" } END { printf "family %s model %s, %.0f MHz%s", f, m, h, v }' /proc/cpuinfo)), $(nproc) core(s) available; RAM $(awk '/^MemTotal:/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo)"
+	echo "- kernel: $(uname -sr)"
+	if [ -s "$W/loadavg" ]; then
+		echo "- load during the run (1-minute load average sampled every ${LOAD_SAMPLE} s, $(wc -l < "$W/loadavg") samples; $(nproc) core(s)): median $(cut -d' ' -f1 "$W/loadavg" | stats | awk '{ printf "%s (min %s, max %s)", $1, $2, $3 }'); runnable threads median $(cut -d' ' -f2 "$W/loadavg" | stats | awk '{ printf "%s (max %s)", $1, $3 }')$(awk -v n="$(nproc)" '$1 > n { hi++ } END { if (hi) printf "; above the core count in %d of %d samples: the machine was shared with other work (other engineers\x27 builds and tests), so wall-clock rates are lower and noisier than on an idle host; compare the ratios, CPU times and instruction counts", hi, NR }' "$W/loadavg")"
+	fi
 	echo "- store disk: ${STORE_FS:-?}${disk:+ (block devices: $disk)}"
 	echo "- Postfix $(postconf -d -h mail_version 2>/dev/null || echo '?'); OpenDKIM $(opendkim -V 2>/dev/null | sed -n '1s/.*v//p'); valgrind $(valgrind --version 2>/dev/null | sed 's/valgrind-//')"
 	if [ -s "$W/fsync" ]; then
@@ -183,12 +186,85 @@ write_targets() {
 	echo "| EOM p99 at $CONNS connections ≤ 2 ms, mix | $(fmt_ratio "$eom_mix") ms (fsync floor p99 $(med "$W/fsync.r" p99) ms) | $(meets "$(first "$eom_mix")" '<=' 2) |"
 	echo "| EOM p99 at $CONNS connections ≤ 3 ms, refusals | $(fmt_ratio "$eom_ref") ms | $(meets "$(first "$eom_ref")" '<=' 3) |"
 	echo "| through Postfix, mix: links-milter ≥ 0.9 × NR null milter accepted msg/s | $(fmt_ratio "$pf") | $(meets "$(first "$pf")" '>=' 0.9) |"
-	sender_r=$(echo "${SENDER_OUT:-}" | sed -n 's/^RESULT sender .* ratio=\([0-9.]*\).*/\1/p')
-	growth=$(echo "${SENDER_OUT:-}" | sed -n 's/^RESULT sender .* rss_growth=\([0-9.]*\).*/\1/p')
+	sender_r=$(echo "${SENDER_OUT:-}" | sed -n 's/^RESULT sender .* ratio=\([0-9.]*\).*/\1/p' | grep . | head -1)
+	growth=$(echo "${SENDER_OUT:-}" | sed -n 's/^RESULT sender .* rss_growth=\([0-9.]*\).*/\1/p' | grep . | head -1)
 	echo "| links-sender ≥ 0.8 × smtp-source -d, same connections | ${sender_r:-n/a} (ratio of the medians, section 4) | $(meets "$sender_r" '>=' 0.8) |"
 	echo "| links-sender memory flat 10k → 100k recipients (≤ 1.25×) | ${growth:-n/a} × | $(meets "$growth" '<=' 1.25) |"
-	reply_rate=$(echo "${REPLY_OUT:-}" | sed -n 's/^RESULT.* per_cpu_s=\([0-9.]*\).*/\1/p' | tail -1)
-	echo "| reply analysis ≥ 30k replies/s per CPU-second on the mix | ${reply_rate:-not measured on the mix (bench_reply takes no corpus; its own samples in section 5)} | $(meets "$reply_rate" '>=' 30000) |"
+	reply_rate=$(med "$W/m.replymix.now" per_cpu_s)
+	echo "| reply analysis ≥ 30k replies/s per CPU-second on the mix | every message of the mix $(spread "$W/m.replymix.now" per_cpu_s)$([ -s "$W/m.replymix.now" ] && echo "; results $(replymix_verdicts now)") (section 5) | $(tstatus "$reply_rate" '>=' 30000 "$(replymix_verdicts now)") |"
+	echo "| the same, the mix's replies only (ordinary mail left out) | $(spread "$W/m.replymix.now.replies" per_cpu_s) | $(meets "$(med "$W/m.replymix.now.replies" per_cpu_s)" '>=' 30000) |"
+}
+
+# replymix_verdicts now|base: "ok" or the wrongly analysed messages of replymix
+replymix_verdicts() {
+	local bad
+	bad=$(sum "$W/m.replymix.$1" bad)
+	if [ "${bad:-0}" != 0 ]; then echo "**$bad wrong**"; else echo ok; fi
+}
+
+# write_section_reply: replymix before/after, then bench_reply
+write_section_reply() {
+	local k
+	echo "## 5. Reply analysis"
+	echo "\`replymix\` runs the reply analysis (liblinksreply's \`reply_analyze\`, one thread) on every"
+	echo "message of the mix ($(sed -n 's/^mix: //p' "$W/corpus.stats")), as if the milter analysed every"
+	echo "message; each result is first checked against the message's class (a refusal must be read as"
+	echo "one, a question as a question and no refusal, an auto-reply and a bounce as such; ordinary mail"
+	echo "and one-click token refusals are counted, not judged), then the corpus is analysed in passes"
+	echo "for ${REPLY_SECS} CPU-second(s). Replies per **CPU-second** of the process (per wall second beside it),"
+	echo "$ROUNDS interleaved round(s), the same driver linked once with the reply analysis of"
+	echo "${REPLY_BASE_COMMIT:-$REPLY_BASE} (before) and once with this tree's (after)."
+	echo
+	if [ ! -s "$W/m.replymix.now" ]; then
+		echo "Not measured: replymix is not built or did not run."
+	else
+		echo "| reply analysis | replies per CPU-second | per wall second | CPU ms per reply | results |"
+		echo "|---|---|---|---|---|"
+		if [ -s "$W/m.replymix.base" ]; then
+			echo "| before: ${REPLY_BASE_COMMIT:-$REPLY_BASE} | $(spread "$W/m.replymix.base" per_cpu_s) | $(spread "$W/m.replymix.base" per_wall_s) | $(awk -v r="$(med "$W/m.replymix.base" per_cpu_s)" 'BEGIN { if (r > 0) printf "%.3f", 1000 / r }') | $(replymix_verdicts base) |"
+		else
+			echo "| before: ${REPLY_BASE_COMMIT:-$REPLY_BASE} | not measured: ${REPLY_BASE_WHY:-?} | | | |"
+		fi
+		echo "| after: this tree | $(spread "$W/m.replymix.now" per_cpu_s) | $(spread "$W/m.replymix.now" per_wall_s) | $(awk -v r="$(med "$W/m.replymix.now" per_cpu_s)" 'BEGIN { if (r > 0) printf "%.3f", 1000 / r }') | $(replymix_verdicts now) |"
+		echo
+		echo "The replies of the mix alone (every message but the ordinary mail, which links-milter accepts"
+		echo "at end of headers without analysing it; $(sed -n 's/.* msgs=\([0-9]*\).*/\1/p' "$W/m.replymix.now.replies" 2>/dev/null | head -1) messages):"
+		echo
+		echo "| reply analysis | replies per CPU-second | per wall second |"
+		echo "|---|---|---|"
+		echo "| before: ${REPLY_BASE_COMMIT:-$REPLY_BASE} | $(spread "$W/m.replymix.base.replies" per_cpu_s) | $(spread "$W/m.replymix.base.replies" per_wall_s) |"
+		echo "| after: this tree | $(spread "$W/m.replymix.now.replies" per_cpu_s) | $(spread "$W/m.replymix.now.replies" per_wall_s) |"
+		echo
+		echo "After / before (replies per CPU-second, per round): whole mix $(fmt_ratio "$(rratio "$W/m.replymix.now" "$W/m.replymix.base" per_cpu_s)"), its replies $(fmt_ratio "$(rratio "$W/m.replymix.now.replies" "$W/m.replymix.base.replies" per_cpu_s)")"
+		echo
+		echo "Per kind of message (replies per CPU-second, median of the rounds; what the analysis said in"
+		echo "the checking pass):"
+		echo
+		echo "| kind | messages | before | after | after: read as refusal / question / auto-reply / bounce |"
+		echo "|---|---|---|---|---|"
+		for k in $(cat "$W"/replymix.now.* | sed -n 's/^CLASS class=\([a-z]*\) .*/\1/p' | sort -u); do
+			echo "| $k | $(grep -h "^CLASS class=$k " "$W"/replymix.now.* | head -1 | sed 's/.* msgs=\([0-9]*\).*/\1/') | $(grep -h "^CLASS class=$k " "$W"/replymix.base.* 2>/dev/null | sed 's/.* per_cpu_s=\([0-9]*\).*/\1/' | stats | cut -d' ' -f1) | $(grep -h "^CLASS class=$k " "$W"/replymix.now.* | sed 's/.* per_cpu_s=\([0-9]*\).*/\1/' | stats | cut -d' ' -f1) | $(grep -h "^CLASS class=$k " "$W"/replymix.now.* | head -1 | sed 's/.* optout=\([0-9]*\) question=\([0-9]*\) kind=auto:\([0-9]*\),bounce:\([0-9]*\).*/\1 \/ \2 \/ \3 \/ \4/') |"
+		done
+		if grep -qh '^BAD' "$W"/replymix.*.* 2>/dev/null; then
+			echo
+			echo "Messages analysed wrongly (first of each side):"
+			echo
+			echo '```'
+			for k in base now; do grep -h '^BAD' "$W"/replymix.$k.* 2>/dev/null | sort -u | head -5 | sed "s/^/$k: /"; done
+			echo '```'
+		fi
+	fi
+	echo
+	echo "### bench_reply (the reply engineer's samples)"
+	if [ -n "${REPLY_RC:-}" ]; then
+		echo "\`bench_reply ${REPLY_ARGS:-}\` (exit status $REPLY_RC):"
+		echo
+		echo '```'
+		echo "$REPLY_OUT"
+		echo '```'
+	else
+		echo "Not measured: bench_reply is not built."
+	fi
 }
 
 # pf_ratio: per-round ratio links/null of the accepted rate through Postfix
@@ -337,10 +413,15 @@ write_section_profile() {
 	echo "| links-milter | ${CG_LINKS:-- - -} |" | sed 's/ \([-0-9]*\) \([-0-9]*\) \([-0-9]*\) |$/ \1 | \2 | \3 |/'
 	echo
 	echo "(- : not run; the null milters do the same work on any corpus, OpenDKIM is measured on the mix.)"
-	for c in ordinary mix refusals; do
+	[ -n "${CG_SENDER:-}" ] && echo && echo "links-sender, one promotion campaign to $SENDER_PROFILE_N customers through smtp-sink: $CG_SENDER Ir per message (functions below)."
+	for c in ordinary mix refusals sender; do
 		[ -s "$W/cg.$c.txt" ] || continue
 		echo
-		echo "links-milter on the $c corpus ($PROFILE_MSGS messages):"
+		if [ "$c" = sender ]; then
+			echo "links-sender, one campaign of $SENDER_PROFILE_N recipients (start-up included):"
+		else
+			echo "links-milter on the $c corpus ($PROFILE_MSGS messages):"
+		fi
 		echo
 		echo '```'
 		cat "$W/cg.$c.txt"
@@ -419,19 +500,7 @@ write_results() {
 			fi
 			echo
 		fi
-		if has_section reply; then
-			echo "## 5. Reply analysis (bench_reply, the reply engineer's)"
-			if [ -n "${REPLY_RC:-}" ]; then
-				echo "\`bench_reply ${REPLY_ARGS:-}\` (exit status $REPLY_RC):"
-				echo
-				echo '```'
-				echo "$REPLY_OUT"
-				echo '```'
-			else
-				echo "Not measured: bench_reply is not built."
-			fi
-			echo
-		fi
+		has_section reply && write_section_reply && echo
 		has_section profile && write_section_profile && echo
 		if [ -f "$abs_srcdir/RESULTS.notes" ]; then
 			cat "$abs_srcdir/RESULTS.notes"

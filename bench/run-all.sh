@@ -35,15 +35,21 @@
 #	    discarded checked against the expected verdicts;
 #	 3. memory: VmHWM of each milter while 16 connections each send a
 #	    BENCH_LARGE_MB message;
-#	 4. bench/sender-bench.sh (links-sender against smtp-source -d) and
-#	    bench_reply (the reply analysis, the reply engineer's);
+#	 4. bench/sender-bench.sh (links-sender against smtp-source -d);
+#	    the reply analysis on the mix (replymix: replies per CPU-second,
+#	    every result checked), this tree beside an older commit's
+#	    (BENCH_REPLY_BASE), interleaved; bench_reply (the reply
+#	    engineer's samples);
 #	 5. profiles: instructions per message (callgrind, repeatable on a
 #	    shared machine) of each milter on the ordinary mail and on the
 #	    mix, and links-milter's functions by inclusive and self cost.
 #	Everything listens on 127.0.0.1 or unix sockets in a private
 #	temporary directory, is bounded in count and time, and is stopped
 #	by the EXIT trap, also on failure or Ctrl-C. Needs root (a private
-#	Postfix instance).
+#	Postfix instance). RESULTS.md records the machine (CPU, cores, RAM,
+#	kernel, the store's disk), the date, the commit, and the load
+#	average sampled every LOAD_SAMPLE seconds during the run (the
+#	machine may be shared: the figures to compare are the ratios).
 #
 #	Environment: abs_top_builddir, abs_top_srcdir, abs_builddir,
 #	abs_srcdir (set by `make bench`; guessed otherwise); BENCH_RESULTS
@@ -52,12 +58,17 @@
 #	run, the ordinary mail), BENCH_ROUNDS (3), BENCH_CONNS (16),
 #	BENCH_SCALE (1: corpus sizes, see gen-mail.py), BENCH_CUSTOMERS
 #	(6000), BENCH_LARGE_MB (25), BENCH_SECTIONS (default "milter
-#	postfix memory sender reply profile"), BENCH_KEEP=1 keeps the
+#	postfix memory sender reply profile"), BENCH_REPLY_BASE (the commit
+#	whose reply analysis is the "before" of section 4; default f17fad0,
+#	main before issue 14's work on it), BENCH_KEEP=1 keeps the
 #	work directory for a post-mortem.
 # DIAGNOSTICS
 #	Progress on stderr. Exit status 0 when RESULTS.md was written (a
 #	missed target or a wrong verdict is reported in it, not as a
 #	failure), 1 when the benchmark could not be set up at all.
+# The whole script is one compound command: bash reads it completely
+# before it runs, so editing this file during a run does not change it.
+{
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -69,21 +80,23 @@ PATH=$PATH:/usr/sbin:/sbin
 
 QUICK=${BENCH_QUICK:-${LINKS_BENCH_QUICK:-0}}
 if [ "$QUICK" = 1 ]; then
-	SECS=${BENCH_SECS:-2}; ROUNDS=${BENCH_ROUNDS:-1}; SCALE=${BENCH_SCALE:-0.1}
-	LARGE_MB=${BENCH_LARGE_MB:-5}; PROFILE_MSGS=40
+	SECS=${BENCH_SECS:-2}; ROUNDS=${BENCH_ROUNDS:-1}; SCALE=${BENCH_SCALE:-0.1}; REPLY_SECS=1
+	LARGE_MB=${BENCH_LARGE_MB:-5}; PROFILE_MSGS=40; SENDER_PROFILE_N=200
 	BENCH_SENDER_N=${BENCH_SENDER_N:-2000}; BENCH_RSS_SIZES=${BENCH_RSS_SIZES:-1000 5000}
 	RESULTS=${BENCH_RESULTS:-$abs_builddir/RESULTS.quick.md}
 else
-	SECS=${BENCH_SECS:-5}; ROUNDS=${BENCH_ROUNDS:-3}; SCALE=${BENCH_SCALE:-1}
-	LARGE_MB=${BENCH_LARGE_MB:-25}; PROFILE_MSGS=100
+	SECS=${BENCH_SECS:-5}; ROUNDS=${BENCH_ROUNDS:-3}; SCALE=${BENCH_SCALE:-1}; REPLY_SECS=3
+	LARGE_MB=${BENCH_LARGE_MB:-25}; PROFILE_MSGS=100; SENDER_PROFILE_N=1000
 	BENCH_SENDER_N=${BENCH_SENDER_N:-5000}; BENCH_RSS_SIZES=${BENCH_RSS_SIZES:-10000 100000}
 	RESULTS=${BENCH_RESULTS:-$abs_srcdir/RESULTS.md}
 fi
 CONNS=${BENCH_CONNS:-16}
 CUSTOMERS=${BENCH_CUSTOMERS:-6000}
 SECTIONS=${BENCH_SECTIONS:-milter postfix memory sender reply profile}
+REPLY_BASE=${BENCH_REPLY_BASE:-f17fad0}
+LOAD_SAMPLE=10			# seconds between load average samples
 LARGE_CONNS=16
-SENDER_TIMEOUT=420		# seconds for sender-bench.sh
+SENDER_TIMEOUT=600		# seconds for each part of sender-bench.sh
 REPLY_TIMEOUT=90		# seconds for bench_reply
 START_TIMEOUT=15		# seconds for a daemon to come up
 LOAD_TIMEOUT=300		# seconds for one milterload or smtpload run
@@ -99,6 +112,7 @@ FSYNCFLOOR=$B/fsyncfloor
 LINKS_MILTER=$abs_top_builddir/milter/links-milter
 LINKS_STORE=$abs_top_builddir/store/links-store
 BENCH_REPLY=$B/bench_reply
+REPLYMIX=$B/replymix
 
 log() { echo "bench: [$(date +%T)] $*" >&2; }
 has_section() { case " $SECTIONS " in *" $1 "*) return 0 ;; esac; return 1; }
@@ -214,14 +228,24 @@ if [ "$(id -u)" != 0 ]; then
 	exit 1
 fi
 T_START=$(date +%s)
+# the load average (1 min) and the runnable threads, sampled during the run
+while :; do
+	echo "$(cut -d' ' -f1 /proc/loadavg) $(sed -n 's/^procs_running //p' /proc/stat)" >> "$W/loadavg"
+	sleep "$LOAD_SAMPLE"
+done &
+PIDS="$PIDS $!"
+has_section profile && command -v valgrind >/dev/null && PROFILE_ON=1
 setup_all || exit 1
 has_section milter && section_milter
 has_section postfix && section_postfix
 has_section memory && section_memory
 has_section sender && section_sender
 has_section reply && section_reply
+has_section sender && sender_rest_start
 has_section profile && section_profile
+has_section sender && sender_rest_wait
 T_END=$(date +%s)
 write_results
 log "done in $((T_END - T_START)) s: $RESULTS"
 exit 0
+}

@@ -16,7 +16,10 @@
 #	   refusals, and benchstore finds every refusal recorded once and
 #	   nothing else; a second pass of the refusals records nothing new;
 #	4. benchstore catches a store that does not match (the refusals'
-#	   expectations checked against a store that saw only the mix).
+#	   expectations checked against a store that saw only the mix);
+#	5. replymix (the reply analysis benchmark) judges every result on
+#	   the refusals and the questions, and is caught out when a
+#	   question is presented as a refusal (exit 1, one BAD line).
 #	Everything runs in a private temporary folder and is stopped at
 #	the end, also on failure.
 # DIAGNOSTICS
@@ -30,13 +33,14 @@ builddir=${abs_builddir:-$top_builddir/bench}
 LOAD=$builddir/milterload
 NULL=$builddir/nullmilter
 BSTORE=$builddir/benchstore
+RMIX=$builddir/replymix
 MILTER=$top_builddir/milter/links-milter
 STORE=$top_builddir/store/links-store
 TIMEOUT=120			# seconds for one milterload run
 START_WAIT=100			# tenths of a second for a milter's socket
 
 command -v python3 >/dev/null || { echo "selftest: python3 missing: skipped"; exit 77; }
-for p in "$LOAD" "$NULL" "$BSTORE" "$MILTER" "$STORE"; do
+for p in "$LOAD" "$NULL" "$BSTORE" "$RMIX" "$MILTER" "$STORE"; do
 	[ -x "$p" ] || { echo "selftest: $p not built: skipped"; exit 77; }
 done
 W=$(mktemp -d "${TMPDIR:-/tmp}/links-bench-selftest.XXXXXX") || exit 1
@@ -146,4 +150,18 @@ for pass in 1 2; do
 done
 stop "$LAST"
 ok "links-milter: refusals twice, every refusal recorded exactly once; $(head -1 "$W/consent")"
+
+# 5. replymix measures only right answers
+for c in refusals questions; do
+	OUT=$(timeout "$TIMEOUT" "$RMIX" -s 0.2 "$W/gen/$c" 2>&1) && [ "$(field bad)" = 0 ] \
+		|| fail "replymix on $c: $OUT"
+done
+mkdir "$W/wrong"
+Q=$(ls "$W/gen/questions" | grep '\.eml$' | head -1)
+cp "$W/gen/questions/$Q" "$W/wrong/00001-refusal-gmail.eml"
+OUT=$(timeout "$TIMEOUT" "$RMIX" -s 0.1 "$W/wrong" 2>&1)
+RC=$?
+[ "$RC" = 1 ] && [ "$(field bad)" = 1 ] && echo "$OUT" | grep -q '^BAD 00001-refusal-gmail.eml' \
+	|| fail "replymix took a question for a refusal (exit $RC): $OUT"
+ok "replymix: every refusal and question analysed as its class; a question presented as a refusal is caught"
 exit 0

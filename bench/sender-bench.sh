@@ -19,10 +19,14 @@
 #	100,000 recipients (RSS_SIZES) and prints the peak RSS (VmHWM) of
 #	each and the growth from 10,000 to 100,000 (target: flat). The last
 #	line is machine-readable ("RESULT sender ..."). Not part of `make
-#	check`; `make bench` runs it.
+#	check`; `make bench` runs it, the throughput rounds alone (PARTS=rate)
+#	and the rest (PARTS="rss profile", where CPU share does not matter)
+#	beside the profiles, to keep the run short.
 # ENVIRONMENT
-#	N (10000), CONN (2), ROUNDS (3), RSS_SIZES ("1000 10000 100000"),
-#	KEEP (keep the work directory).
+#	PARTS ("rate rss profile": which parts run), N (10000), CONN (2),
+#	ROUNDS (3), RSS_SIZES ("1000 10000 100000"),
+#	CALLGRIND (a file: one campaign of PROFILE_N (1000) recipients under
+#	callgrind), KEEP (keep the work directory).
 set -eu
 top_srcdir=$(cd "$(dirname "$0")/.." && pwd)
 B=${1:-${top_builddir:-$top_srcdir}}
@@ -54,6 +58,7 @@ USER_OPT=""
 SINKPID=$!
 sleep 0.5
 
+part() { case " ${PARTS:-rate rss profile} " in *" $1 "*) return 0 ;; esac; return 1; }
 now() { date +%s.%N; }
 rate() { awk -v n="$1" -v a="$2" -v b="$3" 'BEGIN { printf "%.0f", n / (b - a) }'; }
 # stats: "median min max" of the numbers on stdin
@@ -100,6 +105,7 @@ peak_rss() {
 	echo "$peak"
 }
 
+if part rate; then	# the throughput rounds (not indented: the blocks stay as they were)
 mkconf "$W/main"
 customers "$W/c.csv" "$N"
 "$STORE" -c "$W/main/links.conf" import "$W/c.csv" > /dev/null
@@ -150,8 +156,10 @@ RATIO=$(awk -v a="$LS_MED" -v b="$SRC_MED" 'BEGIN { printf "%.2f", a / b }')
 echo "  smtp-source -d: median $SRC_MED msg/s (min $SRC_MIN, max $SRC_MAX)"
 echo "  links-sender:   median $LS_MED msg/s (min $LS_MIN, max $LS_MAX; campaign creation included)"
 echo "  ratio of the medians: $RATIO (target >= 0.8)"
+fi
 
 RSS_SIZES=${RSS_SIZES:-1000 10000 100000}
+part rss || RSS_SIZES=""
 for n in $RSS_SIZES; do
 	mkconf "$W/rss$n"
 	customers "$W/c$n.csv" "$n"
@@ -161,9 +169,24 @@ for n in $RSS_SIZES; do
 	echo "  peak RSS, $n recipients: $kb kB"
 	eval "RSS_$n=$kb"
 done
+# CALLGRIND=FILE: one campaign of PROFILE_N recipients under callgrind
+if part profile && [ -n "${CALLGRIND:-}" ] && command -v valgrind >/dev/null; then
+	PROFILE_N=${PROFILE_N:-1000}
+	mkconf "$W/prof"
+	customers "$W/cprof.csv" "$PROFILE_N"
+	"$STORE" -c "$W/prof/links.conf" import "$W/cprof.csv" > /dev/null
+	# every customer: --all where links-sender asks for it (issue 18's staff guard)
+	PROF_ALL=""
+	"$SENDER" --help 2>&1 | grep -q -e '--all ' && PROF_ALL=--all
+	# shellcheck disable=SC2086
+	valgrind --tool=callgrind --callgrind-out-file="$CALLGRIND" "$SENDER" -c "$W/prof/links.conf" \
+		send --category promotion --template promotion $PROF_ALL --set "offer=Giảm 20%" \
+		--set until=2026-12-31 --set url=https://ilinks.asia/km --no-progress \
+		> "$W/prof.out" 2>&1 && echo "  callgrind: $PROFILE_N recipients in $CALLGRIND"
+fi
 GROWTH=""
 if [ -n "${RSS_10000:-}" ] && [ -n "${RSS_100000:-}" ]; then
 	GROWTH=$(awk -v a="$RSS_10000" -v b="$RSS_100000" 'BEGIN { printf "%.2f", b / a }')
 	echo "  peak RSS 100,000 / 10,000 recipients: $GROWTH (+$((RSS_100000 - RSS_10000)) kB; target: flat)"
 fi
-echo "RESULT sender src_median=$SRC_MED src_min=$SRC_MIN src_max=$SRC_MAX ls_median=$LS_MED ls_min=$LS_MIN ls_max=$LS_MAX ratio=$RATIO ls_cpu_us_per_msg=${LS_CPU:-} rss_10k=${RSS_10000:-} rss_100k=${RSS_100000:-} rss_growth=${GROWTH:-}"
+echo "RESULT sender src_median=${SRC_MED:-} src_min=${SRC_MIN:-} src_max=${SRC_MAX:-} ls_median=${LS_MED:-} ls_min=${LS_MIN:-} ls_max=${LS_MAX:-} ratio=${RATIO:-} ls_cpu_us_per_msg=${LS_CPU:-} rss_10k=${RSS_10000:-} rss_100k=${RSS_100000:-} rss_growth=${GROWTH:-}"

@@ -8,10 +8,14 @@
  * DESCRIPTION
  *	See milter_act.h. The rules, in the order they are applied:
  *
- *	Bounce: each permanently failed address counts one bounce, but only
- *	when the bounce came to noreply (our envelope sender); noreply
- *	recipients are then dropped (bounce_action = discard), other
- *	recipients get it as addressed. Never routed to support.
+ *	Bounce: counted only when it came to noreply (our envelope sender)
+ *	and is authenticated: by a genuine VERP token of the return path
+ *	(noreply+b-TOKEN@, the customer it was sent to), or by the returned
+ *	headers' Message-ID, logged for that customer. Only the failed
+ *	recipients that are that customer count, once per notification: a
+ *	hard failure (5.x.x) as a bounce, a soft one (4.x.x) apart. Then
+ *	noreply recipients are dropped (bounce_action = discard). A bounce
+ *	without proof is never counted: it goes to support.
  *
  *	Auto-reply: never a refusal, never routed; noreply recipients are
  *	dropped when auto_reply_action = discard.
@@ -39,6 +43,8 @@
 #include "milter_act.h"
 #include "milter_addr.h"
 #include "milter_auth.h"
+#include "milter_dsn.h"
+#include "inbound.h"
 
 #define MACT_OWN_MSGID_MAX	(MADDR_MSGID_MAX + 8)	/* "qid:" and a queue id fit too */
 
@@ -54,6 +60,19 @@ static const char *const mact_action_names[MACT_A_COUNT] = {
 };
 static const char *const mact_idby_names[MACT_ID_COUNT] = {"none", "msgid", "token", "from"};
 static const char *const mact_optout_names[MACT_O_COUNT] = {"none", "applied", "unverified"};
+static const char *const mact_bounce_by_names[MACT_B_COUNT] = {"none", "verp", "msgid"};
+
+/* subject_tag: "[Từ chối] ", "[Câu hỏi] ", both, as RFC 2047 encoded words */
+#define MACT_TAG_OPTOUT		"=?UTF-8?B?W1Thu6sgY2jhu5FpXSA=?="
+#define MACT_TAG_QUESTION	"=?UTF-8?B?W0PDonUgaOG7j2ldIA==?="
+#define MACT_TAG_BOTH		"=?UTF-8?B?W1Thu6sgY2jhu5FpXSBbQ8OidSBo4buPaV0g?="
+
+/* mact_bounce_by_name - the word for a bounce's proof B */
+const char *
+mact_bounce_by_name(enum mact_bounce_by b)
+{
+	return ((unsigned) b < MACT_B_COUNT ? mact_bounce_by_names[b] : "unknown");
+}
 
 /* mact_verdict_name - the word for verdict V */
 const char *
@@ -95,11 +114,11 @@ mact_plan_clear(struct mact_plan *p)
 	p->nwrites = p->capwrites = 0;
 }
 
-/* mact_is_noreply - whether recipient kind K is noreply or noreply+TOKEN */
+/* mact_is_noreply - whether recipient kind K is noreply, noreply+TOKEN or noreply+b-TOKEN */
 static int
 mact_is_noreply(enum maddr_kind k)
 {
-	return (k == MADDR_NOREPLY || k == MADDR_NOREPLY_TOKEN);
+	return (k == MADDR_NOREPLY || k == MADDR_NOREPLY_TOKEN || k == MADDR_NOREPLY_VERP);
 }
 
 /* mact_fail - record in P which store call failed */
@@ -214,15 +233,20 @@ mact_redirect_noreply(const struct mctx_msg *m, struct mact_plan *p, const char 
 	p->action = action;
 }
 
-/* mact_own_msgid - the first Message-ID of the incoming message, or "qid:QUEUEID" */
+/*
+ * mact_own_msgid - how evidence names the incoming message: the keyed
+ * hash of its first Message-ID (which often holds the customer's
+ * domain or address: never kept in clear), or "qid:QUEUEID".
+ */
 static void
-mact_own_msgid(const struct mctx_msg *m, char *out, size_t outlen)
+mact_own_msgid(const struct mctx_msg *m, struct store *st, char *out, size_t outlen)
 {
-	char	ids[1][MADDR_MSGID_MAX];
+	char	ids[1][MADDR_MSGID_MAX], h[STORE_EVHASH_MAX];
 
-	if (maddr_msgids(mctx_hdr(m, MCTX_H_MESSAGE_ID), ids, 1) == 1)
-		snprintf(out, outlen, "%s", ids[0]);
-	else
+	if (maddr_msgids(mctx_hdr(m, MCTX_H_MESSAGE_ID), ids, 1) == 1) {
+		store_evidence_hash(st, ids[0], h);
+		snprintf(out, outlen, "%s", h);
+	} else
 		snprintf(out, outlen, "qid:%s", mctx_qid(m));
 }
 
@@ -273,51 +297,178 @@ mact_by_msgid(const struct mctx_msg *m, struct store *st, struct store_msglog *m
 	return (rc);
 }
 
-/* mact_from_auth - how a trusted Authentication-Results proves the From domain */
+/*
+ * mact_from_auth - how the Authentication-Results of our own hosts (the
+ * top block, see milter_ctx.h) prove the From domain. For each method
+ * the topmost header that has a result of that method decides (our
+ * verifier's "dkim=none" or "dmarc=fail" is above anything a client
+ * put below it: a copy further down cannot add a pass to what ours
+ * said); any fail about the From domain wins over every pass.
+ */
 static enum mauth_how
 mact_from_auth(const struct mctx_msg *m, const char *from)
 {
 	const char *const *trusted;
 	size_t	nt = mcfg_trusted(mctx_cfg(m), &trusted);
-	enum mauth_how how = MAUTH_NONE;
+	const char *jobid = mcfg_authserv_jobid(mctx_cfg(m)) ? mctx_qid(m) : NULL;
+	unsigned seen = 0, pass = 0;
+	struct mauth_res res;
 
-	for (size_t i = 0; i < mctx_ar_count(m); i++)
-		if (mauth_check(mctx_ar(m, i), trusted, nt, addr_domain(from), &how))
-			return (how);
-	return (MAUTH_NONE);
+	if (from[0] == 0)
+		return (MAUTH_NONE);
+	for (size_t i = 0; i < mctx_ar_count(m); i++) {
+		if (!mauth_eval(mctx_ar(m, i), trusted, nt, jobid, addr_domain(from), &res))
+			continue;
+		if (res.fail)
+			return (MAUTH_NONE);
+		pass |= res.pass & ~seen;
+		seen |= res.present;
+	}
+	return (mauth_best(pass));
 }
 
-/* mact_bounce - a bounce: count the failed addresses when it came to noreply */
+/* mact_bounce_auth - who a bounce is authenticated for: by VERP token, by returned Message-ID */
+static int
+mact_bounce_auth(const struct mctx_msg *m, struct store *st, const struct mdsn *d,
+		 struct mact_plan *p, int64_t *verp_cust, int64_t *msgid_cust)
+{
+	struct store_msglog ml;
+	int	rc;
+
+	*verp_cust = *msgid_cust = 0;
+	for (size_t i = 0; i < mctx_rcpt_count(m) && *verp_cust == 0; i++) {
+		if (mctx_rcpt_kind(m, i) != MADDR_NOREPLY_VERP || mctx_rcpt_token(m, i)[0] == 0)
+			continue;
+		rc = store_verp_verify(st, mctx_rcpt_token(m, i), NULL, verp_cust);
+		if (rc != STORE_OK && rc != STORE_NOTFOUND) {
+			mact_fail(p, st, "store_verp_verify");
+			return (rc);
+		}
+	}
+	if (d->msgid[0] == 0)
+		return (STORE_OK);
+	if ((rc = store_msglog_find(st, d->msgid, &ml)) == STORE_OK)
+		*msgid_cust = ml.customer_id;
+	else if (rc != STORE_NOTFOUND) {
+		mact_fail(p, st, "store_msglog_find");
+		return (rc);
+	}
+	return (STORE_OK);
+}
+
+/* mact_bounce_one - count failed address A (normalised) of class CLS when it is the proven customer's */
+static int
+mact_bounce_one(struct store *st, struct mact_plan *p, const char *a, enum mdsn_class cls,
+		int64_t verp_cust, int64_t msgid_cust)
+{
+	struct mact_write *w;
+	int64_t id = 0;
+	int	rc;
+
+	if (cls == MDSN_OTHER)
+		return (STORE_OK);
+	if ((rc = store_customer_id_find(st, a, &id)) == STORE_NOTFOUND || rc == STORE_ERR)
+		return (STORE_OK);
+	if (rc != STORE_OK) {
+		mact_fail(p, st, "store_customer_id_find");
+		return (rc);
+	}
+	if (id != verp_cust && id != msgid_cust)
+		return (STORE_OK);		/* not the recipient the proof is for */
+	p->bounce_by = id == verp_cust ? MACT_B_VERP : MACT_B_MSGID;
+	if (cls == MDSN_SOFT) {
+		p->soft_bounces++;
+		return (STORE_OK);
+	}
+	if ((w = mact_add_write(p, MACT_OP_BOUNCE)) == NULL)
+		return (STORE_TEMP);
+	snprintf(w->text, sizeof(w->text), "%s", a);
+	return (STORE_OK);
+}
+
+/*
+ * mact_bounce_list - the failed recipients of a bounce, normalised,
+ * each address once (one notification counts an address once), into
+ * D (reused: addresses replaced by their normalised form).
+ */
+static void
+mact_bounce_list(const struct reply_result *r, struct mdsn *d)
+{
+	size_t	n = 0;
+
+	if (d->nrcpt == 0) {			/* no delivery-status part: */
+		for (size_t i = 0; i < reply_result_bounce_count(r) && i < MDSN_RCPT_MAX; i++) {
+			snprintf(d->rcpt[i].addr, MADDR_MAX, "%s", reply_result_bounce_address(r, i));
+			d->rcpt[i].cls = MDSN_HARD;	/* X-Failed-Recipients */
+			d->nrcpt++;
+		}
+	}
+	for (size_t i = 0; i < d->nrcpt; i++) {
+		char	a[MADDR_MAX];
+		int	seen = 0;
+
+		if (maddr_normalise(d->rcpt[i].addr, a, sizeof(a)) != 0 || a[0] == 0)
+			continue;
+		for (size_t j = 0; j < n && !seen; j++)
+			seen = strcmp(d->rcpt[j].addr, a) == 0;
+		if (seen)
+			continue;
+		memcpy(d->rcpt[n].addr, a, sizeof(a));
+		d->rcpt[n++].cls = d->rcpt[i].cls;
+	}
+	d->nrcpt = n;
+}
+
+/* mact_bounce_count - the authenticated failed addresses of a bounce into P */
+static int
+mact_bounce_count(const struct mctx_msg *m, const struct reply_result *r, struct store *st,
+		  struct mact_plan *p)
+{
+	struct mdsn *d;
+	int64_t verp_cust, msgid_cust;
+	size_t	len;
+	const char *text = mctx_text(m, &len);
+	int	rc;
+
+	if ((d = malloc(sizeof(*d))) == NULL)
+		return (STORE_TEMP);
+	(void) mdsn_parse(text, len, d);
+	if ((rc = mact_bounce_auth(m, st, d, p, &verp_cust, &msgid_cust)) != STORE_OK
+	    || (verp_cust == 0 && msgid_cust == 0))
+		goto done;
+	mact_bounce_list(r, d);
+	for (size_t i = 0; i < d->nrcpt && rc == STORE_OK; i++)
+		rc = mact_bounce_one(st, p, d->rcpt[i].addr, d->rcpt[i].cls, verp_cust, msgid_cust);
+done:
+	free(d);
+	return (rc);
+}
+
+/*
+ * mact_bounce - a bounce to noreply counts only when it is authenticated
+ * (a genuine VERP token of the failed recipient, or the returned
+ * Message-ID logged for that recipient); hard and soft kept apart. An
+ * authenticated one follows bounce_action; anything else goes to support.
+ */
 static int
 mact_bounce(const struct mctx_msg *m, const struct reply_result *r, struct store *st,
 	    struct mact_plan *p)
 {
-	size_t	n = mctx_rcpt_count(m), nb;
-	int	to_noreply = 0;
+	int	to_noreply = 0, rc;
 
 	p->verdict = MACT_V_BOUNCE;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < mctx_rcpt_count(m); i++)
 		if (mact_is_noreply(mctx_rcpt_kind(m, i)))
 			to_noreply = 1;
 	if (!to_noreply) {
 		p->action = MACT_A_DELIVER;
 		return (STORE_OK);
 	}
-	nb = st ? reply_result_bounce_count(r) : 0;
-	if (nb > MACT_BOUNCES_MAX)
-		nb = MACT_BOUNCES_MAX;
-	for (size_t i = 0; i < nb; i++) {
-		char	a[MADDR_MAX];
-		struct mact_write *w;
-
-		if (maddr_normalise(reply_result_bounce_address(r, i), a, sizeof(a)) != 0
-		    || a[0] == 0)
-			continue;
-		if ((w = mact_add_write(p, MACT_OP_BOUNCE)) == NULL)
-			return (STORE_TEMP);
-		snprintf(w->text, sizeof(w->text), "%s", a);
-	}
-	if (mcfg_bounce_discard(mctx_cfg(m)))
+	if (st && (rc = mact_bounce_count(m, r, st, p)) != STORE_OK)
+		return (rc);
+	if (p->bounce_by == MACT_B_NONE)
+		mact_redirect_noreply(m, p, maddr_support(mcfg_addr(mctx_cfg(m))), MACT_A_ROUTE);
+	else if (mcfg_bounce_discard(mctx_cfg(m)))
 		mact_drop_noreply(m, p);
 	else
 		p->action = MACT_A_DELIVER;
@@ -497,6 +648,13 @@ mact_route(const struct mctx_msg *m, struct mact_plan *p)
 	}
 }
 
+/* mact_one_click - a genuine unsubscribe token and no new text: a click, not a question */
+static int
+mact_one_click(const struct reply_result *r, const struct mact_who *w, int body_optout)
+{
+	return (w->applied_token && !body_optout && reply_result_text(r)[0] == 0);
+}
+
 /* mact_reply - a reply: identify, list the refusals to record, route */
 static int
 mact_reply(const struct mctx_msg *m, const struct reply_result *r, struct store *st,
@@ -508,14 +666,18 @@ mact_reply(const struct mctx_msg *m, const struct reply_result *r, struct store 
 
 	memset(&w, 0, sizeof(w));
 	p->question = reply_result_question(r);
-	mact_own_msgid(m, w.own, sizeof(w.own));
 	for (size_t i = 0; i < mctx_rcpt_count(m); i++)
 		if (mctx_rcpt_kind(m, i) == MADDR_NOREPLY_TOKEN)
 			refusal = 1;
-	if (st && ((rc = mact_id_msgid(m, st, p, &w)) != STORE_OK
-		   || (rc = mact_id_token(m, st, p, &w)) != STORE_OK
-		   || (rc = mact_id_from(m, st, p, &w)) != STORE_OK))
-		return (rc);
+	if (st) {
+		mact_own_msgid(m, st, w.own, sizeof(w.own));
+		if ((rc = mact_id_msgid(m, st, p, &w)) != STORE_OK
+		    || (rc = mact_id_token(m, st, p, &w)) != STORE_OK
+		    || (rc = mact_id_from(m, st, p, &w)) != STORE_OK)
+			return (rc);
+	}
+	if (mact_one_click(r, &w, body_optout))
+		p->question = 0;
 	if (body_optout && p->customer_id > 0) {
 		char	evidence[STORE_EVIDENCE_MAX + 1];
 		const char *how;
@@ -534,12 +696,35 @@ mact_reply(const struct mctx_msg *m, const struct reply_result *r, struct store 
 	return (STORE_OK);
 }
 
-/* mact_headers - the X-Links-* headers of plan P */
+/*
+ * mact_company_only - whether every recipient the message will have is
+ * a company address: only then may it carry X-Links-* headers (they
+ * name the customer and the verdict), since one queue file goes to
+ * every recipient.
+ */
+static int
+mact_company_only(const struct mctx_msg *m, const struct mact_plan *p)
+{
+	const struct maddr_conf *ac = mcfg_addr(mctx_cfg(m));
+
+	for (size_t i = 0; i < mctx_rcpt_count(m); i++)
+		if (!p->del[i] && mctx_rcpt_kind(m, i) == MADDR_OTHER)
+			return (0);
+	return (p->add[0] == 0 || maddr_classify(ac, p->add, NULL, 0) != MADDR_OTHER);
+}
+
+/* mact_headers - the X-Links-* headers of plan P, when only company addresses get it */
 static void
-mact_headers(struct mact_plan *p)
+mact_headers(const struct mctx_msg *m, struct mact_plan *p)
 {
 	for (int h = 0; h < MACT_H_COUNT; h++)
 		p->hdr_name[h] = mact_hdr_names[h];
+	if (!(p->company_only = mact_company_only(m, p)))
+		return;
+	if (mcfg_subject_tag(mctx_cfg(m)) && p->action == MACT_A_ROUTE)
+		p->subject_tag = p->verdict == MACT_V_OPTOUT_QUESTION ? MACT_TAG_BOTH
+		    : p->verdict == MACT_V_OPTOUT ? MACT_TAG_OPTOUT
+		    : p->verdict == MACT_V_QUESTION ? MACT_TAG_QUESTION : NULL;
 	if (p->customer_id > 0)
 		snprintf(p->hdr_value[MACT_H_CUSTOMER], MACT_HVALUE_MAX, "%" PRId64,
 			 p->customer_id);
@@ -592,7 +777,7 @@ mact_decide(const struct mctx_msg *m, const struct reply_result *r, struct store
 		p->action = MACT_A_TEMPFAIL;
 		return (rc);
 	}
-	mact_headers(p);
+	mact_headers(m, p);
 	return (STORE_OK);
 }
 

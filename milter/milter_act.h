@@ -16,6 +16,7 @@
  *	const char *mact_action_name(enum mact_action a);
  *	const char *mact_idby_name(enum mact_idby i);
  *	const char *mact_optout_name(enum mact_optout o);
+ *	const char *mact_bounce_by_name(enum mact_bounce_by b);
  * DESCRIPTION
  *	mact_decide() looks at one analysed message to LINKS addresses and
  *	fills the plan P. It only reads the store: it identifies the
@@ -57,7 +58,6 @@
 #include "store.h"
 
 #define MACT_MSGID_LOOKUPS_MAX	32	/* referenced Message-IDs looked up */
-#define MACT_BOUNCES_MAX	100	/* failed addresses counted per bounce */
 #define MACT_ERRMSG_MAX		256
 #define MACT_HVALUE_MAX		64	/* an X-Links-* header value */
 
@@ -73,6 +73,7 @@ enum mact_action {
 };
 enum mact_idby { MACT_ID_NONE = 0, MACT_ID_MSGID, MACT_ID_TOKEN, MACT_ID_FROM, MACT_ID_COUNT };
 enum mact_optout { MACT_O_NONE = 0, MACT_O_APPLIED, MACT_O_UNVERIFIED, MACT_O_COUNT };
+enum mact_bounce_by { MACT_B_NONE = 0, MACT_B_VERP, MACT_B_MSGID, MACT_B_COUNT };
 
 enum mact_hdr { MACT_H_CUSTOMER = 0, MACT_H_CATEGORY, MACT_H_VERDICT, MACT_H_OPTOUT,
 		MACT_H_COUNT };
@@ -99,7 +100,11 @@ struct mact_plan {
 	int	category;		/* of the mail replied to; -1 unknown */
 	int	changed;		/* categories whose opt-out state changed */
 	int	question;
-	long	bounces;		/* failed addresses recorded */
+	long	bounces;		/* hard failures recorded */
+	long	soft_bounces;		/* soft (4.x.x) failures, counted apart */
+	enum mact_bounce_by bounce_by;	/* how the bounce was authenticated */
+	int	company_only;		/* every recipient is a company address */
+	const char *subject_tag;	/* RFC 2047 tag before the Subject, or NULL */
 	unsigned char *del;		/* per recipient: 1 = smfi_delrcpt */
 	size_t	ndel;
 	char	add[MADDR_MAX];		/* recipient to add, "" for none */
@@ -122,6 +127,7 @@ const char *mact_verdict_name(enum mact_verdict v);
 const char *mact_action_name(enum mact_action a);
 const char *mact_idby_name(enum mact_idby i);
 const char *mact_optout_name(enum mact_optout o);
+const char *mact_bounce_by_name(enum mact_bounce_by b);
 
 /* The evidence text kept with a consent event (bounded, no personal data
  * beyond the Message-IDs). Exposed for tests. */

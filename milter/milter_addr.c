@@ -31,15 +31,15 @@ struct maddr_conf {
 	char	domains[MADDR_DOMAINS_MAX][MADDR_MAX];
 };
 
-static const char *const maddr_kind_names[] = {
-	"other", "noreply", "noreply_token", "support", "staff"
+static const char *const maddr_kind_names[MADDR_KIND_COUNT] = {
+	"other", "noreply", "noreply_token", "noreply_verp", "support", "staff"
 };
 
 /* maddr_kind_name - the word for recipient kind K */
 const char *
 maddr_kind_name(enum maddr_kind k)
 {
-	if ((unsigned) k < sizeof(maddr_kind_names) / sizeof(maddr_kind_names[0]))
+	if ((unsigned) k < MADDR_KIND_COUNT)
 		return (maddr_kind_names[k]);
 	return ("unknown");
 }
@@ -220,14 +220,13 @@ maddr_conf_new(const struct conf *conf, char *err, size_t errlen)
 	}
 	for (size_t i = 0; i < n; i++) {
 		const char *d = conf_company_domains_item(conf, i);
-		size_t	len = strlen(d);
 
-		if (len == 0 || len >= MADDR_MAX || strchr(d, '@')) {
+		/* one form of each domain: the Unicode and A-label ones match */
+		if (strchr(d, '@') || addr_domain_normalise(d, ac->domains[ac->ndomains],
+							    MADDR_MAX) != 0) {
 			snprintf(err, errlen, "company_domains: invalid domain");
 			goto fail;
 		}
-		for (size_t j = 0; j <= len; j++)
-			ac->domains[ac->ndomains][j] = (char) tolower((unsigned char) d[j]);
 		ac->ndomains++;
 	}
 	/* The noreply and support domains are always ours. */
@@ -272,6 +271,50 @@ maddr_our_domain(const struct maddr_conf *ac, const char *d)
 	return (0);
 }
 
+/* maddr_token - the kind of a noreply+T@ address (T: TL bytes); the token into TOKEN */
+static enum maddr_kind
+maddr_token(const char *t, size_t tl, char *token, size_t toklen)
+{
+	enum maddr_kind kind = MADDR_NOREPLY_TOKEN;
+	size_t	pl = strlen(MADDR_VERP_PREFIX);
+	int	ok;
+
+	if (tl > pl && strncmp(t, MADDR_VERP_PREFIX, pl) == 0) {
+		kind = MADDR_NOREPLY_VERP;
+		t += pl;
+		tl -= pl;
+	}
+	ok = tl > 0 && token && tl < toklen;
+	for (size_t i = 0; ok && i < tl; i++)
+		if (!isalnum((unsigned char) t[i]))
+			ok = 0;
+	if (ok) {
+		memcpy(token, t, tl);
+		token[tl] = 0;
+	}
+	return (kind);
+}
+
+/* maddr_company_host - whether HOST is a company domain or a host under one */
+int
+maddr_company_host(const struct maddr_conf *ac, const char *host)
+{
+	char	h[MADDR_MAX];
+	size_t	hl;
+
+	if (addr_domain_normalise(host, h, sizeof(h)) != 0)
+		return (0);
+	hl = strlen(h);
+	for (size_t i = 0; i < ac->ndomains; i++) {
+		size_t	dl = strlen(ac->domains[i]);
+
+		if (strcmp(h, ac->domains[i]) == 0
+		    || (hl > dl + 1 && h[hl - dl - 1] == '.' && strcmp(h + hl - dl, ac->domains[i]) == 0))
+			return (1);
+	}
+	return (0);
+}
+
 /* maddr_classify - what kind of LINKS address ADDR is; its token into TOKEN */
 enum maddr_kind
 maddr_classify(const struct maddr_conf *ac, const char *addr, char *token, size_t toklen)
@@ -291,20 +334,8 @@ maddr_classify(const struct maddr_conf *ac, const char *addr, char *token, size_
 	dom = addr_domain(a);
 	if (!maddr_our_domain(ac, dom))
 		return (MADDR_OTHER);
-	if (strncmp(a, ac->noreply_local, nl) == 0 && a[nl] == '+') {
-		const char *t = a + nl + 1;
-		size_t	tl = (size_t) (dom - 1 - t);
-		int	ok = tl > 0 && token && tl < toklen;
-
-		for (size_t i = 0; ok && i < tl; i++)
-			if (!isalnum((unsigned char) t[i]))
-				ok = 0;
-		if (ok) {
-			memcpy(token, t, tl);
-			token[tl] = 0;
-		}
-		return (MADDR_NOREPLY_TOKEN);
-	}
+	if (strncmp(a, ac->noreply_local, nl) == 0 && a[nl] == '+')
+		return (maddr_token(a + nl + 1, (size_t) (dom - 1 - (a + nl + 1)), token, toklen));
 	if (strncmp(a, ac->noreply_local, nl) == 0 && a[nl] == '@')
 		return (MADDR_NOREPLY);		/* noreply@ another company domain */
 	return (MADDR_STAFF);

@@ -12,6 +12,8 @@
  *	enum maddr_kind maddr_classify(const struct maddr_conf *ac,
  *				       const char *addr, char *token, size_t toklen);
  *	const char *maddr_support(const struct maddr_conf *ac);
+ *	int	maddr_company_host(const struct maddr_conf *ac, const char *host);
+int	maddr_company_host(const struct maddr_conf *ac, const char *host);
  *
  *	int	maddr_normalise(const char *in, char *out, size_t outlen);
  *	int	maddr_from_header(const char *value, char *out, size_t outlen);
@@ -28,8 +30,15 @@
  *	recipient, with or without angle brackets) is: the noreply address,
  *	a noreply+TOKEN@ unsubscribe address (the same local part and a
  *	company domain; the token is copied into TOKEN, "" when it has
- *	characters a token never has), the support address, any other
- *	name@ address of a company domain (staff), or none of ours.
+ *	characters a token never has), a noreply+b-TOKEN@ bounce return
+ *	path (VERP; the token after "b-"), the support address, any other
+ *	name@ address of a company domain (staff), or none of ours. ADDR
+ *	is read by the one address rule (addr_normalise()): a quoted local
+ *	part ("noreply"@), case and the Unicode or A-label form of the
+ *	domain make no difference.
+ *
+ *	maddr_company_host() says whether HOST (any form) is a company
+ *	domain or a host under one (mx.ilinks.asia).
  *
  *	maddr_normalise() is addr_normalise() (config/addr.h: the one
  *	address rule of every program) except that the empty path ("<>")
@@ -67,10 +76,14 @@
 enum maddr_kind {
 	MADDR_OTHER = 0,		/* not a LINKS address */
 	MADDR_NOREPLY,			/* noreply@ */
-	MADDR_NOREPLY_TOKEN,		/* noreply+TOKEN@ */
+	MADDR_NOREPLY_TOKEN,		/* noreply+TOKEN@ (unsubscribe) */
+	MADDR_NOREPLY_VERP,		/* noreply+b-TOKEN@ (a bounce's return path) */
 	MADDR_SUPPORT,			/* support@ */
-	MADDR_STAFF			/* any other name@company-domain */
+	MADDR_STAFF,			/* any other name@company-domain */
+	MADDR_KIND_COUNT
 };
+
+#define MADDR_VERP_PREFIX "b-"		/* store/inbound.h STORE_VERP_PREFIX */
 
 struct maddr_conf;
 
@@ -79,6 +92,7 @@ void	maddr_conf_free(struct maddr_conf *ac);
 enum maddr_kind maddr_classify(const struct maddr_conf *ac, const char *addr,
 			       char *token, size_t toklen);
 const char *maddr_support(const struct maddr_conf *ac);
+int	maddr_company_host(const struct maddr_conf *ac, const char *host);
 const char *maddr_kind_name(enum maddr_kind k);
 
 int	maddr_normalise(const char *in, char *out, size_t outlen);

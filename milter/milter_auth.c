@@ -119,42 +119,90 @@ mauth_prop(const struct mauth_pair *pairs, size_t n, const char *name)
 	return (NULL);
 }
 
-/* mauth_resinfo - what one "method=result props" in [P, END) proves for FROM_DOMAIN */
+/* mauth_same_domain - whether domain V (any form) is FROM_DOMAIN (normalised) */
+static int
+mauth_same_domain(const char *v, const char *from_domain)
+{
+	char	d[ADDR_MAX];
+
+	return (addr_domain_normalise(v, d, sizeof(d)) == 0 && strcmp(d, from_domain) == 0);
+}
+
+/* mauth_aligned - whether domain V (any form) aligns with FROM_DOMAIN */
+static int
+mauth_aligned(const char *v, const char *from_domain)
+{
+	char	d[ADDR_MAX];
+
+	return (addr_domain_normalise(v, d, sizeof(d)) == 0 && maddr_domain_aligned(d, from_domain));
+}
+
+/* mauth_method - the method NAME names, MAUTH_NONE for another one */
 static enum mauth_how
-mauth_resinfo(const char *p, const char *end, const char *from_domain)
+mauth_method(const char *name)
+{
+	for (int h = MAUTH_NONE + 1; h < MAUTH_HOW_COUNT; h++)
+		if (strcmp(name, mauth_how_names[h]) == 0)
+			return ((enum mauth_how) h);
+	return (MAUTH_NONE);
+}
+
+/*
+ * mauth_about - which method a result is, when it speaks about
+ * FROM_DOMAIN: dmarc with header.from equal to it, dkim with header.d
+ * (or header.i's domain) aligned, spf with smtp.mailfrom's domain
+ * aligned. MAUTH_NONE otherwise.
+ */
+static enum mauth_how
+mauth_about(const struct mauth_pair *pairs, size_t n, const char *from_domain)
+{
+	const char *v;
+
+	if (strcmp(pairs[0].name, "dmarc") == 0) {
+		v = mauth_prop(pairs, n, "header.from");
+		return (v && mauth_same_domain(addr_domain(v), from_domain) ? MAUTH_DMARC : MAUTH_NONE);
+	}
+	if (strcmp(pairs[0].name, "dkim") == 0) {
+		if ((v = mauth_prop(pairs, n, "header.d")) == NULL
+		    && (v = mauth_prop(pairs, n, "header.i")) != NULL)
+			v = addr_domain(v);
+		return (v && mauth_aligned(v, from_domain) ? MAUTH_DKIM : MAUTH_NONE);
+	}
+	if (strcmp(pairs[0].name, "spf") == 0) {
+		v = mauth_prop(pairs, n, "smtp.mailfrom");
+		return (v && mauth_aligned(addr_domain(v), from_domain) ? MAUTH_SPF : MAUTH_NONE);
+	}
+	return (MAUTH_NONE);
+}
+
+/* mauth_resinfo - one "method=result props" in [P, END), added to RES for FROM_DOMAIN */
+static void
+mauth_resinfo(const char *p, const char *end, const char *from_domain, struct mauth_res *res)
 {
 	struct mauth_pair *pairs;
 	size_t	n;
 	char   *slash;
-	const char *v;
-	enum mauth_how how = MAUTH_NONE;
+	enum mauth_how about;
 
 	if ((pairs = calloc(MAUTH_PROPS_MAX, sizeof(*pairs))) == NULL)
-		return (MAUTH_NONE);
+		return;
 	n = mauth_pairs(p, end, pairs, MAUTH_PROPS_MAX);
 	/* the result is a keyword (RFC 8601): a quoted "pass" is not one */
-	if (n == 0 || pairs[0].quoted || strcasecmp(pairs[0].value, "pass") != 0)
+	if (n == 0 || pairs[0].quoted)
 		goto done;
 	if ((slash = strchr(pairs[0].name, '/')) != NULL)
 		*slash = 0;			/* method version */
-	if (strcmp(pairs[0].name, "dmarc") == 0) {
-		v = mauth_prop(pairs, n, "header.from");
-		if (v == NULL || strcasecmp(addr_domain(v), from_domain) == 0)
-			how = MAUTH_DMARC;
-	} else if (strcmp(pairs[0].name, "dkim") == 0) {
-		if ((v = mauth_prop(pairs, n, "header.d")) == NULL
-		    && (v = mauth_prop(pairs, n, "header.i")) != NULL)
-			v = addr_domain(v);
-		if (v && maddr_domain_aligned(v, from_domain))
-			how = MAUTH_DKIM;
-	} else if (strcmp(pairs[0].name, "spf") == 0) {
-		v = mauth_prop(pairs, n, "smtp.mailfrom");
-		if (v && maddr_domain_aligned(addr_domain(v), from_domain))
-			how = MAUTH_SPF;
-	}
+	about = mauth_about(pairs, n, from_domain);
+	if (mauth_method(pairs[0].name) != MAUTH_NONE)
+		res->present |= MAUTH_BIT(mauth_method(pairs[0].name));
+	if (about != MAUTH_NONE && strcasecmp(pairs[0].value, "pass") == 0)
+		res->pass |= MAUTH_BIT(about);
+	else if (strcasecmp(pairs[0].value, "fail") == 0
+		 && (about != MAUTH_NONE || (strcmp(pairs[0].name, "dmarc") == 0
+					     && mauth_prop(pairs, n, "header.from") == NULL)))
+		res->fail = 1;
 done:
 	free(pairs);
-	return (how);
 }
 
 /* mauth_id - read the authserv-id at P into ID; the position after */
@@ -173,29 +221,37 @@ mauth_id(const char *p, const char *end, char *id)
 	return (p);
 }
 
-/* mauth_trusted - whether ID is one of the NTRUSTED names */
+/*
+ * mauth_trusted - whether ID is one of the NTRUSTED names; with JOBID
+ * (not NULL), ID must be such a name, '/' and JOBID (OpenDKIM's and
+ * OpenDMARC's AuthservIDWithJobID): a client cannot know the queue id of
+ * its message before it is sent, so it cannot forge such a field.
+ */
 static int
-mauth_trusted(const char *id, const char *const *trusted, size_t ntrusted)
+mauth_trusted(const char *id, const char *const *trusted, size_t ntrusted, const char *jobid)
 {
-	if (id[0] == 0)
+	const char *slash = strchr(id, '/');
+	size_t	n = slash ? (size_t) (slash - id) : strlen(id);
+
+	if (n == 0 || (jobid != NULL) != (slash != NULL))
+		return (0);
+	if (jobid && (jobid[0] == 0 || strcmp(slash + 1, jobid) != 0))
 		return (0);
 	for (size_t i = 0; i < ntrusted; i++)
-		if (trusted[i] && strcasecmp(trusted[i], id) == 0)
+		if (trusted[i] && strlen(trusted[i]) == n && strncasecmp(trusted[i], id, n) == 0)
 			return (1);
 	return (0);
 }
 
-/* mauth_results - the strongest pass among the results from P (at a ';') */
-static enum mauth_how
-mauth_results(const char *p, const char *end, const char *from_domain)
+/* mauth_results - the results from P (at a ';') into RES */
+static void
+mauth_results(const char *p, const char *end, const char *from_domain, struct mauth_res *res)
 {
-	enum mauth_how best = MAUTH_NONE;
 	size_t	results = 0;
 
 	while (p < end && *p == ';' && results < MAUTH_RESINFO_MAX) {
 		const char *semi;
 		int	quoted = 0;
-		enum mauth_how h;
 
 		p++;
 		for (semi = p; semi < end; semi++) {
@@ -206,43 +262,93 @@ mauth_results(const char *p, const char *end, const char *from_domain)
 			else if (*semi == ';' && !quoted)
 				break;
 		}
-		h = mauth_resinfo(p, semi, from_domain);
-		if (h > best)
-			best = h;
+		mauth_resinfo(p, semi, from_domain, res);
 		results++;
 		p = semi;
 	}
-	return (best);
 }
 
-/* mauth_check - whether header VALUE from a trusted id proves FROM_DOMAIN */
+/* mauth_best - the strongest method of bit set BITS */
+enum mauth_how
+mauth_best(unsigned bits)
+{
+	for (int h = MAUTH_HOW_COUNT - 1; h > MAUTH_NONE; h--)
+		if (bits & MAUTH_BIT(h))
+			return ((enum mauth_how) h);
+	return (MAUTH_NONE);
+}
+
+/* mauth_eval - whether VALUE's authserv-id is trusted; then what it says of FROM_DOMAIN */
 int
-mauth_check(const char *value, const char *const *trusted, size_t ntrusted,
-	    const char *from_domain, enum mauth_how *how)
+mauth_eval(const char *value, const char *const *trusted, size_t ntrusted,
+	   const char *jobid, const char *from_domain, struct mauth_res *res)
 {
 	char   *buf, id[MAUTH_WORD_MAX];
 	const char *p, *end;
-	enum mauth_how best = MAUTH_NONE;
+	int	is_trusted = 0;
 
-	if (how)
-		*how = MAUTH_NONE;
-	if (value == NULL || from_domain == NULL || from_domain[0] == 0)
-		return (0);
-	if ((buf = malloc(MAUTH_VALUE_MAX + 1)) == NULL)
+	memset(res, 0, sizeof(*res));
+	if (value == NULL || (buf = malloc(MAUTH_VALUE_MAX + 1)) == NULL)
 		return (0);
 	end = buf + addr_strip_comments(value, MAUTH_VALUE_MAX, buf, MAUTH_VALUE_MAX + 1);
 	p = mauth_id(buf, end, id);
-	if (!mauth_trusted(id, trusted, ntrusted))
+	if (!mauth_trusted(id, trusted, ntrusted, jobid))
 		goto done;
+	is_trusted = 1;
 	p = mauth_skip_ws(p, end);
 	while (p < end && isdigit((unsigned char) *p))
 		p++;				/* optional version */
 	p = mauth_skip_ws(p, end);
-	if (p < end && *p == ';')		/* else "id; none" or garbage */
-		best = mauth_results(p, end, from_domain);
+	if (p < end && *p == ';' && from_domain && from_domain[0])	/* else "id; none" */
+		mauth_results(p, end, from_domain, res);
 done:
 	free(buf);
+	return (is_trusted);
+}
+
+/* mauth_check - whether header VALUE from a trusted id proves FROM_DOMAIN, with no fail */
+int
+mauth_check(const char *value, const char *const *trusted, size_t ntrusted,
+	    const char *from_domain, enum mauth_how *how)
+{
+	struct mauth_res res;
+	enum mauth_how best;
+
+	if (how)
+		*how = MAUTH_NONE;
+	if (!mauth_eval(value, trusted, ntrusted, NULL, from_domain, &res) || res.fail
+	    || (best = mauth_best(res.pass)) == MAUTH_NONE)
+		return (0);
 	if (how)
 		*how = best;
-	return (best != MAUTH_NONE);
+	return (1);
+}
+
+/* mauth_received_by - the "by" host of a Received header VALUE into HOST, lower case */
+int
+mauth_received_by(const char *value, char *host, size_t hostlen)
+{
+	char   *buf, *semi, *p;
+	size_t	n = 0;
+
+	if (hostlen == 0 || (buf = malloc(MAUTH_VALUE_MAX + 1)) == NULL)
+		return (-1);
+	host[0] = 0;
+	(void) addr_strip_comments(value, MAUTH_VALUE_MAX, buf, MAUTH_VALUE_MAX + 1);
+	for (p = buf; *p; p++)
+		*p = (char) tolower((unsigned char) *p);
+	if ((semi = strchr(buf, ';')) != NULL)
+		*semi = 0;			/* the date: no clause after it */
+	for (p = buf; (p = strstr(p, "by ")) != NULL; p += 3) {
+		if (p != buf && p[-1] != ' ')
+			continue;
+		for (p += 3; *p == ' '; p++)
+			;
+		for (; *p && *p != ' ' && n + 1 < hostlen; p++)
+			host[n++] = *p;
+		break;
+	}
+	host[n] = 0;
+	free(buf);
+	return (n > 0 ? 0 : -1);
 }

@@ -96,6 +96,37 @@ mcb_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *addr)
 	return (SMFIS_CONTINUE);
 }
 
+/*
+ * mcb_outgoing - whether the message is going out, not coming in: it
+ * arrived through a service named in originating_daemons (Postfix's
+ * {daemon_name}, e.g. submission with milter_macro_daemon_name =
+ * ORIGINATING) or with SMTP AUTH ({auth_authen}). Staff mail is never a
+ * customer's reply, whatever it quotes or references.
+ */
+static int
+mcb_outgoing(SMFICTX *ctx, const struct mcfg *cfg)
+{
+	const char *authen = smfi_getsymval(ctx, (char *) "{auth_authen}");
+
+	if (authen != NULL && authen[0] != 0)
+		return (1);
+	return (mcfg_originating(cfg, smfi_getsymval(ctx, (char *) "{daemon_name}")));
+}
+
+/* mcb_pass_outgoing - outgoing mail: accepted untouched, never analysed */
+static sfsistat
+mcb_pass_outgoing(SMFICTX *ctx, struct mcb_conn *c)
+{
+	const char *qid = smfi_getsymval(ctx, (char *) "i");
+
+	if (qid)
+		mctx_set_qid(c->msg, qid);
+	log_debug("%s: outgoing (submission or SMTP AUTH): not analysed", mctx_qid(c->msg));
+	mstats_add(MSTAT_OUTGOING, 1);
+	mcb_msg_done(c);
+	return (SMFIS_ACCEPT);
+}
+
 /* mcb_envfrom - MAIL FROM: a new message with the running configuration */
 static sfsistat
 mcb_envfrom(SMFICTX *ctx, char **argv)
@@ -116,6 +147,8 @@ mcb_envfrom(SMFICTX *ctx, char **argv)
 		return (SMFIS_TEMPFAIL);
 	}
 	atomic_fetch_add(&mcb_busy, 1);
+	if (mcb_outgoing(ctx, mctx_cfg(c->msg)))
+		return (mcb_pass_outgoing(ctx, c));
 	(void) mctx_set_envfrom(c->msg, argv && argv[0] ? argv[0] : "");
 	if ((qid = smfi_getsymval(ctx, (char *) "i")) != NULL)
 		mctx_set_qid(c->msg, qid);
@@ -240,6 +273,9 @@ mcb_deltas(const struct mact_plan *p, long d[MSTAT_COUNT])
 	d[MSTAT_ARCHIVED] = p->action == MACT_A_ARCHIVE;
 	d[MSTAT_BOUNCES] = p->verdict == MACT_V_BOUNCE;
 	d[MSTAT_BOUNCE_RCPTS] = p->bounces;
+	d[MSTAT_SOFT_BOUNCES] = p->soft_bounces;
+	d[MSTAT_BOUNCES_UNVERIFIED] = p->verdict == MACT_V_BOUNCE && p->bounce_by == MACT_B_NONE
+	    && p->action == MACT_A_ROUTE;
 	d[MSTAT_AUTO_REPLIES] = p->verdict == MACT_V_AUTO_REPLY;
 }
 
@@ -297,6 +333,28 @@ mcb_decide(struct mctx_msg *m, const struct reply_result *r, struct mact_plan *p
 	return (rc);
 }
 
+/* mcb_tag_subject - put TAG (an encoded word) before the Subject; -1 when refused */
+static int
+mcb_tag_subject(SMFICTX *ctx, const struct mctx_msg *m, const char *tag)
+{
+	const char *subject = mctx_hdr(m, MCTX_H_SUBJECT);
+	size_t	n;
+	char   *v;
+	int	rc;
+
+	if (subject == NULL)
+		return (smfi_addheader(ctx, (char *) "Subject", (char *) tag) == MI_SUCCESS ? 0 : -1);
+	while (*subject == ' ' || *subject == '\t')
+		subject++;
+	n = strlen(tag) + 1 + strlen(subject) + 1;
+	if ((v = malloc(n)) == NULL)
+		return (-1);
+	snprintf(v, n, "%s %s", tag, subject);
+	rc = smfi_chgheader(ctx, (char *) "Subject", 1, v) == MI_SUCCESS ? 0 : -1;
+	free(v);
+	return (rc);
+}
+
 /* mcb_apply - apply the plan; -1 when libmilter refused a change */
 static int
 mcb_apply(SMFICTX *ctx, const struct mctx_msg *m, const struct mact_plan *p)
@@ -328,6 +386,8 @@ mcb_apply(SMFICTX *ctx, const struct mctx_msg *m, const struct mact_plan *p)
 		    && smfi_addheader(ctx, (char *) p->hdr_name[h], (char *) p->hdr_value[h])
 		    != MI_SUCCESS)
 			ok = 0;
+	if (p->subject_tag && mcb_tag_subject(ctx, m, p->subject_tag) != 0)
+		ok = 0;
 	return (ok ? 0 : -1);
 }
 
@@ -361,11 +421,13 @@ mcb_log(const struct mctx_msg *m, const struct reply_result *r, const struct mac
 	int degraded, const struct timespec *t0)
 {
 	log_info("%s: kind=%s verdict=%s customer=%" PRId64 " id_by=%s optout=%s auth=%s"
-		 " reason=%s action=%s%s changed=%d bounces=%ld body=%zu%s elapsed_us=%ld",
+		 " reason=%s action=%s%s changed=%d bounces=%ld soft=%ld bounce_by=%s xlinks=%s"
+		 " body=%zu%s elapsed_us=%ld",
 		 mctx_qid(m), reply_kind_name(p->kind), mact_verdict_name(p->verdict),
 		 p->customer_id, mact_idby_name(p->id_by), mact_optout_name(p->optout),
 		 mauth_how_name(p->auth), reply_result_reason(r), mact_action_name(p->action),
-		 degraded ? "(degraded)" : "", p->changed, p->bounces, mctx_body_seen(m),
+		 degraded ? "(degraded)" : "", p->changed, p->bounces, p->soft_bounces,
+		 mact_bounce_by_name(p->bounce_by), p->company_only ? "yes" : "no", mctx_body_seen(m),
 		 mctx_truncated(m) ? "(truncated)" : "", mcb_elapsed_us(t0));
 }
 

@@ -35,6 +35,8 @@ struct mcfg {
 	size_t	max_body;
 	size_t	ntrusted;
 	const char *trusted[MCFG_TRUSTED_MAX];	/* point into conf */
+	int	subject_tag;
+	int	authserv_jobid;
 };
 
 /* mcfg_policies - parse the enumerated policies of CONF into CFG */
@@ -53,6 +55,8 @@ mcfg_policies(struct mcfg *cfg, const struct conf *conf)
 	cfg->bounce_discard = strcmp(conf_bounce_action(conf), "discard") == 0;
 	cfg->failure_tempfail = strcmp(conf_store_failure_action(conf), "tempfail") == 0;
 	cfg->max_body = (size_t) conf_max_body_size(conf);
+	cfg->subject_tag = conf_subject_tag(conf);
+	cfg->authserv_jobid = conf_authserv_id_with_job_id(conf);
 }
 
 /* mcfg_lists - the archive address and the trusted authserv-ids; -1 with ERR */
@@ -204,4 +208,30 @@ mcfg_trusted(const struct mcfg *cfg, const char *const **ids)
 {
 	*ids = cfg->trusted;
 	return (cfg->ntrusted);
+}
+
+/* mcfg_originating - whether DAEMON_NAME is one of originating_daemons */
+int
+mcfg_originating(const struct mcfg *cfg, const char *daemon_name)
+{
+	size_t	n = conf_originating_daemons_count(cfg->conf);
+
+	for (size_t i = 0; daemon_name && i < n; i++)
+		if (strcmp(conf_originating_daemons_item(cfg->conf, i), daemon_name) == 0)
+			return (1);
+	return (0);
+}
+
+/* mcfg_subject_tag - subject_tag */
+int
+mcfg_subject_tag(const struct mcfg *cfg)
+{
+	return (cfg->subject_tag);
+}
+
+/* mcfg_authserv_jobid - authserv_id_with_job_id */
+int
+mcfg_authserv_jobid(const struct mcfg *cfg)
+{
+	return (cfg->authserv_jobid);
 }

@@ -22,6 +22,9 @@
  *	const char *mcfg_archive(const struct mcfg *cfg);
  *	size_t	mcfg_max_body(const struct mcfg *cfg);
  *	size_t	mcfg_trusted(const struct mcfg *cfg, const char *const **ids);
+ *	int	mcfg_originating(const struct mcfg *cfg, const char *daemon_name);
+ *	int	mcfg_subject_tag(const struct mcfg *cfg);
+ *	int	mcfg_authserv_jobid(const struct mcfg *cfg);
  * DESCRIPTION
  *	A struct mcfg bundles everything derived from one links.conf: the
  *	configuration itself, the compiled reply analyzer, the LINKS address
@@ -35,6 +38,8 @@
  *	The accessors return parsed options: mcfg_archive() the normalised
  *	archive_address ("" if none), mcfg_trusted() the trusted_authserv_ids
  *	(pointers into the configuration, valid while CFG is held).
+ *	mcfg_originating() says whether DAEMON_NAME (Postfix's
+ *	{daemon_name}, may be NULL) is one of originating_daemons.
  * DIAGNOSTICS
  *	mcfg_new() returns NULL with a message in ERR.
  */
@@ -69,5 +74,8 @@ int	mcfg_store_failure_tempfail(const struct mcfg *cfg);
 const char *mcfg_archive(const struct mcfg *cfg);
 size_t	mcfg_max_body(const struct mcfg *cfg);
 size_t	mcfg_trusted(const struct mcfg *cfg, const char *const **ids);
+int	mcfg_originating(const struct mcfg *cfg, const char *daemon_name);
+int	mcfg_subject_tag(const struct mcfg *cfg);
+int	mcfg_authserv_jobid(const struct mcfg *cfg);
 
 #endif

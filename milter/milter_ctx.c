@@ -4,7 +4,8 @@
  * SUMMARY
  *	links-milter per-message context: envelope, headers, bounded body
  * SYNOPSIS
- *	#include "milter_ctx.h"
+ *	#include "milter_auth.h"
+#include "milter_ctx.h"
  * DESCRIPTION
  *	See milter_ctx.h. The collected text grows geometrically but never
  *	beyond MCTX_HEADER_MAX + max_body_size + a few bytes: header bytes
@@ -19,6 +20,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "milter_auth.h"
 #include "milter_ctx.h"
 
 #define MCTX_TEXT_INITIAL 4096		/* first allocation of the text buffer */
@@ -56,12 +58,13 @@ struct mctx_msg {
 	char   *hdr[MCTX_H_COUNT];
 	char   *ar[MCTX_AR_MAX];
 	size_t	nar;
+	int	ar_closed;		/* the top block of our own headers ended */
 	struct mctx_xlinks xlinks[MCTX_XLINKS_MAX];
 	size_t	nxlinks;
 };
 
 static const char *const mctx_hdr_names[MCTX_H_COUNT] = {
-	"From", "Message-ID", "In-Reply-To", "References"
+	"From", "Message-ID", "In-Reply-To", "References", "Subject"
 };
 
 /* mctx_new - a message context for configuration CFG (referenced); owned by the caller */
@@ -247,37 +250,81 @@ mctx_strdup_bounded(const char *s)
 	return (d);
 }
 
-/* mctx_header - one header: track X-Links-*, keep the identifying ones, append to the text */
+/* mctx_received_ours - whether a Received header VALUE was written by one of our hosts */
+static int
+mctx_received_ours(const struct mctx_msg *m, const char *value)
+{
+	char	host[MADDR_MAX];
+	const char *const *ids;
+	size_t	n = mcfg_trusted(m->cfg, &ids);
+
+	if (mauth_received_by(value, host, sizeof(host)) != 0)
+		return (0);
+	for (size_t i = 0; i < n; i++)
+		if (strcasecmp(ids[i], host) == 0)
+			return (1);
+	return (maddr_company_host(mcfg_addr(m->cfg), host));
+}
+
+/*
+ * mctx_ar_track - keep the Authentication-Results of the top block: the
+ * headers our own hosts added above the message that came from outside.
+ * The block is the run of A-R and of Received headers written by our
+ * hosts at the top; any other header, or a Received by another host,
+ * ends it. A-R below it came from outside and are never kept.
+ */
+static int
+mctx_ar_track(struct mctx_msg *m, const char *name, const char *value)
+{
+	if (m->ar_closed)
+		return (0);
+	if (strcasecmp(name, "Authentication-Results") == 0) {
+		if (m->nar < MCTX_AR_MAX) {
+			if ((m->ar[m->nar] = mctx_strdup_bounded(value)) == NULL)
+				return (-1);
+			m->nar++;
+		}
+		return (0);
+	}
+	if (strcasecmp(name, "Received") != 0 || !mctx_received_ours(m, value))
+		m->ar_closed = 1;
+	return (0);
+}
+
+/* mctx_xlinks - count an X-Links-* header NAME that came from outside; -2 past the limits */
+static int
+mctx_xlinks(struct mctx_msg *m, const char *name)
+{
+	size_t	nl = strlen(name), i;
+
+	for (i = 0; i < m->nxlinks; i++)
+		if (strcasecmp(m->xlinks[i].name, name) == 0)
+			break;
+	if (i == m->nxlinks) {
+		if (m->nxlinks >= MCTX_XLINKS_MAX || nl >= MCTX_XNAME_MAX)
+			return (-2);
+		memcpy(m->xlinks[i].name, name, nl + 1);
+		m->nxlinks++;
+	}
+	m->xlinks[i].times++;
+	return (0);
+}
+
+/* mctx_header - one header: track X-Links-* and A-R, keep the identifying ones, append */
 int
 mctx_header(struct mctx_msg *m, const char *name, const char *value)
 {
 	size_t	nl = strlen(name);
 	size_t	vl = strlen(value);
 
-	if (strncasecmp(name, "X-Links-", 8) == 0) {
-		size_t	i;
-
-		for (i = 0; i < m->nxlinks; i++)
-			if (strcasecmp(m->xlinks[i].name, name) == 0)
-				break;
-		if (i == m->nxlinks) {
-			if (m->nxlinks >= MCTX_XLINKS_MAX || nl >= MCTX_XNAME_MAX)
-				return (-2);
-			memcpy(m->xlinks[i].name, name, nl + 1);
-			m->nxlinks++;
-		}
-		m->xlinks[i].times++;
-		return (0);		/* not ours to analyse either */
-	}
+	if (mctx_ar_track(m, name, value) != 0)
+		return (-1);
+	if (strncasecmp(name, "X-Links-", 8) == 0)
+		return (mctx_xlinks(m, name));	/* not ours to analyse either */
 	for (int h = 0; h < MCTX_H_COUNT; h++)
 		if (m->hdr[h] == NULL && strcasecmp(name, mctx_hdr_names[h]) == 0
 		    && (m->hdr[h] = mctx_strdup_bounded(value)) == NULL)
 			return (-1);
-	if (strcasecmp(name, "Authentication-Results") == 0 && m->nar < MCTX_AR_MAX) {
-		if ((m->ar[m->nar] = mctx_strdup_bounded(value)) == NULL)
-			return (-1);
-		m->nar++;
-	}
 	if (m->header_bytes + nl + vl + 4 > MCTX_HEADER_MAX) {
 		m->truncated = 1;
 		return (0);

@@ -20,9 +20,22 @@
  *	address or not), the message as text for reply_analyze() (headers
  *	up to MCTX_HEADER_MAX bytes, body up to max_body_size; the rest is
  *	counted, not stored), copies of the headers that identify the
- *	sender (From, Message-ID, In-Reply-To, References, up to
- *	MCTX_AR_MAX Authentication-Results), and the names and counts of
- *	X-Links-* headers that arrived from outside, so they can be removed.
+ *	sender (From, Message-ID, In-Reply-To, References; the Subject, for
+ *	subject_tag; up to
+ *	MCTX_AR_MAX Authentication-Results of the top block: those our own
+ *	hosts added, see below), and the names and counts of X-Links-*
+ *	headers that arrived from outside, so they can be removed.
+ *
+ *	Authentication-Results are kept, in order, only from the top of
+ *	the header: the run of A-R headers and of Received headers written
+ *	by our own hosts (their "by" host is a trusted_authserv_ids name or
+ *	in a company domain). The first other header, or a Received by any
+ *	other host, ends the run: an A-R below it came from outside.
+ *	Postfix does not show milters its own Received header, and milters
+ *	in front of links-milter (OpenDKIM, OpenDMARC) insert theirs at the
+ *	top, so on a single MX the run is exactly what they added, plus
+ *	any A-R the client put first in its header (which they must strip:
+ *	see links-milter(8)).
  *
  *	mctx_new() takes a reference to CFG (released by mctx_free()), so a
  *	reload does not change the rules under a running message. The
@@ -53,7 +66,7 @@
 #define MCTX_QID_MAX	64		/* a queue id */
 
 enum mctx_hdr { MCTX_H_FROM = 0, MCTX_H_MESSAGE_ID, MCTX_H_IN_REPLY_TO, MCTX_H_REFERENCES,
-		MCTX_H_COUNT };
+		MCTX_H_SUBJECT, MCTX_H_COUNT };
 
 struct mctx_msg;
 

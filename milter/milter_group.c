@@ -119,14 +119,14 @@ mgroup_run(struct mcfg *cfg, struct mgroup_req *batch)
 		mgroup_fail(batch, STORE_TEMP, what);
 		return;
 	}
-	if (mstore_write_lock(conf_store_busy_timeout(mcfg_conf(cfg))) != 0) {
+	if (mstore_write_lock_budget(st, conf_store_busy_timeout(mcfg_conf(cfg))) != 0) {
 		mgroup_fail(batch, STORE_TEMP,
 			    "waited store_busy_timeout for another message's transaction");
 		return;
 	}
 	if ((rc = store_begin(st)) != STORE_OK) {
 		snprintf(what, sizeof(what), "store_begin: %.200s", store_errmsg(st));
-		mstore_write_unlock();
+		mstore_write_unlock_budget(st, conf_store_busy_timeout(mcfg_conf(cfg)));
 		mgroup_fail(batch, rc, what);
 		mstore_discard();
 		return;
@@ -136,7 +136,7 @@ mgroup_run(struct mcfg *cfg, struct mgroup_req *batch)
 	for (struct mgroup_req *q = batch; q; q = q->next)
 		mgroup_one(st, q, d);
 	rc = mgroup_commit(st, batch, d, what, sizeof(what));
-	mstore_write_unlock();
+	mstore_write_unlock_budget(st, conf_store_busy_timeout(mcfg_conf(cfg)));
 	if (rc != STORE_OK) {
 		mstats_give_back(pending);
 		mstore_discard();

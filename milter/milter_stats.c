@@ -32,14 +32,15 @@ static const char *const mstat_names[MSTAT_COUNT] = {
 	"milter.messages", "milter.optouts", "milter.unverified", "milter.questions",
 	"milter.routed", "milter.discarded", "milter.archived", "milter.auto_replies",
 	"milter.bounces", "milter.bounce_rcpts", "milter.tempfails", "milter.store_errors",
-	"milter.passed",
+	"milter.passed", "milter.outgoing", "milter.soft_bounces", "milter.bounces_unverified",
 };
 
 /* The counters kept in the store (the others live only in the process). */
 static const unsigned char mstat_stored[MSTAT_COUNT] = {
 	[MSTAT_MESSAGES] = 1, [MSTAT_OPTOUTS] = 1, [MSTAT_UNVERIFIED] = 1,
 	[MSTAT_QUESTIONS] = 1, [MSTAT_ROUTED] = 1, [MSTAT_AUTO_REPLIES] = 1,
-	[MSTAT_BOUNCES] = 1, [MSTAT_TEMPFAILS] = 1,
+	[MSTAT_BOUNCES] = 1, [MSTAT_TEMPFAILS] = 1, [MSTAT_SOFT_BOUNCES] = 1,
+	[MSTAT_BOUNCES_UNVERIFIED] = 1,
 };
 
 /* mstats_add - count N, in the process and for the store */
@@ -103,7 +104,7 @@ mstats_flush(struct store *st, long lock_timeout_ms, char *err, size_t errlen)
 			any = 1;
 	if (!any)
 		return (STORE_OK);
-	if (mstore_write_lock(lock_timeout_ms) != 0) {
+	if (mstore_write_lock_budget(st, lock_timeout_ms) != 0) {
 		snprintf(err, errlen, "waited store_busy_timeout for the write lock");
 		return (STORE_TEMP);
 	}
@@ -116,7 +117,7 @@ mstats_flush(struct store *st, long lock_timeout_ms, char *err, size_t errlen)
 	}
 	if (rc != STORE_OK)
 		snprintf(err, errlen, "%s", store_errmsg(st));
-	mstore_write_unlock();
+	mstore_write_unlock_budget(st, lock_timeout_ms);
 	if (rc != STORE_OK)
 		mstats_give_back(d);
 	return (rc);

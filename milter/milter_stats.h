@@ -59,6 +59,9 @@ enum mstat {
 	MSTAT_TEMPFAILS,	/* store failures answered with tempfail */
 	MSTAT_STORE_ERRORS,	/* store failures of any kind */
 	MSTAT_PASSED,		/* messages not for us, passed untouched */
+	MSTAT_OUTGOING,		/* submitted or authenticated: never analysed */
+	MSTAT_SOFT_BOUNCES,	/* soft (4.x.x) failures of authenticated bounces */
+	MSTAT_BOUNCES_UNVERIFIED,	/* bounces not authenticated: to support */
 	MSTAT_COUNT
 };
 

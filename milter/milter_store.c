@@ -4,7 +4,8 @@
  * SUMMARY
  *	links-milter store connections and write lock
  * SYNOPSIS
- *	#include "milter_store.h"
+ *	#include "inbound.h"
+#include "milter_store.h"
  * DESCRIPTION
  *	See milter_store.h. Why a connection per thread: libmilter runs
  *	each SMTP connection in its own thread and a SQLite connection
@@ -22,6 +23,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "inbound.h"
 #include "milter_store.h"
 
 #define MSTORE_NS_PER_SEC	1000000000L
@@ -207,4 +209,40 @@ void
 mstore_write_unlock(void)
 {
 	pthread_mutex_unlock(&mstore_writer);
+}
+
+/* mstore_elapsed_ms - milliseconds since T0 (monotonic) */
+static long
+mstore_elapsed_ms(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return ((long) (t1.tv_sec - t0->tv_sec) * 1000
+		+ (t1.tv_nsec - t0->tv_nsec) / MSTORE_NS_PER_MS);
+}
+
+/*
+ * mstore_write_lock_budget - take the write lock within BUDGET_MS, and
+ * give ST's wait for the database only what is left of it: the most a
+ * write waits, end to end, is store_busy_timeout, not twice it.
+ */
+int
+mstore_write_lock_budget(struct store *st, long budget_ms)
+{
+	struct timespec t0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (mstore_write_lock(budget_ms) != 0)
+		return (-1);
+	store_set_busy_timeout(st, budget_ms - mstore_elapsed_ms(&t0));
+	return (0);
+}
+
+/* mstore_write_unlock_budget - release the write lock; ST waits BUSY_MS again */
+void
+mstore_write_unlock_budget(struct store *st, long busy_ms)
+{
+	store_set_busy_timeout(st, busy_ms);
+	mstore_write_unlock();
 }

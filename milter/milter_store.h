@@ -12,6 +12,8 @@
  *	void	mstore_pool_clear(void);
  *	int	mstore_write_lock(long timeout_ms);
  *	void	mstore_write_unlock(void);
+ *	int	mstore_write_lock_budget(struct store *st, long budget_ms);
+ *	void	mstore_write_unlock_budget(struct store *st, long busy_ms);
  * DESCRIPTION
  *	mstore_get() returns the calling thread's store connection, opening
  *	it lazily with CFG's configuration, and reopening it when it was
@@ -33,6 +35,13 @@
  *	links-sender) still meet the busy handler. mstore_write_lock()
  *	waits at most TIMEOUT_MS and returns -1 when that passed, 0 with
  *	the lock held.
+ *
+ *	mstore_write_lock_budget() is mstore_write_lock() for a write on
+ *	ST with a total budget of BUDGET_MS (store_busy_timeout): ST then
+ *	waits for a locked database only what is left of the budget, so a
+ *	write waits at most store_busy_timeout end to end.
+ *	mstore_write_unlock_budget() releases it and gives ST back its
+ *	BUSY_MS.
  * DIAGNOSTICS
  *	mstore_get() returns NULL with a message in ERR.
  */
@@ -51,5 +60,7 @@ void	mstore_discard(void);
 void	mstore_pool_clear(void);
 int	mstore_write_lock(long timeout_ms);
 void	mstore_write_unlock(void);
+int	mstore_write_lock_budget(struct store *st, long budget_ms);
+void	mstore_write_unlock_budget(struct store *st, long busy_ms);
 
 #endif

@@ -48,6 +48,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "category.h"
 #include "conf.h"
 #include "utf8.h"
 
@@ -132,11 +133,15 @@ date_ok(const char *s)
 	return (1);
 }
 
-/* category_ok - a category support may refuse or restore */
+/* category_ok - a category a customer may refuse (category.h), or "all" */
 static int
 category_ok(const char *s)
 {
-	return (strcmp(s, "survey") == 0 || strcmp(s, "promotion") == 0 || strcmp(s, "all") == 0);
+	enum category cat;
+
+	if (strcmp(s, "all") == 0)
+		return (1);
+	return (category_parse(s, &cat) == 0 && category_refusable(cat));
 }
 
 /* note_ok - printable text of bounded length that is not an option */

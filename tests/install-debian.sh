@@ -1,6 +1,7 @@
 #!/bin/sh
 # debian/ keeps up with the tree: every library configure requires
-# (LINKS_REQUIRE_PKG's Debian package) is in Build-Depends; every file of
+# (LINKS_REQUIRE_PKG's Debian package) is in Build-Depends, and every
+# Build-Depends is installed by scripts/install-deps (README step 1); every file of
 # debian/ is distributed (the package is built from make dist); the
 # maintainer scripts are valid sh and start with "set -e"; debian/changelog's
 # version is configure's; debian/rules is executable. Fast, no root: the
@@ -17,6 +18,12 @@ need=$(sed -n 's/^LINKS_REQUIRE_PKG(\[[A-Z0-9_]*\], *\[[^]]*\], *\[\([^]]*\)\]).
 [ -n "$need" ] && ok "configure requires $(echo "$need" | wc -l) libraries" || bad "no LINKS_REQUIRE_PKG in configure.ac"
 for p in $need; do
 	echo "$bd" | grep -qx "$p" && ok "Build-Depends has $p" || bad "debian/control: Build-Depends lacks $p (configure requires it)"
+done
+# README step 1 is install-deps, then dpkg-buildpackage: every build
+# dependency must be one of install-deps' packages.
+deps=$(sed -n '/^PKGS="/,/"$/p' "$S/scripts/install-deps" | tr -d '"' | sed 's/^PKGS=//' | tr ' \t' '\n\n' | grep .)
+for p in $(echo "$bd" | sed 's/^debhelper-compat$/debhelper/; s/[[:space:]].*//'); do
+	echo "$deps" | grep -qx "$p" && ok "scripts/install-deps installs $p" || bad "scripts/install-deps lacks $p (a Build-Depends of debian/control)"
 done
 for p in debhelper-compat pkg-config; do
 	echo "$bd" | grep -q "^$p" && ok "Build-Depends has $p" || bad "Build-Depends lacks $p"

@@ -14,15 +14,17 @@
 #	    domain routed by transport_maps to a private Postfix on
 #	    127.0.0.1 that answers 550 for one recipient);
 #	 2. dpkg -i the package: user, group, folders, conffile, units
-#	    enabled but idle before the key exists;
+#	    enabled but idle before the key exists (links-web with its man
+#	    page and unit when the tree has web/);
 #	 3. configure links.conf and run the README's "links-setup" block as
 #	    it is (links-store init, links-milter -n, systemctl start);
 #	 4. run the README's "postfix-setup" block as it is, twice (the second
 #	    run must change nothing);
 #	 5. the whole flow: a notice sent with links-sender, a "Từ chối"
 #	    reply, a question routed to support, the remote 5xx whose DSN is
-#	    counted, the List-Unsubscribe mailto, the confirmation sent by the
-#	    outbox unit (sendmail transport through setgid postdrop under the
+#	    counted, the List-Unsubscribe mailto, the RFC 8058 one-click POST
+#	    through links-web.service (when shipped), the confirmation sent
+#	    by the outbox unit (sendmail transport through setgid postdrop under the
 #	    unit's hardening), the purge unit, mail submitted on port 587 not
 #	    taken for a reply, and the same socket with a non-chrooted smtpd;
 #	 6. an upgrade (the package's links.conf and the admin's both
@@ -164,9 +166,23 @@ check "links-support is set-user-id links-milter, for the links-support group on
 check "links.conf is a conffile" sh -c 'dpkg-query -W -f="\${Conffiles}" links-mail | grep -q "/etc/links/links.conf"'
 check "tmpfiles.d/links-mail.conf installed" test -f /usr/lib/tmpfiles.d/links-mail.conf
 check "the postinst says what to do next" grep -q 'links-store init' "$W/dpkg-i.log"
-for u in links-milter.service links-store-purge.timer links-sender-outbox.timer; do
-	check "$u is enabled" test "$(systemctl is-enabled $u 2>&1)" = enabled
+# Every unit with an [Install] section is enabled (the milter, the
+# timers, links-web when the tree has it); the timers' services are not.
+UNITS=$(cd /lib/systemd/system && ls links-*.service links-*.timer 2>/dev/null)
+check "the package's units include the milter and both timers" \
+	sh -c "echo '$UNITS' | grep -qx links-milter.service && echo '$UNITS' | grep -qx links-store-purge.timer && echo '$UNITS' | grep -qx links-sender-outbox.timer"
+for u in $UNITS; do
+	if grep -q '^\[Install\]' "/lib/systemd/system/$u"; then
+		check "$u is enabled" test "$(systemctl is-enabled $u 2>&1)" = enabled
+	fi
 done
+# links-web ships with the package when the tree has it.
+WEB=no
+if [ -f "$top_srcdir/web/links-web.c" ]; then
+	WEB=yes
+	check "links-web, its man page and its unit are installed" \
+		sh -c 'test -x /usr/sbin/links-web && test -f /usr/share/man/man8/links-web.8.gz && test -f /lib/systemd/system/links-web.service'
+fi
 check "the postinst started links-milter, which waits: its condition (the key) is unmet, nothing failed" \
 	sh -c '[ "$(systemctl is-active links-milter)" = inactive ] && [ "$(systemctl show -P ConditionResult links-milter)" = no ] \
 		&& [ "$(systemctl show -P ConditionTimestampMonotonic links-milter)" != 0 ]'
@@ -187,6 +203,11 @@ transport = sendmail
 log_level = info
 bounce_threshold = 1
 CF
+if [ "$WEB" = yes ]; then
+	WPORT=$(lt_free_port) || stop_here "no free port"
+	WEB_BASE=https://lienket.ilinks.test/email/
+	printf 'web_listen = 127.0.0.1:%s\nweb_base_url = %s\n' "$WPORT" "$WEB_BASE" >>/etc/links/links.conf
+fi
 readme_block links-setup >"$W/links-setup.sh"
 [ -s "$W/links-setup.sh" ] || stop_here "no links-setup block in the README"
 sh -e "$W/links-setup.sh" >"$W/links-setup.log" 2>&1 || stop_here "the README's links-setup block: $(tail -5 "$W/links-setup.log")"
@@ -314,6 +335,28 @@ noreply+*@ilinks.asia)
 *) bad "no List-Unsubscribe mailto in the promotion to $CUONG: '$lu' $(ls "$W/mail/customers/$CUONG/new"; sed -n '1,/^\r*$/p' "$(ls -t "$W/mail/customers/$CUONG/new"/* | head -n 1)" | head -40)" ;;
 esac
 
+# RFC 8058 one-click through links-web (the unit as packaged, the https
+# link of the promotion with the proxy's part cut off).
+if [ "$WEB" = yes ]; then
+	systemctl start links-web.service
+	lt_wait_for 15 lt_port_busy "$WPORT" \
+		&& ok "links-web.service runs (hardened unit) and listens on 127.0.0.1:$WPORT" \
+		|| bad "links-web.service does not listen: $(journalctl -q -n 8 -u links-web 2>&1)"
+	GH=ha.vu@example.net
+	lt_wait_for 30 sh -c "grep -q '^List-Unsubscribe:' '$W/mail/customers/$GH/new'/* 2>/dev/null"
+	hn=$(grep -l '^List-Unsubscribe:' "$W/mail/customers/$GH/new"/* 2>/dev/null | head -n 1)
+	wu=$( [ -n "$hn" ] && header "$hn" List-Unsubscribe | tr ',' '\n' | sed -n "s|.*<$WEB_BASE\([^>]*\)>.*|\1|p" | head -n 1)
+	check "the promotion's List-Unsubscribe has the https one-click link and List-Unsubscribe-Post" \
+		sh -c "[ -n '$wu' ] && grep -qi '^List-Unsubscribe-Post: *List-Unsubscribe=One-Click' '$hn'"
+	code=$(curl -s -o "$W/oneclick.html" -w '%{http_code}' --max-time 20 -H 'X-Forwarded-For: 198.51.100.7' \
+		--data 'List-Unsubscribe=One-Click' "http://127.0.0.1:$WPORT/email/$wu")
+	check "the one-click POST answered 200" test "$code" = 200
+	lt_wait_for 10 sh -c "runuser -u links-milter -- links-store consent-log '$GH' | grep -q one_click" \
+		&& ok "the one-click POST to links-web recorded $GH's refusal (channel one_click)" \
+		|| bad "no one_click refusal for $GH: $(runuser -u links-milter -- links-store consent-log "$GH" 2>&1 | tail -3)"
+	check "links-web logged no error" sh -c "! journalctl -q -u links-web -p err 2>/dev/null | grep -q ."
+fi
+
 systemctl start links-store-purge.service
 check "links-store-purge.service ran and succeeded" test "$(systemctl show -P Result links-store-purge.service)" = success
 
@@ -349,7 +392,7 @@ lt_wait_for 30 sh -c "[ \$(find '$W/mail/support/new' -type f | wc -l) -gt $nsup
 	|| bad "non-chrooted smtpd: the question did not reach support"
 
 # The running units' exposure, as systemd rates them.
-for u in links-milter.service links-sender-outbox.service links-store-purge.service; do
+for u in $(echo "$UNITS" | grep '\.service$'); do
 	s=$(systemd-analyze security "$u" 2>/dev/null | sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
 	[ -n "$OUT" ] && echo "$u $s" >>"$OUT/security.txt"
 	[ -n "$s" ] && awk "BEGIN { exit !($s <= 4.0) }" && ok "systemd-analyze security $u: $s" || bad "systemd-analyze security $u: '$s'"

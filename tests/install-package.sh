@@ -11,14 +11,16 @@
 #	make check, once); otherwise it skips and says so.
 #	 1. make dist; dpkg-buildpackage -us -uc -b in the unpacked tree,
 #	    with no network (unshare --net), tests off (make check ran them);
-#	 2. lintian: no error (the output is kept in install-package.lintian);
+#	 2. lintian: no error (its output and the units' security scores are
+#	    kept in install-package.out, for tests/RELIABILITY.md);
 #	 3. tests/install-package-flow.sh: dpkg -i, the README's blocks as
 #	    they are, the flow, apt purge, /etc/postfix restored. On a machine
-#	    booted with systemd it runs on the machine itself; otherwise (a
-#	    container, a shared build host) in a throw-away boot of this
-#	    machine (systemd-nspawn on an overlay of /, private network with
-#	    only loopback, writes in a tmpfs), where the units run under a
-#	    real systemd. LINKS_PACKAGE_TEST_MODE=system|container chooses.
+#	    booted with systemd whose Postfix is not running it runs on the
+#	    machine itself; otherwise (a live MX, a container, a shared build
+#	    host) in a throw-away boot of this machine (systemd-nspawn on an
+#	    overlay of /, private network with only loopback, writes in a
+#	    tmpfs), where the units run under a real systemd.
+#	    LINKS_PACKAGE_TEST_MODE=system|container chooses.
 #	Skips (77) when not root, not Debian, or a tool is missing.
 #	LINKS_PACKAGE_DEB=FILE skips steps 1 and 2 and installs FILE (for
 #	work on the flow); LINKS_PACKAGE_KEEP=DIR keeps the built files there.
@@ -36,7 +38,13 @@ for t in dpkg-buildpackage dh lintian postfix swaks opendkim; do
 done
 mode=${LINKS_PACKAGE_TEST_MODE:-}
 if [ -z "$mode" ]; then
-	[ "$(cat /proc/1/comm 2>/dev/null)" = systemd ] && mode=system || mode=container
+	# On the machine only when it is booted with systemd and its Postfix
+	# is not running (a test machine, not a live MX).
+	if [ "$(cat /proc/1/comm 2>/dev/null)" = systemd ] && ! postfix status >/dev/null 2>&1; then
+		mode=system
+	else
+		mode=container
+	fi
 fi
 if [ "$mode" = container ]; then
 	command -v systemd-nspawn >/dev/null 2>&1 || skip "systemd is not PID 1 and systemd-nspawn is missing (scripts/install-deps)"
@@ -104,6 +112,42 @@ else
 	sed 's/^/    /' "$T/lintian.out"
 	[ -n "${LINKS_PACKAGE_KEEP:-}" ] && mkdir -p "$LINKS_PACKAGE_KEEP" && cp "$T/pkg"/*.deb "$T/pkg"/*.changes "$T/build.log" "$T/lintian.out" "$LINKS_PACKAGE_KEEP/"
 fi
+
+# ---- the package ships what the tree builds ----
+# am_var FILE VAR - the words of VAR in a Makefile.am (= and +=, with
+# continuation lines)
+am_var() {
+	awk -v var="$2" '
+		cont { line = line " " $0 }
+		!cont { line = $0 }
+		/\\$/ { sub(/\\$/, "", line); cont = 1; next }
+		{ cont = 0 }
+		line ~ "^" var "[ \t]*\\+?=" { sub(/^[^=]*=/, "", line); print line }
+	' "$1" | tr ' \t' '\n\n' | grep -v '^$'
+}
+dpkg-deb -c "$DEB" | awk '{ print $6 }' | sed 's|^\./|/|' >"$T/contents"
+shipped() { grep -qx "$1" "$T/contents"; }
+missing=""
+n=0
+for mk in "$S"/*/Makefile.am; do
+	for p in $(am_var "$mk" sbin_PROGRAMS); do n=$((n + 1)); shipped "/usr/sbin/$p" || missing="$missing /usr/sbin/$p"; done
+	for p in $(am_var "$mk" bin_PROGRAMS); do n=$((n + 1)); shipped "/usr/bin/$p" || missing="$missing /usr/bin/$p"; done
+done
+for m in $(am_var "$S/doc/Makefile.am" dist_man_MANS); do
+	n=$((n + 1)); shipped "/usr/share/man/man${m##*.}/$m.gz" || missing="$missing $m"
+done
+for u in "$S"/config/systemd/*.in; do
+	u=$(basename "$u" .in)
+	n=$((n + 1)); shipped "/lib/systemd/system/$u" || missing="$missing $u"
+done
+for f in "$S"/config/templates/*.tmpl; do
+	n=$((n + 1)); shipped "/usr/share/links-mail/templates/$(basename "$f")" || missing="$missing $(basename "$f")"
+done
+n=$((n + 2))
+shipped /etc/links/links.conf || missing="$missing /etc/links/links.conf"
+shipped /usr/lib/tmpfiles.d/links-mail.conf || missing="$missing tmpfiles.d/links-mail.conf"
+[ "$n" -gt 20 ] && [ -z "$missing" ] && ok "the package ships every program, man page, unit and template of the tree ($n files)" \
+	|| bad "the package lacks:$missing (of $n files)"
 
 # ---- 3. on the machine, or in a throw-away boot of it ----
 SHARE=$T/share

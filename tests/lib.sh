@@ -345,6 +345,8 @@ lt_postfix_start() {
 	lt_port=$2
 	lt_milter=$3
 	lt_pf_prepare "$lt_d" "$lt_port" mx.test.invalid
+	# optional: more master.cf services (e.g. a submission-style listener)
+	[ -n "${LT_PF_EXTRA_MASTER:-}" ] && printf '%s\n' "$LT_PF_EXTRA_MASTER" >> "$lt_d/etc/master.cf"
 	mkdir -p "$lt_d/mail"
 	chown nobody "$lt_d/mail"
 	lt_boxes="noreply@ilinks.asia=noreply/, support@ilinks.asia=support/, archive@ilinks.asia=archive/, staff@ilinks.asia=staff/"
@@ -364,6 +366,8 @@ milter_content_timeout = 60s
 smtpd_client_connection_count_limit = 100
 default_process_limit = 50
 CF
+	# optional: more main.cf settings (later lines override earlier ones)
+	[ -n "${LT_PF_EXTRA_MAIN:-}" ] && printf '%s\n' "$LT_PF_EXTRA_MAIN" >> "$lt_d/etc/main.cf"
 	lt_pf_boot "$lt_d" "$lt_port" "the instance"
 	LT_PF_DIR=$lt_d
 	lt_cleanup_add "lt_postfix_stop"

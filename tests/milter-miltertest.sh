@@ -42,11 +42,13 @@ MT_MSGID_C2="$MT_RUN.account.c2@ilinks.asia"
 MT_MSGID_C3="$MT_RUN.survey.c3@ilinks.asia"
 MT_MSGID_C9="$MT_RUN.staff.c9@ilinks.asia"
 MT_MSGID_C10="$MT_RUN.promo.c10@ilinks.asia"
+MT_MSGID_C8="$MT_RUN.maint.c8@ilinks.asia"
 fix msglog "$MT_MSGID_C1" "$MT_C1" promotion
 fix msglog "$MT_MSGID_C2" "$MT_C2" account
 fix msglog "$MT_MSGID_C3" "$MT_C3" survey
 fix msglog "$MT_MSGID_C9" "$MT_C9" staff
 fix msglog "$MT_MSGID_C10" "$MT_C10" promotion
+fix msglog "$MT_MSGID_C8" "$MT_C8" maintenance
 MT_TOKEN_C7=$(fix token "$MT_C7" promotion)
 MT_C8_EMAIL=c8@example.vn
 MT_BOTH_TEXT="Từ chối. Nhưng cho tôi hỏi hoá đơn tháng này đã gửi chưa?"
@@ -54,7 +56,7 @@ MT_SOCKET="$LT_TMP/milter.sock"
 MT_LIB="$MT_DIR/common.lua"
 MT_ARCHIVE_N=1
 export MT_RUN MT_SOCKET MT_LIB MT_C1 MT_C2 MT_C3 MT_C4 MT_C5 MT_C6 MT_C7 MT_C8 MT_C9 MT_C10 \
-	MT_MSGID_C1 MT_MSGID_C2 MT_MSGID_C3 MT_MSGID_C9 MT_MSGID_C10 MT_TOKEN_C7 MT_C8_EMAIL \
+	MT_MSGID_C1 MT_MSGID_C2 MT_MSGID_C3 MT_MSGID_C9 MT_MSGID_C10 MT_MSGID_C8 MT_TOKEN_C7 MT_C8_EMAIL \
 	MT_BOTH_TEXT MT_ARCHIVE_N
 
 expect_eq() {
@@ -130,7 +132,12 @@ expect_eq "c2 not opted out by an auto-reply" "$(fix optout "$MT_C2" promotion)"
 
 expect_eq "c8 deliverable before the bounce" "$(fix undeliverable "$MT_C8_EMAIL")" 0
 run_lua 09-bounce
-expect_eq "c8 undeliverable after a 5.1.1 bounce" "$(fix undeliverable "$MT_C8_EMAIL")" 1
+expect_eq "c8 undeliverable after a proven 5.1.1 bounce (the unproven one not counted)" \
+	"$(fix undeliverable "$MT_C8_EMAIL")" 1
+grep -q "BOUNCE0: kind=bounce verdict=bounce .*action=route.* bounce_by=none" "$LT_TMP/milter.log" \
+	|| lt_fail "the unproven bounce was not routed to support"
+grep -q "BOUNCE1: kind=bounce verdict=bounce .*bounce_by=msgid" "$LT_TMP/milter.log" \
+	|| lt_fail "the proven bounce was not counted by its Message-ID"
 
 run_lua 10-support-staff
 expect_eq "c9 opted out by a refusal to staff" "$(fix optout "$MT_C9" promotion)" 1

@@ -16,7 +16,7 @@
 # ENVIRONMENT
 #	FUZZ_SECONDS	seconds per target (default 12)
 #	FUZZ_JOBS	targets run at once (default 2)
-#	FUZZ_TARGETS	which targets (default "conf csv tmpl token addr reply web")
+#	FUZZ_TARGETS	which targets (default "conf csv tmpl token addr auth dsn reply web")
 #	FUZZ_KEEP	a directory: keep each target's new corpus in
 #			FUZZ_KEEP/TARGET and its log in FUZZ_KEEP/TARGET.log
 # shellcheck disable=SC2086
@@ -26,7 +26,7 @@ lt_init fuzz-short
 : "${top_builddir:=$top_srcdir}"
 : "${FUZZ_SECONDS:=12}"
 : "${FUZZ_JOBS:=2}"
-: "${FUZZ_TARGETS:=conf csv tmpl token addr reply web}"
+: "${FUZZ_TARGETS:=conf csv tmpl token addr auth dsn reply web}"
 CC_FUZZ=${CLANG:-clang}
 
 lt_need_tool "$CC_FUZZ" pkg-config
@@ -73,6 +73,8 @@ sources_of() {
 	case $1 in
 	conf)	echo "$COMMON_SRC tests/fuzz/fuzz_conf.c $CONF_SRC" ;;
 	addr)	echo "$COMMON_SRC tests/fuzz/fuzz_addr.c $CONF_SRC" ;;
+	auth)	echo "$COMMON_SRC tests/fuzz/fuzz_auth.c milter/milter_auth.c milter/milter_addr.c $CONF_SRC" ;;
+	dsn)	echo "$COMMON_SRC tests/fuzz/fuzz_dsn.c milter/milter_dsn.c milter/milter_addr.c $CONF_SRC" ;;
 	csv)	echo "$COMMON_SRC $STSET_SRC tests/fuzz/fuzz_csv.c $STORE_SRC $CONF_SRC" ;;
 	token)	echo "$COMMON_SRC $STSET_SRC tests/fuzz/fuzz_token.c $STORE_SRC $CONF_SRC" ;;
 	web)	echo "$COMMON_SRC $STSET_SRC tests/fuzz/fuzz_web.c $WEB_SRC $STORE_SRC $CONF_SRC" ;;
@@ -90,6 +92,7 @@ maxlen_of() {
 	case $1 in
 	token)	echo 256 ;;
 	addr)	echo 1024 ;;
+	auth)	echo 8192 ;;
 	conf)	echo 8192 ;;
 	reply)	echo 65536 ;;
 	*)	echo 16384 ;;

@@ -102,6 +102,13 @@ function reply_headers(from, to, subject, id, extra)
 	return h
 end
 
+-- H with the headers of TOP inserted first, as the milters in front of
+-- links-milter on our MX insert their Authentication-Results at the top.
+function on_top(top, h)
+	for i = #top, 1, -1 do table.insert(h, 1, top[i]) end
+	return h
+end
+
 function delivered(r)
 	return r == SMFIR_CONTINUE or r == SMFIR_ACCEPT
 end

@@ -8,6 +8,7 @@
  *	milter-fixture -c CONF customer EMAIL
  *	milter-fixture -c CONF msglog MESSAGE-ID CUSTOMER-ID CATEGORY
  *	milter-fixture -c CONF token CUSTOMER-ID CATEGORY
+ *	milter-fixture -c CONF verp CUSTOMER-ID CAMPAIGN-ID
  *	milter-fixture -c CONF optout CUSTOMER-ID CATEGORY
  *	milter-fixture -c CONF consents CUSTOMER-ID
  *	milter-fixture -c CONF undeliverable EMAIL
@@ -16,7 +17,8 @@
  * DESCRIPTION
  *	A small test helper for the milter tests: it creates the store
  *	(key file and database, as links-store init does), customers and
- *	message-log entries, makes unsubscribe tokens, and prints what the
+ *	message-log entries, makes unsubscribe tokens and bounce (VERP)
+ *	tokens, and prints what the
  *	milter recorded (opt-out flags, the number of opt-out consent
  *	events of a customer, undeliverable addresses, counters, pending
  *	confirmations), one value per line on stdout.
@@ -31,6 +33,7 @@
 #include <string.h>
 
 #include "conf.h"
+#include "inbound.h"
 #include "store.h"
 
 #define FIX_OUTBOX_BATCH 100
@@ -121,6 +124,14 @@ int	main(int argc, char **argv)
 		if (fix_category(argv[5], &cat) == 0
 		    && store_token_make(st, strtoll(argv[4], NULL, 10), cat, tok, sizeof(tok))
 		    == STORE_OK) {
+			printf("%s\n", tok);
+			rc = 0;
+		}
+	} else if (strcmp(cmd, "verp") == 0 && argc == 6) {
+		char	tok[STORE_VERP_LEN + 1];
+
+		if (store_verp_make(st, strtoll(argv[5], NULL, 10), strtoll(argv[4], NULL, 10),
+				    tok, sizeof(tok)) == STORE_OK) {
 			printf("%s\n", tok);
 			rc = 0;
 		}

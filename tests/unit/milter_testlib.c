@@ -71,6 +71,23 @@ mt_store_setup(struct mt_store *t)
 	ck_assert_msg(t->cfg != NULL, "%s", err);
 }
 
+/* mt_store_cfg - a bundle for the store of T with NAME = VALUE too */
+struct mcfg *
+mt_store_cfg(const struct mt_store *t, const char *name, const char *value)
+{
+	char	err[CONF_ERR_MAX];
+	struct conf *c = conf_defaults();
+	struct mcfg *cfg;
+
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(conf_set(c, "store_path", t->db, err, sizeof(err)), 0);
+	ck_assert_int_eq(conf_set(c, "key_file", t->key, err, sizeof(err)), 0);
+	ck_assert_msg(conf_set(c, name, value, err, sizeof(err)) == 0, "%s", err);
+	cfg = mcfg_new(c, err, sizeof(err));
+	ck_assert_msg(cfg != NULL, "%s", err);
+	return (cfg);
+}
+
 /* mt_store_teardown - close the connections, remove the directory */
 void
 mt_store_teardown(struct mt_store *t)

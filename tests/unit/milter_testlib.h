@@ -9,6 +9,9 @@
  *	struct mcfg *mt_cfg(const char *name, const char *value);
  *	void	mt_store_setup(struct mt_store *t);
  *	void	mt_store_teardown(struct mt_store *t);
+struct mcfg *mt_store_cfg(const struct mt_store *t, const char *name, const char *value);
+ *	struct mcfg *mt_store_cfg(const struct mt_store *t, const char *name,
+ *				  const char *value);
  *	struct mctx_msg *mt_msg(struct mcfg *cfg, const char *rcpt, const char *from);
  * DESCRIPTION
  *	mt_cfg() builds a configuration bundle from the defaults with
@@ -18,6 +21,8 @@
  *	temporary directory and a configuration bundle using it
  *	(store_busy_timeout 300 ms); mt_store_teardown() closes this
  *	thread's and the pooled connections and removes the directory.
+ *	mt_store_cfg() makes another bundle for the same store, with
+ *	NAME = VALUE (owned by the caller).
  *
  *	mt_msg() starts a message of CFG to RCPT with a From header FROM
  *	(NULL: none). Every helper fails the running test on error.
@@ -42,6 +47,7 @@ struct mt_store {
 struct mcfg *mt_cfg(const char *name, const char *value);
 void	mt_store_setup(struct mt_store *t);
 void	mt_store_teardown(struct mt_store *t);
+struct mcfg *mt_store_cfg(const struct mt_store *t, const char *name, const char *value);
 struct mctx_msg *mt_msg(struct mcfg *cfg, const char *rcpt, const char *from);
 
 #endif

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "unit.h"
 
 /* Normalise IN, expect return R and, for 0, the text WANT. */
 static void
@@ -187,8 +188,6 @@ main(void)
 {
 	Suite  *s = suite_create("addr");
 	TCase  *tc = tcase_create("addr");
-	SRunner *sr;
-	int	failed;
 
 	tcase_add_test(tc, test_addr_ascii_is_folded_and_trimmed);
 	tcase_add_test(tc, test_addr_null_path);
@@ -200,9 +199,5 @@ main(void)
 	tcase_add_test(tc, test_addr_domain_helpers);
 	tcase_add_test(tc, test_addr_strip_comments);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return (failed ? EXIT_FAILURE : EXIT_SUCCESS);
+	return (unit_run(s));
 }

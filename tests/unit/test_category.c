@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "category.h"
+#include "unit.h"
 
 START_TEST(test_category_names_round_trip)
 {
@@ -71,16 +72,10 @@ main(void)
 {
 	Suite  *s = suite_create("category");
 	TCase  *tc = tcase_create("category");
-	SRunner *sr;
-	int	failed;
 
 	tcase_add_test(tc, test_category_names_round_trip);
 	tcase_add_test(tc, test_category_policy_rules);
 	tcase_add_test(tc, test_category_every_row_is_complete);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return (failed ? EXIT_FAILURE : EXIT_SUCCESS);
+	return (unit_run(s));
 }

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sqlite3.h>
 
+#include "inbound.h"
 #include "milter_act.h"
 #include "milter_store.h"
 #include "milter_testlib.h"
@@ -165,7 +166,7 @@ plan_writes(struct mt_store *t, struct store *st, const char *rcpt, const char *
 	return (n);
 }
 
-START_TEST(test_act_only_refusals_tokens_and_bounces_list_writes)
+START_TEST(test_act_only_refusals_and_tokens_list_writes)
 {
 	struct mt_store t;
 	struct store *st;
@@ -188,8 +189,340 @@ START_TEST(test_act_only_refusals_tokens_and_bounces_list_writes)
 	ck_assert_uint_eq(plan_writes(&t, st, "<noreply@ilinks.asia>", refusal, "c@example.vn",
 				      "<promo1@ilinks.asia>"), 1);
 	ck_assert_uint_eq(plan_writes(&t, st, rcpt, question, "c@example.vn", NULL), 1);
-	ck_assert_uint_eq(plan_writes(&t, st, "<noreply@ilinks.asia>", bounce, "", NULL), 1);
+	/* a bounce without proof (no VERP token, no logged Message-ID) writes nothing */
+	ck_assert_uint_eq(plan_writes(&t, st, "<noreply@ilinks.asia>", bounce, "", NULL), 0);
 	mt_store_teardown(&t);
+}
+END_TEST
+
+/* ---- bounces: counted only when authenticated ---- */
+
+struct tb {
+	struct mt_store t;
+	struct store *st;
+	int64_t c1, c8;
+	char	verp_c1[STORE_VERP_LEN + 1];
+	char	verp_c8[STORE_VERP_LEN + 1];
+};
+
+/* tb_setup - a store with customers c1 and c8, their bounce tokens, one logged message to c8 */
+static void
+tb_setup(struct tb *b)
+{
+	char	err[256];
+
+	mt_store_setup(&b->t);
+	b->st = mstore_get(b->t.cfg, err, sizeof(err));
+	ck_assert_msg(b->st != NULL, "%s", err);
+	ck_assert_int_eq(store_customer_upsert(b->st, "c1@example.vn", "", "", STORE_SRC_PORTAL,
+					       &b->c1, NULL), STORE_OK);
+	ck_assert_int_eq(store_customer_upsert(b->st, "c8@example.vn", "", "", STORE_SRC_PORTAL,
+					       &b->c8, NULL), STORE_OK);
+	ck_assert_int_eq(store_verp_make(b->st, 7, b->c1, b->verp_c1, sizeof(b->verp_c1)), STORE_OK);
+	ck_assert_int_eq(store_verp_make(b->st, 7, b->c8, b->verp_c8, sizeof(b->verp_c8)), STORE_OK);
+	ck_assert_int_eq(store_msglog_add(b->st, "m8@ilinks.asia", b->c8, CATEGORY_MAINTENANCE, 7),
+			 STORE_OK);
+}
+
+/* tb_dsn - a Postfix-like DSN failing RCPT with STATUS, returning MSGID ("" none) */
+static void
+tb_dsn(char *out, size_t outlen, const char *rcpt, const char *status, const char *msgid)
+{
+	snprintf(out, outlen,
+		 "From: MAILER-DAEMON@mx.example.vn\r\nTo: noreply@ilinks.asia\r\n"
+		 "Subject: Undelivered Mail Returned to Sender\r\nAuto-Submitted: auto-replied\r\n"
+		 "MIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status;"
+		 " boundary=\"B\"\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nfailed\r\n"
+		 "--B\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx\r\n\r\n"
+		 "Final-Recipient: rfc822; %s\r\nAction: failed\r\nStatus: %s\r\n\r\n"
+		 "Final-Recipient: rfc822; %s\r\nAction: failed\r\nStatus: %s\r\n\r\n"
+		 "--B\r\nContent-Type: text/rfc822-headers\r\n\r\nFrom: noreply@ilinks.asia\r\n"
+		 "Message-ID: <%s>\r\n\r\n--B--\r\n", rcpt, status, rcpt, status,
+		 msgid[0] ? msgid : "unknown@example.net");
+}
+
+/* tb_decide - decide the DSN TEXT sent to RCPT (a noreply address); the plan in P */
+static void
+tb_decide(struct tb *b, const char *rcpt, const char *text, struct mact_plan *p)
+{
+	struct mctx_msg *m = mt_msg(b->t.cfg, rcpt, "MAILER-DAEMON@mx.example.vn");
+	struct reply_result *r;
+	size_t	len;
+	const char *t;
+
+	ck_assert_int_eq(mctx_set_envfrom(m, "<>"), 0);
+	/* the context holds the headers as Postfix sends them; the body follows */
+	t = strstr(text, "\r\n\r\n") + 4;
+	for (const char *h = text; h < t - 2;) {
+		const char *e = strstr(h, "\r\n"), *colon = memchr(h, ':', (size_t) (e - h));
+		char	name[64], value[512];
+
+		snprintf(name, sizeof(name), "%.*s", (int) (colon - h), h);
+		snprintf(value, sizeof(value), "%.*s", (int) (e - colon - 2), colon + 2);
+		ck_assert_int_eq(mctx_header(m, name, value), 0);
+		h = e + 2;
+	}
+	ck_assert_int_eq(mctx_eoh(m), 0);
+	ck_assert_int_eq(mctx_body(m, (const unsigned char *) t, strlen(t)), 0);
+	(void) mctx_text(m, &len);
+	r = reply_analyze(mcfg_analyzer(b->t.cfg), mctx_text(m, &len), len, "");
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(reply_result_kind(r), REPLY_KIND_BOUNCE);
+	ck_assert_int_eq(mact_decide(m, r, b->st, p), STORE_OK);
+	ck_assert_int_eq(mact_write(b->st, p), STORE_OK);
+	reply_result_free(r);
+	mctx_free(m);
+}
+
+/* tb_rcpt - the VERP return path of TOKEN into OUT */
+static const char *
+tb_rcpt(char *out, size_t outlen, const char *token)
+{
+	snprintf(out, outlen, "<noreply+b-%s@ilinks.asia>", token);
+	return (out);
+}
+
+START_TEST(test_act_forged_bounce_without_proof_goes_to_support_uncounted)
+{
+	struct tb b;
+	struct mact_plan p;
+	char	dsn[4096];
+
+	tb_setup(&b);
+	tb_dsn(dsn, sizeof(dsn), "c8@example.vn", "5.1.1", "");
+	tb_decide(&b, "<noreply@ilinks.asia>", dsn, &p);
+	ck_assert_int_eq(p.verdict, MACT_V_BOUNCE);
+	ck_assert_int_eq(p.bounce_by, MACT_B_NONE);
+	ck_assert_uint_eq(p.nwrites, 0);
+	ck_assert_int_eq(p.bounces, 0);
+	ck_assert_int_eq(p.action, MACT_A_ROUTE);
+	ck_assert_str_eq(p.add, "support@ilinks.asia");
+	ck_assert_int_eq(store_is_undeliverable(b.st, "c8@example.vn"), 0);
+	mact_plan_clear(&p);
+	mt_store_teardown(&b.t);
+}
+END_TEST
+
+START_TEST(test_act_bounce_with_another_recipients_token_is_not_counted)
+{
+	struct tb b;
+	struct mact_plan p;
+	char	dsn[4096], rcpt[128];
+
+	tb_setup(&b);
+	tb_dsn(dsn, sizeof(dsn), "c8@example.vn", "5.1.1", "");
+	tb_decide(&b, tb_rcpt(rcpt, sizeof(rcpt), b.verp_c1), dsn, &p);
+	ck_assert_int_eq(p.bounce_by, MACT_B_NONE);
+	ck_assert_uint_eq(p.nwrites, 0);
+	ck_assert_int_eq(p.action, MACT_A_ROUTE);
+	mact_plan_clear(&p);
+	/* a token that does not verify proves nothing either */
+	rcpt[12] = rcpt[12] == 'a' ? 'b' : 'a';
+	tb_decide(&b, rcpt, dsn, &p);
+	ck_assert_int_eq(p.bounce_by, MACT_B_NONE);
+	ck_assert_uint_eq(p.nwrites, 0);
+	mact_plan_clear(&p);
+	mt_store_teardown(&b.t);
+}
+END_TEST
+
+START_TEST(test_act_bounce_with_a_valid_token_counts_once)
+{
+	struct tb b;
+	struct mact_plan p;
+	char	dsn[4096], rcpt[128];
+
+	tb_setup(&b);
+	/* the DSN names c8 twice: one notification, one count */
+	tb_dsn(dsn, sizeof(dsn), "C8@Example.VN", "5.1.1", "");
+	tb_decide(&b, tb_rcpt(rcpt, sizeof(rcpt), b.verp_c8), dsn, &p);
+	ck_assert_int_eq(p.bounce_by, MACT_B_VERP);
+	ck_assert_uint_eq(p.nwrites, 1);
+	ck_assert_int_eq(p.bounces, 1);
+	ck_assert_int_eq(p.result, MACT_DISCARD);
+	mact_plan_clear(&p);
+	mt_store_teardown(&b.t);
+}
+END_TEST
+
+START_TEST(test_act_bounce_by_logged_msgid_of_that_recipient_only)
+{
+	struct tb b;
+	struct mact_plan p;
+	char	dsn[4096];
+
+	tb_setup(&b);
+	tb_dsn(dsn, sizeof(dsn), "c8@example.vn", "5.2.2", "m8@ilinks.asia");
+	tb_decide(&b, "<noreply@ilinks.asia>", dsn, &p);
+	ck_assert_int_eq(p.bounce_by, MACT_B_MSGID);
+	ck_assert_int_eq(p.bounces, 1);
+	mact_plan_clear(&p);
+	/* our Message-ID to c8, but the DSN names c1: not c1's proof */
+	tb_dsn(dsn, sizeof(dsn), "c1@example.vn", "5.1.1", "m8@ilinks.asia");
+	tb_decide(&b, "<noreply@ilinks.asia>", dsn, &p);
+	ck_assert_int_eq(p.bounce_by, MACT_B_NONE);
+	ck_assert_int_eq(p.bounces, 0);
+	mact_plan_clear(&p);
+	mt_store_teardown(&b.t);
+}
+END_TEST
+
+START_TEST(test_act_soft_bounce_is_kept_apart)
+{
+	struct tb b;
+	struct mact_plan p;
+	char	dsn[4096], rcpt[128];
+
+	tb_setup(&b);
+	tb_dsn(dsn, sizeof(dsn), "c8@example.vn", "4.4.1", "");
+	tb_decide(&b, tb_rcpt(rcpt, sizeof(rcpt), b.verp_c8), dsn, &p);
+	ck_assert_int_eq(p.bounce_by, MACT_B_VERP);
+	ck_assert_int_eq(p.soft_bounces, 1);
+	ck_assert_int_eq(p.bounces, 0);
+	ck_assert_uint_eq(p.nwrites, 0);
+	mact_plan_clear(&p);
+	mt_store_teardown(&b.t);
+}
+END_TEST
+
+/* ---- replies: one-click, X-Links, evidence ---- */
+
+/* tr_decide - decide TEXT from c1 to RCPT (and OTHER, when not NULL) with store ST */
+static void
+tr_decide(struct tb *b, const char *rcpt, const char *other, const char *text,
+	  const char *msgid, struct mact_plan *p)
+{
+	struct mctx_msg *m = mt_msg(b->t.cfg, rcpt, "C1 <c1@example.vn>");
+	struct reply_result *r;
+
+	if (other)
+		ck_assert_int_eq(mctx_add_rcpt(m, other), 0);
+	if (msgid)
+		ck_assert_int_eq(mctx_header(m, "Message-ID", msgid), 0);
+	ck_assert_int_eq(mctx_header(m, "In-Reply-To", "<m1@ilinks.asia>"), 0);
+	r = reply_analyze(mcfg_analyzer(b->t.cfg), text, strlen(text), "c1@example.vn");
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(mact_decide(m, r, b->st, p), STORE_OK);
+	reply_result_free(r);
+	mctx_free(m);
+}
+
+START_TEST(test_act_one_click_empty_mail_is_not_a_question)
+{
+	/* what a mail client sends for a List-Unsubscribe mailto: no text at all */
+	static const char empty[] = "From: c1@example.vn\r\nSubject: \r\n\r\n";
+	struct tb b;
+	struct mact_plan p;
+	char	tok[STORE_TOKEN_MAX], rcpt[STORE_TOKEN_MAX + 32];
+
+	tb_setup(&b);
+	ck_assert_int_eq(store_token_make(b.st, b.c1, CATEGORY_PROMOTION, tok, sizeof(tok)),
+			 STORE_OK);
+	snprintf(rcpt, sizeof(rcpt), "<noreply+%s@ilinks.asia>", tok);
+	tr_decide(&b, rcpt, NULL, empty, NULL, &p);
+	ck_assert_int_eq(p.optout, MACT_O_APPLIED);
+	ck_assert_int_eq(p.question, 0);
+	ck_assert_int_eq(p.verdict, MACT_V_OPTOUT);
+	ck_assert_int_ne(p.action, MACT_A_ROUTE);
+	mact_plan_clear(&p);
+	/* a forged token with no text is still looked at by a person */
+	snprintf(rcpt, sizeof(rcpt), "<noreply+%s@ilinks.asia>", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+	tr_decide(&b, rcpt, NULL, empty, NULL, &p);
+	ck_assert_int_eq(p.optout, MACT_O_UNVERIFIED);
+	ck_assert_int_eq(p.question, 1);
+	ck_assert_int_eq(p.action, MACT_A_ROUTE);
+	mact_plan_clear(&p);
+	mt_store_teardown(&b.t);
+}
+END_TEST
+
+START_TEST(test_act_xlinks_only_when_every_recipient_is_a_company_address)
+{
+	struct tb b;
+	struct mact_plan p;
+
+	tb_setup(&b);
+	tr_decide(&b, "<noreply@ilinks.asia>", NULL, question, NULL, &p);
+	ck_assert_int_eq(p.company_only, 1);
+	ck_assert_str_eq(p.hdr_value[MACT_H_VERDICT], "question");
+	mact_plan_clear(&p);
+	/* a Bcc to noreply beside an outside recipient: no identity headers */
+	tr_decide(&b, "<noreply@ilinks.asia>", "<friend@example.org>", question, NULL, &p);
+	ck_assert_int_eq(p.company_only, 0);
+	for (int h = 0; h < MACT_H_COUNT; h++)
+		ck_assert_str_eq(p.hdr_value[h], "");
+	ck_assert_int_eq(p.action, MACT_A_ROUTE);	/* support still gets it */
+	mact_plan_clear(&p);
+	mt_store_teardown(&b.t);
+}
+END_TEST
+
+START_TEST(test_act_evidence_keeps_the_reply_msgid_as_hmac)
+{
+	struct tb b;
+	struct mact_plan p;
+
+	tb_setup(&b);
+	ck_assert_int_eq(store_msglog_add(b.st, "m1@ilinks.asia", b.c1, CATEGORY_PROMOTION, 0),
+			 STORE_OK);
+	tr_decide(&b, "<noreply@ilinks.asia>", NULL, refusal, "<c1.secret@example.vn>", &p);
+	ck_assert_int_eq(p.id_by, MACT_ID_MSGID);
+	ck_assert_uint_eq(p.nwrites, 1);
+	ck_assert_ptr_null(strstr(p.writes[0].text, "example.vn"));
+	ck_assert_ptr_null(strstr(p.writes[0].text, "secret"));
+	ck_assert_ptr_nonnull(strstr(p.writes[0].text, "msgid=<hmac:"));
+	ck_assert_ptr_nonnull(strstr(p.writes[0].text, "ref=<m1@ilinks.asia>"));
+	mact_plan_clear(&p);
+	mt_store_teardown(&b.t);
+}
+END_TEST
+
+/* ta_from_refusal - decide a From-identified refusal by c1 with the A-R headers AR on top */
+static enum mact_optout
+ta_from_refusal(struct tb *b, struct mcfg *cfg, const char *const *ar)
+{
+	struct mctx_msg *m = mctx_new(cfg);
+	struct reply_result *r;
+	struct mact_plan p;
+	enum mact_optout o;
+
+	ck_assert_int_eq(mctx_add_rcpt(m, "<noreply@ilinks.asia>"), 0);
+	for (; *ar; ar++)
+		ck_assert_int_eq(mctx_header(m, "Authentication-Results", *ar), 0);
+	ck_assert_int_eq(mctx_header(m, "From", "C1 <c1@example.vn>"), 0);
+	r = reply_analyze(mcfg_analyzer(cfg), refusal, strlen(refusal), "c1@example.vn");
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(mact_decide(m, r, b->st, &p), STORE_OK);
+	ck_assert_int_eq(p.id_by, MACT_ID_FROM);
+	o = p.optout;
+	mact_plan_clear(&p);
+	reply_result_free(r);
+	mctx_free(m);
+	return (o);
+}
+
+START_TEST(test_act_stacked_authentication_results)
+{
+	static const char *const ours_pass[] = {
+		"mx.ilinks.asia; dmarc=pass header.from=example.vn", NULL};
+	static const char *const forged_above_our_fail[] = {
+		"mx.ilinks.asia; dmarc=pass header.from=example.vn",
+		"mx.ilinks.asia; dmarc=fail header.from=example.vn", NULL};
+	static const char *const forged_below_our_none[] = {
+		"mx.ilinks.asia; dkim=none",
+		"mx.ilinks.asia; dkim=pass header.d=example.vn", NULL};
+	static const char *const no_header_from[] = {"mx.ilinks.asia; dmarc=pass", NULL};
+	struct tb b;
+	struct mcfg *cfg;
+
+	tb_setup(&b);
+	cfg = mt_store_cfg(&b.t, "trusted_authserv_ids", "mx.ilinks.asia");
+	ck_assert_int_eq(ta_from_refusal(&b, cfg, ours_pass), MACT_O_APPLIED);
+	ck_assert_int_eq(ta_from_refusal(&b, cfg, forged_above_our_fail), MACT_O_UNVERIFIED);
+	ck_assert_int_eq(ta_from_refusal(&b, cfg, forged_below_our_none), MACT_O_UNVERIFIED);
+	ck_assert_int_eq(ta_from_refusal(&b, cfg, no_header_from), MACT_O_UNVERIFIED);
+	mcfg_release(cfg);
+	mt_store_teardown(&b.t);
 }
 END_TEST
 
@@ -205,7 +538,16 @@ milter_act_suite(void)
 	tcase_add_test(tc, test_act_auto_reply_to_noreply_and_staff_drops_only_noreply);
 	tcase_add_test(tc, test_act_evidence_is_bounded);
 	tcase_add_test(tc, test_act_question_is_decided_while_another_process_writes);
-	tcase_add_test(tc, test_act_only_refusals_tokens_and_bounces_list_writes);
+	tcase_add_test(tc, test_act_only_refusals_and_tokens_list_writes);
+	tcase_add_test(tc, test_act_forged_bounce_without_proof_goes_to_support_uncounted);
+	tcase_add_test(tc, test_act_bounce_with_another_recipients_token_is_not_counted);
+	tcase_add_test(tc, test_act_bounce_with_a_valid_token_counts_once);
+	tcase_add_test(tc, test_act_bounce_by_logged_msgid_of_that_recipient_only);
+	tcase_add_test(tc, test_act_soft_bounce_is_kept_apart);
+	tcase_add_test(tc, test_act_one_click_empty_mail_is_not_a_question);
+	tcase_add_test(tc, test_act_xlinks_only_when_every_recipient_is_a_company_address);
+	tcase_add_test(tc, test_act_evidence_keeps_the_reply_msgid_as_hmac);
+	tcase_add_test(tc, test_act_stacked_authentication_results);
 	suite_add_tcase(s, tc);
 	return (s);
 }

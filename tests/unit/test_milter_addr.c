@@ -138,6 +138,35 @@ START_TEST(test_addr_domain_alignment)
 }
 END_TEST
 
+START_TEST(test_addr_quoted_idn_and_verp_forms)
+{
+	char	err[CONF_ERR_MAX], tok[64];
+	struct conf *c = conf_defaults();
+	struct maddr_conf *idn;
+
+	/* RCPT TO:<"noreply"@ilinks.asia> is noreply, not a staff member */
+	ck_assert_int_eq(maddr_classify(ac, "<\"noreply\"@ilinks.asia>", tok, sizeof(tok)),
+			 MADDR_NOREPLY);
+	ck_assert_int_eq(maddr_classify(ac, "<\"NoReply\"@ILINKS.ASIA>", tok, sizeof(tok)),
+			 MADDR_NOREPLY);
+	/* a bounce's return path */
+	ck_assert_int_eq(maddr_classify(ac, "<noreply+b-abc234@ilinks.asia>", tok, sizeof(tok)),
+			 MADDR_NOREPLY_VERP);
+	ck_assert_str_eq(tok, "abc234");
+	/* a Unicode company domain matches both of its forms */
+	ck_assert_int_eq(conf_set(c, "company_domains", "liên-kết.vn", err, sizeof(err)), 0);
+	idn = maddr_conf_new(c, err, sizeof(err));
+	ck_assert_msg(idn != NULL, "%s", err);
+	ck_assert_int_eq(maddr_classify(idn, "<an@LIÊN-KẾT.vn>", tok, sizeof(tok)), MADDR_STAFF);
+	ck_assert_int_eq(maddr_classify(idn, "<an@xn--lin-kt-jva3122d.vn>", tok, sizeof(tok)),
+			 MADDR_STAFF);
+	ck_assert_int_eq(maddr_company_host(idn, "mx.liên-kết.vn"), 1);
+	ck_assert_int_eq(maddr_company_host(idn, "evil-liên-kết.vn"), 0);
+	maddr_conf_free(idn);
+	conf_free(c);
+}
+END_TEST
+
 /* milter_addr_suite - the tests of this file */
 static Suite *
 milter_addr_suite(void)
@@ -152,6 +181,7 @@ milter_addr_suite(void)
 	tcase_add_test(tc, test_addr_from_header_overlong_is_rejected);
 	tcase_add_test(tc, test_addr_msgids_in_order_and_bounded);
 	tcase_add_test(tc, test_addr_domain_alignment);
+	tcase_add_test(tc, test_addr_quoted_idn_and_verp_forms);
 	suite_add_tcase(s, tc);
 	return (s);
 }

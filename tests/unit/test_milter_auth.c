@@ -71,7 +71,7 @@ START_TEST(test_auth_several_results_best_wins)
 	enum mauth_how how = MAUTH_NONE;
 
 	ck_assert_int_eq(mauth_check("MX.ILINKS.ASIA;\r\n\tspf=pass smtp.mailfrom=example.vn;\r\n"
-				     "\tdkim/1=pass header.i=@example.vn;\r\n\tdmarc=pass",
+				     "\tdkim/1=pass header.i=@example.vn;\r\n\tdmarc=pass header.from=example.vn",
 				     trusted, 1, "example.vn", &how), 1);
 	ck_assert_int_eq(how, MAUTH_DMARC);
 	ck_assert_str_eq(mauth_how_name(how), "dmarc");
@@ -104,6 +104,81 @@ START_TEST(test_auth_long_header_is_bounded)
 }
 END_TEST
 
+START_TEST(test_auth_dmarc_pass_without_header_from_proves_nothing)
+{
+	struct mauth_res res;
+
+	ck_assert_int_eq(mauth_check("mx.ilinks.asia; dmarc=pass", trusted, 1, "example.vn", NULL), 0);
+	ck_assert_int_eq(mauth_eval("mx.ilinks.asia; dmarc=pass (p=none)", trusted, 1, NULL, "example.vn",
+				    &res), 1);
+	ck_assert_uint_eq(res.pass, 0);
+}
+END_TEST
+
+START_TEST(test_auth_fail_about_the_from_domain_wins)
+{
+	struct mauth_res res;
+
+	/* a fail next to a pass in the same header: no proof */
+	ck_assert_int_eq(mauth_check("mx.ilinks.asia; dkim=pass header.d=example.vn;"
+				     " dmarc=fail header.from=example.vn", trusted, 1, "example.vn",
+				     NULL), 0);
+	ck_assert_int_eq(mauth_eval("mx.ilinks.asia; dmarc=fail", trusted, 1, NULL, "example.vn", &res), 1);
+	ck_assert_int_eq(res.fail, 1);
+	/* a fail about another domain is not about this From */
+	ck_assert_int_eq(mauth_eval("mx.ilinks.asia; dkim=fail header.d=other.vn;"
+				    " dmarc=pass header.from=example.vn", trusted, 1, NULL, "example.vn",
+				    &res), 1);
+	ck_assert_int_eq(res.fail, 0);
+	ck_assert_uint_eq(res.pass, MAUTH_BIT(MAUTH_DMARC));
+}
+END_TEST
+
+START_TEST(test_auth_unicode_and_alabel_domains_match)
+{
+	/* the From domain comes normalised (A-labels); the header may use Unicode */
+	ck_assert_int_eq(mauth_check("mx.ilinks.asia; dmarc=pass header.from=VIỆT-NAM.vn",
+				     trusted, 1, "xn--vit-nam-zv4c.vn", NULL), 1);
+	ck_assert_int_eq(mauth_check("mx.ilinks.asia; dkim=pass header.d=mail.xn--vit-nam-zv4c.vn",
+				     trusted, 1, "xn--vit-nam-zv4c.vn", NULL), 1);
+}
+END_TEST
+
+START_TEST(test_auth_received_by_host)
+{
+	char	host[64];
+
+	ck_assert_int_eq(mauth_received_by("from mail.example.vn (mail.example.vn [192.0.2.1])\r\n"
+					   "\tby MX.ilinks.asia (Postfix) with ESMTPS id 4X\r\n"
+					   "\tfor <noreply@ilinks.asia>; Mon, 30 Nov 2026 01:00:00 +0700",
+					   host, sizeof(host)), 0);
+	ck_assert_str_eq(host, "mx.ilinks.asia");
+	/* "by" inside a comment or after the date is not the clause */
+	ck_assert_int_eq(mauth_received_by("from x (helo by evil.example) by mx.links.vn; by y",
+					   host, sizeof(host)), 0);
+	ck_assert_str_eq(host, "mx.links.vn");
+	ck_assert_int_eq(mauth_received_by("from x; by mx.ilinks.asia", host, sizeof(host)), -1);
+	ck_assert_int_eq(mauth_received_by("", host, sizeof(host)), -1);
+}
+END_TEST
+
+START_TEST(test_auth_job_id_must_be_this_messages_queue_id)
+{
+	struct mauth_res res;
+	static const char v[] = "mx.ilinks.asia/4XyZ12; dmarc=pass header.from=example.vn";
+
+	ck_assert_int_eq(mauth_eval(v, trusted, 1, "4XyZ12", "example.vn", &res), 1);
+	ck_assert_uint_eq(res.pass, MAUTH_BIT(MAUTH_DMARC));
+	/* another message's queue id, none, or one where none is expected */
+	ck_assert_int_eq(mauth_eval(v, trusted, 1, "4AbC99", "example.vn", &res), 0);
+	ck_assert_int_eq(mauth_eval("mx.ilinks.asia; dmarc=pass header.from=example.vn", trusted, 1,
+				    "4XyZ12", "example.vn", &res), 0);
+	ck_assert_int_eq(mauth_eval(v, trusted, 1, NULL, "example.vn", &res), 0);
+	ck_assert_int_eq(mauth_eval("evil.example/4XyZ12; dmarc=pass header.from=example.vn",
+				    trusted, 1, "4XyZ12", "example.vn", &res), 0);
+}
+END_TEST
+
 /* milter_auth_suite - the tests of this file */
 static Suite *
 milter_auth_suite(void)
@@ -118,6 +193,11 @@ milter_auth_suite(void)
 	tcase_add_test(ta, test_auth_several_results_best_wins);
 	tcase_add_test(ta, test_auth_comments_and_garbage);
 	tcase_add_test(ta, test_auth_long_header_is_bounded);
+	tcase_add_test(ta, test_auth_dmarc_pass_without_header_from_proves_nothing);
+	tcase_add_test(ta, test_auth_fail_about_the_from_domain_wins);
+	tcase_add_test(ta, test_auth_unicode_and_alabel_domains_match);
+	tcase_add_test(ta, test_auth_received_by_host);
+	tcase_add_test(ta, test_auth_job_id_must_be_this_messages_queue_id);
 	suite_add_tcase(s, ta);
 	return (s);
 }

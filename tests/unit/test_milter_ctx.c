@@ -99,6 +99,46 @@ START_TEST(test_ctx_recipients_classified)
 }
 END_TEST
 
+/* ar_of - a message of a configuration trusting mx.ilinks.asia, with headers H (name, value pairs) */
+static struct mctx_msg *
+ar_of(struct mcfg *cfg, const char *const *h)
+{
+	struct mctx_msg *m = mctx_new(cfg);
+
+	for (; h[0]; h += 2)
+		ck_assert_int_eq(mctx_header(m, h[0], h[1]), 0);
+	return (m);
+}
+
+START_TEST(test_ctx_only_the_top_block_of_authentication_results_is_kept)
+{
+	static const char *const single[] = {
+		"Authentication-Results", "mx.ilinks.asia; dmarc=fail header.from=example.vn",
+		"Authentication-Results", "mx.ilinks.asia; dkim=none",
+		"Date", "Mon, 30 Nov 2026 01:00:00 +0700",
+		"Authentication-Results", "mx.ilinks.asia; dmarc=pass header.from=example.vn",
+		NULL};
+	static const char *const hops[] = {
+		"Received", "from edge.ilinks.asia (edge.ilinks.asia [10.0.0.2]) by mx.ilinks.asia",
+		"Authentication-Results", "mx.ilinks.asia; dmarc=pass header.from=example.vn",
+		"Received", "from relay.evil.example by relay.evil.example; Mon, 30 Nov 2026",
+		"Authentication-Results", "mx.ilinks.asia; dmarc=pass header.from=example.vn",
+		NULL};
+	struct mcfg *cfg = mt_cfg("trusted_authserv_ids", "mx.ilinks.asia");
+	struct mctx_msg *m = ar_of(cfg, single);
+
+	/* the copy below the first other header came from outside */
+	ck_assert_uint_eq(mctx_ar_count(m), 2);
+	ck_assert_ptr_nonnull(strstr(mctx_ar(m, 0), "dmarc=fail"));
+	mctx_free(m);
+	/* our own Received keeps the block open, a foreign one ends it */
+	m = ar_of(cfg, hops);
+	ck_assert_uint_eq(mctx_ar_count(m), 1);
+	mctx_free(m);
+	mcfg_release(cfg);
+}
+END_TEST
+
 /* milter_ctx_suite - the tests of this file */
 static Suite *
 milter_ctx_suite(void)
@@ -111,6 +151,7 @@ milter_ctx_suite(void)
 	tcase_add_test(tc, test_ctx_xlinks_headers_tracked_and_not_analysed);
 	tcase_add_test(tc, test_ctx_too_many_xlinks_names_is_refused);
 	tcase_add_test(tc, test_ctx_recipients_classified);
+	tcase_add_test(tc, test_ctx_only_the_top_block_of_authentication_results_is_kept);
 	suite_add_tcase(s, tc);
 	return (s);
 }

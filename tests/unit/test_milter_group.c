@@ -13,6 +13,8 @@
 
 #include <check.h>
 #include <pthread.h>
+#include <sqlite3.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,6 +149,62 @@ START_TEST(test_group_write_lock_held_past_timeout_records_nothing)
 }
 END_TEST
 
+/* tg_hold - thread body: hold the in-process write lock for TG_HOLD_MS */
+#define TG_HOLD_MS	400
+static void *
+tg_hold(void *arg)
+{
+	struct timespec ts = {0, TG_HOLD_MS * 1000000L};
+
+	(void) arg;
+	nanosleep(&ts, NULL);
+	mstore_write_unlock();
+	return (NULL);
+}
+
+/* tg_ms - milliseconds since T0 */
+static long
+tg_ms(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return ((long) (t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000L);
+}
+
+START_TEST(test_group_write_waits_store_busy_timeout_end_to_end)
+{
+	struct mt_store t;
+	struct tg_writer w;
+	struct timespec t0;
+	pthread_t th;
+	sqlite3 *h;
+	long	ms;
+
+	mt_store_setup(&t);
+	mcfg_release(t.cfg);
+	t.cfg = mt_store_cfg(&t, "store_busy_timeout", "600");
+	/* another process holds the database; another message the in-process lock */
+	ck_assert_int_eq(sqlite3_open(t.db, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(mstore_write_lock(1000), 0);
+	ck_assert_int_eq(pthread_create(&th, NULL, tg_hold, NULL), 0);
+	memset(&w, 0, sizeof(w));
+	w.t = &t;
+	w.n = 1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	tg_thread(&w);
+	ms = tg_ms(&t0);
+	ck_assert_int_eq(pthread_join(th, NULL), 0);
+	ck_assert_int_eq(w.rc, STORE_TEMP);
+	/* 400 ms for the lock, then only the 200 ms left for the database: not 400 + 600 */
+	ck_assert_msg(ms >= 550 && ms < 850, "the write waited %ld ms (store_busy_timeout 600)", ms);
+	ck_assert_int_eq(sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	mt_store_teardown(&t);
+}
+END_TEST
+
 /* milter_group_suite - the tests of this file */
 static Suite *
 milter_group_suite(void)
@@ -157,6 +215,7 @@ milter_group_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_group_concurrent_writers_recorded_failed_one_alone_rolled_back);
 	tcase_add_test(tc, test_group_write_lock_held_past_timeout_records_nothing);
+	tcase_add_test(tc, test_group_write_waits_store_busy_timeout_end_to_end);
 	suite_add_tcase(s, tc);
 	return (s);
 }

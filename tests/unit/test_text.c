@@ -12,6 +12,7 @@
 
 #include "rx.h"
 #include "text.h"
+#include "unit.h"
 
 START_TEST(test_text_trim_blanks_both_ends)
 {
@@ -66,16 +67,10 @@ main(void)
 {
 	Suite  *s = suite_create("text");
 	TCase  *tc = tcase_create("text");
-	SRunner *sr;
-	int	failed;
 
 	tcase_add_test(tc, test_text_trim_blanks_both_ends);
 	tcase_add_test(tc, test_text_trim_span_with_a_set);
 	tcase_add_test(tc, test_rx_compile_match_and_errors);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return (failed ? EXIT_FAILURE : EXIT_SUCCESS);
+	return (unit_run(s));
 }

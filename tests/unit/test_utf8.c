@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "utf8.h"
+#include "unit.h"
 
 START_TEST(test_utf8_decode_well_formed_and_malformed)
 {
@@ -66,16 +67,10 @@ main(void)
 {
 	Suite  *s = suite_create("utf8");
 	TCase  *tc = tcase_create("utf8");
-	SRunner *sr;
-	int	failed;
 
 	tcase_add_test(tc, test_utf8_decode_well_formed_and_malformed);
 	tcase_add_test(tc, test_utf8_valid_and_seq);
 	tcase_add_test(tc, test_utf8_text_ok_refuses_controls_and_long_text);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return (failed ? EXIT_FAILURE : EXIT_SUCCESS);
+	return (unit_run(s));
 }
