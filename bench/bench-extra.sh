@@ -5,7 +5,9 @@
 # DESCRIPTION
 #	section_sender runs bench/sender-bench.sh's throughput rounds
 #	(ROUNDS); its memory campaigns and instruction profile run in the
-#	background during section 6 (sender_rest_start, sender_rest_wait).
+#	background during the memory, reply and profile sections, which
+#	measure peak RSS, CPU time and instructions, not wall-clock rates
+#	(sender_rest_start, sender_rest_wait).
 #	section_reply runs replymix (the reply analysis on every message of
 #	the mix, replies per CPU-second, each result checked against its
 #	class) ROUNDS times, each time first linked with the reply analysis

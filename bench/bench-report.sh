@@ -28,11 +28,13 @@ agg_load() {
 				val[f, ++n[f]] = v; s[f] += v
 			}
 		} END {
+			# sorted as numbers (a field is a string to awk), printed as written
 			for (k = 1; k <= nf; k++) {
 				f = order[k]; c = n[f]
-				for (i = 1; i <= c; i++) a[i] = val[f, i]
-				for (i = 2; i <= c; i++) { x = a[i]; j = i - 1
-					while (j > 0 && a[j] > x) { a[j + 1] = a[j]; j-- } a[j + 1] = x }
+				for (i = 1; i <= c; i++) { a[i] = val[f, i]; x[i] = val[f, i] + 0 }
+				for (i = 2; i <= c; i++) { t = a[i]; y = x[i]; j = i - 1
+					while (j > 0 && x[j] > y) { a[j + 1] = a[j]; x[j + 1] = x[j]; j-- }
+					a[j + 1] = t; x[j + 1] = y }
 				print f, a[int((c + 1) / 2)], a[1], a[c], s[f]
 			}
 		}' "$1")

@@ -85,6 +85,7 @@ struct lm_socket {
 	char	path[sizeof(((struct sockaddr_un *) 0)->sun_path)];	/* unix: */
 	mode_t	mode;
 	int	is_unix;
+	int	dir_missing;		/* its folder does not exist (yet) */
 };
 
 /* The self-pipe: written by signal handlers, read by the main thread. */
@@ -236,10 +237,14 @@ lm_socket_parse(const struct conf *c, struct lm_socket *s, char *err, size_t err
 			slash[1] = 0;
 		else
 			*slash = 0;
-		if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
-			snprintf(err, errlen, "socket: directory %s does not exist", dir);
+		if (stat(dir, &sb) == 0 && !S_ISDIR(sb.st_mode)) {
+			snprintf(err, errlen, "socket: %s is not a directory", dir);
 			return (-1);
 		}
+		/* a missing folder is no configuration error: systemd-tmpfiles
+		 * or the unit creates it before the start (lm_check() says so,
+		 * lm_socket_open() fails with the remedy when still missing) */
+		s->dir_missing = stat(dir, &sb) != 0;
 		s->is_unix = 1;
 	} else if (strncmp(spec, "inet:", 5) == 0 || strncmp(spec, "inet6:", 6) == 0) {
 		const char *p = strchr(spec, ':') + 1;
@@ -536,13 +541,46 @@ struct lm_run {
 	pthread_t tid;
 };
 
+/*
+ * lm_check_runtime_dirs - -n: name the runtime folders that do not exist
+ * yet. They are no configuration error: systemd creates them (the unit's
+ * RuntimeDirectory= for the pid file, systemd-tmpfiles for the socket
+ * folder inside Postfix's chroot) before links-milter starts, so an admin
+ * who runs -n before the first start is told, not failed.
+ */
+static void
+lm_check_runtime_dirs(const struct conf *c, const struct lm_socket *sock)
+{
+	char	dir[LM_SOCKET_MAX];
+	char   *slash;
+	struct stat sb;
+
+	if (sock->is_unix && sock->dir_missing) {
+		snprintf(dir, sizeof(dir), "%s", sock->path);
+		if ((slash = strrchr(dir, '/')) != NULL && slash != dir)
+			*slash = 0;
+		printf("%s: note: the socket folder %s does not exist yet: systemd-tmpfiles creates"
+		       " it (links-mail.conf, at boot and on package install); without systemd,"
+		       " create it for the milter's user, searchable by Postfix\n", LM_PROG, dir);
+	}
+	snprintf(dir, sizeof(dir), "%s", conf_pid_file(c));
+	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
+		*slash = 0;
+		if (stat(dir, &sb) != 0)
+			printf("%s: note: the pid_file folder %s does not exist yet: systemd creates"
+			       " it when it starts links-milter (RuntimeDirectory=); started by hand"
+			       " without -f, create it first\n", LM_PROG, dir);
+	}
+}
+
 /* lm_check - -n: the configuration was built; check the store, say OK */
 static int
-lm_check(struct mcfg *cfg)
+lm_check(struct mcfg *cfg, const struct lm_socket *sock)
 {
 	char	err[CONF_ERR_MAX];
 	int	rc = EX_OK;
 
+	lm_check_runtime_dirs(mcfg_conf(cfg), sock);
 	if (lm_store_check(mcfg_conf(cfg), err, sizeof(err)) != 0) {
 		fprintf(stderr, "%s: store: %s\n", LM_PROG, err);
 		rc = EX_CONFIG;
@@ -721,7 +759,7 @@ main(int argc, char **argv)
 	if ((rc = lm_configure(&r)) != EX_OK || r.o.classify)
 		return (rc);
 	if (r.o.test_only)
-		return (lm_check(r.cfg));
+		return (lm_check(r.cfg, &r.sock));
 	log_open(LM_PROG, r.o.to_stderr, mcfg_conf(r.cfg));
 	if ((rc = lm_start(&r)) == EX_OK)
 		rc = lm_serve(&r);

@@ -475,6 +475,36 @@ mact_bounce(const struct mctx_msg *m, const struct reply_result *r, struct store
 	return (STORE_OK);
 }
 
+/*
+ * mact_may_be_reply - at end of headers: whether M may still call for
+ * an action, so that its body must be read. It cannot when no recipient
+ * is noreply (with or without a token), it carries no X-Links-* header
+ * to remove, none of the Message-IDs it references is one we logged for
+ * a customer, and its From is not a customer: ordinary mail to staff or
+ * support from people who are not customers, most of an MX's mail. Only
+ * the blind index and the message log are read; nothing is decrypted.
+ * A store error answers 1: the end of message applies
+ * store_failure_action.
+ */
+int
+mact_may_be_reply(const struct mctx_msg *m, struct store *st)
+{
+	struct store_msglog ml;
+	char	ref[MADDR_MSGID_MAX], from[MADDR_MAX];
+	int64_t id = 0;
+
+	if (mctx_xlinks_count(m) > 0 || st == NULL)
+		return (1);
+	for (size_t i = 0; i < mctx_rcpt_count(m); i++)
+		if (mact_is_noreply(mctx_rcpt_kind(m, i)))
+			return (1);
+	if (mact_by_msgid(m, st, &ml, ref, sizeof(ref)) != STORE_NOTFOUND)
+		return (1);
+	if (maddr_from_header(mctx_hdr(m, MCTX_H_FROM), from, sizeof(from)) != 0)
+		return (0);		/* no usable From: nobody to identify */
+	return (store_customer_id_find(st, from, &id) != STORE_NOTFOUND);
+}
+
 /* What the identification found, for the later steps of a reply. */
 struct mact_who {
 	char	own[MACT_OWN_MSGID_MAX];	/* the reply's own Message-ID */
@@ -553,7 +583,7 @@ static int
 mact_id_from(const struct mctx_msg *m, struct store *st, struct mact_plan *p,
 	     struct mact_who *w)
 {
-	struct store_customer c;
+	int64_t id = 0;
 	int	rc;
 
 	if (maddr_from_header(mctx_hdr(m, MCTX_H_FROM), w->from, sizeof(w->from)) != 0) {
@@ -562,14 +592,13 @@ mact_id_from(const struct mctx_msg *m, struct store *st, struct mact_plan *p,
 	}
 	if (p->customer_id != 0)
 		return (STORE_OK);
-	memset(&c, 0, sizeof(c));
-	rc = store_customer_find(st, w->from, &c);
+	/* the blind index alone: nothing is decrypted to find an id */
+	rc = store_customer_id_find(st, w->from, &id);
 	if (rc == STORE_OK) {
-		p->customer_id = c.id;
+		p->customer_id = id;
 		p->id_by = MACT_ID_FROM;
-		store_customer_clear(&c);
 	} else if (rc != STORE_NOTFOUND) {
-		mact_fail(p, st, "store_customer_find");
+		mact_fail(p, st, "store_customer_id_find");
 		return (rc);
 	}
 	return (STORE_OK);

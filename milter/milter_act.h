@@ -11,6 +11,7 @@
  *			    struct store *st, struct mact_plan *p);
  *	int	mact_write(struct store *st, struct mact_plan *p);
  *	void	mact_plan_clear(struct mact_plan *p);
+ *	int	mact_may_be_reply(const struct mctx_msg *m, struct store *st);
  *
  *	const char *mact_verdict_name(enum mact_verdict v);
  *	const char *mact_action_name(enum mact_action a);
@@ -38,6 +39,12 @@
  *	store_failure_action is accept. Nothing is looked up or recorded;
  *	every refusal is then unverified and goes to a person, so nothing
  *	is lost.
+ *
+ *	mact_may_be_reply() is asked at end of headers: 0 when M cannot
+ *	call for any action (no noreply recipient, no X-Links-* header to
+ *	remove, no referenced Message-ID in the message log, a From that is
+ *	not a customer), so the milter accepts it there and the MTA sends
+ *	no body; 1 otherwise, and on a store error (ST may be NULL).
  *
  *	The plan is a record owned by the caller; mact_plan_clear() frees
  *	what it holds. The _name() functions give the words used in logs
@@ -121,6 +128,7 @@ extern const char *const mact_hdr_names[MACT_H_COUNT];
 int	mact_decide(const struct mctx_msg *m, const struct reply_result *r,
 		    struct store *st, struct mact_plan *p);
 int	mact_write(struct store *st, struct mact_plan *p);
+int	mact_may_be_reply(const struct mctx_msg *m, struct store *st);
 void	mact_plan_clear(struct mact_plan *p);
 
 const char *mact_verdict_name(enum mact_verdict v);

@@ -37,8 +37,32 @@
 #define MCB_US_PER_SEC	1000000L
 #define MCB_NS_PER_US	1000L
 
+/*
+ * What links-milter asks of the MTA at negotiation. The actions it may
+ * take; the steps it does not need (HELO, DATA, unknown commands, and
+ * CONNECT when the MTA sends {daemon_name} with MAIL instead); and the
+ * steps it never answers (SMFIP_NR_*): MAIL, RCPT, each header and each
+ * body chunk are only collected, so the MTA does not wait for them. It
+ * answers at end of headers (accepting there every message that cannot
+ * be a LINKS reply: the MTA then sends no body) and at end of message.
+ */
+#define MCB_ACTIONS	(SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_ADDRCPT | SMFIF_DELRCPT)
+#define MCB_STEPS_OFF	(SMFIP_NOHELO | SMFIP_NODATA | SMFIP_NOUNKNOWN)
+#define MCB_NO_REPLY	(SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_MAIL | SMFIP_NR_RCPT \
+			 | SMFIP_NR_DATA | SMFIP_NR_UNKN | SMFIP_NR_HDR | SMFIP_NR_BODY)
+
+/* The macros asked for with SMFIF_SETSYMLIST, per step (the MTA sends no others). */
+#define MCB_MACROS_MAIL	"i {auth_authen} {daemon_name}"
+#define MCB_MACROS_EOH	"i"
+#define MCB_MACROS_EOM	"i"
+
+/* Why a message collected without replies must fail at its next answer. */
+enum mcb_fail { MCB_F_NONE = 0, MCB_F_TEMP, MCB_F_RCPTS, MCB_F_XLINKS };
+
 struct mcb_conn {
 	struct mctx_msg *msg;		/* the message in progress, or NULL */
+	enum mcb_fail fail;		/* of the message in progress */
+	const char *outgoing;		/* why it is outgoing (accept, never analyse), or NULL */
 };
 
 static atomic_long mcb_open;		/* connections open */
@@ -58,11 +82,24 @@ mcb_in_progress(void)
 	return (atomic_load(&mcb_busy));
 }
 
-/* mcb_conn - the connection state of CTX */
+/* mcb_conn - the connection state of CTX, created at its first use; NULL when out of memory */
 static struct mcb_conn *
 mcb_conn(SMFICTX *ctx)
 {
-	return (smfi_getpriv(ctx));
+	struct mcb_conn *c = smfi_getpriv(ctx);
+
+	if (c != NULL)
+		return (c);
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		log_error("connection: out of memory");
+		return (NULL);
+	}
+	if (smfi_setpriv(ctx, c) != MI_SUCCESS) {
+		free(c);
+		return (NULL);
+	}
+	atomic_fetch_add(&mcb_open, 1);
+	return (c);
 }
 
 /* mcb_msg_done - free the message in progress of C */
@@ -76,41 +113,63 @@ mcb_msg_done(struct mcb_conn *c)
 	}
 }
 
-/* mcb_connect - a new SMTP connection */
+/* mcb_connect - a new SMTP connection (only when the MTA cannot send {daemon_name} with MAIL) */
 static sfsistat
 mcb_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *addr)
 {
-	struct mcb_conn *c = calloc(1, sizeof(*c));
-
 	(void) host;
 	(void) addr;
-	if (c == NULL) {
-		log_error("connect: out of memory");
-		return (SMFIS_TEMPFAIL);
+	(void) mcb_conn(ctx);		/* out of memory: the message tempfails */
+	return (SMFIS_NOREPLY);
+}
+
+/*
+ * mcb_negotiate - ask only for the steps links-milter needs, answer only
+ * end of headers and end of message. With SMFIF_SETSYMLIST (Postfix,
+ * Sendmail) the macros come with MAIL, so CONNECT is skipped too; the
+ * lists replace the MTA's own for every step, so each one used is named.
+ */
+static sfsistat
+mcb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
+	      unsigned long f3, unsigned long *pf0, unsigned long *pf1, unsigned long *pf2,
+	      unsigned long *pf3)
+{
+	unsigned long want = MCB_STEPS_OFF | MCB_NO_REPLY;
+
+	(void) f2;
+	(void) f3;
+	*pf0 = MCB_ACTIONS;
+	if ((f0 & SMFIF_SETSYMLIST)
+	    && smfi_setsymlist(ctx, SMFIM_ENVFROM, (char *) MCB_MACROS_MAIL) == MI_SUCCESS
+	    && smfi_setsymlist(ctx, SMFIM_EOH, (char *) MCB_MACROS_EOH) == MI_SUCCESS
+	    && smfi_setsymlist(ctx, SMFIM_EOM, (char *) MCB_MACROS_EOM) == MI_SUCCESS) {
+		*pf0 |= SMFIF_SETSYMLIST;
+		want |= SMFIP_NOCONNECT;
 	}
-	if (smfi_setpriv(ctx, c) != MI_SUCCESS) {
-		free(c);
-		return (SMFIS_TEMPFAIL);
-	}
-	atomic_fetch_add(&mcb_open, 1);
+	*pf1 = want & f1;		/* only what the MTA offers */
+	*pf2 = 0;
+	*pf3 = 0;
 	return (SMFIS_CONTINUE);
 }
 
 /*
- * mcb_outgoing - whether the message is going out, not coming in: it
+ * mcb_outgoing - why the message is going out, not coming in (NULL: it
+ * is not): it
  * arrived through a service named in originating_daemons (Postfix's
  * {daemon_name}, e.g. submission with milter_macro_daemon_name =
  * ORIGINATING) or with SMTP AUTH ({auth_authen}). Staff mail is never a
  * customer's reply, whatever it quotes or references.
  */
-static int
+static const char *
 mcb_outgoing(SMFICTX *ctx, const struct mcfg *cfg)
 {
 	const char *authen = smfi_getsymval(ctx, (char *) "{auth_authen}");
 
 	if (authen != NULL && authen[0] != 0)
-		return (1);
-	return (mcfg_originating(cfg, smfi_getsymval(ctx, (char *) "{daemon_name}")));
+		return ("SMTP AUTH");
+	if (mcfg_originating(cfg, smfi_getsymval(ctx, (char *) "{daemon_name}")))
+		return ("daemon_name in originating_daemons");
+	return (NULL);
 }
 
 /* mcb_pass_outgoing - outgoing mail: accepted untouched, never analysed */
@@ -119,15 +178,18 @@ mcb_pass_outgoing(SMFICTX *ctx, struct mcb_conn *c)
 {
 	const char *qid = smfi_getsymval(ctx, (char *) "i");
 
-	if (qid)
-		mctx_set_qid(c->msg, qid);
-	log_debug("%s: outgoing (submission or SMTP AUTH): not analysed", mctx_qid(c->msg));
+	log_debug("%s: outgoing (%s): not analysed", qid && qid[0] ? qid : "NOQUEUE", c->outgoing);
 	mstats_add(MSTAT_OUTGOING, 1);
+	c->outgoing = NULL;
 	mcb_msg_done(c);
 	return (SMFIS_ACCEPT);
 }
 
-/* mcb_envfrom - MAIL FROM: a new message with the running configuration */
+/*
+ * mcb_envfrom - MAIL FROM: a new message with the running configuration.
+ * No reply (SMFIP_NR_MAIL): a failure is remembered and answered at end
+ * of headers.
+ */
 static sfsistat
 mcb_envfrom(SMFICTX *ctx, char **argv)
 {
@@ -136,116 +198,146 @@ mcb_envfrom(SMFICTX *ctx, char **argv)
 	const char *qid;
 
 	if (c == NULL)
-		return (SMFIS_TEMPFAIL);
+		return (SMFIS_NOREPLY);
 	mcb_msg_done(c);
-	if ((cfg = mstate_get()) == NULL)
-		return (SMFIS_TEMPFAIL);
+	c->fail = MCB_F_NONE;
+	c->outgoing = NULL;
+	if ((cfg = mstate_get()) == NULL) {
+		c->fail = MCB_F_TEMP;
+		return (SMFIS_NOREPLY);
+	}
 	c->msg = mctx_new(cfg);
 	mcfg_release(cfg);		/* the message holds its own reference */
 	if (c->msg == NULL) {
 		log_error("envfrom: out of memory");
-		return (SMFIS_TEMPFAIL);
+		c->fail = MCB_F_TEMP;
+		return (SMFIS_NOREPLY);
 	}
 	atomic_fetch_add(&mcb_busy, 1);
-	if (mcb_outgoing(ctx, mctx_cfg(c->msg)))
-		return (mcb_pass_outgoing(ctx, c));
+	if ((c->outgoing = mcb_outgoing(ctx, mctx_cfg(c->msg))) != NULL) {
+		/* nothing of it is collected */
+		mcb_msg_done(c);
+		return (SMFIS_NOREPLY);
+	}
 	(void) mctx_set_envfrom(c->msg, argv && argv[0] ? argv[0] : "");
 	if ((qid = smfi_getsymval(ctx, (char *) "i")) != NULL)
 		mctx_set_qid(c->msg, qid);
-	return (SMFIS_CONTINUE);
+	return (SMFIS_NOREPLY);
 }
 
-/* mcb_envrcpt - RCPT TO: classify the recipient */
+/* mcb_collecting - C's message is being collected: no failure, not outgoing */
+static int
+mcb_collecting(const struct mcb_conn *c)
+{
+	return (c != NULL && c->msg != NULL && c->fail == MCB_F_NONE && !c->outgoing);
+}
+
+/* mcb_envrcpt - RCPT TO: classify the recipient (no reply, SMFIP_NR_RCPT) */
 static sfsistat
 mcb_envrcpt(SMFICTX *ctx, char **argv)
 {
-	struct mcb_conn *c = mcb_conn(ctx);
+	struct mcb_conn *c = smfi_getpriv(ctx);
 
-	if (c == NULL || c->msg == NULL)
-		return (SMFIS_TEMPFAIL);
-	if (argv == NULL || argv[0] == NULL)
-		return (SMFIS_CONTINUE);
-	if (mctx_add_rcpt(c->msg, argv[0]) != 0) {
-		smfi_setreply(ctx, (char *) "452", (char *) "4.5.3", (char *) "Too many recipients");
-		return (SMFIS_TEMPFAIL);
-	}
-	return (SMFIS_CONTINUE);
+	if (!mcb_collecting(c) || argv == NULL || argv[0] == NULL)
+		return (SMFIS_NOREPLY);
+	if (mctx_add_rcpt(c->msg, argv[0]) != 0)
+		c->fail = mctx_rcpt_count(c->msg) >= MCTX_RCPT_MAX ? MCB_F_RCPTS : MCB_F_TEMP;
+	return (SMFIS_NOREPLY);
 }
 
-/* mcb_pass - not for us: let it pass untouched, with no store access */
+/* mcb_pass - not for us: let it pass untouched */
 static sfsistat
-mcb_pass(struct mcb_conn *c)
+mcb_pass(struct mcb_conn *c, enum mstat why)
 {
-	mstats_add(MSTAT_PASSED, 1);
+	mstats_add(why, 1);
 	mcb_msg_done(c);
 	return (SMFIS_ACCEPT);
 }
 
-/* mcb_data - DATA: pass a message with no LINKS recipient */
-static sfsistat
-mcb_data(SMFICTX *ctx)
-{
-	struct mcb_conn *c = mcb_conn(ctx);
-
-	if (c == NULL || c->msg == NULL)
-		return (SMFIS_TEMPFAIL);
-	if (!mctx_ours(c->msg))
-		return (mcb_pass(c));
-	return (SMFIS_CONTINUE);
-}
-
-/* mcb_header - one header: keep what the decision needs */
+/* mcb_header - one header: keep what the decision needs (no reply, SMFIP_NR_HDR) */
 static sfsistat
 mcb_header(SMFICTX *ctx, char *name, char *value)
 {
-	struct mcb_conn *c = mcb_conn(ctx);
+	struct mcb_conn *c = smfi_getpriv(ctx);
 	int	rc;
 
-	if (c == NULL || c->msg == NULL)
-		return (SMFIS_TEMPFAIL);
-	if (!mctx_ours(c->msg))
-		return (mcb_pass(c));	/* for an MTA that skipped DATA */
+	if (!mcb_collecting(c) || !mctx_ours(c->msg))
+		return (SMFIS_NOREPLY);	/* answered at end of headers */
 	rc = mctx_header(c->msg, name ? name : "", value ? value : "");
-	if (rc == -2) {
+	if (rc == -2)
+		c->fail = MCB_F_XLINKS;
+	else if (rc != 0) {
+		log_error("%s: header: out of memory", mctx_qid(c->msg));
+		c->fail = MCB_F_TEMP;
+	}
+	return (SMFIS_NOREPLY);
+}
+
+/* mcb_failed - the answer to a message whose collection failed (C->fail) */
+static sfsistat
+mcb_failed(SMFICTX *ctx, struct mcb_conn *c)
+{
+	enum mcb_fail f = c ? c->fail : MCB_F_TEMP;
+
+	mcb_msg_done(c);
+	switch (f) {
+	case MCB_F_RCPTS:
+		smfi_setreply(ctx, (char *) "452", (char *) "4.5.3", (char *) "Too many recipients");
+		return (SMFIS_TEMPFAIL);
+	case MCB_F_XLINKS:
 		smfi_setreply(ctx, (char *) "554", (char *) "5.7.1",
 			      (char *) "Too many X-Links header names");
 		return (SMFIS_REJECT);
-	}
-	if (rc != 0) {
-		log_error("%s: header: out of memory", mctx_qid(c->msg));
+	default:
 		return (SMFIS_TEMPFAIL);
 	}
-	return (SMFIS_CONTINUE);
 }
 
-/* mcb_eoh - end of headers */
+/*
+ * mcb_eoh - end of headers: the first answer. Outgoing mail and mail
+ * with no LINKS recipient are accepted with no store access; mail that
+ * cannot be a LINKS reply (mact_may_be_reply) is accepted after two
+ * reads of the store: the MTA sends neither body nor end of message.
+ */
 static sfsistat
 mcb_eoh(SMFICTX *ctx)
 {
-	struct mcb_conn *c = mcb_conn(ctx);
+	struct mcb_conn *c = smfi_getpriv(ctx);
+	struct store *st;
+	char	err[MCB_ERR_MAX];
 
-	if (c == NULL || c->msg == NULL)
-		return (SMFIS_TEMPFAIL);
+	if (c != NULL && c->outgoing)
+		return (mcb_pass_outgoing(ctx, c));
+	if (!mcb_collecting(c))
+		return (mcb_failed(ctx, c));
 	if (!mctx_ours(c->msg))
-		return (mcb_pass(c));
-	if (mctx_eoh(c->msg) != 0)
-		return (SMFIS_TEMPFAIL);
+		return (mcb_pass(c, MSTAT_PASSED));
+	if (mctx_eoh(c->msg) != 0) {
+		c->fail = MCB_F_TEMP;
+		return (mcb_failed(ctx, c));
+	}
+	st = mstore_get(mctx_cfg(c->msg), err, sizeof(err));
+	if (!mact_may_be_reply(c->msg, st)) {
+		log_debug("%s: cannot be a LINKS reply: accepted at end of headers",
+			  mctx_qid(c->msg));
+		return (mcb_pass(c, MSTAT_ORDINARY));
+	}
 	return (SMFIS_CONTINUE);
 }
 
-/* mcb_body - a body chunk, kept up to max_body_size */
+/* mcb_body - a body chunk, kept up to max_body_size (no reply, SMFIP_NR_BODY) */
 static sfsistat
 mcb_body(SMFICTX *ctx, unsigned char *data, size_t len)
 {
-	struct mcb_conn *c = mcb_conn(ctx);
+	struct mcb_conn *c = smfi_getpriv(ctx);
 
-	if (c == NULL || c->msg == NULL)
-		return (SMFIS_TEMPFAIL);
+	if (!mcb_collecting(c))
+		return (SMFIS_NOREPLY);
 	if (mctx_body(c->msg, data, len) != 0) {
 		log_error("%s: body: out of memory", mctx_qid(c->msg));
-		return (SMFIS_TEMPFAIL);
+		c->fail = MCB_F_TEMP;
 	}
-	return (SMFIS_CONTINUE);
+	return (SMFIS_NOREPLY);
 }
 
 /* mcb_elapsed_us - microseconds since T0 */
@@ -435,7 +527,7 @@ mcb_log(const struct mctx_msg *m, const struct reply_result *r, const struct mac
 static sfsistat
 mcb_eom(SMFICTX *ctx)
 {
-	struct mcb_conn *c = mcb_conn(ctx);
+	struct mcb_conn *c = smfi_getpriv(ctx);
 	struct mctx_msg *m;
 	struct reply_result *r;
 	struct mact_plan plan;
@@ -446,11 +538,13 @@ mcb_eom(SMFICTX *ctx)
 	sfsistat ret = SMFIS_CONTINUE;
 
 	memset(&plan, 0, sizeof(plan));
-	if (c == NULL || c->msg == NULL)
-		return (SMFIS_TEMPFAIL);
+	if (c != NULL && c->outgoing)
+		return (mcb_pass_outgoing(ctx, c));
+	if (!mcb_collecting(c))
+		return (mcb_failed(ctx, c));
 	m = c->msg;
 	if (!mctx_ours(m))
-		return (mcb_pass(c));
+		return (mcb_pass(c, MSTAT_PASSED));	/* an MTA that skipped end of headers */
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if ((qid = smfi_getsymval(ctx, (char *) "i")) != NULL)
 		mctx_set_qid(m, qid);
@@ -486,7 +580,13 @@ done:
 static sfsistat
 mcb_abort(SMFICTX *ctx)
 {
-	mcb_msg_done(mcb_conn(ctx));
+	struct mcb_conn *c = smfi_getpriv(ctx);
+
+	mcb_msg_done(c);
+	if (c != NULL) {
+		c->fail = MCB_F_NONE;
+		c->outgoing = NULL;
+	}
 	return (SMFIS_CONTINUE);
 }
 
@@ -494,7 +594,7 @@ mcb_abort(SMFICTX *ctx)
 static sfsistat
 mcb_close(SMFICTX *ctx)
 {
-	struct mcb_conn *c = mcb_conn(ctx);
+	struct mcb_conn *c = smfi_getpriv(ctx);
 
 	if (c == NULL)
 		return (SMFIS_CONTINUE);
@@ -508,9 +608,9 @@ mcb_close(SMFICTX *ctx)
 static struct smfiDesc mcb_description = {
 	(char *) MCB_NAME,
 	SMFI_VERSION,
-	SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_ADDRCPT | SMFIF_DELRCPT,
+	MCB_ACTIONS,
 	mcb_connect,
-	NULL,			/* helo */
+	NULL,			/* helo: SMFIP_NOHELO */
 	mcb_envfrom,
 	mcb_envrcpt,
 	mcb_header,
@@ -519,9 +619,9 @@ static struct smfiDesc mcb_description = {
 	mcb_eom,
 	mcb_abort,
 	mcb_close,
-	NULL,			/* unknown */
-	mcb_data,
-	NULL,			/* negotiate */
+	NULL,			/* unknown: SMFIP_NOUNKNOWN */
+	NULL,			/* data: SMFIP_NODATA */
+	mcb_negotiate,
 };
 
 /* mcb_desc - the filter description for smfi_register() */

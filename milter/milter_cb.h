@@ -18,9 +18,15 @@
  *	which holds a reference to the configuration that was running when
  *	the message started.
  *
- *	Messages with no LINKS recipient are accepted at DATA (or at the
- *	first header) without touching the store or collecting the body.
- *	For the others, at end of message: reply_analyze(), mact_decide()
+ *	The negotiation (xxfi_negotiate) asks only for MAIL, RCPT, the
+ *	headers, end of headers, the body and end of message (CONNECT too
+ *	when the MTA cannot send {daemon_name} with MAIL), with no reply
+ *	to MAIL, RCPT, headers and body: a failure there (out of memory,
+ *	too many recipients or X-Links-* names) is answered at end of
+ *	headers. There outgoing mail, mail with no LINKS recipient and
+ *	mail that cannot be a LINKS reply (mact_may_be_reply()) are
+ *	accepted, so the MTA sends no body. For the others, at end of
+ *	message: reply_analyze(), mact_decide()
  *	with this thread's store connection (reads only), the writes it
  *	lists through the group commit (milter_group), the plan applied
  *	with smfi_chgheader (removing X-Links-* headers that came from

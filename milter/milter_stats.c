@@ -33,6 +33,7 @@ static const char *const mstat_names[MSTAT_COUNT] = {
 	"milter.routed", "milter.discarded", "milter.archived", "milter.auto_replies",
 	"milter.bounces", "milter.bounce_rcpts", "milter.tempfails", "milter.store_errors",
 	"milter.passed", "milter.outgoing", "milter.soft_bounces", "milter.bounces_unverified",
+	"milter.ordinary",
 };
 
 /* The counters kept in the store (the others live only in the process). */

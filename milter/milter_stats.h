@@ -62,6 +62,7 @@ enum mstat {
 	MSTAT_OUTGOING,		/* submitted or authenticated: never analysed */
 	MSTAT_SOFT_BOUNCES,	/* soft (4.x.x) failures of authenticated bounces */
 	MSTAT_BOUNCES_UNVERIFIED,	/* bounces not authenticated: to support */
+	MSTAT_ORDINARY,		/* to company addresses, accepted at end of headers */
 	MSTAT_COUNT
 };
 

@@ -82,6 +82,19 @@ echo "pure_refusal_action = archive" >> "$LT_TMP/bad.conf"	# without archive_add
 expect_eq "-n exit status for a bad configuration" "$?" 78
 "$LINKS_MILTER" -n -c "$CONF" -o store_path="$LT_TMP/nowhere/x.db" 2>/dev/null
 expect_eq "-n exit status when the store does not open" "$?" 78
+# runtime folders systemd creates at start (tmpfiles, RuntimeDirectory=)
+# are no configuration error: -n names them and accepts the configuration
+OUT=$("$LINKS_MILTER" -n -c "$CONF" -o socket="unix:$LT_TMP/not-yet/spool/milter.sock" \
+	-o pid_file="$LT_TMP/not-yet/run/links-milter.pid" 2>&1) \
+	|| lt_fail "-n fails on runtime folders that do not exist yet: $OUT"
+case $OUT in
+*"socket folder $LT_TMP/not-yet/spool does not exist yet"*"pid_file folder $LT_TMP/not-yet/run does not exist yet"*"configuration OK"*)
+	lt_ok "-n explains the missing socket and pid_file folders and accepts the configuration" ;;
+*) lt_fail "-n with missing runtime folders: $OUT" ;;
+esac
+: > "$LT_TMP/a-file"
+"$LINKS_MILTER" -n -c "$CONF" -o socket="unix:$LT_TMP/a-file/milter.sock" 2>/dev/null
+expect_eq "-n exit status when the socket folder is a file" "$?" 78
 
 # --- --classify: no store, no socket
 printf 'From: a@example.vn\r\nSubject: Re: x\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n' \
@@ -141,6 +154,13 @@ grep -q "BOUNCE1: kind=bounce verdict=bounce .*bounce_by=msgid" "$LT_TMP/milter.
 
 run_lua 10-support-staff
 expect_eq "c9 opted out by a refusal to staff" "$(fix optout "$MT_C9" promotion)" 1
+
+run_lua 16-ordinary
+grep -q "ORDINARY1: cannot be a LINKS reply: accepted at end of headers" "$LT_TMP/milter.log" \
+	|| lt_fail "the stranger's mail to staff was not accepted at end of headers"
+grep -q "ORDINARY1: kind=" "$LT_TMP/milter.log" && lt_fail "the stranger's mail to staff was analysed"
+expect_eq "c10 not opted out by a question to staff" "$(fix optout "$MT_C10" promotion)" 0
+lt_ok "ordinary mail accepted at end of headers, the others read to their end"
 
 run_lua 13-large-body
 grep -q "LARGE1: .*(truncated)" "$LT_TMP/milter.log" || lt_fail "large body not marked truncated in the log"

@@ -21,10 +21,10 @@ expect "-c missing config exits EX_CONFIG (78)" 78 $?
 # default config path missing: built-in defaults are used
 out=$("$prog" "$vi/case01_tu_choi_gmail_vi.eml"); rc=$?
 expect "refusal exits 0" 0 $rc
-expect "refusal JSON" '{"kind":"reply","optout":true,"question":false,"text":"Từ chối","reason":"command:tu_choi"}' "$out"
+expect "refusal JSON" '{"kind":"reply","optout":true,"question":false,"text":"Từ chối","reason":"command:tu_choi","scope":"all"}' "$out"
 
 out=$("$prog" - < "$vi/case09_why_refused.eml")
-expect "stdin question JSON" '{"kind":"reply","optout":false,"question":true,"text":"Tại sao thanh toán bị từ chối?","reason":"question"}' "$out"
+expect "stdin question JSON" '{"kind":"reply","optout":false,"question":true,"text":"Tại sao thanh toán bị từ chối?","reason":"question:passive"}' "$out"
 
 n=$("$prog" "$vi/case01_tu_choi_gmail_vi.eml" "$vi/bounce_dsn_postfix.eml" "$vi/auto_submitted.eml" | wc -l)
 expect "one line per file" 3 "$n"

@@ -105,7 +105,7 @@ outlook_separator(const xmlNode *n)
 	return (r);
 }
 
-/* A container whose whole subtree is quoted text. */
+/* is_quote_container - a container whose whole subtree is quoted text */
 static int
 is_quote_container(const xmlNode *n)
 {
@@ -113,26 +113,43 @@ is_quote_container(const xmlNode *n)
 					 || attr_has_token(n, "class", "gmail_quote")))
 		return (1);
 	return (attr_has_token(n, "class", "gmail_quote")
+		|| attr_has_token(n, "class", "x_gmail_quote")
 		|| attr_has_token(n, "class", "moz-cite-prefix")
 		|| attr_has_token(n, "class", "yahoo_quoted")
-		|| attr_has_token(n, "class", "gmail_attr"));
+		|| attr_has_token(n, "class", "gmail_attr")
+		|| attr_has_token(n, "class", "zmail_extra")	/* Zoho */
+		|| attr_is(n, "data-marker", "__QUOTED_TEXT__")	/* Zimbra */
+		|| attr_is(n, "data-marker", "__HEADERS__"));
 }
 
-/* A marker after which everything is the quoted message. */
+/* is_cut_marker - a marker after which everything is the quoted message */
 static int
 is_cut_marker(const xmlNode *n)
 {
 	return (attr_is(n, "id", "divRplyFwdMsg") || attr_is(n, "id", "appendonsend")
 		|| attr_is(n, "id", "OLK_SRC_BODY_SECTION")
-		|| (name_is(n, "hr") && attr_is(n, "id", "stopSpelling"))
+		|| (name_is(n, "hr") && (attr_is(n, "id", "stopSpelling") || attr_is(n, "id", "zwchr")))
+		|| attr_has_token(n, "class", "zmail_extra_hr")
 		|| outlook_separator(n));
 }
 
+/* is_signature - a mail app's signature block: not the customer's words */
+static int
+is_signature(const xmlNode *n)
+{
+	return (attr_is(n, "id", "ms-outlook-mobile-signature") || attr_is(n, "id", "composer_signature")
+		|| attr_is(n, "id", "ymail_android_signature") || attr_is(n, "id", "Signature")
+		|| attr_has_token(n, "class", "gmail_signature")
+		|| attr_has_token(n, "class", "moz-signature"));
+}
+
+/* is_skipped - elements whose text is never shown or never the customer's */
 static int
 is_skipped(const xmlNode *n)
 {
 	return (name_is(n, "script") || name_is(n, "style") || name_is(n, "head")
-		|| name_is(n, "title") || name_is(n, "noscript") || name_is(n, "template"));
+		|| name_is(n, "title") || name_is(n, "noscript") || name_is(n, "template")
+		|| is_signature(n));
 }
 
 /* Line breaks an element implies around itself: 0, 1 or 2. */

@@ -6,12 +6,13 @@
  * SYNOPSIS
  *	#include "reply_mime.h"
  * DESCRIPTION
- *	See reply_mime.h. Two bounds protect libetpan itself, which
- *	parses the whole tree recursively before we can count anything:
- *	the input handed to mailmime_parse() is cut before the line that
- *	would start part max_parts + 1 (counted as Content-Type header
- *	lines), so neither the recursion depth nor the number of parts it
- *	builds can exceed what we would inspect anyway.
+ *	See reply_mime.h. The walk is ours: the parts are found by their
+ *	boundary lines (memmem), and of each part's header only
+ *	Content-Type (type, boundary, charset, format, delsp, report-type),
+ *	Content-Transfer-Encoding and Content-Disposition are read, so a
+ *	part costs its header and a search for the next delimiter.
+ *	libetpan decodes base64 and quoted-printable bodies. The recursion
+ *	is bounded by max_depth and the parts by max_parts.
  * DIAGNOSTICS
  *	-1 when out of memory.
  */
@@ -25,9 +26,8 @@
 
 #include "reply_charset.h"
 #include "reply_mime.h"
+#include "reply_text.h"
 
-#define REPLY_MIME_PAD	16	/* NUL bytes after what libetpan reads */
-#define REPLY_MIME_CUT_BACK 32	/* header lines searched for a part's boundary */
 
 static const char *const hdr_names[REPLY_HDR_COUNT] = {
 	"subject", "from", "auto-submitted", "x-autoreply", "x-autorespond",
@@ -158,194 +158,371 @@ parse_headers(struct reply_mime *m, const char *msg, size_t hlen)
 	return (0);
 }
 
-/* Decode the raw Subject (RFC 2047) into clean UTF-8. */
+/* b64_value - the value of a base64 character, -1 for others */
 static int
-decode_subject(struct reply_mime *m)
+b64_value(int c)
 {
-	struct strbuf out;
-	char   *dec = NULL;
-	size_t	idx = 0;
-	const char *raw = m->subject ? m->subject : "";
-
-	strbuf_init(&out);
-	if (*raw && mailmime_encoded_phrase_parse("utf-8", raw, strlen(raw), &idx,
-						  "utf-8", &dec) == MAILIMF_NO_ERROR
-	    && dec != NULL) {
-		if (reply_utf8_clean(dec, strlen(dec), &out) < 0)
-			goto fail;
-	} else if (reply_utf8_clean(raw, strlen(raw), &out) < 0)
-		goto fail;
-	free(dec);
-	free(m->subject);
-	m->subject = strbuf_steal(&out);
-	return (m->subject ? 0 : -1);
-fail:
-	free(dec);
-	strbuf_free(&out);
-	return (-1);
+	if (c >= 'A' && c <= 'Z')
+		return (c - 'A');
+	if (c >= 'a' && c <= 'z')
+		return (c - 'a' + 26);
+	if (c >= '0' && c <= '9')
+		return (c - '0' + 52);
+	return (c == '+' ? 62 : c == '/' ? 63 : -1);
 }
 
-/* Start of the line before offset I (which starts a line), or I. */
-static size_t
-prev_line(const char *msg, size_t i)
-{
-	if (i == 0)
-		return (0);
-	i--;				/* the LF ending the previous line */
-	while (i > 0 && msg[i - 1] != '\n')
-		i--;
-	return (i);
-}
-
-/*
- * Where the part whose header block holds the line at I begins: at its
- * boundary line ("--..."), or at the first line of the header block. A
- * multipart cut after a boundary line loses all its parts in libetpan;
- * cut before one, it keeps those already complete.
- */
-static size_t
-part_start(const char *msg, size_t i)
-{
-	size_t	k, n;
-
-	for (n = 0; n < REPLY_MIME_CUT_BACK && i > 0; n++) {
-		k = prev_line(msg, i);
-		if (k == i || msg[k] == '\n' || msg[k] == '\r')
-			return (i);	/* blank line: the header block starts at I */
-		if (msg[k] == '-' && msg[k + 1] == '-')
-			return (k);
-		i = k;
-	}
-	return (i);
-}
-
-/*
- * Where to cut the text given to libetpan: before the part holding the
- * (MAX + 1)-th "Content-Type:" field, so that libetpan never builds
- * more parts, nor nests deeper, than we inspect.
- */
-static size_t
-parse_cut(const char *msg, size_t len, size_t max)
-{
-	static const char ct[] = "content-type:";
-	size_t	i = 0, seen = 0;
-
-	while (i < len) {
-		const char *nl;
-
-		if (len - i >= sizeof(ct) - 1 && strncasecmp(msg + i, ct, sizeof(ct) - 1) == 0
-		    && ++seen > max)
-			return (part_start(msg, i));
-		if ((nl = memchr(msg + i, '\n', len - i)) == NULL)
-			break;
-		i = (size_t) (nl - msg) + 1;
-	}
-	return (len);
-}
-
+/* hexval - the value of a hexadecimal digit, -1 for others */
 static int
-is_attachment(const struct mailmime *mm)
+hexval(int c)
 {
-	clistiter *it;
+	if (c >= '0' && c <= '9')
+		return (c - '0');
+	c |= 0x20;
+	return (c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1);
+}
 
-	if (mm->mm_mime_fields == NULL || mm->mm_mime_fields->fld_list == NULL)
-		return (0);
-	for (it = clist_begin(mm->mm_mime_fields->fld_list); it; it = clist_next(it)) {
-		struct mailmime_field *f = clist_content(it);
+/* word_bytes - the bytes of encoded text S (LEN) in encoding ENC (b or q) */
+static int
+word_bytes(const char *s, size_t len, int enc, struct strbuf *out)
+{
+	size_t	i;
+	unsigned v = 0;
+	int	bits = 0, d;
 
-		if (f->fld_type == MAILMIME_FIELD_DISPOSITION && f->fld_data.fld_disposition
-		    && f->fld_data.fld_disposition->dsp_type
-		    && f->fld_data.fld_disposition->dsp_type->dsp_type
-		    == MAILMIME_DISPOSITION_TYPE_ATTACHMENT)
-			return (1);
+	for (i = 0; i < len; i++) {
+		if (enc == 'b') {
+			if ((d = b64_value((unsigned char) s[i])) < 0)
+				continue;
+			v = (v << 6) | (unsigned) d;
+			if ((bits += 6) >= 8 && strbuf_addc(out, (int) ((v >> (bits -= 8)) & 0xFF)) < 0)
+				return (-1);
+		} else if (s[i] == '=' && i + 2 < len && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
+			if (strbuf_addc(out, hexval(s[i + 1]) * 16 + hexval(s[i + 2])) < 0)
+				return (-1);
+			i += 2;
+		} else if (strbuf_addc(out, s[i] == '_' ? ' ' : s[i]) < 0)
+			return (-1);
 	}
 	return (0);
 }
 
-/* "type/subtype" of a part, lower case, into BUF. */
-static const char *
-content_name(const struct mailmime *mm, char *buf, size_t buflen)
+/* encoded_word - parse "=?charset?e?text?=" at S; its length, 0 when not one */
+static size_t
+encoded_word(const char *s, size_t len, char *cs, size_t cslen, int *enc, const char **text,
+	     size_t *tlen)
 {
-	const struct mailmime_content *c = mm->mm_content_type;
-	const char *type = "text", *sub = "plain";
-	size_t	i;
+	const char *q1, *q2, *end;
 
-	if (c != NULL && c->ct_type != NULL) {
-		const struct mailmime_type *t = c->ct_type;
-
-		if (t->tp_type == MAILMIME_TYPE_DISCRETE_TYPE && t->tp_data.tp_discrete_type) {
-			switch (t->tp_data.tp_discrete_type->dt_type) {
-			case MAILMIME_DISCRETE_TYPE_TEXT: type = "text"; break;
-			case MAILMIME_DISCRETE_TYPE_IMAGE: type = "image"; break;
-			case MAILMIME_DISCRETE_TYPE_AUDIO: type = "audio"; break;
-			case MAILMIME_DISCRETE_TYPE_VIDEO: type = "video"; break;
-			case MAILMIME_DISCRETE_TYPE_APPLICATION: type = "application"; break;
-			default:
-				type = t->tp_data.tp_discrete_type->dt_extension
-				    ? t->tp_data.tp_discrete_type->dt_extension : "x";
-			}
-		} else if (t->tp_type == MAILMIME_TYPE_COMPOSITE_TYPE && t->tp_data.tp_composite_type) {
-			switch (t->tp_data.tp_composite_type->ct_type) {
-			case MAILMIME_COMPOSITE_TYPE_MESSAGE: type = "message"; break;
-			case MAILMIME_COMPOSITE_TYPE_MULTIPART: type = "multipart"; break;
-			default:
-				type = t->tp_data.tp_composite_type->ct_token
-				    ? t->tp_data.tp_composite_type->ct_token : "x";
-			}
-		}
-		sub = c->ct_subtype ? c->ct_subtype : "";
-	}
-	if (strlen(type) + strlen(sub) + 2 > buflen)
-		return ("x/x");
-	snprintf(buf, buflen, "%s/%s", type, sub);
-	for (i = 0; buf[i]; i++)
-		if (buf[i] >= 'A' && buf[i] <= 'Z')
-			buf[i] = (char) (buf[i] + 32);
-	return (buf);
-}
-
-static const char *
-content_param(const struct mailmime *mm, const char *name)
-{
-	clistiter *it;
-
-	if (mm->mm_content_type == NULL || mm->mm_content_type->ct_parameters == NULL)
-		return (NULL);
-	for (it = clist_begin(mm->mm_content_type->ct_parameters); it; it = clist_next(it)) {
-		const struct mailmime_parameter *p = clist_content(it);
-
-		if (p && p->pa_name && p->pa_value && strcasecmp(p->pa_name, name) == 0)
-			return (p->pa_value);
-	}
-	return (NULL);
-}
-
-/* Decode one single part into OUT, within the remaining budget. */
-static int
-decode_part(struct reply_mime *m, const struct mailmime *mm,
-	    const struct reply_mime_limits *lim, struct strbuf *out)
-{
-	const struct mailmime_data *d = mm->mm_body;
-	size_t	left, inlen, idx = 0, declen = 0;
-	char   *dec = NULL, *padded;
-	int	enc, r;
-
-	if (d == NULL || d->dt_type != MAILMIME_DATA_TEXT || d->dt_data.dt_text.dt_data == NULL)
+	if (len < 8 || s[0] != '=' || s[1] != '?')
 		return (0);
-	left = lim->max_decoded > m->decoded ? lim->max_decoded - m->decoded : 0;
+	if ((q1 = memchr(s + 2, '?', len - 2)) == NULL || (size_t) (q1 - s - 2) >= cslen || q1 + 3 >= s + len
+	    || q1[2] != '?' || strchr("bBqQ", q1[1]) == NULL || q1[1] == 0)
+		return (0);
+	q2 = q1 + 3;
+	if ((end = memmem(q2, len - (size_t) (q2 - s), "?=", 2)) == NULL)
+		return (0);
+	memcpy(cs, s + 2, (size_t) (q1 - s - 2));
+	cs[q1 - s - 2] = 0;
+	cs[strcspn(cs, "*")] = 0;		/* RFC 2231 language: =?utf-8*vi?...?= */
+	*enc = q1[1] | 0x20;
+	*text = q2;
+	*tlen = (size_t) (end - q2);
+	return ((size_t) (end + 2 - s));
+}
+
+/*
+ * decode_words - RFC 2047: each encoded word decoded from its own charset
+ * (reply_charset_to_utf8() flushes windows-1258's last letter, which
+ * libetpan loses), the rest through SRC; blanks between two encoded
+ * words dropped
+ */
+static int
+decode_words(const char *raw, const struct reply_text_src *src, struct strbuf *out)
+{
+	char	cs[REPLY_CHARSET_NAME_MAX];
+	struct strbuf bytes;
+	const char *text;
+	size_t	i = 0, len = strlen(raw), n, tlen, plain;
+	int	enc, prev_word = 0, r = 0;
+
+	strbuf_init(&bytes);
+	while (i < len && r == 0) {
+		if ((n = encoded_word(raw + i, len - i, cs, sizeof(cs), &enc, &text, &tlen)) > 0) {
+			strbuf_reset(&bytes);
+			r = word_bytes(text, tlen, enc, &bytes);
+			if (r == 0)
+				r = reply_charset_to_utf8(cs, bytes.data ? bytes.data : "", bytes.len, out);
+			i += n;
+			prev_word = 1;
+			continue;
+		}
+		for (plain = 1; i + plain < len && !(raw[i + plain] == '=' && raw[i + plain + 1] == '?'); plain++)
+			;
+		if (!(prev_word && strspn(raw + i, " \t") == plain && i + plain < len))
+			r = reply_text_canon(raw + i, plain, src, out);
+		i += plain;
+		prev_word = 0;
+	}
+	strbuf_free(&bytes);
+	return (r);
+}
+
+/*
+ * decode_subject - the raw Subject as canonical text: RFC 2047 words, or
+ * 8-bit bytes in the text part's single-byte charset when they are not
+ * UTF-8 (reply_text_canon() decides)
+ */
+static int
+decode_subject(struct reply_mime *m)
+{
+	struct strbuf dec, fin, out;
+	struct reply_text_src src = {NULL, 0, 0, 0};
+	const char *raw = m->subject ? m->subject : "";
+	int	r = -1;
+
+	strbuf_init(&dec);
+	strbuf_init(&fin);
+	strbuf_init(&out);
+	if (reply_text_is_single_byte(m->plain_charset))
+		src.charset = m->plain_charset;
+	if (decode_words(raw, &src, &dec) == 0 && reply_text_final(dec.data ? dec.data : "", dec.len, &fin) == 0
+	    && reply_text_nfc(fin.data ? fin.data : "", fin.len, &out) == 0 && strbuf_reserve(&out, 0) == 0) {
+		free(m->subject);
+		m->subject = strbuf_steal(&out);
+		r = m->subject ? 0 : -1;
+	}
+	strbuf_free(&dec);
+	strbuf_free(&fin);
+	strbuf_free(&out);
+	return (r);
+}
+
+/* Transfer encodings. */
+enum { ENC_IDENTITY, ENC_BASE64, ENC_QP };
+
+/* What a part's header says. */
+struct part {
+	const char *body;		/* the part's body, in the message */
+	size_t	blen;
+	char	type[REPLY_MIME_TOKEN_MAX];	/* "text/plain", lower case */
+	char	boundary[REPLY_MIME_BOUNDARY_MAX];
+	char	charset[REPLY_CHARSET_NAME_MAX];
+	char	format[REPLY_MIME_TOKEN_MAX];
+	char	delsp[REPLY_MIME_TOKEN_MAX];
+	char	report[REPLY_MIME_TOKEN_MAX];
+	int	enc;
+	int	attachment;
+};
+
+/* lower - S in lower case, in place */
+static void
+lower(char *s)
+{
+	for (; *s; s++)
+		if (*s >= 'A' && *s <= 'Z')
+			*s = (char) (*s + 32);
+}
+
+/* param - the value of parameter NAME in V (after the ";"s), into OUT */
+static void
+param(const char *v, size_t vlen, const char *name, char *out, size_t outlen)
+{
+	size_t	i = 0, nl = strlen(name), k;
+
+	out[0] = 0;
+	while (i < vlen) {
+		while (i < vlen && v[i] != ';')
+			i += v[i] == '"' ? 1 + strcspn(v + i + 1, "\"") + 1 : 1;
+		for (i++; i < vlen && (v[i] == ' ' || v[i] == '\t'); i++)
+			;
+		if (i + nl >= vlen || strncasecmp(v + i, name, nl) != 0)
+			continue;
+		for (k = i + nl; k < vlen && v[k] == ' '; k++)
+			;
+		if (k >= vlen || v[k] != '=')
+			continue;
+		for (k++; k < vlen && v[k] == ' '; k++)
+			;
+		for (i = 0; k < vlen && i + 1 < outlen; k++) {
+			if (v[k] == '"')
+				continue;
+			if (v[k] == ';' || ((v[k] == ' ' || v[k] == '\t') && v[k - 1] != '\\'))
+				break;
+			out[i++] = v[k];
+		}
+		out[i] = 0;
+		return;
+	}
+}
+
+/* content_type - "type/subtype" and its parameters from the field value V */
+static void
+content_type(const char *v, size_t vlen, struct part *p)
+{
+	size_t	n = strcspn(v, "; \t");
+
+	if (n > vlen)
+		n = vlen;
+	if (n > 0 && n < sizeof(p->type) && memchr(v, '/', n) != NULL) {
+		memcpy(p->type, v, n);
+		p->type[n] = 0;
+		lower(p->type);
+	}
+	param(v, vlen, "boundary", p->boundary, sizeof(p->boundary));
+	param(v, vlen, "charset", p->charset, sizeof(p->charset));
+	param(v, vlen, "format", p->format, sizeof(p->format));
+	param(v, vlen, "delsp", p->delsp, sizeof(p->delsp));
+	param(v, vlen, "report-type", p->report, sizeof(p->report));
+}
+
+/* part_field - one field of a part's header block */
+static void
+part_field(const char *name, size_t nlen, const char *v, size_t vlen, struct part *p)
+{
+	if (nlen == 12 && strncasecmp(name, "content-type", 12) == 0)
+		content_type(v, vlen, p);
+	else if (nlen == 25 && strncasecmp(name, "content-transfer-encoding", 25) == 0)
+		p->enc = vlen >= 6 && strncasecmp(v, "base64", 6) == 0 ? ENC_BASE64
+		    : vlen >= 16 && strncasecmp(v, "quoted-printable", 16) == 0 ? ENC_QP : ENC_IDENTITY;
+	else if (nlen == 19 && strncasecmp(name, "content-disposition", 19) == 0)
+		p->attachment = vlen >= 10 && strncasecmp(v, "attachment", 10) == 0;
+}
+
+/* part_header - the fields of the header block H (HLEN bytes), each value
+ * unfolded into a bounded buffer */
+static void
+part_header(const char *h, size_t hlen, struct part *p)
+{
+	char	v[REPLY_HDR_VALUE_MAX];
+	size_t	i = 0, n, k, fs;
+
+	while (i < hlen) {
+		const char *nl = memchr(h + i, '\n', hlen - i);
+		size_t	e = nl ? (size_t) (nl - h) : hlen;
+
+		if ((n = field_name_len(h + i, e - i)) == 0) {
+			i = e + 1;
+			continue;
+		}
+		fs = i;
+		if (!(n == 12 || n == 19 || n == 25) || strncasecmp(h + i, "content-", 8) != 0) {
+			/* not one of ours: skip it and its continuation lines */
+			while (i < hlen && (nl = memchr(h + i, '\n', hlen - i)) != NULL
+			       && (size_t) (nl - h) + 1 < hlen && (nl[1] == ' ' || nl[1] == '\t'))
+				i = (size_t) (nl - h) + 1;
+			i = nl ? (size_t) (nl - h) + 1 : hlen;
+			continue;
+		}
+		for (k = 0, i += n + 1; i < hlen; i++) {
+			if (h[i] == '\n' && (i + 1 >= hlen || (h[i + 1] != ' ' && h[i + 1] != '\t')))
+				break;
+			if (h[i] == '\r' || h[i] == '\n' || k + 1 >= sizeof(v)
+			    || ((h[i] == ' ' || h[i] == '\t') && (k == 0 || v[k - 1] == ' ')))
+				continue;
+			v[k++] = h[i] == '\t' ? ' ' : h[i];
+		}
+		while (k > 0 && v[k - 1] == ' ')
+			k--;
+		v[k] = 0;
+		part_field(h + fs, n, v, k, p);
+		i++;
+	}
+}
+
+/*
+ * next_delimiter - the next "--BOUNDARY" at the start of a line of B (LEN)
+ * from I; its offset or LEN. memchr(3) looks for the "-": base64, the
+ * bulk of large parts, has none.
+ */
+static size_t
+next_delimiter(const char *b, size_t len, size_t i, const char *bd, size_t bl)
+{
+	const char *p;
+
+	while (i < len && (p = memchr(b + i, '-', len - i)) != NULL) {
+		i = (size_t) (p - b);
+		if ((i == 0 || b[i - 1] == '\n') && i + 2 + bl <= len && b[i + 1] == '-'
+		    && memcmp(b + i + 2, bd, bl) == 0)
+			return (i);
+		i++;
+	}
+	return (len);
+}
+
+static int walk(struct reply_mime *, struct part *, size_t);
+
+/* child - the part in B (LEN bytes) of a multipart: its header, then walk it */
+static int
+child(struct reply_mime *m, const char *b, size_t len, const char *deftype, size_t depth)
+{
+	struct part c;
+	size_t	h, body;
+
+	memset(&c, 0, sizeof(c));
+	snprintf(c.type, sizeof(c.type), "%s", deftype);
+	h = header_block_len(b, len, &body);
+	part_header(b, h, &c);
+	c.body = b + body;
+	c.blen = len - body;
+	return (walk(m, &c, depth));
+}
+
+/* multipart - each part between the delimiters of P's boundary */
+static int
+multipart(struct reply_mime *m, const struct part *p, size_t depth)
+{
+	const char *b = p->body;
+	size_t	len = p->blen, bl = strlen(p->boundary), i, s, e;
+	const char *def = strcmp(p->type, "multipart/digest") == 0 ? "message/rfc822" : "text/plain";
+
+	if (bl == 0)
+		return (0);
+	i = next_delimiter(b, len, 0, p->boundary, bl);
+	while (i < len && m->parts < m->lim->max_parts) {
+		if (i + 4 + bl <= len && b[i + 2 + bl] == '-' && b[i + 3 + bl] == '-')
+			return (0);		/* the closing delimiter */
+		s = i + 2 + bl;
+		while (s < len && b[s] != '\n')
+			s++;			/* transport padding */
+		s += s < len;
+		e = next_delimiter(b, len, s, p->boundary, bl);
+		i = e;
+		/* the line break before a delimiter belongs to it */
+		if (e > s && b[e - 1] == '\n')
+			e--;
+		if (e > s && b[e - 1] == '\r')
+			e--;
+		if (child(m, b + s, e > s ? e - s : 0, def, depth + 1) < 0)
+			return (-1);
+	}
+	m->limited |= i < len;
+	return (0);
+}
+
+/* transfer - the body of part P without its transfer encoding, into OUT,
+ * within the remaining budget; its charset is left as it is */
+static int
+transfer(struct reply_mime *m, const struct part *p, struct strbuf *out)
+{
+	size_t	left = m->lim->max_decoded > m->decoded ? m->lim->max_decoded - m->decoded : 0;
+	size_t	inlen = p->blen, idx = 0, declen = 0;
+	char   *dec = NULL, *padded;
+	int	r;
+
 	if (left == 0) {
 		m->limited = 1;
 		return (0);
 	}
-	inlen = d->dt_data.dt_text.dt_length;
+	if (p->enc == ENC_IDENTITY || inlen == 0) {
+		inlen = inlen > left ? left : inlen;
+		m->decoded += inlen;
+		return (strbuf_add(out, p->body, inlen));
+	}
 	/* 3 encoded bytes per decoded byte covers QP "=XX" and base64 */
 	if (inlen / 3 > left) {
 		inlen = left * 3;
 		m->limited = 1;
 	}
-	enc = d->dt_encoded ? d->dt_encoding : MAILMIME_MECHANISM_8BIT;
-	if (enc != MAILMIME_MECHANISM_BASE64 && enc != MAILMIME_MECHANISM_QUOTED_PRINTABLE)
-		enc = MAILMIME_MECHANISM_8BIT;
 	/*
 	 * libetpan's decoders read a few bytes past the length they are
 	 * given (a "=" at the very end of a quoted-printable part; found by
@@ -353,145 +530,128 @@ decode_part(struct reply_mime *m, const struct mailmime *mm,
 	 */
 	if ((padded = malloc(inlen + REPLY_MIME_PAD)) == NULL)
 		return (-1);
-	memcpy(padded, d->dt_data.dt_text.dt_data, inlen);
+	memcpy(padded, p->body, inlen);
 	memset(padded + inlen, 0, REPLY_MIME_PAD);
-	r = mailmime_part_parse(padded, inlen, &idx, enc, &dec, &declen);
+	r = mailmime_part_parse(padded, inlen, &idx, p->enc == ENC_BASE64 ? MAILMIME_MECHANISM_BASE64
+				: MAILMIME_MECHANISM_QUOTED_PRINTABLE, &dec, &declen);
 	free(padded);
 	if (r != MAILIMF_NO_ERROR || dec == NULL) {
 		/* undecodable: keep the raw text, a person will read it */
-		dec = NULL;
-		if (reply_utf8_clean(d->dt_data.dt_text.dt_data, inlen > left ? left : inlen, out) < 0)
-			return (-1);
-		m->decoded += inlen > left ? left : inlen;
-		return (0);
+		inlen = inlen > left ? left : inlen;
+		m->decoded += inlen;
+		return (strbuf_add(out, p->body, inlen));
 	}
 	if (declen > left) {
 		declen = left;
 		m->limited = 1;
 	}
 	m->decoded += declen;
-	r = reply_charset_to_utf8(content_param(mm, "charset"), dec, declen, out);
+	r = strbuf_add(out, dec, declen);
 	mailmime_decoded_part_free(dec);
 	return (r);
 }
 
+/* keep_plain - the text/plain part P: its bytes and its parameters */
 static int
-plain_has_text(const struct reply_mime *m)
+keep_plain(struct reply_mime *m, const struct part *p)
 {
-	size_t	i;
-
-	for (i = 0; m->have_plain && i < m->plain.len; i++)
-		if (m->plain.data[i] != ' ' && m->plain.data[i] != '\n' && m->plain.data[i] != '\t')
-			return (1);
-	return (0);
+	m->have_plain = 1;
+	m->plain_flowed = strcasecmp(p->format, "flowed") == 0;
+	m->plain_delsp = strcasecmp(p->delsp, "yes") == 0;
+	if (p->charset[0] && (m->plain_charset = strdup(p->charset)) == NULL)
+		return (-1);
+	return (transfer(m, p, &m->plain));
 }
 
+/* keep_dsn - the delivery-status part P, in clean UTF-8 */
 static int
-walk(struct reply_mime *m, const struct mailmime *mm, size_t depth,
-     const struct reply_mime_limits *lim)
+keep_dsn(struct reply_mime *m, const struct part *p)
 {
-	char	ctbuf[128];
-	const char *ct;
-	clistiter *it;
+	struct strbuf raw;
+	int	r;
 
-	if (mm == NULL)
+	m->have_dsn = 1;
+	strbuf_init(&raw);
+	if ((r = transfer(m, p, &raw)) == 0)
+		r = reply_utf8_clean(raw.data ? raw.data : "", raw.len, &m->dsn);
+	strbuf_free(&raw);
+	return (r);
+}
+
+int
+reply_mime_html(struct reply_mime *m, struct strbuf *out)
+{
+	struct reply_text_src src = {NULL, 0, 0, 0};
+	struct strbuf raw;
+	int	r;
+
+	if (m->html == NULL)
 		return (0);
-	if (depth > lim->max_depth || m->parts >= lim->max_parts) {
+	strbuf_init(&raw);
+	src.charset = m->html->charset[0] ? m->html->charset : NULL;
+	r = transfer(m, m->html, &raw);
+	if (r == 0)
+		r = reply_text_canon(raw.data ? raw.data : "", raw.len, &src, out);
+	strbuf_free(&raw);
+	free(m->html);
+	m->html = NULL;
+	return (r);
+}
+
+/* walk - part P at DEPTH: keep the parts the analysis reads */
+static int
+walk(struct reply_mime *m, struct part *p, size_t depth)
+{
+	if (depth > m->lim->max_depth || m->parts >= m->lim->max_parts) {
 		m->limited = 1;
 		return (0);
 	}
 	m->parts++;
-	ct = content_name(mm, ctbuf, sizeof(ctbuf));
-	switch (mm->mm_type) {
-	case MAILMIME_MESSAGE:
-		/* The top level is the message itself; deeper ones are
-		 * forwarded or returned messages: never read as new text. */
-		if (depth == 0)
-			return (walk(m, mm->mm_data.mm_message.mm_msg_mime, depth + 1, lim));
-		return (0);
-	case MAILMIME_MULTIPLE:
-		if (strcmp(ct, "multipart/report") == 0) {
-			const char *rt = content_param(mm, "report-type");
-
-			if (rt && (strcasecmp(rt, "delivery-status") == 0
-				   || strcasecmp(rt, "global-delivery-status") == 0))
-				m->report_dsn = 1;
-		}
-		if (mm->mm_data.mm_multipart.mm_mp_list == NULL)
-			return (0);
-		for (it = clist_begin(mm->mm_data.mm_multipart.mm_mp_list); it; it = clist_next(it))
-			if (walk(m, clist_content(it), depth + 1, lim) < 0)
-				return (-1);
-		return (0);
-	case MAILMIME_SINGLE:
-		if (strcmp(ct, "message/delivery-status") == 0
-		    || strcmp(ct, "message/global-delivery-status") == 0) {
-			if (m->have_dsn)
-				return (0);
-			m->have_dsn = 1;
-			return (decode_part(m, mm, lim, &m->dsn));
-		}
-		if (is_attachment(mm))
-			return (0);
-		if (strcmp(ct, "text/plain") == 0 && !m->have_plain) {
-			m->have_plain = 1;
-			return (decode_part(m, mm, lim, &m->plain));
-		}
-		/* HTML is read only without a text/plain part: skip the work
-		 * when one was already found */
-		if (strcmp(ct, "text/html") == 0 && !m->have_html && !plain_has_text(m)) {
-			m->have_html = 1;
-			return (decode_part(m, mm, lim, &m->html));
-		}
-		return (0);
-	default:
-		return (0);
+	if (strncmp(p->type, "multipart/", 10) == 0) {
+		if (strcmp(p->type, "multipart/report") == 0 && (strcasecmp(p->report, "delivery-status") == 0
+			   || strcasecmp(p->report, "global-delivery-status") == 0))
+			m->report_dsn = 1;
+		return (multipart(m, p, depth));
 	}
+	if (strcmp(p->type, "message/delivery-status") == 0 || strcmp(p->type, "message/global-delivery-status") == 0)
+		return (m->have_dsn ? 0 : keep_dsn(m, p));
+	/* forwarded or returned messages (message/rfc822) are never read */
+	if (p->attachment || strncmp(p->type, "message/", 8) == 0)
+		return (0);
+	if (strcmp(p->type, "text/plain") == 0 && !m->have_plain)
+		return (keep_plain(m, p));
+	/* the HTML is decoded later, only if the text part has no new text */
+	if (strcmp(p->type, "text/html") == 0 && !m->have_html) {
+		if ((m->html = malloc(sizeof(*p))) == NULL)
+			return (-1);
+		memcpy(m->html, p, sizeof(*p));
+		m->have_html = 1;
+	}
+	return (0);
 }
 
 int
 reply_mime_parse(struct reply_mime *m, const char *msg, size_t len,
 		 const struct reply_mime_limits *lim)
 {
-	struct mailmime *mm = NULL;
-	size_t	hlen, body, cut, idx = 0;
-	char   *copy;
-	int	r;
+	struct part top;
+	size_t	hlen, body;
 
 	memset(m, 0, sizeof(*m));
 	strbuf_init(&m->plain);
-	strbuf_init(&m->html);
 	strbuf_init(&m->dsn);
+	m->lim = lim;
 	hlen = header_block_len(msg, len, &body);
-	if (parse_headers(m, msg, hlen) < 0 || decode_subject(m) < 0)
+	if (parse_headers(m, msg, hlen) < 0)
 		return (-1);
-	cut = parse_cut(msg, len, lim->max_parts + 1);
-	if (cut < len)
-		m->limited = 1;
-	/* the same caution for the parser: it sees a NUL-padded copy */
-	if ((copy = malloc(cut + REPLY_MIME_PAD)) == NULL)
+	memset(&top, 0, sizeof(top));
+	snprintf(top.type, sizeof(top.type), "text/plain");
+	part_header(msg, hlen < REPLY_HDR_BLOCK_MAX ? hlen : REPLY_HDR_BLOCK_MAX, &top);
+	top.body = msg + body;
+	top.blen = len - body;
+	if (walk(m, &top, 0) < 0)
 		return (-1);
-	memcpy(copy, msg, cut);
-	memset(copy + cut, 0, REPLY_MIME_PAD);
-	r = mailmime_parse(copy, cut, &idx, &mm);
-	if (r == MAILIMF_ERROR_MEMORY) {
-		free(copy);
-		return (-1);
-	}
-	if (r != MAILIMF_NO_ERROR || mm == NULL) {
-		size_t	blen = len - body;
-
-		free(copy);
-		m->parse_error = 1;
-		if (blen > lim->max_decoded)
-			blen = lim->max_decoded;
-		m->have_plain = 1;
-		return (reply_utf8_clean(msg + body, blen, &m->plain));
-	}
-	r = walk(m, mm, 0, lim);
-	mailmime_free(mm);
-	free(copy);
-	return (r);
+	return (decode_subject(m));
 }
 
 void
@@ -505,7 +665,10 @@ reply_mime_free(struct reply_mime *m)
 	}
 	free(m->subject);
 	m->subject = NULL;
+	free(m->plain_charset);
+	m->plain_charset = NULL;
 	strbuf_free(&m->plain);
-	strbuf_free(&m->html);
 	strbuf_free(&m->dsn);
+	free(m->html);
+	m->html = NULL;
 }

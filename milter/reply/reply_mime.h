@@ -8,26 +8,38 @@
  *
  *	int	reply_mime_parse(struct reply_mime *m, const char *msg,
  *				 size_t len, const struct reply_mime_limits *lim);
+ *	int	reply_mime_html(struct reply_mime *m, struct strbuf *out);
  *	void	reply_mime_free(struct reply_mime *m);
  * DESCRIPTION
  *	reply_mime_parse() reads the top-level header fields the analysis
  *	needs (unfolded, each cut at REPLY_HDR_VALUE_MAX bytes, at most
- *	REPLY_HDR_BLOCK_MAX bytes of header examined), decodes the Subject
- *	(RFC 2047) to UTF-8 and walks the MIME tree with libetpan. It keeps
- *	the first inline text/plain part, the first inline text/html part
- *	and the first message/delivery-status part, each decoded (base64,
- *	quoted-printable) and converted from its charset to clean UTF-8.
- *	At most LIM->max_parts parts and LIM->max_depth levels are visited
- *	and at most LIM->max_decoded bytes are decoded in all; attachments
- *	and embedded messages (message/rfc822) are never decoded. Header
- *	values are kept raw (but cleaned to valid UTF-8), except Subject.
+ *	REPLY_HDR_BLOCK_MAX bytes of header examined) and walks the MIME
+ *	tree (of each part only Content-Type, Content-Transfer-Encoding and
+ *	Content-Disposition are read). It keeps the first inline text/plain part, transfer-decoded (base64,
+ *	quoted-printable) but still in its charset, with its charset label
+ *	and format=flowed / DelSp=yes parameters (the canonical text,
+ *	reply_text, decodes the charset); the first inline text/html part,
+ *	not decoded; and the first message/delivery-status part, decoded
+ *	to clean UTF-8. At most LIM->max_parts parts and LIM->max_depth
+ *	levels are visited and at most LIM->max_decoded bytes are decoded
+ *	in all; attachments and embedded messages (message/rfc822) are
+ *	never decoded. Header values are kept raw (but cleaned to valid
+ *	UTF-8). The Subject is decoded to canonical text: RFC 2047 words,
+ *	or raw 8-bit bytes read as UTF-8 when they are, else in the text
+ *	part's single-byte charset (windows-1258, a VNI font under
+ *	windows-1252), else windows-1252.
+ *
+ *	reply_mime_html() decodes the HTML part (transfer encoding, then
+ *	its charset: reply_text_canon()) into OUT, the first time it is
+ *	asked; a reply whose text part holds new text never pays for it.
  *
  *	The caller owns M (usually on its stack); reply_mime_free()
  *	releases what reply_mime_parse() stored in it.
  * DIAGNOSTICS
- *	reply_mime_parse() returns 0, or -1 when out of memory. A message
- *	libetpan cannot parse sets M->parse_error and keeps the text after
- *	the header block as the plain part.
+ *	reply_mime_parse() returns 0, or -1 when out of memory. Nothing
+ *	fails to parse: a part without the header fields it needs is
+ *	text/plain (RFC 2045), a multipart without its delimiters has no
+ *	parts, a missing closing delimiter ends at the end of the message.
  */
 #ifndef LINKS_REPLY_MIME_H
 #define LINKS_REPLY_MIME_H
@@ -38,6 +50,11 @@
 
 #define REPLY_HDR_VALUE_MAX	4096		/* bytes kept per header value */
 #define REPLY_HDR_BLOCK_MAX	(256 * 1024)	/* header bytes examined */
+#define REPLY_MIME_TOKEN_MAX	64		/* "type/subtype", format, ... */
+#define REPLY_MIME_BOUNDARY_MAX	72		/* RFC 2046: at most 70 */
+#define REPLY_MIME_PAD		16		/* NUL bytes after what libetpan decodes */
+
+struct part;
 
 struct reply_mime_limits {
 	size_t	max_parts;
@@ -61,15 +78,18 @@ enum reply_hdr {
 
 struct reply_mime {
 	char   *hdr[REPLY_HDR_COUNT];	/* NULL when absent */
-	char   *subject;		/* decoded UTF-8, "" when none */
-	struct strbuf plain;		/* first inline text/plain */
-	struct strbuf html;		/* first inline text/html */
+	char   *subject;		/* canonical UTF-8, "" when none */
+	struct strbuf plain;		/* first inline text/plain, in its charset */
+	char   *plain_charset;		/* its charset label, NULL none */
+	int	plain_flowed;		/* format=flowed */
+	int	plain_delsp;		/* DelSp=yes */
 	struct strbuf dsn;		/* first message/delivery-status */
 	int	have_plain;
 	int	have_html;
 	int	have_dsn;
+	const struct reply_mime_limits *lim;
+	struct part *html;		/* the HTML part, not decoded yet */
 	int	report_dsn;		/* multipart/report; report-type=delivery-status */
-	int	parse_error;
 	int	limited;		/* a limit stopped the walk */
 	size_t	parts;			/* parts visited */
 	size_t	decoded;		/* bytes decoded */
@@ -77,6 +97,7 @@ struct reply_mime {
 
 int	reply_mime_parse(struct reply_mime *m, const char *msg, size_t len,
 			 const struct reply_mime_limits *lim);
+int	reply_mime_html(struct reply_mime *m, struct strbuf *out);
 void	reply_mime_free(struct reply_mime *m);
 
 #endif

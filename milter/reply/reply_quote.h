@@ -12,6 +12,7 @@
  *	int	reply_quote_cut(const struct reply_quote *q, const char *text,
  *				size_t len, struct reply_quote_result *res);
  *	void	reply_quote_result_free(struct reply_quote_result *res);
+ *	const char *reply_quote_at_name(enum reply_quote_at at);
  * DESCRIPTION
  *	reply_quote_new() compiles the boundary patterns once; the result
  *	is immutable and may be shared by threads. FINGERPRINTS are extra
@@ -37,9 +38,10 @@
  *
  *	RES->text receives the new text (not yet normalised), without
  *	leading or trailing blank lines or separator-only lines;
- *	RES->boundary names what ended it ("quote", "attribution",
- *	"separator", "outlook_header", "signature", "mobile_signature",
- *	"footer", "inline_reply", "end"); RES->had_quote is set when
+ *	RES->at is what ended it (RQ_QUOTE, RQ_ATTRIBUTION, RQ_SEPARATOR,
+ *	RQ_OUTLOOK_HEADER, RQ_SIGNATURE, RQ_MOBILE_SIGNATURE, RQ_FOOTER;
+ *	RQ_INLINE_REPLY, RQ_BOTTOM_POST when new text follows a quote;
+ *	RQ_END; reply_quote_at_name() names it); RES->had_quote is set when
  *	anything was cut and RES->cut is the offset in TEXT of the first
  *	line cut (LEN when nothing was). The caller owns RES and frees its contents with
  *	reply_quote_result_free().
@@ -63,14 +65,21 @@
 
 struct reply_quote;
 
+/* What ended the new text (reply_quote_at_name(): "quote", ...). */
+enum reply_quote_at {
+	RQ_NONE, RQ_END, RQ_QUOTE, RQ_ATTRIBUTION, RQ_SEPARATOR, RQ_OUTLOOK_HEADER, RQ_SIGNATURE,
+	RQ_MOBILE_SIGNATURE, RQ_FOOTER, RQ_INLINE_REPLY, RQ_BOTTOM_POST
+};
+
 struct reply_quote_result {
 	struct strbuf text;
-	const char *boundary;
+	enum reply_quote_at at;
 	size_t	cut;			/* offset in TEXT where the cut part starts */
 	int	had_quote;
 	int	inline_reply;
 };
 
+const char *reply_quote_at_name(enum reply_quote_at at);
 struct reply_quote *reply_quote_new(const char *const *fingerprints, size_t n,
 				    char *err, size_t errlen);
 void	reply_quote_free(struct reply_quote *q);

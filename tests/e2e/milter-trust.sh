@@ -13,7 +13,8 @@
 #	example.vn's key) in front of links-milter with
 #	authserv_id_with_job_id = yes, as links-milter(8) recommends. Each numbered failure of
 #	issue 12 is one block below; each fails on the code before the issue:
-#	  1. staff mail (submission, or AUTH on port 25) quoting "Từ chối" in
+#	  1. staff mail (submission with or without AUTH, or AUTH on port 25)
+#	     quoting "Từ chối" in
 #	     a thread of a promotion: nobody opted out, nothing to support,
 #	     the customer's copy without X-Links-*;
 #	  2. forged Authentication-Results: a pass below our own fail, two
@@ -103,7 +104,7 @@ LT_PF_EXTRA_MAILBOXES="c1@example.vn=c1/, friend@example.org=friend/"
 LT_PF_EXTRA_MASTER="127.0.0.1:$SUB_PORT inet n - n - - smtpd
   -o milter_macro_daemon_name=ORIGINATING
   -o smtpd_sasl_auth_enable=yes
-  -o smtpd_client_restrictions=permit_sasl_authenticated,reject"
+  -o smtpd_client_restrictions=permit_mynetworks,permit_sasl_authenticated,reject"
 LT_PF_EXTRA_MAIN="virtual_mailbox_domains = ilinks.asia, example.vn, example.org
 smtpd_sasl_type = dovecot
 smtpd_sasl_path = $LT_TMP/auth.sock
@@ -159,13 +160,22 @@ sed "s/staff1/staff2/" "$LT_TMP/staff.eml" > "$LT_TMP/staff2.eml"
 sendfile "$MX_PORT" "$LT_TMP/staff2.eml" --auth PLAIN --auth-user lan@ilinks.asia \
 	--auth-password staffpass --from lan@ilinks.asia --to c1@example.vn,noreply@ilinks.asia
 lt_wait_maildir c1 2 20 || lt_fail "the second staff answer did not arrive"
+grep -q "outgoing (SMTP AUTH): not analysed" "$LT_TMP/milter.log" \
+	|| lt_fail "SMTP AUTH on port 25 not seen as outgoing"
+# submission from the office network without AUTH: only {daemon_name}
+# (asked for with MAIL FROM at negotiation, CONNECT is not sent) says it
+sed "s/staff1/staff3/" "$LT_TMP/staff.eml" > "$LT_TMP/staff3.eml"
+sendfile "$SUB_PORT" "$LT_TMP/staff3.eml" --from lan@ilinks.asia --to c1@example.vn,noreply@ilinks.asia
+lt_wait_maildir c1 3 20 || lt_fail "the third staff answer did not arrive"
+grep -q "outgoing (daemon_name in originating_daemons): not analysed" "$LT_TMP/milter.log" \
+	|| lt_fail "submission without AUTH not seen as outgoing: {daemon_name} did not arrive with MAIL"
 sleep 1
 [ "$(fix optout "$C1" promotion)" = 0 ] || lt_fail "staff mail opted c1 out"
 [ "$(support_n)" = "$SUPPORT0" ] || lt_fail "staff mail reached support as a customer question"
 for f in "$LT_PF_DIR/mail/c1/new"/*; do
 	grep -q "^X-Links-" "$f" && lt_fail "the customer's copy of staff mail carries X-Links-*"
 done
-lt_ok "1. staff mail (submission; AUTH on port 25) is not judged: no opt-out, nothing to support, no X-Links-*"
+lt_ok "1. staff mail (submission with and without AUTH; AUTH on port 25) is not judged: no opt-out, nothing to support, no X-Links-*"
 
 # --- 2. forged Authentication-Results
 ar_case() {

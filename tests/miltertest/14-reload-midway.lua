@@ -8,8 +8,6 @@ step("mailfrom", mt.mailfrom(conn, "<c1@example.vn>"))
 expect(mt.getreply(conn) == SMFIR_CONTINUE, "mailfrom: continue")
 step("rcptto", mt.rcptto(conn, "<noreply@ilinks.asia>"))
 expect(mt.getreply(conn) == SMFIR_CONTINUE, "rcptto: continue")
-step("data", mt.data(conn))
-expect(mt.getreply(conn) == SMFIR_CONTINUE, "data: continue")
 for _, h in ipairs(reply_headers("C1 <c1@example.vn>", "noreply@ilinks.asia", "Re: Khuyến mãi",
 				 "midway-c1", {{"In-Reply-To", "<" .. env("MT_MSGID_C1") .. ">"}})) do
 	step("header " .. h[1], mt.header(conn, h[1], h[2]))

@@ -477,6 +477,57 @@ START_TEST(test_act_evidence_keeps_the_reply_msgid_as_hmac)
 }
 END_TEST
 
+/* tm_may - mact_may_be_reply() of a message to RCPT from FROM with one extra header NAME: VALUE */
+static int
+tm_may(struct tb *b, const char *rcpt, const char *from, const char *name, const char *value)
+{
+	struct mctx_msg *m = mt_msg(b->t.cfg, rcpt, from);
+	int	rc;
+
+	ck_assert_int_eq(mctx_header(m, "Subject", "Re: meeting"), 0);
+	if (name != NULL)
+		ck_assert_int_eq(mctx_header(m, name, value), 0);
+	ck_assert_int_eq(mctx_eoh(m), 0);
+	rc = mact_may_be_reply(m, b->st);
+	mctx_free(m);
+	return (rc);
+}
+
+START_TEST(test_act_ordinary_mail_to_staff_cannot_be_a_reply)
+{
+	struct tb b;
+
+	tb_setup(&b);
+	/* a stranger writing to staff or support, even in a thread of its own */
+	ck_assert_int_eq(tm_may(&b, "<lan.pham@ilinks.asia>", "Ba <ba@other.example>", NULL, NULL),
+			 0);
+	ck_assert_int_eq(tm_may(&b, "<support@ilinks.asia>", "Ba <ba@other.example>",
+				"References", "<a1@ilinks.asia> <a2@ilinks.asia>"), 0);
+	ck_assert_int_eq(tm_may(&b, "<lan.pham@ilinks.asia>", NULL, NULL, NULL), 0);
+	ck_assert_int_eq(tm_may(&b, "<lan.pham@ilinks.asia>", "not an address", NULL, NULL), 0);
+	/* a customer (either form of the address), or a reply to a message we logged */
+	ck_assert_int_eq(tm_may(&b, "<lan.pham@ilinks.asia>", "C1 <C1@Example.VN>", NULL, NULL), 1);
+	ck_assert_int_eq(tm_may(&b, "<lan.pham@ilinks.asia>", "Ba <ba@other.example>",
+				"In-Reply-To", "<m8@ilinks.asia>"), 1);
+	ck_assert_int_eq(tm_may(&b, "<lan.pham@ilinks.asia>", "Ba <ba@other.example>",
+				"References", "<m8@ilinks.asia> <x@other.example>"), 1);
+	/* noreply in any form, or an X-Links-* header to remove */
+	ck_assert_int_eq(tm_may(&b, "<noreply@ilinks.asia>", "Ba <ba@other.example>", NULL, NULL), 1);
+	ck_assert_int_eq(tm_may(&b, "<\"noreply\"@ilinks.asia>", "Ba <ba@other.example>", NULL,
+				NULL), 1);
+	ck_assert_int_eq(tm_may(&b, "<lan.pham@ilinks.asia>", "Ba <ba@other.example>",
+				"X-Links-Verdict", "optout"), 1);
+	/* without the store nothing is known: read it all, the end decides */
+	{
+		struct mctx_msg *m = mt_msg(b.t.cfg, "<lan.pham@ilinks.asia>", "Ba <ba@other.example>");
+
+		ck_assert_int_eq(mact_may_be_reply(m, NULL), 1);
+		mctx_free(m);
+	}
+	mt_store_teardown(&b.t);
+}
+END_TEST
+
 /* ta_from_refusal - decide a From-identified refusal by c1 with the A-R headers AR on top */
 static enum mact_optout
 ta_from_refusal(struct tb *b, struct mcfg *cfg, const char *const *ar)
@@ -548,6 +599,7 @@ milter_act_suite(void)
 	tcase_add_test(tc, test_act_xlinks_only_when_every_recipient_is_a_company_address);
 	tcase_add_test(tc, test_act_evidence_keeps_the_reply_msgid_as_hmac);
 	tcase_add_test(tc, test_act_stacked_authentication_results);
+	tcase_add_test(tc, test_act_ordinary_mail_to_staff_cannot_be_a_reply);
 	suite_add_tcase(s, tc);
 	return (s);
 }

@@ -7,9 +7,12 @@
  *	test_reply (run by make check; CK_FORK=no to debug one process)
  * DESCRIPTION
  *	Each test names the behaviour it proves. The corpora are tested
- *	by test_reply_corpus and test_reply_vi; here are the modules one by
- *	one, the configuration hooks, the limits, thread safety and the
- *	inputs the fuzzer once crashed on (tests/corpus/fuzz).
+ *	by test_reply_corpus and test_reply_vi, the modules by
+ *	test_reply_MODULE; here is reply.c, the pipeline: the
+ *	configuration hooks (refusal_pattern, reply_lexicon,
+ *	footer_fingerprint), the verdict and its JSON, which alternative is
+ *	read, the limits, thread safety and the inputs the fuzzer once
+ *	crashed on (tests/corpus/fuzz).
  * DIAGNOSTICS
  *	Exit 0 when every test passes, 1 otherwise.
  */
@@ -21,15 +24,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "category.h"
 #include "conf.h"
+#include "footer.h"
 #include "reply.h"
 #include "strbuf.h"
-#include "reply_charset.h"
-#include "footer.h"
-#include "reply_html.h"
-#include "reply_norm.h"
-#include "reply_quote.h"
 
 #define THREADS		4
 #define PER_THREAD	200
@@ -65,105 +66,6 @@ analyze(const char *msg)
 	return (r);
 }
 
-static char *
-norm(const char *s, int flags)
-{
-	struct reply_norm n;
-	struct strbuf b;
-
-	reply_norm_init(&n);
-	strbuf_init(&b);
-	ck_assert_int_eq(reply_norm(&n, s, strlen(s), flags, &b), 0);
-	reply_norm_free(&n);
-	return (strbuf_steal(&b));
-}
-
-START_TEST(test_reply_charset_windows1258_tone_marks_become_nfc)
-{
-	struct strbuf b;
-	char   *n;
-
-	strbuf_init(&b);
-	ck_assert_int_eq(reply_charset_to_utf8("windows-1258", "\x54\xfd\xcc\x20\x63\x68\xf4\xec\x69", 9, &b), 0);
-	n = norm(b.data, 0);
-	ck_assert_str_eq(n, "Từ chối");
-	free(n);
-	strbuf_free(&b);
-}
-END_TEST
-
-START_TEST(test_reply_charset_viscii_and_latin1)
-{
-	struct strbuf b;
-
-	strbuf_init(&b);
-	ck_assert_int_eq(reply_charset_to_utf8("VISCII", "\x54\xd7\x20\x63\x68\xaf\x69", 7, &b), 0);
-	ck_assert_str_eq(b.data, "Từ chối");
-	strbuf_reset(&b);
-	ck_assert_int_eq(reply_charset_to_utf8("ISO-8859-1", "caf\xe9", 4, &b), 0);
-	ck_assert_str_eq(b.data, "café");
-	strbuf_free(&b);
-}
-END_TEST
-
-START_TEST(test_reply_invalid_utf8_is_repaired_never_trusted)
-{
-	struct strbuf b;
-	/* bad lead byte, overlong "/", surrogate, truncated sequence, NUL, CR LF */
-	static const char in[] = "a\xff" "b\xc0\xaf" "c\xed\xa0\x80" "d\x00" "e\r\nf\xe1\xbb";
-
-	strbuf_init(&b);
-	ck_assert_int_eq(reply_utf8_clean(in, sizeof(in) - 1, &b), 0);
-	ck_assert_str_eq(b.data, "a\xef\xbf\xbd" "b\xef\xbf\xbd\xef\xbf\xbd" "c\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
-			 "de\nf\xef\xbf\xbd\xef\xbf\xbd");
-	strbuf_free(&b);
-}
-END_TEST
-
-START_TEST(test_reply_unknown_charset_reads_as_utf8)
-{
-	struct strbuf b;
-
-	strbuf_init(&b);
-	ck_assert_int_eq(reply_charset_to_utf8("x-no-such; rm -rf", "Từ", strlen("Từ"), &b), 0);
-	ck_assert_str_eq(b.data, "Từ");
-	strbuf_free(&b);
-}
-END_TEST
-
-START_TEST(test_reply_norm_nfd_and_mark_order_compose)
-{
-	char   *a = norm("T\x75\xcc\x9b\xcc\x80 cho\xcc\x82\xcc\x81i", 0);		/* NFD */
-	char   *b = norm("Tu\xcc\x9b\xcc\x80 cho\xcc\x81\xcc\x82i", 0);		/* tone first */
-
-	ck_assert_str_eq(a, "Từ chối");
-	ck_assert_str_eq(b, "Từ chối");
-	free(a);
-	free(b);
-}
-END_TEST
-
-START_TEST(test_reply_norm_key_strips_marks_and_d_bar)
-{
-	char   *k = norm("  ĐÃ   Từ\xc2\xa0" "Chối\xe2\x80\x8b ", REPLY_NORM_STRIP | REPLY_NORM_SPACES);
-
-	ck_assert_str_eq(k, "da tu choi");
-	free(k);
-}
-END_TEST
-
-START_TEST(test_reply_footer_fingerprints_are_prefixes_of_the_sentences)
-{
-	char   *vi = norm(FOOTER_REFUSAL_VI, REPLY_NORM_STRIP | REPLY_NORM_SPACES);
-	char   *en = norm(FOOTER_REFUSAL_EN, REPLY_NORM_STRIP | REPLY_NORM_SPACES);
-
-	ck_assert_msg(strncmp(vi, FOOTER_FP_VI, strlen(FOOTER_FP_VI)) == 0, "%s", vi);
-	ck_assert_msg(strncmp(en, FOOTER_FP_EN, strlen(FOOTER_FP_EN)) == 0, "%s", en);
-	free(vi);
-	free(en);
-}
-END_TEST
-
 START_TEST(test_reply_quoted_footer_is_not_refusal)
 {
 	struct reply_result *r = analyze("Subject: Re: x\n\n> " FOOTER_REFUSAL_VI "\n> Từ chối\n");
@@ -173,55 +75,6 @@ START_TEST(test_reply_quoted_footer_is_not_refusal)
 	ck_assert_str_eq(reply_result_reason(r), "quote_only");
 	ck_assert_str_eq(reply_result_text(r), "");
 	reply_result_free(r);
-}
-END_TEST
-
-START_TEST(test_reply_outlook_tu_label_is_not_command)
-{
-	struct reply_result *r = analyze("Subject: Re: x\n\nTừ: LINKS <noreply@ilinks.asia>\n"
-					 "Đã gửi: Thứ Hai\nĐến: an@example.vn\nChủ đề: Từ chối\n\nTừ chối\n");
-
-	ck_assert_int_eq(reply_result_optout(r), 0);
-	ck_assert_str_eq(reply_result_text(r), "");
-	reply_result_free(r);
-}
-END_TEST
-
-START_TEST(test_reply_unquoted_footer_is_cut_by_fingerprint)
-{
-	struct reply_result *r = analyze("Subject: Re: x\n\nTừ chối\nNEU KHONG MUON NHAN EMAIL NAY NUA, hãy...\n");
-
-	ck_assert_str_eq(reply_result_text(r), "Từ chối");
-	ck_assert_int_eq(reply_result_optout(r), 1);
-	reply_result_free(r);
-}
-END_TEST
-
-START_TEST(test_reply_subject_prefixes_are_stripped)
-{
-	static const char *const yes[] = {"TL: Từ chối", "Trả lời: từ chối", "Re: Re: Fwd: Unsubscribe",
-	"RE: [LINKS] Hủy đăng ký", NULL};
-	static const char *const no[] = {"Re: Thông báo: trả lời Từ chối để ngừng nhận email",
-	"Re: Tại sao bị từ chối?", NULL};
-	char	msg[512];
-	size_t	i;
-
-	for (i = 0; yes[i]; i++) {
-		struct reply_result *r;
-
-		snprintf(msg, sizeof(msg), "Subject: %s\n\n", yes[i]);
-		r = analyze(msg);
-		ck_assert_msg(reply_result_optout(r), "%s", yes[i]);
-		reply_result_free(r);
-	}
-	for (i = 0; no[i]; i++) {
-		struct reply_result *r;
-
-		snprintf(msg, sizeof(msg), "Subject: %s\n\n", no[i]);
-		r = analyze(msg);
-		ck_assert_msg(!reply_result_optout(r), "%s", no[i]);
-		reply_result_free(r);
-	}
 }
 END_TEST
 
@@ -289,7 +142,7 @@ START_TEST(test_reply_json_is_one_line_in_order)
 	ck_assert_ptr_nonnull(j);
 	ck_assert_ptr_null(strchr(j, '\n'));
 	ck_assert_msg(strncmp(j, "{\"kind\":\"reply\",\"optout\":true,\"question\":true,\"text\":\"Từ chối. \\\"Tại sao\\\"\\nlại thế?\",\"reason\":", 50) == 0, "%s", j);
-	ck_assert_ptr_nonnull(strstr(j, "\"reason\":\"command:tu_choi+question\"}"));
+	ck_assert_ptr_nonnull(strstr(j, "\"reason\":\"command:tu_choi+question\",\"scope\":\"all\"}"));
 	free(j);
 	reply_result_free(r);
 }
@@ -383,35 +236,6 @@ START_TEST(test_reply_decoded_bytes_are_bounded)
 }
 END_TEST
 
-START_TEST(test_reply_html_quote_containers_are_removed)
-{
-	struct strbuf b;
-	const char *html = "<p>Từ&nbsp;chối</p><script>x()</script><blockquote type=\"cite\">Từ chối</blockquote>"
-	    "<div class=\"x gmail_quote\">quoted</div><p>B</p><div id=\"divRplyFwdMsg\">cut</div><p>after</p>";
-
-	strbuf_init(&b);
-	ck_assert_int_eq(reply_html_to_text(html, strlen(html), &b), 0);
-	ck_assert_str_eq(b.data, "Từ chối\n\nB");
-	strbuf_free(&b);
-}
-END_TEST
-
-START_TEST(test_reply_bounce_lists_only_permanent_failures)
-{
-	const char *m = "From: MAILER-DAEMON\nContent-Type: message/delivery-status\n\n"
-	    "Final-Recipient: rfc822;a@x.vn\nAction: failed\nStatus: 5.0.0\n\n"
-	    "Final-Recipient: rfc822;b@x.vn\nAction: delayed\nStatus: 4.0.0\n\n"
-	    "Final-Recipient: rfc822;not an address\nAction: failed\nStatus: 5.0.0\n";
-	struct reply_result *r = reply_analyze(ra, m, strlen(m), "");
-
-	ck_assert_int_eq(reply_result_kind(r), REPLY_KIND_BOUNCE);
-	ck_assert_uint_eq(reply_result_bounce_count(r), 1);
-	ck_assert_str_eq(reply_result_bounce_address(r, 0), "a@x.vn");
-	ck_assert_ptr_null(reply_result_bounce_address(r, 1));
-	reply_result_free(r);
-}
-END_TEST
-
 START_TEST(test_reply_kind_names)
 {
 	ck_assert_str_eq(reply_kind_name(REPLY_KIND_REPLY), "reply");
@@ -475,6 +299,99 @@ START_TEST(test_reply_fuzz_regressions_do_not_crash)
 }
 END_TEST
 
+START_TEST(test_reply_lexicon_from_conf_adds_words)
+{
+	char	err[256], path[] = "/tmp/test_reply_lexXXXXXX";
+	const char *lex = "# a site's own words\n[intent khong_nhan]\nnghỉ nhận\n";
+	const char *msg = "Subject: Re: x\n\nCho em nghỉ nhận thư nhé\n";
+	struct conf *c = conf_defaults();
+	struct reply_analyzer *a;
+	struct reply_result *r;
+	int	fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, lex, strlen(lex)), (ssize_t) strlen(lex));
+	close(fd);
+	r = analyze(msg);
+	ck_assert_int_eq(reply_result_optout(r), 0);	/* not a phrase of reply.lex */
+	reply_result_free(r);
+	ck_assert_int_eq(conf_set(c, "reply_lexicon", path, err, sizeof(err)), 0);
+	a = reply_analyzer_new(c, err, sizeof(err));
+	ck_assert_msg(a != NULL, "%s", err);
+	r = reply_analyze(a, msg, strlen(msg), NULL);
+	ck_assert_int_eq(reply_result_optout(r), 1);
+	ck_assert_str_eq(reply_result_reason(r), "command:khong_nhan");
+	reply_result_free(r);
+	reply_analyzer_free(a);
+	unlink(path);
+	conf_free(c);
+}
+END_TEST
+
+START_TEST(test_reply_bad_lexicon_file_is_reported)
+{
+	char	err[256] = "";
+	struct conf *c = conf_defaults();
+
+	ck_assert_int_eq(conf_set(c, "reply_lexicon", "/nonexistent/local.lex", err, sizeof(err)), 0);
+	ck_assert_ptr_null(reply_analyzer_new(c, err, sizeof(err)));
+	ck_assert_msg(strstr(err, "/nonexistent/local.lex") != NULL, "%s", err);
+	conf_free(c);
+}
+END_TEST
+
+START_TEST(test_reply_scope_names_the_categories_refused)
+{
+	struct reply_result *r = analyze("Subject: Re: x\n\nĐừng gửi email khảo sát nữa.\n");
+	char   *j = reply_result_json(r);
+
+	ck_assert_int_eq(reply_result_optout(r), 1);
+	ck_assert_uint_eq(reply_result_optout_scope(r), CATEGORY_BIT(CATEGORY_SURVEY));
+	ck_assert_ptr_nonnull(strstr(j, "\"scope\":\"survey\""));
+	free(j);
+	reply_result_free(r);
+	r = analyze("Subject: Re: x\n\nCho hỏi giá?\n");
+	ck_assert_uint_eq(reply_result_optout_scope(r), 0);
+	j = reply_result_json(r);
+	ck_assert_ptr_null(strstr(j, "scope"));
+	free(j);
+	reply_result_free(r);
+}
+END_TEST
+
+START_TEST(test_reply_html_alternative_read_only_without_new_plain_text)
+{
+	static const char fmt[] = "Subject: Re: x\nContent-Type: multipart/alternative; boundary=A\n\n--A\n"
+	    "Content-Type: text/plain; charset=utf-8\n\n%s\n--A\nContent-Type: text/html; charset=utf-8\n\n"
+	    "<div>Từ chối</div><blockquote type=cite>Kính gửi</blockquote>\n--A--\n";
+	char	msg[1024];
+	struct reply_result *r;
+
+	snprintf(msg, sizeof(msg), fmt, "> Kính gửi Quý khách");	/* text part: only the quote */
+	r = analyze(msg);
+	ck_assert_int_eq(reply_result_optout(r), 1);
+	ck_assert_str_eq(reply_result_text(r), "Từ chối");
+	reply_result_free(r);
+	snprintf(msg, sizeof(msg), fmt, "Cho hỏi giá gói VPS?");	/* text part has new text */
+	r = analyze(msg);
+	ck_assert_int_eq(reply_result_optout(r), 0);
+	ck_assert_str_eq(reply_result_text(r), "Cho hỏi giá gói VPS?");
+	reply_result_free(r);
+}
+END_TEST
+
+START_TEST(test_reply_auto_reply_has_no_verdict_and_no_text)
+{
+	struct reply_result *r = analyze("Subject: Trả lời tự động: Ưu đãi\nAuto-Submitted: auto-replied\n\nTừ chối\n");
+
+	ck_assert_int_eq(reply_result_kind(r), REPLY_KIND_AUTO_REPLY);
+	ck_assert_int_eq(reply_result_optout(r), 0);
+	ck_assert_int_eq(reply_result_question(r), 0);
+	ck_assert_str_eq(reply_result_text(r), "");
+	reply_result_free(r);
+}
+END_TEST
+
 static void *
 worker(void *arg)
 {
@@ -520,17 +437,7 @@ reply_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test_reply_charset_windows1258_tone_marks_become_nfc);
-	tcase_add_test(tc, test_reply_charset_viscii_and_latin1);
-	tcase_add_test(tc, test_reply_invalid_utf8_is_repaired_never_trusted);
-	tcase_add_test(tc, test_reply_unknown_charset_reads_as_utf8);
-	tcase_add_test(tc, test_reply_norm_nfd_and_mark_order_compose);
-	tcase_add_test(tc, test_reply_norm_key_strips_marks_and_d_bar);
-	tcase_add_test(tc, test_reply_footer_fingerprints_are_prefixes_of_the_sentences);
 	tcase_add_test(tc, test_reply_quoted_footer_is_not_refusal);
-	tcase_add_test(tc, test_reply_outlook_tu_label_is_not_command);
-	tcase_add_test(tc, test_reply_unquoted_footer_is_cut_by_fingerprint);
-	tcase_add_test(tc, test_reply_subject_prefixes_are_stripped);
 	tcase_add_test(tc, test_reply_refusal_pattern_from_conf_is_a_command);
 	tcase_add_test(tc, test_reply_bad_refusal_pattern_is_reported);
 	tcase_add_test(tc, test_reply_footer_fingerprint_from_conf_cuts);
@@ -539,9 +446,12 @@ reply_suite(void)
 	tcase_add_test(tc, test_reply_deep_nesting_is_bounded);
 	tcase_add_test(tc, test_reply_parts_over_the_limit_keep_the_first_text);
 	tcase_add_test(tc, test_reply_decoded_bytes_are_bounded);
-	tcase_add_test(tc, test_reply_html_quote_containers_are_removed);
-	tcase_add_test(tc, test_reply_bounce_lists_only_permanent_failures);
 	tcase_add_test(tc, test_reply_kind_names);
+	tcase_add_test(tc, test_reply_lexicon_from_conf_adds_words);
+	tcase_add_test(tc, test_reply_bad_lexicon_file_is_reported);
+	tcase_add_test(tc, test_reply_scope_names_the_categories_refused);
+	tcase_add_test(tc, test_reply_html_alternative_read_only_without_new_plain_text);
+	tcase_add_test(tc, test_reply_auto_reply_has_no_verdict_and_no_text);
 	tcase_add_test(tc, test_reply_analyzer_is_shared_by_threads);
 	tcase_add_test(tc, test_reply_fuzz_regressions_do_not_crash);
 	suite_add_tcase(s, tc);

@@ -127,7 +127,7 @@ add('case07_html_only_gmail', alternative(None,
     '<blockquote class="gmail_quote" style="margin:0px 0px 0px 0.8ex;border-left:1px solid rgb(204,204,204);padding-left:1ex">'
     + ORIG_BODY.replace('\n', '<br>') + '</blockquote></div>'), 'reply', 1, 0, 'text=Từ chối')
 add('case08_quote_only_footer', plain('\n' + GMAIL_VI + q(ORIG_BODY)), 'reply', 0, 1, 'reason=quote_only')
-add('case09_why_refused', plain('Tại sao thanh toán bị từ chối?\n\n' + GMAIL_VI + q(ORIG_BODY)), 'reply', 0, 1, 'reason=question')
+add('case09_why_refused', plain('Tại sao thanh toán bị từ chối?\n\n' + GMAIL_VI + q(ORIG_BODY)), 'reply', 0, 1, 'reason=question:passive')
 add('case10_payment_was_refused', plain('Thanh toán của tôi bị từ chối\n\n' + GMAIL_VI + q(ORIG_BODY)), 'reply', 0, 1)
 add('case11_negation', plain('Tôi không từ chối, tôi chỉ hỏi về hóa đơn tháng này.\n\n' + GMAIL_VI + q(ORIG_BODY)), 'reply', 0, 1)
 add('case12_refuse_payment_question', plain('Từ chối thanh toán là sao?\n\n' + GMAIL_VI + q(ORIG_BODY)), 'reply', 0, 1)
@@ -135,7 +135,7 @@ add('case13_outlook_header_only', plain(OUTLOOK_VI_NOLINE + ORIG_BODY), 'reply',
 add('case14_subject_echo_only', plain('\n' + GMAIL_VI + q(ORIG_BODY),
     subject='Re: Thông báo: trả lời Từ chối để ngừng nhận email'), 'reply', 0, 1, 'empty')
 add('case14b_subject_is_command', plain('\n' + GMAIL_VI + q(ORIG_BODY), subject='Re: Từ chối'), 'reply', 1, 0, 'reason=subject:tu_choi')
-add('case15a_tu_choi_ascii_alone', plain('tu choi\n\n' + GMAIL_VI + q(ORIG_BODY)), 'reply', 1, 0, 'reason=command:tu_choi_no_diacritics')
+add('case15a_tu_choi_ascii_alone', plain('tu choi\n\n' + GMAIL_VI + q(ORIG_BODY)), 'reply', 1, 0, 'reason=command:tu_choi')
 add('case15b_tu_choi_ascii_with_text', plain('tu choi, nhung cho hoi hoa don thang 11 bao nhieu\n\n' + GMAIL_VI + q(ORIG_BODY)), 'reply', 1, 1)
 add('case16_footer_pasted_unquoted', plain('Từ chối\n\n-- \n' + FOOTER_VI + '\n' + FOOTER_EN + '\n' + CONTACT), 'reply', 1, 0, 'text=Từ chối')
 # A client that pastes our whole message unquoted: our body cannot be told
@@ -192,20 +192,20 @@ VISCII_TU_CHOI = [0x54, 0xD7, 0x20, 0x63, 0x68, 0xAF, 0x69]
 add('enc_viscii', plain(None, charset='VISCII', raw=bytes(VISCII_TU_CHOI)), 'reply', 1, 0, 'text=Từ chối')
 add('enc_iso8859_1_unsubscribe', plain('Unsubscribe, merci.\n\nLe lun. 30 nov. 2026 à 08:00, LINKS <noreply@ilinks.asia> a écrit :\n' + q('Bonjour'),
     charset='ISO-8859-1'), 'reply', 1, 0)
-add('enc_us_ascii_tu_choi', plain('tu choi', charset='us-ascii'), 'reply', 1, 0, 'reason=command:tu_choi_no_diacritics')
+add('enc_us_ascii_tu_choi', plain('tu choi', charset='us-ascii'), 'reply', 1, 0, 'reason=command:tu_choi')
 add('enc_invalid_utf8', plain(None, raw=b'T\xff\xfe chi ti\xe1\xbb\x81n\n'), 'reply', 0, 1, 'has=\ufffd')
 add('enc_nbsp_zero_width', plain('T\u1eeb\u00a0ch\u1ed1i\u200b\n\n' + GMAIL_VI + q(ORIG_BODY)), 'reply', 1, 0)
 add('enc_rfc2047_subject_only', plain('', subject='Từ chối'), 'reply', 1, 0, 'reason=subject:tu_choi')
 
 # --- classification --------------------------------------------------------
-add('cls_disclaimer', plain('Cảm ơn LINKS.\n\nTuyên bố từ chối trách nhiệm: Email này có thể chứa thông tin bảo mật.\n\n' + GMAIL_VI + q(ORIG_BODY)), 'reply', 0, 1)
+add('cls_disclaimer', plain('Cảm ơn LINKS.\n\nTuyên bố từ chối trách nhiệm: Email này có thể chứa thông tin bảo mật.\n\n' + GMAIL_VI + q(ORIG_BODY)), 'reply', 0, 0)
 add('cls_disclaimer_after_command', plain('Từ chối\n\nTrân trọng,\nNguyễn Văn An\nPhòng Kế toán\n\nTuyên bố từ chối trách nhiệm: Email này chỉ dành cho người nhận.\n\n' + GMAIL_VI + q(ORIG_BODY)), 'reply', 1, 0)
 add('cls_refusal_and_question', plain('Từ chối. Nhưng cho tôi hỏi hợp đồng của tôi hết hạn khi nào?\n\n' + GMAIL_VI + q(ORIG_BODY)), 'reply', 1, 1, 'reason=command:tu_choi+question')
 add('cls_sentence_verb', plain('Tôi từ chối nhận email quảng cáo từ LINKS.\n\n' + GMAIL_VI + q(ORIG_BODY)), 'reply', 'promotion', 0)
 add('cls_polite_particle', plain('Em xin từ chối ạ. Cảm ơn anh chị!\n\n' + GMAIL_VI + q(ORIG_BODY)), 'reply', 1, 0)
 add('cls_greeting_command_name', plain('Chào LINKS,\n\nTừ chối\n\nNguyễn Văn An\n\n' + GMAIL_VI + q(ORIG_BODY)), 'reply', 1, 0)
 add('cls_huy_dang_ky', plain('Huỷ đăng ký\n\n' + GMAIL_VI + q(ORIG_BODY)), 'reply', 1, 0, 'reason=command:huy_dang_ky')
-add('cls_khong_muon_nhan', plain('Tôi không muốn nhận email này nữa.\n\n' + GMAIL_VI + q(ORIG_BODY)), 'reply', 1, 0, 'reason=command:khong_muon_nhan')
+add('cls_khong_muon_nhan', plain('Tôi không muốn nhận email này nữa.\n\n' + GMAIL_VI + q(ORIG_BODY)), 'reply', 1, 0, 'reason=command:khong_nhan')
 add('cls_khong_tu_choi', plain('Không từ chối\n\n' + GMAIL_VI + q(ORIG_BODY)), 'reply', 0, 1)
 add('cls_bi_tu_choi_passive', plain('Thẻ của tôi bị từ chối khi thanh toán cước.\n\n' + GMAIL_VI + q(ORIG_BODY)), 'reply', 0, 1)
 add('cls_tu_choi_question_mark', plain('Từ chối?\n\n' + GMAIL_VI + q(ORIG_BODY)), 'reply', 0, 1)
@@ -245,7 +245,7 @@ add('bounce_delayed_only', DSN.replace('Action: failed\r\nStatus: 5.1.1', 'Actio
     'Action: failed\r\nStatus: 5.2.2', 'Action: delayed\r\nStatus: 4.2.2').encode(), 'bounce', 0, 0, 'bounce=', sender='<>')
 
 # --- other ways to say it (not the literal "Từ chối") -------------------------
-add('phrase_dung_gui', plain('Dừng gửi email cho tôi.\n\n' + GMAIL_VI + q(ORIG_BODY)), 'reply', 1, 0, 'reason=command:huy_dang_ky')
+add('phrase_dung_gui', plain('Dừng gửi email cho tôi.\n\n' + GMAIL_VI + q(ORIG_BODY)), 'reply', 1, 0, 'reason=command:dung_gui')
 add('phrase_khong_nhan_nua_two_clauses', plain('Không nhận nữa, dừng gửi email cho tôi\n\n' + GMAIL_VI + q(ORIG_BODY)), 'reply', 1, 0)
 add('phrase_second_sentence', plain('Cảm ơn LINKS. Từ nay đừng gửi email quảng cáo cho tôi nữa.\n'), 'reply', 'promotion', 0)
 add('phrase_khong_nhan_duoc_is_complaint', plain('Tôi không nhận được hóa đơn tháng 11 nữa\n\n' + GMAIL_VI + q(ORIG_BODY)), 'reply', 0, 1, 'reason=question')

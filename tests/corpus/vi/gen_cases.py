@@ -60,7 +60,7 @@ SIG_BLOCK = ('Trân trọng,\nNguyễn Văn An\nTrưởng phòng Kỹ thuật\nC
 add('lay_flowed_thunderbird_tu_choi', 'layout/flowed', C.thunderbird(E(), 'Chào LINKS,\n\nSau khi cân nhắc, tôi quyết '
     'định từ\x01chối nhận mọi email của công ty kể từ hôm nay.', n=n()), 'all')
 add('lay_flowed_roundcube_ngung_gui', 'layout/flowed', C.roundcube(E(), 'Xin chào,\nTháng này tôi nhận được rất nhiều '
-    'email khuyến mãi. Làm ơn ngừng\x01gửi email cho tôi.', n=n()), 'all', True)
+    'email khuyến mãi. Làm ơn ngừng\x01gửi email cho tôi.', n=n()), 'all')
 add('lay_flowed_mutt_en', 'layout/flowed', C.mutt(E(), 'Hello,\n\n' + C.flowed('Please stop sending me\x01these '
     'newsletters. Thanks.') + '\n\n' + C.MUTT_ATTR.format(name='LINKS') + '\n' + C.quote(PROMO.body) + '\n',
     n=n(), flowed_=True), 'promotion')
@@ -280,7 +280,7 @@ add('neg_emoji_question', 'where/emoji', C.gmail(E(), 'Từ chối là sao ạ? 
 add('cnt_clause_thanks_then_refusal', 'counts/clause', C.gmail(E(), 'Dạ em cảm ơn anh chị đã hỗ trợ em vụ tên miền hôm '
     'trước. Còn email quảng cáo thì em từ chối nhé.', n=n()), 'promotion')
 add('cnt_clause_invoice_received', 'counts/clause', C.outlook_desktop(E(), 'Chào chị Hà,\n\nHóa đơn tháng 11 em nhận được '
-    'rồi ạ. Riêng các email khuyến mãi thì em xin phép không nhận nữa.\n\nEm cảm ơn.', n=n()), 'promotion', True)
+    'rồi ạ. Riêng các email khuyến mãi thì em xin phép không nhận nữa.\n\nEm cảm ơn.', n=n()), 'promotion')
 add('cnt_clause_middle', 'counts/clause', C.thunderbird(E(), 'Chào LINKS, gói VPS của tôi chạy ổn định. Từ nay đừng '
     'gửi email giới thiệu sản phẩm cho tôi nữa. Khi nào cần tôi sẽ chủ động liên hệ.', n=n()), 'promotion', True)
 add('cnt_clause_then_question', 'counts/clause', C.owa(E(SURVEY), 'Tôi từ chối nhận email khảo sát. Cho tôi hỏi hóa '
@@ -288,7 +288,7 @@ add('cnt_clause_then_question', 'counts/clause', C.owa(E(SURVEY), 'Tôi từ ch�
 add('cnt_clause_english_letter', 'counts/clause', C.gmail(E(), 'Hi team,\n\nThanks for the quick fix on the DNS issue '
     'last week. By the way, please take me off your marketing list.\n\nBest,\nJohn', n=n()), 'promotion')
 add('cnt_clause_southern', 'counts/clause', C.samsung(E(), 'Dạ em chào anh, mấy cái mail khuyến mãi anh đừng gởi cho em '
-    'nữa nha, em hông có xài tới.', n=n()), 'promotion', True)
+    'nữa nha, em hông có xài tới.', n=n()), 'promotion')
 add('cnt_clause_formal_letter', 'counts/clause', C.outlook_desktop(E(), 'Kính gửi: Công ty Cổ phần LINKS\n\nCông ty '
     'TNHH Thương mại Minh Phát đề nghị Quý Công ty ngừng gửi thư điện tử quảng cáo đến địa chỉ ketoan@minhphat.vn kể từ '
     'ngày nhận được thư này.\n\nTrân trọng,\nTM. Công ty TNHH Thương mại Minh Phát\nGiám đốc\nTrần Thị Bích', n=n()),
@@ -386,7 +386,7 @@ add('cat_keep_invoices', 'counts/category', C.gmail(E(), 'Đừng gửi khuyến
 add('cat_en_marketing_keep_invoices', 'counts/category', C.mutt(E(frm=JOHN), 'Stop sending marketing emails. Keep the '
     'invoices coming.\n\n' + C.MUTT_ATTR.format(name='LINKS') + '\n' + C.quote(PROMO.body) + '\n', n=n()), 'promotion')
 add('cat_survey_and_promotion', 'counts/category', C.samsung(E(), 'Đừng gửi email khảo sát và quảng cáo cho tôi nữa.',
-    n=n()), 'promotion+survey')
+    n=n()), 'survey+promotion')
 add('cat_bare_refusal_to_survey_is_all', 'counts/category', C.gmail(E(SURVEY), 'Từ chối', n=n()), 'all')
 
 # --- negatives that must stay negative ------------------------------------------------------------------------------
@@ -529,6 +529,32 @@ add('q_notes_signature_title', 'question/signature', C.notes(E(), 'Hủy đăng 
     'Senior IT Manager | Công ty TNHH Đại Dương\nM: +84 912 000 111', n=n()), 'all')
 add('q_thunderbird_sig_dashes', 'question/signature', C.thunderbird(E(), 'Đừng gửi email nữa.\n\n-- \nTrần Thu Hà\n'
     'Công ty CP Giải pháp Số Hà Thành', n=n()), 'all')
+
+# --- round 3: more ways to say stop, and what a bare "stop" or an object other than our mail means ---------------------
+add('par_tat_email_quang_cao', 'counts/paraphrase', C.samsung(E(), 'Tắt email quảng cáo giúp mình với', n=n()), 'promotion')
+add('par_cat_email', 'counts/paraphrase', C.zimbra(E(), 'Cắt hết mấy email khuyến mãi giùm em nha', n=n()), 'promotion')
+add('par_phan_doi_viec_gui', 'counts/paraphrase', C.outlook_desktop(E(), 'Tôi phản đối việc LINKS gửi email quảng cáo '
+    'cho tôi khi chưa được sự đồng ý.', n=n()), 'promotion')
+add('par_dung_ngay_viec_gui', 'counts/paraphrase', C.owa(E(), 'Dừng ngay việc gửi email quảng cáo!', n=n()), 'promotion')
+add('par_tu_choi_refuse', 'counts/paraphrase', C.gmail(E(), 'Từ chối (Refuse)', n=n(), app=True), 'all')
+add('en_stop_it', 'counts/english', C.apple(E(frm=JOHN), 'Stop it.', n=n(), iphone=True), 'all')
+add('en_remove_alone', 'counts/english', C.outlook_desktop(E(frm=JOHN), 'REMOVE', n=n()), 'all')
+add('en_turn_off_newsletters', 'counts/english', C.gmail(E(frm=JOHN), 'Please turn off these newsletters for my '
+    'address.', n=n()), 'promotion')
+add('neg_bare_stop_about_a_charge', 'negative', C.samsung(E(), 'Stop! Đừng trừ tiền tài khoản của tôi nữa, tôi đã hủy '
+    'gói rồi.', n=n()), 'false', True)
+add('neg_dont_send_sms', 'negative', C.gmail(E(), 'Đừng gửi SMS nữa, email thì được.', n=n(), app=True), 'false', True)
+add('neg_otp_by_sms', 'negative', C.yahoo(E(), 'Đừng gửi mã OTP qua SMS cho tôi nữa, tôi muốn nhận qua ứng dụng.',
+    n=n()), 'false', True)
+add('neg_mail_server_refuses', 'negative', C.outlook_desktop(E(), 'Mail server của tôi từ chối nhận email từ domain '
+    'của các bạn, kiểm tra giúp.', n=n()), 'false', True)
+add('neg_turn_off_server', 'negative', C.zoho(E(MAINT), 'Tắt máy chủ VPS giúp mình trong lúc bảo trì.', n=n()),
+    'false', True)
+add('neg_turn_off_auto_renewal', 'negative', C.owa(E(), 'Tắt tính năng tự động gia hạn giúp tôi.', n=n()), 'false',
+    True)
+add('neg_objects_to_price', 'negative', C.roundcube(E(), 'Tôi phản đối mức giá mới của gói hosting.', n=n()),
+    'false', True)
+add('neg_refuse_to_pay', 'negative', C.gmail(E(frm=JOHN), 'I refuse to pay this late fee.', n=n()), 'false', True)
 
 with open('cases.tsv', 'w') as f:
     f.write('# Generated by gen_cases.py: file, envelope sender, kind, optout, question, check, class\n')

@@ -1,0 +1,195 @@
+/*
+ * NAME
+ *	reply_key 3
+ * SUMMARY
+ *	the diacritics-free lower-case key every rule of the analysis reads
+ * SYNOPSIS
+ *	#include "reply_key.h"
+ * DESCRIPTION
+ *	See reply_key.h. The table covers U+0080..U+024F (Latin-1,
+ *	Latin Extended-A and -B) and U+1E00..U+1EFF (Latin Extended
+ *	Additional, where Vietnamese letters with two marks live): for each
+ *	code point whose compatibility decomposition, case folded and
+ *	without marks, is one ASCII character, that character. ASCII
+ *	itself is lower-cased inline; other letters go through
+ *	utf8proc_tolower().
+ * DIAGNOSTICS
+ *	-1 when out of memory.
+ */
+#include "config.h"
+
+#include <pthread.h>
+#include <utf8proc.h>
+
+#include "reply_charset.h"
+#include "reply_key.h"
+#include "utf8.h"
+
+#define KEY_LATIN_END	0x250		/* first code point after Latin Extended-B */
+#define KEY_EXT_START	0x1E00		/* Latin Extended Additional */
+#define KEY_EXT_END	0x1F00
+
+static unsigned char fold_latin[KEY_LATIN_END];
+static unsigned char fold_ext[KEY_EXT_END - KEY_EXT_START];
+static pthread_once_t fold_once = PTHREAD_ONCE_INIT;
+
+/* fold_one - the ASCII character CP folds to, or 0 */
+static unsigned char
+fold_one(int32_t cp)
+{
+	utf8proc_int32_t buf[8];
+	utf8proc_ssize_t n;
+	int	last = 0;
+
+	if (cp == 0x110 || cp == 0x111)
+		return ('d');
+	n = utf8proc_decompose_char(cp, buf, 8, UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT
+				    | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK, &last);
+	if (n == 1 && buf[0] > 0x20 && buf[0] < 0x7F)
+		return ((unsigned char) buf[0]);
+	return (0);
+}
+
+/* build - fill both tables (once) */
+static void
+build(void)
+{
+	int32_t	cp;
+
+	for (cp = 0x80; cp < KEY_LATIN_END; cp++)
+		fold_latin[cp] = fold_one(cp);
+	for (cp = KEY_EXT_START; cp < KEY_EXT_END; cp++)
+		fold_ext[cp - KEY_EXT_START] = fold_one(cp);
+}
+
+void
+reply_key_init(void)
+{
+	(void) pthread_once(&fold_once, build);
+}
+
+int
+reply_key_fold(int32_t cp)
+{
+	reply_key_init();
+	if (cp < 0x80)
+		return (cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
+	if (cp < KEY_LATIN_END)
+		return (fold_latin[cp]);
+	if (cp >= KEY_EXT_START && cp < KEY_EXT_END)
+		return (fold_ext[cp - KEY_EXT_START]);
+	if (cp >= 0xFF01 && cp <= 0xFF5E) {	/* full-width ASCII */
+		cp -= 0xFEE0;
+		return (cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
+	}
+	return (0);
+}
+
+/* is_blank_cp - a character that reads as a space */
+static int
+is_blank_cp(int32_t cp)
+{
+	return (cp == ' ' || cp == '\t' || cp == 0xA0 || cp == 0x1680
+		|| (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F || cp == 0x205F
+		|| cp == 0x3000);
+}
+
+/* is_dropped_cp - invisible characters and combining marks */
+static int
+is_dropped_cp(int32_t cp)
+{
+	return ((cp >= 0x200B && cp <= 0x200F) || (cp >= 0x2060 && cp <= 0x2064)
+		|| cp == 0xFEFF || cp == 0xAD || (cp >= 0x300 && cp <= 0x36F)
+		|| (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069)
+		|| cp == '\r' || (cp < 0x20 && cp != '\n'));
+}
+
+/* put_cp - CP as UTF-8 at O; the bytes written */
+static size_t
+put_cp(char *o, int32_t cp)
+{
+	if (cp < 0x80) {
+		o[0] = (char) cp;
+		return (1);
+	}
+	if (cp < 0x800) {
+		o[0] = (char) (0xC0 | (cp >> 6));
+		o[1] = (char) (0x80 | (cp & 0x3F));
+		return (2);
+	}
+	if (cp < 0x10000) {
+		o[0] = (char) (0xE0 | (cp >> 12));
+		o[1] = (char) (0x80 | ((cp >> 6) & 0x3F));
+		o[2] = (char) (0x80 | (cp & 0x3F));
+		return (3);
+	}
+	o[0] = (char) (0xF0 | (cp >> 18));
+	o[1] = (char) (0x80 | ((cp >> 12) & 0x3F));
+	o[2] = (char) (0x80 | ((cp >> 6) & 0x3F));
+	o[3] = (char) (0x80 | (cp & 0x3F));
+	return (4);
+}
+
+/* key_cp - the key of code point CP: 0 dropped, ' ' a blank, else its key */
+static int32_t
+key_cp(int32_t cp)
+{
+	int	f;
+
+	if (is_blank_cp(cp))
+		return (' ');
+	if (is_dropped_cp(cp))
+		return (0);
+	if ((f = reply_key_fold(cp)) != 0)
+		return (f);
+	return (cp >= 0x80 ? utf8proc_tolower(cp) : cp);
+}
+
+int
+reply_key(const char *s, size_t len, struct strbuf *out)
+{
+	const unsigned char *u = (const unsigned char *) s;
+	size_t	i = 0, adv;
+	char   *o, *line;
+	int	pend = 0;
+	int32_t	cp;
+
+	reply_key_init();
+	/* a lower-case letter takes at most one byte more than its capital */
+	if (strbuf_reserve(out, 2 * len + 1) < 0)
+		return (-1);
+	o = line = out->data + out->len;
+	while (i < len) {
+		if (u[i] < 0x80) {
+			cp = u[i] >= 'A' && u[i] <= 'Z' ? u[i] + 32 : u[i];
+			adv = 1;
+			if (cp == '\t')
+				cp = ' ';
+			else if ((cp < 0x20 && cp != '\n') || cp == 0x7F)
+				cp = 0;
+		} else {
+			cp = utf8_decode(u + i, len - i, &adv);
+			cp = key_cp(cp < 0 ? 0xFFFD : cp);
+		}
+		i += adv;
+		if (cp == ' ') {
+			pend = 1;
+			continue;
+		}
+		if (cp == 0)
+			continue;
+		if (cp == '\n') {
+			*o++ = '\n';
+			line = o;
+			pend = 0;
+			continue;
+		}
+		if (pend && o > line)
+			*o++ = ' ';
+		pend = 0;
+		o += put_cp(o, cp);
+	}
+	out->len = (size_t) (o - out->data);
+	out->data[out->len] = 0;
+	return (0);
+}

@@ -1,0 +1,501 @@
+/*
+ * NAME
+ *	reply_lex 3
+ * SUMMARY
+ *	the lexicon of the reply analysis: phrases read from data files
+ * SYNOPSIS
+ *	#include "reply_lex.h"
+ * DESCRIPTION
+ *	See reply_lex.h. Entries are kept in an array and chained in a
+ *	hash table by their first word; a match looks up the word at I
+ *	and tries each entry chained there, so the cost of a lookup does
+ *	not grow with the size of the lexicon.
+ * DIAGNOSTICS
+ *	The loaders name the origin and line of a bad entry.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "category.h"
+#include "reply_key.h"
+#include "reply_lex.h"
+#include "strbuf.h"
+
+#define LEX_BUCKETS	1024		/* power of two */
+
+struct entry {
+	enum reply_lex_kind kind;
+	enum reply_family family;
+	unsigned flags;
+	int	object;
+	size_t	ntok;
+	char   *tok[REPLY_LEX_PHRASE_MAX];	/* "*" is a gap */
+	size_t	len[REPLY_LEX_PHRASE_MAX];
+	size_t	maxlen;			/* words it can match, gaps at their widest */
+	int	gap;			/* a "*" in it */
+	char   *pool;			/* the words, one allocation */
+	size_t	next;			/* chain, index + 1 */
+};
+
+/* A spelling and the word it stands for. */
+struct alias {
+	char	from[REPLY_LEX_WORD_MAX], to[REPLY_LEX_WORD_MAX];
+	size_t	flen, tlen;
+	size_t	next;			/* chain, index + 1 */
+};
+
+struct reply_lex {
+	struct entry *e;
+	size_t	n, cap;
+	size_t	bucket[LEX_BUCKETS];	/* index + 1 */
+	struct alias *a;
+	size_t	na, capa;
+	size_t	abucket[LEX_BUCKETS];
+};
+
+static const char *const kind_names[RLX_COUNT] = {
+	"intent", "object", "negation", "passive", "question", "manner", "permission",
+	"request", "condition", "condition-ok", "purpose", "mention", "redirect", "neutral",
+	"more", "subordinate", "break", "preference", "complaint", "particle", "filler",
+	"courtesy", "emotive", "greeting", "closing", "app-signature", "disclaimer",
+	"signature", "auto-reply-prefix", "reply-prefix", "calendar-prefix", "keep", "ask", "same-as",
+};
+
+static const char *const family_names[REPLY_FAM_COUNT] = {
+	"tu_choi", "huy_dang_ky", "dung_gui", "khong_nhan", "xoa_danh_sach", "pattern",
+};
+
+const char *
+reply_family_name(enum reply_family f)
+{
+	return ((unsigned) f < REPLY_FAM_COUNT ? family_names[f] : "unknown");
+}
+
+/* hash - FNV-1a of one word */
+static size_t
+hash(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;
+	size_t	i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char) s[i]) * 16777619u;
+	return (h & (LEX_BUCKETS - 1));
+}
+
+/* Where the loader is: the current section. */
+struct section {
+	int	kind;			/* -1 before the first header */
+	enum reply_family family;
+	unsigned flags;
+	int	object;
+	char	to[REPLY_LEX_WORD_MAX];	/* RLX_SAME_AS: the word */
+	size_t	tlen;
+};
+
+/* parse_flag - one word after the family of an intent header */
+static int
+parse_flag(const char *w, unsigned *flags)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} f[] = {
+		{"imperative", RLX_IMPERATIVE}, {"weak", RLX_WEAK}, {"request", RLX_REQUEST_ONLY},
+		{"alone", RLX_ALONE}, {"strict", RLX_STRICT},
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (strcmp(w, f[i].name) == 0) {
+			*flags |= f[i].bit;
+			return (0);
+		}
+	return (-1);
+}
+
+/* same_as_word - the key of word W of a [same-as W] header into SEC */
+static int
+same_as_word(const char *w, struct section *sec)
+{
+	struct strbuf k;
+	int	r = -1;
+
+	strbuf_init(&k);
+	if (reply_key(w, strlen(w), &k) == 0 && k.len > 0 && k.len < sizeof(sec->to)
+	    && memchr(k.data, ' ', k.len) == NULL) {
+		memcpy(sec->to, k.data, k.len + 1);
+		sec->tlen = k.len;
+		r = 0;
+	}
+	strbuf_free(&k);
+	return (r);
+}
+
+/* parse_header - "[kind arg flag...]" into SEC; -1 when wrong */
+static int
+parse_header(char *h, struct section *sec)
+{
+	char   *w[8], *save = NULL, *t;
+	size_t	n = 0, i;
+	enum category cat;
+
+	for (t = strtok_r(h, " \t", &save); t && n < 8; t = strtok_r(NULL, " \t", &save))
+		w[n++] = t;
+	if (n == 0)
+		return (-1);
+	memset(sec, 0, sizeof(*sec));
+	for (sec->kind = 0; sec->kind < RLX_COUNT && strcmp(w[0], kind_names[sec->kind]) != 0; sec->kind++)
+		;
+	if (sec->kind == RLX_COUNT)
+		return (-1);
+	if (sec->kind == RLX_INTENT) {
+		if (n < 2)
+			return (-1);
+		for (sec->family = 0; sec->family < REPLY_FAM_COUNT
+		     && strcmp(w[1], family_names[sec->family]) != 0; sec->family++)
+			;
+		if (sec->family == REPLY_FAM_COUNT || sec->family == REPLY_FAM_PATTERN)
+			return (-1);
+		for (i = 2; i < n; i++)
+			if (parse_flag(w[i], &sec->flags) < 0)
+				return (-1);
+		return (0);
+	}
+	if (sec->kind == RLX_SAME_AS)
+		return (n == 2 ? same_as_word(w[1], sec) : -1);
+	if (sec->kind == RLX_OBJECT) {
+		if (n != 2)
+			return (-1);
+		if (strcmp(w[1], "mail") == 0)
+			sec->object = RLX_OBJ_MAIL;
+		else if (strcmp(w[1], "other") == 0)
+			sec->object = RLX_OBJ_OTHER;
+		else if (category_parse(w[1], &cat) == 0)
+			sec->object = (int) cat;
+		else
+			return (-1);
+		return (0);
+	}
+	return (n == 1 ? 0 : -1);
+}
+
+/* find_alias - the alias of the word S (LEN), or NULL */
+static const struct alias *
+find_alias(const struct reply_lex *lx, const char *s, size_t len)
+{
+	size_t	x;
+
+	for (x = lx->abucket[hash(s, len)]; x; x = lx->a[x - 1].next)
+		if (lx->a[x - 1].flen == len && memcmp(lx->a[x - 1].from, s, len) == 0)
+			return (&lx->a[x - 1]);
+	return (NULL);
+}
+
+int
+reply_lex_alias(const struct reply_lex *lx, struct reply_tok *t)
+{
+	const struct alias *a = lx->na ? find_alias(lx, t->s, t->len) : NULL;
+
+	if (a == NULL)
+		return (0);
+	t->s = a->to;
+	t->len = a->tlen;
+	return (1);
+}
+
+/* add_alias - the word KEY (KLEN) reads as SEC's word */
+static int
+add_alias(struct reply_lex *lx, const char *key, size_t klen, const struct section *sec)
+{
+	struct alias *a;
+	size_t	h;
+
+	if (klen == 0 || klen >= REPLY_LEX_WORD_MAX || memchr(key, ' ', klen) != NULL) {
+		errno = EINVAL;
+		return (-1);
+	}
+	if (lx->na == lx->capa) {
+		size_t	nc = lx->capa ? lx->capa * 2 : 64;
+		struct alias *n = realloc(lx->a, nc * sizeof(*n));
+
+		if (n == NULL)
+			return (-1);
+		lx->a = n;
+		lx->capa = nc;
+	}
+	a = &lx->a[lx->na];
+	memcpy(a->from, key, klen);
+	a->from[klen] = 0;
+	a->flen = klen;
+	memcpy(a->to, sec->to, sec->tlen + 1);
+	a->tlen = sec->tlen;
+	h = hash(key, klen);
+	a->next = lx->abucket[h];
+	lx->abucket[h] = ++lx->na;
+	return (0);
+}
+
+/* add_entry - the phrase KEY (words separated by single spaces) under SEC */
+static int
+add_entry(struct reply_lex *lx, const char *key, size_t klen, const struct section *sec)
+{
+	struct entry *e;
+	size_t	i, h, *link;
+	char   *p;
+
+	if (lx->n == lx->cap) {
+		size_t	nc = lx->cap ? lx->cap * 2 : 256;
+		struct entry *ne = realloc(lx->e, nc * sizeof(*ne));
+
+		if (ne == NULL)
+			return (-1);
+		lx->e = ne;
+		lx->cap = nc;
+	}
+	e = &lx->e[lx->n];
+	memset(e, 0, sizeof(*e));
+	if ((e->pool = malloc(klen + 1)) == NULL)
+		return (-1);
+	memcpy(e->pool, key, klen);
+	e->pool[klen] = 0;
+	for (p = e->pool; p != NULL && *p;) {
+		if (e->ntok == REPLY_LEX_PHRASE_MAX)
+			break;
+		e->tok[e->ntok++] = p;
+		if ((p = strchr(p, ' ')) != NULL)
+			*p++ = 0;
+	}
+	if (e->ntok == 0 || (p != NULL && *p) || strcmp(e->tok[0], "*") == 0
+	    || strcmp(e->tok[e->ntok - 1], "*") == 0) {
+		free(e->pool);
+		errno = EINVAL;
+		return (-1);
+	}
+	for (i = 0, e->maxlen = 0; i < e->ntok; i++) {
+		e->len[i] = strlen(e->tok[i]);
+		e->maxlen += e->len[i] == 1 && e->tok[i][0] == '*' ? REPLY_LEX_GAP_MAX : 1;
+		e->gap |= e->len[i] == 1 && e->tok[i][0] == '*';
+	}
+	e->kind = (enum reply_lex_kind) sec->kind;
+	e->family = sec->family;
+	e->flags = sec->flags;
+	e->object = sec->object;
+	/* chained longest first, so that a match can stop at a shorter entry */
+	h = hash(e->tok[0], e->len[0]);
+	for (link = &lx->bucket[h]; *link && lx->e[*link - 1].maxlen > e->maxlen; link = &lx->e[*link - 1].next)
+		;
+	e->next = *link;
+	*link = ++lx->n;
+	return (0);
+}
+
+/* aliased - the phrase KEY with every word replaced by the word it stands for */
+static int
+aliased(const struct reply_lex *lx, struct strbuf *key)
+{
+	struct strbuf o;
+	const struct alias *a;
+	size_t	i = 0, w;
+
+	if (lx->na == 0)
+		return (0);
+	strbuf_init(&o);
+	while (i < key->len) {
+		w = strcspn(key->data + i, " ");
+		a = find_alias(lx, key->data + i, w);
+		if ((o.len > 0 && strbuf_addc(&o, ' ') < 0)
+		    || strbuf_add(&o, a ? a->to : key->data + i, a ? a->tlen : w) < 0) {
+			strbuf_free(&o);
+			return (-1);
+		}
+		i += w + 1;
+	}
+	strbuf_free(key);
+	*key = o;
+	return (strbuf_reserve(key, 0));
+}
+
+/* load_line - one line of a lexicon; -1 with ERR set when wrong */
+static int
+load_line(struct reply_lex *lx, char *line, struct section *sec, struct strbuf *key)
+{
+	char   *e = line + strlen(line);
+	int	r;
+
+	while (e > line && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+		*--e = 0;
+	while (*line == ' ' || *line == '\t')
+		line++;
+	if (*line == 0 || *line == '#')
+		return (0);
+	if (*line == '[') {
+		if (e[-1] != ']')
+			return (-1);
+		e[-1] = 0;
+		return (parse_header(line + 1, sec));
+	}
+	if (sec->kind < 0)
+		return (-1);
+	strbuf_reset(key);
+	if (reply_key(line, strlen(line), key) < 0 || strbuf_reserve(key, 0) < 0)
+		return (-2);
+	if (key->len == 0)
+		return (-1);
+	if (sec->kind == RLX_SAME_AS)
+		r = add_alias(lx, key->data, key->len, sec);
+	else if ((r = aliased(lx, key)) == 0)
+		r = add_entry(lx, key->data, key->len, sec);
+	return (r < 0 ? (errno == EINVAL ? -1 : -2) : 0);
+}
+
+int
+reply_lex_load(struct reply_lex *lx, const char *text, size_t len, const char *origin,
+	       char *err, size_t errlen)
+{
+	struct section sec = {-1, 0, 0, 0, "", 0};
+	struct strbuf key;
+	char	line[REPLY_LEX_LINE_MAX];
+	size_t	i = 0, lineno = 0;
+	int	r = 0;
+
+	strbuf_init(&key);
+	while (i < len && r == 0) {
+		const char *nl = memchr(text + i, '\n', len - i);
+		size_t	ll = (nl ? (size_t) (nl - text) : len) - i;
+
+		lineno++;
+		if (ll >= sizeof(line) || memchr(text + i, 0, ll) != NULL)
+			r = -1;
+		else {
+			memcpy(line, text + i, ll);
+			line[ll] = 0;
+			r = load_line(lx, line, &sec, &key);
+		}
+		i += ll + 1;
+	}
+	strbuf_free(&key);
+	if (r == -2)
+		snprintf(err, errlen, "%s: out of memory", origin);
+	else if (r < 0)
+		snprintf(err, errlen, "%s: line %zu: not a lexicon entry or [section]", origin, lineno);
+	return (r < 0 ? -1 : 0);
+}
+
+int
+reply_lex_load_file(struct reply_lex *lx, const char *path, char *err, size_t errlen)
+{
+	FILE   *fp = fopen(path, "r");
+	char   *buf;
+	size_t	len;
+	int	r;
+
+	if (fp == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return (-1);
+	}
+	if ((buf = malloc(REPLY_LEX_FILE_MAX + 1)) == NULL) {
+		fclose(fp);
+		snprintf(err, errlen, "%s: out of memory", path);
+		return (-1);
+	}
+	len = fread(buf, 1, REPLY_LEX_FILE_MAX + 1, fp);
+	if (ferror(fp) || len > REPLY_LEX_FILE_MAX) {
+		snprintf(err, errlen, "%s: %s", path, ferror(fp) ? strerror(errno) : "file too large");
+		r = -1;
+	} else
+		r = reply_lex_load(lx, buf, len, path, err, errlen);
+	free(buf);
+	fclose(fp);
+	return (r);
+}
+
+struct reply_lex *
+reply_lex_new(char *err, size_t errlen)
+{
+	struct reply_lex *lx;
+
+	reply_key_init();
+	if ((lx = calloc(1, sizeof(*lx))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return (NULL);
+	}
+	if (reply_lex_load(lx, reply_lex_builtin, strlen(reply_lex_builtin), "reply.lex (built in)",
+			   err, errlen) < 0) {
+		reply_lex_free(lx);
+		return (NULL);
+	}
+	return (lx);
+}
+
+void
+reply_lex_free(struct reply_lex *lx)
+{
+	size_t	i;
+
+	if (lx == NULL)
+		return;
+	for (i = 0; i < lx->n; i++)
+		free(lx->e[i].pool);
+	free(lx->e);
+	free(lx->a);
+	free(lx);
+}
+
+/* match_from - tokens of E from its word K matched at TOK[I..N); length or 0 */
+static size_t
+match_from(const struct entry *e, size_t k, const struct reply_tok *tok, size_t n, size_t i)
+{
+	size_t	g, r;
+
+	if (k == e->ntok)
+		return (i);
+	if (e->len[k] == 1 && e->tok[k][0] == '*') {
+		for (g = 0; g <= REPLY_LEX_GAP_MAX && i + g <= n; g++)
+			if ((r = match_from(e, k + 1, tok, n, i + g)) > 0)
+				return (r);
+		return (0);
+	}
+	if (i >= n || tok[i].len != e->len[k] || memcmp(tok[i].s, e->tok[k], e->len[k]) != 0)
+		return (0);
+	return (match_from(e, k + 1, tok, n, i + 1));
+}
+
+size_t
+reply_lex_match(const struct reply_lex *lx, const struct reply_tok *tok, size_t n,
+		size_t i, struct reply_lex_match *m)
+{
+	size_t	x, end, len;
+
+	memset(m, 0, sizeof(*m));
+	if (i >= n)
+		return (0);
+	for (x = lx->bucket[hash(tok[i].s, tok[i].len)]; x; x = lx->e[x - 1].next) {
+		const struct entry *e = &lx->e[x - 1];
+
+		if (e->maxlen < m->len)
+			break;			/* the rest are shorter */
+		if (e->len[0] != tok[i].len || e->tok[0][0] != tok[i].s[0]
+		    || (end = match_from(e, 0, tok, n, i)) == 0)
+			continue;
+		len = end - i;
+		if (len < m->len)
+			continue;
+		if (len > m->len)
+			m->kinds = 0;
+		m->len = len;
+		m->kinds |= RLX_BIT(e->kind);
+		if (e->kind == RLX_INTENT) {
+			m->family = e->family;
+			m->flags = e->flags;
+			m->gap = e->gap;
+		} else if (e->kind == RLX_OBJECT)
+			m->object = e->object;
+	}
+	return (m->len);
+}

@@ -1,0 +1,358 @@
+/*
+ * NAME
+ *	reply_text 3
+ * SUMMARY
+ *	the canonical text: a text part normalised once, for every rule
+ * SYNOPSIS
+ *	#include "reply_text.h"
+ * DESCRIPTION
+ *	See reply_text.h. Each step reads the previous one's buffer and
+ *	writes a new one; the text of a reply is a few kilobytes, and the
+ *	steps that cannot apply (no single-byte label, not flowed, no "&")
+ *	are skipped without a copy.
+ * DIAGNOSTICS
+ *	-1 when out of memory.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include "reply_charset.h"
+#include "reply_norm.h"
+#include "reply_text.h"
+#include "reply_viet.h"
+#include "utf8.h"
+
+/* Labels of single-byte character sets (prefixes, lower case). */
+static const char *const single_byte[] = {
+	"iso-8859-", "iso8859-", "iso_8859-", "latin", "l1", "windows-12", "cp12", "x-cp12",
+	"cp-12", "win-12", "koi8-", "viscii", "tcvn", "ibm", "cp8", "mac", "x-mac", "ascii",
+	"us-ascii", "ansi_x3.4", NULL
+};
+
+int
+reply_text_is_single_byte(const char *charset)
+{
+	size_t	i;
+
+	if (charset == NULL)
+		return (0);
+	for (i = 0; single_byte[i]; i++)
+		if (strncasecmp(charset, single_byte[i], strlen(single_byte[i])) == 0)
+			return (1);
+	return (0);
+}
+
+/* is_utf8_label - no label, or one we read as UTF-8 anyway */
+static int
+is_utf8_label(const char *cs)
+{
+	return (cs == NULL || *cs == 0 || strcasecmp(cs, "utf-8") == 0 || strcasecmp(cs, "utf8") == 0
+		|| strcasecmp(cs, "us-ascii") == 0 || strcasecmp(cs, "ascii") == 0
+		|| strncasecmp(cs, "unknown", 7) == 0 || strcasecmp(cs, "x-unknown") == 0
+		|| strcasecmp(cs, "default") == 0);
+}
+
+/* valid_8bit_utf8 - well-formed UTF-8 with at least one byte >= 0x80 */
+static int
+valid_8bit_utf8(const char *s, size_t len, int *eight)
+{
+	size_t	i = 0, adv;
+
+	*eight = 0;
+	while (i < len) {
+		if ((unsigned char) s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		*eight = 1;
+		if (utf8_decode((const unsigned char *) s + i, len - i, &adv) < 0)
+			return (0);
+		i += adv;
+	}
+	return (*eight);
+}
+
+/* ascii_safe - whether a charset reads 7-bit text as ASCII */
+static int
+ascii_safe(const char *cs)
+{
+	return (cs == NULL || (strncasecmp(cs, "iso-2022", 8) != 0 && strncasecmp(cs, "utf-16", 6) != 0
+			       && strncasecmp(cs, "utf-32", 6) != 0 && strncasecmp(cs, "utf-7", 5) != 0
+			       && strncasecmp(cs, "hz", 2) != 0));
+}
+
+int
+reply_text_ascii_compatible(const char *cs)
+{
+	return (ascii_safe(cs));
+}
+
+/* is_latin1_label - windows-1252 and ISO-8859-1 (the labels of VNI-font text) */
+static int
+is_latin1_label(const char *cs)
+{
+	return (strncasecmp(cs, "windows-1252", 12) == 0 || strncasecmp(cs, "cp1252", 6) == 0
+		|| strncasecmp(cs, "iso-8859-1", 10) == 0 || strncasecmp(cs, "iso8859-1", 9) == 0
+		|| strncasecmp(cs, "iso_8859-1", 10) == 0 || strncasecmp(cs, "latin1", 6) == 0
+		|| strncasecmp(cs, "l1", 2) == 0);
+}
+
+/* decode - the charset step; sets *LATIN when read as windows-1252/ISO-8859-1 */
+static int
+decode(const char *in, size_t len, const char *cs, struct strbuf *out, int *latin)
+{
+	int	eight, utf8;
+
+	*latin = 0;
+	if (cs != NULL && (strcasecmp(cs, "utf-8") == 0 || strcasecmp(cs, "utf8") == 0))
+		return (reply_utf8_clean(in, len, out));
+	utf8 = valid_8bit_utf8(in, len, &eight);
+	if (!eight && ascii_safe(cs))
+		return (reply_utf8_clean(in, len, out));
+	if (utf8 && (is_utf8_label(cs) || reply_text_is_single_byte(cs)))
+		return (reply_utf8_clean(in, len, out));
+	if (cs != NULL && (strcasecmp(cs, "utf-8") == 0 || strcasecmp(cs, "utf8") == 0))
+		return (reply_utf8_clean(in, len, out));
+	if (is_utf8_label(cs)) {
+		*latin = 1;
+		return (reply_charset_to_utf8("windows-1252", in, len, out));
+	}
+	*latin = is_latin1_label(cs);
+	return (reply_charset_to_utf8(cs, in, len, out));
+}
+
+/* flowed_line - append one unwrapped line; *OPEN says a paragraph goes on */
+static int
+flowed_line(const char *l, size_t ll, int delsp, size_t *pdepth, int *open, struct strbuf *out)
+{
+	size_t	depth = 0, k;
+	int	soft;
+
+	while (depth < ll && l[depth] == '>')
+		depth++;
+	l += depth;
+	ll -= depth;
+	if (ll > 0 && l[0] == ' ')
+		l++, ll--;			/* space-stuffing */
+	soft = ll > 0 && l[ll - 1] == ' ' && !(ll == 3 && memcmp(l, "-- ", 3) == 0);
+	if (*open && depth != *pdepth && strbuf_addc(out, '\n') < 0)
+		return (-1);
+	if (!*open || depth != *pdepth) {
+		for (k = 0; k < depth; k++)
+			if (strbuf_addc(out, '>') < 0)
+				return (-1);
+		if (depth > 0 && strbuf_addc(out, ' ') < 0)
+			return (-1);
+	}
+	if (soft && delsp)
+		ll--;
+	if (strbuf_add(out, l, ll) < 0)
+		return (-1);
+	*pdepth = depth;
+	*open = soft;
+	return (soft ? 0 : strbuf_addc(out, '\n'));
+}
+
+/* unflow - RFC 3676 unwrapping of S into OUT */
+static int
+unflow(const char *s, size_t len, int delsp, struct strbuf *out)
+{
+	size_t	i = 0, depth = 0;
+	int	open = 0;
+
+	while (i < len) {
+		const char *nl = memchr(s + i, '\n', len - i);
+		size_t	e = nl ? (size_t) (nl - s) : len;
+
+		if (flowed_line(s + i, e - i, delsp, &depth, &open, out) < 0)
+			return (-1);
+		i = e + 1;
+	}
+	if (out->len > 0 && out->data[out->len - 1] == '\n' && (len == 0 || s[len - 1] != '\n'))
+		out->data[--out->len] = 0;
+	return (strbuf_reserve(out, 0));
+}
+
+/* char_ref - the code point of the reference at S (LEN bytes), or -1; *N its length */
+static int32_t
+char_ref(const char *s, size_t len, size_t *n)
+{
+	static const struct {
+		const char *name;
+		int32_t	cp;
+	} named[] = {
+		{"amp;", '&'}, {"lt;", '<'}, {"gt;", '>'}, {"quot;", '"'}, {"apos;", '\''}, {"nbsp;", 0xA0},
+	};
+	size_t	i, k, max = len < REPLY_TEXT_REF_MAX ? len : REPLY_TEXT_REF_MAX;
+	int	hex;
+	int32_t	cp = 0;
+
+	for (i = 0; i < sizeof(named) / sizeof(named[0]); i++)
+		if (max > strlen(named[i].name) && strncmp(s + 1, named[i].name, strlen(named[i].name)) == 0) {
+			*n = 1 + strlen(named[i].name);
+			return (named[i].cp);
+		}
+	if (max < 4 || s[1] != '#')
+		return (-1);
+	hex = s[2] == 'x' || s[2] == 'X';
+	for (k = hex ? 3 : 2; k < max && s[k] != ';'; k++) {
+		int	d = s[k] >= '0' && s[k] <= '9' ? s[k] - '0' : hex && (s[k] | 0x20) >= 'a'
+		    && (s[k] | 0x20) <= 'f' ? (s[k] | 0x20) - 'a' + 10 : -1;
+
+		if (d < 0 || cp > 0x10FFFF)
+			return (-1);
+		cp = cp * (hex ? 16 : 10) + d;
+	}
+	if (k >= max || k == (size_t) (hex ? 3 : 2) || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)
+	    || (cp < 0x20 && cp != '\n' && cp != '\t') || (cp >= 0x7F && cp < 0xA0))
+		return (-1);
+	*n = k + 1;
+	return (cp);
+}
+
+/* unref - decode character references of S into OUT */
+static int
+unref(const char *s, size_t len, struct strbuf *out)
+{
+	size_t	i = 0, n, run = 0;
+	int32_t	cp;
+
+	while (i < len) {
+		const char *amp = memchr(s + i, '&', len - i);
+
+		if (amp == NULL)
+			break;
+		i = (size_t) (amp - s);
+		if ((cp = char_ref(s + i, len - i, &n)) < 0) {
+			i++;
+			continue;
+		}
+		if (strbuf_add(out, s + run, i - run) < 0 || strbuf_addcp(out, cp) < 0)
+			return (-1);
+		i += n;
+		run = i;
+	}
+	return (strbuf_add(out, s + run, len - run) < 0 ? -1 : strbuf_reserve(out, 0));
+}
+
+/* nfc_safe - a code point that is NFC and composes with nothing */
+static int
+nfc_safe(int32_t c)
+{
+	return (c < 0x300 || (c >= 0x400 && c <= 0x4FF) || (c >= 0x1E00 && c <= 0x1EFF)
+		|| (c >= 0x2010 && c <= 0x2027) || (c >= 0x2030 && c <= 0x205E)
+		|| (c >= 0x20A0 && c <= 0x20C0) || (c >= 0x2190 && c <= 0x23FF)
+		|| (c >= 0x2460 && c <= 0x27BF) || (c >= 0x2900 && c <= 0x2BFF)
+		|| (c >= 0x3001 && c <= 0x3098) || (c >= 0x309B && c <= 0x30FF)
+		|| (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xFF01 && c <= 0xFF5E)
+		|| c == 0xFE0E || c == 0xFE0F || c == 0xFFFD || (c >= 0x1F000 && c <= 0x1FAFF));
+}
+
+/* invisible - characters nobody sees, dropped from the text */
+static int
+invisible(int32_t c)
+{
+	return (c == 0x200C || c == 0x200E || c == 0x200F || c == 0xAD || c == 0xFEFF
+		|| (c >= 0x2060 && c <= 0x2064) || (c >= 0x202A && c <= 0x202E)
+		|| (c >= 0x2066 && c <= 0x2069) || c == 0x180E || c == 0x34F);
+}
+
+/* spacelike - characters that read as a space */
+static int
+spacelike(int32_t c)
+{
+	return (c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x202F
+		|| c == 0x205F || c == 0x3000);
+}
+
+int
+reply_text_final(const char *s, size_t len, struct strbuf *out)
+{
+	const unsigned char *u = (const unsigned char *) s;
+	size_t	i = 0, adv, nadv, run = 0;
+	int32_t	c, prev = 0, next;
+
+	while (i < len) {
+		if (u[i] < 0x80) {
+			prev = u[i++];
+			continue;
+		}
+		c = utf8_decode(u + i, len - i, &adv);
+		next = i + adv < len ? (u[i + adv] < 0x80 ? u[i + adv]
+		    : utf8_decode(u + i + adv, len - i - adv, &nadv)) : 0;
+		/* a zero-width space between two words is the space between them */
+		if (c == 0x200B)
+			c = prev == ' ' || next == ' ' || prev == '\n' || next == '\n' || prev == 0 || next == 0
+			    ? 0xFEFF : 0x2000;
+		if (invisible(c) || spacelike(c) || (c == 0x200D && (prev < 0x2000 || next < 0x2000))) {
+			if (strbuf_add(out, s + run, i - run) < 0
+			    || (spacelike(c) && strbuf_addc(out, ' ') < 0))
+				return (-1);
+			run = i + adv;
+		}
+		prev = c;
+		i += adv;
+	}
+	if (strbuf_add(out, s + run, len - run) < 0)
+		return (-1);
+	return (strbuf_reserve(out, 0));
+}
+
+int
+reply_text_nfc(const char *s, size_t len, struct strbuf *out)
+{
+	const unsigned char *u = (const unsigned char *) s;
+	struct reply_norm n;
+	size_t	i = 0, adv;
+	int	r;
+
+	while (i < len && (u[i] < 0x80 || nfc_safe(utf8_decode(u + i, len - i, &adv))))
+		i += u[i] < 0x80 ? 1 : adv;
+	if (i == len)
+		return (strbuf_add(out, s, len) < 0 ? -1 : strbuf_reserve(out, 0));
+	reply_norm_init(&n);
+	r = reply_norm(&n, s, len, 0, out);
+	reply_norm_free(&n);
+	return (r < 0 ? -1 : strbuf_reserve(out, 0));
+}
+
+int
+reply_text_canon(const char *in, size_t len, const struct reply_text_src *src,
+		 struct strbuf *out)
+{
+	struct strbuf a, b;
+	int	latin = 0, r, ret = -1;
+
+	strbuf_init(&a);
+	strbuf_init(&b);
+	if (decode(in, len, src->charset, &a, &latin) < 0)
+		goto fail;
+	if (latin && (r = reply_viet_vni_repair(a.data ? a.data : "", a.len, &b)) != 0) {
+		if (r < 0)
+			goto fail;
+		strbuf_free(&a);
+		a = b;
+		strbuf_init(&b);
+	}
+	if (src->flowed) {
+		if (unflow(a.data ? a.data : "", a.len, src->delsp, &b) < 0)
+			goto fail;
+		strbuf_free(&a);
+		a = b;
+		strbuf_init(&b);
+	}
+	if (src->plain && a.len > 0 && memchr(a.data, '&', a.len) != NULL) {
+		if (unref(a.data, a.len, &b) < 0)
+			goto fail;
+		strbuf_free(&a);
+		a = b;
+		strbuf_init(&b);
+	}
+	ret = reply_text_final(a.data ? a.data : "", a.len, out);
+fail:
+	strbuf_free(&a);
+	strbuf_free(&b);
+	return (ret);
+}

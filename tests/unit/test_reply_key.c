@@ -1,0 +1,99 @@
+/*
+ * NAME
+ *	test_reply_key 1 (test program)
+ * SUMMARY
+ *	unit tests of reply_key: the diacritics-free key
+ * SYNOPSIS
+ *	test_reply_key (run by make check; CK_FORK=no to debug)
+ * DESCRIPTION
+ *	Every rule reads the key: it must fold Vietnamese letters, blanks and
+ *	full-width forms the same way wherever they come from.
+ * DIAGNOSTICS
+ *	Exit 0 when every test passes, 1 otherwise.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "footer.h"
+#include "reply_key.h"
+#include "strbuf.h"
+
+/* key - the key of S, owned by the caller */
+static char *
+key(const char *s)
+{
+	struct strbuf b;
+
+	reply_key_init();
+	strbuf_init(&b);
+	ck_assert_int_eq(reply_key(s, strlen(s), &b), 0);
+	ck_assert_int_eq(strbuf_reserve(&b, 0), 0);
+	return (strbuf_steal(&b));
+}
+
+START_TEST(test_reply_key_strips_marks_case_and_d_bar)
+{
+	char   *k = key("  ĐÃ   TỪ\xc2\xa0" "Chối\xe2\x80\x8b ");
+
+	ck_assert_str_eq(k, "da tu choi");
+	free(k);
+}
+END_TEST
+
+START_TEST(test_reply_key_keeps_lines_and_trims_each)
+{
+	char   *k = key(" Từ  chối \n\n  Hủy ĐĂNG ký\t\n");
+
+	ck_assert_str_eq(k, "tu choi\n\nhuy dang ky\n");
+	free(k);
+}
+END_TEST
+
+START_TEST(test_reply_key_folds_full_width_and_keeps_other_scripts)
+{
+	char   *k = key("ＴＵ：Привет 写道");
+
+	ck_assert_str_eq(k, "tu:привет 写道");
+	free(k);
+}
+END_TEST
+
+START_TEST(test_reply_key_footer_fingerprints_are_prefixes_of_the_sentences)
+{
+	char   *vi = key(FOOTER_REFUSAL_VI), *en = key(FOOTER_REFUSAL_EN);
+
+	ck_assert_msg(strncmp(vi, FOOTER_FP_VI, strlen(FOOTER_FP_VI)) == 0, "%s", vi);
+	ck_assert_msg(strncmp(en, FOOTER_FP_EN, strlen(FOOTER_FP_EN)) == 0, "%s", en);
+	free(vi);
+	free(en);
+}
+END_TEST
+
+static Suite *
+suite(void)
+{
+	Suite  *s = suite_create("reply_key");
+	TCase  *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_reply_key_strips_marks_case_and_d_bar);
+	tcase_add_test(tc, test_reply_key_keeps_lines_and_trims_each);
+	tcase_add_test(tc, test_reply_key_folds_full_width_and_keeps_other_scripts);
+	tcase_add_test(tc, test_reply_key_footer_fingerprints_are_prefixes_of_the_sentences);
+	suite_add_tcase(s, tc);
+	return (s);
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(suite());
+	int	failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return (failed == 0 ? 0 : 1);
+}

@@ -1,0 +1,205 @@
+/*
+ * NAME
+ *	test_reply_lex 1 (test program)
+ * SUMMARY
+ *	unit tests of reply_lex: the lexicon
+ * SYNOPSIS
+ *	test_reply_lex (run by make check; CK_FORK=no to debug)
+ * DESCRIPTION
+ *	Phrases from data: the built-in reply.lex loads, the longest phrase
+ *	wins, "*" stands for a few words, a bad entry is reported with its line.
+ * DIAGNOSTICS
+ *	Exit 0 when every test passes, 1 otherwise.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "category.h"
+#include "reply_key.h"
+#include "reply_lex.h"
+#include "strbuf.h"
+
+#define WORDS_MAX	16
+
+static struct reply_lex *lx;
+static char err[256];
+
+static void
+setup(void)
+{
+	lx = reply_lex_new(err, sizeof(err));
+	ck_assert_msg(lx != NULL, "%s", err);
+}
+
+static void
+teardown(void)
+{
+	reply_lex_free(lx);
+}
+
+/* words - the keys of TEXT's words into W (BUF holds them) */
+static size_t
+words(const char *text, struct reply_tok *w, struct strbuf *buf)
+{
+	char   *p, *save = NULL;
+	size_t	n = 0;
+
+	strbuf_init(buf);
+	ck_assert_int_eq(reply_key(text, strlen(text), buf), 0);
+	ck_assert_int_eq(strbuf_reserve(buf, 0), 0);
+	for (p = strtok_r(buf->data, " ", &save); p && n < WORDS_MAX; p = strtok_r(NULL, " ", &save))
+		w[n++] = (struct reply_tok) {p, strlen(p)};
+	return (n);
+}
+
+START_TEST(test_reply_lex_built_in_copy_is_reply_lex)
+{
+	const char *srcdir = getenv("top_srcdir") ? getenv("top_srcdir") : TOP_SRCDIR;
+	char	path[1024], *buf;
+	FILE   *fp;
+	size_t	len;
+
+	snprintf(path, sizeof(path), "%s/milter/reply/reply.lex", srcdir);
+	ck_assert_ptr_nonnull(fp = fopen(path, "rb"));
+	ck_assert_ptr_nonnull(buf = malloc(REPLY_LEX_FILE_MAX + 1));
+	len = fread(buf, 1, REPLY_LEX_FILE_MAX, fp);
+	buf[len] = 0;
+	fclose(fp);
+	ck_assert_msg(strcmp(buf, reply_lex_builtin) == 0, "reply_lex_data.c is older than reply.lex: run make");
+	free(buf);
+}
+END_TEST
+
+START_TEST(test_reply_lex_longest_phrase_wins_with_its_kinds)
+{
+	struct reply_tok w[WORDS_MAX];
+	struct reply_lex_match m;
+	struct strbuf b;
+	size_t	n = words("Không muốn nhận email quảng cáo", w, &b);
+
+	ck_assert_uint_eq(reply_lex_match(lx, w, n, 0, &m), 3);	/* "không muốn nhận", not "không" */
+	ck_assert(m.kinds & RLX_BIT(RLX_INTENT));
+	ck_assert_int_eq(m.family, REPLY_FAM_KHONG_NHAN);
+	ck_assert_uint_eq(reply_lex_match(lx, w, n, 4, &m), 2);
+	ck_assert(m.kinds & RLX_BIT(RLX_OBJECT));
+	ck_assert_int_eq(m.object, CATEGORY_PROMOTION);
+	strbuf_free(&b);
+}
+END_TEST
+
+START_TEST(test_reply_lex_gap_stands_for_a_few_words)
+{
+	struct reply_tok w[WORDS_MAX];
+	struct reply_lex_match m;
+	struct strbuf b;
+	size_t	n = words("xóa tên của tôi khỏi danh sách", w, &b);
+
+	ck_assert_uint_eq(reply_lex_match(lx, w, n, 0, &m), 7);
+	ck_assert_int_eq(m.family, REPLY_FAM_XOA_DANH_SACH);
+	strbuf_free(&b);
+	n = words("xóa một hai ba bốn năm sáu khỏi danh sách", w, &b);
+	ck_assert_uint_eq(reply_lex_match(lx, w, n, 0, &m), 0);	/* more than four words */
+	strbuf_free(&b);
+}
+END_TEST
+
+START_TEST(test_reply_lex_a_word_may_have_several_kinds)
+{
+	struct reply_tok w[WORDS_MAX];
+	struct reply_lex_match m;
+	struct strbuf b;
+	size_t	n = words("cảm ơn", w, &b);
+
+	ck_assert_uint_eq(reply_lex_match(lx, w, n, 0, &m), 2);
+	ck_assert(m.kinds & RLX_BIT(RLX_COURTESY));
+	ck_assert(m.kinds & RLX_BIT(RLX_CLOSING));
+	strbuf_free(&b);
+}
+END_TEST
+
+START_TEST(test_reply_lex_bad_entries_are_reported_with_their_line)
+{
+	static const char *const bad[] = {
+		"từ chối\n", "[intent]\nx\n", "[intent no_such_family]\nx\n", "[object no_such]\nx\n",
+		"[intent tu_choi loud]\nx\n", "[nonsense]\nx\n", "[negation]\n* gap first\n",
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = 0;
+		ck_assert_int_eq(reply_lex_load(lx, bad[i], strlen(bad[i]), "t.lex", err, sizeof(err)), -1);
+		ck_assert_msg(strstr(err, "t.lex: line ") != NULL, "%s", err);
+	}
+	ck_assert_int_eq(reply_lex_load_file(lx, "/nonexistent.lex", err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "/nonexistent.lex"));
+}
+END_TEST
+
+START_TEST(test_reply_lex_added_entries_are_read)
+{
+	static const char more[] = "# comment\n\n[intent dung_gui imperative]\nxin nghỉ nhận thư\n";
+	struct reply_tok w[WORDS_MAX];
+	struct reply_lex_match m;
+	struct strbuf b;
+	size_t	n = words("Xin nghỉ nhận thư", w, &b);
+
+	ck_assert_int_eq(reply_lex_load(lx, more, sizeof(more) - 1, "more.lex", err, sizeof(err)), 0);
+	ck_assert_uint_eq(reply_lex_match(lx, w, n, 0, &m), 4);
+	ck_assert_int_eq(m.family, REPLY_FAM_DUNG_GUI);
+	ck_assert(m.flags & RLX_IMPERATIVE);
+	ck_assert_str_eq(reply_family_name(m.family), "dung_gui");
+	strbuf_free(&b);
+}
+END_TEST
+
+START_TEST(test_reply_lex_same_as_spellings_read_as_one_word)
+{
+	static const char more[] = "[same-as không]\nkhônk\n[intent khong_nhan]\nkhông chịu nhận\n";
+	struct reply_tok w[WORDS_MAX];
+	struct reply_lex_match m;
+	struct strbuf b;
+	size_t	i, n;
+
+	ck_assert_int_eq(reply_lex_load(lx, more, sizeof(more) - 1, "more.lex", err, sizeof(err)), 0);
+	n = words("khônk chịu nhận", w, &b);
+	for (i = 0; i < n; i++)
+		(void) reply_lex_alias(lx, &w[i]);
+	ck_assert_uint_eq(reply_lex_match(lx, w, n, 0, &m), 3);
+	ck_assert_int_eq(m.family, REPLY_FAM_KHONG_NHAN);
+	strbuf_free(&b);
+}
+END_TEST
+
+static Suite *
+suite(void)
+{
+	Suite  *s = suite_create("reply_lex");
+	TCase  *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_reply_lex_built_in_copy_is_reply_lex);
+	tcase_add_test(tc, test_reply_lex_longest_phrase_wins_with_its_kinds);
+	tcase_add_test(tc, test_reply_lex_gap_stands_for_a_few_words);
+	tcase_add_test(tc, test_reply_lex_a_word_may_have_several_kinds);
+	tcase_add_test(tc, test_reply_lex_bad_entries_are_reported_with_their_line);
+	tcase_add_test(tc, test_reply_lex_added_entries_are_read);
+	tcase_add_test(tc, test_reply_lex_same_as_spellings_read_as_one_word);
+	suite_add_tcase(s, tc);
+	return (s);
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(suite());
+	int	failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return (failed == 0 ? 0 : 1);
+}

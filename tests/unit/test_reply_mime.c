@@ -1,0 +1,115 @@
+/*
+ * NAME
+ *	test_reply_mime 1 (test program)
+ * SUMMARY
+ *	unit tests of reply_mime: the MIME walk
+ * SYNOPSIS
+ *	test_reply_mime (run by make check; CK_FORK=no to debug)
+ * DESCRIPTION
+ *	The parts the analysis reads, decoded only as far as needed, within the
+ *	limits; the Subject in canonical form.
+ * DIAGNOSTICS
+ *	Exit 0 when every test passes, 1 otherwise.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reply_mime.h"
+#include "strbuf.h"
+
+static const struct reply_mime_limits lim = {64, 8, 256 * 1024};
+
+START_TEST(test_reply_mime_plain_part_keeps_its_charset_and_flowed_parameters)
+{
+	const char *msg = "Subject: x\nContent-Type: text/plain; charset=windows-1258; format=flowed; delsp=yes\n"
+	    "Content-Transfer-Encoding: quoted-printable\n\nT=FD=CC ch=F4=ECi\n";
+	struct reply_mime m;
+
+	ck_assert_int_eq(reply_mime_parse(&m, msg, strlen(msg), &lim), 0);
+	ck_assert_int_eq(m.have_plain, 1);
+	ck_assert_str_eq(m.plain_charset, "windows-1258");
+	ck_assert_int_eq(m.plain_flowed, 1);
+	ck_assert_int_eq(m.plain_delsp, 1);
+	ck_assert_mem_eq(m.plain.data, "T\xfd\xcc ch\xf4\xeci", 9);	/* transfer-decoded, charset kept */
+	reply_mime_free(&m);
+}
+END_TEST
+
+START_TEST(test_reply_mime_html_is_decoded_only_when_asked)
+{
+	const char *msg = "Subject: x\nContent-Type: multipart/alternative; boundary=A\n\n--A\n"
+	    "Content-Type: text/plain\n\nhi\n--A\nContent-Type: text/html; charset=utf-8\n"
+	    "Content-Transfer-Encoding: base64\n\nPGI+VOG7qyBjaOG7kWk8L2I+\n--A--\n";
+	struct reply_mime m;
+	struct strbuf h;
+
+	ck_assert_int_eq(reply_mime_parse(&m, msg, strlen(msg), &lim), 0);
+	ck_assert_int_eq(m.have_html, 1);
+	ck_assert_uint_eq(m.decoded, 2);		/* only the text part so far */
+	strbuf_init(&h);
+	ck_assert_int_eq(reply_mime_html(&m, &h), 0);
+	ck_assert_str_eq(h.data, "<b>Từ chối</b>");
+	strbuf_free(&h);
+	reply_mime_free(&m);
+}
+END_TEST
+
+START_TEST(test_reply_mime_subject_8bit_in_the_body_charset)
+{
+	const char *a = "Subject: T\xfd\xcc ch\xf4\xeci\nContent-Type: text/plain; charset=windows-1258\n\nx\n";
+	const char *b = "Subject: Re: T\xe1\xbb\xab ch\xe1\xbb\x91i\nContent-Type: text/plain; charset=iso-8859-1\n\nx\n";
+	const char *c = "Subject: =?windows-1258?Q?T=FD=CC_ch=F4=ECi?=\n\nx\n";
+	struct reply_mime m;
+
+	ck_assert_int_eq(reply_mime_parse(&m, a, strlen(a), &lim), 0);
+	ck_assert_str_eq(m.subject, "Từ chối");
+	reply_mime_free(&m);
+	ck_assert_int_eq(reply_mime_parse(&m, b, strlen(b), &lim), 0);
+	ck_assert_str_eq(m.subject, "Re: Từ chối");
+	reply_mime_free(&m);
+	ck_assert_int_eq(reply_mime_parse(&m, c, strlen(c), &lim), 0);
+	ck_assert_str_eq(m.subject, "Từ chối");
+	reply_mime_free(&m);
+}
+END_TEST
+
+START_TEST(test_reply_mime_trace_fields_do_not_reach_the_parser)
+{
+	/* a Received field libetpan would choke on does not matter */
+	const char *msg = "Received: from (((((((((\n\t(((((((( by x\nSubject: x\nContent-Type: text/plain\n\nTừ chối\n";
+	struct reply_mime m;
+
+	ck_assert_int_eq(reply_mime_parse(&m, msg, strlen(msg), &lim), 0);
+	ck_assert_mem_eq(m.plain.data, "Từ chối", strlen("Từ chối"));
+	reply_mime_free(&m);
+}
+END_TEST
+
+static Suite *
+suite(void)
+{
+	Suite  *s = suite_create("reply_mime");
+	TCase  *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_reply_mime_plain_part_keeps_its_charset_and_flowed_parameters);
+	tcase_add_test(tc, test_reply_mime_html_is_decoded_only_when_asked);
+	tcase_add_test(tc, test_reply_mime_subject_8bit_in_the_body_charset);
+	tcase_add_test(tc, test_reply_mime_trace_fields_do_not_reach_the_parser);
+	suite_add_tcase(s, tc);
+	return (s);
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(suite());
+	int	failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return (failed == 0 ? 0 : 1);
+}
