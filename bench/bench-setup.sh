@@ -145,6 +145,8 @@ sign_corpora() {
 			return 1
 		}
 		cp "$W/gen/$c/MANIFEST" "$W/gen/$c"/expect.* "$W/gen/$c/consent.expect" "$W/corpus/$c/"
+		# the sender's signature below our MX's Authentication-Results and Received
+		python3 "$abs_srcdir/gen-mail.py" dkim-below "$W/corpus/$c" >> "$W/sign.err" 2>&1
 		echo "$c $(field insheader "$out")" >> "$W/signed.count"
 	done
 	stop_daemon sign

@@ -6,6 +6,7 @@
 #	gen-mail.py corpus OUT --tokens FILE [--customers N] [--seed S]
 #		[--scale F] [--templates DIR] [--footer FILE]
 #	gen-mail.py large OUT [--count N] [--mb M]
+#	gen-mail.py dkim-below OUT
 # DESCRIPTION
 #	customers writes OUT/customers.csv (the format of
 #	config/customers.sample.csv): N customers (default 6000) with
@@ -51,6 +52,12 @@
 #	traffic). The notices quoted are rendered from links-sender's own
 #	templates (--templates, default config/templates) with its footer
 #	(--footer, default config/footer.h).
+#
+#	dkim-below moves, in every message of the corpus OUT, the
+#	DKIM-Signature that signing at set-up put on top (OpenDKIM inserts
+#	it first) below the headers our MX added on receipt (its
+#	Authentication-Results and Received): where the sender's signature
+#	sits in real mail, so that the milter finds our MX's headers on top.
 #
 #	large writes N (default 1) replies of about M megabytes (default
 #	25) with two base64 attachments, for the memory benchmark.
@@ -1304,9 +1311,53 @@ def write_large(g, out, count, mb):
     return count
 
 
+OUR_MX = 'mx.ilinks.asia'
+
+
+def header_fields(lines):
+    """The header fields (each a list of its lines) and the index of the blank line."""
+    fields = []
+    for i, line in enumerate(lines):
+        if line in (b'\n', b'\r\n'):
+            return fields, i
+        if line[:1] in (b' ', b'\t') and fields:
+            fields[-1].append(line)
+        else:
+            fields.append([line])
+    return fields, len(lines)
+
+
+def ours(field):
+    """Whether a header field was added by our MX: its A-R, or its Received."""
+    name = field[0].split(b':', 1)[0].strip().lower()
+    text = b''.join(field)
+    if name == b'authentication-results':
+        return True
+    return name == b'received' and (b'by ' + OUR_MX.encode()) in text
+
+
+def dkim_below_our_mx(path):
+    """Move the DKIM-Signature headers that signing put on top below our MX's own headers."""
+    with open(path, 'rb') as f:
+        lines = f.read().splitlines(keepends=True)
+    fields, blank = header_fields(lines)
+    sigs = []
+    while fields and fields[0][0].lower().startswith(b'dkim-signature:'):
+        sigs.append(fields.pop(0))
+    if not sigs:
+        return 0
+    k = 0
+    while k < len(fields) and ours(fields[k]):
+        k += 1
+    fields[k:k] = sigs
+    with open(path, 'wb') as f:
+        f.write(b''.join(b''.join(fl) for fl in fields) + b''.join(lines[blank:]))
+    return 1
+
+
 def main():
     ap = argparse.ArgumentParser(description='the benchmark corpora')
-    ap.add_argument('what', choices=['customers', 'corpus', 'large'])
+    ap.add_argument('what', choices=['customers', 'corpus', 'large', 'dkim-below'])
     ap.add_argument('out')
     ap.add_argument('--customers', type=int, default=6000)
     ap.add_argument('--seed', type=int, default=20261123)
@@ -1319,6 +1370,11 @@ def main():
     a = ap.parse_args()
     if not 100 <= a.customers <= 1000000 or not 0.001 <= a.scale <= 10:
         ap.error('--customers 100..1000000, --scale 0.001..10')
+    if a.what == 'dkim-below':
+        n = sum(dkim_below_our_mx(os.path.join(a.out, e))
+                for e in sorted(os.listdir(a.out)) if e.endswith('.eml'))
+        print('gen-mail: %d signature(s) moved below %s\'s headers' % (n, OUR_MX))
+        return 0
     os.makedirs(a.out, exist_ok=True)
     g = Gen(a.seed, a.customers, a.templates, a.footer)
     g.customer_emails = {c['email'] for c in g.customers}

@@ -269,9 +269,11 @@ mctx_received_ours(const struct mctx_msg *m, const char *value)
 /*
  * mctx_ar_track - keep the Authentication-Results of the top block: the
  * headers our own hosts added above the message that came from outside.
- * The block is the run of A-R and of Received headers written by our
- * hosts at the top; any other header, or a Received by another host,
- * ends it. A-R below it came from outside and are never kept.
+ * The block is everything above the first Received header that another
+ * host wrote (our own hosts' Received keep it open): the A-R there are
+ * our verifiers', or forged by a client that put them before any header
+ * of its own (see milter_ctx.h). A header another milter inserted at the
+ * top does not end it. A-R below it came from outside and are never kept.
  */
 static int
 mctx_ar_track(struct mctx_msg *m, const char *name, const char *value)
@@ -286,7 +288,7 @@ mctx_ar_track(struct mctx_msg *m, const char *name, const char *value)
 		}
 		return (0);
 	}
-	if (strcasecmp(name, "Received") != 0 || !mctx_received_ours(m, value))
+	if (strcasecmp(name, "Received") == 0 && !mctx_received_ours(m, value))
 		m->ar_closed = 1;
 	return (0);
 }

@@ -27,10 +27,11 @@
  *	headers that arrived from outside, so they can be removed.
  *
  *	Authentication-Results are kept, in order, only from the top of
- *	the header: the run of A-R headers and of Received headers written
- *	by our own hosts (their "by" host is a trusted_authserv_ids name or
- *	in a company domain). The first other header, or a Received by any
- *	other host, ends the run: an A-R below it came from outside.
+ *	the header: everything above the first Received header written by
+ *	another host (a Received whose "by" host is a trusted_authserv_ids
+ *	name or in a company domain is ours and keeps the block open; a
+ *	header another milter inserted at the top does not end it). An A-R
+ *	below it came from outside.
  *	Postfix does not show milters its own Received header, and milters
  *	in front of links-milter (OpenDKIM, OpenDMARC) insert theirs at the
  *	top, so on a single MX the run is exactly what they added, plus

@@ -2,7 +2,7 @@
  * NAME
  *	consent 3
  * SUMMARY
- *	email preferences, consent events, suppression, bounces, tokens
+ *	email preferences, consent events and the suppression list
  * SYNOPSIS
  *	#include "store.h"
  * DESCRIPTION
@@ -19,21 +19,14 @@
  *	For channels REPLY and ONE_CLICK the evidence names the message
  *	(Message-ID, token): an opt-out whose evidence was already recorded
  *	for that customer changes nothing, even after a later opt-in, so a
- *	message seen twice (Postfix retry) is applied once.
+ *	message seen twice (Postfix retry, or the same reply reaching two
+ *	MX hosts) is applied once. The change locks the customer's row
+ *	first (db_lock_row), so two hosts cannot both find the evidence
+ *	new and both record it.
  *
- *	Only refusable categories (survey, promotion) can be refused; a
+ *	Only refusable categories (config/category.h) can be refused; a
  *	request for another one is an error, because account and
  *	maintenance mail is part of the service the customer pays for.
- *
- *	Tokens are base32 of: category (1 byte), customer id (5 bytes,
- *	big-endian) and the first TOKEN_MAC_LEN bytes of
- *	HMAC-SHA256(k_tok, "links-token-v1" | those 6 bytes): 29
- *	characters. Dated tokens (links-web's https links) add the issue
- *	day (days since 1970-01-01 UTC, 2 bytes big-endian) after the
- *	customer id and use the label "links-token-v2": 32 characters.
- *	Verification tells the two kinds apart by their length, accepts
- *	either case (some MTAs change the case of a local part) and
- *	compares the MAC in constant time.
  * DIAGNOSTICS
  *	See store.h.
  */
@@ -46,123 +39,128 @@
 
 #include "store_int.h"
 
-#define TOKEN_LABEL		"links-token-v1"
-#define TOKEN_PAYLOAD_LEN	6
-#define TOKEN_MAC_LEN		12
-#define TOKEN_RAW_LEN		(TOKEN_PAYLOAD_LEN + TOKEN_MAC_LEN)
-#define TOKEN_DATED_LABEL	"links-token-v2"
-#define TOKEN_DATED_PAYLOAD_LEN	(TOKEN_PAYLOAD_LEN + 2)	/* + issue day, 16 bits */
-#define TOKEN_DATED_RAW_LEN	(TOKEN_DATED_PAYLOAD_LEN + TOKEN_MAC_LEN)
-#define TOKEN_DAY_MAX		0xffff
-#define TOKEN_CHARS(raw)	(((raw) * 8 + 4) / 5)	/* base32 length, no padding */
-#define TOKEN_ID_MAX		((int64_t) 1 << 40)
 #define SUPPRESSION_EVIDENCE	"re-applied from the suppression list"
+#define CATEGORY_BITS_MASK	31	/* categories fit in an int bit mask */
 
-
-static int
-step_done(struct store *st, sqlite3_stmt *stmt, const char *what)
-{
-	int	rc = sqlite3_step(stmt);
-
-	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
-		return STORE_OK;
-	return st_sqlerr(st, rc, what);
-}
-
+/* pref_get - the stored refusal of CAT (0 when no row) */
 static int
 pref_get(struct store *st, int64_t customer_id, int cat, int *optout)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *s;
 	int	rc;
 
-	if ((rc = st_prepare(st, "SELECT optout FROM prefs WHERE customer_id = ? AND category = ?",
-			     &stmt)) != STORE_OK)
-		return rc;
-	sqlite3_bind_int64(stmt, 1, customer_id);
-	sqlite3_bind_int(stmt, 2, cat);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		*optout = sqlite3_column_int(stmt, 0);
+	if ((rc = db_prepare(st, "SELECT optout FROM prefs WHERE customer_id = ? AND category = ?",
+			     &s)) != STORE_OK)
+		return (rc);
+	db_bind_int(s, 1, customer_id);
+	db_bind_int(s, 2, cat);
+	rc = db_step(s);
+	*optout = 0;
+	if (rc == DB_ROW) {
+		*optout = (int) db_col_int(s, 0);
 		rc = STORE_OK;
-	} else if (rc == SQLITE_DONE) {
-		*optout = 0;
+	} else if (rc == DB_DONE)
 		rc = STORE_OK;
-	} else
-		rc = st_sqlerr(st, rc, "preference lookup");
-	st_finalize(st, stmt);
-	return rc;
+	else
+		rc = db_error(st, rc, "preference lookup");
+	db_finish(s);
+	return (rc);
 }
 
+/* event_add - append one consent event */
+static int
+event_add(struct store *st, int64_t customer_id, int cat, int optout, enum store_channel ch,
+	  const char *evidence, const unsigned char subject[CRYPT_MAC_LEN], time_t now)
+{
+	struct db_stmt *s;
+	int	rc;
+
+	if ((rc = db_prepare(st, "INSERT INTO consent_events(customer_id, subject, category, "
+			     "optout, channel, evidence, at) VALUES(?, ?, ?, ?, ?, ?, ?)",
+			     &s)) != STORE_OK)
+		return (rc);
+	db_bind_int(s, 1, customer_id);
+	db_bind_blob(s, 2, subject, CRYPT_MAC_LEN);
+	db_bind_int(s, 3, cat);
+	db_bind_int(s, 4, optout);
+	db_bind_int(s, 5, (int64_t) ch);
+	db_bind_text(s, 6, evidence);
+	db_bind_int(s, 7, (int64_t) now);
+	rc = st_run(st, s, "consent event");
+	db_finish(s);
+	return (rc);
+}
+
+/* pref_set - store the refusal of CAT and its event */
 static int
 pref_set(struct store *st, int64_t customer_id, int cat, int optout, enum store_channel ch,
 	 const char *evidence, const unsigned char subject[CRYPT_MAC_LEN])
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *s;
 	time_t	now = st_now();
 	int	rc;
 
-	if ((rc = st_prepare(st, "INSERT INTO prefs(customer_id, category, optout, updated) "
+	if ((rc = db_prepare(st, "INSERT INTO prefs(customer_id, category, optout, updated) "
 			     "VALUES(?, ?, ?, ?) ON CONFLICT(customer_id, category) DO UPDATE "
 			     "SET optout = excluded.optout, updated = excluded.updated",
-			     &stmt)) != STORE_OK)
-		return rc;
-	sqlite3_bind_int64(stmt, 1, customer_id);
-	sqlite3_bind_int(stmt, 2, cat);
-	sqlite3_bind_int(stmt, 3, optout);
-	sqlite3_bind_int64(stmt, 4, (sqlite3_int64) now);
-	rc = step_done(st, stmt, "preference update");
-	st_finalize(st, stmt);
+			     &s)) != STORE_OK)
+		return (rc);
+	db_bind_int(s, 1, customer_id);
+	db_bind_int(s, 2, cat);
+	db_bind_int(s, 3, optout);
+	db_bind_int(s, 4, (int64_t) now);
+	rc = st_run(st, s, "preference update");
+	db_finish(s);
 	if (rc != STORE_OK)
-		return rc;
-	if ((rc = st_prepare(st, "INSERT INTO consent_events(customer_id, subject, category, "
-			     "optout, channel, evidence, at) VALUES(?, ?, ?, ?, ?, ?, ?)",
-			     &stmt)) != STORE_OK)
-		return rc;
-	sqlite3_bind_int64(stmt, 1, customer_id);
-	sqlite3_bind_blob(stmt, 2, subject, CRYPT_MAC_LEN, SQLITE_STATIC);
-	sqlite3_bind_int(stmt, 3, cat);
-	sqlite3_bind_int(stmt, 4, optout);
-	sqlite3_bind_int(stmt, 5, (int) ch);
-	sqlite3_bind_text(stmt, 6, evidence, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 7, (sqlite3_int64) now);
-	rc = step_done(st, stmt, "consent event");
-	st_finalize(st, stmt);
-	return rc;
+		return (rc);
+	return (event_add(st, customer_id, cat, optout, ch, evidence, subject, now));
 }
 
-/* The suppression entry follows the customer's refusals: mask of prefs. */
+/* refused_mask - the categories the customer refuses, as a bit mask */
 static int
-suppression_sync(struct store *st, int64_t customer_id, const unsigned char hash[CRYPT_MAC_LEN])
+refused_mask(struct store *st, int64_t customer_id, int *mask)
 {
-	sqlite3_stmt *stmt;
-	int	rc, mask = 0;
+	struct db_stmt *s;
+	int	rc;
 
-	if ((rc = st_prepare(st, "SELECT category FROM prefs WHERE customer_id = ? AND optout = 1",
-			     &stmt)) != STORE_OK)
-		return rc;
-	sqlite3_bind_int64(stmt, 1, customer_id);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
-		mask |= CATEGORY_BIT(sqlite3_column_int(stmt, 0) & 31);
-	st_finalize(st, stmt);
-	if (rc != SQLITE_DONE)
-		return st_sqlerr(st, rc, "preference list");
-	if (mask)
-		rc = st_prepare(st, "INSERT INTO suppression(hash, cats, added) VALUES(?1, ?2, ?3) "
-				"ON CONFLICT(hash) DO UPDATE SET cats = ?2", &stmt);
-	else
-		rc = st_prepare(st, "DELETE FROM suppression WHERE hash = ?1", &stmt);
-	if (rc != STORE_OK)
-		return rc;
-	sqlite3_bind_blob(stmt, 1, hash, CRYPT_MAC_LEN, SQLITE_STATIC);
-	if (mask) {
-		sqlite3_bind_int(stmt, 2, mask);
-		sqlite3_bind_int64(stmt, 3, (sqlite3_int64) st_now());
-	}
-	rc = step_done(st, stmt, "suppression update");
-	st_finalize(st, stmt);
-	return rc;
+	*mask = 0;
+	if ((rc = db_prepare(st, "SELECT category FROM prefs WHERE customer_id = ? AND optout = 1",
+			     &s)) != STORE_OK)
+		return (rc);
+	db_bind_int(s, 1, customer_id);
+	while ((rc = db_step(s)) == DB_ROW)
+		*mask |= CATEGORY_BIT((int) db_col_int(s, 0) & CATEGORY_BITS_MASK);
+	db_finish(s);
+	return (rc == DB_DONE ? STORE_OK : db_error(st, rc, "preference list"));
 }
 
+/* st_suppression_sync - the suppression entry follows the customer's refusals */
+int
+st_suppression_sync(struct store *st, int64_t customer_id, const unsigned char hash[CRYPT_MAC_LEN])
+{
+	struct db_stmt *s;
+	int	rc, mask;
+
+	if ((rc = refused_mask(st, customer_id, &mask)) != STORE_OK)
+		return (rc);
+	if (mask)
+		rc = db_prepare(st, "INSERT INTO suppression(hash, cats, added) VALUES(?1, ?2, ?3) "
+				"ON CONFLICT(hash) DO UPDATE SET cats = ?2", &s);
+	else
+		rc = db_prepare(st, "DELETE FROM suppression WHERE hash = ?1", &s);
+	if (rc != STORE_OK)
+		return (rc);
+	db_bind_blob(s, 1, hash, CRYPT_MAC_LEN);
+	if (mask) {
+		db_bind_int(s, 2, mask);
+		db_bind_int(s, 3, (int64_t) st_now());
+	}
+	rc = st_run(st, s, "suppression update");
+	db_finish(s);
+	return (rc);
+}
+
+/* subject_of - the suppression hash of the customer's address */
 static int
 subject_of(struct store *st, int64_t customer_id, unsigned char hash[CRYPT_MAC_LEN])
 {
@@ -170,87 +168,107 @@ subject_of(struct store *st, int64_t customer_id, unsigned char hash[CRYPT_MAC_L
 	int	rc;
 
 	if ((rc = st_customer_email(st, customer_id, &email)) != STORE_OK)
-		return rc;
+		return (rc);
 	st_email_suphash(st, email, hash);
 	OPENSSL_cleanse(email, strlen(email));
 	free(email);
-	return STORE_OK;
+	return (STORE_OK);
 }
 
+/* check_args - the categories CAT stands for; the evidence's form */
 static int
 check_args(struct store *st, int cat, const char *evidence, int *mask)
 {
 	if (cat < 0)
 		*mask = category_refusable_mask();
 	else if (cat >= CATEGORY_COUNT)
-		return st_err(st, STORE_ERR, "invalid category %d", cat);
+		return (st_err(st, STORE_ERR, "invalid category %d", cat));
 	else if (!category_refusable((enum category) cat))
-		return st_err(st, STORE_ERR, "category %s cannot be refused (it is part of the "
-			      "service)", category_name((enum category) cat));
+		return (st_err(st, STORE_ERR, "category %s cannot be refused (it is part of the "
+			       "service)", category_name((enum category) cat)));
 	else
 		*mask = CATEGORY_BIT(cat);
 	if (evidence && !utf8_text_ok(evidence, STORE_EVIDENCE_MAX))
-		return st_err(st, STORE_ERR, "invalid evidence (not UTF-8 text or longer than %d "
-			      "bytes)", STORE_EVIDENCE_MAX);
-	return STORE_OK;
+		return (st_err(st, STORE_ERR, "invalid evidence (not UTF-8 text or longer than %d "
+			       "bytes)", STORE_EVIDENCE_MAX));
+	return (STORE_OK);
 }
 
+/* evidence_seen - 1 if this evidence was recorded for the customer */
 static int
 evidence_seen(struct store *st, int64_t customer_id, const char *evidence, int optout)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *s;
 	int	rc;
 
-	if ((rc = st_prepare(st, "SELECT EXISTS(SELECT 1 FROM consent_events WHERE customer_id = ? "
-			     "AND evidence = ? AND optout = ?)", &stmt)) != STORE_OK)
-		return rc;
-	sqlite3_bind_int64(stmt, 1, customer_id);
-	sqlite3_bind_text(stmt, 2, evidence, -1, SQLITE_STATIC);
-	sqlite3_bind_int(stmt, 3, optout);
-	rc = sqlite3_step(stmt);
-	rc = rc == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : st_sqlerr(st, rc, "consent lookup");
-	st_finalize(st, stmt);
-	return rc;
+	if ((rc = db_prepare(st, "SELECT EXISTS(SELECT 1 FROM consent_events WHERE customer_id = ? "
+			     "AND evidence = ? AND optout = ?)", &s)) != STORE_OK)
+		return (rc);
+	db_bind_int(s, 1, customer_id);
+	db_bind_text(s, 2, evidence);
+	db_bind_int(s, 3, optout);
+	rc = db_step(s);
+	rc = rc == DB_ROW ? (db_col_int(s, 0) != 0) : db_error(st, rc, "consent lookup");
+	db_finish(s);
+	return (rc);
 }
 
+/* change_prefs - set every category of MASK; *N how many changed */
+static int
+change_prefs(struct store *st, int64_t customer_id, int mask, int optout,
+	     enum store_channel ch, const char *evidence,
+	     const unsigned char subject[CRYPT_MAC_LEN], int *n)
+{
+	int	rc, c, cur;
+
+	*n = 0;
+	for (c = 0; c < CATEGORY_COUNT; c++) {
+		if (!(mask & CATEGORY_BIT(c)))
+			continue;
+		if ((rc = pref_get(st, customer_id, c, &cur)) != STORE_OK)
+			return (rc);
+		if (cur == optout)
+			continue;
+		if ((rc = pref_set(st, customer_id, c, optout, ch, evidence, subject)) != STORE_OK)
+			return (rc);
+		(*n)++;
+	}
+	return (STORE_OK);
+}
+
+/* change_locked - the change inside its transaction */
 static int
 change_locked(struct store *st, int64_t customer_id, int mask, int optout,
 	      enum store_channel ch, const char *evidence, int *changed)
 {
 	unsigned char subject[CRYPT_MAC_LEN];
-	int	rc, c, cur, n = 0;
+	int	rc, n = 0;
 
-	if ((rc = subject_of(st, customer_id, subject)) != STORE_OK)
-		return rc;
+	if ((rc = db_lock_row(st, "customers", customer_id)) != STORE_OK
+	    || (rc = subject_of(st, customer_id, subject)) != STORE_OK)
+		return (rc);
 	/* Evidence names a message for REPLY and ONE_CLICK: seen once is enough. */
 	if (*evidence && (ch == STORE_CH_REPLY || ch == STORE_CH_ONE_CLICK)) {
 		if ((rc = evidence_seen(st, customer_id, evidence, optout)) < 0)
-			return rc;
+			return (rc);
 		if (rc == 1)
-			return STORE_OK;	/* the same reply again: nothing to do */
+			return (STORE_OK);	/* the same reply again: nothing to do */
 	}
-	for (c = 0; c < CATEGORY_COUNT; c++) {
-		if (!(mask & CATEGORY_BIT(c)))
-			continue;
-		if ((rc = pref_get(st, customer_id, c, &cur)) != STORE_OK)
-			return rc;
-		if (cur == optout)
-			continue;
-		if ((rc = pref_set(st, customer_id, c, optout, ch, evidence, subject)) != STORE_OK)
-			return rc;
-		n++;
-	}
+	if ((rc = change_prefs(st, customer_id, mask, optout, ch, evidence, subject, &n))
+	    != STORE_OK)
+		return (rc);
 	if (n == 0)
-		return STORE_OK;
-	if ((rc = suppression_sync(st, customer_id, subject)) != STORE_OK)
-		return rc;
+		return (STORE_OK);
+	if ((rc = st_suppression_sync(st, customer_id, subject)) != STORE_OK)
+		return (rc);
 	if (optout && (ch == STORE_CH_REPLY || ch == STORE_CH_ONE_CLICK))
 		if ((rc = store_outbox_add(st, customer_id, "optout_confirm", NULL)) != STORE_OK)
-			return rc;
+			return (rc);
 	*changed = n;
-	return STORE_OK;
+	return (STORE_OK);
 }
 
+/* change - store_optout and store_optin */
 static int
 change(struct store *st, int64_t customer_id, int cat, int optout, enum store_channel ch,
        const char *evidence, int *changed)
@@ -260,68 +278,73 @@ change(struct store *st, int64_t customer_id, int cat, int optout, enum store_ch
 	if (changed)
 		*changed = 0;
 	if ((rc = check_args(st, cat, evidence, &mask)) != STORE_OK)
-		return rc;
+		return (rc);
 	if ((unsigned) ch > STORE_CH_WEB)
-		return st_err(st, STORE_ERR, "invalid channel");
+		return (st_err(st, STORE_ERR, "invalid channel"));
 	if ((rc = st_tx_begin(st)) != STORE_OK)
-		return rc;
+		return (rc);
 	rc = change_locked(st, customer_id, mask, optout, ch, evidence ? evidence : "", &n);
 	rc = st_tx_end(st, rc);
 	if (rc == STORE_OK && changed)
 		*changed = n;
-	return rc;
+	return (rc);
 }
 
+/* store_optout - refuse CAT (< 0: every refusable one); see store.h */
 int
 store_optout(struct store *st, int64_t customer_id, int cat, enum store_channel ch,
 	     const char *evidence, int *changed)
 {
-	return change(st, customer_id, cat, 1, ch, evidence, changed);
+	return (change(st, customer_id, cat, 1, ch, evidence, changed));
 }
 
+/* store_optin - agree again to CAT (< 0: every refusable one) */
 int
 store_optin(struct store *st, int64_t customer_id, int cat, enum store_channel ch,
 	    const char *evidence, int *changed)
 {
-	return change(st, customer_id, cat, 0, ch, evidence, changed);
+	return (change(st, customer_id, cat, 0, ch, evidence, changed));
 }
 
+/* store_is_optout - 1 if the customer refused CAT */
 int
 store_is_optout(struct store *st, int64_t customer_id, enum category cat)
 {
 	int	rc, v;
 
 	if ((unsigned) cat >= CATEGORY_COUNT)
-		return st_err(st, STORE_ERR, "invalid category %d", (int) cat);
+		return (st_err(st, STORE_ERR, "invalid category %d", (int) cat));
 	if (!category_refusable(cat))
-		return 0;
+		return (0);
 	if ((rc = pref_get(st, customer_id, (int) cat, &v)) != STORE_OK)
-		return rc;
-	return v ? 1 : 0;
+		return (rc);
+	return (v ? 1 : 0);
 }
 
+/* suppression_mask - the refused categories recorded for HASH */
 static int
 suppression_mask(struct store *st, const unsigned char hash[CRYPT_MAC_LEN], int *mask)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *s;
 	int	rc;
 
 	*mask = 0;
-	if ((rc = st_prepare(st, "SELECT cats FROM suppression WHERE hash = ?", &stmt)) != STORE_OK)
-		return rc;
-	sqlite3_bind_blob(stmt, 1, hash, CRYPT_MAC_LEN, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		*mask = sqlite3_column_int(stmt, 0);
+	if ((rc = db_prepare(st, "SELECT cats FROM suppression WHERE hash = ?", &s)) != STORE_OK)
+		return (rc);
+	db_bind_blob(s, 1, hash, CRYPT_MAC_LEN);
+	rc = db_step(s);
+	if (rc == DB_ROW) {
+		*mask = (int) db_col_int(s, 0);
 		rc = STORE_OK;
-	} else if (rc == SQLITE_DONE)
+	} else if (rc == DB_DONE)
 		rc = STORE_OK;
 	else
-		rc = st_sqlerr(st, rc, "suppression lookup");
-	st_finalize(st, stmt);
-	return rc;
+		rc = db_error(st, rc, "suppression lookup");
+	db_finish(s);
+	return (rc);
 }
 
+/* store_is_suppressed - 1 if the address refused every refusable category */
 int
 store_is_suppressed(struct store *st, const char *email)
 {
@@ -330,13 +353,14 @@ store_is_suppressed(struct store *st, const char *email)
 	int	rc, mask;
 
 	if (addr_normalise(email, norm, sizeof(norm)) != 0)
-		return st_err(st, STORE_ERR, "invalid email address");
+		return (st_err(st, STORE_ERR, "invalid email address"));
 	st_email_suphash(st, norm, hash);
 	if ((rc = suppression_mask(st, hash, &mask)) != STORE_OK)
-		return rc;
-	return (mask & category_refusable_mask()) == category_refusable_mask();
+		return (rc);
+	return ((mask & category_refusable_mask()) == category_refusable_mask());
 }
 
+/* st_suppression_apply - re-apply an address's recorded refusals to a new row */
 int
 st_suppression_apply(struct store *st, int64_t customer_id, const char *norm)
 {
@@ -345,15 +369,16 @@ st_suppression_apply(struct store *st, int64_t customer_id, const char *norm)
 
 	st_email_suphash(st, norm, hash);
 	if ((rc = suppression_mask(st, hash, &mask)) != STORE_OK)
-		return rc;
+		return (rc);
 	for (c = 0; c < CATEGORY_COUNT && mask; c++)
 		if ((mask & CATEGORY_BIT(c)) && category_refusable((enum category) c))
 			if ((rc = pref_set(st, customer_id, c, 1, STORE_CH_IMPORT,
 					   SUPPRESSION_EVIDENCE, hash)) != STORE_OK)
-				return rc;
-	return STORE_OK;
+				return (rc);
+	return (STORE_OK);
 }
 
+/* store_consent_clear - free a consent record's strings */
 void
 store_consent_clear(struct store_consent *e)
 {
@@ -363,35 +388,34 @@ store_consent_clear(struct store_consent *e)
 	memset(e, 0, sizeof(*e));
 }
 
+/* store_consent_each - FN for each consent event of a customer (or all) */
 int
 store_consent_each(struct store *st, int64_t customer_id,
 		   int (*fn)(const struct store_consent *, void *), void *arg)
 {
 	struct store_consent e;
-	sqlite3_stmt *stmt;
-	int	rc;
+	struct db_stmt *s;
+	int	rc, stop;
 
 	/* Two statements: "?1 <= 0 OR customer_id = ?1" cannot use the index. */
 	if (customer_id > 0)
-		rc = st_prepare(st, "SELECT id, coalesce(customer_id, 0), category, optout, channel, "
+		rc = db_prepare(st, "SELECT id, coalesce(customer_id, 0), category, optout, channel, "
 				"evidence, at FROM consent_events WHERE customer_id = ?1 "
-				"ORDER BY id", &stmt);
+				"ORDER BY id", &s);
 	else
-		rc = st_prepare(st, "SELECT id, coalesce(customer_id, 0), category, optout, channel, "
-				"evidence, at FROM consent_events ORDER BY id", &stmt);
+		rc = db_prepare(st, "SELECT id, coalesce(customer_id, 0), category, optout, channel, "
+				"evidence, at FROM consent_events ORDER BY id", &s);
 	if (rc != STORE_OK)
-		return rc;
-	sqlite3_bind_int64(stmt, 1, customer_id);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		int	stop;
-
-		e.id = sqlite3_column_int64(stmt, 0);
-		e.customer_id = sqlite3_column_int64(stmt, 1);
-		e.category = (enum category) sqlite3_column_int(stmt, 2);
-		e.optout = sqlite3_column_int(stmt, 3);
-		e.channel = (enum store_channel) sqlite3_column_int(stmt, 4);
-		e.at = (time_t) sqlite3_column_int64(stmt, 6);
-		if ((e.evidence = st_strdup((const char *) sqlite3_column_text(stmt, 5))) == NULL) {
+		return (rc);
+	db_bind_int(s, 1, customer_id);
+	while ((rc = db_step(s)) == DB_ROW) {
+		e.id = db_col_int(s, 0);
+		e.customer_id = db_col_int(s, 1);
+		e.category = (enum category) db_col_int(s, 2);
+		e.optout = (int) db_col_int(s, 3);
+		e.channel = (enum store_channel) db_col_int(s, 4);
+		e.at = (time_t) db_col_int(s, 6);
+		if ((e.evidence = st_strdup(db_col_text(s, 5))) == NULL) {
 			rc = st_err(st, STORE_TEMP, "out of memory");
 			goto done;
 		}
@@ -402,199 +426,8 @@ store_consent_each(struct store *st, int64_t customer_id,
 			goto done;
 		}
 	}
-	rc = rc == SQLITE_DONE ? STORE_OK : st_sqlerr(st, rc, "consent list");
+	rc = rc == DB_DONE ? STORE_OK : db_error(st, rc, "consent list");
 done:
-	st_finalize(st, stmt);
-	return rc;
-}
-
-/* ---- bounces: keyed by the blind index, so purge can remove them ---- */
-
-int
-store_bounce_record(struct store *st, const char *email, int *count)
-{
-	char	norm[STORE_EMAIL_MAX + 1];
-	unsigned char idx[CRYPT_MAC_LEN];
-	sqlite3_stmt *stmt;
-	int	rc;
-
-	if (addr_normalise(email, norm, sizeof(norm)) != 0)
-		return st_err(st, STORE_ERR, "invalid email address");
-	st_email_index(st, norm, idx);
-	if ((rc = st_prepare(st, "INSERT INTO bounces(hash, count, last) VALUES(?1, 1, ?2) "
-			     "ON CONFLICT(hash) DO UPDATE SET count = count + 1, last = ?2 "
-			     "RETURNING count", &stmt)) != STORE_OK)
-		return rc;
-	sqlite3_bind_blob(stmt, 1, idx, CRYPT_MAC_LEN, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 2, (sqlite3_int64) st_now());
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		if (count)
-			*count = sqlite3_column_int(stmt, 0);
-		rc = sqlite3_step(stmt) == SQLITE_DONE ? STORE_OK
-			: st_sqlerr(st, sqlite3_errcode(st->db), "bounce record");
-	} else
-		rc = st_sqlerr(st, rc, "bounce record");
-	st_finalize(st, stmt);
-	return rc;
-}
-
-int
-store_is_undeliverable(struct store *st, const char *email)
-{
-	char	norm[STORE_EMAIL_MAX + 1];
-	unsigned char idx[CRYPT_MAC_LEN];
-	sqlite3_stmt *stmt;
-	int	rc;
-
-	if (addr_normalise(email, norm, sizeof(norm)) != 0)
-		return st_err(st, STORE_ERR, "invalid email address");
-	st_email_index(st, norm, idx);
-	if ((rc = st_prepare(st, "SELECT EXISTS(SELECT 1 FROM bounces WHERE hash = ? "
-			     "AND count >= ?)", &stmt)) != STORE_OK)
-		return rc;
-	sqlite3_bind_blob(stmt, 1, idx, CRYPT_MAC_LEN, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 2, st->bounce_threshold);
-	rc = sqlite3_step(stmt);
-	rc = rc == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : st_sqlerr(st, rc, "bounce lookup");
-	st_finalize(st, stmt);
-	return rc;
-}
-
-/* ---- tokens ---- */
-
-/* HMAC-SHA256(k_tok, LABEL | PAYLOAD): the MAC of either kind of token. */
-static void
-token_mac(struct store *st, const char *label, const unsigned char *payload, size_t plen,
-	  unsigned char mac[CRYPT_MAC_LEN])
-{
-	unsigned char buf[sizeof(TOKEN_DATED_LABEL) - 1 + TOKEN_DATED_PAYLOAD_LEN];
-	size_t	llen = strlen(label);
-
-	memcpy(buf, label, llen);
-	memcpy(buf + llen, payload, plen);
-	crypt_mac(st->keys.tok, buf, llen + plen, mac);
-	OPENSSL_cleanse(buf, sizeof(buf));
-}
-
-/* token_payload - category and customer id, the start of both kinds. */
-static int
-token_payload(struct store *st, int64_t customer_id, enum category cat,
-	      unsigned char raw[TOKEN_PAYLOAD_LEN])
-{
-	uint64_t u = (uint64_t) customer_id;
-	int	i;
-
-	if (customer_id <= 0 || customer_id >= TOKEN_ID_MAX)
-		return st_err(st, STORE_ERR, "customer id out of range for a token");
-	if ((unsigned) cat >= CATEGORY_COUNT)
-		return st_err(st, STORE_ERR, "invalid category %d", (int) cat);
-	raw[0] = (unsigned char) cat;
-	for (i = 5; i >= 1; i--) {
-		raw[i] = (unsigned char) (u & 0xff);
-		u >>= 8;
-	}
-	return STORE_OK;
-}
-
-int
-store_token_make(struct store *st, int64_t customer_id, enum category cat,
-		 char *out, size_t outlen)
-{
-	unsigned char raw[TOKEN_RAW_LEN], mac[CRYPT_MAC_LEN];
-	int	rc;
-
-	if ((rc = token_payload(st, customer_id, cat, raw)) != STORE_OK)
-		return rc;
-	token_mac(st, TOKEN_LABEL, raw, TOKEN_PAYLOAD_LEN, mac);
-	memcpy(raw + TOKEN_PAYLOAD_LEN, mac, TOKEN_MAC_LEN);
-	if (crypt_base32(raw, sizeof(raw), out, outlen) == 0)
-		return st_err(st, STORE_ERR, "token buffer too small");
-	return STORE_OK;
-}
-
-int
-store_token_make_dated(struct store *st, int64_t customer_id, enum category cat,
-		       time_t issued, char *out, size_t outlen)
-{
-	unsigned char raw[TOKEN_DATED_RAW_LEN], mac[CRYPT_MAC_LEN];
-	long long day;
-	int	rc;
-
-	if ((rc = token_payload(st, customer_id, cat, raw)) != STORE_OK)
-		return rc;
-	day = (long long) issued / STORE_SECONDS_PER_DAY;
-	if (issued < 0 || day > TOKEN_DAY_MAX)
-		return st_err(st, STORE_ERR, "issue date out of range for a token");
-	raw[TOKEN_PAYLOAD_LEN] = (unsigned char) (day >> 8);
-	raw[TOKEN_PAYLOAD_LEN + 1] = (unsigned char) (day & 0xff);
-	token_mac(st, TOKEN_DATED_LABEL, raw, TOKEN_DATED_PAYLOAD_LEN, mac);
-	memcpy(raw + TOKEN_DATED_PAYLOAD_LEN, mac, TOKEN_MAC_LEN);
-	if (crypt_base32(raw, sizeof(raw), out, outlen) == 0)
-		return st_err(st, STORE_ERR, "token buffer too small");
-	return STORE_OK;
-}
-
-int
-store_token_verify_dated(struct store *st, const char *token, int64_t *customer_id,
-			 enum category *cat, time_t *issued)
-{
-	unsigned char raw[TOKEN_DATED_RAW_LEN + 1], mac[CRYPT_MAC_LEN];
-	const char *label;
-	uint64_t u = 0;
-	size_t	len, rawlen, plen;
-	int	i;
-
-	if (token == NULL)
-		return st_err(st, STORE_NOTFOUND, "no token");
-	len = strnlen(token, STORE_TOKEN_MAX);
-	if (len == TOKEN_CHARS(TOKEN_RAW_LEN)) {
-		rawlen = TOKEN_RAW_LEN;
-		plen = TOKEN_PAYLOAD_LEN;
-		label = TOKEN_LABEL;
-	} else if (len == TOKEN_CHARS(TOKEN_DATED_RAW_LEN)) {
-		rawlen = TOKEN_DATED_RAW_LEN;
-		plen = TOKEN_DATED_PAYLOAD_LEN;
-		label = TOKEN_DATED_LABEL;
-	} else
-		return st_err(st, STORE_NOTFOUND, "malformed token");
-	if (crypt_base32_decode(token, raw, sizeof(raw)) != (long) rawlen)
-		return st_err(st, STORE_NOTFOUND, "malformed token");
-	token_mac(st, label, raw, plen, mac);
-	if (CRYPTO_memcmp(mac, raw + plen, TOKEN_MAC_LEN) != 0)
-		return st_err(st, STORE_NOTFOUND, "token signature does not verify");
-	if (raw[0] >= CATEGORY_COUNT)
-		return st_err(st, STORE_NOTFOUND, "token category out of range");
-	for (i = 1; i <= 5; i++)
-		u = (u << 8) | raw[i];
-	if (u == 0)
-		return st_err(st, STORE_NOTFOUND, "token customer out of range");
-	if (customer_id)
-		*customer_id = (int64_t) u;
-	if (cat)
-		*cat = (enum category) raw[0];
-	if (issued)
-		*issued = plen == TOKEN_PAYLOAD_LEN ? 0 : (time_t) ((raw[TOKEN_PAYLOAD_LEN] << 8
-			| raw[TOKEN_PAYLOAD_LEN + 1]) * (time_t) STORE_SECONDS_PER_DAY);
-	return STORE_OK;
-}
-
-int
-store_token_verify(struct store *st, const char *token, int64_t *customer_id,
-		   enum category *cat)
-{
-	return store_token_verify_dated(st, token, customer_id, cat, NULL);
-}
-
-void
-store_web_mac(const struct store *st, const char *label, const void *data, size_t len,
-	      unsigned char out[STORE_MAC_LEN])
-{
-	unsigned char key[CRYPT_MAC_LEN];
-	size_t	llen = strlen(label);
-
-	/* A key per label (its NUL included), then the MAC of DATA under it. */
-	crypt_mac(st->keys.web, label, llen + 1, key);
-	crypt_mac(key, data, len, out);
-	OPENSSL_cleanse(key, sizeof(key));
+	db_finish(s);
+	return (rc);
 }

@@ -141,6 +141,36 @@ get(struct csv *csv, const int map[COL_COUNT], enum col k)
 	return map[k] >= 0 ? text_trim((char *) csv_field(csv, (size_t) map[k])) : "";
 }
 
+/* contract_fields - the contract columns of a row, checked; STORE_ERR + MSG */
+static int
+contract_fields(const char *stype, const char *ref, const char *status, const char *started,
+		const char *ended, enum store_contract_status *cst, time_t *t_start,
+		time_t *t_end, char *msg, size_t msglen)
+{
+	const char *why = NULL;
+
+	*cst = STORE_CONTRACT_ACTIVE;
+	if ((*stype != 0) != (*ref != 0))
+		why = "service_type and service_ref go together";
+	else if (*status && strcasecmp(status, "active") != 0 && strcasecmp(status, "ended") != 0)
+		why = "contract_status must be active or ended";
+	else if (*started && import_date(started, t_start) < 0)
+		why = "started_at is not a date YYYY-MM-DD";
+	else if (*ended && import_date(ended, t_end) < 0)
+		why = "ended_at is not a date YYYY-MM-DD";
+	else if (*ended && *status && strcasecmp(status, "active") == 0)
+		why = "contract_status is active but ended_at is set";
+	else if (!*stype && (*status || *started || *ended))
+		why = "contract fields without service_type and service_ref";
+	if (why != NULL) {
+		snprintf(msg, msglen, "%s", why);
+		return (STORE_ERR);
+	}
+	if ((*status && strcasecmp(status, "ended") == 0) || (!*status && *ended))
+		*cst = STORE_CONTRACT_ENDED;
+	return (STORE_OK);
+}
+
 /*
  * import_row - one row inside its own savepoint. Returns STORE_OK,
  * STORE_ERR (row skipped; message in MSG) or STORE_TEMP.
@@ -170,37 +200,9 @@ import_row(struct store *st, struct csv *csv, const int map[COL_COUNT],
 		snprintf(msg, msglen, "unknown source (portal, web_form or staff)");
 		return STORE_ERR;
 	}
-	if ((*stype != 0) != (*ref != 0)) {
-		snprintf(msg, msglen, "service_type and service_ref go together");
+	if (contract_fields(stype, ref, status, started, ended, &cst, &t_start, &t_end, msg,
+			    msglen) != STORE_OK)
 		return STORE_ERR;
-	}
-	if (*status) {
-		if (strcasecmp(status, "active") == 0)
-			cst = STORE_CONTRACT_ACTIVE;
-		else if (strcasecmp(status, "ended") == 0)
-			cst = STORE_CONTRACT_ENDED;
-		else {
-			snprintf(msg, msglen, "contract_status must be active or ended");
-			return STORE_ERR;
-		}
-	} else if (*ended)
-		cst = STORE_CONTRACT_ENDED;
-	if (*started && import_date(started, &t_start) < 0) {
-		snprintf(msg, msglen, "started_at is not a date YYYY-MM-DD");
-		return STORE_ERR;
-	}
-	if (*ended && import_date(ended, &t_end) < 0) {
-		snprintf(msg, msglen, "ended_at is not a date YYYY-MM-DD");
-		return STORE_ERR;
-	}
-	if (cst == STORE_CONTRACT_ACTIVE && *ended) {
-		snprintf(msg, msglen, "contract_status is active but ended_at is set");
-		return STORE_ERR;
-	}
-	if (!*stype && (*status || *started || *ended)) {
-		snprintf(msg, msglen, "contract fields without service_type and service_ref");
-		return STORE_ERR;
-	}
 	for (i = 0; stype[i] && i < STORE_REF_MAX; i++)
 		lstype[i] = (char) tolower((unsigned char) stype[i]);
 	lstype[i] = 0;

@@ -125,24 +125,24 @@ store_customer_id_find(struct store *st, const char *email, int64_t *id)
 {
 	char	norm[STORE_EMAIL_MAX + 1];
 	unsigned char idx[CRYPT_MAC_LEN];
-	sqlite3_stmt *stmt;
+	struct db_stmt *s;
 	int	rc;
 
 	if (addr_normalise(email, norm, sizeof(norm)) != 0)
 		return (st_err(st, STORE_ERR, "invalid email address"));
 	st_email_index(st, norm, idx);
-	if ((rc = st_prepare(st, "SELECT id FROM customers WHERE email_idx = ?", &stmt)) != STORE_OK)
+	if ((rc = db_prepare(st, "SELECT id FROM customers WHERE email_idx = ?", &s)) != STORE_OK)
 		return (rc);
-	sqlite3_bind_blob(stmt, 1, idx, CRYPT_MAC_LEN, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		*id = sqlite3_column_int64(stmt, 0);
+	db_bind_blob(s, 1, idx, CRYPT_MAC_LEN);
+	rc = db_step(s);
+	if (rc == DB_ROW) {
+		*id = db_col_int(s, 0);
 		rc = STORE_OK;
-	} else if (rc == SQLITE_DONE)
+	} else if (rc == DB_DONE)
 		rc = st_err(st, STORE_NOTFOUND, "no such customer");
 	else
-		rc = st_sqlerr(st, rc, "customer id lookup");
-	st_finalize(st, stmt);
+		rc = db_error(st, rc, "customer id lookup");
+	db_finish(s);
 	return (rc);
 }
 

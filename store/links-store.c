@@ -38,10 +38,10 @@
 
 #include "conf.h"
 #include "import.h"
+#include "links-store.h"
 #include "log.h"
 #include "store.h"
 
-#define PROG		"links-store"
 #define TIME_STR_MAX	32
 #define EVIDENCE_BUF	128
 
@@ -65,6 +65,8 @@ usage(FILE *fp)
 		"  customer find EMAIL               print the customer id of an address\n"
 		"  customer add EMAIL [--name N] [--phone P] [--source S]\n"
 		"  customer list                     every customer, one per line\n"
+		"  customer delete ID|EMAIL [--yes]  erase a customer on request\n"
+		"  customer set-email ID|EMAIL NEW   change a customer's address\n"
 		"  contract add EMAIL TYPE REF [--started DATE] [--ended DATE]\n"
 		"  contract end REF [--date DATE]    mark a contract ended (default: today)\n"
 		"  optout EMAIL [--category C]       record a refusal (default: all refusable)\n"
@@ -73,6 +75,10 @@ usage(FILE *fp)
 		"  export EMAIL                      the customer's own data as JSON\n"
 		"  purge [--dry-run]                 delete customers per the retention policy\n"
 		"  stats [--json]                    counts and counters\n"
+		"  migrate-to postgresql             copy this SQLite store to store_conninfo\n"
+		"  backup DIR                        copy the store and its key, online\n"
+		"  restore DIR [--yes]               check a backup and put it in place\n"
+		"  key rotate                        a new master key, every field re-encrypted\n"
 		"\n"
 		"options:\n"
 		"  -c FILE        configuration file (default %s, or $LINKS_CONF)\n"
@@ -121,7 +127,7 @@ store_exit(int rc)
 	}
 }
 
-static int
+int
 fail(struct store *st, int rc, const char *what)
 {
 	fprintf(stderr, PROG ": %s: %s\n", what, store_errmsg(st));
@@ -210,7 +216,7 @@ need_pos(const struct opts *o, int n, const char *synopsis)
 }
 
 /* Look up a customer by address, or by id when ARG is all digits. */
-static int
+int
 find_customer(struct store *st, const char *arg, struct store_customer *c)
 {
 	char   *end;
@@ -225,7 +231,7 @@ find_customer(struct store *st, const char *arg, struct store_customer *c)
 	return store_customer_find(st, arg, c);
 }
 
-static void
+void
 staff_evidence(char *buf, size_t len)
 {
 	const char *who = getenv("SUDO_USER");
@@ -238,26 +244,51 @@ staff_evidence(char *buf, size_t len)
 
 /* ---- commands ---- */
 
+/*
+ * init_key_hint - why the key file could not be created, and what to do:
+ * the key folder must exist and be writable by whoever runs init (the
+ * store's owner, so that the milter can read the key).
+ */
+static void
+init_key_hint(const char *keyfile)
+{
+	const char *slash = strrchr(keyfile, '/');
+	int	dirlen = slash ? (int) (slash - keyfile) : 1;
+	const char *dir = slash ? keyfile : ".";
+
+	fprintf(stderr, PROG ": the key folder %.*s must exist, be owned by the user the milter "
+		"runs as and be writable by whoever runs init; as root: install -d -o links-milter "
+		"-g links-milter -m 0700 %.*s, then run: runuser -u links-milter -- " PROG " init "
+		"(or set key_file in links.conf)\n", dirlen, dir, dirlen, dir);
+}
+
 static int
 cmd_init(const struct conf *conf)
 {
 	const char *keyfile = conf_key_file(conf), *path = conf_store_path(conf);
+	int	sqlite = strcmp(conf_store_backend(conf), "sqlite") == 0;
 	char	err[CONF_ERR_MAX];
 	struct stat sb;
 	int	had_key = stat(keyfile, &sb) == 0, had_db = stat(path, &sb) == 0 && sb.st_size > 0;
 
 	if (store_init(conf, err, sizeof(err)) != STORE_OK) {
 		fprintf(stderr, PROG ": init: %s\n", err);
-		return EX_CONFIG;
+		if (strstr(err, "cannot create key file") != NULL)
+			init_key_hint(keyfile);
+		return (strstr(err, "(temporary)") ? EX_TEMPFAIL : EX_CONFIG);
 	}
 	printf("key file %s: %s\n", keyfile, had_key ? "existing, checked" : "created (mode 0600)");
-	printf("database %s: %s\n", path, had_db ? "existing, schema up to date" : "created");
+	if (sqlite)
+		printf("database %s: %s\n", path, had_db ? "existing, schema up to date"
+		       : "created");
+	else
+		printf("database (postgresql, store_conninfo): schema up to date\n");
 	if (!had_key)
 		printf("Back up the key file apart from the database: without it the "
 		       "personal data cannot be read.\n");
-	log_notice("init: database %s, key file %s", had_db ? "checked" : "created",
+	log_notice("init: database %s, key file %s", sqlite && !had_db ? "created" : "checked",
 		   had_key ? "checked" : "created");
-	return EX_OK;
+	return (EX_OK);
 }
 
 static int
@@ -374,7 +405,7 @@ cmd_customer(struct store *st, int argc, char **argv)
 	int	rc, created, ex;
 
 	if (argc < 1) {
-		fprintf(stderr, "usage: " PROG " customer show|find|add|list ...\n");
+		fprintf(stderr, "usage: " PROG " customer show|find|add|list|delete|set-email ...\n");
 		return EX_USAGE;
 	}
 	if (strcmp(argv[0], "show") == 0 || strcmp(argv[0], "find") == 0) {
@@ -412,7 +443,12 @@ cmd_customer(struct store *st, int argc, char **argv)
 			return fail(st, rc, "customer list");
 		return EX_OK;
 	}
-	fprintf(stderr, PROG ": unknown customer command %s (show, find, add, list)\n", argv[0]);
+	if (strcmp(argv[0], "delete") == 0)
+		return (cmd_customer_delete(st, argc - 1, argv + 1));
+	if (strcmp(argv[0], "set-email") == 0)
+		return (cmd_customer_set_email(st, argc - 1, argv + 1));
+	fprintf(stderr, PROG ": unknown customer command %s (show, find, add, list, delete, "
+		"set-email)\n", argv[0]);
 	return EX_USAGE;
 }
 
@@ -652,54 +688,146 @@ cmd_stats(struct store *st, int argc, char **argv)
 	return EX_OK;
 }
 
-int
-main(int argc, char **argv)
+/*
+ * cmd_migrate_to - copy this SQLite store into the PostgreSQL database of
+ * store_conninfo (same key file), then tell the admin to switch
+ * store_backend.
+ */
+static int
+cmd_migrate_to(struct store *src, struct conf *conf, int argc, char **argv)
+{
+	struct store_copy_report rep;
+	char	err[CONF_ERR_MAX];
+	struct store *dst;
+	struct opts o;
+	long	total = 0;
+	int	rc, i;
+
+	if (parse_args(argc, argv, "", 1, &o) < 0 || need_pos(&o, 1, "migrate-to postgresql") < 0)
+		return (EX_USAGE);
+	if (strcmp(o.pos[0], "postgresql") != 0) {
+		fprintf(stderr, PROG ": migrate-to: only postgresql is a target\n");
+		return (EX_USAGE);
+	}
+	if (strcmp(store_backend_name(src), "sqlite") != 0) {
+		fprintf(stderr, PROG ": migrate-to: the configured store (store_backend) is already "
+			"%s\n", store_backend_name(src));
+		return (EX_USAGE);
+	}
+	if (conf_set(conf, "store_backend", "postgresql", err, sizeof(err)) != 0
+	    || store_init(conf, err, sizeof(err)) != STORE_OK
+	    || (dst = store_open(conf, err, sizeof(err))) == NULL) {
+		fprintf(stderr, PROG ": migrate-to: %s\n", err);
+		return (strstr(err, "(temporary)") ? EX_TEMPFAIL : EX_CONFIG);
+	}
+	rc = store_copy(src, dst, &rep);
+	if (rc != STORE_OK) {
+		fprintf(stderr, PROG ": migrate-to: %s; nothing was copied\n", store_errmsg(dst));
+		store_close(dst);
+		return (rc == STORE_TEMP ? EX_TEMPFAIL : EX_DATAERR);
+	}
+	for (i = 0; i < STORE_COPY_TABLES; i++) {
+		printf("%-16s %ld rows copied, counts checked\n", rep.table[i], rep.rows[i]);
+		total += rep.rows[i];
+	}
+	printf("migrate-to postgresql: %ld rows copied with the same key file; now set "
+	       "store_backend = postgresql in links.conf and restart the programs\n", total);
+	log_notice("migrate-to postgresql: %ld rows copied", total);
+	store_close(dst);
+	return (EX_OK);
+}
+
+/* run_command - one command on the open store; its exit status */
+static int
+run_command(struct store *st, struct conf *conf, const char *cmd, int argc, char **argv)
+{
+	struct opts o;
+
+	if (strcmp(cmd, "import") == 0)
+		return (parse_args(argc, argv, "", 1, &o) < 0 ? EX_USAGE : cmd_import(st, &o));
+	if (strcmp(cmd, "customer") == 0)
+		return (cmd_customer(st, argc, argv));
+	if (strcmp(cmd, "contract") == 0)
+		return (cmd_contract(st, argc, argv));
+	if (strcmp(cmd, "optout") == 0 || strcmp(cmd, "optin") == 0)
+		return (cmd_optout(st, argc, argv, strcmp(cmd, "optout") == 0));
+	if (strcmp(cmd, "consent-log") == 0)
+		return (cmd_consent_log(st, argc, argv));
+	if (strcmp(cmd, "export") == 0)
+		return (cmd_export(st, argc, argv));
+	if (strcmp(cmd, "purge") == 0)
+		return (cmd_purge(st, argc, argv));
+	if (strcmp(cmd, "migrate-to") == 0)
+		return (cmd_migrate_to(st, conf, argc, argv));
+	if (strcmp(cmd, "backup") == 0)
+		return (cmd_backup(st, conf, argc, argv));
+	return (cmd_stats(st, argc, argv));
+}
+
+/*
+ * parse_options - -c, --help, --version and the command's name; an exit
+ * status when there is nothing more to do, else -1 (command at optind).
+ */
+static int
+parse_options(int argc, char **argv, const char **conffile)
 {
 	static const struct option longopts[] = {
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
+	const char *cmd;
+	int	ch;
+
+	while ((ch = getopt_long(argc, argv, "+c:hV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			*conffile = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return (EX_OK);
+		case 'V':
+			printf(PROG " (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+			return (EX_OK);
+		default:
+			usage(stderr);
+			return (EX_USAGE);
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return (EX_USAGE);
+	}
+	cmd = argv[optind];
+	if (strcmp(cmd, "help") == 0) {
+		usage(stdout);
+		return (EX_OK);
+	}
+	if (!strstr(" init import customer contract optout optin consent-log export purge stats "
+		    "migrate-to backup restore key ", cmd) || strchr(cmd, ' ') || *cmd == 0) {
+		fprintf(stderr, PROG ": unknown command %s\n", cmd);
+		usage(stderr);
+		return (EX_USAGE);
+	}
+	return (-1);
+}
+
+int
+main(int argc, char **argv)
+{
 	const char *conffile = NULL, *cmd;
 	char	err[CONF_ERR_MAX];
 	struct conf *conf;
 	struct store *st;
 	struct stat sb;
-	int	ch, ex;
+	int	ex;
 
-	while ((ch = getopt_long(argc, argv, "+c:hV", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'c':
-			conffile = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return EX_OK;
-		case 'V':
-			printf(PROG " (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
-			return EX_OK;
-		default:
-			usage(stderr);
-			return EX_USAGE;
-		}
-	}
+	if ((ex = parse_options(argc, argv, &conffile)) >= 0)
+		return (ex);
 	argc -= optind;
 	argv += optind;
-	if (argc < 1) {
-		usage(stderr);
-		return EX_USAGE;
-	}
 	cmd = argv[0];
-	if (strcmp(cmd, "help") == 0) {
-		usage(stdout);
-		return EX_OK;
-	}
-	if (!strstr(" init import customer contract optout optin consent-log export purge stats ",
-		    cmd) || strchr(cmd, ' ') || *cmd == 0) {
-		fprintf(stderr, PROG ": unknown command %s\n", cmd);
-		usage(stderr);
-		return EX_USAGE;
-	}
 	if ((conf = conf_load(conffile, err, sizeof(err))) == NULL) {
 		fprintf(stderr, PROG ": %s\n", err);
 		return EX_CONFIG;
@@ -709,39 +837,28 @@ main(int argc, char **argv)
 		ex = argc == 1 ? cmd_init(conf) : (fprintf(stderr, "usage: " PROG " init\n"), EX_USAGE);
 		goto done;
 	}
-	if (stat(conf_store_path(conf), &sb) < 0 && errno == ENOENT) {
+	/* restore and key rotate open the store themselves (or there is none yet) */
+	if (strcmp(cmd, "restore") == 0 || strcmp(cmd, "key") == 0) {
+		ex = cmd[0] == 'r' ? cmd_restore(conf, argc - 1, argv + 1)
+			: cmd_key(conf, argc - 1, argv + 1);
+		goto done;
+	}
+	if (strcmp(conf_store_backend(conf), "sqlite") == 0
+	    && stat(conf_store_path(conf), &sb) < 0 && errno == ENOENT) {
 		fprintf(stderr, PROG ": database %s does not exist (run: " PROG " init)\n",
 			conf_store_path(conf));
 		ex = EX_NOINPUT;
 		goto done;
 	}
-	if ((st = store_open(conf, err, sizeof(err))) == NULL) {
+	/* stats needs no key: monitoring runs as a user who cannot read it */
+	st = strcmp(cmd, "stats") == 0 ? store_open_counts(conf, err, sizeof(err))
+		: store_open(conf, err, sizeof(err));
+	if (st == NULL) {
 		fprintf(stderr, PROG ": %s\n", err);
 		ex = strstr(err, "(temporary)") ? EX_TEMPFAIL : EX_CONFIG;
 		goto done;
 	}
-	argc--;
-	argv++;
-	if (strcmp(cmd, "import") == 0) {
-		struct opts o;
-
-		ex = parse_args(argc, argv, "", 1, &o) < 0 ? EX_USAGE : cmd_import(st, &o);
-	} else if (strcmp(cmd, "customer") == 0)
-		ex = cmd_customer(st, argc, argv);
-	else if (strcmp(cmd, "contract") == 0)
-		ex = cmd_contract(st, argc, argv);
-	else if (strcmp(cmd, "optout") == 0)
-		ex = cmd_optout(st, argc, argv, 1);
-	else if (strcmp(cmd, "optin") == 0)
-		ex = cmd_optout(st, argc, argv, 0);
-	else if (strcmp(cmd, "consent-log") == 0)
-		ex = cmd_consent_log(st, argc, argv);
-	else if (strcmp(cmd, "export") == 0)
-		ex = cmd_export(st, argc, argv);
-	else if (strcmp(cmd, "purge") == 0)
-		ex = cmd_purge(st, argc, argv);
-	else
-		ex = cmd_stats(st, argc, argv);
+	ex = run_command(st, conf, cmd, argc - 1, argv + 1);
 	store_close(st);
 done:
 	if (fflush(stdout) == EOF && ex == EX_OK) {

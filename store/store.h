@@ -8,8 +8,10 @@
  * DESCRIPTION
  *	One struct store is one database connection plus the derived keys.
  *	It is not thread-safe: use one per thread (the milter keeps one per
- *	worker thread). SQL never leaves this module, so another backend
- *	(PostgreSQL) can implement the same functions.
+ *	worker thread). SQL never leaves store/; the engine (SQLite or
+ *	PostgreSQL, store_backend in links.conf) is chosen at open behind
+ *	one table of functions (db.h), and every function below behaves
+ *	the same on both.
  *
  *	Personal data (email, name, phone) is stored encrypted with
  *	AES-256-GCM and found through a blind index HMAC-SHA256(k_idx,
@@ -20,8 +22,11 @@
  *	  STORE_NOTFOUND (1)	a lookup found nothing;
  *	  STORE_ERR (-1)	a permanent error (bad input, corrupt data);
  *	  STORE_TEMP (-2)	a temporary error (database locked past the busy
- *				timeout, disk full, I/O error, read-only file):
- *				the milter answers tempfail and Postfix retries.
+ *				timeout, disk full, I/O error, read-only file;
+ *				PostgreSQL: connection lost, serialization
+ *				failure, deadlock, read-only standby, server
+ *				shutting down): the milter answers tempfail
+ *				and Postfix retries.
  *	store_errmsg() describes the last error; the text never contains
  *	personal data.
  *
@@ -83,8 +88,18 @@ struct store;
 int	store_init(const struct conf *conf, char *err, size_t errlen);
 struct store *store_open(const struct conf *conf, char *err, size_t errlen);
 void	store_close(struct store *st);
+/*
+ * store_open_counts() opens the database without the key file and
+ * writes nothing (links-store stats for an unprivileged monitoring user
+ * that may read the database but not the key). Only store_stats_get(),
+ * store_counter_each(), store_schema_version() and store_close() may be
+ * used on it: nothing else works without the key.
+ */
+struct store *store_open_counts(const struct conf *conf, char *err, size_t errlen);
 const char *store_errmsg(const struct store *st);
 int	store_schema_version(struct store *st);
+/* The engine in use: "sqlite" or "postgresql" (store_backend). */
+const char *store_backend_name(const struct store *st);
 
 /* Explicit transactions (nest as savepoints). Each function below is
  * atomic on its own when no transaction is open. */
@@ -345,6 +360,32 @@ struct store_stats {
 	long	consent_events;
 };
 int	store_stats_get(struct store *st, struct store_stats *out);
+
+/* ---- leases: several senders on one store (store/claim.c) ---- */
+/*
+ * Up to MAX unsent rows nobody else holds, held for LEASE seconds (1 to
+ * 86400): no other caller gets them before the lease ends or the row is
+ * finished (store_outbox_done(), store_delivery_set()). Returns the
+ * number of rows (>= 0, in id order; the caller clears each) or a
+ * negative STORE_ code. PostgreSQL: FOR UPDATE SKIP LOCKED.
+ */
+int	store_outbox_claim(struct store *st, int lease, struct store_outbox *out, int max);
+int	store_delivery_claim(struct store *st, int64_t campaign_id, int lease,
+			     struct store_delivery *out, int max);
+/* Campaign ID for OWNER ("host:pid") for LEASE seconds, or renew it;
+ * STORE_NOTFOUND while another owner's lease runs (or finished/missing). */
+int	store_campaign_claim(struct store *st, int64_t id, const char *owner, int lease);
+int	store_campaign_release(struct store *st, int64_t id, const char *owner);
+
+/* ---- copy to another engine (links-store migrate-to) ---- */
+#define STORE_COPY_TABLES	11
+struct store_copy_report {
+	const char *table[STORE_COPY_TABLES];	/* table names, static */
+	long	rows[STORE_COPY_TABLES];	/* rows copied */
+};
+/* Copy every row of SRC into the empty DST (same key file), same ids,
+ * in one transaction of DST; counts checked. See store/migrate.c. */
+int	store_copy(struct store *src, struct store *dst, struct store_copy_report *rep);
 
 /* ---- durability (appended for links-sender's throughput) ---- */
 /*

@@ -2,85 +2,90 @@
  * NAME
  *	store_int 3h
  * SUMMARY
- *	private parts of the SQLite store, shared by the store modules
+ *	private parts of the store, shared by the store modules
  * SYNOPSIS
  *	#include "store_int.h"
  * DESCRIPTION
- *	struct store, the error helpers and the internal transaction
- *	helpers. Nothing outside store/ includes this file.
+ *	struct store, the error helper, transactions and the helpers the
+ *	modules share. Nothing outside store/ includes this file.
  *
- *	st_tx_begin() opens a transaction (BEGIN IMMEDIATE, so the write
- *	lock is taken at once and waits at most the busy timeout) or a
- *	savepoint when one is already open; st_tx_end(st, rc) commits when
- *	RC is STORE_OK or STORE_NOTFOUND, else rolls back, and returns RC
- *	(or the commit's error).
+ *	st_tx_begin() opens a transaction (the engine's write transaction:
+ *	BEGIN IMMEDIATE on SQLite, so the write lock is taken at once and
+ *	waits at most the busy timeout) or a savepoint when one is already
+ *	open; st_tx_end(st, rc) commits when RC is STORE_OK or
+ *	STORE_NOTFOUND, else rolls back, and returns RC (or the commit's
+ *	error).
  *
- *	st_prepare() hands out a prepared statement for SQL, from the
- *	connection's cache when the same text was prepared before (parsing
- *	and planning cost more than running most of our statements);
- *	st_finalize() gives it back: a cached statement is reset and its
- *	bindings cleared, any other is finalized. Every statement from
- *	st_prepare() must go back through st_finalize(), never
- *	sqlite3_finalize(). A statement already handed out is not handed
- *	out twice: a nested use of the same SQL gets an uncached one.
- *
- *	st_sqlerr() records "WHAT: sqlite message" and maps SQLITE_BUSY,
- *	LOCKED, FULL, IOERR, READONLY and CANTOPEN to STORE_TEMP, anything
- *	else to STORE_ERR. SQLite's messages name tables and columns, never
- *	values, so they carry no personal data.
+ *	st_err() formats the store's message and returns CODE.
  * DIAGNOSTICS
  *	See store.h.
  */
 #ifndef LINKS_STORE_INT_H
 #define LINKS_STORE_INT_H
 
-#include <sqlite3.h>
 #include <time.h>
 
 #include "crypt.h"
+#include "db.h"
 #include "utf8.h"
 #include "store.h"
 
 #define STORE_ERR_MAX		512
 #define STORE_DOMAIN_MAX	255
-#define STORE_SCHEMA_VERSION	1
 #define STORE_MSGID_RANDOM	16	/* random bytes in a generated Message-ID */
 #define STORE_SECONDS_PER_DAY	86400
 #define STORE_TEXT_MAX		4096	/* template names, audiences, reasons */
 #define STORE_PARAMS_MAX	65536	/* campaign parameters (JSON) */
 #define STORE_STMT_CACHE	48	/* prepared statements kept per connection */
+#define STORE_SCHEMA_VERSION	3	/* migrations in schema.c */
 
-/* A prepared statement kept for the next st_prepare() of the same SQL. */
+/* A prepared statement kept for the next db_prepare() of the same SQL. */
 struct st_cached {
 	char   *sql;			/* a copy; NULL: free slot */
 	size_t	len;
-	sqlite3_stmt *stmt;
-	int	in_use;			/* handed out, not yet st_finalize()d */
+	struct db_stmt *stmt;
+	int	in_use;			/* handed out, not yet db_finish()ed */
 };
 
 struct store {
-	sqlite3 *db;
+	const struct db_ops *ops;	/* the engine, chosen at open */
+	void   *engine;			/* the engine's connection state */
 	struct crypt_keys keys;
 	int	depth;			/* open transactions/savepoints */
 	long	busy_ms;		/* store_busy_timeout */
-	struct timespec busy_start;	/* when the current wait for a lock began */
 	long	grace_days;
 	long	consent_days;
 	long	bounce_threshold;
 	char	msgid_domain[STORE_DOMAIN_MAX + 1];
 	struct st_cached cache[STORE_STMT_CACHE];
+	char	dbmsg[DB_MSG_MAX];	/* the engine's last message */
 	char	err[STORE_ERR_MAX];
 };
 
 int	st_err(struct store *st, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-int	st_sqlerr(struct store *st, int rc, const char *what);
-int	st_prepare(struct store *st, const char *sql, sqlite3_stmt **stmt);
-void	st_finalize(struct store *st, sqlite3_stmt *stmt);
-int	st_exec(struct store *st, const char *sql);
 int	st_tx_begin(struct store *st);
 int	st_tx_end(struct store *st, int rc);
 time_t	st_now(void);
+char   *st_strdup(const char *s);
+
+/* store.c: the key check value kept in meta (its first ST_KEY_CHECK_LEN bytes). */
+#define ST_KEY_CHECK_LEN	16
+void	st_key_check_value(const struct crypt_keys *k, unsigned char out[CRYPT_MAC_LEN]);
+
+/* rekey.c: the blind index, suppression and token keys kept across key
+ * rotations (meta "hmac_keys"), loaded into ST->keys at open. */
+int	st_keyring_load(struct store *st, const char *keyfile, char *err, size_t errlen);
+/* rekey.c: the key ring of SRC, if any, into DST (links-store migrate-to). */
+int	st_keyring_copy(struct store *src, struct store *dst);
+
+/* backup.c: open database DB (NULL: store_path) with key file KEY as a
+ * store and close it: proves the pair; *SCHEMA gets its version. CONF's
+ * store_path and key_file are put back. STORE_OK or STORE_ERR + ERR. */
+int	st_open_pair(struct conf *conf, const char *db, const char *key, int *schema,
+		     char *err, size_t errlen);
+/* backup.c: fsync folder DIR, so that a rename in it is durable. */
+void	st_sync_dir(const char *dir);
 
 /* schema.c */
 int	schema_migrate(struct store *st, char *err, size_t errlen);
@@ -91,15 +96,39 @@ void	st_email_suphash(struct store *st, const char *norm, unsigned char out[CRYP
 /* Decrypt the customer's address (caller frees *EMAIL); STORE_NOTFOUND if no row. */
 int	st_customer_email(struct store *st, int64_t id, char **email);
 int	st_customer_exists(struct store *st, int64_t id);
+int	st_unseal_col(struct store *st, struct db_stmt *s, int col, int64_t row, int field,
+		      char **out);
+int	st_bind_sealed(struct store *st, struct db_stmt *s, int i, int64_t row, int field,
+		       const char *text);
+int	st_bind_sealed_keys(struct store *st, const struct crypt_keys *k, struct db_stmt *s,
+			    int i, int64_t row, int field, const char *text);
 
 /* consent.c: re-apply refusals recorded for a suppressed address to a new row. */
 int	st_suppression_apply(struct store *st, int64_t customer_id, const char *norm);
+/* consent.c: the suppression entry HASH gets the customer's refusals (none: removed). */
+int	st_suppression_sync(struct store *st, int64_t customer_id,
+			    const unsigned char hash[CRYPT_MAC_LEN]);
 
-/* outbox/campaign: "HEX@DOMAIN" into OUT (at least STORE_MSGID_MAX). */
-#define STORE_MSGID_MAX	(2 * STORE_MSGID_RANDOM + 1 + STORE_DOMAIN_MAX + 1)
+/* outbox.c, campaign_store.c: a record from a row of the usual columns. */
+int	st_outbox_row(struct store *st, struct db_stmt *s, struct store_outbox *o);
+int	st_delivery_row(struct store *st, struct db_stmt *s, struct store_delivery *d);
+
+/* msgid.c: "HEX@DOMAIN" into OUT (at least STORE_MSGID_MAX); clean an input one. */
+#define STORE_MSGID_MAX		(2 * STORE_MSGID_RANDOM + 1 + STORE_DOMAIN_MAX + 1)
+#define STORE_MSGID_INPUT_MAX	998	/* one header line */
 int	st_make_message_id(struct store *st, char *out, size_t outlen);
+int	st_msgid_clean(struct store *st, const char *in, char *out, size_t outlen);
 
-/* Text checks shared by the modules. */
-char   *st_strdup(const char *s);
+/* valid.c: input checks shared by the modules (messages name the field, never the value). */
+int	st_text_ok(struct store *st, const char *what, const char *s, size_t max);
+int	st_phone_valid(const char *s);
+int	st_service_type_valid(const char *s);
+int	st_ref_valid(const char *s);
+#define STORE_SERVICE_TYPE_MAX	32
+
+/* Common step patterns: run to the end; one integer result. */
+int	st_run(struct store *st, struct db_stmt *s, const char *what);
+int	st_count(struct store *st, const char *sql, int64_t arg, long *out);
+int	st_returning_id(struct store *st, struct db_stmt *s, int64_t *id, const char *what);
 
 #endif

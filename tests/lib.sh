@@ -106,6 +106,38 @@
 #		SIGKILL, saying NAME did not stop). Returns its exit status.
 #	lt_customer_id CONF EMAIL
 #		Print the store id of the customer EMAIL.
+#	lt_pg_start
+#		Start a private PostgreSQL cluster for this test: initdb in
+#		LT_TMP/pg (as the unprivileged user LT_PG_OSUSER: "postgres"
+#		when it exists, else "nobody", when the test runs as root),
+#		superuser role "links", trust authentication, no TCP listener
+#		(listen_addresses = ''), its Unix socket in LT_TMP/pgsock on a
+#		free port number. Sets LT_PG_BIN, LT_PG_DATA, LT_PG_SOCKDIR,
+#		LT_PG_PORT and LT_PG_CONNINFO ("host=... port=... user=links").
+#		Skips when the server programs (initdb, pg_ctl: $PG_CTL or
+#		/usr/lib/postgresql/*/bin) are absent. Registers lt_pg_stop.
+#	lt_pg_stop
+#		Stop that cluster (pg_ctl stop -m fast), idempotent.
+#	lt_pg_standby_start
+#		A streaming standby of that cluster (pg_basebackup -R) in
+#		LT_TMP/pg2 on its own port; sets LT_PG2_DATA, LT_PG2_PORT and
+#		LT_PG_FAILOVER ("host=S,S port=P1,P2 user=links
+#		target_session_attrs=read-write"). Registers its stop.
+#	lt_pg_promote
+#		Fail over: stop the primary (fast), promote the standby and
+#		wait until it accepts writes.
+#	lt_pg_ctl ARGS...
+#		pg_ctl -D LT_PG_DATA ARGS, as the cluster's owner.
+#	lt_pg_psql [DBNAME] < SQL
+#		psql on the private cluster (default database postgres).
+#	lt_pg_createdb NAME
+#		A fresh database NAME on the cluster (dropped first).
+#	lt_store_conf_backend CONF
+#		When LINKS_TEST_PG_CONNINFO is set (a run on PostgreSQL, see
+#		store-pg.sh), make a fresh database and append
+#		store_backend = postgresql and its store_conninfo to CONF;
+#		otherwise do nothing (SQLite). Sets LT_BACKEND (sqlite or
+#		postgresql).
 # ENVIRONMENT
 #	top_srcdir, top_builddir	set by make check
 #	LINKS_MILTER, LINKS_STORE	programs (default: the build tree's)
@@ -492,4 +524,109 @@ lt_web_stop() {
 
 lt_customer_id() {
 	"$LINKS_STORE" -c "$1" customer show "$2" | sed -n 's/^id: *//p'
+}
+
+lt_pg_find_bin() {
+	for lt_d in "$(dirname "${PG_CTL:-/nonexistent/pg_ctl}")" \
+	    $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -rV) \
+	    "$(dirname "$(command -v pg_ctl 2>/dev/null || echo /nonexistent/pg_ctl)")"; do
+		if [ -x "$lt_d/pg_ctl" ] && [ -x "$lt_d/initdb" ] && [ -x "$lt_d/postgres" ]; then
+			echo "$lt_d"
+			return 0
+		fi
+	done
+	return 1
+}
+
+lt_pg_as() {
+	if [ "$(id -u)" -eq 0 ]; then
+		runuser -u "$LT_PG_OSUSER" -- "$@"
+	else
+		"$@"
+	fi
+}
+
+lt_pg_ctl() {
+	lt_pg_as "$LT_PG_BIN/pg_ctl" -D "$LT_PG_DATA" "$@"
+}
+
+lt_pg_start() {
+	LT_PG_BIN=$(lt_pg_find_bin) || lt_skip "PostgreSQL server programs (initdb, pg_ctl) are not installed"
+	command -v psql >/dev/null 2>&1 || lt_skip "psql is not installed"
+	LT_PG_OSUSER=$(id -un)
+	if [ "$(id -u)" -eq 0 ]; then
+		if id postgres >/dev/null 2>&1; then LT_PG_OSUSER=postgres; else LT_PG_OSUSER=nobody; fi
+	fi
+	LT_PG_DATA=$LT_TMP/pg
+	LT_PG_SOCKDIR=$LT_TMP/pgsock
+	LT_PG_LOG=$LT_TMP/pglog/postgresql.log
+	mkdir -p "$LT_PG_DATA" "$LT_PG_SOCKDIR" "$LT_TMP/pglog"
+	chown "$LT_PG_OSUSER" "$LT_PG_DATA" "$LT_PG_SOCKDIR" "$LT_TMP/pglog" 2>/dev/null
+	chmod 700 "$LT_PG_DATA"
+	LT_PG_PORT=$(lt_free_port) || lt_fail "no free port for PostgreSQL"
+	lt_pg_as "$LT_PG_BIN/initdb" -D "$LT_PG_DATA" -U links -A trust -E UTF8 --no-locale \
+		>"$LT_TMP/initdb.log" 2>&1 || { cat "$LT_TMP/initdb.log" >&2; lt_fail "initdb failed"; }
+	{
+		echo "listen_addresses = ''"
+		echo "unix_socket_directories = '$LT_PG_SOCKDIR'"
+		echo "port = $LT_PG_PORT"
+		echo "fsync = on"
+		echo "max_connections = 100"
+		echo "shared_buffers = 16MB"
+		echo "logging_collector = off"
+	} >>"$LT_PG_DATA/postgresql.conf"
+	lt_cleanup_add "lt_pg_stop"
+	lt_pg_ctl -w -t 60 -l "$LT_PG_LOG" start >/dev/null 2>&1 \
+		|| { tail -n 20 "$LT_PG_LOG" >&2; lt_fail "PostgreSQL did not start"; }
+	LT_PG_CONNINFO="host=$LT_PG_SOCKDIR port=$LT_PG_PORT user=links"
+	export LT_PG_CONNINFO
+}
+
+lt_pg_stop() {
+	[ -n "${LT_PG_DATA:-}" ] && [ -f "$LT_PG_DATA/postmaster.pid" ] || return 0
+	lt_pg_ctl -w -t 30 -m fast stop >/dev/null 2>&1 || lt_pg_ctl -m immediate stop >/dev/null 2>&1
+	return 0
+}
+
+lt_pg_psql() {
+	psql -X -q -v ON_ERROR_STOP=1 "$LT_PG_CONNINFO dbname=${1:-postgres}"
+}
+
+lt_pg_createdb() {
+	printf 'SET client_min_messages = warning;\nDROP DATABASE IF EXISTS %s;\nCREATE DATABASE %s;\n' "$1" "$1" \
+		| psql -X -q -v ON_ERROR_STOP=1 "${LINKS_TEST_PG_CONNINFO:-$LT_PG_CONNINFO} dbname=postgres" \
+		|| lt_fail "cannot create database $1"
+}
+
+lt_store_conf_backend() {
+	LT_BACKEND=sqlite
+	[ -n "${LINKS_TEST_PG_CONNINFO:-}" ] || return 0
+	LT_BACKEND=postgresql
+	lt_db="lt_$(basename "$LT_TMP" | tr -c 'a-zA-Z0-9\n' _ | tr 'A-Z' 'a-z')"
+	lt_pg_createdb "$lt_db"
+	lt_cleanup_add "printf 'DROP DATABASE IF EXISTS $lt_db WITH (FORCE);\\n' | psql -X -q '$LINKS_TEST_PG_CONNINFO dbname=postgres'"
+	printf 'store_backend = postgresql\nstore_conninfo = %s dbname=%s\n' \
+		"$LINKS_TEST_PG_CONNINFO" "$lt_db" >>"$1"
+}
+
+lt_pg_standby_start() {
+	LT_PG2_DATA=$LT_TMP/pg2
+	LT_PG2_PORT=$(lt_free_port) || lt_fail "no free port for the standby"
+	mkdir -p "$LT_PG2_DATA"
+	chown "$LT_PG_OSUSER" "$LT_PG2_DATA" 2>/dev/null
+	chmod 700 "$LT_PG2_DATA"
+	lt_pg_as "$LT_PG_BIN/pg_basebackup" -D "$LT_PG2_DATA" -R -X stream -c fast \
+		-h "$LT_PG_SOCKDIR" -p "$LT_PG_PORT" -U links >"$LT_TMP/basebackup.log" 2>&1 \
+		|| { cat "$LT_TMP/basebackup.log" >&2; lt_fail "pg_basebackup failed"; }
+	echo "port = $LT_PG2_PORT" >>"$LT_PG2_DATA/postgresql.conf"
+	lt_cleanup_add "lt_pg_as \"\$LT_PG_BIN/pg_ctl\" -D \"$LT_PG2_DATA\" -m fast stop"
+	lt_pg_as "$LT_PG_BIN/pg_ctl" -D "$LT_PG2_DATA" -w -t 60 -l "$LT_TMP/pglog/standby.log" \
+		start >/dev/null 2>&1 || { tail -n 20 "$LT_TMP/pglog/standby.log" >&2;
+		lt_fail "the standby did not start"; }
+	LT_PG_FAILOVER="host=$LT_PG_SOCKDIR,$LT_PG_SOCKDIR port=$LT_PG_PORT,$LT_PG2_PORT user=links target_session_attrs=read-write"
+}
+
+lt_pg_promote() {
+	lt_pg_ctl -w -t 30 -m fast stop >/dev/null 2>&1 || return 1
+	lt_pg_as "$LT_PG_BIN/pg_ctl" -D "$LT_PG2_DATA" -w -t 60 promote >/dev/null 2>&1
 }

@@ -18,6 +18,7 @@ SAMPLE=$top_srcdir/config/customers.sample.csv
 T=$LT_TMP
 C=$T/links.conf
 printf 'store_path = %s/links.db\nkey_file = %s/master.key\nstore_busy_timeout = 300\n' "$T" "$T" >"$C"
+lt_store_conf_backend "$C"	# PostgreSQL when run by store-pg.sh
 [ -x "$LS" ] || lt_fail "links-store not built: $LS"
 
 # expect CODE COMMAND...: run, keep stdout in $T/out and stderr in $T/err
@@ -36,7 +37,9 @@ expect 0 "$LS" --version;       has out "links-store (links-mail) [0-9]"
 expect 64 "$LS";                has err "usage"
 expect 64 "$LS" -c "$C" frobnicate; has err "unknown command frobnicate"
 expect 78 "$LS" -c "$T/missing.conf" stats; has err "missing.conf"
-expect 66 "$LS" -c "$C" stats;  has err "links-store init"
+if [ "$LT_BACKEND" = sqlite ]; then
+	expect 66 "$LS" -c "$C" stats;  has err "links-store init"
+fi
 lt_ok "usage, version, unknown command, missing config and database"
 
 # ---- init ----
@@ -50,7 +53,7 @@ lt_ok "init creates a 0600 key and the database; a second init checks them"
 # ---- key file readable by others ----
 for mode in 644 640 604; do
 	chmod "$mode" "$T/master.key"
-	expect 78 "$LS" -c "$C" stats
+	expect 78 "$LS" -c "$C" customer list	# (stats reads no key: store-admin.sh)
 	has err "key file $T/master.key has mode 0$mode"
 	has err "chmod 600"
 done
@@ -78,7 +81,9 @@ nvps=$(grep -c ',vps,[^,]*,active,' "$SAMPLE")
 lt_ok "sample has $nvps active vps contracts incl. an.nguyen and binh.tran"
 
 # ---- no personal data in clear in the database files ----
+# (PostgreSQL: store-pg.sh runs strings on the cluster's data folder)
 "$LS" -c "$C" customer list >"$T/list" || lt_fail "customer list"
+[ "$LT_BACKEND" = sqlite ] || : >"$T/list"
 strings -a -n 4 "$T"/links.db* >"$T/strings" 2>/dev/null
 nchk=0
 while IFS="$(printf '\t')" read -r id email name phone src; do
@@ -99,8 +104,10 @@ cut -d, -f1 "$SAMPLE" | sed 1d | sort -u >"$T/emails"
 while read -r e; do
 	if grep -qF -- "$e" "$T/strings"; then lt_fail "strings finds $e"; fi
 done <"$T/emails"
-[ "$nchk" -gt 100 ] || lt_fail "checked only $nchk values"
-lt_ok "strings and a byte search find none of $nchk emails, names and phones"
+if [ "$LT_BACKEND" = sqlite ]; then
+	[ "$nchk" -gt 100 ] || lt_fail "checked only $nchk values"
+	lt_ok "strings and a byte search find none of $nchk emails, names and phones"
+fi
 
 # ---- customers and contracts ----
 expect 0 "$LS" -c "$C" customer show an.nguyen@example.vn; has out "Nguyễn Văn An"
@@ -161,7 +168,19 @@ expect 64 "$LS" -c "$C" stats --xml
 lt_ok "stats and stats --json"
 
 # ---- a database held by another writer: EX_TEMPFAIL ----
-if command -v sqlite3 >/dev/null 2>&1; then
+if [ "$LT_BACKEND" = postgresql ]; then
+	db=$(sed -n 's/^store_conninfo = .*dbname=//p' "$C")
+	{ echo "BEGIN; LOCK TABLE customers IN EXCLUSIVE MODE;"; sleep 3; echo "COMMIT;"; } \
+		| psql -X -q "$LINKS_TEST_PG_CONNINFO dbname=$db" &
+	holder=$!
+	lt_cleanup_add "kill $holder"
+	sleep 1
+	expect 75 "$LS" -c "$C" customer add late@example.vn
+	has err "lock timeout"
+	wait "$holder"
+	expect 0 "$LS" -c "$C" customer add late@example.vn
+	lt_ok "a table locked by another writer is a temporary failure (EX_TEMPFAIL)"
+elif command -v sqlite3 >/dev/null 2>&1; then
 	{ echo "BEGIN IMMEDIATE;"; echo "CREATE TABLE IF NOT EXISTS lock_probe(x);"; sleep 3; echo "COMMIT;"; } \
 		| sqlite3 "$T/links.db" &
 	holder=$!

@@ -16,6 +16,7 @@ D=$top_srcdir/tests/data/store
 T=$LT_TMP
 C=$T/links.conf
 printf 'store_path = %s/links.db\nkey_file = %s/master.key\n' "$T" "$T" >"$C"
+lt_store_conf_backend "$C"	# PostgreSQL when run by store-pg.sh
 "$LS" -c "$C" init >/dev/null || lt_fail "init"
 
 expect() {

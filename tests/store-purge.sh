@@ -16,6 +16,7 @@ LS=$LINKS_STORE
 T=$LT_TMP
 C=$T/links.conf
 printf 'store_path = %s/links.db\nkey_file = %s/master.key\nretention_grace_days = 30\n' "$T" "$T" >"$C"
+lt_store_conf_backend "$C"	# PostgreSQL when run by store-pg.sh
 "$LS" -c "$C" init >/dev/null || lt_fail "init"
 
 expect() {

@@ -43,7 +43,7 @@ C
 	>"$LT_TMP/probe.log" 2>&1 || lt_skip "$CC_FUZZ cannot build with -fsanitize=fuzzer"
 
 S=$top_srcdir
-PKGS="libetpan libpcre2-8 libutf8proc libxml-2.0 jansson sqlite3 libcrypto libidn2"
+PKGS="libetpan libpcre2-8 libutf8proc libxml-2.0 jansson sqlite3 libpq libcrypto libidn2"
 PKG_CFLAGS=$(pkg-config --cflags $PKGS) || lt_fail "pkg-config --cflags $PKGS"
 PKG_LIBS=$(pkg-config --libs $PKGS) || lt_fail "pkg-config --libs $PKGS"
 CFLAGS_FUZZ="-std=c11 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \

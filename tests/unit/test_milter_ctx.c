@@ -118,6 +118,14 @@ START_TEST(test_ctx_only_the_top_block_of_authentication_results_is_kept)
 		"Date", "Mon, 30 Nov 2026 01:00:00 +0700",
 		"Authentication-Results", "mx.ilinks.asia; dmarc=pass header.from=example.vn",
 		NULL};
+	static const char *const below[] = {
+		"X-Rspamd-Queue-Id", "4Y6yrhkwrGHM",
+		"Authentication-Results", "mx.ilinks.asia; dmarc=fail header.from=example.vn",
+		"DKIM-Signature", "v=1; a=rsa-sha256; d=example.vn; s=s1; b=abc",
+		"Authentication-Results", "mx.ilinks.asia; dkim=none",
+		"Received", "by mail-ej1-f30.google.com with SMTP id 2b9ddc3fb9e0.4",
+		"Authentication-Results", "mx.ilinks.asia; dmarc=pass header.from=example.vn",
+		NULL};
 	static const char *const hops[] = {
 		"Received", "from edge.ilinks.asia (edge.ilinks.asia [10.0.0.2]) by mx.ilinks.asia",
 		"Authentication-Results", "mx.ilinks.asia; dmarc=pass header.from=example.vn",
@@ -127,9 +135,14 @@ START_TEST(test_ctx_only_the_top_block_of_authentication_results_is_kept)
 	struct mcfg *cfg = mt_cfg("trusted_authserv_ids", "mx.ilinks.asia");
 	struct mctx_msg *m = ar_of(cfg, single);
 
-	/* the copy below the first other header came from outside */
-	ck_assert_uint_eq(mctx_ar_count(m), 2);
+	/* no Received from outside: one block, a header inserted between does not end it */
+	ck_assert_uint_eq(mctx_ar_count(m), 3);
 	ck_assert_ptr_nonnull(strstr(mctx_ar(m, 0), "dmarc=fail"));
+	mctx_free(m);
+	/* the copy below the first foreign Received came from outside */
+	m = ar_of(cfg, below);
+	ck_assert_uint_eq(mctx_ar_count(m), 2);
+	ck_assert_ptr_nonnull(strstr(mctx_ar(m, 1), "dkim=none"));
 	mctx_free(m);
 	/* our own Received keeps the block open, a foreign one ends it */
 	m = ar_of(cfg, hops);

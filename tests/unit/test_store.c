@@ -2,19 +2,14 @@
  * NAME
  *	test_store 1
  * SUMMARY
- *	unit tests of the store library (store.h)
+ *	unit tests of store/store.c, store/db.c, store/db_sqlite.c and store/schema.c
  * SYNOPSIS
  *	unit/test_store
  * DESCRIPTION
- *	Each test makes its own store in a mkdtemp() directory (under
- *	$TMPDIR or /tmp) and removes it. Covered: creation and migration
- *	from an empty file, reopening, the key check, encryption round
- *	trip, no plain text in the files, tampered and swapped
- *	ciphertexts, key file permissions, blind-index lookups, tokens,
- *	opt-out idempotency and the outbox, suppression across purge,
- *	purge and dry run, campaigns and deliveries, message log, bounces,
- *	counters, statistics, export, nested transactions, and STORE_TEMP
- *	for a locked and for a read-only database.
+ *	Creation and migration, the key check and key file modes,
+ *	transactions, and STORE_TEMP for a locked and a read-only database.
+ *	Each test makes its own store (store_fx.h): SQLite, or PostgreSQL
+ *	when LINKS_TEST_PG_CONNINFO is set (tests/store-pg.sh).
  * DIAGNOSTICS
  *	Check's exit status: 0 when every test passes.
  */
@@ -22,7 +17,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,176 +26,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <check.h>
-#include <jansson.h>
 #include <sqlite3.h>
 
-#include "conf.h"
-#include "store.h"
-
-#define DAY		86400
-#define PATH_BUF	512
 #define NOBODY_ID	65534
+#define STORE_TEST_SCHEMA	3
 
-struct fx {
-	char	dir[PATH_BUF];
-	char	db[PATH_BUF + 16];
-	char	key[PATH_BUF + 16];
-	struct conf *conf;
-	struct store *st;
-};
-
-static int
-rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void) sb;
-	(void) flag;
-	(void) ftw;
-	return remove(path);
-}
-
-static void
-set(struct conf *c, const char *name, const char *value)
-{
-	char	err[CONF_ERR_MAX];
-
-	ck_assert_msg(conf_set(c, name, value, err, sizeof(err)) == 0, "conf_set %s: %s", name, err);
-}
-
-static struct conf *
-make_conf(const char *db, const char *key)
-{
-	struct conf *c = conf_defaults();
-
-	ck_assert_ptr_nonnull(c);
-	set(c, "store_path", db);
-	set(c, "key_file", key);
-	set(c, "store_busy_timeout", "200");
-	set(c, "message_id_domain", "mail.ilinks.asia");
-	return c;
-}
-
-static void
-fx_setup(struct fx *f, int open)
-{
-	char	err[CONF_ERR_MAX];
-	const char *tmp = getenv("TMPDIR");
-
-	memset(f, 0, sizeof(*f));
-	snprintf(f->dir, sizeof(f->dir), "%s/test_store.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	ck_assert_ptr_nonnull(mkdtemp(f->dir));
-	snprintf(f->db, sizeof(f->db), "%s/links.db", f->dir);
-	snprintf(f->key, sizeof(f->key), "%s/master.key", f->dir);
-	f->conf = make_conf(f->db, f->key);
-	if (open) {
-		ck_assert_msg(store_init(f->conf, err, sizeof(err)) == STORE_OK, "init: %s", err);
-		f->st = store_open(f->conf, err, sizeof(err));
-		ck_assert_msg(f->st != NULL, "open: %s", err);
-	}
-}
-
-static void
-fx_teardown(struct fx *f)
-{
-	store_close(f->st);
-	f->st = NULL;
-	conf_free(f->conf);
-	chmod(f->dir, 0700);
-	nftw(f->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static int64_t
-add_customer(struct store *st, const char *email, const char *name, const char *phone)
-{
-	int64_t	id = 0;
-	int	created = 0;
-
-	ck_assert_int_eq(store_customer_upsert(st, email, name, phone, STORE_SRC_PORTAL, &id,
-					       &created), STORE_OK);
-	ck_assert_int_gt(id, 0);
-	return id;
-}
-
-/* Does FILE contain NEEDLE anywhere (bytes)? Missing file: no. */
-static int
-file_contains(const char *file, const char *needle)
-{
-	FILE   *fp = fopen(file, "rb");
-	char   *buf;
-	long	len;
-	int	found;
-
-	if (fp == NULL)
-		return 0;
-	fseek(fp, 0, SEEK_END);
-	len = ftell(fp);
-	rewind(fp);
-	buf = malloc((size_t) len + 1);
-	ck_assert_ptr_nonnull(buf);
-	ck_assert_int_eq((long) fread(buf, 1, (size_t) len, fp), len);
-	fclose(fp);
-	found = memmem(buf, (size_t) len, needle, strlen(needle)) != NULL;
-	free(buf);
-	return found;
-}
-
-static void
-raw_exec(const char *db, const char *sql)
-{
-	sqlite3 *h;
-	char   *msg = NULL;
-
-	ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
-	sqlite3_busy_timeout(h, 2000);
-	ck_assert_msg(sqlite3_exec(h, sql, NULL, NULL, &msg) == SQLITE_OK, "%s: %s", sql, msg);
-	sqlite3_close(h);
-}
-
-/* Flip one bit of byte AT of COLUMN in customer ID, behind the store's back. */
-static void
-flip_byte(const char *db, const char *column, int64_t id, int at)
-{
-	unsigned char buf[1024];
-	sqlite3_stmt *stmt;
-	sqlite3 *h;
-	char	sql[128];
-	int	len;
-
-	ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
-	snprintf(sql, sizeof(sql), "SELECT %s FROM customers WHERE id = ?", column);
-	ck_assert_int_eq(sqlite3_prepare_v2(h, sql, -1, &stmt, NULL), SQLITE_OK);
-	sqlite3_bind_int64(stmt, 1, id);
-	ck_assert_int_eq(sqlite3_step(stmt), SQLITE_ROW);
-	len = sqlite3_column_bytes(stmt, 0);
-	ck_assert_int_gt(len, at);
-	ck_assert_int_le(len, (int) sizeof(buf));
-	memcpy(buf, sqlite3_column_blob(stmt, 0), (size_t) len);
-	sqlite3_finalize(stmt);
-	buf[at] ^= 1;
-	snprintf(sql, sizeof(sql), "UPDATE customers SET %s = ? WHERE id = ?", column);
-	ck_assert_int_eq(sqlite3_prepare_v2(h, sql, -1, &stmt, NULL), SQLITE_OK);
-	sqlite3_bind_blob(stmt, 1, buf, len, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 2, id);
-	ck_assert_int_eq(sqlite3_step(stmt), SQLITE_DONE);
-	sqlite3_finalize(stmt);
-	sqlite3_close(h);
-}
-
-static void
-write_key(const char *path, unsigned char fill, mode_t mode)
-{
-	unsigned char key[32];
-	int	fd;
-
-	memset(key, fill, sizeof(key));
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(write(fd, key, sizeof(key)), (int) sizeof(key));
-	close(fd);
-	ck_assert_int_eq(chmod(path, mode), 0);
-}
-
-/* ---- creation, migrations, keys ---- */
+#include "crypt.h"
+#include "store_fx.h"
 
 START_TEST(test_store_init_creates_key_0600_and_schema)
 {
@@ -213,7 +44,7 @@ START_TEST(test_store_init_creates_key_0600_and_schema)
 	ck_assert_int_eq(stat(f.key, &sb), 0);
 	ck_assert_int_eq(sb.st_mode & 0777, 0600);
 	ck_assert_int_eq(sb.st_size, 32);
-	ck_assert_int_eq(store_schema_version(f.st), 1);
+	ck_assert_int_eq(store_schema_version(f.st), STORE_TEST_SCHEMA);
 	/* init again: keeps the key, checks it, no error */
 	ck_assert_msg(store_init(f.conf, err, sizeof(err)) == STORE_OK, "%s", err);
 	fx_teardown(&f);
@@ -229,19 +60,21 @@ START_TEST(test_store_migrates_empty_file_and_reopens)
 	int64_t	id;
 
 	fx_setup(&f, 0);
-	fd = open(f.db, O_WRONLY | O_CREAT, 0600);
-	ck_assert_int_ge(fd, 0);
-	close(fd);
-	write_key(f.key, 0x42, 0600);
+	if (!f.pg) {		/* PostgreSQL: the fixture's database is empty */
+		fd = open(f.db, O_WRONLY | O_CREAT, 0600);
+		ck_assert_int_ge(fd, 0);
+		close(fd);
+	}
+	fx_write_key(f.key, 0x42, 0600);
 	f.st = store_open(f.conf, err, sizeof(err));
 	ck_assert_msg(f.st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(f.st), 1);
-	id = add_customer(f.st, "an.nguyen@example.vn", "Nguyễn Văn An", "0900 000 001");
+	ck_assert_int_eq(store_schema_version(f.st), STORE_TEST_SCHEMA);
+	id = fx_add_customer(f.st, "an.nguyen@example.vn", "Nguyễn Văn An", "0900 000 001");
 	store_close(f.st);
 	/* reopen: no migration to run, data intact */
 	f.st = store_open(f.conf, err, sizeof(err));
 	ck_assert_msg(f.st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(f.st), 1);
+	ck_assert_int_eq(store_schema_version(f.st), STORE_TEST_SCHEMA);
 	ck_assert_int_eq(store_customer_get(f.st, id, &c), STORE_OK);
 	ck_assert_str_eq(c.name, "Nguyễn Văn An");
 	store_customer_clear(&c);
@@ -255,11 +88,14 @@ START_TEST(test_store_open_refuses_newer_schema_and_missing_db)
 	char	err[CONF_ERR_MAX];
 
 	fx_setup(&f, 0);
-	write_key(f.key, 1, 0600);
-	ck_assert_ptr_null(store_open(f.conf, err, sizeof(err)));
-	ck_assert_ptr_nonnull(strstr(err, "links-store init"));
+	fx_write_key(f.key, 1, 0600);
+	if (!f.pg) {		/* a PostgreSQL database is made by its administrator */
+		ck_assert_ptr_null(store_open(f.conf, err, sizeof(err)));
+		ck_assert_ptr_nonnull(strstr(err, "links-store init"));
+	}
 	ck_assert_int_eq(store_init(f.conf, err, sizeof(err)), STORE_OK);
-	raw_exec(f.db, "PRAGMA user_version = 99");
+	fx_raw_exec(&f, f.pg ? "UPDATE schema_version SET version = 99"
+		    : "PRAGMA user_version = 99");
 	ck_assert_ptr_null(store_open(f.conf, err, sizeof(err)));
 	ck_assert_msg(strstr(err, "newer") != NULL, "%s", err);
 	fx_teardown(&f);
@@ -273,12 +109,12 @@ START_TEST(test_store_wrong_key_is_refused_with_a_clear_error)
 	char	err[CONF_ERR_MAX], key2[PATH_BUF + 32];
 
 	fx_setup(&f, 1);
-	add_customer(f.st, "an.nguyen@example.vn", "An", "");
+	fx_add_customer(f.st, "an.nguyen@example.vn", "An", "");
 	store_close(f.st);
 	f.st = NULL;
 	snprintf(key2, sizeof(key2), "%s.other", f.key);
-	write_key(key2, 0x77, 0600);
-	other = make_conf(f.db, key2);
+	fx_write_key(key2, 0x77, 0600);
+	other = fx_conf(&f, key2);
 	ck_assert_ptr_null(store_open(other, err, sizeof(err)));
 	ck_assert_msg(strstr(err, "does not match") && strstr(err, key2), "%s", err);
 	conf_free(other);
@@ -323,579 +159,87 @@ START_TEST(test_store_init_refuses_new_key_for_existing_db)
 }
 END_TEST
 
-/* ---- customers and encryption ---- */
-
-START_TEST(test_store_customer_crud)
+/* sql_bytes - an SQL literal of N bytes for F's engine into OUT */
+static void
+sql_bytes(const struct fx *f, const unsigned char *p, size_t n, char *out, size_t outlen)
 {
-	struct fx f;
-	struct store_customer c;
-	int64_t	id, id2;
-	int	created;
+	size_t	i, o;
 
-	fx_setup(&f, 1);
-	ck_assert_int_eq(store_customer_upsert(f.st, "an.nguyen@example.vn", "Nguyễn Văn An",
-					       "0900 000 001", STORE_SRC_WEB_FORM, &id, &created),
-			 STORE_OK);
-	ck_assert_int_eq(created, 1);
-	/* update by address: name changes, NULL phone keeps the phone, source kept */
-	ck_assert_int_eq(store_customer_upsert(f.st, "AN.NGUYEN@example.vn", "Nguyễn V. An", NULL,
-					       STORE_SRC_STAFF, &id2, &created), STORE_OK);
-	ck_assert_int_eq(created, 0);
-	ck_assert_int_eq(id, id2);
-	ck_assert_int_eq(store_customer_get(f.st, id, &c), STORE_OK);
-	ck_assert_str_eq(c.email, "an.nguyen@example.vn");
-	ck_assert_str_eq(c.name, "Nguyễn V. An");
-	ck_assert_str_eq(c.phone, "0900 000 001");
-	ck_assert_int_eq(c.source, STORE_SRC_WEB_FORM);
-	store_customer_clear(&c);
-	ck_assert_int_eq(store_customer_upsert(f.st, "not an address", "x", NULL, STORE_SRC_STAFF,
-					       NULL, NULL), STORE_ERR);
-	ck_assert_ptr_null(strstr(store_errmsg(f.st), "not an address"));
-	ck_assert_int_eq(store_customer_upsert(f.st, "b@example.vn", "x", "call me", STORE_SRC_STAFF,
-					       NULL, NULL), STORE_ERR);
-	ck_assert_int_eq(store_customer_delete(f.st, id), STORE_OK);
-	ck_assert_int_eq(store_customer_get(f.st, id, &c), STORE_NOTFOUND);
-	ck_assert_int_eq(store_customer_find(f.st, "an.nguyen@example.vn", &c), STORE_NOTFOUND);
-	ck_assert_int_eq(store_customer_delete(f.st, id), STORE_NOTFOUND);
-	fx_teardown(&f);
+	ck_assert_uint_gt(outlen, 2 * n + 16);
+	o = (size_t) snprintf(out, outlen, f->pg ? "'\\x" : "X'");
+	for (i = 0; i < n; i++)
+		o += (size_t) snprintf(out + o, outlen - o, "%02x", p[i]);
+	snprintf(out + o, outlen - o, f->pg ? "'::bytea" : "'");
 }
-END_TEST
 
-START_TEST(test_store_blind_index_lookup_is_case_insensitive)
+/*
+ * A store of schema 1 kept the address as the old rule wrote it
+ * ("lan@bücher.example": domain lower-cased, not converted to its
+ * A-label) and hashed that form. Migration 2 re-keys the customer, its
+ * bounces and its suppression entry by config/addr.c's rule, so every
+ * form of the address finds them again.
+ */
+START_TEST(test_store_migration_rehashes_addresses_by_the_new_rule)
 {
+	static const char old[] = "lan@bücher.example";
+	struct crypt_keys k;
 	struct fx f;
 	struct store_customer c;
+	unsigned char ct[256], idx[CRYPT_MAC_LEN], sup[CRYPT_MAC_LEN];
+	char	err[CONF_ERR_MAX], lit[3][600], sql[2400];
 	int64_t	id;
+	long	n;
 
 	fx_setup(&f, 1);
-	id = add_customer(f.st, "Binh.Tran@Example.VN", "Trần Thị Bình", "");
-	ck_assert_int_eq(store_customer_find(f.st, "  binh.tran@example.vn\t", &c), STORE_OK);
-	ck_assert_int_eq(c.id, id);
-	ck_assert_str_eq(c.email, "binh.tran@example.vn");
-	store_customer_clear(&c);
-	ck_assert_int_eq(store_customer_find(f.st, "BINH.TRAN@EXAMPLE.VN", &c), STORE_OK);
-	store_customer_clear(&c);
-	ck_assert_int_eq(store_customer_find(f.st, "binh.tran@example.com", &c), STORE_NOTFOUND);
-	fx_teardown(&f);
-}
-END_TEST
-
-START_TEST(test_store_one_customer_for_every_form_of_an_address)
-{
-	struct fx f;
-	struct store_customer c;
-	int64_t	id;
-
-	/* config/addr.h's rule: IDN domains by their A-labels, quotes that
-	 * are not needed dropped, ASCII local parts folded. */
-	fx_setup(&f, 1);
-	id = add_customer(f.st, "Lan@Bücher.Example", "Lan", "");
-	ck_assert_int_eq(store_customer_find(f.st, "lan@xn--bcher-kva.example", &c), STORE_OK);
+	id = fx_add_customer(f.st, "lan@xn--bcher-kva.example", "Lan", "");
+	store_close(f.st);
+	f.st = NULL;
+	ck_assert_int_eq(crypt_key_load(f.key, &k, err, sizeof(err)), 0);
+	n = crypt_seal(&k, id, CRYPT_F_EMAIL, old, strlen(old), ct, sizeof(ct));
+	ck_assert_int_gt(n, 0);
+	crypt_mac(k.idx, old, strlen(old), idx);
+	crypt_mac(k.sup, old, strlen(old), sup);
+	crypt_keys_wipe(&k);
+	sql_bytes(&f, ct, (size_t) n, lit[0], sizeof(lit[0]));
+	sql_bytes(&f, idx, sizeof(idx), lit[1], sizeof(lit[1]));
+	sql_bytes(&f, sup, sizeof(sup), lit[2], sizeof(lit[2]));
+	snprintf(sql, sizeof(sql), "UPDATE customers SET email_ct = %s, email_idx = %s "
+		 "WHERE id = %lld", lit[0], lit[1], (long long) id);
+	fx_raw_exec(&f, sql);
+	snprintf(sql, sizeof(sql), "INSERT INTO bounces(hash, count, last) VALUES(%s, 3, 1)",
+		 lit[1]);
+	fx_raw_exec(&f, sql);
+	snprintf(sql, sizeof(sql), "INSERT INTO suppression(hash, cats, added) VALUES(%s, %u, 1)",
+		 lit[2], category_refusable_mask());
+	fx_raw_exec(&f, sql);
+	/* back to schema 1: without the columns of migration 3 */
+	fx_raw_exec(&f, "ALTER TABLE outbox DROP COLUMN lease_until;"
+		    "ALTER TABLE deliveries DROP COLUMN lease_until;"
+		    "ALTER TABLE campaigns DROP COLUMN owner;"
+		    "ALTER TABLE campaigns DROP COLUMN lease_until;");
+	fx_raw_exec(&f, f.pg ? "UPDATE schema_version SET version = 1" : "PRAGMA user_version = 1");
+	f.st = store_open(f.conf, err, sizeof(err));
+	ck_assert_msg(f.st != NULL, "%s", err);
+	ck_assert_int_eq(store_schema_version(f.st), STORE_TEST_SCHEMA);
+	ck_assert_int_eq(store_customer_find(f.st, "Lan@BÜCHER.example", &c), STORE_OK);
 	ck_assert_int_eq(c.id, id);
 	ck_assert_str_eq(c.email, "lan@xn--bcher-kva.example");
 	store_customer_clear(&c);
-	ck_assert_int_eq(store_customer_find(f.st, "\"LAN\"@BÜCHER.example", &c), STORE_OK);
-	ck_assert_int_eq(c.id, id);
+	ck_assert_int_eq(store_customer_find(f.st, "\"lan\"@xn--bcher-kva.example", &c), STORE_OK);
 	store_customer_clear(&c);
-	/* a UTF-8 local part (RFC 6531) is a customer too, found again */
-	id = add_customer(f.st, "thư@example.vn", "Thư", "");
-	ck_assert_int_eq(store_customer_find(f.st, "<thư@EXAMPLE.vn>", &c), STORE_OK);
-	ck_assert_int_eq(c.id, id);
-	store_customer_clear(&c);
-	ck_assert_int_eq(store_customer_upsert(f.st, "", "x", NULL, STORE_SRC_STAFF, NULL, NULL),
-			 STORE_ERR);
+	ck_assert_int_eq(store_is_undeliverable(f.st, "lan@bücher.example"), 1);
+	ck_assert_int_eq(store_is_suppressed(f.st, "LAN@xn--bcher-kva.example"), 1);
 	fx_teardown(&f);
 }
 END_TEST
 
-START_TEST(test_store_files_hold_no_plain_personal_data)
+/* The engine in use is the one configured. */
+START_TEST(test_store_backend_is_the_configured_one)
 {
 	struct fx f;
-	char	wal[PATH_BUF + 32], shm[PATH_BUF + 32];
 
 	fx_setup(&f, 1);
-	add_customer(f.st, "an.nguyen@example.vn", "Nguyễn Văn An", "0900 000 001");
-	add_customer(f.st, "binh.tran@example.vn", "Trần Thị Bình", "0900 000 002");
-	snprintf(wal, sizeof(wal), "%s-wal", f.db);
-	snprintf(shm, sizeof(shm), "%s-shm", f.db);
-	/* while open (data in the WAL) and after close (checkpointed) */
-	for (int pass = 0; pass < 2; pass++) {
-		const char *files[] = {f.db, wal, shm};
-
-		for (int i = 0; i < 3; i++) {
-			ck_assert_msg(!file_contains(files[i], "an.nguyen"), "email in %s", files[i]);
-			ck_assert_msg(!file_contains(files[i], "example.vn"), "domain in %s", files[i]);
-			ck_assert_msg(!file_contains(files[i], "Nguyễn"), "name in %s", files[i]);
-			ck_assert_msg(!file_contains(files[i], "Bình"), "name in %s", files[i]);
-			ck_assert_msg(!file_contains(files[i], "0900 000 00"), "phone in %s", files[i]);
-		}
-		store_close(f.st);
-		f.st = NULL;
-	}
-	fx_teardown(&f);
-}
-END_TEST
-
-START_TEST(test_store_tampered_ciphertext_is_refused)
-{
-	struct fx f;
-	struct store_customer c;
-	int64_t	a, b;
-
-	fx_setup(&f, 1);
-	a = add_customer(f.st, "an.nguyen@example.vn", "Nguyễn Văn An", "0900 000 001");
-	b = add_customer(f.st, "binh.tran@example.vn", "Trần Thị Bình", "0900 000 002");
-	store_close(f.st);
-	f.st = NULL;
-	/* flip one byte of a's name ciphertext */
-	flip_byte(f.db, "name_ct", a, 20);
-	/* copy a's (valid) email ciphertext into b: bound to row a, must not decrypt as b */
-	raw_exec(f.db, "UPDATE customers SET email_ct = (SELECT email_ct FROM customers WHERE id = 1)"
-		 " WHERE id = 2");
-	{
-		char	err[CONF_ERR_MAX];
-
-		f.st = store_open(f.conf, err, sizeof(err));
-		ck_assert_msg(f.st != NULL, "%s", err);
-	}
-	ck_assert_int_eq(store_customer_get(f.st, a, &c), STORE_ERR);
-	ck_assert_msg(strstr(store_errmsg(f.st), "does not decrypt") != NULL, "%s",
-		      store_errmsg(f.st));
-	ck_assert_ptr_null(c.email);
-	ck_assert_int_eq(store_customer_get(f.st, b, &c), STORE_ERR);
-	ck_assert_ptr_null(strstr(store_errmsg(f.st), "example"));
-	fx_teardown(&f);
-}
-END_TEST
-
-/* ---- contracts ---- */
-
-START_TEST(test_store_contracts)
-{
-	struct fx f;
-	int64_t	a, b, k1, k2;
-
-	fx_setup(&f, 1);
-	a = add_customer(f.st, "an.nguyen@example.vn", "An", "");
-	b = add_customer(f.st, "binh.tran@example.vn", "Bình", "");
-	ck_assert_int_eq(store_contract_upsert(f.st, a, "vps", "VPS-1", STORE_CONTRACT_ACTIVE,
-					       1700000000, 0, &k1), STORE_OK);
-	ck_assert_int_eq(store_customer_has_active(f.st, a, "vps"), 1);
-	ck_assert_int_eq(store_customer_has_active(f.st, a, "hosting"), 0);
-	ck_assert_int_eq(store_customer_has_active(f.st, b, "vps"), 0);
-	/* same ref again: same row (idempotent) */
-	ck_assert_int_eq(store_contract_upsert(f.st, a, "vps", "VPS-1", STORE_CONTRACT_ACTIVE,
-					       0, 0, &k2), STORE_OK);
-	ck_assert_int_eq(k1, k2);
-	ck_assert_int_eq(store_contract_end(f.st, "VPS-1", 1710000000), STORE_OK);
-	ck_assert_int_eq(store_customer_has_active(f.st, a, "vps"), 0);
-	ck_assert_int_eq(store_contract_end(f.st, "NOPE-1", 0), STORE_NOTFOUND);
-	ck_assert_int_eq(store_contract_upsert(f.st, a, "VPS!", "X-1", STORE_CONTRACT_ACTIVE, 0, 0,
-					       NULL), STORE_ERR);
-	ck_assert_int_eq(store_contract_upsert(f.st, 999, "vps", "X-2", STORE_CONTRACT_ACTIVE, 0, 0,
-					       NULL), STORE_ERR);
-	ck_assert_int_eq(store_contract_upsert(f.st, a, "vps", "X-3", STORE_CONTRACT_ENDED,
-					       1710000000, 1700000000, NULL), STORE_ERR);
-	fx_teardown(&f);
-}
-END_TEST
-
-/* ---- tokens ---- */
-
-START_TEST(test_store_token_round_trip_and_tamper)
-{
-	struct fx f, g;
-	char	tok[STORE_TOKEN_MAX], bad[STORE_TOKEN_MAX];
-	enum category cat;
-	int64_t	id;
-	size_t	i;
-
-	fx_setup(&f, 1);
-	ck_assert_int_eq(store_token_make(f.st, 4242, CATEGORY_PROMOTION, tok, sizeof(tok)),
-			 STORE_OK);
-	ck_assert_int_lt(strlen(tok), 40);
-	ck_assert_uint_eq(strspn(tok, "abcdefghijklmnopqrstuvwxyz234567"), strlen(tok));
-	ck_assert_int_eq(store_token_verify(f.st, tok, &id, &cat), STORE_OK);
-	ck_assert_int_eq(id, 4242);
-	ck_assert_int_eq(cat, CATEGORY_PROMOTION);
-	/* MTAs may upper-case a local part */
-	for (i = 0; tok[i]; i++)
-		bad[i] = (char) (tok[i] >= 'a' && tok[i] <= 'z' ? tok[i] - 32 : tok[i]);
-	bad[i] = 0;
-	ck_assert_int_eq(store_token_verify(f.st, bad, &id, &cat), STORE_OK);
-	/* any changed character is refused */
-	for (i = 0; tok[i]; i++) {
-		strcpy(bad, tok);
-		bad[i] = bad[i] == 'a' ? 'b' : 'a';
-		ck_assert_msg(store_token_verify(f.st, bad, &id, &cat) == STORE_NOTFOUND,
-			      "tampered position %zu accepted", i);
-	}
-	ck_assert_int_eq(store_token_verify(f.st, "", &id, &cat), STORE_NOTFOUND);
-	ck_assert_int_eq(store_token_verify(f.st, "abc", &id, &cat), STORE_NOTFOUND);
-	strcpy(bad, tok);
-	bad[3] = '!';
-	ck_assert_int_eq(store_token_verify(f.st, bad, &id, &cat), STORE_NOTFOUND);
-	snprintf(bad, sizeof(bad), "%sa", tok);
-	ck_assert_int_eq(store_token_verify(f.st, bad, &id, &cat), STORE_NOTFOUND);
-	/* a token made under another master key is a forgery here */
-	fx_setup(&g, 1);
-	ck_assert_int_eq(store_token_make(g.st, 4242, CATEGORY_PROMOTION, bad, sizeof(bad)),
-			 STORE_OK);
-	ck_assert_str_ne(bad, tok);
-	ck_assert_int_eq(store_token_verify(f.st, bad, &id, &cat), STORE_NOTFOUND);
-	ck_assert_int_eq(store_token_make(f.st, 0, CATEGORY_PROMOTION, bad, sizeof(bad)), STORE_ERR);
-	ck_assert_int_eq(store_token_make(f.st, 1, CATEGORY_SURVEY, bad, 10), STORE_ERR);
-	fx_teardown(&g);
-	fx_teardown(&f);
-}
-END_TEST
-
-/* ---- opt-out, outbox, suppression ---- */
-
-static int
-count_events(const struct store_consent *e, void *arg)
-{
-	(void) e;
-	(*(int *) arg)++;
-	return 0;
-}
-
-START_TEST(test_store_optout_idempotent_and_outbox_once)
-{
-	struct fx f;
-	struct store_outbox o[4];
-	int64_t	id;
-	int	changed, n, events = 0, i;
-
-	fx_setup(&f, 1);
-	id = add_customer(f.st, "an.nguyen@example.vn", "An", "");
-	ck_assert_int_eq(store_is_optout(f.st, id, CATEGORY_PROMOTION), 0);
-	ck_assert_int_eq(store_optout(f.st, id, -1, STORE_CH_REPLY, "msgid=<1@x> rule=command",
-				      &changed), STORE_OK);
-	ck_assert_int_eq(changed, 2);
-	ck_assert_int_eq(store_is_optout(f.st, id, CATEGORY_PROMOTION), 1);
-	ck_assert_int_eq(store_is_optout(f.st, id, CATEGORY_SURVEY), 1);
-	ck_assert_int_eq(store_is_optout(f.st, id, CATEGORY_ACCOUNT), 0);
-	ck_assert_int_eq(store_is_suppressed(f.st, "AN.NGUYEN@example.vn"), 1);
-	/* the same reply again (Postfix retry), and another refusal: nothing changes */
-	ck_assert_int_eq(store_optout(f.st, id, -1, STORE_CH_REPLY, "msgid=<1@x> rule=command",
-				      &changed), STORE_OK);
-	ck_assert_int_eq(changed, 0);
-	ck_assert_int_eq(store_optout(f.st, id, CATEGORY_PROMOTION, STORE_CH_ONE_CLICK,
-				      "token", &changed), STORE_OK);
-	ck_assert_int_eq(changed, 0);
-	n = store_outbox_pending(f.st, 0, o, 4);
-	ck_assert_int_eq(n, 1);
-	ck_assert_str_eq(o[0].template_name, "optout_confirm");
-	ck_assert_int_eq(o[0].customer_id, id);
-	ck_assert_int_eq((int) strcspn(o[0].message_id, "@"), 32);
-	ck_assert_str_eq(strchr(o[0].message_id, '@'), "@mail.ilinks.asia");
-	for (i = 0; i < n; i++)
-		store_outbox_clear(&o[i]);
-	ck_assert_int_eq(store_consent_each(f.st, id, count_events, &events), STORE_OK);
-	ck_assert_int_eq(events, 2);
-	/* staff opt-in, then the old reply replayed: still opted in */
-	ck_assert_int_eq(store_optin(f.st, id, -1, STORE_CH_STAFF, "staff", &changed), STORE_OK);
-	ck_assert_int_eq(changed, 2);
-	ck_assert_int_eq(store_is_suppressed(f.st, "an.nguyen@example.vn"), 0);
-	ck_assert_int_eq(store_optout(f.st, id, -1, STORE_CH_REPLY, "msgid=<1@x> rule=command",
-				      &changed), STORE_OK);
-	ck_assert_int_eq(changed, 0);
-	/* staff refusal: recorded, no confirmation mail */
-	ck_assert_int_eq(store_optout(f.st, id, CATEGORY_SURVEY, STORE_CH_STAFF, "staff",
-				      &changed), STORE_OK);
-	ck_assert_int_eq(changed, 1);
-	ck_assert_int_eq(store_is_suppressed(f.st, "an.nguyen@example.vn"), 0);
-	n = store_outbox_pending(f.st, 0, o, 4);
-	ck_assert_int_eq(n, 1);
-	ck_assert_int_eq(store_outbox_done(f.st, o[0].id, 1, ""), STORE_OK);
-	store_outbox_clear(&o[0]);
-	ck_assert_int_eq(store_outbox_pending(f.st, 0, o, 4), 0);
-	/* transactional mail cannot be refused */
-	ck_assert_int_eq(store_optout(f.st, id, CATEGORY_ACCOUNT, STORE_CH_REPLY, "x", &changed),
-			 STORE_ERR);
-	ck_assert_int_eq(store_optout(f.st, 9999, -1, STORE_CH_REPLY, "y", &changed),
-			 STORE_NOTFOUND);
-	fx_teardown(&f);
-}
-END_TEST
-
-static void
-add_ended(struct store *st, int64_t id, const char *ref, time_t ended)
-{
-	ck_assert_int_eq(store_contract_upsert(st, id, "hosting", ref, STORE_CONTRACT_ENDED,
-					       ended - 400 * DAY, ended, NULL), STORE_OK);
-}
-
-START_TEST(test_store_suppression_survives_purge)
-{
-	struct fx f;
-	struct store_customer c;
-	struct store_purge_report rep;
-	struct store_stats s;
-	time_t	now = time(NULL);
-	int64_t	id, id2;
-	int	created, events = 0;
-
-	fx_setup(&f, 1);
-	id = add_customer(f.st, "cuong.le@example.vn", "Lê Văn Cường", "0900 000 003");
-	add_ended(f.st, id, "HOST-1", now - 100 * DAY);
-	ck_assert_int_eq(store_optout(f.st, id, -1, STORE_CH_REPLY, "msgid=<2@x>", NULL), STORE_OK);
-	ck_assert_int_eq(store_purge(f.st, now, 0, NULL, NULL, &rep), STORE_OK);
-	ck_assert_int_eq(rep.customers_deleted, 1);
-	ck_assert_int_eq(rep.contracts_deleted, 1);
-	ck_assert_int_eq(rep.suppressed_kept, 1);
-	ck_assert_int_eq(store_customer_get(f.st, id, &c), STORE_NOTFOUND);
-	ck_assert_int_eq(store_is_suppressed(f.st, "cuong.le@example.vn"), 1);
-	/* consent events stay, without the customer id */
-	ck_assert_int_eq(store_consent_each(f.st, 0, count_events, &events), STORE_OK);
-	ck_assert_int_eq(events, 2);
-	ck_assert_int_eq(store_stats_get(f.st, &s), STORE_OK);
-	ck_assert_int_eq(s.customers, 0);
-	ck_assert_int_eq(s.suppressed, 1);
-	/* the address comes back (re-import): still refused */
-	ck_assert_int_eq(store_customer_upsert(f.st, "Cuong.Le@example.vn", "Lê Văn Cường", NULL,
-					       STORE_SRC_PORTAL, &id2, &created), STORE_OK);
-	ck_assert_int_eq(created, 1);
-	ck_assert_int_ne(id2, id);
-	ck_assert_int_eq(store_is_optout(f.st, id2, CATEGORY_PROMOTION), 1);
-	ck_assert_int_eq(store_is_optout(f.st, id2, CATEGORY_SURVEY), 1);
-	/* a year later the orphaned events go, the suppression entry stays */
-	ck_assert_int_eq(store_customer_delete(f.st, id2), STORE_OK);
-	ck_assert_int_eq(store_purge(f.st, now + 400 * DAY, 0, NULL, NULL, &rep), STORE_OK);
-	ck_assert_int_eq(rep.consent_events_deleted, 4);
-	ck_assert_int_eq(store_is_suppressed(f.st, "cuong.le@example.vn"), 1);
-	fx_teardown(&f);
-}
-END_TEST
-
-START_TEST(test_store_partial_refusal_survives_purge)
-{
-	struct fx f;
-	struct store_purge_report rep;
-	time_t	now = time(NULL);
-	int64_t	id;
-
-	fx_setup(&f, 1);
-	id = add_customer(f.st, "dung.pham@example.com", "Phạm Thị Dung", "");
-	add_ended(f.st, id, "HOST-2", now - 100 * DAY);
-	ck_assert_int_eq(store_optout(f.st, id, CATEGORY_PROMOTION, STORE_CH_ONE_CLICK, "t", NULL),
-			 STORE_OK);
-	ck_assert_int_eq(store_is_suppressed(f.st, "dung.pham@example.com"), 0);
-	ck_assert_int_eq(store_purge(f.st, now, 0, NULL, NULL, &rep), STORE_OK);
-	ck_assert_int_eq(rep.suppressed_kept, 1);
-	id = add_customer(f.st, "dung.pham@example.com", "Phạm Thị Dung", "");
-	ck_assert_int_eq(store_is_optout(f.st, id, CATEGORY_PROMOTION), 1);
-	ck_assert_int_eq(store_is_optout(f.st, id, CATEGORY_SURVEY), 0);
-	fx_teardown(&f);
-}
-END_TEST
-
-static void
-note_id(int64_t id, void *arg)
-{
-	int64_t *last = arg;
-
-	*last = id;
-}
-
-START_TEST(test_store_purge_rules_and_dry_run)
-{
-	struct fx f;
-	struct store_purge_report rep, dry;
-	struct store_customer c;
-	time_t	now = time(NULL);
-	int64_t	gone, recent, active, mixed, nocontract, seen = 0;
-
-	fx_setup(&f, 1);
-	gone = add_customer(f.st, "gone@example.vn", "Gone", "");
-	add_ended(f.st, gone, "G-1", now - 31 * DAY);
-	add_ended(f.st, gone, "G-2", now - 365 * DAY);
-	recent = add_customer(f.st, "recent@example.vn", "Recent", "");
-	add_ended(f.st, recent, "R-1", now - 29 * DAY);		/* inside the 30-day grace */
-	active = add_customer(f.st, "active@example.vn", "Active", "");
-	ck_assert_int_eq(store_contract_upsert(f.st, active, "vps", "A-1", STORE_CONTRACT_ACTIVE,
-					       now - 900 * DAY, 0, NULL), STORE_OK);
-	mixed = add_customer(f.st, "mixed@example.vn", "Mixed", "");
-	add_ended(f.st, mixed, "M-1", now - 900 * DAY);
-	ck_assert_int_eq(store_contract_upsert(f.st, mixed, "domain", "M-2", STORE_CONTRACT_ACTIVE,
-					       now - 900 * DAY, 0, NULL), STORE_OK);
-	nocontract = add_customer(f.st, "new@example.vn", "New", "");	/* created now */
-
-	ck_assert_int_eq(store_purge(f.st, now, 1, note_id, &seen, &dry), STORE_OK);
-	ck_assert_int_eq(dry.customers_deleted, 1);
-	ck_assert_int_eq(dry.contracts_deleted, 2);
-	ck_assert_int_eq(seen, gone);
-	/* dry run changed nothing */
-	ck_assert_int_eq(store_customer_get(f.st, gone, &c), STORE_OK);
-	store_customer_clear(&c);
-	ck_assert_int_eq(store_purge(f.st, now, 0, NULL, NULL, &rep), STORE_OK);
-	ck_assert_mem_eq(&rep, &dry, sizeof(rep));
-	ck_assert_int_eq(store_customer_get(f.st, gone, &c), STORE_NOTFOUND);
-	ck_assert_int_eq(store_customer_find(f.st, "gone@example.vn", &c), STORE_NOTFOUND);
-	ck_assert_int_eq(store_contract_end(f.st, "G-1", 0), STORE_NOTFOUND);
-	{
-		int64_t	ids[] = {recent, active, mixed, nocontract};
-
-		for (int i = 0; i < 4; i++) {
-			ck_assert_int_eq(store_customer_get(f.st, ids[i], &c), STORE_OK);
-			store_customer_clear(&c);
-		}
-	}
-	ck_assert_int_eq(store_customer_has_active(f.st, active, "vps"), 1);
-	/* a customer with no contract goes once the grace period has passed */
-	ck_assert_int_eq(store_purge(f.st, now + 31 * DAY, 0, NULL, NULL, &rep), STORE_OK);
-	ck_assert_int_eq(rep.customers_deleted, 2);	/* recent and nocontract */
-	fx_teardown(&f);
-}
-END_TEST
-
-/* ---- campaigns, deliveries, message log, bounces, counters ---- */
-
-static int
-count_campaigns(const struct store_campaign *c, void *arg)
-{
-	(void) c;
-	(*(int *) arg)++;
-	return 0;
-}
-
-START_TEST(test_store_campaign_and_delivery_rows)
-{
-	struct fx f;
-	struct store_campaign c;
-	struct store_delivery d[8];
-	struct store_msglog m;
-	long	counts[4];
-	int64_t	cid, a, b, x;
-	int	n, i, ncamp = 0;
-
-	fx_setup(&f, 1);
-	a = add_customer(f.st, "an.nguyen@example.vn", "An", "");
-	b = add_customer(f.st, "binh.tran@example.vn", "Bình", "");
-	x = add_customer(f.st, "x@example.com", "X", "");
-	ck_assert_int_eq(store_campaign_create(f.st, CATEGORY_MAINTENANCE, "maintenance",
-					       "service_type=vps", "{\"date\":\"2026-12-01\"}", &cid),
-			 STORE_OK);
-	ck_assert_int_eq(store_campaign_get(f.st, cid, &c), STORE_OK);
-	ck_assert_int_eq(c.category, CATEGORY_MAINTENANCE);
-	ck_assert_str_eq(c.audience, "service_type=vps");
-	ck_assert_int_eq(c.finished, 0);
-	store_campaign_clear(&c);
-	ck_assert_int_eq(store_delivery_add(f.st, cid, a, "<m1@mail.ilinks.asia>", STORE_DLV_QUEUED,
-					    NULL), STORE_OK);
-	ck_assert_int_eq(store_delivery_add(f.st, cid, b, "m2@mail.ilinks.asia", STORE_DLV_QUEUED,
-					    NULL), STORE_OK);
-	ck_assert_int_eq(store_delivery_add(f.st, cid, x, "m3@mail.ilinks.asia", STORE_DLV_SKIPPED,
-					    "opted out"), STORE_OK);
-	/* a second add for the same (campaign, customer) changes nothing */
-	ck_assert_int_eq(store_delivery_add(f.st, cid, a, "other@mail.ilinks.asia",
-					    STORE_DLV_QUEUED, NULL), STORE_OK);
-	ck_assert_int_eq(store_delivery_add(f.st, cid, a, "m4@x", STORE_DLV_SENT, NULL), STORE_ERR);
-	n = store_delivery_queued(f.st, cid, 0, d, 1);
-	ck_assert_int_eq(n, 1);
-	ck_assert_str_eq(d[0].message_id, "m1@mail.ilinks.asia");
-	ck_assert_int_eq(d[0].customer_id, a);
-	n = store_delivery_queued(f.st, cid, d[0].id, d + 1, 8);
-	ck_assert_int_eq(n, 1);
-	ck_assert_str_eq(d[1].message_id, "m2@mail.ilinks.asia");
-	ck_assert_int_eq(store_delivery_set(f.st, d[0].id, STORE_DLV_SENT, NULL), STORE_OK);
-	ck_assert_int_eq(store_delivery_set(f.st, d[1].id, STORE_DLV_FAILED, "550 no such user"),
-			 STORE_OK);
-	ck_assert_int_eq(store_delivery_set(f.st, 99999, STORE_DLV_SENT, NULL), STORE_NOTFOUND);
-	for (i = 0; i < 2; i++)
-		store_delivery_clear(&d[i]);
-	ck_assert_int_eq(store_delivery_queued(f.st, cid, 0, d, 8), 0);
-	ck_assert_int_eq(store_delivery_counts(f.st, cid, counts), STORE_OK);
-	ck_assert_int_eq(counts[STORE_DLV_QUEUED], 0);
-	ck_assert_int_eq(counts[STORE_DLV_SENT], 1);
-	ck_assert_int_eq(counts[STORE_DLV_FAILED], 1);
-	ck_assert_int_eq(counts[STORE_DLV_SKIPPED], 1);
-	ck_assert_int_eq(store_campaign_finish(f.st, cid), STORE_OK);
-	ck_assert_int_eq(store_campaign_each(f.st, count_campaigns, &ncamp), STORE_OK);
-	ck_assert_int_eq(ncamp, 1);
-	/* message log, with or without angle brackets */
-	ck_assert_int_eq(store_msglog_add(f.st, "<m1@mail.ilinks.asia>", a, CATEGORY_MAINTENANCE,
-					  cid), STORE_OK);
-	ck_assert_int_eq(store_msglog_add(f.st, "m1@mail.ilinks.asia", a, CATEGORY_MAINTENANCE,
-					  cid), STORE_OK);
-	ck_assert_int_eq(store_msglog_find(f.st, "m1@mail.ilinks.asia", &m), STORE_OK);
-	ck_assert_int_eq(m.customer_id, a);
-	ck_assert_int_eq(m.campaign_id, cid);
-	ck_assert_int_eq(store_msglog_find(f.st, " <m1@mail.ilinks.asia> ", &m), STORE_OK);
-	ck_assert_int_eq(store_msglog_find(f.st, "<nope@x>", &m), STORE_NOTFOUND);
-	ck_assert_int_eq(store_msglog_find(f.st, "garbage", &m), STORE_NOTFOUND);
-	fx_teardown(&f);
-}
-END_TEST
-
-START_TEST(test_store_bounces_counters_stats)
-{
-	struct fx f;
-	struct store_stats s;
-	int	count, i;
-
-	fx_setup(&f, 1);
-	add_customer(f.st, "an.nguyen@example.vn", "An", "");
-	for (i = 1; i <= 3; i++) {
-		ck_assert_int_eq(store_is_undeliverable(f.st, "an.nguyen@example.vn"), 0);
-		ck_assert_int_eq(store_bounce_record(f.st, "AN.nguyen@example.vn", &count), STORE_OK);
-		ck_assert_int_eq(count, i);
-	}
-	ck_assert_int_eq(store_is_undeliverable(f.st, "an.nguyen@example.vn"), 1);
-	ck_assert_int_eq(store_bounce_record(f.st, "bad", &count), STORE_ERR);
-	ck_assert_int_eq(store_counter_add(f.st, "milter.refusals", 2), STORE_OK);
-	ck_assert_int_eq(store_counter_add(f.st, "milter.refusals", 3), STORE_OK);
-	ck_assert_int_eq(store_stats_get(f.st, &s), STORE_OK);
-	ck_assert_int_eq(s.customers, 1);
-	ck_assert_int_eq(s.undeliverable, 1);
-	fx_teardown(&f);
-}
-END_TEST
-
-START_TEST(test_store_export_is_the_customers_own_data)
-{
-	struct fx f;
-	json_error_t jerr;
-	json_t *root;
-	FILE   *fp;
-	int64_t	a;
-
-	fx_setup(&f, 1);
-	a = add_customer(f.st, "an.nguyen@example.vn", "Nguyễn Văn An", "0900 000 001");
-	add_customer(f.st, "binh.tran@example.vn", "Trần Thị Bình", "");
-	ck_assert_int_eq(store_contract_upsert(f.st, a, "vps", "VPS-1", STORE_CONTRACT_ACTIVE,
-					       1700000000, 0, NULL), STORE_OK);
-	ck_assert_int_eq(store_optout(f.st, a, CATEGORY_PROMOTION, STORE_CH_REPLY, "msgid=<9@x>",
-				      NULL), STORE_OK);
-	ck_assert_int_eq(store_msglog_add(f.st, "m9@x", a, CATEGORY_PROMOTION, 0), STORE_OK);
-	fp = tmpfile();
-	ck_assert_ptr_nonnull(fp);
-	ck_assert_int_eq(store_export_json(f.st, a, fp), STORE_OK);
-	rewind(fp);
-	root = json_loadf(fp, 0, &jerr);
-	ck_assert_msg(root != NULL, "%s", jerr.text);
-	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(root, "customer"),
-							   "email")), "an.nguyen@example.vn");
-	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(root, "customer"),
-							   "name")), "Nguyễn Văn An");
-	ck_assert_int_eq(json_array_size(json_object_get(root, "contracts")), 1);
-	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(root, "preferences"),
-							   "promotion")), "refused");
-	ck_assert_int_eq(json_array_size(json_object_get(root, "consent_log")), 1);
-	ck_assert_int_eq(json_array_size(json_object_get(root, "messages")), 1);
-	json_decref(root);
-	/* nothing about the other customer */
-	rewind(fp);
-	{
-		char	buf[8192];
-		size_t	n = fread(buf, 1, sizeof(buf) - 1, fp);
-
-		buf[n] = 0;
-		ck_assert_ptr_null(strstr(buf, "binh"));
-	}
-	fclose(fp);
-	ck_assert_int_eq(store_export_json(f.st, 999, stdout), STORE_NOTFOUND);
+	ck_assert_str_eq(store_backend_name(f.st), fx_pg() ? "postgresql" : "sqlite");
 	fx_teardown(&f);
 }
 END_TEST
@@ -907,24 +251,22 @@ START_TEST(test_store_nested_transactions)
 
 	fx_setup(&f, 1);
 	ck_assert_int_eq(store_begin(f.st), STORE_OK);
-	add_customer(f.st, "one@example.vn", "One", "");
+	fx_add_customer(f.st, "one@example.vn", "One", "");
 	ck_assert_int_eq(store_begin(f.st), STORE_OK);
-	add_customer(f.st, "two@example.vn", "Two", "");
+	fx_add_customer(f.st, "two@example.vn", "Two", "");
 	ck_assert_int_eq(store_rollback(f.st), STORE_OK);
 	ck_assert_int_eq(store_commit(f.st), STORE_OK);
 	ck_assert_int_eq(store_customer_find(f.st, "one@example.vn", &c), STORE_OK);
 	store_customer_clear(&c);
 	ck_assert_int_eq(store_customer_find(f.st, "two@example.vn", &c), STORE_NOTFOUND);
 	ck_assert_int_eq(store_begin(f.st), STORE_OK);
-	add_customer(f.st, "three@example.vn", "Three", "");
+	fx_add_customer(f.st, "three@example.vn", "Three", "");
 	ck_assert_int_eq(store_rollback(f.st), STORE_OK);
 	ck_assert_int_eq(store_customer_find(f.st, "three@example.vn", &c), STORE_NOTFOUND);
 	ck_assert_int_eq(store_commit(f.st), STORE_ERR);
 	fx_teardown(&f);
 }
 END_TEST
-
-/* ---- temporary failures ---- */
 
 START_TEST(test_store_temp_when_locked_past_busy_timeout)
 {
@@ -934,7 +276,7 @@ START_TEST(test_store_temp_when_locked_past_busy_timeout)
 	time_t	t0;
 
 	fx_setup(&f, 1);
-	id = add_customer(f.st, "an.nguyen@example.vn", "An", "");
+	id = fx_add_customer(f.st, "an.nguyen@example.vn", "An", "");
 	ck_assert_int_eq(sqlite3_open(f.db, &h), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
 	t0 = time(NULL);
@@ -1053,7 +395,7 @@ START_TEST(test_store_checkpoint_only_when_asked_with_autocheckpoint_off)
 	before = file_size(f.db);
 	for (i = 0; i < 400; i++) {	/* well past SQLite's 1000-page default in log frames */
 		snprintf(email, sizeof(email), "c%04d@example.vn", i);
-		add_customer(f.st, email, "Nguy\xe1\xbb\x85n V\xc4\x83n A", "0900 000 000");
+		fx_add_customer(f.st, email, "Nguy\xe1\xbb\x85n V\xc4\x83n A", "0900 000 000");
 	}
 	after_writes = file_size(f.db);
 	ck_assert_int_eq(after_writes, before);
@@ -1078,7 +420,7 @@ check_read_only(int ro_dir)
 	int	status;
 
 	fx_setup(&f, 1);
-	id = add_customer(f.st, "an.nguyen@example.vn", "An", "");
+	id = fx_add_customer(f.st, "an.nguyen@example.vn", "An", "");
 	store_close(f.st);
 	f.st = NULL;
 	snprintf(wal, sizeof(wal), "%s-wal", f.db);
@@ -1141,10 +483,11 @@ START_TEST(test_store_open_fails_temporarily_when_directory_is_read_only)
 }
 END_TEST
 
+/* suite - the tests of this file */
 static Suite *
-store_suite(void)
+suite(void)
 {
-	Suite  *s = suite_create("store");
+	Suite  *s = suite_create("test_store");
 	TCase  *tc = tcase_create("core");
 
 	tcase_set_timeout(tc, 60);
@@ -1154,38 +497,22 @@ store_suite(void)
 	tcase_add_test(tc, test_store_wrong_key_is_refused_with_a_clear_error);
 	tcase_add_test(tc, test_store_key_file_readable_by_others_is_refused);
 	tcase_add_test(tc, test_store_init_refuses_new_key_for_existing_db);
-	tcase_add_test(tc, test_store_customer_crud);
-	tcase_add_test(tc, test_store_blind_index_lookup_is_case_insensitive);
-	tcase_add_test(tc, test_store_one_customer_for_every_form_of_an_address);
-	tcase_add_test(tc, test_store_files_hold_no_plain_personal_data);
-	tcase_add_test(tc, test_store_tampered_ciphertext_is_refused);
-	tcase_add_test(tc, test_store_contracts);
-	tcase_add_test(tc, test_store_token_round_trip_and_tamper);
-	tcase_add_test(tc, test_store_optout_idempotent_and_outbox_once);
-	tcase_add_test(tc, test_store_suppression_survives_purge);
-	tcase_add_test(tc, test_store_partial_refusal_survives_purge);
-	tcase_add_test(tc, test_store_purge_rules_and_dry_run);
-	tcase_add_test(tc, test_store_campaign_and_delivery_rows);
-	tcase_add_test(tc, test_store_bounces_counters_stats);
-	tcase_add_test(tc, test_store_export_is_the_customers_own_data);
 	tcase_add_test(tc, test_store_nested_transactions);
-	tcase_add_test(tc, test_store_temp_when_locked_past_busy_timeout);
-	tcase_add_test(tc, test_store_waiting_writer_takes_the_lock_soon_after_release);
-	tcase_add_test(tc, test_store_checkpoint_only_when_asked_with_autocheckpoint_off);
-	tcase_add_test(tc, test_store_temp_when_file_is_read_only);
-	tcase_add_test(tc, test_store_open_fails_temporarily_when_directory_is_read_only);
+	tcase_add_test(tc, test_store_migration_rehashes_addresses_by_the_new_rule);
+	tcase_add_test(tc, test_store_backend_is_the_configured_one);
+	if (!fx_pg()) {		/* SQLite's own locking, files and checkpoints */
+		tcase_add_test(tc, test_store_temp_when_locked_past_busy_timeout);
+		tcase_add_test(tc, test_store_waiting_writer_takes_the_lock_soon_after_release);
+		tcase_add_test(tc, test_store_checkpoint_only_when_asked_with_autocheckpoint_off);
+		tcase_add_test(tc, test_store_temp_when_file_is_read_only);
+		tcase_add_test(tc, test_store_open_fails_temporarily_when_directory_is_read_only);
+	}
 	suite_add_tcase(s, tc);
-	return s;
+	return (s);
 }
 
 int
 main(void)
 {
-	SRunner *sr = srunner_create(store_suite());
-	int	failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return (fx_run(suite()));
 }

@@ -554,6 +554,8 @@ add('neg_turn_off_auto_renewal', 'negative', C.owa(E(), 'Tắt tính năng tự 
     True)
 add('neg_objects_to_price', 'negative', C.roundcube(E(), 'Tôi phản đối mức giá mới của gói hosting.', n=n()),
     'false', True)
+add('neg_delete_mailbox_from_hosting', 'negative', C.outlook_desktop(E(MAINT), 'Xóa giúp tôi email user2@abc.vn khỏi '
+    'hosting sau đợt bảo trì.', n=n()), 'false', True)
 add('neg_refuse_to_pay', 'negative', C.gmail(E(frm=JOHN), 'I refuse to pay this late fee.', n=n()), 'false', True)
 
 with open('cases.tsv', 'w') as f:

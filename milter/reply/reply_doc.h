@@ -1,0 +1,83 @@
+#ifndef REPLY_DOC_H
+#define REPLY_DOC_H
+
+/*
+ * NAME
+ *	reply_doc 3
+ * SUMMARY
+ *	a customer's text as tokens and lines, each line with its role
+ * SYNOPSIS
+ *	#include "reply_doc.h"
+ *
+ *	int	reply_doc_read(struct reply_doc *d, const struct reply_lex *lx,
+ *			       const char *text, size_t len, int roles);
+ *	void	reply_doc_free(struct reply_doc *d);
+ * DESCRIPTION
+ *	The first passes of reply_clause(3), internal to the library:
+ *	reply_doc_read() tokenizes TEXT (LEN bytes, NFC UTF-8) into D:
+ *	the key of every word (lower case, marks removed), sentence and
+ *	clause marks, line ends, input-method residue folded (Telex, VNI,
+ *	VIQR); then it scans every line once with LX (intents, objects,
+ *	redirects, disclaimer words) and, when ROLES is set, gives each line
+ *	its role: the message (R_BODY), blank, or not the customer's message
+ *	(greetings, closings, signatures, app signatures, disclaimers).
+ *	D->objects says what the message's lines name (OBJ_MAIL, OBJ_OTHER).
+ *	The caller owns D and frees its contents with reply_doc_free(), also
+ *	after a failure.
+ * DIAGNOSTICS
+ *	reply_doc_read() returns 0, or -1 when out of memory.
+ */
+#include <stddef.h>
+
+#include "reply_lex.h"
+#include "strbuf.h"
+
+enum { T_WORD, T_SENT, T_CLAUSE, T_EOL };
+enum { R_BODY, R_BLANK, R_SKIP };
+
+struct tok {
+	size_t	off, len;		/* in the key, or in the fold buffer */
+	unsigned char type;
+	unsigned char q;		/* T_SENT ended by "?" */
+	unsigned char folded;		/* OFF is in the fold buffer */
+	unsigned char skip;		/* greeting words: not the message */
+	size_t	line;
+};
+
+struct line {
+	size_t	a, b;			/* tokens, the T_EOL excluded */
+	size_t	ks, ke;			/* the line in the key */
+	size_t	words;
+	int	role;
+	int	lower_first;		/* the original starts with a lower-case letter */
+	int	name_like;
+	int	tail_name;		/* the original ends ", Name" */
+	int	intent;
+	int	objects;		/* OBJ_* named on the line */
+	size_t	dhits;			/* disclaimer words */
+};
+
+/* What the customer's lines name (struct line, struct reply_doc). */
+#define OBJ_MAIL	1		/* our mail or a kind of it */
+#define OBJ_OTHER	2		/* something else: a payment, a server */
+
+struct reply_doc {
+	const struct reply_lex *lx;
+	const char *text;
+	struct strbuf key, fold;
+	struct tok *t;
+	size_t	nt, capt;
+	struct line *l;
+	size_t	nl, capl;
+	struct reply_tok *rt;		/* keys of every token, once they stop moving */
+	int	viqr;
+	int	redirect;
+	int	objects;		/* OBJ_* named on the message's lines */
+};
+
+
+int	reply_doc_read(struct reply_doc *d, const struct reply_lex *lx, const char *text, size_t len,
+		       int roles);
+void	reply_doc_free(struct reply_doc *d);
+
+#endif
