@@ -31,6 +31,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "store_int.h"
 
 /* ---- message log ---- */
@@ -105,8 +107,43 @@ store_campaign_clear(struct store_campaign *c)
 		return;
 	free(c->template_name);
 	free(c->audience);
-	free(c->params);
+	if (c->params) {
+		OPENSSL_cleanse(c->params, strlen(c->params));
+		free(c->params);
+	}
 	memset(c, 0, sizeof(*c));
+}
+
+/* campaign_insert - the row, then its parameters sealed with its id */
+static int
+campaign_insert(struct store *st, enum category cat, const char *template_name,
+		const char *audience, const char *params, int64_t *idp)
+{
+	struct db_stmt *s;
+	int64_t	id = 0;
+	int	rc;
+
+	if ((rc = db_prepare(st, "INSERT INTO campaigns(category, template, audience, params, "
+			     "created) VALUES(?, ?, ?, '', ?) RETURNING id", &s)) != STORE_OK)
+		return rc;
+	db_bind_int(s, 1, (int) cat);
+	db_bind_text(s, 2, template_name);
+	db_bind_text(s, 3, audience ? audience : "");
+	db_bind_int(s, 4, (int64_t) st_now());
+	rc = st_returning_id(st, s, &id, "campaign create");
+	db_finish(s);
+	if (rc != STORE_OK)
+		return rc;
+	if ((rc = db_prepare(st, "UPDATE campaigns SET params_ct = ? WHERE id = ?", &s)) != STORE_OK)
+		return rc;
+	if ((rc = st_bind_sealed(st, s, 1, id, CRYPT_F_PARAMS, params)) == STORE_OK) {
+		db_bind_int(s, 2, id);
+		rc = st_run(st, s, "campaign parameters");
+	}
+	db_finish(s);
+	if (rc == STORE_OK && idp)
+		*idp = id;
+	return rc;
 }
 
 /* store_campaign_create - a new campaign row */
@@ -114,7 +151,6 @@ int
 store_campaign_create(struct store *st, enum category cat, const char *template_name,
 		      const char *audience, const char *params, int64_t *id)
 {
-	struct db_stmt *s;
 	int	rc;
 
 	if ((unsigned) cat >= CATEGORY_COUNT)
@@ -125,30 +161,33 @@ store_campaign_create(struct store *st, enum category cat, const char *template_
 	    || (rc = st_text_ok(st, "audience", audience, STORE_TEXT_MAX)) != STORE_OK
 	    || (rc = st_text_ok(st, "parameters", params, STORE_PARAMS_MAX)) != STORE_OK)
 		return rc;
-	if ((rc = db_prepare(st, "INSERT INTO campaigns(category, template, audience, params, "
-			     "created) VALUES(?, ?, ?, ?, ?) RETURNING id", &s)) != STORE_OK)
+	if ((rc = st_tx_begin(st)) != STORE_OK)
 		return rc;
-	db_bind_int(s, 1, (int) cat);
-	db_bind_text(s, 2, template_name);
-	db_bind_text(s, 3, audience ? audience : "");
-	db_bind_text(s, 4, params ? params : "{}");
-	db_bind_int(s, 5, (int64_t) st_now());
-	rc = st_returning_id(st, s, id, "campaign create");
-	db_finish(s);
-	return rc;
+	rc = campaign_insert(st, cat, template_name, audience, params ? params : "{}", id);
+	return st_tx_end(st, rc);
 }
 
 /* row_to_campaign - a record from a CAMPAIGN_COLS row */
 static int
 row_to_campaign(struct store *st, struct db_stmt *s, struct store_campaign *c)
 {
+	size_t	len;
+	int	rc;
+
 	c->id = db_col_int(s, 0);
 	c->category = (enum category) db_col_int(s, 1);
 	c->template_name = st_strdup(db_col_text(s, 2));
 	c->audience = st_strdup(db_col_text(s, 3));
-	c->params = st_strdup(db_col_text(s, 4));
 	c->created = (time_t) db_col_int(s, 5);
 	c->finished = db_col_int(s, 6);
+	(void) db_col_blob(s, 7, &len);
+	if (len > 0) {
+		if ((rc = st_unseal_col(st, s, 7, c->id, CRYPT_F_PARAMS, &c->params)) != STORE_OK) {
+			store_campaign_clear(c);
+			return rc;
+		}
+	} else
+		c->params = st_strdup(db_col_text(s, 4));	/* erased: "" */
 	if (!c->template_name || !c->audience || !c->params) {
 		store_campaign_clear(c);
 		return st_err(st, STORE_TEMP, "out of memory");
@@ -156,7 +195,7 @@ row_to_campaign(struct store *st, struct db_stmt *s, struct store_campaign *c)
 	return STORE_OK;
 }
 
-#define CAMPAIGN_COLS "id, category, template, audience, params, created, finished"
+#define CAMPAIGN_COLS "id, category, template, audience, params, created, finished, params_ct"
 
 /* store_campaign_get - one campaign by id */
 int
@@ -246,7 +285,7 @@ int
 store_delivery_add(struct store *st, int64_t campaign_id, int64_t customer_id,
 		   const char *message_id, enum store_delivery_status status, const char *reason)
 {
-	char	id[STORE_MSGID_INPUT_MAX + 1];
+	char	id[STORE_MSGID_INPUT_MAX + 1], clean[STORE_TEXT_MAX + 1];
 	struct db_stmt *s;
 	int	rc;
 
@@ -254,6 +293,7 @@ store_delivery_add(struct store *st, int64_t campaign_id, int64_t customer_id,
 		return st_err(st, STORE_ERR, "a new delivery is queued or skipped");
 	if ((rc = st_text_ok(st, "reason", reason, STORE_TEXT_MAX)) != STORE_OK)
 		return rc;
+	st_reason_redact(reason, customer_id, clean, sizeof(clean));
 	if (message_id)
 		rc = st_msgid_clean(st, message_id, id, sizeof(id));
 	else
@@ -268,7 +308,7 @@ store_delivery_add(struct store *st, int64_t campaign_id, int64_t customer_id,
 	db_bind_int(s, 2, customer_id);
 	db_bind_text(s, 3, id);
 	db_bind_int(s, 4, (int) status);
-	db_bind_text(s, 5, reason ? reason : "");
+	db_bind_text(s, 5, clean);
 	db_bind_int(s, 6, (int64_t) st_now());
 	rc = st_run(st, s, "delivery add");
 	db_finish(s);
@@ -331,18 +371,21 @@ int
 store_delivery_set(struct store *st, int64_t delivery_id, enum store_delivery_status status,
 		   const char *reason)
 {
+	char	clean[STORE_TEXT_MAX + 1];
 	struct db_stmt *s;
 	int	rc;
 
 	if ((unsigned) status > STORE_DLV_SKIPPED)
 		return st_err(st, STORE_ERR, "invalid delivery status");
-	if ((rc = st_text_ok(st, "reason", reason, STORE_TEXT_MAX)) != STORE_OK)
+	if ((rc = st_text_ok(st, "reason", reason, STORE_TEXT_MAX)) != STORE_OK
+	    || (rc = st_reason_of_row(st, "deliveries", delivery_id, reason, clean,
+				      sizeof(clean))) != STORE_OK)
 		return rc;
 	if ((rc = db_prepare(st, "UPDATE deliveries SET status = ?1, reason = ?2, updated = ?3, "
 			     "attempts = attempts + CASE WHEN ?1 <> 3 THEN 1 ELSE 0 END WHERE id = ?4", &s)) != STORE_OK)
 		return rc;
 	db_bind_int(s, 1, (int) status);
-	db_bind_text(s, 2, reason ? reason : "");
+	db_bind_text(s, 2, clean);
 	db_bind_int(s, 3, (int64_t) st_now());
 	db_bind_int(s, 4, delivery_id);
 	rc = st_run(st, s, "delivery update");

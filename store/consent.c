@@ -41,6 +41,8 @@
 
 #define SUPPRESSION_EVIDENCE	"re-applied from the suppression list"
 #define CATEGORY_BITS_MASK	31	/* categories fit in an int bit mask */
+#define CONSENT_REF		" ref=<"	/* the milter's evidence: the message of ours */
+#define CONSENT_STAFF_EVIDENCE	"links-store by "
 
 /* pref_get - the stored refusal of CAT (0 when no row) */
 static int
@@ -67,34 +69,51 @@ pref_get(struct store *st, int64_t customer_id, int cat, int *optout)
 	return (rc);
 }
 
+/* What one store_optout()/store_optin() call asks for. */
+struct consent_req {
+	int	optout;
+	enum store_channel ch;
+	const char *evidence;		/* redacted (st_redact_evidence) */
+	const char *actor;		/* "" or who (staff) */
+	const char *note;		/* "" or a staff note, sealed in the row */
+	int64_t	campaign_id;		/* 0, or the campaign the reply answered */
+};
+
 /* event_add - append one consent event */
 static int
-event_add(struct store *st, int64_t customer_id, int cat, int optout, enum store_channel ch,
-	  const char *evidence, const unsigned char subject[CRYPT_MAC_LEN], time_t now)
+event_add(struct store *st, int64_t customer_id, int cat, const struct consent_req *r,
+	  const unsigned char subject[CRYPT_MAC_LEN], time_t now)
 {
 	struct db_stmt *s;
 	int	rc;
 
 	if ((rc = db_prepare(st, "INSERT INTO consent_events(customer_id, subject, category, "
-			     "optout, channel, evidence, at) VALUES(?, ?, ?, ?, ?, ?, ?)",
-			     &s)) != STORE_OK)
+			     "optout, channel, evidence, at, actor, note_ct, campaign_id) "
+			     "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &s)) != STORE_OK)
 		return (rc);
 	db_bind_int(s, 1, customer_id);
 	db_bind_blob(s, 2, subject, CRYPT_MAC_LEN);
 	db_bind_int(s, 3, cat);
-	db_bind_int(s, 4, optout);
-	db_bind_int(s, 5, (int64_t) ch);
-	db_bind_text(s, 6, evidence);
+	db_bind_int(s, 4, r->optout);
+	db_bind_int(s, 5, (int64_t) r->ch);
+	db_bind_text(s, 6, r->evidence);
 	db_bind_int(s, 7, (int64_t) now);
-	rc = st_run(st, s, "consent event");
+	db_bind_text(s, 8, r->actor);
+	if (*r->note)
+		rc = st_bind_sealed(st, s, 9, customer_id, CRYPT_F_NOTE, r->note);
+	else
+		db_bind_null(s, 9);
+	db_bind_int(s, 10, r->campaign_id);
+	if (rc == STORE_OK)
+		rc = st_run(st, s, "consent event");
 	db_finish(s);
 	return (rc);
 }
 
 /* pref_set - store the refusal of CAT and its event */
 static int
-pref_set(struct store *st, int64_t customer_id, int cat, int optout, enum store_channel ch,
-	 const char *evidence, const unsigned char subject[CRYPT_MAC_LEN])
+pref_set(struct store *st, int64_t customer_id, int cat, const struct consent_req *r,
+	 const unsigned char subject[CRYPT_MAC_LEN])
 {
 	struct db_stmt *s;
 	time_t	now = st_now();
@@ -107,13 +126,13 @@ pref_set(struct store *st, int64_t customer_id, int cat, int optout, enum store_
 		return (rc);
 	db_bind_int(s, 1, customer_id);
 	db_bind_int(s, 2, cat);
-	db_bind_int(s, 3, optout);
+	db_bind_int(s, 3, r->optout);
 	db_bind_int(s, 4, (int64_t) now);
 	rc = st_run(st, s, "preference update");
 	db_finish(s);
 	if (rc != STORE_OK)
 		return (rc);
-	return (event_add(st, customer_id, cat, optout, ch, evidence, subject, now));
+	return (event_add(st, customer_id, cat, r, subject, now));
 }
 
 /* refused_mask - the categories the customer refuses, as a bit mask */
@@ -215,8 +234,7 @@ evidence_seen(struct store *st, int64_t customer_id, const char *evidence, int o
 
 /* change_prefs - set every category of MASK; *N how many changed */
 static int
-change_prefs(struct store *st, int64_t customer_id, int mask, int optout,
-	     enum store_channel ch, const char *evidence,
+change_prefs(struct store *st, int64_t customer_id, int mask, const struct consent_req *r,
 	     const unsigned char subject[CRYPT_MAC_LEN], int *n)
 {
 	int	rc, c, cur;
@@ -227,9 +245,9 @@ change_prefs(struct store *st, int64_t customer_id, int mask, int optout,
 			continue;
 		if ((rc = pref_get(st, customer_id, c, &cur)) != STORE_OK)
 			return (rc);
-		if (cur == optout)
+		if (cur == r->optout)
 			continue;
-		if ((rc = pref_set(st, customer_id, c, optout, ch, evidence, subject)) != STORE_OK)
+		if ((rc = pref_set(st, customer_id, c, r, subject)) != STORE_OK)
 			return (rc);
 		(*n)++;
 	}
@@ -238,8 +256,8 @@ change_prefs(struct store *st, int64_t customer_id, int mask, int optout,
 
 /* change_locked - the change inside its transaction */
 static int
-change_locked(struct store *st, int64_t customer_id, int mask, int optout,
-	      enum store_channel ch, const char *evidence, int *changed)
+change_locked(struct store *st, int64_t customer_id, int mask, const struct consent_req *r,
+	      int *changed)
 {
 	unsigned char subject[CRYPT_MAC_LEN];
 	int	rc, n = 0;
@@ -248,42 +266,72 @@ change_locked(struct store *st, int64_t customer_id, int mask, int optout,
 	    || (rc = subject_of(st, customer_id, subject)) != STORE_OK)
 		return (rc);
 	/* Evidence names a message for REPLY and ONE_CLICK: seen once is enough. */
-	if (*evidence && (ch == STORE_CH_REPLY || ch == STORE_CH_ONE_CLICK)) {
-		if ((rc = evidence_seen(st, customer_id, evidence, optout)) < 0)
+	if (*r->evidence && (r->ch == STORE_CH_REPLY || r->ch == STORE_CH_ONE_CLICK)) {
+		if ((rc = evidence_seen(st, customer_id, r->evidence, r->optout)) < 0)
 			return (rc);
 		if (rc == 1)
 			return (STORE_OK);	/* the same reply again: nothing to do */
 	}
-	if ((rc = change_prefs(st, customer_id, mask, optout, ch, evidence, subject, &n))
-	    != STORE_OK)
+	if ((rc = change_prefs(st, customer_id, mask, r, subject, &n)) != STORE_OK)
 		return (rc);
 	if (n == 0)
 		return (STORE_OK);
 	if ((rc = st_suppression_sync(st, customer_id, subject)) != STORE_OK)
 		return (rc);
-	if (optout && (ch == STORE_CH_REPLY || ch == STORE_CH_ONE_CLICK))
+	if (r->optout && (r->ch == STORE_CH_REPLY || r->ch == STORE_CH_ONE_CLICK))
 		if ((rc = store_outbox_add(st, customer_id, "optout_confirm", NULL)) != STORE_OK)
 			return (rc);
 	*changed = n;
 	return (STORE_OK);
 }
 
+/*
+ * campaign_of - the campaign of the message of ours that EVIDENCE names
+ * as "ref=<Message-ID>" (the milter's evidence), 0 when none
+ */
+static int64_t
+campaign_of(struct store *st, const char *evidence)
+{
+	char	id[STORE_MSGID_INPUT_MAX + 1];
+	struct store_msglog ml;
+	const char *p = strstr(evidence, CONSENT_REF), *e;
+
+	if (p == NULL)
+		return (0);
+	p += strlen(CONSENT_REF);
+	if ((e = strchr(p, '>')) == NULL || (size_t) (e - p) >= sizeof(id))
+		return (0);
+	memcpy(id, p, (size_t) (e - p));
+	id[e - p] = 0;
+	if (store_msglog_find(st, id, &ml) != STORE_OK)
+		return (0);
+	return (ml.campaign_id);
+}
+
 /* change - store_optout and store_optin */
 static int
-change(struct store *st, int64_t customer_id, int cat, int optout, enum store_channel ch,
-       const char *evidence, int *changed)
+change(struct store *st, int64_t customer_id, int cat, struct consent_req *r, int *changed)
 {
+	char	ev[STORE_EVIDENCE_MAX + 1];
 	int	rc, mask = 0, n = 0;
 
 	if (changed)
 		*changed = 0;
-	if ((rc = check_args(st, cat, evidence, &mask)) != STORE_OK)
+	if ((rc = check_args(st, cat, r->evidence, &mask)) != STORE_OK
+	    || (rc = st_text_ok(st, "actor", r->actor, STORE_ACTOR_MAX)) != STORE_OK
+	    || (rc = st_text_ok(st, "note", r->note, STORE_NOTE_MAX)) != STORE_OK)
 		return (rc);
-	if ((unsigned) ch > STORE_CH_WEB)
+	if ((unsigned) r->ch > STORE_CH_WEB)
 		return (st_err(st, STORE_ERR, "invalid channel"));
+	/* No address or foreign Message-ID in clear (cut, never longer than the limit). */
+	st_redact_evidence(st, r->evidence ? r->evidence : "", ev, sizeof(ev));
+	r->evidence = ev;
+	r->actor = r->actor ? r->actor : "";
+	r->note = r->note ? r->note : "";
 	if ((rc = st_tx_begin(st)) != STORE_OK)
 		return (rc);
-	rc = change_locked(st, customer_id, mask, optout, ch, evidence ? evidence : "", &n);
+	r->campaign_id = r->ch == STORE_CH_REPLY ? campaign_of(st, ev) : 0;
+	rc = change_locked(st, customer_id, mask, r, &n);
 	rc = st_tx_end(st, rc);
 	if (rc == STORE_OK && changed)
 		*changed = n;
@@ -295,7 +343,9 @@ int
 store_optout(struct store *st, int64_t customer_id, int cat, enum store_channel ch,
 	     const char *evidence, int *changed)
 {
-	return (change(st, customer_id, cat, 1, ch, evidence, changed));
+	struct consent_req r = {1, ch, evidence, NULL, NULL, 0};
+
+	return (change(st, customer_id, cat, &r, changed));
 }
 
 /* store_optin - agree again to CAT (< 0: every refusable one) */
@@ -303,7 +353,24 @@ int
 store_optin(struct store *st, int64_t customer_id, int cat, enum store_channel ch,
 	    const char *evidence, int *changed)
 {
-	return (change(st, customer_id, cat, 0, ch, evidence, changed));
+	struct consent_req r = {0, ch, evidence, NULL, NULL, 0};
+
+	return (change(st, customer_id, cat, &r, changed));
+}
+
+/* store_consent_staff - a staff member's opt-out or opt-in with a note */
+int
+store_consent_staff(struct store *st, int64_t customer_id, int cat, int optout,
+		    const char *actor, const char *note, int *changed)
+{
+	struct consent_req r = {optout != 0, STORE_CH_STAFF, NULL, actor, note, 0};
+	char	evidence[STORE_ACTOR_MAX + sizeof(CONSENT_STAFF_EVIDENCE) + 1];
+
+	if (actor == NULL || *actor == 0)
+		return (st_err(st, STORE_ERR, "a staff change needs the staff member's name"));
+	snprintf(evidence, sizeof(evidence), CONSENT_STAFF_EVIDENCE "%s", actor);
+	r.evidence = evidence;
+	return (change(st, customer_id, cat, &r, changed));
 }
 
 /* store_is_optout - 1 if the customer refused CAT */
@@ -364,6 +431,7 @@ store_is_suppressed(struct store *st, const char *email)
 int
 st_suppression_apply(struct store *st, int64_t customer_id, const char *norm)
 {
+	static const struct consent_req r = {1, STORE_CH_IMPORT, SUPPRESSION_EVIDENCE, "", "", 0};
 	unsigned char hash[CRYPT_MAC_LEN];
 	int	rc, c, mask;
 
@@ -372,8 +440,7 @@ st_suppression_apply(struct store *st, int64_t customer_id, const char *norm)
 		return (rc);
 	for (c = 0; c < CATEGORY_COUNT && mask; c++)
 		if ((mask & CATEGORY_BIT(c)) && category_refusable((enum category) c))
-			if ((rc = pref_set(st, customer_id, c, 1, STORE_CH_IMPORT,
-					   SUPPRESSION_EVIDENCE, hash)) != STORE_OK)
+			if ((rc = pref_set(st, customer_id, c, &r, hash)) != STORE_OK)
 				return (rc);
 	return (STORE_OK);
 }
@@ -385,7 +452,58 @@ store_consent_clear(struct store_consent *e)
 	if (e == NULL)
 		return;
 	free(e->evidence);
+	free(e->actor);
+	if (e->note) {
+		OPENSSL_cleanse(e->note, strlen(e->note));
+		free(e->note);
+	}
 	memset(e, 0, sizeof(*e));
+}
+
+#define CONSENT_COLS "id, coalesce(customer_id, 0), category, optout, channel, evidence, at, " \
+	"actor, note_ct, campaign_id"
+
+/* consent_rows - FN for each row of S (CONSENT_COLS) */
+static int
+consent_rows(struct store *st, struct db_stmt *s,
+	     int (*fn)(const struct store_consent *, void *), void *arg)
+{
+	struct store_consent e;
+	size_t	len;
+	int	rc, stop;
+
+	while ((rc = db_step(s)) == DB_ROW) {
+		memset(&e, 0, sizeof(e));
+		e.id = db_col_int(s, 0);
+		e.customer_id = db_col_int(s, 1);
+		e.category = (enum category) db_col_int(s, 2);
+		e.optout = (int) db_col_int(s, 3);
+		e.channel = (enum store_channel) db_col_int(s, 4);
+		e.at = (time_t) db_col_int(s, 6);
+		e.campaign_id = db_col_int(s, 9);
+		e.evidence = st_strdup(db_col_text(s, 5));
+		e.actor = st_strdup(db_col_text(s, 7));
+		if (e.evidence == NULL || e.actor == NULL) {
+			store_consent_clear(&e);
+			return (st_err(st, STORE_TEMP, "out of memory"));
+		}
+		(void) db_col_blob(s, 8, &len);
+		if (len > 0 && e.customer_id > 0) {
+			if ((rc = st_unseal_col(st, s, 8, e.customer_id, CRYPT_F_NOTE, &e.note))
+			    != STORE_OK) {
+				store_consent_clear(&e);
+				return (rc);
+			}
+		} else if ((e.note = st_strdup("")) == NULL) {
+			store_consent_clear(&e);
+			return (st_err(st, STORE_TEMP, "out of memory"));
+		}
+		stop = fn(&e, arg);
+		store_consent_clear(&e);
+		if (stop)
+			return (STORE_OK);
+	}
+	return (rc == DB_DONE ? STORE_OK : db_error(st, rc, "consent list"));
 }
 
 /* store_consent_each - FN for each consent event of a customer (or all) */
@@ -393,41 +511,38 @@ int
 store_consent_each(struct store *st, int64_t customer_id,
 		   int (*fn)(const struct store_consent *, void *), void *arg)
 {
-	struct store_consent e;
 	struct db_stmt *s;
-	int	rc, stop;
+	int	rc;
 
 	/* Two statements: "?1 <= 0 OR customer_id = ?1" cannot use the index. */
 	if (customer_id > 0)
-		rc = db_prepare(st, "SELECT id, coalesce(customer_id, 0), category, optout, channel, "
-				"evidence, at FROM consent_events WHERE customer_id = ?1 "
-				"ORDER BY id", &s);
+		rc = db_prepare(st, "SELECT " CONSENT_COLS " FROM consent_events "
+				"WHERE customer_id = ?1 ORDER BY id", &s);
 	else
-		rc = db_prepare(st, "SELECT id, coalesce(customer_id, 0), category, optout, channel, "
-				"evidence, at FROM consent_events ORDER BY id", &s);
+		rc = db_prepare(st, "SELECT " CONSENT_COLS " FROM consent_events ORDER BY id", &s);
 	if (rc != STORE_OK)
 		return (rc);
-	db_bind_int(s, 1, customer_id);
-	while ((rc = db_step(s)) == DB_ROW) {
-		e.id = db_col_int(s, 0);
-		e.customer_id = db_col_int(s, 1);
-		e.category = (enum category) db_col_int(s, 2);
-		e.optout = (int) db_col_int(s, 3);
-		e.channel = (enum store_channel) db_col_int(s, 4);
-		e.at = (time_t) db_col_int(s, 6);
-		if ((e.evidence = st_strdup(db_col_text(s, 5))) == NULL) {
-			rc = st_err(st, STORE_TEMP, "out of memory");
-			goto done;
-		}
-		stop = fn(&e, arg);
-		store_consent_clear(&e);
-		if (stop) {
-			rc = STORE_OK;
-			goto done;
-		}
-	}
-	rc = rc == DB_DONE ? STORE_OK : db_error(st, rc, "consent list");
-done:
+	if (customer_id > 0)
+		db_bind_int(s, 1, customer_id);
+	rc = consent_rows(st, s, fn, arg);
+	db_finish(s);
+	return (rc);
+}
+
+/* store_consent_range - FN for each event of any customer with SINCE <= at < UNTIL */
+int
+store_consent_range(struct store *st, time_t since, time_t until,
+		    int (*fn)(const struct store_consent *, void *), void *arg)
+{
+	struct db_stmt *s;
+	int	rc;
+
+	if ((rc = db_prepare(st, "SELECT " CONSENT_COLS " FROM consent_events "
+			     "WHERE at >= ? AND at < ? ORDER BY at, id", &s)) != STORE_OK)
+		return (rc);
+	db_bind_int(s, 1, (int64_t) since);
+	db_bind_int(s, 2, (int64_t) until);
+	rc = consent_rows(st, s, fn, arg);
 	db_finish(s);
 	return (rc);
 }

@@ -69,7 +69,11 @@
 #define CRYPT_EKID		(-2)
 
 /* Field numbers bound into the associated data. */
-enum crypt_field { CRYPT_F_EMAIL = 1, CRYPT_F_NAME, CRYPT_F_PHONE };
+enum crypt_field {
+	CRYPT_F_EMAIL = 1, CRYPT_F_NAME, CRYPT_F_PHONE,
+	CRYPT_F_PARAMS,		/* a campaign's --set values (row: campaign id) */
+	CRYPT_F_NOTE		/* a staff note on a consent event (row: customer id) */
+};
 
 struct crypt_keys {
 	unsigned char enc[CRYPT_KEY_LEN];	/* AES-256-GCM */

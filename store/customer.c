@@ -106,7 +106,8 @@ int
 st_unseal_col(struct store *st, struct db_stmt *s, int col, int64_t row, int field,
 	      char **out)
 {
-	static const char *const names[] = {"", "email", "name", "phone"};
+	static const char *const names[] = {"", "email", "name", "phone", "parameters", "note"};
+	const char *owner = field == CRYPT_F_PARAMS ? "campaign" : "customer";
 	const unsigned char *ct;
 	size_t	len;
 	int	rc;
@@ -114,12 +115,13 @@ st_unseal_col(struct store *st, struct db_stmt *s, int col, int64_t row, int fie
 	ct = db_col_blob(s, col, &len);
 	rc = crypt_unseal(&st->keys, row, field, ct, len, out);
 	if (rc == CRYPT_EKID)
-		return (st_err(st, STORE_ERR, "customer %lld: %s was encrypted under key id %02x, "
-			       "the loaded key is %02x", (long long) row, names[field], ct[0],
+		return (st_err(st, STORE_ERR, "%s %lld: %s was encrypted under key id %02x, "
+			       "the loaded key is %02x", owner, (long long) row, names[field], ct[0],
 			       st->keys.kid));
 	if (rc < 0)
-		return (st_err(st, STORE_ERR, "customer %lld: %s does not decrypt "
-			       "(tampered data or the wrong key)", (long long) row, names[field]));
+		return (st_err(st, STORE_ERR, "%s %lld: %s does not decrypt "
+			       "(tampered data or the wrong key)", owner, (long long) row,
+			       names[field]));
 	return (STORE_OK);
 }
 
@@ -440,9 +442,19 @@ store_customer_delete(struct store *st, int64_t id)
 
 	if ((rc = st_tx_begin(st)) != STORE_OK)
 		return (rc);
-	/* Consent events outlive the row (customer id cleared by the foreign key). */
+	/* Consent events outlive the row (customer id cleared by the foreign key),
+	 * without the staff's notes. A campaign sent to nobody else (an answer,
+	 * an invoice: its --set values are about this customer) goes too. */
 	rc = delete_by_id(st, "DELETE FROM bounces WHERE hash = "
 			  "(SELECT email_idx FROM customers WHERE id = ?)", id, "bounce delete", NULL);
+	if (rc == STORE_OK)
+		rc = delete_by_id(st, "UPDATE consent_events SET note_ct = NULL WHERE customer_id = ?",
+				  id, "note erase", NULL);
+	if (rc == STORE_OK)
+		rc = delete_by_id(st, "DELETE FROM campaigns WHERE id IN (SELECT campaign_id FROM "
+				  "deliveries WHERE customer_id = ?1) AND NOT EXISTS (SELECT 1 FROM "
+				  "deliveries d WHERE d.campaign_id = campaigns.id AND "
+				  "d.customer_id <> ?1)", id, "campaign erase", NULL);
 	if (rc == STORE_OK)
 		rc = delete_by_id(st, "DELETE FROM customers WHERE id = ?", id, "customer delete", &n);
 	if (rc == STORE_OK && n == 0)

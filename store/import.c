@@ -21,6 +21,7 @@
 
 #include "csv.h"
 #include "import.h"
+#include "store_int.h"
 #include "text.h"
 
 #define IMPORT_HEADER_SHOW	40	/* characters of a bad column name shown */
@@ -28,13 +29,15 @@
 
 enum col {
 	COL_EMAIL, COL_NAME, COL_PHONE, COL_SOURCE, COL_SERVICE_TYPE, COL_SERVICE_REF,
-	COL_STATUS, COL_STARTED, COL_ENDED, COL_COUNT
+	COL_STATUS, COL_STARTED, COL_ENDED, COL_CONSENT, COL_COUNT
 };
 
 static const char *const col_names[COL_COUNT] = {
 	"email", "name", "phone", "source", "service_type", "service_ref",
-	"contract_status", "started_at", "ended_at",
+	"contract_status", "started_at", "ended_at", "promotion_consent",
 };
+
+#define IMPORT_CONSENT_EVIDENCE	"import: promotion_consent=no"
 
 static int
 is_leap(long y)
@@ -117,7 +120,7 @@ read_header(struct csv *csv, const char *name, FILE *report, int map[COL_COUNT],
 		if (k == COL_COUNT) {
 			fprintf(report, "%s:%ld: unknown column \"%s\" (known: email, name, phone, "
 				"source, service_type, service_ref, contract_status, started_at, "
-				"ended_at)\n", name, csv_line(csv), show);
+				"ended_at, promotion_consent)\n", name, csv_line(csv), show);
 			return -1;
 		}
 		if (map[k] >= 0) {
@@ -171,6 +174,42 @@ contract_fields(const char *stype, const char *ref, const char *status, const ch
 	return (STORE_OK);
 }
 
+/* consent_value - promotion_consent: 1 yes, 0 no, -1 empty, -2 invalid */
+static int
+consent_value(const char *v)
+{
+	static const char *const yes[] = {"yes", "y", "true", "1"}, *const no[] = {"no", "n",
+		"false", "0"};
+	size_t	i;
+
+	if (*v == 0)
+		return (-1);
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (strcasecmp(v, yes[i]) == 0)
+			return (1);
+		if (strcasecmp(v, no[i]) == 0)
+			return (0);
+	}
+	return (-2);
+}
+
+/*
+ * row_consent - apply a row's promotion consent (V from consent_value)
+ * to customer ID: "no" refuses promotions, "yes" changes nothing (a
+ * refusal is never undone by an import), an empty value is
+ * import_promotion_consent for a customer this row CREATED.
+ */
+static int
+row_consent(struct store *st, int64_t id, int created, int v)
+{
+	if (v < 0)
+		v = created ? st->import_promotion_consent : 1;
+	if (v != 0)
+		return (STORE_OK);
+	return (store_optout(st, id, CATEGORY_PROMOTION, STORE_CH_IMPORT, IMPORT_CONSENT_EVIDENCE,
+			     NULL));
+}
+
 /*
  * import_row - one row inside its own savepoint. Returns STORE_OK,
  * STORE_ERR (row skipped; message in MSG) or STORE_TEMP.
@@ -184,6 +223,7 @@ import_row(struct store *st, struct csv *csv, const int map[COL_COUNT],
 	const char *stype = get(csv, map, COL_SERVICE_TYPE), *ref = get(csv, map, COL_SERVICE_REF);
 	const char *status = get(csv, map, COL_STATUS), *started = get(csv, map, COL_STARTED);
 	const char *ended = get(csv, map, COL_ENDED);
+	int	consent = consent_value(get(csv, map, COL_CONSENT));
 	char	norm[STORE_EMAIL_MAX + 1], lstype[STORE_REF_MAX + 1];
 	enum store_source src = STORE_SRC_PORTAL;
 	enum store_contract_status cst = STORE_CONTRACT_ACTIVE;
@@ -203,6 +243,10 @@ import_row(struct store *st, struct csv *csv, const int map[COL_COUNT],
 	if (contract_fields(stype, ref, status, started, ended, &cst, &t_start, &t_end, msg,
 			    msglen) != STORE_OK)
 		return STORE_ERR;
+	if (consent == -2) {
+		snprintf(msg, msglen, "promotion_consent must be yes or no");
+		return STORE_ERR;
+	}
 	for (i = 0; stype[i] && i < STORE_REF_MAX; i++)
 		lstype[i] = (char) tolower((unsigned char) stype[i]);
 	lstype[i] = 0;
@@ -213,6 +257,8 @@ import_row(struct store *st, struct csv *csv, const int map[COL_COUNT],
 				   &id, &created);
 	if (rc == STORE_OK && *stype)
 		rc = store_contract_upsert(st, id, lstype, ref, cst, t_start, t_end, NULL);
+	if (rc == STORE_OK)
+		rc = row_consent(st, id, created, consent);
 	if (rc != STORE_OK) {
 		snprintf(msg, msglen, "%s", store_errmsg(st));
 		store_rollback(st);

@@ -19,13 +19,19 @@
  *	stored value; an absent or empty source means "portal";
  *	contract_status is active or ended (empty: ended when ended_at is
  *	given, else active); dates are YYYY-MM-DD (UTC).
+ *	promotion_consent is yes or no (also y/n, true/false, 1/0): "no"
+ *	refuses promotions (a consent event of channel import; survey mail
+ *	is not affected), "yes" never undoes a refusal (only the customer
+ *	or staff with optin can), empty is import_promotion_consent
+ *	(links.conf) for a customer the row creates and nothing for an
+ *	existing one.
  *
  *	What skips a row (reported as NAME:LINE: message, the rest goes
  *	on): a malformed CSV record that the reader can resynchronise
  *	after (quote inside an unquoted field, text after a closing quote,
  *	NUL byte), a wrong number of fields, an invalid email address, an
- *	invalid name, phone, source, status, service type, reference or
- *	date, service_type without service_ref or the reverse.
+ *	invalid name, phone, source, status, service type, reference,
+ *	date or promotion_consent, service_type without service_ref or the reverse.
  *
  *	What aborts the whole import (nothing is written, it is one
  *	transaction): no header row, an unknown or repeated column, no

@@ -22,6 +22,8 @@
 #include "inbound.h"
 #include "store_int.h"
 
+#define INBOUND_SQL_MAX	64
+
 #define VERP_LABEL	"links-verp-v1"
 #define EVHASH_LABEL	"links-msgid-v1"
 #define EVHASH_PREFIX	"hmac:"
@@ -146,9 +148,20 @@ store_customer_id_find(struct store *st, const char *email, int64_t *id)
 	return (rc);
 }
 
-/* store_set_busy_timeout - how long this connection waits for a lock from now on */
+/*
+ * store_set_busy_timeout - how long this connection waits for a lock
+ * from now on (SQLite's busy handler reads it at each wait; PostgreSQL
+ * gets it as lock_timeout)
+ */
 void
 store_set_busy_timeout(struct store *st, long ms)
 {
+	char	sql[INBOUND_SQL_MAX];
+
 	st->busy_ms = ms > 0 ? ms : 0;
+	if (st->ops == &db_sqlite_ops)
+		return;
+	/* 0 would mean "wait forever" to PostgreSQL: the least it waits is 1 ms. */
+	snprintf(sql, sizeof(sql), "SET lock_timeout = %ld", st->busy_ms > 0 ? st->busy_ms : 1);
+	(void) db_exec(st, sql);	/* a lost connection shows at the next statement */
 }

@@ -27,6 +27,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <pwd.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,12 +42,14 @@
 #include "links-store.h"
 #include "log.h"
 #include "store.h"
+#include "utf8.h"
 
 #define TIME_STR_MAX	32
-#define EVIDENCE_BUF	128
+#define SECONDS_PER_DAY	86400
 
 struct opts {
 	const char *name, *phone, *source, *category, *date, *started, *ended, *status;
+	const char *note, *since, *until;
 	int	dry_run, json;
 	const char *pos[4];
 	int	npos;
@@ -69,9 +72,12 @@ usage(FILE *fp)
 		"  customer set-email ID|EMAIL NEW   change a customer's address\n"
 		"  contract add EMAIL TYPE REF [--started DATE] [--ended DATE]\n"
 		"  contract end REF [--date DATE]    mark a contract ended (default: today)\n"
-		"  optout EMAIL [--category C]       record a refusal (default: all refusable)\n"
-		"  optin EMAIL [--category C]        record that the customer agrees again\n"
-		"  consent-log EMAIL                 the customer's consent events\n"
+		"  optout ID|EMAIL [--category C] [--note TEXT]\n"
+		"                                    record a refusal (default: all refusable)\n"
+		"  optin ID|EMAIL [--category C] [--note TEXT]\n"
+		"                                    record that the customer agrees again\n"
+		"  consent-log [ID|EMAIL] [--since DATE] [--until DATE]\n"
+		"                                    consent events of a customer, or of all\n"
 		"  export EMAIL                      the customer's own data as JSON\n"
 		"  purge [--dry-run]                 delete customers per the retention policy\n"
 		"  stats [--json]                    counts and counters\n"
@@ -152,6 +158,9 @@ parse_args(int argc, char **argv, const char *allowed, int maxpos, struct opts *
 		{"date", offsetof(struct opts, date)},
 		{"started", offsetof(struct opts, started)},
 		{"ended", offsetof(struct opts, ended)},
+		{"note", offsetof(struct opts, note)},
+		{"since", offsetof(struct opts, since)},
+		{"until", offsetof(struct opts, until)},
 	};
 	int	i;
 	size_t	k;
@@ -231,15 +240,23 @@ find_customer(struct store *st, const char *arg, struct store_customer *c)
 	return store_customer_find(st, arg, c);
 }
 
+/*
+ * staff_evidence - who runs this: the name of the real user id (support
+ * runs links-store through the set-user-id links-support, whose
+ * effective user is not the person); under sudo, root and the user.
+ */
 void
 staff_evidence(char *buf, size_t len)
 {
-	const char *who = getenv("SUDO_USER");
-	struct passwd *pw;
+	const char *sudo = getenv("SUDO_USER");
+	struct passwd *pw = getpwuid(getuid());
+	char	uid[TIME_STR_MAX];
 
-	if (who == NULL || *who == 0)
-		who = (pw = getpwuid(getuid())) ? pw->pw_name : "?";
-	snprintf(buf, len, "links-store by %.64s", who);
+	snprintf(uid, sizeof(uid), "uid %ld", (long) getuid());
+	if (getuid() == 0 && sudo != NULL && *sudo != 0)
+		snprintf(buf, len, "%.20s (sudo %.32s)", pw ? pw->pw_name : uid, sudo);
+	else
+		snprintf(buf, len, "%.*s", STORE_ACTOR_MAX - 1, pw ? pw->pw_name : uid);
 }
 
 /* ---- commands ---- */
@@ -505,14 +522,15 @@ cmd_contract(struct store *st, int argc, char **argv)
 static int
 cmd_optout(struct store *st, int argc, char **argv, int optout)
 {
-	char	evidence[EVIDENCE_BUF];
+	char	who[STORE_ACTOR_MAX];
 	struct store_customer c;
 	enum category cat;
 	struct opts o;
 	int	rc, changed, catn = -1;
 
-	if (parse_args(argc, argv, "category", 1, &o) < 0
-	    || need_pos(&o, 1, optout ? "optout EMAIL [--category C]" : "optin EMAIL [--category C]") < 0)
+	if (parse_args(argc, argv, "category note", 1, &o) < 0
+	    || need_pos(&o, 1, optout ? "optout ID|EMAIL [--category C] [--note TEXT]"
+			: "optin ID|EMAIL [--category C] [--note TEXT]") < 0)
 		return EX_USAGE;
 	if (o.category && strcmp(o.category, "all") != 0) {
 		if (category_parse(o.category, &cat) < 0 || !category_refusable(cat)) {
@@ -521,30 +539,73 @@ cmd_optout(struct store *st, int argc, char **argv, int optout)
 		}
 		catn = (int) cat;
 	}
+	if (o.note && !utf8_text_ok(o.note, STORE_NOTE_MAX)) {
+		fprintf(stderr, PROG ": a note is UTF-8 text of at most %d bytes\n", STORE_NOTE_MAX);
+		return EX_USAGE;
+	}
 	if ((rc = find_customer(st, o.pos[0], &c)) != STORE_OK)
 		return fail(st, rc, optout ? "optout" : "optin");
-	staff_evidence(evidence, sizeof(evidence));
-	rc = optout ? store_optout(st, c.id, catn, STORE_CH_STAFF, evidence, &changed)
-		: store_optin(st, c.id, catn, STORE_CH_STAFF, evidence, &changed);
+	staff_evidence(who, sizeof(who));
+	rc = store_consent_staff(st, c.id, catn, optout, who, o.note, &changed);
 	if (rc == STORE_OK) {
 		printf("customer %lld: %s %s (%d categor%s changed)\n", (long long) c.id,
 		       catn < 0 ? "survey and promotion" : category_name(cat),
 		       optout ? "refused" : "accepted", changed, changed == 1 ? "y" : "ies");
-		log_notice("%s: customer %lld, %d categories changed by staff",
-			   optout ? "optout" : "optin", (long long) c.id, changed);
+		log_notice("%s: customer %lld, %d categories changed by %s",
+			   optout ? "optout" : "optin", (long long) c.id, changed, who);
 	}
 	store_customer_clear(&c);
 	return rc == STORE_OK ? EX_OK : fail(st, rc, optout ? "optout" : "optin");
 }
 
+struct log_range {
+	time_t	since, until;
+	int	all;		/* every customer: print the customer id */
+};
+
 static int
 consent_line(const struct store_consent *e, void *arg)
 {
-	char	b[TIME_STR_MAX];
+	const struct log_range *r = arg;
+	char	b[TIME_STR_MAX], cust[TIME_STR_MAX];
 
-	(void) arg;
-	printf("%s  %-10s %-8s %-9s %s\n", fmt_time(e->at, b), category_name(e->category),
+	if (e->at < r->since || e->at >= r->until)
+		return 0;
+	if (r->all) {
+		if (e->customer_id > 0)
+			snprintf(cust, sizeof(cust), "customer %lld", (long long) e->customer_id);
+		else
+			snprintf(cust, sizeof(cust), "(purged)");
+		printf("%s  %-15s ", fmt_time(e->at, b), cust);
+	} else
+		printf("%s  ", fmt_time(e->at, b));
+	printf("%-10s %-8s %-9s %s", category_name(e->category),
 	       e->optout ? "refused" : "agreed", store_channel_name(e->channel), e->evidence);
+	if (e->campaign_id > 0)
+		printf(" campaign=%lld", (long long) e->campaign_id);
+	if (*e->note)
+		printf(" note: %s", e->note);
+	putchar('\n');
+	return 0;
+}
+
+/* log_dates - --since/--until (inclusive days, UTC) into R */
+static int
+log_dates(const struct opts *o, struct log_range *r)
+{
+	r->since = 0;
+	r->until = (time_t) INT64_MAX;
+	if ((o->since && import_date(o->since, &r->since) < 0)
+	    || (o->until && import_date(o->until, &r->until) < 0)) {
+		fprintf(stderr, PROG ": dates are YYYY-MM-DD\n");
+		return -1;
+	}
+	if (o->until)
+		r->until += SECONDS_PER_DAY;	/* the whole last day */
+	if (r->until <= r->since) {
+		fprintf(stderr, PROG ": --until is before --since\n");
+		return -1;
+	}
 	return 0;
 }
 
@@ -552,14 +613,23 @@ static int
 cmd_consent_log(struct store *st, int argc, char **argv)
 {
 	struct store_customer c;
+	struct log_range r;
 	struct opts o;
 	int	rc;
 
-	if (parse_args(argc, argv, "", 1, &o) < 0 || need_pos(&o, 1, "consent-log EMAIL") < 0)
+	if (parse_args(argc, argv, "since until", 1, &o) < 0 || log_dates(&o, &r) < 0) {
+		fprintf(stderr, "usage: " PROG " consent-log [ID|EMAIL] [--since DATE] "
+			"[--until DATE]\n");
 		return EX_USAGE;
+	}
+	r.all = o.npos == 0;
+	if (r.all) {
+		rc = store_consent_range(st, r.since, r.until, consent_line, &r);
+		return rc == STORE_OK ? EX_OK : fail(st, rc, "consent-log");
+	}
 	if ((rc = find_customer(st, o.pos[0], &c)) != STORE_OK)
 		return fail(st, rc, "consent-log");
-	rc = store_consent_each(st, c.id, consent_line, NULL);
+	rc = store_consent_each(st, c.id, consent_line, &r);
 	store_customer_clear(&c);
 	return rc == STORE_OK ? EX_OK : fail(st, rc, "consent-log");
 }

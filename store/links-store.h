@@ -14,8 +14,8 @@
  *	fail() prints "links-store: WHAT: the store's message" and returns
  *	the exit status for RC (sysexits.h). find_customer() looks a
  *	customer up by id (all digits) or address. staff_evidence() names
- *	the administrator who runs the command ("links-store by NAME",
- *	from SUDO_USER or the real uid) for consent evidence and the log.
+ *	the person who runs the command: the name of the real uid, or
+ *	"root (sudo NAME)" under sudo, for consent events and the log.
  * DIAGNOSTICS
  *	Exit statuses: see links-store.c.
  */

@@ -47,17 +47,19 @@ static const struct copy_table copy_tables[STORE_COPY_TABLES] = {
 	 "IBBBBIII", 1},
 	{"contracts", "id, customer_id, service_type, ref, status, started, ended", "IITTIII", 1},
 	{"prefs", "customer_id, category, optout, updated", "IIII", 0},
-	{"consent_events", "id, customer_id, subject, category, optout, channel, evidence, at",
-	 "IIBIIITI", 1},
+	{"consent_events", "id, customer_id, subject, category, optout, channel, evidence, at, "
+	 "actor, note_ct, campaign_id", "IIBIIITITBI", 1},
 	{"suppression", "hash, cats, added", "BII", 0},
 	{"bounces", "hash, count, last", "BII", 0},
-	{"campaigns", "id, category, template, audience, params, created, finished", "IITTTII", 1},
+	{"campaigns", "id, category, template, audience, params, created, finished, params_ct",
+	 "IITTTIIB", 1},
 	{"msglog", "message_id, customer_id, category, campaign_id, sent", "TIIII", 0},
 	{"deliveries", "id, campaign_id, customer_id, message_id, status, reason, attempts, updated",
 	 "IIITITII", 1},
 	{"outbox", "id, customer_id, template, message_id, queued, status, reason, done",
 	 "IITTIITI", 1},
 	{"counters", "name, value", "TI", 0},
+	{"replies", "campaign_id, subject, kind, msg_hash, at", "IBIBI", 0},
 };
 
 #define COPY_SQL_MAX	512

@@ -111,16 +111,18 @@ fail:
 int
 store_outbox_done(struct store *st, int64_t id, int sent_ok, const char *reason)
 {
+	char	clean[STORE_TEXT_MAX + 1];
 	struct db_stmt *s;
 	int	rc;
 
-	if ((rc = st_text_ok(st, "reason", reason, STORE_TEXT_MAX)) != STORE_OK)
+	if ((rc = st_text_ok(st, "reason", reason, STORE_TEXT_MAX)) != STORE_OK
+	    || (rc = st_reason_of_row(st, "outbox", id, reason, clean, sizeof(clean))) != STORE_OK)
 		return rc;
 	if ((rc = db_prepare(st, "UPDATE outbox SET status = ?, reason = ?, done = ? WHERE id = ?",
 			     &s)) != STORE_OK)
 		return rc;
 	db_bind_int(s, 1, sent_ok ? 1 : 2);
-	db_bind_text(s, 2, reason ? reason : "");
+	db_bind_text(s, 2, clean);
 	db_bind_int(s, 3, (int64_t) st_now());
 	db_bind_int(s, 4, id);
 	rc = st_run(st, s, "outbox update");
@@ -135,6 +137,7 @@ int
 store_outbox_set(struct store *st, int64_t id, enum store_delivery_status status,
 		 const char *reason)
 {
+	char	clean[STORE_TEXT_MAX + 1];
 	struct db_stmt *s;
 	int	rc;
 
@@ -142,12 +145,13 @@ store_outbox_set(struct store *st, int64_t id, enum store_delivery_status status
 		return (store_outbox_done(st, id, status == STORE_DLV_SENT, reason));
 	if (status != STORE_DLV_QUEUED)
 		return (st_err(st, STORE_ERR, "invalid outbox status"));
-	if ((rc = st_text_ok(st, "reason", reason, STORE_TEXT_MAX)) != STORE_OK)
+	if ((rc = st_text_ok(st, "reason", reason, STORE_TEXT_MAX)) != STORE_OK
+	    || (rc = st_reason_of_row(st, "outbox", id, reason, clean, sizeof(clean))) != STORE_OK)
 		return (rc);
 	if ((rc = db_prepare(st, "UPDATE outbox SET reason = ? WHERE id = ? AND status = 0",
 			     &s)) != STORE_OK)
 		return (rc);
-	db_bind_text(s, 1, reason ? reason : "");
+	db_bind_text(s, 1, clean);
 	db_bind_int(s, 2, id);
 	rc = st_run(st, s, "outbox update");
 	if (rc == STORE_OK && db_changes(s) == 0)

@@ -41,6 +41,17 @@
  *	normalise alike keep their old index (logged by id) for an
  *	administrator to merge.
  *
+ *	Step 4 (issue 12, issue 18): campaign parameters move to
+ *	campaigns.params_ct (AES-256-GCM like the customer fields, the
+ *	campaign id as row); addresses in delivery and outbox reasons
+ *	become "customer ID" and foreign Message-IDs and addresses in
+ *	consent evidence their keyed hash (redact.c, st_redact_rows);
+ *	consent events gain the staff member (actor), a sealed note
+ *	(note_ct, the customer id as row, erased with the customer) and the
+ *	campaign a refusal answered; replies counts the questions received
+ *	in reply to a campaign, once per reply (msg_hash: keyed hash of the
+ *	reply's Message-ID; subject: the suppression hash of the sender).
+ *
  *	Never edit a released migration: append a new one.
  * DIAGNOSTICS
  *	Returns 0, or -1 with a message in ERR (including a database newer
@@ -264,6 +275,37 @@ static const struct migration migrations[] = {
 	"ALTER TABLE campaigns ADD COLUMN owner TEXT NOT NULL DEFAULT '';"
 	"ALTER TABLE campaigns ADD COLUMN lease_until BIGINT NOT NULL DEFAULT 0;",
 	NULL},
+	/* 3 -> 4: privacy (issue 12) and support (issue 18), see DESCRIPTION */
+	{
+	/* SQLite */
+	"ALTER TABLE campaigns ADD COLUMN params_ct BLOB;"
+	"ALTER TABLE consent_events ADD COLUMN actor TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE consent_events ADD COLUMN note_ct BLOB;"
+	"ALTER TABLE consent_events ADD COLUMN campaign_id INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX consent_campaign ON consent_events(campaign_id);"
+	"CREATE TABLE replies ("
+	"  campaign_id INTEGER NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,"
+	"  subject BLOB,"
+	"  kind INTEGER NOT NULL,"
+	"  msg_hash BLOB NOT NULL,"
+	"  at INTEGER NOT NULL,"
+	"  PRIMARY KEY (msg_hash, kind));"
+	"CREATE INDEX replies_campaign ON replies(campaign_id, kind);",
+	/* PostgreSQL */
+	"ALTER TABLE campaigns ADD COLUMN params_ct BYTEA;"
+	"ALTER TABLE consent_events ADD COLUMN actor TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE consent_events ADD COLUMN note_ct BYTEA;"
+	"ALTER TABLE consent_events ADD COLUMN campaign_id BIGINT NOT NULL DEFAULT 0;"
+	"CREATE INDEX consent_campaign ON consent_events(campaign_id);"
+	"CREATE TABLE replies ("
+	"  campaign_id BIGINT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,"
+	"  subject BYTEA,"
+	"  kind BIGINT NOT NULL,"
+	"  msg_hash BYTEA NOT NULL,"
+	"  at BIGINT NOT NULL,"
+	"  PRIMARY KEY (msg_hash, kind));"
+	"CREATE INDEX replies_campaign ON replies(campaign_id, kind);",
+	st_redact_rows},
 };
 
 #define SCHEMA_STEPS ((int) (sizeof(migrations) / sizeof(migrations[0])))

@@ -9,7 +9,8 @@
  *	store_open() and store_init() pick the engine from store_backend
  *	(db.h: sqlite, postgresql), and read key_file,
  *	store_busy_timeout, retention_grace_days, consent_retention_days,
- *	bounce_threshold, message_id_domain and company_domains from the
+ *	bounce_threshold, import_promotion_consent, message_id_domain and
+ *	company_domains from the
  *	configuration; the store keeps copies, so the configuration may
  *	be freed afterwards. The engine reads its own options (store_path;
  *	store_conninfo, store_password_file).
@@ -62,6 +63,7 @@ copy_settings(struct store *st, const struct conf *conf)
 	st->grace_days = (long) conf_retention_grace_days(conf);
 	st->consent_days = (long) conf_consent_retention_days(conf);
 	st->bounce_threshold = (long) conf_bounce_threshold(conf);
+	st->import_promotion_consent = conf_import_promotion_consent(conf) != 0;
 	if (dom == NULL || *dom == 0)
 		dom = conf_company_domains_count(conf) > 0
 			? conf_company_domains_item(conf, 0) : "localhost";

@@ -57,6 +57,8 @@
 #define STORE_REF_MAX		128
 #define STORE_EVIDENCE_MAX	998
 #define STORE_TOKEN_MAX		64	/* printable token, NUL included */
+#define STORE_ACTOR_MAX		64	/* a staff member's user name */
+#define STORE_NOTE_MAX		500	/* a staff note on a consent change */
 
 /* Email categories: config/category.h (enum category, one table). */
 
@@ -132,6 +134,10 @@ int	store_customer_find(struct store *st, const char *email, struct store_custom
 /* Calls FN for each customer in id order; FN returns non-zero to stop. */
 int	store_customer_each(struct store *st,
 			    int (*fn)(const struct store_customer *, void *), void *arg);
+/* Delete the customer with contracts, preferences, bounces, deliveries,
+ * outbox and message log, the notes of its consent events, and every
+ * campaign whose only recipient it was (its --set values are about this
+ * customer); the consent events stay with customer id 0. */
 int	store_customer_delete(struct store *st, int64_t id);
 
 /* ---- contracts ---- */
@@ -165,7 +171,11 @@ int	store_customer_has_active(struct store *st, int64_t customer_id, const char 
  * changed, adds the address's keyed hash to the suppression list when
  * every refusable category is refused, and, for channel REPLY or
  * ONE_CLICK, queues one opt-out confirmation in the outbox.
- * EVIDENCE (e.g. "msgid=<...> rule=command") is kept with the event.
+ * EVIDENCE (e.g. "reply msgid=<...> ref=<...> rule=command") is kept
+ * with the event, every address and every Message-ID that is not ours
+ * in it replaced by its keyed hash "h:HEX" (never in clear, still
+ * comparable); a "ref=<ID>" naming a message of ours from a campaign
+ * ties the event to that campaign (store_campaign_replies()).
  * Idempotent on (customer, EVIDENCE): the same reply seen twice
  * changes nothing twice. *CHANGED (may be NULL) is set to the number of
  * categories whose state changed. Atomic.
@@ -180,18 +190,38 @@ int	store_is_optout(struct store *st, int64_t customer_id, enum category cat);
 /* 1 if the normalised address is on the suppression list, 0 if not, <0 error. */
 int	store_is_suppressed(struct store *st, const char *email);
 
+/*
+ * store_consent_staff() is a staff member's change (channel STAFF):
+ * OPTOUT non-zero refuses CAT (< 0: every refusable one), else agrees
+ * again. ACTOR (required, at most STORE_ACTOR_MAX bytes: links-store
+ * passes the name of the real user id) is kept in clear with each
+ * event; NOTE (may be NULL, at most STORE_NOTE_MAX bytes of UTF-8: a
+ * ticket number, what the customer asked) is kept encrypted and is
+ * erased with the customer (store_customer_delete(), purge).
+ */
+int	store_consent_staff(struct store *st, int64_t customer_id, int cat, int optout,
+			    const char *actor, const char *note, int *changed);
+
 struct store_consent {
 	int64_t id;
 	int64_t customer_id;	/* 0 after purge */
 	enum category category;
 	int	optout;		/* 1 refused, 0 agreed again */
 	enum store_channel channel;
-	char   *evidence;
+	char   *evidence;	/* addresses and foreign Message-IDs as "h:HEX" */
 	time_t	at;
+	char   *actor;		/* "" unless a staff change */
+	char   *note;		/* "" when none, or after the customer was deleted */
+	int64_t campaign_id;	/* 0, or the campaign the refusal answered */
 };
 void	store_consent_clear(struct store_consent *e);
+/* Events of CUSTOMER_ID (<= 0: every event), in order. */
 int	store_consent_each(struct store *st, int64_t customer_id,
 			   int (*fn)(const struct store_consent *, void *), void *arg);
+/* Events of every customer (purged ones included) with SINCE <= at <
+ * UNTIL, in time order: "yesterday's refusals" for support. */
+int	store_consent_range(struct store *st, time_t since, time_t until,
+			    int (*fn)(const struct store_consent *, void *), void *arg);
 
 /* ---- bounces ---- */
 /* Count one permanent failure for EMAIL; *COUNT gets the new count; the
@@ -263,7 +293,8 @@ struct store_campaign {
 	enum category category;
 	char   *template_name;
 	char   *audience;	/* e.g. "service_type=vps" */
-	char   *params;		/* JSON object of --set values */
+	char   *params;		/* JSON object of --set values (stored encrypted;
+				 * "" once erased with its only recipient) */
 	time_t	created;
 	int	finished;
 };
@@ -300,6 +331,28 @@ int	store_delivery_set(struct store *st, int64_t delivery_id,
 			   enum store_delivery_status status, const char *reason);
 /* Counts per status into COUNTS[4] (indexed by enum store_delivery_status). */
 int	store_delivery_counts(struct store *st, int64_t campaign_id, long counts[4]);
+
+/* ---- what customers answered to a campaign (store/replies.c) ---- */
+struct store_campaign_replies {
+	long	refusal_customers;	/* customers who refused in reply to it */
+	long	refusal_messages;	/* their replies (each counted once) */
+	long	question_customers;	/* customers who asked a question in reply */
+	long	question_messages;
+};
+/*
+ * For links-sender's status: refusals are counted from the consent
+ * events store_optout() ties to the campaign (channel REPLY, evidence
+ * "ref=<our Message-ID>"); questions from store_campaign_question(),
+ * which the milter calls for a question that referenced OUR_MSGID (a
+ * Message-ID of ours, brackets optional). REPLY_MSGID (may be NULL) makes
+ * the count idempotent: the same reply seen twice counts once (*COUNTED
+ * 1 when counted now, 0 when already counted). CUSTOMER_ID 0: unknown.
+ * STORE_NOTFOUND when OUR_MSGID is not a message of a campaign.
+ */
+int	store_campaign_question(struct store *st, const char *our_msgid, const char *reply_msgid,
+				int64_t customer_id, int *counted);
+int	store_campaign_replies(struct store *st, int64_t campaign_id,
+			       struct store_campaign_replies *out);
 
 /* ---- outbox: system messages (opt-out confirmations) ---- */
 struct store_outbox {
@@ -378,7 +431,7 @@ int	store_campaign_claim(struct store *st, int64_t id, const char *owner, int le
 int	store_campaign_release(struct store *st, int64_t id, const char *owner);
 
 /* ---- copy to another engine (links-store migrate-to) ---- */
-#define STORE_COPY_TABLES	11
+#define STORE_COPY_TABLES	12
 struct store_copy_report {
 	const char *table[STORE_COPY_TABLES];	/* table names, static */
 	long	rows[STORE_COPY_TABLES];	/* rows copied */

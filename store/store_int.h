@@ -37,7 +37,7 @@
 #define STORE_TEXT_MAX		4096	/* template names, audiences, reasons */
 #define STORE_PARAMS_MAX	65536	/* campaign parameters (JSON) */
 #define STORE_STMT_CACHE	48	/* prepared statements kept per connection */
-#define STORE_SCHEMA_VERSION	3	/* migrations in schema.c */
+#define STORE_SCHEMA_VERSION	4	/* migrations in schema.c */
 
 /* A prepared statement kept for the next db_prepare() of the same SQL. */
 struct st_cached {
@@ -56,6 +56,7 @@ struct store {
 	long	grace_days;
 	long	consent_days;
 	long	bounce_threshold;
+	int	import_promotion_consent;	/* links.conf, for import.c */
 	char	msgid_domain[STORE_DOMAIN_MAX + 1];
 	struct st_cached cache[STORE_STMT_CACHE];
 	char	dbmsg[DB_MSG_MAX];	/* the engine's last message */
@@ -125,6 +126,14 @@ int	st_phone_valid(const char *s);
 int	st_service_type_valid(const char *s);
 int	st_ref_valid(const char *s);
 #define STORE_SERVICE_TYPE_MAX	32
+
+/* redact.c: addresses and foreign Message-IDs out of kept text (issue 12). */
+int	st_redact_addresses(const char *in, const char *label, char *out, size_t outlen);
+int	st_redact_evidence(struct store *st, const char *in, char *out, size_t outlen);
+void	st_reason_redact(const char *reason, int64_t customer_id, char *out, size_t outlen);
+int	st_reason_of_row(struct store *st, const char *table, int64_t id, const char *reason,
+			 char *out, size_t outlen);
+int	st_redact_rows(struct store *st);
 
 /* Common step patterns: run to the end; one integer result. */
 int	st_run(struct store *st, struct db_stmt *s, const char *what);

@@ -147,6 +147,36 @@ expect 0 "$LS" -c "$C" optin an.nguyen@example.vn --category survey; has out "(1
 expect 0 "$LS" -c "$C" consent-log an.nguyen@example.vn; has out "survey     agreed   staff"
 lt_ok "optout/optin are idempotent, account mail cannot be refused, consent log"
 
+# ---- support: who made a change, a note, every customer's events by day ----
+me=$(id -un)
+NOTE="ticket #4411: khách gọi lại 0900 999 888"
+expect 0 "$LS" -c "$C" customer find binh.tran@example.vn; binh=$(cat "$T/out")
+expect 0 "$LS" -c "$C" optout "$binh" --category promotion --note "$NOTE"
+has out "customer $binh: promotion refused (1 category changed)"
+expect 0 "$LS" -c "$C" consent-log binh.tran@example.vn
+has out "promotion  refused  staff     links-store by $me note: $NOTE"
+if [ "$(id -u)" = 0 ]; then	# under sudo, root and the user who ran sudo
+	expect 0 env SUDO_USER=lan.pham "$LS" -c "$C" optin "$binh" --category promotion --note "t#4412"
+	expect 0 "$LS" -c "$C" consent-log "$binh"; has out "links-store by root (sudo lan.pham) note: t#4412"
+fi
+if [ "$LT_BACKEND" = sqlite ]; then
+	! grep -aq "0900 999 888" "$T"/links.db* || lt_fail "the note is in the database in clear"
+fi
+expect 64 "$LS" -c "$C" optout "$binh" --note "$(printf '%0501d' 0)"; has err "at most 500 bytes"
+today=$(date -u +%F)
+yesterday=$(date -u -d yesterday +%F)
+expect 0 "$LS" -c "$C" consent-log --since "$today" --until "$today"
+has out "customer $id "; has out "customer $binh "
+total=$(wc -l <"$T/out")
+expect 0 "$LS" -c "$C" consent-log; [ "$(wc -l <"$T/out")" -eq "$total" ] || lt_fail "consent-log without dates"
+expect 0 "$LS" -c "$C" consent-log --since "$yesterday" --until "$yesterday"
+[ ! -s "$T/out" ] || lt_fail "yesterday's events: $(cat "$T/out")"
+expect 0 "$LS" -c "$C" consent-log --until "$yesterday"; [ ! -s "$T/out" ] || lt_fail "until yesterday"
+expect 0 "$LS" -c "$C" consent-log binh.tran@example.vn --since "$today"; has out "note: $NOTE"
+expect 64 "$LS" -c "$C" consent-log --since 2026-13-01; has err "dates are YYYY-MM-DD"
+expect 64 "$LS" -c "$C" consent-log --since "$today" --until "$yesterday"; has err "before --since"
+lt_ok "optout/optin record the real user and a note (not in clear in the files); consent-log by day across customers"
+
 # ---- export: that customer's own data, as JSON ----
 expect 0 "$LS" -c "$C" export an.nguyen@example.vn
 has out '"email": "an.nguyen@example.vn"'
@@ -170,13 +200,17 @@ lt_ok "stats and stats --json"
 # ---- a database held by another writer: EX_TEMPFAIL ----
 if [ "$LT_BACKEND" = postgresql ]; then
 	db=$(sed -n 's/^store_conninfo = .*dbname=//p' "$C")
-	{ echo "BEGIN; LOCK TABLE customers IN EXCLUSIVE MODE;"; sleep 3; echo "COMMIT;"; } \
+	# held until the check below is done (a busy machine may be slow to start psql)
+	{ echo "BEGIN; LOCK TABLE customers IN EXCLUSIVE MODE;"
+	  while [ ! -e "$T/lock.done" ]; do sleep 0.2; done; echo "COMMIT;"; } \
 		| psql -X -q "$LINKS_TEST_PG_CONNINFO dbname=$db" &
 	holder=$!
-	lt_cleanup_add "kill $holder"
-	sleep 1
+	lt_cleanup_add "touch '$T/lock.done'; kill $holder"
+	lt_wait_for 60 sh -c "psql -X -At '$LINKS_TEST_PG_CONNINFO dbname=$db' -c \"SELECT count(*) FROM pg_locks WHERE relation = 'customers'::regclass AND mode = 'ExclusiveLock' AND granted\" | grep -qx 1" \
+		|| lt_fail "the lock holder did not take its lock"
 	expect 75 "$LS" -c "$C" customer add late@example.vn
 	has err "lock timeout"
+	touch "$T/lock.done"
 	wait "$holder"
 	expect 0 "$LS" -c "$C" customer add late@example.vn
 	lt_ok "a table locked by another writer is a temporary failure (EX_TEMPFAIL)"

@@ -27,7 +27,7 @@ LINKS_TEST_PG_DATADIR=$LT_PG_DATA
 export LINKS_TEST_PG_CONNINFO LINKS_TEST_PG_DATADIR
 
 units="test_store test_store_customer test_store_contract test_store_token test_store_consent
- test_store_purge test_store_campaign test_store_stats test_store_export
+ test_store_purge test_store_campaign test_store_stats test_store_export test_store_redact
  test_store_erase test_store_readdress test_store_rekey test_store_backup"
 fail=0
 for u in $units; do

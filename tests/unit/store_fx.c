@@ -260,3 +260,48 @@ fx_run(Suite *s)
 	srunner_free(sr);
 	return (failed ? EXIT_FAILURE : EXIT_SUCCESS);
 }
+
+static const char *scan_needle;
+static int scan_hits;
+
+/* scan_file - nftw callback: count regular files holding SCAN_NEEDLE */
+static int
+scan_file(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void) ftw;
+	if (flag == FTW_F && S_ISREG(sb->st_mode) && fx_file_contains(path, scan_needle)) {
+		fprintf(stderr, "\"%s\" found in %s\n", scan_needle, path);
+		scan_hits++;
+	}
+	return (0);
+}
+
+/*
+ * fx_store_contains - whether NEEDLE is anywhere in F's store files:
+ * SQLite: the database, its WAL and shared memory; PostgreSQL: every
+ * file of the cluster's data folder (LINKS_TEST_PG_DATADIR) after a
+ * checkpoint, -1 when that folder is not known.
+ */
+int
+fx_store_contains(const struct fx *f, const char *needle)
+{
+	char	path[PATH_BUF + 32];
+	const char *data = getenv("LINKS_TEST_PG_DATADIR");
+	int	found = 0;
+
+	if (f->pg) {
+		if (data == NULL || *data == 0)
+			return (-1);
+		fx_raw_exec(f, "CHECKPOINT");
+		scan_needle = needle;
+		scan_hits = 0;
+		ck_assert_int_eq(nftw(data, scan_file, 16, FTW_PHYS), 0);
+		return (scan_hits > 0);
+	}
+	found |= fx_file_contains(f->db, needle);
+	snprintf(path, sizeof(path), "%s-wal", f->db);
+	found |= fx_file_contains(path, needle);
+	snprintf(path, sizeof(path), "%s-shm", f->db);
+	found |= fx_file_contains(path, needle);
+	return (found);
+}

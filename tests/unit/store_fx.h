@@ -21,7 +21,9 @@
  *
  *	fx_raw_exec() runs SQL behind the store's back (to tamper with
  *	rows or force a schema version); fx_file_contains() looks for
- *	bytes in a file; fx_write_key() writes a key file of FILL bytes.
+ *	bytes in a file, fx_store_contains() in every file of the store
+ *	(SQLite: database, WAL, shm; PostgreSQL: the cluster's data folder
+ *	LINKS_TEST_PG_DATADIR after a checkpoint, -1 when unknown); fx_write_key() writes a key file of FILL bytes.
  * DIAGNOSTICS
  *	Failures are Check assertions.
  */
@@ -59,6 +61,7 @@ struct conf *fx_conf(const struct fx *f, const char *key);
 void	fx_set(struct conf *c, const char *name, const char *value);
 int64_t	fx_add_customer(struct store *st, const char *email, const char *name, const char *phone);
 int	fx_file_contains(const char *file, const char *needle);
+int	fx_store_contains(const struct fx *f, const char *needle);
 void	fx_raw_exec(const struct fx *f, const char *sql);
 void	fx_write_key(const char *path, unsigned char fill, mode_t mode);
 int	fx_count_events(const struct store_consent *e, void *arg);

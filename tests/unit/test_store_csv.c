@@ -336,6 +336,60 @@ START_TEST(test_import_twice_changes_nothing)
 }
 END_TEST
 
+/* refused - whether customer EMAIL refuses promotions (and survey: S) */
+static int
+refused(struct fx *f, const char *email, enum category cat)
+{
+	struct store_customer c;
+	int	r;
+
+	ck_assert_int_eq(store_customer_find(f->st, email, &c), STORE_OK);
+	r = store_is_optout(f->st, c.id, cat);
+	store_customer_clear(&c);
+	return r;
+}
+
+START_TEST(test_import_promotion_consent_column_and_default)
+{
+	struct fx f;
+	struct import_summary sum;
+	char	rep[2048], err[CONF_ERR_MAX];
+
+	fx_setup(&f);
+	/* default (import_promotion_consent = yes): only "no" refuses */
+	ck_assert_int_eq(run_import(&f, "email,promotion_consent\n"
+				    "a@example.vn,yes\nb@example.vn,No\nc@example.vn,\n"
+				    "d@example.vn,maybe\n", &sum, rep, sizeof(rep)), IMPORT_PARTIAL);
+	ck_assert_msg(strstr(rep, "t.csv:5: promotion_consent must be yes or no; row skipped"),
+		      "%s", rep);
+	ck_assert_ptr_null(strstr(rep, "maybe"));
+	ck_assert_int_eq(sum.created, 3);
+	ck_assert_int_eq(refused(&f, "a@example.vn", CATEGORY_PROMOTION), 0);
+	ck_assert_int_eq(refused(&f, "b@example.vn", CATEGORY_PROMOTION), 1);
+	ck_assert_int_eq(refused(&f, "b@example.vn", CATEGORY_SURVEY), 0);
+	ck_assert_int_eq(refused(&f, "c@example.vn", CATEGORY_PROMOTION), 0);
+	/* "yes" never undoes a refusal; "no" refuses for an existing customer */
+	ck_assert_int_eq(run_import(&f, "email,promotion_consent\nb@example.vn,yes\n"
+				    "a@example.vn,no\n", &sum, rep, sizeof(rep)), IMPORT_OK);
+	ck_assert_int_eq(refused(&f, "b@example.vn", CATEGORY_PROMOTION), 1);
+	ck_assert_int_eq(refused(&f, "a@example.vn", CATEGORY_PROMOTION), 1);
+	/* import_promotion_consent = no: new customers without a value start refused,
+	 * existing ones without a value are left as they are */
+	store_close(f.st);
+	ck_assert_int_eq(conf_set(f.conf, "import_promotion_consent", "no", err, sizeof(err)), 0);
+	f.st = store_open(f.conf, err, sizeof(err));
+	ck_assert_msg(f.st != NULL, "%s", err);
+	ck_assert_int_eq(run_import(&f, "email,name\ne@example.vn,E\nc@example.vn,C\n", &sum, rep,
+				    sizeof(rep)), IMPORT_OK);
+	ck_assert_int_eq(refused(&f, "e@example.vn", CATEGORY_PROMOTION), 1);
+	ck_assert_int_eq(refused(&f, "c@example.vn", CATEGORY_PROMOTION), 0);
+	ck_assert_int_eq(run_import(&f, "email,promotion_consent\nf@example.vn,yes\n", &sum, rep,
+				    sizeof(rep)), IMPORT_OK);
+	ck_assert_int_eq(refused(&f, "f@example.vn", CATEGORY_PROMOTION), 0);
+	fx_teardown(&f);
+}
+END_TEST
+
 static Suite *
 csv_suite(void)
 {
@@ -352,6 +406,7 @@ csv_suite(void)
 	tcase_add_test(tc, test_import_skips_bad_rows_and_keeps_the_rest);
 	tcase_add_test(tc, test_import_aborts_on_unknown_column_and_broken_quote);
 	tcase_add_test(tc, test_import_twice_changes_nothing);
+	tcase_add_test(tc, test_import_promotion_consent_column_and_default);
 	suite_add_tcase(s, tc);
 	return s;
 }
