@@ -146,6 +146,8 @@ static const struct sealed_col {
 	{"customers", "id", "email_ct", CRYPT_F_EMAIL},
 	{"customers", "id", "name_ct", CRYPT_F_NAME},
 	{"customers", "id", "phone_ct", CRYPT_F_PHONE},
+	{"campaigns", "id", "params_ct", CRYPT_F_PARAMS},
+	{"consent_events", "customer_id", "note_ct", CRYPT_F_NOTE},
 };
 
 #define SEALED_COLS	(sizeof(sealed_cols) / sizeof(sealed_cols[0]))

@@ -152,6 +152,9 @@ if [ "$(id -u)" -eq 0 ] && [ "$LT_BACKEND" = sqlite ] && command -v setpriv >/de
 fi
 
 # ---- key rotate ----
+# a staff note (sealed) and a campaign's parameters (sealed) are re-encrypted too
+expect 0 ls_ optin "$id3" --category survey --note "ticket 41"
+expect 0 ls_ optout "$id3" --category survey --note "ticket 42 before rotation"
 ls_ customer list >"$T/before.list" || lt_fail "list before rotation"
 ls_ export "$id3" | grep -v '"exported_at"' >"$T/before.json"
 cp "$T/master.key" "$T/old.key"
@@ -160,8 +163,9 @@ expect 64 ls_ key spin
 expect 0 ls_ key rotate
 has out "($(wc -l <"$T/before.list") customers) re-encrypted in one transaction"
 has out "Restart links-milter"
-nv=$((3 * $(wc -l <"$T/before.list")))
-has out "re-encrypted $nv of $nv values"
+nv=$(sed -n 's/.*re-encrypted \([0-9]*\) of \1 values.*/\1/p' "$T/out")
+[ -n "$nv" ] && [ "$nv" -gt $((3 * $(wc -l <"$T/before.list"))) ] \
+	|| lt_fail "not every value re-encrypted (customers' fields and the note): $(cat "$T/out")"
 cmp -s "$T/master.key" "$T/old.key" && lt_fail "the key file did not change"
 [ "$(stat -c %a "$T/master.key")" = 600 ] || lt_fail "new key mode $(stat -c %a "$T/master.key")"
 [ ! -e "$T/master.key.new" ] && [ ! -e "$T/master.key.old" ] || lt_fail "leftover key files"
@@ -170,6 +174,7 @@ cmp -s "$T/before.list" "$T/after.list" || lt_fail "customers differ after rotat
 ls_ export "$id3" | grep -v '"exported_at"' >"$T/after.json"
 cmp -s "$T/before.json" "$T/after.json" || lt_fail "export differs after rotation"
 expect 0 ls_ customer show moi.dia.chi@xn--bcher-kva.example; has out "suppressed:  yes"
+expect 0 ls_ consent-log "$id3"; has out "ticket 42 before rotation"
 printf 'key_file = %s/old.key\n' "$T" >"$T/oldkey.conf"
 cat "$C" "$T/oldkey.conf" >"$T/old.conf"
 expect 78 "$LS" -c "$T/old.conf" customer list; has err "does not match"

@@ -219,7 +219,7 @@ read_part(const struct reply_classify *cl, const char *s, size_t len, struct rep
 	if (reply_key(s, len, &key) < 0 || strbuf_reserve(&key, 0) < 0)
 		return (-1);
 	for (p = strtok_r(key.data, " ", &save); p && n < REPLY_LEX_PHRASE_MAX; p = strtok_r(NULL, " ", &save))
-		w[n++] = (struct reply_tok) {p, strlen(p)};
+		w[n++] = (struct reply_tok) {p, strlen(p), 0};
 	i = reply_lex_match(cl->lx, w, n, 0, &m);
 	*calendar |= i == n && n > 0 && (m.kinds & RLX_BIT(RLX_CALENDAR_PREFIX));
 	strbuf_free(&key);
@@ -247,7 +247,7 @@ is_prefix(const struct reply_classify *cl, const char *s, size_t len)
 	for (p = strtok_r(key.data, " ", &save); p && n < REPLY_LEX_PHRASE_MAX; p = strtok_r(NULL, " ", &save)) {
 		if ((b = strpbrk(p, "[(")) != NULL)	/* "re[2]" */
 			*b = 0;
-		w[n++] = (struct reply_tok) {p, strlen(p)};
+		w[n++] = (struct reply_tok) {p, strlen(p), 0};
 	}
 	while (i < n && reply_lex_match(cl->lx, w, n, i, &m) > 0 && (m.kinds & RLX_BIT(RLX_REPLY_PREFIX)))
 		i += m.len;
@@ -309,7 +309,7 @@ has_intent(const struct reply_classify *cl, const char *s)
 		size_t	l = strcspn(p, " ,.:;!?-[]()|\"'");
 
 		if (l > 0) {
-			w[n] = (struct reply_tok) {p, l};
+			w[n] = (struct reply_tok) {p, l, 0};
 			(void) reply_lex_alias(cl->lx, &w[n++]);
 		}
 		p += l + (p[l] != 0);

@@ -248,7 +248,7 @@ tokenize(struct reply_doc *d, const char *text, size_t len)
 {
 	size_t	i = 0, o = 0;
 
-	if (reply_key(text, len, &d->key) < 0 || strbuf_reserve(&d->key, 0) < 0)
+	if (reply_key_marks(text, len, &d->key, &d->marks) < 0 || strbuf_reserve(&d->key, 0) < 0)
 		return (-1);
 	d->viqr = viqr_mode(&d->key);
 	while (i <= d->key.len) {
@@ -310,7 +310,7 @@ maybe_keys(const struct reply_doc *d, const struct tok *t)
 static int
 keep_word(const struct reply_doc *d, const struct tok *t)
 {
-	struct reply_tok w = {d->key.data + t->off, t->len};
+	struct reply_tok w = {d->key.data + t->off, t->len, 0};
 	struct reply_lex_match m;
 
 	return (reply_lex_match(d->lx, &w, 1, 0, &m) == 1 && (m.kinds & RLX_BIT(RLX_KEEP)));
@@ -368,6 +368,18 @@ fold_words(struct reply_doc *d)
 	return (0);
 }
 
+/* tok_marks - the marks the key of token T dropped (reply_key.h) */
+static unsigned char
+tok_marks(const struct reply_doc *d, const struct tok *t)
+{
+	unsigned char m = 0;
+	size_t	i;
+
+	for (i = t->off; i < t->off + t->len && i < d->marks.len; i++)
+		m |= (unsigned char) d->marks.data[i];
+	return (m);
+}
+
 /* resolve - the keys of all tokens, once the buffers stop moving */
 static int
 resolve(struct reply_doc *d)
@@ -381,10 +393,11 @@ resolve(struct reply_doc *d)
 
 		d->rt[i].s = (t->folded ? d->fold.data : d->key.data) + t->off;
 		d->rt[i].len = t->len;
+		d->rt[i].mk = t->folded ? 0 : tok_marks(d, t);
 		if (t->type == T_WORD && strspn(d->rt[i].s, "0123456789") >= t->len)
-			d->rt[i] = (struct reply_tok) { "0", 1 };	/* every number reads "0" */
-		else if (t->type == T_WORD)
-			(void) reply_lex_alias(d->lx, &d->rt[i]);	/* "ko" reads "khong" */
+			d->rt[i] = (struct reply_tok) { "0", 1, 0 };	/* every number reads "0" */
+		else if (t->type == T_WORD && reply_lex_alias(d->lx, &d->rt[i]))
+			d->rt[i].mk = 0;			/* "ko" reads "khong" */
 	}
 	return (0);
 }
@@ -632,6 +645,7 @@ reply_doc_read(struct reply_doc *d, const struct reply_lex *lx, const char *text
 	d->lx = lx;
 	strbuf_init(&d->key);
 	strbuf_init(&d->fold);
+	strbuf_init(&d->marks);
 	if (tokenize(d, text, len) < 0 || fold_words(d) < 0 || resolve(d) < 0)
 		return (-1);
 	roles(d, full);
@@ -646,4 +660,5 @@ reply_doc_free(struct reply_doc *d)
 	free(d->l);
 	strbuf_free(&d->key);
 	strbuf_free(&d->fold);
+	strbuf_free(&d->marks);
 }

@@ -65,6 +65,7 @@ struct reply_doc {
 	const struct reply_lex *lx;
 	const char *text;
 	struct strbuf key, fold;
+	struct strbuf marks;		/* beside key: the marks each key byte dropped */
 	struct tok *t;
 	size_t	nt, capt;
 	struct line *l;

@@ -19,6 +19,7 @@
 #include "config.h"
 
 #include <pthread.h>
+#include <string.h>
 #include <utf8proc.h>
 
 #include "reply_charset.h"
@@ -31,6 +32,8 @@
 
 static unsigned char fold_latin[KEY_LATIN_END];
 static unsigned char fold_ext[KEY_EXT_END - KEY_EXT_START];
+static unsigned char marks_latin[KEY_LATIN_END];
+static unsigned char marks_ext[KEY_EXT_END - KEY_EXT_START];
 static pthread_once_t fold_once = PTHREAD_ONCE_INIT;
 
 /* fold_one - the ASCII character CP folds to, or 0 */
@@ -50,16 +53,76 @@ fold_one(int32_t cp)
 	return (0);
 }
 
-/* build - fill both tables (once) */
+/* mark_bit - the REPLY_MARK_* bit of combining mark CP, or 0 */
+static unsigned
+mark_bit(int32_t cp)
+{
+	switch (cp) {
+	case 0x300: return (0x01);	/* grave: huyền */
+	case 0x301: return (0x02);	/* acute: sắc */
+	case 0x303: return (0x04);	/* tilde: ngã */
+	case 0x309: return (0x08);	/* hook above: hỏi */
+	case 0x323: return (0x10);	/* dot below: nặng */
+	case 0x306: return (0x20);	/* breve: ă */
+	case 0x302: return (0x40);	/* circumflex: â ê ô */
+	case 0x31B: return (0x80);	/* horn: ơ ư */
+	default: return (0);
+	}
+}
+
+/* marks_one - the REPLY_MARK_* bits of the marks of letter CP */
+static unsigned char
+marks_one(int32_t cp)
+{
+	utf8proc_int32_t buf[8];
+	utf8proc_ssize_t n, i;
+	int	last = 0;
+	unsigned m = 0;
+
+	if (cp == 0x110 || cp == 0x111)
+		return (0x60);		/* đ: a shape of its own */
+	n = utf8proc_decompose_char(cp, buf, 8, UTF8PROC_DECOMPOSE, &last);
+	for (i = 1; i < n; i++)
+		m |= mark_bit(buf[i]);
+	return ((unsigned char) m);
+}
+
+/* build - fill the tables (once) */
 static void
 build(void)
 {
 	int32_t	cp;
 
-	for (cp = 0x80; cp < KEY_LATIN_END; cp++)
+	for (cp = 0x80; cp < KEY_LATIN_END; cp++) {
 		fold_latin[cp] = fold_one(cp);
-	for (cp = KEY_EXT_START; cp < KEY_EXT_END; cp++)
+		marks_latin[cp] = fold_latin[cp] ? marks_one(cp) : 0;
+	}
+	for (cp = KEY_EXT_START; cp < KEY_EXT_END; cp++) {
 		fold_ext[cp - KEY_EXT_START] = fold_one(cp);
+		marks_ext[cp - KEY_EXT_START] = fold_ext[cp - KEY_EXT_START] ? marks_one(cp) : 0;
+	}
+}
+
+/* cp_marks - the REPLY_MARK_* bits CP's key drops (a letter or a combining mark) */
+static unsigned
+cp_marks(int32_t cp)
+{
+	if (cp < 0x80)
+		return (0);
+	if (cp >= 0x300 && cp <= 0x36F)
+		return (mark_bit(cp));
+	if (cp < KEY_LATIN_END)
+		return (marks_latin[cp]);
+	if (cp >= KEY_EXT_START && cp < KEY_EXT_END)
+		return (marks_ext[cp - KEY_EXT_START]);
+	return (0);
+}
+
+int
+reply_key_marks_differ(unsigned a, unsigned b)
+{
+	return (a != 0 && b != 0 && (a & REPLY_MARK_TONE) != (b & REPLY_MARK_TONE)
+		&& (a & REPLY_MARK_SHAPE) != (b & REPLY_MARK_SHAPE));
 }
 
 void
@@ -148,17 +211,30 @@ key_cp(int32_t cp)
 int
 reply_key(const char *s, size_t len, struct strbuf *out)
 {
+	return (reply_key_marks(s, len, out, NULL));
+}
+
+int
+reply_key_marks(const char *s, size_t len, struct strbuf *out, struct strbuf *marks)
+{
 	const unsigned char *u = (const unsigned char *) s;
-	size_t	i = 0, adv;
-	char   *o, *line;
+	size_t	i = 0, adv, m0 = 0;
+	char   *o, *line, *line0, *mk = NULL;
 	int	pend = 0;
-	int32_t	cp;
+	int32_t	cp, raw;
 
 	reply_key_init();
 	/* a lower-case letter takes at most one byte more than its capital */
-	if (strbuf_reserve(out, 2 * len + 1) < 0)
+	if (strbuf_reserve(out, 2 * len + 1) < 0
+	    || (marks != NULL && strbuf_reserve(marks, 2 * len + 1) < 0))
 		return (-1);
-	o = line = out->data + out->len;
+	o = line = line0 = out->data + out->len;
+	if (marks != NULL) {
+		/* MARKS runs beside OUT: key byte O has its marks at MK[O - LINE0] */
+		m0 = marks->len;
+		mk = marks->data + m0;
+		memset(mk, 0, 2 * len + 1);
+	}
 	while (i < len) {
 		if (u[i] < 0x80) {
 			cp = u[i] >= 'A' && u[i] <= 'Z' ? u[i] + 32 : u[i];
@@ -168,8 +244,12 @@ reply_key(const char *s, size_t len, struct strbuf *out)
 			else if ((cp < 0x20 && cp != '\n') || cp == 0x7F)
 				cp = 0;
 		} else {
-			cp = utf8_decode(u + i, len - i, &adv);
-			cp = key_cp(cp < 0 ? 0xFFFD : cp);
+			raw = utf8_decode(u + i, len - i, &adv);
+			cp = key_cp(raw < 0 ? 0xFFFD : raw);
+			if (mk != NULL && raw >= 0x300 && raw <= 0x36F && o > line)
+				mk[o - line0 - 1] |= (char) cp_marks(raw);	/* a combining mark */
+			else if (mk != NULL && cp > 0 && cp < 0x80 && cp != ' ')
+				mk[o - line0 + (pend && o > line)] = (char) cp_marks(raw);
 		}
 		i += adv;
 		if (cp == ' ') {
@@ -191,5 +271,9 @@ reply_key(const char *s, size_t len, struct strbuf *out)
 	}
 	out->len = (size_t) (o - out->data);
 	out->data[out->len] = 0;
+	if (marks != NULL) {
+		marks->len = m0 + (size_t) (o - line0);
+		marks->data[marks->len] = 0;
+	}
 	return (0);
 }

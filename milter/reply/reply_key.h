@@ -9,6 +9,9 @@
  *	void	reply_key_init(void);
  *	int	reply_key(const char *s, size_t len, struct strbuf *out);
  *	int	reply_key_fold(int32_t cp);
+ *	int	reply_key_marks(const char *s, size_t len, struct strbuf *out,
+ *				struct strbuf *marks);
+ *	int	reply_key_marks_differ(unsigned a, unsigned b);
  * DESCRIPTION
  *	reply_key() appends to OUT the key of LEN bytes of clean UTF-8 at
  *	S (the canonical text of reply_text, NFC): letters in lower case,
@@ -25,6 +28,17 @@
  *
  *	reply_key_fold() is the key of one code point: its ASCII letter,
  *	or 0 when the code point is not a folded Latin letter.
+ *
+ *	reply_key_marks() is reply_key() that also appends to MARKS one
+ *	byte for each byte of the key: the marks the key dropped from that
+ *	letter (REPLY_MARK_* bits: the tone, and the vowel's shape or the
+ *	stroke of "đ"), 0 for the other bytes. OR-ed over a word, they are
+ *	the word's marks, what tells "dùng" (use) from "dừng" (stop) and
+ *	"gói" (package) from "gởi" (send), which share their keys.
+ *	reply_key_marks_differ() says whether a word written with marks
+ *	A cannot be the word written with marks B: both carry marks and
+ *	both their tones and their shapes differ (one of the two wrong is
+ *	a typing slip: "Tù chối" still reads "từ chối").
  * DIAGNOSTICS
  *	reply_key() returns 0, or -1 when out of memory.
  */
@@ -39,5 +53,10 @@
 void	reply_key_init(void);
 int	reply_key(const char *s, size_t len, struct strbuf *out);
 int	reply_key_fold(int32_t cp);
+int	reply_key_marks(const char *s, size_t len, struct strbuf *out, struct strbuf *marks);
+int	reply_key_marks_differ(unsigned a, unsigned b);
+
+#define REPLY_MARK_TONE		0x1Fu	/* grave, acute, tilde, hook, dot below */
+#define REPLY_MARK_SHAPE	0xE0u	/* breve, circumflex, horn; "đ" */
 
 #endif

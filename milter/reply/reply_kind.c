@@ -106,7 +106,7 @@ prefix_words(const struct reply_lex *lx, char *key, struct reply_tok *w, size_t 
 			i++;
 		if (i == s)
 			break;
-		w[n] = (struct reply_tok) {key + s, i - s};
+		w[n] = (struct reply_tok) {key + s, i - s, 0};
 		(void) reply_lex_alias(lx, &w[n]);
 		end[n++] = i;
 		while (key[i] == ' ')

@@ -36,6 +36,7 @@ struct entry {
 	size_t	ntok;
 	char   *tok[REPLY_LEX_PHRASE_MAX];	/* "*" is a gap */
 	size_t	len[REPLY_LEX_PHRASE_MAX];
+	unsigned char mk[REPLY_LEX_PHRASE_MAX];	/* each word's marks (reply_key.h) */
 	size_t	maxlen;			/* words it can match, gaps at their widest */
 	int	gap;			/* a "*" in it */
 	char   *pool;			/* the words, one allocation */
@@ -243,7 +244,8 @@ add_alias(struct reply_lex *lx, const char *key, size_t klen, const struct secti
 
 /* add_entry - the phrase KEY (words separated by single spaces) under SEC */
 static int
-add_entry(struct reply_lex *lx, const char *key, size_t klen, const struct section *sec)
+add_entry(struct reply_lex *lx, const char *key, size_t klen, const unsigned char *wm,
+	  const struct section *sec)
 {
 	struct entry *e;
 	size_t	i, h, *link;
@@ -281,6 +283,7 @@ add_entry(struct reply_lex *lx, const char *key, size_t klen, const struct secti
 		e->len[i] = strlen(e->tok[i]);
 		e->maxlen += e->len[i] == 1 && e->tok[i][0] == '*' ? REPLY_LEX_GAP_MAX : 1;
 		e->gap |= e->len[i] == 1 && e->tok[i][0] == '*';
+		e->mk[i] = wm[i];
 	}
 	e->kind = (enum reply_lex_kind) sec->kind;
 	e->family = sec->family;
@@ -321,11 +324,28 @@ aliased(const struct reply_lex *lx, struct strbuf *key)
 	return (strbuf_reserve(key, 0));
 }
 
-/* load_line - one line of a lexicon; -1 with ERR set when wrong */
+/* word_marks - the marks of each word of KEY (MARKS beside it) into WM */
+static void
+word_marks(const struct strbuf *key, const struct strbuf *marks, unsigned char *wm)
+{
+	size_t	i, w = 0;
+
+	memset(wm, 0, REPLY_LEX_PHRASE_MAX);
+	for (i = 0; i < key->len && w < REPLY_LEX_PHRASE_MAX; i++) {
+		if (key->data[i] == ' ')
+			w++;
+		else if (i < marks->len)
+			wm[w] |= (unsigned char) marks->data[i];
+	}
+}
+
+/* load_line - one line of a lexicon (KEY and MARKS its buffers); -1 when wrong */
 static int
-load_line(struct reply_lex *lx, char *line, struct section *sec, struct strbuf *key)
+load_line(struct reply_lex *lx, char *line, struct section *sec, struct strbuf *key,
+	  struct strbuf *marks)
 {
 	char   *e = line + strlen(line);
+	unsigned char wm[REPLY_LEX_PHRASE_MAX];
 	int	r;
 
 	while (e > line && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
@@ -343,14 +363,16 @@ load_line(struct reply_lex *lx, char *line, struct section *sec, struct strbuf *
 	if (sec->kind < 0)
 		return (-1);
 	strbuf_reset(key);
-	if (reply_key(line, strlen(line), key) < 0 || strbuf_reserve(key, 0) < 0)
+	strbuf_reset(marks);
+	if (reply_key_marks(line, strlen(line), key, marks) < 0 || strbuf_reserve(key, 0) < 0)
 		return (-2);
 	if (key->len == 0)
 		return (-1);
+	word_marks(key, marks, wm);
 	if (sec->kind == RLX_SAME_AS)
 		r = add_alias(lx, key->data, key->len, sec);
 	else if ((r = aliased(lx, key)) == 0)
-		r = add_entry(lx, key->data, key->len, sec);
+		r = add_entry(lx, key->data, key->len, wm, sec);
 	return (r < 0 ? (errno == EINVAL ? -1 : -2) : 0);
 }
 
@@ -359,12 +381,13 @@ reply_lex_load(struct reply_lex *lx, const char *text, size_t len, const char *o
 	       char *err, size_t errlen)
 {
 	struct section sec = {-1, 0, 0, 0, "", 0};
-	struct strbuf key;
+	struct strbuf key, marks;
 	char	line[REPLY_LEX_LINE_MAX];
 	size_t	i = 0, lineno = 0;
 	int	r = 0;
 
 	strbuf_init(&key);
+	strbuf_init(&marks);
 	while (i < len && r == 0) {
 		const char *nl = memchr(text + i, '\n', len - i);
 		size_t	ll = (nl ? (size_t) (nl - text) : len) - i;
@@ -375,11 +398,12 @@ reply_lex_load(struct reply_lex *lx, const char *text, size_t len, const char *o
 		else {
 			memcpy(line, text + i, ll);
 			line[ll] = 0;
-			r = load_line(lx, line, &sec, &key);
+			r = load_line(lx, line, &sec, &key, &marks);
 		}
 		i += ll + 1;
 	}
 	strbuf_free(&key);
+	strbuf_free(&marks);
 	if (r == -2)
 		snprintf(err, errlen, "%s: out of memory", origin);
 	else if (r < 0)
@@ -461,7 +485,8 @@ match_from(const struct entry *e, size_t k, const struct reply_tok *tok, size_t 
 				return (r);
 		return (0);
 	}
-	if (i >= n || tok[i].len != e->len[k] || memcmp(tok[i].s, e->tok[k], e->len[k]) != 0)
+	if (i >= n || tok[i].len != e->len[k] || memcmp(tok[i].s, e->tok[k], e->len[k]) != 0
+	    || reply_key_marks_differ(tok[i].mk, e->mk[k]))
 		return (0);
 	return (match_from(e, k + 1, tok, n, i + 1));
 }

@@ -38,7 +38,11 @@
  *	length in tokens, the set of kinds (RLX_BIT(kind)) of every entry
  *	of that length (a word may be a particle and a closing), and, for
  *	an intent, its family and flags, for an object, its class. It
- *	returns the length, 0 when no phrase starts there.
+ *	returns the length, 0 when no phrase starts there. Words match by
+ *	their keys, except that a word the reply wrote with marks does
+ *	not match a phrase's word written with other marks when both its
+ *	tone and its vowel shapes differ (reply_key_marks_differ(): "đang
+ *	dùng gói" is not "dừng gởi", although their keys are the same).
  *
  *	reply_lex_alias() replaces the word T by the word it is written for
  *	(a [same-as WORD] entry: "ko", "hok", "k" for "không", "mún" for
@@ -89,10 +93,12 @@ enum reply_family {
 #define RLX_OBJ_MAIL	(-1)
 #define RLX_OBJ_OTHER	(-2)
 
-/* One word of the text being read: its key. */
+/* One word of the text being read: its key, and the marks its key
+ * dropped (REPLY_MARK_* of reply_key.h; 0: none, or not known). */
 struct reply_tok {
 	const char *s;
 	size_t	len;
+	unsigned char mk;
 };
 
 struct reply_lex_match {

@@ -72,6 +72,65 @@ START_TEST(test_reply_key_footer_fingerprints_are_prefixes_of_the_sentences)
 }
 END_TEST
 
+/* the marks of each word of S, OR-ed, into WM (at most 8 words) */
+static size_t
+word_marks_of(const char *s, unsigned char *wm)
+{
+	struct strbuf k, m;
+	size_t	i, w = 0;
+
+	strbuf_init(&k);
+	strbuf_init(&m);
+	ck_assert_int_eq(reply_key_marks(s, strlen(s), &k, &m), 0);
+	ck_assert_uint_eq(k.len, m.len);
+	memset(wm, 0, 8);
+	for (i = 0; i < k.len && w < 8; i++) {
+		if (k.data[i] == ' ')
+			w++;
+		else
+			wm[w] |= (unsigned char) m.data[i];
+	}
+	strbuf_free(&k);
+	strbuf_free(&m);
+	return (w + 1);
+}
+
+START_TEST(test_reply_key_marks_tell_words_of_one_key_apart)
+{
+	unsigned char a[8], b[8], c[8];
+
+	/* "dùng gói" (use a package) and "dừng gởi" (stop sending): one key */
+	ck_assert_uint_eq(word_marks_of("đang dùng gói", a), 3);
+	ck_assert_uint_eq(word_marks_of("ĐANG DỪNG GỞI", b), 3);
+	ck_assert_int_eq(reply_key_marks_differ(a[2], b[2]), 1);	/* gói / GỞI: tone and shape */
+	ck_assert_int_eq(reply_key_marks_differ(a[1], b[1]), 0);	/* dùng / DỪNG: one slip */
+	/* a word typed without marks matches either */
+	ck_assert_uint_eq(word_marks_of("dung goi", c), 2);
+	ck_assert_int_eq(c[0] | c[1], 0);
+	ck_assert_int_eq(reply_key_marks_differ(c[1], b[2]), 0);
+	/* the two places of a tone ("hủy", "huỷ"), capitals, decomposed marks */
+	word_marks_of("hủy huỷ HỦY hu\xcc\x89y", a);
+	ck_assert_uint_eq(a[0], a[1]);
+	ck_assert_uint_eq(a[0], a[2]);
+	ck_assert_uint_eq(a[0], a[3]);
+	/* the key itself is unchanged by reading the marks */
+	{
+		struct strbuf k, k2, m;
+
+		strbuf_init(&k);
+		strbuf_init(&k2);
+		strbuf_init(&m);
+		ck_assert_int_eq(reply_key("  Từ  CHỐI\nđừng gửi ", 29, &k), 0);
+		ck_assert_int_eq(reply_key_marks("  Từ  CHỐI\nđừng gửi ", 29, &k2, &m), 0);
+		ck_assert_str_eq(k.data, k2.data);
+		ck_assert_uint_eq(k2.len, m.len);
+		strbuf_free(&k);
+		strbuf_free(&k2);
+		strbuf_free(&m);
+	}
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -82,6 +141,7 @@ suite(void)
 	tcase_add_test(tc, test_reply_key_keeps_lines_and_trims_each);
 	tcase_add_test(tc, test_reply_key_folds_full_width_and_keeps_other_scripts);
 	tcase_add_test(tc, test_reply_key_footer_fingerprints_are_prefixes_of_the_sentences);
+	tcase_add_test(tc, test_reply_key_marks_tell_words_of_one_key_apart);
 	suite_add_tcase(s, tc);
 	return (s);
 }

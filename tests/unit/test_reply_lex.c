@@ -52,7 +52,7 @@ words(const char *text, struct reply_tok *w, struct strbuf *buf)
 	ck_assert_int_eq(reply_key(text, strlen(text), buf), 0);
 	ck_assert_int_eq(strbuf_reserve(buf, 0), 0);
 	for (p = strtok_r(buf->data, " ", &save); p && n < WORDS_MAX; p = strtok_r(NULL, " ", &save))
-		w[n++] = (struct reply_tok) {p, strlen(p)};
+		w[n++] = (struct reply_tok) {p, strlen(p), 0};
 	return (n);
 }
 
