@@ -41,3 +41,16 @@ text_trim_span(const char **s, size_t *len, const char *set)
 	while (*len > 0 && (*s)[*len - 1] != 0 && strchr(set, (*s)[*len - 1]) != NULL)
 		(*len)--;
 }
+
+/* text_hexval - the value of a hex digit, or -1 */
+int
+text_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return (c - '0');
+	if (c >= 'a' && c <= 'f')
+		return (c - 'a' + 10);
+	if (c >= 'A' && c <= 'F')
+		return (c - 'A' + 10);
+	return (-1);
+}

@@ -8,6 +8,7 @@
  *
  *	char   *text_trim(char *s);
  *	void	text_trim_span(const char **s, size_t *len, const char *set);
+ *	int	text_hexval(int c);
  * DESCRIPTION
  *	text_trim() removes ASCII blanks (space, tab) from both ends of
  *	the NUL-terminated S in place and returns the first kept byte.
@@ -15,6 +16,9 @@
  *	text_trim_span() narrows the span *S, *LEN so that it neither
  *	starts nor ends with a byte of SET (NULL: ASCII white space,
  *	TEXT_SPACE). Nothing is written.
+ *
+ *	text_hexval() returns the value of the hex digit C (either case),
+ *	or -1 when C is not one.
  */
 #ifndef LINKS_TEXT_H
 #define LINKS_TEXT_H
@@ -25,5 +29,6 @@
 
 char   *text_trim(char *s);
 void	text_trim_span(const char **s, size_t *len, const char *set);
+int	text_hexval(int c);
 
 #endif

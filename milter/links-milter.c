@@ -40,9 +40,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <grp.h>
 #include <pthread.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,6 +57,7 @@
 
 #include "classify.h"
 #include "conf.h"
+#include "daemon.h"
 #include "log.h"
 #include "milter_cb.h"
 #include "milter_cfg.h"
@@ -87,13 +86,6 @@ struct lm_socket {
 	mode_t	mode;
 	int	is_unix;
 	int	dir_missing;		/* its folder does not exist (yet) */
-};
-
-struct lm_ids {
-	int	set;
-	uid_t	uid;
-	gid_t	gid;
-	char	user[64];
 };
 
 /* The self-pipe: written by signal handlers, read by the main thread. */
@@ -276,68 +268,6 @@ lm_socket_parse(const struct conf *c, struct lm_socket *s, char *err, size_t err
 	return (0);
 }
 
-/* lm_ids_lookup - the user and group to run as */
-static int
-lm_ids_lookup(const struct conf *c, struct lm_ids *ids, char *err, size_t errlen)
-{
-	const char *user = conf_user(c);
-	const char *group = conf_group(c);
-
-	memset(ids, 0, sizeof(ids[0]));
-	ids->uid = getuid();
-	ids->gid = getgid();
-	if (user[0]) {
-		struct passwd *pw = getpwnam(user);
-
-		if (pw == NULL) {
-			snprintf(err, errlen, "user: %s: no such user", user);
-			return (-1);
-		}
-		ids->set = 1;
-		ids->uid = pw->pw_uid;
-		ids->gid = pw->pw_gid;
-		snprintf(ids->user, sizeof(ids->user), "%s", user);
-	}
-	if (group[0]) {
-		struct group *gr = getgrnam(group);
-
-		if (gr == NULL) {
-			snprintf(err, errlen, "group: %s: no such group", group);
-			return (-1);
-		}
-		ids->set = 1;
-		ids->gid = gr->gr_gid;
-	}
-	return (0);
-}
-
-/* lm_drop - become the configured user and group, with no way back to root */
-static int
-lm_drop(const struct lm_ids *ids, char *err, size_t errlen)
-{
-	if (!ids->set)
-		return (0);
-	if (geteuid() != 0) {
-		if (ids->uid == geteuid() && ids->gid == getegid())
-			return (0);
-		snprintf(err, errlen, "user/group: must start as root to change to them");
-		return (-1);
-	}
-	if (setgroups(1, &ids->gid) != 0 || setgid(ids->gid) != 0) {
-		snprintf(err, errlen, "setgid(%ld): %s", (long) ids->gid, strerror(errno));
-		return (-1);
-	}
-	if (ids->uid != 0 && setuid(ids->uid) != 0) {
-		snprintf(err, errlen, "setuid(%ld): %s", (long) ids->uid, strerror(errno));
-		return (-1);
-	}
-	if (ids->uid != 0 && setuid(0) == 0) {
-		snprintf(err, errlen, "could get root back after dropping privileges");
-		return (-1);
-	}
-	return (0);
-}
-
 /* lm_store_check - whether the store of C opens */
 static int
 lm_store_check(const struct conf *c, char *err, size_t errlen)
@@ -443,85 +373,6 @@ lm_reload(const struct lm_opts *o, const struct lm_socket *sock_now, int to_stde
 /* ---- daemon ---- */
 
 /*
- * lm_daemonise - fork; the parent waits until the child reports that it is serving
- * (or why not) through a pipe, and exits with that status, so that an
- * init script sees a failure to start.
- */
-static int
-lm_daemonise(int *ready_fd, int keep_stderr)
-{
-	int	p[2];
-	pid_t	pid;
-	unsigned char status;
-	int	fd;
-
-	if (pipe(p) != 0)
-		return (-1);
-	if ((pid = fork()) < 0)
-		return (-1);
-	if (pid > 0) {
-		close(p[1]);
-		if (read(p[0], &status, 1) != 1)
-			_exit(EX_OSERR);
-		_exit(status);
-	}
-	close(p[0]);
-	fcntl(p[1], F_SETFD, FD_CLOEXEC);
-	if (setsid() < 0)
-		return (-1);
-	if (chdir("/") != 0)
-		return (-1);
-	if ((fd = open("/dev/null", O_RDWR)) >= 0) {
-		dup2(fd, STDIN_FILENO);
-		dup2(fd, STDOUT_FILENO);
-		if (!keep_stderr)
-			dup2(fd, STDERR_FILENO);
-		if (fd > STDERR_FILENO)
-			close(fd);
-	}
-	*ready_fd = p[1];
-	return (0);
-}
-
-/* lm_ready - tell the waiting parent the start-up status */
-static void
-lm_ready(int *ready_fd, int status)
-{
-	unsigned char b = (unsigned char) status;
-
-	if (*ready_fd < 0)
-		return;
-	if (write(*ready_fd, &b, 1) != 1)
-		log_warning("cannot report the start-up status to the parent");
-	close(*ready_fd);
-	*ready_fd = -1;
-}
-
-/* lm_pidfile - write the pid file PATH */
-static int
-lm_pidfile(const char *path, char *err, size_t errlen)
-{
-	char	buf[32];
-	int	fd;
-	int	n;
-
-	if (path[0] == 0)
-		return (0);
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644)) < 0) {
-		snprintf(err, errlen, "pid_file %.300s: %s", path, strerror(errno));
-		return (-1);
-	}
-	n = snprintf(buf, sizeof(buf), "%ld\n", (long) getpid());
-	if (write(fd, buf, (size_t) n) != n) {
-		snprintf(err, errlen, "pid_file %.300s: %s", path, strerror(errno));
-		close(fd);
-		return (-1);
-	}
-	close(fd);
-	return (0);
-}
-
-/*
  * lm_socket_dir_check - say why a unix socket cannot be made in its folder.
  * libmilter's own failure carries no errno; this names the folder, the
  * error and, for the usual causes, the remedy.
@@ -554,7 +405,7 @@ lm_socket_dir_check(const char *path, char *err, size_t errlen)
  * user and give it socket_mode. */
 static int
 lm_socket_open(const struct conf *c, const struct lm_socket *s,
-			  const struct lm_ids *ids, char *err, size_t errlen)
+			  const struct daemon_ids *ids, char *err, size_t errlen)
 {
 	mode_t	old = 0;
 
@@ -680,7 +531,7 @@ lm_classify(const struct conf *c, const char *what)
 struct lm_run {
 	struct lm_opts o;
 	struct lm_socket sock;
-	struct lm_ids ids;
+	struct daemon_ids ids;
 	struct mcfg *cfg;
 	char	pidfile[LM_SOCKET_MAX];
 	int	ready_fd;
@@ -759,7 +610,7 @@ lm_configure(struct lm_run *r)
 		return (rc);
 	}
 	if (lm_socket_parse(c, &r->sock, err, sizeof(err)) != 0
-	    || lm_ids_lookup(c, &r->ids, err, sizeof(err)) != 0) {
+	    || daemon_ids_lookup(conf_user(c), conf_group(c), &r->ids, err, sizeof(err)) != 0) {
 		fprintf(stderr, "%s: %s: %s\n", LM_PROG, conf_file(c), err);
 		conf_free(c);
 		return (EX_CONFIG);
@@ -778,7 +629,7 @@ lm_start(struct lm_run *r)
 {
 	char	err[CONF_ERR_MAX];
 
-	if (!r->o.foreground && lm_daemonise(&r->ready_fd, r->o.to_stderr) != 0) {
+	if (!r->o.foreground && daemon_fork(&r->ready_fd, r->o.to_stderr) != 0) {
 		log_error("cannot become a daemon: %s", strerror(errno));
 		return (EX_OSERR);
 	}
@@ -788,16 +639,13 @@ lm_start(struct lm_run *r)
 	}
 	r->socket_opened = r->sock.is_unix;
 	if (!r->o.foreground) {
-		if (lm_pidfile(r->pidfile, err, sizeof(err)) != 0) {
-			log_error("%s", err);
+		if (daemon_pidfile(r->pidfile, &r->ids, err, sizeof(err)) != 0) {
+			log_error("pid_file %s", err);
 			return (EX_CANTCREAT);
 		}
 		r->pidfile_written = r->pidfile[0] != 0;
-		if (r->pidfile_written && r->ids.set && geteuid() == 0
-		    && chown(r->pidfile, r->ids.uid, r->ids.gid) != 0)
-			log_warning("chown %s: %s", r->pidfile, strerror(errno));
 	}
-	if (lm_drop(&r->ids, err, sizeof(err)) != 0) {
+	if (daemon_drop(&r->ids, err, sizeof(err)) != 0) {
 		log_error("%s", err);
 		return (EX_NOPERM);
 	}
@@ -881,7 +729,7 @@ lm_serve(struct lm_run *r)
 		return (rc);
 	log_notice("%s %s started on %s (pid %ld)", LM_PROG, PACKAGE_VERSION, r->sock.spec,
 		   (long) getpid());
-	lm_ready(&r->ready_fd, EX_OK);
+	daemon_ready(&r->ready_fd, EX_OK);
 	lm_wait(r);
 	pthread_join(r->tid, NULL);
 	lm_drain(conf_milter_timeout(mcfg_conf(r->cfg)));
@@ -915,7 +763,7 @@ main(int argc, char **argv)
 	log_open(LM_PROG, r.o.to_stderr, mcfg_conf(r.cfg));
 	if ((rc = lm_start(&r)) == EX_OK)
 		rc = lm_serve(&r);
-	lm_ready(&r.ready_fd, rc);
+	daemon_ready(&r.ready_fd, rc);
 	if (r.pidfile_written)
 		(void) unlink(r.pidfile);
 	/* Ours, also after a failed start: a stale socket would look alive. */

@@ -321,7 +321,7 @@ change(struct store *st, int64_t customer_id, int cat, struct consent_req *r, in
 	    || (rc = st_text_ok(st, "actor", r->actor, STORE_ACTOR_MAX)) != STORE_OK
 	    || (rc = st_text_ok(st, "note", r->note, STORE_NOTE_MAX)) != STORE_OK)
 		return (rc);
-	if ((unsigned) r->ch > STORE_CH_IMPORT)
+	if ((unsigned) r->ch > STORE_CH_WEB)
 		return (st_err(st, STORE_ERR, "invalid channel"));
 	/* No address or foreign Message-ID in clear (cut, never longer than the limit). */
 	st_redact_evidence(st, r->evidence ? r->evidence : "", ev, sizeof(ev));

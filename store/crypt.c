@@ -33,6 +33,7 @@
 #include <openssl/rand.h>
 
 #include "crypt.h"
+#include "text.h"
 
 #define CRYPT_SALT	"links-mail v1"
 #define CRYPT_AAD_LEN	9		/* row id (8) + field (1) */
@@ -56,18 +57,6 @@ crypt_hex(const unsigned char *in, size_t len, char *out)
 		out[2 * i + 1] = digits[in[i] & 15];
 	}
 	out[2 * len] = 0;
-}
-
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /*
@@ -181,7 +170,7 @@ crypt_key_load(const char *path, struct crypt_keys *k, char *err, size_t errlen)
 		memcpy(master, buf, CRYPT_KEY_LEN);
 	} else if (len == 2 * CRYPT_KEY_LEN || (len == 2 * CRYPT_KEY_LEN + 1 && buf[len - 1] == '\n')) {
 		for (i = 0; i < CRYPT_KEY_LEN; i++) {
-			if ((hi = hexval(buf[2 * i])) < 0 || (lo = hexval(buf[2 * i + 1])) < 0) {
+			if ((hi = text_hexval(buf[2 * i])) < 0 || (lo = text_hexval(buf[2 * i + 1])) < 0) {
 				snprintf(err, errlen, "key file %s: not 64 hex digits", path);
 				goto fail;
 			}
@@ -197,6 +186,7 @@ crypt_key_load(const char *path, struct crypt_keys *k, char *err, size_t errlen)
 	    || hkdf(master, "links blind index", k->idx, sizeof(k->idx)) < 0
 	    || hkdf(master, "links suppression", k->sup, sizeof(k->sup)) < 0
 	    || hkdf(master, "links token", k->tok, sizeof(k->tok)) < 0
+	    || hkdf(master, "links web", k->web, sizeof(k->web)) < 0
 	    || hkdf(master, "links key check", k->chk, sizeof(k->chk)) < 0
 	    || hkdf(master, "links key id", kidbuf, sizeof(kidbuf)) < 0) {
 		snprintf(err, errlen, "key file %s: key derivation failed", path);

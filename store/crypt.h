@@ -29,7 +29,8 @@
  *	crypt_key_load() refuses a file that is not a regular file or
  *	that group or others may access, and derives with HKDF-SHA256
  *	(salt "links-mail v1") one key per purpose: field encryption,
- *	blind index, suppression list, tokens, and a key check value.
+ *	blind index, suppression list, tokens, links-web, and a key check
+ *	value.
  *	Keys never leave struct crypt_keys; crypt_keys_wipe() clears it.
  *
  *	crypt_seal() encrypts PLAIN with AES-256-GCM. The output is
@@ -79,6 +80,7 @@ struct crypt_keys {
 	unsigned char idx[CRYPT_KEY_LEN];	/* blind index */
 	unsigned char sup[CRYPT_KEY_LEN];	/* suppression list */
 	unsigned char tok[CRYPT_KEY_LEN];	/* unsubscribe tokens */
+	unsigned char web[CRYPT_KEY_LEN];	/* links-web: form tokens, client hashes */
 	unsigned char chk[CRYPT_KEY_LEN];	/* key check value */
 	unsigned char kid;			/* key id byte */
 };

@@ -22,7 +22,8 @@
 #include "store.h"
 
 static const char *const source_names[] = {"portal", "web_form", "staff"};
-static const char *const channel_names[] = {"reply", "one_click", "staff", "import"};
+static const char *const channel_names[] = {"reply", "one_click", "staff", "import",
+	"web"};
 static const char *const delivery_names[] = {"queued", "sent", "failed", "skipped"};
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))

@@ -70,7 +70,8 @@ enum store_channel {
 	STORE_CH_REPLY = 0,	/* the customer replied "Từ chối" */
 	STORE_CH_ONE_CLICK,	/* RFC 8058 one-click or the unsubscribe mailto */
 	STORE_CH_STAFF,		/* links-store optout/optin */
-	STORE_CH_IMPORT		/* CSV import */
+	STORE_CH_IMPORT,	/* CSV import */
+	STORE_CH_WEB		/* links-web: the unsubscribe and preference pages */
 };
 const char *store_channel_name(enum store_channel ch);
 int	store_channel_parse(const char *name, enum store_channel *out);
@@ -251,9 +252,39 @@ int	store_msglog_last(struct store *st, int64_t customer_id, enum category cat,
 int	store_token_make(struct store *st, int64_t customer_id, enum category cat,
 			 char *out, size_t outlen);
 /* STORE_OK and fills the outputs when the token is genuine, STORE_NOTFOUND
- * when it is malformed or its signature does not verify. */
+ * when it is malformed or its signature does not verify. Accepts the
+ * dated tokens below too (their date is not checked here). */
 int	store_token_verify(struct store *st, const char *token, int64_t *customer_id,
 			   enum category *cat);
+
+/*
+ * Dated tokens, for the https links of links-web (weblink.h). Like a
+ * token, plus the day ISSUED falls on (UTC), under its own MAC label:
+ * STORE_TOKEN_DATED_LEN characters, so the two kinds never collide.
+ * links-web refuses a link older than web_token_days; the mailto and
+ * VERP tokens stay undated because a reply must work on any mail, however
+ * old. store_token_verify_dated() verifies either kind and sets *ISSUED
+ * (may be NULL) to the start of the issue day, or to 0 for an undated
+ * token. ISSUED must lie in 1970..2149 (a 16-bit day number).
+ */
+#define STORE_TOKEN_DATED_LEN	32
+int	store_token_make_dated(struct store *st, int64_t customer_id, enum category cat,
+			       time_t issued, char *out, size_t outlen);
+int	store_token_verify_dated(struct store *st, const char *token, int64_t *customer_id,
+				 enum category *cat, time_t *issued);
+
+/*
+ * store_web_mac() writes HMAC-SHA256(HMAC-SHA256(k_web, LABEL), DATA)
+ * into OUT: one key per LABEL (a purpose such as "csrf"), each from
+ * k_web, which is derived from the master key like the other keys (HKDF,
+ * "links web"), so every host sharing the key file computes the same.
+ * links-web uses it for its form (CSRF) tokens and to record a client
+ * address as a keyed hash, never in clear. The key never leaves the
+ * store.
+ */
+#define STORE_MAC_LEN		32
+void	store_web_mac(const struct store *st, const char *label, const void *data, size_t len,
+		      unsigned char out[STORE_MAC_LEN]);
 
 /* ---- campaigns and deliveries (links-sender) ---- */
 enum store_delivery_status {

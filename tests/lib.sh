@@ -93,6 +93,19 @@
 #		(an edge MTA in front of the milter host: a 4xx from the milter
 #		host leaves the message in this instance's queue). Sets
 #		LT_PF_RELAY_DIR. Registers lt_postfix_relay_stop.
+#	lt_web_start CONF [ARGS...]
+#		Start links-web -f -e -c CONF ARGS in the background, its
+#		stderr in LT_TMP/web.log; wait until it listens on the port
+#		of CONF's web_listen (the last such line); sets LT_WEB_PID and
+#		LT_WEB_URL (http://HOST:PORT). Registers lt_web_stop.
+#	lt_web_stop
+#		SIGTERM links-web and wait (10 s at most, then SIGKILL).
+#		Returns its exit status.
+#	lt_term_wait NAME PID
+#		SIGTERM the child PID and wait for it (10 s at most, then
+#		SIGKILL, saying NAME did not stop). Returns its exit status.
+#	lt_customer_id CONF EMAIL
+#		Print the store id of the customer EMAIL.
 #	lt_pg_start
 #		Start a private PostgreSQL cluster for this test: initdb in
 #		LT_TMP/pg (as the unprivileged user LT_PG_OSUSER: "postgres"
@@ -128,6 +141,7 @@
 # ENVIRONMENT
 #	top_srcdir, top_builddir	set by make check
 #	LINKS_MILTER, LINKS_STORE	programs (default: the build tree's)
+#	LINKS_WEB			links-web (default: the build tree's)
 #	LT_KEEP				keep LT_TMP after the test (debugging)
 #	LT_VERBOSE			show the output of swaks
 #	TMPDIR				where LT_TMP is made (default /tmp)
@@ -136,6 +150,7 @@
 : "${top_builddir:=$top_srcdir}"
 : "${LINKS_MILTER:=$top_builddir/milter/links-milter}"
 : "${LINKS_STORE:=$top_builddir/store/links-store}"
+: "${LINKS_WEB:=$top_builddir/web/links-web}"
 
 LT_CLEANUPS=""
 LT_TMP=""
@@ -288,17 +303,23 @@ lt_milter_stop() {
 	[ -n "$LT_MILTER_PID" ] || return 0
 	lt_pid=$LT_MILTER_PID
 	LT_MILTER_PID=""
-	kill -TERM "$lt_pid" 2>/dev/null
+	lt_term_wait links-milter "$lt_pid"
+}
+
+# lt_term_wait NAME PID: SIGTERM a child of this shell, wait 10 s at most
+# (then SIGKILL, saying so); returns its exit status.
+lt_term_wait() {
+	kill -TERM "$2" 2>/dev/null
 	lt_n=100
-	while [ "$lt_n" -gt 0 ] && kill -0 "$lt_pid" 2>/dev/null; do
+	while [ "$lt_n" -gt 0 ] && kill -0 "$2" 2>/dev/null; do
 		sleep 0.1
 		lt_n=$((lt_n - 1))
 	done
-	if kill -0 "$lt_pid" 2>/dev/null; then
-		echo "links-milter did not stop on SIGTERM; killing it" >&2
-		kill -KILL "$lt_pid" 2>/dev/null
+	if kill -0 "$2" 2>/dev/null; then
+		echo "$1 did not stop on SIGTERM; killing it" >&2
+		kill -KILL "$2" 2>/dev/null
 	fi
-	wait "$lt_pid" 2>/dev/null
+	wait "$2" 2>/dev/null
 }
 
 lt_milter_log_clean() {
@@ -473,6 +494,36 @@ lt_postfix_relay_stop() {
 	[ -n "$LT_PF_RELAY_DIR" ] || return 0
 	postfix -c "$LT_PF_RELAY_DIR/etc" stop >/dev/null 2>&1
 	LT_PF_RELAY_DIR=""
+}
+
+LT_WEB_PID=""
+LT_WEB_URL=""
+
+lt_web_start() {
+	lt_wconf=$1
+	shift
+	lt_wlisten=$(sed -n 's/^web_listen *= *//p' "$lt_wconf" | tail -n 1)
+	lt_wport=${lt_wlisten##*:}
+	"$LINKS_WEB" -f -e -c "$lt_wconf" "$@" >>"$LT_TMP/web.log" 2>&1 &
+	LT_WEB_PID=$!
+	LT_WEB_URL="http://$lt_wlisten"
+	lt_cleanup_add "lt_web_stop"
+	if ! lt_wait_for 20 lt_port_busy "$lt_wport"; then
+		tail -n 20 "$LT_TMP/web.log" >&2
+		lt_fail "links-web does not listen on $lt_wlisten"
+	fi
+	kill -0 "$LT_WEB_PID" 2>/dev/null || lt_fail "links-web exited at start"
+}
+
+lt_web_stop() {
+	[ -n "$LT_WEB_PID" ] || return 0
+	lt_pid=$LT_WEB_PID
+	LT_WEB_PID=""
+	lt_term_wait links-web "$lt_pid"
+}
+
+lt_customer_id() {
+	"$LINKS_STORE" -c "$1" customer show "$2" | sed -n 's/^id: *//p'
 }
 
 lt_pg_find_bin() {

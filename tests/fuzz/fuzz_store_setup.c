@@ -42,6 +42,22 @@ fs_remove(void)
 	unlink(fs_key);
 }
 
+struct conf *
+fuzz_store_conf(void)
+{
+	struct conf *c;
+	char	err[FUZZ_STORE_ERR_MAX];
+
+	if ((c = conf_defaults()) == NULL
+	    || conf_set(c, "store_path", fs_db, err, sizeof(err)) < 0
+	    || conf_set(c, "key_file", fs_key, err, sizeof(err)) < 0
+	    || conf_set(c, "store_busy_timeout", "100", err, sizeof(err)) < 0) {
+		fprintf(stderr, "fuzz: store config: %s\n", c ? err : "out of memory");
+		abort();
+	}
+	return (c);
+}
+
 struct store *
 fuzz_store_open(const char *name)
 {
@@ -53,13 +69,7 @@ fuzz_store_open(const char *name)
 	snprintf(fs_key, sizeof(fs_key), "%s/%s.key", fuzz_tmpdir(), name);
 	fs_remove();
 	fuzz_write_file(fs_key, (const uint8_t *) FUZZ_STORE_KEY, strlen(FUZZ_STORE_KEY));
-	if ((c = conf_defaults()) == NULL
-	    || conf_set(c, "store_path", fs_db, err, sizeof(err)) < 0
-	    || conf_set(c, "key_file", fs_key, err, sizeof(err)) < 0
-	    || conf_set(c, "store_busy_timeout", "100", err, sizeof(err)) < 0) {
-		fprintf(stderr, "fuzz: store config: %s\n", c ? err : "out of memory");
-		abort();
-	}
+	c = fuzz_store_conf();
 	if (store_init(c, err, sizeof(err)) < 0 || (st = store_open(c, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "fuzz: store: %s\n", err);
 		abort();

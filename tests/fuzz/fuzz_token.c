@@ -10,9 +10,10 @@
  *	seed corpus can hold genuine tokens. Each input is used twice:
  *
  *	As a token: the input (at most STORE_TOKEN_MAX bytes, up to its
- *	first NUL) is given to store_token_verify(). When it verifies, it
- *	must be exactly (ignoring letter case) the token store_token_make()
- *	gives for the customer and category it verified as: no other
+ *	first NUL) is given to store_token_verify_dated() (which
+ *	store_token_verify() is). When it verifies, it must be exactly (ignoring letter case) the token
+ *	store_token_make() (store_token_make_dated() for a dated one) gives
+ *	for the customer, category and day it verified as: no other
  *	spelling of a token is accepted.
  *
  *	As a recipe for a forgery: the first bytes choose a customer id
@@ -34,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "fuzz_common.h"
 #include "fuzz_store_setup.h"
@@ -51,15 +53,19 @@ check_as_token(const uint8_t *data, size_t size)
 	char	tok[STORE_TOKEN_MAX + 1], again[STORE_TOKEN_MAX];
 	int64_t id = 0;
 	enum category cat = CATEGORY_COUNT;
+	time_t	issued = 0;
 	size_t	n = size < STORE_TOKEN_MAX ? size : STORE_TOKEN_MAX;
 
 	memcpy(tok, data, n);
 	tok[n] = 0;
-	if (store_token_verify(st, tok, &id, &cat) != STORE_OK)
+	if (store_token_verify_dated(st, tok, &id, &cat, &issued) != STORE_OK)
 		return;
 	fuzz_check(id > 0 && id < ((int64_t) 1 << FUZZ_TOKEN_ID_BITS), "verified id in range");
 	fuzz_check((int) cat >= 0 && cat < CATEGORY_COUNT, "verified category in range");
-	fuzz_check(store_token_make(st, id, cat, again, sizeof(again)) == STORE_OK, "make again");
+	/* An undated token (the mailto's) or a dated one (links-web's link). */
+	fuzz_check((issued == 0 ? store_token_make(st, id, cat, again, sizeof(again))
+		    : store_token_make_dated(st, id, cat, issued, again, sizeof(again))) == STORE_OK,
+		   "make again");
 	fuzz_check(strcasecmp(tok, again) == 0, "a token verifies only in its one spelling");
 }
 

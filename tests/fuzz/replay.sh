@@ -2,8 +2,8 @@
 # NAME
 #	replay.sh - run every fuzz target over its corpus, without libFuzzer
 # DESCRIPTION
-#	For each target in tests/fuzz.am (conf, csv, tmpl, token, addr, auth,
-#	dsn), runs
+#	For each target in tests/fuzz.am and tests/web.am (conf, csv, tmpl,
+#	token, addr, auth, dsn, web), runs
 #	fuzz/replay_TARGET over tests/fuzz/corpus/TARGET/: the seeds and
 #	the inputs that once crashed a target or broke one of its
 #	invariants. Any compiler, so the findings stay regression tests in
@@ -14,7 +14,7 @@
 lt_init fuzz-replay
 
 : "${top_builddir:=$top_srcdir}"
-for t in conf csv tmpl token addr auth dsn; do
+for t in conf csv tmpl token addr auth dsn web; do
 	prog=$top_builddir/tests/fuzz/replay_$t
 	dir=$top_srcdir/tests/fuzz/corpus/$t
 	[ -x "$prog" ] || lt_fail "$prog is not built"

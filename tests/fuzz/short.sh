@@ -16,7 +16,7 @@
 # ENVIRONMENT
 #	FUZZ_SECONDS	seconds per target (default 12)
 #	FUZZ_JOBS	targets run at once (default 2)
-#	FUZZ_TARGETS	which targets (default "conf csv tmpl token addr auth dsn reply")
+#	FUZZ_TARGETS	which targets (default "conf csv tmpl token addr auth dsn reply web")
 #	FUZZ_KEEP	a directory: keep each target's new corpus in
 #			FUZZ_KEEP/TARGET and its log in FUZZ_KEEP/TARGET.log
 # shellcheck disable=SC2086
@@ -26,7 +26,7 @@ lt_init fuzz-short
 : "${top_builddir:=$top_srcdir}"
 : "${FUZZ_SECONDS:=12}"
 : "${FUZZ_JOBS:=2}"
-: "${FUZZ_TARGETS:=conf csv tmpl token addr auth dsn reply}"
+: "${FUZZ_TARGETS:=conf csv tmpl token addr auth dsn reply web}"
 CC_FUZZ=${CLANG:-clang}
 
 lt_need_tool "$CC_FUZZ" pkg-config
@@ -48,7 +48,7 @@ PKG_CFLAGS=$(pkg-config --cflags $PKGS) || lt_fail "pkg-config --cflags $PKGS"
 PKG_LIBS=$(pkg-config --libs $PKGS) || lt_fail "pkg-config --libs $PKGS"
 CFLAGS_FUZZ="-std=c11 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
 -fno-sanitize-recover=undefined -I$top_builddir -I$S/config -I$S/store -I$S/milter -I$S/milter/reply \
--I$S/sender -I$S/tests/fuzz -DSYSCONFDIR='\"/etc\"' -DLOCALSTATEDIR='\"/var\"' \
+-I$S/sender -I$S/web -I$S/tests/fuzz -DSYSCONFDIR='\"/etc\"' -DLOCALSTATEDIR='\"/var\"' \
 -DPKGDATADIR='\"/usr/share/links-mail\"' -DRUNSTATEDIR='\"/run\"' $PKG_CFLAGS"
 
 # The libraries' sources, as their Makefile.am fragments list them:
@@ -62,7 +62,9 @@ CONF_SRC=$(am_sources config/Makefile.am liblinksconf_la_SOURCES config)
 STORE_SRC=$(am_sources store/Makefile.am liblinksstore_la_SOURCES store)
 SENDER_SRC=$(am_sources sender/Makefile.am libsender_la_SOURCES sender)
 REPLY_SRC=$(am_sources milter/reply/Makefile.am liblinksreply_la_SOURCES milter/reply)
+WEB_SRC=$(am_sources web/Makefile.am liblinksweb_la_SOURCES web)
 [ -n "$CONF_SRC" ] && [ -n "$STORE_SRC" ] && [ -n "$SENDER_SRC" ] && [ -n "$REPLY_SRC" ] \
+	&& [ -n "$WEB_SRC" ] \
 	|| lt_fail "cannot read the library sources from the Makefile.am files"
 COMMON_SRC="tests/fuzz/fuzz_common.c"
 STSET_SRC="tests/fuzz/fuzz_store_setup.c"
@@ -75,6 +77,7 @@ sources_of() {
 	dsn)	echo "$COMMON_SRC tests/fuzz/fuzz_dsn.c milter/milter_dsn.c milter/milter_addr.c $CONF_SRC" ;;
 	csv)	echo "$COMMON_SRC $STSET_SRC tests/fuzz/fuzz_csv.c $STORE_SRC $CONF_SRC" ;;
 	token)	echo "$COMMON_SRC $STSET_SRC tests/fuzz/fuzz_token.c $STORE_SRC $CONF_SRC" ;;
+	web)	echo "$COMMON_SRC $STSET_SRC tests/fuzz/fuzz_web.c $WEB_SRC $STORE_SRC $CONF_SRC" ;;
 	tmpl)	echo "$COMMON_SRC tests/fuzz/fuzz_tmpl.c $SENDER_SRC $STORE_SRC $CONF_SRC" ;;
 	reply)	echo "tests/fuzz/fuzz_reply.c $REPLY_SRC $CONF_SRC" ;;
 	esac
