@@ -627,6 +627,13 @@ lt_pg_standby_start() {
 }
 
 lt_pg_promote() {
+	# the standby must have replayed what the primary wrote (the test's
+	# schema and rows) before the primary goes: wait for its replay LSN
+	lt_pg_lsn=$(printf 'SELECT pg_current_wal_lsn();\n' | psql -X -A -t -q "$LT_PG_CONNINFO dbname=postgres") \
+		|| return 1
+	lt_wait_for 30 sh -c "[ \"\$(printf \"SELECT pg_last_wal_replay_lsn() >= '$lt_pg_lsn';\\n\" \
+		| psql -X -A -t -q 'host=$LT_PG_SOCKDIR port=$LT_PG2_PORT user=links dbname=postgres')\" = t ]" \
+		|| { echo "lt_pg_promote: the standby did not replay up to $lt_pg_lsn" >&2; return 1; }
 	lt_pg_ctl -w -t 30 -m fast stop >/dev/null 2>&1 || return 1
 	lt_pg_as "$LT_PG_BIN/pg_ctl" -D "$LT_PG2_DATA" -w -t 60 promote >/dev/null 2>&1
 }

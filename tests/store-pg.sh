@@ -56,7 +56,7 @@ CREATE DATABASE lt_failover;
 SQL
 lt_pg_standby_start
 lt_ok "standby on port $LT_PG2_PORT"
-export LT_TMP LT_PG_BIN LT_PG_DATA LT_PG_OSUSER LT_PG2_DATA
+export LT_TMP LT_PG_BIN LT_PG_DATA LT_PG_OSUSER LT_PG2_DATA LT_PG_CONNINFO LT_PG_SOCKDIR LT_PG2_PORT
 LINKS_TEST_PG_STOP=". '$top_srcdir/tests/lib.sh'; lt_pg_ctl -w -t 30 -m fast stop >/dev/null"
 LINKS_TEST_PG_START=". '$top_srcdir/tests/lib.sh'; lt_pg_ctl -w -t 60 -l '$LT_PG_LOG' start >/dev/null"
 LINKS_TEST_PG_PROMOTE=". '$top_srcdir/tests/lib.sh'; lt_pg_promote"
