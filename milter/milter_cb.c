@@ -392,11 +392,15 @@ static int
 mcb_group_write(struct store *st, void *arg, long d[MSTAT_COUNT], char *err, size_t errlen)
 {
 	struct mact_plan *p = arg;
+	int	changed = p->changed, bounces = p->bounces;
 	int	rc = mact_write(st, p);
 
-	if (rc != STORE_OK)
+	if (rc != STORE_OK) {
+		/* rolled back: the group commit may run it again */
+		p->changed = changed;
+		p->bounces = bounces;
 		snprintf(err, errlen, "%s", p->errmsg);
-	else
+	} else
 		mcb_deltas(p, d);
 	return (rc);
 }

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "log.h"
 #include "milter_group.h"
 #include "milter_store.h"
 
@@ -31,6 +32,7 @@ struct mgroup_req {
 	size_t	errlen;
 	int	rc;
 	int	stored;			/* its counters went into the commit */
+	int	own;			/* it failed in its own savepoint */
 	int	done;
 	struct mgroup_req *next;
 };
@@ -72,6 +74,7 @@ mgroup_one(struct store *st, struct mgroup_req *q, long d[MSTAT_COUNT])
 	if (rc != STORE_OK) {
 		(void) store_rollback(st);
 		q->rc = rc;
+		q->own = 1;
 		return;
 	}
 	q->rc = STORE_OK;
@@ -99,6 +102,50 @@ mgroup_commit(struct store *st, struct mgroup_req *batch, const long d[MSTAT_COU
 			snprintf(q->err, q->errlen, "%s", what);
 		}
 	return (rc);
+}
+
+/* mgroup_retry_one - request Q alone in transactions of its own; 0, or -1 when the store is gone */
+static int
+mgroup_retry_one(struct store *st, struct mgroup_req *q)
+{
+	long	mine[MSTAT_COUNT];
+	int	rc;
+
+	for (int n = 0; n < MGROUP_RETRY_MAX && q->rc == STORE_TEMP; n++) {
+		log_info("group commit: a message's writes failed (%.200s): running them alone",
+			 q->err);
+		if (store_begin(st) != STORE_OK)
+			return (-1);
+		memset(mine, 0, sizeof(mine));
+		q->err[0] = 0;
+		rc = q->fn(st, q->arg, mine, q->err, q->errlen);
+		if (rc == STORE_OK && (rc = mstats_store(st, mine)) != STORE_OK)
+			snprintf(q->err, q->errlen, "store_counter_add: %.200s", store_errmsg(st));
+		if (rc == STORE_OK && (rc = store_commit(st)) != STORE_OK)
+			snprintf(q->err, q->errlen, "store_commit: %.200s", store_errmsg(st));
+		if (rc != STORE_OK)
+			(void) store_rollback(st);
+		q->rc = rc;
+		q->stored = rc == STORE_OK;
+	}
+	return (0);
+}
+
+/*
+ * mgroup_retry - after the batch's commit, each request that failed
+ * temporarily in its own savepoint once more, alone: two milters on one
+ * PostgreSQL (two MX hosts) whose batches lock the same customers in a
+ * different order deadlock, and the server aborts one side's statement
+ * (40P01); a serialization failure (40001) or lock timeout is the same
+ * kind of conflict. Alone, after the commit released the batch's locks,
+ * the request no longer holds what the other side waits for.
+ */
+static void
+mgroup_retry(struct store *st, struct mgroup_req *batch)
+{
+	for (struct mgroup_req *q = batch; q; q = q->next)
+		if (q->own && q->rc == STORE_TEMP && mgroup_retry_one(st, q) != 0)
+			return;
 }
 
 /* mgroup_run - the leader's work: BATCH (all of CFG) in one transaction */
@@ -136,14 +183,16 @@ mgroup_run(struct mcfg *cfg, struct mgroup_req *batch)
 	for (struct mgroup_req *q = batch; q; q = q->next)
 		mgroup_one(st, q, d);
 	rc = mgroup_commit(st, batch, d, what, sizeof(what));
-	mstore_write_unlock_budget(st, conf_store_busy_timeout(mcfg_conf(cfg)));
 	if (rc != STORE_OK) {
+		mstore_write_unlock_budget(st, conf_store_busy_timeout(mcfg_conf(cfg)));
 		mstats_give_back(pending);
 		mstore_discard();
 		return;
 	}
 	for (struct mgroup_req *q = batch; q; q = q->next)
 		q->stored = q->rc == STORE_OK;
+	mgroup_retry(st, batch);
+	mstore_write_unlock_budget(st, conf_store_busy_timeout(mcfg_conf(cfg)));
 }
 
 /* mgroup_take - unlink up to MGROUP_MAX queued requests of CFG (lock held) */

@@ -22,13 +22,18 @@
  *	MGROUP_MAX), and runs them all in one transaction on its own
  *	connection, each in a savepoint of its own (a failed one is rolled
  *	back alone), with the statistics pending from other messages; one
- *	commit, one fsync; then it wakes the others, whose writes are now
- *	durable, and hands the leadership on. Nothing is acknowledged
- *	before the commit that holds it.
+ *	commit, one fsync. A request that failed temporarily in its own
+ *	savepoint (a deadlock or serialization failure against another
+ *	host's milter on the same PostgreSQL) then runs again alone, in a
+ *	transaction of its own, up to MGROUP_RETRY_MAX times. Then the
+ *	leader wakes the others, whose writes are now durable, and hands
+ *	the leadership on. Nothing is acknowledged before the commit that
+ *	holds it.
  *
  *	FN runs in the leader's thread: it must only use ST and what ARG
  *	points to (the caller's thread is blocked in mgroup_write() until
- *	it returns). It returns a STORE_ code, fills D with the message's
+ *	it returns); it may run more than once, so a failed run must leave
+ *	ARG as it found it. It returns a STORE_ code, fills D with the message's
  *	counter deltas (zeroed before the call) and ERR on failure.
  *
  *	mgroup_write() returns the request's STORE_ code; *STORED tells
@@ -48,6 +53,7 @@
 #include "store.h"
 
 #define MGROUP_MAX	64		/* messages in one group commit */
+#define MGROUP_RETRY_MAX 3		/* lone runs of a request that hit a conflict */
 
 typedef int (*mgroup_fn)(struct store *st, void *arg, long d[MSTAT_COUNT],
 			 char *err, size_t errlen);

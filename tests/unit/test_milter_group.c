@@ -6,8 +6,12 @@
  * DESCRIPTION
  *	Concurrent writers are all recorded, with their statistics, by
  *	group commits; a writer that fails is rolled back alone and the
- *	others are kept; with the write lock held past store_busy_timeout
- *	every writer gets STORE_TEMP and nothing is recorded.
+ *	others are kept; a writer that hits a conflict (STORE_TEMP in its
+ *	savepoint, as a deadlock against another host's milter) runs again
+ *	alone and is recorded once, one that keeps failing gives up after
+ *	MGROUP_RETRY_MAX lone runs; with the write lock held past
+ *	store_busy_timeout every writer gets STORE_TEMP and nothing is
+ *	recorded.
  */
 #include "config.h"
 
@@ -27,12 +31,15 @@
 
 #define TG_WRITERS	12		/* concurrent writers */
 #define TG_FAILING	5		/* the one whose write fails */
+#define TG_CONFLICTED	7		/* the one that hits conflicts */
 
 struct tg_writer {
 	struct mt_store *t;
 	int	n;
 	int	rc;
 	int	stored;
+	int	conflicts;		/* runs to fail with STORE_TEMP first */
+	int	runs;
 	char	err[256];
 };
 
@@ -43,8 +50,14 @@ tg_write(struct store *st, void *arg, long d[MSTAT_COUNT], char *err, size_t err
 	struct tg_writer *w = arg;
 	int	rc;
 
+	w->runs++;
 	if ((rc = store_counter_add(st, "test.writes", 1)) != STORE_OK)
 		return (rc);
+	if (w->conflicts > 0) {
+		w->conflicts--;
+		snprintf(err, errlen, "writer %d: a deadlock, on purpose", w->n);
+		return (STORE_TEMP);
+	}
 	if (w->n == TG_FAILING) {
 		snprintf(err, errlen, "writer %d fails on purpose", w->n);
 		return (STORE_ERR);
@@ -92,9 +105,9 @@ tg_counter(struct mt_store *t, const char *name)
 	return (c.value);
 }
 
-/* tg_run - TG_WRITERS concurrent writers into W */
+/* tg_run - TG_WRITERS concurrent writers into W; writer TG_CONFLICTED hits CONFLICTS first */
 static void
-tg_run(struct mt_store *t, struct tg_writer *w)
+tg_run(struct mt_store *t, struct tg_writer *w, int conflicts)
 {
 	pthread_t th[TG_WRITERS];
 
@@ -102,6 +115,10 @@ tg_run(struct mt_store *t, struct tg_writer *w)
 		memset(&w[i], 0, sizeof(w[i]));
 		w[i].t = t;
 		w[i].n = i;
+		if (i == TG_CONFLICTED)
+			w[i].conflicts = conflicts;
+	}
+	for (int i = 0; i < TG_WRITERS; i++) {
 		ck_assert_int_eq(pthread_create(&th[i], NULL, tg_thread, &w[i]), 0);
 	}
 	for (int i = 0; i < TG_WRITERS; i++)
@@ -114,7 +131,7 @@ START_TEST(test_group_concurrent_writers_recorded_failed_one_alone_rolled_back)
 	struct tg_writer w[TG_WRITERS];
 
 	mt_store_setup(&t);
-	tg_run(&t, w);
+	tg_run(&t, w, 0);
 	for (int i = 0; i < TG_WRITERS; i++) {
 		if (i == TG_FAILING) {
 			ck_assert_int_eq(w[i].rc, STORE_ERR);
@@ -131,6 +148,44 @@ START_TEST(test_group_concurrent_writers_recorded_failed_one_alone_rolled_back)
 }
 END_TEST
 
+START_TEST(test_group_conflicted_writer_runs_again_alone_recorded_once)
+{
+	struct mt_store t;
+	struct tg_writer w[TG_WRITERS];
+
+	mt_store_setup(&t);
+	tg_run(&t, w, 2);
+	for (int i = 0; i < TG_WRITERS; i++) {
+		if (i == TG_FAILING)
+			continue;
+		ck_assert_msg(w[i].rc == STORE_OK, "writer %d: %s", i, w[i].err);
+		ck_assert_int_eq(w[i].stored, 1);
+	}
+	ck_assert_int_eq(w[TG_CONFLICTED].runs, 3);
+	/* the conflicted runs were rolled back: each writer's counter once */
+	ck_assert_int_eq(tg_counter(&t, "test.writes"), TG_WRITERS - 1);
+	ck_assert_int_eq(tg_counter(&t, mstat_store_name(MSTAT_MESSAGES)), TG_WRITERS - 1);
+	mt_store_teardown(&t);
+}
+END_TEST
+
+START_TEST(test_group_writer_conflicted_every_time_gives_up_temp)
+{
+	struct mt_store t;
+	struct tg_writer w[TG_WRITERS];
+
+	mt_store_setup(&t);
+	tg_run(&t, w, 1 + MGROUP_RETRY_MAX);
+	ck_assert_int_eq(w[TG_CONFLICTED].rc, STORE_TEMP);
+	ck_assert_int_eq(w[TG_CONFLICTED].stored, 0);
+	ck_assert_int_eq(w[TG_CONFLICTED].runs, 1 + MGROUP_RETRY_MAX);
+	ck_assert_ptr_nonnull(strstr(w[TG_CONFLICTED].err, "deadlock"));
+	ck_assert_int_eq(tg_counter(&t, "test.writes"), TG_WRITERS - 2);
+	ck_assert_int_eq(tg_counter(&t, mstat_store_name(MSTAT_MESSAGES)), TG_WRITERS - 2);
+	mt_store_teardown(&t);
+}
+END_TEST
+
 START_TEST(test_group_write_lock_held_past_timeout_records_nothing)
 {
 	struct mt_store t;
@@ -138,7 +193,7 @@ START_TEST(test_group_write_lock_held_past_timeout_records_nothing)
 
 	mt_store_setup(&t);
 	ck_assert_int_eq(mstore_write_lock(1000), 0);
-	tg_run(&t, w);			/* store_busy_timeout is 300 ms */
+	tg_run(&t, w, 0);			/* store_busy_timeout is 300 ms */
 	mstore_write_unlock();
 	for (int i = 0; i < TG_WRITERS; i++) {
 		ck_assert_int_eq(w[i].rc, STORE_TEMP);
@@ -214,6 +269,8 @@ milter_group_suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_group_concurrent_writers_recorded_failed_one_alone_rolled_back);
+	tcase_add_test(tc, test_group_conflicted_writer_runs_again_alone_recorded_once);
+	tcase_add_test(tc, test_group_writer_conflicted_every_time_gives_up_temp);
 	tcase_add_test(tc, test_group_write_lock_held_past_timeout_records_nothing);
 	tcase_add_test(tc, test_group_write_waits_store_busy_timeout_end_to_end);
 	suite_add_tcase(s, tc);
