@@ -392,12 +392,14 @@ static int
 mcb_group_write(struct store *st, void *arg, long d[MSTAT_COUNT], char *err, size_t errlen)
 {
 	struct mact_plan *p = arg;
-	int	changed = p->changed, bounces = p->bounces;
+	int	changed = p->changed, counted = p->questions_counted;
+	long	bounces = p->bounces;
 	int	rc = mact_write(st, p);
 
 	if (rc != STORE_OK) {
 		/* rolled back: the group commit may run it again */
 		p->changed = changed;
+		p->questions_counted = counted;
 		p->bounces = bounces;
 		snprintf(err, errlen, "%s", p->errmsg);
 	} else
