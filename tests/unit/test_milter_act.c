@@ -458,10 +458,20 @@ START_TEST(test_act_xlinks_only_when_every_recipient_is_a_company_address)
 }
 END_TEST
 
-START_TEST(test_act_evidence_keeps_the_reply_msgid_as_hmac)
+/* tb_evidence - the evidence of C's last consent event (fn of store_consent_each) */
+static int
+tb_evidence(const struct store_consent *e, void *arg)
+{
+	snprintf(arg, STORE_EVIDENCE_MAX + 1, "%s", e->evidence);
+	return (0);
+}
+
+START_TEST(test_act_evidence_keeps_the_reply_msgid_as_the_stores_hash)
 {
 	struct tb b;
 	struct mact_plan p;
+	char	clear[STORE_EVIDENCE_MAX + 1], kept[STORE_EVIDENCE_MAX + 1];
+	char	hashed[STORE_EVIDENCE_MAX + 1];
 
 	tb_setup(&b);
 	ck_assert_int_eq(store_msglog_add(b.st, "m1@ilinks.asia", b.c1, CATEGORY_PROMOTION, 0),
@@ -471,8 +481,16 @@ START_TEST(test_act_evidence_keeps_the_reply_msgid_as_hmac)
 	ck_assert_uint_eq(p.nwrites, 1);
 	ck_assert_ptr_null(strstr(p.writes[0].text, "example.vn"));
 	ck_assert_ptr_null(strstr(p.writes[0].text, "secret"));
-	ck_assert_ptr_nonnull(strstr(p.writes[0].text, "msgid=<hmac:"));
+	ck_assert_ptr_nonnull(strstr(p.writes[0].text, "msgid=<h:"));
 	ck_assert_ptr_nonnull(strstr(p.writes[0].text, "ref=<m1@ilinks.asia>"));
+	/* one format: the store, given the Message-ID in clear, keeps the same text */
+	mact_evidence(clear, sizeof(clear), "msgid", "c1.secret@example.vn", "m1@ilinks.asia",
+		      strstr(p.writes[0].text, "rule=") + 5);
+	ck_assert_int_eq(mact_write(b.st, &p), STORE_OK);
+	ck_assert_int_eq(store_consent_each(b.st, b.c1, tb_evidence, hashed), STORE_OK);
+	ck_assert_int_eq(store_optout(b.st, b.c8, -1, STORE_CH_REPLY, clear, NULL), STORE_OK);
+	ck_assert_int_eq(store_consent_each(b.st, b.c8, tb_evidence, kept), STORE_OK);
+	ck_assert_str_eq(kept, hashed);
 	mact_plan_clear(&p);
 	mt_store_teardown(&b.t);
 }
@@ -664,7 +682,7 @@ milter_act_suite(void)
 	tcase_add_test(tc, test_act_soft_bounce_is_kept_apart);
 	tcase_add_test(tc, test_act_one_click_empty_mail_is_not_a_question);
 	tcase_add_test(tc, test_act_xlinks_only_when_every_recipient_is_a_company_address);
-	tcase_add_test(tc, test_act_evidence_keeps_the_reply_msgid_as_hmac);
+	tcase_add_test(tc, test_act_evidence_keeps_the_reply_msgid_as_the_stores_hash);
 	tcase_add_test(tc, test_act_stacked_authentication_results);
 	tcase_add_test(tc, test_act_ordinary_mail_to_staff_cannot_be_a_reply);
 	suite_add_tcase(s, tc);
