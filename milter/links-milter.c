@@ -39,7 +39,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -56,6 +55,7 @@
 #include <libmilter/mfapi.h>
 
 #include "classify.h"
+#include "cmdline.h"
 #include "conf.h"
 #include "daemon.h"
 #include "log.h"
@@ -71,14 +71,6 @@
 #define LM_SOCKET_MAX	1024		/* a socket specification */
 #define LM_DRAIN_POLL_MS 100		/* how often shutdown checks for busy messages */
 
-struct lm_opts {
-	const char *conf_path;		/* NULL: $LINKS_CONF or the default */
-	int	foreground;
-	int	to_stderr;
-	int	test_only;
-	const char *classify;
-	struct conf_overrides ov;
-};
 
 struct lm_socket {
 	char	spec[LM_SOCKET_MAX];	/* as given to smfi_setconn */
@@ -112,66 +104,11 @@ usage(FILE *fp)
 		LM_PROG, LM_PROG, conf_default_path());
 }
 
-/* parse_args - read the command line into O; an EX_ code */
-static int
-parse_args(int argc, char **argv, struct lm_opts *o)
-{
-	static const struct option longopts[] = {
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{"classify", required_argument, NULL, 'C'},
-		{NULL, 0, NULL, 0}
-	};
-	int	ch;
-
-	while ((ch = getopt_long(argc, argv, "c:efno:", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'c':
-			o->conf_path = optarg;
-			break;
-		case 'e':
-			o->to_stderr = 1;
-			break;
-		case 'f':
-			o->foreground = 1;
-			break;
-		case 'n':
-			o->test_only = 1;
-			break;
-		case 'o': {
-			char	e[CONF_ERR_MAX];
-
-			if (conf_overrides_add(&o->ov, optarg, e, sizeof(e)) < 0) {
-				fprintf(stderr, "%s: %s\n", LM_PROG, e);
-				return (EX_USAGE);
-			}
-			break;
-		}
-		case 'C':
-			o->classify = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			exit(EX_OK);
-		case 'V':
-			printf("%s %s\n", LM_PROG, PACKAGE_VERSION);
-			exit(EX_OK);
-		default:
-			usage(stderr);
-			return (EX_USAGE);
-		}
-	}
-	if (optind != argc) {
-		fprintf(stderr, "%s: unexpected argument: %s\n", LM_PROG, argv[optind]);
-		usage(stderr);
-		return (EX_USAGE);
-	}
-	return (EX_OK);
-}
+static const struct cmdline_spec lm_cmdline = {LM_PROG, usage, "classify"};
 
 /* lm_load - the configuration with -o overrides applied; owned by the caller */
 static struct conf *
-lm_load(const struct lm_opts *o, char *err, size_t errlen)
+lm_load(const struct cmdline *o, char *err, size_t errlen)
 {
 	struct conf *c;
 
@@ -180,7 +117,7 @@ lm_load(const struct lm_opts *o, char *err, size_t errlen)
 	 * $LINKS_CONF and without a file at the default place, the built-in
 	 * defaults do.
 	 */
-	if (o->classify && o->conf_path == NULL && getenv("LINKS_CONF") == NULL
+	if (o->extra && o->conf_path == NULL && getenv("LINKS_CONF") == NULL
 	    && access(conf_default_path(), F_OK) != 0) {
 		if ((c = conf_defaults()) == NULL)
 			snprintf(err, errlen, "out of memory");
@@ -341,7 +278,7 @@ lm_milter_thread(void *arg)
 
 /* lm_reload - SIGHUP: build a new configuration, install it when it is complete */
 static void
-lm_reload(const struct lm_opts *o, const struct lm_socket *sock_now, int to_stderr)
+lm_reload(const struct cmdline *o, const struct lm_socket *sock_now, int to_stderr)
 {
 	char	err[CONF_ERR_MAX];
 	struct conf *c;
@@ -529,7 +466,7 @@ lm_classify(const struct conf *c, const char *what)
 
 /* Everything main() starts and must stop. */
 struct lm_run {
-	struct lm_opts o;
+	struct cmdline o;		/* o.extra: --classify FILE */
 	struct lm_socket sock;
 	struct daemon_ids ids;
 	struct mcfg *cfg;
@@ -603,8 +540,8 @@ lm_configure(struct lm_run *r)
 		fprintf(stderr, "%s: %s\n", LM_PROG, err);
 		return (EX_CONFIG);
 	}
-	if (r->o.classify) {
-		int	rc = lm_classify(c, r->o.classify);
+	if (r->o.extra) {
+		int	rc = lm_classify(c, r->o.extra);
 
 		conf_free(c);
 		return (rc);
@@ -751,12 +688,12 @@ main(int argc, char **argv)
 	memset(&r, 0, sizeof(r));
 	r.ready_fd = -1;
 	r.milter_status = MI_FAILURE;
-	if ((rc = parse_args(argc, argv, &r.o)) != EX_OK)
-		return (rc);
-	if (r.o.classify || r.o.test_only)
+	if ((rc = cmdline_parse(argc, argv, &lm_cmdline, &r.o)) != EX_OK)
+		return (rc == CMDLINE_DONE ? EX_OK : rc);
+	if (r.o.extra || r.o.test_only)
 		r.o.to_stderr = 1;
 	log_open(LM_PROG, 1, NULL);
-	if ((rc = lm_configure(&r)) != EX_OK || r.o.classify)
+	if ((rc = lm_configure(&r)) != EX_OK || r.o.extra)
 		return (rc);
 	if (r.o.test_only)
 		return (lm_check(r.cfg, &r.sock));

@@ -373,9 +373,9 @@ compose_category(const struct compose *c)
 	return (c->cat);
 }
 
-/* compose_message_id - a new random Message-ID (without angle brackets) into OUT */
-int
-compose_message_id(const struct compose *c, char *out, size_t outlen)
+/* id_make - a new random Message-ID on DOMAIN into OUT; -1 when none */
+static int
+id_make(const char *domain, char *out, size_t outlen)
 {
 	unsigned char r[16];
 	char	hex[33];
@@ -385,8 +385,31 @@ compose_message_id(const struct compose *c, char *out, size_t outlen)
 		return (-1);
 	for (i = 0; i < sizeof(r); i++)
 		snprintf(hex + 2 * i, 3, "%02x", r[i]);
-	if (snprintf(out, outlen, "%s@%s", hex, c->id_domain) >= (int) outlen)
+	if (snprintf(out, outlen, "%s@%s", hex, domain) >= (int) outlen)
 		return (-1);
+	return (0);
+}
+
+/* compose_message_id - a new random Message-ID (without angle brackets) into OUT */
+int
+compose_message_id(const struct compose *c, char *out, size_t outlen)
+{
+	return (id_make(c->id_domain, out, outlen));
+}
+
+/* compose_message_id_conf - the same without a struct compose; -1 with ERR */
+int
+compose_message_id_conf(const struct conf *conf, char *out, size_t outlen, char *err,
+			size_t errlen)
+{
+	const char *d;
+
+	if ((d = id_domain(conf, err, errlen)) == NULL)
+		return (-1);
+	if (id_make(d, out, outlen) < 0) {
+		snprintf(err, errlen, "no randomness for a Message-ID");
+		return (-1);
+	}
 	return (0);
 }
 

@@ -137,6 +137,10 @@ int	compose_render(const struct compose *c, const struct compose_rcpt *r,
 		       struct compose_parts *p, char *err, size_t errlen);
 void	compose_parts_free(struct compose_parts *p);
 
+/* compose_message_id() for mail made without a struct compose (links-sender
+ * digest): -1 with ERR for a bad message_id_domain or no randomness. */
+int	compose_message_id_conf(const struct conf *conf, char *out, size_t outlen,
+				char *err, size_t errlen);
 /* Whether ADDR is a name@ address of one of the company_domains. */
 int	compose_company_address(const struct conf *conf, const char *addr);
 

@@ -33,7 +33,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <getopt.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
@@ -49,6 +48,7 @@
 
 #include "app.h"
 #include "client.h"
+#include "cmdline.h"
 #include "conf.h"
 #include "daemon.h"
 #include "listen.h"
@@ -63,14 +63,6 @@
 
 #define CSP	"default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; " \
 		"frame-ancestors 'none'; base-uri 'none'"
-
-struct opts {
-	const char *conf_path;
-	int	foreground;
-	int	to_stderr;
-	int	test_only;
-	struct conf_overrides ov;	/* -o NAME=VALUE */
-};
 
 /* The server: the app, and the configuration the HTTP layer reads. */
 struct server {
@@ -104,62 +96,11 @@ usage(FILE *fp)
 		PROG, conf_default_path());
 }
 
-/* parse_args - the command line into O */
-static int
-parse_args(int argc, char **argv, struct opts *o)
-{
-	static const struct option longopts[] = {
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0}
-	};
-	int	ch;
-
-	while ((ch = getopt_long(argc, argv, "c:efno:", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'c':
-			o->conf_path = optarg;
-			break;
-		case 'e':
-			o->to_stderr = 1;
-			break;
-		case 'f':
-			o->foreground = 1;
-			break;
-		case 'n':
-			o->test_only = 1;
-			break;
-		case 'o': {
-			char	e[CONF_ERR_MAX];
-
-			if (conf_overrides_add(&o->ov, optarg, e, sizeof(e)) < 0) {
-				fprintf(stderr, "%s: %s\n", PROG, e);
-				return (EX_USAGE);
-			}
-			break;
-		}
-		case 'h':
-			usage(stdout);
-			exit(EX_OK);
-		case 'V':
-			printf("%s %s\n", PROG, PACKAGE_VERSION);
-			exit(EX_OK);
-		default:
-			usage(stderr);
-			return (EX_USAGE);
-		}
-	}
-	if (optind != argc) {
-		fprintf(stderr, "%s: unexpected argument: %s\n", PROG, argv[optind]);
-		usage(stderr);
-		return (EX_USAGE);
-	}
-	return (EX_OK);
-}
+static const struct cmdline_spec web_cmdline = {PROG, usage, NULL};
 
 /* load - the configuration with the -o overrides, checked; owned by the caller. */
 static struct conf *
-load(const struct opts *o, char *err, size_t errlen)
+load(const struct cmdline *o, char *err, size_t errlen)
 {
 	struct conf *c;
 
@@ -382,7 +323,7 @@ http_start(struct server *srv, int fd, const struct conf *c)
 
 /* reload - SIGHUP: a new configuration, or the running one kept */
 static void
-reload(struct server *srv, const struct opts *o)
+reload(struct server *srv, const struct cmdline *o)
 {
 	char	err[CONF_ERR_MAX];
 	struct conf *c, *old;
@@ -410,7 +351,7 @@ reload(struct server *srv, const struct opts *o)
 
 /* serve - run until TERM or INT; HUP reloads. */
 static int
-serve(struct server *srv, const struct opts *o, int fd, int *ready_fd)
+serve(struct server *srv, const struct cmdline *o, int fd, int *ready_fd)
 {
 	struct MHD_Daemon *d;
 	sigset_t set;
@@ -475,7 +416,7 @@ check(const struct conf *c)
 
 /* start - listen, fork, pid file, user, store: everything before serving. */
 static int
-start(struct server *srv, const struct opts *o, int *fd, int *ready_fd)
+start(struct server *srv, const struct cmdline *o, int *fd, int *ready_fd)
 {
 	struct daemon_ids ids;
 	char	err[CONF_ERR_MAX];
@@ -515,15 +456,14 @@ start(struct server *srv, const struct opts *o, int *fd, int *ready_fd)
 int
 main(int argc, char **argv)
 {
-	struct opts o;
+	struct cmdline o;
 	struct server srv;
 	char	err[CONF_ERR_MAX];
 	int	ex, fd = -1, ready_fd = -1;
 
-	memset(&o, 0, sizeof(o));
 	memset(&srv, 0, sizeof(srv));
-	if ((ex = parse_args(argc, argv, &o)) != EX_OK)
-		return (ex);
+	if ((ex = cmdline_parse(argc, argv, &web_cmdline, &o)) != EX_OK)
+		return (ex == CMDLINE_DONE ? EX_OK : ex);
 	if ((srv.conf = load(&o, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "%s: %s\n", PROG, err);
 		return (EX_CONFIG);
