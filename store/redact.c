@@ -4,8 +4,7 @@
  * SUMMARY
  *	what the store keeps instead of addresses and foreign Message-IDs
  * SYNOPSIS
- *	#include "inbound.h"
-#include "store_int.h"
+ *	#include "store_int.h"
  *
  *	int	st_redact_addresses(const char *in, const char *label,
  *			char *out, size_t outlen);
@@ -65,6 +64,7 @@
 
 #include <openssl/crypto.h>
 
+#include "inbound.h"
 #include "store_int.h"
 
 #define REDACT_HASH_LEN		STORE_EVHASH_BYTES	/* bytes of HMAC shown */
