@@ -16,8 +16,11 @@
  *	links-sender status [CAMPAIGN]
  *	links-sender due
  *	links-sender outbox
+ *	links-sender digest [--since TIME] [--until TIME] [--to ADDR]
+ *		[--lines N] [--skip-empty] [--dry-run | --outdir DIR]
  * DESCRIPTION
- *	The command-line front end of campaign.c, sample.c, outbox.c and report.c:
+ *	The command-line front end of campaign.c, sample.c, outbox.c, report.c
+ *	and digest.c:
  *	parses options, enforces the usage rules of policy section 5 (read
  *	from the category table: maintenance needs a service type; answer
  *	and staff need explicit recipients; staff needs --from), loads
@@ -41,6 +44,7 @@
 
 #include "campaign.h"
 #include "conf.h"
+#include "digest.h"
 #include "log.h"
 #include "outbox.h"
 #include "report.h"
@@ -56,7 +60,7 @@
 #define SENDER_CONTINUE	(-1)		/* parse_*(): go on */
 
 /* The commands, and what each takes. */
-enum cmd { CMD_SEND, CMD_PREVIEW, CMD_RESUME, CMD_STATUS, CMD_DUE, CMD_OUTBOX };
+enum cmd { CMD_SEND, CMD_PREVIEW, CMD_RESUME, CMD_STATUS, CMD_DUE, CMD_OUTBOX, CMD_DIGEST };
 enum cmd_id { ID_NONE, ID_OPTIONAL, ID_REQUIRED };
 
 static const struct command {
@@ -71,6 +75,7 @@ static const struct command {
 	{"status", CMD_STATUS, 0, ID_OPTIONAL},
 	{"due", CMD_DUE, 0, ID_NONE},
 	{"outbox", CMD_OUTBOX, 0, ID_NONE},
+	{"digest", CMD_DIGEST, 0, ID_NONE},
 };
 
 /* Everything the command line says. */
@@ -85,6 +90,8 @@ struct cli {
 	char	from_addr[SENDER_NAME_MAX];	/* --from "NAME <ADDR>" split */
 	char	from_name[SENDER_NAME_MAX];
 	struct campaign_opts o;
+	const char *since, *until;	/* digest --since, --until, as given */
+	struct digest_opts d;		/* digest */
 };
 
 /* usage - the help text */
@@ -117,6 +124,10 @@ usage(FILE *fp)
 "  status [CAMPAIGN] campaigns; with a number, its report\n"
 "  due               send the scheduled campaigns whose time has come\n"
 "  outbox            deliver queued system messages (opt-out confirmations)\n"
+"  digest [--since TIME] [--until TIME] [--to ADDRESS] [--lines N] [--skip-empty]\n"
+"         [--dry-run | --outdir DIR]\n"
+"                    mail support what happened (default: the 24 hours before the\n"
+"                    last whole hour): refusals, questions, bounces, unverified\n"
 "\n"
 "options:\n"
 "  -c FILE        configuration (default %s)\n"
@@ -164,7 +175,8 @@ enum {
 	OPT_CATEGORY = 256, OPT_TEMPLATE, OPT_SERVICE_TYPE, OPT_SERVICE_REF, OPT_TO,
 	OPT_CUSTOMERS, OPT_FROM, OPT_FROM_NAME, OPT_SET, OPT_DRY_RUN, OPT_OUTDIR, OPT_RATE,
 	OPT_RETRY_DELAY, OPT_TRANSPORT, OPT_NO_PROGRESS, OPT_ALL, OPT_TEST_TO, OPT_SCHEDULE,
-	OPT_NOW, OPT_BROWSER, OPT_HELP, OPT_VERSION
+	OPT_NOW, OPT_BROWSER, OPT_SINCE, OPT_UNTIL, OPT_LINES, OPT_SKIP_EMPTY, OPT_HELP,
+	OPT_VERSION
 };
 
 static const struct option long_opts[] = {
@@ -188,6 +200,10 @@ static const struct option long_opts[] = {
 	{"retry-delay", required_argument, NULL, OPT_RETRY_DELAY},
 	{"transport", required_argument, NULL, OPT_TRANSPORT},
 	{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+	{"since", required_argument, NULL, OPT_SINCE},
+	{"until", required_argument, NULL, OPT_UNTIL},
+	{"lines", required_argument, NULL, OPT_LINES},
+	{"skip-empty", no_argument, NULL, OPT_SKIP_EMPTY},
 	{"help", no_argument, NULL, OPT_HELP},
 	{"version", no_argument, NULL, OPT_VERSION},
 	{NULL, 0, NULL, 0}
@@ -391,6 +407,19 @@ command_opt(struct cli *c, int opt, const char *arg)
 	case OPT_BROWSER:
 		c->browser = 1;
 		break;
+	case OPT_SINCE:
+		c->since = arg;
+		break;
+	case OPT_UNTIL:
+		c->until = arg;
+		break;
+	case OPT_LINES:
+		if (parse_count(arg, DIGEST_LINES_MAX, &c->d.lines) < 0 || strchr(arg, '/'))
+			return (fail_usage("--lines: expected a number 0..%d", DIGEST_LINES_MAX));
+		break;
+	case OPT_SKIP_EMPTY:
+		c->d.skip_empty = 1;
+		break;
 	case OPT_SET:
 		if (o->nset >= PARAMS_SET_MAX)
 			return (fail_usage("more than %d --set options", PARAMS_SET_MAX));
@@ -508,6 +537,56 @@ check_send(struct cli *c)
 	return (check_send_modes(c));
 }
 
+/* digest_time - --since/--until TIME of digest into *OUT; SENDER_CONTINUE when done */
+static int
+digest_time(const char *opt, const char *arg, time_t now, time_t *out)
+{
+	char	buf[SENDER_NAME_MAX];
+	size_t	n;
+
+	if (arg == NULL)
+		return (SENDER_CONTINUE);
+	n = strlen(arg);
+	if (n == DIGEST_DATE_LEN && snprintf(buf, sizeof(buf), "%s 00:00", arg) > 0)
+		arg = buf;		/* a date: its start, local time */
+	if (arg[0] == '+' || n >= sizeof(buf) || parse_when(arg, now, out) < 0)
+		return (fail_usage("--%s %s: expected YYYY-MM-DD or YYYY-MM-DD HH:MM (local time, "
+				   "or followed by Z or +HH:MM)", opt, arg == buf ? buf : arg));
+	return (SENDER_CONTINUE);
+}
+
+/* check_digest - the options of digest into c->d */
+static int
+check_digest(struct cli *c)
+{
+	const struct campaign_opts *o = &c->o;
+	time_t	now = time(NULL);
+	int	ex;
+
+	if (c->category || o->template_name || o->aud.customers_file || o->aud.service_type
+	    || o->aud.service_ref || o->nset || o->staff_from || o->staff_name || o->all
+	    || o->test_to || c->schedule || c->browser || o->now || o->run.rate >= 0
+	    || o->run.retry_delay >= 0)
+		return (fail_usage("digest takes --since, --until, --to, --lines, --skip-empty, "
+				   "--dry-run, --outdir and --transport"));
+	if (o->dry_run && o->run.outdir != NULL)
+		return (fail_usage("digest: --dry-run prints the digest; --outdir writes it: "
+				   "choose one"));
+	if ((ex = digest_time("since", c->since, now, &c->d.since)) != SENDER_CONTINUE
+	    || (ex = digest_time("until", c->until, now, &c->d.until)) != SENDER_CONTINUE)
+		return (ex);
+	if (c->d.since != 0 && c->until == NULL)
+		c->d.until = now;	/* --since alone: up to now */
+	if (c->d.until != 0 && c->since == NULL)
+		c->d.since = c->d.until - DIGEST_WINDOW;
+	if (c->d.since >= c->d.until && (c->since || c->until))
+		return (fail_usage("digest: --until must come after --since"));
+	c->d.to = o->aud.to;
+	c->d.dry_run = o->dry_run;
+	c->d.run = o->run;
+	return (SENDER_CONTINUE);
+}
+
 /* check_usage - the rules that need no configuration */
 static int
 check_usage(struct cli *c)
@@ -516,6 +595,10 @@ check_usage(struct cli *c)
 
 	if (c->cmd->campaign_opts)
 		return (check_send(c));
+	if (c->cmd->cmd == CMD_DIGEST)
+		return (check_digest(c));
+	if (c->since || c->until || c->d.lines >= 0 || c->d.skip_empty)
+		return (fail_usage("--since, --until, --lines and --skip-empty are for digest"));
 	if (c->category || o->template_name || o->aud.to || o->aud.customers_file
 	    || o->aud.service_type || o->aud.service_ref || o->nset || o->dry_run || o->staff_from
 	    || o->staff_name || o->all || o->test_to || c->schedule || c->browser)
@@ -542,6 +625,26 @@ load_conf(const struct cli *c)
 		return (NULL);
 	}
 	return (conf);
+}
+
+/*
+ * warn_deprecated - say that unsubscribe_url is deprecated: the one-click
+ * link comes from web_base_url (links-web's own URL, dated tokens).
+ */
+static void
+warn_deprecated(const struct conf *conf)
+{
+	const char *old = conf_unsubscribe_url(conf);
+
+	if (old == NULL || *old == 0)
+		return;
+	if (*conf_web_base_url(conf) != 0)
+		fprintf(stderr, "links-sender: warning: unsubscribe_url is deprecated and ignored: "
+			"the one-click link comes from web_base_url\n");
+	else
+		fprintf(stderr, "links-sender: warning: unsubscribe_url is deprecated: set "
+			"web_base_url to links-web's URL instead (links from unsubscribe_url work "
+			"only until web_undated_tokens_until)\n");
 }
 
 /* install_signals - stop cleanly on SIGINT and SIGTERM; ignore SIGPIPE */
@@ -578,6 +681,8 @@ dispatch(const struct cli *c, const struct conf *conf)
 		return (report_status(conf, c->id, stdout));
 	case CMD_OUTBOX:
 		return (outbox_run(conf, &c->o.run));
+	case CMD_DIGEST:
+		return (digest_send(conf, &c->d));
 	}
 	return (EX_SOFTWARE);
 }
@@ -595,6 +700,7 @@ main(int argc, char **argv)
 	c.o.run.rate = -1;
 	c.o.run.retry_delay = -1;
 	c.o.run.progress = PROGRESS_AUTO;
+	c.d.lines = -1;
 	if ((ex = parse_global(argc, argv, &c)) != SENDER_CONTINUE)
 		return (ex);
 	argc = argc - optind + 1;
@@ -605,6 +711,7 @@ main(int argc, char **argv)
 	if ((conf = load_conf(&c)) == NULL)
 		return (EX_CONFIG);
 	log_open("links-sender", 0, conf);
+	warn_deprecated(conf);
 	install_signals();
 	ex = dispatch(&c, conf);
 	if (delivery_stop)

@@ -60,6 +60,7 @@ static const struct copy_table copy_tables[STORE_COPY_TABLES] = {
 	 "IITTIITI", 1},
 	{"counters", "name, value", "TI", 0},
 	{"replies", "campaign_id, subject, kind, msg_hash, at", "IBIBI", 0},
+	{"counter_hours", "name, hour, value", "TII", 0},
 };
 
 #define COPY_SQL_MAX	512

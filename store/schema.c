@@ -52,6 +52,12 @@
  *	in reply to a campaign, once per reply (msg_hash: keyed hash of the
  *	reply's Message-ID; subject: the suppression hash of the sender).
  *
+ *	Step 5 (issue 18): counter_hours keeps what store_counter_add()
+ *	adds per counter and per UTC hour (hour: the Unix time the hour
+ *	starts), so the daily digest (digest_store.h) can say how many questions,
+ *	unverified refusals and soft bounces the milter saw in a window;
+ *	counters keeps the running totals as before.
+ *
  *	Never edit a released migration: append a new one.
  * DIAGNOSTICS
  *	Returns 0, or -1 with a message in ERR (including a database newer
@@ -306,6 +312,23 @@ static const struct migration migrations[] = {
 	"  PRIMARY KEY (msg_hash, kind));"
 	"CREATE INDEX replies_campaign ON replies(campaign_id, kind);",
 	st_redact_rows},
+	/* 4 -> 5: counters per hour, for the daily digest (issue 18, digest_store.h) */
+	{
+	/* SQLite */
+	"CREATE TABLE counter_hours ("
+	"  name TEXT NOT NULL,"
+	"  hour INTEGER NOT NULL,"
+	"  value INTEGER NOT NULL,"
+	"  PRIMARY KEY (name, hour));"
+	"CREATE INDEX counter_hours_hour ON counter_hours(hour);",
+	/* PostgreSQL */
+	"CREATE TABLE counter_hours ("
+	"  name TEXT NOT NULL,"
+	"  hour BIGINT NOT NULL,"
+	"  value BIGINT NOT NULL,"
+	"  PRIMARY KEY (name, hour));"
+	"CREATE INDEX counter_hours_hour ON counter_hours(hour);",
+	NULL},
 };
 
 #define SCHEMA_STEPS ((int) (sizeof(migrations) / sizeof(migrations[0])))

@@ -435,7 +435,7 @@ int	store_campaign_claim(struct store *st, int64_t id, const char *owner, int le
 int	store_campaign_release(struct store *st, int64_t id, const char *owner);
 
 /* ---- copy to another engine (links-store migrate-to) ---- */
-#define STORE_COPY_TABLES	12
+#define STORE_COPY_TABLES	13
 struct store_copy_report {
 	const char *table[STORE_COPY_TABLES];	/* table names, static */
 	long	rows[STORE_COPY_TABLES];	/* rows copied */

@@ -28,7 +28,8 @@ export LINKS_TEST_PG_CONNINFO LINKS_TEST_PG_DATADIR
 
 units="test_store test_store_customer test_store_contract test_store_token test_store_consent
  test_store_purge test_store_campaign test_store_stats test_store_export test_store_redact
- test_store_erase test_store_readdress test_store_rekey test_store_backup"
+ test_store_erase test_store_readdress test_store_rekey test_store_backup
+ test_store_digest"
 fail=0
 for u in $units; do
 	if "$top_builddir/tests/unit/$u" >"$LT_TMP/$u.log" 2>&1; then

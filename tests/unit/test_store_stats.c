@@ -6,7 +6,8 @@
  * SYNOPSIS
  *	unit/test_store_stats
  * DESCRIPTION
- *	Bounces up to the threshold, counters, statistics.
+ *	Bounces up to the threshold, counters (their running totals and,
+ *	for the daily digest, their hours: digest_store.h), statistics.
  *	Each test makes its own store (store_fx.h): SQLite, or PostgreSQL
  *	when LINKS_TEST_PG_CONNINFO is set (tests/store-pg.sh).
  * DIAGNOSTICS
@@ -17,7 +18,9 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
+#include "digest_store.h"
 #include "store_fx.h"
 
 START_TEST(test_store_bounces_counters_stats)
@@ -78,6 +81,7 @@ START_TEST(test_store_counters_from_several_connections_merge)
 	pthread_t th[ADDERS];
 	void   *bad;
 	long	value = 0;
+	time_t	now;
 	int	i;
 
 	fx_setup(&f, 1);
@@ -89,6 +93,11 @@ START_TEST(test_store_counters_from_several_connections_merge)
 		ck_assert_ptr_null(bad);
 	}
 	ck_assert_int_eq(store_counter_each(f.st, counter_value, &value), STORE_OK);
+	ck_assert_int_eq(value, ADDERS * ADDS_EACH);
+	/* the hourly rows merge too (a window of hours around now holds them all) */
+	now = time(NULL);
+	ck_assert_int_eq(store_counter_window(f.st, "milter.refusals", now - 7200, now + 7200,
+					      &value), STORE_OK);
 	ck_assert_int_eq(value, ADDERS * ADDS_EACH);
 	fx_teardown(&f);
 }
