@@ -26,7 +26,10 @@
 #	corpus), OpenDKIM on the mix, links-milter on both. For links-milter it
 #	keeps the functions by inclusive and by self cost
 #	(callgrind_annotate), and, when perf(1) can sample, a perf profile
-#	of a timed run of the ordinary mail.
+#	of a timed run of the ordinary mail. Before that, section_sys
+#	splits the CPU time per message of the NR null milter, the EOH null
+#	milter and links-milter on the ordinary mail into user and system
+#	time (/proc) and counts their system calls (strace -c -f).
 # DIAGNOSTICS
 #	Failures are recorded in the result files, never fatal.
 
@@ -237,7 +240,59 @@ perf_links() {
 	stop_daemon links
 }
 
+# cpu_ticks PID: "utime stime" of process PID in clock ticks
+cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12, $13 }' "/proc/$1/stat" 2>/dev/null; }
+
+# sys_run NAME START_FN SOCK: where a milter's CPU goes on the ordinary
+# mail: "user_us system_us syscalls_per_msg top" per message, from a
+# fresh process warmed up with 200 messages: SYS_MSGS messages at CONNS
+# connections timed by /proc (user and system CPU), then SYS_MSGS more
+# under strace -c -f (the system calls of every thread, counted)
+sys_run() {
+	local name=$1 start=$2 sock=$3 pid a b sp hz
+	hz=$(getconf CLK_TCK)
+	$start || return 1
+	pid=$(daemon_pid "$name")
+	"$MILTERLOAD" -q -c "$CONNS" -n 200 -x accept -d "$CORPUS/ordinary" "unix:$sock" >/dev/null 2>&1
+	a=$(cpu_ticks "$pid")
+	"$MILTERLOAD" -q -c "$CONNS" -n "$SYS_MSGS" -x accept -d "$CORPUS/ordinary" -T 120 \
+		"unix:$sock" > "$W/sys.$name.load" 2>&1
+	b=$(cpu_ticks "$pid")
+	timeout "$PROFILE_TIMEOUT" strace -c -f -q -p "$pid" -o "$W/strace.$name" 2>/dev/null &
+	sp=$!
+	sleep 1
+	timeout "$PROFILE_TIMEOUT" "$MILTERLOAD" -q -c "$CONNS" -n "$SYS_MSGS" -x accept \
+		-d "$CORPUS/ordinary" -T 120 "unix:$sock" >> "$W/sys.$name.load" 2>&1
+	kill -INT "$sp" 2>/dev/null
+	wait "$sp" 2>/dev/null
+	stop_daemon "$name"
+	awk -v a="$a" -v b="$b" -v hz="$hz" -v n="$SYS_MSGS" '
+		$1 ~ /^[0-9.]+$/ && NF >= 5 && $NF != "total" { calls[$NF] = $4; total += $4 }
+		END {
+			split(a, x, " "); split(b, y, " ")
+			printf "%.0f %.0f %.1f", (y[1] - x[1]) * 1e6 / hz / n, (y[2] - x[2]) * 1e6 / hz / n, total / n
+			k = 0
+			for (m in calls) order[++k] = m
+			for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++)
+				if (calls[order[j]] > calls[order[i]]) { t = order[i]; order[i] = order[j]; order[j] = t }
+			sep = " "
+			for (i = 1; i <= k && i <= 5; i++) { printf "%s%s:%.1f", sep, order[i], calls[order[i]] / n; sep = "," }
+			printf "\n"
+		}' "$W/strace.$name" 2>/dev/null
+}
+
+# section_sys: sys_run of the NR null, the EOH null and links-milter
+section_sys() {
+	command -v strace >/dev/null || { SYS_WHY="strace is not installed"; return; }
+	log "5. profiles: user and system CPU, system calls per message ($SYS_MSGS messages of the ordinary mail)"
+	SYS_NULL=$(sys_run null start_null "$NULL_SOCK")
+	SYS_EOH=$(sys_run eoh start_eoh "$EOH_SOCK")
+	SYS_LINKS=""
+	[ "$LINKS_OK" = 1 ] && SYS_LINKS=$(sys_run links links_fresh "$LINKS_SOCK")
+}
+
 section_profile() {
+	section_sys
 	command -v valgrind >/dev/null && command -v callgrind_control >/dev/null || {
 		PROFILE_WHY="valgrind is not installed"
 		return

@@ -398,6 +398,37 @@ write_section_postfix() {
 	echo '```'
 }
 
+# sysrow LABEL "USER SYSTEM CALLS TOP": a row of the table of write_sys
+sysrow() {
+	local label=$1 v=$2
+	if [ -z "$v" ]; then
+		echo "| $label | not measured | | | | |"
+		return
+	fi
+	# shellcheck disable=SC2086
+	set -- $v
+	echo "| $label | $1 | $2 | $(($1 + $2)) | $3 | $(echo "${4:-}" | sed 's/,/, /g') |"
+}
+
+# write_sys: the user / system split and the system calls (section_sys)
+write_sys() {
+	echo
+	echo "Where the CPU time of a message goes, ordinary mail at $CONNS connections ($SYS_MSGS messages"
+	echo "each, fresh processes after 200 messages of warm-up): user and system CPU of the milter process"
+	echo "from /proc; its system calls (every thread) counted by strace -c -f in a second pass of as many"
+	echo "messages (strace slows that pass; the counts, not its time, are the figure):"
+	echo
+	if [ -n "${SYS_WHY:-}" ]; then
+		echo "Not measured: $SYS_WHY."
+		return
+	fi
+	echo "| milter | user µs/msg | system µs/msg | CPU µs/msg | system calls/msg | most frequent (per message) |"
+	echo "|---|---|---|---|---|---|"
+	sysrow "NR null milter (accepts at CONNECT)" "${SYS_NULL:-}"
+	sysrow "EOH null milter" "${SYS_EOH:-}"
+	sysrow "links-milter" "${SYS_LINKS:-}"
+}
+
 write_section_profile() {
 	echo "## 6. Where the time goes (callgrind, perf)"
 	if [ -n "${PROFILE_WHY:-}" ]; then
@@ -429,6 +460,7 @@ write_section_profile() {
 		cat "$W/cg.$c.txt"
 		echo '```'
 	done
+	write_sys
 	if [ -s "$W/perf.top" ]; then
 		echo
 		echo "perf (cpu-clock samples, self time) of links-milter during ${SECS} s of ordinary mail at $CONNS connections:"

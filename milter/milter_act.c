@@ -276,7 +276,9 @@ mact_by_msgid(const struct mctx_msg *m, struct store *st, struct store_msglog *m
 	size_t	n, nr;
 	int	rc = STORE_NOTFOUND;
 
-	if ((ids = calloc(MACT_MSGID_LOOKUPS_MAX, sizeof(*ids))) == NULL)
+	/* Not zeroed: maddr_msgids() writes each entry it counts (8 KB per
+	 * message of memset was a tenth of the end-of-headers decision). */
+	if ((ids = malloc(MACT_MSGID_LOOKUPS_MAX * sizeof(*ids))) == NULL)
 		return (STORE_TEMP);
 	n = maddr_msgids(mctx_hdr(m, MCTX_H_IN_REPLY_TO), ids, MACT_MSGID_LOOKUPS_MAX / 2);
 	nr = maddr_msgids(mctx_hdr(m, MCTX_H_REFERENCES), ids + n, MACT_MSGID_LOOKUPS_MAX - n);
@@ -509,6 +511,7 @@ mact_may_be_reply(const struct mctx_msg *m, struct store *st)
 struct mact_who {
 	char	own[MACT_OWN_MSGID_MAX];	/* the reply's own Message-ID */
 	char	ref[MADDR_MSGID_MAX];		/* ours it referenced, "" if none */
+	int64_t	campaign;			/* the campaign of REF, 0 if none */
 	char	from[MADDR_MAX];		/* the From address, "" if none */
 	int	applied_token;			/* a genuine token opted out */
 };
@@ -525,6 +528,7 @@ mact_id_msgid(const struct mctx_msg *m, struct store *st, struct mact_plan *p,
 		p->customer_id = ml.customer_id;
 		p->category = (int) ml.category;
 		p->id_by = MACT_ID_MSGID;
+		w->campaign = ml.campaign_id;
 		return (STORE_OK);
 	}
 	if (rc != STORE_NOTFOUND) {
@@ -684,6 +688,28 @@ mact_one_click(const struct reply_result *r, const struct mact_who *w, int body_
 	return (w->applied_token && !body_optout && reply_result_text(r)[0] == 0);
 }
 
+/*
+ * mact_add_question - a question in reply to a campaign's message of ours
+ * (W->ref) is counted for that campaign, keyed on the reply's own
+ * Message-ID so that a retry or the backup MX does not count it twice.
+ */
+static int
+mact_add_question(const struct mctx_msg *m, struct mact_plan *p, const struct mact_who *w)
+{
+	char	ids[1][MADDR_MSGID_MAX];
+	struct mact_write *q;
+
+	if (!p->question || w->ref[0] == 0 || w->campaign <= 0)
+		return (STORE_OK);
+	if ((q = mact_add_write(p, MACT_OP_QUESTION)) == NULL)
+		return (STORE_TEMP);
+	q->customer = p->customer_id;
+	snprintf(q->text, sizeof(q->text), "%s", w->ref);
+	if (maddr_msgids(mctx_hdr(m, MCTX_H_MESSAGE_ID), ids, 1) == 1)
+		memcpy(q->reply, ids[0], sizeof(q->reply));
+	return (STORE_OK);
+}
+
 /* mact_reply - a reply: identify, list the refusals to record, route */
 static int
 mact_reply(const struct mctx_msg *m, const struct reply_result *r, struct store *st,
@@ -720,6 +746,8 @@ mact_reply(const struct mctx_msg *m, const struct reply_result *r, struct store 
 			applied_body = 1;
 		}
 	}
+	if ((rc = mact_add_question(m, p, &w)) != STORE_OK)
+		return (rc);
 	mact_verdict_of(p, refusal, body_optout, applied_body, &w);
 	mact_route(m, p);
 	return (STORE_OK);
@@ -825,6 +853,18 @@ mact_write(struct store *st, struct mact_plan *p)
 				return (rc);
 			}
 			p->changed += changed;
+			continue;
+		}
+		if (w->op == MACT_OP_QUESTION) {
+			rc = store_campaign_question(st, w->text, w->reply[0] ? w->reply : NULL,
+						     w->customer, &count);
+			if (rc == STORE_NOTFOUND)
+				continue;	/* not (or no longer) a campaign's message */
+			if (rc != STORE_OK) {
+				mact_fail(p, st, "store_campaign_question");
+				return (rc);
+			}
+			p->questions_counted += count;
 			continue;
 		}
 		rc = store_bounce_record(st, w->text, &count);

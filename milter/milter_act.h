@@ -31,9 +31,13 @@
  *	write transaction: the group commit's leader only writes.
  *
  *	mact_write() performs the writes listed in P on ST, in the caller's
- *	transaction, and counts in P what changed. A plan without writes
- *	(P->nwrites == 0: questions, replies, auto-replies) needs no write
- *	transaction at all.
+ *	transaction, and counts in P what changed. A question that
+ *	references a message of ours from a campaign is one write: it is
+ *	counted for that campaign (store_campaign_question(), once per
+ *	reply Message-ID however often the reply arrives), in the same
+ *	transaction as the message's other writes. A plan without writes
+ *	(P->nwrites == 0: other questions, replies, auto-replies) needs no
+ *	write transaction at all.
  *
  *	ST may be NULL in mact_decide(): the store is unavailable and
  *	store_failure_action is accept. Nothing is looked up or recorded;
@@ -86,13 +90,15 @@ enum mact_hdr { MACT_H_CUSTOMER = 0, MACT_H_CATEGORY, MACT_H_VERDICT, MACT_H_OPT
 		MACT_H_COUNT };
 
 /* One write the message calls for. */
-enum mact_op { MACT_OP_OPTOUT, MACT_OP_BOUNCE };
+enum mact_op { MACT_OP_OPTOUT, MACT_OP_BOUNCE, MACT_OP_QUESTION };
 struct mact_write {
 	enum mact_op op;
-	int64_t customer;		/* OPTOUT */
+	int64_t customer;		/* OPTOUT, QUESTION (0: unknown) */
 	int	cat;			/* OPTOUT: a category, -1 every refusable one */
 	enum store_channel ch;		/* OPTOUT */
-	char	text[STORE_EVIDENCE_MAX + 1];	/* OPTOUT evidence, BOUNCE address */
+	char	text[STORE_EVIDENCE_MAX + 1];	/* OPTOUT evidence, BOUNCE address,
+						 * QUESTION our Message-ID */
+	char	reply[MADDR_MSGID_MAX];	/* QUESTION: the reply's Message-ID, "" none */
 };
 
 struct mact_plan {
@@ -107,6 +113,7 @@ struct mact_plan {
 	int	category;		/* of the mail replied to; -1 unknown */
 	int	changed;		/* categories whose opt-out state changed */
 	int	question;
+	int	questions_counted;	/* 1: counted for its campaign now */
 	long	bounces;		/* hard failures recorded */
 	long	soft_bounces;		/* soft (4.x.x) failures, counted apart */
 	enum mact_bounce_by bounce_by;	/* how the bounce was authenticated */

@@ -392,17 +392,34 @@ static int
 mcb_group_write(struct store *st, void *arg, long d[MSTAT_COUNT], char *err, size_t errlen)
 {
 	struct mact_plan *p = arg;
-	int	changed = p->changed, bounces = p->bounces;
+	int	changed = p->changed, counted = p->questions_counted;
+	long	bounces = p->bounces;
 	int	rc = mact_write(st, p);
 
 	if (rc != STORE_OK) {
 		/* rolled back: the group commit may run it again */
 		p->changed = changed;
+		p->questions_counted = counted;
 		p->bounces = bounces;
 		snprintf(err, errlen, "%s", p->errmsg);
 	} else
 		mcb_deltas(p, d);
 	return (rc);
+}
+
+/*
+ * mcb_reconnects - whether a failed read is worth one more try: on
+ * PostgreSQL a pooled connection the server closed (a restart, a
+ * failover, pg_terminate_backend) shows only at its first use, and the
+ * store reconnects before the next statement; the reads of
+ * mact_decide() change nothing, so they run once more rather than
+ * tempfail a message the database can take. (SQLite's temporary failure
+ * is a lock held past store_busy_timeout: waiting twice would not help.)
+ */
+static int
+mcb_reconnects(struct mcfg *cfg)
+{
+	return (strcmp(conf_store_backend(mcfg_conf(cfg)), "postgresql") == 0);
 }
 
 /* mcb_decide - decide message M (read), then record its writes durably */
@@ -421,7 +438,13 @@ mcb_decide(struct mctx_msg *m, const struct reply_result *r, struct mact_plan *p
 		snprintf(p->errmsg, sizeof(p->errmsg), "store_open: %.200s", err);
 		return (STORE_TEMP);
 	}
-	if ((rc = mact_decide(m, r, st, p)) != STORE_OK || p->nwrites == 0)
+	if ((rc = mact_decide(m, r, st, p)) == STORE_TEMP && mcb_reconnects(cfg)) {
+		log_info("%s: store: %s: reading again on a new connection", mctx_qid(m),
+			 p->errmsg);
+		mact_plan_clear(p);
+		rc = mact_decide(m, r, st, p);
+	}
+	if (rc != STORE_OK || p->nwrites == 0)
 		return (rc);
 	rc = mgroup_write(cfg, mcb_group_write, p, stored, err, sizeof(err));
 	if (rc != STORE_OK)

@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,63 @@
 #define CRYPT_AAD_LEN	9		/* row id (8) + field (1) */
 
 static const char b32_alphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
+
+/*
+ * The algorithms, fetched from the provider once per process. HMAC()
+ * and EVP_aes_256_gcm() look the algorithm and its digest up again on
+ * every call (EVP_Q_mac: half the cost of an HMAC of an address, a
+ * tenth of links-milter's instructions on ordinary mail). The HMAC
+ * template has its digest set and no key; each crypt_mac() call
+ * duplicates it. Published with a compare-and-swap (no lock, no
+ * pthread in the store library); a loser frees its copy. Never freed:
+ * they live as long as the process.
+ */
+static _Atomic(EVP_MAC_CTX *) crypt_hmac_tmpl;
+static _Atomic(EVP_CIPHER *) crypt_gcm;
+
+/* crypt_hmac_template - HMAC-SHA256 without a key, fetched once; NULL if unavailable */
+static EVP_MAC_CTX *
+crypt_hmac_template(void)
+{
+	EVP_MAC_CTX *t = atomic_load(&crypt_hmac_tmpl), *expected = NULL;
+	OSSL_PARAM params[2];
+	EVP_MAC *mac;
+
+	if (t != NULL)
+		return t;
+	if ((mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL)
+		return NULL;
+	t = EVP_MAC_CTX_new(mac);
+	EVP_MAC_free(mac);		/* the context holds its own reference */
+	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *) "SHA256", 0);
+	params[1] = OSSL_PARAM_construct_end();
+	if (t == NULL || EVP_MAC_CTX_set_params(t, params) != 1) {
+		EVP_MAC_CTX_free(t);
+		return NULL;
+	}
+	if (!atomic_compare_exchange_strong(&crypt_hmac_tmpl, &expected, t)) {
+		EVP_MAC_CTX_free(t);	/* another thread published first */
+		t = expected;
+	}
+	return t;
+}
+
+/* crypt_aes_gcm - AES-256-GCM, fetched once (EVP_aes_256_gcm() if the fetch fails) */
+static const EVP_CIPHER *
+crypt_aes_gcm(void)
+{
+	EVP_CIPHER *c = atomic_load(&crypt_gcm), *expected = NULL;
+
+	if (c != NULL)
+		return c;
+	if ((c = EVP_CIPHER_fetch(NULL, "AES-256-GCM", NULL)) == NULL)
+		return EVP_aes_256_gcm();
+	if (!atomic_compare_exchange_strong(&crypt_gcm, &expected, c)) {
+		EVP_CIPHER_free(c);
+		c = expected;
+	}
+	return c;
+}
 
 int
 crypt_random(void *buf, size_t len)
@@ -242,7 +300,7 @@ crypt_seal(const struct crypt_keys *k, int64_t row, int field,
 	make_aad(aad, row, field);
 	if ((ctx = EVP_CIPHER_CTX_new()) == NULL)
 		return -1;
-	if (EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, NULL, NULL) != 1
+	if (EVP_EncryptInit_ex(ctx, crypt_aes_gcm(), NULL, NULL, NULL) != 1
 	    || EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, CRYPT_NONCE_LEN, NULL) != 1
 	    || EVP_EncryptInit_ex(ctx, NULL, NULL, k->enc, out + 1) != 1
 	    || EVP_EncryptUpdate(ctx, NULL, &n, aad, sizeof(aad)) != 1
@@ -281,7 +339,7 @@ crypt_unseal(const struct crypt_keys *k, int64_t row, int field,
 	make_aad(aad, row, field);
 	if ((ctx = EVP_CIPHER_CTX_new()) == NULL)
 		goto done;
-	if (EVP_DecryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, NULL, NULL) != 1
+	if (EVP_DecryptInit_ex(ctx, crypt_aes_gcm(), NULL, NULL, NULL) != 1
 	    || EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, CRYPT_NONCE_LEN, NULL) != 1
 	    || EVP_DecryptInit_ex(ctx, NULL, NULL, k->enc, in + 1) != 1
 	    || EVP_DecryptUpdate(ctx, NULL, &n, aad, sizeof(aad)) != 1
@@ -310,10 +368,21 @@ void
 crypt_mac(const unsigned char key[CRYPT_KEY_LEN], const void *data, size_t len,
 	  unsigned char out[CRYPT_MAC_LEN])
 {
+	EVP_MAC_CTX *t = crypt_hmac_template(), *ctx;
 	unsigned int outlen = CRYPT_MAC_LEN;
+	size_t	n = 0;
 
-	if (HMAC(EVP_sha256(), key, CRYPT_KEY_LEN, data, len, out, &outlen) == NULL)
-		abort();			/* cannot happen with SHA-256 */
+	if (t == NULL) {
+		if (HMAC(EVP_sha256(), key, CRYPT_KEY_LEN, data, len, out, &outlen) == NULL)
+			abort();		/* cannot happen with SHA-256 */
+		return;
+	}
+	if ((ctx = EVP_MAC_CTX_dup(t)) == NULL
+	    || EVP_MAC_init(ctx, key, CRYPT_KEY_LEN, NULL) != 1
+	    || EVP_MAC_update(ctx, data, len) != 1
+	    || EVP_MAC_final(ctx, out, &n, CRYPT_MAC_LEN) != 1 || n != CRYPT_MAC_LEN)
+		abort();			/* out of memory, or a broken provider */
+	EVP_MAC_CTX_free(ctx);
 }
 
 size_t

@@ -25,10 +25,7 @@
 #define INBOUND_SQL_MAX	64
 
 #define VERP_LABEL	"links-verp-v1"
-#define EVHASH_LABEL	"links-msgid-v1"
-#define EVHASH_PREFIX	"hmac:"
 #define VERP_ID_LIMIT	((int64_t) 1 << (8 * STORE_VERP_ID_LEN))
-#define EVHASH_INPUT_MAX 998		/* bytes of a Message-ID hashed */
 
 /* verp_mac - the MAC of a token's two ids */
 static void
@@ -107,18 +104,11 @@ store_verp_verify(struct store *st, const char *token, int64_t *campaign_id,
 	return (STORE_OK);
 }
 
-/* store_evidence_hash - "hmac:" and the keyed hash of MSGID in hexadecimal */
+/* store_evidence_hash - "h:" and the keyed hash of MSGID, as the redaction writes it */
 void
 store_evidence_hash(struct store *st, const char *msgid, char out[STORE_EVHASH_MAX])
 {
-	unsigned char buf[sizeof(EVHASH_LABEL) - 1 + EVHASH_INPUT_MAX], mac[CRYPT_MAC_LEN];
-	size_t	n = strnlen(msgid, EVHASH_INPUT_MAX);
-
-	memcpy(buf, EVHASH_LABEL, sizeof(EVHASH_LABEL) - 1);
-	memcpy(buf + sizeof(EVHASH_LABEL) - 1, msgid, n);
-	crypt_mac(st->keys.idx, buf, sizeof(EVHASH_LABEL) - 1 + n, mac);
-	memcpy(out, EVHASH_PREFIX, sizeof(EVHASH_PREFIX) - 1);
-	crypt_hex(mac, STORE_EVHASH_BYTES, out + sizeof(EVHASH_PREFIX) - 1);
+	st_evidence_hash(st, msgid, strnlen(msgid, STORE_MSGID_INPUT_MAX), out);
 }
 
 /* store_customer_id_find - the customer of EMAIL, by blind index alone */

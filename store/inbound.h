@@ -31,12 +31,17 @@
  *	store_verp_verify() returns STORE_OK and the ids when TOKEN is
  *	genuine, STORE_NOTFOUND otherwise.
  *
- *	store_evidence_hash() writes "hmac:" and 32 hexadecimal digits
- *	(the first 16 bytes of HMAC-SHA256 under the blind-index key with
- *	the label "links-msgid-v1") of MSGID: the form in which a reply's
- *	Message-ID, often holding the customer's domain or address, is
- *	kept as consent evidence. The same MSGID gives the same text, so
- *	evidence stays idempotent and can be matched, never read back.
+ *	store_evidence_hash() writes "h:" and 24 hexadecimal digits (the
+ *	first STORE_EVHASH_BYTES bytes of HMAC-SHA256 under the blind-index
+ *	key of "msgid:" and MSGID): the form in which a reply's Message-ID,
+ *	often holding the customer's domain or address, is kept as consent
+ *	evidence. It is the store's one hash of such values: the redaction
+ *	of evidence (store_optout()) writes the same text for a Message-ID
+ *	given in clear, so evidence reads the same whichever side hashed
+ *	it. The same MSGID gives the same text, so evidence stays
+ *	idempotent and can be matched, never read back. Rows written before
+ *	this (milters up to 2026-11, "hmac:" and 32 digits under another
+ *	label) are kept and read as they are: no value can be rehashed.
  *
  *	store_customer_id_find() finds the customer of EMAIL through the
  *	blind index only: nothing is decrypted. STORE_OK with *ID,
@@ -62,8 +67,8 @@
 #define STORE_VERP_MAC_LEN	12	/* bytes of HMAC kept */
 #define STORE_VERP_RAW_LEN	(2 * STORE_VERP_ID_LEN + STORE_VERP_MAC_LEN)
 #define STORE_VERP_LEN		((STORE_VERP_RAW_LEN * 8 + 4) / 5)
-#define STORE_EVHASH_BYTES	16	/* bytes of HMAC in an evidence hash */
-#define STORE_EVHASH_MAX	(5 + 2 * STORE_EVHASH_BYTES + 1)
+#define STORE_EVHASH_BYTES	12	/* bytes of HMAC in an evidence hash */
+#define STORE_EVHASH_MAX	(2 + 2 * STORE_EVHASH_BYTES + 1)	/* "h:HEX" */
 
 int	store_verp_make(struct store *st, int64_t campaign_id, int64_t customer_id,
 			char *out, size_t outlen);

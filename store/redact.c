@@ -33,8 +33,9 @@
  *	st_redact_evidence() replaces every bracketed value that holds an
  *	'@' and is not one of our own Message-IDs (right-hand side equal to
  *	msgid_domain, kept so support can find the campaign) by
- *	"<h:HEX>", HEX the first REDACT_HASH_LEN bytes of
- *	HMAC-SHA256(k_idx, "msgid:" value): deterministic, so an event is
+ *	"<h:HEX>", HEX the first STORE_EVHASH_BYTES bytes of
+ *	HMAC-SHA256(k_idx, "msgid:" value) (st_evidence_hash(), also behind
+ *	the milter's store_evidence_hash()): deterministic, so an event is
  *	still recognised when the same reply comes again (idempotency on
  *	the evidence) and support can compare a Message-ID they hold, but
  *	the value cannot be read back. Bare addresses become "h:HEX" the
@@ -63,9 +64,10 @@
 
 #include <openssl/crypto.h>
 
+#include "inbound.h"
 #include "store_int.h"
 
-#define REDACT_HASH_LEN		12	/* bytes of HMAC shown, 24 hex digits */
+#define REDACT_HASH_LEN		STORE_EVHASH_BYTES	/* bytes of HMAC shown */
 #define REDACT_HASH_PREFIX	"msgid:"
 #define REDACT_VALUE_MAX	STORE_MSGID_INPUT_MAX
 #define REDACT_LABEL_MAX	32	/* "customer " and an id */
@@ -90,9 +92,15 @@ put(char *out, size_t outlen, size_t *pos, const char *s, size_t n)
 	return (0);
 }
 
-/* hash_label - "h:HEX" of the N bytes at V into LABEL */
-static void
-hash_label(struct store *st, const char *v, size_t n, char label[3 + 2 * REDACT_HASH_LEN])
+/*
+ * st_evidence_hash - "h:HEX" of the N bytes at V into LABEL (at least
+ * STORE_EVHASH_MAX bytes). The one keyed hash the store keeps of a
+ * Message-ID or an address: the milter's store_evidence_hash() and the
+ * redaction below both write it, so the same reply reads the same
+ * whichever of them wrote its evidence.
+ */
+void
+st_evidence_hash(struct store *st, const char *v, size_t n, char *label)
 {
 	unsigned char mac[CRYPT_MAC_LEN];
 	char	buf[sizeof(REDACT_HASH_PREFIX) + REDACT_VALUE_MAX];
@@ -128,7 +136,7 @@ ours(const struct store *st, const char *v, size_t n)
 static int
 redact(struct store *st, const char *in, const char *label, char *out, size_t outlen)
 {
-	char	h[3 + 2 * REDACT_HASH_LEN];
+	char	h[STORE_EVHASH_MAX];
 	const char *p = in, *at, *b, *e, *gt, *lt;
 	size_t	pos = 0;
 
@@ -158,7 +166,7 @@ redact(struct store *st, const char *in, const char *label, char *out, size_t ou
 			const char *l = label;
 
 			if (st != NULL) {
-				hash_label(st, b, (size_t) (e - b), h);
+				st_evidence_hash(st, b, (size_t) (e - b), h);
 				l = h;
 			}
 			if (put(out, outlen, &pos, l, strlen(l)) < 0)

@@ -130,6 +130,9 @@ int	st_ref_valid(const char *s);
 /* redact.c: addresses and foreign Message-IDs out of kept text (issue 12). */
 int	st_redact_addresses(const char *in, const char *label, char *out, size_t outlen);
 int	st_redact_evidence(struct store *st, const char *in, char *out, size_t outlen);
+/* "h:HEX" of the N bytes at V: the one keyed hash of a Message-ID or an
+ * address kept as evidence (store_evidence_hash(), st_redact_evidence()) */
+void	st_evidence_hash(struct store *st, const char *v, size_t n, char *out);
 void	st_reason_redact(const char *reason, int64_t customer_id, char *out, size_t outlen);
 int	st_reason_of_row(struct store *st, const char *table, int64_t id, const char *reason,
 			 char *out, size_t outlen);

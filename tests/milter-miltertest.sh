@@ -8,7 +8,9 @@
 #	directory, runs each tests/miltertest/NN-*.lua script with
 #	miltertest and checks, after each, what the store recorded. It also
 #	covers -n, a SIGHUP reload (a good one, then a bad one that must
-#	be rejected), SIGUSR1 statistics, the store being unavailable
+#	be rejected), a campaign's question count (a question in reply to
+#	one of its messages counts once per reply, however often the reply
+#	arrives), SIGUSR1 statistics, the store being unavailable
 #	(locked past store_busy_timeout: tempfail, nothing recorded, then
 #	recorded once the lock is gone; with store_failure_action = accept,
 #	delivered to support unverified) and a clean stop on SIGTERM.
@@ -50,6 +52,9 @@ fix msglog "$MT_MSGID_C9" "$MT_C9" staff
 fix msglog "$MT_MSGID_C10" "$MT_C10" promotion
 fix msglog "$MT_MSGID_C8" "$MT_C8" maintenance
 MT_TOKEN_C7=$(fix token "$MT_C7" promotion)
+MT_CAMPAIGN=$(fix campaign survey)
+MT_MSGID_Q="$MT_RUN.campaign.c6@ilinks.asia"
+fix msglog "$MT_MSGID_Q" "$MT_C6" survey "$MT_CAMPAIGN"
 MT_C8_EMAIL=c8@example.vn
 MT_BOTH_TEXT="Từ chối. Nhưng cho tôi hỏi hoá đơn tháng này đã gửi chưa?"
 MT_SOCKET="$LT_TMP/milter.sock"
@@ -57,7 +62,7 @@ MT_LIB="$MT_DIR/common.lua"
 MT_ARCHIVE_N=1
 export MT_RUN MT_SOCKET MT_LIB MT_C1 MT_C2 MT_C3 MT_C4 MT_C5 MT_C6 MT_C7 MT_C8 MT_C9 MT_C10 \
 	MT_MSGID_C1 MT_MSGID_C2 MT_MSGID_C3 MT_MSGID_C9 MT_MSGID_C10 MT_MSGID_C8 MT_TOKEN_C7 MT_C8_EMAIL \
-	MT_BOTH_TEXT MT_ARCHIVE_N
+	MT_BOTH_TEXT MT_ARCHIVE_N MT_MSGID_Q
 
 expect_eq() {
 	[ "$2" = "$3" ] || lt_fail "$1: expected $3, got $2"
@@ -123,6 +128,11 @@ expect_eq "confirmations queued" "$(fix outbox)" 1
 
 run_lua 03-question-noreply
 expect_eq "c2 not opted out by a question" "$(fix optout "$MT_C2" promotion)" 0
+
+expect_eq "campaign replies before any question" "$(fix replies "$MT_CAMPAIGN")" "0 0 0 0"
+run_lua 17-question-campaign
+expect_eq "campaign questions (customers, messages) after one reply seen twice and another" \
+	"$(fix replies "$MT_CAMPAIGN")" "0 0 1 2"
 
 run_lua 04-optout-question
 expect_eq "c3 opted out by optout+question" "$(fix optout "$MT_C3" survey)" 1

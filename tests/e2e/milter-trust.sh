@@ -294,9 +294,9 @@ sqlite3 "$LT_TMP/store/links.db" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null 2
 if cat "$LT_TMP/store/links.db" "$LT_TMP/store/links.db-wal" 2>/dev/null | strings | grep -q "c5-secret"; then
 	lt_fail "the reply's Message-ID is in the database in clear"
 fi
-sqlite3 "$LT_TMP/store/links.db" "SELECT evidence FROM consent_events" | grep -q "hmac:" \
+sqlite3 "$LT_TMP/store/links.db" "SELECT evidence FROM consent_events" | grep -q "msgid=<h:[0-9a-f]\{24\}>" \
 	|| lt_fail "no keyed hash in the evidence"
-lt_ok "4. no X-Links-* on a copy to an outside recipient; evidence keeps the reply's Message-ID as HMAC"
+lt_ok "4. no X-Links-* on a copy to an outside recipient; evidence keeps the reply's Message-ID as its keyed hash (h:)"
 
 # --- 5. addresses: a quoted noreply, a customer's Unicode domain in punycode
 msg "$LT_TMP/quoted.eml" "From: C4 <c4@example.vn>" "To: noreply@ilinks.asia" "Subject: Re: Khuyến mãi" \

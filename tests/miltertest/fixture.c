@@ -6,7 +6,11 @@
  * SYNOPSIS
  *	milter-fixture -c CONF init
  *	milter-fixture -c CONF customer EMAIL
- *	milter-fixture -c CONF msglog MESSAGE-ID CUSTOMER-ID CATEGORY
+ *	milter-fixture -c CONF customers PREFIX COUNT TAG CATEGORY
+ *	milter-fixture -c CONF report PREFIX COUNT
+ *	milter-fixture -c CONF msglog MESSAGE-ID CUSTOMER-ID CATEGORY [CAMPAIGN-ID]
+ *	milter-fixture -c CONF campaign CATEGORY
+ *	milter-fixture -c CONF replies CAMPAIGN-ID
  *	milter-fixture -c CONF token CUSTOMER-ID CATEGORY
  *	milter-fixture -c CONF verp CUSTOMER-ID CAMPAIGN-ID
  *	milter-fixture -c CONF optout CUSTOMER-ID CATEGORY
@@ -22,6 +26,16 @@
  *	milter recorded (opt-out flags, the number of opt-out consent
  *	events of a customer, undeliverable addresses, counters, pending
  *	confirmations), one value per line on stdout.
+ *
+ *	For the load and fault tests, "customers" creates COUNT customers
+ *	PREFIX1@example.vn ... PREFIXCOUNT@example.vn, each with the
+ *	message TAG.PREFIXi@ilinks.asia of CATEGORY in the message log,
+ *	in one store connection (their ids, one a line), and "report"
+ *	prints for each of them "i optout events": whether promotions are
+ *	refused, and the number of opt-out consent events. "campaign"
+ *	creates a campaign of CATEGORY (its id); "replies" prints a
+ *	campaign's "refusal_customers refusal_messages question_customers
+ *	question_messages" (store_campaign_replies()).
  * DIAGNOSTICS
  *	Exit 0 on success, 1 with a message on stderr otherwise.
  */
@@ -37,6 +51,7 @@
 #include "store.h"
 
 #define FIX_OUTBOX_BATCH 100
+#define FIX_ADDR_MAX	320
 
 struct fix_count {
 	long	optouts;
@@ -72,6 +87,46 @@ static int fix_category(const char *s, enum category *cat)
 	if (category_parse(s, cat) != 0) {
 		fprintf(stderr, "milter-fixture: unknown category %s\n", s);
 		return -1;
+	}
+	return 0;
+}
+
+/* fix_customers - COUNT customers PREFIXi@example.vn, each with TAG.PREFIXi@ilinks.asia logged */
+static int fix_customers(struct store *st, const char *prefix, long count, const char *tag,
+			 enum category cat)
+{
+	char	addr[FIX_ADDR_MAX], msgid[FIX_ADDR_MAX];
+
+	for (long i = 1; i <= count; i++) {
+		int64_t id;
+
+		snprintf(addr, sizeof(addr), "%s%ld@example.vn", prefix, i);
+		snprintf(msgid, sizeof(msgid), "%s.%s%ld@ilinks.asia", tag, prefix, i);
+		if (store_customer_upsert(st, addr, "Test Customer", NULL, STORE_SRC_PORTAL,
+					  &id, NULL) != STORE_OK
+		    || store_msglog_add(st, msgid, id, cat, 0) != STORE_OK)
+			return -1;
+		printf("%" PRId64 "\n", id);
+	}
+	return 0;
+}
+
+/* fix_report - "i optout events" of customers PREFIX1..PREFIXCOUNT@example.vn */
+static int fix_report(struct store *st, const char *prefix, long count)
+{
+	char	addr[FIX_ADDR_MAX];
+
+	for (long i = 1; i <= count; i++) {
+		struct fix_count n = {0, 0};
+		int64_t id;
+		int	r;
+
+		snprintf(addr, sizeof(addr), "%s%ld@example.vn", prefix, i);
+		if (store_customer_id_find(st, addr, &id) != STORE_OK
+		    || (r = store_is_optout(st, id, CATEGORY_PROMOTION)) < 0
+		    || store_consent_each(st, id, fix_consent, &n) != STORE_OK)
+			return -1;
+		printf("%ld %d %ld\n", i, r, n.optouts);
 	}
 	return 0;
 }
@@ -114,10 +169,34 @@ int	main(int argc, char **argv)
 			printf("%" PRId64 "\n", id);
 			rc = 0;
 		}
-	} else if (strcmp(cmd, "msglog") == 0 && argc == 7) {
-		if (fix_category(argv[6], &cat) == 0
-		    && store_msglog_add(st, argv[4], strtoll(argv[5], NULL, 10), cat, 0) == STORE_OK)
+	} else if (strcmp(cmd, "customers") == 0 && argc == 8) {
+		if (fix_category(argv[7], &cat) == 0
+		    && fix_customers(st, argv[4], strtol(argv[5], NULL, 10), argv[6], cat) == 0)
 			rc = 0;
+	} else if (strcmp(cmd, "report") == 0 && argc == 6) {
+		if (fix_report(st, argv[4], strtol(argv[5], NULL, 10)) == 0)
+			rc = 0;
+	} else if (strcmp(cmd, "msglog") == 0 && (argc == 7 || argc == 8)) {
+		if (fix_category(argv[6], &cat) == 0
+		    && store_msglog_add(st, argv[4], strtoll(argv[5], NULL, 10), cat,
+					argc == 8 ? strtoll(argv[7], NULL, 10) : 0) == STORE_OK)
+			rc = 0;
+	} else if (strcmp(cmd, "campaign") == 0 && argc == 5) {
+		int64_t id;
+
+		if (fix_category(argv[4], &cat) == 0
+		    && store_campaign_create(st, cat, "fixture", "all", "{}", &id) == STORE_OK) {
+			printf("%" PRId64 "\n", id);
+			rc = 0;
+		}
+	} else if (strcmp(cmd, "replies") == 0 && argc == 5) {
+		struct store_campaign_replies r;
+
+		if (store_campaign_replies(st, strtoll(argv[4], NULL, 10), &r) == STORE_OK) {
+			printf("%ld %ld %ld %ld\n", r.refusal_customers, r.refusal_messages,
+			       r.question_customers, r.question_messages);
+			rc = 0;
+		}
 	} else if (strcmp(cmd, "token") == 0 && argc == 6) {
 		char	tok[STORE_TOKEN_MAX];
 

@@ -7,7 +7,8 @@
  *	with no store (store_failure_action = accept) a refusal is never applied:
  *	it goes to support marked unverified; auto-replies drop only noreply;
  *	evidence is bounded; only refusals, tokens and bounces list writes;
- *	a question is decided while another process holds the write lock.
+ *	a question is decided while another process holds the write lock;
+ *	a question in reply to a campaign is counted once per reply.
  */
 #include "config.h"
 
@@ -457,10 +458,20 @@ START_TEST(test_act_xlinks_only_when_every_recipient_is_a_company_address)
 }
 END_TEST
 
-START_TEST(test_act_evidence_keeps_the_reply_msgid_as_hmac)
+/* tb_evidence - the evidence of C's last consent event (fn of store_consent_each) */
+static int
+tb_evidence(const struct store_consent *e, void *arg)
+{
+	snprintf(arg, STORE_EVIDENCE_MAX + 1, "%s", e->evidence);
+	return (0);
+}
+
+START_TEST(test_act_evidence_keeps_the_reply_msgid_as_the_stores_hash)
 {
 	struct tb b;
 	struct mact_plan p;
+	char	clear[STORE_EVIDENCE_MAX + 1], kept[STORE_EVIDENCE_MAX + 1];
+	char	hashed[STORE_EVIDENCE_MAX + 1];
 
 	tb_setup(&b);
 	ck_assert_int_eq(store_msglog_add(b.st, "m1@ilinks.asia", b.c1, CATEGORY_PROMOTION, 0),
@@ -470,8 +481,80 @@ START_TEST(test_act_evidence_keeps_the_reply_msgid_as_hmac)
 	ck_assert_uint_eq(p.nwrites, 1);
 	ck_assert_ptr_null(strstr(p.writes[0].text, "example.vn"));
 	ck_assert_ptr_null(strstr(p.writes[0].text, "secret"));
-	ck_assert_ptr_nonnull(strstr(p.writes[0].text, "msgid=<hmac:"));
+	ck_assert_ptr_nonnull(strstr(p.writes[0].text, "msgid=<h:"));
 	ck_assert_ptr_nonnull(strstr(p.writes[0].text, "ref=<m1@ilinks.asia>"));
+	/* one format: the store, given the Message-ID in clear, keeps the same text */
+	mact_evidence(clear, sizeof(clear), "msgid", "c1.secret@example.vn", "m1@ilinks.asia",
+		      strstr(p.writes[0].text, "rule=") + 5);
+	ck_assert_int_eq(mact_write(b.st, &p), STORE_OK);
+	ck_assert_int_eq(store_consent_each(b.st, b.c1, tb_evidence, hashed), STORE_OK);
+	ck_assert_int_eq(store_optout(b.st, b.c8, -1, STORE_CH_REPLY, clear, NULL), STORE_OK);
+	ck_assert_int_eq(store_consent_each(b.st, b.c8, tb_evidence, kept), STORE_OK);
+	ck_assert_str_eq(kept, hashed);
+	mact_plan_clear(&p);
+	mt_store_teardown(&b.t);
+}
+END_TEST
+
+/* tq_ask - decide and write c1's question TEXT (its Message-ID MSGID) replying to m1 */
+static void
+tq_ask(struct tb *b, const char *text, const char *msgid, struct mact_plan *p)
+{
+	tr_decide(b, "<noreply@ilinks.asia>", NULL, text, msgid, p);
+	ck_assert_int_eq(mact_write(b->st, p), STORE_OK);
+}
+
+START_TEST(test_act_question_to_a_campaign_counts_once_per_reply)
+{
+	struct store_campaign_replies cr;
+	struct mact_plan p;
+	struct tb b;
+	int64_t cid;
+
+	tb_setup(&b);
+	ck_assert_int_eq(store_campaign_create(b.st, CATEGORY_PROMOTION, "promotion", "all", "{}",
+					       &cid), STORE_OK);
+	ck_assert_int_eq(store_msglog_add(b.st, "m1@ilinks.asia", b.c1, CATEGORY_PROMOTION, cid),
+			 STORE_OK);
+	tq_ask(&b, question, "<q1.c1@example.vn>", &p);
+	ck_assert_int_eq(p.verdict, MACT_V_QUESTION);
+	ck_assert_uint_eq(p.nwrites, 1);
+	ck_assert_int_eq(p.writes[0].op, MACT_OP_QUESTION);
+	ck_assert_int_eq(p.questions_counted, 1);
+	mact_plan_clear(&p);
+	/* the same reply again (a retry, the backup MX): not counted twice */
+	tq_ask(&b, question, "<q1.c1@example.vn>", &p);
+	ck_assert_int_eq(p.questions_counted, 0);
+	mact_plan_clear(&p);
+	tq_ask(&b, question, "<q2.c1@example.vn>", &p);
+	ck_assert_int_eq(p.questions_counted, 1);
+	mact_plan_clear(&p);
+	ck_assert_int_eq(store_campaign_replies(b.st, cid, &cr), STORE_OK);
+	ck_assert_int_eq(cr.question_customers, 1);
+	ck_assert_int_eq(cr.question_messages, 2);
+	ck_assert_int_eq(cr.refusal_messages, 0);
+	/* a refusal is no question: it is counted as a refusal only */
+	tq_ask(&b, refusal, "<r1.c1@example.vn>", &p);
+	ck_assert_int_eq(p.questions_counted, 0);
+	mact_plan_clear(&p);
+	ck_assert_int_eq(store_campaign_replies(b.st, cid, &cr), STORE_OK);
+	ck_assert_int_eq(cr.question_messages, 2);
+	ck_assert_int_eq(cr.refusal_messages, 1);
+	mt_store_teardown(&b.t);
+}
+END_TEST
+
+START_TEST(test_act_question_to_a_message_outside_campaigns_writes_nothing)
+{
+	struct mact_plan p;
+	struct tb b;
+
+	tb_setup(&b);
+	ck_assert_int_eq(store_msglog_add(b.st, "m1@ilinks.asia", b.c1, CATEGORY_ACCOUNT, 0),
+			 STORE_OK);
+	tr_decide(&b, "<noreply@ilinks.asia>", NULL, question, "<q3.c1@example.vn>", &p);
+	ck_assert_int_eq(p.verdict, MACT_V_QUESTION);
+	ck_assert_uint_eq(p.nwrites, 0);
 	mact_plan_clear(&p);
 	mt_store_teardown(&b.t);
 }
@@ -589,6 +672,8 @@ milter_act_suite(void)
 	tcase_add_test(tc, test_act_auto_reply_to_noreply_and_staff_drops_only_noreply);
 	tcase_add_test(tc, test_act_evidence_is_bounded);
 	tcase_add_test(tc, test_act_question_is_decided_while_another_process_writes);
+	tcase_add_test(tc, test_act_question_to_a_campaign_counts_once_per_reply);
+	tcase_add_test(tc, test_act_question_to_a_message_outside_campaigns_writes_nothing);
 	tcase_add_test(tc, test_act_only_refusals_and_tokens_list_writes);
 	tcase_add_test(tc, test_act_forged_bounce_without_proof_goes_to_support_uncounted);
 	tcase_add_test(tc, test_act_bounce_with_another_recipients_token_is_not_counted);
@@ -597,7 +682,7 @@ milter_act_suite(void)
 	tcase_add_test(tc, test_act_soft_bounce_is_kept_apart);
 	tcase_add_test(tc, test_act_one_click_empty_mail_is_not_a_question);
 	tcase_add_test(tc, test_act_xlinks_only_when_every_recipient_is_a_company_address);
-	tcase_add_test(tc, test_act_evidence_keeps_the_reply_msgid_as_hmac);
+	tcase_add_test(tc, test_act_evidence_keeps_the_reply_msgid_as_the_stores_hash);
 	tcase_add_test(tc, test_act_stacked_authentication_results);
 	tcase_add_test(tc, test_act_ordinary_mail_to_staff_cannot_be_a_reply);
 	suite_add_tcase(s, tc);

@@ -26,9 +26,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <sqlite3.h>
 
 #define NOBODY_ID	65534
+#define MAC_THREADS	8		/* threads racing to the first crypt_mac() */
+#define MAC_LONG	10000		/* bytes of the longest input */
 #define STORE_TEST_SCHEMA	5
 
 #include "crypt.h"
@@ -489,6 +493,56 @@ START_TEST(test_store_open_fails_temporarily_when_directory_is_read_only)
 }
 END_TEST
 
+/* mac_check - crypt_mac() against the one-shot HMAC(): the count of mismatches (ARG: set-up) */
+static void *
+mac_check(void *arg)
+{
+	static pthread_barrier_t *bar;
+	static unsigned char data[MAC_LONG];
+	const size_t lens[] = {0, 1, 27, 63, 64, 65, 1000, MAC_LONG};
+	unsigned char key[CRYPT_KEY_LEN], got[CRYPT_MAC_LEN], want[CRYPT_MAC_LEN];
+	unsigned int wl;
+	long	bad = 0;
+
+	if (arg != NULL) {		/* set-up: the shared barrier and input */
+		bar = arg;
+		for (size_t i = 0; i < sizeof(data); i++)
+			data[i] = (unsigned char) (i * 7 + 3);
+		return (NULL);
+	}
+	pthread_barrier_wait(bar);
+	for (int k = 0; k < 4; k++) {
+		for (size_t i = 0; i < sizeof(key); i++)
+			key[i] = (unsigned char) (k * 31 + i);
+		for (size_t j = 0; j < sizeof(lens) / sizeof(lens[0]); j++) {
+			wl = sizeof(want);
+			crypt_mac(key, data, lens[j], got);
+			if (HMAC(EVP_sha256(), key, sizeof(key), data, lens[j], want, &wl) == NULL
+			    || wl != sizeof(want) || memcmp(got, want, sizeof(want)) != 0)
+				bad++;
+		}
+	}
+	return ((void *) bad);
+}
+
+START_TEST(test_crypt_mac_is_hmac_sha256_also_when_threads_race_to_the_first_call)
+{
+	pthread_barrier_t bar;
+	pthread_t th[MAC_THREADS];
+	void   *bad;
+
+	ck_assert_int_eq(pthread_barrier_init(&bar, NULL, MAC_THREADS), 0);
+	mac_check(&bar);
+	for (int i = 0; i < MAC_THREADS; i++)
+		ck_assert_int_eq(pthread_create(&th[i], NULL, mac_check, NULL), 0);
+	for (int i = 0; i < MAC_THREADS; i++) {
+		ck_assert_int_eq(pthread_join(th[i], &bad), 0);
+		ck_assert_ptr_null(bad);
+	}
+	pthread_barrier_destroy(&bar);
+}
+END_TEST
+
 /* suite - the tests of this file */
 static Suite *
 suite(void)
@@ -506,6 +560,7 @@ suite(void)
 	tcase_add_test(tc, test_store_nested_transactions);
 	tcase_add_test(tc, test_store_migration_rehashes_addresses_by_the_new_rule);
 	tcase_add_test(tc, test_store_backend_is_the_configured_one);
+	tcase_add_test(tc, test_crypt_mac_is_hmac_sha256_also_when_threads_race_to_the_first_call);
 	if (!fx_pg()) {		/* SQLite's own locking, files and checkpoints */
 		tcase_add_test(tc, test_store_temp_when_locked_past_busy_timeout);
 		tcase_add_test(tc, test_store_waiting_writer_takes_the_lock_soon_after_release);

@@ -26,6 +26,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "inbound.h"
 #include "store_fx.h"
 
 #define REASON_BUF	256
@@ -245,6 +246,64 @@ START_TEST(test_store_evidence_message_ids_hashed_and_still_idempotent)
 }
 END_TEST
 
+START_TEST(test_store_evidence_hash_is_one_format_and_old_hmac_rows_stay_readable)
+{
+	struct last_event l;
+	struct store_campaign_replies r;
+	struct fx f;
+	char	h[STORE_EVHASH_MAX], h2[STORE_EVHASH_MAX], ev[STORE_EVIDENCE_MAX], want[STORE_EVIDENCE_MAX];
+	char	ours[] = "4455ffee@mail.ilinks.asia";
+	static const char old[] = "reply msgid=<hmac:00112233445566778899aabbccddeeff> "
+		"ref=<4455ffee@mail.ilinks.asia> rule=command";
+	int64_t	a, b, cid;
+	int	changed = -1;
+
+	fx_setup(&f, 1);
+	a = fx_add_customer(f.st, "an.nguyen@example.vn", "An", "");
+	b = fx_add_customer(f.st, "binh@example.org", "Bình", "");
+	/* the milter's hash of a reply's Message-ID: "h:" and 24 hex digits, keyed, stable */
+	store_evidence_hash(f.st, "CAF.reply-778899@mail.gmail.com", h);
+	ck_assert_uint_eq(strlen(h), STORE_EVHASH_MAX - 1);
+	ck_assert_int_eq(strncmp(h, "h:", 2), 0);
+	ck_assert_uint_eq(strspn(h + 2, "0123456789abcdef"), 2 * STORE_EVHASH_BYTES);
+	store_evidence_hash(f.st, "CAF.reply-778899@mail.gmail.com", h2);
+	ck_assert_str_eq(h, h2);
+	store_evidence_hash(f.st, "CAF.reply-778900@mail.gmail.com", h2);
+	ck_assert_str_ne(h, h2);
+	/* the store's redaction of the same Message-ID in clear writes the same text */
+	ck_assert_int_eq(store_optout(f.st, a, -1, STORE_CH_REPLY,
+				      "reply msgid=<CAF.reply-778899@mail.gmail.com> rule=command",
+				      NULL), STORE_OK);
+	memset(&l, 0, sizeof(l));
+	ck_assert_int_eq(store_consent_each(f.st, a, the_event, &l), STORE_OK);
+	snprintf(want, sizeof(want), "reply msgid=<%s> rule=command", h);
+	ck_assert_str_eq(l.evidence, want);
+	/* so the same reply hashed by the milter is the same event: after a
+	 * staff opt-in it is not applied again; another reply is */
+	snprintf(ev, sizeof(ev), "reply msgid=<%s> rule=command", h);
+	ck_assert_int_eq(store_optin(f.st, a, -1, STORE_CH_STAFF, "staff", NULL), STORE_OK);
+	ck_assert_int_eq(store_optout(f.st, a, -1, STORE_CH_REPLY, ev, &changed), STORE_OK);
+	ck_assert_int_eq(changed, 0);
+	ck_assert_int_eq(store_is_optout(f.st, a, CATEGORY_PROMOTION), 0);
+	snprintf(ev, sizeof(ev), "reply msgid=<%s> rule=command", h2);
+	ck_assert_int_eq(store_optout(f.st, a, -1, STORE_CH_REPLY, ev, &changed), STORE_OK);
+	ck_assert_int_eq(changed, 2);
+	/* a row in the old "hmac:" format is kept and read as written, tied to its campaign */
+	ck_assert_int_eq(store_campaign_create(f.st, CATEGORY_PROMOTION, "promotion", "", "{}",
+					       &cid), STORE_OK);
+	ck_assert_int_eq(store_msglog_add(f.st, ours, b, CATEGORY_PROMOTION, cid), STORE_OK);
+	ck_assert_int_eq(store_optout(f.st, b, -1, STORE_CH_REPLY, old, NULL), STORE_OK);
+	memset(&l, 0, sizeof(l));
+	ck_assert_int_eq(store_consent_each(f.st, b, the_event, &l), STORE_OK);
+	ck_assert_str_eq(l.evidence, old);
+	ck_assert_int_eq(l.campaign_id, cid);
+	ck_assert_int_eq(store_campaign_replies(f.st, cid, &r), STORE_OK);
+	ck_assert_int_eq(r.refusal_customers, 1);
+	ck_assert_int_eq(r.refusal_messages, 1);
+	fx_teardown(&f);
+}
+END_TEST
+
 START_TEST(test_store_staff_change_keeps_actor_and_note_until_the_customer_goes)
 {
 	static const char note[] = "ticket #4411: khách gọi 0912 345 678";
@@ -359,6 +418,7 @@ suite(void)
 	tcase_add_test(tc, test_store_campaign_parameters_encrypted_and_erased_with_their_only_recipient);
 	tcase_add_test(tc, test_store_reasons_keep_the_customer_id_not_the_address);
 	tcase_add_test(tc, test_store_evidence_message_ids_hashed_and_still_idempotent);
+	tcase_add_test(tc, test_store_evidence_hash_is_one_format_and_old_hmac_rows_stay_readable);
 	tcase_add_test(tc, test_store_staff_change_keeps_actor_and_note_until_the_customer_goes);
 	tcase_add_test(tc, test_store_consent_range_lists_every_customer_by_day);
 	suite_add_tcase(s, tc);
