@@ -31,6 +31,7 @@
 #include "mime.h"
 #include "strbuf.h"
 #include "svcname.h"
+#include "weblink.h"
 
 #define COMPOSE_DEFAULT_NAME	"Quý khách"
 #define COMPOSE_TEST_LABEL	"[TEST]"	/* before the subject of a test message */
@@ -40,6 +41,8 @@
 #define UNSUB_SUBJECT		"?subject=unsubscribe"
 #define HDR_LINE_MAX		78	/* RFC 5322 recommended line length */
 #define COMPOSE_DAY_MAX		16	/* "YYYY-MM-DD" and its NUL, with room */
+/* The footer's line to the preference page (after the refusal sentences). */
+#define COMPOSE_PREF_LABEL	"Tùy chọn nhận email / Email preferences"
 
 struct compose {
 	const struct conf *conf;
@@ -52,6 +55,9 @@ struct compose {
 	char   *unsub_domain;		/* domain of noreply@ for the mailto */
 	char   *unsub_local;		/* local part of noreply@ */
 	char   *list_id;
+	const char *web_base;		/* web_base_url; NULL when empty */
+	char   *test_unsub;		/* web_base's links with the test token */
+	char   *test_pref;
 	struct svcname *svc;		/* service type display names */
 	const char *refusal_vi;		/* footer: what "Từ chối" stops */
 	const char *refusal_en;
@@ -114,6 +120,8 @@ compose_free(struct compose *c)
 	free(c->unsub_domain);
 	free(c->unsub_local);
 	free(c->list_id);
+	free(c->test_unsub);
+	free(c->test_pref);
 	free(c);
 }
 
@@ -281,6 +289,39 @@ nomem:
 	return (-1);
 }
 
+/*
+ * compose_web - web_base_url, checked, and its links with the test token
+ * (test messages and previews); -1 with ERR. The deprecated
+ * unsubscribe_url is left to list_unsubscribe().
+ */
+static int
+compose_web(struct compose *c, char *err, size_t errlen)
+{
+	const char *base = conf_web_base_url(c->conf);
+	const char *slash;
+	char	why[128];
+
+	if (base == NULL || *base == 0)
+		return (0);
+	if (weblink_base_check(base, why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "%s", why);
+		return (-1);
+	}
+	c->web_base = base;
+	slash = base[strlen(base) - 1] == '/' ? "" : "/";
+	if (asprintf(&c->test_unsub, "%s%s%s%s", base, slash, WEBLINK_PATH_UNSUBSCRIBE,
+		     COMPOSE_TEST_TOKEN) < 0)
+		c->test_unsub = NULL;
+	if (asprintf(&c->test_pref, "%s%s%s%s", base, slash, WEBLINK_PATH_PREFERENCES,
+		     COMPOSE_TEST_TOKEN) < 0)
+		c->test_pref = NULL;
+	if (c->test_unsub == NULL || c->test_pref == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return (-1);
+	}
+	return (0);
+}
+
 /* sender_name - the From display name: the staff member's, else the company's; NULL with ERR */
 static const char *
 sender_name(const struct conf *conf, const struct category_info *ci, const char *staff_name,
@@ -333,6 +374,7 @@ compose_new(const struct conf *conf, enum category cat, const struct tmpl *t,
 	c->refusal_vi = tmpl_footer_last(t) ? FOOTER_LAST_VI : ci->refusal_vi;
 	c->refusal_en = tmpl_footer_last(t) ? FOOTER_LAST_EN : ci->refusal_en;
 	if (compose_addresses(c, from, name, err, errlen) < 0
+	    || compose_web(c, err, errlen) < 0
 	    || (c->svc = svcname_load(conf, err, errlen)) == NULL)
 		goto fail;
 	if ((c->base = base_vars(conf, set)) == NULL) {
@@ -364,6 +406,13 @@ compose_return_path(const struct compose *c, const char *token, char *out, size_
 		n = snprintf(out, outlen, "%s+%s%s@%s", c->unsub_local, STORE_VERP_PREFIX, token,
 			     c->unsub_domain);
 	return (n < 0 || (size_t) n >= outlen ? -1 : 0);
+}
+
+/* compose_web_base - web_base_url, or NULL when the sender makes no https links */
+const char *
+compose_web_base(const struct compose *c)
+{
+	return (c->web_base);
 }
 
 /* compose_category - the category of C's messages */
@@ -517,20 +566,38 @@ compose_check(const struct compose *c, const struct compose_rcpt *r, char *err, 
 	return (0);
 }
 
-/* text_footer - append the footer of C's messages to B (the layout of footer.h) */
-static int
-text_footer(const struct compose *c, struct strbuf *b, const char *reason)
+/*
+ * pref_link - the preference page R's footer links to: R->pref_url, else
+ * the link with the test token (a preview, a test message); NULL when
+ * web_base_url is empty or the category is not refusable.
+ */
+static const char *
+pref_link(const struct compose *c, const struct compose_rcpt *r)
 {
-	const struct conf *cf = c->conf;
-	const char *portal = conf_portal_url(cf);
+	if (c->web_base == NULL || !category_refusable(c->cat))
+		return (NULL);
+	return (r->pref_url != NULL && *r->pref_url != 0 ? r->pref_url : c->test_pref);
+}
 
+/* footer_head - append the footer's separator, REASON and refusal sentences to B */
+static int
+footer_head(const struct compose *c, struct strbuf *b, const char *reason)
+{
 	if (b->len > 0 && b->data[b->len - 1] != '\n')
 		if (strbuf_adds(b, "\n") < 0)
 			return (-1);
 	/* The layout footer.h describes: separator, sentences, contact. */
-	if (strbuf_printf(b, "\n%s\n%s\n%s\n%s\n", FOOTER_SEPARATOR, reason,
-			c->refusal_vi, c->refusal_en) < 0)
-		return (-1);
+	return (strbuf_printf(b, "\n%s\n%s\n%s\n%s\n", FOOTER_SEPARATOR, reason,
+			      c->refusal_vi, c->refusal_en) < 0 ? -1 : 0);
+}
+
+/* footer_contact - append the footer's contact block to B */
+static int
+footer_contact(const struct compose *c, struct strbuf *b)
+{
+	const struct conf *cf = c->conf;
+	const char *portal = conf_portal_url(cf);
+
 	if (strbuf_printf(b, "%s%s%s\nĐiện thoại: %s - Email: %s\n",
 			conf_company_name(cf), FOOTER_CONTACT_SEP,
 			conf_contact_address(cf),
@@ -539,6 +606,16 @@ text_footer(const struct compose *c, struct strbuf *b, const char *reason)
 	if (portal && *portal && strbuf_printf(b, "Website: %s\n", portal) < 0)
 		return (-1);
 	return (0);
+}
+
+/* text_footer - append the footer of C's messages to B, with the preference link PREF (or NULL) */
+static int
+text_footer(const struct compose *c, struct strbuf *b, const char *reason, const char *pref)
+{
+	if (footer_head(c, b, reason) < 0
+	    || (pref != NULL && strbuf_printf(b, "%s: %s\n", COMPOSE_PREF_LABEL, pref) < 0))
+		return (-1);
+	return (footer_contact(c, b));
 }
 
 /* add_html_escaped - append S to B with HTML special characters escaped, line breaks as <br> */
@@ -561,52 +638,111 @@ add_html_escaped(struct strbuf *b, const char *s)
 	return (0);
 }
 
-/* html_with_footer - HTML with the footer inserted before </body>; *OUT is the caller's */
+/* html_footer - the footer of C's messages as HTML into B, PREF (or NULL) as a link */
 static int
-html_with_footer(const struct compose *c, const char *html, const char *reason, char **out)
+html_footer(const struct compose *c, struct strbuf *b, const char *reason, const char *pref)
 {
-	struct strbuf f, b;
-	const char *end;
+	struct strbuf f;
+	int	rv = -1;
 
 	strbuf_init(&f);
+	if (strbuf_adds(b, "\n<div class=\"links-footer\" style=\"font-size:small;color:#555\">\n") < 0
+	    || footer_head(c, &f, reason) < 0
+	    || add_html_escaped(b, f.data + 1) < 0)	/* skip the leading blank line */
+		goto done;
+	if (pref != NULL && (strbuf_adds(b, "<a href=\"") < 0 || add_html_escaped(b, pref) < 0
+			     || strbuf_adds(b, "\">") < 0
+			     || add_html_escaped(b, COMPOSE_PREF_LABEL) < 0
+			     || strbuf_adds(b, "</a><br>\n") < 0))
+		goto done;
+	strbuf_reset(&f);
+	if (footer_contact(c, &f) < 0 || add_html_escaped(b, f.data) < 0
+	    || strbuf_adds(b, "</div>\n") < 0)
+		goto done;
+	rv = 0;
+done:
+	strbuf_free(&f);
+	return (rv);
+}
+
+/* html_with_footer - HTML with the footer inserted before </body>; *OUT is the caller's */
+static int
+html_with_footer(const struct compose *c, const char *html, const char *reason,
+		 const char *pref, char **out)
+{
+	struct strbuf b;
+	const char *end;
+
 	strbuf_init(&b);
-	if (text_footer(c, &f, reason) < 0)
-		goto fail;
 	end = strcasestr(html, "</body>");
 	if (strbuf_add(&b, html, end ? (size_t) (end - html) : strlen(html)) < 0
-	    || strbuf_adds(&b, "\n<div class=\"links-footer\" style=\"font-size:small;color:#555\">\n") < 0
-	    || add_html_escaped(&b, f.data + 1) < 0	/* skip the leading blank line */
-	    || strbuf_adds(&b, "</div>\n") < 0
-	    || (end && strbuf_adds(&b, end) < 0))
-		goto fail;
-	strbuf_free(&f);
+	    || html_footer(c, &b, reason, pref) < 0
+	    || (end && strbuf_adds(&b, end) < 0)) {
+		strbuf_free(&b);
+		return (-1);
+	}
 	*out = strbuf_steal(&b);
 	return (*out ? 0 : -1);
-fail:
-	strbuf_free(&f);
-	strbuf_free(&b);
-	return (-1);
 }
 
 /*
- * list_unsubscribe - the List-Unsubscribe value for token TOKEN into OUT:
- * the mailto noreply+TOKEN@domain (with "?subject=unsubscribe" when the
- * line stays within 78 columns: a URL cannot be folded), then the https
- * one-click URL when unsubscribe_url is set. -1 when it does not fit.
+ * list_unsubscribe - the List-Unsubscribe value into OUT: the https
+ * one-click link URL first when there is one (RFC 8058: the client
+ * POSTs to it), then the mailto noreply+TOKEN@domain (with
+ * "?subject=unsubscribe" when the mailto on a line of its own stays
+ * within 78 columns: a URL cannot be folded, the header folds between
+ * the two). -1 when it
+ * does not fit.
  */
 static int
-list_unsubscribe(const struct compose *c, const char *token, char *out, size_t outlen)
+list_unsubscribe(const struct compose *c, const char *url, const char *token, char *out,
+		 size_t outlen)
 {
-	const char *url = conf_unsubscribe_url(c->conf);
-	int	n;
+	int	n = 0, m;
+	const char *subj = UNSUB_SUBJECT;
 
-	n = snprintf(out, outlen, "<mailto:%s+%s@%s%s>", c->unsub_local, token, c->unsub_domain,
-		     UNSUB_SUBJECT);
-	if (n > 0 && (size_t) n + 1 > HDR_LINE_MAX)
-		n = snprintf(out, outlen, "<mailto:%s+%s@%s>", c->unsub_local, token, c->unsub_domain);
-	if (n > 0 && (size_t) n < outlen && url != NULL && *url != 0)
-		n += snprintf(out + n, outlen - (size_t) n, ", <%s%s>", url, token);
-	return (n < 0 || (size_t) n >= outlen ? -1 : 0);
+	if (url != NULL && (n = snprintf(out, outlen, "<%s>, ", url)) < 0)
+		return (-1);
+	if ((size_t) n >= outlen)
+		return (-1);
+	if (strlen(" <mailto:+@>") + strlen(c->unsub_local) + strlen(token)
+	    + strlen(c->unsub_domain) + strlen(UNSUB_SUBJECT) > HDR_LINE_MAX)
+		subj = "";
+	m = snprintf(out + n, outlen - (size_t) n, "<mailto:%s+%s@%s%s>", c->unsub_local, token,
+		     c->unsub_domain, subj);
+	return (m < 0 || (size_t) m >= outlen - (size_t) n ? -1 : 0);
+}
+
+/*
+ * one_click_url - the https link of R's List-Unsubscribe into BUF (or
+ * pointed to): web_base_url's R->unsub_url (the test link for a test),
+ * else the deprecated unsubscribe_url followed by TOKEN; NULL when
+ * there is none. -1 with ERR when a real message lacks its link.
+ */
+static int
+one_click_url(const struct compose *c, const struct compose_rcpt *r, const char *token,
+	      const char **url, char *buf, size_t buflen, char *err, size_t errlen)
+{
+	const char *legacy = conf_unsubscribe_url(c->conf);
+
+	*url = NULL;
+	if (c->web_base != NULL) {
+		*url = r->test ? c->test_unsub : r->unsub_url;
+		if (*url == NULL || **url == 0 || (!r->test && (r->pref_url == NULL
+							       || *r->pref_url == 0))) {
+			snprintf(err, errlen, "no links-web link for a refusable message");
+			return (-1);
+		}
+		return (0);
+	}
+	if (legacy == NULL || *legacy == 0)
+		return (0);
+	if (snprintf(buf, buflen, "%s%s", legacy, token) >= (int) buflen) {
+		snprintf(err, errlen, "unsubscribe_url too long");
+		return (-1);
+	}
+	*url = buf;
+	return (0);
 }
 
 /* add_extra - one more header of M */
@@ -620,16 +756,16 @@ add_extra(struct mime_msg *m, const char *name, const char *value)
 /*
  * list_headers - what the category table asks for: Auto-Submitted; for a
  * refusable category List-Unsubscribe (into UNSUB), List-Unsubscribe-Post
- * and List-Id. A test message gets a token that verifies nothing. -1
- * with ERR.
+ * when it has an https link, and List-Id. A test message gets a token
+ * that verifies nothing. -1 with ERR.
  */
 static int
 list_headers(const struct compose *c, const struct compose_rcpt *r, struct mime_msg *m,
 	     char *unsub, size_t unsublen, char *err, size_t errlen)
 {
 	const struct category_info *ci = category_get(c->cat);
-	const char *url = conf_unsubscribe_url(c->conf);
-	const char *token = r->test ? COMPOSE_TEST_TOKEN : r->token;
+	const char *token = r->test ? COMPOSE_TEST_TOKEN : r->token, *url;
+	char	legacy[COMPOSE_URL_MAX];
 
 	if (ci->auto_submitted)
 		add_extra(m, "Auto-Submitted", "auto-generated");
@@ -639,12 +775,14 @@ list_headers(const struct compose *c, const struct compose_rcpt *r, struct mime_
 		snprintf(err, errlen, "no unsubscribe token");
 		return (-1);
 	}
-	if (list_unsubscribe(c, token, unsub, unsublen) < 0) {
+	if (one_click_url(c, r, token, &url, legacy, sizeof(legacy), err, errlen) < 0)
+		return (-1);
+	if (list_unsubscribe(c, url, token, unsub, unsublen) < 0) {
 		snprintf(err, errlen, "List-Unsubscribe too long");
 		return (-1);
 	}
 	add_extra(m, "List-Unsubscribe", unsub);
-	if (url != NULL && *url != 0)
+	if (url != NULL)
 		add_extra(m, "List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
 	if (c->list_id != NULL && ci->list_headers)
 		add_extra(m, "List-Id", c->list_id);
@@ -692,8 +830,8 @@ compose_render(const struct compose *c, const struct compose_rcpt *r, struct com
 	if ((ret = render_parts(c, r, &p->subject, &text, &html, &reason, err, errlen)) < 0)
 		return (ret);
 	ret = COMPOSE_ERR;
-	if (strbuf_adds(&tb, text) < 0 || text_footer(c, &tb, reason) < 0
-	    || (html != NULL && html_with_footer(c, html, reason, &p->html) < 0)
+	if (strbuf_adds(&tb, text) < 0 || text_footer(c, &tb, reason, pref_link(c, r)) < 0
+	    || (html != NULL && html_with_footer(c, html, reason, pref_link(c, r), &p->html) < 0)
 	    || (p->text = strbuf_steal(&tb)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		compose_parts_free(p);
@@ -712,7 +850,7 @@ compose_message(const struct compose *c, const struct compose_rcpt *r, char **ou
 		char *err, size_t errlen)
 {
 	struct compose_parts p;
-	char	unsub[2 * COMPOSE_URL_MAX], ref[MIME_ID_MAX + 3], label[COMPOSE_LABEL_MAX];
+	char	unsub[COMPOSE_URL_MAX + WEBLINK_URL_MAX], ref[MIME_ID_MAX + 3], label[COMPOSE_LABEL_MAX];
 	struct mime_msg m;
 	int	ret;
 

@@ -14,6 +14,7 @@
  *	int	compose_return_path(const struct compose *c, const char *token,
  *				    char *out, size_t outlen);
  *	int	compose_message_id(const struct compose *c, char *out, size_t outlen);
+ *	const char *compose_web_base(const struct compose *c);
  *	int	compose_check(const struct compose *c, const struct compose_rcpt *r,
  *			      char *err, size_t errlen);
  *	int	compose_message(const struct compose *c, const struct compose_rcpt *r,
@@ -45,12 +46,20 @@
  *	In-Reply-To and References name the message answered; a test
  *	message (R->test) goes To R->deliver_to, its subject starts with
  *	"[TEST]" and its List-Unsubscribe token verifies nothing; refusable
- *	categories get List-Unsubscribe (mailto noreply+TOKEN@domain with
- *	R->token, with "?subject=unsubscribe" when the line stays within
- *	78 columns, plus the
- *	https one-click URL when unsubscribe_url is set, then with
- *	List-Unsubscribe-Post) and List-Id. The result is owned by the
- *	caller (free()).
+ *	categories get List-Unsubscribe and List-Id. List-Unsubscribe
+ *	names first the https one-click link R->unsub_url (BASE/u/TOKEN of
+ *	weblink.h, a dated token the caller made with the store) when
+ *	web_base_url is set, then the mailto noreply+TOKEN@domain with
+ *	R->token ("?subject=unsubscribe" added when the line stays within
+ *	78 columns); with an https link comes List-Unsubscribe-Post:
+ *	List-Unsubscribe=One-Click (RFC 8058). The footer of a refusable
+ *	category links to the customer's preference page R->pref_url
+ *	(BASE/p/TOKEN; in the HTML part an <a href>). A message of a
+ *	refusable category without R->unsub_url and R->pref_url while
+ *	web_base_url is set is an error, except a test message, whose
+ *	links carry a token that verifies nothing. Without web_base_url,
+ *	the deprecated unsubscribe_url (its value, then R->token) is the
+ *	https link. The result is owned by the caller (free()).
  *
  *	compose_render() gives the parts compose_message() puts together,
  *	for a preview: the rendered subject, the text with its footer and
@@ -67,6 +76,10 @@
  *
  *	compose_message_id() makes a new random Message-ID (without angle
  *	brackets) on message_id_domain, else the first company domain.
+ *
+ *	compose_web_base() is web_base_url (checked by compose_new() with
+ *	weblink_base_check()), or NULL when it is empty: the caller then
+ *	makes no https links.
  * DIAGNOSTICS
  *	COMPOSE_ERR (-1): an error that stops the campaign (missing
  *	placeholder, out of memory); COMPOSE_BAD_RCPT (-2): this
@@ -100,6 +113,8 @@ struct compose_rcpt {
 	const struct store_contract *contract;	/* NULL when none */
 	const char *message_id;		/* without angle brackets */
 	const char *token;		/* unsubscribe token; NULL for transactional */
+	const char *unsub_url;		/* web_base_url's BASE/u/TOKEN (weblink.h); NULL */
+	const char *pref_url;		/* web_base_url's BASE/p/TOKEN; NULL */
 	time_t	date;
 	const char *in_reply_to;	/* Message-ID answered (no brackets); NULL */
 	const char *deliver_to;		/* To instead of EMAIL (a test); NULL */
@@ -128,6 +143,7 @@ void	compose_free(struct compose *c);
 const char *compose_from(const struct compose *c);
 int	compose_return_path(const struct compose *c, const char *token, char *out, size_t outlen);
 enum category compose_category(const struct compose *c);
+const char *compose_web_base(const struct compose *c);
 int	compose_message_id(const struct compose *c, char *out, size_t outlen);
 int	compose_check(const struct compose *c, const struct compose_rcpt *r,
 		      char *err, size_t errlen);

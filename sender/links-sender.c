@@ -627,6 +627,26 @@ load_conf(const struct cli *c)
 	return (conf);
 }
 
+/*
+ * warn_deprecated - say that unsubscribe_url is deprecated: the one-click
+ * link comes from web_base_url (links-web's own URL, dated tokens).
+ */
+static void
+warn_deprecated(const struct conf *conf)
+{
+	const char *old = conf_unsubscribe_url(conf);
+
+	if (old == NULL || *old == 0)
+		return;
+	if (*conf_web_base_url(conf) != 0)
+		fprintf(stderr, "links-sender: warning: unsubscribe_url is deprecated and ignored: "
+			"the one-click link comes from web_base_url\n");
+	else
+		fprintf(stderr, "links-sender: warning: unsubscribe_url is deprecated: set "
+			"web_base_url to links-web's URL instead (links from unsubscribe_url work "
+			"only until web_undated_tokens_until)\n");
+}
+
 /* install_signals - stop cleanly on SIGINT and SIGTERM; ignore SIGPIPE */
 static void
 install_signals(void)
@@ -691,6 +711,7 @@ main(int argc, char **argv)
 	if ((conf = load_conf(&c)) == NULL)
 		return (EX_CONFIG);
 	log_open("links-sender", 0, conf);
+	warn_deprecated(conf);
 	install_signals();
 	ex = dispatch(&c, conf);
 	if (delivery_stop)

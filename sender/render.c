@@ -4,8 +4,7 @@
  * SUMMARY
  *	one customer's message, from the rules to the bytes
  * SYNOPSIS
- *	#include "inbound.h"
-#include "render.h"
+ *	#include "render.h"
  * DESCRIPTION
  *	See render.h.
  * DIAGNOSTICS
@@ -19,6 +18,23 @@
 
 #include "inbound.h"
 #include "render.h"
+#include "weblink.h"
+
+/* web_links - the one-click and preference links of customer ID for CAT into U and P */
+static int
+web_links(struct store *st, const struct compose *comp, int64_t id, enum category cat,
+	  char *u, char *p, size_t len, char *err, size_t errlen)
+{
+	const char *base = compose_web_base(comp);
+	time_t	now = time(NULL);
+
+	if (weblink_url(st, base, WEBLINK_UNSUBSCRIBE, id, cat, now, u, len) != STORE_OK
+	    || weblink_url(st, base, WEBLINK_PREFERENCES, id, cat, now, p, len) != STORE_OK) {
+		snprintf(err, errlen, "store: make web link: %s", store_errmsg(st));
+		return (-1);
+	}
+	return (0);
+}
 
 /* build - compose C's message (contract K) into MSG; a DELIVERY_ code */
 static int
@@ -28,6 +44,7 @@ build(struct store *st, const struct compose *comp, const struct store_customer 
 {
 	struct compose_rcpt rc;
 	char	tok[STORE_TOKEN_MAX], verp[STORE_VERP_LEN + 1];
+	char	unsub[WEBLINK_URL_MAX], pref[WEBLINK_URL_MAX];
 	enum category cat = compose_category(comp);
 	int	rv;
 
@@ -45,6 +62,13 @@ build(struct store *st, const struct compose *comp, const struct store_customer 
 			return (DELIVERY_FAIL);
 		}
 		rc.token = tok;
+		if (compose_web_base(comp) != NULL) {
+			if (web_links(st, comp, c->id, cat, unsub, pref, sizeof(unsub), err,
+				      errlen) < 0)
+				return (DELIVERY_FAIL);
+			rc.unsub_url = unsub;
+			rc.pref_url = pref;
+		}
 	}
 	rv = compose_message(comp, &rc, &msg->data, &msg->len, err, errlen);
 	if (rv == COMPOSE_BAD_RCPT) {

@@ -14,7 +14,9 @@
  *	render_customer() is what the delivery engine's row sources do with
  *	a row: read customer CUSTOMER_ID, apply the audience rules again
  *	(the customer may have refused or bounced since the row was made),
- *	make the unsubscribe token of a refusable category, and build the
+ *	make the unsubscribe token of a refusable category (and, when
+ *	web_base_url is set, its dated one-click and preference links,
+ *	weblink.h), and build the
  *	message with Message-ID ID->message_id into MSG (envelope sender and
  *	recipient, bytes owned by MSG). The envelope sender is the message's
  *	own VERP return path, noreply+b-TOKEN@domain, TOKEN the bounce token

@@ -206,9 +206,9 @@ CF
 if [ "$WEB" = yes ]; then
 	WPORT=$(lt_free_port) || stop_here "no free port"
 	WEB_BASE=https://lienket.ilinks.test/email/
-	# links-sender writes the https one-click link from unsubscribe_url
-	# (links.conf(5)); links-web answers under web_base_url.
-	printf 'web_listen = 127.0.0.1:%s\nweb_base_url = %s\nunsubscribe_url = %su/\n' "$WPORT" "$WEB_BASE" "$WEB_BASE" >>/etc/links/links.conf
+	# links-sender writes the https one-click link under web_base_url
+	# (links.conf(5)), where links-web answers.
+	printf 'web_listen = 127.0.0.1:%s\nweb_base_url = %s\n' "$WPORT" "$WEB_BASE" >>/etc/links/links.conf
 fi
 readme_block links-setup >"$W/links-setup.sh"
 [ -s "$W/links-setup.sh" ] || stop_here "no links-setup block in the README"

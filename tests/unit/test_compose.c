@@ -170,6 +170,68 @@ START_TEST(test_compose_list_headers_only_for_refusable)
 }
 END_TEST
 
+START_TEST(test_compose_web_link_first_then_mailto_and_preference_footer)
+{
+	struct conf *c = conf_defaults();
+	struct tmpl *t;
+	struct compose_rcpt r;
+	const char *html_src = "Subject: Chào {{name}}\n\nNội dung.\n--- html ---\n"
+		"<html><body><p>Nội dung.</p></body></html>\n";
+	char	err[256], *m;
+	const char *lu;
+	int	rv;
+
+	ck_assert_int_eq(conf_set(c, "web_base_url", "https://lienket.ilinks.asia/email", err,
+				  sizeof(err)), 0);
+	t = tmpl_parse("html", html_src, strlen(html_src), err, sizeof(err));
+	ck_assert_msg(t != NULL, "%s", err);
+	memset(&r, 0, sizeof(r));
+	r.token = "tok234";
+	r.unsub_url = "https://lienket.ilinks.asia/email/u/dated1";
+	r.pref_url = "https://lienket.ilinks.asia/email/p/dated1";
+	m = build_rcpt(c, CATEGORY_PROMOTION, t, &r, &rv);
+	ck_assert_int_eq(rv, 0);
+	lu = header(m, "List-Unsubscribe");
+	ck_assert_ptr_nonnull(strstr(lu, "<https://lienket.ilinks.asia/email/u/dated1>,"));
+	ck_assert_ptr_nonnull(strstr(lu, "<mailto:noreply+tok234@ilinks.asia"));
+	ck_assert(strstr(lu, "https:") < strstr(lu, "mailto:"));
+	ck_assert_str_eq(header(m, "List-Unsubscribe-Post"), " List-Unsubscribe=One-Click");
+	ck_assert_ptr_nonnull(strstr(text_body(m), "Email preferences: "
+				     "https://lienket.ilinks.asia/email/p/dated1"));
+	ck_assert_int_le(longest_header_line(m), 78);
+	free(m);
+	/* A real message without its links is an error, never a message without them. */
+	memset(&r, 0, sizeof(r));
+	r.token = "tok234";
+	r.unsub_url = "https://lienket.ilinks.asia/email/u/dated1";
+	ck_assert_ptr_null(build_rcpt(c, CATEGORY_SURVEY, t, &r, &rv));
+	ck_assert_int_eq(rv, COMPOSE_ERR);
+	/* A test message gets links that verify nothing. */
+	memset(&r, 0, sizeof(r));
+	r.test = 1;
+	r.deliver_to = "lan.pham@ilinks.asia";
+	m = build_rcpt(c, CATEGORY_PROMOTION, t, &r, &rv);
+	ck_assert_int_eq(rv, 0);
+	ck_assert_ptr_nonnull(strstr(header(m, "List-Unsubscribe"),
+				     "<https://lienket.ilinks.asia/email/u/test>"));
+	free(m);
+	/* Transactional mail: no links at all. */
+	memset(&r, 0, sizeof(r));
+	m = build_rcpt(c, CATEGORY_ACCOUNT, t, &r, &rv);
+	ck_assert_int_eq(rv, 0);
+	ck_assert_ptr_null(header(m, "List-Unsubscribe"));
+	ck_assert_ptr_null(strstr(text_body(m), "Email preferences"));
+	free(m);
+	/* An http base URL is refused when the composer is made. */
+	ck_assert_int_eq(conf_set(c, "web_base_url", "http://lienket.ilinks.asia/", err,
+				  sizeof(err)), 0);
+	ck_assert_ptr_null(compose_new(c, CATEGORY_PROMOTION, t, NULL, NULL, err, sizeof(err)));
+	ck_assert_ptr_nonnull(strstr(err, "https://"));
+	tmpl_free(t);
+	conf_free(c);
+}
+END_TEST
+
 START_TEST(test_compose_crlf_name_is_a_bad_recipient)
 {
 	struct conf *c = conf_defaults();
@@ -455,6 +517,7 @@ compose_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_compose_from_per_category);
 	tcase_add_test(tc, test_compose_list_headers_only_for_refusable);
+	tcase_add_test(tc, test_compose_web_link_first_then_mailto_and_preference_footer);
 	tcase_add_test(tc, test_compose_crlf_name_is_a_bad_recipient);
 	tcase_add_test(tc, test_compose_footer_has_refusal_and_contact);
 	tcase_add_test(tc, test_compose_from_messages_say_what_is_wrong);
