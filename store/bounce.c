@@ -22,14 +22,12 @@
 int
 store_bounce_record(struct store *st, const char *email, int *count)
 {
-	char	norm[STORE_EMAIL_MAX + 1];
 	unsigned char idx[CRYPT_MAC_LEN];
 	struct db_stmt *s;
 	int	rc;
 
-	if (addr_normalise(email, norm, sizeof(norm)) != 0)
-		return (st_err(st, STORE_ERR, "invalid email address"));
-	st_email_index(st, norm, idx);
+	if ((rc = st_email_index_of(st, email, idx)) != STORE_OK)
+		return (rc);
 	if ((rc = db_prepare(st, "INSERT INTO bounces(hash, count, last) VALUES(?1, 1, ?2) "
 			     "ON CONFLICT(hash) DO UPDATE SET count = bounces.count + 1, last = ?2 "
 			     "RETURNING count", &s)) != STORE_OK)
@@ -51,14 +49,12 @@ store_bounce_record(struct store *st, const char *email, int *count)
 int
 store_is_undeliverable(struct store *st, const char *email)
 {
-	char	norm[STORE_EMAIL_MAX + 1];
 	unsigned char idx[CRYPT_MAC_LEN];
 	struct db_stmt *s;
 	int	rc;
 
-	if (addr_normalise(email, norm, sizeof(norm)) != 0)
-		return (st_err(st, STORE_ERR, "invalid email address"));
-	st_email_index(st, norm, idx);
+	if ((rc = st_email_index_of(st, email, idx)) != STORE_OK)
+		return (rc);
 	if ((rc = db_prepare(st, "SELECT EXISTS(SELECT 1 FROM bounces WHERE hash = ? "
 			     "AND count >= ?)", &s)) != STORE_OK)
 		return (rc);

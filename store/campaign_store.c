@@ -346,10 +346,12 @@ store_delivery_add(struct store *st, int64_t campaign_id, int64_t customer_id,
 	return rc;
 }
 
-/* st_delivery_row - a record from the columns of store_delivery, in its order */
+/* st_delivery_row - a store_delivery REC from its columns, in its order */
 int
-st_delivery_row(struct store *st, struct db_stmt *s, struct store_delivery *d)
+st_delivery_row(struct store *st, struct db_stmt *s, void *rec)
 {
+	struct store_delivery *d = rec;
+
 	memset(d, 0, sizeof(*d));
 	d->id = db_col_int(s, 0);
 	d->campaign_id = db_col_int(s, 1);
@@ -364,13 +366,20 @@ st_delivery_row(struct store *st, struct db_stmt *s, struct store_delivery *d)
 	return (STORE_OK);
 }
 
+/* st_delivery_row_clear - store_delivery_clear() of REC, for st_rows_read() */
+void
+st_delivery_row_clear(void *rec)
+{
+	store_delivery_clear(rec);
+}
+
 /* store_delivery_queued - up to MAX queued rows after AFTER */
 int
 store_delivery_queued(struct store *st, int64_t campaign_id, int64_t after,
 		      struct store_delivery *out, int max)
 {
 	struct db_stmt *s;
-	int	rc, n = 0, i;
+	int	rc;
 
 	if (max <= 0)
 		return 0;
@@ -381,20 +390,8 @@ store_delivery_queued(struct store *st, int64_t campaign_id, int64_t after,
 	db_bind_int(s, 1, campaign_id);
 	db_bind_int(s, 2, after);
 	db_bind_int(s, 3, max);
-	while ((rc = db_step(s)) == DB_ROW && n < max)
-		if ((rc = st_delivery_row(st, s, &out[n++])) != STORE_OK)
-			goto fail;
-	if (rc != DB_DONE && rc != DB_ROW) {
-		rc = db_error(st, rc, "delivery list");
-		goto fail;
-	}
-	db_finish(s);
-	return n;
-fail:
-	db_finish(s);
-	for (i = 0; i < n; i++)
-		store_delivery_clear(&out[i]);
-	return rc;
+	return (st_rows_read(st, s, out, sizeof(*out), max, st_delivery_row, st_delivery_row_clear,
+			     "delivery list"));
 }
 
 /* store_delivery_set - the outcome of one delivery */

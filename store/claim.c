@@ -94,7 +94,7 @@ store_outbox_claim(struct store *st, int lease, struct store_outbox *out, int ma
 {
 	struct db_stmt *s;
 	time_t	now = st_now();
-	int	rc, n = 0, i;
+	int	rc, n;
 
 	if ((rc = claim_lease_ok(st, lease)) != STORE_OK || max <= 0)
 		return (rc != STORE_OK ? rc : 0);
@@ -104,23 +104,10 @@ store_outbox_claim(struct store *st, int lease, struct store_outbox *out, int ma
 	db_bind_int(s, 1, (int64_t) (now + lease));
 	db_bind_int(s, 2, (int64_t) now);
 	db_bind_int(s, 3, max);
-	while (n < max && (rc = db_step(s)) == DB_ROW)
-		if ((rc = st_outbox_row(st, s, &out[n++])) != STORE_OK)
-			goto fail;
-	if (rc == DB_ROW || rc == DB_DONE)
-		rc = st_run(st, s, "outbox claim");
-	else
-		rc = db_error(st, rc, "outbox claim");
-	if (rc != STORE_OK)
-		goto fail;
-	db_finish(s);
-	qsort(out, (size_t) n, sizeof(*out), by_outbox_id);
+	if ((n = st_rows_read(st, s, out, sizeof(*out), max, st_outbox_row, st_outbox_row_clear,
+			      "outbox claim")) > 0)
+		qsort(out, (size_t) n, sizeof(*out), by_outbox_id);
 	return (n);
-fail:
-	db_finish(s);
-	for (i = 0; i < n; i++)
-		store_outbox_clear(&out[i]);
-	return (rc);
 }
 
 /* store_delivery_claim - up to MAX queued rows of CAMPAIGN, held for LEASE seconds */
@@ -130,7 +117,7 @@ store_delivery_claim(struct store *st, int64_t campaign_id, int lease,
 {
 	struct db_stmt *s;
 	time_t	now = st_now();
-	int	rc, n = 0, i;
+	int	rc, n;
 
 	if ((rc = claim_lease_ok(st, lease)) != STORE_OK || max <= 0)
 		return (rc != STORE_OK ? rc : 0);
@@ -141,23 +128,10 @@ store_delivery_claim(struct store *st, int64_t campaign_id, int lease,
 	db_bind_int(s, 2, (int64_t) now);
 	db_bind_int(s, 3, max);
 	db_bind_int(s, 4, campaign_id);
-	while (n < max && (rc = db_step(s)) == DB_ROW)
-		if ((rc = st_delivery_row(st, s, &out[n++])) != STORE_OK)
-			goto fail;
-	if (rc == DB_ROW || rc == DB_DONE)
-		rc = st_run(st, s, "delivery claim");
-	else
-		rc = db_error(st, rc, "delivery claim");
-	if (rc != STORE_OK)
-		goto fail;
-	db_finish(s);
-	qsort(out, (size_t) n, sizeof(*out), by_delivery_id);
+	if ((n = st_rows_read(st, s, out, sizeof(*out), max, st_delivery_row,
+			      st_delivery_row_clear, "delivery claim")) > 0)
+		qsort(out, (size_t) n, sizeof(*out), by_delivery_id);
 	return (n);
-fail:
-	db_finish(s);
-	for (i = 0; i < n; i++)
-		store_delivery_clear(&out[i]);
-	return (rc);
 }
 
 /* store_campaign_claim - campaign ID for OWNER for LEASE seconds */

@@ -42,6 +42,18 @@ st_email_index(struct store *st, const char *norm, unsigned char out[CRYPT_MAC_L
 	crypt_mac(st->keys.idx, norm, strlen(norm), out);
 }
 
+/* st_email_index_of - the blind index of EMAIL, normalised first; STORE_ERR when invalid */
+int
+st_email_index_of(struct store *st, const char *email, unsigned char out[CRYPT_MAC_LEN])
+{
+	char	norm[STORE_EMAIL_MAX + 1];
+
+	if (addr_normalise(email, norm, sizeof(norm)) != 0)
+		return (st_err(st, STORE_ERR, "invalid email address"));
+	st_email_index(st, norm, out);
+	return (STORE_OK);
+}
+
 /* st_email_suphash - the suppression hash of a normalised address */
 void
 st_email_suphash(struct store *st, const char *norm, unsigned char out[CRYPT_MAC_LEN])
@@ -332,18 +344,27 @@ store_customer_get(struct store *st, int64_t id, struct store_customer *out)
 int
 store_customer_find(struct store *st, const char *email, struct store_customer *out)
 {
-	char	norm[STORE_EMAIL_MAX + 1];
-	unsigned char idx[CRYPT_MAC_LEN];
 	int64_t	id;
 	int	rc;
 
 	memset(out, 0, sizeof(*out));
-	if (addr_normalise(email, norm, sizeof(norm)) != 0)
-		return (st_err(st, STORE_ERR, "invalid email address"));
-	st_email_index(st, norm, idx);
-	if ((rc = lookup_id(st, idx, &id)) != STORE_OK)
-		return (rc == STORE_NOTFOUND ? st_err(st, rc, "no customer with that address") : rc);
+	if ((rc = st_customer_id_of(st, email, &id)) != STORE_OK)
+		return (rc);
 	return (store_customer_get(st, id, out));
+}
+
+/* st_customer_id_of - the customer of EMAIL, by blind index alone (nothing decrypted) */
+int
+st_customer_id_of(struct store *st, const char *email, int64_t *id)
+{
+	unsigned char idx[CRYPT_MAC_LEN];
+	int	rc;
+
+	if ((rc = st_email_index_of(st, email, idx)) != STORE_OK)
+		return (rc);
+	if ((rc = lookup_id(st, idx, id)) == STORE_NOTFOUND)
+		return (st_err(st, rc, "no customer with that address"));
+	return (rc);
 }
 
 /* store_customer_each - FN for each customer in id order */

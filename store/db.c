@@ -273,6 +273,44 @@ st_run(struct store *st, struct db_stmt *s, const char *what)
 	return (rc == DB_DONE ? STORE_OK : db_error(st, rc, what));
 }
 
+/*
+ * st_rows_read - up to MAX rows of S into the array OUT of SIZE-byte
+ * records, each filled by ROW and emptied by CLEAR on failure; S is
+ * run to its end (a claim's UPDATE ... RETURNING completes even when
+ * more than MAX rows came back) and finished. The number of rows, or
+ * an error with nothing left owned.
+ */
+int
+st_rows_read(struct store *st, struct db_stmt *s, void *out, size_t size, int max,
+	     st_row_fn row, st_clear_fn clear, const char *what)
+{
+	char   *rec = out;
+	int	rc, n = 0;
+
+	rc = DB_DONE;
+	while (n < max && (rc = db_step(s)) == DB_ROW) {
+		if ((rc = row(st, s, rec + (size_t) n++ * size)) != STORE_OK)
+			goto fail;
+		rc = DB_ROW;
+	}
+	/* full: the rest of an UPDATE ... RETURNING must still run (never step past done) */
+	if (rc == DB_ROW)
+		rc = st_run(st, s, what);
+	else if (rc == DB_DONE)
+		rc = STORE_OK;
+	else
+		rc = db_error(st, rc, what);
+	if (rc != STORE_OK)
+		goto fail;
+	db_finish(s);
+	return (n);
+fail:
+	db_finish(s);
+	while (n > 0)
+		clear(rec + (size_t) --n * size);
+	return (rc);
+}
+
 /* st_count - the first column of the first row of SQL (parameter 1: ARG) */
 int
 st_count(struct store *st, const char *sql, int64_t arg, long *out)

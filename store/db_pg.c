@@ -54,6 +54,7 @@
 #include <libpq-fe.h>
 
 #include "store_int.h"
+#include "text.h"
 
 #define PG_OID_INT8	20
 #define PG_OID_TEXT	25
@@ -512,19 +513,6 @@ pg_col_text(struct db_stmt *s, int i)
 	return (PQgetvalue(p->res, p->row, i));
 }
 
-/* pg_hex - one hex digit's value, or -1 */
-static int
-pg_hex(int c)
-{
-	if (c >= '0' && c <= '9')
-		return (c - '0');
-	if (c >= 'a' && c <= 'f')
-		return (c - 'a' + 10);
-	if (c >= 'A' && c <= 'F')
-		return (c - 'A' + 10);
-	return (-1);
-}
-
 /* pg_col_blob - a bytea value, decoded from "\x..." (valid until the next call) */
 static const void *
 pg_col_blob(struct db_stmt *s, int i, size_t *len)
@@ -547,7 +535,7 @@ pg_col_blob(struct db_stmt *s, int i, size_t *len)
 	if ((p->blob = malloc(n + 1)) == NULL)
 		return (NULL);
 	for (k = 0; k < n; k++) {
-		if ((hi = pg_hex(v[2 * k])) < 0 || (lo = pg_hex(v[2 * k + 1])) < 0)
+		if ((hi = text_hexval(v[2 * k])) < 0 || (lo = text_hexval(v[2 * k + 1])) < 0)
 			return (NULL);
 		p->blob[k] = (unsigned char) (hi << 4 | lo);
 	}

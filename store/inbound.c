@@ -115,27 +115,7 @@ store_evidence_hash(struct store *st, const char *msgid, char out[STORE_EVHASH_M
 int
 store_customer_id_find(struct store *st, const char *email, int64_t *id)
 {
-	char	norm[STORE_EMAIL_MAX + 1];
-	unsigned char idx[CRYPT_MAC_LEN];
-	struct db_stmt *s;
-	int	rc;
-
-	if (addr_normalise(email, norm, sizeof(norm)) != 0)
-		return (st_err(st, STORE_ERR, "invalid email address"));
-	st_email_index(st, norm, idx);
-	if ((rc = db_prepare(st, "SELECT id FROM customers WHERE email_idx = ?", &s)) != STORE_OK)
-		return (rc);
-	db_bind_blob(s, 1, idx, CRYPT_MAC_LEN);
-	rc = db_step(s);
-	if (rc == DB_ROW) {
-		*id = db_col_int(s, 0);
-		rc = STORE_OK;
-	} else if (rc == DB_DONE)
-		rc = st_err(st, STORE_NOTFOUND, "no such customer");
-	else
-		rc = db_error(st, rc, "customer id lookup");
-	db_finish(s);
-	return (rc);
+	return (st_customer_id_of(st, email, id));
 }
 
 /*

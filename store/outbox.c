@@ -61,10 +61,12 @@ store_outbox_add(struct store *st, int64_t customer_id, const char *template_nam
 	return rc;
 }
 
-/* st_outbox_row - a record from "id, customer_id, template, message_id, queued, reason" */
+/* st_outbox_row - a store_outbox REC from "id, customer_id, template, message_id, queued, reason" */
 int
-st_outbox_row(struct store *st, struct db_stmt *s, struct store_outbox *o)
+st_outbox_row(struct store *st, struct db_stmt *s, void *rec)
 {
+	struct store_outbox *o = rec;
+
 	memset(o, 0, sizeof(*o));
 	o->id = db_col_int(s, 0);
 	o->customer_id = db_col_int(s, 1);
@@ -77,12 +79,19 @@ st_outbox_row(struct store *st, struct db_stmt *s, struct store_outbox *o)
 	return (STORE_OK);
 }
 
+/* st_outbox_row_clear - store_outbox_clear() of REC, for st_rows_read() */
+void
+st_outbox_row_clear(void *rec)
+{
+	store_outbox_clear(rec);
+}
+
 /* store_outbox_pending - up to MAX pending rows after AFTER */
 int
 store_outbox_pending(struct store *st, int64_t after, struct store_outbox *out, int max)
 {
 	struct db_stmt *s;
-	int	rc, n = 0, i;
+	int	rc;
 
 	if (max <= 0)
 		return 0;
@@ -91,20 +100,8 @@ store_outbox_pending(struct store *st, int64_t after, struct store_outbox *out, 
 		return rc;
 	db_bind_int(s, 1, after);
 	db_bind_int(s, 2, max);
-	while ((rc = db_step(s)) == DB_ROW && n < max)
-		if ((rc = st_outbox_row(st, s, &out[n++])) != STORE_OK)
-			goto fail;
-	if (rc != DB_DONE && rc != DB_ROW) {
-		rc = db_error(st, rc, "outbox list");
-		goto fail;
-	}
-	db_finish(s);
-	return n;
-fail:
-	db_finish(s);
-	for (i = 0; i < n; i++)
-		store_outbox_clear(&out[i]);
-	return rc;
+	return (st_rows_read(st, s, out, sizeof(*out), max, st_outbox_row, st_outbox_row_clear,
+			     "outbox list"));
 }
 
 /* store_outbox_done - the outcome of one outbox message */

@@ -93,10 +93,12 @@ int	schema_migrate(struct store *st, char *err, size_t errlen);
 
 /* customer.c: the blind index and suppression hash of a normalised address. */
 void	st_email_index(struct store *st, const char *norm, unsigned char out[CRYPT_MAC_LEN]);
+int	st_email_index_of(struct store *st, const char *email, unsigned char out[CRYPT_MAC_LEN]);
 void	st_email_suphash(struct store *st, const char *norm, unsigned char out[CRYPT_MAC_LEN]);
 /* Decrypt the customer's address (caller frees *EMAIL); STORE_NOTFOUND if no row. */
 int	st_customer_email(struct store *st, int64_t id, char **email);
 int	st_customer_exists(struct store *st, int64_t id);
+int	st_customer_id_of(struct store *st, const char *email, int64_t *id);
 int	st_unseal_col(struct store *st, struct db_stmt *s, int col, int64_t row, int field,
 		      char **out);
 int	st_bind_sealed(struct store *st, struct db_stmt *s, int i, int64_t row, int field,
@@ -111,8 +113,10 @@ int	st_suppression_sync(struct store *st, int64_t customer_id,
 			    const unsigned char hash[CRYPT_MAC_LEN]);
 
 /* outbox.c, campaign_store.c: a record from a row of the usual columns. */
-int	st_outbox_row(struct store *st, struct db_stmt *s, struct store_outbox *o);
-int	st_delivery_row(struct store *st, struct db_stmt *s, struct store_delivery *d);
+int	st_outbox_row(struct store *st, struct db_stmt *s, void *rec);
+void	st_outbox_row_clear(void *rec);
+int	st_delivery_row(struct store *st, struct db_stmt *s, void *rec);
+void	st_delivery_row_clear(void *rec);
 
 /* msgid.c: "HEX@DOMAIN" into OUT (at least STORE_MSGID_MAX); clean an input one. */
 #define STORE_MSGID_MAX		(2 * STORE_MSGID_RANDOM + 1 + STORE_DOMAIN_MAX + 1)
@@ -138,9 +142,13 @@ int	st_reason_of_row(struct store *st, const char *table, int64_t id, const char
 			 char *out, size_t outlen);
 int	st_redact_rows(struct store *st);
 
-/* Common step patterns: run to the end; one integer result. */
+/* Common step patterns: run to the end; one integer result; a list of records. */
 int	st_run(struct store *st, struct db_stmt *s, const char *what);
 int	st_count(struct store *st, const char *sql, int64_t arg, long *out);
 int	st_returning_id(struct store *st, struct db_stmt *s, int64_t *id, const char *what);
+typedef int (*st_row_fn)(struct store *st, struct db_stmt *s, void *rec);
+typedef void (*st_clear_fn)(void *rec);
+int	st_rows_read(struct store *st, struct db_stmt *s, void *out, size_t size, int max,
+		     st_row_fn row, st_clear_fn clear, const char *what);
 
 #endif

@@ -26,6 +26,7 @@
 #endif
 
 #include "store_fx.h"
+#include "unit.h"
 
 #define KEY_BYTES	32
 #define RAW_BUSY_MS	2000
@@ -252,13 +253,7 @@ fx_count_events(const struct store_consent *e, void *arg)
 int
 fx_run(Suite *s)
 {
-	SRunner *sr = srunner_create(s);
-	int	failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return (failed ? EXIT_FAILURE : EXIT_SUCCESS);
+	return (unit_run(s));
 }
 
 static const char *scan_needle;

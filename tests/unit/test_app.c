@@ -30,6 +30,7 @@
 #include "csrf.h"
 #include "route.h"
 #include "web_fixture.h"
+#include "unit.h"
 
 
 START_TEST(test_get_unsubscribe_page_changes_nothing)
@@ -375,8 +376,6 @@ main(void)
 {
 	Suite  *s = suite_create("app");
 	TCase  *tc = tcase_create("core");
-	SRunner *sr;
-	int	failed;
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_get_unsubscribe_page_changes_nothing);
@@ -389,9 +388,5 @@ main(void)
 	tcase_add_test(tc, test_locked_store_is_503_and_nothing_half_written);
 	tcase_add_test(tc, test_rate_limit_answers_429_with_retry_after);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return (unit_run(s));
 }

@@ -25,6 +25,7 @@
 #include "conf.h"
 #include "sender_fixture.h"
 #include "store.h"
+#include "unit.h"
 
 /* decide - the decision for customer ID: AUDIENCE_* and the reason */
 static int
@@ -227,11 +228,5 @@ audience_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(audience_suite());
-	int	failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return (failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
+	return (unit_run(audience_suite()));
 }

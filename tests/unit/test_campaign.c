@@ -28,6 +28,7 @@
 #include "lock.h"
 #include "sender_fixture.h"
 #include "store.h"
+#include "unit.h"
 
 /* out_dir - the dir transport's directory, set in the configuration */
 static const char *
@@ -339,11 +340,5 @@ campaign_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(campaign_suite());
-	int	failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return (failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
+	return (unit_run(campaign_suite()));
 }

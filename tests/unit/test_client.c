@@ -24,6 +24,7 @@
 #include "client.h"
 #include "conf.h"
 #include "web_fixture.h"
+#include "unit.h"
 
 
 START_TEST(test_client_behind_a_trusted_proxy_only)
@@ -55,15 +56,9 @@ main(void)
 {
 	Suite  *s = suite_create("client");
 	TCase  *tc = tcase_create("core");
-	SRunner *sr;
-	int	failed;
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_client_behind_a_trusted_proxy_only);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return (unit_run(s));
 }

@@ -27,6 +27,7 @@
 #include "sender_fixture.h"
 #include "store.h"
 #include "tmpl.h"
+#include "unit.h"
 
 
 /* any_tmpl - a template for any category */
@@ -535,11 +536,5 @@ compose_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(compose_suite());
-	int	failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return (failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
+	return (unit_run(compose_suite()));
 }

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "unit.h"
 
 static char tmpdir[] = "/tmp/test_conf.XXXXXX";
 static char path[256];
@@ -237,8 +238,6 @@ int     main(void)
 {
 	Suite  *s = suite_create("conf");
 	TCase  *tc = tcase_create("conf");
-	SRunner *sr;
-	int     failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_conf_defaults_are_complete);
@@ -253,9 +252,5 @@ int     main(void)
 	tcase_add_test(tc, test_conf_set_validates_like_the_file);
 	tcase_add_test(tc, test_conf_sample_file_loads);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return (unit_run(s));
 }

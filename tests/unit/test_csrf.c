@@ -22,6 +22,7 @@
 
 #include "csrf.h"
 #include "web_fixture.h"
+#include "unit.h"
 
 
 START_TEST(test_csrf_only_for_its_page_link_and_time)
@@ -55,15 +56,9 @@ main(void)
 {
 	Suite  *s = suite_create("csrf");
 	TCase  *tc = tcase_create("core");
-	SRunner *sr;
-	int	failed;
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_csrf_only_for_its_page_link_and_time);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return (unit_run(s));
 }

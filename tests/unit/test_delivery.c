@@ -30,6 +30,7 @@
 #include "delivery.h"
 #include "sender_fixture.h"
 #include "store.h"
+#include "unit.h"
 
 #define MEM_ROWS_MAX	64
 
@@ -501,11 +502,5 @@ delivery_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(delivery_suite());
-	int	failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return (failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
+	return (unit_run(delivery_suite()));
 }

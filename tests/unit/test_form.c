@@ -22,6 +22,7 @@
 
 
 #include "form.h"
+#include "unit.h"
 
 #define URLENC		"application/x-www-form-urlencoded"
 #define ONE_CLICK_BODY	"List-Unsubscribe=One-Click"
@@ -87,16 +88,10 @@ main(void)
 {
 	Suite  *s = suite_create("form");
 	TCase  *tc = tcase_create("core");
-	SRunner *sr;
-	int	failed;
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_form_one_click_urlencoded_and_multipart);
 	tcase_add_test(tc, test_form_refuses_what_a_form_cannot_be);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return (unit_run(s));
 }

@@ -25,6 +25,7 @@
 #include "hdr.h"
 #include "sender_fixture.h"
 #include "store.h"
+#include "unit.h"
 
 START_TEST(test_hdr_subject_never_splits_utf8)
 {
@@ -155,11 +156,5 @@ hdr_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(hdr_suite());
-	int	failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return (failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
+	return (unit_run(hdr_suite()));
 }

@@ -29,6 +29,7 @@
 
 #include "lock.h"
 #include "sender_fixture.h"
+#include "unit.h"
 
 START_TEST(test_lock_held_lock_is_refused_until_released)
 {
@@ -171,11 +172,5 @@ lock_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(lock_suite());
-	int	failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return (failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
+	return (unit_run(lock_suite()));
 }

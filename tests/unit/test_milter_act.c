@@ -24,6 +24,7 @@
 #include "milter_testlib.h"
 #include "reply.h"
 #include "store.h"
+#include "unit.h"
 
 static const char refusal[] =
 	"From: C <c@example.vn>\r\nTo: noreply@ilinks.asia\r\nSubject: Re: x\r\n"
@@ -693,11 +694,5 @@ milter_act_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(milter_act_suite());
-	int	failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return (failed ? EXIT_FAILURE : EXIT_SUCCESS);
+	return (unit_run(milter_act_suite()));
 }

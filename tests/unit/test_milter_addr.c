@@ -17,6 +17,7 @@
 
 #include "conf.h"
 #include "milter_addr.h"
+#include "unit.h"
 
 static struct maddr_conf *ac;
 
@@ -190,11 +191,5 @@ milter_addr_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(milter_addr_suite());
-	int	failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return (failed ? EXIT_FAILURE : EXIT_SUCCESS);
+	return (unit_run(milter_addr_suite()));
 }

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "milter_auth.h"
+#include "unit.h"
 
 static const char *const trusted[] = {"mx.ilinks.asia"};
 
@@ -206,11 +207,5 @@ milter_auth_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(milter_auth_suite());
-	int	failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return (failed ? EXIT_FAILURE : EXIT_SUCCESS);
+	return (unit_run(milter_auth_suite()));
 }

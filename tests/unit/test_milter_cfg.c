@@ -15,6 +15,7 @@
 
 #include "conf.h"
 #include "milter_cfg.h"
+#include "unit.h"
 
 START_TEST(test_cfg_bad_archive_config_is_rejected)
 {
@@ -44,11 +45,5 @@ milter_cfg_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(milter_cfg_suite());
-	int	failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return (failed ? EXIT_FAILURE : EXIT_SUCCESS);
+	return (unit_run(milter_cfg_suite()));
 }

@@ -17,6 +17,7 @@
 
 #include "milter_ctx.h"
 #include "milter_testlib.h"
+#include "unit.h"
 
 START_TEST(test_ctx_body_beyond_limit_is_counted_not_stored)
 {
@@ -173,11 +174,5 @@ milter_ctx_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(milter_ctx_suite());
-	int	failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return (failed ? EXIT_FAILURE : EXIT_SUCCESS);
+	return (unit_run(milter_ctx_suite()));
 }

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "milter_dsn.h"
+#include "unit.h"
 
 static const char postfix_dsn[] =
 	"From: MAILER-DAEMON@mx.example.vn (Mail Delivery System)\r\n"
@@ -132,11 +133,5 @@ milter_dsn_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(milter_dsn_suite());
-	int	failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return (failed ? EXIT_FAILURE : EXIT_SUCCESS);
+	return (unit_run(milter_dsn_suite()));
 }

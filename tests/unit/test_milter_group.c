@@ -28,6 +28,7 @@
 #include "milter_store.h"
 #include "milter_testlib.h"
 #include "store.h"
+#include "unit.h"
 
 #define TG_WRITERS	12		/* concurrent writers */
 #define TG_FAILING	5		/* the one whose write fails */
@@ -281,11 +282,5 @@ milter_group_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(milter_group_suite());
-	int	failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return (failed ? EXIT_FAILURE : EXIT_SUCCESS);
+	return (unit_run(milter_group_suite()));
 }

@@ -16,6 +16,7 @@
 #include "milter_ctx.h"
 #include "milter_state.h"
 #include "milter_testlib.h"
+#include "unit.h"
 
 START_TEST(test_state_message_keeps_its_config_across_reload)
 {
@@ -57,11 +58,5 @@ milter_state_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(milter_state_suite());
-	int	failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return (failed ? EXIT_FAILURE : EXIT_SUCCESS);
+	return (unit_run(milter_state_suite()));
 }

@@ -18,6 +18,7 @@
 #include "milter_store.h"
 #include "milter_testlib.h"
 #include "store.h"
+#include "unit.h"
 
 struct counter_get {
 	const char *name;
@@ -103,11 +104,5 @@ milter_stats_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(milter_stats_suite());
-	int	failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return (failed ? EXIT_FAILURE : EXIT_SUCCESS);
+	return (unit_run(milter_stats_suite()));
 }

@@ -18,6 +18,7 @@
 
 #include "milter_store.h"
 #include "milter_testlib.h"
+#include "unit.h"
 
 /* get_store - thread body: open this thread's connection */
 static void *
@@ -76,11 +77,5 @@ milter_store_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(milter_store_suite());
-	int	failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return (failed ? EXIT_FAILURE : EXIT_SUCCESS);
+	return (unit_run(milter_store_suite()));
 }

@@ -25,6 +25,7 @@
 #include "mime.h"
 #include "sender_fixture.h"
 #include "store.h"
+#include "unit.h"
 
 START_TEST(test_mime_header_lines_fold_within_78)
 {
@@ -101,11 +102,5 @@ mime_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(mime_suite());
-	int	failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return (failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
+	return (unit_run(mime_suite()));
 }

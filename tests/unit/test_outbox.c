@@ -26,6 +26,7 @@
 #include "outbox.h"
 #include "sender_fixture.h"
 #include "store.h"
+#include "unit.h"
 
 START_TEST(test_outbox_confirmation_delivered_exactly_once)
 {
@@ -167,11 +168,5 @@ outbox_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(outbox_suite());
-	int	failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return (failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
+	return (unit_run(outbox_suite()));
 }

@@ -23,6 +23,7 @@
 
 #include "page.h"
 #include "strbuf.h"
+#include "unit.h"
 
 
 START_TEST(test_page_escapes_and_labels_every_control)
@@ -82,15 +83,9 @@ main(void)
 {
 	Suite  *s = suite_create("page");
 	TCase  *tc = tcase_create("core");
-	SRunner *sr;
-	int	failed;
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_page_escapes_and_labels_every_control);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return (unit_run(s));
 }

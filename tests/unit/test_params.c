@@ -21,6 +21,7 @@
 
 #include "params.h"
 #include "tmpl.h"
+#include "unit.h"
 
 /* refused - whether the one --set S is refused; ERR gets the message */
 static int
@@ -117,11 +118,5 @@ params_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(params_suite());
-	int	failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return (failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
+	return (unit_run(params_suite()));
 }

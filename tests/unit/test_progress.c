@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "progress.h"
+#include "unit.h"
 
 START_TEST(test_progress_lines_show_rate_and_eta)
 {
@@ -80,11 +81,5 @@ progress_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(progress_suite());
-	int	failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return (failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
+	return (unit_run(progress_suite()));
 }

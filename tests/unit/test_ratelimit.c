@@ -21,6 +21,7 @@
 
 
 #include "ratelimit.h"
+#include "unit.h"
 
 
 START_TEST(test_ratelimit_budget_per_client)
@@ -49,15 +50,9 @@ main(void)
 {
 	Suite  *s = suite_create("ratelimit");
 	TCase  *tc = tcase_create("core");
-	SRunner *sr;
-	int	failed;
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_ratelimit_budget_per_client);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return (unit_run(s));
 }

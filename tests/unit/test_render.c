@@ -29,6 +29,7 @@
 #include "render.h"
 #include "sender_fixture.h"
 #include "tmpl.h"
+#include "unit.h"
 
 /* promo_compose - a composer of the shipped promotion; *T and *V are the caller's */
 static struct compose *
@@ -202,11 +203,5 @@ render_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(render_suite());
-	int	failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return (failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
+	return (unit_run(render_suite()));
 }

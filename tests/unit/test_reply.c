@@ -31,6 +31,7 @@
 #include "footer.h"
 #include "reply.h"
 #include "strbuf.h"
+#include "unit.h"
 
 #define THREADS		4
 #define PER_THREAD	200
@@ -461,11 +462,5 @@ reply_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(reply_suite());
-	int	failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return (failed ? 1 : 0);
+	return (unit_run(reply_suite()));
 }

@@ -20,6 +20,7 @@
 #include "reply_charset.h"
 #include "reply_text.h"
 #include "strbuf.h"
+#include "unit.h"
 
 /* final - the text of B in NFC (reply_text_nfc), owned by the caller */
 static char *
@@ -102,11 +103,5 @@ suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int	failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return (failed == 0 ? 0 : 1);
+	return (unit_run(suite()));
 }

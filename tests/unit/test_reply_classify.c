@@ -20,6 +20,7 @@
 #include "category.h"
 #include "reply_classify.h"
 #include "reply_lex.h"
+#include "unit.h"
 
 static struct reply_lex *lx;
 static struct reply_classify *cl;
@@ -137,11 +138,5 @@ suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int	failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return (failed == 0 ? 0 : 1);
+	return (unit_run(suite()));
 }

@@ -21,6 +21,7 @@
 #include "category.h"
 #include "reply_clause.h"
 #include "reply_lex.h"
+#include "unit.h"
 
 static struct reply_lex *lx;
 
@@ -223,11 +224,5 @@ suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int	failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return (failed == 0 ? 0 : 1);
+	return (unit_run(suite()));
 }

@@ -19,6 +19,7 @@
 
 #include "reply_html.h"
 #include "strbuf.h"
+#include "unit.h"
 
 /* text - the text of HTML, owned by the caller */
 static char *
@@ -84,11 +85,5 @@ suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int	failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return (failed == 0 ? 0 : 1);
+	return (unit_run(suite()));
 }

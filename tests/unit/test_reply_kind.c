@@ -22,6 +22,7 @@
 #include "reply_kind.h"
 #include "reply_lex.h"
 #include "reply_mime.h"
+#include "unit.h"
 
 static struct reply_lex *lx;
 static const struct reply_mime_limits lim = {64, 8, 256 * 1024};
@@ -146,11 +147,5 @@ suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int	failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return (failed == 0 ? 0 : 1);
+	return (unit_run(suite()));
 }

@@ -22,6 +22,7 @@
 #include "reply_key.h"
 #include "reply_lex.h"
 #include "strbuf.h"
+#include "unit.h"
 
 #define WORDS_MAX	16
 
@@ -195,11 +196,5 @@ suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int	failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return (failed == 0 ? 0 : 1);
+	return (unit_run(suite()));
 }

@@ -19,6 +19,7 @@
 
 #include "reply_mime.h"
 #include "strbuf.h"
+#include "unit.h"
 
 static const struct reply_mime_limits lim = {64, 8, 256 * 1024};
 
@@ -105,11 +106,5 @@ suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int	failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return (failed == 0 ? 0 : 1);
+	return (unit_run(suite()));
 }

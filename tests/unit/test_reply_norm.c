@@ -19,6 +19,7 @@
 
 #include "reply_norm.h"
 #include "strbuf.h"
+#include "unit.h"
 
 /* norm - S normalised with FLAGS, owned by the caller */
 static char *
@@ -70,11 +71,5 @@ suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int	failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return (failed == 0 ? 0 : 1);
+	return (unit_run(suite()));
 }

@@ -20,6 +20,7 @@
 #include "footer.h"
 #include "reply_quote.h"
 #include "strbuf.h"
+#include "unit.h"
 
 static struct reply_quote *rq;
 
@@ -162,11 +163,5 @@ suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int	failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return (failed == 0 ? 0 : 1);
+	return (unit_run(suite()));
 }

@@ -19,6 +19,7 @@
 
 #include "reply_text.h"
 #include "strbuf.h"
+#include "unit.h"
 
 /* canon - the canonical text of IN (LEN bytes) labelled CS, then in NFC as
  * the pipeline composes the new text; owned by the caller */
@@ -154,11 +155,5 @@ suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int	failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return (failed == 0 ? 0 : 1);
+	return (unit_run(suite()));
 }

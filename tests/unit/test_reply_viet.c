@@ -19,6 +19,7 @@
 
 #include "reply_viet.h"
 #include "strbuf.h"
+#include "unit.h"
 
 /* fold - the key W folds to, "" when none; *STRONG as reply_viet_ime_fold() says */
 static const char *
@@ -117,11 +118,5 @@ suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int	failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return (failed == 0 ? 0 : 1);
+	return (unit_run(suite()));
 }

@@ -21,6 +21,7 @@
 
 #include "report.h"
 #include "sender_fixture.h"
+#include "unit.h"
 
 /* status_text - report_status() of campaign ID as text (static); *EX its status */
 static const char *
@@ -84,11 +85,5 @@ report_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(report_suite());
-	int	failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return (failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
+	return (unit_run(report_suite()));
 }

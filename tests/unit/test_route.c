@@ -22,6 +22,7 @@
 
 #include "route.h"
 #include "store.h"
+#include "unit.h"
 
 
 START_TEST(test_route_pages_under_the_prefix)
@@ -61,15 +62,9 @@ main(void)
 {
 	Suite  *s = suite_create("route");
 	TCase  *tc = tcase_create("core");
-	SRunner *sr;
-	int	failed;
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_route_pages_under_the_prefix);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return (unit_run(s));
 }

@@ -24,6 +24,7 @@
 
 #include "sample.h"
 #include "sender_fixture.h"
+#include "unit.h"
 
 /* promo - a promotion to every customer, the dir transport into tmpdir/out */
 static void
@@ -177,11 +178,5 @@ sample_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(sample_suite());
-	int	failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return (failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
+	return (unit_run(sample_suite()));
 }

@@ -27,6 +27,7 @@
 #include "csv.h"
 #include "import.h"
 #include "store.h"
+#include "unit.h"
 
 #define PATH_BUF	512
 
@@ -414,11 +415,5 @@ csv_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(csv_suite());
-	int	failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return (unit_run(csv_suite()));
 }

@@ -20,6 +20,7 @@
 
 #include "conf.h"
 #include "svcname.h"
+#include "unit.h"
 
 START_TEST(test_svcname_default_and_own_tables)
 {
@@ -79,11 +80,5 @@ svcname_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(svcname_suite());
-	int	failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return (failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
+	return (unit_run(svcname_suite()));
 }

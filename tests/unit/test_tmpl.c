@@ -25,6 +25,7 @@
 #include "sender_fixture.h"
 #include "store.h"
 #include "tmpl.h"
+#include "unit.h"
 
 START_TEST(test_tmpl_missing_placeholder_is_an_error)
 {
@@ -156,11 +157,5 @@ tmpl_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(tmpl_suite());
-	int	failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return (failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
+	return (unit_run(tmpl_suite()));
 }

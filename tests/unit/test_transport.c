@@ -27,6 +27,7 @@
 #include "conf_options.h"
 #include "sender_fixture.h"
 #include "transport.h"
+#include "unit.h"
 
 #define MSG "Subject: t\r\n\r\nbody\r\n"
 
@@ -159,11 +160,5 @@ transport_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(transport_suite());
-	int	failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return (failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
+	return (unit_run(transport_suite()));
 }

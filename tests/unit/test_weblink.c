@@ -23,6 +23,7 @@
 
 #include "web_fixture.h"
 #include "weblink.h"
+#include "unit.h"
 
 
 START_TEST(test_dated_token_round_trip_and_kinds)
@@ -102,16 +103,10 @@ main(void)
 {
 	Suite  *s = suite_create("weblink");
 	TCase  *tc = tcase_create("core");
-	SRunner *sr;
-	int	failed;
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_dated_token_round_trip_and_kinds);
 	tcase_add_test(tc, test_weblink_format_and_base_check);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return (unit_run(s));
 }
