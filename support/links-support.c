@@ -8,22 +8,28 @@
  *	links-support consent-log [ID|EMAIL] [--since DATE] [--until DATE]
  *	links-support optout|optin ID|EMAIL [--category C] --note TEXT
  *	links-support stats
+ *	links-support digest [--since DATE] [--until DATE] [--lines N] [--dry-run]
  * DESCRIPTION
  *	A small privileged helper, in the manner of Postfix's postdrop: it is
  *	installed set-user-id to the store's owner (links-milter) and
  *	executable by the support group only, so that support staff can run
- *	the few read and opt-out commands of links-store(8) without a root
- *	shell and without being able to read the master key.
+ *	the few read and opt-out commands of links-store(8), and the daily
+ *	digest of links-sender(1) (printed with --dry-run, or mailed to
+ *	support_address as the timer does), without a root shell and
+ *	without being able to read the master key.
  *
  *	It trusts nothing of its caller: the caller's real user must be root
  *	or a member of the group named by support_group in links.conf; the
- *	configuration file and links-store are at paths fixed when it was
- *	built; the environment is replaced; each command and argument is
+ *	configuration file, links-store and links-sender are at paths fixed
+ *	when it was built; the environment is replaced; each command and argument is
  *	checked against a short list (an address or a customer id, a date,
  *	a category, a note of printable text) before links-store is started
  *	with them. What is recorded names the caller's login (links-store
  *	reads the real user id), and an opt-out or opt-in needs a --note
- *	(the ticket, the reason).
+ *	(the ticket, the reason). links-sender digest records nothing: it
+ *	runs wholly as the store's owner (real user id too, so that its
+ *	transport's checks see the user the timer runs as), and the
+ *	helper's log line names who asked.
  * DIAGNOSTICS
  *	Exit status from <sysexits.h>: EX_USAGE for a command or argument
  *	that is not allowed, EX_NOPERM when the caller is not in the support
@@ -58,6 +64,7 @@
 #define SUPPORT_ID_MAX		18	/* digits of a customer id */
 #define SUPPORT_GROUPS_MAX	256	/* supplementary groups examined */
 #define SUPPORT_FD_MAX		1024	/* descriptors closed at start */
+#define SUPPORT_LINES_DIGITS	4	/* digest --lines at most 9999 */
 
 #ifndef SUPPORT_CONF_PATH
 #define SUPPORT_CONF_PATH	SYSCONFDIR "/links/links.conf"
@@ -65,13 +72,18 @@
 #ifndef SUPPORT_STORE_PATH
 #define SUPPORT_STORE_PATH	SBINDIR "/links-store"
 #endif
+#ifndef SUPPORT_SENDER_PATH
+#define SUPPORT_SENDER_PATH	BINDIR "/links-sender"
+#endif
 
-/* A command line for links-store, built from checked pieces. */
+/* A command line for links-store (or links-sender), built from checked pieces. */
 struct support_cmd {
+	const char *prog;	/* SUPPORT_STORE_PATH or SUPPORT_SENDER_PATH */
 	const char *argv[SUPPORT_ARGS_MAX + 1];
 	int	argc;
 	int	writes;		/* optout/optin: a --note is required */
 	int	has_note;
+	int	sender;		/* links-sender: run wholly as the store's owner */
 };
 
 /* usage - the commands support may run */
@@ -88,6 +100,9 @@ usage(FILE *fp)
 		"  optout ID|EMAIL [--category C] --note TEXT   record a refusal for the customer\n"
 		"  optin ID|EMAIL [--category C] --note TEXT    record that the customer agrees again\n"
 		"  stats                                        counts and counters\n"
+		"  digest [--since DATE] [--until DATE] [--lines N] [--dry-run]\n"
+		"                                               the daily digest: printed with\n"
+		"                                               --dry-run, else mailed to support\n"
 		"\n"
 		"DATE is YYYY-MM-DD; C is survey, promotion or all; TEXT says why (a ticket).\n"
 		"Run by root or a member of the support group (support_group in links.conf).\n"
@@ -179,6 +194,41 @@ parse_options(struct support_cmd *cmd, int argc, char **argv, int i, const char 
 	return (0);
 }
 
+/* lines_ok - a small number of list lines */
+static int
+lines_ok(const char *s)
+{
+	size_t	n = strlen(s);
+
+	return (n > 0 && n <= SUPPORT_LINES_DIGITS && strspn(s, "0123456789") == n);
+}
+
+/* build_digest - links-sender digest with checked options */
+static int
+build_digest(struct support_cmd *cmd, int argc, char **argv)
+{
+	cmd->prog = SUPPORT_SENDER_PATH;
+	cmd->argv[0] = SUPPORT_SENDER_PATH;
+	cmd->sender = 1;
+	if (push(cmd, "digest") < 0)
+		return (-1);
+	for (int i = 2; i < argc; i++) {
+		const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (strcmp(opt, "--dry-run") == 0) {
+			if (push(cmd, opt) < 0)
+				return (-1);
+			continue;
+		}
+		if (val == NULL || !((strcmp(opt, "--since") == 0 || strcmp(opt, "--until") == 0)
+				     ? date_ok(val) : strcmp(opt, "--lines") == 0 && lines_ok(val))
+		    || push(cmd, opt) < 0 || push(cmd, val) < 0)
+			return (-1);
+		i++;
+	}
+	return (0);
+}
+
 /* build - check the caller's command and turn it into a links-store command line */
 static int
 build(struct support_cmd *cmd, int argc, char **argv)
@@ -196,6 +246,8 @@ build(struct support_cmd *cmd, int argc, char **argv)
 	}
 	if (strcmp(verb, "stats") == 0)
 		return (argc == 2 ? push(cmd, "stats") : -1);
+	if (strcmp(verb, "digest") == 0)
+		return (build_digest(cmd, argc, argv));
 	if (strcmp(verb, "consent-log") == 0) {
 		int	i = 2;
 
@@ -260,7 +312,8 @@ int
 main(int argc, char **argv)
 {
 	static char *const envp[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C.UTF-8", NULL};
-	struct support_cmd cmd = {{SUPPORT_STORE_PATH, "-c", SUPPORT_CONF_PATH, NULL}, 3, 0, 0};
+	struct support_cmd cmd = {SUPPORT_STORE_PATH, {SUPPORT_STORE_PATH, "-c", SUPPORT_CONF_PATH, NULL},
+				  3, 0, 0, 0};
 	struct passwd *pw;
 	struct conf *conf;
 	char	err[CONF_ERR_MAX];
@@ -293,8 +346,12 @@ main(int argc, char **argv)
 		usage(stderr);
 		return (EX_USAGE);
 	}
-	syslog(LOG_NOTICE, "%s runs links-store %s", who, cmd.argv[3]);
-	execve(SUPPORT_STORE_PATH, (char *const *) cmd.argv, envp);
-	fprintf(stderr, PROG ": cannot run %s: %s\n", SUPPORT_STORE_PATH, strerror(errno));
+	syslog(LOG_NOTICE, "%s runs %s %s", who, strrchr(cmd.prog, '/') + 1, cmd.argv[3]);
+	if (cmd.sender && setreuid(geteuid(), geteuid()) != 0) {
+		fprintf(stderr, PROG ": cannot become the store's owner: %s\n", strerror(errno));
+		return (EX_OSERR);
+	}
+	execve(cmd.prog, (char *const *) cmd.argv, envp);
+	fprintf(stderr, PROG ": cannot run %s: %s\n", cmd.prog, strerror(errno));
 	return (EX_OSERR);
 }

@@ -2,11 +2,12 @@
 # The systemd units as built (config/systemd/*.service): every service
 # carries the one shared hardening block of links-milter.service.in, word
 # for word (web's unit included, when it exists), runs as an unprivileged
-# user (milter, purge, outbox: links-milter, the store's owner) and waits
+# user (milter, purge, outbox, digest: links-milter, the store's owner) and waits
 # for the master key (ConditionPathExists) that "links-store init" creates; the paths each may write are exactly those
 # it needs (milter: the store and the socket folder inside Postfix's
-# chroot; purge: the store; outbox: the store, Postfix's maildrop, outdir,
-# with the postdrop group for the sendmail transport); and
+# chroot; purge: the store; outbox and digest: the store, Postfix's
+# maildrop, outdir, with the postdrop group for the sendmail transport);
+# the digest's timer fires daily at 07:00, Persistent; and
 # "systemd-analyze security" rates each service at 4.0 or lower
 # (the figures are printed, for tests/RELIABILITY.md).
 set -u
@@ -48,7 +49,7 @@ for in in "$S"/config/systemd/*.service.in; do
 	fi
 done
 
-for u in links-milter.service links-store-purge.service links-sender-outbox.service; do
+for u in links-milter.service links-store-purge.service links-sender-outbox.service links-sender-digest.service; do
 	grep -q '^User=links-milter$' "$B/config/systemd/$u" && ok "$u: runs as links-milter, the store's owner" || bad "$u: not User=links-milter"
 done
 # The writable paths, unit by unit (ProtectSystem=strict makes all else read-only).
@@ -61,6 +62,16 @@ exp_outbox="$localstatedir/lib/links $localstatedir/spool/links $localstatedir/s
 [ "$(rw "$U/links-store-purge.service")" = "$exp_purge" ] && ok "links-store-purge writes only $exp_purge" || bad "purge writes: $(rw "$U/links-store-purge.service")"
 [ "$(rw "$U/links-sender-outbox.service")" = "$exp_outbox" ] && ok "links-sender-outbox writes only $exp_outbox" || bad "outbox writes: $(rw "$U/links-sender-outbox.service")"
 grep -q '^SupplementaryGroups=postdrop$' "$U/links-sender-outbox.service" && ok "outbox: postdrop group (sendmail transport under NoNewPrivileges)" || bad "outbox: no postdrop group"
+[ "$(rw "$U/links-sender-digest.service")" = "$exp_outbox" ] && ok "links-sender-digest writes only $exp_outbox" || bad "digest writes: $(rw "$U/links-sender-digest.service")"
+grep -q '^SupplementaryGroups=postdrop$' "$U/links-sender-digest.service" && ok "digest: postdrop group (sendmail transport)" || bad "digest: no postdrop group"
+grep -q "^ExecStart=.*/links-sender -c $sysconfdir/links/links.conf digest$" "$U/links-sender-digest.service" \
+	&& ok "digest: runs links-sender digest" || bad "digest: ExecStart $(grep ^ExecStart "$U/links-sender-digest.service")"
+grep -q '^OnCalendar=\*-\*-\* 07:00$' "$U/links-sender-digest.timer" && grep -q '^Persistent=true$' "$U/links-sender-digest.timer" \
+	&& grep -q '^WantedBy=timers.target$' "$U/links-sender-digest.timer" \
+	&& ok "digest timer: daily at 07:00, Persistent, enabled with timers.target" || bad "digest timer: $(grep -v '^#' "$U/links-sender-digest.timer" | tr '\n' ' ')"
+if command -v systemd-analyze >/dev/null 2>&1; then
+	systemd-analyze calendar '*-*-* 07:00' >/dev/null 2>&1 && ok "digest timer: OnCalendar parses" || bad "digest timer: OnCalendar does not parse"
+fi
 # The default socket lies in the folder the milter may write and tmpfiles.d creates.
 sock=$(sed -n 's/^#socket = unix://p' "$S/config/links.conf")
 [ "$(dirname "$sock")" = "$localstatedir/spool/postfix/links-milter" ] || [ "$(dirname "$sock")" = "/var/spool/postfix/links-milter" ] \

@@ -48,7 +48,8 @@ grep -q "$sysconfdir/links/links.conf" "$P/share/man/man1/links-sender.1" && ok 
 n=$(ls "$P/share/links-mail/templates/" 2>/dev/null | wc -l)
 [ "$n" -ge 9 ] && ok "$n templates installed" || bad "only $n templates in share/links-mail/templates"
 [ -f "$P/share/links-mail/customers.sample.csv" ] && ok "sample customers installed" || bad "sample CSV missing"
-for u in links-milter.service links-store-purge.service links-store-purge.timer links-sender-outbox.service links-sender-outbox.timer; do
+for u in links-milter.service links-store-purge.service links-store-purge.timer links-sender-outbox.service links-sender-outbox.timer \
+	links-sender-digest.service links-sender-digest.timer; do
 	[ -f "$D$unitdir/$u" ] && ok "unit $u installed" || bad "unit $u missing"
 done
 grep -q "^ExecStart=$prefix/sbin/links-milter -f" "$D$unitdir/links-milter.service" && ok "unit paths substituted" || bad "links-milter.service ExecStart"

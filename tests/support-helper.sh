@@ -15,6 +15,11 @@
 #	    --since/--until), which shows yesterday's and not today's,
 #	  - opts a customer out of promotions with a note; the event names
 #	    the agent and keeps the note,
+#	  - prints yesterday's digest (links-sender digest --dry-run, run by
+#	    the helper as the store's owner): yesterday's refusals with the
+#	    customers' addresses, not today's; then mails it (transport dir:
+#	    the file belongs to the store's owner), while --outdir, --to,
+#	    --transport and bad values are refused,
 #	and cannot read the key or the database, nor run anything the
 #	helper does not allow (no note, an option in disguise, another
 #	command, a bad date): each refused with EX_USAGE and nothing
@@ -60,10 +65,13 @@ id -Gn "$U_AGENT" | grep -qw "$U_OWNER" && lt_fail "the agent must not be in the
 mkdir -p "$D/store" && chmod 755 "$D" || lt_fail "mkdir $D"
 LS=$D/links-store
 cp "$LINKS_STORE" "$LS" && chmod 755 "$LS" || lt_fail "copy links-store"
+cp "$top_builddir/sender/links-sender" "$D/links-sender" && chmod 755 "$D/links-sender" || lt_fail "copy links-sender"
 cp "$HELPER_BUILT" "$D/links-support" || lt_fail "copy the helper"
 chown "$U_OWNER:$G_SUPPORT" "$D/links-support" && chmod 4750 "$D/links-support" || lt_fail "chmod 4750"
 printf 'store_path = %s/store/links.db\nkey_file = %s/store/master.key\nsupport_group = %s\nstore_busy_timeout = 2000\n' \
 	"$D" "$D" "$G_SUPPORT" >"$D/links.conf"
+printf 'transport = dir\noutdir = %s/out\n' "$D" >>"$D/links.conf"
+mkdir "$D/out" && chown "$U_OWNER" "$D/out" && chmod 700 "$D/out" || lt_fail "mkdir $D/out"
 chmod 644 "$D/links.conf"
 chown "$U_OWNER" "$D/store" && chmod 700 "$D/store"
 H=$D/links-support
@@ -116,6 +124,28 @@ grep -Eq "(^|[^0-9])$id_binh([^0-9]|\$)|binh\.tran@example\.vn" "$T/out" || lt_f
 if grep -Eq "(^|[^0-9])$id_chi([^0-9]|\$)|cuong\.le@example\.vn" "$T/out"; then lt_fail "today's refusal listed as yesterday's: $(cat "$T/out")"; fi
 [ "$(grep -c refused "$T/out")" -eq 2 ] || lt_fail "yesterday's refusals: $(cat "$T/out")"
 lt_ok "the agent lists yesterday's refusals across customers, not today's"
+
+# The digest of yesterday (local dates, as links-sender reads them).
+l_yesterday=$(date -d yesterday +%Y-%m-%d)
+l_today=$(date +%Y-%m-%d)
+as "$U_AGENT" 0 "$H" digest --since "$l_yesterday" --until "$l_today" --dry-run
+has out "^Refusals: 2 (reply"
+has out "#$id_an an.nguyen@example.vn  từ chối / refused  staff"
+has out "#$id_binh binh.tran@example.vn  từ chối / refused  staff"
+hasnt out "cuong.le@example.vn"
+has out "nothing was sent"
+[ -z "$(ls "$D/out")" ] || lt_fail "digest --dry-run wrote a mail"
+as "$U_AGENT" 0 "$H" digest --since "$l_yesterday" --until "$l_today"
+has out "digest sent to support@ilinks.asia: 2 refusals"
+set -- "$D"/out/digest-*.eml
+[ $# -eq 1 ] && [ -f "$1" ] && [ "$(stat -c %U "$1")" = "$U_OWNER" ] || lt_fail "digest: no mail of the store's owner in $D/out"
+for bad in "--outdir /tmp" "--to lan.pham@ilinks.asia" "--transport smtp" "--since yesterday" \
+	"--lines 99999" "--lines" "--skip-empty"; do
+	# shellcheck disable=SC2086
+	as "$U_AGENT" 64 "$H" digest $bad
+done
+[ "$(ls "$D/out" | wc -l)" -eq 1 ] || lt_fail "a refused digest command wrote a mail"
+lt_ok "the agent prints yesterday's digest and mails it to support through the helper, without the key; other options refused"
 
 n0=$(events)
 as "$U_AGENT" 0 "$H" optout dung.pham@example.com --category promotion --note "ticket #4711: asked by phone"
