@@ -110,13 +110,12 @@ event_add(struct store *st, int64_t customer_id, int cat, const struct consent_r
 	return (rc);
 }
 
-/* pref_set - store the refusal of CAT and its event */
+/* pref_set - store the refusal of CAT and its event, at NOW (one moment per change) */
 static int
 pref_set(struct store *st, int64_t customer_id, int cat, const struct consent_req *r,
-	 const unsigned char subject[CRYPT_MAC_LEN])
+	 const unsigned char subject[CRYPT_MAC_LEN], time_t now)
 {
 	struct db_stmt *s;
-	time_t	now = st_now();
 	int	rc;
 
 	if ((rc = db_prepare(st, "INSERT INTO prefs(customer_id, category, optout, updated) "
@@ -236,6 +235,7 @@ static int
 change_prefs(struct store *st, int64_t customer_id, int mask, const struct consent_req *r,
 	     const unsigned char subject[CRYPT_MAC_LEN], int *n)
 {
+	time_t	now = st_now();	/* one moment for all the categories of one change */
 	int	rc, c, cur;
 
 	*n = 0;
@@ -246,7 +246,7 @@ change_prefs(struct store *st, int64_t customer_id, int mask, const struct conse
 			return (rc);
 		if (cur == r->optout)
 			continue;
-		if ((rc = pref_set(st, customer_id, c, r, subject)) != STORE_OK)
+		if ((rc = pref_set(st, customer_id, c, r, subject, now)) != STORE_OK)
 			return (rc);
 		(*n)++;
 	}
@@ -432,6 +432,7 @@ st_suppression_apply(struct store *st, int64_t customer_id, const char *norm)
 {
 	static const struct consent_req r = {1, STORE_CH_IMPORT, SUPPRESSION_EVIDENCE, "", "", 0};
 	unsigned char hash[CRYPT_MAC_LEN];
+	time_t	now = st_now();
 	int	rc, c, mask;
 
 	st_email_suphash(st, norm, hash);
@@ -439,7 +440,7 @@ st_suppression_apply(struct store *st, int64_t customer_id, const char *norm)
 		return (rc);
 	for (c = 0; c < CATEGORY_COUNT && mask; c++)
 		if ((mask & CATEGORY_BIT(c)) && category_refusable((enum category) c))
-			if ((rc = pref_set(st, customer_id, c, &r, hash)) != STORE_OK)
+			if ((rc = pref_set(st, customer_id, c, &r, hash, now)) != STORE_OK)
 				return (rc);
 	return (STORE_OK);
 }
