@@ -521,7 +521,7 @@ lm_check(struct mcfg *cfg, const struct lm_socket *sock)
 	lm_check_runtime_dirs(mcfg_conf(cfg), sock);
 	if (lm_store_check(mcfg_conf(cfg), err, sizeof(err)) != 0) {
 		fprintf(stderr, "%s: store: %s\n", LM_PROG, err);
-		rc = EX_CONFIG;
+		rc = store_open_err_temporary(err) ? EX_TEMPFAIL : EX_CONFIG;
 	} else {
 		printf("%s: configuration OK\n", conf_file(mcfg_conf(cfg))[0]
 		       ? conf_file(mcfg_conf(cfg)) : "(defaults)");
@@ -588,8 +588,13 @@ lm_start(struct lm_run *r)
 		return (EX_NOPERM);
 	}
 	if (lm_store_check(mcfg_conf(r->cfg), err, sizeof(err)) != 0) {
-		log_error("store: %s", err);
-		return (EX_CONFIG);
+		if (!store_open_err_temporary(err)) {
+			log_error("store: %s", err);
+			return (EX_CONFIG);
+		}
+		/* exit 78 would keep systemd from restarting it once repaired */
+		log_warning("store: %s: starting anyway; until the store opens, messages that "
+			    "need it get store_failure_action", err);
 	}
 	mstate_set(r->cfg);
 	if (lm_signals_install(err, sizeof(err)) != 0) {

@@ -4,8 +4,7 @@
  * SUMMARY
  *	what the campaigns did: links-sender status
  * SYNOPSIS
- *	#include "params.h"
-#include "report.h"
+ *	#include "report.h"
  * DESCRIPTION
  *	See report.h. Times are shown in UTC.
  * DIAGNOSTICS
@@ -75,6 +74,23 @@ status_details(struct status_ctx *s, const struct store_campaign *c)
 	params_clear(&p);
 }
 
+/* status_replies - what customers answered to campaign C: refusals, questions; -1 on error */
+static int
+status_replies(struct status_ctx *s, const struct store_campaign *c)
+{
+	struct store_campaign_replies r;
+
+	if (store_campaign_replies(s->st, c->id, &r) != STORE_OK)
+		return (-1);
+	fprintf(s->fp, "refusals in reply: %ld customer%s (%ld message%s)\n",
+		r.refusal_customers, r.refusal_customers == 1 ? "" : "s",
+		r.refusal_messages, r.refusal_messages == 1 ? "" : "s");
+	fprintf(s->fp, "questions in reply: %ld customer%s (%ld message%s)\n",
+		r.question_customers, r.question_customers == 1 ? "" : "s",
+		r.question_messages, r.question_messages == 1 ? "" : "s");
+	return (0);
+}
+
 /* status_campaign - the report of campaign ID; an EX_ code */
 static int
 status_campaign(struct status_ctx *s, int64_t id)
@@ -87,6 +103,8 @@ status_campaign(struct status_ctx *s, int64_t id)
 	if (r == STORE_OK) {
 		status_one(&c, s);
 		status_details(s, &c);
+		if (status_replies(s, &c) < 0)
+			s->err = 1;
 	} else if (r == STORE_NOTFOUND) {
 		fprintf(stderr, "links-sender: no campaign %lld\n", (long long) id);
 		ex = EX_NOINPUT;

@@ -138,10 +138,7 @@ store_campaign_clear(struct store_campaign *c)
 		return;
 	free(c->template_name);
 	free(c->audience);
-	if (c->params) {
-		OPENSSL_cleanse(c->params, strlen(c->params));
-		free(c->params);
-	}
+	crypt_str_free(c->params);
 	memset(c, 0, sizeof(*c));
 }
 

@@ -189,8 +189,7 @@ subject_of(struct store *st, int64_t customer_id, unsigned char hash[CRYPT_MAC_L
 	if ((rc = st_customer_email(st, customer_id, &email)) != STORE_OK)
 		return (rc);
 	st_email_suphash(st, email, hash);
-	OPENSSL_cleanse(email, strlen(email));
-	free(email);
+	crypt_str_free(email);
 	return (STORE_OK);
 }
 
@@ -453,10 +452,7 @@ store_consent_clear(struct store_consent *e)
 		return;
 	free(e->evidence);
 	free(e->actor);
-	if (e->note) {
-		OPENSSL_cleanse(e->note, strlen(e->note));
-		free(e->note);
-	}
+	crypt_str_free(e->note);
 	memset(e, 0, sizeof(*e));
 }
 

@@ -264,6 +264,16 @@ fail:
 	return -1;
 }
 
+/* crypt_str_free - wipe the decrypted string S, then free it (NULL is fine) */
+void
+crypt_str_free(char *s)
+{
+	if (s == NULL)
+		return;
+	OPENSSL_cleanse(s, strlen(s));
+	free(s);
+}
+
 void
 crypt_keys_wipe(struct crypt_keys *k)
 {

@@ -10,6 +10,7 @@
  *	int	crypt_key_load(const char *path, struct crypt_keys *k,
  *			char *err, size_t errlen);
  *	void	crypt_keys_wipe(struct crypt_keys *k);
+ *	void	crypt_str_free(char *s);
  *
  *	long	crypt_seal(const struct crypt_keys *k, int64_t row, int field,
  *			const char *plain, size_t len,
@@ -32,6 +33,8 @@
  *	blind index, suppression list, tokens, links-web, and a key check
  *	value.
  *	Keys never leave struct crypt_keys; crypt_keys_wipe() clears it.
+ *	crypt_str_free() wipes a decrypted string (personal data, sealed
+ *	parameters) before freeing it.
  *
  *	crypt_seal() encrypts PLAIN with AES-256-GCM. The output is
  *	  key id (1 byte) | nonce (12 random bytes) | ciphertext | tag (16)
@@ -88,6 +91,7 @@ struct crypt_keys {
 int	crypt_key_create(const char *path, char *err, size_t errlen);
 int	crypt_key_load(const char *path, struct crypt_keys *k, char *err, size_t errlen);
 void	crypt_keys_wipe(struct crypt_keys *k);
+void	crypt_str_free(char *s);
 
 long	crypt_seal(const struct crypt_keys *k, int64_t row, int field,
 		   const char *plain, size_t len, unsigned char *out, size_t outlen);

@@ -67,18 +67,9 @@ store_customer_clear(struct store_customer *c)
 {
 	if (c == NULL)
 		return;
-	if (c->email) {
-		OPENSSL_cleanse(c->email, strlen(c->email));
-		free(c->email);
-	}
-	if (c->name) {
-		OPENSSL_cleanse(c->name, strlen(c->name));
-		free(c->name);
-	}
-	if (c->phone) {
-		OPENSSL_cleanse(c->phone, strlen(c->phone));
-		free(c->phone);
-	}
+	crypt_str_free(c->email);
+	crypt_str_free(c->name);
+	crypt_str_free(c->phone);
 	memset(c, 0, sizeof(*c));
 }
 

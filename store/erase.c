@@ -61,8 +61,7 @@ erase_count(struct store *st, int64_t id, struct store_erase_report *rep)
 	if ((rc = st_customer_email(st, id, &email)) != STORE_OK)
 		return (rc);
 	st_email_suphash(st, email, hash);
-	OPENSSL_cleanse(email, strlen(email));
-	free(email);
+	crypt_str_free(email);
 	if ((rc = db_prepare(st, "SELECT cats FROM suppression WHERE hash = ?", &s)) != STORE_OK)
 		return (rc);
 	db_bind_blob(s, 1, hash, CRYPT_MAC_LEN);

@@ -292,7 +292,7 @@ cmd_init(const struct conf *conf)
 		fprintf(stderr, PROG ": init: %s\n", err);
 		if (strstr(err, "cannot create key file") != NULL)
 			init_key_hint(keyfile);
-		return (strstr(err, "(temporary)") ? EX_TEMPFAIL : EX_CONFIG);
+		return (store_open_err_temporary(err) ? EX_TEMPFAIL : EX_CONFIG);
 	}
 	printf("key file %s: %s\n", keyfile, had_key ? "existing, checked" : "created (mode 0600)");
 	if (sqlite)
@@ -788,7 +788,7 @@ cmd_migrate_to(struct store *src, struct conf *conf, int argc, char **argv)
 	    || store_init(conf, err, sizeof(err)) != STORE_OK
 	    || (dst = store_open(conf, err, sizeof(err))) == NULL) {
 		fprintf(stderr, PROG ": migrate-to: %s\n", err);
-		return (strstr(err, "(temporary)") ? EX_TEMPFAIL : EX_CONFIG);
+		return (store_open_err_temporary(err) ? EX_TEMPFAIL : EX_CONFIG);
 	}
 	rc = store_copy(src, dst, &rep);
 	if (rc != STORE_OK) {
@@ -925,7 +925,7 @@ main(int argc, char **argv)
 		: store_open(conf, err, sizeof(err));
 	if (st == NULL) {
 		fprintf(stderr, PROG ": %s\n", err);
-		ex = strstr(err, "(temporary)") ? EX_TEMPFAIL : EX_CONFIG;
+		ex = store_open_err_temporary(err) ? EX_TEMPFAIL : EX_CONFIG;
 		goto done;
 	}
 	ex = run_command(st, conf, cmd, argc - 1, argv + 1);

@@ -101,10 +101,7 @@ set_email_locked(struct store *st, int64_t id, const char *norm, int *changed)
 	if ((rc = st_suppression_sync(st, id, sup)) == STORE_OK)
 		*changed = 1;
 done:
-	if (old) {
-		OPENSSL_cleanse(old, strlen(old));
-		free(old);
-	}
+	crypt_str_free(old);
 	return (rc);
 }
 

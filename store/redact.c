@@ -282,8 +282,7 @@ free_rows(struct redact_row *rows, size_t n)
 	size_t	i;
 
 	for (i = 0; i < n; i++) {
-		OPENSSL_cleanse(rows[i].text, strlen(rows[i].text));
-		free(rows[i].text);
+		crypt_str_free(rows[i].text);
 	}
 	free(rows);
 }

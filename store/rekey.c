@@ -88,17 +88,14 @@ st_keyring_load(struct store *st, const char *keyfile, char *err, size_t errlen)
 	if (rc != 0 || crypt_base32_decode(b32, raw, sizeof(raw)) != KEYRING_RAW) {
 		snprintf(err, errlen, "the key ring of the database does not decrypt with key "
 			 "file %s (damaged database)", keyfile);
-		if (b32)
-			OPENSSL_cleanse(b32, strlen(b32));
-		free(b32);
+		crypt_str_free(b32);
 		return (-1);
 	}
 	memcpy(st->keys.idx, raw, CRYPT_KEY_LEN);
 	memcpy(st->keys.sup, raw + CRYPT_KEY_LEN, CRYPT_KEY_LEN);
 	memcpy(st->keys.tok, raw + 2 * CRYPT_KEY_LEN, CRYPT_KEY_LEN);
 	OPENSSL_cleanse(raw, sizeof(raw));
-	OPENSSL_cleanse(b32, strlen(b32));
-	free(b32);
+	crypt_str_free(b32);
 	return (0);
 sqlfail:
 	snprintf(err, errlen, "key ring: %s", st->err);
@@ -193,8 +190,7 @@ rekey_one(struct store *st, const struct crypt_keys *nk, const struct sealed_col
 		}
 		db_finish(s);
 	}
-	OPENSSL_cleanse(plain, strlen(plain));
-	free(plain);
+	crypt_str_free(plain);
 	return (rc);
 }
 

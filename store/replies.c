@@ -93,8 +93,7 @@ store_campaign_question(struct store *st, const char *our_msgid, const char *rep
 		if ((rc = st_customer_email(st, customer_id, &email)) != STORE_OK)
 			return (rc);
 		st_email_suphash(st, email, subject);
-		OPENSSL_cleanse(email, strlen(email));
-		free(email);
+		crypt_str_free(email);
 	}
 	if ((rc = db_prepare(st, "INSERT INTO replies(campaign_id, subject, kind, msg_hash, at) "
 			     "SELECT id, ?, ?, ?, ? FROM campaigns WHERE id = ? "

@@ -460,8 +460,7 @@ rehash_addresses(struct store *st)
 			rc = rehash_one(st, rows[i].id, rows[i].email, norm);
 	}
 	for (i = 0; i < n; i++) {
-		OPENSSL_cleanse(rows[i].email, strlen(rows[i].email));
-		free(rows[i].email);
+		crypt_str_free(rows[i].email);
 	}
 	free(rows);
 	return (rc);

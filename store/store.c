@@ -181,6 +181,13 @@ fail:
 	return (NULL);
 }
 
+/* store_open_err_temporary - whether a store_open() message is a temporary condition */
+int
+store_open_err_temporary(const char *err)
+{
+	return (strstr(err, "(temporary)") != NULL);
+}
+
 /* store_open - open an existing store (see store.h) */
 struct store *
 store_open(const struct conf *conf, char *err, size_t errlen)

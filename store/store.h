@@ -91,6 +91,13 @@ int	store_init(const struct conf *conf, char *err, size_t errlen);
 struct store *store_open(const struct conf *conf, char *err, size_t errlen);
 void	store_close(struct store *st);
 /*
+ * store_open_err_temporary() tells whether the message ERR of a failed
+ * store_open() (or store_open_counts()) is a temporary condition (the
+ * server down, the file read-only or locked), which ends " (temporary)",
+ * rather than a configuration error (no database, a wrong key).
+ */
+int	store_open_err_temporary(const char *err);
+/*
  * store_open_counts() opens the database without the key file and
  * writes nothing (links-store stats for an unprivileged monitoring user
  * that may read the database but not the key). Only store_stats_get(),

@@ -9,9 +9,10 @@
 #	For each fault, a "Từ chối" reply to a message we sent is sent to
 #	edge:
 #	  - the store file deleted (database, WAL and shared memory);
-#	  - the store read-only (files and directory mode 0444/0555, the
-#	    milter, running as nobody, restarted meanwhile); repaired
-#	    without a restart;
+#	  - the store read-only (files and directory mode 0444/0555, no
+#	    -wal or -shm file left, the milter, running as nobody,
+#	    restarted meanwhile: it starts without its store and says so);
+#	    repaired without a restart;
 #	  - the disk full (the tmpfs filled by another file), once with one
 #	    refusal and once with six arriving at the same time (each is
 #	    either recorded and acknowledged, or refused with 4xx and not
@@ -167,9 +168,16 @@ milter_stop() {
 	lt_wait_for 15 sh -c "! kill -0 $PID 2>/dev/null" || lt_fail "the milter did not stop"
 }
 milter_stop
+# As after a clean shutdown: no -wal or -shm file beside the database, so
+# a reader that may not write the folder cannot even open it (the milter
+# must start anyway, warn, and answer 4xx until the repair).
+sqlite3 "$STORE/links.db" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null || lt_fail "checkpoint"
+[ ! -e "$STORE/links.db-wal" ] || lt_fail "the -wal file is still there after the last connection closed"
 chmod 0444 "$STORE"/links.db*
 chmod 0555 "$STORE"
 milter_start
+grep -q "warning: store: .*(temporary): starting anyway" "$LT_TMP/milter.log" \
+	|| lt_fail "the milter did not say it started without its store"
 during_fault 3 "read-only store"
 chmod 0755 "$STORE"
 chmod 0644 "$STORE"/links.db*

@@ -62,8 +62,54 @@ START_TEST(test_report_lists_campaigns_with_counts)
 	s = status_text(&f, cid, &ex);
 	ck_assert_int_eq(ex, EX_OK);
 	ck_assert_ptr_nonnull(strstr(s, "audience: all customers; service_type=vps"));
+	ck_assert_ptr_nonnull(strstr(s, "refusals in reply: 0 customers (0 messages)"));
+	ck_assert_ptr_nonnull(strstr(s, "questions in reply: 0 customers (0 messages)"));
 	s = status_text(&f, 99, &ex);
 	ck_assert_int_eq(ex, EX_NOINPUT);
+	fixture_close(&f);
+}
+END_TEST
+
+START_TEST(test_report_counts_refusals_and_questions_received_in_reply)
+{
+	struct fixture f;
+	int64_t cid, other;
+	const char *s;
+	int	ex, changed, counted;
+
+	fixture_open(&f);
+	ck_assert_int_eq(store_campaign_create(f.st, CATEGORY_PROMOTION, "promotion", "all customers",
+					       "{\"subject\":\"Ưu đãi tháng 12\"}", &cid), STORE_OK);
+	ck_assert_int_eq(store_campaign_create(f.st, CATEGORY_PROMOTION, "promotion", "all customers",
+					       "{}", &other), STORE_OK);
+	ck_assert_int_eq(store_msglog_add(f.st, "c1a@ilinks.asia", f.a, CATEGORY_PROMOTION, cid),
+			 STORE_OK);
+	ck_assert_int_eq(store_msglog_add(f.st, "c1d@ilinks.asia", f.d, CATEGORY_PROMOTION, cid),
+			 STORE_OK);
+	ck_assert_int_eq(store_msglog_add(f.st, "c2a@ilinks.asia", f.a, CATEGORY_PROMOTION, other),
+			 STORE_OK);
+	/* A refuses in reply to the campaign (one reply, two categories: one message). */
+	ck_assert_int_eq(store_optout(f.st, f.a, -1, STORE_CH_REPLY,
+				      "msgid msgid=<r1@example.vn> ref=<c1a@ilinks.asia> rule=command",
+				      &changed), STORE_OK);
+	/* D asks twice, the second question seen twice (a Postfix retry): two messages. */
+	ck_assert_int_eq(store_campaign_question(f.st, "<c1d@ilinks.asia>", "q1@example.com", f.d,
+						 &counted), STORE_OK);
+	ck_assert_int_eq(store_campaign_question(f.st, "c1d@ilinks.asia", "q2@example.com", f.d,
+						 &counted), STORE_OK);
+	ck_assert_int_eq(store_campaign_question(f.st, "c1d@ilinks.asia", "q2@example.com", f.d,
+						 &counted), STORE_OK);
+	ck_assert_int_eq(counted, 0);
+	/* A question about the other campaign is not this one's. */
+	ck_assert_int_eq(store_campaign_question(f.st, "c2a@ilinks.asia", "q3@example.vn", f.a,
+						 &counted), STORE_OK);
+	s = status_text(&f, cid, &ex);
+	ck_assert_int_eq(ex, EX_OK);
+	ck_assert_ptr_nonnull(strstr(s, "refusals in reply: 1 customer (1 message)"));
+	ck_assert_ptr_nonnull(strstr(s, "questions in reply: 1 customer (2 messages)"));
+	s = status_text(&f, other, &ex);
+	ck_assert_ptr_nonnull(strstr(s, "refusals in reply: 0 customers (0 messages)"));
+	ck_assert_ptr_nonnull(strstr(s, "questions in reply: 1 customer (1 message)"));
 	fixture_close(&f);
 }
 END_TEST
@@ -77,6 +123,7 @@ report_suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_report_lists_campaigns_with_counts);
+	tcase_add_test(tc, test_report_counts_refusals_and_questions_received_in_reply);
 	suite_add_tcase(s, tc);
 	return (s);
 }
