@@ -9,6 +9,7 @@
  *	links-store backup DIR
  *	links-store restore DIR [--yes]
  *	links-store key rotate
+ *	links-store migrate-to postgresql
  * DESCRIPTION
  *	customer delete erases one customer at the customer's request
  *	(store_customer_erase(), erase.h): it names the customer and what
@@ -27,6 +28,10 @@
  *
  *	key rotate replaces the master key and re-encrypts every field
  *	(store_key_rotate(), rekey.h), printing its progress.
+ *
+ *	migrate-to postgresql copies this SQLite store into the database
+ *	of store_conninfo with the same key file (store_copy(), counts
+ *	checked), then tells the admin to switch store_backend.
  * DIAGNOSTICS
  *	Exit status from <sysexits.h> (see links-store.c); customer delete
  *	or restore not confirmed: EX_NOPERM, nothing changed.
@@ -346,5 +351,54 @@ cmd_key(struct conf *conf, int argc, char **argv)
 	}
 	printf("Restart links-milter and links-web now (running programs hold the old key), and "
 	       "make a new backup: older backups keep their own key.\n");
+	return (EX_OK);
+}
+
+/*
+ * cmd_migrate_to - copy this SQLite store into the PostgreSQL database of
+ * store_conninfo (same key file), then tell the admin to switch
+ * store_backend.
+ */
+int
+cmd_migrate_to(struct store *src, struct conf *conf, int argc, char **argv)
+{
+	struct store_copy_report rep;
+	char	err[CONF_ERR_MAX];
+	struct store *dst;
+	struct admin_args a;
+	long	total = 0;
+	int	rc, i;
+
+	if (admin_args(argc, argv, 1, 0, "migrate-to postgresql", &a) < 0)
+		return (EX_USAGE);
+	if (strcmp(a.pos[0], "postgresql") != 0) {
+		fprintf(stderr, PROG ": migrate-to: only postgresql is a target\n");
+		return (EX_USAGE);
+	}
+	if (strcmp(store_backend_name(src), "sqlite") != 0) {
+		fprintf(stderr, PROG ": migrate-to: the configured store (store_backend) is already "
+			"%s\n", store_backend_name(src));
+		return (EX_USAGE);
+	}
+	if (conf_set(conf, "store_backend", "postgresql", err, sizeof(err)) != 0
+	    || store_init(conf, err, sizeof(err)) != STORE_OK
+	    || (dst = store_open(conf, err, sizeof(err))) == NULL) {
+		fprintf(stderr, PROG ": migrate-to: %s\n", err);
+		return (store_open_err_temporary(err) ? EX_TEMPFAIL : EX_CONFIG);
+	}
+	rc = store_copy(src, dst, &rep);
+	if (rc != STORE_OK) {
+		fprintf(stderr, PROG ": migrate-to: %s; nothing was copied\n", store_errmsg(dst));
+		store_close(dst);
+		return (rc == STORE_TEMP ? EX_TEMPFAIL : EX_DATAERR);
+	}
+	for (i = 0; i < STORE_COPY_TABLES; i++) {
+		printf("%-16s %ld rows copied, counts checked\n", rep.table[i], rep.rows[i]);
+		total += rep.rows[i];
+	}
+	printf("migrate-to postgresql: %ld rows copied with the same key file; now set "
+	       "store_backend = postgresql in links.conf and restart the programs\n", total);
+	log_notice("migrate-to postgresql: %ld rows copied", total);
+	store_close(dst);
 	return (EX_OK);
 }

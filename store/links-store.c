@@ -758,55 +758,6 @@ cmd_stats(struct store *st, int argc, char **argv)
 	return EX_OK;
 }
 
-/*
- * cmd_migrate_to - copy this SQLite store into the PostgreSQL database of
- * store_conninfo (same key file), then tell the admin to switch
- * store_backend.
- */
-static int
-cmd_migrate_to(struct store *src, struct conf *conf, int argc, char **argv)
-{
-	struct store_copy_report rep;
-	char	err[CONF_ERR_MAX];
-	struct store *dst;
-	struct opts o;
-	long	total = 0;
-	int	rc, i;
-
-	if (parse_args(argc, argv, "", 1, &o) < 0 || need_pos(&o, 1, "migrate-to postgresql") < 0)
-		return (EX_USAGE);
-	if (strcmp(o.pos[0], "postgresql") != 0) {
-		fprintf(stderr, PROG ": migrate-to: only postgresql is a target\n");
-		return (EX_USAGE);
-	}
-	if (strcmp(store_backend_name(src), "sqlite") != 0) {
-		fprintf(stderr, PROG ": migrate-to: the configured store (store_backend) is already "
-			"%s\n", store_backend_name(src));
-		return (EX_USAGE);
-	}
-	if (conf_set(conf, "store_backend", "postgresql", err, sizeof(err)) != 0
-	    || store_init(conf, err, sizeof(err)) != STORE_OK
-	    || (dst = store_open(conf, err, sizeof(err))) == NULL) {
-		fprintf(stderr, PROG ": migrate-to: %s\n", err);
-		return (store_open_err_temporary(err) ? EX_TEMPFAIL : EX_CONFIG);
-	}
-	rc = store_copy(src, dst, &rep);
-	if (rc != STORE_OK) {
-		fprintf(stderr, PROG ": migrate-to: %s; nothing was copied\n", store_errmsg(dst));
-		store_close(dst);
-		return (rc == STORE_TEMP ? EX_TEMPFAIL : EX_DATAERR);
-	}
-	for (i = 0; i < STORE_COPY_TABLES; i++) {
-		printf("%-16s %ld rows copied, counts checked\n", rep.table[i], rep.rows[i]);
-		total += rep.rows[i];
-	}
-	printf("migrate-to postgresql: %ld rows copied with the same key file; now set "
-	       "store_backend = postgresql in links.conf and restart the programs\n", total);
-	log_notice("migrate-to postgresql: %ld rows copied", total);
-	store_close(dst);
-	return (EX_OK);
-}
-
 /* run_command - one command on the open store; its exit status */
 static int
 run_command(struct store *st, struct conf *conf, const char *cmd, int argc, char **argv)

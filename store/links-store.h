@@ -9,7 +9,7 @@
  *	links-store.c holds the command line, the dispatch and the everyday
  *	commands; links-store-admin.c the administrator's commands that
  *	change the store as a whole or forget a customer (customer delete,
- *	customer set-email, key rotate, backup, restore).
+ *	customer set-email, key rotate, backup, restore, migrate-to).
  *
  *	fail() prints "links-store: WHAT: the store's message" and returns
  *	the exit status for RC (sysexits.h). find_customer() looks a
@@ -38,5 +38,6 @@ int	cmd_customer_set_email(struct store *st, int argc, char **argv);
 int	cmd_backup(struct store *st, struct conf *conf, int argc, char **argv);
 int	cmd_restore(struct conf *conf, int argc, char **argv);
 int	cmd_key(struct conf *conf, int argc, char **argv);
+int	cmd_migrate_to(struct store *src, struct conf *conf, int argc, char **argv);
 
 #endif
