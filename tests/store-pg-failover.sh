@@ -16,6 +16,9 @@
 #	Skips (77) without root, Postfix, swaks or PostgreSQL.
 . "${top_srcdir:?}/tests/lib.sh"
 lt_init store-pg-failover
+# Under ASan: libcrypto's own allocations are not reported (see the file).
+LSAN_OPTIONS="suppressions=$top_srcdir/tests/lsan-openssl.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+export LSAN_OPTIONS
 . "$top_srcdir/tests/store-pg-lib.sh"
 pgf_need
 lt_pg_createdb links
