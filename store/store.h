@@ -432,11 +432,13 @@ struct store_purge_report {
 	long	contracts_deleted;
 	long	consent_events_deleted;	/* older than the consent retention */
 	long	suppressed_kept;	/* refused addresses whose hash stays */
+	long	counter_hours_deleted;	/* per-hour counters as old as that */
 };
 /* Delete every customer all of whose contracts ended more than
  * retention_grace_days before NOW (and customers with no contract at
  * all created that long ago); keep suppression hashes; keep consent
- * events (customer id cleared) for consent_retention_days. With DRY_RUN
+ * events (customer id cleared) and the per-hour counters for
+ * consent_retention_days. With DRY_RUN
  * nothing changes but the report is the same. FN, if not NULL, is
  * called with each customer id about to go. */
 int	store_purge(struct store *st, time_t now, int dry_run,
