@@ -44,6 +44,7 @@
 #include "milter_addr.h"
 #include "milter_auth.h"
 #include "milter_dsn.h"
+#include "milter_follow.h"
 #include "inbound.h"
 
 #define MACT_OWN_MSGID_MAX	(MADDR_MSGID_MAX + 8)	/* "qid:" and a queue id fit too */
@@ -144,7 +145,7 @@ mact_evidence(char *out, size_t outlen, const char *how, const char *msgid,
 }
 
 /* mact_add_write - a new, zeroed write at the end of P's list, or NULL */
-static struct mact_write *
+struct mact_write *
 mact_add_write(struct mact_plan *p, enum mact_op op)
 {
 	struct mact_write *w;
@@ -332,16 +333,20 @@ mact_from_auth(const struct mctx_msg *m, const char *from)
 /* mact_bounce_auth - who a bounce is authenticated for: by VERP token, by returned Message-ID */
 static int
 mact_bounce_auth(const struct mctx_msg *m, struct store *st, const struct mdsn *d,
-		 struct mact_plan *p, int64_t *verp_cust, int64_t *msgid_cust)
+		 struct mact_plan *p, struct mfollow_proof *pr)
 {
 	struct store_msglog ml;
+	char	ids[1][MADDR_MSGID_MAX];
 	int	rc;
 
-	*verp_cust = *msgid_cust = 0;
-	for (size_t i = 0; i < mctx_rcpt_count(m) && *verp_cust == 0; i++) {
+	memset(pr, 0, sizeof(*pr));
+	if (maddr_msgids(mctx_hdr(m, MCTX_H_MESSAGE_ID), ids, 1) == 1)
+		memcpy(pr->dsn_id, ids[0], sizeof(pr->dsn_id));
+	for (size_t i = 0; i < mctx_rcpt_count(m) && pr->verp_cust == 0; i++) {
 		if (mctx_rcpt_kind(m, i) != MADDR_NOREPLY_VERP || mctx_rcpt_token(m, i)[0] == 0)
 			continue;
-		rc = store_verp_verify(st, mctx_rcpt_token(m, i), NULL, verp_cust);
+		rc = store_verp_verify(st, mctx_rcpt_token(m, i), &pr->verp_campaign,
+				       &pr->verp_cust);
 		if (rc != STORE_OK && rc != STORE_NOTFOUND) {
 			mact_fail(p, st, "store_verp_verify");
 			return (rc);
@@ -349,9 +354,10 @@ mact_bounce_auth(const struct mctx_msg *m, struct store *st, const struct mdsn *
 	}
 	if (d->msgid[0] == 0)
 		return (STORE_OK);
-	if ((rc = store_msglog_find(st, d->msgid, &ml)) == STORE_OK)
-		*msgid_cust = ml.customer_id;
-	else if (rc != STORE_NOTFOUND) {
+	if ((rc = store_msglog_find(st, d->msgid, &ml)) == STORE_OK) {
+		pr->msgid_cust = ml.customer_id;
+		pr->msgid_campaign = ml.campaign_id;
+	} else if (rc != STORE_NOTFOUND) {
 		mact_fail(p, st, "store_msglog_find");
 		return (rc);
 	}
@@ -361,7 +367,7 @@ mact_bounce_auth(const struct mctx_msg *m, struct store *st, const struct mdsn *
 /* mact_bounce_one - count failed address A (normalised) of class CLS when it is the proven customer's */
 static int
 mact_bounce_one(struct store *st, struct mact_plan *p, const char *a, enum mdsn_class cls,
-		int64_t verp_cust, int64_t msgid_cust)
+		const struct mfollow_proof *pr)
 {
 	struct mact_write *w;
 	int64_t id = 0;
@@ -375,9 +381,11 @@ mact_bounce_one(struct store *st, struct mact_plan *p, const char *a, enum mdsn_
 		mact_fail(p, st, "store_customer_id_find");
 		return (rc);
 	}
-	if (id != verp_cust && id != msgid_cust)
+	if (id != pr->verp_cust && id != pr->msgid_cust)
 		return (STORE_OK);		/* not the recipient the proof is for */
-	p->bounce_by = id == verp_cust ? MACT_B_VERP : MACT_B_MSGID;
+	p->bounce_by = id == pr->verp_cust ? MACT_B_VERP : MACT_B_MSGID;
+	if ((rc = mfollow_add_bounce(p, pr, id, cls == MDSN_HARD)) != STORE_OK)
+		return (rc);
 	if (cls == MDSN_SOFT) {
 		p->soft_bounces++;
 		return (STORE_OK);
@@ -427,7 +435,7 @@ mact_bounce_count(const struct mctx_msg *m, const struct reply_result *r, struct
 		  struct mact_plan *p)
 {
 	struct mdsn *d;
-	int64_t verp_cust, msgid_cust;
+	struct mfollow_proof pr;
 	size_t	len;
 	const char *text = mctx_text(m, &len);
 	int	rc;
@@ -435,12 +443,12 @@ mact_bounce_count(const struct mctx_msg *m, const struct reply_result *r, struct
 	if ((d = malloc(sizeof(*d))) == NULL)
 		return (STORE_TEMP);
 	(void) mdsn_parse(text, len, d);
-	if ((rc = mact_bounce_auth(m, st, d, p, &verp_cust, &msgid_cust)) != STORE_OK
-	    || (verp_cust == 0 && msgid_cust == 0))
+	if ((rc = mact_bounce_auth(m, st, d, p, &pr)) != STORE_OK
+	    || (pr.verp_cust == 0 && pr.msgid_cust == 0))
 		goto done;
 	mact_bounce_list(r, d);
 	for (size_t i = 0; i < d->nrcpt && rc == STORE_OK; i++)
-		rc = mact_bounce_one(st, p, d->rcpt[i].addr, d->rcpt[i].cls, verp_cust, msgid_cust);
+		rc = mact_bounce_one(st, p, d->rcpt[i].addr, d->rcpt[i].cls, &pr);
 done:
 	free(d);
 	return (rc);
@@ -743,6 +751,7 @@ mact_reply(const struct mctx_msg *m, const struct reply_result *r, struct store 
 			if ((rc = mact_add_optout(p, p->customer_id, -1, STORE_CH_REPLY,
 						  evidence)) != STORE_OK)
 				return (rc);
+			mfollow_thread(m, &p->writes[p->nwrites - 1]);	/* for the confirmation */
 			applied_body = 1;
 		}
 	}
@@ -847,7 +856,7 @@ mact_write(struct store *st, struct mact_plan *p)
 		int	rc, changed = 0, count = 0;
 
 		if (w->op == MACT_OP_OPTOUT) {
-			rc = store_optout(st, w->customer, w->cat, w->ch, w->text, &changed);
+			rc = mfollow_optout(st, w, &changed);
 			if (rc != STORE_OK) {
 				mact_fail(p, st, "store_optout");
 				return (rc);
@@ -865,6 +874,13 @@ mact_write(struct store *st, struct mact_plan *p)
 				return (rc);
 			}
 			p->questions_counted += count;
+			continue;
+		}
+		if (w->op == MACT_OP_CAMPAIGN_BOUNCE) {
+			if ((rc = mfollow_bounce(st, w)) != STORE_OK) {
+				mact_fail(p, st, "store_campaign_bounce");
+				return (rc);
+			}
 			continue;
 		}
 		rc = store_bounce_record(st, w->text, &count);

@@ -90,7 +90,7 @@ enum mact_hdr { MACT_H_CUSTOMER = 0, MACT_H_CATEGORY, MACT_H_VERDICT, MACT_H_OPT
 		MACT_H_COUNT };
 
 /* One write the message calls for. */
-enum mact_op { MACT_OP_OPTOUT, MACT_OP_BOUNCE, MACT_OP_QUESTION };
+enum mact_op { MACT_OP_OPTOUT, MACT_OP_BOUNCE, MACT_OP_QUESTION, MACT_OP_CAMPAIGN_BOUNCE };
 struct mact_write {
 	enum mact_op op;
 	int64_t customer;		/* OPTOUT, QUESTION (0: unknown) */
@@ -98,7 +98,10 @@ struct mact_write {
 	enum store_channel ch;		/* OPTOUT */
 	char	text[STORE_EVIDENCE_MAX + 1];	/* OPTOUT evidence, BOUNCE address,
 						 * QUESTION our Message-ID */
-	char	reply[MADDR_MSGID_MAX];	/* QUESTION: the reply's Message-ID, "" none */
+	char	reply[MADDR_MSGID_MAX];	/* QUESTION, OPTOUT: the reply's Message-ID;
+					 * CAMPAIGN_BOUNCE: the bounce's; "" none */
+	char	refs[STORE_THREAD_MAX + 1];	/* OPTOUT: what the reply answered (milter_follow.h) */
+	int64_t	campaign;		/* CAMPAIGN_BOUNCE (cat: 1 hard, 0 soft) */
 };
 
 struct mact_plan {
@@ -132,6 +135,8 @@ struct mact_plan {
 
 extern const char *const mact_hdr_names[MACT_H_COUNT];
 
+/* A new, zeroed write at the end of P's list, or NULL (P->errmsg). */
+struct mact_write *mact_add_write(struct mact_plan *p, enum mact_op op);
 int	mact_decide(const struct mctx_msg *m, const struct reply_result *r,
 		    struct store *st, struct mact_plan *p);
 int	mact_write(struct store *st, struct mact_plan *p);

@@ -339,10 +339,54 @@ START_TEST(test_act_bounce_with_a_valid_token_counts_once)
 	tb_dsn(dsn, sizeof(dsn), "C8@Example.VN", "5.1.1", "");
 	tb_decide(&b, tb_rcpt(rcpt, sizeof(rcpt), b.verp_c8), dsn, &p);
 	ck_assert_int_eq(p.bounce_by, MACT_B_VERP);
-	ck_assert_uint_eq(p.nwrites, 1);
+	/* the address's count, and the count for the token's campaign (7) */
+	ck_assert_uint_eq(p.nwrites, 2);
+	ck_assert_int_eq(p.writes[0].op, MACT_OP_CAMPAIGN_BOUNCE);
+	ck_assert_int_eq(p.writes[0].campaign, 7);
+	ck_assert_int_eq(p.writes[0].customer, b.c8);
+	ck_assert_int_eq(p.writes[0].cat, 1);
+	ck_assert_int_eq(p.writes[1].op, MACT_OP_BOUNCE);
 	ck_assert_int_eq(p.bounces, 1);
 	ck_assert_int_eq(p.result, MACT_DISCARD);
 	mact_plan_clear(&p);
+	mt_store_teardown(&b.t);
+}
+END_TEST
+
+START_TEST(test_act_bounce_counts_for_the_campaign_its_proof_names)
+{
+	struct store_campaign_replies cr;
+	struct tb b;
+	struct mact_plan p;
+	char	dsn[4096], rcpt[128], verp[STORE_VERP_LEN + 1];
+	int64_t	cid;
+
+	tb_setup(&b);
+	ck_assert_int_eq(store_campaign_create(b.st, CATEGORY_PROMOTION, "promotion", "all", "{}",
+					       &cid), STORE_OK);
+	/* c8's message of campaign CID bounces (VERP), then a delay for c1 (returned Message-ID) */
+	ck_assert_int_eq(store_verp_make(b.st, cid, b.c8, verp, sizeof(verp)), STORE_OK);
+	tb_dsn(dsn, sizeof(dsn), "c8@example.vn", "5.1.1", "");
+	tb_decide(&b, tb_rcpt(rcpt, sizeof(rcpt), verp), dsn, &p);
+	mact_plan_clear(&p);
+	ck_assert_int_eq(store_msglog_add(b.st, "m1c@ilinks.asia", b.c1, CATEGORY_PROMOTION, cid),
+			 STORE_OK);
+	tb_dsn(dsn, sizeof(dsn), "c1@example.vn", "4.4.1", "m1c@ilinks.asia");
+	tb_decide(&b, "<noreply@ilinks.asia>", dsn, &p);
+	ck_assert_int_eq(p.bounce_by, MACT_B_MSGID);
+	mact_plan_clear(&p);
+	ck_assert_int_eq(store_campaign_replies(b.st, cid, &cr), STORE_OK);
+	ck_assert_int_eq(cr.bounce_hard_customers, 1);
+	ck_assert_int_eq(cr.bounce_soft_customers, 1);
+	/* system mail (campaign 0): the address is counted, no campaign */
+	ck_assert_int_eq(store_verp_make(b.st, 0, b.c1, verp, sizeof(verp)), STORE_OK);
+	tb_dsn(dsn, sizeof(dsn), "c1@example.vn", "5.1.1", "");
+	tb_decide(&b, tb_rcpt(rcpt, sizeof(rcpt), verp), dsn, &p);
+	ck_assert_int_eq(p.bounces, 1);
+	ck_assert_uint_eq(p.nwrites, 1);
+	mact_plan_clear(&p);
+	ck_assert_int_eq(store_campaign_replies(b.st, cid, &cr), STORE_OK);
+	ck_assert_int_eq(cr.bounce_hard_customers, 1);
 	mt_store_teardown(&b.t);
 }
 END_TEST
@@ -381,7 +425,10 @@ START_TEST(test_act_soft_bounce_is_kept_apart)
 	ck_assert_int_eq(p.bounce_by, MACT_B_VERP);
 	ck_assert_int_eq(p.soft_bounces, 1);
 	ck_assert_int_eq(p.bounces, 0);
-	ck_assert_uint_eq(p.nwrites, 0);
+	/* not counted against the address; counted (soft) for its campaign */
+	ck_assert_uint_eq(p.nwrites, 1);
+	ck_assert_int_eq(p.writes[0].op, MACT_OP_CAMPAIGN_BOUNCE);
+	ck_assert_int_eq(p.writes[0].cat, 0);
 	mact_plan_clear(&p);
 	mt_store_teardown(&b.t);
 }
@@ -471,6 +518,7 @@ START_TEST(test_act_evidence_keeps_the_reply_msgid_as_the_stores_hash)
 {
 	struct tb b;
 	struct mact_plan p;
+	struct store_outbox ob;
 	char	clear[STORE_EVIDENCE_MAX + 1], kept[STORE_EVIDENCE_MAX + 1];
 	char	hashed[STORE_EVIDENCE_MAX + 1];
 
@@ -487,7 +535,14 @@ START_TEST(test_act_evidence_keeps_the_reply_msgid_as_the_stores_hash)
 	/* one format: the store, given the Message-ID in clear, keeps the same text */
 	mact_evidence(clear, sizeof(clear), "msgid", "c1.secret@example.vn", "m1@ilinks.asia",
 		      strstr(p.writes[0].text, "rule=") + 5);
+	/* the clear Message-ID travels beside the evidence, for the confirmation only */
+	ck_assert_str_eq(p.writes[0].reply, "c1.secret@example.vn");
+	ck_assert_str_eq(p.writes[0].refs, "<m1@ilinks.asia>");
 	ck_assert_int_eq(mact_write(b.st, &p), STORE_OK);
+	ck_assert_int_eq(store_outbox_pending(b.st, 0, &ob, 1), 1);
+	ck_assert_int_eq(ob.customer_id, b.c1);
+	ck_assert_str_eq(ob.thread, "<m1@ilinks.asia> <c1.secret@example.vn>");
+	store_outbox_clear(&ob);
 	ck_assert_int_eq(store_consent_each(b.st, b.c1, tb_evidence, hashed), STORE_OK);
 	ck_assert_int_eq(store_optout(b.st, b.c8, -1, STORE_CH_REPLY, clear, NULL), STORE_OK);
 	ck_assert_int_eq(store_consent_each(b.st, b.c8, tb_evidence, kept), STORE_OK);
@@ -679,6 +734,7 @@ milter_act_suite(void)
 	tcase_add_test(tc, test_act_forged_bounce_without_proof_goes_to_support_uncounted);
 	tcase_add_test(tc, test_act_bounce_with_another_recipients_token_is_not_counted);
 	tcase_add_test(tc, test_act_bounce_with_a_valid_token_counts_once);
+	tcase_add_test(tc, test_act_bounce_counts_for_the_campaign_its_proof_names);
 	tcase_add_test(tc, test_act_bounce_by_logged_msgid_of_that_recipient_only);
 	tcase_add_test(tc, test_act_soft_bounce_is_kept_apart);
 	tcase_add_test(tc, test_act_one_click_empty_mail_is_not_a_question);
