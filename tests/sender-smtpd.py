@@ -12,6 +12,9 @@
 #	  drop421*  421 (and the connection closed) after the first DATA,
 #	            accepted the next time
 #	  anything else: accepted
+#	As a real server offering PIPELINING must (RFC 2920 3.1), DATA
+#	after no accepted RCPT TO gets 554, and a connection that breaks
+#	before the final dot delivers nothing.
 #	Each accepted message appends "recipient<TAB>message-id<TAB>MAIL
 #	command" to LOGFILE.
 #	SMTPUTF8 (RFC 6531) is offered, unless SMTPD_NO_SMTPUTF8 is set in
@@ -37,6 +40,7 @@ class Handler(socketserver.StreamRequestHandler):
     def handle(self):
         self.send('220 test ESMTP')
         rcpt = None
+        rcpt_ok = False
         mail = ''
         utf8 = 'SMTPUTF8' if not os.environ.get('SMTPD_NO_SMTPUTF8') else 'X-NONE'
 
@@ -54,8 +58,10 @@ class Handler(socketserver.StreamRequestHandler):
                 self.send('250 ok')
                 if up.startswith('RSET'):
                     rcpt = None
+                    rcpt_ok = False
             elif up.startswith('MAIL FROM'):
                 mail = cmd
+                rcpt_ok = False
                 if unicode_addr and not up.endswith(' SMTPUTF8'):
                     self.send('553 5.6.7 Must declare SMTPUTF8 to send unicode address')
                 else:
@@ -75,15 +81,21 @@ class Handler(socketserver.StreamRequestHandler):
                 elif local.startswith('reject'):
                     self.send('550 5.1.1 no such user')
                 else:
+                    rcpt_ok = True
                     self.send('250 ok')
+            elif up == 'DATA' and not rcpt_ok:
+                self.send('554 5.5.1 Error: no valid recipients')
             elif up == 'DATA':
                 self.send('354 go ahead')
                 data = []
                 while True:
                     l = self.rfile.readline()
-                    if not l or l in (b'.\r\n', b'.\n'):
+                    if not l:
+                        return      # broken before the dot: nothing delivered
+                    if l in (b'.\r\n', b'.\n'):
                         break
                     data.append(l)
+                rcpt_ok = False
                 local = (rcpt or '').split('@')[0]
                 if local.startswith('drop421') and seen.get(rcpt, 0) == 1:
                     self.send('421 4.3.2 shutting down')
