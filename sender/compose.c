@@ -29,6 +29,7 @@
 #include "hdr.h"
 #include "inbound.h"
 #include "mime.h"
+#include "mime_plan.h"
 #include "strbuf.h"
 #include "svcname.h"
 #include "weblink.h"
@@ -61,6 +62,7 @@ struct compose {
 	struct svcname *svc;		/* service type display names */
 	const char *refusal_vi;		/* footer: what "Từ chối" stops */
 	const char *refusal_en;
+	struct mime_plan *plan;		/* the bytes every message shares (mime_plan.h) */
 };
 
 static const char *const reserved_keys[] = {
@@ -122,6 +124,7 @@ compose_free(struct compose *c)
 	free(c->list_id);
 	free(c->test_unsub);
 	free(c->test_pref);
+	mime_plan_free(c->plan);
 	free(c);
 }
 
@@ -373,6 +376,10 @@ compose_new(const struct conf *conf, enum category cat, const struct tmpl *t,
 	c->tmpl = t;
 	c->refusal_vi = tmpl_footer_last(t) ? FOOTER_LAST_VI : ci->refusal_vi;
 	c->refusal_en = tmpl_footer_last(t) ? FOOTER_LAST_EN : ci->refusal_en;
+	if ((c->plan = mime_plan_new()) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
 	if (compose_addresses(c, from, name, err, errlen) < 0
 	    || compose_web(c, err, errlen) < 0
 	    || (c->svc = svcname_load(conf, err, errlen)) == NULL)
@@ -873,7 +880,7 @@ compose_message(const struct compose *c, const struct compose_rcpt *r, char **ou
 	ret = COMPOSE_ERR;
 	if (list_headers(c, r, &m, unsub, sizeof(unsub), err, errlen) == 0
 	    && thread_headers(r, &m, ref, sizeof(ref), err, errlen) == 0)
-		ret = mime_build(&m, out, len, err, errlen) < 0 ? COMPOSE_BAD_RCPT : 0;
+		ret = mime_plan_build(c->plan, &m, out, len, err, errlen) < 0 ? COMPOSE_BAD_RCPT : 0;
 	compose_parts_free(&p);
 	return (ret);
 }
