@@ -629,20 +629,28 @@ text_footer(const struct compose *c, struct strbuf *b, const char *reason, const
 static int
 add_html_escaped(struct strbuf *b, const char *s)
 {
-	for (; *s; s++) {
+	size_t	n;
+
+	for (;;) {
 		const char *r = NULL;
 
+		/* The plain run up to the next special character, in one copy. */
+		n = strcspn(s, "&<>\"\n");
+		if (n > 0 && strbuf_add(b, s, n) < 0)
+			return (-1);
+		s += n;
 		switch (*s) {
 		case '&': r = "&amp;"; break;
 		case '<': r = "&lt;"; break;
 		case '>': r = "&gt;"; break;
 		case '"': r = "&quot;"; break;
 		case '\n': r = "<br>\n"; break;
+		default: return (0);		/* the end of S */
 		}
-		if ((r ? strbuf_adds(b, r) : strbuf_add(b, s, 1)) < 0)
+		if (strbuf_adds(b, r) < 0)
 			return (-1);
+		s++;
 	}
-	return (0);
 }
 
 /* html_footer - the footer of C's messages as HTML into B, PREF (or NULL) as a link */
