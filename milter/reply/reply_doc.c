@@ -117,6 +117,37 @@ punct(const struct reply_doc *d, size_t i, size_t e, size_t *adv, int *q)
 	return (-1);
 }
 
+/* lex_knows - whether the lexicon has the word of key bytes [S, S+LEN) */
+static int
+lex_knows(const struct reply_doc *d, size_t s, size_t len)
+{
+	struct reply_tok t = {d->key.data + s, len, 0}, a = t;
+	struct reply_lex_match m;
+
+	return (reply_lex_alias(d->lx, &a) || reply_lex_match(d->lx, &t, 1, 0, &m) > 0);
+}
+
+/*
+ * add_word - the word token(s) of key bytes [S, S+LEN): a hyphenated word
+ * the lexicon does not know ("từ-chối", "hủy-đăng-ký") is its parts;
+ * one it knows ("e-mail", "opt-out") stays one word.
+ */
+static int
+add_word(struct reply_doc *d, size_t s, size_t len, size_t ln)
+{
+	const char *k = d->key.data, *h;
+	size_t	e = s + len;
+
+	if (memchr(k + s, '-', len) == NULL || lex_knows(d, s, len))
+		return (add_tok(d, s, len, T_WORD, 0, ln));
+	while ((h = memchr(k + s, '-', e - s)) != NULL) {
+		if ((size_t) (h - k) > s && add_tok(d, s, (size_t) (h - k) - s, T_WORD, 0, ln) < 0)
+			return (-1);
+		s = (size_t) (h - k) + 1;
+	}
+	return (s < e ? add_tok(d, s, e - s, T_WORD, 0, ln) : 0);
+}
+
 /* tokenize_line - the tokens of key bytes [P, E), line LN */
 static int
 tokenize_line(struct reply_doc *d, size_t p, size_t e, size_t ln)
@@ -143,7 +174,7 @@ tokenize_line(struct reply_doc *d, size_t p, size_t e, size_t ln)
 					break;
 				(void) cp_at(d, i, e, &adv);
 			}
-			if (add_tok(d, s, i - s, T_WORD, 0, ln) < 0)
+			if (add_word(d, s, i - s, ln) < 0)
 				return (-1);
 			continue;
 		}
