@@ -86,7 +86,7 @@ csrc_prepare(void *arg, struct store *st, const struct delivery_row *row,
 	     struct delivery_msg *msg, char *reason, size_t reasonlen, char *err, size_t errlen)
 {
 	struct csrc *s = arg;
-	struct render_id id = {row->message_id, s->cid, NULL};
+	struct render_id id = {row->message_id, s->cid, NULL, NULL};
 
 	return (render_customer(st, s->comp, &s->aud, row->customer_id, &id, msg,
 				reason, reasonlen, err, errlen));
@@ -242,7 +242,7 @@ dry_render(struct expand *e, int64_t id, const char *mid, char *err, size_t errl
 {
 	struct delivery_msg m;
 	struct transport_result res;
-	struct render_id rid = {mid, 0, NULL};	/* a dry run has no campaign */
+	struct render_id rid = {mid, 0, NULL, NULL};	/* a dry run has no campaign */
 	char	reason[DELIVERY_REASON_MAX], name[CAMPAIGN_NAME_MAX];
 	int	rv;
 

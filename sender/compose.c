@@ -801,8 +801,12 @@ thread_headers(const struct compose_rcpt *r, struct mime_msg *m, char *ref, size
 		snprintf(err, errlen, "the Message-ID answered is not valid");
 		return (-1);
 	}
+	if (r->references != NULL && *r->references && !mime_refs_valid(r->references)) {
+		snprintf(err, errlen, "the References of the message answered are not valid");
+		return (-1);
+	}
 	add_extra(m, "In-Reply-To", ref);
-	add_extra(m, "References", ref);
+	add_extra(m, "References", r->references != NULL && *r->references ? r->references : ref);
 	return (0);
 }
 

@@ -117,6 +117,7 @@ struct compose_rcpt {
 	const char *pref_url;		/* web_base_url's BASE/p/TOKEN; NULL */
 	time_t	date;
 	const char *in_reply_to;	/* Message-ID answered (no brackets); NULL */
+	const char *references;		/* its thread "<a> ... <in_reply_to>"; NULL: that one */
 	const char *deliver_to;		/* To instead of EMAIL (a test); NULL */
 	int	test;			/* a test message: [TEST], no real token */
 };

@@ -77,6 +77,30 @@ mime_ref_valid(const char *id)
 	return (1);
 }
 
+/* mime_refs_valid - whether REFS is "<id> <id> ..." of Message-IDs we may refer to */
+int
+mime_refs_valid(const char *refs)
+{
+	char	id[MIME_ID_MAX + 1];
+	const char *p = refs, *gt;
+
+	if (*refs == 0 || strlen(refs) > MIME_REFS_MAX)
+		return (0);
+	for (;;) {
+		if (*p != '<' || (gt = strchr(p, '>')) == NULL || (size_t) (gt - p - 1) > MIME_ID_MAX)
+			return (0);
+		memcpy(id, p + 1, (size_t) (gt - p - 1));
+		id[gt - p - 1] = 0;
+		if (!mime_ref_valid(id))
+			return (0);
+		if (gt[1] == 0)
+			return (1);
+		if (gt[1] != ' ')
+			return (0);
+		p = gt + 2;
+	}
+}
+
 /* crlf_text - S as CRLF lines ending with CRLF; the caller frees it */
 static char *
 crlf_text(const char *s, size_t *len)

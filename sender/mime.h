@@ -60,5 +60,9 @@ int	mime_id_valid(const char *id);
 /* Whether ID (no brackets), a Message-ID written by others, may be referred
  * to (In-Reply-To): RFC 5322 atext and dots, one '@', a [literal] right side. */
 int	mime_ref_valid(const char *id);
+/* Whether REFS is a References value we may write: "<id>" words separated by
+ * one space, each mime_ref_valid(), at most MIME_REFS_MAX bytes. */
+#define MIME_REFS_MAX	4096
+int	mime_refs_valid(const char *refs);
 
 #endif

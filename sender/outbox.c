@@ -21,6 +21,7 @@
 #include "compose.h"
 #include "lock.h"
 #include "log.h"
+#include "mime.h"
 #include "outbox.h"
 #include "render.h"
 #include "tmpl.h"
@@ -32,29 +33,96 @@ struct osrc {
 	const struct compose *comp;
 };
 
+/* What a row keeps besides the engine's fields (delivery_row.priv). */
+struct orow {
+	char   *template_name;
+	char   *thread;		/* store_outbox.thread: the reply answered; "" */
+};
+
+/* osrc_free - a row's own fields */
+static void
+osrc_free(void *priv)
+{
+	struct orow *o = priv;
+
+	if (o == NULL)
+		return;
+	free(o->template_name);
+	free(o->thread);
+	free(o);
+}
+
 /* osrc_fetch - the pending outbox rows after AFTER */
 static int
 osrc_fetch(void *arg, struct store *st, int64_t after, struct delivery_row *rows, int max)
 {
 	struct store_outbox ob[DELIVERY_FETCH_MAX];
-	int	n, i;
+	struct orow *o[DELIVERY_FETCH_MAX];
+	int	n, i, j;
 
 	(void) arg;
 	if (max > DELIVERY_FETCH_MAX)
 		max = DELIVERY_FETCH_MAX;
 	if ((n = store_outbox_pending(st, after, ob, max)) < 0)
 		return (n);
+	for (i = 0; i < n; i++)
+		if ((o[i] = calloc(1, sizeof(*o[i]))) == NULL)
+			break;
+	if (i < n) {				/* out of memory: nothing taken */
+		for (j = 0; j < n; j++) {
+			if (j < i)
+				free(o[j]);
+			store_outbox_clear(&ob[j]);
+		}
+		return (STORE_TEMP);
+	}
 	for (i = 0; i < n; i++) {
 		memset(&rows[i], 0, sizeof(rows[i]));
 		rows[i].id = ob[i].id;
 		rows[i].customer_id = ob[i].customer_id;
 		rows[i].message_id = ob[i].message_id;
 		rows[i].reason = ob[i].reason;
-		rows[i].priv = ob[i].template_name;
-		ob[i].message_id = ob[i].reason = ob[i].template_name = NULL;
+		o[i]->template_name = ob[i].template_name;
+		o[i]->thread = ob[i].thread;
+		rows[i].priv = o[i];
+		ob[i].message_id = ob[i].reason = ob[i].template_name = ob[i].thread = NULL;
 		store_outbox_clear(&ob[i]);
 	}
 	return (n);
+}
+
+/*
+ * osrc_thread - from THREAD ("<a> ... <reply>", the store's), the
+ * Message-ID answered (the last one) into IRT and the References into
+ * REFS, leaving out what we may not write; 0, or -1 when there is no
+ * reply to answer (none, or the last one is not writable).
+ */
+static int
+osrc_thread(const char *thread, char *irt, size_t irtlen, char *refs, size_t refslen)
+{
+	const char *p = thread, *gt;
+	size_t	len = 0, n;
+	int	w;
+
+	refs[0] = 0;
+	while ((p = strchr(p, '<')) != NULL && (gt = strchr(p, '>')) != NULL) {
+		n = (size_t) (gt - p - 1);
+		irt[0] = 0;
+		if (n < irtlen) {
+			memcpy(irt, p + 1, n);
+			irt[n] = 0;
+		}
+		p = gt + 1;
+		if (irt[0] == 0 || !mime_ref_valid(irt)
+		    || (w = snprintf(refs + len, refslen - len, "%s<%s>", len ? " " : "", irt)) < 0
+		    || (size_t) w >= refslen - len) {
+			refs[len] = 0;
+			irt[0] = 0;
+			continue;
+		}
+		len += (size_t) w;
+	}
+	return (len > 0 && irt[0] != 0 ? 0 : -1);
 }
 
 /* osrc_prepare - render one outbox row */
@@ -63,11 +131,19 @@ osrc_prepare(void *arg, struct store *st, const struct delivery_row *row,
 	     struct delivery_msg *msg, char *reason, size_t reasonlen, char *err, size_t errlen)
 {
 	struct osrc *s = arg;
-	struct render_id id = {row->message_id, 0, NULL};
+	const struct orow *o = row->priv;
+	struct render_id id = {row->message_id, 0, NULL, NULL};
+	char	irt[MIME_ID_MAX + 1], refs[MIME_REFS_MAX + 1];
 
-	if (row->priv == NULL || strcmp(row->priv, OUTBOX_TEMPLATE) != 0) {
+	if (o == NULL || o->template_name == NULL
+	    || strcmp(o->template_name, OUTBOX_TEMPLATE) != 0) {
 		snprintf(reason, reasonlen, "unknown template");
 		return (DELIVERY_SKIP);
+	}
+	/* Threaded to the customer's reply (In-Reply-To, References). */
+	if (o->thread != NULL && osrc_thread(o->thread, irt, sizeof(irt), refs, sizeof(refs)) == 0) {
+		id.in_reply_to = irt;
+		id.references = refs;
 	}
 	return (render_customer(st, s->comp, &s->aud, row->customer_id, &id, msg,
 				reason, reasonlen, err, errlen));
@@ -80,13 +156,6 @@ osrc_record(void *arg, struct store *st, int64_t id, enum store_delivery_status 
 {
 	(void) arg;
 	return (store_outbox_set(st, id, status, reason));
-}
-
-/* osrc_free - a row's template name */
-static void
-osrc_free(void *priv)
-{
-	free(priv);
 }
 
 /* outbox_source - the delivery engine's view of the outbox */

@@ -55,6 +55,7 @@ build(struct store *st, const struct compose *comp, const struct store_customer 
 	rc.contract = k->id ? k : NULL;
 	rc.message_id = id->message_id;
 	rc.in_reply_to = id->in_reply_to;
+	rc.references = id->references;
 	rc.date = time(NULL);
 	if (category_refusable(cat)) {
 		if (store_token_make(st, c->id, cat, tok, sizeof(tok)) != STORE_OK) {

@@ -23,7 +23,8 @@
  *	of (ID->campaign_id, the customer) (compose_return_path(); 0 for
  *	the outbox's system mail), so that a bounce is counted only for
  *	the recipient it names; with ID->in_reply_to the message answers
- *	that Message-ID (In-Reply-To, References).
+ *	that Message-ID (In-Reply-To; References: ID->references, else
+ *	that one).
  * DIAGNOSTICS
  *	DELIVERY_SEND; DELIVERY_SKIP with the reason in REASON (customer
  *	deleted, a rule of audience.c, data that cannot be sent safely);
@@ -46,6 +47,7 @@ struct render_id {
 	const char *message_id;		/* without angle brackets */
 	int64_t campaign_id;		/* 0 for the outbox */
 	const char *in_reply_to;	/* the customer's message answered; NULL */
+	const char *references;		/* its thread, "<a> ... <in_reply_to>"; NULL */
 };
 
 int	render_customer(struct store *st, const struct compose *comp, const struct audience *aud,

@@ -74,7 +74,7 @@ status_details(struct status_ctx *s, const struct store_campaign *c)
 	params_clear(&p);
 }
 
-/* status_replies - what customers answered to campaign C: refusals, questions; -1 on error */
+/* status_replies - what campaign C caused: refusals, questions, bounces; -1 on error */
 static int
 status_replies(struct status_ctx *s, const struct store_campaign *c)
 {
@@ -88,6 +88,9 @@ status_replies(struct status_ctx *s, const struct store_campaign *c)
 	fprintf(s->fp, "questions in reply: %ld customer%s (%ld message%s)\n",
 		r.question_customers, r.question_customers == 1 ? "" : "s",
 		r.question_messages, r.question_messages == 1 ? "" : "s");
+	fprintf(s->fp, "bounced: %ld customer%s hard, %ld soft\n",
+		r.bounce_hard_customers, r.bounce_hard_customers == 1 ? "" : "s",
+		r.bounce_soft_customers);
 	return (0);
 }
 

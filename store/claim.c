@@ -39,11 +39,11 @@
 static const char outbox_claim_sqlite[] =
 	"UPDATE outbox SET lease_until = ?1 WHERE id IN (SELECT id FROM outbox "
 	"WHERE status = 0 AND lease_until < ?2 ORDER BY id LIMIT ?3) "
-	"RETURNING id, customer_id, template, message_id, queued, reason";
+	"RETURNING " OUTBOX_COLS;
 static const char outbox_claim_pg[] =
 	"UPDATE outbox SET lease_until = ?1 WHERE id IN (SELECT id FROM outbox "
 	"WHERE status = 0 AND lease_until < ?2 ORDER BY id LIMIT ?3 FOR UPDATE SKIP LOCKED) "
-	"RETURNING id, customer_id, template, message_id, queued, reason";
+	"RETURNING " OUTBOX_COLS;
 static const char delivery_claim_sqlite[] =
 	"UPDATE deliveries SET lease_until = ?1 WHERE id IN (SELECT id FROM deliveries "
 	"WHERE campaign_id = ?4 AND status = 0 AND lease_until < ?2 ORDER BY id LIMIT ?3) "

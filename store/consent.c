@@ -77,6 +77,7 @@ struct consent_req {
 	const char *actor;		/* "" or who (staff) */
 	const char *note;		/* "" or a staff note, sealed in the row */
 	int64_t	campaign_id;		/* 0, or the campaign the reply answered */
+	const struct store_reply_thread *thread;	/* the reply answered; NULL */
 };
 
 /* event_add - append one consent event */
@@ -278,7 +279,9 @@ change_locked(struct store *st, int64_t customer_id, int mask, const struct cons
 	if ((rc = st_suppression_sync(st, customer_id, subject)) != STORE_OK)
 		return (rc);
 	if (r->optout && (r->ch == STORE_CH_REPLY || r->ch == STORE_CH_ONE_CLICK))
-		if ((rc = store_outbox_add(st, customer_id, "optout_confirm", NULL)) != STORE_OK)
+		if ((rc = st_outbox_add_thread(st, customer_id, "optout_confirm",
+					       r->ch == STORE_CH_REPLY ? r->thread : NULL,
+					       NULL)) != STORE_OK)
 			return (rc);
 	*changed = n;
 	return (STORE_OK);
@@ -342,7 +345,17 @@ int
 store_optout(struct store *st, int64_t customer_id, int cat, enum store_channel ch,
 	     const char *evidence, int *changed)
 {
-	struct consent_req r = {1, ch, evidence, NULL, NULL, 0};
+	struct consent_req r = {1, ch, evidence, NULL, NULL, 0, NULL};
+
+	return (change(st, customer_id, cat, &r, changed));
+}
+
+/* store_optout_reply - a refusal in a reply, whose confirmation answers reply T */
+int
+store_optout_reply(struct store *st, int64_t customer_id, int cat, const char *evidence,
+		   const struct store_reply_thread *t, int *changed)
+{
+	struct consent_req r = {1, STORE_CH_REPLY, evidence, NULL, NULL, 0, t};
 
 	return (change(st, customer_id, cat, &r, changed));
 }
@@ -352,7 +365,7 @@ int
 store_optin(struct store *st, int64_t customer_id, int cat, enum store_channel ch,
 	    const char *evidence, int *changed)
 {
-	struct consent_req r = {0, ch, evidence, NULL, NULL, 0};
+	struct consent_req r = {0, ch, evidence, NULL, NULL, 0, NULL};
 
 	return (change(st, customer_id, cat, &r, changed));
 }
@@ -362,7 +375,7 @@ int
 store_consent_staff(struct store *st, int64_t customer_id, int cat, int optout,
 		    const char *actor, const char *note, int *changed)
 {
-	struct consent_req r = {optout != 0, STORE_CH_STAFF, NULL, actor, note, 0};
+	struct consent_req r = {optout != 0, STORE_CH_STAFF, NULL, actor, note, 0, NULL};
 	char	evidence[STORE_ACTOR_MAX + sizeof(CONSENT_STAFF_EVIDENCE) + 1];
 
 	if (actor == NULL || *actor == 0)
@@ -430,7 +443,7 @@ store_is_suppressed(struct store *st, const char *email)
 int
 st_suppression_apply(struct store *st, int64_t customer_id, const char *norm)
 {
-	static const struct consent_req r = {1, STORE_CH_IMPORT, SUPPRESSION_EVIDENCE, "", "", 0};
+	static const struct consent_req r = {1, STORE_CH_IMPORT, SUPPRESSION_EVIDENCE, "", "", 0, NULL};
 	unsigned char hash[CRYPT_MAC_LEN];
 	time_t	now = st_now();
 	int	rc, c, mask;

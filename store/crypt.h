@@ -75,7 +75,8 @@
 enum crypt_field {
 	CRYPT_F_EMAIL = 1, CRYPT_F_NAME, CRYPT_F_PHONE,
 	CRYPT_F_PARAMS,		/* a campaign's --set values (row: campaign id) */
-	CRYPT_F_NOTE		/* a staff note on a consent event (row: customer id) */
+	CRYPT_F_NOTE,		/* a staff note on a consent event (row: customer id) */
+	CRYPT_F_THREAD		/* the reply an outbox message answers (row: customer id) */
 };
 
 struct crypt_keys {

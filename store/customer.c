@@ -109,7 +109,8 @@ int
 st_unseal_col(struct store *st, struct db_stmt *s, int col, int64_t row, int field,
 	      char **out)
 {
-	static const char *const names[] = {"", "email", "name", "phone", "parameters", "note"};
+	static const char *const names[] = {"", "email", "name", "phone", "parameters", "note",
+					    "reply thread"};
 	const char *owner = field == CRYPT_F_PARAMS ? "campaign" : "customer";
 	const unsigned char *ct;
 	size_t	len;

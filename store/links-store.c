@@ -673,13 +673,15 @@ cmd_purge(struct store *st, int argc, char **argv)
 	if ((rc = store_purge(st, time(NULL), o.dry_run, purge_one, &o.dry_run, &rep)) != STORE_OK)
 		return fail(st, rc, "purge");
 	printf("purge%s: %ld customers %sdeleted (%ld contracts); %ld refused addresses kept on "
-	       "the suppression list; %ld consent events past retention %sdeleted\n",
+	       "the suppression list; %ld consent events and %ld hourly counters past retention "
+	       "%sdeleted\n",
 	       o.dry_run ? " (dry run, nothing changed)" : "", rep.customers_deleted,
 	       o.dry_run ? "would be " : "", rep.contracts_deleted, rep.suppressed_kept,
-	       rep.consent_events_deleted, o.dry_run ? "would be " : "");
-	log_notice("purge%s: %ld customers, %ld contracts, %ld suppressed kept, %ld consent events",
-		   o.dry_run ? " (dry run)" : "", rep.customers_deleted, rep.contracts_deleted,
-		   rep.suppressed_kept, rep.consent_events_deleted);
+	       rep.consent_events_deleted, rep.counter_hours_deleted, o.dry_run ? "would be " : "");
+	log_notice("purge%s: %ld customers, %ld contracts, %ld suppressed kept, %ld consent events, "
+		   "%ld hourly counters", o.dry_run ? " (dry run)" : "", rep.customers_deleted,
+		   rep.contracts_deleted, rep.suppressed_kept, rep.consent_events_deleted,
+		   rep.counter_hours_deleted);
 	return EX_OK;
 }
 

@@ -56,8 +56,8 @@ static const struct copy_table copy_tables[STORE_COPY_TABLES] = {
 	{"msglog", "message_id, customer_id, category, campaign_id, sent", "TIIII", 0},
 	{"deliveries", "id, campaign_id, customer_id, message_id, status, reason, attempts, updated",
 	 "IIITITII", 1},
-	{"outbox", "id, customer_id, template, message_id, queued, status, reason, done",
-	 "IITTIITI", 1},
+	{"outbox", "id, customer_id, template, message_id, queued, status, reason, done, "
+	 "thread_ct", "IITTIITIB", 1},
 	{"counters", "name, value", "TI", 0},
 	{"replies", "campaign_id, subject, kind, msg_hash, at", "IBIBI", 0},
 	{"counter_hours", "name, hour, value", "TII", 0},

@@ -13,7 +13,8 @@
  *	log. What stays: the suppression entry (an HMAC of the address and
  *	the refused categories, so the refusal is honoured if the address
  *	returns) and the consent events, with customer_id cleared, until
- *	they are consent_retention_days old. The whole purge is one
+ *	they are consent_retention_days old; the per-hour counters of the
+ *	digest (names and numbers only) are kept as long. The whole purge is one
  *	transaction; a dry run performs it and rolls back, so its report is
  *	exactly what a real run would do.
  * DIAGNOSTICS
@@ -111,6 +112,18 @@ purge_locked(struct store *st, time_t now, void (*fn)(int64_t, void *), void *ar
 		goto done;
 	}
 	rep->consent_events_deleted = db_changes(s);
+	db_finish(s);
+	s = NULL;
+	/* the per-hour counters (no personal data) follow the consent events */
+	rc = db_prepare(st, "DELETE FROM counter_hours WHERE hour < ?", &s);
+	if (rc != STORE_OK)
+		goto done;
+	db_bind_int(s, 1, (int64_t) consent_cutoff);
+	if ((rc = db_step(s)) != DB_DONE) {
+		rc = db_error(st, rc, "counter purge");
+		goto done;
+	}
+	rep->counter_hours_deleted = db_changes(s);
 	rc = STORE_OK;
 done:
 	db_finish(s);

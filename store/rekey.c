@@ -145,6 +145,7 @@ static const struct sealed_col {
 	{"customers", "id", "phone_ct", CRYPT_F_PHONE},
 	{"campaigns", "id", "params_ct", CRYPT_F_PARAMS},
 	{"consent_events", "customer_id", "note_ct", CRYPT_F_NOTE},
+	{"outbox", "customer_id", "thread_ct", CRYPT_F_THREAD},
 };
 
 #define SEALED_COLS	(sizeof(sealed_cols) / sizeof(sealed_cols[0]))

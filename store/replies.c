@@ -2,12 +2,14 @@
  * NAME
  *	replies 3
  * SUMMARY
- *	what customers answered to a campaign: refusals and questions
+ *	what customers answered to a campaign: refusals, questions, bounces
  * SYNOPSIS
  *	#include "store.h"
  *
  *	int	store_campaign_question(struct store *st, const char *our_msgid,
  *			const char *reply_msgid, int64_t customer_id, int *counted);
+ *	int	store_campaign_bounce(struct store *st, int64_t campaign_id,
+ *			int64_t customer_id, int hard, const char *dsn_msgid, int *counted);
  *	int	store_campaign_replies(struct store *st, int64_t campaign_id,
  *			struct store_campaign_replies *out);
  * DESCRIPTION
@@ -31,6 +33,14 @@
  *	counted. STORE_NOTFOUND when OUR_MSGID is not a message of ours
  *	from a campaign.
  *
+ *	store_campaign_bounce() is for the milter when an authenticated
+ *	bounce (a genuine VERP token, noreply+b-TOKEN@, which names the
+ *	campaign and the customer; or a returned Message-ID of ours from
+ *	the message log) reports a failure for CUSTOMER_ID: it counts a
+ *	hard (5.x.x) or soft (4.x.x, a delay) bounce for CAMPAIGN_ID, once
+ *	per notification (DSN_MSGID, the bounce's own Message-ID, keyed
+ *	hash only; NULL or "": counted every time), like a question.
+ *
  *	store_campaign_replies() fills OUT for CAMPAIGN_ID (zeros for a
  *	campaign nobody answered).
  * DIAGNOSTICS
@@ -46,7 +56,11 @@
 #include "store_int.h"
 
 #define REPLY_KIND_QUESTION	1
+#define REPLY_KIND_BOUNCE_HARD	2
+#define REPLY_KIND_BOUNCE_SOFT	3
 #define REPLY_HASH_PREFIX	"reply:"
+#define BOUNCE_ID_MAX		512	/* a bounce's Message-ID kept (hashed) */
+#define BOUNCE_KEY_MAX		(32 + BOUNCE_ID_MAX)	/* "bounce:ID:" and the Message-ID */
 
 _Static_assert(STORE_CH_REPLY == 0, "the SQL below names channel REPLY as 0");
 
@@ -70,25 +84,19 @@ reply_hash(struct store *st, const char *reply_msgid, unsigned char out[CRYPT_MA
 	return (STORE_OK);
 }
 
-/* store_campaign_question - count a question received in reply to a campaign */
-int
-store_campaign_question(struct store *st, const char *our_msgid, const char *reply_msgid,
-			int64_t customer_id, int *counted)
+/*
+ * reply_add - one reply of KIND (message hash H) for CAMPAIGN_ID from
+ * CUSTOMER_ID (0: unknown); *COUNTED 1 when new
+ */
+static int
+reply_add(struct store *st, int64_t campaign_id, int64_t customer_id, int kind,
+	  const unsigned char h[CRYPT_MAC_LEN], int *counted)
 {
-	unsigned char h[CRYPT_MAC_LEN], subject[CRYPT_MAC_LEN];
-	struct store_msglog ml;
+	unsigned char subject[CRYPT_MAC_LEN];
 	struct db_stmt *s;
 	char   *email;
 	int	rc;
 
-	if (counted)
-		*counted = 0;
-	if ((rc = store_msglog_find(st, our_msgid ? our_msgid : "", &ml)) != STORE_OK)
-		return (rc);
-	if (ml.campaign_id <= 0)
-		return (st_err(st, STORE_NOTFOUND, "not a message of a campaign"));
-	if ((rc = reply_hash(st, reply_msgid, h)) != STORE_OK)
-		return (rc);
 	if (customer_id > 0) {
 		if ((rc = st_customer_email(st, customer_id, &email)) != STORE_OK)
 			return (rc);
@@ -103,15 +111,61 @@ store_campaign_question(struct store *st, const char *our_msgid, const char *rep
 		db_bind_blob(s, 1, subject, CRYPT_MAC_LEN);
 	else
 		db_bind_null(s, 1);
-	db_bind_int(s, 2, REPLY_KIND_QUESTION);
+	db_bind_int(s, 2, kind);
 	db_bind_blob(s, 3, h, CRYPT_MAC_LEN);
 	db_bind_int(s, 4, (int64_t) st_now());
-	db_bind_int(s, 5, ml.campaign_id);
+	db_bind_int(s, 5, campaign_id);
 	rc = st_run(st, s, "reply count");
 	if (rc == STORE_OK && counted)
 		*counted = db_changes(s) > 0;
 	db_finish(s);
 	return (rc);
+}
+
+/* store_campaign_question - count a question received in reply to a campaign */
+int
+store_campaign_question(struct store *st, const char *our_msgid, const char *reply_msgid,
+			int64_t customer_id, int *counted)
+{
+	unsigned char h[CRYPT_MAC_LEN];
+	struct store_msglog ml;
+	int	rc;
+
+	if (counted)
+		*counted = 0;
+	if ((rc = store_msglog_find(st, our_msgid ? our_msgid : "", &ml)) != STORE_OK)
+		return (rc);
+	if (ml.campaign_id <= 0)
+		return (st_err(st, STORE_NOTFOUND, "not a message of a campaign"));
+	if ((rc = reply_hash(st, reply_msgid, h)) != STORE_OK)
+		return (rc);
+	return (reply_add(st, ml.campaign_id, customer_id, REPLY_KIND_QUESTION, h, counted));
+}
+
+/* store_campaign_bounce - count a hard or soft bounce of CUSTOMER_ID for a campaign */
+int
+store_campaign_bounce(struct store *st, int64_t campaign_id, int64_t customer_id, int hard,
+		      const char *dsn_msgid, int *counted)
+{
+	unsigned char h[CRYPT_MAC_LEN];
+	char	key[BOUNCE_KEY_MAX], id[BOUNCE_ID_MAX + 1];
+	int	rc, has_id;
+
+	if (counted)
+		*counted = 0;
+	if (campaign_id <= 0)
+		return (st_err(st, STORE_NOTFOUND, "not a message of a campaign"));
+	if (customer_id <= 0)
+		return (st_err(st, STORE_ERR, "a bounce is counted for a customer"));
+	/* A notice without a usable Message-ID is counted each time it is seen. */
+	has_id = dsn_msgid != NULL && *dsn_msgid
+	    && st_msgid_clean(st, dsn_msgid, id, sizeof(id)) == STORE_OK;
+	/* One notification may report several addresses: the key names the customer. */
+	snprintf(key, sizeof(key), "bounce:%lld:%s", (long long) customer_id, has_id ? id : "");
+	if ((rc = reply_hash(st, has_id ? key : NULL, h)) != STORE_OK)
+		return (rc);
+	return (reply_add(st, campaign_id, customer_id,
+			  hard ? REPLY_KIND_BOUNCE_HARD : REPLY_KIND_BOUNCE_SOFT, h, counted));
 }
 
 /* two_counts - the two integers of the one row SQL returns for ID */
@@ -147,7 +201,12 @@ store_campaign_replies(struct store *st, int64_t campaign_id, struct store_campa
 			     "AND channel = 0", campaign_id, &out->refusal_customers,
 			     &out->refusal_messages)) != STORE_OK)
 		return (rc);
-	return (two_counts(st, "SELECT count(DISTINCT subject), count(*) FROM replies "
-			   "WHERE campaign_id = ? AND kind = 1", campaign_id,
-			   &out->question_customers, &out->question_messages));
+	if ((rc = two_counts(st, "SELECT count(DISTINCT subject), count(*) FROM replies "
+			     "WHERE campaign_id = ? AND kind = 1", campaign_id,
+			     &out->question_customers, &out->question_messages)) != STORE_OK)
+		return (rc);
+	return (two_counts(st, "SELECT count(DISTINCT CASE WHEN kind = 2 THEN subject END), "
+			   "count(DISTINCT CASE WHEN kind = 3 THEN subject END) FROM replies "
+			   "WHERE campaign_id = ? AND kind IN (2, 3)", campaign_id,
+			   &out->bounce_hard_customers, &out->bounce_soft_customers));
 }

@@ -58,6 +58,12 @@
  *	unverified refusals and soft bounces the milter saw in a window;
  *	counters keeps the running totals as before.
  *
+ *	Step 6 (issue 18): outbox.thread_ct, the References an opt-out
+ *	confirmation carries to answer the customer's reply (the reply's
+ *	Message-ID last, its In-Reply-To), sealed like the customer fields
+ *	(the customer id as row); emptied when the row is done, gone with
+ *	the customer (the outbox row cascades).
+ *
  *	Never edit a released migration: append a new one.
  * DIAGNOSTICS
  *	Returns 0, or -1 with a message in ERR (including a database newer
@@ -328,6 +334,13 @@ static const struct migration migrations[] = {
 	"  value BIGINT NOT NULL,"
 	"  PRIMARY KEY (name, hour));"
 	"CREATE INDEX counter_hours_hour ON counter_hours(hour);",
+	NULL},
+	/* 5 -> 6: the reply an opt-out confirmation answers, sealed (issue 18) */
+	{
+	/* SQLite */
+	"ALTER TABLE outbox ADD COLUMN thread_ct BLOB;",
+	/* PostgreSQL */
+	"ALTER TABLE outbox ADD COLUMN thread_ct BYTEA;",
 	NULL},
 };
 

@@ -59,6 +59,9 @@
 #define STORE_TOKEN_MAX		64	/* printable token, NUL included */
 #define STORE_ACTOR_MAX		64	/* a staff member's user name */
 #define STORE_NOTE_MAX		500	/* a staff note on a consent change */
+#define STORE_THREAD_IDS_MAX	10	/* Message-IDs in a confirmation's References */
+#define STORE_THREAD_ID_MAX	200	/* bytes of one of them (no brackets), as the sender writes */
+#define STORE_THREAD_MAX	(STORE_THREAD_IDS_MAX * (STORE_THREAD_ID_MAX + 3))
 
 /* Email categories: config/category.h (enum category, one table). */
 
@@ -189,6 +192,27 @@ int	store_customer_has_active(struct store *st, int64_t customer_id, const char 
  */
 int	store_optout(struct store *st, int64_t customer_id, int cat,
 		     enum store_channel ch, const char *evidence, int *changed);
+/*
+ * The customer's reply a refusal came in (store_optout_reply()): its own
+ * Message-ID and the identifiers it answered (its References, or its
+ * In-Reply-To when it has no References; oldest first, "<a> <b>",
+ * brackets optional; NULL or "": none), in clear. Personal data: the
+ * store keeps them only sealed, with the confirmation, until it is sent.
+ */
+struct store_reply_thread {
+	const char *message_id;
+	const char *references;
+};
+/*
+ * store_optout() with channel REPLY, whose confirmation answers the
+ * reply T (NULL, or an invalid T->message_id: not threaded): the outbox
+ * row keeps the References of the answer (RFC 5322 3.6.4: T's
+ * references, then T's Message-ID; at most STORE_THREAD_IDS_MAX, the
+ * first and the latest; identifiers we could not write are left out),
+ * sealed; store_outbox_pending() gives it back as store_outbox.thread.
+ */
+int	store_optout_reply(struct store *st, int64_t customer_id, int cat, const char *evidence,
+			   const struct store_reply_thread *t, int *changed);
 /* The reverse, for staff (channel STAFF) and import. Removes the suppression entry. */
 int	store_optin(struct store *st, int64_t customer_id, int cat,
 		    enum store_channel ch, const char *evidence, int *changed);
@@ -349,6 +373,8 @@ struct store_campaign_replies {
 	long	refusal_messages;	/* their replies (each counted once) */
 	long	question_customers;	/* customers who asked a question in reply */
 	long	question_messages;
+	long	bounce_hard_customers;	/* customers whose message bounced (5.x.x) */
+	long	bounce_soft_customers;	/* customers with a delay or 4.x.x notice */
 };
 /*
  * For links-sender's status: refusals are counted from the consent
@@ -362,6 +388,18 @@ struct store_campaign_replies {
  */
 int	store_campaign_question(struct store *st, const char *our_msgid, const char *reply_msgid,
 				int64_t customer_id, int *counted);
+/*
+ * For the milter: an authenticated bounce (the campaign and customer of
+ * a verified VERP token, store_verp_verify(), or of a returned Message-ID
+ * in the message log) counts a HARD (non-zero) or soft bounce of
+ * CUSTOMER_ID for CAMPAIGN_ID, once per notification DSN_MSGID (the
+ * bounce's own Message-ID, kept as a keyed hash; NULL: counted each
+ * time); *COUNTED (may be NULL) 1 when counted now. STORE_NOTFOUND for
+ * campaign 0 (system mail); STORE_ERR for customer 0 or an unknown
+ * customer (STORE_NOTFOUND).
+ */
+int	store_campaign_bounce(struct store *st, int64_t campaign_id, int64_t customer_id, int hard,
+			      const char *dsn_msgid, int *counted);
 int	store_campaign_replies(struct store *st, int64_t campaign_id,
 			       struct store_campaign_replies *out);
 
@@ -373,6 +411,9 @@ struct store_outbox {
 	char   *message_id;	/* fixed when queued */
 	time_t	queued;
 	char   *reason;		/* what links-sender recorded of a pending row; "" */
+	char   *thread;		/* the References of the answer to the customer's
+				 * reply, "<id> ... <reply>" (the last one is its
+				 * In-Reply-To); "" when it answers no reply */
 };
 void	store_outbox_clear(struct store_outbox *o);
 int	store_outbox_add(struct store *st, int64_t customer_id, const char *template_name,
@@ -391,11 +432,13 @@ struct store_purge_report {
 	long	contracts_deleted;
 	long	consent_events_deleted;	/* older than the consent retention */
 	long	suppressed_kept;	/* refused addresses whose hash stays */
+	long	counter_hours_deleted;	/* per-hour counters as old as that */
 };
 /* Delete every customer all of whose contracts ended more than
  * retention_grace_days before NOW (and customers with no contract at
  * all created that long ago); keep suppression hashes; keep consent
- * events (customer id cleared) for consent_retention_days. With DRY_RUN
+ * events (customer id cleared) and the per-hour counters for
+ * consent_retention_days. With DRY_RUN
  * nothing changes but the report is the same. FN, if not NULL, is
  * called with each customer id about to go. */
 int	store_purge(struct store *st, time_t now, int dry_run,

@@ -37,7 +37,7 @@
 #define STORE_TEXT_MAX		4096	/* template names, audiences, reasons */
 #define STORE_PARAMS_MAX	65536	/* campaign parameters (JSON) */
 #define STORE_STMT_CACHE	48	/* prepared statements kept per connection */
-#define STORE_SCHEMA_VERSION	5	/* migrations in schema.c */
+#define STORE_SCHEMA_VERSION	6	/* migrations in schema.c */
 
 /* A prepared statement kept for the next db_prepare() of the same SQL. */
 struct st_cached {
@@ -113,7 +113,11 @@ int	st_suppression_sync(struct store *st, int64_t customer_id,
 			    const unsigned char hash[CRYPT_MAC_LEN]);
 
 /* outbox.c, campaign_store.c: a record from a row of the usual columns. */
+#define OUTBOX_COLS	"id, customer_id, template, message_id, queued, reason, thread_ct"
 int	st_outbox_row(struct store *st, struct db_stmt *s, void *rec);
+/* outbox.c: store_outbox_add() answering reply T (NULL: none; see store_optout_reply()). */
+int	st_outbox_add_thread(struct store *st, int64_t customer_id, const char *template_name,
+			     const struct store_reply_thread *t, int64_t *id);
 void	st_outbox_row_clear(void *rec);
 int	st_delivery_row(struct store *st, struct db_stmt *s, void *rec);
 void	st_delivery_row_clear(void *rec);

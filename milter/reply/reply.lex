@@ -103,6 +103,8 @@ refuse
 từ trối
 tu choi
 từ chối nhận
+# the space lost on a phone keyboard
+từchối
 
 [intent huy_dang_ky strict]
 hủy đăng ký

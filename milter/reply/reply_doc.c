@@ -117,6 +117,37 @@ punct(const struct reply_doc *d, size_t i, size_t e, size_t *adv, int *q)
 	return (-1);
 }
 
+/* lex_knows - whether the lexicon has the word of key bytes [S, S+LEN) */
+static int
+lex_knows(const struct reply_doc *d, size_t s, size_t len)
+{
+	struct reply_tok t = {d->key.data + s, len, 0}, a = t;
+	struct reply_lex_match m;
+
+	return (reply_lex_alias(d->lx, &a) || reply_lex_match(d->lx, &t, 1, 0, &m) > 0);
+}
+
+/*
+ * add_word - the word token(s) of key bytes [S, S+LEN): a hyphenated word
+ * the lexicon does not know ("từ-chối", "hủy-đăng-ký") is its parts;
+ * one it knows ("e-mail", "opt-out") stays one word.
+ */
+static int
+add_word(struct reply_doc *d, size_t s, size_t len, size_t ln)
+{
+	const char *k = d->key.data, *h;
+	size_t	e = s + len;
+
+	if (memchr(k + s, '-', len) == NULL || lex_knows(d, s, len))
+		return (add_tok(d, s, len, T_WORD, 0, ln));
+	while ((h = memchr(k + s, '-', e - s)) != NULL) {
+		if ((size_t) (h - k) > s && add_tok(d, s, (size_t) (h - k) - s, T_WORD, 0, ln) < 0)
+			return (-1);
+		s = (size_t) (h - k) + 1;
+	}
+	return (s < e ? add_tok(d, s, e - s, T_WORD, 0, ln) : 0);
+}
+
 /* tokenize_line - the tokens of key bytes [P, E), line LN */
 static int
 tokenize_line(struct reply_doc *d, size_t p, size_t e, size_t ln)
@@ -143,7 +174,7 @@ tokenize_line(struct reply_doc *d, size_t p, size_t e, size_t ln)
 					break;
 				(void) cp_at(d, i, e, &adv);
 			}
-			if (add_tok(d, s, i - s, T_WORD, 0, ln) < 0)
+			if (add_word(d, s, i - s, ln) < 0)
 				return (-1);
 			continue;
 		}
@@ -226,6 +257,26 @@ name_like(const char *s, size_t len)
 	return (words >= 1 && words <= REPLY_CLAUSE_NAME_WORDS);
 }
 
+/* all_caps - an original line with letters and none in lower case ("DUNG") */
+static int
+all_caps(const char *s, size_t len)
+{
+	size_t	i = 0, adv;
+	int	upper = 0;
+	int32_t	c;
+
+	while (i < len) {
+		c = utf8_decode((const unsigned char *) s + i, len - i, &adv);
+		i += adv;
+		if (c < 0)
+			continue;
+		if (utf8proc_category(c) == UTF8PROC_CATEGORY_LL)
+			return (0);
+		upper |= utf8proc_category(c) == UTF8PROC_CATEGORY_LU;
+	}
+	return (upper);
+}
+
 /* tail_name - the original line ends with a comma and a name ("..., John") */
 static int
 tail_name(const char *s, size_t len)
@@ -260,6 +311,7 @@ tokenize(struct reply_doc *d, const char *text, size_t len)
 		if (add_line(d, d->nt, text + o, oe - o) < 0 || tokenize_line(d, i, e, d->nl - 1) < 0)
 			return (-1);
 		d->l[d->nl - 1].name_like = name_like(text + o, oe - o);
+		d->l[d->nl - 1].caps = all_caps(text + o, oe - o);
 		d->l[d->nl - 1].tail_name = tail_name(text + o, oe - o);
 		d->l[d->nl - 1].ks = i;
 		d->l[d->nl - 1].ke = e;
@@ -432,7 +484,8 @@ static void
 line_scan(struct reply_doc *d, struct line *l, const struct reply_tok *w, size_t n)
 {
 	struct reply_lex_match m;
-	size_t	i = 0;
+	size_t	i = 0, j;
+	int	named = 1;
 
 	while (i < n) {
 		if (reply_lex_match(d->lx, w, n, i, &m) == 0) {
@@ -440,12 +493,18 @@ line_scan(struct reply_doc *d, struct line *l, const struct reply_tok *w, size_t
 			continue;
 		}
 		l->dhits += (m.kinds & RLX_BIT(RLX_DISCLAIMER)) != 0;
-		l->intent |= (m.kinds & RLX_BIT(RLX_INTENT)) && !(m.kinds & RLX_BIT(RLX_NEUTRAL));
+		if ((m.kinds & RLX_BIT(RLX_INTENT)) && !(m.kinds & RLX_BIT(RLX_NEUTRAL))) {
+			l->intent = 1;
+			named &= (m.flags & RLX_ALONE) && m.marked;
+			for (j = i; j < i + m.len; j++)
+				named &= w[j].mk == 0;
+		}
 		d->redirect |= (m.kinds & RLX_BIT(RLX_REDIRECT)) != 0;
 		if (m.kinds & RLX_BIT(RLX_OBJECT))
 			l->objects |= m.object == RLX_OBJ_OTHER ? OBJ_OTHER : OBJ_MAIL;
 		i += m.len;
 	}
+	l->intent_name = l->intent && named && l->name_like && !l->caps;
 }
 
 /* is_rule_line - a key line of only dashes or underscores ("--", "__") */
@@ -571,7 +630,8 @@ role_forward(struct reply_doc *d)
 			l->role = R_BLANK;
 			continue;
 		}
-		if (sig && !l->intent && n <= REPLY_CLAUSE_SIG_WORDS && !line_q(d, l)) {
+		if (sig && (!l->intent || l->intent_name) && n <= REPLY_CLAUSE_SIG_WORDS
+		    && !line_q(d, l)) {
 			l->role = R_SKIP;
 			continue;
 		}
@@ -592,12 +652,54 @@ role_forward(struct reply_doc *d)
 	}
 }
 
-/* role_backward - trailing name, title and contact lines are a signature */
+/* numbers_only - a line of numbers alone ("0903 123 456"): a phone, a contact */
+static int
+numbers_only(const struct reply_tok *w, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (w[i].len != 1 || w[i].s[0] != '0')
+			return (0);
+	return (n > 0);
+}
+
+/* doc_marked - whether the writer types Vietnamese marks (a word has some) */
+static int
+doc_marked(const struct reply_doc *d)
+{
+	size_t	i;
+
+	for (i = 0; i < d->nt; i++)
+		if (d->t[i].type == T_WORD && d->rt[i].mk != 0)
+			return (1);
+	return (0);
+}
+
+/* body_before - whether a line before line I is the customer's text */
+static int
+body_before(const struct reply_doc *d, size_t i)
+{
+	while (i-- > 0)
+		if (d->l[i].role == R_BODY)
+			return (1);
+	return (0);
+}
+
+/*
+ * role_backward - trailing name, title and contact lines (a phone number
+ * alone) are a signature.
+ * A name line whose only intent is a word said alone and written without
+ * marks ("Hồ Mỹ Dung", "Dung": "dừng" unmarked) is the writer's name when
+ * text comes before it and the writer types marks: a writer who types
+ * marks writes the command "Dừng".
+ */
 static void
 role_backward(struct reply_doc *d)
 {
 	struct reply_tok w[DOC_WORDS_MAX];
 	size_t	i, n;
+	int	marked = -1;
 
 	for (i = d->nl; i-- > 0;) {
 		struct line *l = &d->l[i];
@@ -605,9 +707,13 @@ role_backward(struct reply_doc *d)
 		if (l->role == R_BLANK || l->role == R_SKIP)
 			continue;
 		n = words_of(d, l->a, l->b, w, NULL, DOC_WORDS_MAX);
-		if (l->intent || line_q(d, l) || n > REPLY_CLAUSE_SIG_WORDS)
+		if (l->intent && l->intent_name && marked < 0)
+			marked = doc_marked(d);
+		if ((l->intent && !(l->intent_name && marked == 1 && body_before(d, i)))
+		    || line_q(d, l) || n > REPLY_CLAUSE_SIG_WORDS)
 			return;
-		if (!l->name_like && (!starts_with(d, w, n, RLX_SIGNATURE) || line_ends_sentence(d, l)))
+		if (!l->name_like && !numbers_only(w, n)
+		    && (!starts_with(d, w, n, RLX_SIGNATURE) || line_ends_sentence(d, l)))
 			return;
 		l->role = R_SKIP;
 	}

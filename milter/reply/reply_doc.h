@@ -51,8 +51,11 @@ struct line {
 	int	role;
 	int	lower_first;		/* the original starts with a lower-case letter */
 	int	name_like;
+	int	caps;			/* the original has no lower-case letter */
 	int	tail_name;		/* the original ends ", Name" */
 	int	intent;
+	int	intent_name;		/* every intent is a word said alone, written
+					 * unmarked: in a name line, a name ("Dung") */
 	int	objects;		/* OBJ_* named on the line */
 	size_t	dhits;			/* disclaimer words */
 };

@@ -495,7 +495,7 @@ size_t
 reply_lex_match(const struct reply_lex *lx, const struct reply_tok *tok, size_t n,
 		size_t i, struct reply_lex_match *m)
 {
-	size_t	x, end, len;
+	size_t	x, end, len, k;
 
 	memset(m, 0, sizeof(*m));
 	if (i >= n)
@@ -519,6 +519,9 @@ reply_lex_match(const struct reply_lex *lx, const struct reply_tok *tok, size_t 
 			m->family = e->family;
 			m->flags = e->flags;
 			m->gap = e->gap;
+			m->marked = 0;
+			for (k = 0; k < e->ntok; k++)
+				m->marked |= e->mk[k] != 0;
 		} else if (e->kind == RLX_OBJECT)
 			m->object = e->object;
 	}

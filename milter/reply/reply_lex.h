@@ -108,6 +108,8 @@ struct reply_lex_match {
 	unsigned flags;			/* RLX_INTENT */
 	int	object;			/* RLX_OBJECT: a category or RLX_OBJ_* */
 	int	gap;			/* the phrase has a "*" */
+	int	marked;			/* RLX_INTENT: a word of the phrase has marks
+					 * ("dừng"; not "stop") */
 };
 
 struct reply_lex;

@@ -106,6 +106,8 @@ const char reply_lex_builtin[] =
 "từ trối\n"
 "tu choi\n"
 "từ chối nhận\n"
+"# the space lost on a phone keyboard\n"
+"từchối\n"
 "\n"
 "[intent huy_dang_ky strict]\n"
 "hủy đăng ký\n"

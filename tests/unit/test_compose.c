@@ -361,6 +361,17 @@ START_TEST(test_compose_answer_is_threaded_to_the_message_answered)
 	ck_assert_str_eq(header(m, "In-Reply-To"), " <CAF=x+Y_z$1@mail.gmail.com>");
 	ck_assert_str_eq(header(m, "References"), " <CAF=x+Y_z$1@mail.gmail.com>");
 	free(m);
+	/* the thread of the reply: References carries it, In-Reply-To the reply */
+	r.references = "<n1@ilinks.asia> <CAF=x+Y_z$1@mail.gmail.com>";
+	m = build_rcpt(c, CATEGORY_ACCOUNT, t, &r, &rv);
+	ck_assert_int_eq(rv, 0);
+	ck_assert_str_eq(header(m, "In-Reply-To"), " <CAF=x+Y_z$1@mail.gmail.com>");
+	ck_assert_ptr_nonnull(strstr(header(m, "References"), "<n1@ilinks.asia>"));
+	ck_assert_ptr_nonnull(strstr(header(m, "References"), "<CAF=x+Y_z$1@mail.gmail.com>"));
+	free(m);
+	r.references = "<n1@ilinks.asia>\r\nBcc: <v@e.com>";
+	ck_assert_ptr_null(build_rcpt(c, CATEGORY_ACCOUNT, t, &r, &rv));
+	ck_assert_int_lt(rv, 0);
 	memset(&r, 0, sizeof(r));
 	r.in_reply_to = "x@y>\r\nBcc: <v@e.com";
 	ck_assert_ptr_null(build_rcpt(c, CATEGORY_ACCOUNT, t, &r, &rv));

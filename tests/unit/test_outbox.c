@@ -74,6 +74,81 @@ START_TEST(test_outbox_confirmation_delivered_exactly_once)
 }
 END_TEST
 
+/* sent_headers - the unfolded header block of the message sent to RCPT in DIR; caller frees */
+static char *
+sent_headers(const char *dir, const char *rcpt)
+{
+	char	cmd[1200], *buf, *e;
+	size_t	n, i, j;
+	FILE   *fp;
+
+	/* The dir transport writes the envelope recipient on its X-Envelope-To line or in To. */
+	snprintf(cmd, sizeof(cmd), "grep -l -i '^To:.*%s' '%s'/outbox-*.eml | head -n 1 | "
+		 "xargs cat", rcpt, dir);
+	ck_assert_ptr_nonnull(fp = popen(cmd, "r"));
+	ck_assert_ptr_nonnull(buf = calloc(1, 65536));
+	n = fread(buf, 1, 65535, fp);
+	pclose(fp);
+	buf[n] = 0;
+	if ((e = strstr(buf, "\r\n\r\n")) != NULL)
+		e[2] = 0;
+	for (i = j = 0; buf[i]; i++) {		/* unfold: CRLF before a space or tab goes */
+		if (buf[i] == '\r' && buf[i + 1] == '\n' && (buf[i + 2] == ' ' || buf[i + 2] == '\t')) {
+			i += 2;
+			while (buf[i + 1] == ' ' || buf[i + 1] == '\t')
+				i++;
+			buf[j++] = ' ';
+			continue;
+		}
+		buf[j++] = buf[i];
+	}
+	buf[j] = 0;
+	return (buf);
+}
+
+START_TEST(test_outbox_confirmation_threaded_to_the_customers_reply)
+{
+	struct fixture f;
+	struct delivery_cli o;
+	struct store_reply_thread t;
+	char	err[CONF_ERR_MAX], dir[300], *h;
+	int	changed = 0;
+
+	fixture_open(&f);
+	snprintf(dir, sizeof(dir), "%s/outbox", tmpdir);
+	ck_assert_int_eq(conf_set(f.conf, "transport", "dir", err, sizeof(err)), 0);
+	ck_assert_int_eq(conf_set(f.conf, "outdir", dir, err, sizeof(err)), 0);
+	/* A refuses in a reply (Gmail) to our notice, in a thread of two. */
+	t.message_id = "<CAKx3+q=Reply.1@mail.gmail.com>";
+	t.references = "<notice.1@ilinks.asia> <notice.2@ilinks.asia>";
+	ck_assert_int_eq(store_optout_reply(f.st, f.a, -1, "reply msgid=<h:1> rule=test", &t,
+					    &changed), STORE_OK);
+	ck_assert_int_gt(changed, 0);
+	/* B's reply has a Message-ID we may not write back: answered, not threaded. */
+	t.message_id = "<odd(comment)@example.vn>";
+	t.references = NULL;
+	ck_assert_int_eq(store_optout_reply(f.st, f.b, -1, "reply msgid=<h:2> rule=test", &t,
+					    &changed), STORE_OK);
+	memset(&o, 0, sizeof(o));
+	o.transport = -1;
+	o.rate = -1;
+	o.retry_delay = -1;
+	o.progress = PROGRESS_OFF;
+	ck_assert_int_eq(outbox_run(f.conf, &o), 0);
+	h = sent_headers(dir, "a@example.vn");
+	ck_assert_msg(strstr(h, "\nIn-Reply-To: <CAKx3+q=Reply.1@mail.gmail.com>\r\n") != NULL, "%s", h);
+	ck_assert_msg(strstr(h, "\nReferences: <notice.1@ilinks.asia> <notice.2@ilinks.asia> "
+			     "<CAKx3+q=Reply.1@mail.gmail.com>\r\n") != NULL, "%s", h);
+	free(h);
+	h = sent_headers(dir, "b@example.vn");
+	ck_assert_msg(strstr(h, "\nSubject:") != NULL, "%s", h);
+	ck_assert_msg(strstr(h, "In-Reply-To:") == NULL && strstr(h, "References:") == NULL,
+		      "%s", h);
+	free(h);
+	fixture_close(&f);
+}
+END_TEST
+
 /* outbox_cli - the run's options: links.conf, no progress */
 static void
 outbox_cli(struct delivery_cli *o)
@@ -158,6 +233,7 @@ outbox_suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_outbox_confirmation_delivered_exactly_once);
+	tcase_add_test(tc, test_outbox_confirmation_threaded_to_the_customers_reply);
 	tcase_add_test(tc, test_outbox_row_left_sending_is_resent_and_counted);
 	tcase_add_test(tc, test_outbox_unknown_template_and_undeliverable_fail_with_reason);
 	suite_add_tcase(s, tc);

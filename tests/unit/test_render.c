@@ -77,6 +77,7 @@ rid(struct render_id *id, const char *mid)
 	id->message_id = mid;
 	id->campaign_id = 42;
 	id->in_reply_to = NULL;
+	id->references = NULL;
 	return (id);
 }
 
@@ -144,7 +145,7 @@ START_TEST(test_render_answer_is_threaded_and_staff_bounces_go_to_the_staff_memb
 	struct compose_sender snd = {"lan.pham@ilinks.asia", "Phạm Lan"};
 	struct audience a;
 	struct delivery_msg m;
-	struct render_id id = {"c1@ilinks.asia", 0, "reply.1@example.vn"};
+	struct render_id id = {"c1@ilinks.asia", 0, "reply.1@example.vn", NULL};
 	char	reason[DELIVERY_REASON_MAX], err[512];
 
 	fixture_open(&f);

@@ -64,6 +64,7 @@ START_TEST(test_report_lists_campaigns_with_counts)
 	ck_assert_ptr_nonnull(strstr(s, "audience: all customers; service_type=vps"));
 	ck_assert_ptr_nonnull(strstr(s, "refusals in reply: 0 customers (0 messages)"));
 	ck_assert_ptr_nonnull(strstr(s, "questions in reply: 0 customers (0 messages)"));
+	ck_assert_ptr_nonnull(strstr(s, "bounced: 0 customers hard, 0 soft"));
 	s = status_text(&f, 99, &ex);
 	ck_assert_int_eq(ex, EX_NOINPUT);
 	fixture_close(&f);
@@ -103,11 +104,18 @@ START_TEST(test_report_counts_refusals_and_questions_received_in_reply)
 	/* A question about the other campaign is not this one's. */
 	ck_assert_int_eq(store_campaign_question(f.st, "c2a@ilinks.asia", "q3@example.vn", f.a,
 						 &counted), STORE_OK);
+	/* A's message bounced (5.1.1), D's was delayed; the other campaign: none. */
+	ck_assert_int_eq(store_campaign_bounce(f.st, cid, f.a, 1, "<dsn1@mx.example.vn>", NULL),
+			 STORE_OK);
+	ck_assert_int_eq(store_campaign_bounce(f.st, cid, f.d, 0, "<dsn2@mx.example.vn>", NULL),
+			 STORE_OK);
 	s = status_text(&f, cid, &ex);
 	ck_assert_int_eq(ex, EX_OK);
 	ck_assert_ptr_nonnull(strstr(s, "refusals in reply: 1 customer (1 message)"));
 	ck_assert_ptr_nonnull(strstr(s, "questions in reply: 1 customer (2 messages)"));
+	ck_assert_ptr_nonnull(strstr(s, "bounced: 1 customer hard, 1 soft"));
 	s = status_text(&f, other, &ex);
+	ck_assert_ptr_nonnull(strstr(s, "bounced: 0 customers hard, 0 soft"));
 	ck_assert_ptr_nonnull(strstr(s, "refusals in reply: 0 customers (0 messages)"));
 	ck_assert_ptr_nonnull(strstr(s, "questions in reply: 1 customer (1 message)"));
 	fixture_close(&f);

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "inbound.h"
 #include "store_fx.h"
 
 static int
@@ -29,6 +30,57 @@ count_campaigns(const struct store_campaign *c, void *arg)
 }
 
 
+
+START_TEST(test_store_campaign_bounces_counted_once_per_notice_by_kind)
+{
+	struct store_campaign_replies r;
+	struct fx f;
+	char	verp[STORE_VERP_LEN + 1];
+	int64_t	a, b, c, cid, other, vc, vw;
+	int	counted = -1;
+
+	fx_setup(&f, 1);
+	a = fx_add_customer(f.st, "an.nguyen@example.vn", "An", "");
+	b = fx_add_customer(f.st, "binh@example.org", "Bình", "");
+	c = fx_add_customer(f.st, "cuong@example.org", "Cường", "");
+	ck_assert_int_eq(store_campaign_create(f.st, CATEGORY_PROMOTION, "promotion", "",
+					       "{}", &cid), STORE_OK);
+	ck_assert_int_eq(store_campaign_create(f.st, CATEGORY_PROMOTION, "promotion", "",
+					       "{}", &other), STORE_OK);
+	/* the VERP token names the campaign and the customer the bounce is for */
+	ck_assert_int_eq(store_verp_make(f.st, cid, b, verp, sizeof(verp)), STORE_OK);
+	ck_assert_int_eq(store_verp_verify(f.st, verp, &vc, &vw), STORE_OK);
+	ck_assert_int_eq(vc, cid);
+	ck_assert_int_eq(vw, b);
+	/* a: hard bounce, seen twice (a retry) and counted once */
+	ck_assert_int_eq(store_campaign_bounce(f.st, cid, a, 1, "<dsn1@mx.example.vn>", &counted),
+			 STORE_OK);
+	ck_assert_int_eq(counted, 1);
+	ck_assert_int_eq(store_campaign_bounce(f.st, cid, a, 1, "dsn1@mx.example.vn", &counted),
+			 STORE_OK);
+	ck_assert_int_eq(counted, 0);
+	/* b: a delay notice, then the failure: one soft, one hard */
+	ck_assert_int_eq(store_campaign_bounce(f.st, vc, vw, 0, "<dsn2@mx.example.org>", &counted),
+			 STORE_OK);
+	ck_assert_int_eq(counted, 1);
+	ck_assert_int_eq(store_campaign_bounce(f.st, vc, vw, 1, "<dsn3@mx.example.org>", NULL),
+			 STORE_OK);
+	/* a notice without a Message-ID counts each time it is seen; c is another campaign's */
+	ck_assert_int_eq(store_campaign_bounce(f.st, cid, a, 1, NULL, &counted), STORE_OK);
+	ck_assert_int_eq(counted, 1);
+	ck_assert_int_eq(store_campaign_bounce(f.st, other, c, 1, "<dsn4@x.vn>", NULL), STORE_OK);
+	ck_assert_int_eq(store_campaign_bounce(f.st, 0, c, 1, "<dsn5@x.vn>", NULL), STORE_NOTFOUND);
+	ck_assert_int_eq(store_campaign_bounce(f.st, cid, 0, 1, "<dsn6@x.vn>", NULL), STORE_ERR);
+	ck_assert_int_eq(store_campaign_replies(f.st, cid, &r), STORE_OK);
+	ck_assert_int_eq(r.bounce_hard_customers, 2);
+	ck_assert_int_eq(r.bounce_soft_customers, 1);
+	ck_assert_int_eq(r.question_messages + r.refusal_messages, 0);
+	ck_assert_int_eq(store_campaign_replies(f.st, other, &r), STORE_OK);
+	ck_assert_int_eq(r.bounce_hard_customers, 1);
+	ck_assert_int_eq(r.bounce_soft_customers, 0);
+	fx_teardown(&f);
+}
+END_TEST
 
 START_TEST(test_store_campaign_and_delivery_rows)
 {
@@ -279,6 +331,7 @@ suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_store_campaign_and_delivery_rows);
+	tcase_add_test(tc, test_store_campaign_bounces_counted_once_per_notice_by_kind);
 	tcase_add_test(tc, test_store_msglog_last_is_per_customer_category_outside_a_campaign);
 	tcase_add_test(tc, test_store_campaign_is_claimed_by_one_sender_at_a_time);
 	tcase_add_test(tc, test_store_outbox_and_deliveries_are_claimed_once);

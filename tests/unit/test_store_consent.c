@@ -81,6 +81,86 @@ START_TEST(test_store_optout_idempotent_and_outbox_once)
 }
 END_TEST
 
+/* pending_thread - the thread of CUSTOMER's only pending outbox row into OUT */
+static void
+pending_thread(struct fx *f, int64_t customer, char *out, size_t outlen)
+{
+	struct store_outbox o[8];
+	int	n, i, found = 0;
+
+	n = store_outbox_pending(f->st, 0, o, 8);
+	ck_assert_int_ge(n, 0);
+	for (i = 0; i < n; i++) {
+		if (o[i].customer_id == customer) {
+			snprintf(out, outlen, "%s", o[i].thread);
+			found++;
+		}
+		store_outbox_clear(&o[i]);
+	}
+	ck_assert_int_eq(found, 1);
+}
+
+START_TEST(test_store_confirmation_answers_the_customers_reply_thread)
+{
+	struct fx f;
+	struct store_reply_thread t;
+	char	th[STORE_THREAD_MAX + 1], refs[2048], want[2048];
+	int64_t	an, binh, cuong, dung, em;
+	int	changed, i;
+	size_t	len;
+
+	fx_setup(&f, 1);
+	an = fx_add_customer(f.st, "an.nguyen@example.vn", "An", "");
+	binh = fx_add_customer(f.st, "binh.tran@example.vn", "Bình", "");
+	cuong = fx_add_customer(f.st, "cuong.le@example.vn", "Cường", "");
+	dung = fx_add_customer(f.st, "dung.pham@example.vn", "Dũng", "");
+	em = fx_add_customer(f.st, "em.vo@example.vn", "Em", "");
+	/* RFC 5322 3.6.4: the reply's References, then its Message-ID (brackets optional). */
+	t.message_id = "CAF=abc.123@mail.gmail.com";
+	t.references = "<0123abcd@ilinks.asia>\r\n <second@example.vn>";
+	ck_assert_int_eq(store_optout_reply(f.st, an, -1, "reply msgid=<h:1> rule=command", &t,
+					    &changed), STORE_OK);
+	ck_assert_int_eq(changed, 2);
+	pending_thread(&f, an, th, sizeof(th));
+	ck_assert_str_eq(th, "<0123abcd@ilinks.asia> <second@example.vn> "
+			 "<CAF=abc.123@mail.gmail.com>");
+	/* Without references: the reply alone; a reference we could not write is left out. */
+	t.message_id = "<r1@example.vn>";
+	t.references = "<no-at-sign> <ok@example.vn>";
+	ck_assert_int_eq(store_optout_reply(f.st, binh, -1, "reply msgid=<h:2> rule=command", &t,
+					    &changed), STORE_OK);
+	pending_thread(&f, binh, th, sizeof(th));
+	ck_assert_str_eq(th, "<ok@example.vn> <r1@example.vn>");
+	/* A reply without a valid Message-ID: the refusal holds, the answer is not threaded. */
+	t.message_id = "not an id";
+	t.references = "<ok@example.vn>";
+	ck_assert_int_eq(store_optout_reply(f.st, cuong, -1, "reply msgid=<h:3> rule=command", &t,
+					    &changed), STORE_OK);
+	ck_assert_int_eq(changed, 2);
+	pending_thread(&f, cuong, th, sizeof(th));
+	ck_assert_str_eq(th, "");
+	/* A long thread: the first and the latest, STORE_THREAD_IDS_MAX in all. */
+	for (i = 0, len = 0; i < 30; i++)
+		len += (size_t) snprintf(refs + len, sizeof(refs) - len, "<m%d@example.vn> ", i);
+	t.message_id = "last@example.vn";
+	t.references = refs;
+	ck_assert_int_eq(store_optout_reply(f.st, dung, -1, "reply msgid=<h:4> rule=command", &t,
+					    &changed), STORE_OK);
+	pending_thread(&f, dung, th, sizeof(th));
+	len = (size_t) snprintf(want, sizeof(want), "<m0@example.vn>");
+	for (i = 30 - (STORE_THREAD_IDS_MAX - 2); i < 30; i++)
+		len += (size_t) snprintf(want + len, sizeof(want) - len, " <m%d@example.vn>", i);
+	snprintf(want + len, sizeof(want) - len, " <last@example.vn>");
+	ck_assert_str_eq(th, want);
+	/* The one-click button and store_optout(): nothing to answer. */
+	ck_assert_int_eq(store_optout(f.st, em, CATEGORY_PROMOTION, STORE_CH_ONE_CLICK,
+				      "links-web one-click POST", &changed), STORE_OK);
+	pending_thread(&f, em, th, sizeof(th));
+	ck_assert_str_eq(th, "");
+	fx_teardown(&f);
+}
+END_TEST
+
 /*
  * Two MX hosts (here: threads, each with its own connection) record the
  * same refusal at the same moment, and a second reply of the customer
@@ -162,6 +242,7 @@ suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_store_optout_idempotent_and_outbox_once);
+	tcase_add_test(tc, test_store_confirmation_answers_the_customers_reply_thread);
 	tcase_add_test(tc, test_store_concurrent_refusals_are_recorded_once);
 	suite_add_tcase(s, tc);
 	return (s);

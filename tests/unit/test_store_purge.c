@@ -7,7 +7,7 @@
  *	unit/test_store_purge
  * DESCRIPTION
  *	Retention: who goes and when, dry run, what stays (suppression
- *	hashes, consent events until their retention).
+ *	hashes, consent events and hourly counters until their retention).
  *	Each test makes its own store (store_fx.h): SQLite, or PostgreSQL
  *	when LINKS_TEST_PG_CONNINFO is set (tests/store-pg.sh).
  * DIAGNOSTICS
@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "digest_store.h"
 #include "store_fx.h"
 
 static void
@@ -66,6 +67,7 @@ START_TEST(test_store_suppression_survives_purge)
 	ck_assert_int_eq(store_customer_delete(f.st, id2), STORE_OK);
 	ck_assert_int_eq(store_purge(f.st, now + 400 * DAY, 0, NULL, NULL, &rep), STORE_OK);
 	ck_assert_int_eq(rep.consent_events_deleted, 4);
+	ck_assert_int_eq(rep.counter_hours_deleted, 0);
 	ck_assert_int_eq(store_is_suppressed(f.st, "cuong.le@example.vn"), 1);
 	fx_teardown(&f);
 }
@@ -152,6 +154,35 @@ START_TEST(test_store_purge_rules_and_dry_run)
 }
 END_TEST
 
+/* test_store_purge_counters - hourly counters go with the consent retention */
+START_TEST(test_store_purge_counters)
+{
+	struct fx f;
+	struct store_purge_report rep;
+	time_t	now = time(NULL);
+	long	sum = -1;
+
+	fx_setup(&f, 1);
+	ck_assert_int_eq(store_counter_add(f.st, "milter.questions", 3), STORE_OK);
+	ck_assert_int_eq(store_counter_add(f.st, "milter.optout", 1), STORE_OK);
+	/* within the retention: kept, also in a dry run a year later */
+	ck_assert_int_eq(store_purge(f.st, now + 2 * DAY, 0, NULL, NULL, &rep), STORE_OK);
+	ck_assert_int_eq(rep.counter_hours_deleted, 0);
+	ck_assert_int_eq(store_purge(f.st, now + 400 * DAY, 1, NULL, NULL, &rep), STORE_OK);
+	ck_assert_int_eq(rep.counter_hours_deleted, 2);
+	ck_assert_int_eq(store_counter_window(f.st, "milter.questions", now - DAY, now + DAY,
+					      &sum), STORE_OK);
+	ck_assert_int_eq(sum, 3);
+	/* past it: both rows go, the digest's window is empty */
+	ck_assert_int_eq(store_purge(f.st, now + 400 * DAY, 0, NULL, NULL, &rep), STORE_OK);
+	ck_assert_int_eq(rep.counter_hours_deleted, 2);
+	ck_assert_int_eq(store_counter_window(f.st, "milter.questions", now - DAY, now + DAY,
+					      &sum), STORE_OK);
+	ck_assert_int_eq(sum, 0);
+	fx_teardown(&f);
+}
+END_TEST
+
 /* suite - the tests of this file */
 static Suite *
 suite(void)
@@ -163,6 +194,7 @@ suite(void)
 	tcase_add_test(tc, test_store_suppression_survives_purge);
 	tcase_add_test(tc, test_store_partial_refusal_survives_purge);
 	tcase_add_test(tc, test_store_purge_rules_and_dry_run);
+	tcase_add_test(tc, test_store_purge_counters);
 	suite_add_tcase(s, tc);
 	return (s);
 }

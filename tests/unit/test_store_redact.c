@@ -26,6 +26,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "erase.h"
 #include "inbound.h"
 #include "store_fx.h"
 
@@ -246,6 +247,51 @@ START_TEST(test_store_evidence_message_ids_hashed_and_still_idempotent)
 }
 END_TEST
 
+START_TEST(test_store_reply_thread_sealed_at_rest_and_kept_until_sent)
+{
+	struct store_reply_thread t = {"<CAF.reply-778899@mail.gmail.com>",
+				       "<0123abcd@ilinks.asia>"};
+	struct store_erase_report rep;
+	struct store_outbox o[4];
+	struct fx f;
+	int64_t	a, b, cid;
+	int	n;
+
+	fx_setup(&f, 1);
+	a = fx_add_customer(f.st, "an.nguyen@example.vn", "An", "");
+	b = fx_add_customer(f.st, "binh@example.org", "Bình", "");
+	ck_assert_int_eq(store_campaign_create(f.st, CATEGORY_PROMOTION, "canary-template-thread",
+					       "", "{}", &cid), STORE_OK);
+	ck_assert_int_eq(store_optout_reply(f.st, a, -1, "reply msgid=<h:1> rule=command", &t,
+					    NULL), STORE_OK);
+	t.message_id = "<b.reply-778899@mail.gmail.com>";
+	ck_assert_int_eq(store_optout_reply(f.st, b, -1, "reply msgid=<h:2> rule=command", &t,
+					    NULL), STORE_OK);
+	n = store_outbox_pending(f.st, 0, o, 4);
+	ck_assert_int_eq(n, 2);
+	ck_assert_str_eq(o[0].thread, "<0123abcd@ilinks.asia> <CAF.reply-778899@mail.gmail.com>");
+	no_secrets(&f, "canary-template-thread", "with the confirmations pending");
+	/* sent: the customer's Message-IDs go; b is erased with its pending row */
+	ck_assert_int_eq(store_outbox_done(f.st, o[0].id, 1, ""), STORE_OK);
+	store_outbox_clear(&o[0]);
+	store_outbox_clear(&o[1]);
+	ck_assert_int_eq(store_customer_erase(f.st, b, &rep), STORE_OK);
+	ck_assert_int_eq(rep.outbox_pending, 1);
+	ck_assert_int_eq(store_outbox_pending(f.st, 0, o, 4), 0);
+	fx_raw_exec(&f, "UPDATE outbox SET status = 0");	/* the done row, pending again */
+	ck_assert_int_eq(store_outbox_pending(f.st, 0, o, 4), 1);
+	ck_assert_str_eq(o[0].thread, "");
+	store_outbox_clear(&o[0]);
+	no_secrets(&f, "canary-template-thread", "after sending and erasure");
+	if (!f.pg) {
+		store_close(f.st);
+		f.st = NULL;
+		no_secrets(&f, "canary-template-thread", "after close");
+	}
+	fx_teardown(&f);
+}
+END_TEST
+
 START_TEST(test_store_evidence_hash_is_one_format_and_old_hmac_rows_stay_readable)
 {
 	struct last_event l;
@@ -419,6 +465,7 @@ suite(void)
 	tcase_add_test(tc, test_store_reasons_keep_the_customer_id_not_the_address);
 	tcase_add_test(tc, test_store_evidence_message_ids_hashed_and_still_idempotent);
 	tcase_add_test(tc, test_store_evidence_hash_is_one_format_and_old_hmac_rows_stay_readable);
+	tcase_add_test(tc, test_store_reply_thread_sealed_at_rest_and_kept_until_sent);
 	tcase_add_test(tc, test_store_staff_change_keeps_actor_and_note_until_the_customer_goes);
 	tcase_add_test(tc, test_store_consent_range_lists_every_customer_by_day);
 	suite_add_tcase(s, tc);

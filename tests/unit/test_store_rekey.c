@@ -111,6 +111,8 @@ START_TEST(test_store_key_rotate_reencrypts_and_keeps_hmac_keys)
 	struct fx f;
 	struct store_rekey_report rep;
 	struct store_customer c;
+	struct store_outbox o;
+	struct store_reply_thread t = {"lan.1@example.de", NULL};
 	unsigned char k0[KEYBUF], k1[KEYBUF];
 	char	err[CONF_ERR_MAX], old[PATH_BUF + 32], tok[STORE_TOKEN_MAX], path[PATH_BUF + 32];
 	enum category cat;
@@ -122,6 +124,8 @@ START_TEST(test_store_key_rotate_reencrypts_and_keeps_hmac_keys)
 	ck_assert_int_eq(store_optout(f.st, gone, -1, STORE_CH_STAFF, "staff", NULL), STORE_OK);
 	ck_assert_int_eq(store_customer_delete(f.st, gone), STORE_OK);
 	ck_assert_int_eq(store_token_make(f.st, id, CATEGORY_PROMOTION, tok, sizeof(tok)), STORE_OK);
+	ck_assert_int_eq(store_optout_reply(f.st, id, CATEGORY_PROMOTION, "reply msgid=<h:1>", &t,
+					    NULL), STORE_OK);
 	read_key(f.key, k0);
 	snprintf(old, sizeof(old), "%s.saved", f.key);
 	ck_assert_int_eq(link(f.key, old), 0);
@@ -150,6 +154,10 @@ START_TEST(test_store_key_rotate_reencrypts_and_keeps_hmac_keys)
 	ck_assert_int_eq(store_token_verify(f.st, tok, &tid, &cat), STORE_OK);
 	ck_assert_int_eq(tid, id);
 	ck_assert_int_eq(cat, CATEGORY_PROMOTION);
+	/* the pending confirmation's thread was re-sealed under the new key */
+	ck_assert_int_eq(store_outbox_pending(f.st, 0, &o, 1), 1);
+	ck_assert_str_eq(o.thread, "<lan.1@example.de>");
+	store_outbox_clear(&o);
 	/* a second rotation keeps the same HMAC keys (from the key ring) */
 	ck_assert_msg(store_key_rotate(f.conf, NULL, NULL, &rep, err, sizeof(err)) == STORE_OK,
 		      "rotate again: %s", err);
