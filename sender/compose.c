@@ -29,6 +29,7 @@
 #include "hdr.h"
 #include "inbound.h"
 #include "mime.h"
+#include "mime_plan.h"
 #include "strbuf.h"
 #include "svcname.h"
 #include "weblink.h"
@@ -61,6 +62,7 @@ struct compose {
 	struct svcname *svc;		/* service type display names */
 	const char *refusal_vi;		/* footer: what "Từ chối" stops */
 	const char *refusal_en;
+	struct mime_plan *plan;		/* the bytes every message shares (mime_plan.h) */
 };
 
 static const char *const reserved_keys[] = {
@@ -122,6 +124,7 @@ compose_free(struct compose *c)
 	free(c->list_id);
 	free(c->test_unsub);
 	free(c->test_pref);
+	mime_plan_free(c->plan);
 	free(c);
 }
 
@@ -373,6 +376,10 @@ compose_new(const struct conf *conf, enum category cat, const struct tmpl *t,
 	c->tmpl = t;
 	c->refusal_vi = tmpl_footer_last(t) ? FOOTER_LAST_VI : ci->refusal_vi;
 	c->refusal_en = tmpl_footer_last(t) ? FOOTER_LAST_EN : ci->refusal_en;
+	if ((c->plan = mime_plan_new()) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
 	if (compose_addresses(c, from, name, err, errlen) < 0
 	    || compose_web(c, err, errlen) < 0
 	    || (c->svc = svcname_load(conf, err, errlen)) == NULL)
@@ -622,20 +629,28 @@ text_footer(const struct compose *c, struct strbuf *b, const char *reason, const
 static int
 add_html_escaped(struct strbuf *b, const char *s)
 {
-	for (; *s; s++) {
+	size_t	n;
+
+	for (;;) {
 		const char *r = NULL;
 
+		/* The plain run up to the next special character, in one copy. */
+		n = strcspn(s, "&<>\"\n");
+		if (n > 0 && strbuf_add(b, s, n) < 0)
+			return (-1);
+		s += n;
 		switch (*s) {
 		case '&': r = "&amp;"; break;
 		case '<': r = "&lt;"; break;
 		case '>': r = "&gt;"; break;
 		case '"': r = "&quot;"; break;
 		case '\n': r = "<br>\n"; break;
+		default: return (0);		/* the end of S */
 		}
-		if ((r ? strbuf_adds(b, r) : strbuf_add(b, s, 1)) < 0)
+		if (strbuf_adds(b, r) < 0)
 			return (-1);
+		s++;
 	}
-	return (0);
 }
 
 /* html_footer - the footer of C's messages as HTML into B, PREF (or NULL) as a link */
@@ -877,7 +892,7 @@ compose_message(const struct compose *c, const struct compose_rcpt *r, char **ou
 	ret = COMPOSE_ERR;
 	if (list_headers(c, r, &m, unsub, sizeof(unsub), err, errlen) == 0
 	    && thread_headers(r, &m, ref, sizeof(ref), err, errlen) == 0)
-		ret = mime_build(&m, out, len, err, errlen) < 0 ? COMPOSE_BAD_RCPT : 0;
+		ret = mime_plan_build(c->plan, &m, out, len, err, errlen) < 0 ? COMPOSE_BAD_RCPT : 0;
 	compose_parts_free(&p);
 	return (ret);
 }

@@ -32,7 +32,8 @@
  *	template, the --set values SET, the company's contact block and the
  *	display names of service types (svcname.h). SND is NULL or its
  *	members NULL for every category but staff. It is immutable after compose_new()
- *	and may be shared by threads. T and SET must outlive it.
+ *	and may be shared by threads (the MIME plan inside it, mime_plan.h,
+ *	is made once under its lock). T and SET must outlive it.
  *
  *	compose_check() renders every part of the template for recipient R
  *	and checks every value that reaches a header, without building the

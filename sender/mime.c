@@ -24,6 +24,7 @@
 
 #include "hdr.h"
 #include "mime.h"
+#include "mime_int.h"
 #include "strbuf.h"
 
 #define MIME_B64_LINE	76	/* RFC 2045: encoded lines of at most 76 characters */
@@ -248,16 +249,9 @@ ascii_value(const char *s)
 	return (1);
 }
 
-/* The parts of a message as libetpan will own them, before they are put together. */
-struct mime_parts {
-	char   *subject, *from_name, *to_name;	/* encoded; NULL when absent */
-	char   *text, *html;			/* base64 bodies; html may be NULL */
-	size_t	tlen, hlen;
-};
-
-/* parts_free - free what P still owns */
-static void
-parts_free(struct mime_parts *p)
+/* mime_parts_free - free what P still owns */
+void
+mime_parts_free(struct mime_parts *p)
 {
 	free(p->subject);
 	free(p->from_name);
@@ -267,9 +261,9 @@ parts_free(struct mime_parts *p)
 	memset(p, 0, sizeof(*p));
 }
 
-/* check_msg - every value of M that reaches a header; -1 with ERR */
-static int
-check_msg(const struct mime_msg *m, char *err, size_t errlen)
+/* mime_check - every value of M that reaches a header; -1 with ERR */
+int
+mime_check(const struct mime_msg *m, char *err, size_t errlen)
 {
 	size_t	i;
 
@@ -298,9 +292,9 @@ check_msg(const struct mime_msg *m, char *err, size_t errlen)
 	return (0);
 }
 
-/* encode_body - TEXT as a base64 body of CRLF lines; NULL when out of memory */
-static char *
-encode_body(const char *text, size_t *len)
+/* mime_encode_body - TEXT as a base64 body of CRLF lines; NULL when out of memory */
+char *
+mime_encode_body(const char *text, size_t *len)
 {
 	char   *crlf, *out;
 	size_t	clen;
@@ -312,26 +306,35 @@ encode_body(const char *text, size_t *len)
 	return (out);
 }
 
-/* encode_parts - the encoded header values and bodies of M into P; -1 with ERR */
-static int
-encode_parts(const struct mime_msg *m, struct mime_parts *p, char *err, size_t errlen)
+/*
+ * mime_encode - the encoded header values of the fields in MASK
+ * (MIME_F_*) and, with MIME_F_BODIES, the base64 bodies of M into P;
+ * -1 with ERR.
+ */
+int
+mime_encode(const struct mime_msg *m, unsigned mask, struct mime_parts *p, char *err,
+	    size_t errlen)
 {
 	memset(p, 0, sizeof(*p));
-	if (m->from_name != NULL && *m->from_name != 0
+	if ((mask & MIME_F_FROM) && m->from_name != NULL && *m->from_name != 0
 	    && (p->from_name = hdr_phrase(m->from_name)) == NULL) {
 		snprintf(err, errlen, "sender name has CR, LF, NUL or other control characters");
 		return (-1);
 	}
-	if (m->to_name != NULL && *m->to_name != 0 && (p->to_name = hdr_phrase(m->to_name)) == NULL) {
+	if ((mask & MIME_F_TO) && m->to_name != NULL && *m->to_name != 0
+	    && (p->to_name = hdr_phrase(m->to_name)) == NULL) {
 		snprintf(err, errlen, "recipient name has CR, LF, NUL or other control characters");
 		return (-1);
 	}
-	if ((p->subject = hdr_encode_words(m->subject_label, m->subject)) == NULL) {
+	if ((mask & MIME_F_SUBJECT)
+	    && (p->subject = hdr_encode_words(m->subject_label, m->subject)) == NULL) {
 		snprintf(err, errlen, "subject has CR, LF, NUL, control characters or is too long");
 		return (-1);
 	}
-	if ((p->text = encode_body(m->text, &p->tlen)) == NULL
-	    || (m->html != NULL && (p->html = encode_body(m->html, &p->hlen)) == NULL)) {
+	if (!(mask & MIME_F_BODIES))
+		return (0);
+	if ((p->text = mime_encode_body(m->text, &p->tlen)) == NULL
+	    || (m->html != NULL && (p->html = mime_encode_body(m->html, &p->hlen)) == NULL)) {
 		snprintf(err, errlen, "out of memory building the message");
 		return (-1);
 	}
@@ -382,27 +385,35 @@ address_list(char **name, const char *addr)
 	return (l);
 }
 
-/* header_fields - the header of M; takes P's encoded values; NULL when out of memory */
-static struct mailimf_fields *
-header_fields(const struct mime_msg *m, struct mime_parts *p)
+/*
+ * mime_header_fields - the header fields of M in MASK (MIME_F_*), in
+ * their order; takes P's encoded values; NULL when out of memory.
+ */
+struct mailimf_fields *
+mime_header_fields(const struct mime_msg *m, unsigned mask, struct mime_parts *p)
 {
 	struct mailimf_fields *f = NULL;
 	struct mailimf_mailbox_list *from = NULL;
 	struct mailimf_address_list *to = NULL;
 	struct mailimf_date_time *date = NULL;
-	char   *mid = NULL;
+	char   *mid = NULL, *subject = NULL;
 	size_t	i;
 
-	if ((from = mailbox_list(&p->from_name, m->from_addr)) == NULL
-	    || (to = address_list(&p->to_name, m->to_addr)) == NULL
-	    || (mid = strdup(m->message_id)) == NULL || (date = mailimf_get_date(m->date)) == NULL)
+	if (((mask & MIME_F_FROM) && (from = mailbox_list(&p->from_name, m->from_addr)) == NULL)
+	    || ((mask & MIME_F_TO) && (to = address_list(&p->to_name, m->to_addr)) == NULL)
+	    || ((mask & MIME_F_MID) && (mid = strdup(m->message_id)) == NULL)
+	    || ((mask & MIME_F_DATE) && (date = mailimf_get_date(m->date)) == NULL))
 		goto fail;
+	if (mask & MIME_F_SUBJECT)
+		subject = p->subject;
 	if ((f = mailimf_fields_new_with_data_all(date, from, NULL, NULL, to, NULL, NULL, mid, NULL,
-						  NULL, p->subject)) == NULL)
+						  NULL, subject)) == NULL)
 		goto fail;
-	p->subject = NULL;
+	if (mask & MIME_F_SUBJECT)
+		p->subject = NULL;
 	for (i = 0; i < m->nextra; i++)
-		if (add_custom(f, m->extra[i].name, m->extra[i].value) < 0) {
+		if ((mask & MIME_F_EXTRA(i))
+		    && add_custom(f, m->extra[i].name, m->extra[i].value) < 0) {
 			mailimf_fields_free(f);
 			return (NULL);
 		}
@@ -482,9 +493,10 @@ mime_build(const struct mime_msg *m, char **out, size_t *outlen, char *err, size
 
 	*out = NULL;
 	memset(&p, 0, sizeof(p));
-	if (check_msg(m, err, errlen) < 0 || encode_parts(m, &p, err, errlen) < 0)
+	if (mime_check(m, err, errlen) < 0 || mime_encode(m, MIME_F_ALL, &p, err, errlen) < 0)
 		goto done;
-	if ((fields = header_fields(m, &p)) == NULL || (msg = mailmime_new_message_data(NULL)) == NULL)
+	if ((fields = mime_header_fields(m, MIME_F_ALL, &p)) == NULL
+	    || (msg = mailmime_new_message_data(NULL)) == NULL)
 		goto nomem;
 	mailmime_set_imf_fields(msg, fields);
 	fields = NULL;
@@ -500,6 +512,6 @@ done:
 		mailmime_free(msg);
 	if (fields)
 		mailimf_fields_free(fields);
-	parts_free(&p);
+	mime_parts_free(&p);
 	return (ret);
 }

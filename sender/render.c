@@ -28,8 +28,8 @@ web_links(struct store *st, const struct compose *comp, int64_t id, enum categor
 	const char *base = compose_web_base(comp);
 	time_t	now = time(NULL);
 
-	if (weblink_url(st, base, WEBLINK_UNSUBSCRIBE, id, cat, now, u, len) != STORE_OK
-	    || weblink_url(st, base, WEBLINK_PREFERENCES, id, cat, now, p, len) != STORE_OK) {
+	/* One dated token serves both links: one HMAC a message. */
+	if (weblink_urls(st, base, id, cat, now, u, p, len) != STORE_OK) {
 		snprintf(err, errlen, "store: make web link: %s", store_errmsg(st));
 		return (-1);
 	}

@@ -10,8 +10,21 @@
  *	for the next ones: EHLO (HELO if refused), STARTTLS when
  *	smtp_starttls is "may" and offered or "require", AUTH when
  *	smtp_user is set (password from smtp_password_file, which must not
- *	be readable by group or others). Between two transactions the
- *	session is reset with RSET.
+ *	be readable by group or others). A transaction the server accepted
+ *	leaves the session ready for the next one (RFC 5321 4.1.1.4); after
+ *	a failed one the session is reset with RSET.
+ *
+ *	When the server offers PIPELINING (RFC 2920), MAIL FROM, RCPT TO and
+ *	DATA go out in one write and their three replies are read in order,
+ *	then the message and its final dot in another: two round trips a
+ *	message instead of four. Every reply of the group is checked; when
+ *	MAIL or RCPT failed and the server still answered 354 to DATA, the
+ *	connection is dropped rather than ending the (empty) message with a
+ *	dot, so nothing reaches a recipient the server refused. Without
+ *	PIPELINING the commands go one by one.
+ *
+ *	The message is written with its lines' leading dots doubled and
+ *	bare LF sent as CRLF (RFC 5321 4.5.2), then ".".
  *
  *	Replies are classified by their code: 2xx accepted, 421 temporary
  *	and the session is dropped (reconnect on the next message), other
@@ -51,7 +64,10 @@
 #define SMTP_PASSWORD_MAX	256	/* bytes of the AUTH password */
 #define SMTP_CODE_SERVICE_CLOSING 421
 #define SMTP_CODE_OK		250
+#define SMTP_CODE_DATA_GO	354	/* "start mail input" */
+#define SMTP_PIPE_COMMANDS	3	/* MAIL, RCPT, DATA */
 #define SMTP_COMMAND_MAX	(ADDR_MAX + 32)	/* MAIL FROM:<...> SMTPUTF8 */
+#define SMTP_PIPE_MAX		(2 * SMTP_COMMAND_MAX + 8)	/* the three, pipelined */
 #define SMTP_EXT_SMTPUTF8	"SMTPUTF8"
 
 /* libetpan 1.x exports these from mailsmtp.c without a declaration in its headers. */
@@ -70,6 +86,7 @@ struct smtp_priv {
 	mailsmtp *s;
 	int	need_rset;
 	int	smtputf8;		/* the server offers SMTPUTF8 */
+	int	pipelining;		/* the server offers PIPELINING */
 };
 
 /* smtp_drop - close the session (POLITE: say QUIT first) */
@@ -97,11 +114,30 @@ reply_text(struct smtp_priv *p, int r, char *buf, size_t len)
 }
 
 /*
- * smtp_fail - classify a failed step (AFTER_BODY: the message had been sent).
- *
- * Classify a failed step. AFTER_BODY: the message had been sent when
- * the failure came.
+ * smtp_classify - the result of a failed step: the server's reply CODE
+ * and TEXT (CODE 0: no reply, the connection broke; AFTER_BODY: the
+ * message had been sent when it broke, the server may have it).
  */
+static int
+smtp_classify(struct smtp_priv *p, int code, const char *text, int after_body,
+	      struct transport_result *res)
+{
+	if (code == 0) {
+		res->conn_failed = 1;
+		res->maybe_sent = after_body;
+		smtp_drop(p, 0);
+		return (transport_result_set(res, TRANSPORT_TEMP, 0, text));
+	}
+	if (code == SMTP_CODE_SERVICE_CLOSING) {
+		smtp_drop(p, 0);
+		return (transport_result_set(res, TRANSPORT_TEMP, code, text));
+	}
+	if (code >= 500 && code < 600)
+		return (transport_result_set(res, TRANSPORT_PERM, code, text));
+	return (transport_result_set(res, TRANSPORT_TEMP, code, text));
+}
+
+/* smtp_fail - classify a failed libetpan step R (AFTER_BODY: the message had been sent) */
 static int
 smtp_fail(struct smtp_priv *p, int r, int after_body, struct transport_result *res)
 {
@@ -111,21 +147,10 @@ smtp_fail(struct smtp_priv *p, int r, int after_body, struct transport_result *r
 	reply_text(p, r, text, sizeof(text));
 	if (r == MAILSMTP_ERROR_STREAM || r == MAILSMTP_ERROR_CONNECTION_REFUSED
 	    || r == MAILSMTP_ERROR_SSL || code == 0) {
-		res->conn_failed = 1;
-		res->maybe_sent = after_body;
 		snprintf(text, sizeof(text), "%s:%d: %s", p->host, p->port, mailsmtp_strerror(r));
-		smtp_drop(p, 0);
-		return (transport_result_set(res, TRANSPORT_TEMP, 0, text));
+		code = 0;
 	}
-	if (code == SMTP_CODE_SERVICE_CLOSING) {
-		smtp_drop(p, 0);
-		return (transport_result_set(res, TRANSPORT_TEMP, code, text));
-	}
-	if (code >= 400 && code < 500)
-		return (transport_result_set(res, TRANSPORT_TEMP, code, text));
-	if (code >= 500 && code < 600)
-		return (transport_result_set(res, TRANSPORT_PERM, code, text));
-	return (transport_result_set(res, TRANSPORT_TEMP, code, text));
+	return (smtp_classify(p, code, text, after_body, res));
 }
 
 /* ehlo_offers - whether the last EHLO reply of S names extension EXT */
@@ -190,6 +215,7 @@ smtp_connect(struct smtp_priv *p, struct transport_result *res)
 	if (r != MAILSMTP_NO_ERROR)
 		goto fail;
 	p->smtputf8 = ehlo_offers(p->s, SMTP_EXT_SMTPUTF8);
+	p->pipelining = (p->s->esmtp & MAILSMTP_ESMTP_PIPELINING) != 0;
 	if (p->tls != SMTP_TLS_NO) {
 		if (p->s->esmtp & MAILSMTP_ESMTP_STARTTLS) {
 			if ((r = mailsmtp_socket_starttls(p->s)) != MAILSMTP_NO_ERROR)
@@ -197,6 +223,7 @@ smtp_connect(struct smtp_priv *p, struct transport_result *res)
 			if ((r = mailesmtp_ehlo(p->s)) != MAILSMTP_NO_ERROR)
 				goto fail;
 			p->smtputf8 = ehlo_offers(p->s, SMTP_EXT_SMTPUTF8);
+			p->pipelining = (p->s->esmtp & MAILSMTP_ESMTP_PIPELINING) != 0;
 		} else if (p->tls == SMTP_TLS_REQUIRE) {
 			smtp_drop(p, 1);
 			res->conn_failed = 1;
@@ -223,14 +250,117 @@ fail:
 	return (r);
 }
 
+/*
+ * smtp_write_body - MSG (LEN bytes) as DATA content: each line's leading
+ * dot doubled, every line ended by CRLF (a bare LF too), then the
+ * final "."; -1 when the connection broke.
+ */
+static int
+smtp_write_body(mailstream *s, const char *msg, size_t len)
+{
+	const char *p = msg, *end = msg + len, *nl;
+	size_t	n;
+
+	while (p < end) {
+		if (*p == '.' && mailstream_write(s, ".", 1) < 0)
+			return (-1);
+		nl = memchr(p, '\n', (size_t) (end - p));
+		n = nl != NULL ? (size_t) (nl - p) : (size_t) (end - p);
+		if (nl != NULL && n > 0 && p[n - 1] == '\r')
+			n--;
+		if ((n > 0 && mailstream_write(s, p, n) < 0) || mailstream_write(s, "\r\n", 2) < 0)
+			return (-1);
+		p = nl != NULL ? nl + 1 : end;
+	}
+	if (mailstream_write(s, ".\r\n", 3) < 0 || mailstream_flush(s) < 0)
+		return (-1);
+	return (0);
+}
+
+/* smtp_data_end - send the message after a 354 and read the server's verdict */
+static int
+smtp_data_end(struct smtp_priv *p, const char *msg, size_t len, struct transport_result *res)
+{
+	char	text[TRANSPORT_TEXT_MAX];
+	int	code;
+
+	if (smtp_write_body(p->s->stream, msg, len) < 0)
+		return (smtp_fail(p, MAILSMTP_ERROR_STREAM, 1, res));
+	if ((code = mailsmtp_read_response(p->s)) == 0)
+		return (smtp_fail(p, MAILSMTP_ERROR_STREAM, 1, res));
+	reply_text(p, MAILSMTP_NO_ERROR, text, sizeof(text));
+	if (code / 100 != 2)
+		return (smtp_classify(p, code, text, 1, res));
+	p->need_rset = 0;		/* the transaction is over: no RSET needed */
+	return (transport_result_set(res, TRANSPORT_OK, code, text));
+}
+
+/* smtp_one_by_one - MAIL, RCPT, DATA each waiting for its reply, then the message */
+static int
+smtp_one_by_one(struct smtp_priv *p, const char *from, const char *rcpt, int utf8,
+		const char *msg, size_t len, struct transport_result *res)
+{
+	int	r;
+
+	r = utf8 ? smtp_mail_utf8(p, from) : mailsmtp_mail(p->s, from);
+	if (r != MAILSMTP_NO_ERROR)
+		return (smtp_fail(p, r, 0, res));
+	if ((r = mailsmtp_rcpt(p->s, rcpt)) != MAILSMTP_NO_ERROR) {
+		r = smtp_fail(p, r, 0, res);
+		res->rcpt_refused = (r == TRANSPORT_PERM);
+		return (r);
+	}
+	if ((r = mailsmtp_data(p->s)) != MAILSMTP_NO_ERROR)
+		return (smtp_fail(p, r, 0, res));
+	return (smtp_data_end(p, msg, len, res));
+}
+
+/*
+ * smtp_pipelined - MAIL, RCPT and DATA in one write (RFC 2920), their
+ * replies read in order; the first one that failed decides. A 354 to
+ * DATA after a failed MAIL or RCPT drops the connection instead of
+ * sending anything.
+ */
+static int
+smtp_pipelined(struct smtp_priv *p, const char *from, const char *rcpt, int utf8,
+	       const char *msg, size_t len, struct transport_result *res)
+{
+	char	cmd[SMTP_PIPE_MAX], text[TRANSPORT_TEXT_MAX];
+	int	code = 0, bad = -1, badcode = 0, i, r;
+
+	if (snprintf(cmd, sizeof(cmd), "MAIL FROM:<%s>%s\r\nRCPT TO:<%s>\r\nDATA\r\n", from,
+		     utf8 ? " " SMTP_EXT_SMTPUTF8 : "", rcpt) >= (int) sizeof(cmd))
+		return (transport_result_set(res, TRANSPORT_PERM, 0, "address too long"));
+	if (mailsmtp_send_command(p->s, cmd) < 0)
+		return (smtp_fail(p, MAILSMTP_ERROR_STREAM, 0, res));
+	for (i = 0; i < SMTP_PIPE_COMMANDS; i++) {
+		if ((code = mailsmtp_read_response(p->s)) == 0)
+			return (smtp_fail(p, MAILSMTP_ERROR_STREAM, 0, res));
+		if (bad < 0 && (i < SMTP_PIPE_COMMANDS - 1 ? code / 100 != 2
+				: code != SMTP_CODE_DATA_GO)) {
+			bad = i;
+			badcode = code;
+			reply_text(p, MAILSMTP_NO_ERROR, text, sizeof(text));
+		}
+	}
+	if (bad < 0)
+		return (smtp_data_end(p, msg, len, res));
+	if (code == SMTP_CODE_DATA_GO)	/* the server waits for a message it must not get */
+		smtp_drop(p, 0);
+	r = smtp_classify(p, badcode, text, 0, res);
+	res->rcpt_refused = bad == 1 && r == TRANSPORT_PERM;
+	return (r);
+}
+
 /* smtp_send - one SMTP transaction, in the kept session */
 static int
 smtp_send(struct transport *t, const char *from, const char *rcpt, const char *name,
 	  const char *msg, size_t len, struct transport_result *res)
 {
 	struct smtp_priv *p = t->priv;
-	int	r, utf8;
+	int	utf8;
 
+	(void) name;
 	if (!hdr_address_valid(from) || !hdr_address_valid(rcpt))
 		return (transport_result_set(res, TRANSPORT_PERM, 0, "invalid address"));
 	utf8 = !addr_is_ascii(from) || !addr_is_ascii(rcpt);
@@ -243,25 +373,10 @@ smtp_send(struct transport *t, const char *from, const char *rcpt, const char *n
 	if (utf8 && !p->smtputf8)
 		return (transport_result_set(res, TRANSPORT_PERM, 0, "a non-ASCII address needs "
 					     "SMTPUTF8, which the server does not offer"));
-	p->need_rset = 1;
-	r = utf8 ? smtp_mail_utf8(p, from) : mailsmtp_mail(p->s, from);
-	if (r != MAILSMTP_NO_ERROR)
-		return (smtp_fail(p, r, 0, res));
-	if ((r = mailsmtp_rcpt(p->s, rcpt)) != MAILSMTP_NO_ERROR) {
-		r = smtp_fail(p, r, 0, res);
-		res->rcpt_refused = (r == TRANSPORT_PERM);
-		return (r);
-	}
-	if ((r = mailsmtp_data(p->s)) != MAILSMTP_NO_ERROR)
-		return (smtp_fail(p, r, 0, res));
-	if ((r = mailsmtp_data_message(p->s, msg, len)) != MAILSMTP_NO_ERROR)
-		return (smtp_fail(p, r, 1, res));
-	{
-		char	text[TRANSPORT_TEXT_MAX];
-
-		return (transport_result_set(res, TRANSPORT_OK, p->s->response_code,
-					     reply_text(p, r, text, sizeof(text))));
-	}
+	p->need_rset = 1;	/* until the server accepts the message */
+	if (p->pipelining)
+		return (smtp_pipelined(p, from, rcpt, utf8, msg, len, res));
+	return (smtp_one_by_one(p, from, rcpt, utf8, msg, len, res));
 }
 
 /* smtp_close - end the session and free the state */

@@ -118,23 +118,47 @@ weblink_base_path(const char *base, char *out, size_t outlen)
 	return (0);
 }
 
+/* link_of - BASE's link to PAGE with token TOK into OUT; a STORE_ code */
+static int
+link_of(struct store *st, const char *base, enum weblink_page page, const char *tok, char *out,
+	size_t outlen)
+{
+	size_t	n = strlen(base);
+
+	if (snprintf(out, outlen, "%s%s%s%s", base, base[n - 1] == '/' ? "" : "/",
+		     page == WEBLINK_PREFERENCES ? WEBLINK_PATH_PREFERENCES
+		     : WEBLINK_PATH_UNSUBSCRIBE, tok) >= (int) outlen)
+		return (st_err(st, STORE_ERR, "link buffer too small"));
+	return (STORE_OK);
+}
+
 /* weblink_url - a link to PAGE for a customer and category, dated NOW */
 int
 weblink_url(struct store *st, const char *base, enum weblink_page page, int64_t customer_id,
 	    enum category cat, time_t now, char *out, size_t outlen)
 {
 	char	tok[STORE_TOKEN_MAX], err[128];
-	size_t	n;
 	int	rc;
 
 	if (weblink_base_check(base, err, sizeof(err)) < 0)
 		return (st_err(st, STORE_ERR, "%s", err));
 	if ((rc = store_token_make_dated(st, customer_id, cat, now, tok, sizeof(tok))) != STORE_OK)
 		return (rc);
-	n = strlen(base);
-	if (snprintf(out, outlen, "%s%s%s%s", base, base[n - 1] == '/' ? "" : "/",
-		     page == WEBLINK_PREFERENCES ? WEBLINK_PATH_PREFERENCES
-		     : WEBLINK_PATH_UNSUBSCRIBE, tok) >= (int) outlen)
-		return (st_err(st, STORE_ERR, "link buffer too small"));
-	return (STORE_OK);
+	return (link_of(st, base, page, tok, out, outlen));
+}
+
+/* weblink_urls - both links of a customer and category, one dated token (one HMAC) */
+int
+weblink_urls(struct store *st, const char *base, int64_t customer_id, enum category cat,
+	     time_t now, char *unsub, char *pref, size_t outlen)
+{
+	char	tok[STORE_TOKEN_MAX], err[128];
+	int	rc;
+
+	if (weblink_base_check(base, err, sizeof(err)) < 0)
+		return (st_err(st, STORE_ERR, "%s", err));
+	if ((rc = store_token_make_dated(st, customer_id, cat, now, tok, sizeof(tok))) != STORE_OK
+	    || (rc = link_of(st, base, WEBLINK_UNSUBSCRIBE, tok, unsub, outlen)) != STORE_OK)
+		return (rc);
+	return (link_of(st, base, WEBLINK_PREFERENCES, tok, pref, outlen));
 }

@@ -11,6 +11,9 @@
  *	int	weblink_url(struct store *st, const char *base, enum weblink_page page,
  *			int64_t customer_id, enum category cat, time_t now,
  *			char *out, size_t outlen);
+ *	int	weblink_urls(struct store *st, const char *base, int64_t customer_id,
+ *			     enum category cat, time_t now, char *unsub, char *pref,
+ *			     size_t outlen);
  * DESCRIPTION
  *	links-sender writes these links into mail (List-Unsubscribe, the
  *	footer) and links-web answers them, so the format lives here once:
@@ -35,11 +38,16 @@
  *
  *	weblink_url() writes BASE, a '/' when BASE has none at its end,
  *	the page's path (WEBLINK_PATH_*) and a new dated token.
+ *	weblink_urls() writes both links of one message (the unsubscribe
+ *	page into UNSUB, the preference page into PREF, each OUTLEN bytes)
+ *	with one dated token: the same links as two weblink_url() calls
+ *	the same day, for one HMAC instead of two.
  * DIAGNOSTICS
  *	weblink_base_check() and weblink_base_path() return 0, or -1 with
  *	a message in ERR (the latter: OUT too small or BASE invalid).
- *	weblink_url() returns a STORE_* code (STORE_ERR for an invalid BASE
- *	or OUT too small; the store's message says which).
+ *	weblink_url() and weblink_urls() return a STORE_* code (STORE_ERR
+ *	for an invalid BASE or OUT too small; the store's message says
+ *	which).
  */
 #ifndef LINKS_WEBLINK_H
 #define LINKS_WEBLINK_H
@@ -62,5 +70,7 @@ int	weblink_base_path(const char *base, char *out, size_t outlen);
 int	weblink_url(struct store *st, const char *base, enum weblink_page page,
 		    int64_t customer_id, enum category cat, time_t now,
 		    char *out, size_t outlen);
+int	weblink_urls(struct store *st, const char *base, int64_t customer_id,
+		     enum category cat, time_t now, char *unsub, char *pref, size_t outlen);
 
 #endif

@@ -13,6 +13,9 @@
 #	recipient). A customer with a non-ASCII local part (RFC 6531) is
 #	sent with "MAIL FROM:<...> SMTPUTF8" to a server that offers it,
 #	and fails with the reason, never half-sent, to one that does not.
+#	To a server offering PIPELINING, MAIL, RCPT and DATA go out
+#	together (RFC 2920); to one that does not, one by one, with the same
+#	outcomes (delivered once, 550 failed and not delivered).
 . "$top_srcdir/tests/sender-lib.sh"
 [ -n "${PYTHON3:-}" ] || PYTHON3=$(command -v python3) || lt_skip "python3 is not installed"
 
@@ -50,6 +53,9 @@ for r in ok1 ok2 temp2 drop421; do
 done
 grep -q "^tempall@\|^reject@" "$LOG" && lt_fail "a failed recipient was delivered"
 lt_ok "451 twice then delivered, 421 reconnected, 550 and persistent 451 failed"
+[ "$(grep -c '^pipelined$' "$LOG.pipe")" -eq 4 ] && [ "$(wc -l < "$LOG.pipe")" -eq 4 ] \
+	|| { cat "$LOG.pipe"; lt_fail "the transactions were not pipelined"; }
+lt_ok "MAIL, RCPT and DATA pipelined to a server offering PIPELINING"
 
 # The reasons are in the store: 550 text, and the attempts for the 451.
 "$LINKS_STORE" -c "$CONF" export reject@example.vn > "$LT_TMP/reject.json" 2>/dev/null
@@ -129,4 +135,28 @@ print(r)
 assert 'SMTPUTF8' in r, r
 PY
 lt_ok "a server without SMTPUTF8: the non-ASCII address fails, saying why"
+
+# A server without PIPELINING: the commands one by one, the same outcomes.
+kill "$SMTPD"
+wait "$SMTPD" 2>/dev/null
+SMTPD_NO_PIPELINING=1 "$PYTHON3" "$top_srcdir/tests/sender-smtpd.py" "$PORT" "$LOG" \
+	> "$LT_TMP/smtpd.out" 2>&1 &
+SMTPD=$!
+lt_cleanup_add "kill $SMTPD"
+lt_wait_for 10 grep -q ready "$LT_TMP/smtpd.out" || lt_fail "test SMTP server did not restart"
+printf '%s\n%s\n%s\n' "email,name,phone,source,service_type,service_ref,contract_status,started_at,ended_at" \
+	"nopipe@example.vn,Tám,,portal,vps,V8,active,2024-01-01," \
+	"rejectnp@example.vn,Chín,,portal,vps,V9,active,2024-01-01," > "$LT_TMP/np.csv"
+st_import "$LT_TMP/np.csv"
+: > "$LOG.pipe"
+for to in nopipe rejectnp; do
+	timeout 60 "$SENDER" -c "$CONF" send --category account --template confirmation \
+		--set "request=No pipelining" --to "$to@example.vn" --no-progress > "$LT_TMP/np-$to" 2>&1
+done
+grep -q "sent 1, failed 0" "$LT_TMP/np-nopipe" || { cat "$LT_TMP/np-nopipe"; lt_fail "not sent"; }
+grep -q "sent 0, failed 1" "$LT_TMP/np-rejectnp" || { cat "$LT_TMP/np-rejectnp"; lt_fail "550 not failed"; }
+[ "$(grep -c '^nopipe@example.vn	' "$LOG")" -eq 1 ] || lt_fail "not delivered once without PIPELINING"
+grep -q "^rejectnp@" "$LOG" && lt_fail "a refused recipient was delivered"
+[ "$(cat "$LOG.pipe")" = "one-by-one" ] || { cat "$LOG.pipe"; lt_fail "pipelined to a server without PIPELINING"; }
+lt_ok "a server without PIPELINING: commands one by one, delivered once, 550 failed"
 exit 0

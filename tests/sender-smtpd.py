@@ -12,8 +12,14 @@
 #	  drop421*  421 (and the connection closed) after the first DATA,
 #	            accepted the next time
 #	  anything else: accepted
+#	As a real server offering PIPELINING must (RFC 2920 3.1), DATA
+#	after no accepted RCPT TO gets 554, and a connection that breaks
+#	before the final dot delivers nothing.
 #	Each accepted message appends "recipient<TAB>message-id<TAB>MAIL
-#	command" to LOGFILE.
+#	command" to LOGFILE, and "pipelined" or "one-by-one" to
+#	LOGFILE.pipe: whether RCPT TO and DATA had already arrived when
+#	MAIL FROM was read (the client sent them without waiting).
+#	PIPELINING is offered unless SMTPD_NO_PIPELINING is set.
 #	SMTPUTF8 (RFC 6531) is offered, unless SMTPD_NO_SMTPUTF8 is set in
 #	the environment, and required as Postfix requires it: a non-ASCII
 #	address in MAIL or RCPT without "SMTPUTF8" on MAIL gets
@@ -21,6 +27,7 @@
 #	Prints "ready" on stdout once listening. Exits after 60 s.
 import os
 import re
+import socket
 import socketserver
 import sys
 import threading
@@ -30,6 +37,16 @@ lock = threading.Lock()
 
 
 class Handler(socketserver.StreamRequestHandler):
+    def pending(self):
+        """Whether more input is already here, without waiting for it."""
+        self.connection.setblocking(False)
+        try:
+            return bool(self.rfile.peek(1))
+        except (BlockingIOError, socket.error):
+            return False
+        finally:
+            self.connection.setblocking(True)
+
     def send(self, line):
         self.wfile.write((line + '\r\n').encode())
         self.wfile.flush()
@@ -37,8 +54,11 @@ class Handler(socketserver.StreamRequestHandler):
     def handle(self):
         self.send('220 test ESMTP')
         rcpt = None
+        rcpt_ok = False
         mail = ''
         utf8 = 'SMTPUTF8' if not os.environ.get('SMTPD_NO_SMTPUTF8') else 'X-NONE'
+        pipe = 'PIPELINING' if not os.environ.get('SMTPD_NO_PIPELINING') else 'X-NOPIPE'
+        pipelined = False
 
         while True:
             line = self.rfile.readline()
@@ -48,14 +68,17 @@ class Handler(socketserver.StreamRequestHandler):
             unicode_addr = re.search(r'<[^>]*[^\x00-\x7f][^>]*>', cmd) is not None
             up = cmd.upper()
             if up.startswith('EHLO'):
-                self.wfile.write(('250-test\r\n250-PIPELINING\r\n250-8BITMIME\r\n'
-                                  '250 %s\r\n' % utf8).encode())
+                self.wfile.write(('250-test\r\n250-%s\r\n250-8BITMIME\r\n'
+                                  '250 %s\r\n' % (pipe, utf8)).encode())
             elif up.startswith('HELO') or up.startswith('RSET') or up.startswith('NOOP'):
                 self.send('250 ok')
                 if up.startswith('RSET'):
                     rcpt = None
+                    rcpt_ok = False
             elif up.startswith('MAIL FROM'):
                 mail = cmd
+                rcpt_ok = False
+                pipelined = self.pending()
                 if unicode_addr and not up.endswith(' SMTPUTF8'):
                     self.send('553 5.6.7 Must declare SMTPUTF8 to send unicode address')
                 else:
@@ -75,15 +98,21 @@ class Handler(socketserver.StreamRequestHandler):
                 elif local.startswith('reject'):
                     self.send('550 5.1.1 no such user')
                 else:
+                    rcpt_ok = True
                     self.send('250 ok')
+            elif up == 'DATA' and not rcpt_ok:
+                self.send('554 5.5.1 Error: no valid recipients')
             elif up == 'DATA':
                 self.send('354 go ahead')
                 data = []
                 while True:
                     l = self.rfile.readline()
-                    if not l or l in (b'.\r\n', b'.\n'):
+                    if not l:
+                        return      # broken before the dot: nothing delivered
+                    if l in (b'.\r\n', b'.\n'):
                         break
                     data.append(l)
+                rcpt_ok = False
                 local = (rcpt or '').split('@')[0]
                 if local.startswith('drop421') and seen.get(rcpt, 0) == 1:
                     self.send('421 4.3.2 shutting down')
@@ -92,6 +121,8 @@ class Handler(socketserver.StreamRequestHandler):
                 mid = re.search(r'^Message-ID:\s*(\S+)', msg, re.M | re.I)
                 with lock, open(sys.argv[2], 'a') as f:
                     f.write('%s\t%s\t%s\n' % (rcpt, mid.group(1) if mid else '-', mail))
+                with lock, open(sys.argv[2] + '.pipe', 'a') as f:
+                    f.write('pipelined\n' if pipelined else 'one-by-one\n')
                 self.send('250 2.0.0 queued')
             elif up == 'QUIT':
                 self.send('221 bye')

@@ -273,6 +273,40 @@ START_TEST(test_compose_footer_has_refusal_and_contact)
 }
 END_TEST
 
+START_TEST(test_compose_html_footer_escapes_special_characters)
+{
+	struct conf *c = conf_defaults();
+	const char *src = "Subject: S\n\nVăn bản\n" TMPL_HTML_MARK "\n<p>Xin chào</p>\n";
+	struct tmpl *t;
+	struct compose *cp;
+	struct compose_rcpt r;
+	struct compose_parts p;
+	char	err[256];
+
+	ck_assert_int_eq(conf_set(c, "contact_address", "Tầng 5, <Toà nhà> A&B \"Số 1\"", err,
+				  sizeof(err)), 0);
+	ck_assert((t = tmpl_parse("h", src, strlen(src), err, sizeof(err))) != NULL);
+	ck_assert((cp = compose_new(c, CATEGORY_ACCOUNT, t, NULL, NULL, err, sizeof(err))) != NULL);
+	memset(&r, 0, sizeof(r));
+	r.customer_id = 7;
+	r.email = "an.nguyen@example.vn";
+	r.name = "An";
+	r.message_id = "0123abcd@ilinks.asia";
+	ck_assert_int_eq(compose_render(cp, &r, &p, err, sizeof(err)), 0);
+	ck_assert_ptr_nonnull(strstr(p.text, "Tầng 5, <Toà nhà> A&B \"Số 1\""));
+	ck_assert_msg(strstr(p.html, "Tầng 5, &lt;Toà nhà&gt; A&amp;B &quot;Số 1&quot;") != NULL,
+		      "%s", p.html);
+	ck_assert_ptr_null(strstr(p.html, "<Toà"));
+	/* Each footer line ends with <br>, the last one too. */
+	ck_assert_ptr_nonnull(strstr(p.html, "&quot;Số 1&quot;<br>\n"));
+	ck_assert_ptr_nonnull(strstr(p.html, FOOTER_SEPARATOR "<br>\n"));
+	compose_parts_free(&p);
+	compose_free(cp);
+	tmpl_free(t);
+	conf_free(c);
+}
+END_TEST
+
 START_TEST(test_compose_from_messages_say_what_is_wrong)
 {
 	struct conf *c = conf_defaults();
@@ -528,6 +562,7 @@ compose_suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_compose_from_per_category);
+	tcase_add_test(tc, test_compose_html_footer_escapes_special_characters);
 	tcase_add_test(tc, test_compose_list_headers_only_for_refusable);
 	tcase_add_test(tc, test_compose_web_link_first_then_mailto_and_preference_footer);
 	tcase_add_test(tc, test_compose_crlf_name_is_a_bad_recipient);

@@ -63,6 +63,36 @@ START_TEST(test_dated_token_round_trip_and_kinds)
 	fx_teardown(&f);
 }
 END_TEST
+START_TEST(test_weblink_urls_are_both_links_of_one_token)
+{
+	struct fx f;
+	char	u1[WEBLINK_URL_MAX], p1[WEBLINK_URL_MAX], u2[WEBLINK_URL_MAX], p2[WEBLINK_URL_MAX];
+	const char *base = "https://ilinks.asia/email";
+	time_t	now = time(NULL), issued;
+	int64_t id;
+	enum category cat;
+
+	fx_setup(&f);
+	ck_assert_int_eq(weblink_urls(f.st, base, f.an, CATEGORY_SURVEY, now, u1, p1, sizeof(u1)),
+			 STORE_OK);
+	ck_assert_int_eq(weblink_url(f.st, base, WEBLINK_UNSUBSCRIBE, f.an, CATEGORY_SURVEY, now,
+				     u2, sizeof(u2)), STORE_OK);
+	ck_assert_int_eq(weblink_url(f.st, base, WEBLINK_PREFERENCES, f.an, CATEGORY_SURVEY, now,
+				     p2, sizeof(p2)), STORE_OK);
+	ck_assert_str_eq(u1, u2);
+	ck_assert_str_eq(p1, p2);
+	ck_assert_int_eq(strncmp(u1, "https://ilinks.asia/email/u/", 28), 0);
+	ck_assert_int_eq(strncmp(p1, "https://ilinks.asia/email/p/", 28), 0);
+	ck_assert_int_eq(store_token_verify_dated(f.st, p1 + 28, &id, &cat, &issued), STORE_OK);
+	ck_assert(id == f.an && cat == CATEGORY_SURVEY);
+	ck_assert_int_eq(weblink_urls(f.st, "http://x/", f.an, CATEGORY_SURVEY, now, u1, p1,
+				      sizeof(u1)), STORE_ERR);
+	ck_assert_int_eq(weblink_urls(f.st, base, f.an, CATEGORY_SURVEY, now, u1, p1, 30),
+			 STORE_ERR);
+	fx_teardown(&f);
+}
+END_TEST
+
 START_TEST(test_weblink_format_and_base_check)
 {
 	struct fx f;
@@ -107,6 +137,7 @@ main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_dated_token_round_trip_and_kinds);
 	tcase_add_test(tc, test_weblink_format_and_base_check);
+	tcase_add_test(tc, test_weblink_urls_are_both_links_of_one_token);
 	suite_add_tcase(s, tc);
 	return (unit_run(s));
 }
