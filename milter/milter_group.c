@@ -7,8 +7,9 @@
  *	#include "milter_group.h"
  * DESCRIPTION
  *	See milter_group.h. The queue and the leader flag are guarded by
- *	one mutex; waiting threads sleep on one condition variable, which
- *	the leader broadcasts when its batch is done.
+ *	one mutex; each waiting thread sleeps on its request's condition
+ *	variable, which the leader signals when the request is done, or
+ *	when it is the oldest one left and must lead the next group.
  * DIAGNOSTICS
  *	See milter_group.h.
  */
@@ -34,11 +35,11 @@ struct mgroup_req {
 	int	stored;			/* its counters went into the commit */
 	int	own;			/* it failed in its own savepoint */
 	int	done;
+	pthread_cond_t cv;		/* its thread waits here */
 	struct mgroup_req *next;
 };
 
 static pthread_mutex_t mgroup_mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t mgroup_cv = PTHREAD_COND_INITIALIZER;
 static struct mgroup_req *mgroup_queue;	/* oldest first */
 static int mgroup_leader;
 
@@ -138,14 +139,16 @@ mgroup_retry_one(struct store *st, struct mgroup_req *q)
  * different order deadlock, and the server aborts one side's statement
  * (40P01); a serialization failure (40001) or lock timeout is the same
  * kind of conflict. Alone, after the commit released the batch's locks,
- * the request no longer holds what the other side waits for.
+ * the request no longer holds what the other side waits for. -1 when
+ * the store could not begin a transaction (the connection is suspect).
  */
-static void
+static int
 mgroup_retry(struct store *st, struct mgroup_req *batch)
 {
 	for (struct mgroup_req *q = batch; q; q = q->next)
 		if (q->own && q->rc == STORE_TEMP && mgroup_retry_one(st, q) != 0)
-			return;
+			return (-1);
+	return (0);
 }
 
 /* mgroup_run - the leader's work: BATCH (all of CFG) in one transaction */
@@ -154,6 +157,7 @@ mgroup_run(struct mcfg *cfg, struct mgroup_req *batch)
 {
 	long	pending[MSTAT_COUNT], d[MSTAT_COUNT];
 	char	err[MGROUP_ERR_MAX], what[MGROUP_ERR_MAX];
+	long	busy_ms = conf_store_busy_timeout(mcfg_conf(cfg));
 	struct store *st;
 	int	rc;
 
@@ -161,21 +165,15 @@ mgroup_run(struct mcfg *cfg, struct mgroup_req *batch)
 		q->rc = STORE_TEMP;
 		q->err[0] = 0;
 	}
-	if ((st = mstore_get(cfg, err, sizeof(err))) == NULL) {
-		snprintf(what, sizeof(what), "store_open: %.200s", err);
-		mgroup_fail(batch, STORE_TEMP, what);
-		return;
-	}
-	if (mstore_write_lock_budget(st, conf_store_busy_timeout(mcfg_conf(cfg))) != 0) {
-		mgroup_fail(batch, STORE_TEMP,
-			    "waited store_busy_timeout for another message's transaction");
+	if ((st = mstore_writer_lock(cfg, busy_ms, err, sizeof(err))) == NULL) {
+		mgroup_fail(batch, STORE_TEMP, err);
 		return;
 	}
 	if ((rc = store_begin(st)) != STORE_OK) {
 		snprintf(what, sizeof(what), "store_begin: %.200s", store_errmsg(st));
-		mstore_write_unlock_budget(st, conf_store_busy_timeout(mcfg_conf(cfg)));
+		mstore_writer_discard();
+		mstore_write_unlock_budget(NULL, busy_ms);
 		mgroup_fail(batch, rc, what);
-		mstore_discard();
 		return;
 	}
 	mstats_take(pending);
@@ -184,15 +182,18 @@ mgroup_run(struct mcfg *cfg, struct mgroup_req *batch)
 		mgroup_one(st, q, d);
 	rc = mgroup_commit(st, batch, d, what, sizeof(what));
 	if (rc != STORE_OK) {
-		mstore_write_unlock_budget(st, conf_store_busy_timeout(mcfg_conf(cfg)));
 		mstats_give_back(pending);
-		mstore_discard();
+		mstore_writer_discard();
+		mstore_write_unlock_budget(NULL, busy_ms);
 		return;
 	}
 	for (struct mgroup_req *q = batch; q; q = q->next)
 		q->stored = q->rc == STORE_OK;
-	mgroup_retry(st, batch);
-	mstore_write_unlock_budget(st, conf_store_busy_timeout(mcfg_conf(cfg)));
+	if (mgroup_retry(st, batch) != 0) {
+		mstore_writer_discard();
+		st = NULL;
+	}
+	mstore_write_unlock_budget(st, busy_ms);
 }
 
 /* mgroup_take - unlink up to MGROUP_MAX queued requests of CFG (lock held) */
@@ -218,6 +219,31 @@ mgroup_take(struct mcfg *cfg)
 	return (batch);
 }
 
+/*
+ * mgroup_hand_on - the leader (request SELF) is done with BATCH (lock
+ * held): wake each member of it, then the oldest waiting request, to
+ * lead the next group. One wake-up per thread that has something to
+ * do: with one condition variable for all, every batch woke every
+ * waiting thread (about 15 at 16 connections) to find most of them
+ * not done.
+ */
+static void
+mgroup_hand_on(struct mgroup_req *batch, struct mgroup_req *self)
+{
+	while (batch) {
+		struct mgroup_req *q = batch;
+
+		batch = q->next;
+		q->next = NULL;
+		q->done = 1;
+		if (q != self)
+			pthread_cond_signal(&q->cv);
+	}
+	mgroup_leader = 0;
+	if (mgroup_queue != NULL)
+		pthread_cond_signal(&mgroup_queue->cv);
+}
+
 /* mgroup_write - run FN(ARG) in the next group commit; its STORE_ code */
 int
 mgroup_write(struct mcfg *cfg, mgroup_fn fn, void *arg, int *stored, char *err,
@@ -232,6 +258,7 @@ mgroup_write(struct mcfg *cfg, mgroup_fn fn, void *arg, int *stored, char *err,
 	req.err = err;
 	req.errlen = errlen;
 	err[0] = 0;
+	pthread_cond_init(&req.cv, NULL);
 	pthread_mutex_lock(&mgroup_mu);
 	for (tail = &mgroup_queue; *tail; tail = &(*tail)->next)
 		;
@@ -240,7 +267,7 @@ mgroup_write(struct mcfg *cfg, mgroup_fn fn, void *arg, int *stored, char *err,
 		struct mgroup_req *batch;
 
 		if (mgroup_leader) {
-			pthread_cond_wait(&mgroup_cv, &mgroup_mu);
+			pthread_cond_wait(&req.cv, &mgroup_mu);
 			continue;
 		}
 		mgroup_leader = 1;
@@ -248,17 +275,10 @@ mgroup_write(struct mcfg *cfg, mgroup_fn fn, void *arg, int *stored, char *err,
 		pthread_mutex_unlock(&mgroup_mu);
 		mgroup_run(cfg, batch);
 		pthread_mutex_lock(&mgroup_mu);
-		while (batch) {
-			struct mgroup_req *q = batch;
-
-			batch = q->next;
-			q->next = NULL;
-			q->done = 1;
-		}
-		mgroup_leader = 0;
-		pthread_cond_broadcast(&mgroup_cv);
+		mgroup_hand_on(batch, &req);
 	}
 	pthread_mutex_unlock(&mgroup_mu);
+	pthread_cond_destroy(&req.cv);
 	*stored = req.stored;
 	return (req.rc);
 }

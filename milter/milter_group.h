@@ -19,8 +19,9 @@
  *	fsync. Instead mgroup_write() queues the request FN(ST, ARG, D,
  *	ERR, ERRLEN); the first thread to find no leader becomes the leader,
  *	takes every queued request of its configuration CFG (at most
- *	MGROUP_MAX), and runs them all in one transaction on its own
- *	connection, each in a savepoint of its own (a failed one is rolled
+ *	MGROUP_MAX), and runs them all in one transaction on the group
+ *	commit's connection (mstore_writer_lock(): one for every leader,
+ *	so its page cache survives the commits), each in a savepoint of its own (a failed one is rolled
  *	back alone), with the statistics pending from other messages; one
  *	commit, one fsync. A request that failed temporarily in its own
  *	savepoint (a deadlock or serialization failure against another

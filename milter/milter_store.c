@@ -28,6 +28,7 @@
 
 #define MSTORE_NS_PER_SEC	1000000000L
 #define MSTORE_NS_PER_MS	1000000L
+#define MSTORE_ERR_MAX		256
 
 struct mstore_slot {
 	struct store *st;
@@ -42,6 +43,9 @@ static struct mstore_slot *mstore_pool[MSTORE_POOL_MAX];
 static size_t mstore_pool_n;
 
 static pthread_mutex_t mstore_writer = PTHREAD_MUTEX_INITIALIZER;
+static struct mstore_slot mstore_wconn;	/* the group commit's; guarded by mstore_writer */
+
+static long mstore_elapsed_ms(const struct timespec *);
 
 /* mstore_slot_close - close SLOT's connection and free it */
 static void
@@ -50,6 +54,16 @@ mstore_slot_close(struct mstore_slot *slot)
 	store_close(slot->st);
 	mcfg_release(slot->cfg);
 	free(slot);
+}
+
+/* mstore_slot_reset - close SLOT's connection, keep the slot */
+static void
+mstore_slot_reset(struct mstore_slot *slot)
+{
+	store_close(slot->st);
+	slot->st = NULL;
+	mcfg_release(slot->cfg);
+	slot->cfg = NULL;
 }
 
 /* mstore_slot_free - thread exit: the connection goes to the pool, or is closed */
@@ -109,6 +123,9 @@ mstore_pool_clear(void)
 			break;
 		mstore_slot_close(slot);
 	}
+	pthread_mutex_lock(&mstore_writer);
+	mstore_slot_reset(&mstore_wconn);
+	pthread_mutex_unlock(&mstore_writer);
 }
 
 /* mstore_key_init - create the thread-specific key, once */
@@ -144,14 +161,10 @@ mstore_slot(struct mcfg *cfg, char *err, size_t errlen)
 	return (slot);
 }
 
-/* mstore_get - this thread's connection for CFG, opened if need be */
-struct store *
-mstore_get(struct mcfg *cfg, char *err, size_t errlen)
+/* mstore_slot_open - SLOT's connection for CFG, (re)opened if need be; NULL with ERR */
+static struct store *
+mstore_slot_open(struct mstore_slot *slot, struct mcfg *cfg, char *err, size_t errlen)
 {
-	struct mstore_slot *slot;
-
-	if ((slot = mstore_slot(cfg, err, errlen)) == NULL)
-		return (NULL);
 	if (slot->st && slot->cfg == cfg)
 		return (slot->st);
 	store_close(slot->st);
@@ -171,6 +184,55 @@ mstore_get(struct mcfg *cfg, char *err, size_t errlen)
 	return (slot->st);
 }
 
+/* mstore_get - this thread's connection for CFG, opened if need be */
+struct store *
+mstore_get(struct mcfg *cfg, char *err, size_t errlen)
+{
+	struct mstore_slot *slot;
+
+	if ((slot = mstore_slot(cfg, err, errlen)) == NULL)
+		return (NULL);
+	return (mstore_slot_open(slot, cfg, err, errlen));
+}
+
+/*
+ * mstore_writer_lock - the write lock within BUDGET_MS, then the group
+ * commit's connection for CFG, which waits for a locked database only
+ * what is left of the budget; NULL with ERR (and the lock not held).
+ * One connection does every message's writes, whichever
+ * thread leads the group: its page cache stays valid from one commit
+ * to the next (a commit of another connection would make SQLite drop
+ * it), so a refusal's reads of the customer, prefs, consent and
+ * suppression pages come from memory instead of pread().
+ */
+struct store *
+mstore_writer_lock(struct mcfg *cfg, long budget_ms, char *err, size_t errlen)
+{
+	struct timespec t0;
+	struct store *st;
+	char	why[MSTORE_ERR_MAX];
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (mstore_write_lock(budget_ms) != 0) {
+		snprintf(err, errlen, "waited store_busy_timeout for another message's transaction");
+		return (NULL);
+	}
+	if ((st = mstore_slot_open(&mstore_wconn, cfg, why, sizeof(why))) == NULL) {
+		mstore_write_unlock();
+		snprintf(err, errlen, "store_open: %s", why);
+		return (NULL);
+	}
+	store_set_busy_timeout(st, budget_ms - mstore_elapsed_ms(&t0));
+	return (st);
+}
+
+/* mstore_writer_discard - close the group commit's connection (write lock held) */
+void
+mstore_writer_discard(void)
+{
+	mstore_slot_reset(&mstore_wconn);
+}
+
 /* mstore_discard - close this thread's connection (after a failure) */
 void
 mstore_discard(void)
@@ -180,10 +242,7 @@ mstore_discard(void)
 	pthread_once(&mstore_once, mstore_key_init);
 	if ((slot = pthread_getspecific(mstore_key)) == NULL)
 		return;
-	store_close(slot->st);
-	slot->st = NULL;
-	mcfg_release(slot->cfg);
-	slot->cfg = NULL;
+	mstore_slot_reset(slot);
 }
 
 /* mstore_write_lock - take the write lock within TIMEOUT_MS; 0 or -1 */
@@ -239,10 +298,11 @@ mstore_write_lock_budget(struct store *st, long budget_ms)
 	return (0);
 }
 
-/* mstore_write_unlock_budget - release the write lock; ST waits BUSY_MS again */
+/* mstore_write_unlock_budget - release the write lock; ST (may be NULL) waits BUSY_MS again */
 void
 mstore_write_unlock_budget(struct store *st, long busy_ms)
 {
-	store_set_busy_timeout(st, busy_ms);
+	if (st != NULL)
+		store_set_busy_timeout(st, busy_ms);
 	mstore_write_unlock();
 }

@@ -9,6 +9,8 @@
  *
  *	struct store *mstore_get(struct mcfg *cfg, char *err, size_t errlen);
  *	void	mstore_discard(void);
+ *	struct store *mstore_writer_lock(struct mcfg *cfg, long budget_ms, char *err, size_t errlen);
+ *	void	mstore_writer_discard(void);
  *	void	mstore_pool_clear(void);
  *	int	mstore_write_lock(long timeout_ms);
  *	void	mstore_write_unlock(void);
@@ -25,6 +27,16 @@
  *	mstore_discard(), so the next message starts with a fresh
  *	connection. Message connections never checkpoint: the main thread
  *	does (see links-milter.c).
+ *
+ *	mstore_writer_lock() takes the write lock as
+ *	mstore_write_lock_budget() does and returns the one connection of
+ *	the group commit (milter_group.h), opened like mstore_get()'s, or
+ *	NULL with ERR and the lock not held; release with
+ *	mstore_write_unlock_budget(), after mstore_writer_discard() when a
+ *	result was STORE_TEMP. Because every message's writes go through it,
+ *	its page cache survives each commit (another connection's commit
+ *	makes SQLite drop a connection's whole cache), so a refusal reads
+ *	the pages it updates from memory.
  *
  *	mstore_write_lock() and mstore_write_unlock() bracket a write
  *	transaction. SQLite lets one writer in at a time; without this
@@ -57,6 +69,8 @@
 
 struct store *mstore_get(struct mcfg *cfg, char *err, size_t errlen);
 void	mstore_discard(void);
+struct store *mstore_writer_lock(struct mcfg *cfg, long budget_ms, char *err, size_t errlen);
+void	mstore_writer_discard(void);
 void	mstore_pool_clear(void);
 int	mstore_write_lock(long timeout_ms);
 void	mstore_write_unlock(void);
