@@ -309,6 +309,16 @@ cho * ra khỏi ds
 xóa tên tôi
 xóa tên em
 xóa địa chỉ email của tôi
+gỡ địa chỉ email của tôi
+# the address named as the object: "gỡ địa chỉ email của tôi khỏi danh sách"
+xóa địa chỉ * khỏi danh sách
+xoá địa chỉ * khỏi danh sách
+gỡ địa chỉ * khỏi danh sách
+loại địa chỉ * khỏi danh sách
+bỏ địa chỉ * khỏi danh sách
+đưa địa chỉ * ra khỏi danh sách
+xóa địa chỉ * khỏi hệ thống
+gỡ địa chỉ * khỏi hệ thống
 xóa email của tôi
 xóa * khỏi hệ thống
 xoá * khỏi hệ thống
@@ -524,6 +534,22 @@ bị
 was
 were
 been
+# a mail service or a machine as the one who refuses: what it refuses is
+# refused to the customer ("Gmail từ chối email của LINKS", "hệ thống từ
+# chối đăng nhập"), never the customer's refusal
+gmail
+outlook
+hotmail
+yahoo
+hệ thống
+máy chủ
+server
+ngân hàng
+tường lửa
+firewall
+bộ lọc
+bộ lọc spam
+spam filter
 
 [ask]
 hỏi

@@ -205,12 +205,43 @@ reply_why_name(enum reply_why why)
 	return (why < REPLY_WHY_COUNT ? name[why] : "-");
 }
 
+/*
+ * complaint - clause C complains that our mail still comes ("... mà vẫn
+ * nhận được", "still getting"); "vẫn nhận hóa đơn" (still get the
+ * invoices) says what the customer keeps, and "again" after the refusal
+ * ("Do not contact me again") is "any more", a word of the refusal
+ */
+static int
+complaint(const struct cl *c)
+{
+	size_t	j;
+	int	intent = 0;
+
+	for (j = 0; j < c->nsp; j++) {
+		const struct span *s = &c->sp[j];
+		unsigned long long k = s->m.kinds;
+
+		if (k & RLX_BIT(RLX_INTENT))
+			intent = 1;
+		else if ((k & RLX_BIT(RLX_COMPLAINT)) && !(intent && (k & RLX_BIT(RLX_MORE)))
+			 && !(j + 1 < c->nsp && c->sp[j + 1].at == s->at + s->m.len
+			      && (c->sp[j + 1].m.kinds & RLX_BIT(RLX_OBJECT))
+			      && c->sp[j + 1].m.object == RLX_OBJ_OTHER))
+			return (1);
+	}
+	return (0);
+}
+
 /* blocked - why intent span X of C is not a refusal, or REPLY_WHY_NONE */
 static enum reply_why
 blocked(const struct reply_doc *d, const struct cl *c, size_t x)
 {
 	const struct reply_lex_match *m = &c->sp[x].m;
-	int	asked = c->q || (c->kinds & RLX_BIT(RLX_QUESTION));
+	/* "How do I stop getting these but keep my invoices?", "làm sao ngừng
+	 * nhận": a manner word before the intent asks about the mechanism,
+	 * with or without the "?" (which ends only the sentence's last clause) */
+	int	asked = c->q || (c->kinds & RLX_BIT(RLX_QUESTION))
+		    || before(c, x, RLX_MANNER, CLAUSE_WORDS_MAX);
 	int	request = (c->kinds & RLX_BIT(RLX_REQUEST)) != 0;
 
 	if ((m->flags & RLX_REQUEST_ONLY) && !before(c, x, RLX_REQUEST, CLAUSE_WORDS_MAX))
@@ -227,7 +258,7 @@ blocked(const struct reply_doc *d, const struct cl *c, size_t x)
 		return (REPLY_WHY_CONDITION);
 	/* a question is no request, but "why do I still get mail after I
 	 * unsubscribed?" is a complaint that the refusal was ignored */
-	if (asked && !(c->kinds & RLX_BIT(RLX_COMPLAINT)) && (!((m->flags & RLX_IMPERATIVE) || request)
+	if (asked && !complaint(c) && (!((m->flags & RLX_IMPERATIVE) || request)
 		      || (c->kinds & (RLX_BIT(RLX_MANNER) | RLX_BIT(RLX_PERMISSION)))))
 		return (REPLY_WHY_QUESTION);
 	/* "cuộc gọi quảng cáo": a call; "hợp đồng qua email": a contract; a weak
@@ -305,7 +336,7 @@ judge_clause(const struct reply_doc *d, struct cl *c, struct acc *a)
 
 	if (refusals(d, c, a, &seen, &weak)) {
 		/* "từ chối nhưng cho tôi hỏi ...", "... mà vẫn nhận được" */
-		if (c->kinds & (RLX_BIT(RLX_ASK) | RLX_BIT(RLX_COMPLAINT)))
+		if ((c->kinds & RLX_BIT(RLX_ASK)) || complaint(c))
 			a->content = 1;
 		return (CL_REFUSAL);
 	}

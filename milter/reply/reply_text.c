@@ -20,6 +20,7 @@
 
 #include "reply_charset.h"
 #include "reply_norm.h"
+#include "reply_tcvn.h"
 #include "reply_text.h"
 #include "reply_viet.h"
 #include "utf8.h"
@@ -329,7 +330,9 @@ reply_text_canon(const char *in, size_t len, const struct reply_text_src *src,
 	strbuf_init(&b);
 	if (decode(in, len, src->charset, &a, &latin) < 0)
 		goto fail;
-	if (latin && (r = reply_viet_vni_repair(a.data ? a.data : "", a.len, &b)) != 0) {
+	/* a legacy font under a Latin-1 label: VNI, else TCVN3 */
+	if (latin && ((r = reply_viet_vni_repair(a.data ? a.data : "", a.len, &b)) != 0
+		      || (r = reply_tcvn_repair(a.data ? a.data : "", a.len, &b)) != 0)) {
 		if (r < 0)
 			goto fail;
 		strbuf_free(&a);

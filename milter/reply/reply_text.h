@@ -26,7 +26,8 @@ int	reply_text_ascii_compatible(const char *charset);
  *	   other label goes through reply_charset_to_utf8(). Then CR LF to
  *	   LF, controls dropped, invalid bytes U+FFFD.
  *	2. text typed in a VNI font and sent as windows-1252 or ISO-8859-1
- *	   ("Töø choái") is mapped back (reply_viet_vni_repair()).
+ *	   ("Töø choái") is mapped back (reply_viet_vni_repair()); else
+ *	   text typed in a TCVN3 font ("Tõ chèi", reply_tcvn_repair()).
  *	3. format=flowed (SRC->flowed) is unwrapped (RFC 3676): soft line
  *	   breaks joined within one quote depth, space-stuffing removed,
  *	   with DelSp=yes (SRC->delsp) the space before a soft break

@@ -32,6 +32,7 @@
 
 #define VNI_MIN_SHARE	80	/* percent of words with font characters that must map */
 #define VNI_MIN_WORDS	2	/* words that must map, unless the only one has two marks */
+/* (both rules serve every legacy font: reply_viet_font_line()) */
 
 /* A word of a list with its length. */
 struct wl {
@@ -302,48 +303,63 @@ is_word_cp(int32_t cp)
 		|| (cp >= 0xC0 && cp <= 0xFF && cp != 0xD7 && cp != 0xF7));
 }
 
+/* vni_out - append the VNI word CP (N) to OUT when it spells a syllable */
+static int
+vni_out(const int32_t *cp, size_t n, struct strbuf *out, int *marks)
+{
+	struct vletter l[REPLY_VIET_WORD_MAX + 1];
+	char	key[REPLY_VIET_WORD_MAX + 1] = "";
+	size_t	i, nl = 0;
+
+	if (!vni_word(cp, n, l, &nl, key, marks))
+		return (0);
+	for (i = 0; i < nl; i++)
+		if (strbuf_addcp(out, l[i].base) < 0 || (l[i].shape && strbuf_addcp(out, l[i].shape) < 0)
+		    || (l[i].tone && strbuf_addcp(out, l[i].tone) < 0))
+			return (-1);
+	return (1);
+}
+
+static const struct reply_viet_font vni_font = {0xC0, is_word_cp, vni_out};
+
 /* Scan state: one word at a time. */
 struct vscan {
 	int32_t	cp[REPLY_VIET_WORD_MAX * 3];
 	size_t	n;
-	int	latin1;			/* the word holds a character >= U+00C0 */
+	int	font;			/* the word holds a font character */
 	int	overflow;
 };
 
-/* vni_flush - map (or copy) the word in V to OUT; count into W and S */
+/* font_flush - map (or copy) the word in V to OUT; count into W and S */
 static int
-vni_flush(struct vscan *v, struct strbuf *out, size_t *w, size_t *s, int *marks)
+font_flush(const struct reply_viet_font *f, struct vscan *v, struct strbuf *out, size_t *w, size_t *s,
+	   int *marks)
 {
-	struct vletter l[REPLY_VIET_WORD_MAX + 1];
-	char	key[REPLY_VIET_WORD_MAX + 1];
-	size_t	i, nl = 0;
+	size_t	i, at = out->len;
 	int	m = 0, ok = 0;
 
-	if (v->n == 0)
-		return (0);
-	if (v->latin1) {
+	if (v->font) {
 		(*w)++;
-		ok = !v->overflow && vni_word(v->cp, v->n, l, &nl, key, &m);
+		if (!v->overflow && (ok = f->word(v->cp, v->n, out, &m)) < 0)
+			return (-1);
 		*s += ok;
 		if (ok && m > *marks)
 			*marks = m;
 	}
-	for (i = 0; ok && i < nl; i++)
-		if (strbuf_addcp(out, l[i].base) < 0 || (l[i].shape && strbuf_addcp(out, l[i].shape) < 0)
-		    || (l[i].tone && strbuf_addcp(out, l[i].tone) < 0))
-			return (-1);
+	if (!ok)
+		out->len = at;
 	for (i = 0; !ok && i < v->n; i++)
 		if (strbuf_addcp(out, v->cp[i]) < 0)
 			return (-1);
 	v->n = 0;
-	v->latin1 = v->overflow = 0;
+	v->font = v->overflow = 0;
 	return (0);
 }
 
-/* vni_line - one line [S, S+LEN) mapped back into OUT when it is VNI text;
- * 1 when it was, 0 when it was copied */
+/* font_line - one line [S, S+LEN) mapped back into OUT when it is text of
+ * font F; 1 when it was, 0 when it was copied */
 static int
-vni_line(const char *s, size_t len, struct strbuf *out)
+font_line(const struct reply_viet_font *f, const char *s, size_t len, struct strbuf *out)
 {
 	struct vscan v;
 	size_t	i = 0, adv, words = 0, mapped = 0, start = out->len;
@@ -354,27 +370,43 @@ vni_line(const char *s, size_t len, struct strbuf *out)
 	while (i <= len) {
 		cp = i < len ? utf8_decode((const unsigned char *) s + i, len - i, &adv) : ' ';
 		i += i < len ? adv : 1;
-		if (cp >= 0 && is_word_cp(cp)) {
-			if (v.n < sizeof(v.cp) / sizeof(v.cp[0]))
-				v.cp[v.n++] = cp;
-			else
+		if (cp >= 0 && f->letter(cp)) {
+			if (v.n == sizeof(v.cp) / sizeof(v.cp[0])) {
+				/* no syllable is this long: copy it as it is */
 				v.overflow = 1;
-			v.latin1 |= cp >= 0xC0;
+				if (font_flush(f, &v, out, &words, &mapped, &marks) < 0)
+					return (-1);
+				v.overflow = 1;
+			}
+			v.cp[v.n++] = cp;
+			v.font |= cp >= f->font_min;
 			continue;
 		}
-		if (vni_flush(&v, out, &words, &mapped, &marks) < 0)
+		if (v.n > 0 && font_flush(f, &v, out, &words, &mapped, &marks) < 0)
 			return (-1);
 		if (i <= len && strbuf_addcp(out, cp < 0 ? 0xFFFD : cp) < 0)
 			return (-1);
 	}
-	if (mapped * 100 >= words * VNI_MIN_SHARE && (mapped >= VNI_MIN_WORDS || (mapped == 1 && marks >= 2)))
+	if (reply_viet_font_line(words, mapped, marks))
 		return (1);
-	out->len = start;			/* not VNI: the line as it was */
+	out->len = start;			/* not this font: the line as it was */
 	return (strbuf_add(out, s, len) < 0 ? -1 : 0);
 }
 
 int
+reply_viet_font_line(size_t words, size_t mapped, int marks)
+{
+	return (mapped * 100 >= words * VNI_MIN_SHARE && (mapped >= VNI_MIN_WORDS || (mapped == 1 && marks >= 2)));
+}
+
+int
 reply_viet_vni_repair(const char *s, size_t len, struct strbuf *out)
+{
+	return (reply_viet_font_repair(s, len, out, &vni_font));
+}
+
+int
+reply_viet_font_repair(const char *s, size_t len, struct strbuf *out, const struct reply_viet_font *f)
 {
 	size_t	i = 0, start = out->len;
 	int	any = 0, r;
@@ -383,7 +415,7 @@ reply_viet_vni_repair(const char *s, size_t len, struct strbuf *out)
 		const char *nl = memchr(s + i, '\n', len - i);
 		size_t	e = nl ? (size_t) (nl - s) : len;
 
-		if ((r = vni_line(s + i, e - i, out)) < 0 || (nl && strbuf_addc(out, '\n') < 0))
+		if ((r = font_line(f, s + i, e - i, out)) < 0 || (nl && strbuf_addc(out, '\n') < 0))
 			goto fail;
 		any |= r;
 		i = e + 1;

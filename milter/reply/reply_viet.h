@@ -11,6 +11,11 @@
  *				size_t outlen, int *strong);
  *	int	reply_viet_vni_repair(const char *s, size_t len,
  *				struct strbuf *out);
+ *
+ *	int	reply_viet_font_repair(const char *s, size_t len,
+ *				struct strbuf *out,
+ *				const struct reply_viet_font *font);
+ *	int	reply_viet_font_line(size_t words, size_t mapped, int marks);
  * DESCRIPTION
  *	reply_viet_syllable() says whether the LEN lower-case ASCII
  *	letters at W spell a Vietnamese syllable without its marks (an
@@ -40,13 +45,26 @@
  *	decomposed form). When one line was, the whole text is appended to
  *	OUT and 1 returned; otherwise it appends nothing and returns 0
  *	(real French, German or Spanish text stays as it is).
+ *
+ *	reply_viet_font_repair() is that line-by-line walk for any legacy
+ *	font: FONT says which code points words are made of (letter()),
+ *	which of them are the font's (font_min and above), and maps one
+ *	word (word(): appends the word's Vietnamese letters to OUT, adds
+ *	their marks to *MARKS and returns 1 when its letters spell a
+ *	syllable, 0 otherwise, -1 when out of memory); the return is as
+ *	above.
+ *	reply_viet_font_line() is the rule a line must meet to be mapped:
+ *	of its WORDS holding font characters, MAPPED spell syllables (80%
+ *	of them, and two, or one whose letters carry MARKS >= 2 marks).
  * DIAGNOSTICS
- *	reply_viet_vni_repair() returns -1 when out of memory.
+ *	reply_viet_vni_repair() and reply_viet_font_repair() return -1
+ *	when out of memory.
  */
 #ifndef LINKS_REPLY_VIET_H
 #define LINKS_REPLY_VIET_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "strbuf.h"
 
@@ -56,5 +74,16 @@ int	reply_viet_syllable(const char *w, size_t len);
 size_t	reply_viet_ime_fold(const char *w, size_t len, char *out, size_t outlen,
 			    int *strong);
 int	reply_viet_vni_repair(const char *s, size_t len, struct strbuf *out);
+
+/* A legacy font: what its words are made of, and how one maps back. */
+struct reply_viet_font {
+	int32_t	font_min;		/* the lowest code point of a font character */
+	int	(*letter) (int32_t cp);	/* a code point of a word */
+	int	(*word) (const int32_t *cp, size_t n, struct strbuf *out, int *marks);
+};
+
+int	reply_viet_font_repair(const char *s, size_t len, struct strbuf *out,
+			       const struct reply_viet_font *font);
+int	reply_viet_font_line(size_t words, size_t mapped, int marks);
 
 #endif

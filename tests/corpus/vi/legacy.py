@@ -139,3 +139,31 @@ def ncr(text):
 
 def ncr_hex(text):
     return ''.join(c if ord(c) < 128 else '&#x%x;' % ord(c) for c in text).encode('ascii')
+
+
+# TCVN3 (ABC, TCVN 5712:1993 VN3): the font encoding of ".VnTime" and its
+# family; only lower-case letters have toned code points (the ".VnTimeH"
+# fonts draw the same bytes as capitals), capitals exist for ă â ê ô ơ ư đ.
+_TCVN3 = {c: b for b, c in zip(range(0xA1, 0xAF), 'ĂÂÊÔƠƯĐăâêôơưđ')}
+_TCVN3.update({c: b for b, c in zip(range(0xB5, 0xBA), 'àảãáạ')})
+_TCVN3.update({c: b for b, c in zip((0xBB, 0xBC, 0xBD, 0xBE, 0xC6), 'ằẳẵắặ')})
+_TCVN3.update({c: b for b, c in zip(range(0xC7, 0xCD), 'ầẩẫấậè')})
+_TCVN3.update({c: b for b, c in zip((0xCE, 0xCF, 0xD0, 0xD1, 0xD2, 0xD3, 0xD4, 0xD5, 0xD6, 0xD7, 0xD8),
+                                    'ẻẽéẹềểễếệìỉ')})
+_TCVN3.update({c: b for b, c in zip((0xDC, 0xDD, 0xDE, 0xDF), 'ĩíịò')})
+_TCVN3.update({c: b for b, c in zip(range(0xE1, 0xF0), 'ỏõóọồổỗốộờởỡớợù')})
+_TCVN3.update({c: b for b, c in zip(range(0xF1, 0xFF), 'ủũúụừửữứựỳỷỹýỵ')})
+
+
+def tcvn3_font(text):
+    """The bytes of TEXT typed in a TCVN3 (.VnTime) font; a toned capital is
+    typed as its lower-case code, as with the .VnTimeH fonts."""
+    out = b''
+    for ch in unicodedata.normalize('NFC', text):
+        if ch.isascii():
+            out += ch.encode()
+        elif ch in _TCVN3:
+            out += bytes([_TCVN3[ch]])
+        else:
+            out += bytes([_TCVN3[ch.lower()]])
+    return out
