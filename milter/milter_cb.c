@@ -422,6 +422,20 @@ mcb_reconnects(struct mcfg *cfg)
 	return (strcmp(conf_store_backend(mcfg_conf(cfg)), "postgresql") == 0);
 }
 
+/*
+ * mcb_lock_key - the customer whose row P's writes lock first (an
+ * opt-out locks its customer's row before anything else), 0 for none:
+ * the group commit orders its batch by it
+ */
+static int64_t
+mcb_lock_key(const struct mact_plan *p)
+{
+	for (size_t i = 0; i < p->nwrites; i++)
+		if (p->writes[i].op == MACT_OP_OPTOUT)
+			return (p->writes[i].customer);
+	return (0);
+}
+
 /* mcb_decide - decide message M (read), then record its writes durably */
 static int
 mcb_decide(struct mctx_msg *m, const struct reply_result *r, struct mact_plan *p,
@@ -446,7 +460,7 @@ mcb_decide(struct mctx_msg *m, const struct reply_result *r, struct mact_plan *p
 	}
 	if (rc != STORE_OK || p->nwrites == 0)
 		return (rc);
-	rc = mgroup_write(cfg, mcb_group_write, p, stored, err, sizeof(err));
+	rc = mgroup_write(cfg, mcb_lock_key(p), mcb_group_write, p, stored, err, sizeof(err));
 	if (rc != STORE_OK)
 		snprintf(p->errmsg, sizeof(p->errmsg), "%s", err);
 	return (rc);

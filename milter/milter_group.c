@@ -16,6 +16,7 @@
 #include "config.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -27,6 +28,7 @@
 
 struct mgroup_req {
 	struct mcfg *cfg;
+	int64_t key;			/* the batch runs in ascending order; 0 last */
 	mgroup_fn fn;
 	void   *arg;
 	char   *err;
@@ -196,11 +198,27 @@ mgroup_run(struct mcfg *cfg, struct mgroup_req *batch)
 	mstore_write_unlock_budget(st, busy_ms);
 }
 
-/* mgroup_take - unlink up to MGROUP_MAX queued requests of CFG (lock held) */
+/* mgroup_before - whether request A runs before B in a batch: ascending keys, 0 last */
+static int
+mgroup_before(const struct mgroup_req *a, const struct mgroup_req *b)
+{
+	if (a->key == 0)
+		return (0);
+	return (b->key == 0 || a->key < b->key);
+}
+
+/*
+ * mgroup_take - unlink up to MGROUP_MAX queued requests of CFG (lock
+ * held), as a batch in ascending key order (arrival order among equal
+ * keys). The key is the customer whose row the request locks first:
+ * two milters on one PostgreSQL (two MX hosts) whose batches hold the
+ * same customers then take their locks in the same order and wait for
+ * each other instead of deadlocking (40P01) and running again alone.
+ */
 static struct mgroup_req *
 mgroup_take(struct mcfg *cfg)
 {
-	struct mgroup_req *batch = NULL, **bt = &batch, **qp;
+	struct mgroup_req *batch = NULL, **bt, **qp;
 	int	n = 0;
 
 	for (qp = &mgroup_queue; *qp && n < MGROUP_MAX;) {
@@ -211,9 +229,10 @@ mgroup_take(struct mcfg *cfg)
 			continue;
 		}
 		*qp = q->next;
-		q->next = NULL;
+		for (bt = &batch; *bt && !mgroup_before(q, *bt); bt = &(*bt)->next)
+			;
+		q->next = *bt;
 		*bt = q;
-		bt = &q->next;
 		n++;
 	}
 	return (batch);
@@ -244,15 +263,16 @@ mgroup_hand_on(struct mgroup_req *batch, struct mgroup_req *self)
 		pthread_cond_signal(&mgroup_queue->cv);
 }
 
-/* mgroup_write - run FN(ARG) in the next group commit; its STORE_ code */
+/* mgroup_write - run FN(ARG) in the next group commit, in KEY order; its STORE_ code */
 int
-mgroup_write(struct mcfg *cfg, mgroup_fn fn, void *arg, int *stored, char *err,
-	     size_t errlen)
+mgroup_write(struct mcfg *cfg, int64_t key, mgroup_fn fn, void *arg, int *stored,
+	     char *err, size_t errlen)
 {
 	struct mgroup_req req, **tail;
 
 	memset(&req, 0, sizeof(req));
 	req.cfg = cfg;
+	req.key = key;
 	req.fn = fn;
 	req.arg = arg;
 	req.err = err;

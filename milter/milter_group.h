@@ -10,8 +10,8 @@
  *	typedef int (*mgroup_fn)(struct store *st, void *arg,
  *				 long d[MSTAT_COUNT], char *err, size_t errlen);
  *
- *	int	mgroup_write(struct mcfg *cfg, mgroup_fn fn, void *arg,
- *			     int *stored, char *err, size_t errlen);
+ *	int	mgroup_write(struct mcfg *cfg, int64_t key, mgroup_fn fn,
+ *			     void *arg, int *stored, char *err, size_t errlen);
  * DESCRIPTION
  *	Each message that writes (a refusal, a bounce) must be on disk
  *	(synchronous=FULL, one fsync) before Postfix hears "accepted"; one
@@ -21,12 +21,18 @@
  *	takes every queued request of its configuration CFG (at most
  *	MGROUP_MAX), and runs them all in one transaction on the group
  *	commit's connection (mstore_writer_lock(): one for every leader,
- *	so its page cache survives the commits), each in a savepoint of its own (a failed one is rolled
- *	back alone), with the statistics pending from other messages; one
- *	commit, one fsync. A request that failed temporarily in its own
- *	savepoint (a deadlock or serialization failure against another
- *	host's milter on the same PostgreSQL) then runs again alone, in a
- *	transaction of its own, up to MGROUP_RETRY_MAX times. Then the
+ *	so its page cache survives the commits), each in a savepoint of
+ *	its own (a failed one is rolled back alone), with the statistics
+ *	pending from other messages; one commit, one fsync. The batch runs
+ *	in ascending KEY order (0, no key, last; arrival order among equal
+ *	keys): KEY is the customer whose row the request locks first, so
+ *	two milters on one PostgreSQL whose batches hold the same
+ *	customers (one reply delivered at two MX hosts) take their row
+ *	locks in the same order and wait instead of deadlocking. A request
+ *	that failed temporarily in its own savepoint (a deadlock or
+ *	serialization failure against another host's milter on the same
+ *	PostgreSQL all the same) then runs again alone, in a transaction of
+ *	its own, up to MGROUP_RETRY_MAX times. Then the
  *	leader wakes the others, whose writes are now durable, and hands
  *	the leadership on. Nothing is acknowledged before the commit that
  *	holds it.
@@ -48,6 +54,7 @@
 #define LINKS_MILTER_GROUP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "milter_cfg.h"
 #include "milter_stats.h"
@@ -59,7 +66,7 @@
 typedef int (*mgroup_fn)(struct store *st, void *arg, long d[MSTAT_COUNT],
 			 char *err, size_t errlen);
 
-int	mgroup_write(struct mcfg *cfg, mgroup_fn fn, void *arg, int *stored,
-		     char *err, size_t errlen);
+int	mgroup_write(struct mcfg *cfg, int64_t key, mgroup_fn fn, void *arg,
+		     int *stored, char *err, size_t errlen);
 
 #endif

@@ -202,6 +202,8 @@ lt_fail() {
 		echo "--- maillog (last 30 lines)" >&2
 		tail -n 30 "$LT_PF_DIR/maillog" >&2
 	fi
+	# once more, last: a log's tail shows it
+	echo "FAIL: $*" >&2
 	exit 1
 }
 

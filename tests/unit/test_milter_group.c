@@ -11,12 +11,14 @@
  *	alone and is recorded once, one that keeps failing gives up after
  *	MGROUP_RETRY_MAX lone runs; with the write lock held past
  *	store_busy_timeout every writer gets STORE_TEMP and nothing is
- *	recorded.
+ *	recorded; a batch runs in ascending key order, writers without a
+ *	key last.
  */
 #include "config.h"
 
 #include <check.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <sqlite3.h>
 #include <time.h>
 #include <stdio.h>
@@ -37,6 +39,7 @@
 struct tg_writer {
 	struct mt_store *t;
 	int	n;
+	int64_t key;			/* the group's order */
 	int	rc;
 	int	stored;
 	int	conflicts;		/* runs to fail with STORE_TEMP first */
@@ -73,7 +76,7 @@ tg_thread(void *arg)
 {
 	struct tg_writer *w = arg;
 
-	w->rc = mgroup_write(w->t->cfg, tg_write, w, &w->stored, w->err, sizeof(w->err));
+	w->rc = mgroup_write(w->t->cfg, w->key, tg_write, w, &w->stored, w->err, sizeof(w->err));
 	return (NULL);
 }
 
@@ -261,6 +264,81 @@ START_TEST(test_group_write_waits_store_busy_timeout_end_to_end)
 }
 END_TEST
 
+/* The order in which the leader ran the writes (tg_ordered). */
+static pthread_mutex_t tg_seq_mu = PTHREAD_MUTEX_INITIALIZER;
+static int64_t tg_seq[TG_WRITERS];
+static int tg_nseq;
+
+/* tg_ordered - the group's work: record the writer's key */
+static int
+tg_ordered(struct store *st, void *arg, long d[MSTAT_COUNT], char *err, size_t errlen)
+{
+	struct tg_writer *w = arg;
+
+	(void) st;
+	(void) err;
+	(void) errlen;
+	pthread_mutex_lock(&tg_seq_mu);
+	if (tg_nseq < TG_WRITERS)
+		tg_seq[tg_nseq++] = w->key;
+	pthread_mutex_unlock(&tg_seq_mu);
+	d[MSTAT_MESSAGES] = 1;
+	return (STORE_OK);
+}
+
+/* tg_ordered_thread - one writer of tg_ordered */
+static void *
+tg_ordered_thread(void *arg)
+{
+	struct tg_writer *w = arg;
+
+	w->rc = mgroup_write(w->t->cfg, w->key, tg_ordered, w, &w->stored, w->err, sizeof(w->err));
+	return (NULL);
+}
+
+START_TEST(test_group_batch_runs_in_key_order_no_key_last)
+{
+	/* arrival order of writers 1..: keys scrambled, two without a key */
+	static const int64_t keys[TG_WRITERS] = {0, 42, 7, 0, 19, 3, 88, 7, 1, 0, 64, 5};
+	struct timespec queued = {0, 500 * 1000000L};
+	struct mt_store t;
+	struct tg_writer w[TG_WRITERS];
+	pthread_t th[TG_WRITERS];
+
+	mt_store_setup(&t);
+	mcfg_release(t.cfg);
+	t.cfg = mt_store_cfg(&t, "store_busy_timeout", "10000");
+	tg_nseq = 0;
+	memset(w, 0, sizeof(w));
+	/* writer 0 leads a batch of its own, blocked on the write lock ... */
+	ck_assert_int_eq(mstore_write_lock(1000), 0);
+	for (int i = 0; i < TG_WRITERS; i++) {
+		w[i].t = &t;
+		w[i].n = i;
+		w[i].key = keys[i];
+		ck_assert_int_eq(pthread_create(&th[i], NULL, tg_ordered_thread, &w[i]), 0);
+		if (i == 0)
+			nanosleep(&queued, NULL);
+	}
+	/* ... while the others queue: the next leader takes them all */
+	nanosleep(&queued, NULL);
+	mstore_write_unlock();
+	for (int i = 0; i < TG_WRITERS; i++) {
+		ck_assert_int_eq(pthread_join(th[i], NULL), 0);
+		ck_assert_msg(w[i].rc == STORE_OK, "writer %d: %s", i, w[i].err);
+	}
+	ck_assert_int_eq(tg_nseq, TG_WRITERS);
+	ck_assert_int_eq(tg_seq[0], 0);
+	for (int i = 2; i < TG_WRITERS; i++)
+		ck_assert_msg(tg_seq[i] == 0 || (tg_seq[i - 1] != 0 && tg_seq[i - 1] <= tg_seq[i]),
+			      "run %d: key %lld after %lld", i, (long long) tg_seq[i],
+			      (long long) tg_seq[i - 1]);
+	ck_assert_int_eq(tg_seq[1], 1);
+	ck_assert_int_eq(tg_seq[TG_WRITERS - 1], 0);
+	mt_store_teardown(&t);
+}
+END_TEST
+
 /* milter_group_suite - the tests of this file */
 static Suite *
 milter_group_suite(void)
@@ -274,6 +352,7 @@ milter_group_suite(void)
 	tcase_add_test(tc, test_group_writer_conflicted_every_time_gives_up_temp);
 	tcase_add_test(tc, test_group_write_lock_held_past_timeout_records_nothing);
 	tcase_add_test(tc, test_group_write_waits_store_busy_timeout_end_to_end);
+	tcase_add_test(tc, test_group_batch_runs_in_key_order_no_key_last);
 	suite_add_tcase(s, tc);
 	return (s);
 }
