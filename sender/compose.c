@@ -26,6 +26,7 @@
 #include <openssl/rand.h>
 
 #include "compose.h"
+#include "footer_plan.h"
 #include "hdr.h"
 #include "inbound.h"
 #include "mime.h"
@@ -42,8 +43,6 @@
 #define UNSUB_SUBJECT		"?subject=unsubscribe"
 #define HDR_LINE_MAX		78	/* RFC 5322 recommended line length */
 #define COMPOSE_DAY_MAX		16	/* "YYYY-MM-DD" and its NUL, with room */
-/* The footer's line to the preference page (after the refusal sentences). */
-#define COMPOSE_PREF_LABEL	"Tùy chọn nhận email / Email preferences"
 
 struct compose {
 	const struct conf *conf;
@@ -63,6 +62,7 @@ struct compose {
 	const char *refusal_vi;		/* footer: what "Từ chối" stops */
 	const char *refusal_en;
 	struct mime_plan *plan;		/* the bytes every message shares (mime_plan.h) */
+	struct footer_plan *footer;	/* the footer's shared bytes (footer_plan.h) */
 };
 
 static const char *const reserved_keys[] = {
@@ -125,6 +125,7 @@ compose_free(struct compose *c)
 	free(c->test_unsub);
 	free(c->test_pref);
 	mime_plan_free(c->plan);
+	footer_plan_free(c->footer);
 	free(c);
 }
 
@@ -376,7 +377,8 @@ compose_new(const struct conf *conf, enum category cat, const struct tmpl *t,
 	c->tmpl = t;
 	c->refusal_vi = tmpl_footer_last(t) ? FOOTER_LAST_VI : ci->refusal_vi;
 	c->refusal_en = tmpl_footer_last(t) ? FOOTER_LAST_EN : ci->refusal_en;
-	if ((c->plan = mime_plan_new()) == NULL) {
+	if ((c->plan = mime_plan_new()) == NULL
+	    || (c->footer = footer_plan_new(conf, c->refusal_vi, c->refusal_en)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
@@ -586,100 +588,6 @@ pref_link(const struct compose *c, const struct compose_rcpt *r)
 	return (r->pref_url != NULL && *r->pref_url != 0 ? r->pref_url : c->test_pref);
 }
 
-/* footer_head - append the footer's separator, REASON and refusal sentences to B */
-static int
-footer_head(const struct compose *c, struct strbuf *b, const char *reason)
-{
-	if (b->len > 0 && b->data[b->len - 1] != '\n')
-		if (strbuf_adds(b, "\n") < 0)
-			return (-1);
-	/* The layout footer.h describes: separator, sentences, contact. */
-	return (strbuf_printf(b, "\n%s\n%s\n%s\n%s\n", FOOTER_SEPARATOR, reason,
-			      c->refusal_vi, c->refusal_en) < 0 ? -1 : 0);
-}
-
-/* footer_contact - append the footer's contact block to B */
-static int
-footer_contact(const struct compose *c, struct strbuf *b)
-{
-	const struct conf *cf = c->conf;
-	const char *portal = conf_portal_url(cf);
-
-	if (strbuf_printf(b, "%s%s%s\nĐiện thoại: %s - Email: %s\n",
-			conf_company_name(cf), FOOTER_CONTACT_SEP,
-			conf_contact_address(cf),
-			conf_contact_phone(cf), conf_contact_email(cf)) < 0)
-		return (-1);
-	if (portal && *portal && strbuf_printf(b, "Website: %s\n", portal) < 0)
-		return (-1);
-	return (0);
-}
-
-/* text_footer - append the footer of C's messages to B, with the preference link PREF (or NULL) */
-static int
-text_footer(const struct compose *c, struct strbuf *b, const char *reason, const char *pref)
-{
-	if (footer_head(c, b, reason) < 0
-	    || (pref != NULL && strbuf_printf(b, "%s: %s\n", COMPOSE_PREF_LABEL, pref) < 0))
-		return (-1);
-	return (footer_contact(c, b));
-}
-
-/* add_html_escaped - append S to B with HTML special characters escaped, line breaks as <br> */
-static int
-add_html_escaped(struct strbuf *b, const char *s)
-{
-	size_t	n;
-
-	for (;;) {
-		const char *r = NULL;
-
-		/* The plain run up to the next special character, in one copy. */
-		n = strcspn(s, "&<>\"\n");
-		if (n > 0 && strbuf_add(b, s, n) < 0)
-			return (-1);
-		s += n;
-		switch (*s) {
-		case '&': r = "&amp;"; break;
-		case '<': r = "&lt;"; break;
-		case '>': r = "&gt;"; break;
-		case '"': r = "&quot;"; break;
-		case '\n': r = "<br>\n"; break;
-		default: return (0);		/* the end of S */
-		}
-		if (strbuf_adds(b, r) < 0)
-			return (-1);
-		s++;
-	}
-}
-
-/* html_footer - the footer of C's messages as HTML into B, PREF (or NULL) as a link */
-static int
-html_footer(const struct compose *c, struct strbuf *b, const char *reason, const char *pref)
-{
-	struct strbuf f;
-	int	rv = -1;
-
-	strbuf_init(&f);
-	if (strbuf_adds(b, "\n<div class=\"links-footer\" style=\"font-size:small;color:#555\">\n") < 0
-	    || footer_head(c, &f, reason) < 0
-	    || add_html_escaped(b, f.data + 1) < 0)	/* skip the leading blank line */
-		goto done;
-	if (pref != NULL && (strbuf_adds(b, "<a href=\"") < 0 || add_html_escaped(b, pref) < 0
-			     || strbuf_adds(b, "\">") < 0
-			     || add_html_escaped(b, COMPOSE_PREF_LABEL) < 0
-			     || strbuf_adds(b, "</a><br>\n") < 0))
-		goto done;
-	strbuf_reset(&f);
-	if (footer_contact(c, &f) < 0 || add_html_escaped(b, f.data) < 0
-	    || strbuf_adds(b, "</div>\n") < 0)
-		goto done;
-	rv = 0;
-done:
-	strbuf_free(&f);
-	return (rv);
-}
-
 /* html_with_footer - HTML with the footer inserted before </body>; *OUT is the caller's */
 static int
 html_with_footer(const struct compose *c, const char *html, const char *reason,
@@ -691,7 +599,7 @@ html_with_footer(const struct compose *c, const char *html, const char *reason,
 	strbuf_init(&b);
 	end = strcasestr(html, "</body>");
 	if (strbuf_add(&b, html, end ? (size_t) (end - html) : strlen(html)) < 0
-	    || html_footer(c, &b, reason, pref) < 0
+	    || footer_plan_html(c->footer, &b, reason, pref) < 0
 	    || (end && strbuf_adds(&b, end) < 0)) {
 		strbuf_free(&b);
 		return (-1);
@@ -849,7 +757,8 @@ compose_render(const struct compose *c, const struct compose_rcpt *r, struct com
 	if ((ret = render_parts(c, r, &p->subject, &text, &html, &reason, err, errlen)) < 0)
 		return (ret);
 	ret = COMPOSE_ERR;
-	if (strbuf_adds(&tb, text) < 0 || text_footer(c, &tb, reason, pref_link(c, r)) < 0
+	if (strbuf_adds(&tb, text) < 0
+	    || footer_plan_text(c->footer, &tb, reason, pref_link(c, r)) < 0
 	    || (html != NULL && html_with_footer(c, html, reason, pref_link(c, r), &p->html) < 0)
 	    || (p->text = strbuf_steal(&tb)) == NULL) {
 		snprintf(err, errlen, "out of memory");

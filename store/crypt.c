@@ -11,6 +11,15 @@
  *	blind index, suppression hashes and tokens, RAND_bytes for keys and
  *	nonces. Nothing here is hand-made except the file handling and the
  *	base32 coding.
+ *
+ *	crypt_mac() keeps an HMAC context already keyed for each of the
+ *	first CRYPT_MAC_KEYS keys it sees (a process uses a handful: the
+ *	blind index, suppression, token, web and key-check keys, the web
+ *	labels' keys) and duplicates it per call, so that the key schedule
+ *	(two SHA-256 blocks and the context set-up) is paid once per key
+ *	and process instead of once per call. A key past the table's
+ *	capacity takes the slower path (the unkeyed template, keyed on
+ *	each call); the result is the same.
  * DIAGNOSTICS
  *	See crypt.h.
  */
@@ -53,6 +62,26 @@ static const char b32_alphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
  */
 static _Atomic(EVP_MAC_CTX *) crypt_hmac_tmpl;
 static _Atomic(EVP_CIPHER *) crypt_gcm;
+
+/*
+ * The keyed HMAC contexts: a slot holds a copy of its key (to find it)
+ * and a context keyed with it that is only ever duplicated, never
+ * updated, so that any number of threads may duplicate it at once
+ * (EVP_MAC_CTX_dup() only reads its source: the HMAC provider copies
+ * the keyed inner, outer and running digest states and the key). Slots
+ * are filled in order, each published once with a compare-and-swap,
+ * and never changed or freed afterwards: they stay reachable from this
+ * table for the life of the process (LeakSanitizer counts them as
+ * reachable). The copy of the key adds nothing to what the keyed
+ * context itself holds.
+ */
+#define CRYPT_MAC_KEYS	16		/* keyed HMAC contexts kept per process */
+
+struct crypt_keyed {
+	unsigned char key[CRYPT_KEY_LEN];
+	EVP_MAC_CTX *ctx;		/* HMAC-SHA256 keyed with KEY */
+};
+static _Atomic(struct crypt_keyed *) crypt_keyed_tab[CRYPT_MAC_KEYS];
 
 /* crypt_hmac_template - HMAC-SHA256 without a key, fetched once; NULL if unavailable */
 static EVP_MAC_CTX *
@@ -374,22 +403,95 @@ done:
 	return ret;
 }
 
+/* crypt_keyed_new - a slot for KEY with its keyed context (caller publishes or frees); NULL on failure */
+static struct crypt_keyed *
+crypt_keyed_new(const unsigned char key[CRYPT_KEY_LEN])
+{
+	EVP_MAC_CTX *t = crypt_hmac_template();
+	struct crypt_keyed *e;
+
+	if (t == NULL || (e = malloc(sizeof(*e))) == NULL)
+		return NULL;
+	memcpy(e->key, key, CRYPT_KEY_LEN);
+	if ((e->ctx = EVP_MAC_CTX_dup(t)) == NULL
+	    || EVP_MAC_init(e->ctx, key, CRYPT_KEY_LEN, NULL) != 1) {
+		EVP_MAC_CTX_free(e->ctx);
+		OPENSSL_cleanse(e, sizeof(*e));
+		free(e);
+		return NULL;
+	}
+	return e;
+}
+
+/* crypt_keyed_free - wipe and free a slot that was not published */
+static void
+crypt_keyed_free(struct crypt_keyed *e)
+{
+	EVP_MAC_CTX_free(e->ctx);
+	OPENSSL_cleanse(e, sizeof(*e));
+	free(e);
+}
+
+/*
+ * crypt_keyed_ctx - the context keyed with KEY from the table, adding
+ * it when there is room; NULL when the table is full (or on failure).
+ * The caller duplicates the result and never changes it. Two threads
+ * adding the same key race for the same empty slot: the loser finds its
+ * key in the winner's slot and uses that, so a key has one slot.
+ */
+static const EVP_MAC_CTX *
+crypt_keyed_ctx(const unsigned char key[CRYPT_KEY_LEN])
+{
+	struct crypt_keyed *e, *mine = NULL;
+	int	i;
+
+	for (i = 0; i < CRYPT_MAC_KEYS; i++) {
+		if ((e = atomic_load(&crypt_keyed_tab[i])) == NULL) {
+			if (mine == NULL && (mine = crypt_keyed_new(key)) == NULL)
+				return NULL;
+			if (atomic_compare_exchange_strong(&crypt_keyed_tab[i], &e, mine))
+				return mine->ctx;
+			/* another thread filled slot I first: E is now its entry */
+		}
+		if (CRYPTO_memcmp(e->key, key, CRYPT_KEY_LEN) == 0) {
+			if (mine != NULL)
+				crypt_keyed_free(mine);
+			return e->ctx;
+		}
+	}
+	if (mine != NULL)
+		crypt_keyed_free(mine);
+	return NULL;
+}
+
+/*
+ * crypt_mac - HMAC-SHA256 of DATA under KEY into OUT. A duplicate of
+ * the key's keyed context (crypt_keyed_ctx) already holds the state
+ * after the key; past the table, a duplicate of the unkeyed template
+ * is keyed here; without either, the one-shot HMAC().
+ */
 void
 crypt_mac(const unsigned char key[CRYPT_KEY_LEN], const void *data, size_t len,
 	  unsigned char out[CRYPT_MAC_LEN])
 {
-	EVP_MAC_CTX *t = crypt_hmac_template(), *ctx;
+	const EVP_MAC_CTX *keyed = crypt_keyed_ctx(key);
+	EVP_MAC_CTX *t, *ctx;
 	unsigned int outlen = CRYPT_MAC_LEN;
 	size_t	n = 0;
 
-	if (t == NULL) {
+	if (keyed != NULL) {
+		if ((ctx = EVP_MAC_CTX_dup(keyed)) == NULL)
+			abort();		/* out of memory */
+	} else if ((t = crypt_hmac_template()) != NULL) {
+		if ((ctx = EVP_MAC_CTX_dup(t)) == NULL
+		    || EVP_MAC_init(ctx, key, CRYPT_KEY_LEN, NULL) != 1)
+			abort();		/* out of memory, or a broken provider */
+	} else {
 		if (HMAC(EVP_sha256(), key, CRYPT_KEY_LEN, data, len, out, &outlen) == NULL)
 			abort();		/* cannot happen with SHA-256 */
 		return;
 	}
-	if ((ctx = EVP_MAC_CTX_dup(t)) == NULL
-	    || EVP_MAC_init(ctx, key, CRYPT_KEY_LEN, NULL) != 1
-	    || EVP_MAC_update(ctx, data, len) != 1
+	if (EVP_MAC_update(ctx, data, len) != 1
 	    || EVP_MAC_final(ctx, out, &n, CRYPT_MAC_LEN) != 1 || n != CRYPT_MAC_LEN)
 		abort();			/* out of memory, or a broken provider */
 	EVP_MAC_CTX_free(ctx);

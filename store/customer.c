@@ -429,23 +429,6 @@ st_customer_exists(struct store *st, int64_t id)
 	return (rc);
 }
 
-/* delete_by_id - run SQL with ID; *N rows changed */
-static int
-delete_by_id(struct store *st, const char *sql, int64_t id, const char *what, long *n)
-{
-	struct db_stmt *s;
-	int	rc;
-
-	if ((rc = db_prepare(st, sql, &s)) != STORE_OK)
-		return (rc);
-	db_bind_int(s, 1, id);
-	rc = st_run(st, s, what);
-	if (n)
-		*n = db_changes(s);
-	db_finish(s);
-	return (rc);
-}
-
 /* store_customer_delete - the row and what cascades; consent events stay */
 int
 store_customer_delete(struct store *st, int64_t id)
@@ -458,18 +441,18 @@ store_customer_delete(struct store *st, int64_t id)
 	/* Consent events outlive the row (customer id cleared by the foreign key),
 	 * without the staff's notes. A campaign sent to nobody else (an answer,
 	 * an invoice: its --set values are about this customer) goes too. */
-	rc = delete_by_id(st, "DELETE FROM bounces WHERE hash = "
+	rc = st_exec_arg(st, "DELETE FROM bounces WHERE hash = "
 			  "(SELECT email_idx FROM customers WHERE id = ?)", id, "bounce delete", NULL);
 	if (rc == STORE_OK)
-		rc = delete_by_id(st, "UPDATE consent_events SET note_ct = NULL WHERE customer_id = ?",
+		rc = st_exec_arg(st, "UPDATE consent_events SET note_ct = NULL WHERE customer_id = ?",
 				  id, "note erase", NULL);
 	if (rc == STORE_OK)
-		rc = delete_by_id(st, "DELETE FROM campaigns WHERE id IN (SELECT campaign_id FROM "
+		rc = st_exec_arg(st, "DELETE FROM campaigns WHERE id IN (SELECT campaign_id FROM "
 				  "deliveries WHERE customer_id = ?1) AND NOT EXISTS (SELECT 1 FROM "
 				  "deliveries d WHERE d.campaign_id = campaigns.id AND "
 				  "d.customer_id <> ?1)", id, "campaign erase", NULL);
 	if (rc == STORE_OK)
-		rc = delete_by_id(st, "DELETE FROM customers WHERE id = ?", id, "customer delete", &n);
+		rc = st_exec_arg(st, "DELETE FROM customers WHERE id = ?", id, "customer delete", &n);
 	if (rc == STORE_OK && n == 0)
 		rc = st_err(st, STORE_NOTFOUND, "no customer %lld", (long long) id);
 	return (st_tx_end(st, rc));

@@ -331,6 +331,23 @@ st_count(struct store *st, const char *sql, int64_t arg, long *out)
 	return (rc);
 }
 
+/* st_exec_arg - run SQL with parameter 1: ARG; *N (if not NULL): the rows it changed */
+int
+st_exec_arg(struct store *st, const char *sql, int64_t arg, const char *what, long *n)
+{
+	struct db_stmt *s;
+	int	rc;
+
+	if ((rc = db_prepare(st, sql, &s)) != STORE_OK)
+		return (rc);
+	db_bind_int(s, 1, arg);
+	rc = st_run(st, s, what);
+	if (n)
+		*n = db_changes(s);
+	db_finish(s);
+	return (rc);
+}
+
 /* ---- transactions ---- */
 
 /* st_tx_begin - open a transaction, or a savepoint inside one */

@@ -102,29 +102,13 @@ purge_locked(struct store *st, time_t now, void (*fn)(int64_t, void *), void *ar
 			goto done;
 		rep->customers_deleted++;
 	}
-	rc = db_prepare(st, "DELETE FROM consent_events WHERE customer_id IS NULL AND at < ?",
-			&s);
+	rc = st_exec_arg(st, "DELETE FROM consent_events WHERE customer_id IS NULL AND at < ?",
+			 (int64_t) consent_cutoff, "consent purge", &rep->consent_events_deleted);
 	if (rc != STORE_OK)
 		goto done;
-	db_bind_int(s, 1, (int64_t) consent_cutoff);
-	if ((rc = db_step(s)) != DB_DONE) {
-		rc = db_error(st, rc, "consent purge");
-		goto done;
-	}
-	rep->consent_events_deleted = db_changes(s);
-	db_finish(s);
-	s = NULL;
 	/* the per-hour counters (no personal data) follow the consent events */
-	rc = db_prepare(st, "DELETE FROM counter_hours WHERE hour < ?", &s);
-	if (rc != STORE_OK)
-		goto done;
-	db_bind_int(s, 1, (int64_t) consent_cutoff);
-	if ((rc = db_step(s)) != DB_DONE) {
-		rc = db_error(st, rc, "counter purge");
-		goto done;
-	}
-	rep->counter_hours_deleted = db_changes(s);
-	rc = STORE_OK;
+	rc = st_exec_arg(st, "DELETE FROM counter_hours WHERE hour < ?", (int64_t) consent_cutoff,
+			 "counter purge", &rep->counter_hours_deleted);
 done:
 	db_finish(s);
 	free(ids.v);

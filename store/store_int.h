@@ -149,6 +149,7 @@ int	st_redact_rows(struct store *st);
 /* Common step patterns: run to the end; one integer result; a list of records. */
 int	st_run(struct store *st, struct db_stmt *s, const char *what);
 int	st_count(struct store *st, const char *sql, int64_t arg, long *out);
+int	st_exec_arg(struct store *st, const char *sql, int64_t arg, const char *what, long *n);
 int	st_returning_id(struct store *st, struct db_stmt *s, int64_t *id, const char *what);
 typedef int (*st_row_fn)(struct store *st, struct db_stmt *s, void *rec);
 typedef void (*st_clear_fn)(void *rec);

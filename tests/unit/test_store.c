@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,8 @@
 #define NOBODY_ID	65534
 #define MAC_THREADS	8		/* threads racing to the first crypt_mac() */
 #define MAC_LONG	10000		/* bytes of the longest input */
+#define MAC_KEYS	40		/* distinct keys: more than crypt_mac() keeps keyed (16) */
+#define MAC_PASSES	3		/* the first pass fills crypt_mac()'s table, the next use it */
 #define STORE_TEST_SCHEMA	6
 
 #include "crypt.h"
@@ -494,16 +497,33 @@ START_TEST(test_store_open_fails_temporarily_when_directory_is_read_only)
 }
 END_TEST
 
-/* mac_check - crypt_mac() against the one-shot HMAC(): the count of mismatches (ARG: set-up) */
+/* mac_key - the Kth test key: even keys differ from each other in their last byte only, odd ones in their first */
+static void
+mac_key(int k, unsigned char key[CRYPT_KEY_LEN])
+{
+	for (size_t i = 0; i < CRYPT_KEY_LEN; i++)
+		key[i] = (unsigned char) (0xa5 ^ i);
+	key[k % 2 ? 0 : CRYPT_KEY_LEN - 1] = (unsigned char) k;
+}
+
+/*
+ * mac_check - crypt_mac() against the one-shot HMAC(): the count of
+ * mismatches (ARG: set-up). Each thread walks the keys from its own
+ * starting point, so that threads add different keys to crypt_mac()'s
+ * table at once, and the same key too; the keys past the table's
+ * capacity take its other path.
+ */
 static void *
 mac_check(void *arg)
 {
 	static pthread_barrier_t *bar;
 	static unsigned char data[MAC_LONG];
-	const size_t lens[] = {0, 1, 27, 63, 64, 65, 1000, MAC_LONG};
+	static atomic_int next;
+	const size_t lens[] = {0, 1, 27, 55, 56, 63, 64, 65, 119, 1000, MAC_LONG};
 	unsigned char key[CRYPT_KEY_LEN], got[CRYPT_MAC_LEN], want[CRYPT_MAC_LEN];
 	unsigned int wl;
 	long	bad = 0;
+	int	start, k;
 
 	if (arg != NULL) {		/* set-up: the shared barrier and input */
 		bar = arg;
@@ -511,22 +531,26 @@ mac_check(void *arg)
 			data[i] = (unsigned char) (i * 7 + 3);
 		return (NULL);
 	}
+	start = atomic_fetch_add(&next, 3);
 	pthread_barrier_wait(bar);
-	for (int k = 0; k < 4; k++) {
-		for (size_t i = 0; i < sizeof(key); i++)
-			key[i] = (unsigned char) (k * 31 + i);
-		for (size_t j = 0; j < sizeof(lens) / sizeof(lens[0]); j++) {
-			wl = sizeof(want);
-			crypt_mac(key, data, lens[j], got);
-			if (HMAC(EVP_sha256(), key, sizeof(key), data, lens[j], want, &wl) == NULL
-			    || wl != sizeof(want) || memcmp(got, want, sizeof(want)) != 0)
-				bad++;
+	for (int pass = 0; pass < MAC_PASSES; pass++) {
+		for (int i = 0; i < MAC_KEYS; i++) {
+			k = (start + i) % MAC_KEYS;
+			mac_key(k, key);
+			for (size_t j = 0; j < sizeof(lens) / sizeof(lens[0]); j++) {
+				wl = sizeof(want);
+				crypt_mac(key, data + k, lens[j] - (lens[j] == MAC_LONG ? k : 0), got);
+				if (HMAC(EVP_sha256(), key, sizeof(key), data + k,
+					 lens[j] - (lens[j] == MAC_LONG ? k : 0), want, &wl) == NULL
+				    || wl != sizeof(want) || memcmp(got, want, sizeof(want)) != 0)
+					bad++;
+			}
 		}
 	}
 	return ((void *) bad);
 }
 
-START_TEST(test_crypt_mac_is_hmac_sha256_also_when_threads_race_to_the_first_call)
+START_TEST(test_crypt_mac_is_hmac_sha256_for_more_keys_than_it_keeps_while_threads_race)
 {
 	pthread_barrier_t bar;
 	pthread_t th[MAC_THREADS];
@@ -561,7 +585,7 @@ suite(void)
 	tcase_add_test(tc, test_store_nested_transactions);
 	tcase_add_test(tc, test_store_migration_rehashes_addresses_by_the_new_rule);
 	tcase_add_test(tc, test_store_backend_is_the_configured_one);
-	tcase_add_test(tc, test_crypt_mac_is_hmac_sha256_also_when_threads_race_to_the_first_call);
+	tcase_add_test(tc, test_crypt_mac_is_hmac_sha256_for_more_keys_than_it_keeps_while_threads_race);
 	if (!fx_pg()) {		/* SQLite's own locking, files and checkpoints */
 		tcase_add_test(tc, test_store_temp_when_locked_past_busy_timeout);
 		tcase_add_test(tc, test_store_waiting_writer_takes_the_lock_soon_after_release);
