@@ -118,6 +118,11 @@ hủy đăng ký nhận
 bỏ đăng ký
 hủy nhận
 hủy nhận tin
+# stop the subscription: the other verbs of stopping before "đăng ký"
+ngừng đăng ký
+ngưng đăng ký
+dừng đăng ký
+thôi đăng ký
 hủy theo dõi
 bỏ theo dõi
 ngừng theo dõi
@@ -235,6 +240,10 @@ khum muốn nhận
 chẳng muốn nhận
 chả muốn nhận
 không muốn được nhận
+# "do not want to be bothered": what bothers is named, or it is our mail
+không muốn bị làm phiền
+không muốn bị quấy rầy
+ko muốn bị làm phiền
 rút lại sự đồng ý
 rút lại đồng ý
 rút lại sự chấp thuận

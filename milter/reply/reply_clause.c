@@ -250,7 +250,9 @@ blocked(const struct reply_doc *d, const struct cl *c, size_t x)
 		return (REPLY_WHY_NEGATED);
 	if (before(c, x, RLX_PASSIVE, REPLY_CLAUSE_PASSIVE_WINDOW))
 		return (REPLY_WHY_PASSIVE);
-	if (before(c, x, RLX_MENTION, REPLY_CLAUSE_MENTION_WINDOW))
+	/* "Tôi đã bấm hủy đăng ký rồi mà vẫn nhận": the refusal told again
+	 * with the complaint that it was ignored is a refusal */
+	if (before(c, x, RLX_MENTION, REPLY_CLAUSE_MENTION_WINDOW) && !complaint(c))
 		return (REPLY_WHY_MENTION);
 	if (before(c, x, RLX_PURPOSE, CLAUSE_WORDS_MAX))
 		return (REPLY_WHY_PURPOSE);

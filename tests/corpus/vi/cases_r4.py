@@ -224,3 +224,25 @@ def add_cases(add, n, E, gmail_en, outlook2003):
     add('r4_en_dont_email_me_again', 'counts/english', C.yahoo(E(frm=JOHN), "Don't email me again.", n=n()), 'all')
     add('r4_en_emailed_again_complaint', 'counts/complaint', gmail_en(E(frm=JOHN), 'You emailed me again after I '
         'unsubscribed twice. Remove me now.', n()), 'all', True)
+
+    # --- TCVN3 in an HTML part and in a raw Subject; the refusal told again with its complaint -----
+    tc_html = (b'<html><head><meta http-equiv=Content-Type content="text/html; charset=windows-1252"></head><body>'
+               b'<p><font face=".VnTime">' + L.tcvn3_font('Từ chối nhận email') + b'</font></p><p>&nbsp;</p>'
+               b'<div><font face=Tahoma size=2>-----Original Message-----<br><b>From:</b> LINKS '
+               b'[mailto:noreply@ilinks.asia]<br><b>Sent:</b> Monday, November 30, 2026 8:00 AM<br><b>Subject:</b> '
+               + C.html_escape(PROMO.subject).encode('cp1252', errors='xmlcharrefreplace') + b'</font></div><p>'
+               + C.html_body(PROMO).encode('cp1252', errors='xmlcharrefreplace') + b'</p></body></html>\n')
+    add('r4_tcvn3_html_outlook2003', 'charset/tcvn3-font', C.message(E(), C.Part('text/html; charset="windows-1252"',
+        C.qp(tc_html).encode(), 'quoted-printable'), ['X-Mailer: Microsoft Office Outlook 11'],
+        '<h%02d.r4@mail.example.vn>' % n()), 'all')
+    add('r4_tcvn3_raw_subject', 'charset/tcvn3-font', outlook2003(E(subject_raw=b'Re: ' + L.tcvn3_font('Từ chối')),
+        b'', n()), 'all')
+    add('r4_cmp_clicked_unsubscribe_still_get', 'counts/complaint', C.samsung(E(), 'Tôi đã bấm hủy đăng ký rồi mà vẫn '
+        'nhận', n=n()), 'all', True)
+    add('r4_par_ngung_dang_ky', 'counts/paraphrase', C.gmail(E(), 'Ngừng đăng ký', n=n(), app=True), 'all')
+    add('r4_par_khong_muon_bi_lam_phien', 'counts/paraphrase', C.owa(E(), 'Tôi không muốn bị làm phiền nữa', n=n()),
+        'all')
+    add('r4_neg_bothered_by_calls', 'negative/other-object', C.zimbra(E(), 'Tôi không muốn bị làm phiền bằng các cuộc '
+        'gọi tiếp thị.', n=n()), 'false', True)
+    add('r4_neg_replied_still_get_invoice', 'negative/question', C.yahoo(E(), 'Tôi đã trả lời Từ chối, sao vẫn nhận '
+        'được hóa đơn?', n=n()), 'false', True)
