@@ -40,6 +40,7 @@ struct tg_writer {
 	struct mt_store *t;
 	int	n;
 	int64_t key;			/* the group's order */
+	mgroup_fn fn;			/* its write; NULL: tg_write */
 	int	rc;
 	int	stored;
 	int	conflicts;		/* runs to fail with STORE_TEMP first */
@@ -76,7 +77,8 @@ tg_thread(void *arg)
 {
 	struct tg_writer *w = arg;
 
-	w->rc = mgroup_write(w->t->cfg, w->key, tg_write, w, &w->stored, w->err, sizeof(w->err));
+	w->rc = mgroup_write(w->t->cfg, w->key, w->fn ? w->fn : tg_write, w, &w->stored, w->err,
+			     sizeof(w->err));
 	return (NULL);
 }
 
@@ -286,16 +288,6 @@ tg_ordered(struct store *st, void *arg, long d[MSTAT_COUNT], char *err, size_t e
 	return (STORE_OK);
 }
 
-/* tg_ordered_thread - one writer of tg_ordered */
-static void *
-tg_ordered_thread(void *arg)
-{
-	struct tg_writer *w = arg;
-
-	w->rc = mgroup_write(w->t->cfg, w->key, tg_ordered, w, &w->stored, w->err, sizeof(w->err));
-	return (NULL);
-}
-
 START_TEST(test_group_batch_runs_in_key_order_no_key_last)
 {
 	/* arrival order of writers 1..: keys scrambled, two without a key */
@@ -316,7 +308,8 @@ START_TEST(test_group_batch_runs_in_key_order_no_key_last)
 		w[i].t = &t;
 		w[i].n = i;
 		w[i].key = keys[i];
-		ck_assert_int_eq(pthread_create(&th[i], NULL, tg_ordered_thread, &w[i]), 0);
+		w[i].fn = tg_ordered;
+		ck_assert_int_eq(pthread_create(&th[i], NULL, tg_thread, &w[i]), 0);
 		if (i == 0)
 			nanosleep(&queued, NULL);
 	}
