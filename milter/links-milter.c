@@ -11,19 +11,15 @@
  *	Reads links.conf(5), opens the milter socket (as root if need be),
  *	applies socket_mode and ownership to a unix socket, writes the pid
  *	file when it daemonises, drops to user/group, checks that the store
- *	opens, and runs libmilter until SIGTERM.
+ *	opens, and serves the milter protocol (milter_proto.c, behind the
+ *	libmilter API) until SIGTERM.
  *
- *	Signals. libmilter's smfi_main() blocks SIGHUP, SIGTERM and SIGINT
- *	in its own thread and starts a thread that sigwait()s for them and
- *	stops the filter on any of them, SIGHUP included. To get a reload
- *	on SIGHUP instead, smfi_main() runs in a thread of its own (which,
- *	with every thread it creates, has those signals blocked), while the
- *	main thread keeps them unblocked with handlers that write one byte
- *	to a self-pipe. Linux delivers a process-directed signal to the main
- *	thread first when it does not block it, so libmilter's signal
- *	thread never sees them; the main thread reads the pipe and reloads
- *	(SIGHUP), logs statistics (SIGUSR1) or calls smfi_stop() (SIGTERM,
- *	SIGINT).
+ *	Signals. smfi_main() runs in a thread of its own which, with every
+ *	worker thread it starts, has SIGHUP, SIGTERM, SIGINT and SIGUSR1
+ *	blocked, while the main thread keeps them unblocked with handlers
+ *	that write one byte to a self-pipe; the main thread reads the pipe
+ *	and reloads (SIGHUP), logs statistics (SIGUSR1) or calls smfi_stop()
+ *	(SIGTERM, SIGINT).
  *
  *	Reload builds a complete new configuration (config file, patterns,
  *	addresses, a test open of the store) and only then installs it; a
@@ -312,8 +308,7 @@ lm_reload(const struct cmdline *o, const struct lm_socket *sock_now, int to_stde
 
 /*
  * lm_socket_dir_check - say why a unix socket cannot be made in its folder.
- * libmilter's own failure carries no errno; this names the folder, the
- * error and, for the usual causes, the remedy.
+ * This names the folder, the error and, for the usual causes, the remedy.
  */
 static int
 lm_socket_dir_check(const char *path, char *err, size_t errlen)
@@ -367,7 +362,7 @@ lm_socket_open(const struct conf *c, const struct lm_socket *s,
 		if (s->is_unix)
 			umask(old);
 		snprintf(err, errlen, "cannot open the milter socket %.300s: %s", s->spec,
-			 e ? strerror(e) : "libmilter gave no reason (see its syslog line)");
+			 e ? strerror(e) : "no reason given");
 		return (-1);
 	}
 	if (!s->is_unix)
@@ -605,8 +600,8 @@ lm_start(struct lm_run *r)
 }
 
 /*
- * lm_thread_stack - smaller stacks for the threads libmilter starts, one
- * per SMTP connection (it uses the default attributes). glibc keeps
+ * lm_thread_stack - smaller stacks for the worker threads of the milter
+ * protocol (milter_proto.c; they use the default attributes). glibc keeps
  * about 40 MB of the stacks of ended threads for reuse: five of the
  * default 8 MB (RLIMIT_STACK), so with more connections than that
  * every new session mapped a fresh stack and every ended one unmapped
