@@ -287,6 +287,8 @@ section_sys() {
 	log "5. profiles: user and system CPU, system calls per message ($SYS_MSGS messages of the ordinary mail)"
 	SYS_NULL=$(sys_run null start_null "$NULL_SOCK")
 	SYS_EOH=$(sys_run eoh start_eoh "$EOH_SOCK")
+	SYS_NULLOWN=$(sys_run nullown start_nullown "$NULLOWN_SOCK")
+	SYS_EOHOWN=$(sys_run eohown start_eohown "$EOHOWN_SOCK")
 	SYS_LINKS=""
 	[ "$LINKS_OK" = 1 ] && SYS_LINKS=$(sys_run links links_fresh "$LINKS_SOCK")
 }

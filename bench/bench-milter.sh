@@ -73,6 +73,8 @@ section_milter() {
 	n_ref=$(corpus_size refusals)
 	start_null || return
 	start_eoh || return
+	start_nullown || return
+	start_eohown || return
 	if [ "$DKIM_OK" = 1 ] && ! start_dkim; then
 		DKIM_OK=0
 		DKIM_WHY="opendkim did not start: $(tail -2 "$W/dkim.log" | tr '\n' ' ')"
@@ -86,15 +88,19 @@ section_milter() {
 	while [ "$ROUND" -le "$ROUNDS" ]; do
 		log "   round $ROUND: mix"
 		run_load mix.null null "$NULL_SOCK" mix null -t "$SECS"
+		run_load mix.nullown nullown "$NULLOWN_SOCK" mix null -t "$SECS"
 		[ "$DKIM_OK" = 1 ] && run_load mix.dkim dkim "$DKIM_SOCK" mix dkim -t "$SECS"
 		[ "$LINKS_OK" = 1 ] && links_pass mix -n "$n_mix"
 		[ "$PG_OK" = 1 ] && linkspg_pass mix -n "$n_mix"
 		log "   round $ROUND: ordinary mail (${SECS}s each)"
 		run_load ordinary.null null "$NULL_SOCK" ordinary null -t "$SECS"
 		run_load ordinary.eoh eoh "$EOH_SOCK" ordinary null -t "$SECS"
+		run_load ordinary.nullown nullown "$NULLOWN_SOCK" ordinary null -t "$SECS"
+		run_load ordinary.eohown eohown "$EOHOWN_SOCK" ordinary null -t "$SECS"
 		[ "$LINKS_OK" = 1 ] && run_load ordinary.links links "$LINKS_SOCK" ordinary links -t "$SECS"
 		log "   round $ROUND: refusals"
 		run_load refusals.null null "$NULL_SOCK" refusals null -t "$SECS"
+		run_load refusals.nullown nullown "$NULLOWN_SOCK" refusals null -t "$SECS"
 		[ "$LINKS_OK" = 1 ] && links_pass refusals -n "$n_ref"
 		[ "$PG_OK" = 1 ] && linkspg_pass refusals -n "$n_ref"
 		"$FSYNCFLOOR" -t 2 -n 2000 "$STORE_DIR" >> "$W/fsync" 2>>"$W/err.fsync"
@@ -110,6 +116,8 @@ section_milter() {
 	fi
 	stop_daemon links
 	stop_daemon dkim
+	stop_daemon eohown
+	stop_daemon nullown
 	stop_daemon eoh
 	stop_daemon null
 }

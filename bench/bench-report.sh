@@ -115,6 +115,8 @@ mtable() {
 		case $m in
 		null) mrow "NR null milter (accepts at CONNECT)" "$c.null" ;;
 		eoh) mrow "EOH null milter (reads envelope + headers)" "$c.eoh" ;;
+		nullown) mrow "NR null milter on milter_proto (no libmilter)" "$c.nullown" ;;
+		eohown) mrow "EOH null milter on milter_proto (no libmilter)" "$c.eohown" ;;
 		dkim) mrow "OpenDKIM verify" "$c.dkim" ;;
 		links) mrow "links-milter" "$c.links" ;;
 		linkspg) [ "$PG_OK" = 1 ] && mrow "links-milter, store on PostgreSQL" "$c.linkspg" ;;
@@ -162,7 +164,7 @@ machine() {
 }
 
 write_targets() {
-	local r_mix r_ord r_ref r_dkim eom_mix eom_ref pf sender_r growth reply_rate v_mix v_ord v_ref
+	local r_mix r_ord r_ref r_mixo r_ordo r_refo r_dkim eom_mix eom_ref pf sender_r growth reply_rate v_mix v_ord v_ref
 	r_mix=$(rratio "$W/m.mix.links" "$W/m.mix.null")
 	r_ord=$(rratio "$W/m.ordinary.links" "$W/m.ordinary.null")
 	r_ref=$(rratio "$W/m.refusals.links" "$W/m.refusals.null")
@@ -184,6 +186,12 @@ write_targets() {
 	echo "| MX mix: links-milter ≥ 0.8 × NR null milter msg/s | $(fmt_ratio "$r_mix"); verdicts $v_mix | $(tstatus "$(first "$r_mix")" '>=' 0.8 "$v_mix") |"
 	echo "| ordinary mail: ≥ 0.9 × NR null milter | $(fmt_ratio "$r_ord"); verdicts $v_ord | $(tstatus "$(first "$r_ord")" '>=' 0.9 "$v_ord") |"
 	echo "| refusals by distinct customers: ≥ 0.6 × NR null milter | $(fmt_ratio "$r_ref"); verdicts $v_ref | $(tstatus "$(first "$r_ref")" '>=' 0.6 "$v_ref") |"
+	r_mixo=$(rratio "$W/m.mix.links" "$W/m.mix.nullown")
+	r_ordo=$(rratio "$W/m.ordinary.links" "$W/m.ordinary.nullown")
+	r_refo=$(rratio "$W/m.refusals.links" "$W/m.refusals.nullown")
+	echo "| the same three against the NR null milter on links-milter's own protocol engine (no libmilter; stricter): mix ≥ 0.8 | $(fmt_ratio "$r_mixo") | $(tstatus "$(first "$r_mixo")" '>=' 0.8 "$v_mix") |"
+	echo "| ordinary ≥ 0.9 × the NR null milter on the own engine | $(fmt_ratio "$r_ordo") | $(tstatus "$(first "$r_ordo")" '>=' 0.9 "$v_ord") |"
+	echo "| refusals ≥ 0.6 × the NR null milter on the own engine | $(fmt_ratio "$r_refo") | $(tstatus "$(first "$r_refo")" '>=' 0.6 "$v_ref") |"
 	echo "| ≥ 2 × OpenDKIM verifying real signatures (mix) | $(fmt_ratio "$r_dkim") | $(tstatus "$(first "$r_dkim")" '>=' 2 "$v_mix") |"
 	echo "| EOM p99 at $CONNS connections ≤ 2 ms, mix | $(fmt_ratio "$eom_mix") ms (fsync floor p99 $(med "$W/fsync.r" p99) ms) | $(meets "$(first "$eom_mix")" '<=' 2) |"
 	echo "| EOM p99 at $CONNS connections ≤ 3 ms, refusals | $(fmt_ratio "$eom_ref") ms | $(meets "$(first "$eom_ref")" '<=' 3) |"
@@ -306,7 +314,7 @@ write_section_milter() {
 	echo
 	echo "### The mix ($(sed -n 's/^mix: //p' "$W/corpus.stats")); links-milter: each message once per run"
 	echo
-	mtable mix null dkim links linkspg
+	mtable mix null nullown dkim links linkspg
 	echo
 	echo "Store checks of the links-milter runs:"
 	echo
@@ -319,11 +327,11 @@ write_section_milter() {
 	echo
 	echo "### Ordinary mail to staff from non-customers ($(sed -n 's/^ordinary: //p' "$W/corpus.stats")), ${SECS} s per run"
 	echo
-	mtable ordinary null eoh links
+	mtable ordinary null nullown eoh eohown links
 	echo
 	echo "### Refusals ($(sed -n 's/^refusals: //p' "$W/corpus.stats")); links-milter: each once per run"
 	echo
-	mtable refusals null links linkspg
+	mtable refusals null nullown links linkspg
 	echo
 	echo "Store checks of the links-milter runs:"
 	echo
@@ -342,6 +350,7 @@ write_section_milter() {
 	echo "- mix: links-milter / NR null $(fmt_ratio "$(rratio "$W/m.mix.links" "$W/m.mix.null")"); links-milter / OpenDKIM $(fmt_ratio "$(rratio "$W/m.mix.links" "$W/m.mix.dkim")"); OpenDKIM / NR null $(fmt_ratio "$(rratio "$W/m.mix.dkim" "$W/m.mix.null")")"
 	echo "- ordinary: links-milter / NR null $(fmt_ratio "$(rratio "$W/m.ordinary.links" "$W/m.ordinary.null")"); links-milter / EOH null $(fmt_ratio "$(rratio "$W/m.ordinary.links" "$W/m.ordinary.eoh")"); EOH null / NR null $(fmt_ratio "$(rratio "$W/m.ordinary.eoh" "$W/m.ordinary.null")")"
 	echo "- refusals: links-milter / NR null $(fmt_ratio "$(rratio "$W/m.refusals.links" "$W/m.refusals.null")")"
+	echo "- against the null milters on links-milter's own protocol engine (milter_proto, no libmilter): links-milter / NR null (own) mix $(fmt_ratio "$(rratio "$W/m.mix.links" "$W/m.mix.nullown")"), ordinary $(fmt_ratio "$(rratio "$W/m.ordinary.links" "$W/m.ordinary.nullown")"), refusals $(fmt_ratio "$(rratio "$W/m.refusals.links" "$W/m.refusals.nullown")"); links-milter / EOH null (own), ordinary $(fmt_ratio "$(rratio "$W/m.ordinary.links" "$W/m.ordinary.eohown")"); NR null (own) / NR null (libmilter), ordinary $(fmt_ratio "$(rratio "$W/m.ordinary.nullown" "$W/m.ordinary.null")")"
 	if [ "$PG_OK" = 1 ]; then
 		echo "- store on PostgreSQL / on SQLite (links-milter): mix $(fmt_ratio "$(rratio "$W/m.mix.linkspg" "$W/m.mix.links")"), refusals $(fmt_ratio "$(rratio "$W/m.refusals.linkspg" "$W/m.refusals.links")")"
 	else
@@ -361,8 +370,8 @@ write_section_milter() {
 	echo "All rounds (RESULT lines):"
 	echo
 	echo '```'
-	for t in mix.null mix.dkim mix.links mix.linkspg ordinary.null ordinary.eoh ordinary.links \
-	    refusals.null refusals.links refusals.linkspg questions.links auto.links; do
+	for t in mix.null mix.nullown mix.dkim mix.links mix.linkspg ordinary.null ordinary.nullown ordinary.eoh ordinary.eohown ordinary.links \
+	    refusals.null refusals.nullown refusals.links refusals.linkspg questions.links auto.links; do
 		[ -s "$W/m.$t" ] && sed "s/^/$t: /" "$W/m.$t"
 	done
 	echo '```'
@@ -426,6 +435,8 @@ write_sys() {
 	echo "|---|---|---|---|---|---|"
 	sysrow "NR null milter (accepts at CONNECT)" "${SYS_NULL:-}"
 	sysrow "EOH null milter" "${SYS_EOH:-}"
+	sysrow "NR null milter on milter_proto" "${SYS_NULLOWN:-}"
+	sysrow "EOH null milter on milter_proto" "${SYS_EOHOWN:-}"
 	sysrow "links-milter" "${SYS_LINKS:-}"
 }
 

@@ -21,6 +21,8 @@
 CORPORA="mix ordinary refusals questions auto smtp"
 NULL_SOCK=$W/null.sock
 EOH_SOCK=$W/eoh.sock
+NULLOWN_SOCK=$W/nullown.sock
+EOHOWN_SOCK=$W/eohown.sock
 DKIM_SOCK=$W/dkim.sock
 SIGN_SOCK=$W/dkim-sign.sock
 LINKS_SOCK=$W/links.sock
@@ -34,6 +36,11 @@ DKIM_WHY=""
 start_null() { start_daemon null "$NULL_SOCK" ${PROFILE_WRAP:-} "$NULLMILTER" -m connect "unix:$NULL_SOCK"; }
 # shellcheck disable=SC2086
 start_eoh() { start_daemon eoh "$EOH_SOCK" ${PROFILE_WRAP:-} "$NULLMILTER" -m eoh "unix:$EOH_SOCK"; }
+# the same two on links-milter's protocol engine instead of libmilter (nullmilter-own)
+# shellcheck disable=SC2086
+start_nullown() { start_daemon nullown "$NULLOWN_SOCK" ${PROFILE_WRAP:-} "$NULLMILTER_OWN" -m connect "unix:$NULLOWN_SOCK"; }
+# shellcheck disable=SC2086
+start_eohown() { start_daemon eohown "$EOHOWN_SOCK" ${PROFILE_WRAP:-} "$NULLMILTER_OWN" -m eoh "unix:$EOHOWN_SOCK"; }
 # shellcheck disable=SC2086
 start_dkim() { start_daemon dkim "$DKIM_SOCK" ${PROFILE_WRAP:-} opendkim -f -x "$W/dkim/verify.conf"; }
 # shellcheck disable=SC2086

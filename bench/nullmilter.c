@@ -32,6 +32,10 @@
  *	against links-milter's expected verdicts to prove that milterload
  *	catches a milter that throws mail away.
  *
+ *	Built twice: nullmilter on libmilter, nullmilter-own on links-milter's
+ *	own protocol engine (milter/milter_proto.c), which speaks the same
+ *	API; there SIGTERM/SIGINT end the process at once.
+ *
  *	It runs in the foreground on SOCKET (unix:PATH or inet:PORT@HOST),
  *	removes a stale unix socket first and creates it with mode 0666 so
  *	that Postfix's smtpd can connect. SIGTERM/SIGINT stop it (libmilter

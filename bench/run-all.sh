@@ -107,6 +107,7 @@ B=$abs_builddir
 MILTERLOAD=$B/milterload
 SMTPLOAD=$B/smtpload
 NULLMILTER=$B/nullmilter
+NULLMILTER_OWN=$B/nullmilter-own
 BENCHSTORE=$B/benchstore
 FSYNCFLOOR=$B/fsyncfloor
 LINKS_MILTER=$abs_top_builddir/milter/links-milter
@@ -220,7 +221,7 @@ hwm_kb() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
 . "$abs_srcdir/bench-report.sh"
 
 # ---------------------------------------------------------------- run
-for t in "$MILTERLOAD" "$SMTPLOAD" "$NULLMILTER" "$BENCHSTORE" "$FSYNCFLOOR"; do
+for t in "$MILTERLOAD" "$SMTPLOAD" "$NULLMILTER" "$NULLMILTER_OWN" "$BENCHSTORE" "$FSYNCFLOOR"; do
 	[ -x "$t" ] || { log "$t is not built (run make bench)"; exit 1; }
 done
 if [ "$(id -u)" != 0 ]; then
