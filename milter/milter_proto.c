@@ -6,8 +6,7 @@
  * SYNOPSIS
  *	#include <libmilter/mfapi.h>
  *
- *	smfi_setconn(), smfi_settimeout(), smfi_setbacklog(), smfi_register(),
- *	smfi_opensocket(), smfi_main(), smfi_stop(); in callbacks:
+ *	smfi_settimeout(), smfi_register(); in callbacks:
  *	smfi_getpriv(), smfi_setpriv(), smfi_getsymval(), smfi_setsymlist(),
  *	smfi_setreply(), smfi_addheader(), smfi_chgheader(), smfi_addrcpt(),
  *	smfi_delrcpt()
@@ -28,14 +27,8 @@
  *	buffer, so the headers an MTA sends without waiting for replies
  *	(SMFIP_NR_HDR) cost one read().
  *
- *	Threads: smfi_main() accepts connections and hands each to an idle
- *	worker, or starts a worker when none is idle (no limit, as
- *	libmilter has none); a worker serves its connection to its end,
- *	then waits MPROTO_IDLE_SECS for another before it exits (at most
- *	MPROTO_KEEP_IDLE stay). smfi_stop() closes the listening socket:
- *	smfi_main() returns and the connections in progress carry on
- *	(links-milter drains them). Signals are the program's business:
- *	nothing here handles one.
+ *	The sockets and threads are milter_serve.c's: it hands each
+ *	connection to mproto_session() (milter_proto.h).
  *
  *	Semantics kept from libmilter: xxfi_negotiate() chooses the
  *	actions and protocol flags (only what the MTA offers) and may call
@@ -63,32 +56,24 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <netdb.h>
 #include <netinet/in.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
-#include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <libmilter/mfapi.h>
 #include <libmilter/mfdef.h>
 
 #include "log.h"
+#include "milter_proto.h"
 
 #define MPROTO_MAX_PACKET	(1024 * 1024)	/* a body chunk is at most 64 KB */
 #define MPROTO_BUF_START	(64 * 1024 + 16)
 #define MPROTO_MAX_ARGS		64		/* ESMTP parameters of MAIL/RCPT */
-#define MPROTO_MAX_SPEC		1024
-#define MPROTO_BACKLOG		SOMAXCONN
-#define MPROTO_IDLE_SECS	60
-#define MPROTO_KEEP_IDLE	32
 #define MPROTO_NSTEPS		(SMFIM_LAST + 1)
 #define MPROTO_REPLY_MAX	1024
 
@@ -111,30 +96,10 @@ struct smfi_str {
 };
 
 static struct smfiDesc mproto_desc;
-static int mproto_registered;
-static char mproto_spec[MPROTO_MAX_SPEC];
+static int mproto_is_registered;
 static int mproto_timeout = 7210;	/* libmilter's default */
-static int mproto_backlog = MPROTO_BACKLOG;
-static int mproto_lfd = -1;
-static atomic_int mproto_stopping;
-
-/* The workers waiting for a connection, and the connections handed to them. */
-static pthread_mutex_t mproto_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t mproto_cond = PTHREAD_COND_INITIALIZER;
-static int mproto_idle;			/* waiting workers not yet given a connection */
-static int *mproto_queue;		/* handed connections (at most mproto_idle + 1 long) */
-static size_t mproto_qcap, mproto_qhead, mproto_qlen;
 
 /* ---- the library's settings ---- */
-
-int
-smfi_setconn(char *spec)
-{
-	if (spec == NULL || strlen(spec) >= sizeof(mproto_spec) || *spec == 0)
-		return (MI_FAILURE);
-	memcpy(mproto_spec, spec, strlen(spec) + 1);
-	return (MI_SUCCESS);
-}
 
 int
 smfi_settimeout(int seconds)
@@ -146,120 +111,20 @@ smfi_settimeout(int seconds)
 }
 
 int
-smfi_setbacklog(int backlog)
-{
-	if (backlog <= 0)
-		return (MI_FAILURE);
-	mproto_backlog = backlog;
-	return (MI_SUCCESS);
-}
-
-int
 smfi_register(struct smfiDesc desc)
 {
 	if (desc.xxfi_version > SMFI_VERSION || desc.xxfi_version < 2)
 		return (MI_FAILURE);
 	mproto_desc = desc;
-	mproto_registered = 1;
+	mproto_is_registered = 1;
 	return (MI_SUCCESS);
 }
 
-/* ---- the socket ---- */
-
-/* mproto_listen_unix - bind and listen at PATH (removed first if RM); -1 with errno */
-static int
-mproto_listen_unix(const char *path, int rm)
-{
-	struct sockaddr_un sun;
-	int	fd, e;
-
-	if (strlen(path) >= sizeof(sun.sun_path)) {
-		errno = ENAMETOOLONG;
-		return (-1);
-	}
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	memcpy(sun.sun_path, path, strlen(path) + 1);
-	if (rm)
-		(void) unlink(path);
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
-		return (-1);
-	if (bind(fd, (struct sockaddr *) &sun, sizeof(sun)) != 0
-	    || listen(fd, mproto_backlog) != 0)
-		goto fail;
-	return (fd);
-fail:
-	e = errno;
-	(void) close(fd);
-	errno = e;
-	return (-1);
-}
-
-/* mproto_listen_inet - "PORT@HOST" or "PORT" (all addresses) of FAMILY; -1 with errno */
-static int
-mproto_listen_inet(const char *where, int family)
-{
-	char	port[32];
-	const char *at = strchr(where, '@');
-	const char *host = at ? at + 1 : NULL;
-	size_t	plen = at ? (size_t) (at - where) : strlen(where);
-	struct addrinfo hints, *res = NULL, *ai;
-	int	fd = -1, one = 1, e = EADDRNOTAVAIL;
-
-	if (plen == 0 || plen >= sizeof(port)) {
-		errno = EINVAL;
-		return (-1);
-	}
-	memcpy(port, where, plen);
-	port[plen] = 0;
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = family;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_PASSIVE;
-	if (getaddrinfo(host && *host ? host : NULL, port, &hints, &res) != 0) {
-		errno = EADDRNOTAVAIL;
-		return (-1);
-	}
-	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		if ((fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, 0)) < 0) {
-			e = errno;
-			continue;
-		}
-		(void) setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, mproto_backlog) == 0)
-			break;
-		e = errno;
-		(void) close(fd);
-		fd = -1;
-	}
-	freeaddrinfo(res);
-	if (fd < 0)
-		errno = e;
-	return (fd);
-}
-
+/* mproto_registered - smfi_register() succeeded */
 int
-smfi_opensocket(bool rmsocket)
+mproto_registered(void)
 {
-	const char *s = mproto_spec;
-
-	if (mproto_lfd >= 0)
-		return (MI_SUCCESS);
-	if (!mproto_registered || *s == 0)
-		return (MI_FAILURE);
-	if (strncmp(s, "unix:", 5) == 0)
-		mproto_lfd = mproto_listen_unix(s + 5, rmsocket);
-	else if (strncmp(s, "local:", 6) == 0)
-		mproto_lfd = mproto_listen_unix(s + 6, rmsocket);
-	else if (s[0] == '/')
-		mproto_lfd = mproto_listen_unix(s, rmsocket);
-	else if (strncmp(s, "inet:", 5) == 0)
-		mproto_lfd = mproto_listen_inet(s + 5, AF_INET);
-	else if (strncmp(s, "inet6:", 6) == 0)
-		mproto_lfd = mproto_listen_inet(s + 6, AF_INET6);
-	else
-		errno = EINVAL;
-	return (mproto_lfd >= 0 ? MI_SUCCESS : MI_FAILURE);
+	return (mproto_is_registered);
 }
 
 /* ---- writing ---- */
@@ -877,7 +742,7 @@ mproto_reset(SMFICTX *ctx)
 }
 
 /* mproto_session - serve the connection FD until it ends; closes it */
-static void
+void
 mproto_session(SMFICTX *ctx, int fd)
 {
 	struct timeval tv = {.tv_sec = mproto_timeout};
@@ -917,160 +782,37 @@ mproto_session(SMFICTX *ctx, int fd)
 		ctx->symlist[i] = NULL;
 	}
 	(void) close(fd);
-}
+	if (ctx->cap > MPROTO_BUF_START) {	/* give back what a large packet took */
+		char   *nb = realloc(ctx->buf, MPROTO_BUF_START);
 
-/* ---- the workers ---- */
-
-/* mproto_wait - wait for a handed connection; -1 when this worker should exit */
-static int
-mproto_wait(void)
-{
-	int	fd = -1;
-
-	pthread_mutex_lock(&mproto_lock);
-	mproto_idle++;
-	for (;;) {
-		struct timespec until;
-		int	e;
-
-		if (mproto_qlen > 0) {
-			fd = mproto_queue[mproto_qhead];
-			mproto_qhead = (mproto_qhead + 1) % mproto_qcap;
-			mproto_qlen--;
-			break;			/* the hander counted us out of mproto_idle */
-		}
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += MPROTO_IDLE_SECS;
-		e = pthread_cond_timedwait(&mproto_cond, &mproto_lock, &until);
-		if (mproto_qlen == 0 && (mproto_stopping || (e == ETIMEDOUT
-							   && mproto_idle > MPROTO_KEEP_IDLE))) {
-			mproto_idle--;
-			break;
+		if (nb != NULL) {
+			ctx->buf = nb;
+			ctx->cap = MPROTO_BUF_START;
 		}
 	}
-	pthread_mutex_unlock(&mproto_lock);
-	return (fd);
 }
 
-/* mproto_worker - serve the connection ARG, then others handed to it */
-static void *
-mproto_worker(void *arg)
+/* mproto_ctx_new - a context for connections; NULL when out of memory; free with mproto_ctx_free() */
+SMFICTX *
+mproto_ctx_new(void)
 {
 	SMFICTX *ctx = calloc(1, sizeof(*ctx));
-	int	fd = (int) (intptr_t) arg;
 
 	if (ctx == NULL || (ctx->buf = malloc(MPROTO_BUF_START)) == NULL) {
-		log_error("milter connection: out of memory");
-		(void) close(fd);
 		free(ctx);
 		return (NULL);
 	}
 	ctx->cap = MPROTO_BUF_START;
-	while (fd >= 0) {
-		mproto_session(ctx, fd);
-		if (ctx->cap > MPROTO_BUF_START) {	/* give back what a large packet took */
-			char   *nb = realloc(ctx->buf, MPROTO_BUF_START);
+	return (ctx);
+}
 
-			if (nb != NULL) {
-				ctx->buf = nb;
-				ctx->cap = MPROTO_BUF_START;
-			}
-		}
-		fd = mproto_wait();
-	}
+/* mproto_ctx_free - free CTX (between sessions) */
+void
+mproto_ctx_free(SMFICTX *ctx)
+{
+	if (ctx == NULL)
+		return;
 	free(ctx->buf);
 	free(ctx);
-	return (NULL);
 }
 
-/* mproto_hand - give connection FD to an idle worker or a new one */
-static void
-mproto_hand(int fd)
-{
-	pthread_t t;
-	pthread_attr_t attr;
-	int	rc;
-
-	pthread_mutex_lock(&mproto_lock);
-	if (mproto_idle > 0) {
-		if (mproto_qlen == mproto_qcap) {
-			size_t	ncap = mproto_qcap ? mproto_qcap * 2 : 64;
-			int    *nq = malloc(ncap * sizeof(*nq));
-
-			if (nq == NULL) {
-				pthread_mutex_unlock(&mproto_lock);
-				log_error("milter connection refused: out of memory");
-				(void) close(fd);
-				return;
-			}
-			for (size_t i = 0; i < mproto_qlen; i++)
-				nq[i] = mproto_queue[(mproto_qhead + i) % mproto_qcap];
-			free(mproto_queue);
-			mproto_queue = nq;
-			mproto_qcap = ncap;
-			mproto_qhead = 0;
-		}
-		mproto_queue[(mproto_qhead + mproto_qlen) % mproto_qcap] = fd;
-		mproto_qlen++;
-		mproto_idle--;
-		pthread_cond_signal(&mproto_cond);
-		pthread_mutex_unlock(&mproto_lock);
-		return;
-	}
-	pthread_mutex_unlock(&mproto_lock);
-	if ((rc = pthread_attr_init(&attr)) == 0) {
-		(void) pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-		rc = pthread_create(&t, &attr, mproto_worker, (void *) (intptr_t) fd);
-		(void) pthread_attr_destroy(&attr);
-	}
-	if (rc != 0) {
-		log_error("milter connection refused: cannot start a thread: %s", strerror(rc));
-		(void) close(fd);
-	}
-}
-
-int
-smfi_main(void)
-{
-	int	lfd;
-
-	if (smfi_opensocket(0) != MI_SUCCESS) {
-		log_error("milter socket %s: %s", mproto_spec, strerror(errno));
-		return (MI_FAILURE);
-	}
-	lfd = mproto_lfd;
-	while (!mproto_stopping) {
-		int	fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-
-		if (fd < 0) {
-			if (mproto_stopping)
-				break;
-			if (errno == EINTR || errno == ECONNABORTED)
-				continue;
-			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS
-			    || errno == ENOMEM) {
-				log_warning("milter socket: accept: %s", strerror(errno));
-				sleep(1);
-				continue;
-			}
-			log_error("milter socket: accept: %s", strerror(errno));
-			return (MI_FAILURE);
-		}
-		mproto_hand(fd);
-	}
-	pthread_mutex_lock(&mproto_lock);
-	pthread_cond_broadcast(&mproto_cond);	/* idle workers leave */
-	pthread_mutex_unlock(&mproto_lock);
-	mproto_lfd = -1;
-	(void) close(lfd);
-	return (MI_SUCCESS);
-}
-
-int
-smfi_stop(void)
-{
-	mproto_stopping = 1;
-	if (mproto_lfd >= 0)
-		(void) shutdown(mproto_lfd, SHUT_RDWR);	/* wakes accept() */
-	return (MI_SUCCESS);
-}
