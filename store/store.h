@@ -202,6 +202,10 @@ int	store_optout(struct store *st, int64_t customer_id, int cat,
 struct store_reply_thread {
 	const char *message_id;
 	const char *references;
+	int	campaign_known;		/* 1: CAMPAIGN_ID is the campaign (0: none) of the
+					 * message of ours the evidence's "ref=<>" names,
+					 * found by the caller; 0: the store looks it up */
+	int64_t	campaign_id;
 };
 /*
  * store_optout() with channel REPLY, whose confirmation answers the
