@@ -7,7 +7,7 @@
  *	#include "reply.h"
  * DESCRIPTION
  *	See reply.h. reply_analyze() is a pipeline of the internal
- *	modules: reply_mime (libetpan walk, transfer decoding), reply_text
+ *	modules: reply_mime (MIME walk; reply_xfer: transfer decoding), reply_text
  *	(the canonical text: charset repair, format=flowed, character
  *	references, invisible characters, NFC; once), reply_quote (cut at
  *	the quote boundaries), reply_html (the HTML alternative, only when

@@ -2,7 +2,7 @@
  * NAME
  *	reply_mime 3
  * SUMMARY
- *	MIME walk of one received message (libetpan), bounded
+ *	MIME walk of one received message, bounded
  * SYNOPSIS
  *	#include "reply_mime.h"
  * DESCRIPTION
@@ -11,22 +11,23 @@
  *	Content-Type (type, boundary, charset, format, delsp, report-type),
  *	Content-Transfer-Encoding and Content-Disposition are read, so a
  *	part costs its header and a search for the next delimiter.
- *	libetpan decodes base64 and quoted-printable bodies. The recursion
+ *	reply_xfer decodes base64 and quoted-printable bodies. The recursion
  *	is bounded by max_depth and the parts by max_parts.
  * DIAGNOSTICS
  *	-1 when out of memory.
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include <libetpan/libetpan.h>
-
 #include "reply_charset.h"
 #include "reply_mime.h"
 #include "reply_text.h"
+#include "reply_xfer.h"
+#include "text.h"
 
 
 static const char *const hdr_names[REPLY_HDR_COUNT] = {
@@ -158,29 +159,6 @@ parse_headers(struct reply_mime *m, const char *msg, size_t hlen)
 	return (0);
 }
 
-/* b64_value - the value of a base64 character, -1 for others */
-static int
-b64_value(int c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return (c - 'A');
-	if (c >= 'a' && c <= 'z')
-		return (c - 'a' + 26);
-	if (c >= '0' && c <= '9')
-		return (c - '0' + 52);
-	return (c == '+' ? 62 : c == '/' ? 63 : -1);
-}
-
-/* hexval - the value of a hexadecimal digit, -1 for others */
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return (c - '0');
-	c |= 0x20;
-	return (c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1);
-}
-
 /* word_bytes - the bytes of encoded text S (LEN) in encoding ENC (b or q) */
 static int
 word_bytes(const char *s, size_t len, int enc, struct strbuf *out)
@@ -191,13 +169,13 @@ word_bytes(const char *s, size_t len, int enc, struct strbuf *out)
 
 	for (i = 0; i < len; i++) {
 		if (enc == 'b') {
-			if ((d = b64_value((unsigned char) s[i])) < 0)
+			if ((d = reply_xfer_b64_value((unsigned char) s[i])) < 0)
 				continue;
 			v = (v << 6) | (unsigned) d;
 			if ((bits += 6) >= 8 && strbuf_addc(out, (int) ((v >> (bits -= 8)) & 0xFF)) < 0)
 				return (-1);
-		} else if (s[i] == '=' && i + 2 < len && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
-			if (strbuf_addc(out, hexval(s[i + 1]) * 16 + hexval(s[i + 2])) < 0)
+		} else if (s[i] == '=' && i + 2 < len && text_hexval(s[i + 1]) >= 0 && text_hexval(s[i + 2]) >= 0) {
+			if (strbuf_addc(out, text_hexval(s[i + 1]) * 16 + text_hexval(s[i + 2])) < 0)
 				return (-1);
 			i += 2;
 		} else if (strbuf_addc(out, s[i] == '_' ? ' ' : s[i]) < 0)
@@ -505,9 +483,8 @@ static int
 transfer(struct reply_mime *m, const struct part *p, struct strbuf *out)
 {
 	size_t	left = m->lim->max_decoded > m->decoded ? m->lim->max_decoded - m->decoded : 0;
-	size_t	inlen = p->blen, idx = 0, declen = 0;
-	char   *dec = NULL, *padded;
-	int	r;
+	size_t	inlen = p->blen, before = out->len;
+	int	r, cut = 0;
 
 	if (left == 0) {
 		m->limited = 1;
@@ -523,31 +500,10 @@ transfer(struct reply_mime *m, const struct part *p, struct strbuf *out)
 		inlen = left * 3;
 		m->limited = 1;
 	}
-	/*
-	 * libetpan's decoders read a few bytes past the length they are
-	 * given (a "=" at the very end of a quoted-printable part; found by
-	 * tests/fuzz/fuzz_reply.c): decode from a NUL-padded copy.
-	 */
-	if ((padded = malloc(inlen + REPLY_MIME_PAD)) == NULL)
-		return (-1);
-	memcpy(padded, p->body, inlen);
-	memset(padded + inlen, 0, REPLY_MIME_PAD);
-	r = mailmime_part_parse(padded, inlen, &idx, p->enc == ENC_BASE64 ? MAILMIME_MECHANISM_BASE64
-				: MAILMIME_MECHANISM_QUOTED_PRINTABLE, &dec, &declen);
-	free(padded);
-	if (r != MAILIMF_NO_ERROR || dec == NULL) {
-		/* undecodable: keep the raw text, a person will read it */
-		inlen = inlen > left ? left : inlen;
-		m->decoded += inlen;
-		return (strbuf_add(out, p->body, inlen));
-	}
-	if (declen > left) {
-		declen = left;
-		m->limited = 1;
-	}
-	m->decoded += declen;
-	r = strbuf_add(out, dec, declen);
-	mailmime_decoded_part_free(dec);
+	r = p->enc == ENC_BASE64 ? reply_xfer_base64(p->body, inlen, left, out, &cut)
+	    : reply_xfer_qp(p->body, inlen, left, out, &cut);
+	m->limited |= cut;
+	m->decoded += out->len - before;
 	return (r);
 }
 

@@ -2,7 +2,7 @@
  * NAME
  *	reply_mime 3h
  * SUMMARY
- *	MIME walk of one received message (libetpan), bounded
+ *	MIME walk of one received message, bounded
  * SYNOPSIS
  *	#include "reply_mime.h"
  *
@@ -52,7 +52,6 @@
 #define REPLY_HDR_BLOCK_MAX	(256 * 1024)	/* header bytes examined */
 #define REPLY_MIME_TOKEN_MAX	64		/* "type/subtype", format, ... */
 #define REPLY_MIME_BOUNDARY_MAX	72		/* RFC 2046: at most 70 */
-#define REPLY_MIME_PAD		16		/* NUL bytes after what libetpan decodes */
 
 struct part;
 
