@@ -17,7 +17,6 @@
 
 #include <string.h>
 
-#include "text.h"
 #include "reply_xfer.h"
 
 #define XFER_B64_GROUP	3		/* bytes of four base64 characters */
@@ -91,19 +90,29 @@ reply_xfer_base64(const char *in, size_t len, size_t max, struct strbuf *out, in
 	return (0);
 }
 
-/* qp_byte - the byte "=" H L stands for; a digit that is not hex counts 0 */
-static char
-qp_byte(int h, int l)
+/* qp_digit - the value of hex digit C, 0 for a character that is not one */
+static inline unsigned
+qp_digit(char c)
 {
-	int	a = text_hexval(h), b = text_hexval(l);
+	unsigned v = (unsigned) (unsigned char) c - '0';
 
-	return ((char) ((a < 0 ? 0 : a) << 4 | (b < 0 ? 0 : b)));
+	if (v <= 9)
+		return (v);
+	v = ((unsigned) (unsigned char) c | 0x20) - 'a';
+	return (v < 6 ? v + 10 : 0);
+}
+
+/* qp_byte - the byte "=" H L stands for; a digit that is not hex counts 0 */
+static inline char
+qp_byte(char h, char l)
+{
+	return ((char) (qp_digit(h) << 4 | qp_digit(l)));
 }
 
 int
 reply_xfer_qp(const char *in, size_t len, size_t max, struct strbuf *out, int *cut)
 {
-	size_t	i = 0, w = 0, room = XFER_QP_STEP * len;
+	size_t	i = 0, w = 0, end, room = XFER_QP_STEP * len;
 	char   *o, c;
 
 	if (room > max + XFER_QP_STEP)
@@ -121,8 +130,11 @@ reply_xfer_qp(const char *in, size_t len, size_t max, struct strbuf *out, int *c
 			o[w++] = '\r';
 			o[w++] = '\n';
 		} else if (c != '=') {
-			o[w++] = c;
-			i++;
+			/* a run of plain bytes, within the budget */
+			end = len - i < max + 1 - w ? len : i + (max + 1 - w);
+			do {
+				o[w++] = c;
+			} while (++i < end && (c = in[i]) != '=' && c != '\n' && c != '\r');
 		} else if (i + 1 == len) {
 			o[w++] = '=';		/* a last "=" is kept */
 			i++;
