@@ -270,7 +270,7 @@ new_text(const struct reply_analyzer *ra, struct reply_mime *m, struct strbuf *o
 	struct strbuf c;
 	int	r = 0, hard;
 
-	if (m->have_plain && (r = plain_text(ra, m, out, had_quote)) != 0)
+	if (m->have_plain && (reply_mime_plain(m) < 0 || (r = plain_text(ra, m, out, had_quote)) != 0))
 		return (r < 0 ? -1 : 0);
 	strbuf_init(&c);
 	if (m->have_html && (r = html_text(m, &c)) == 0)

@@ -507,7 +507,8 @@ transfer(struct reply_mime *m, const struct part *p, struct strbuf *out)
 	return (r);
 }
 
-/* keep_plain - the text/plain part P: its bytes and its parameters */
+/* keep_plain - the text/plain part P: its parameters now, its bytes when
+ * asked (reply_mime_plain()) */
 static int
 keep_plain(struct reply_mime *m, const struct part *p)
 {
@@ -516,7 +517,23 @@ keep_plain(struct reply_mime *m, const struct part *p)
 	m->plain_delsp = strcasecmp(p->delsp, "yes") == 0;
 	if (p->charset[0] && (m->plain_charset = strdup(p->charset)) == NULL)
 		return (-1);
-	return (transfer(m, p, &m->plain));
+	if ((m->plain_part = malloc(sizeof(*p))) == NULL)
+		return (-1);
+	memcpy(m->plain_part, p, sizeof(*p));
+	return (0);
+}
+
+int
+reply_mime_plain(struct reply_mime *m)
+{
+	int	r;
+
+	if (m->plain_part == NULL)
+		return (0);
+	r = transfer(m, m->plain_part, &m->plain);
+	free(m->plain_part);
+	m->plain_part = NULL;
+	return (r);
 }
 
 /* keep_dsn - the delivery-status part P, in clean UTF-8 */
@@ -543,6 +560,9 @@ reply_mime_html(struct reply_mime *m, struct strbuf *out)
 
 	if (m->html == NULL)
 		return (0);
+	/* the decoding budget is spent in the order of the parts */
+	if (reply_mime_plain(m) < 0)
+		return (-1);
 	strbuf_init(&raw);
 	src.charset = m->html->charset[0] ? m->html->charset : NULL;
 	r = transfer(m, m->html, &raw);
@@ -570,7 +590,7 @@ walk(struct reply_mime *m, struct part *p, size_t depth)
 		return (multipart(m, p, depth));
 	}
 	if (strcmp(p->type, "message/delivery-status") == 0 || strcmp(p->type, "message/global-delivery-status") == 0)
-		return (m->have_dsn ? 0 : keep_dsn(m, p));
+		return (m->have_dsn ? 0 : reply_mime_plain(m) < 0 ? -1 : keep_dsn(m, p));
 	/* forwarded or returned messages (message/rfc822) are never read */
 	if (p->attachment || strncmp(p->type, "message/", 8) == 0)
 		return (0);
@@ -627,4 +647,6 @@ reply_mime_free(struct reply_mime *m)
 	strbuf_free(&m->dsn);
 	free(m->html);
 	m->html = NULL;
+	free(m->plain_part);
+	m->plain_part = NULL;
 }
