@@ -79,7 +79,7 @@ store_header(struct reply_mime *m, const char *name, size_t nlen,
 	     const char *val, size_t vlen)
 {
 	struct strbuf b;
-	size_t	i, k;
+	size_t	i, k, n = 0;
 	int	sp = 0;
 
 	for (k = 0; k < REPLY_HDR_COUNT; k++)
@@ -87,23 +87,28 @@ store_header(struct reply_mime *m, const char *name, size_t nlen,
 			break;
 	if (k == REPLY_HDR_COUNT || m->hdr[k] != NULL)
 		return (0);
-	/* Unfold: every run of CR, LF, TAB and SP becomes one space. */
+	/*
+	 * Unfold: every run of CR, LF, TAB and SP becomes one space. A
+	 * space stands for at least one byte of the value, so the value's
+	 * length (at most the limit and a character) is all it can take.
+	 */
 	strbuf_init(&b);
-	if (strbuf_reserve(&b, vlen < REPLY_HDR_VALUE_MAX ? vlen : REPLY_HDR_VALUE_MAX) < 0)
+	if (strbuf_reserve(&b, vlen < REPLY_HDR_VALUE_MAX + 1 ? vlen : REPLY_HDR_VALUE_MAX + 1) < 0)
 		return (-1);
-	for (i = 0; i < vlen && b.len < REPLY_HDR_VALUE_MAX; i++) {
+	for (i = 0; i < vlen && n < REPLY_HDR_VALUE_MAX; i++) {
 		char	c = val[i];
 
 		if (c == '\r' || c == '\n' || c == '\t' || c == ' ') {
-			sp = b.len > 0;
+			sp = n > 0;
 			continue;
 		}
-		if (sp && strbuf_addc(&b, ' ') < 0)
-			goto fail;
+		if (sp)
+			b.data[n++] = ' ';
 		sp = 0;
-		if (strbuf_addc(&b, c) < 0)
-			goto fail;
+		b.data[n++] = c;
 	}
+	b.len = n;
+	b.data[n] = 0;
 	{
 		struct strbuf clean;
 

@@ -112,6 +112,31 @@ START_TEST(test_reply_mime_subject_8bit_in_the_body_charset)
 }
 END_TEST
 
+/* A header value is unfolded (each run of blanks one space) and cut at
+ * REPLY_HDR_VALUE_MAX bytes. */
+START_TEST(test_reply_mime_header_values_unfolded_and_bounded)
+{
+	const char *head = "Precedence:  \t bulk\r\n\t  list \r\nX-Autoreply:";
+	struct strbuf msg;
+	struct reply_mime m;
+	size_t	i;
+
+	strbuf_init(&msg);
+	ck_assert_int_eq(strbuf_adds(&msg, head), 0);
+	for (i = 0; i < 2 * REPLY_HDR_VALUE_MAX; i++)
+		ck_assert_int_eq(strbuf_adds(&msg, i < 8 && i % 2 ? "\n " : "y"), 0);
+	ck_assert_int_eq(strbuf_adds(&msg, "\nSubject: a\n\t\tb\n\nhi\n"), 0);
+	ck_assert_int_eq(reply_mime_parse(&m, msg.data, msg.len, &lim), 0);
+	ck_assert_str_eq(m.hdr[REPLY_HDR_PRECEDENCE], "bulk list");
+	ck_assert_str_eq(m.subject, "a b");
+	ck_assert_uint_eq(strlen(m.hdr[REPLY_HDR_X_AUTOREPLY]), REPLY_HDR_VALUE_MAX);
+	for (i = 0; i < REPLY_HDR_VALUE_MAX; i++)
+		ck_assert_int_eq(m.hdr[REPLY_HDR_X_AUTOREPLY][i], i < 8 && i % 2 ? ' ' : 'y');
+	reply_mime_free(&m);
+	strbuf_free(&msg);
+}
+END_TEST
+
 START_TEST(test_reply_mime_trace_fields_do_not_reach_the_parser)
 {
 	/* a Received field libetpan would choke on does not matter */
@@ -135,6 +160,7 @@ suite(void)
 	tcase_add_test(tc, test_reply_mime_html_is_decoded_only_when_asked);
 	tcase_add_test(tc, test_reply_mime_text_part_decoded_only_when_read_in_part_order);
 	tcase_add_test(tc, test_reply_mime_subject_8bit_in_the_body_charset);
+	tcase_add_test(tc, test_reply_mime_header_values_unfolded_and_bounded);
 	tcase_add_test(tc, test_reply_mime_trace_fields_do_not_reach_the_parser);
 	suite_add_tcase(s, tc);
 	return (s);
