@@ -660,9 +660,9 @@ fail:
 
 /*
  * process_batch - handle the N jobs in ITEMS with store ST and transport
- * T: prepare each, mark them all in one commit, send them, record the
- * answers in one commit (or one every DELIVERY_COMMIT_MS while
- * sending). The caller hands each job back with job_done().
+ * T: prepare each (all in one read snapshot of the store), mark them
+ * all in one commit, send them, record the answers in one commit (or
+ * one every DELIVERY_COMMIT_MS while sending). The caller hands each job back with job_done().
  */
 static void
 process_batch(struct run *r, struct store *st, struct transport *t, struct item *items, int n)
@@ -670,11 +670,20 @@ process_batch(struct run *r, struct store *st, struct transport *t, struct item 
 	double	since;
 	int	i, from;
 
+	/* The renderings only read: one snapshot for the batch's reads. */
+	if (store_read_begin(st) != STORE_OK) {
+		store_fatal(r, st, "read");
+		return;
+	}
 	for (i = 0; i < n; i++)
 		if (item_prepare(r, st, &items[i]) < 0)
 			break;		/* the run stops: leave the rest untouched */
 	for (; i < n; i++)
 		items[i].state = ITEM_NONE;
+	if (store_read_end(st) != STORE_OK) {
+		store_fatal(r, st, "read");
+		return;
+	}
 	if (batch_mark(r, st, items, n) < 0)
 		return;
 	from = 0;

@@ -521,4 +521,17 @@ int	store_set_sync(struct store *st, int full);
 int	store_set_autocheckpoint(struct store *st, int pages);
 int	store_checkpoint(struct store *st);
 
+/* ---- read snapshots (appended for links-sender's throughput; store/snapshot.c) ---- */
+/*
+ * store_read_begin() opens one read-only transaction for the reads that
+ * follow, until store_read_end(): they all see one snapshot of the
+ * store, and on SQLite they take the locks and check the write-ahead
+ * log once instead of once per statement. Only reads may run in
+ * between (no store function that writes, no store_begin()); both
+ * return STORE_ERR when a transaction of store_begin() is open.
+ * store_read_end() also ends a read transaction a failed read left.
+ */
+int	store_read_begin(struct store *st);
+int	store_read_end(struct store *st);
+
 #endif

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -484,6 +485,82 @@ START_TEST(test_compose_service_type_shown_by_its_name)
 }
 END_TEST
 
+#define ID_DRAWS	2000	/* Message-IDs drawn: several refills of the pool */
+
+/* id_hex_ok - 32 lower-case hex digits, then "@ilinks.asia" */
+static int
+id_hex_ok(const char *id)
+{
+	size_t	i;
+
+	for (i = 0; i < 32; i++)
+		if (!((id[i] >= '0' && id[i] <= '9') || (id[i] >= 'a' && id[i] <= 'f')))
+			return (0);
+	return (strcmp(id + 32, "@ilinks.asia") == 0);
+}
+
+/* id_cmp - qsort order of Message-IDs */
+static int
+id_cmp(const void *a, const void *b)
+{
+	return (strcmp((const char *) a, (const char *) b));
+}
+
+START_TEST(test_message_ids_are_unique_and_unguessable)
+{
+	static char ids[ID_DRAWS][COMPOSE_ID_MAX];
+	struct fixture f;
+	struct tmpl *t;
+	struct compose *cp;
+	char	err[512], small[40], child_id[COMPOSE_ID_MAX], next[COMPOSE_ID_MAX];
+	long	differ = 0;
+	int	i, k, fds[2], status;
+	pid_t	pid;
+
+	fixture_open(&f);
+	t = any_tmpl();
+	ck_assert_ptr_nonnull(t);
+	cp = compose_new(f.conf, CATEGORY_ACCOUNT, t, NULL, NULL, err, sizeof(err));
+	ck_assert_msg(cp != NULL, "%s", err);
+	for (i = 0; i < ID_DRAWS; i++) {
+		ck_assert_int_eq(compose_message_id(cp, ids[i], sizeof(ids[i])), 0);
+		ck_assert_msg(id_hex_ok(ids[i]), "bad Message-ID %s", ids[i]);
+		/* Random, not a counter: consecutive IDs differ almost everywhere. */
+		for (k = 0; i > 0 && k < 32; k++)
+			differ += ids[i][k] != ids[i - 1][k];
+	}
+	ck_assert_msg(differ > (long) (ID_DRAWS - 1) * 26, "IDs look sequential: %ld", differ);
+	qsort(ids, ID_DRAWS, sizeof(ids[0]), id_cmp);
+	for (i = 1; i < ID_DRAWS; i++)
+		ck_assert_str_ne(ids[i], ids[i - 1]);
+	/* Too small a buffer: an error, nothing cut. */
+	ck_assert_int_eq(compose_message_id(cp, small, sizeof(small)), -1);
+	/* A forked child never hands out the IDs its parent will. */
+	ck_assert_int_eq(pipe(fds), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		ssize_t	w;
+
+		close(fds[0]);
+		if (compose_message_id(cp, child_id, sizeof(child_id)) < 0)
+			_exit(1);
+		w = write(fds[1], child_id, sizeof(child_id));
+		_exit(w == (ssize_t) sizeof(child_id) ? 0 : 1);
+	}
+	close(fds[1]);
+	ck_assert_int_eq(read(fds[0], child_id, sizeof(child_id)), (ssize_t) sizeof(child_id));
+	close(fds[0]);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	ck_assert_int_eq(compose_message_id(cp, next, sizeof(next)), 0);
+	ck_assert_str_ne(child_id, next);
+	compose_free(cp);
+	tmpl_free(t);
+	fixture_close(&f);
+}
+END_TEST
+
 START_TEST(test_message_id_and_token_round_trip)
 {
 	struct fixture f;
@@ -574,6 +651,7 @@ compose_suite(void)
 	tcase_add_test(tc, test_compose_test_message_goes_to_staff_with_a_dead_token);
 	tcase_add_test(tc, test_compose_service_type_shown_by_its_name);
 	tcase_add_test(tc, test_message_id_and_token_round_trip);
+	tcase_add_test(tc, test_message_ids_are_unique_and_unguessable);
 	suite_add_tcase(s, tc);
 	return (s);
 }

@@ -282,6 +282,40 @@ START_TEST(test_store_nested_transactions)
 }
 END_TEST
 
+START_TEST(test_store_read_snapshot_hides_later_commits_until_its_end)
+{
+	struct fx f;
+	struct store *other;
+	struct store_customer c;
+	char	err[512];
+
+	fx_setup(&f, 1);
+	other = store_open(f.conf, err, sizeof(err));
+	ck_assert_msg(other != NULL, "%s", err);
+	fx_add_customer(f.st, "one@example.vn", "One", "");
+	ck_assert_int_eq(store_read_begin(f.st), STORE_OK);
+	ck_assert_int_eq(store_customer_find(f.st, "one@example.vn", &c), STORE_OK);
+	store_customer_clear(&c);
+	/* Another connection commits while the snapshot is open. */
+	fx_add_customer(other, "two@example.vn", "Two", "");
+	ck_assert_int_eq(store_customer_find(f.st, "two@example.vn", &c), STORE_NOTFOUND);
+	ck_assert_int_eq(store_customer_find(f.st, "one@example.vn", &c), STORE_OK);
+	store_customer_clear(&c);
+	ck_assert_int_eq(store_read_end(f.st), STORE_OK);
+	ck_assert_int_eq(store_customer_find(f.st, "two@example.vn", &c), STORE_OK);
+	store_customer_clear(&c);
+	/* The other connection writes freely after the end. */
+	fx_add_customer(other, "three@example.vn", "Three", "");
+	/* Not inside a write transaction. */
+	ck_assert_int_eq(store_begin(f.st), STORE_OK);
+	ck_assert_int_eq(store_read_begin(f.st), STORE_ERR);
+	ck_assert_int_eq(store_read_end(f.st), STORE_ERR);
+	ck_assert_int_eq(store_commit(f.st), STORE_OK);
+	store_close(other);
+	fx_teardown(&f);
+}
+END_TEST
+
 START_TEST(test_store_temp_when_locked_past_busy_timeout)
 {
 	struct fx f;
@@ -583,6 +617,7 @@ suite(void)
 	tcase_add_test(tc, test_store_key_file_readable_by_others_is_refused);
 	tcase_add_test(tc, test_store_init_refuses_new_key_for_existing_db);
 	tcase_add_test(tc, test_store_nested_transactions);
+	tcase_add_test(tc, test_store_read_snapshot_hides_later_commits_until_its_end);
 	tcase_add_test(tc, test_store_migration_rehashes_addresses_by_the_new_rule);
 	tcase_add_test(tc, test_store_backend_is_the_configured_one);
 	tcase_add_test(tc, test_crypt_mac_is_hmac_sha256_for_more_keys_than_it_keeps_while_threads_race);
