@@ -538,4 +538,14 @@ int	store_checkpoint(struct store *st);
 int	store_read_begin(struct store *st);
 int	store_read_end(struct store *st);
 
+/* ---- undeliverable by customer id (appended for links-sender; store/bounce_id.c) ---- */
+/*
+ * store_customer_undeliverable() is store_is_undeliverable() for the
+ * address of customer CUSTOMER_ID, found through the blind index kept
+ * in the customer's row (no normalisation, no HMAC): 1 when that
+ * address reached bounce_threshold, 0 when not (or no such customer),
+ * or a STORE_ error.
+ */
+int	store_customer_undeliverable(struct store *st, int64_t customer_id);
+
 #endif
