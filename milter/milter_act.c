@@ -752,6 +752,8 @@ mact_reply(const struct mctx_msg *m, const struct reply_result *r, struct store 
 						  evidence)) != STORE_OK)
 				return (rc);
 			mfollow_thread(m, &p->writes[p->nwrites - 1]);	/* for the confirmation */
+			/* the campaign of W.REF, found above: not again under the lock */
+			p->writes[p->nwrites - 1].campaign = w.ref[0] ? w.campaign : 0;
 			applied_body = 1;
 		}
 	}

@@ -101,7 +101,8 @@ struct mact_write {
 	char	reply[MADDR_MSGID_MAX];	/* QUESTION, OPTOUT: the reply's Message-ID;
 					 * CAMPAIGN_BOUNCE: the bounce's; "" none */
 	char	refs[STORE_THREAD_MAX + 1];	/* OPTOUT: what the reply answered (milter_follow.h) */
-	int64_t	campaign;		/* CAMPAIGN_BOUNCE (cat: 1 hard, 0 soft) */
+	int64_t	campaign;		/* CAMPAIGN_BOUNCE (cat: 1 hard, 0 soft); OPTOUT
+					 * REPLY: the campaign of the evidence's ref, 0 none */
 };
 
 struct mact_plan {

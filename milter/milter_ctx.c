@@ -59,7 +59,8 @@ struct mctx_msg {
 	char   *ar[MCTX_AR_MAX];
 	size_t	nar;
 	int	ar_closed;		/* the top block of our own headers ended */
-	struct mctx_xlinks xlinks[MCTX_XLINKS_MAX];
+	struct mctx_xlinks *xlinks;	/* MCTX_XLINKS_MAX, made at the first one:
+					 * 8 KB that no ordinary message needs zeroed */
 	size_t	nxlinks;
 };
 
@@ -91,6 +92,7 @@ mctx_free(struct mctx_msg *m)
 		free(m->ar[i]);
 	free(m->text);
 	free(m->rcpts);
+	free(m->xlinks);
 	mcfg_release(m->cfg);
 	free(m);
 }
@@ -299,6 +301,9 @@ mctx_xlinks(struct mctx_msg *m, const char *name)
 {
 	size_t	nl = strlen(name), i;
 
+	if (m->xlinks == NULL
+	    && (m->xlinks = calloc(MCTX_XLINKS_MAX, sizeof(*m->xlinks))) == NULL)
+		return (-1);
 	for (i = 0; i < m->nxlinks; i++)
 		if (strcasecmp(m->xlinks[i].name, name) == 0)
 			break;

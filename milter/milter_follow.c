@@ -63,7 +63,7 @@ done:
 int
 mfollow_optout(struct store *st, const struct mact_write *w, int *changed)
 {
-	struct store_reply_thread t = {w->reply, w->refs};
+	struct store_reply_thread t = {w->reply, w->refs, 1, w->campaign};
 
 	if (w->ch != STORE_CH_REPLY || w->reply[0] == 0)
 		return (store_optout(st, w->customer, w->cat, w->ch, w->text, changed));

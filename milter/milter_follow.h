@@ -25,9 +25,11 @@
  *	5322 3.6.4); the first and the latest, STORE_THREAD_IDS_MAX - 1 at
  *	most. These are the clear values the consent evidence no longer
  *	holds (mact_own_msgid() hashes it); mfollow_optout() records the
- *	write with store_optout_reply() when W has a reply, else with
- *	store_optout(). The store keeps them sealed until the confirmation
- *	is sent.
+ *	write with store_optout_reply() when W has a reply (with W->campaign,
+ *	the campaign of the message of ours it answered, which the decision
+ *	found: the store does not look it up again under the write lock),
+ *	else with store_optout(). The store keeps them sealed until the
+ *	confirmation is sent.
  *
  *	mfollow_add_bounce() lists in P, for an authenticated bounce of
  *	CUSTOMER (HARD: 5.x.x, else 4.x.x), the count of that bounce for the

@@ -354,7 +354,7 @@ audience_check(struct store *st, const struct audience *a, const struct store_cu
 			return (AUDIENCE_SKIP);
 		}
 	}
-	if ((r = store_is_undeliverable(st, c->email)) < 0)
+	if ((r = store_customer_undeliverable(st, c->id)) < 0)
 		return (r);
 	if (r > 0) {
 		snprintf(reason, reasonlen, "undeliverable address");

@@ -153,15 +153,13 @@ refused_mask(struct store *st, int64_t customer_id, int *mask)
 	return (rc == DB_DONE ? STORE_OK : db_error(st, rc, "preference list"));
 }
 
-/* st_suppression_sync - the suppression entry follows the customer's refusals */
-int
-st_suppression_sync(struct store *st, int64_t customer_id, const unsigned char hash[CRYPT_MAC_LEN])
+/* suppression_put - the suppression entry of HASH becomes MASK (none when 0) */
+static int
+suppression_put(struct store *st, const unsigned char hash[CRYPT_MAC_LEN], int mask)
 {
 	struct db_stmt *s;
-	int	rc, mask;
+	int	rc;
 
-	if ((rc = refused_mask(st, customer_id, &mask)) != STORE_OK)
-		return (rc);
 	if (mask)
 		rc = db_prepare(st, "INSERT INTO suppression(hash, cats, added) VALUES(?1, ?2, ?3) "
 				"ON CONFLICT(hash) DO UPDATE SET cats = ?2", &s);
@@ -177,6 +175,17 @@ st_suppression_sync(struct store *st, int64_t customer_id, const unsigned char h
 	rc = st_run(st, s, "suppression update");
 	db_finish(s);
 	return (rc);
+}
+
+/* st_suppression_sync - the suppression entry follows the customer's refusals */
+int
+st_suppression_sync(struct store *st, int64_t customer_id, const unsigned char hash[CRYPT_MAC_LEN])
+{
+	int	rc, mask;
+
+	if ((rc = refused_mask(st, customer_id, &mask)) != STORE_OK)
+		return (rc);
+	return (suppression_put(st, hash, mask));
 }
 
 /* subject_of - the suppression hash of the customer's address */
@@ -231,24 +240,31 @@ evidence_seen(struct store *st, int64_t customer_id, const char *evidence, int o
 	return (rc);
 }
 
-/* change_prefs - set every category of MASK; *N how many changed */
+/*
+ * change_prefs - set every category of MASK; *N how many changed, *REFUSED
+ * the categories refused after the change. The customer's preferences
+ * are read once (one statement, not one per category and one more for
+ * the suppression entry): the row lock taken before keeps them as read.
+ */
 static int
 change_prefs(struct store *st, int64_t customer_id, int mask, const struct consent_req *r,
-	     const unsigned char subject[CRYPT_MAC_LEN], int *n)
+	     const unsigned char subject[CRYPT_MAC_LEN], int *n, int *refused)
 {
 	time_t	now = st_now();	/* one moment for all the categories of one change */
 	int	rc, c, cur;
 
 	*n = 0;
+	if ((rc = refused_mask(st, customer_id, refused)) != STORE_OK)
+		return (rc);
 	for (c = 0; c < CATEGORY_COUNT; c++) {
 		if (!(mask & CATEGORY_BIT(c)))
 			continue;
-		if ((rc = pref_get(st, customer_id, c, &cur)) != STORE_OK)
-			return (rc);
+		cur = (*refused & CATEGORY_BIT(c)) != 0;
 		if (cur == r->optout)
 			continue;
 		if ((rc = pref_set(st, customer_id, c, r, subject, now)) != STORE_OK)
 			return (rc);
+		*refused ^= CATEGORY_BIT(c);
 		(*n)++;
 	}
 	return (STORE_OK);
@@ -260,7 +276,7 @@ change_locked(struct store *st, int64_t customer_id, int mask, const struct cons
 	      int *changed)
 {
 	unsigned char subject[CRYPT_MAC_LEN];
-	int	rc, n = 0;
+	int	rc, n = 0, refused = 0;
 
 	if ((rc = db_lock_row(st, "customers", customer_id)) != STORE_OK
 	    || (rc = subject_of(st, customer_id, subject)) != STORE_OK)
@@ -272,11 +288,11 @@ change_locked(struct store *st, int64_t customer_id, int mask, const struct cons
 		if (rc == 1)
 			return (STORE_OK);	/* the same reply again: nothing to do */
 	}
-	if ((rc = change_prefs(st, customer_id, mask, r, subject, &n)) != STORE_OK)
+	if ((rc = change_prefs(st, customer_id, mask, r, subject, &n, &refused)) != STORE_OK)
 		return (rc);
 	if (n == 0)
 		return (STORE_OK);
-	if ((rc = st_suppression_sync(st, customer_id, subject)) != STORE_OK)
+	if ((rc = suppression_put(st, subject, refused)) != STORE_OK)
 		return (rc);
 	if (r->optout && (r->ch == STORE_CH_REPLY || r->ch == STORE_CH_ONE_CLICK))
 		if ((rc = st_outbox_add_thread(st, customer_id, "optout_confirm",
@@ -332,7 +348,13 @@ change(struct store *st, int64_t customer_id, int cat, struct consent_req *r, in
 	r->note = r->note ? r->note : "";
 	if ((rc = st_tx_begin(st)) != STORE_OK)
 		return (rc);
-	r->campaign_id = r->ch == STORE_CH_REPLY ? campaign_of(st, ev) : 0;
+	/* The milter found the campaign already (before the write lock). */
+	if (r->ch != STORE_CH_REPLY)
+		r->campaign_id = 0;
+	else if (r->thread && r->thread->campaign_known)
+		r->campaign_id = r->thread->campaign_id;
+	else
+		r->campaign_id = campaign_of(st, ev);
 	rc = change_locked(st, customer_id, mask, r, &n);
 	rc = st_tx_end(st, rc);
 	if (rc == STORE_OK && changed)

@@ -132,8 +132,11 @@ st_outbox_add_thread(struct store *st, int64_t customer_id, const char *template
 	if ((rc = st_make_message_id(st, msgid, sizeof(msgid))) != STORE_OK)
 		return rc;
 	thread_build(st, t, thread, sizeof(thread));
-	if ((rc = db_prepare(st, "INSERT INTO outbox(customer_id, template, message_id, queued, "
-			     "thread_ct) VALUES(?, ?, ?, ?, ?) RETURNING id", &s)) != STORE_OK)
+	/* RETURNING only when the id is wanted (a refusal's confirmation does not). */
+	if ((rc = db_prepare(st, id ? "INSERT INTO outbox(customer_id, template, message_id, "
+			     "queued, thread_ct) VALUES(?, ?, ?, ?, ?) RETURNING id"
+			     : "INSERT INTO outbox(customer_id, template, message_id, queued, "
+			     "thread_ct) VALUES(?, ?, ?, ?, ?)", &s)) != STORE_OK)
 		return rc;
 	db_bind_int(s, 1, customer_id);
 	db_bind_text(s, 2, template_name);

@@ -202,6 +202,10 @@ int	store_optout(struct store *st, int64_t customer_id, int cat,
 struct store_reply_thread {
 	const char *message_id;
 	const char *references;
+	int	campaign_known;		/* 1: CAMPAIGN_ID is the campaign (0: none) of the
+					 * message of ours the evidence's "ref=<>" names,
+					 * found by the caller; 0: the store looks it up */
+	int64_t	campaign_id;
 };
 /*
  * store_optout() with channel REPLY, whose confirmation answers the
@@ -533,5 +537,15 @@ int	store_checkpoint(struct store *st);
  */
 int	store_read_begin(struct store *st);
 int	store_read_end(struct store *st);
+
+/* ---- undeliverable by customer id (appended for links-sender; store/bounce_id.c) ---- */
+/*
+ * store_customer_undeliverable() is store_is_undeliverable() for the
+ * address of customer CUSTOMER_ID, found through the blind index kept
+ * in the customer's row (no normalisation, no HMAC): 1 when that
+ * address reached bounce_threshold, 0 when not (or no such customer),
+ * or a STORE_ error.
+ */
+int	store_customer_undeliverable(struct store *st, int64_t customer_id);
 
 #endif

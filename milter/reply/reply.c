@@ -7,7 +7,7 @@
  *	#include "reply.h"
  * DESCRIPTION
  *	See reply.h. reply_analyze() is a pipeline of the internal
- *	modules: reply_mime (libetpan walk, transfer decoding), reply_text
+ *	modules: reply_mime (MIME walk; reply_xfer: transfer decoding), reply_text
  *	(the canonical text: charset repair, format=flowed, character
  *	references, invisible characters, NFC; once), reply_quote (cut at
  *	the quote boundaries), reply_html (the HTML alternative, only when
@@ -270,7 +270,7 @@ new_text(const struct reply_analyzer *ra, struct reply_mime *m, struct strbuf *o
 	struct strbuf c;
 	int	r = 0, hard;
 
-	if (m->have_plain && (r = plain_text(ra, m, out, had_quote)) != 0)
+	if (m->have_plain && (reply_mime_plain(m) < 0 || (r = plain_text(ra, m, out, had_quote)) != 0))
 		return (r < 0 ? -1 : 0);
 	strbuf_init(&c);
 	if (m->have_html && (r = html_text(m, &c)) == 0)

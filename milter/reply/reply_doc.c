@@ -185,16 +185,23 @@ tokenize_line(struct reply_doc *d, size_t p, size_t e, size_t ln)
 	return (add_tok(d, e, 0, T_EOL, 0, ln));
 }
 
+/* viqr_mark - whether key byte C is a VIQR mark a vowel can carry */
+static int
+viqr_mark(char c)
+{
+	return (c == '^' || c == '+' || c == '(' || c == '`' || c == '~');
+}
+
 /* viqr_mode - whether the key holds VIQR marks after vowels ("u+", "o^'") */
 static int
 viqr_mode(const struct strbuf *key)
 {
 	size_t	i;
 
+	/* the rare mark first: one test per byte of an ordinary text */
 	for (i = 1; i + 1 < key->len; i++)
-		if (strchr("aeiouy", key->data[i - 1]) != NULL && key->data[i - 1] != 0
-		    && (key->data[i] == '^' || key->data[i] == '+' || key->data[i] == '('
-			|| key->data[i] == '`' || key->data[i] == '~'))
+		if (viqr_mark(key->data[i]) && strchr("aeiouy", key->data[i - 1]) != NULL
+		    && key->data[i - 1] != 0)
 			return (1);
 	return (0);
 }
@@ -349,7 +356,7 @@ maybe_keys(const struct reply_doc *d, const struct tok *t)
 	size_t	i;
 
 	for (i = 0; i < t->len; i++) {
-		if (w[i] == 'w' || strchr("^+(`~", w[i]) != NULL)
+		if (w[i] == 'w' || w[i] == 0 || viqr_mark(w[i]))
 			return (1);
 		if (i > 0 && ((w[i] >= '1' && w[i] <= '9' && w[i - 1] >= 'a' && w[i - 1] <= 'z')
 			      || (w[i] == w[i - 1] && strchr("aeod", w[i]) != NULL)))

@@ -2,7 +2,7 @@
  * NAME
  *	reply_mime 3
  * SUMMARY
- *	MIME walk of one received message (libetpan), bounded
+ *	MIME walk of one received message, bounded
  * SYNOPSIS
  *	#include "reply_mime.h"
  * DESCRIPTION
@@ -11,22 +11,23 @@
  *	Content-Type (type, boundary, charset, format, delsp, report-type),
  *	Content-Transfer-Encoding and Content-Disposition are read, so a
  *	part costs its header and a search for the next delimiter.
- *	libetpan decodes base64 and quoted-printable bodies. The recursion
+ *	reply_xfer decodes base64 and quoted-printable bodies. The recursion
  *	is bounded by max_depth and the parts by max_parts.
  * DIAGNOSTICS
  *	-1 when out of memory.
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include <libetpan/libetpan.h>
-
 #include "reply_charset.h"
 #include "reply_mime.h"
 #include "reply_text.h"
+#include "reply_xfer.h"
+#include "text.h"
 
 
 static const char *const hdr_names[REPLY_HDR_COUNT] = {
@@ -78,7 +79,7 @@ store_header(struct reply_mime *m, const char *name, size_t nlen,
 	     const char *val, size_t vlen)
 {
 	struct strbuf b;
-	size_t	i, k;
+	size_t	i, k, n = 0;
 	int	sp = 0;
 
 	for (k = 0; k < REPLY_HDR_COUNT; k++)
@@ -86,23 +87,28 @@ store_header(struct reply_mime *m, const char *name, size_t nlen,
 			break;
 	if (k == REPLY_HDR_COUNT || m->hdr[k] != NULL)
 		return (0);
-	/* Unfold: every run of CR, LF, TAB and SP becomes one space. */
+	/*
+	 * Unfold: every run of CR, LF, TAB and SP becomes one space. A
+	 * space stands for at least one byte of the value, so the value's
+	 * length (at most the limit and a character) is all it can take.
+	 */
 	strbuf_init(&b);
-	if (strbuf_reserve(&b, vlen < REPLY_HDR_VALUE_MAX ? vlen : REPLY_HDR_VALUE_MAX) < 0)
+	if (strbuf_reserve(&b, vlen < REPLY_HDR_VALUE_MAX + 1 ? vlen : REPLY_HDR_VALUE_MAX + 1) < 0)
 		return (-1);
-	for (i = 0; i < vlen && b.len < REPLY_HDR_VALUE_MAX; i++) {
+	for (i = 0; i < vlen && n < REPLY_HDR_VALUE_MAX; i++) {
 		char	c = val[i];
 
 		if (c == '\r' || c == '\n' || c == '\t' || c == ' ') {
-			sp = b.len > 0;
+			sp = n > 0;
 			continue;
 		}
-		if (sp && strbuf_addc(&b, ' ') < 0)
-			goto fail;
+		if (sp)
+			b.data[n++] = ' ';
 		sp = 0;
-		if (strbuf_addc(&b, c) < 0)
-			goto fail;
+		b.data[n++] = c;
 	}
+	b.len = n;
+	b.data[n] = 0;
 	{
 		struct strbuf clean;
 
@@ -158,29 +164,6 @@ parse_headers(struct reply_mime *m, const char *msg, size_t hlen)
 	return (0);
 }
 
-/* b64_value - the value of a base64 character, -1 for others */
-static int
-b64_value(int c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return (c - 'A');
-	if (c >= 'a' && c <= 'z')
-		return (c - 'a' + 26);
-	if (c >= '0' && c <= '9')
-		return (c - '0' + 52);
-	return (c == '+' ? 62 : c == '/' ? 63 : -1);
-}
-
-/* hexval - the value of a hexadecimal digit, -1 for others */
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return (c - '0');
-	c |= 0x20;
-	return (c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1);
-}
-
 /* word_bytes - the bytes of encoded text S (LEN) in encoding ENC (b or q) */
 static int
 word_bytes(const char *s, size_t len, int enc, struct strbuf *out)
@@ -191,13 +174,13 @@ word_bytes(const char *s, size_t len, int enc, struct strbuf *out)
 
 	for (i = 0; i < len; i++) {
 		if (enc == 'b') {
-			if ((d = b64_value((unsigned char) s[i])) < 0)
+			if ((d = reply_xfer_b64_value((unsigned char) s[i])) < 0)
 				continue;
 			v = (v << 6) | (unsigned) d;
 			if ((bits += 6) >= 8 && strbuf_addc(out, (int) ((v >> (bits -= 8)) & 0xFF)) < 0)
 				return (-1);
-		} else if (s[i] == '=' && i + 2 < len && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
-			if (strbuf_addc(out, hexval(s[i + 1]) * 16 + hexval(s[i + 2])) < 0)
+		} else if (s[i] == '=' && i + 2 < len && text_hexval(s[i + 1]) >= 0 && text_hexval(s[i + 2]) >= 0) {
+			if (strbuf_addc(out, text_hexval(s[i + 1]) * 16 + text_hexval(s[i + 2])) < 0)
 				return (-1);
 			i += 2;
 		} else if (strbuf_addc(out, s[i] == '_' ? ' ' : s[i]) < 0)
@@ -505,9 +488,8 @@ static int
 transfer(struct reply_mime *m, const struct part *p, struct strbuf *out)
 {
 	size_t	left = m->lim->max_decoded > m->decoded ? m->lim->max_decoded - m->decoded : 0;
-	size_t	inlen = p->blen, idx = 0, declen = 0;
-	char   *dec = NULL, *padded;
-	int	r;
+	size_t	inlen = p->blen, before = out->len;
+	int	r, cut = 0;
 
 	if (left == 0) {
 		m->limited = 1;
@@ -523,35 +505,15 @@ transfer(struct reply_mime *m, const struct part *p, struct strbuf *out)
 		inlen = left * 3;
 		m->limited = 1;
 	}
-	/*
-	 * libetpan's decoders read a few bytes past the length they are
-	 * given (a "=" at the very end of a quoted-printable part; found by
-	 * tests/fuzz/fuzz_reply.c): decode from a NUL-padded copy.
-	 */
-	if ((padded = malloc(inlen + REPLY_MIME_PAD)) == NULL)
-		return (-1);
-	memcpy(padded, p->body, inlen);
-	memset(padded + inlen, 0, REPLY_MIME_PAD);
-	r = mailmime_part_parse(padded, inlen, &idx, p->enc == ENC_BASE64 ? MAILMIME_MECHANISM_BASE64
-				: MAILMIME_MECHANISM_QUOTED_PRINTABLE, &dec, &declen);
-	free(padded);
-	if (r != MAILIMF_NO_ERROR || dec == NULL) {
-		/* undecodable: keep the raw text, a person will read it */
-		inlen = inlen > left ? left : inlen;
-		m->decoded += inlen;
-		return (strbuf_add(out, p->body, inlen));
-	}
-	if (declen > left) {
-		declen = left;
-		m->limited = 1;
-	}
-	m->decoded += declen;
-	r = strbuf_add(out, dec, declen);
-	mailmime_decoded_part_free(dec);
+	r = p->enc == ENC_BASE64 ? reply_xfer_base64(p->body, inlen, left, out, &cut)
+	    : reply_xfer_qp(p->body, inlen, left, out, &cut);
+	m->limited |= cut;
+	m->decoded += out->len - before;
 	return (r);
 }
 
-/* keep_plain - the text/plain part P: its bytes and its parameters */
+/* keep_plain - the text/plain part P: its parameters now, its bytes when
+ * asked (reply_mime_plain()) */
 static int
 keep_plain(struct reply_mime *m, const struct part *p)
 {
@@ -560,7 +522,23 @@ keep_plain(struct reply_mime *m, const struct part *p)
 	m->plain_delsp = strcasecmp(p->delsp, "yes") == 0;
 	if (p->charset[0] && (m->plain_charset = strdup(p->charset)) == NULL)
 		return (-1);
-	return (transfer(m, p, &m->plain));
+	if ((m->plain_part = malloc(sizeof(*p))) == NULL)
+		return (-1);
+	memcpy(m->plain_part, p, sizeof(*p));
+	return (0);
+}
+
+int
+reply_mime_plain(struct reply_mime *m)
+{
+	int	r;
+
+	if (m->plain_part == NULL)
+		return (0);
+	r = transfer(m, m->plain_part, &m->plain);
+	free(m->plain_part);
+	m->plain_part = NULL;
+	return (r);
 }
 
 /* keep_dsn - the delivery-status part P, in clean UTF-8 */
@@ -587,6 +565,9 @@ reply_mime_html(struct reply_mime *m, struct strbuf *out)
 
 	if (m->html == NULL)
 		return (0);
+	/* the decoding budget is spent in the order of the parts */
+	if (reply_mime_plain(m) < 0)
+		return (-1);
 	strbuf_init(&raw);
 	src.charset = m->html->charset[0] ? m->html->charset : NULL;
 	r = transfer(m, m->html, &raw);
@@ -614,7 +595,7 @@ walk(struct reply_mime *m, struct part *p, size_t depth)
 		return (multipart(m, p, depth));
 	}
 	if (strcmp(p->type, "message/delivery-status") == 0 || strcmp(p->type, "message/global-delivery-status") == 0)
-		return (m->have_dsn ? 0 : keep_dsn(m, p));
+		return (m->have_dsn ? 0 : reply_mime_plain(m) < 0 ? -1 : keep_dsn(m, p));
 	/* forwarded or returned messages (message/rfc822) are never read */
 	if (p->attachment || strncmp(p->type, "message/", 8) == 0)
 		return (0);
@@ -671,4 +652,6 @@ reply_mime_free(struct reply_mime *m)
 	strbuf_free(&m->dsn);
 	free(m->html);
 	m->html = NULL;
+	free(m->plain_part);
+	m->plain_part = NULL;
 }

@@ -110,7 +110,7 @@ START_TEST(test_outbox_confirmation_threaded_to_the_customers_reply)
 {
 	struct fixture f;
 	struct delivery_cli o;
-	struct store_reply_thread t;
+	struct store_reply_thread t = {NULL, NULL, 0, 0};
 	char	err[CONF_ERR_MAX], dir[300], *h;
 	int	changed = 0;
 

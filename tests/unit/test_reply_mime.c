@@ -34,6 +34,8 @@ START_TEST(test_reply_mime_plain_part_keeps_its_charset_and_flowed_parameters)
 	ck_assert_str_eq(m.plain_charset, "windows-1258");
 	ck_assert_int_eq(m.plain_flowed, 1);
 	ck_assert_int_eq(m.plain_delsp, 1);
+	ck_assert_uint_eq(m.plain.len, 0);			/* decoded when asked */
+	ck_assert_int_eq(reply_mime_plain(&m), 0);
 	ck_assert_mem_eq(m.plain.data, "T\xfd\xcc ch\xf4\xeci", 9);	/* transfer-decoded, charset kept */
 	reply_mime_free(&m);
 }
@@ -49,11 +51,44 @@ START_TEST(test_reply_mime_html_is_decoded_only_when_asked)
 
 	ck_assert_int_eq(reply_mime_parse(&m, msg, strlen(msg), &lim), 0);
 	ck_assert_int_eq(m.have_html, 1);
-	ck_assert_uint_eq(m.decoded, 2);		/* only the text part so far */
+	ck_assert_uint_eq(m.decoded, 0);		/* nothing decoded by the walk */
 	strbuf_init(&h);
 	ck_assert_int_eq(reply_mime_html(&m, &h), 0);
 	ck_assert_str_eq(h.data, "<b>Từ chối</b>");
+	ck_assert_str_eq(m.plain.data, "hi");		/* the text part first */
 	strbuf_free(&h);
+	reply_mime_free(&m);
+}
+END_TEST
+
+/*
+ * An auto-reply's or a bounce's text part is never read: the walk leaves
+ * it encoded. Before a delivery-status part it is decoded first, so the
+ * decoding budget (mime_max_decoded) is spent in the order of the parts.
+ */
+START_TEST(test_reply_mime_text_part_decoded_only_when_read_in_part_order)
+{
+	static const struct reply_mime_limits small = {64, 8, 12};
+	const char *msg = "Subject: x\nContent-Type: multipart/report; report-type=delivery-status; boundary=B\n\n"
+	    "--B\nContent-Type: text/plain\nContent-Transfer-Encoding: base64\n\nMDEyMzQ1Njc4OQ==\n"
+	    "--B\nContent-Type: message/delivery-status\n\nStatus: 5.1.1\n--B--\n";
+	const char *nodsn = "Subject: x\nContent-Transfer-Encoding: base64\n\nMDEyMzQ1Njc4OQ==\n";
+	struct reply_mime m;
+
+	ck_assert_int_eq(reply_mime_parse(&m, nodsn, strlen(nodsn), &lim), 0);
+	ck_assert_int_eq(m.have_plain, 1);
+	ck_assert_uint_eq(m.decoded, 0);
+	ck_assert_uint_eq(m.plain.len, 0);
+	ck_assert_int_eq(reply_mime_plain(&m), 0);
+	ck_assert_str_eq(m.plain.data, "0123456789");
+	ck_assert_int_eq(reply_mime_plain(&m), 0);		/* once */
+	ck_assert_str_eq(m.plain.data, "0123456789");
+	reply_mime_free(&m);
+
+	ck_assert_int_eq(reply_mime_parse(&m, msg, strlen(msg), &small), 0);
+	ck_assert_str_eq(m.plain.data, "0123456789");
+	ck_assert_int_eq(m.have_dsn, 1);
+	ck_assert_str_eq(m.dsn.data, "St");			/* what the budget left */
 	reply_mime_free(&m);
 }
 END_TEST
@@ -77,6 +112,31 @@ START_TEST(test_reply_mime_subject_8bit_in_the_body_charset)
 }
 END_TEST
 
+/* A header value is unfolded (each run of blanks one space) and cut at
+ * REPLY_HDR_VALUE_MAX bytes. */
+START_TEST(test_reply_mime_header_values_unfolded_and_bounded)
+{
+	const char *head = "Precedence:  \t bulk\r\n\t  list \r\nX-Autoreply:";
+	struct strbuf msg;
+	struct reply_mime m;
+	size_t	i;
+
+	strbuf_init(&msg);
+	ck_assert_int_eq(strbuf_adds(&msg, head), 0);
+	for (i = 0; i < 2 * REPLY_HDR_VALUE_MAX; i++)
+		ck_assert_int_eq(strbuf_adds(&msg, i < 8 && i % 2 ? "\n " : "y"), 0);
+	ck_assert_int_eq(strbuf_adds(&msg, "\nSubject: a\n\t\tb\n\nhi\n"), 0);
+	ck_assert_int_eq(reply_mime_parse(&m, msg.data, msg.len, &lim), 0);
+	ck_assert_str_eq(m.hdr[REPLY_HDR_PRECEDENCE], "bulk list");
+	ck_assert_str_eq(m.subject, "a b");
+	ck_assert_uint_eq(strlen(m.hdr[REPLY_HDR_X_AUTOREPLY]), REPLY_HDR_VALUE_MAX);
+	for (i = 0; i < REPLY_HDR_VALUE_MAX; i++)
+		ck_assert_int_eq(m.hdr[REPLY_HDR_X_AUTOREPLY][i], i < 8 && i % 2 ? ' ' : 'y');
+	reply_mime_free(&m);
+	strbuf_free(&msg);
+}
+END_TEST
+
 START_TEST(test_reply_mime_trace_fields_do_not_reach_the_parser)
 {
 	/* a Received field libetpan would choke on does not matter */
@@ -84,6 +144,7 @@ START_TEST(test_reply_mime_trace_fields_do_not_reach_the_parser)
 	struct reply_mime m;
 
 	ck_assert_int_eq(reply_mime_parse(&m, msg, strlen(msg), &lim), 0);
+	ck_assert_int_eq(reply_mime_plain(&m), 0);
 	ck_assert_mem_eq(m.plain.data, "Từ chối", strlen("Từ chối"));
 	reply_mime_free(&m);
 }
@@ -97,7 +158,9 @@ suite(void)
 
 	tcase_add_test(tc, test_reply_mime_plain_part_keeps_its_charset_and_flowed_parameters);
 	tcase_add_test(tc, test_reply_mime_html_is_decoded_only_when_asked);
+	tcase_add_test(tc, test_reply_mime_text_part_decoded_only_when_read_in_part_order);
 	tcase_add_test(tc, test_reply_mime_subject_8bit_in_the_body_charset);
+	tcase_add_test(tc, test_reply_mime_header_values_unfolded_and_bounded);
 	tcase_add_test(tc, test_reply_mime_trace_fields_do_not_reach_the_parser);
 	suite_add_tcase(s, tc);
 	return (s);

@@ -316,6 +316,29 @@ START_TEST(test_store_read_snapshot_hides_later_commits_until_its_end)
 }
 END_TEST
 
+START_TEST(test_store_undeliverable_by_id_agrees_with_by_address)
+{
+	struct fx f;
+	int64_t	a, b;
+	int	i, cnt;
+
+	fx_setup(&f, 1);
+	a = fx_add_customer(f.st, "Hoa@Example.VN", "Hoa", "");
+	b = fx_add_customer(f.st, "binh@example.vn", "Binh", "");
+	ck_assert_int_eq(store_customer_undeliverable(f.st, a), 0);
+	/* Bounces counted under another spelling of the same address. */
+	for (i = 0; i < 10 && store_is_undeliverable(f.st, "hoa@example.vn") == 0; i++) {
+		ck_assert_int_eq(store_customer_undeliverable(f.st, a), 0);
+		ck_assert_int_eq(store_bounce_record(f.st, "HOA@example.vn", &cnt), STORE_OK);
+	}
+	ck_assert_int_eq(store_is_undeliverable(f.st, "hoa@example.vn"), 1);
+	ck_assert_int_eq(store_customer_undeliverable(f.st, a), 1);
+	ck_assert_int_eq(store_customer_undeliverable(f.st, b), 0);
+	ck_assert_int_eq(store_customer_undeliverable(f.st, b + 1000), 0);
+	fx_teardown(&f);
+}
+END_TEST
+
 START_TEST(test_store_temp_when_locked_past_busy_timeout)
 {
 	struct fx f;
@@ -618,6 +641,7 @@ suite(void)
 	tcase_add_test(tc, test_store_init_refuses_new_key_for_existing_db);
 	tcase_add_test(tc, test_store_nested_transactions);
 	tcase_add_test(tc, test_store_read_snapshot_hides_later_commits_until_its_end);
+	tcase_add_test(tc, test_store_undeliverable_by_id_agrees_with_by_address);
 	tcase_add_test(tc, test_store_migration_rehashes_addresses_by_the_new_rule);
 	tcase_add_test(tc, test_store_backend_is_the_configured_one);
 	tcase_add_test(tc, test_crypt_mac_is_hmac_sha256_for_more_keys_than_it_keeps_while_threads_race);

@@ -103,7 +103,7 @@ pending_thread(struct fx *f, int64_t customer, char *out, size_t outlen)
 START_TEST(test_store_confirmation_answers_the_customers_reply_thread)
 {
 	struct fx f;
-	struct store_reply_thread t;
+	struct store_reply_thread t = {NULL, NULL, 0, 0};
 	char	th[STORE_THREAD_MAX + 1], refs[2048], want[2048];
 	int64_t	an, binh, cuong, dung, em;
 	int	changed, i;
@@ -233,6 +233,59 @@ START_TEST(test_store_concurrent_refusals_are_recorded_once)
 }
 END_TEST
 
+/* campaign_of_events - store_consent_each callback: the campaigns of the events, ORed */
+static int
+campaign_of_events(const struct store_consent *e, void *arg)
+{
+	*(int64_t *) arg |= e->campaign_id;
+	return (0);
+}
+
+/*
+ * The campaign a refusal answered: the one the caller (the milter's
+ * decision) found is recorded as given, without a lookup; otherwise the
+ * store finds it from the evidence's "ref=<>" in the message log, and a
+ * reply to no campaign's message records none.
+ */
+START_TEST(test_store_refusal_records_the_campaign_the_caller_found)
+{
+	struct fx f;
+	struct store_reply_thread t = {"<r1@example.vn>", "<old@ilinks.asia>", 1, 41};
+	int64_t	an, binh, cuong, camp;
+	int	changed;
+
+	fx_setup(&f, 1);
+	an = fx_add_customer(f.st, "an.nguyen@example.vn", "An", "");
+	binh = fx_add_customer(f.st, "binh.tran@example.vn", "Bình", "");
+	cuong = fx_add_customer(f.st, "cuong.le@example.vn", "Cường", "");
+	/* given: recorded as given, even with no such message in the log */
+	ck_assert_int_eq(store_optout_reply(f.st, an, -1, "reply msgid=<h:1> ref=<nolog@ilinks.asia>"
+					    " rule=command", &t, &changed), STORE_OK);
+	ck_assert_int_eq(changed, 2);
+	camp = 0;
+	ck_assert_int_eq(store_consent_each(f.st, an, campaign_of_events, &camp), STORE_OK);
+	ck_assert_int_eq(camp, 41);
+	/* given as none: none */
+	t.campaign_id = 0;
+	ck_assert_int_eq(store_optout_reply(f.st, binh, -1, "reply msgid=<h:2> rule=command", &t,
+					    &changed), STORE_OK);
+	ck_assert_int_eq(changed, 2);
+	camp = 0;
+	ck_assert_int_eq(store_consent_each(f.st, binh, campaign_of_events, &camp), STORE_OK);
+	ck_assert_int_eq(camp, 0);
+	/* not given, a reference we never logged: looked up, none */
+	t.campaign_known = 0;
+	t.campaign_id = 99;
+	ck_assert_int_eq(store_optout_reply(f.st, cuong, -1, "reply msgid=<h:3> ref=<nolog@ilinks.asia>"
+					    " rule=command", &t, &changed), STORE_OK);
+	ck_assert_int_eq(changed, 2);
+	camp = 0;
+	ck_assert_int_eq(store_consent_each(f.st, cuong, campaign_of_events, &camp), STORE_OK);
+	ck_assert_int_eq(camp, 0);
+	fx_teardown(&f);
+}
+END_TEST
+
 /* suite - the tests of this file */
 static Suite *
 suite(void)
@@ -244,6 +297,7 @@ suite(void)
 	tcase_add_test(tc, test_store_optout_idempotent_and_outbox_once);
 	tcase_add_test(tc, test_store_confirmation_answers_the_customers_reply_thread);
 	tcase_add_test(tc, test_store_concurrent_refusals_are_recorded_once);
+	tcase_add_test(tc, test_store_refusal_records_the_campaign_the_caller_found);
 	suite_add_tcase(s, tc);
 	return (s);
 }

@@ -250,7 +250,7 @@ END_TEST
 START_TEST(test_store_reply_thread_sealed_at_rest_and_kept_until_sent)
 {
 	struct store_reply_thread t = {"<CAF.reply-778899@mail.gmail.com>",
-				       "<0123abcd@ilinks.asia>"};
+				       "<0123abcd@ilinks.asia>", 0, 0};
 	struct store_erase_report rep;
 	struct store_outbox o[4];
 	struct fx f;

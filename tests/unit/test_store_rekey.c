@@ -112,7 +112,7 @@ START_TEST(test_store_key_rotate_reencrypts_and_keeps_hmac_keys)
 	struct store_rekey_report rep;
 	struct store_customer c;
 	struct store_outbox o;
-	struct store_reply_thread t = {"lan.1@example.de", NULL};
+	struct store_reply_thread t = {"lan.1@example.de", NULL, 0, 0};
 	unsigned char k0[KEYBUF], k1[KEYBUF];
 	char	err[CONF_ERR_MAX], old[PATH_BUF + 32], tok[STORE_TOKEN_MAX], path[PATH_BUF + 32];
 	enum category cat;
