@@ -13,15 +13,18 @@
  *	inet6:PORT@HOST) and the threads that serve its connections with
  *	mproto_session() (milter_proto.c), behind libmilter's API.
  *
- *	Threads: smfi_main() accepts connections and hands each to an idle
- *	worker, or starts a worker when none is idle (no limit, as
- *	libmilter has none); a worker serves its connection to its end,
- *	then waits MPROTO_IDLE_SECS for another before it exits (at most
- *	MPROTO_KEEP_IDLE stay). smfi_stop() closes the listening socket:
- *	smfi_main() returns and the connections in progress carry on
- *	(links-milter drains them); it first waits up to MSERVE_JOIN_SECS
- *	for its idle and ending workers to end, so that what a thread keeps
- *	for itself (OpenSSL's per-thread state) is freed before the
+ *	Threads: every worker waits in accept() on the listening socket
+ *	itself (the kernel wakes one per connection) and serves the
+ *	connection it took to its end, so a connection costs no hand-off
+ *	between threads. The worker that takes the last idle place starts
+ *	another (no limit, as libmilter has none); a worker idle for
+ *	MPROTO_IDLE_SECS ends while MPROTO_KEEP_IDLE others wait.
+ *	smfi_main() starts the first worker and waits for smfi_stop(),
+ *	which shuts the listening socket down: the idle workers leave
+ *	accept(), smfi_main() returns and the connections in progress carry
+ *	on (links-milter drains them). It first waits up to
+ *	MSERVE_JOIN_SECS for the workers to end, so that what a thread
+ *	keeps for itself (OpenSSL's per-thread state) is freed before the
  *	program exits. Signals are the program's business: nothing here
  *	handles one.
  *
@@ -64,16 +67,19 @@ static atomic_int mproto_stopping;
 /* A worker thread: joinable, so that smfi_main() can wait for its end. */
 struct mserve_worker {
 	pthread_t tid;
-	int	fd;			/* its first connection */
 	struct mserve_worker *next;
 };
 
-/* The workers waiting for a connection, and the connections handed to them. */
-static pthread_mutex_t mproto_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t mproto_cond = PTHREAD_COND_INITIALIZER;
-static int mproto_idle;			/* waiting workers not yet given a connection */
-static int *mproto_queue;		/* handed connections */
-static size_t mproto_qcap, mproto_qhead, mproto_qlen;
+/*
+ * The workers: each waits in accept() on the listening socket itself, so
+ * that a connection costs no hand-off between threads. mserve_idle counts
+ * the workers in accept(); the one that takes the last idle place starts
+ * another. The lock guards the lists and the stop flag's condition only.
+ */
+static pthread_mutex_t mserve_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t mserve_cond = PTHREAD_COND_INITIALIZER;	/* stop or failure */
+static atomic_int mserve_idle;			/* workers waiting in accept() */
+static int mserve_failed;			/* accept() failed for good */
 static struct mserve_worker *mserve_live;	/* running workers */
 static struct mserve_worker *mserve_ended;	/* returned, not yet joined */
 
@@ -197,7 +203,7 @@ smfi_opensocket(bool rmsocket)
 
 /* ---- the workers ---- */
 
-/* mserve_unlink - take W out of the list at *HEAD (under mproto_lock) */
+/* mserve_unlink - take W out of the list at *HEAD (under mserve_lock) */
 static void
 mserve_unlink(struct mserve_worker **head, struct mserve_worker *w)
 {
@@ -208,81 +214,16 @@ mserve_unlink(struct mserve_worker **head, struct mserve_worker *w)
 		}
 }
 
-/* mserve_wait - wait for a handed connection; -1 when worker W should end (it is then on mserve_ended) */
-static int
-mserve_wait(struct mserve_worker *w)
-{
-	int	fd = -1;
-
-	pthread_mutex_lock(&mproto_lock);
-	mproto_idle++;
-	for (;;) {
-		struct timespec until;
-		int	e;
-
-		if (mproto_qlen > 0) {
-			fd = mproto_queue[mproto_qhead];
-			mproto_qhead = (mproto_qhead + 1) % mproto_qcap;
-			mproto_qlen--;
-			break;			/* the hander counted us out of mproto_idle */
-		}
-		if (atomic_load(&mproto_stopping)) {
-			mproto_idle--;
-			break;
-		}
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += MPROTO_IDLE_SECS;
-		e = pthread_cond_timedwait(&mproto_cond, &mproto_lock, &until);
-		if (e == ETIMEDOUT && mproto_qlen == 0 && mproto_idle > MPROTO_KEEP_IDLE) {
-			mproto_idle--;
-			break;
-		}
-	}
-	if (fd < 0) {
-		mserve_unlink(&mserve_live, w);
-		w->next = mserve_ended;
-		mserve_ended = w;
-	}
-	pthread_mutex_unlock(&mproto_lock);
-	return (fd);
-}
-
-/* mserve_worker - serve the first connection of ARG (its record), then others handed to it */
-static void *
-mserve_worker(void *arg)
-{
-	struct mserve_worker *w = arg;
-	SMFICTX *ctx = mproto_ctx_new();
-	int	fd = w->fd;
-
-	if (ctx == NULL) {
-		log_error("milter connection: out of memory");
-		(void) close(fd);
-		fd = -1;
-		pthread_mutex_lock(&mproto_lock);
-		mserve_unlink(&mserve_live, w);
-		w->next = mserve_ended;
-		mserve_ended = w;
-		pthread_mutex_unlock(&mproto_lock);
-	}
-	while (fd >= 0) {
-		mproto_session(ctx, fd);
-		fd = mserve_wait(w);
-	}
-	mproto_ctx_free(ctx);
-	return (NULL);
-}
-
 /* mserve_reap - join the workers that have ended */
 static void
 mserve_reap(void)
 {
 	struct mserve_worker *w;
 
-	pthread_mutex_lock(&mproto_lock);
+	pthread_mutex_lock(&mserve_lock);
 	w = mserve_ended;
 	mserve_ended = NULL;
-	pthread_mutex_unlock(&mproto_lock);
+	pthread_mutex_unlock(&mserve_lock);
 	while (w != NULL) {
 		struct mserve_worker *next = w->next;
 
@@ -292,142 +233,193 @@ mserve_reap(void)
 	}
 }
 
-/* mserve_queue_push - queue FD for an idle worker (under mproto_lock); -1 when out of memory */
+static void *mserve_worker(void *);
+
+/* mserve_spawn - start one more worker; -1 (logged) when it cannot */
 static int
-mserve_queue_push(int fd)
-{
-	if (mproto_qlen == mproto_qcap) {
-		size_t	ncap = mproto_qcap ? mproto_qcap * 2 : 64;
-		int    *nq = malloc(ncap * sizeof(*nq));
-
-		if (nq == NULL)
-			return (-1);
-		for (size_t i = 0; i < mproto_qlen; i++)
-			nq[i] = mproto_queue[(mproto_qhead + i) % mproto_qcap];
-		free(mproto_queue);
-		mproto_queue = nq;
-		mproto_qcap = ncap;
-		mproto_qhead = 0;
-	}
-	mproto_queue[(mproto_qhead + mproto_qlen) % mproto_qcap] = fd;
-	mproto_qlen++;
-	return (0);
-}
-
-/* mserve_hand - give connection FD to an idle worker or a new one */
-static void
-mserve_hand(int fd)
+mserve_spawn(void)
 {
 	struct mserve_worker *w;
 	int	rc;
 
-	pthread_mutex_lock(&mproto_lock);
-	if (mproto_idle > 0) {
-		if (mserve_queue_push(fd) < 0) {
-			pthread_mutex_unlock(&mproto_lock);
-			log_error("milter connection refused: out of memory");
-			(void) close(fd);
-			return;
-		}
-		mproto_idle--;
-		pthread_cond_signal(&mproto_cond);
-		pthread_mutex_unlock(&mproto_lock);
-		return;
-	}
+	mserve_reap();
 	if ((w = calloc(1, sizeof(*w))) == NULL) {
-		pthread_mutex_unlock(&mproto_lock);
-		log_error("milter connection refused: out of memory");
-		(void) close(fd);
-		return;
+		log_error("milter: cannot start a connection thread: out of memory");
+		return (-1);
 	}
-	w->fd = fd;
+	pthread_mutex_lock(&mserve_lock);
 	w->next = mserve_live;
 	mserve_live = w;
 	if ((rc = pthread_create(&w->tid, NULL, mserve_worker, w)) != 0) {
 		mserve_live = w->next;
+		pthread_mutex_unlock(&mserve_lock);
 		free(w);
-		pthread_mutex_unlock(&mproto_lock);
-		log_error("milter connection refused: cannot start a thread: %s", strerror(rc));
-		(void) close(fd);
-		return;
+		log_error("milter: cannot start a connection thread: %s", strerror(rc));
+		return (-1);
 	}
-	pthread_mutex_unlock(&mproto_lock);
+	pthread_mutex_unlock(&mserve_lock);
+	return (0);
+}
+
+/* mserve_fail - accept() cannot go on: make smfi_main() return MI_FAILURE */
+static void
+mserve_fail(void)
+{
+	pthread_mutex_lock(&mserve_lock);
+	mserve_failed = 1;
+	pthread_cond_broadcast(&mserve_cond);
+	pthread_mutex_unlock(&mserve_lock);
 }
 
 /*
- * mserve_join_all - at stop: wake the idle workers, wait up to
- * MSERVE_JOIN_SECS for every worker to end; one still serving a
- * connection then is left to finish on its own
+ * mserve_accept - the next connection for a worker; -1 when the worker
+ * should end (stop, failure, or idle for MPROTO_IDLE_SECS while at least
+ * MPROTO_KEEP_IDLE others wait). Starts another worker when this one
+ * took the last idle place.
  */
-static void
+static int
+mserve_accept(int lfd)
+{
+	for (;;) {
+		int	fd, e, left;
+
+		if (atomic_load(&mproto_stopping))
+			return (-1);
+		atomic_fetch_add(&mserve_idle, 1);
+		fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+		e = errno;
+		left = atomic_fetch_sub(&mserve_idle, 1) - 1;
+		if (atomic_load(&mproto_stopping)) {
+			if (fd >= 0)
+				(void) close(fd);	/* the MTA applies its milter default action */
+			return (-1);
+		}
+		if (fd >= 0) {
+			if (left == 0)
+				(void) mserve_spawn();
+			return (fd);
+		}
+		if (e == EAGAIN || e == EWOULDBLOCK) {		/* idle: SO_RCVTIMEO */
+			if (left >= MPROTO_KEEP_IDLE)
+				return (-1);
+			continue;
+		}
+		if (e == EINTR || e == ECONNABORTED)
+			continue;
+		if (e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM) {
+			log_warning("milter socket: accept: %s", strerror(e));
+			sleep(1);
+			continue;
+		}
+		log_error("milter socket: accept: %s", strerror(e));
+		mserve_fail();
+		return (-1);
+	}
+}
+
+/* mserve_worker - accept and serve connections until told to end; ARG is its record */
+static void *
+mserve_worker(void *arg)
+{
+	struct mserve_worker *w = arg;
+	SMFICTX *ctx = mproto_ctx_new();
+	int	fd;
+
+	if (ctx == NULL)
+		log_error("milter connection thread: out of memory");
+	else {
+		while ((fd = mserve_accept(mproto_lfd)) >= 0)
+			mproto_session(ctx, fd);
+		mproto_ctx_free(ctx);
+	}
+	pthread_mutex_lock(&mserve_lock);
+	mserve_unlink(&mserve_live, w);
+	w->next = mserve_ended;
+	mserve_ended = w;
+	if (mserve_live == NULL)
+		pthread_cond_broadcast(&mserve_cond);	/* smfi_main() may be waiting for the last */
+	pthread_mutex_unlock(&mserve_lock);
+	return (NULL);
+}
+
+/*
+ * mserve_join_all - at stop: wait up to MSERVE_JOIN_SECS for every
+ * worker to end (the idle ones leave accept() when the socket is shut
+ * down); one still serving a connection then is left to finish on its
+ * own. Returns the number of workers still running.
+ */
+static int
 mserve_join_all(void)
 {
 	struct timespec until;
 	struct mserve_worker *w;
+	int	left = 0;
 
-	pthread_mutex_lock(&mproto_lock);
-	pthread_cond_broadcast(&mproto_cond);
-	pthread_mutex_unlock(&mproto_lock);
 	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_sec += MSERVE_JOIN_SECS;
 	for (;;) {
-		pthread_mutex_lock(&mproto_lock);
+		pthread_mutex_lock(&mserve_lock);
 		if ((w = mserve_live) != NULL)
 			mserve_live = w->next;
-		pthread_mutex_unlock(&mproto_lock);
+		pthread_mutex_unlock(&mserve_lock);
 		if (w == NULL)
 			break;
-		if (pthread_timedjoin_np(w->tid, NULL, &until) != 0)
+		if (pthread_timedjoin_np(w->tid, NULL, &until) != 0) {
+			left++;
 			continue;	/* still serving: it files itself on mserve_ended at its end */
-		pthread_mutex_lock(&mproto_lock);
+		}
+		pthread_mutex_lock(&mserve_lock);
 		mserve_unlink(&mserve_ended, w);
-		pthread_mutex_unlock(&mproto_lock);
+		pthread_mutex_unlock(&mserve_lock);
 		free(w);
 	}
 	mserve_reap();
+	return (left);
 }
 
 int
 smfi_main(void)
 {
-	int	lfd;
+	struct timeval idle = {MPROTO_IDLE_SECS, 0};
+	int	lfd, failed;
 
 	if (smfi_opensocket(0) != MI_SUCCESS) {
 		log_error("milter socket %s: %s", mproto_spec, strerror(errno));
 		return (MI_FAILURE);
 	}
 	lfd = mproto_lfd;
-	while (!atomic_load(&mproto_stopping)) {
-		int	fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-
-		if (fd < 0) {
-			if (atomic_load(&mproto_stopping))
-				break;
-			if (errno == EINTR || errno == ECONNABORTED)
-				continue;
-			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS
-			    || errno == ENOMEM) {
-				log_warning("milter socket: accept: %s", strerror(errno));
-				sleep(1);
-				continue;
-			}
-			log_error("milter socket: accept: %s", strerror(errno));
-			return (MI_FAILURE);
-		}
-		mserve_reap();
-		mserve_hand(fd);
+	/* an idle worker's accept() returns EAGAIN after this long */
+	(void) setsockopt(lfd, SOL_SOCKET, SO_RCVTIMEO, &idle, sizeof(idle));
+	if (!atomic_load(&mproto_stopping) && mserve_spawn() != 0)
+		mserve_fail();
+	pthread_mutex_lock(&mserve_lock);
+	while (!atomic_load(&mproto_stopping) && !mserve_failed)
+		pthread_cond_wait(&mserve_cond, &mserve_lock);
+	failed = mserve_failed;
+	pthread_mutex_unlock(&mserve_lock);
+	if (failed) {
+		atomic_store(&mproto_stopping, 1);
+		(void) shutdown(lfd, SHUT_RDWR);	/* wakes the workers in accept() */
 	}
-	mproto_lfd = -1;
-	(void) close(lfd);
-	mserve_join_all();
-	return (MI_SUCCESS);
+	/*
+	 * The socket stays open (shut down) while a worker may still call
+	 * accept() on it, so that its descriptor cannot be reused under it.
+	 */
+	if (mserve_join_all() == 0) {
+		mproto_lfd = -1;
+		(void) close(lfd);
+	}
+	return (failed ? MI_FAILURE : MI_SUCCESS);
 }
 
 int
 smfi_stop(void)
 {
+	pthread_mutex_lock(&mserve_lock);
 	atomic_store(&mproto_stopping, 1);
 	if (mproto_lfd >= 0)
-		(void) shutdown(mproto_lfd, SHUT_RDWR);	/* wakes accept() */
+		(void) shutdown(mproto_lfd, SHUT_RDWR);	/* wakes the workers in accept() */
+	pthread_cond_broadcast(&mserve_cond);
+	pthread_mutex_unlock(&mserve_lock);
 	return (MI_SUCCESS);
 }
