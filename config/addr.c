@@ -110,20 +110,25 @@ addr_quoted(const char *s, const char *end, char *out, size_t outlen)
 	return ((const char *) p + 1);
 }
 
-/* addr_fold_local - lower-case an ASCII local part, NFC a UTF-8 one; malloc'd */
+/*
+ * addr_fold_local - lower-case an ASCII local part into BUF (BUFLEN
+ * bytes) and return BUF; NFC a UTF-8 one into memory the caller frees
+ * and return that. NULL when out of memory or too long.
+ */
 static char *
-addr_fold_local(const char *local)
+addr_fold_local(const char *local, char *buf, size_t buflen)
 {
-	char   *out;
 	size_t	i;
 
 	if (!addr_is_ascii(local))
 		return ((char *) utf8proc_NFC((const utf8proc_uint8_t *) local));
-	if ((out = strdup(local)) == NULL)
-		return (NULL);
-	for (i = 0; out[i]; i++)
-		out[i] = (char) tolower((unsigned char) out[i]);
-	return (out);
+	for (i = 0; local[i]; i++) {
+		if (i + 1 >= buflen)
+			return (NULL);
+		buf[i] = (char) tolower((unsigned char) local[i]);
+	}
+	buf[i] = 0;
+	return (buf);
 }
 
 /* addr_ascii_domain_ok - an ASCII domain: labels of letters, digits, '-', '_' */
@@ -191,14 +196,18 @@ fail:
 	return (-1);
 }
 
-/* addr_compose - write the canonical LOCAL@DOMAIN into OUT */
+/*
+ * addr_compose - write the canonical LOCAL@DOMAIN into OUT; ATOM says
+ * that LOCAL is known to be a dot-atom (it is quoted otherwise when it
+ * is not one)
+ */
 static int
-addr_compose(const char *local, const char *domain, char *out, size_t outlen)
+addr_compose(const char *local, int atom, const char *domain, char *out, size_t outlen)
 {
 	char	buf[ADDR_MAX];
-	size_t	n = 0, i;
+	size_t	n = 0, i, dn = strlen(domain);
 
-	if (addr_dot_atom(local, strlen(local))) {
+	if (atom || addr_dot_atom(local, strlen(local))) {
 		n = strlen(local);
 		if (n >= sizeof(buf))
 			return (-1);
@@ -214,11 +223,11 @@ addr_compose(const char *local, const char *domain, char *out, size_t outlen)
 		}
 		buf[n++] = '"';
 	}
-	if (n + 1 + strlen(domain) > ADDR_LEN_MAX
-	    || n + 1 + strlen(domain) + 1 > outlen)
+	if (n + 1 + dn > ADDR_LEN_MAX || n + 1 + dn + 1 > outlen)
 		return (-1);
-	buf[n] = 0;
-	snprintf(out, outlen, "%s@%s", buf, domain);
+	memcpy(out, buf, n);
+	out[n] = '@';
+	memcpy(out + n + 1, domain, dn + 1);
 	return (0);
 }
 
@@ -226,10 +235,11 @@ addr_compose(const char *local, const char *domain, char *out, size_t outlen)
 int
 addr_normalise(const char *in, char *out, size_t outlen)
 {
-	char	local[ADDR_MAX], domain[ADDR_DOMAIN_MAX + 1];
+	char	local[ADDR_MAX], domain[ADDR_DOMAIN_MAX + 1], lower[ADDR_MAX];
 	char   *folded = NULL;
 	const char *s, *e, *at;
 	size_t	n;
+	int	atom = 0, rc;
 
 	if (out == NULL || outlen == 0)
 		return (-1);
@@ -264,6 +274,7 @@ addr_normalise(const char *in, char *out, size_t outlen)
 			return (-1);
 		memcpy(local, s, n);
 		local[n] = 0;
+		atom = 1;		/* lower case keeps it one; NFC may not (U+037E is ';') */
 	}
 	n = (size_t) (e - at - 1);
 	if (n == 0 || n > ADDR_DOMAIN_MAX * 4 || memchr(at + 1, '@', n) != NULL || at[1] == '[')
@@ -276,14 +287,15 @@ addr_normalise(const char *in, char *out, size_t outlen)
 		if (addr_domain_normalise(raw, domain, sizeof(domain)) < 0)
 			return (-1);
 	}
-	if ((folded = addr_fold_local(local)) == NULL)
+	if ((folded = addr_fold_local(local, lower, sizeof(lower))) == NULL)
 		return (-1);
-	if (addr_compose(folded, domain, out, outlen) < 0) {
+	rc = addr_compose(folded, atom && folded == lower, domain, out, outlen);
+	if (folded != lower)
 		free(folded);
+	if (rc != 0) {
 		out[0] = 0;
 		return (-1);
 	}
-	free(folded);
 	return (0);
 }
 
@@ -306,11 +318,16 @@ addr_is_ascii(const char *addr)
 	return (1);
 }
 
-/* addr_strip_comments - a structured header value with comments made spaces */
+/*
+ * addr_strip_comments - a structured header value with comments made
+ * spaces. Outside comments and quoted strings, runs of ordinary bytes
+ * are copied whole (strcspn), so a long plain value costs little more
+ * than a copy.
+ */
 size_t
 addr_strip_comments(const char *value, size_t maxin, char *out, size_t outlen)
 {
-	size_t	n = 0, i;
+	size_t	n = 0, i, run;
 	int	depth = 0, quoted = 0;
 
 	if (outlen == 0)
@@ -318,6 +335,16 @@ addr_strip_comments(const char *value, size_t maxin, char *out, size_t outlen)
 	for (i = 0; value[i] && i < maxin && n + 1 < outlen; i++) {
 		char	c = value[i];
 
+		if (depth == 0 && !quoted && (run = strcspn(value + i, "(\"\r\n\t")) > 1) {
+			if (run > maxin - i)
+				run = maxin - i;
+			if (run > outlen - 1 - n)
+				run = outlen - 1 - n;
+			memcpy(out + n, value + i, run);
+			n += run;
+			i += run - 1;
+			continue;
+		}
 		if (depth > 0) {
 			if (c == '\\' && value[i + 1] && i + 1 < maxin)
 				i++;

@@ -335,10 +335,10 @@ mauth_received_by(const char *value, char *host, size_t hostlen)
 		return (-1);
 	host[0] = 0;
 	(void) addr_strip_comments(value, MAUTH_VALUE_MAX, buf, MAUTH_VALUE_MAX + 1);
-	for (p = buf; *p; p++)
-		*p = (char) tolower((unsigned char) *p);
 	if ((semi = strchr(buf, ';')) != NULL)
 		*semi = 0;			/* the date: no clause after it */
+	for (p = buf; *p; p++)
+		*p = (char) tolower((unsigned char) *p);
 	for (p = buf; (p = strstr(p, "by ")) != NULL; p += 3) {
 		if (p != buf && p[-1] != ' ')
 			continue;

@@ -92,6 +92,13 @@ START_TEST(test_addr_utf8_local_parts)
 	expect("th\xc2\x85@example.vn", -1, "");
 	ck_assert_int_eq(addr_is_ascii("thư@example.vn"), 0);
 	ck_assert_int_eq(addr_is_ascii("thu@example.vn"), 1);
+	/*
+	 * NFC can turn a dot-atom into something that is not one: U+037E
+	 * (Greek question mark) becomes ';', so the local part is quoted
+	 */
+	expect("a\xcd\xbe" "b@example.vn", 0, "\"a;b\"@example.vn");
+	/* and U+212A (Kelvin sign) becomes 'K', still an atom */
+	expect("\xe2\x84\xaa" "elvin@example.vn", 0, "Kelvin@example.vn");
 }
 END_TEST
 
@@ -183,6 +190,77 @@ START_TEST(test_addr_strip_comments)
 }
 END_TEST
 
+/* ref_strip - the comment stripper written byte by byte, to compare with */
+static size_t
+ref_strip(const char *value, size_t maxin, char *out, size_t outlen)
+{
+	size_t	n = 0, i;
+	int	depth = 0, quoted = 0;
+
+	if (outlen == 0)
+		return (0);
+	for (i = 0; value[i] && i < maxin && n + 1 < outlen; i++) {
+		char	c = value[i];
+
+		if (depth > 0) {
+			if (c == '\\' && value[i + 1] && i + 1 < maxin)
+				i++;
+			else if (c == '(')
+				depth++;
+			else if (c == ')' && --depth == 0)
+				out[n++] = ' ';
+			continue;
+		}
+		if (quoted) {
+			if (c == '\\' && value[i + 1] && i + 1 < maxin && n + 2 < outlen) {
+				out[n++] = c;
+				out[n++] = value[++i];
+				continue;
+			}
+			if (c == '"')
+				quoted = 0;
+		} else if (c == '(') {
+			depth = 1;
+			continue;
+		} else if (c == '"')
+			quoted = 1;
+		if (c == '\r' || c == '\n' || c == '\t')
+			c = ' ';
+		out[n++] = c;
+	}
+	out[n] = 0;
+	return (n);
+}
+
+/* The stripper copies plain runs whole: it must give what the byte loop gives, at every bound. */
+START_TEST(test_addr_strip_comments_matches_byte_loop)
+{
+	static const char alphabet[] = "ab (\"\\)\r\n\t;=x";
+	char	in[64], got[80], want[80];
+	unsigned seed = 12345;
+
+	for (int round = 0; round < 200000; round++) {
+		size_t	len, maxin, outlen, ng, nw;
+
+		seed = seed * 1103515245u + 12345u;
+		len = (seed >> 8) % (sizeof(in) - 1);
+		for (size_t i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			in[i] = alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
+		}
+		in[len] = 0;
+		seed = seed * 1103515245u + 12345u;
+		maxin = (seed >> 8) % (sizeof(in) + 4);
+		outlen = 1 + (seed >> 20) % (sizeof(got) - 1);
+		ng = addr_strip_comments(in, maxin, got, outlen);
+		nw = ref_strip(in, maxin, want, outlen);
+		ck_assert_msg(ng == nw && strcmp(got, want) == 0,
+			      "round %d: \"%s\" maxin %zu outlen %zu: \"%s\" != \"%s\"",
+			      round, in, maxin, outlen, got, want);
+	}
+}
+END_TEST
+
 int
 main(void)
 {
@@ -198,6 +276,7 @@ main(void)
 	tcase_add_test(tc, test_addr_limits);
 	tcase_add_test(tc, test_addr_domain_helpers);
 	tcase_add_test(tc, test_addr_strip_comments);
+	tcase_add_test(tc, test_addr_strip_comments_matches_byte_loop);
 	suite_add_tcase(s, tc);
 	return (unit_run(s));
 }
