@@ -12,18 +12,25 @@
  *	nonces. Nothing here is hand-made except the file handling and the
  *	base32 coding.
  *
- *	crypt_mac() keeps an HMAC context already keyed for each of the
- *	first CRYPT_MAC_KEYS keys it sees (a process uses a handful: the
- *	blind index, suppression, token, web and key-check keys, the web
- *	labels' keys) and duplicates it per call, so that the key schedule
- *	(two SHA-256 blocks and the context set-up) is paid once per key
- *	and process instead of once per call. A key past the table's
- *	capacity takes the slower path (the unkeyed template, keyed on
- *	each call); the result is the same.
+ *	crypt_mac() keeps, for each of the first CRYPT_MAC_KEYS keys it
+ *	sees (a process uses a handful: the blind index, suppression,
+ *	token, web and key-check keys, the web labels' keys), the SHA-256
+ *	states after HMAC's inner and outer key blocks (RFC 2104), so that
+ *	a call copies two small structures and hashes the data and the
+ *	inner digest: about a fifth of the instructions of duplicating and
+ *	freeing a keyed EVP_MAC context per call, which allocates a dozen
+ *	objects. That uses OpenSSL's SHA256_Init/Update/Final, deprecated
+ *	in OpenSSL 3 but kept (and dispatched to the SHA extensions of the
+ *	CPU as EVP's SHA-256 is); an OpenSSL built without them compiles
+ *	the EVP path, which is also the path of a key past the table's
+ *	capacity. The result is the same HMAC-SHA256.
  * DIAGNOSTICS
  *	See crypt.h.
  */
 #include "config.h"
+
+/* SHA256_Init/Update/Final for crypt_mac()'s precomputed HMAC states */
+#define OPENSSL_SUPPRESS_DEPRECATED 1
 
 #include <errno.h>
 #include <fcntl.h>
@@ -41,6 +48,11 @@
 #include <openssl/kdf.h>
 #include <openssl/params.h>
 #include <openssl/rand.h>
+#include <openssl/sha.h>
+
+#if !defined(OPENSSL_NO_DEPRECATED_3_0)
+#define CRYPT_MAC_MIDSTATE 1		/* crypt_mac() hashes from SHA256_CTX states */
+#endif
 
 #include "crypt.h"
 #include "text.h"
@@ -80,6 +92,10 @@ static _Atomic(EVP_CIPHER *) crypt_gcm;
 struct crypt_keyed {
 	unsigned char key[CRYPT_KEY_LEN];
 	EVP_MAC_CTX *ctx;		/* HMAC-SHA256 keyed with KEY */
+#ifdef CRYPT_MAC_MIDSTATE
+	SHA256_CTX inner;		/* SHA-256 after (KEY xor ipad) */
+	SHA256_CTX outer;		/* SHA-256 after (KEY xor opad) */
+#endif
 };
 static _Atomic(struct crypt_keyed *) crypt_keyed_tab[CRYPT_MAC_KEYS];
 
@@ -414,13 +430,33 @@ crypt_keyed_new(const unsigned char key[CRYPT_KEY_LEN])
 		return NULL;
 	memcpy(e->key, key, CRYPT_KEY_LEN);
 	if ((e->ctx = EVP_MAC_CTX_dup(t)) == NULL
-	    || EVP_MAC_init(e->ctx, key, CRYPT_KEY_LEN, NULL) != 1) {
-		EVP_MAC_CTX_free(e->ctx);
-		OPENSSL_cleanse(e, sizeof(*e));
-		free(e);
-		return NULL;
+	    || EVP_MAC_init(e->ctx, key, CRYPT_KEY_LEN, NULL) != 1)
+		goto fail;
+#ifdef CRYPT_MAC_MIDSTATE
+	{
+		unsigned char pad[SHA256_CBLOCK];	/* the key is shorter than a block */
+		int	i, ok;
+
+		memset(pad, 0x36, sizeof(pad));
+		for (i = 0; i < CRYPT_KEY_LEN; i++)
+			pad[i] ^= key[i];
+		ok = SHA256_Init(&e->inner) == 1 && SHA256_Update(&e->inner, pad, sizeof(pad)) == 1;
+		memset(pad, 0x5c, sizeof(pad));
+		for (i = 0; i < CRYPT_KEY_LEN; i++)
+			pad[i] ^= key[i];
+		ok = ok && SHA256_Init(&e->outer) == 1
+		    && SHA256_Update(&e->outer, pad, sizeof(pad)) == 1;
+		OPENSSL_cleanse(pad, sizeof(pad));
+		if (!ok)
+			goto fail;
 	}
+#endif
 	return e;
+fail:
+	EVP_MAC_CTX_free(e->ctx);
+	OPENSSL_cleanse(e, sizeof(*e));
+	free(e);
+	return NULL;
 }
 
 /* crypt_keyed_free - wipe and free a slot that was not published */
@@ -433,13 +469,13 @@ crypt_keyed_free(struct crypt_keyed *e)
 }
 
 /*
- * crypt_keyed_ctx - the context keyed with KEY from the table, adding
- * it when there is room; NULL when the table is full (or on failure).
- * The caller duplicates the result and never changes it. Two threads
+ * crypt_keyed_ctx - the entry of KEY in the table, adding it when there
+ * is room; NULL when the table is full (or on failure). The caller
+ * copies its states (or duplicates its context) and never changes it. Two threads
  * adding the same key race for the same empty slot: the loser finds its
  * key in the winner's slot and uses that, so a key has one slot.
  */
-static const EVP_MAC_CTX *
+static const struct crypt_keyed *
 crypt_keyed_ctx(const unsigned char key[CRYPT_KEY_LEN])
 {
 	struct crypt_keyed *e, *mine = NULL;
@@ -450,13 +486,13 @@ crypt_keyed_ctx(const unsigned char key[CRYPT_KEY_LEN])
 			if (mine == NULL && (mine = crypt_keyed_new(key)) == NULL)
 				return NULL;
 			if (atomic_compare_exchange_strong(&crypt_keyed_tab[i], &e, mine))
-				return mine->ctx;
+				return mine;
 			/* another thread filled slot I first: E is now its entry */
 		}
 		if (CRYPTO_memcmp(e->key, key, CRYPT_KEY_LEN) == 0) {
 			if (mine != NULL)
 				crypt_keyed_free(mine);
-			return e->ctx;
+			return e;
 		}
 	}
 	if (mine != NULL)
@@ -465,22 +501,39 @@ crypt_keyed_ctx(const unsigned char key[CRYPT_KEY_LEN])
 }
 
 /*
- * crypt_mac - HMAC-SHA256 of DATA under KEY into OUT. A duplicate of
- * the key's keyed context (crypt_keyed_ctx) already holds the state
- * after the key; past the table, a duplicate of the unkeyed template
- * is keyed here; without either, the one-shot HMAC().
+ * crypt_mac - HMAC-SHA256 of DATA under KEY into OUT. The key's entry
+ * (crypt_keyed_ctx) holds the states after the key: copies of them hash
+ * the data and the inner digest; without the SHA256_* functions, a
+ * duplicate of its keyed EVP context. Past the table, a duplicate of
+ * the unkeyed template is keyed here; without either, the one-shot
+ * HMAC().
  */
 void
 crypt_mac(const unsigned char key[CRYPT_KEY_LEN], const void *data, size_t len,
 	  unsigned char out[CRYPT_MAC_LEN])
 {
-	const EVP_MAC_CTX *keyed = crypt_keyed_ctx(key);
+	const struct crypt_keyed *keyed = crypt_keyed_ctx(key);
 	EVP_MAC_CTX *t, *ctx;
 	unsigned int outlen = CRYPT_MAC_LEN;
 	size_t	n = 0;
 
+#ifdef CRYPT_MAC_MIDSTATE
 	if (keyed != NULL) {
-		if ((ctx = EVP_MAC_CTX_dup(keyed)) == NULL)
+		SHA256_CTX c = keyed->inner;
+		unsigned char ih[SHA256_DIGEST_LENGTH];
+
+		if (SHA256_Update(&c, data, len) != 1 || SHA256_Final(ih, &c) != 1)
+			abort();		/* cannot happen: no allocation */
+		c = keyed->outer;
+		if (SHA256_Update(&c, ih, sizeof(ih)) != 1 || SHA256_Final(out, &c) != 1)
+			abort();
+		OPENSSL_cleanse(&c, sizeof(c));
+		OPENSSL_cleanse(ih, sizeof(ih));
+		return;
+	}
+#endif
+	if (keyed != NULL) {
+		if ((ctx = EVP_MAC_CTX_dup(keyed->ctx)) == NULL)
 			abort();		/* out of memory */
 	} else if ((t = crypt_hmac_template()) != NULL) {
 		if ((ctx = EVP_MAC_CTX_dup(t)) == NULL
