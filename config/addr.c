@@ -321,8 +321,8 @@ addr_is_ascii(const char *addr)
 /*
  * addr_strip_comments - a structured header value with comments made
  * spaces. Outside comments and quoted strings, runs of ordinary bytes
- * are copied whole (strcspn), so a long plain value costs little more
- * than a copy.
+ * are copied whole, and inside comments skipped whole (strcspn), so a
+ * long value costs little more than a copy.
  */
 size_t
 addr_strip_comments(const char *value, size_t maxin, char *out, size_t outlen)
@@ -346,6 +346,12 @@ addr_strip_comments(const char *value, size_t maxin, char *out, size_t outlen)
 			continue;
 		}
 		if (depth > 0) {
+			if ((run = strcspn(value + i, "()\\")) > 1) {	/* comment text: skipped */
+				if (run > maxin - i)
+					run = maxin - i;
+				i += run - 1;
+				continue;
+			}
 			if (c == '\\' && value[i + 1] && i + 1 < maxin)
 				i++;
 			else if (c == '(')

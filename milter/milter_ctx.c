@@ -16,6 +16,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -217,7 +218,7 @@ mctx_ours(const struct mctx_msg *m)
 	return (m->ours);
 }
 
-/* mctx_append - append LEN bytes of DATA to the text, growing it */
+/* mctx_append - append LEN bytes of DATA to the text, growing it; DATA NULL: room the caller fills */
 static int
 mctx_append(struct mctx_msg *m, const char *data, size_t len)
 {
@@ -232,7 +233,8 @@ mctx_append(struct mctx_msg *m, const char *data, size_t len)
 		m->text = nt;
 		m->cap = cap;
 	}
-	memcpy(m->text + m->len, data, len);
+	if (data != NULL)
+		memcpy(m->text + m->len, data, len);
 	m->len += len;
 	m->text[m->len] = 0;
 	return (0);
@@ -329,16 +331,25 @@ mctx_header(struct mctx_msg *m, const char *name, const char *value)
 	if (strncasecmp(name, "X-Links-", 8) == 0)
 		return (mctx_xlinks(m, name));	/* not ours to analyse either */
 	for (int h = 0; h < MCTX_H_COUNT; h++)
-		if (m->hdr[h] == NULL && strcasecmp(name, mctx_hdr_names[h]) == 0
+		if (m->hdr[h] == NULL
+		    && tolower((unsigned char) name[0]) == tolower((unsigned char) mctx_hdr_names[h][0])
+		    && strcasecmp(name, mctx_hdr_names[h]) == 0
 		    && (m->hdr[h] = mctx_strdup_bounded(value)) == NULL)
 			return (-1);
 	if (m->header_bytes + nl + vl + 4 > MCTX_HEADER_MAX) {
 		m->truncated = 1;
 		return (0);
 	}
-	if (mctx_append(m, name, nl) != 0 || mctx_append(m, ": ", 2) != 0
-	    || mctx_append(m, value, vl) != 0 || mctx_append(m, "\r\n", 2) != 0)
+	if (mctx_append(m, NULL, nl + vl + 4) != 0)	/* room for "NAME: VALUE\r\n" */
 		return (-1);
+	{
+		char   *t = m->text + m->len - (nl + vl + 4);
+
+		memcpy(t, name, nl);
+		memcpy(t + nl, ": ", 2);
+		memcpy(t + nl + 2, value, vl);
+		memcpy(t + nl + 2 + vl, "\r\n", 2);
+	}
 	m->header_bytes += nl + vl + 4;
 	return (0);
 }
