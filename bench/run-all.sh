@@ -55,7 +55,8 @@
 #	abs_srcdir (set by `make bench`; guessed otherwise); BENCH_RESULTS
 #	(default $abs_srcdir/RESULTS.md; RESULTS.quick.md in the build
 #	tree with BENCH_QUICK=1); BENCH_SECS (5: seconds of a time-bound
-#	run, the ordinary mail), BENCH_ROUNDS (3), BENCH_CONNS (16),
+#	run, the ordinary mail), BENCH_ROUNDS (3), BENCH_CONNS (16), BENCH_WARM_MSGS (400: ordinary
+#	messages through links-milter after each restart, before a timed pass),
 #	BENCH_SCALE (1: corpus sizes, see gen-mail.py), BENCH_CUSTOMERS
 #	(6000), BENCH_LARGE_MB (25), BENCH_SECTIONS (default "milter
 #	postfix memory sender reply profile"), BENCH_REPLY_BASE (the commit
