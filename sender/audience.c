@@ -36,6 +36,7 @@ struct idlist {
 	int64_t *ids;
 	size_t	n;
 	size_t	cap;
+	int	failed;			/* collect() could not add an id */
 };
 
 /* idlist_add - append ID; -1 when full or out of memory */
@@ -107,11 +108,15 @@ idlist_dedup(struct idlist *l)
 	return (0);
 }
 
-/* collect - store_customer_each() callback: add the customer's id */
+/* collect - store_customer_ids() callback: add the customer's id */
 static int
-collect(const struct store_customer *c, void *arg)
+collect(int64_t id, void *arg)
 {
-	return (idlist_add(arg, c->id) < 0);
+	struct idlist *l = arg;
+
+	if (idlist_add(l, id) < 0)
+		l->failed = 1;
+	return (l->failed);
 }
 
 /* lookup - the customer id of address ADDR; -1 with ERR (never naming the address) */
@@ -220,7 +225,7 @@ int
 audience_select(struct store *st, const struct audience *a, int64_t **ids, size_t *n,
 		char *err, size_t errlen)
 {
-	struct idlist l = {NULL, 0, 0};
+	struct idlist l = {NULL, 0, 0, 0};
 	int64_t id;
 	int	r;
 
@@ -233,8 +238,13 @@ audience_select(struct store *st, const struct audience *a, int64_t **ids, size_
 	if (a->customers_file != NULL && read_file(st, a->customers_file, &l, err, errlen) < 0)
 		goto fail;
 	if (a->to == NULL && a->customers_file == NULL) {
-		if ((r = store_customer_each(st, collect, &l)) < 0) {
+		if ((r = store_customer_ids(st, collect, &l)) < 0) {
 			snprintf(err, errlen, "store: %s", store_errmsg(st));
+			goto fail;
+		}
+		if (l.failed) {
+			snprintf(err, errlen, "more than %d recipients, or out of memory",
+				 AUDIENCE_MAX);
 			goto fail;
 		}
 	}

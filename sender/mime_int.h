@@ -13,6 +13,8 @@
  *	struct mailimf_fields *mime_header_fields(const struct mime_msg *m,
  *			    unsigned mask, struct mime_parts *p);
  *	void	mime_parts_free(struct mime_parts *p);
+struct mailimf_date_time *mime_date(time_t t);
+ *	struct mailimf_date_time *mime_date(time_t t);
  * DESCRIPTION
  *	The steps of mime_build(), so that mime_plan.c builds the same
  *	bytes field by field: mime_check() checks every value of M that
@@ -21,7 +23,9 @@
  *	mime_encode_body() is one base64 body of CRLF lines (the caller
  *	frees it); mime_header_fields() makes libetpan's header fields of
  *	M in MASK, in the order mime_build() writes them, taking P's
- *	encoded values (mailimf_fields_free()).
+ *	encoded values (mailimf_fields_free()); mime_date() is the Date of
+ *	T in local time, what mailimf_get_date() gives for a zone of whole
+ *	hours, without its cost (mailimf_date_time_free()).
  * DIAGNOSTICS
  *	-1 with a message in ERR; NULL when out of memory.
  */
@@ -29,6 +33,7 @@
 #define LINKS_MIME_INT_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include <libetpan/libetpan.h>
 
@@ -60,5 +65,6 @@ char   *mime_encode_body(const char *text, size_t *len);
 struct mailimf_fields *mime_header_fields(const struct mime_msg *m, unsigned mask,
 					  struct mime_parts *p);
 void	mime_parts_free(struct mime_parts *p);
+struct mailimf_date_time *mime_date(time_t t);
 
 #endif

@@ -548,4 +548,13 @@ int	store_read_end(struct store *st);
  */
 int	store_customer_undeliverable(struct store *st, int64_t customer_id);
 
+/* ---- customer ids alone (appended for links-sender; store/customer_ids.c) ---- */
+/*
+ * store_customer_ids() calls FN with the id of each customer, in id
+ * order, as store_customer_each() does with the whole record, but
+ * without decrypting anything; FN returns non-zero to stop. STORE_OK
+ * or a STORE_ error.
+ */
+int	store_customer_ids(struct store *st, int (*fn)(int64_t id, void *arg), void *arg);
+
 #endif

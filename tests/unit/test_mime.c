@@ -17,12 +17,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <libetpan/libetpan.h>
 
 #include <openssl/evp.h>
 
 #include "conf.h"
 #include "mime.h"
+#include "mime_int.h"
 #include "sender_fixture.h"
 #include "store.h"
 #include "unit.h"
@@ -84,6 +88,67 @@ START_TEST(test_mime_crlf_in_name_cannot_add_a_header)
 }
 END_TEST
 
+/*
+ * The Date of a message: what libetpan's mailimf_get_date() gives in a
+ * zone of whole hours (Vietnam, UTC, New York across both daylight
+ * saving changes), and the zone's real offset where it has half or
+ * quarter hours (libetpan writes +0550 for +0530). POSIX TZ strings:
+ * no time zone files needed.
+ */
+START_TEST(test_mime_date_is_libetpans_in_whole_hours_and_right_in_half_hours)
+{
+	static const struct {
+		const char *tz;
+		int	whole;		/* whole hours: libetpan's value exactly */
+		int	zone[2];	/* expected +hhmm: winter, summer */
+	} z[] = {
+		{"ICT-7", 1, {700, 700}},
+		{"UTC0", 1, {0, 0}},
+		{"EST5EDT,M3.2.0,M11.1.0", 1, {-500, -400}},
+		{"IST-5:30", 0, {530, 530}},
+		{"NST3:30NDT,M3.2.0,M11.1.0", 0, {-330, -230}},
+		{"NPT-5:45", 0, {545, 545}},
+	};
+	/* 2025-01-15 12:00 UTC, then every 7 h 13 min 17 s through the year:
+	 * every hour of the day, both daylight saving changes. */
+	const time_t t0 = 1736942400, step = 7 * 3600 + 13 * 60 + 17;
+	char   *old = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
+	size_t	i;
+	int	k;
+
+	for (i = 0; i < sizeof(z) / sizeof(z[0]); i++) {
+		setenv("TZ", z[i].tz, 1);
+		tzset();
+		for (k = 0; k < 1300; k++) {
+			time_t	t = t0 + k * step;
+			struct mailimf_date_time *a = mime_date(t), *b = mailimf_get_date(t);
+			struct tm lt;
+
+			ck_assert_ptr_nonnull(a);
+			ck_assert_ptr_nonnull(b);
+			ck_assert_ptr_nonnull(localtime_r(&t, &lt));
+			ck_assert_int_eq(a->dt_year, b->dt_year);
+			ck_assert_int_eq(a->dt_month, b->dt_month);
+			ck_assert_int_eq(a->dt_day, b->dt_day);
+			ck_assert_int_eq(a->dt_hour, b->dt_hour);
+			ck_assert_int_eq(a->dt_min, b->dt_min);
+			ck_assert_int_eq(a->dt_sec, b->dt_sec);
+			if (z[i].whole)
+				ck_assert_int_eq(a->dt_zone, b->dt_zone);
+			ck_assert_int_eq(a->dt_zone, z[i].zone[lt.tm_isdst > 0]);
+			mailimf_date_time_free(a);
+			mailimf_date_time_free(b);
+		}
+	}
+	if (old != NULL)
+		setenv("TZ", old, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+	free(old);
+}
+END_TEST
+
 /* mime_suite - the tests of sender/mime.c */
 static Suite *
 mime_suite(void)
@@ -94,6 +159,7 @@ mime_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_mime_header_lines_fold_within_78);
 	tcase_add_test(tc, test_mime_crlf_in_name_cannot_add_a_header);
+	tcase_add_test(tc, test_mime_date_is_libetpans_in_whole_hours_and_right_in_half_hours);
 	suite_add_tcase(s, tc);
 	return (s);
 }

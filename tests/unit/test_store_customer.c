@@ -253,6 +253,67 @@ START_TEST(test_store_tampered_ciphertext_is_refused)
 }
 END_TEST
 
+struct idseen {
+	int64_t	ids[8];
+	int	n, stop_at;
+};
+
+/* seen_id - store_customer_ids() callback: keep ID, stop at STOP_AT ids */
+static int
+seen_id(int64_t id, void *arg)
+{
+	struct idseen *v = arg;
+
+	ck_assert_int_lt(v->n, 8);
+	v->ids[v->n++] = id;
+	return (v->n == v->stop_at);
+}
+
+/* seen_customer - store_customer_each() callback: keep the record's id */
+static int
+seen_customer(const struct store_customer *c, void *arg)
+{
+	return (seen_id(c->id, arg));
+}
+
+START_TEST(test_store_customer_ids_are_each_customers_in_order_and_stop_when_asked)
+{
+	struct fx f;
+	struct idseen a, b;
+	int64_t	id[5];
+	int	i;
+
+	fx_setup(&f, 1);
+	memset(&a, 0, sizeof(a));
+	ck_assert_int_eq(store_customer_ids(f.st, seen_id, &a), STORE_OK);
+	ck_assert_int_eq(a.n, 0);
+	id[0] = fx_add_customer(f.st, "e@example.vn", "Ê", "");
+	id[1] = fx_add_customer(f.st, "a@example.vn", "A", "");
+	id[2] = fx_add_customer(f.st, "d@example.vn", "Đ", "");
+	id[3] = fx_add_customer(f.st, "b@example.vn", "B", "");
+	id[4] = fx_add_customer(f.st, "c@example.vn", "C", "");
+	ck_assert_int_eq(store_customer_delete(f.st, id[2]), STORE_OK);
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	ck_assert_int_eq(store_customer_ids(f.st, seen_id, &a), STORE_OK);
+	ck_assert_int_eq(store_customer_each(f.st, seen_customer, &b), STORE_OK);
+	ck_assert_int_eq(a.n, 4);
+	ck_assert_int_eq(b.n, 4);
+	for (i = 0; i < 4; i++) {
+		ck_assert_int_eq(a.ids[i], b.ids[i]);
+		ck_assert_int_ne(a.ids[i], id[2]);
+		if (i > 0)
+			ck_assert_int_gt(a.ids[i], a.ids[i - 1]);
+	}
+	memset(&a, 0, sizeof(a));
+	a.stop_at = 2;
+	ck_assert_int_eq(store_customer_ids(f.st, seen_id, &a), STORE_OK);
+	ck_assert_int_eq(a.n, 2);
+	ck_assert_int_eq(a.ids[1], b.ids[1]);
+	fx_teardown(&f);
+}
+END_TEST
+
 /* suite - the tests of this file */
 static Suite *
 suite(void)
@@ -266,6 +327,7 @@ suite(void)
 	tcase_add_test(tc, test_store_one_customer_for_every_form_of_an_address);
 	tcase_add_test(tc, test_store_files_hold_no_plain_personal_data);
 	tcase_add_test(tc, test_store_tampered_ciphertext_is_refused);
+	tcase_add_test(tc, test_store_customer_ids_are_each_customers_in_order_and_stop_when_asked);
 	suite_add_tcase(s, tc);
 	return (s);
 }
