@@ -110,6 +110,8 @@ mact_plan_clear(struct mact_plan *p)
 	free(p->del);
 	p->del = NULL;
 	p->ndel = 0;
+	for (size_t i = 0; i < p->nwrites; i++)
+		store_optout_prep_free(p->writes[i].prep);
 	free(p->writes);
 	p->writes = NULL;
 	p->nwrites = p->capwrites = 0;

@@ -103,6 +103,8 @@ struct mact_write {
 	char	refs[STORE_THREAD_MAX + 1];	/* OPTOUT: what the reply answered (milter_follow.h) */
 	int64_t	campaign;		/* CAMPAIGN_BOUNCE (cat: 1 hard, 0 soft); OPTOUT
 					 * REPLY: the campaign of the evidence's ref, 0 none */
+	struct store_optout_prep *prep;	/* OPTOUT: done before the group commit
+					 * (mfollow_prepare()); NULL; the plan owns it */
 };
 
 struct mact_plan {

@@ -26,6 +26,7 @@
 #include "milter_act.h"
 #include "milter_cb.h"
 #include "milter_ctx.h"
+#include "milter_follow.h"
 #include "milter_group.h"
 #include "milter_state.h"
 #include "milter_stats.h"
@@ -460,6 +461,7 @@ mcb_decide(struct mctx_msg *m, const struct reply_result *r, struct mact_plan *p
 	}
 	if (rc != STORE_OK || p->nwrites == 0)
 		return (rc);
+	mfollow_prepare(st, p);
 	rc = mgroup_write(cfg, mcb_lock_key(p), mcb_group_write, p, stored, err, sizeof(err));
 	if (rc != STORE_OK)
 		snprintf(p->errmsg, sizeof(p->errmsg), "%s", err);

@@ -64,10 +64,35 @@ int
 mfollow_optout(struct store *st, const struct mact_write *w, int *changed)
 {
 	struct store_reply_thread t = {w->reply, w->refs, 1, w->campaign};
+	int	threaded = w->ch == STORE_CH_REPLY && w->reply[0] != 0;
 
-	if (w->ch != STORE_CH_REPLY || w->reply[0] == 0)
+	if (w->prep != NULL)
+		return (store_optout_prepared(st, w->customer, w->cat, w->ch, w->text,
+					      threaded ? &t : NULL, w->prep, changed));
+	if (!threaded)
 		return (store_optout(st, w->customer, w->cat, w->ch, w->text, changed));
 	return (store_optout_reply(st, w->customer, w->cat, w->text, &t, changed));
+}
+
+/*
+ * mfollow_prepare - before the group commit, on this message's own
+ * connection ST: each opt-out write's lock-free work (its customer's
+ * address opened and hashed, the confirmation's identifiers made and
+ * sealed), so the leader's transaction only writes. A write that cannot
+ * be prepared is done in full in the transaction, as before.
+ */
+void
+mfollow_prepare(struct store *st, struct mact_plan *p)
+{
+	for (size_t i = 0; i < p->nwrites; i++) {
+		struct mact_write *w = &p->writes[i];
+		struct store_reply_thread t = {w->reply, w->refs, 1, w->campaign};
+		int	threaded = w->ch == STORE_CH_REPLY && w->reply[0] != 0;
+
+		if (w->op != MACT_OP_OPTOUT || w->prep != NULL || w->customer <= 0)
+			continue;
+		w->prep = store_optout_prepare(st, w->customer, threaded ? &t : NULL);
+	}
 }
 
 /* mfollow_add_bounce - list the count of CUSTOMER's bounce for the campaign PR names */

@@ -11,6 +11,7 @@
  *	void	mfollow_thread(const struct mctx_msg *m, struct mact_write *w);
  *	int	mfollow_optout(struct store *st, const struct mact_write *w,
  *			int *changed);
+ *	void	mfollow_prepare(struct store *st, struct mact_plan *p);
  *	int	mfollow_add_bounce(struct mact_plan *p, const struct mfollow_proof *pr,
  *			int64_t customer, int hard);
  *	int	mfollow_bounce(struct store *st, const struct mact_write *w);
@@ -29,7 +30,13 @@
  *	the campaign of the message of ours it answered, which the decision
  *	found: the store does not look it up again under the write lock),
  *	else with store_optout(). The store keeps them sealed until the
- *	confirmation is sent.
+ *	confirmation is sent. mfollow_prepare() does, before the group
+ *	commit and on the message's own connection, what each opt-out write
+ *	of P needs no lock for (store_optout_prepare(): the customer's
+ *	address opened and hashed, the confirmation's Message-ID and sealed
+ *	thread), so that mfollow_optout() in the leader's transaction only
+ *	writes (store_optout_prepared()); a write it could not prepare is
+ *	done in full there.
  *
  *	mfollow_add_bounce() lists in P, for an authenticated bounce of
  *	CUSTOMER (HARD: 5.x.x, else 4.x.x), the count of that bounce for the
@@ -64,6 +71,7 @@ struct mfollow_proof {
 
 void	mfollow_thread(const struct mctx_msg *m, struct mact_write *w);
 int	mfollow_optout(struct store *st, const struct mact_write *w, int *changed);
+void	mfollow_prepare(struct store *st, struct mact_plan *p);
 int	mfollow_add_bounce(struct mact_plan *p, const struct mfollow_proof *pr, int64_t customer,
 			   int hard);
 int	mfollow_bounce(struct store *st, const struct mact_write *w);

@@ -7,15 +7,26 @@
  *	#include "milter_group.h"
  * DESCRIPTION
  *	See milter_group.h. The queue and the leader flag are guarded by
- *	one mutex; each waiting thread sleeps on its request's condition
- *	variable, which the leader signals when the request is done, or
- *	when it is the oldest one left and must lead the next group.
+ *	one mutex; each waiting thread sleeps on its request's semaphore,
+ *	which the leader posts when the request is done, or when it is the
+ *	oldest one left and must lead the next group. The leader posts
+ *	after it released the mutex, and a thread whose request is done
+ *	returns without taking the mutex again: with a condition variable
+ *	signalled under the mutex, each member of a batch woke only to
+ *	block on the mutex the leader still held, and the members then
+ *	went through it one after the other (a convoy of context switches
+ *	at the end of every group). A request counts the posts announced
+ *	to it (under the mutex) and its thread returns only once it has
+ *	received them all, so no post reaches a request that has returned.
  * DIAGNOSTICS
  *	See milter_group.h.
  */
 #include "config.h"
 
+#include <errno.h>
 #include <pthread.h>
+#include <semaphore.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -36,8 +47,9 @@ struct mgroup_req {
 	int	rc;
 	int	stored;			/* its counters went into the commit */
 	int	own;			/* it failed in its own savepoint */
-	int	done;
-	pthread_cond_t cv;		/* its thread waits here */
+	atomic_int done;		/* set last, with release, by the leader */
+	atomic_uint posts;		/* posts of SEM announced (mutex held) */
+	sem_t	sem;			/* its thread waits here */
 	struct mgroup_req *next;
 };
 
@@ -240,27 +252,60 @@ mgroup_take(struct mcfg *cfg)
 
 /*
  * mgroup_hand_on - the leader (request SELF) is done with BATCH (lock
- * held): wake each member of it, then the oldest waiting request, to
- * lead the next group. One wake-up per thread that has something to
- * do: with one condition variable for all, every batch woke every
- * waiting thread (about 15 at 16 connections) to find most of them
- * not done.
+ * held): mark each member done, and the oldest waiting request to lead
+ * the next group; the requests to post go into WAKE (at most
+ * MGROUP_MAX + 1), their number is returned. The caller posts them once
+ * it released the lock.
  */
-static void
-mgroup_hand_on(struct mgroup_req *batch, struct mgroup_req *self)
+static size_t
+mgroup_hand_on(struct mgroup_req *batch, struct mgroup_req *self, struct mgroup_req **wake)
 {
+	size_t	n = 0;
+
 	while (batch) {
 		struct mgroup_req *q = batch;
 
 		batch = q->next;
 		q->next = NULL;
-		q->done = 1;
-		if (q != self)
-			pthread_cond_signal(&q->cv);
+		if (q != self) {
+			atomic_fetch_add_explicit(&q->posts, 1, memory_order_relaxed);
+			wake[n++] = q;
+		}
+		atomic_store_explicit(&q->done, 1, memory_order_release);
 	}
 	mgroup_leader = 0;
-	if (mgroup_queue != NULL)
-		pthread_cond_signal(&mgroup_queue->cv);
+	if (mgroup_queue != NULL) {
+		atomic_fetch_add_explicit(&mgroup_queue->posts, 1, memory_order_relaxed);
+		wake[n++] = mgroup_queue;
+	}
+	return (n);
+}
+
+/* mgroup_sem_wait - wait for one post of SEM */
+static void
+mgroup_sem_wait(sem_t *sem)
+{
+	while (sem_wait(sem) != 0 && errno == EINTR)
+		;
+}
+
+/* mgroup_lead - lead one group (lock held, and held again on return) */
+static void
+mgroup_lead(struct mcfg *cfg, struct mgroup_req *self)
+{
+	struct mgroup_req *batch, *wake[MGROUP_MAX + 1];
+	size_t	n;
+
+	mgroup_leader = 1;
+	batch = mgroup_take(cfg);
+	pthread_mutex_unlock(&mgroup_mu);
+	mgroup_run(cfg, batch);
+	pthread_mutex_lock(&mgroup_mu);
+	n = mgroup_hand_on(batch, self, wake);
+	pthread_mutex_unlock(&mgroup_mu);
+	for (size_t i = 0; i < n; i++)
+		sem_post(&wake[i]->sem);
+	pthread_mutex_lock(&mgroup_mu);
 }
 
 /* mgroup_write - run FN(ARG) in the next group commit, in KEY order; its STORE_ code */
@@ -269,6 +314,7 @@ mgroup_write(struct mcfg *cfg, int64_t key, mgroup_fn fn, void *arg, int *stored
 	     char *err, size_t errlen)
 {
 	struct mgroup_req req, **tail;
+	unsigned received = 0, announced;
 
 	memset(&req, 0, sizeof(req));
 	req.cfg = cfg;
@@ -278,27 +324,37 @@ mgroup_write(struct mcfg *cfg, int64_t key, mgroup_fn fn, void *arg, int *stored
 	req.err = err;
 	req.errlen = errlen;
 	err[0] = 0;
-	pthread_cond_init(&req.cv, NULL);
+	atomic_init(&req.done, 0);
+	atomic_init(&req.posts, 0);
+	if (sem_init(&req.sem, 0, 0) != 0) {
+		snprintf(err, errlen, "sem_init: %s", strerror(errno));
+		return (STORE_TEMP);
+	}
 	pthread_mutex_lock(&mgroup_mu);
 	for (tail = &mgroup_queue; *tail; tail = &(*tail)->next)
 		;
 	*tail = &req;
-	while (!req.done) {
-		struct mgroup_req *batch;
-
-		if (mgroup_leader) {
-			pthread_cond_wait(&req.cv, &mgroup_mu);
+	while (!atomic_load_explicit(&req.done, memory_order_acquire)) {
+		if (!mgroup_leader) {
+			mgroup_lead(cfg, &req);
 			continue;
 		}
-		mgroup_leader = 1;
-		batch = mgroup_take(cfg);
 		pthread_mutex_unlock(&mgroup_mu);
-		mgroup_run(cfg, batch);
+		mgroup_sem_wait(&req.sem);
+		received++;
+		/* Done, and nothing more announced: return without the lock. */
+		if (atomic_load_explicit(&req.done, memory_order_acquire)
+		    && received == atomic_load_explicit(&req.posts, memory_order_relaxed))
+			goto out;
 		pthread_mutex_lock(&mgroup_mu);
-		mgroup_hand_on(batch, &req);
 	}
+	announced = atomic_load_explicit(&req.posts, memory_order_relaxed);
 	pthread_mutex_unlock(&mgroup_mu);
-	pthread_cond_destroy(&req.cv);
+	/* A post announced before the request was done is still on its way. */
+	for (; received < announced; received++)
+		mgroup_sem_wait(&req.sem);
+out:
+	sem_destroy(&req.sem);
 	*stored = req.stored;
 	return (req.rc);
 }

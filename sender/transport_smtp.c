@@ -40,6 +40,10 @@
  *	goes through mailsmtp_send_command() and mailsmtp_read_response(),
  *	which libetpan exports without declaring them in its headers.
  *
+ *	A plain session (no TLS) reads and writes its socket directly
+ *	(smtp_stream.c) instead of through libetpan's socket stream, which
+ *	calls select() before every read and write.
+ *
  *	libetpan's TLS (GnuTLS) does not verify the server certificate:
  *	"require" guarantees an encrypted session, not the server's
  *	identity. Use a relay on the same host or a trusted network.
@@ -59,6 +63,7 @@
 
 #include "addr.h"
 #include "hdr.h"
+#include "smtp_stream.h"
 #include "transport_int.h"
 
 #define SMTP_PASSWORD_MAX	256	/* bytes of the AUTH password */
@@ -194,7 +199,7 @@ smtp_mail_utf8(struct smtp_priv *p, const char *from)
 static int
 smtp_connect(struct smtp_priv *p, struct transport_result *res)
 {
-	int	r;
+	int	r, tls_on = 0;
 
 	if ((p->s = mailsmtp_new(0, NULL)) == NULL)
 		return (transport_result_set(res, TRANSPORT_TEMP, 0, "out of memory"));
@@ -220,6 +225,7 @@ smtp_connect(struct smtp_priv *p, struct transport_result *res)
 		if (p->s->esmtp & MAILSMTP_ESMTP_STARTTLS) {
 			if ((r = mailsmtp_socket_starttls(p->s)) != MAILSMTP_NO_ERROR)
 				goto fail;
+			tls_on = 1;
 			if ((r = mailesmtp_ehlo(p->s)) != MAILSMTP_NO_ERROR)
 				goto fail;
 			p->smtputf8 = ehlo_offers(p->s, SMTP_EXT_SMTPUTF8);
@@ -241,6 +247,11 @@ smtp_connect(struct smtp_priv *p, struct transport_result *res)
 			return (transport_result_set(res, TRANSPORT_TEMP, 0, text));
 		}
 	}
+	/* A plain session reads and writes its socket without libetpan's
+	 * select() before each call (smtp_stream.c); libetpan's stream
+	 * stays when that cannot be set up, or under TLS. */
+	if (!tls_on)
+		(void) smtp_stream_direct(p->s, p->timeout);
 	p->need_rset = 0;
 	return (TRANSPORT_OK);
 fail:

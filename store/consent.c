@@ -43,6 +43,7 @@
 #define CATEGORY_BITS_MASK	31	/* categories fit in an int bit mask */
 #define CONSENT_REF		" ref=<"	/* the milter's evidence: the message of ours */
 #define CONSENT_STAFF_EVIDENCE	"links-store by "
+#define CONSENT_CONFIRM		"optout_confirm"	/* the confirmation's template */
 
 /* pref_get - the stored refusal of CAT (0 when no row) */
 static int
@@ -78,6 +79,7 @@ struct consent_req {
 	const char *note;		/* "" or a staff note, sealed in the row */
 	int64_t	campaign_id;		/* 0, or the campaign the reply answered */
 	const struct store_reply_thread *thread;	/* the reply answered; NULL */
+	const struct store_optout_prep *prep;	/* done before the lock; NULL */
 };
 
 /* event_add - append one consent event */
@@ -188,13 +190,16 @@ st_suppression_sync(struct store *st, int64_t customer_id, const unsigned char h
 	return (suppression_put(st, hash, mask));
 }
 
-/* subject_of - the suppression hash of the customer's address */
+/* subject_of - the suppression hash of the customer's address (PREP's when still true) */
 static int
-subject_of(struct store *st, int64_t customer_id, unsigned char hash[CRYPT_MAC_LEN])
+subject_of(struct store *st, int64_t customer_id, const struct store_optout_prep *prep,
+	   unsigned char hash[CRYPT_MAC_LEN])
 {
 	char   *email;
 	int	rc;
 
+	if (prep != NULL && (rc = st_prep_subject(st, prep, hash)) != 0)
+		return (rc > 0 ? STORE_OK : rc);
 	if ((rc = st_customer_email(st, customer_id, &email)) != STORE_OK)
 		return (rc);
 	st_email_suphash(st, email, hash);
@@ -279,7 +284,7 @@ change_locked(struct store *st, int64_t customer_id, int mask, const struct cons
 	int	rc, n = 0, refused = 0;
 
 	if ((rc = db_lock_row(st, "customers", customer_id)) != STORE_OK
-	    || (rc = subject_of(st, customer_id, subject)) != STORE_OK)
+	    || (rc = subject_of(st, customer_id, r->prep, subject)) != STORE_OK)
 		return (rc);
 	/* Evidence names a message for REPLY and ONE_CLICK: seen once is enough. */
 	if (*r->evidence && (r->ch == STORE_CH_REPLY || r->ch == STORE_CH_ONE_CLICK)) {
@@ -294,11 +299,15 @@ change_locked(struct store *st, int64_t customer_id, int mask, const struct cons
 		return (STORE_OK);
 	if ((rc = suppression_put(st, subject, refused)) != STORE_OK)
 		return (rc);
-	if (r->optout && (r->ch == STORE_CH_REPLY || r->ch == STORE_CH_ONE_CLICK))
-		if ((rc = st_outbox_add_thread(st, customer_id, "optout_confirm",
-					       r->ch == STORE_CH_REPLY ? r->thread : NULL,
-					       NULL)) != STORE_OK)
+	if (r->optout && (r->ch == STORE_CH_REPLY || r->ch == STORE_CH_ONE_CLICK)) {
+		const struct store_reply_thread *t = r->ch == STORE_CH_REPLY ? r->thread : NULL;
+
+		rc = r->prep ? st_outbox_add_prepared(st, customer_id, CONSENT_CONFIRM, r->prep,
+						      t != NULL)
+			: st_outbox_add_thread(st, customer_id, CONSENT_CONFIRM, t, NULL);
+		if (rc != STORE_OK)
 			return (rc);
+	}
 	*changed = n;
 	return (STORE_OK);
 }
@@ -367,8 +376,24 @@ int
 store_optout(struct store *st, int64_t customer_id, int cat, enum store_channel ch,
 	     const char *evidence, int *changed)
 {
-	struct consent_req r = {1, ch, evidence, NULL, NULL, 0, NULL};
+	struct consent_req r = {1, ch, evidence, NULL, NULL, 0, NULL, NULL};
 
+	return (change(st, customer_id, cat, &r, changed));
+}
+
+/* store_optout_prepared - store_optout(), or with REPLY and T store_optout_reply(), using P */
+int
+store_optout_prepared(struct store *st, int64_t customer_id, int cat, enum store_channel ch,
+		      const char *evidence, const struct store_reply_thread *t,
+		      const struct store_optout_prep *p, int *changed)
+{
+	struct consent_req r = {1, ch, evidence, NULL, NULL, 0, NULL, NULL};
+
+	if (ch == STORE_CH_REPLY)
+		r.thread = t;
+	/* Another customer's preparation (the caller's mistake) is not used. */
+	if (p != NULL && p->customer_id == customer_id)
+		r.prep = p;
 	return (change(st, customer_id, cat, &r, changed));
 }
 
@@ -377,7 +402,7 @@ int
 store_optout_reply(struct store *st, int64_t customer_id, int cat, const char *evidence,
 		   const struct store_reply_thread *t, int *changed)
 {
-	struct consent_req r = {1, STORE_CH_REPLY, evidence, NULL, NULL, 0, t};
+	struct consent_req r = {1, STORE_CH_REPLY, evidence, NULL, NULL, 0, t, NULL};
 
 	return (change(st, customer_id, cat, &r, changed));
 }
@@ -387,7 +412,7 @@ int
 store_optin(struct store *st, int64_t customer_id, int cat, enum store_channel ch,
 	    const char *evidence, int *changed)
 {
-	struct consent_req r = {0, ch, evidence, NULL, NULL, 0, NULL};
+	struct consent_req r = {0, ch, evidence, NULL, NULL, 0, NULL, NULL};
 
 	return (change(st, customer_id, cat, &r, changed));
 }
@@ -397,7 +422,7 @@ int
 store_consent_staff(struct store *st, int64_t customer_id, int cat, int optout,
 		    const char *actor, const char *note, int *changed)
 {
-	struct consent_req r = {optout != 0, STORE_CH_STAFF, NULL, actor, note, 0, NULL};
+	struct consent_req r = {optout != 0, STORE_CH_STAFF, NULL, actor, note, 0, NULL, NULL};
 	char	evidence[STORE_ACTOR_MAX + sizeof(CONSENT_STAFF_EVIDENCE) + 1];
 
 	if (actor == NULL || *actor == 0)
@@ -465,7 +490,8 @@ store_is_suppressed(struct store *st, const char *email)
 int
 st_suppression_apply(struct store *st, int64_t customer_id, const char *norm)
 {
-	static const struct consent_req r = {1, STORE_CH_IMPORT, SUPPRESSION_EVIDENCE, "", "", 0, NULL};
+	static const struct consent_req r = {1, STORE_CH_IMPORT, SUPPRESSION_EVIDENCE, "", "", 0, NULL,
+					      NULL};
 	unsigned char hash[CRYPT_MAC_LEN];
 	time_t	now = st_now();
 	int	rc, c, mask;

@@ -81,25 +81,44 @@ st_bind_sealed(struct store *st, struct db_stmt *s, int i, int64_t row, int fiel
 	return (st_bind_sealed_keys(st, &st->keys, s, i, row, field, text));
 }
 
+/*
+ * st_seal - TEXT sealed under keys K for (ROW, FIELD) into *OUT (*LEN
+ * bytes; the caller frees it)
+ */
+int
+st_seal(struct store *st, const struct crypt_keys *k, int64_t row, int field, const char *text,
+	unsigned char **out, size_t *len)
+{
+	size_t	tlen = strlen(text), outlen = tlen + CRYPT_OVERHEAD;
+	unsigned char *buf;
+	long	n;
+
+	*out = NULL;
+	*len = 0;
+	if ((buf = malloc(outlen)) == NULL)
+		return (st_err(st, STORE_TEMP, "out of memory"));
+	if ((n = crypt_seal(k, row, field, text, tlen, buf, outlen)) < 0) {
+		free(buf);
+		return (st_err(st, STORE_ERR, "encryption failed"));
+	}
+	*out = buf;
+	*len = (size_t) n;
+	return (STORE_OK);
+}
+
 /* st_bind_sealed_keys - the same under keys K (a key rotation's new key) */
 int
 st_bind_sealed_keys(struct store *st, const struct crypt_keys *k, struct db_stmt *s, int i,
 		    int64_t row, int field, const char *text)
 {
-	size_t	len = strlen(text), outlen = len + CRYPT_OVERHEAD;
 	unsigned char *buf;
-	long	n;
+	size_t	len;
 	int	rc;
 
-	if ((buf = malloc(outlen)) == NULL)
-		return (st_err(st, STORE_TEMP, "out of memory"));
-	n = crypt_seal(k, row, field, text, len, buf, outlen);
-	if (n < 0) {
-		free(buf);
-		return (st_err(st, STORE_ERR, "encryption failed"));
-	}
-	rc = db_bind_blob(s, i, buf, (size_t) n);
-	OPENSSL_cleanse(buf, outlen);
+	if ((rc = st_seal(st, k, row, field, text, &buf, &len)) != STORE_OK)
+		return (rc);
+	rc = db_bind_blob(s, i, buf, len);
+	OPENSSL_cleanse(buf, len);
 	free(buf);
 	return (rc == STORE_OK ? rc : db_error(st, rc, "bind"));
 }

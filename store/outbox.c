@@ -14,7 +14,7 @@
  *
  *	A confirmation of a refusal received in a reply answers that reply
  *	(issue 18): st_outbox_add_thread() keeps the References of the
- *	answer (thread_build()) in thread_ct, sealed with the customer id as
+ *	answer (st_thread_build()) in thread_ct, sealed with the customer id as
  *	row (rekey.c re-seals it, the row goes with the customer), and
  *	store_outbox_done() empties it: the customer's Message-IDs are kept
  *	only while the confirmation waits.
@@ -81,13 +81,13 @@ thread_next(const char **p, size_t *len)
 }
 
 /*
- * thread_build - the References of an answer to reply T into OUT: T's
+ * st_thread_build - the References of an answer to reply T into OUT: T's
  * references then T's Message-ID (RFC 5322 3.6.4), at most
  * STORE_THREAD_IDS_MAX: the first (the start of the thread) and the
  * latest. "" when T has no valid Message-ID.
  */
-static void
-thread_build(struct store *st, const struct store_reply_thread *t, char *out, size_t outlen)
+void
+st_thread_build(struct store *st, const struct store_reply_thread *t, char *out, size_t outlen)
 {
 	const char *refs = t && t->references ? t->references : "", *p, *w;
 	size_t	len = 0, wlen, n = 0, i = 0;
@@ -116,22 +116,17 @@ store_outbox_add(struct store *st, int64_t customer_id, const char *template_nam
 	return (st_outbox_add_thread(st, customer_id, template_name, NULL, id));
 }
 
-/* st_outbox_add_thread - queue one system message answering reply T (NULL: none) */
-int
-st_outbox_add_thread(struct store *st, int64_t customer_id, const char *template_name,
-		     const struct store_reply_thread *t, int64_t *id)
+/*
+ * outbox_insert - the outbox row of CUSTOMER_ID: TEMPLATE_NAME, MSGID,
+ * the sealed thread CT (LEN bytes; NULL: none); its id into *ID when ID
+ */
+static int
+outbox_insert(struct store *st, int64_t customer_id, const char *template_name,
+	      const char *msgid, const unsigned char *ct, size_t len, int64_t *id)
 {
-	char	msgid[STORE_MSGID_MAX], thread[STORE_THREAD_MAX + 1];
 	struct db_stmt *s;
 	int	rc;
 
-	if (template_name == NULL || *template_name == 0)
-		return st_err(st, STORE_ERR, "an outbox message needs a template name");
-	if ((rc = st_text_ok(st, "template name", template_name, STORE_TEXT_MAX)) != STORE_OK)
-		return rc;
-	if ((rc = st_make_message_id(st, msgid, sizeof(msgid))) != STORE_OK)
-		return rc;
-	thread_build(st, t, thread, sizeof(thread));
 	/* RETURNING only when the id is wanted (a refusal's confirmation does not). */
 	if ((rc = db_prepare(st, id ? "INSERT INTO outbox(customer_id, template, message_id, "
 			     "queued, thread_ct) VALUES(?, ?, ?, ?, ?) RETURNING id"
@@ -142,15 +137,52 @@ st_outbox_add_thread(struct store *st, int64_t customer_id, const char *template
 	db_bind_text(s, 2, template_name);
 	db_bind_text(s, 3, msgid);
 	db_bind_int(s, 4, (int64_t) st_now());
-	if (thread[0])
-		rc = st_bind_sealed(st, s, 5, customer_id, CRYPT_F_THREAD, thread);
+	if (ct != NULL)
+		rc = db_bind_blob(s, 5, ct, len);
 	else
 		db_bind_null(s, 5);
-	OPENSSL_cleanse(thread, sizeof(thread));
-	if (rc == STORE_OK)
-		rc = st_returning_id(st, s, id, "outbox add");
+	rc = rc == STORE_OK ? st_returning_id(st, s, id, "outbox add") : db_error(st, rc, "bind");
 	db_finish(s);
 	return rc;
+}
+
+/* st_outbox_add_thread - queue one system message answering reply T (NULL: none) */
+int
+st_outbox_add_thread(struct store *st, int64_t customer_id, const char *template_name,
+		     const struct store_reply_thread *t, int64_t *id)
+{
+	char	msgid[STORE_MSGID_MAX], thread[STORE_THREAD_MAX + 1];
+	unsigned char *ct = NULL;
+	size_t	len = 0;
+	int	rc;
+
+	if (template_name == NULL || *template_name == 0)
+		return st_err(st, STORE_ERR, "an outbox message needs a template name");
+	if ((rc = st_text_ok(st, "template name", template_name, STORE_TEXT_MAX)) != STORE_OK)
+		return rc;
+	if ((rc = st_make_message_id(st, msgid, sizeof(msgid))) != STORE_OK)
+		return rc;
+	st_thread_build(st, t, thread, sizeof(thread));
+	if (thread[0])
+		rc = st_seal(st, &st->keys, customer_id, CRYPT_F_THREAD, thread, &ct, &len);
+	OPENSSL_cleanse(thread, sizeof(thread));
+	if (rc == STORE_OK)
+		rc = outbox_insert(st, customer_id, template_name, msgid, ct, len, id);
+	free(ct);
+	return rc;
+}
+
+/*
+ * st_outbox_add_prepared - queue the confirmation of CUSTOMER_ID with
+ * the Message-ID and sealed thread made before the write lock (P);
+ * THREADED 0: without the thread
+ */
+int
+st_outbox_add_prepared(struct store *st, int64_t customer_id, const char *template_name,
+		       const struct store_optout_prep *p, int threaded)
+{
+	return (outbox_insert(st, customer_id, template_name, p->msgid,
+			      threaded ? p->thread_ct : NULL, p->thread_ct_len, NULL));
 }
 
 /* st_outbox_row - a store_outbox REC from OUTBOX_COLS */

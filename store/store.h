@@ -217,6 +217,28 @@ struct store_reply_thread {
  */
 int	store_optout_reply(struct store *st, int64_t customer_id, int cat, const char *evidence,
 			   const struct store_reply_thread *t, int *changed);
+/*
+ * A refusal's work that needs no write lock, done before it (the
+ * milter's group commit then only writes): store_optout_prepare() reads
+ * the customer's sealed address on ST (any connection), opens it and
+ * computes its suppression hash, and makes the confirmation's
+ * Message-ID and its sealed thread T (NULL: none); NULL on failure, with
+ * store_errmsg(ST). The caller frees it with store_optout_prep_free().
+ * store_optout_prepared() is store_optout() (channel CH; with REPLY and
+ * T: store_optout_reply()) using P: under the customer's row lock it
+ * checks that the sealed address is still the one P read, else (the
+ * address changed in between, or P is another customer's) it does the
+ * work itself; the rows written are the same. Personal data: P holds no
+ * address in clear, only its sealed form and keyed hash.
+ */
+struct store_optout_prep;
+struct store_optout_prep *store_optout_prepare(struct store *st, int64_t customer_id,
+					       const struct store_reply_thread *t);
+void	store_optout_prep_free(struct store_optout_prep *p);
+int	store_optout_prepared(struct store *st, int64_t customer_id, int cat,
+			      enum store_channel ch, const char *evidence,
+			      const struct store_reply_thread *t,
+			      const struct store_optout_prep *p, int *changed);
 /* The reverse, for staff (channel STAFF) and import. Removes the suppression entry. */
 int	store_optin(struct store *st, int64_t customer_id, int cat,
 		    enum store_channel ch, const char *evidence, int *changed);

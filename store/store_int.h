@@ -105,6 +105,8 @@ int	st_bind_sealed(struct store *st, struct db_stmt *s, int i, int64_t row, int 
 		       const char *text);
 int	st_bind_sealed_keys(struct store *st, const struct crypt_keys *k, struct db_stmt *s,
 			    int i, int64_t row, int field, const char *text);
+int	st_seal(struct store *st, const struct crypt_keys *k, int64_t row, int field,
+		const char *text, unsigned char **out, size_t *len);
 
 /* consent.c: re-apply refusals recorded for a suppressed address to a new row. */
 int	st_suppression_apply(struct store *st, int64_t customer_id, const char *norm);
@@ -118,6 +120,8 @@ int	st_outbox_row(struct store *st, struct db_stmt *s, void *rec);
 /* outbox.c: store_outbox_add() answering reply T (NULL: none; see store_optout_reply()). */
 int	st_outbox_add_thread(struct store *st, int64_t customer_id, const char *template_name,
 			     const struct store_reply_thread *t, int64_t *id);
+void	st_thread_build(struct store *st, const struct store_reply_thread *t, char *out,
+			size_t outlen);
 void	st_outbox_row_clear(void *rec);
 int	st_delivery_row(struct store *st, struct db_stmt *s, void *rec);
 void	st_delivery_row_clear(void *rec);
@@ -127,6 +131,26 @@ void	st_delivery_row_clear(void *rec);
 #define STORE_MSGID_INPUT_MAX	998	/* one header line */
 int	st_make_message_id(struct store *st, char *out, size_t outlen);
 int	st_msgid_clean(struct store *st, const char *in, char *out, size_t outlen);
+
+/*
+ * optout_prep.c: a refusal's work done before the write lock
+ * (store_optout_prepare()): what store_optout_prepared() uses instead
+ * of opening the address, hashing it, making and sealing the
+ * confirmation's identifiers inside the transaction.
+ */
+struct store_optout_prep {
+	int64_t	customer_id;
+	unsigned char *email_ct;	/* the sealed address, as read */
+	size_t	email_ct_len;
+	unsigned char subject[CRYPT_MAC_LEN];	/* its suppression hash */
+	char	msgid[STORE_MSGID_MAX];	/* the confirmation's Message-ID */
+	unsigned char *thread_ct;	/* its sealed thread; NULL: not threaded */
+	size_t	thread_ct_len;
+};
+int	st_prep_subject(struct store *st, const struct store_optout_prep *p,
+			unsigned char subject[CRYPT_MAC_LEN]);
+int	st_outbox_add_prepared(struct store *st, int64_t customer_id, const char *template_name,
+			       const struct store_optout_prep *p, int threaded);
 
 /* valid.c: input checks shared by the modules (messages name the field, never the value). */
 int	st_text_ok(struct store *st, const char *what, const char *s, size_t max);

@@ -15,7 +15,9 @@
 #	and fails with the reason, never half-sent, to one that does not.
 #	To a server offering PIPELINING, MAIL, RCPT and DATA go out
 #	together (RFC 2920); to one that does not, one by one, with the same
-#	outcomes (delivered once, 550 failed and not delivered).
+#	outcomes (delivered once, 550 failed and not delivered). A server
+#	that stops answering is given up after smtp_timeout seconds, the
+#	row left queued.
 . "$top_srcdir/tests/sender-lib.sh"
 [ -n "${PYTHON3:-}" ] || PYTHON3=$(command -v python3) || lt_skip "python3 is not installed"
 
@@ -159,4 +161,30 @@ grep -q "sent 0, failed 1" "$LT_TMP/np-rejectnp" || { cat "$LT_TMP/np-rejectnp";
 grep -q "^rejectnp@" "$LOG" && lt_fail "a refused recipient was delivered"
 [ "$(cat "$LOG.pipe")" = "one-by-one" ] || { cat "$LOG.pipe"; lt_fail "pipelined to a server without PIPELINING"; }
 lt_ok "a server without PIPELINING: commands one by one, delivered once, 550 failed"
+
+# A server that stops answering (no reply to RCPT TO): each attempt ends
+# after smtp_timeout seconds, never hangs, delivers nothing, and the row
+# stays queued for a later run.
+kill "$SMTPD"
+wait "$SMTPD" 2>/dev/null
+"$PYTHON3" "$top_srcdir/tests/sender-smtpd.py" "$PORT" "$LOG" > "$LT_TMP/smtpd.out" 2>&1 &
+SMTPD=$!
+lt_cleanup_add "kill $SMTPD"
+lt_wait_for 10 grep -q ready "$LT_TMP/smtpd.out" || lt_fail "test SMTP server did not restart"
+printf '%s\n%s\n' "email,name,phone,source,service_type,service_ref,contract_status,started_at,ended_at" \
+	"silent@example.vn,Mười,,portal,vps,V10,active,2024-01-01," > "$LT_TMP/silent.csv"
+st_import "$LT_TMP/silent.csv"
+t0=$(date +%s)
+timeout 25 "$SENDER" -c "$CONF" -o smtp_timeout=2 -o smtp_max_attempts=2 send --category account \
+	--template confirmation --set "request=Silent" --to silent@example.vn --retry-delay 1 \
+	--no-progress > "$LT_TMP/silent.out" 2>&1
+rc=$?
+t1=$(date +%s)
+cat "$LT_TMP/silent.out"
+[ "$rc" -ne 124 ] || lt_fail "links-sender waited for a silent server past smtp_timeout"
+[ "$rc" -eq 75 ] || lt_fail "a silent server: exit $rc, not 75 (EX_TEMPFAIL)"
+[ $((t1 - t0)) -ge 4 ] || lt_fail "gave up before smtp_timeout (2 attempts of 2 s)"
+grep -q "queued 1" "$LT_TMP/silent.out" || lt_fail "the row did not stay queued"
+grep -q "^silent@" "$LOG" && lt_fail "delivered to a server that never accepted"
+lt_ok "a server that stops answering: each attempt ends after smtp_timeout, the row stays queued"
 exit 0

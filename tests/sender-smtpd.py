@@ -11,6 +11,8 @@
 #	  reject*   550 to RCPT TO
 #	  drop421*  421 (and the connection closed) after the first DATA,
 #	            accepted the next time
+#	  silent*   no answer to RCPT TO: the server says nothing more on
+#	            that connection for 30 s (a client must time out)
 #	  anything else: accepted
 #	As a real server offering PIPELINING must (RFC 2920 3.1), DATA
 #	after no accepted RCPT TO gets 554, and a connection that breaks
@@ -31,6 +33,7 @@ import socket
 import socketserver
 import sys
 import threading
+import time
 
 seen = {}
 lock = threading.Lock()
@@ -91,6 +94,9 @@ class Handler(socketserver.StreamRequestHandler):
                 local = rcpt.split('@')[0]
                 with lock:
                     n = seen[rcpt] = seen.get(rcpt, 0) + 1
+                if local.startswith('silent'):
+                    time.sleep(30)
+                    return
                 if local.startswith('temp2') and n <= 2:
                     self.send('451 4.3.0 try again later')
                 elif local.startswith('tempall'):

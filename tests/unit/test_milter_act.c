@@ -20,6 +20,7 @@
 
 #include "inbound.h"
 #include "milter_act.h"
+#include "milter_follow.h"
 #include "milter_store.h"
 #include "milter_testlib.h"
 #include "reply.h"
@@ -552,6 +553,45 @@ START_TEST(test_act_evidence_keeps_the_reply_msgid_as_the_stores_hash)
 }
 END_TEST
 
+/*
+ * The refusal prepared before the group commit (mfollow_prepare(): the
+ * address opened and hashed, the confirmation's identifiers sealed on
+ * the message's own connection) is written as the plain one: the
+ * confirmation answers the reply, the customer's address is suppressed,
+ * and the same reply decided again changes nothing.
+ */
+START_TEST(test_act_prepared_refusal_writes_as_the_plain_one)
+{
+	struct tb b;
+	struct mact_plan p;
+	struct store_outbox ob;
+
+	tb_setup(&b);
+	ck_assert_int_eq(store_msglog_add(b.st, "m1@ilinks.asia", b.c1, CATEGORY_PROMOTION, 0),
+			 STORE_OK);
+	tr_decide(&b, "<noreply@ilinks.asia>", NULL, refusal, "<c1.reply@example.vn>", &p);
+	ck_assert_uint_eq(p.nwrites, 1);
+	mfollow_prepare(b.st, &p);
+	ck_assert_ptr_nonnull(p.writes[0].prep);
+	ck_assert_int_eq(mact_write(b.st, &p), STORE_OK);
+	ck_assert_int_eq(p.changed, 2);
+	ck_assert_int_eq(store_outbox_pending(b.st, 0, &ob, 1), 1);
+	ck_assert_int_eq(ob.customer_id, b.c1);
+	ck_assert_str_eq(ob.thread, "<m1@ilinks.asia> <c1.reply@example.vn>");
+	store_outbox_clear(&ob);
+	ck_assert_int_eq(store_is_suppressed(b.st, "c1@example.vn"), 1);
+	mact_plan_clear(&p);
+	tr_decide(&b, "<noreply@ilinks.asia>", NULL, refusal, "<c1.reply@example.vn>", &p);
+	mfollow_prepare(b.st, &p);
+	ck_assert_int_eq(mact_write(b.st, &p), STORE_OK);
+	ck_assert_int_eq(p.changed, 0);
+	ck_assert_int_eq(store_outbox_pending(b.st, 0, &ob, 2), 1);
+	store_outbox_clear(&ob);
+	mact_plan_clear(&p);
+	mt_store_teardown(&b.t);
+}
+END_TEST
+
 /* tq_ask - decide and write c1's question TEXT (its Message-ID MSGID) replying to m1 */
 static void
 tq_ask(struct tb *b, const char *text, const char *msgid, struct mact_plan *p)
@@ -740,6 +780,7 @@ milter_act_suite(void)
 	tcase_add_test(tc, test_act_one_click_empty_mail_is_not_a_question);
 	tcase_add_test(tc, test_act_xlinks_only_when_every_recipient_is_a_company_address);
 	tcase_add_test(tc, test_act_evidence_keeps_the_reply_msgid_as_the_stores_hash);
+	tcase_add_test(tc, test_act_prepared_refusal_writes_as_the_plain_one);
 	tcase_add_test(tc, test_act_stacked_authentication_results);
 	tcase_add_test(tc, test_act_ordinary_mail_to_staff_cannot_be_a_reply);
 	suite_add_tcase(s, tc);

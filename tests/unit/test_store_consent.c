@@ -7,7 +7,9 @@
  *	unit/test_store_consent
  * DESCRIPTION
  *	Refusals: idempotent per evidence, suppression, the outbox
- *	confirmation queued once, transactional categories refused.
+ *	confirmation queued once, transactional categories refused; a
+ *	refusal prepared before the write lock (store/optout_prep.c)
+ *	writes what the plain one writes.
  *	Each test makes its own store (store_fx.h): SQLite, or PostgreSQL
  *	when LINKS_TEST_PG_CONNINFO is set (tests/store-pg.sh).
  * DIAGNOSTICS
@@ -19,6 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "readdress.h"
 #include "store_fx.h"
 
 START_TEST(test_store_optout_idempotent_and_outbox_once)
@@ -162,6 +165,77 @@ START_TEST(test_store_confirmation_answers_the_customers_reply_thread)
 END_TEST
 
 /*
+ * The milter prepares a refusal before its group commit (the address
+ * opened and hashed, the confirmation's Message-ID and sealed thread
+ * made on its own connection): the rows are those of
+ * store_optout_reply(), the confirmation answers the reply, a second
+ * preparation of the same reply changes nothing; an address changed
+ * between the preparation and the write is hashed again under the lock
+ * (the suppression entry is the new address's, not the old one's); a
+ * preparation for another customer is not used.
+ */
+START_TEST(test_store_prepared_refusal_writes_what_the_plain_one_writes)
+{
+	struct fx f;
+	struct store_reply_thread t = {"r1@example.vn", "<0123abcd@ilinks.asia>", 0, 0};
+	struct store_optout_prep *p, *q;
+	char	th[STORE_THREAD_MAX + 1];
+	int64_t	an, binh, cuong;
+	int	changed, events = 0;
+
+	fx_setup(&f, 1);
+	an = fx_add_customer(f.st, "an.nguyen@example.vn", "An", "");
+	binh = fx_add_customer(f.st, "binh.tran@example.vn", "Bình", "");
+	cuong = fx_add_customer(f.st, "cuong.le@example.vn", "Cường", "");
+	ck_assert_ptr_nonnull(p = store_optout_prepare(f.st, an, &t));
+	ck_assert_int_eq(store_optout_prepared(f.st, an, -1, STORE_CH_REPLY,
+					       "reply msgid=<h:1> rule=command", &t, p, &changed),
+			 STORE_OK);
+	ck_assert_int_eq(changed, 2);
+	ck_assert_int_eq(store_is_optout(f.st, an, CATEGORY_PROMOTION), 1);
+	ck_assert_int_eq(store_is_optout(f.st, an, CATEGORY_SURVEY), 1);
+	ck_assert_int_eq(store_is_suppressed(f.st, "an.nguyen@example.vn"), 1);
+	pending_thread(&f, an, th, sizeof(th));
+	ck_assert_str_eq(th, "<0123abcd@ilinks.asia> <r1@example.vn>");
+	/* the same reply prepared again (a Postfix retry): recorded once */
+	ck_assert_ptr_nonnull(q = store_optout_prepare(f.st, an, &t));
+	ck_assert_int_eq(store_optout_prepared(f.st, an, -1, STORE_CH_REPLY,
+					       "reply msgid=<h:1> rule=command", &t, q, &changed),
+			 STORE_OK);
+	ck_assert_int_eq(changed, 0);
+	store_optout_prep_free(q);
+	ck_assert_int_eq(store_consent_each(f.st, an, fx_count_events, &events), STORE_OK);
+	ck_assert_int_eq(events, 2);
+	/* Binh's address changes after the preparation: the new one is suppressed */
+	ck_assert_ptr_nonnull(q = store_optout_prepare(f.st, binh, NULL));
+	ck_assert_int_eq(store_customer_set_email(f.st, binh, "binh.new@example.vn", &changed),
+			 STORE_OK);
+	ck_assert_int_eq(changed, 1);
+	ck_assert_int_eq(store_optout_prepared(f.st, binh, -1, STORE_CH_ONE_CLICK, "token",
+					       NULL, q, &changed), STORE_OK);
+	ck_assert_int_eq(changed, 2);
+	ck_assert_int_eq(store_is_optout(f.st, binh, CATEGORY_PROMOTION), 1);
+	ck_assert_int_eq(store_is_suppressed(f.st, "binh.new@example.vn"), 1);
+	ck_assert_int_eq(store_is_suppressed(f.st, "binh.tran@example.vn"), 0);
+	pending_thread(&f, binh, th, sizeof(th));
+	ck_assert_str_eq(th, "");
+	store_optout_prep_free(q);
+	/* An's preparation handed with Cuong's refusal is not used for Cuong */
+	ck_assert_int_eq(store_optout_prepared(f.st, cuong, -1, STORE_CH_REPLY,
+					       "reply msgid=<h:3> rule=command", &t, p, &changed),
+			 STORE_OK);
+	ck_assert_int_eq(changed, 2);
+	ck_assert_int_eq(store_is_suppressed(f.st, "cuong.le@example.vn"), 1);
+	pending_thread(&f, cuong, th, sizeof(th));
+	ck_assert_str_eq(th, "<0123abcd@ilinks.asia> <r1@example.vn>");
+	store_optout_prep_free(p);
+	/* no such customer: nothing prepared, and the plain path says so */
+	ck_assert_ptr_null(store_optout_prepare(f.st, 9999, &t));
+	fx_teardown(&f);
+}
+END_TEST
+
+/*
  * Two MX hosts (here: threads, each with its own connection) record the
  * same refusal at the same moment, and a second reply of the customer
  * arrives at once too: each category changes once, one consent event
@@ -296,6 +370,7 @@ suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_store_optout_idempotent_and_outbox_once);
 	tcase_add_test(tc, test_store_confirmation_answers_the_customers_reply_thread);
+	tcase_add_test(tc, test_store_prepared_refusal_writes_what_the_plain_one_writes);
 	tcase_add_test(tc, test_store_concurrent_refusals_are_recorded_once);
 	tcase_add_test(tc, test_store_refusal_records_the_campaign_the_caller_found);
 	suite_add_tcase(s, tc);
