@@ -47,7 +47,7 @@ reply_utf8_clean(const char *in, size_t len, struct strbuf *out)
 			continue;
 		}
 		if (c >= 0x80) {
-			cp = utf8_decode(s + i, len - i, &adv);
+			cp = reply_utf8_next(s + i, len - i, &adv);
 			if (cp >= 0xA0 || (cp >= 0 && cp < 0x80)) {
 				i += adv;
 				continue;

@@ -9,6 +9,7 @@
  *	int	reply_charset_to_utf8(const char *charset, const char *in,
  *				size_t len, struct strbuf *out);
  *	int	reply_utf8_clean(const char *in, size_t len, struct strbuf *out);
+ *	int32_t	reply_utf8_next(const unsigned char *s, size_t len, size_t *adv);
  * DESCRIPTION
  *	reply_charset_to_utf8() converts LEN bytes of IN, labelled
  *	CHARSET (a MIME charset name, NULL or "" when none), to UTF-8 and
@@ -22,6 +23,11 @@
  *	truncated sequences) become U+FFFD, CR LF and lone CR become LF,
  *	NUL and other C0/C1 controls except TAB and LF are dropped.
  *	Both functions apply the same cleaning to their output.
+ *
+ *	reply_utf8_next() is utf8_decode() (utf8.h), the same result for
+ *	every input, with the sequences of most text (ASCII, two bytes,
+ *	three bytes outside E0 and ED) decoded inline: the analysis decodes
+ *	every character of a reply several times.
  * DIAGNOSTICS
  *	Both return 0, or -1 when out of memory.
  */
@@ -29,13 +35,38 @@
 #define LINKS_REPLY_CHARSET_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "strbuf.h"
+#include "utf8.h"
 
 #define REPLY_CHARSET_NAME_MAX	64	/* longest charset name accepted */
 
 int	reply_charset_to_utf8(const char *charset, const char *in, size_t len,
 			      struct strbuf *out);
 int	reply_utf8_clean(const char *in, size_t len, struct strbuf *out);
+
+/* reply_utf8_next - utf8_decode(), the common sequences inline */
+static inline int32_t
+reply_utf8_next(const unsigned char *s, size_t len, size_t *adv)
+{
+	unsigned c = s[0];
+
+	if (c < 0x80) {
+		*adv = 1;
+		return ((int32_t) c);
+	}
+	if (c >= 0xC2 && c <= 0xDF && len >= 2 && (s[1] & 0xC0) == 0x80) {
+		*adv = 2;
+		return ((int32_t) ((c & 0x1F) << 6 | (s[1] & 0x3Fu)));
+	}
+	/* E0 (overlong forms) and ED (surrogates) are checked by utf8_decode */
+	if (c >= 0xE1 && c <= 0xEF && c != 0xED && len >= 3 && (s[1] & 0xC0) == 0x80
+	    && (s[2] & 0xC0) == 0x80) {
+		*adv = 3;
+		return ((int32_t) ((c & 0x0F) << 12 | (s[1] & 0x3Fu) << 6 | (s[2] & 0x3Fu)));
+	}
+	return (utf8_decode(s, len, adv));
+}
 
 #endif

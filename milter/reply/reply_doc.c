@@ -60,7 +60,7 @@ cp_at(const struct reply_doc *d, size_t i, size_t e, size_t *adv)
 		*adv = 1;
 		return (u[i]);
 	}
-	c = utf8_decode(u + i, e - i, adv);
+	c = reply_utf8_next(u + i, e - i, adv);
 	return (c < 0 ? 0xFFFD : c);
 }
 
@@ -227,7 +227,7 @@ add_line(struct reply_doc *d, size_t a, const char *orig, size_t olen)
 	l = &d->l[d->nl++];
 	memset(l, 0, sizeof(*l));
 	l->a = a;
-	while (i < olen && (c = utf8_decode((const unsigned char *) orig + i, olen - i, &adv)) >= 0
+	while (i < olen && (c = reply_utf8_next((const unsigned char *) orig + i, olen - i, &adv)) >= 0
 	       && !is_letter(c < 0x80 && c >= 'A' && c <= 'Z' ? c + 32 : c))
 		i += adv;
 	k = i < olen ? utf8proc_category(c) : UTF8PROC_CATEGORY_CN;
@@ -244,7 +244,7 @@ name_like(const char *s, size_t len)
 	int32_t	c;
 
 	while (i < len) {
-		c = utf8_decode((const unsigned char *) s + i, len - i, &adv);
+		c = reply_utf8_next((const unsigned char *) s + i, len - i, &adv);
 		i += adv;
 		if (c == ' ' || c == '\t') {
 			start = 1;
@@ -273,7 +273,7 @@ all_caps(const char *s, size_t len)
 	int32_t	c;
 
 	while (i < len) {
-		c = utf8_decode((const unsigned char *) s + i, len - i, &adv);
+		c = reply_utf8_next((const unsigned char *) s + i, len - i, &adv);
 		i += adv;
 		if (c < 0)
 			continue;

@@ -244,7 +244,7 @@ reply_key_marks(const char *s, size_t len, struct strbuf *out, struct strbuf *ma
 			else if ((cp < 0x20 && cp != '\n') || cp == 0x7F)
 				cp = 0;
 		} else {
-			raw = utf8_decode(u + i, len - i, &adv);
+			raw = reply_utf8_next(u + i, len - i, &adv);
 			cp = key_cp(raw < 0 ? 0xFFFD : raw);
 			if (mk != NULL && raw >= 0x300 && raw <= 0x36F && o > line)
 				mk[o - line0 - 1] |= (char) cp_marks(raw);	/* a combining mark */

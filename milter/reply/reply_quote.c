@@ -35,6 +35,7 @@
 #include <utf8proc.h>
 
 #include "footer.h"
+#include "reply_charset.h"
 #include "reply_key.h"
 #include "rx.h"
 #include "utf8.h"
@@ -499,7 +500,7 @@ wrapped_tail(const struct cut *c, size_t i)
 		last = (unsigned char) c->text[e - 1];
 	for (k = c->start[i]; k < c->end[i] && c->text[k] == ' '; k++)
 		;
-	first = k < c->end[i] ? utf8_decode((const unsigned char *) c->text + k, c->end[i] - k, &adv) : 0;
+	first = k < c->end[i] ? reply_utf8_next((const unsigned char *) c->text + k, c->end[i] - k, &adv) : 0;
 	return (chars >= REPLY_QUOTE_WRAP_MIN && (last == 0 || strchr("?!:;", last) == NULL)
 		&& first > 0 && utf8proc_category(first) == UTF8PROC_CATEGORY_LL);
 }
@@ -568,11 +569,11 @@ emit_lines(struct cut *c, const char *kind, size_t from, size_t to, struct strbu
 static int
 cut_lines(struct cut *c, size_t len)
 {
-	size_t	n, i, pos;
+	const char *p;
+	size_t	n, pos;
 
-	for (n = 1, i = 0; i < len; i++)
-		if (c->text[i] == '\n')
-			n++;
+	for (n = 1, p = c->text; (p = memchr(p, '\n', len - (size_t) (p - c->text))) != NULL; p++)
+		n++;
 	if (n > REPLY_QUOTE_MAX_LINES)
 		n = REPLY_QUOTE_MAX_LINES;
 	if ((c->start = malloc(n * sizeof(size_t))) == NULL || (c->end = malloc(n * sizeof(size_t))) == NULL

@@ -68,7 +68,7 @@ valid_8bit_utf8(const char *s, size_t len, int *eight)
 			continue;
 		}
 		*eight = 1;
-		if (utf8_decode((const unsigned char *) s + i, len - i, &adv) < 0)
+		if (reply_utf8_next((const unsigned char *) s + i, len - i, &adv) < 0)
 			return (0);
 		i += adv;
 	}
@@ -280,9 +280,10 @@ reply_text_final(const char *s, size_t len, struct strbuf *out)
 			prev = u[i++];
 			continue;
 		}
-		c = utf8_decode(u + i, len - i, &adv);
-		next = i + adv < len ? (u[i + adv] < 0x80 ? u[i + adv]
-		    : utf8_decode(u + i + adv, len - i - adv, &nadv)) : 0;
+		c = reply_utf8_next(u + i, len - i, &adv);
+		/* the next character matters only to the two zero-width ones */
+		next = (c == 0x200B || c == 0x200D) && i + adv < len
+		    ? reply_utf8_next(u + i + adv, len - i - adv, &nadv) : 0;
 		/* a zero-width space between two words is the space between them */
 		if (c == 0x200B)
 			c = prev == ' ' || next == ' ' || prev == '\n' || next == '\n' || prev == 0 || next == 0
@@ -309,7 +310,7 @@ reply_text_nfc(const char *s, size_t len, struct strbuf *out)
 	size_t	i = 0, adv;
 	int	r;
 
-	while (i < len && (u[i] < 0x80 || nfc_safe(utf8_decode(u + i, len - i, &adv))))
+	while (i < len && (u[i] < 0x80 || nfc_safe(reply_utf8_next(u + i, len - i, &adv))))
 		i += u[i] < 0x80 ? 1 : adv;
 	if (i == len)
 		return (strbuf_add(out, s, len) < 0 ? -1 : strbuf_reserve(out, 0));

@@ -368,7 +368,7 @@ font_line(const struct reply_viet_font *f, const char *s, size_t len, struct str
 
 	memset(&v, 0, sizeof(v));
 	while (i <= len) {
-		cp = i < len ? utf8_decode((const unsigned char *) s + i, len - i, &adv) : ' ';
+		cp = i < len ? reply_utf8_next((const unsigned char *) s + i, len - i, &adv) : ' ';
 		i += i < len ? adv : 1;
 		if (cp >= 0 && f->letter(cp)) {
 			if (v.n == sizeof(v.cp) / sizeof(v.cp[0])) {

@@ -90,16 +90,33 @@ reply_xfer_base64(const char *in, size_t len, size_t max, struct strbuf *out, in
 	return (0);
 }
 
+/* The value of each hex digit, -1 for the other bytes. */
+static const signed char qp_hex[256] = {
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	0, 1, 2, 3, 4, 5, 6, 7, 8, 9, -1, -1, -1, -1, -1, -1,
+	-1, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+};
+
 /* qp_digit - the value of hex digit C, 0 for a character that is not one */
 static inline unsigned
 qp_digit(char c)
 {
-	unsigned v = (unsigned) (unsigned char) c - '0';
+	int	v = qp_hex[(unsigned char) c];
 
-	if (v <= 9)
-		return (v);
-	v = ((unsigned) (unsigned char) c | 0x20) - 'a';
-	return (v < 6 ? v + 10 : 0);
+	return (v < 0 ? 0 : (unsigned) v);
 }
 
 /* qp_byte - the byte "=" H L stands for; a digit that is not hex counts 0 */
@@ -109,11 +126,24 @@ qp_byte(char h, char l)
 	return ((char) (qp_digit(h) << 4 | qp_digit(l)));
 }
 
+/* qp_plain - how many bytes from IN[I] (before END) are neither "=" nor a line end */
+static inline size_t
+qp_plain(const char *in, size_t i, size_t end)
+{
+	size_t	j = i;
+	unsigned char c;
+
+	while (j < end && (c = (unsigned char) in[j]) != '=' && c != '\n' && c != '\r')
+		j++;
+	return (j - i);
+}
+
 int
 reply_xfer_qp(const char *in, size_t len, size_t max, struct strbuf *out, int *cut)
 {
-	size_t	i = 0, w = 0, end, room = XFER_QP_STEP * len;
+	size_t	i = 0, w = 0, end, run, room = XFER_QP_STEP * len;
 	char   *o, c;
+	int	h, l;
 
 	if (room > max + XFER_QP_STEP)
 		room = max + XFER_QP_STEP;
@@ -122,7 +152,11 @@ reply_xfer_qp(const char *in, size_t len, size_t max, struct strbuf *out, int *c
 	o = out->data + out->len;
 	while (i < len && w <= max) {
 		c = in[i];
-		if (c == '\n' || c == '\r') {
+		if (c == '=' && i + 2 < len && (h = qp_hex[(unsigned char) in[i + 1]]) >= 0
+		    && (l = qp_hex[(unsigned char) in[i + 2]]) >= 0) {
+			o[w++] = (char) (h << 4 | l);	/* the common case: "=" and two hex digits */
+			i += 3;
+		} else if (c == '\n' || c == '\r') {
 			/* LF, CR LF or a lone CR: CR LF; a CR at the very end: nothing */
 			if (c == '\r' && i + 1 == len)
 				break;
@@ -132,9 +166,10 @@ reply_xfer_qp(const char *in, size_t len, size_t max, struct strbuf *out, int *c
 		} else if (c != '=') {
 			/* a run of plain bytes, within the budget */
 			end = len - i < max + 1 - w ? len : i + (max + 1 - w);
-			do {
-				o[w++] = c;
-			} while (++i < end && (c = in[i]) != '=' && c != '\n' && c != '\r');
+			run = 1 + qp_plain(in, i + 1, end);
+			memcpy(o + w, in + i, run);
+			w += run;
+			i += run;
 		} else if (i + 1 == len) {
 			o[w++] = '=';		/* a last "=" is kept */
 			i++;
