@@ -56,7 +56,17 @@ USER_OPT=""
 # shellcheck disable=SC2086
 "$SINK" $USER_OPT -c "127.0.0.1:$PORT" 1000 > "$W/sink.out" 2>&1 &
 SINKPID=$!
-sleep 0.5
+# wait until the sink accepts connections (at most 10 s): a fixed pause
+# was too short on a loaded machine and smtp-source met a refused port
+i=0
+until bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT" 2>/dev/null; do
+	kill -0 "$SINKPID" 2>/dev/null && [ "$i" -lt 100 ] || {
+		echo "sender-bench: smtp-sink did not listen on 127.0.0.1:$PORT: $(cat "$W/sink.out")" >&2
+		exit 1
+	}
+	i=$((i + 1))
+	sleep 0.1
+done
 
 part() { case " ${PARTS:-rate rss profile} " in *" $1 "*) return 0 ;; esac; return 1; }
 now() { date +%s.%N; }
