@@ -44,6 +44,9 @@
 #define CONSENT_REF		" ref=<"	/* the milter's evidence: the message of ours */
 #define CONSENT_STAFF_EVIDENCE	"links-store by "
 #define CONSENT_CONFIRM		"optout_confirm"	/* the confirmation's template */
+#define CONSENT_SQL_MAX		1024	/* a change's statement, every category in it */
+#define PREF_PARAMS		3	/* prefs: customer, optout, time; a category a row */
+#define EVENT_PARAMS		8	/* consent_events: shared; a category and note a row */
 
 /* pref_get - the stored refusal of CAT (0 when no row) */
 static int
@@ -82,59 +85,119 @@ struct consent_req {
 	const struct store_optout_prep *prep;	/* done before the lock; NULL */
 };
 
-/* event_add - append one consent event */
+/* sql_fit - account for N more bytes written at SQL + *LEN; -1 when they did not fit */
 static int
-event_add(struct store *st, int64_t customer_id, int cat, const struct consent_req *r,
-	  const unsigned char subject[CRYPT_MAC_LEN], time_t now)
+sql_fit(size_t *len, int n)
 {
-	struct db_stmt *s;
-	int	rc;
+	if (n < 0 || (size_t) n >= CONSENT_SQL_MAX - *len)
+		return (-1);
+	*len += (size_t) n;
+	return (0);
+}
 
-	if ((rc = db_prepare(st, "INSERT INTO consent_events(customer_id, subject, category, "
-			     "optout, channel, evidence, at, actor, note_ct, campaign_id) "
-			     "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &s)) != STORE_OK)
+#define PREFS_INSERT	"INSERT INTO prefs(customer_id, category, optout, updated) VALUES"
+#define PREFS_ROW1	"(?1, ?4, ?2, ?3)"
+#define PREFS_UPSERT	" ON CONFLICT(customer_id, category) DO UPDATE SET " \
+			"optout = excluded.optout, updated = excluded.updated"
+#define EVENTS_INSERT	"INSERT INTO consent_events(customer_id, subject, category, optout, " \
+			"channel, evidence, at, actor, note_ct, campaign_id) VALUES"
+#define EVENTS_ROW1	"(?1, ?2, ?9, ?3, ?4, ?5, ?6, ?7, ?10, ?8)"
+
+/*
+ * prefs_sql - the statement setting N categories in one: the rows of
+ * prefs, or (EVENTS) the rows of consent_events. The parameters every
+ * row shares come first, then each row's own ones. One category (most
+ * changes) is a constant text: formatting it cost more than it saves.
+ */
+static int
+prefs_sql(struct store *st, int events, int n, char sql[CONSENT_SQL_MAX])
+{
+	size_t	len = 0;
+	int	i, bad;
+
+	if (n == 1) {
+		snprintf(sql, CONSENT_SQL_MAX, "%s", events ? EVENTS_INSERT EVENTS_ROW1
+			 : PREFS_INSERT PREFS_ROW1 PREFS_UPSERT);
+		return (STORE_OK);
+	}
+	bad = sql_fit(&len, snprintf(sql, CONSENT_SQL_MAX, "%s",
+				     events ? EVENTS_INSERT : PREFS_INSERT));
+	for (i = 0; i < n && !bad; i++)
+		bad = events ? sql_fit(&len, snprintf(sql + len, CONSENT_SQL_MAX - len,
+						      "%s(?1, ?2, ?%d, ?3, ?4, ?5, ?6, ?7, ?%d, ?8)",
+						      i ? ", " : "", EVENT_PARAMS + 2 * i + 1,
+						      EVENT_PARAMS + 2 * i + 2))
+			: sql_fit(&len, snprintf(sql + len, CONSENT_SQL_MAX - len,
+						 "%s(?1, ?%d, ?2, ?3)", i ? ", " : "",
+						 PREF_PARAMS + i + 1));
+	if (!bad && !events)
+		bad = sql_fit(&len, snprintf(sql + len, CONSENT_SQL_MAX - len, "%s", PREFS_UPSERT));
+	return (bad ? st_err(st, STORE_ERR, "consent statement too long") : STORE_OK);
+}
+
+/* events_add - append one consent event per category of CATS[N] */
+static int
+events_add(struct store *st, int64_t customer_id, const int *cats, int n,
+	   const struct consent_req *r, const unsigned char subject[CRYPT_MAC_LEN], time_t now)
+{
+	char	sql[CONSENT_SQL_MAX];
+	struct db_stmt *s;
+	int	rc, i;
+
+	if ((rc = prefs_sql(st, 1, n, sql)) != STORE_OK
+	    || (rc = db_prepare(st, sql, &s)) != STORE_OK)
 		return (rc);
 	db_bind_int(s, 1, customer_id);
 	db_bind_blob(s, 2, subject, CRYPT_MAC_LEN);
-	db_bind_int(s, 3, cat);
-	db_bind_int(s, 4, r->optout);
-	db_bind_int(s, 5, (int64_t) r->ch);
-	db_bind_text(s, 6, r->evidence);
-	db_bind_int(s, 7, (int64_t) now);
-	db_bind_text(s, 8, r->actor);
-	if (*r->note)
-		rc = st_bind_sealed(st, s, 9, customer_id, CRYPT_F_NOTE, r->note);
-	else
-		db_bind_null(s, 9);
-	db_bind_int(s, 10, r->campaign_id);
+	db_bind_int(s, 3, r->optout);
+	db_bind_int(s, 4, (int64_t) r->ch);
+	db_bind_text(s, 5, r->evidence);
+	db_bind_int(s, 6, (int64_t) now);
+	db_bind_text(s, 7, r->actor);
+	db_bind_int(s, 8, r->campaign_id);
+	for (i = 0; i < n && rc == STORE_OK; i++) {
+		db_bind_int(s, EVENT_PARAMS + 2 * i + 1, cats[i]);
+		if (*r->note)
+			rc = st_bind_sealed(st, s, EVENT_PARAMS + 2 * i + 2, customer_id, CRYPT_F_NOTE,
+					    r->note);
+		else
+			db_bind_null(s, EVENT_PARAMS + 2 * i + 2);
+	}
 	if (rc == STORE_OK)
 		rc = st_run(st, s, "consent event");
 	db_finish(s);
 	return (rc);
 }
 
-/* pref_set - store the refusal of CAT and its event, at NOW (one moment per change) */
+/*
+ * prefs_set - store the refusal (R) of the N categories CATS and their
+ * events, at NOW (one moment per change): two statements, whatever N,
+ * instead of two per category (inside the milter's write lock, each
+ * statement pays its own start, bindings and AUTOINCREMENT bookkeeping)
+ */
 static int
-pref_set(struct store *st, int64_t customer_id, int cat, const struct consent_req *r,
-	 const unsigned char subject[CRYPT_MAC_LEN], time_t now)
+prefs_set(struct store *st, int64_t customer_id, const int *cats, int n,
+	  const struct consent_req *r, const unsigned char subject[CRYPT_MAC_LEN], time_t now)
 {
+	char	sql[CONSENT_SQL_MAX];
 	struct db_stmt *s;
-	int	rc;
+	int	rc, i;
 
-	if ((rc = db_prepare(st, "INSERT INTO prefs(customer_id, category, optout, updated) "
-			     "VALUES(?, ?, ?, ?) ON CONFLICT(customer_id, category) DO UPDATE "
-			     "SET optout = excluded.optout, updated = excluded.updated",
-			     &s)) != STORE_OK)
+	if (n == 0)
+		return (STORE_OK);
+	if ((rc = prefs_sql(st, 0, n, sql)) != STORE_OK
+	    || (rc = db_prepare(st, sql, &s)) != STORE_OK)
 		return (rc);
 	db_bind_int(s, 1, customer_id);
-	db_bind_int(s, 2, cat);
-	db_bind_int(s, 3, r->optout);
-	db_bind_int(s, 4, (int64_t) now);
+	db_bind_int(s, 2, r->optout);
+	db_bind_int(s, 3, (int64_t) now);
+	for (i = 0; i < n; i++)
+		db_bind_int(s, PREF_PARAMS + i + 1, cats[i]);
 	rc = st_run(st, s, "preference update");
 	db_finish(s);
 	if (rc != STORE_OK)
 		return (rc);
-	return (event_add(st, customer_id, cat, r, subject, now));
+	return (events_add(st, customer_id, cats, n, r, subject, now));
 }
 
 /* refused_mask - the categories the customer refuses, as a bit mask */
@@ -256,7 +319,7 @@ change_prefs(struct store *st, int64_t customer_id, int mask, const struct conse
 	     const unsigned char subject[CRYPT_MAC_LEN], int *n, int *refused)
 {
 	time_t	now = st_now();	/* one moment for all the categories of one change */
-	int	rc, c, cur;
+	int	rc, c, cur, cats[CATEGORY_COUNT];
 
 	*n = 0;
 	if ((rc = refused_mask(st, customer_id, refused)) != STORE_OK)
@@ -267,11 +330,12 @@ change_prefs(struct store *st, int64_t customer_id, int mask, const struct conse
 		cur = (*refused & CATEGORY_BIT(c)) != 0;
 		if (cur == r->optout)
 			continue;
-		if ((rc = pref_set(st, customer_id, c, r, subject, now)) != STORE_OK)
-			return (rc);
-		*refused ^= CATEGORY_BIT(c);
-		(*n)++;
+		cats[(*n)++] = c;
 	}
+	if ((rc = prefs_set(st, customer_id, cats, *n, r, subject, now)) != STORE_OK)
+		return (rc);
+	for (c = 0; c < *n; c++)
+		*refused ^= CATEGORY_BIT(cats[c]);
 	return (STORE_OK);
 }
 
@@ -494,16 +558,15 @@ st_suppression_apply(struct store *st, int64_t customer_id, const char *norm)
 					      NULL};
 	unsigned char hash[CRYPT_MAC_LEN];
 	time_t	now = st_now();
-	int	rc, c, mask;
+	int	rc, c, mask, n = 0, cats[CATEGORY_COUNT];
 
 	st_email_suphash(st, norm, hash);
 	if ((rc = suppression_mask(st, hash, &mask)) != STORE_OK)
 		return (rc);
 	for (c = 0; c < CATEGORY_COUNT && mask; c++)
 		if ((mask & CATEGORY_BIT(c)) && category_refusable((enum category) c))
-			if ((rc = pref_set(st, customer_id, c, &r, hash, now)) != STORE_OK)
-				return (rc);
-	return (STORE_OK);
+			cats[n++] = c;
+	return (prefs_set(st, customer_id, cats, n, &r, hash, now));
 }
 
 /* store_consent_clear - free a consent record's strings */

@@ -24,6 +24,86 @@
 #include "readdress.h"
 #include "store_fx.h"
 
+/* What the events of one customer were, in order. */
+struct ev_seen {
+	int	n;
+	int	cat[4], optout[4];
+	time_t	at[4];
+	char	note[4][32], actor[4][32], evidence[4][64];
+};
+
+/* ev_keep - store_consent_each callback: keep the first four events */
+static int
+ev_keep(const struct store_consent *e, void *arg)
+{
+	struct ev_seen *v = arg;
+
+	if (v->n < 4) {
+		v->cat[v->n] = (int) e->category;
+		v->optout[v->n] = e->optout;
+		v->at[v->n] = e->at;
+		snprintf(v->note[v->n], sizeof(v->note[0]), "%s", e->note);
+		snprintf(v->actor[v->n], sizeof(v->actor[0]), "%s", e->actor);
+		snprintf(v->evidence[v->n], sizeof(v->evidence[0]), "%s", e->evidence);
+	}
+	v->n++;
+	return (0);
+}
+
+/*
+ * A change of every refusable category is one event per category (the
+ * rows of one statement): each with its own category, the same moment,
+ * actor and evidence, and its own sealed copy of the staff note; the
+ * preference of each category follows, and an agreement back only
+ * touches the categories refused.
+ */
+START_TEST(test_store_change_of_every_category_records_an_event_each)
+{
+	struct ev_seen v;
+	struct fx f;
+	int64_t	id;
+	int	changed;
+
+	fx_setup(&f, 1);
+	id = fx_add_customer(f.st, "binh.le@example.vn", "Bình", "");
+	memset(&v, 0, sizeof(v));
+	ck_assert_int_eq(store_consent_staff(f.st, id, -1, 1, "lan.pham", "gọi điện", &changed),
+			 STORE_OK);
+	ck_assert_int_eq(changed, 2);
+	ck_assert_int_eq(store_consent_each(f.st, id, ev_keep, &v), STORE_OK);
+	ck_assert_int_eq(v.n, 2);
+	ck_assert_int_eq(v.cat[0], CATEGORY_SURVEY);
+	ck_assert_int_eq(v.cat[1], CATEGORY_PROMOTION);
+	for (int i = 0; i < 2; i++) {
+		ck_assert_int_eq(v.optout[i], 1);
+		ck_assert_str_eq(v.note[i], "gọi điện");
+		ck_assert_str_eq(v.actor[i], "lan.pham");
+		ck_assert_str_eq(v.evidence[i], v.evidence[0]);
+	}
+	ck_assert(v.at[0] == v.at[1]);
+	ck_assert_int_eq(store_is_optout(f.st, id, CATEGORY_SURVEY), 1);
+	ck_assert_int_eq(store_is_optout(f.st, id, CATEGORY_PROMOTION), 1);
+	ck_assert_int_eq(store_is_suppressed(f.st, "binh.le@example.vn"), 1);
+	/* agreed again to promotions only, then to everything: one event each time */
+	ck_assert_int_eq(store_optin(f.st, id, CATEGORY_PROMOTION, STORE_CH_STAFF, "staff",
+				     &changed), STORE_OK);
+	ck_assert_int_eq(changed, 1);
+	ck_assert_int_eq(store_optin(f.st, id, -1, STORE_CH_STAFF, "staff", &changed), STORE_OK);
+	ck_assert_int_eq(changed, 1);
+	memset(&v, 0, sizeof(v));
+	ck_assert_int_eq(store_consent_each(f.st, id, ev_keep, &v), STORE_OK);
+	ck_assert_int_eq(v.n, 4);
+	ck_assert_int_eq(v.cat[2], CATEGORY_PROMOTION);
+	ck_assert_int_eq(v.optout[2], 0);
+	ck_assert_int_eq(v.cat[3], CATEGORY_SURVEY);
+	ck_assert_int_eq(v.optout[3], 0);
+	ck_assert_int_eq(store_is_optout(f.st, id, CATEGORY_SURVEY), 0);
+	ck_assert_int_eq(store_is_optout(f.st, id, CATEGORY_PROMOTION), 0);
+	ck_assert_int_eq(store_is_suppressed(f.st, "binh.le@example.vn"), 0);
+	fx_teardown(&f);
+}
+END_TEST
+
 START_TEST(test_store_optout_idempotent_and_outbox_once)
 {
 	struct fx f;
@@ -369,6 +449,7 @@ suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_store_optout_idempotent_and_outbox_once);
+	tcase_add_test(tc, test_store_change_of_every_category_records_an_event_each);
 	tcase_add_test(tc, test_store_confirmation_answers_the_customers_reply_thread);
 	tcase_add_test(tc, test_store_prepared_refusal_writes_what_the_plain_one_writes);
 	tcase_add_test(tc, test_store_concurrent_refusals_are_recorded_once);
