@@ -23,7 +23,8 @@
 #include "unit.h"
 #include "utf8.h"
 
-#define ONEPASS_CASES	20000		/* random texts compared with the two-pass reference */
+#define ONEPASS_CASES	5000		/* random texts compared with the two-pass reference */
+#define TEXT_TIMEOUT	60		/* seconds per test: the random texts on a loaded, sanitised build */
 #define ONEPASS_PIECES	40		/* most pieces in one text */
 #define ONEPASS_CPS	512		/* code points of one cleaned text, at most */
 
@@ -238,6 +239,7 @@ suite(void)
 	Suite  *s = suite_create("reply_text");
 	TCase  *tc = tcase_create("core");
 
+	tcase_set_timeout(tc, TEXT_TIMEOUT);
 	tcase_add_test(tc, test_reply_text_utf8_under_a_single_byte_label_is_utf8);
 	tcase_add_test(tc, test_reply_text_real_latin1_stays_latin1);
 	tcase_add_test(tc, test_reply_text_vni_font_text_is_mapped_back);
