@@ -481,7 +481,7 @@ END_TEST
 static void *
 end_read_later(void *arg)
 {
-	struct timespec ts = {0, 200 * 1000000L};
+	struct timespec ts = {0, 100 * 1000000L};
 
 	nanosleep(&ts, NULL);
 	ck_assert_int_eq(store_read_end(arg), STORE_OK);
@@ -512,6 +512,11 @@ START_TEST(test_store_wal_restart_waits_for_readers_and_starts_the_log_over)
 		return;
 	}
 	snprintf(wal, sizeof(wal), "%s-wal", f.db);
+	/* The checkpoint waits for the reader: longer than the fixture's 200 ms. */
+	store_close(f.st);
+	fx_set(f.conf, "store_busy_timeout", "20000");
+	f.st = store_open(f.conf, err, sizeof(err));
+	ck_assert_msg(f.st != NULL, "%s", err);
 	ck_assert_int_eq(store_set_autocheckpoint(f.st, 0), STORE_OK);
 	reader = store_open(f.conf, err, sizeof(err));
 	ck_assert_msg(reader != NULL, "%s", err);
