@@ -566,6 +566,18 @@ int	store_checkpoint(struct store *st);
 int	store_read_begin(struct store *st);
 int	store_read_end(struct store *st);
 
+/* ---- the write-ahead log started over (appended for links-sender; store/wal_restart.c) ---- */
+/*
+ * store_wal_restart() copies the whole SQLite write-ahead log into the
+ * database, waiting (busy handler, store_busy_timeout) until no reader
+ * still uses it, so that the next commit writes the log from its start;
+ * *BUSY (when not NULL) is 1 when it could not reach the end (readers,
+ * another checkpoint; the next call goes on). Not inside a transaction.
+ * Nothing on PostgreSQL. For writers that set store_set_autocheckpoint(st,
+ * 0): their commits then never walk the log.
+ */
+int	store_wal_restart(struct store *st, int *busy);
+
 /* ---- undeliverable by customer id (appended for links-sender; store/bounce_id.c) ---- */
 /*
  * store_customer_undeliverable() is store_is_undeliverable() for the

@@ -2,7 +2,7 @@
  * NAME
  *	test_store 1
  * SUMMARY
- *	unit tests of store/store.c, store/db.c, store/db_sqlite.c and store/schema.c
+ *	unit tests of store/store.c, store/db.c, store/db_sqlite.c, store/schema.c and store/wal_restart.c
  * SYNOPSIS
  *	unit/test_store
  * DESCRIPTION
@@ -477,6 +477,87 @@ START_TEST(test_store_checkpoint_only_when_asked_with_autocheckpoint_off)
 }
 END_TEST
 
+/* end_read_later - a thread: end the read snapshot of store ARG after a while */
+static void *
+end_read_later(void *arg)
+{
+	struct timespec ts = {0, 100 * 1000000L};
+
+	nanosleep(&ts, NULL);
+	ck_assert_int_eq(store_read_end(arg), STORE_OK);
+	return (NULL);
+}
+
+/*
+ * store_wal_restart() waits for a reader that holds an older snapshot,
+ * copies the whole log, and the next commit writes the log from its
+ * start: the log file does not grow. With the same reader, a PASSIVE
+ * checkpoint leaves the log growing. Nothing to do on PostgreSQL.
+ */
+START_TEST(test_store_wal_restart_waits_for_readers_and_starts_the_log_over)
+{
+	struct fx f;
+	struct store *reader;
+	struct store_customer c;
+	pthread_t th;
+	char	err[CONF_ERR_MAX], wal[PATH_BUF + 32], email[64];
+	off_t	grown, restarted;
+	int	i, busy = -1;
+
+	fx_setup(&f, 1);
+	if (f.pg) {
+		ck_assert_int_eq(store_wal_restart(f.st, &busy), STORE_OK);
+		ck_assert_int_eq(busy, 0);
+		fx_teardown(&f);
+		return;
+	}
+	snprintf(wal, sizeof(wal), "%s-wal", f.db);
+	/* The checkpoint waits for the reader: longer than the fixture's 200 ms. */
+	store_close(f.st);
+	fx_set(f.conf, "store_busy_timeout", "20000");
+	f.st = store_open(f.conf, err, sizeof(err));
+	ck_assert_msg(f.st != NULL, "%s", err);
+	ck_assert_int_eq(store_set_autocheckpoint(f.st, 0), STORE_OK);
+	reader = store_open(f.conf, err, sizeof(err));
+	ck_assert_msg(reader != NULL, "%s", err);
+	fx_add_customer(f.st, "first@example.vn", "First", "");
+	ck_assert_int_eq(store_read_begin(reader), STORE_OK);
+	ck_assert_int_eq(store_customer_find(reader, "first@example.vn", &c), STORE_OK);
+	store_customer_clear(&c);
+	for (i = 0; i < 100; i++) {
+		snprintf(email, sizeof(email), "c%04d@example.vn", i);
+		fx_add_customer(f.st, email, "Nguy\xe1\xbb\x85n V\xc4\x83n A", "0900 000 000");
+	}
+	/* The reader's snapshot holds a PASSIVE checkpoint back: the log grows. */
+	ck_assert_int_eq(store_checkpoint(f.st), STORE_OK);
+	grown = file_size(wal);
+	fx_add_customer(f.st, "after.passive@example.vn", "P", "");
+	ck_assert_int_gt(file_size(wal), grown);
+	/* RESTART waits until the reader is done, then the log starts over. */
+	ck_assert_int_eq(pthread_create(&th, NULL, end_read_later, reader), 0);
+	ck_assert_int_eq(store_wal_restart(f.st, &busy), STORE_OK);
+	ck_assert_int_eq(pthread_join(th, NULL), 0);
+	ck_assert_int_eq(busy, 0);
+	restarted = file_size(wal);
+	for (i = 0; i < 3; i++) {
+		snprintf(email, sizeof(email), "after.restart%d@example.vn", i);
+		fx_add_customer(f.st, email, "R", "");
+	}
+	ck_assert_int_eq(file_size(wal), restarted);
+	/* Every row is there for every connection. */
+	ck_assert_int_eq(store_customer_find(reader, "after.restart2@example.vn", &c), STORE_OK);
+	store_customer_clear(&c);
+	ck_assert_int_eq(store_customer_find(reader, "c0099@example.vn", &c), STORE_OK);
+	store_customer_clear(&c);
+	/* Not inside a transaction. */
+	ck_assert_int_eq(store_begin(f.st), STORE_OK);
+	ck_assert_int_eq(store_wal_restart(f.st, &busy), STORE_ERR);
+	ck_assert_int_eq(store_commit(f.st), STORE_OK);
+	store_close(reader);
+	fx_teardown(&f);
+}
+END_TEST
+
 /*
  * A read-only database file. Root ignores file modes, so as root the
  * check runs in a child that has become "nobody".
@@ -649,6 +730,7 @@ suite(void)
 		tcase_add_test(tc, test_store_temp_when_locked_past_busy_timeout);
 		tcase_add_test(tc, test_store_waiting_writer_takes_the_lock_soon_after_release);
 		tcase_add_test(tc, test_store_checkpoint_only_when_asked_with_autocheckpoint_off);
+		tcase_add_test(tc, test_store_wal_restart_waits_for_readers_and_starts_the_log_over);
 		tcase_add_test(tc, test_store_temp_when_file_is_read_only);
 		tcase_add_test(tc, test_store_open_fails_temporarily_when_directory_is_read_only);
 	}
