@@ -21,6 +21,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "inbound.h"
@@ -29,6 +30,8 @@
 #define MSTORE_NS_PER_SEC	1000000000L
 #define MSTORE_NS_PER_MS	1000000L
 #define MSTORE_ERR_MAX		256
+#define MSTORE_REWIND_LOCK_MS	20	/* a log rewind waits this long for writers */
+#define MSTORE_WAL_RESERVE	(8L << 20)	/* bytes of log file kept for commits to overwrite */
 
 struct mstore_slot {
 	struct store *st;
@@ -224,6 +227,42 @@ mstore_writer_lock(struct mcfg *cfg, long budget_ms, char *err, size_t errlen)
 	}
 	store_set_busy_timeout(st, budget_ms - mstore_elapsed_ms(&t0));
 	return (st);
+}
+
+/*
+ * mstore_wal_rewind - on the group commit's connection, with the write
+ * lock (waited for at most MSTORE_REWIND_LOCK_MS: when the group commit
+ * is that busy, this round is skipped): SQLite's write-ahead log copied
+ * into the database and begun again from its start, its file reserved
+ * at MSTORE_WAL_RESERVE bytes (store_wal_rewind()). Run on the group
+ * commit's own connection, the rewind leaves that connection's page
+ * cache valid. 1 rewound, 0 not this time, -1 with ERR. PostgreSQL: 0.
+ */
+int
+mstore_wal_rewind(struct mcfg *cfg, char *err, size_t errlen)
+{
+	long	busy_ms = conf_store_busy_timeout(mcfg_conf(cfg));
+	struct store *st;
+	int	rewound = 0;
+
+	if (strcmp(conf_store_backend(mcfg_conf(cfg)), "sqlite") != 0)
+		return (0);
+	if (mstore_write_lock(MSTORE_REWIND_LOCK_MS) != 0)
+		return (0);
+	if ((st = mstore_slot_open(&mstore_wconn, cfg, err, errlen)) == NULL) {
+		mstore_write_unlock();
+		return (-1);
+	}
+	/* Another process's write transaction: not this time either. */
+	store_set_busy_timeout(st, MSTORE_REWIND_LOCK_MS);
+	if (store_wal_rewind(st, MSTORE_WAL_RESERVE, &rewound) != STORE_OK) {
+		snprintf(err, errlen, "%s", store_errmsg(st));
+		mstore_writer_discard();
+		mstore_write_unlock_budget(NULL, busy_ms);
+		return (-1);
+	}
+	mstore_write_unlock_budget(st, busy_ms);
+	return (rewound);
 }
 
 /* mstore_writer_discard - close the group commit's connection (write lock held) */

@@ -470,6 +470,15 @@ store_checkpoint(struct store *st)
 	return (rc == STORE_OK ? rc : db_error(st, rc, "checkpoint"));
 }
 
+/* store_wal_rewind - the log copied, begun again at its start, its file kept RESERVE bytes */
+int
+store_wal_rewind(struct store *st, long reserve, int *rewound)
+{
+	int	rc = st->ops->wal_rewind(st, reserve < 0 ? 0 : reserve, rewound);
+
+	return (rc == STORE_OK ? rc : db_error(st, rc, "wal_rewind"));
+}
+
 /* st_returning_id - step an INSERT ... RETURNING id to its end; *ID (may be NULL) */
 int
 st_returning_id(struct store *st, struct db_stmt *s, int64_t *id, const char *what)

@@ -703,6 +703,16 @@ pg_checkpoint(struct store *st)
 	return (STORE_OK);
 }
 
+/* pg_wal_rewind - nothing: the server manages its write-ahead log */
+static int
+pg_wal_rewind(struct store *st, long reserve, int *rewound)
+{
+	(void) st;
+	(void) reserve;
+	*rewound = 0;
+	return (STORE_OK);
+}
+
 const struct db_ops db_pg_ops = {
 	.name = "postgresql",
 	.open = pg_open,
@@ -732,4 +742,5 @@ const struct db_ops db_pg_ops = {
 	.set_sync = pg_set_sync,
 	.set_autocheckpoint = pg_set_autocheckpoint,
 	.checkpoint = pg_checkpoint,
+	.wal_rewind = pg_wal_rewind,
 };

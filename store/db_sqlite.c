@@ -68,6 +68,9 @@
 #define SQ_URI_MAX		4200	/* "file:" + an escaped path + options */
 #define SQ_TX_CACHE		16	/* transaction statements kept compiled */
 #define SQ_TX_SQL_MAX		40	/* "ROLLBACK TO SAVEPOINT s123" fits */
+#define SQ_WAL_CHUNK		65536	/* zeros written per call when reserving the log */
+#define SQ_WAL_RESERVE_MAX	(1L << 30)	/* the most store_wal_rewind() reserves */
+#define SQ_REWIND_WAIT_MS	0	/* a rewind does not wait for readers or writers */
 
 /* A compiled BEGIN, COMMIT, ROLLBACK, SAVEPOINT sN, RELEASE ... */
 struct sq_txstmt {
@@ -633,6 +636,84 @@ sq_checkpoint(struct store *st)
 	return (sq_fail(st, rc));
 }
 
+/* sq_is_wal - whether the database is in WAL mode (the journal pointer is then the log) */
+static int
+sq_is_wal(struct store *st)
+{
+	sqlite3_stmt *s;
+	int	wal = 0;
+
+	if (sqlite3_prepare_v2(SQ(st)->db, "PRAGMA main.journal_mode", -1, &s, NULL) != SQLITE_OK)
+		return (0);
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0) != NULL)
+		wal = strcmp((const char *) sqlite3_column_text(s, 0), "wal") == 0;
+	sqlite3_finalize(s);
+	return (wal);
+}
+
+/*
+ * sq_wal_reserve - the write-ahead log file at least RESERVE bytes long:
+ * zeros written past its end (never over a byte of it) and synced, in a
+ * write transaction of its own, so no other connection appends frames
+ * meanwhile. Frames written there later overwrite blocks that are on
+ * disk already; SQLite's recovery stops at the first frame whose salt
+ * does not match, as it does at the stale frames a restarted log leaves.
+ */
+static int
+sq_wal_reserve(struct store *st, long reserve)
+{
+	static const char zeros[SQ_WAL_CHUNK];
+	sqlite3_file *f = NULL;
+	sqlite3_int64 size, off;
+	int	rc, n;
+
+	if (!sq_is_wal(st))
+		return (STORE_OK);
+	if ((rc = sq_exec(st, "BEGIN IMMEDIATE")) != STORE_OK)
+		return (rc);
+	rc = sqlite3_file_control(SQ(st)->db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &f);
+	if (rc == SQLITE_OK && f != NULL && f->pMethods != NULL
+	    && (rc = f->pMethods->xFileSize(f, &size)) == SQLITE_OK && size < reserve) {
+		for (off = size; rc == SQLITE_OK && off < reserve; off += n) {
+			n = reserve - off < SQ_WAL_CHUNK ? (int) (reserve - off) : SQ_WAL_CHUNK;
+			rc = f->pMethods->xWrite(f, zeros, n, off);
+		}
+		if (rc == SQLITE_OK)
+			rc = f->pMethods->xSync(f, SQLITE_SYNC_NORMAL);
+	}
+	(void) sq_exec(st, "ROLLBACK");
+	return (rc == SQLITE_OK ? STORE_OK : sq_fail(st, rc));
+}
+
+/*
+ * sq_wal_rewind - the whole log copied into the database (RESTART,
+ * waiting SQ_REWIND_WAIT_MS for writers and readers: not at all), so
+ * that the next commit writes the log again from its start; *REWOUND 1
+ * when so, 0 when a reader or writer of another connection kept it
+ * from it (the next writer may still rewind it: SQLite tries at each
+ * transaction's first frame).
+ */
+static int
+sq_wal_rewind(struct store *st, long reserve, int *rewound)
+{
+	long	busy_ms = st->busy_ms;
+	int	rc;
+
+	*rewound = 0;
+	if (reserve > SQ_WAL_RESERVE_MAX)
+		reserve = SQ_WAL_RESERVE_MAX;
+	if (reserve > 0 && (rc = sq_wal_reserve(st, reserve)) != STORE_OK)
+		return (rc);
+	st->busy_ms = SQ_REWIND_WAIT_MS;
+	rc = sqlite3_wal_checkpoint_v2(SQ(st)->db, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL);
+	st->busy_ms = busy_ms;
+	if (rc == SQLITE_OK)
+		*rewound = 1;
+	if (rc == SQLITE_OK || (rc & 0xff) == SQLITE_BUSY)
+		return (STORE_OK);
+	return (sq_fail(st, rc));
+}
+
 const struct db_ops db_sqlite_ops = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -662,4 +743,5 @@ const struct db_ops db_sqlite_ops = {
 	.set_sync = sq_set_sync,
 	.set_autocheckpoint = sq_set_autocheckpoint,
 	.checkpoint = sq_checkpoint,
+	.wal_rewind = sq_wal_rewind,
 };

@@ -478,6 +478,174 @@ START_TEST(test_store_checkpoint_only_when_asked_with_autocheckpoint_off)
 END_TEST
 
 /*
+ * store_wal_rewind(): the log begins again from its start, so the commits
+ * after it overwrite the log file instead of growing it (without the
+ * rewind they append: the file grows); the reserve makes the file that
+ * long beforehand; a copy of the database and its log taken after such
+ * commits (what a crash leaves: no -shm) recovers every one of them,
+ * the zeros and stale frames after the last one ignored; a reader of
+ * another connection in the middle of its snapshot keeps the log from
+ * being rewound, without an error, and still reads its snapshot.
+ */
+static long
+wal_count(const char *db)
+{
+	sqlite3 *h;
+	sqlite3_stmt *s;
+	long	n = -1;
+
+	ck_assert_int_eq(sqlite3_open_v2(db, &h, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(h, "SELECT count(*) FROM customers", -1, &s, NULL),
+			 SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = (long) sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(h);
+	return (n);
+}
+
+static void
+wal_copy(const char *from, const char *to)
+{
+	char	buf[65536];
+	ssize_t	n;
+	int	in, out;
+
+	ck_assert_int_ge(in = open(from, O_RDONLY), 0);
+	ck_assert_int_ge(out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0600), 0);
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		ck_assert_int_eq(write(out, buf, (size_t) n), n);
+	ck_assert_int_eq(n, 0);
+	close(in);
+	close(out);
+}
+
+static void
+wal_add(struct store *st, const char *tag, int from, int n)
+{
+	char	email[64];
+
+	for (int i = from; i < from + n; i++) {
+		snprintf(email, sizeof(email), "%s%04d@example.vn", tag, i);
+		fx_add_customer(st, email, "Tr\xe1\xba\xa7n Th\xe1\xbb\x8b B", "0900 000 001");
+	}
+}
+
+START_TEST(test_store_wal_rewind_reuses_the_log_file_from_its_start)
+{
+	struct fx f;
+	char	wal[PATH_BUF + 32], cdb[PATH_BUF + 32], cwal[PATH_BUF + 40];
+	off_t	grown, after;
+	int	rewound = -1;
+
+	fx_setup(&f, 1);
+	snprintf(wal, sizeof(wal), "%s-wal", f.db);
+	ck_assert_int_eq(store_set_autocheckpoint(f.st, 0), STORE_OK);
+	/* without a rewind, commits append */
+	wal_add(f.st, "a", 0, 40);
+	grown = file_size(wal);
+	wal_add(f.st, "b", 0, 10);
+	ck_assert_int_gt(file_size(wal), grown);
+	grown = file_size(wal);
+	/* after one, the next commits overwrite the file from its start */
+	ck_assert_int_eq(store_wal_rewind(f.st, 0, &rewound), STORE_OK);
+	ck_assert_int_eq(rewound, 1);
+	wal_add(f.st, "c", 0, 10);
+	after = file_size(wal);
+	ck_assert_int_eq(after, grown);
+	/* what a crash leaves: the database and the log, no -shm */
+	snprintf(cdb, sizeof(cdb), "%s.crash", f.db);
+	snprintf(cwal, sizeof(cwal), "%s.crash-wal", f.db);
+	wal_copy(f.db, cdb);
+	wal_copy(wal, cwal);
+	ck_assert_int_eq(wal_count(cdb), 60);
+	unlink(cdb);
+	unlink(cwal);
+	fx_teardown(&f);
+}
+END_TEST
+
+START_TEST(test_store_wal_rewind_reserves_the_log_file)
+{
+	struct fx f;
+	char	wal[PATH_BUF + 32], cdb[PATH_BUF + 32], cwal[PATH_BUF + 40];
+	const off_t reserve = 2L << 20;
+	int	rewound = -1;
+
+	fx_setup(&f, 1);
+	snprintf(wal, sizeof(wal), "%s-wal", f.db);
+	ck_assert_int_eq(store_set_autocheckpoint(f.st, 0), STORE_OK);
+	wal_add(f.st, "a", 0, 5);
+	ck_assert_int_lt(file_size(wal), reserve);
+	ck_assert_int_eq(store_wal_rewind(f.st, (long) reserve, &rewound), STORE_OK);
+	ck_assert_int_eq(rewound, 1);
+	ck_assert_int_eq(file_size(wal), reserve);
+	/* commits now land inside the reserve, and a crash copy has them all */
+	wal_add(f.st, "b", 0, 20);
+	ck_assert_int_eq(file_size(wal), reserve);
+	snprintf(cdb, sizeof(cdb), "%s.crash", f.db);
+	snprintf(cwal, sizeof(cwal), "%s.crash-wal", f.db);
+	wal_copy(f.db, cdb);
+	wal_copy(wal, cwal);
+	ck_assert_int_eq(wal_count(cdb), 25);
+	unlink(cdb);
+	unlink(cwal);
+	/* a second call with the file long enough writes nothing */
+	ck_assert_int_eq(store_wal_rewind(f.st, (long) reserve, &rewound), STORE_OK);
+	ck_assert_int_eq(file_size(wal), reserve);
+	fx_teardown(&f);
+}
+END_TEST
+
+START_TEST(test_store_wal_rewind_waits_for_no_reader)
+{
+	struct fx f;
+	sqlite3 *h;
+	sqlite3_stmt *s;
+	int	rewound = -1;
+
+	fx_setup(&f, 1);
+	ck_assert_int_eq(store_set_autocheckpoint(f.st, 0), STORE_OK);
+	wal_add(f.st, "a", 0, 10);
+	/* a reader in the middle of its snapshot, which is in the log */
+	ck_assert_int_eq(sqlite3_open(f.db, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(h, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(h, "SELECT count(*) FROM customers", -1, &s, NULL),
+			 SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
+	ck_assert_int_eq(sqlite3_column_int(s, 0), 10);
+	sqlite3_reset(s);
+	wal_add(f.st, "b", 0, 10);
+	ck_assert_int_eq(store_wal_rewind(f.st, 0, &rewound), STORE_OK);
+	ck_assert_int_eq(rewound, 0);
+	/* the reader's snapshot is intact; the writer is not blocked */
+	ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
+	ck_assert_int_eq(sqlite3_column_int(s, 0), 10);
+	sqlite3_finalize(s);
+	wal_add(f.st, "c", 0, 5);
+	ck_assert_int_eq(sqlite3_exec(h, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	ck_assert_int_eq(store_wal_rewind(f.st, 0, &rewound), STORE_OK);
+	ck_assert_int_eq(rewound, 1);
+	ck_assert_int_eq(wal_count(f.db), 25);
+	fx_teardown(&f);
+}
+END_TEST
+
+/* PostgreSQL manages its own log: nothing to do, and no error */
+START_TEST(test_store_wal_rewind_does_nothing_on_postgresql)
+{
+	struct fx f;
+	int	rewound = -1;
+
+	fx_setup(&f, 1);
+	ck_assert_int_eq(store_wal_rewind(f.st, 1L << 20, &rewound), STORE_OK);
+	ck_assert_int_eq(rewound, 0);
+	fx_teardown(&f);
+}
+END_TEST
+
+/*
  * A read-only database file. Root ignores file modes, so as root the
  * check runs in a child that has become "nobody".
  */
@@ -645,10 +813,15 @@ suite(void)
 	tcase_add_test(tc, test_store_migration_rehashes_addresses_by_the_new_rule);
 	tcase_add_test(tc, test_store_backend_is_the_configured_one);
 	tcase_add_test(tc, test_crypt_mac_is_hmac_sha256_for_more_keys_than_it_keeps_while_threads_race);
+	if (fx_pg())
+		tcase_add_test(tc, test_store_wal_rewind_does_nothing_on_postgresql);
 	if (!fx_pg()) {		/* SQLite's own locking, files and checkpoints */
 		tcase_add_test(tc, test_store_temp_when_locked_past_busy_timeout);
 		tcase_add_test(tc, test_store_waiting_writer_takes_the_lock_soon_after_release);
 		tcase_add_test(tc, test_store_checkpoint_only_when_asked_with_autocheckpoint_off);
+		tcase_add_test(tc, test_store_wal_rewind_reuses_the_log_file_from_its_start);
+		tcase_add_test(tc, test_store_wal_rewind_reserves_the_log_file);
+		tcase_add_test(tc, test_store_wal_rewind_waits_for_no_reader);
 		tcase_add_test(tc, test_store_temp_when_file_is_read_only);
 		tcase_add_test(tc, test_store_open_fails_temporarily_when_directory_is_read_only);
 	}
