@@ -60,7 +60,8 @@
  *	checkpoint) rewinds SQLite's write-ahead log on the group commit's
  *	connection: with the write lock, the whole log is copied into the
  *	database and the next commit writes it again from its start, in a
- *	log file kept at least 8 MiB long (store_wal_rewind() says why:
+ *	log file kept at least 8 MiB long where there is room for it
+ *	(store_wal_rewind() says why:
  *	under a steady stream of refusals the log otherwise grows without
  *	end, and every commit's fdatasync then waits for an ext4 journal
  *	commit). It waits at most 20 ms for the write lock, skipping the

@@ -55,6 +55,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -70,6 +71,7 @@
 #define SQ_TX_SQL_MAX		40	/* "ROLLBACK TO SAVEPOINT s123" fits */
 #define SQ_WAL_CHUNK		65536	/* zeros written per call when reserving the log */
 #define SQ_WAL_RESERVE_MAX	(1L << 30)	/* the most store_wal_rewind() reserves */
+#define SQ_WAL_ROOM		8	/* reserve only where 8 times the bytes are free */
 #define SQ_REWIND_WAIT_MS	0	/* a rewind does not wait for readers or writers */
 
 /* A compiled BEGIN, COMMIT, ROLLBACK, SAVEPOINT sN, RELEASE ... */
@@ -651,6 +653,18 @@ sq_is_wal(struct store *st)
 	return (wal);
 }
 
+/* sq_wal_room - whether the store's file system keeps SQ_WAL_ROOM times N bytes free */
+static int
+sq_wal_room(struct store *st, sqlite3_int64 n)
+{
+	const char *path = sqlite3_db_filename(SQ(st)->db, "main");
+	struct statvfs v;
+
+	if (path == NULL || path[0] == 0 || statvfs(path, &v) != 0)
+		return (0);
+	return ((double) v.f_bavail * (double) v.f_frsize >= (double) SQ_WAL_ROOM * (double) n);
+}
+
 /*
  * sq_wal_reserve - the write-ahead log file at least RESERVE bytes long:
  * zeros written past its end (never over a byte of it) and synced, in a
@@ -658,6 +672,9 @@ sq_is_wal(struct store *st)
  * meanwhile. Frames written there later overwrite blocks that are on
  * disk already; SQLite's recovery stops at the first frame whose salt
  * does not match, as it does at the stale frames a restarted log leaves.
+ * Only where SQ_WAL_ROOM times the missing bytes are free: a store on a
+ * small file system grows its log as before, and a failed write gives
+ * the space back (the file is cut to its old length).
  */
 static int
 sq_wal_reserve(struct store *st, long reserve)
@@ -673,16 +690,22 @@ sq_wal_reserve(struct store *st, long reserve)
 		return (rc);
 	rc = sqlite3_file_control(SQ(st)->db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &f);
 	if (rc == SQLITE_OK && f != NULL && f->pMethods != NULL
-	    && (rc = f->pMethods->xFileSize(f, &size)) == SQLITE_OK && size < reserve) {
+	    && (rc = f->pMethods->xFileSize(f, &size)) == SQLITE_OK && size < reserve
+	    && sq_wal_room(st, reserve - size)) {
 		for (off = size; rc == SQLITE_OK && off < reserve; off += n) {
 			n = reserve - off < SQ_WAL_CHUNK ? (int) (reserve - off) : SQ_WAL_CHUNK;
 			rc = f->pMethods->xWrite(f, zeros, n, off);
 		}
 		if (rc == SQLITE_OK)
 			rc = f->pMethods->xSync(f, SQLITE_SYNC_NORMAL);
+		if (rc != SQLITE_OK)
+			(void) f->pMethods->xTruncate(f, size);
 	}
 	(void) sq_exec(st, "ROLLBACK");
-	return (rc == SQLITE_OK ? STORE_OK : sq_fail(st, rc));
+	if (rc == SQLITE_OK)
+		return (STORE_OK);
+	return (db_fail(st, sq_temp(rc) ? STORE_TEMP : STORE_ERR, "reserving the write-ahead log: %s",
+			sqlite3_errstr(rc)));
 }
 
 /*

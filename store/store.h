@@ -555,7 +555,8 @@ int	store_checkpoint(struct store *st);
  * from it). *REWOUND is 1 when it did, 0 when it could not (try again
  * later; not an error). It first makes the log's file at least RESERVE
  * bytes long (zeros after its end, in a write transaction, synced; at
- * most 1 GiB; 0: no reserve).
+ * most 1 GiB; 0: no reserve), where the file system has at least 8
+ * times the missing bytes free (a small one keeps its space).
  *
  * Why: SQLite never shrinks the log file, but under a steady stream of
  * commits the log is never fully copied at the moment a writer starts,
