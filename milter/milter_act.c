@@ -887,7 +887,8 @@ mact_write(struct store *st, struct mact_plan *p)
 			}
 			continue;
 		}
-		rc = store_bounce_record(st, w->text, &count);
+		rc = w->keyed ? store_bounce_record_key(st, w->key, &count)
+			: store_bounce_record(st, w->text, &count);
 		if (rc == STORE_ERR)
 			continue;	/* a bad address, not a store fault */
 		if (rc != STORE_OK) {

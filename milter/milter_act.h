@@ -105,6 +105,8 @@ struct mact_write {
 					 * REPLY: the campaign of the evidence's ref, 0 none */
 	struct store_optout_prep *prep;	/* OPTOUT: done before the group commit
 					 * (mfollow_prepare()); NULL; the plan owns it */
+	unsigned char key[STORE_MAC_LEN];	/* BOUNCE: the address's key, when */
+	int	keyed;			/* mfollow_prepare() made it */
 };
 
 struct mact_plan {

@@ -78,7 +78,8 @@ mfollow_optout(struct store *st, const struct mact_write *w, int *changed)
  * mfollow_prepare - before the group commit, on this message's own
  * connection ST: each opt-out write's lock-free work (its customer's
  * address opened and hashed, the confirmation's identifiers made and
- * sealed), so the leader's transaction only writes. A write that cannot
+ * sealed), each bounce's address key (normalised, hashed), so the
+ * leader's transaction only writes. A write that cannot
  * be prepared is done in full in the transaction, as before.
  */
 void
@@ -89,6 +90,11 @@ mfollow_prepare(struct store *st, struct mact_plan *p)
 		struct store_reply_thread t = {w->reply, w->refs, 1, w->campaign};
 		int	threaded = w->ch == STORE_CH_REPLY && w->reply[0] != 0;
 
+		if (w->op == MACT_OP_BOUNCE && !w->keyed) {
+			/* an invalid address stays for mact_write() to pass over */
+			w->keyed = store_bounce_key(st, w->text, w->key) == STORE_OK;
+			continue;
+		}
 		if (w->op != MACT_OP_OPTOUT || w->prep != NULL || w->customer <= 0)
 			continue;
 		w->prep = store_optout_prepare(st, w->customer, threaded ? &t : NULL);

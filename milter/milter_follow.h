@@ -34,9 +34,10 @@
  *	commit and on the message's own connection, what each opt-out write
  *	of P needs no lock for (store_optout_prepare(): the customer's
  *	address opened and hashed, the confirmation's Message-ID and sealed
- *	thread), so that mfollow_optout() in the leader's transaction only
- *	writes (store_optout_prepared()); a write it could not prepare is
- *	done in full there.
+ *	thread) and of each bounce write (store_bounce_key(): the address
+ *	normalised and hashed), so that the leader's transaction only
+ *	writes (store_optout_prepared(), store_bounce_record_key()); a
+ *	write it could not prepare is done in full there.
  *
  *	mfollow_add_bounce() lists in P, for an authenticated bounce of
  *	CUSTOMER (HARD: 5.x.x, else 4.x.x), the count of that bounce for the

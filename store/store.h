@@ -54,6 +54,7 @@
 #define STORE_EMAIL_MAX		ADDR_LEN_MAX	/* RFC 5321 path limit */
 #define STORE_NAME_MAX		256
 #define STORE_PHONE_MAX		32
+#define STORE_MAC_LEN		32	/* a keyed hash (store_web_mac(), store_bounce_key()) */
 #define STORE_REF_MAX		128
 #define STORE_EVIDENCE_MAX	998
 #define STORE_TOKEN_MAX		64	/* printable token, NUL included */
@@ -284,6 +285,12 @@ int	store_consent_range(struct store *st, time_t since, time_t until,
 /* Count one permanent failure for EMAIL; *COUNT gets the new count; the
  * address becomes undeliverable at bounce_threshold (links.conf). */
 int	store_bounce_record(struct store *st, const char *email, int *count);
+/* The same in two steps: store_bounce_key() normalises and hashes EMAIL
+ * (no database; STORE_ERR for an invalid address), outside any write
+ * lock; store_bounce_record_key() counts the bounce of the key. */
+int	store_bounce_key(struct store *st, const char *email, unsigned char key[STORE_MAC_LEN]);
+int	store_bounce_record_key(struct store *st, const unsigned char key[STORE_MAC_LEN],
+				int *count);
 /* 1 if undeliverable, 0 if not, <0 error. */
 int	store_is_undeliverable(struct store *st, const char *email);
 
@@ -339,7 +346,6 @@ int	store_token_verify_dated(struct store *st, const char *token, int64_t *custo
  * address as a keyed hash, never in clear. The key never leaves the
  * store.
  */
-#define STORE_MAC_LEN		32
 void	store_web_mac(const struct store *st, const char *label, const void *data, size_t len,
 		      unsigned char out[STORE_MAC_LEN]);
 

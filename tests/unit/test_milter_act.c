@@ -244,9 +244,19 @@ tb_dsn(char *out, size_t outlen, const char *rcpt, const char *status, const cha
 		 msgid[0] ? msgid : "unknown@example.net");
 }
 
+static void tb_decide_as(struct tb *, const char *, const char *, struct mact_plan *, int);
+
 /* tb_decide - decide the DSN TEXT sent to RCPT (a noreply address); the plan in P */
 static void
 tb_decide(struct tb *b, const char *rcpt, const char *text, struct mact_plan *p)
+{
+	tb_decide_as(b, rcpt, text, p, 0);
+}
+
+/* tb_decide_as - the same, its writes PREPARED before (mfollow_prepare()) or not */
+static void
+tb_decide_as(struct tb *b, const char *rcpt, const char *text, struct mact_plan *p,
+	     int prepared)
 {
 	struct mctx_msg *m = mt_msg(b->t.cfg, rcpt, "MAILER-DAEMON@mx.example.vn");
 	struct reply_result *r;
@@ -272,6 +282,8 @@ tb_decide(struct tb *b, const char *rcpt, const char *text, struct mact_plan *p)
 	ck_assert_ptr_nonnull(r);
 	ck_assert_int_eq(reply_result_kind(r), REPLY_KIND_BOUNCE);
 	ck_assert_int_eq(mact_decide(m, r, b->st, p), STORE_OK);
+	if (prepared)
+		mfollow_prepare(b->st, p);
 	ck_assert_int_eq(mact_write(b->st, p), STORE_OK);
 	reply_result_free(r);
 	mctx_free(m);
@@ -350,6 +362,42 @@ START_TEST(test_act_bounce_with_a_valid_token_counts_once)
 	ck_assert_int_eq(p.bounces, 1);
 	ck_assert_int_eq(p.result, MACT_DISCARD);
 	mact_plan_clear(&p);
+	mt_store_teardown(&b.t);
+}
+END_TEST
+
+/*
+ * A bounce whose address key was made before the group commit
+ * (mfollow_prepare()) counts for the same address as one counted in
+ * full under the lock: the plain and the prepared notifications of
+ * one address add up to the threshold (3) and make it undeliverable,
+ * whatever the case of the address each one names.
+ */
+START_TEST(test_act_prepared_bounce_counts_for_the_same_address)
+{
+	struct tb b;
+	struct mact_plan p;
+	char	dsn[4096], rcpt[128];
+
+	tb_setup(&b);
+	tb_dsn(dsn, sizeof(dsn), "C8@Example.VN", "5.1.1", "");
+	tb_decide_as(&b, tb_rcpt(rcpt, sizeof(rcpt), b.verp_c8), dsn, &p, 1);
+	ck_assert_uint_eq(p.nwrites, 2);
+	ck_assert_int_eq(p.writes[1].op, MACT_OP_BOUNCE);
+	ck_assert_int_eq(p.writes[1].keyed, 1);
+	ck_assert_int_eq(p.bounces, 1);
+	mact_plan_clear(&p);
+	ck_assert_int_eq(store_is_undeliverable(b.st, "c8@example.vn"), 0);
+	tb_dsn(dsn, sizeof(dsn), "c8@example.vn", "5.1.1", "");
+	tb_decide_as(&b, tb_rcpt(rcpt, sizeof(rcpt), b.verp_c8), dsn, &p, 0);
+	ck_assert_int_eq(p.writes[1].keyed, 0);
+	mact_plan_clear(&p);
+	ck_assert_int_eq(store_is_undeliverable(b.st, "c8@example.vn"), 0);
+	tb_dsn(dsn, sizeof(dsn), "c8@EXAMPLE.vn", "5.1.1", "");
+	tb_decide_as(&b, tb_rcpt(rcpt, sizeof(rcpt), b.verp_c8), dsn, &p, 1);
+	ck_assert_int_eq(p.bounces, 1);
+	mact_plan_clear(&p);
+	ck_assert_int_eq(store_is_undeliverable(b.st, "c8@example.vn"), 1);
 	mt_store_teardown(&b.t);
 }
 END_TEST
@@ -781,6 +829,7 @@ milter_act_suite(void)
 	tcase_add_test(tc, test_act_xlinks_only_when_every_recipient_is_a_company_address);
 	tcase_add_test(tc, test_act_evidence_keeps_the_reply_msgid_as_the_stores_hash);
 	tcase_add_test(tc, test_act_prepared_refusal_writes_as_the_plain_one);
+	tcase_add_test(tc, test_act_prepared_bounce_counts_for_the_same_address);
 	tcase_add_test(tc, test_act_stacked_authentication_results);
 	tcase_add_test(tc, test_act_ordinary_mail_to_staff_cannot_be_a_reply);
 	suite_add_tcase(s, tc);
