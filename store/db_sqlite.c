@@ -52,6 +52,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -93,6 +94,8 @@ struct sq_stmt {
 };
 
 #define SQ(st)		((struct sq_conn *) (st)->engine)
+
+static pthread_once_t sq_once = PTHREAD_ONCE_INIT;
 #define SQS(s)		((struct sq_stmt *) (s))
 
 /* sq_temp - whether an SQLite result code is a temporary condition */
@@ -307,6 +310,22 @@ sq_pragmas(struct store *st)
 	return (STORE_OK);
 }
 
+/*
+ * sq_global - once per process, before SQLite is first used: no memory
+ * statistics. With them (SQLite's default) every sqlite3_malloc() and
+ * sqlite3_free() of every connection takes one process-wide mutex to
+ * count bytes; the milter's threads, each with its own connection,
+ * then queue on it, and on a busy machine a thread preempted while it
+ * holds it makes the others sleep in futex(). Nothing in links-mail
+ * reads those statistics. When the process used SQLite before (a
+ * test's own sqlite3_open()), the call is refused and changes nothing.
+ */
+static void
+sq_global(void)
+{
+	(void) sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 /* sq_connect - the connection for NAME (a path or a URI) with FLAGS; PATH names it */
 static int
 sq_connect(struct store *st, const char *name, int flags, const char *path,
@@ -320,6 +339,7 @@ sq_connect(struct store *st, const char *name, int flags, const char *path,
 		return (-1);
 	}
 	st->engine = c;
+	pthread_once(&sq_once, sq_global);
 	rc = sqlite3_open_v2(name, &c->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		snprintf(err, errlen, "cannot open database %s: %s", path,

@@ -632,6 +632,22 @@ START_TEST(test_store_wal_rewind_waits_for_no_reader)
 }
 END_TEST
 
+/*
+ * SQLite keeps no memory statistics in a process that uses the store:
+ * with them, every allocation of every connection takes one
+ * process-wide mutex, which the milter's threads queue on.
+ */
+START_TEST(test_store_sqlite_keeps_no_memory_statistics)
+{
+	struct fx f;
+
+	fx_setup(&f, 1);
+	fx_add_customer(f.st, "an.nguyen@example.vn", "An", "");
+	ck_assert_int_eq(sqlite3_memory_used(), 0);
+	fx_teardown(&f);
+}
+END_TEST
+
 /* PostgreSQL manages its own log: nothing to do, and no error */
 START_TEST(test_store_wal_rewind_does_nothing_on_postgresql)
 {
@@ -822,6 +838,7 @@ suite(void)
 		tcase_add_test(tc, test_store_wal_rewind_reuses_the_log_file_from_its_start);
 		tcase_add_test(tc, test_store_wal_rewind_reserves_the_log_file);
 		tcase_add_test(tc, test_store_wal_rewind_waits_for_no_reader);
+		tcase_add_test(tc, test_store_sqlite_keeps_no_memory_statistics);
 		tcase_add_test(tc, test_store_temp_when_file_is_read_only);
 		tcase_add_test(tc, test_store_open_fails_temporarily_when_directory_is_read_only);
 	}
