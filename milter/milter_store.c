@@ -232,18 +232,20 @@ mstore_writer_lock(struct mcfg *cfg, long budget_ms, char *err, size_t errlen)
 /*
  * mstore_wal_rewind - on the group commit's connection, with the write
  * lock (waited for at most MSTORE_REWIND_LOCK_MS: when the group commit
- * is that busy, this round is skipped): SQLite's write-ahead log copied
- * into the database and begun again from its start, its file reserved
- * at MSTORE_WAL_RESERVE bytes (store_wal_rewind()). Run on the group
- * commit's own connection, the rewind leaves that connection's page
- * cache valid. 1 rewound, 0 not this time, -1 with ERR. PostgreSQL: 0.
+ * is that busy, this round is skipped): SQLite's write-ahead log file
+ * reserved at MSTORE_WAL_RESERVE bytes (store_wal_reserve()), then the
+ * whole log copied into the database so that the next commit writes it
+ * again from its start (store_wal_restart()), neither waiting for other
+ * connections. Run on the group commit's own connection, the restart
+ * leaves that connection's page cache valid. 1 rewound, 0 not this time
+ * (a reader or another process in the way; PostgreSQL), -1 with ERR.
  */
 int
 mstore_wal_rewind(struct mcfg *cfg, char *err, size_t errlen)
 {
 	long	busy_ms = conf_store_busy_timeout(mcfg_conf(cfg));
 	struct store *st;
-	int	rewound = 0;
+	int	rc, busy = 1;
 
 	if (strcmp(conf_store_backend(mcfg_conf(cfg)), "sqlite") != 0)
 		return (0);
@@ -253,16 +255,19 @@ mstore_wal_rewind(struct mcfg *cfg, char *err, size_t errlen)
 		mstore_write_unlock();
 		return (-1);
 	}
-	/* Another process's write transaction: not this time either. */
-	store_set_busy_timeout(st, MSTORE_REWIND_LOCK_MS);
-	if (store_wal_rewind(st, MSTORE_WAL_RESERVE, &rewound) != STORE_OK) {
+	/* Another process's transaction or a reader: not this time either. */
+	store_set_busy_timeout(st, 0);
+	rc = store_wal_reserve(st, MSTORE_WAL_RESERVE);
+	if (rc == STORE_OK)
+		rc = store_wal_restart(st, &busy);
+	if (rc == STORE_ERR) {
 		snprintf(err, errlen, "%s", store_errmsg(st));
 		mstore_writer_discard();
 		mstore_write_unlock_budget(NULL, busy_ms);
 		return (-1);
 	}
 	mstore_write_unlock_budget(st, busy_ms);
-	return (rewound);
+	return (rc == STORE_OK && !busy);
 }
 
 /* mstore_writer_discard - close the group commit's connection (write lock held) */

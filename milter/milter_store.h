@@ -58,15 +58,16 @@
  *
  *	mstore_wal_rewind() (the main thread, every few seconds, after its
  *	checkpoint) rewinds SQLite's write-ahead log on the group commit's
- *	connection: with the write lock, the whole log is copied into the
- *	database and the next commit writes it again from its start, in a
- *	log file kept at least 8 MiB long where there is room for it
- *	(store_wal_rewind() says why:
- *	under a steady stream of refusals the log otherwise grows without
- *	end, and every commit's fdatasync then waits for an ext4 journal
- *	commit). It waits at most 20 ms for the write lock, skipping the
- *	round when the group commit is that busy, and returns 1 rewound,
- *	0 not this time (or PostgreSQL), -1 with a message in ERR.
+ *	connection: with the write lock, the log file is reserved at 8 MiB
+ *	where there is room for it (store_wal_reserve() says why), the whole
+ *	log is copied into the database and the next commit writes it again
+ *	from its start (store_wal_restart()): under a steady stream of
+ *	refusals the log otherwise grows without end, and every commit's
+ *	fdatasync then waits for an ext4 journal commit. It waits at most
+ *	20 ms for the write lock, skipping the round when the group commit
+ *	is that busy, and not at all for readers or other processes; it
+ *	returns 1 rewound, 0 not this time (or PostgreSQL), -1 with a
+ *	message in ERR.
  * DIAGNOSTICS
  *	mstore_get() returns NULL with a message in ERR.
  */

@@ -96,6 +96,7 @@ struct run {
 	int	workers_left;
 	double	next_slot;
 	int	conn_down;		/* consecutive connection failures */
+	int	batches;		/* batches recorded since the log was started over */
 	struct delivery_stats *stats;
 };
 
@@ -736,11 +737,38 @@ worker_open(struct run *r, struct store **st, struct transport **t)
 		store_fatal(r, *st, "synchronous");
 		return (-1);
 	}
+	/* The log is started over every DELIVERY_WAL_BATCHES (wal_trim()). */
+	if (store_set_autocheckpoint(*st, 0) != STORE_OK) {
+		store_fatal(r, *st, "checkpoint");
+		return (-1);
+	}
 	if ((*t = transport_open(r->conf, r->o->transport, r->o->outdir, err, sizeof(err))) == NULL) {
 		run_fatal(r, "transport: %s", err);
 		return (-1);
 	}
 	return (0);
+}
+
+/*
+ * wal_trim - after a batch: every DELIVERY_WAL_BATCHES batches of the
+ * run, one worker copies the whole write-ahead log into the database
+ * and has it started over (store_wal_restart()). The workers' own
+ * automatic checkpoints are off: with several connections reading
+ * and committing, some reader always held an older snapshot, the log
+ * was never started over, and once past SQLite's threshold every
+ * commit walked all of it again. A failure only costs speed: logged.
+ */
+static void
+wal_trim(struct run *r, struct store *st)
+{
+	int	due;
+
+	pthread_mutex_lock(&r->mu);
+	if ((due = ++r->batches >= DELIVERY_WAL_BATCHES))
+		r->batches = 0;
+	pthread_mutex_unlock(&r->mu);
+	if (due && store_wal_restart(st, NULL) != STORE_OK)
+		log_warning("%s: checkpoint: %s", r->src->what, store_errmsg(st));
 }
 
 /* worker_main - a worker thread: batches until nothing is left */
@@ -768,6 +796,7 @@ worker_main(void *arg)
 			items[i].j = jobs[i];
 		process_batch(r, st, t, items, n);
 		take = batch_size((mono() - t0) / n);
+		wal_trim(r, st);
 		for (i = 0; i < n; i++) {
 			job_done(r, &items[i].j, items[i].retry);
 			item_clear(&items[i]);

@@ -90,6 +90,7 @@
 #define DELIVERY_FETCH_MAX	256	/* queued rows read from the store at once */
 #define DELIVERY_COMMIT_MS	20	/* sent rows wait at most this long to be recorded */
 #define DELIVERY_WORKERS_MAX	64
+#define DELIVERY_WAL_BATCHES	16	/* batches between two restarts of the store's log */
 #define DELIVERY_RETRY_DELAY	30	/* seconds before the first retry of a 4xx */
 #define DELIVERY_RETRY_MAX	3600	/* longest wait before a retry */
 #define DELIVERY_REASON_MAX	300	/* bytes of a reason we store */

@@ -470,13 +470,13 @@ store_checkpoint(struct store *st)
 	return (rc == STORE_OK ? rc : db_error(st, rc, "checkpoint"));
 }
 
-/* store_wal_rewind - the log copied, begun again at its start, its file kept RESERVE bytes */
+/* store_wal_reserve - the write-ahead log file at least RESERVE bytes long */
 int
-store_wal_rewind(struct store *st, long reserve, int *rewound)
+store_wal_reserve(struct store *st, long reserve)
 {
-	int	rc = st->ops->wal_rewind(st, reserve < 0 ? 0 : reserve, rewound);
-
-	return (rc == STORE_OK ? rc : db_error(st, rc, "wal_rewind"));
+	if (st->depth != 0)
+		return (st_err(st, STORE_ERR, "reserving the log inside a transaction"));
+	return (st->ops->wal_reserve(st, reserve < 0 ? 0 : reserve));
 }
 
 /* st_returning_id - step an INSERT ... RETURNING id to its end; *ID (may be NULL) */

@@ -703,13 +703,12 @@ pg_checkpoint(struct store *st)
 	return (STORE_OK);
 }
 
-/* pg_wal_rewind - nothing: the server manages its write-ahead log */
+/* pg_wal_reserve - nothing: the server manages its write-ahead log */
 static int
-pg_wal_rewind(struct store *st, long reserve, int *rewound)
+pg_wal_reserve(struct store *st, long reserve)
 {
 	(void) st;
 	(void) reserve;
-	*rewound = 0;
 	return (STORE_OK);
 }
 
@@ -742,5 +741,5 @@ const struct db_ops db_pg_ops = {
 	.set_sync = pg_set_sync,
 	.set_autocheckpoint = pg_set_autocheckpoint,
 	.checkpoint = pg_checkpoint,
-	.wal_rewind = pg_wal_rewind,
+	.wal_reserve = pg_wal_reserve,
 };

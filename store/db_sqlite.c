@@ -43,6 +43,12 @@
  *	store_open_counts() opens read-only, without pragmas (DB_OPEN_COUNTS:
  *	see sq_open_counts()).
  *
+ *	SQLite's memory statistics are turned off before its first use
+ *	(sq_init()): with them, every sqlite3_malloc() and sqlite3_free()
+ *	of every connection takes one process-wide mutex (about 250 a
+ *	refusal in the milter, whose threads then queue on it); the store
+ *	never reads them (sqlite3_memory_used()).
+ *
  *	Errors SQLITE_BUSY, LOCKED, FULL, IOERR, READONLY, CANTOPEN and
  *	NOMEM are STORE_TEMP; anything else is STORE_ERR.
  * DIAGNOSTICS
@@ -71,9 +77,8 @@
 #define SQ_TX_CACHE		16	/* transaction statements kept compiled */
 #define SQ_TX_SQL_MAX		40	/* "ROLLBACK TO SAVEPOINT s123" fits */
 #define SQ_WAL_CHUNK		65536	/* zeros written per call when reserving the log */
-#define SQ_WAL_RESERVE_MAX	(1L << 30)	/* the most store_wal_rewind() reserves */
+#define SQ_WAL_RESERVE_MAX	(1L << 30)	/* the most store_wal_reserve() reserves */
 #define SQ_WAL_ROOM		8	/* reserve only where 8 times the bytes are free */
-#define SQ_REWIND_WAIT_MS	0	/* a rewind does not wait for readers or writers */
 
 /* A compiled BEGIN, COMMIT, ROLLBACK, SAVEPOINT sN, RELEASE ... */
 struct sq_txstmt {
@@ -94,8 +99,6 @@ struct sq_stmt {
 };
 
 #define SQ(st)		((struct sq_conn *) (st)->engine)
-
-static pthread_once_t sq_once = PTHREAD_ONCE_INIT;
 #define SQS(s)		((struct sq_stmt *) (s))
 
 /* sq_temp - whether an SQLite result code is a temporary condition */
@@ -310,20 +313,21 @@ sq_pragmas(struct store *st)
 	return (STORE_OK);
 }
 
-/*
- * sq_global - once per process, before SQLite is first used: no memory
- * statistics. With them (SQLite's default) every sqlite3_malloc() and
- * sqlite3_free() of every connection takes one process-wide mutex to
- * count bytes; the milter's threads, each with its own connection,
- * then queue on it, and on a busy machine a thread preempted while it
- * holds it makes the others sleep in futex(). Nothing in links-mail
- * reads those statistics. When the process used SQLite before (a
- * test's own sqlite3_open()), the call is refused and changes nothing.
- */
+/* sq_init_once - SQLite's process-wide settings, before its initialisation */
 static void
-sq_global(void)
+sq_init_once(void)
 {
+	/* Fails (SQLITE_MISUSE) only when SQLite is already in use: then as it is. */
 	(void) sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
+/* sq_init - sq_init_once() once per process */
+static void
+sq_init(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	(void) pthread_once(&once, sq_init_once);
 }
 
 /* sq_connect - the connection for NAME (a path or a URI) with FLAGS; PATH names it */
@@ -339,7 +343,7 @@ sq_connect(struct store *st, const char *name, int flags, const char *path,
 		return (-1);
 	}
 	st->engine = c;
-	pthread_once(&sq_once, sq_global);
+	sq_init();
 	rc = sqlite3_open_v2(name, &c->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		snprintf(err, errlen, "cannot open database %s: %s", path,
@@ -704,7 +708,9 @@ sq_wal_reserve(struct store *st, long reserve)
 	sqlite3_int64 size, off;
 	int	rc, n;
 
-	if (!sq_is_wal(st))
+	if (reserve > SQ_WAL_RESERVE_MAX)
+		reserve = SQ_WAL_RESERVE_MAX;
+	if (reserve <= 0 || !sq_is_wal(st))
 		return (STORE_OK);
 	if ((rc = sq_exec(st, "BEGIN IMMEDIATE")) != STORE_OK)
 		return (rc);
@@ -726,35 +732,6 @@ sq_wal_reserve(struct store *st, long reserve)
 		return (STORE_OK);
 	return (db_fail(st, sq_temp(rc) ? STORE_TEMP : STORE_ERR, "reserving the write-ahead log: %s",
 			sqlite3_errstr(rc)));
-}
-
-/*
- * sq_wal_rewind - the whole log copied into the database (RESTART,
- * waiting SQ_REWIND_WAIT_MS for writers and readers: not at all), so
- * that the next commit writes the log again from its start; *REWOUND 1
- * when so, 0 when a reader or writer of another connection kept it
- * from it (the next writer may still rewind it: SQLite tries at each
- * transaction's first frame).
- */
-static int
-sq_wal_rewind(struct store *st, long reserve, int *rewound)
-{
-	long	busy_ms = st->busy_ms;
-	int	rc;
-
-	*rewound = 0;
-	if (reserve > SQ_WAL_RESERVE_MAX)
-		reserve = SQ_WAL_RESERVE_MAX;
-	if (reserve > 0 && (rc = sq_wal_reserve(st, reserve)) != STORE_OK)
-		return (rc);
-	st->busy_ms = SQ_REWIND_WAIT_MS;
-	rc = sqlite3_wal_checkpoint_v2(SQ(st)->db, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL);
-	st->busy_ms = busy_ms;
-	if (rc == SQLITE_OK)
-		*rewound = 1;
-	if (rc == SQLITE_OK || (rc & 0xff) == SQLITE_BUSY)
-		return (STORE_OK);
-	return (sq_fail(st, rc));
 }
 
 const struct db_ops db_sqlite_ops = {
@@ -786,5 +763,5 @@ const struct db_ops db_sqlite_ops = {
 	.set_sync = sq_set_sync,
 	.set_autocheckpoint = sq_set_autocheckpoint,
 	.checkpoint = sq_checkpoint,
-	.wal_rewind = sq_wal_rewind,
+	.wal_reserve = sq_wal_reserve,
 };

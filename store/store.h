@@ -554,29 +554,23 @@ int	store_set_autocheckpoint(struct store *st, int pages);
 int	store_checkpoint(struct store *st);
 
 /*
- * store_wal_rewind() copies the whole write-ahead log into the database
- * and has the next commit write the log again from its start (SQLite's
- * RESTART checkpoint, without waiting: another connection's writer, or
- * a reader in the middle of a snapshot that is in the log, keeps it
- * from it). *REWOUND is 1 when it did, 0 when it could not (try again
- * later; not an error). It first makes the log's file at least RESERVE
- * bytes long (zeros after its end, in a write transaction, synced; at
- * most 1 GiB; 0: no reserve), where the file system has at least 8
- * times the missing bytes free (a small one keeps its space).
+ * store_wal_reserve() makes SQLite's write-ahead log file at least
+ * RESERVE bytes long (zeros written after its end, never over a byte of
+ * it, in a write transaction of its own, synced; at most 1 GiB; 0 or a
+ * file that long already: nothing), where the file system has at least
+ * 8 times the missing bytes free (a small one keeps its space). Not
+ * inside a transaction. PostgreSQL: does nothing.
  *
- * Why: SQLite never shrinks the log file, but under a steady stream of
- * commits the log is never fully copied at the moment a writer starts,
- * so it never starts again from the beginning: it grows without end,
- * and every commit appends. An appending commit's fdatasync must also
- * record the file's new size, an ext4 journal commit done by the jbd2
- * kernel thread, which on a busy machine waits for a CPU: measured
- * 0.6-4 ms at p50 and 7-12 ms at p90, against 0.4-0.5 and 0.5-4 ms for
- * a commit that overwrites blocks already written. A log that is
- * rewound regularly and reserved beforehand keeps every commit an
- * overwrite, and the log file bounded. PostgreSQL: does nothing
- * (*REWOUND 0).
+ * Why: SQLite never shrinks the log file, and after store_wal_restart()
+ * its commits write it again from its start; within a file reserved
+ * beforehand, a commit then overwrites blocks that are on disk already.
+ * An appending commit's fdatasync must also record the file's new size:
+ * an ext4 journal commit by the jbd2 kernel thread, which on a busy
+ * machine waits for a CPU. Measured on the bench machine under CPU
+ * load, write + fdatasync: appending p50 0.6-4 ms, p90 7-12 ms;
+ * overwriting p50 0.4-0.5 ms, p90 0.5-4 ms.
  */
-int	store_wal_rewind(struct store *st, long reserve, int *rewound);
+int	store_wal_reserve(struct store *st, long reserve);
 
 /* ---- read snapshots (appended for links-sender's throughput; store/snapshot.c) ---- */
 /*
@@ -590,6 +584,18 @@ int	store_wal_rewind(struct store *st, long reserve, int *rewound);
  */
 int	store_read_begin(struct store *st);
 int	store_read_end(struct store *st);
+
+/* ---- the write-ahead log started over (appended for links-sender; store/wal_restart.c) ---- */
+/*
+ * store_wal_restart() copies the whole SQLite write-ahead log into the
+ * database, waiting (busy handler, store_busy_timeout) until no reader
+ * still uses it, so that the next commit writes the log from its start;
+ * *BUSY (when not NULL) is 1 when it could not reach the end (readers,
+ * another checkpoint; the next call goes on). Not inside a transaction.
+ * Nothing on PostgreSQL. For writers that set store_set_autocheckpoint(st,
+ * 0): their commits then never walk the log.
+ */
+int	store_wal_restart(struct store *st, int *busy);
 
 /* ---- undeliverable by customer id (appended for links-sender; store/bounce_id.c) ---- */
 /*

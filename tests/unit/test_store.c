@@ -2,7 +2,7 @@
  * NAME
  *	test_store 1
  * SUMMARY
- *	unit tests of store/store.c, store/db.c, store/db_sqlite.c and store/schema.c
+ *	unit tests of store/store.c, store/db.c, store/db_sqlite.c, store/schema.c and store/wal_restart.c
  * SYNOPSIS
  *	unit/test_store
  * DESCRIPTION
@@ -477,15 +477,94 @@ START_TEST(test_store_checkpoint_only_when_asked_with_autocheckpoint_off)
 }
 END_TEST
 
+/* end_read_later - a thread: end the read snapshot of store ARG after a while */
+static void *
+end_read_later(void *arg)
+{
+	struct timespec ts = {0, 100 * 1000000L};
+
+	nanosleep(&ts, NULL);
+	ck_assert_int_eq(store_read_end(arg), STORE_OK);
+	return (NULL);
+}
+
 /*
- * store_wal_rewind(): the log begins again from its start, so the commits
- * after it overwrite the log file instead of growing it (without the
- * rewind they append: the file grows); the reserve makes the file that
- * long beforehand; a copy of the database and its log taken after such
- * commits (what a crash leaves: no -shm) recovers every one of them,
- * the zeros and stale frames after the last one ignored; a reader of
- * another connection in the middle of its snapshot keeps the log from
- * being rewound, without an error, and still reads its snapshot.
+ * store_wal_restart() waits for a reader that holds an older snapshot,
+ * copies the whole log, and the next commit writes the log from its
+ * start: the log file does not grow. With the same reader, a PASSIVE
+ * checkpoint leaves the log growing. Nothing to do on PostgreSQL.
+ */
+START_TEST(test_store_wal_restart_waits_for_readers_and_starts_the_log_over)
+{
+	struct fx f;
+	struct store *reader;
+	struct store_customer c;
+	pthread_t th;
+	char	err[CONF_ERR_MAX], wal[PATH_BUF + 32], email[64];
+	off_t	grown, restarted;
+	int	i, busy = -1;
+
+	fx_setup(&f, 1);
+	if (f.pg) {
+		ck_assert_int_eq(store_wal_restart(f.st, &busy), STORE_OK);
+		ck_assert_int_eq(busy, 0);
+		fx_teardown(&f);
+		return;
+	}
+	snprintf(wal, sizeof(wal), "%s-wal", f.db);
+	/* The checkpoint waits for the reader: longer than the fixture's 200 ms. */
+	store_close(f.st);
+	fx_set(f.conf, "store_busy_timeout", "20000");
+	f.st = store_open(f.conf, err, sizeof(err));
+	ck_assert_msg(f.st != NULL, "%s", err);
+	ck_assert_int_eq(store_set_autocheckpoint(f.st, 0), STORE_OK);
+	reader = store_open(f.conf, err, sizeof(err));
+	ck_assert_msg(reader != NULL, "%s", err);
+	fx_add_customer(f.st, "first@example.vn", "First", "");
+	ck_assert_int_eq(store_read_begin(reader), STORE_OK);
+	ck_assert_int_eq(store_customer_find(reader, "first@example.vn", &c), STORE_OK);
+	store_customer_clear(&c);
+	for (i = 0; i < 100; i++) {
+		snprintf(email, sizeof(email), "c%04d@example.vn", i);
+		fx_add_customer(f.st, email, "Nguy\xe1\xbb\x85n V\xc4\x83n A", "0900 000 000");
+	}
+	/* The reader's snapshot holds a PASSIVE checkpoint back: the log grows. */
+	ck_assert_int_eq(store_checkpoint(f.st), STORE_OK);
+	grown = file_size(wal);
+	fx_add_customer(f.st, "after.passive@example.vn", "P", "");
+	ck_assert_int_gt(file_size(wal), grown);
+	/* RESTART waits until the reader is done, then the log starts over. */
+	ck_assert_int_eq(pthread_create(&th, NULL, end_read_later, reader), 0);
+	ck_assert_int_eq(store_wal_restart(f.st, &busy), STORE_OK);
+	ck_assert_int_eq(pthread_join(th, NULL), 0);
+	ck_assert_int_eq(busy, 0);
+	restarted = file_size(wal);
+	for (i = 0; i < 3; i++) {
+		snprintf(email, sizeof(email), "after.restart%d@example.vn", i);
+		fx_add_customer(f.st, email, "R", "");
+	}
+	ck_assert_int_eq(file_size(wal), restarted);
+	/* Every row is there for every connection. */
+	ck_assert_int_eq(store_customer_find(reader, "after.restart2@example.vn", &c), STORE_OK);
+	store_customer_clear(&c);
+	ck_assert_int_eq(store_customer_find(reader, "c0099@example.vn", &c), STORE_OK);
+	store_customer_clear(&c);
+	/* Not inside a transaction. */
+	ck_assert_int_eq(store_begin(f.st), STORE_OK);
+	ck_assert_int_eq(store_wal_restart(f.st, &busy), STORE_ERR);
+	ck_assert_int_eq(store_commit(f.st), STORE_OK);
+	store_close(reader);
+	fx_teardown(&f);
+}
+END_TEST
+
+/*
+ * store_wal_reserve() makes the write-ahead log file that long (zeros
+ * after its end); after a restart the commits land inside it and the
+ * file does not grow; a copy of the database and its log taken then
+ * (what a crash leaves: no -shm) recovers every commit, the zeros and
+ * the stale frames after the last one ignored; a second call with the
+ * file long enough changes nothing. PostgreSQL: nothing to do.
  */
 static long
 wal_count(const char *db)
@@ -531,103 +610,42 @@ wal_add(struct store *st, const char *tag, int from, int n)
 	}
 }
 
-START_TEST(test_store_wal_rewind_reuses_the_log_file_from_its_start)
-{
-	struct fx f;
-	char	wal[PATH_BUF + 32], cdb[PATH_BUF + 32], cwal[PATH_BUF + 40];
-	off_t	grown, after;
-	int	rewound = -1;
-
-	fx_setup(&f, 1);
-	snprintf(wal, sizeof(wal), "%s-wal", f.db);
-	ck_assert_int_eq(store_set_autocheckpoint(f.st, 0), STORE_OK);
-	/* without a rewind, commits append */
-	wal_add(f.st, "a", 0, 40);
-	grown = file_size(wal);
-	wal_add(f.st, "b", 0, 10);
-	ck_assert_int_gt(file_size(wal), grown);
-	grown = file_size(wal);
-	/* after one, the next commits overwrite the file from its start */
-	ck_assert_int_eq(store_wal_rewind(f.st, 0, &rewound), STORE_OK);
-	ck_assert_int_eq(rewound, 1);
-	wal_add(f.st, "c", 0, 10);
-	after = file_size(wal);
-	ck_assert_int_eq(after, grown);
-	/* what a crash leaves: the database and the log, no -shm */
-	snprintf(cdb, sizeof(cdb), "%s.crash", f.db);
-	snprintf(cwal, sizeof(cwal), "%s.crash-wal", f.db);
-	wal_copy(f.db, cdb);
-	wal_copy(wal, cwal);
-	ck_assert_int_eq(wal_count(cdb), 60);
-	unlink(cdb);
-	unlink(cwal);
-	fx_teardown(&f);
-}
-END_TEST
-
-START_TEST(test_store_wal_rewind_reserves_the_log_file)
+START_TEST(test_store_wal_reserve_makes_the_log_file_that_long)
 {
 	struct fx f;
 	char	wal[PATH_BUF + 32], cdb[PATH_BUF + 32], cwal[PATH_BUF + 40];
 	const off_t reserve = 2L << 20;
-	int	rewound = -1;
+	int	busy = -1;
 
 	fx_setup(&f, 1);
+	if (f.pg) {
+		ck_assert_int_eq(store_wal_reserve(f.st, (long) reserve), STORE_OK);
+		fx_teardown(&f);
+		return;
+	}
 	snprintf(wal, sizeof(wal), "%s-wal", f.db);
 	ck_assert_int_eq(store_set_autocheckpoint(f.st, 0), STORE_OK);
 	wal_add(f.st, "a", 0, 5);
 	ck_assert_int_lt(file_size(wal), reserve);
-	ck_assert_int_eq(store_wal_rewind(f.st, (long) reserve, &rewound), STORE_OK);
-	ck_assert_int_eq(rewound, 1);
+	ck_assert_int_eq(store_wal_reserve(f.st, (long) reserve), STORE_OK);
 	ck_assert_int_eq(file_size(wal), reserve);
+	wal_add(f.st, "b", 0, 5);
+	ck_assert_int_eq(file_size(wal), reserve);
+	ck_assert_int_eq(store_wal_restart(f.st, &busy), STORE_OK);
+	ck_assert_int_eq(busy, 0);
 	/* commits now land inside the reserve, and a crash copy has them all */
-	wal_add(f.st, "b", 0, 20);
+	wal_add(f.st, "c", 0, 20);
 	ck_assert_int_eq(file_size(wal), reserve);
 	snprintf(cdb, sizeof(cdb), "%s.crash", f.db);
 	snprintf(cwal, sizeof(cwal), "%s.crash-wal", f.db);
 	wal_copy(f.db, cdb);
 	wal_copy(wal, cwal);
-	ck_assert_int_eq(wal_count(cdb), 25);
+	ck_assert_int_eq(wal_count(cdb), 30);
 	unlink(cdb);
 	unlink(cwal);
 	/* a second call with the file long enough writes nothing */
-	ck_assert_int_eq(store_wal_rewind(f.st, (long) reserve, &rewound), STORE_OK);
+	ck_assert_int_eq(store_wal_reserve(f.st, (long) reserve), STORE_OK);
 	ck_assert_int_eq(file_size(wal), reserve);
-	fx_teardown(&f);
-}
-END_TEST
-
-START_TEST(test_store_wal_rewind_waits_for_no_reader)
-{
-	struct fx f;
-	sqlite3 *h;
-	sqlite3_stmt *s;
-	int	rewound = -1;
-
-	fx_setup(&f, 1);
-	ck_assert_int_eq(store_set_autocheckpoint(f.st, 0), STORE_OK);
-	wal_add(f.st, "a", 0, 10);
-	/* a reader in the middle of its snapshot, which is in the log */
-	ck_assert_int_eq(sqlite3_open(f.db, &h), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_exec(h, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_prepare_v2(h, "SELECT count(*) FROM customers", -1, &s, NULL),
-			 SQLITE_OK);
-	ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
-	ck_assert_int_eq(sqlite3_column_int(s, 0), 10);
-	sqlite3_reset(s);
-	wal_add(f.st, "b", 0, 10);
-	ck_assert_int_eq(store_wal_rewind(f.st, 0, &rewound), STORE_OK);
-	ck_assert_int_eq(rewound, 0);
-	/* the reader's snapshot is intact; the writer is not blocked */
-	ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
-	ck_assert_int_eq(sqlite3_column_int(s, 0), 10);
-	sqlite3_finalize(s);
-	wal_add(f.st, "c", 0, 5);
-	ck_assert_int_eq(sqlite3_exec(h, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(h);
-	ck_assert_int_eq(store_wal_rewind(f.st, 0, &rewound), STORE_OK);
-	ck_assert_int_eq(rewound, 1);
-	ck_assert_int_eq(wal_count(f.db), 25);
 	fx_teardown(&f);
 }
 END_TEST
@@ -644,19 +662,6 @@ START_TEST(test_store_sqlite_keeps_no_memory_statistics)
 	fx_setup(&f, 1);
 	fx_add_customer(f.st, "an.nguyen@example.vn", "An", "");
 	ck_assert_int_eq(sqlite3_memory_used(), 0);
-	fx_teardown(&f);
-}
-END_TEST
-
-/* PostgreSQL manages its own log: nothing to do, and no error */
-START_TEST(test_store_wal_rewind_does_nothing_on_postgresql)
-{
-	struct fx f;
-	int	rewound = -1;
-
-	fx_setup(&f, 1);
-	ck_assert_int_eq(store_wal_rewind(f.st, 1L << 20, &rewound), STORE_OK);
-	ck_assert_int_eq(rewound, 0);
 	fx_teardown(&f);
 }
 END_TEST
@@ -829,16 +834,13 @@ suite(void)
 	tcase_add_test(tc, test_store_migration_rehashes_addresses_by_the_new_rule);
 	tcase_add_test(tc, test_store_backend_is_the_configured_one);
 	tcase_add_test(tc, test_crypt_mac_is_hmac_sha256_for_more_keys_than_it_keeps_while_threads_race);
-	if (fx_pg())
-		tcase_add_test(tc, test_store_wal_rewind_does_nothing_on_postgresql);
+	tcase_add_test(tc, test_store_wal_reserve_makes_the_log_file_that_long);
 	if (!fx_pg()) {		/* SQLite's own locking, files and checkpoints */
 		tcase_add_test(tc, test_store_temp_when_locked_past_busy_timeout);
 		tcase_add_test(tc, test_store_waiting_writer_takes_the_lock_soon_after_release);
 		tcase_add_test(tc, test_store_checkpoint_only_when_asked_with_autocheckpoint_off);
-		tcase_add_test(tc, test_store_wal_rewind_reuses_the_log_file_from_its_start);
-		tcase_add_test(tc, test_store_wal_rewind_reserves_the_log_file);
-		tcase_add_test(tc, test_store_wal_rewind_waits_for_no_reader);
 		tcase_add_test(tc, test_store_sqlite_keeps_no_memory_statistics);
+		tcase_add_test(tc, test_store_wal_restart_waits_for_readers_and_starts_the_log_over);
 		tcase_add_test(tc, test_store_temp_when_file_is_read_only);
 		tcase_add_test(tc, test_store_open_fails_temporarily_when_directory_is_read_only);
 	}
