@@ -28,6 +28,7 @@
 
 #include "campaign.h"
 #include "compose.h"
+#include "expand_pool.h"
 #include "lock.h"
 #include "log.h"
 #include "render.h"
@@ -234,6 +235,8 @@ struct expand {
 	int	dry;
 	struct transport *t;		/* dry run */
 	long	queued, skipped, out;
+	char   *err;			/* expand_all()'s error buffer */
+	size_t	errlen;
 };
 
 /* dry_render - render one queued recipient into the dry run's directory; an EX_ code */
@@ -266,20 +269,21 @@ dry_render(struct expand *e, int64_t id, const char *mid, char *err, size_t errl
 
 /*
  * expand_decide - whether customer C is queued (0), skipped (1, with
- * REASON) or not in the audience (2); -1 with ERR and *EX on an error.
+ * REASON) or not in the audience (2), read with store ST; -1 with ERR
+ * and *EX on an error. Only reads E: safe on several threads.
  */
 static int
-expand_decide(struct expand *e, const struct store_customer *c, const char *mid,
-	      char *reason, size_t rlen, char *err, size_t errlen, int *ex)
+expand_decide(const struct expand *e, struct store *st, const struct store_customer *c,
+	      const char *mid, char *reason, size_t rlen, char *err, size_t errlen, int *ex)
 {
 	struct store_contract k;
 	struct compose_rcpt rc;
 	char	cerr[CAMPAIGN_CERR_MAX];
 	int	rv;
 
-	rv = audience_check(e->st, &e->aud, c, &k, reason, rlen);
+	rv = audience_check(st, &e->aud, c, &k, reason, rlen);
 	if (rv < 0) {
-		snprintf(err, errlen, "customer %lld: %s", (long long) c->id, store_errmsg(e->st));
+		snprintf(err, errlen, "customer %lld: %s", (long long) c->id, store_errmsg(st));
 		*ex = rv == STORE_TEMP ? EX_TEMPFAIL : EX_SOFTWARE;
 		goto fail;
 	}
@@ -335,44 +339,78 @@ expand_record(struct expand *e, int64_t id, const char *mid, int skip, const cha
 	return (EX_OK);
 }
 
-/* expand_one - decide and record (or, dry, render) one recipient; an EX_ code */
-static int
-expand_one(struct expand *e, int64_t id, char *err, size_t errlen)
+/*
+ * expand_verdict - expand_pool's decide: read customer ID with store ST
+ * and decide it into V (its Message-ID made here). Only reads E.
+ */
+static void
+expand_verdict(void *arg, struct store *st, int64_t id, struct expand_verdict *v)
 {
+	const struct expand *e = arg;
 	struct store_customer c;
-	char	reason[DELIVERY_REASON_MAX], mid[COMPOSE_ID_MAX];
-	int	rv, ex = EX_OK;
+	int	rv;
 
 	memset(&c, 0, sizeof(c));
-	if ((rv = store_customer_get(e->st, id, &c)) != STORE_OK) {
-		snprintf(err, errlen, "customer %lld: %s", (long long) id, store_errmsg(e->st));
-		return (rv == STORE_TEMP ? EX_TEMPFAIL : EX_SOFTWARE);
+	v->id = id;
+	v->rv = EXPAND_POOL_ERROR;
+	if ((rv = store_customer_get(st, id, &c)) != STORE_OK) {
+		snprintf(v->err, sizeof(v->err), "customer %lld: %s", (long long) id,
+			 store_errmsg(st));
+		v->ex = rv == STORE_TEMP ? EX_TEMPFAIL : EX_SOFTWARE;
+		return;
 	}
-	reason[0] = 0;
-	if (compose_message_id(e->comp, mid, sizeof(mid)) < 0) {
-		snprintf(err, errlen, "no randomness for a Message-ID");
-		ex = EX_SOFTWARE;
-	} else if ((rv = expand_decide(e, &c, mid, reason, sizeof(reason), err, errlen, &ex)) == 2)
-		e->out++;
-	else if (rv >= 0)
-		ex = expand_record(e, id, mid, rv == 1, reason, err, errlen);
+	if (compose_message_id(e->comp, v->mid, sizeof(v->mid)) < 0) {
+		snprintf(v->err, sizeof(v->err), "no randomness for a Message-ID");
+		v->ex = EX_SOFTWARE;
+	} else if ((rv = expand_decide(e, st, &c, v->mid, v->reason, sizeof(v->reason), v->err,
+				       sizeof(v->err), &v->ex)) >= 0)
+		v->rv = rv == 2 ? EXPAND_POOL_OUT : rv == 1 ? EXPAND_POOL_SKIP : EXPAND_POOL_QUEUE;
 	store_customer_clear(&c);
-	return (ex);
 }
 
-/* expand_all - expand every candidate in IDS; an EX_ code with ERR */
+/* expand_take - expand_pool's take: record (or, dry, render) one decided recipient */
+static int
+expand_take(void *arg, const struct expand_verdict *v)
+{
+	struct expand *e = arg;
+
+	if (v->rv == EXPAND_POOL_OUT) {
+		e->out++;
+		return (EX_OK);
+	}
+	return (expand_record(e, v->id, v->mid, v->rv == EXPAND_POOL_SKIP, v->reason, e->err,
+			      e->errlen));
+}
+
+/*
+ * expand_all - expand every candidate in IDS, in order; an EX_ code with
+ * ERR. A long list is decided on several threads while this one records
+ * (expand_pool.h); a dry run and a short list one by one here.
+ */
 static int
 expand_all(struct expand *e, const int64_t *ids, size_t nids, char *err, size_t errlen)
 {
+	struct expand_pool_fns fns = {e, expand_verdict, expand_take};
+	struct expand_verdict v;
 	size_t	i;
 	int	ex;
 
+	e->err = err;
+	e->errlen = errlen;
+	if (!e->dry && expand_pool_threads(nids) > 0)
+		return (expand_pool_run(e->conf, ids, nids, &fns, err, errlen));
 	for (i = 0; i < nids; i++) {
 		if (delivery_stop) {
 			snprintf(err, errlen, "interrupted");
 			return (EX_TEMPFAIL);
 		}
-		if ((ex = expand_one(e, ids[i], err, errlen)) != EX_OK)
+		memset(&v, 0, sizeof(v));
+		expand_verdict(e, e->st, ids[i], &v);
+		if (v.rv == EXPAND_POOL_ERROR) {
+			snprintf(err, errlen, "%s", v.err);
+			return (v.ex);
+		}
+		if ((ex = expand_take(e, &v)) != EX_OK)
 			return (ex);
 	}
 	return (EX_OK);

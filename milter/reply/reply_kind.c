@@ -45,7 +45,10 @@ hdr_token(const char *v, char *buf, size_t buflen)
 	return (buf);
 }
 
-/* from_is_daemon - a mailer-daemon or postmaster address in FROM */
+/*
+ * from_is_daemon - a mailer-daemon or postmaster address in FROM. One pass
+ * over FROM: every name starts with "m" or "p", and none overlaps itself.
+ */
 static int
 from_is_daemon(const char *from)
 {
@@ -54,12 +57,16 @@ from_is_daemon(const char *from)
 	size_t	i, nl;
 	const char *p;
 
-	for (i = 0; from != NULL && names[i]; i++) {
-		nl = strlen(names[i]);
-		for (p = from; (p = strcasestr(p, names[i])) != NULL; p += nl) {
-			char	before = p == from ? ' ' : p[-1];
-			char	after = p[nl];
+	for (p = from; p != NULL && *p; p++) {
+		if ((*p | 0x20) != 'm' && (*p | 0x20) != 'p')
+			continue;
+		for (i = 0; names[i]; i++) {
+			char	before = p == from ? ' ' : p[-1], after;
 
+			nl = strlen(names[i]);
+			if (strncasecmp(p, names[i], nl) != 0)
+				continue;
+			after = p[nl];
 			if ((before == ' ' || before == '<' || before == '"' || before == '(')
 			    && (after == '@' || after == '>' || after == 0 || after == ' '))
 				return (1);

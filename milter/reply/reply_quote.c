@@ -174,11 +174,64 @@ reply_quote_result_free(struct reply_quote_result *res)
 static const char *const attr_first[] = {
 	"on", "vao", "le", "am", "op", "el", "em", "il", "den", "w", "dnia", "pa", "kl.", "message", NULL
 };
+#define VERB_LEAD	3		/* "da " before "viet", "ha " before "scritto" */
 static const char *const attr_verbs[] = {
 	"wrote", "writes", "viet", "ecrit", "schrieb", "schreef", "escribio", "escreveu", "scritto",
 	"kirjoitti", "skrev", "napisa", "\xd0\xbd\xd0\xb0\xd0\xbf\xd0\xb8\xd1\x81\xd0\xb0", "\xd0\xbf\xd0\xb8\xd1\x88",
 	"\xe5\x86\x99\xe9\x81\x93", "\xe5\xaf\xab\xe9\x81\x93", NULL
 };
+/* The first words of pat_mobile's ASCII alternatives (each is followed by
+ * a space there), and of pat_separator's that do not start with a rule. */
+struct word {
+	const char *w;
+	size_t	n;
+};
+
+#define WORD(s)	{s, sizeof(s) - 1}
+static const struct word mobile_first[] = {
+	WORD("sent"), WORD("duoc"), WORD("da"), WORD("gui"), WORD("get"), WORD("nhan"), WORD("tai"),
+	WORD("envoye"), WORD("von"), WORD("diese"), WORD("enviado"), WORD("inviato"),
+	WORD("verzonden"), WORD("skickat"), WORD("sendt"), WORD("lahetetty"), WORD("wyslane"),
+	WORD("gesendet"), WORD("(sent"), WORD("<<sent"), WORD("this"), {NULL, 0}
+};
+static const struct word separator_first[] = {
+	WORD("begin"), WORD("forwarded"), WORD("original"), {NULL, 0}
+};
+
+/* first_word_in - whether the first word of S (LEN, up to a space) is one of WORDS */
+static int
+first_word_in(const struct word *words, const char *s, size_t len)
+{
+	const char *sp = memchr(s, ' ', len);
+	size_t	w = sp ? (size_t) (sp - s) : len, i;
+
+	for (i = 0; words[i].w; i++)
+		if (words[i].n == w && words[i].w[0] == s[0] && memcmp(s, words[i].w, w) == 0)
+			return (1);
+	return (0);
+}
+
+/*
+ * verb_from - where pat_attr_end may start matching in S (LEN): at most
+ * VERB_LEAD bytes before the first verb of attr_verbs found ("da viet",
+ * "ha scritto"), on a character boundary; LEN when there is none
+ */
+static size_t
+verb_from(const char *s, size_t len)
+{
+	const char *h;
+	size_t	i, at = len;
+
+	for (i = 0; attr_verbs[i]; i++)
+		if ((h = memmem(s, len, attr_verbs[i], strlen(attr_verbs[i]))) != NULL && (size_t) (h - s) < at)
+			at = (size_t) (h - s);
+	if (at == len)
+		return (len);
+	at = at > VERB_LEAD ? at - VERB_LEAD : 0;
+	while (at > 0 && ((unsigned char) s[at] & 0xC0) == 0x80)
+		at--;
+	return (at);
+}
 
 /*
  * may_match - a cheap test of line key S (LEN): 0 when pattern WHICH
@@ -189,27 +242,30 @@ may_match(int which, const char *s, size_t len)
 {
 	size_t	i, w;
 	unsigned char c0 = len ? (unsigned char) s[0] : 0;
+	int	first;
 
 	switch (which) {
 	case P_SEPARATOR:
-		return (len > 0 && (strchr("-_=*~ ", c0) != NULL || c0 == 'b' || c0 == 'f' || c0 == 'o'));
+		return (len > 0 && (strchr("-_=*~ ", c0) != NULL
+				    || ((c0 == 'b' || c0 == 'f' || c0 == 'o') && first_word_in(separator_first, s, len))));
 	case P_MOBILE:
-		return (len > 0 && (strchr("sdgntevilw(<", c0) != NULL || c0 >= 0x80));
+		return (len > 0 && (c0 >= 0x80 || (strchr("sdgntevilw(<", c0) != NULL
+						  && first_word_in(mobile_first, s, len))));
 	case P_ATTR_GENERIC:
 		return (memchr(s, '@', len) != NULL && (s[len - 1] == ':' || len >= 3));
 	case P_ATTR_START:
-		if (c0 == '-' || c0 == '_' || c0 == '=' || (c0 >= '0' && c0 <= '9') || c0 >= 0x80)
-			return (1);
+		if (c0 >= '0' && c0 <= '9')
+			return (1);		/* a date first: no verb needed */
 		w = strcspn(s, " ,");
-		for (i = 0; attr_first[i]; i++)
-			if (strlen(attr_first[i]) == w && strncmp(s, attr_first[i], w) == 0)
-				return (1);
-		return (0);
+		if ((w == 2 && memcmp(s, "le", 2) == 0) || (w == 7 && memcmp(s, "message", 7) == 0))
+			return (1);		/* "(le) message du :" */
+		first = c0 == '-' || c0 == '_' || c0 == '=' || c0 >= 0x80;
+		for (i = 0; !first && attr_first[i]; i++)
+			first = strlen(attr_first[i]) == w && strncmp(s, attr_first[i], w) == 0;
+		/* every other form has a verb of writing ("Em ..." is a customer's line) */
+		return (first && verb_from(s, len) < len);
 	case P_ATTR_END:
-		for (i = 0; attr_verbs[i]; i++)
-			if (memmem(s, len, attr_verbs[i], strlen(attr_verbs[i])) != NULL)
-				return (1);
-		return (0);
+		return (verb_from(s, len) < len);
 	case P_LABEL:
 		return (memchr(s, ':', len < 48 ? len : 48) != NULL || memmem(s, len, "\xef\xbc\x9a", 3) != NULL);
 	default:
@@ -258,11 +314,22 @@ key(struct cut *c, size_t i, size_t *len)
 	return (c->key[slot].data);
 }
 
+/*
+ * match - pattern WHICH on key S (LEN). pat_attr_end is searched from
+ * the first verb on (its \b still sees the character before): it is
+ * not anchored, and a search from the start costs most on long lines.
+ */
 static int
 match(struct cut *c, int which, const char *s, size_t len)
 {
-	return (may_match(which, s, len)
-		&& pcre2_match(c->q->p[which], (PCRE2_SPTR) s, len, 0, 0, c->md, NULL) >= 0);
+	size_t	from = 0;
+
+	if (which == P_ATTR_END) {
+		if ((from = verb_from(s, len)) >= len)
+			return (0);
+	} else if (!may_match(which, s, len))
+		return (0);
+	return (pcre2_match(c->q->p[which], (PCRE2_SPTR) s, len, from, 0, c->md, NULL) >= 0);
 }
 
 static int

@@ -9,7 +9,11 @@
  *	See reply_text.h. Each step reads the previous one's buffer and
  *	writes a new one; the text of a reply is a few kilobytes, and the
  *	steps that cannot apply (no single-byte label, not flowed, no "&")
- *	are skipped without a copy.
+ *	are skipped without a copy. UTF-8 that needs none of them (most
+ *	replies) is cleaned and finished in one pass: reply_text_final()
+ *	does what reply_utf8_clean() does as it goes, so that the text is
+ *	read once (tests/unit/test_reply_text compares it with the two
+ *	passes on random text).
  * DIAGNOSTICS
  *	-1 when out of memory.
  */
@@ -100,28 +104,35 @@ is_latin1_label(const char *cs)
 		|| strncasecmp(cs, "l1", 2) == 0);
 }
 
-/* decode - the charset step; sets *LATIN when read as windows-1252/ISO-8859-1 */
+/* How decode() reads a text part. */
+enum { DEC_CLEAN, DEC_CP1252, DEC_CHARSET };
+
+/* decode_how - UTF-8 (DEC_CLEAN), windows-1252, or the charset CS */
 static int
-decode(const char *in, size_t len, const char *cs, struct strbuf *out, int *latin)
+decode_how(const char *in, size_t len, const char *cs)
 {
 	int	eight, utf8;
 
-	*latin = 0;
 	if (cs != NULL && (strcasecmp(cs, "utf-8") == 0 || strcasecmp(cs, "utf8") == 0))
-		return (reply_utf8_clean(in, len, out));
+		return (DEC_CLEAN);
 	utf8 = valid_8bit_utf8(in, len, &eight);
 	if (!eight && ascii_safe(cs))
-		return (reply_utf8_clean(in, len, out));
+		return (DEC_CLEAN);
 	if (utf8 && (is_utf8_label(cs) || reply_text_is_single_byte(cs)))
+		return (DEC_CLEAN);
+	if (is_utf8_label(cs))
+		return (DEC_CP1252);
+	return (DEC_CHARSET);
+}
+
+/* decode - the charset step read HOW; sets *LATIN when read as windows-1252/ISO-8859-1 */
+static int
+decode(const char *in, size_t len, const char *cs, int how, struct strbuf *out, int *latin)
+{
+	*latin = how == DEC_CP1252 || (how == DEC_CHARSET && is_latin1_label(cs));
+	if (how == DEC_CLEAN)
 		return (reply_utf8_clean(in, len, out));
-	if (cs != NULL && (strcasecmp(cs, "utf-8") == 0 || strcasecmp(cs, "utf8") == 0))
-		return (reply_utf8_clean(in, len, out));
-	if (is_utf8_label(cs)) {
-		*latin = 1;
-		return (reply_charset_to_utf8("windows-1252", in, len, out));
-	}
-	*latin = is_latin1_label(cs);
-	return (reply_charset_to_utf8(cs, in, len, out));
+	return (reply_charset_to_utf8(how == DEC_CP1252 ? "windows-1252" : cs, in, len, out));
 }
 
 /* flowed_line - append one unwrapped line; *OPEN says a paragraph goes on */
@@ -268,22 +279,110 @@ spacelike(int32_t c)
 		|| c == 0x205F || c == 0x3000);
 }
 
+/* The ASCII bytes clean text holds as they are: printable, TAB, LF. */
+static const unsigned char clean_ascii[256] = {
+	['\t'] = 1, ['\n'] = 1,
+	[0x20] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+
+/*
+ * clean_peek - the character of the cleaned text (reply_utf8_clean())
+ * that starts at or after byte I of U (LEN): C0 and C1 controls other
+ * than TAB and LF are skipped, CR is LF, an invalid sequence U+FFFD;
+ * 0 at the end
+ */
+static int32_t
+clean_peek(const unsigned char *u, size_t len, size_t i)
+{
+	size_t	adv;
+	int32_t	c;
+
+	for (; i < len; i += adv) {
+		if (u[i] < 0x80) {
+			adv = 1;
+			if (u[i] == '\r')
+				return ('\n');
+			if ((u[i] >= 0x20 && u[i] < 0x7F) || u[i] == '\n' || u[i] == '\t')
+				return (u[i]);
+			continue;
+		}
+		c = reply_utf8_next(u + i, len - i, &adv);
+		if (c < 0)
+			return (0xFFFD);
+		if (c >= 0xA0)
+			return (c);
+	}
+	return (0);
+}
+
+/*
+ * fix - what the cleaning does to the byte or sequence at U[I] that
+ * clean text would not hold (a control, CR, an invalid sequence),
+ * appended to OUT; the bytes it takes in *ADV, the character written
+ * (0 none) in *C
+ */
+static int
+fix(const unsigned char *u, size_t len, size_t i, struct strbuf *out, size_t *adv, int32_t *c)
+{
+	*c = 0;
+	*adv = 1;
+	if (u[i] == '\r') {
+		*adv = i + 1 < len && u[i + 1] == '\n' ? 2 : 1;
+		*c = '\n';
+		return (strbuf_addc(out, '\n'));
+	}
+	if (u[i] < 0x80)
+		return (0);			/* C0 controls and DEL are dropped */
+	if (reply_utf8_next(u + i, len - i, adv) >= 0)
+		return (0);			/* C1 controls are dropped */
+	*c = 0xFFFD;
+	return (strbuf_add(out, "\xef\xbf\xbd", 3));
+}
+
+/*
+ * reply_text_final - in one pass, what reply_utf8_clean() then the
+ * removal of invisible characters would write: S need not be clean
+ */
 int
 reply_text_final(const char *s, size_t len, struct strbuf *out)
 {
 	const unsigned char *u = (const unsigned char *) s;
-	size_t	i = 0, adv, nadv, run = 0;
+	size_t	i = 0, adv, run = 0;
 	int32_t	c, prev = 0, next;
 
+	if (strbuf_reserve(out, len) < 0)
+		return (-1);
 	while (i < len) {
-		if (u[i] < 0x80) {
-			prev = u[i++];
+		if (clean_ascii[u[i]]) {
+			/* a run of ASCII that stays as it is */
+			while (++i < len && clean_ascii[u[i]])
+				;
+			prev = u[i - 1];
 			continue;
 		}
-		c = reply_utf8_next(u + i, len - i, &adv);
+		c = u[i] < 0x80 ? -1 : reply_utf8_next(u + i, len - i, &adv);
+		if (c < 0xA0) {
+			/* not clean text: flush the run, then what cleaning writes */
+			if (strbuf_add(out, s + run, i - run) < 0 || fix(u, len, i, out, &adv, &c) < 0)
+				return (-1);
+			if (c != 0)
+				prev = c;
+			i += adv;
+			run = i;
+			continue;
+		}
+		if (c < 0x1680 && c != 0xA0 && c != 0xAD && c != 0x34F) {
+			prev = c;		/* most letters: neither invisible nor a space */
+			i += adv;
+			continue;
+		}
 		/* the next character matters only to the two zero-width ones */
-		next = (c == 0x200B || c == 0x200D) && i + adv < len
-		    ? reply_utf8_next(u + i + adv, len - i - adv, &nadv) : 0;
+		next = c == 0x200B || c == 0x200D ? clean_peek(u, len, i + adv) : 0;
 		/* a zero-width space between two words is the space between them */
 		if (c == 0x200B)
 			c = prev == ' ' || next == ' ' || prev == '\n' || next == '\n' || prev == 0 || next == 0
@@ -325,11 +424,14 @@ reply_text_canon(const char *in, size_t len, const struct reply_text_src *src,
 		 struct strbuf *out)
 {
 	struct strbuf a, b;
-	int	latin = 0, r, ret = -1;
+	int	latin = 0, r, ret = -1, how = decode_how(in, len, src->charset);
 
+	/* UTF-8 that needs no other step: cleaned and finished in one pass */
+	if (how == DEC_CLEAN && !src->flowed && !(src->plain && memchr(in, '&', len) != NULL))
+		return (reply_text_final(in, len, out));
 	strbuf_init(&a);
 	strbuf_init(&b);
-	if (decode(in, len, src->charset, &a, &latin) < 0)
+	if (decode(in, len, src->charset, how, &a, &latin) < 0)
 		goto fail;
 	/* a legacy font under a Latin-1 label: VNI, else TCVN3 */
 	if (latin && ((r = reply_viet_vni_repair(a.data ? a.data : "", a.len, &b)) != 0

@@ -37,8 +37,10 @@ int	reply_text_ascii_compatible(const char *charset);
  *	   are decoded.
  *	5. reply_text_final().
  *
- *	reply_text_final() appends clean UTF-8 S (LEN bytes) to OUT with
- *	invisible characters removed (non-joiner, joiner outside an emoji
+ *	reply_text_final() appends S (LEN bytes) to OUT cleaned as
+ *	reply_utf8_clean() does (U+FFFD for invalid sequences, CR LF as
+ *	LF, other controls dropped) with, in the same pass, invisible
+ *	characters removed (non-joiner, joiner outside an emoji
  *	sequence, word joiner, BOM, soft hyphen, direction marks; a
  *	zero-width space, unless it stands alone between two words, where
  *	it is their space) and space-like characters as spaces.

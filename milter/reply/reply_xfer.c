@@ -126,22 +126,13 @@ qp_byte(char h, char l)
 	return ((char) (qp_digit(h) << 4 | qp_digit(l)));
 }
 
-/* qp_plain - how many bytes from IN[I] (before END) are neither "=" nor a line end */
-static inline size_t
-qp_plain(const char *in, size_t i, size_t end)
-{
-	size_t	j = i;
-	unsigned char c;
-
-	while (j < end && (c = (unsigned char) in[j]) != '=' && c != '\n' && c != '\r')
-		j++;
-	return (j - i);
-}
+/* The bytes that end a run of plain quoted-printable text. */
+static const unsigned char qp_stop[256] = {['='] = 1, ['\n'] = 1, ['\r'] = 1};
 
 int
 reply_xfer_qp(const char *in, size_t len, size_t max, struct strbuf *out, int *cut)
 {
-	size_t	i = 0, w = 0, end, run, room = XFER_QP_STEP * len;
+	size_t	i = 0, w = 0, end, room = XFER_QP_STEP * len;
 	char   *o, c;
 	int	h, l;
 
@@ -164,12 +155,11 @@ reply_xfer_qp(const char *in, size_t len, size_t max, struct strbuf *out, int *c
 			o[w++] = '\r';
 			o[w++] = '\n';
 		} else if (c != '=') {
-			/* a run of plain bytes, within the budget */
+			/* a run of plain bytes, within the budget, copied as it is read */
 			end = len - i < max + 1 - w ? len : i + (max + 1 - w);
-			run = 1 + qp_plain(in, i + 1, end);
-			memcpy(o + w, in + i, run);
-			w += run;
-			i += run;
+			do
+				o[w++] = in[i++];
+			while (i < end && !qp_stop[(unsigned char) in[i]]);
 		} else if (i + 1 == len) {
 			o[w++] = '=';		/* a last "=" is kept */
 			i++;

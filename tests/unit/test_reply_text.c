@@ -17,9 +17,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "reply_charset.h"
 #include "reply_text.h"
 #include "strbuf.h"
 #include "unit.h"
+#include "utf8.h"
+
+#define ONEPASS_CASES	5000		/* random texts compared with the two-pass reference */
+#define TEXT_TIMEOUT	60		/* seconds per test: the random texts on a loaded, sanitised build */
+#define ONEPASS_PIECES	40		/* most pieces in one text */
+#define ONEPASS_CPS	512		/* code points of one cleaned text, at most */
 
 /* canon - the canonical text of IN (LEN bytes) labelled CS, then in NFC as
  * the pipeline composes the new text; owned by the caller */
@@ -133,12 +140,106 @@ START_TEST(test_reply_text_emoji_joiner_kept_and_nfd_composed)
 }
 END_TEST
 
+/* The pieces of the random texts: clean text, controls, CR, invalid
+ * sequences, C1 controls, and every invisible or space-like character. */
+static const char *const piece[] = {
+	"a", "Z", "0", " ", "\n", "\r", "\r\n", "\t", "\x01", "\x7f", "&", "T\xe1\xbb\xab",
+	"ch\xe1\xbb\x91i", "\xc2\x80", "\xc2\x9f", "\xff", "\xc0", "\x80", "\xe1\xbb", "\xed\xa0\x80",
+	"\xc2\xa0", "\xc2\xad", "\xcd\x8f", "\xe1\x9a\x80", "\xe1\xa0\x8e", "\xe2\x80\x80",
+	"\xe2\x80\x8a", "\xe2\x80\x8b", "\xe2\x80\x8c", "\xe2\x80\x8d", "\xe2\x80\x8e",
+	"\xe2\x80\x8f", "\xe2\x80\xa8", "\xe2\x80\xaa", "\xe2\x80\xaf", "\xe2\x81\x9f",
+	"\xe2\x81\xa0", "\xe2\x81\xa6", "\xe3\x80\x80", "\xef\xbb\xbf", "\xef\xbf\xbd",
+	"\xf0\x9f\x99\x85", "\xe2\x99\x80",
+};
+
+/* ref_invisible, ref_spacelike - the characters reply_text_final() drops, and reads as a space */
+static int
+ref_invisible(int32_t c)
+{
+	static const int32_t r[][2] = {
+		{0xAD, 0xAD}, {0x34F, 0x34F}, {0x180E, 0x180E}, {0x200C, 0x200C}, {0x200E, 0x200F},
+		{0x202A, 0x202E}, {0x2060, 0x2064}, {0x2066, 0x2069}, {0xFEFF, 0xFEFF},
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof(r) / sizeof(r[0]); i++)
+		if (c >= r[i][0] && c <= r[i][1])
+			return (1);
+	return (0);
+}
+
+static int
+ref_spacelike(int32_t c)
+{
+	return (c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x202F || c == 0x205F
+		|| c == 0x3000);
+}
+
+/*
+ * ref_final - the reference: reply_utf8_clean(), then the rules applied to
+ * the array of its code points (the neighbours of each one at hand)
+ */
+static void
+ref_final(const char *s, size_t len, struct strbuf *out)
+{
+	struct strbuf clean;
+	int32_t	cp[ONEPASS_CPS], c, prev = 0, next;
+	size_t	n = 0, i, adv;
+
+	strbuf_init(&clean);
+	ck_assert_int_eq(reply_utf8_clean(s, len, &clean), 0);
+	for (i = 0; i < clean.len; i += adv) {
+		ck_assert_uint_lt(n, ONEPASS_CPS);
+		cp[n++] = utf8_decode((const unsigned char *) clean.data + i, clean.len - i, &adv);
+	}
+	for (i = 0; i < n; i++) {
+		c = cp[i];
+		next = i + 1 < n ? cp[i + 1] : 0;
+		if (c == 0x200B)
+			c = prev == ' ' || next == ' ' || prev == '\n' || next == '\n' || prev == 0 || next == 0
+			    ? 0xFEFF : 0x2000;
+		if (ref_spacelike(c))
+			strbuf_addc(out, ' ');
+		else if (!ref_invisible(c) && !(c == 0x200D && (prev < 0x2000 || next < 0x2000)))
+			strbuf_addcp(out, c);
+		prev = c;
+	}
+	strbuf_free(&clean);
+}
+
+START_TEST(test_reply_text_final_cleans_in_the_same_pass_as_the_two_pass_reference)
+{
+	struct strbuf in, got, want;
+	size_t	k, j, n;
+
+	srand(14);
+	strbuf_init(&in);
+	strbuf_init(&got);
+	strbuf_init(&want);
+	for (k = 0; k < ONEPASS_CASES; k++) {
+		strbuf_reset(&in);
+		strbuf_reset(&got);
+		strbuf_reset(&want);
+		for (j = 0, n = 1 + (size_t) rand() % ONEPASS_PIECES; j < n; j++)
+			strbuf_adds(&in, piece[(size_t) rand() % (sizeof(piece) / sizeof(piece[0]))]);
+		ck_assert_int_eq(reply_text_final(in.data, in.len, &got), 0);
+		ref_final(in.data, in.len, &want);
+		ck_assert_msg(got.len == want.len && memcmp(got.data, want.data, got.len) == 0,
+			      "case %zu differs from the reference", k);
+	}
+	strbuf_free(&in);
+	strbuf_free(&got);
+	strbuf_free(&want);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
 	Suite  *s = suite_create("reply_text");
 	TCase  *tc = tcase_create("core");
 
+	tcase_set_timeout(tc, TEXT_TIMEOUT);
 	tcase_add_test(tc, test_reply_text_utf8_under_a_single_byte_label_is_utf8);
 	tcase_add_test(tc, test_reply_text_real_latin1_stays_latin1);
 	tcase_add_test(tc, test_reply_text_vni_font_text_is_mapped_back);
@@ -148,6 +249,7 @@ suite(void)
 	tcase_add_test(tc, test_reply_text_character_references_are_decoded_in_plain_text);
 	tcase_add_test(tc, test_reply_text_invisible_characters_are_removed);
 	tcase_add_test(tc, test_reply_text_emoji_joiner_kept_and_nfd_composed);
+	tcase_add_test(tc, test_reply_text_final_cleans_in_the_same_pass_as_the_two_pass_reference);
 	suite_add_tcase(s, tc);
 	return (s);
 }
