@@ -382,6 +382,27 @@ lm_socket_open(const struct conf *c, const struct lm_socket *s,
 }
 
 /*
+ * lm_wal_rewind - after each checkpoint, and once before serving: the
+ * write-ahead log begun again from its start in a file reserved
+ * beforehand (mstore_wal_rewind()), so that refusals' commits overwrite
+ * it instead of growing it. A failure is logged once until it works.
+ */
+static void
+lm_wal_rewind(struct mcfg *cfg)
+{
+	static int failing;
+	char	err[256];
+
+	if (mstore_wal_rewind(cfg, err, sizeof(err)) < 0) {
+		if (!failing)
+			log_warning("write-ahead log rewind failed (retrying): %s", err);
+		failing = 1;
+		return;
+	}
+	failing = 0;
+}
+
+/*
  * lm_flush_stats - statistics reach the store from here, not from every message: at
  * most every MSTATS_FLUSH_SECS while the milter is idle or answering
  * questions (refusals and bounces carry them in their own transaction),
@@ -422,6 +443,7 @@ lm_flush_stats(void)
 		mstore_discard();
 	} else
 		failing = 0;
+	lm_wal_rewind(cfg);
 	mcfg_release(cfg);
 }
 
@@ -694,6 +716,7 @@ lm_serve(struct lm_run *r)
 {
 	int	rc;
 
+	lm_wal_rewind(r->cfg);
 	if ((rc = lm_thread_start(r)) != EX_OK)
 		return (rc);
 	log_notice("%s %s started on %s (pid %ld)", LM_PROG, PACKAGE_VERSION, r->sock.spec,

@@ -21,6 +21,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "inbound.h"
@@ -29,6 +30,8 @@
 #define MSTORE_NS_PER_SEC	1000000000L
 #define MSTORE_NS_PER_MS	1000000L
 #define MSTORE_ERR_MAX		256
+#define MSTORE_REWIND_LOCK_MS	20	/* a log rewind waits this long for writers */
+#define MSTORE_WAL_RESERVE	(8L << 20)	/* bytes of log file kept for commits to overwrite */
 
 struct mstore_slot {
 	struct store *st;
@@ -224,6 +227,47 @@ mstore_writer_lock(struct mcfg *cfg, long budget_ms, char *err, size_t errlen)
 	}
 	store_set_busy_timeout(st, budget_ms - mstore_elapsed_ms(&t0));
 	return (st);
+}
+
+/*
+ * mstore_wal_rewind - on the group commit's connection, with the write
+ * lock (waited for at most MSTORE_REWIND_LOCK_MS: when the group commit
+ * is that busy, this round is skipped): SQLite's write-ahead log file
+ * reserved at MSTORE_WAL_RESERVE bytes (store_wal_reserve()), then the
+ * whole log copied into the database so that the next commit writes it
+ * again from its start (store_wal_restart()), neither waiting for other
+ * connections. Run on the group commit's own connection, the restart
+ * leaves that connection's page cache valid. 1 rewound, 0 not this time
+ * (a reader or another process in the way; PostgreSQL), -1 with ERR.
+ */
+int
+mstore_wal_rewind(struct mcfg *cfg, char *err, size_t errlen)
+{
+	long	busy_ms = conf_store_busy_timeout(mcfg_conf(cfg));
+	struct store *st;
+	int	rc, busy = 1;
+
+	if (strcmp(conf_store_backend(mcfg_conf(cfg)), "sqlite") != 0)
+		return (0);
+	if (mstore_write_lock(MSTORE_REWIND_LOCK_MS) != 0)
+		return (0);
+	if ((st = mstore_slot_open(&mstore_wconn, cfg, err, errlen)) == NULL) {
+		mstore_write_unlock();
+		return (-1);
+	}
+	/* Another process's transaction or a reader: not this time either. */
+	store_set_busy_timeout(st, 0);
+	rc = store_wal_reserve(st, MSTORE_WAL_RESERVE);
+	if (rc == STORE_OK)
+		rc = store_wal_restart(st, &busy);
+	if (rc == STORE_ERR) {
+		snprintf(err, errlen, "%s", store_errmsg(st));
+		mstore_writer_discard();
+		mstore_write_unlock_budget(NULL, busy_ms);
+		return (-1);
+	}
+	mstore_write_unlock_budget(st, busy_ms);
+	return (rc == STORE_OK && !busy);
 }
 
 /* mstore_writer_discard - close the group commit's connection (write lock held) */

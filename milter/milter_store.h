@@ -16,6 +16,7 @@
  *	void	mstore_write_unlock(void);
  *	int	mstore_write_lock_budget(struct store *st, long budget_ms);
  *	void	mstore_write_unlock_budget(struct store *st, long busy_ms);
+ *	int	mstore_wal_rewind(struct mcfg *cfg, char *err, size_t errlen);
  * DESCRIPTION
  *	mstore_get() returns the calling thread's store connection, opening
  *	it lazily with CFG's configuration, and reopening it when it was
@@ -54,6 +55,19 @@
  *	write waits at most store_busy_timeout end to end.
  *	mstore_write_unlock_budget() releases it and gives ST back its
  *	BUSY_MS.
+ *
+ *	mstore_wal_rewind() (the main thread, every few seconds, after its
+ *	checkpoint) rewinds SQLite's write-ahead log on the group commit's
+ *	connection: with the write lock, the log file is reserved at 8 MiB
+ *	where there is room for it (store_wal_reserve() says why), the whole
+ *	log is copied into the database and the next commit writes it again
+ *	from its start (store_wal_restart()): under a steady stream of
+ *	refusals the log otherwise grows without end, and every commit's
+ *	fdatasync then waits for an ext4 journal commit. It waits at most
+ *	20 ms for the write lock, skipping the round when the group commit
+ *	is that busy, and not at all for readers or other processes; it
+ *	returns 1 rewound, 0 not this time (or PostgreSQL), -1 with a
+ *	message in ERR.
  * DIAGNOSTICS
  *	mstore_get() returns NULL with a message in ERR.
  */
@@ -76,5 +90,6 @@ int	mstore_write_lock(long timeout_ms);
 void	mstore_write_unlock(void);
 int	mstore_write_lock_budget(struct store *st, long budget_ms);
 void	mstore_write_unlock_budget(struct store *st, long busy_ms);
+int	mstore_wal_rewind(struct mcfg *cfg, char *err, size_t errlen);
 
 #endif

@@ -470,6 +470,15 @@ store_checkpoint(struct store *st)
 	return (rc == STORE_OK ? rc : db_error(st, rc, "checkpoint"));
 }
 
+/* store_wal_reserve - the write-ahead log file at least RESERVE bytes long */
+int
+store_wal_reserve(struct store *st, long reserve)
+{
+	if (st->depth != 0)
+		return (st_err(st, STORE_ERR, "reserving the log inside a transaction"));
+	return (st->ops->wal_reserve(st, reserve < 0 ? 0 : reserve));
+}
+
 /* st_returning_id - step an INSERT ... RETURNING id to its end; *ID (may be NULL) */
 int
 st_returning_id(struct store *st, struct db_stmt *s, int64_t *id, const char *what)

@@ -125,6 +125,7 @@ struct db_ops {
 	int	(*set_sync)(struct store *st, int full);
 	int	(*set_autocheckpoint)(struct store *st, int pages);
 	int	(*checkpoint)(struct store *st);
+	int	(*wal_reserve)(struct store *st, long reserve);
 };
 
 extern const struct db_ops db_sqlite_ops;

@@ -703,6 +703,15 @@ pg_checkpoint(struct store *st)
 	return (STORE_OK);
 }
 
+/* pg_wal_reserve - nothing: the server manages its write-ahead log */
+static int
+pg_wal_reserve(struct store *st, long reserve)
+{
+	(void) st;
+	(void) reserve;
+	return (STORE_OK);
+}
+
 const struct db_ops db_pg_ops = {
 	.name = "postgresql",
 	.open = pg_open,
@@ -732,4 +741,5 @@ const struct db_ops db_pg_ops = {
 	.set_sync = pg_set_sync,
 	.set_autocheckpoint = pg_set_autocheckpoint,
 	.checkpoint = pg_checkpoint,
+	.wal_reserve = pg_wal_reserve,
 };

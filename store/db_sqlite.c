@@ -62,6 +62,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -75,6 +76,9 @@
 #define SQ_URI_MAX		4200	/* "file:" + an escaped path + options */
 #define SQ_TX_CACHE		16	/* transaction statements kept compiled */
 #define SQ_TX_SQL_MAX		40	/* "ROLLBACK TO SAVEPOINT s123" fits */
+#define SQ_WAL_CHUNK		65536	/* zeros written per call when reserving the log */
+#define SQ_WAL_RESERVE_MAX	(1L << 30)	/* the most store_wal_reserve() reserves */
+#define SQ_WAL_ROOM		8	/* reserve only where 8 times the bytes are free */
 
 /* A compiled BEGIN, COMMIT, ROLLBACK, SAVEPOINT sN, RELEASE ... */
 struct sq_txstmt {
@@ -658,6 +662,78 @@ sq_checkpoint(struct store *st)
 	return (sq_fail(st, rc));
 }
 
+/* sq_is_wal - whether the database is in WAL mode (the journal pointer is then the log) */
+static int
+sq_is_wal(struct store *st)
+{
+	sqlite3_stmt *s;
+	int	wal = 0;
+
+	if (sqlite3_prepare_v2(SQ(st)->db, "PRAGMA main.journal_mode", -1, &s, NULL) != SQLITE_OK)
+		return (0);
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0) != NULL)
+		wal = strcmp((const char *) sqlite3_column_text(s, 0), "wal") == 0;
+	sqlite3_finalize(s);
+	return (wal);
+}
+
+/* sq_wal_room - whether the store's file system keeps SQ_WAL_ROOM times N bytes free */
+static int
+sq_wal_room(struct store *st, sqlite3_int64 n)
+{
+	const char *path = sqlite3_db_filename(SQ(st)->db, "main");
+	struct statvfs v;
+
+	if (path == NULL || path[0] == 0 || statvfs(path, &v) != 0)
+		return (0);
+	return ((double) v.f_bavail * (double) v.f_frsize >= (double) SQ_WAL_ROOM * (double) n);
+}
+
+/*
+ * sq_wal_reserve - the write-ahead log file at least RESERVE bytes long:
+ * zeros written past its end (never over a byte of it) and synced, in a
+ * write transaction of its own, so no other connection appends frames
+ * meanwhile. Frames written there later overwrite blocks that are on
+ * disk already; SQLite's recovery stops at the first frame whose salt
+ * does not match, as it does at the stale frames a restarted log leaves.
+ * Only where SQ_WAL_ROOM times the missing bytes are free: a store on a
+ * small file system grows its log as before, and a failed write gives
+ * the space back (the file is cut to its old length).
+ */
+static int
+sq_wal_reserve(struct store *st, long reserve)
+{
+	static const char zeros[SQ_WAL_CHUNK];
+	sqlite3_file *f = NULL;
+	sqlite3_int64 size, off;
+	int	rc, n;
+
+	if (reserve > SQ_WAL_RESERVE_MAX)
+		reserve = SQ_WAL_RESERVE_MAX;
+	if (reserve <= 0 || !sq_is_wal(st))
+		return (STORE_OK);
+	if ((rc = sq_exec(st, "BEGIN IMMEDIATE")) != STORE_OK)
+		return (rc);
+	rc = sqlite3_file_control(SQ(st)->db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &f);
+	if (rc == SQLITE_OK && f != NULL && f->pMethods != NULL
+	    && (rc = f->pMethods->xFileSize(f, &size)) == SQLITE_OK && size < reserve
+	    && sq_wal_room(st, reserve - size)) {
+		for (off = size; rc == SQLITE_OK && off < reserve; off += n) {
+			n = reserve - off < SQ_WAL_CHUNK ? (int) (reserve - off) : SQ_WAL_CHUNK;
+			rc = f->pMethods->xWrite(f, zeros, n, off);
+		}
+		if (rc == SQLITE_OK)
+			rc = f->pMethods->xSync(f, SQLITE_SYNC_NORMAL);
+		if (rc != SQLITE_OK)
+			(void) f->pMethods->xTruncate(f, size);
+	}
+	(void) sq_exec(st, "ROLLBACK");
+	if (rc == SQLITE_OK)
+		return (STORE_OK);
+	return (db_fail(st, sq_temp(rc) ? STORE_TEMP : STORE_ERR, "reserving the write-ahead log: %s",
+			sqlite3_errstr(rc)));
+}
+
 const struct db_ops db_sqlite_ops = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -687,4 +763,5 @@ const struct db_ops db_sqlite_ops = {
 	.set_sync = sq_set_sync,
 	.set_autocheckpoint = sq_set_autocheckpoint,
 	.checkpoint = sq_checkpoint,
+	.wal_reserve = sq_wal_reserve,
 };

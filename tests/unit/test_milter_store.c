@@ -5,7 +5,9 @@
  *	unit tests of milter_store: connections and the write lock
  * DESCRIPTION
  *	the store connection of an ended thread is reused by the next one;
- *	the write lock is given up after its timeout.
+ *	the write lock is given up after its timeout; the write-ahead log
+ *	is rewound into a reserved file, and not while the write lock is
+ *	held.
  */
 #include "config.h"
 
@@ -14,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pthread.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "milter_store.h"
@@ -59,6 +62,53 @@ START_TEST(test_store_write_lock_gives_up_after_its_timeout)
 }
 END_TEST
 
+/* wal_size - the size of T's write-ahead log file, -1 when there is none */
+static long
+wal_size(const struct mt_store *t)
+{
+	char	wal[MT_FILE_MAX + 8];
+	struct stat sb;
+
+	snprintf(wal, sizeof(wal), "%s-wal", t->db);
+	return (stat(wal, &sb) == 0 ? (long) sb.st_size : -1);
+}
+
+/* counted - N commits of a counter on the group commit's connection */
+static void
+counted(struct mt_store *t, int n)
+{
+	char	err[256];
+	struct store *st;
+
+	ck_assert_ptr_nonnull(st = mstore_writer_lock(t->cfg, 1000, err, sizeof(err)));
+	for (int i = 0; i < n; i++)
+		ck_assert_int_eq(store_counter_add(st, "test.rewind", 1), STORE_OK);
+	mstore_write_unlock_budget(st, 300);
+}
+
+START_TEST(test_store_wal_rewound_into_a_reserved_file_not_under_the_write_lock)
+{
+	struct mt_store t;
+	char	err[256];
+	long	reserved;
+
+	mt_store_setup(&t);
+	counted(&t, 20);
+	ck_assert_int_eq(mstore_wal_rewind(t.cfg, err, sizeof(err)), 1);
+	reserved = wal_size(&t);
+	ck_assert_int_ge(reserved, 8L << 20);
+	counted(&t, 200);
+	ck_assert_int_eq(wal_size(&t), reserved);	/* written from its start again */
+	/* the group commit holds the write lock: not this time */
+	ck_assert_int_eq(mstore_write_lock(100), 0);
+	ck_assert_int_eq(mstore_wal_rewind(t.cfg, err, sizeof(err)), 0);
+	mstore_write_unlock();
+	ck_assert_int_eq(mstore_wal_rewind(t.cfg, err, sizeof(err)), 1);
+	counted(&t, 5);
+	mt_store_teardown(&t);		/* closes the group commit's connection too */
+}
+END_TEST
+
 /* milter_store_suite - the tests of this file */
 static Suite *
 milter_store_suite(void)
@@ -69,6 +119,7 @@ milter_store_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_store_connection_of_an_ended_thread_is_reused);
 	tcase_add_test(tc, test_store_write_lock_gives_up_after_its_timeout);
+	tcase_add_test(tc, test_store_wal_rewound_into_a_reserved_file_not_under_the_write_lock);
 	suite_add_tcase(s, tc);
 	return (s);
 }

@@ -559,6 +559,114 @@ START_TEST(test_store_wal_restart_waits_for_readers_and_starts_the_log_over)
 END_TEST
 
 /*
+ * store_wal_reserve() makes the write-ahead log file that long (zeros
+ * after its end); after a restart the commits land inside it and the
+ * file does not grow; a copy of the database and its log taken then
+ * (what a crash leaves: no -shm) recovers every commit, the zeros and
+ * the stale frames after the last one ignored; a second call with the
+ * file long enough changes nothing. PostgreSQL: nothing to do.
+ */
+static long
+wal_count(const char *db)
+{
+	sqlite3 *h;
+	sqlite3_stmt *s;
+	long	n = -1;
+
+	ck_assert_int_eq(sqlite3_open_v2(db, &h, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(h, "SELECT count(*) FROM customers", -1, &s, NULL),
+			 SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = (long) sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(h);
+	return (n);
+}
+
+static void
+wal_copy(const char *from, const char *to)
+{
+	char	buf[65536];
+	ssize_t	n;
+	int	in, out;
+
+	ck_assert_int_ge(in = open(from, O_RDONLY), 0);
+	ck_assert_int_ge(out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0600), 0);
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		ck_assert_int_eq(write(out, buf, (size_t) n), n);
+	ck_assert_int_eq(n, 0);
+	close(in);
+	close(out);
+}
+
+static void
+wal_add(struct store *st, const char *tag, int from, int n)
+{
+	char	email[64];
+
+	for (int i = from; i < from + n; i++) {
+		snprintf(email, sizeof(email), "%s%04d@example.vn", tag, i);
+		fx_add_customer(st, email, "Tr\xe1\xba\xa7n Th\xe1\xbb\x8b B", "0900 000 001");
+	}
+}
+
+START_TEST(test_store_wal_reserve_makes_the_log_file_that_long)
+{
+	struct fx f;
+	char	wal[PATH_BUF + 32], cdb[PATH_BUF + 32], cwal[PATH_BUF + 40];
+	const off_t reserve = 2L << 20;
+	int	busy = -1;
+
+	fx_setup(&f, 1);
+	if (f.pg) {
+		ck_assert_int_eq(store_wal_reserve(f.st, (long) reserve), STORE_OK);
+		fx_teardown(&f);
+		return;
+	}
+	snprintf(wal, sizeof(wal), "%s-wal", f.db);
+	ck_assert_int_eq(store_set_autocheckpoint(f.st, 0), STORE_OK);
+	wal_add(f.st, "a", 0, 5);
+	ck_assert_int_lt(file_size(wal), reserve);
+	ck_assert_int_eq(store_wal_reserve(f.st, (long) reserve), STORE_OK);
+	ck_assert_int_eq(file_size(wal), reserve);
+	wal_add(f.st, "b", 0, 5);
+	ck_assert_int_eq(file_size(wal), reserve);
+	ck_assert_int_eq(store_wal_restart(f.st, &busy), STORE_OK);
+	ck_assert_int_eq(busy, 0);
+	/* commits now land inside the reserve, and a crash copy has them all */
+	wal_add(f.st, "c", 0, 20);
+	ck_assert_int_eq(file_size(wal), reserve);
+	snprintf(cdb, sizeof(cdb), "%s.crash", f.db);
+	snprintf(cwal, sizeof(cwal), "%s.crash-wal", f.db);
+	wal_copy(f.db, cdb);
+	wal_copy(wal, cwal);
+	ck_assert_int_eq(wal_count(cdb), 30);
+	unlink(cdb);
+	unlink(cwal);
+	/* a second call with the file long enough writes nothing */
+	ck_assert_int_eq(store_wal_reserve(f.st, (long) reserve), STORE_OK);
+	ck_assert_int_eq(file_size(wal), reserve);
+	fx_teardown(&f);
+}
+END_TEST
+
+/*
+ * SQLite keeps no memory statistics in a process that uses the store:
+ * with them, every allocation of every connection takes one
+ * process-wide mutex, which the milter's threads queue on.
+ */
+START_TEST(test_store_sqlite_keeps_no_memory_statistics)
+{
+	struct fx f;
+
+	fx_setup(&f, 1);
+	fx_add_customer(f.st, "an.nguyen@example.vn", "An", "");
+	ck_assert_int_eq(sqlite3_memory_used(), 0);
+	fx_teardown(&f);
+}
+END_TEST
+
+/*
  * A read-only database file. Root ignores file modes, so as root the
  * check runs in a child that has become "nobody".
  */
@@ -726,10 +834,12 @@ suite(void)
 	tcase_add_test(tc, test_store_migration_rehashes_addresses_by_the_new_rule);
 	tcase_add_test(tc, test_store_backend_is_the_configured_one);
 	tcase_add_test(tc, test_crypt_mac_is_hmac_sha256_for_more_keys_than_it_keeps_while_threads_race);
+	tcase_add_test(tc, test_store_wal_reserve_makes_the_log_file_that_long);
 	if (!fx_pg()) {		/* SQLite's own locking, files and checkpoints */
 		tcase_add_test(tc, test_store_temp_when_locked_past_busy_timeout);
 		tcase_add_test(tc, test_store_waiting_writer_takes_the_lock_soon_after_release);
 		tcase_add_test(tc, test_store_checkpoint_only_when_asked_with_autocheckpoint_off);
+		tcase_add_test(tc, test_store_sqlite_keeps_no_memory_statistics);
 		tcase_add_test(tc, test_store_wal_restart_waits_for_readers_and_starts_the_log_over);
 		tcase_add_test(tc, test_store_temp_when_file_is_read_only);
 		tcase_add_test(tc, test_store_open_fails_temporarily_when_directory_is_read_only);
