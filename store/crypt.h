@@ -46,6 +46,11 @@
  *	when the data was sealed under another key id, or CRYPT_EAUTH when
  *	the tag does not verify (tampered data or the wrong key).
  *
+ *	crypt_random() fills BUF with LEN bytes of OpenSSL's generator and
+ *	returns 0, or -1; requests of up to 16 bytes (nonces, Message-IDs)
+ *	come from a small per-thread pool drawn at once, emptied in the
+ *	child of a fork, and wiped as its bytes are handed out.
+ *
  *	crypt_mac() is HMAC-SHA256. crypt_base32() writes lowercase RFC
  *	4648 base32 without padding and returns its length (0 if OUTLEN is
  *	too small); crypt_base32_decode() accepts either case and returns
