@@ -26,7 +26,12 @@
 #	    links-milter pass of a corpus that writes, the store's consent
 #	    events (benchstore consent), from a fresh copy of the store
 #	    each time (so refusals are first-time refusals every round);
-#	    the CPU time of each milter per message; the fsync floor of the
+#	    the CPU time of each milter per message; then, in each round, the
+#	    mix and the refusals again at half the rate issue 14 requires of
+#	    links-milter on them (0.4 and 0.3 x that round's NR null milter
+#	    rate; milterload -R, open loop), the NR null milter and
+#	    links-milter: latency at a stated load, where the closed loop
+#	    gives latency at saturation; the fsync floor of the
 #	    store's disk (fsyncfloor) measured between rounds;
 #	 2. through Postfix: the mix (smtpload, one envelope per message)
 #	    into a private Postfix with three loopback listeners: no milter,
