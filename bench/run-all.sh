@@ -101,6 +101,7 @@ CUSTOMERS=${BENCH_CUSTOMERS:-6000}
 SECTIONS=${BENCH_SECTIONS:-milter postfix memory sender reply profile}
 REPLY_BASE=${BENCH_REPLY_BASE:-f17fad0}
 LOAD_SAMPLE=10			# seconds between load average samples
+IDLE_SAMPLE=5			# seconds of CPU use measured before the run starts
 LARGE_CONNS=16
 SENDER_TIMEOUT=600		# seconds for each part of sender-bench.sh
 REPLY_TIMEOUT=90		# seconds for bench_reply
@@ -234,6 +235,12 @@ if [ "$(id -u)" != 0 ]; then
 	log "needs root (a private Postfix instance)"
 	exit 1
 fi
+# how busy the machine was before the benchmark started: other work shows here
+cpu_busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8 }' /proc/stat; }
+read -r b0 t0 <<< "$(cpu_busy)"
+sleep "$IDLE_SAMPLE"
+read -r b1 t1 <<< "$(cpu_busy)"
+PRE_BUSY=$(awk -v b=$((b1 - b0)) -v t=$((t1 - t0)) 'BEGIN { if (t > 0) printf "%.0f", 100 * b / t }')
 T_START=$(date +%s)
 # the load average (1 min) and the runnable threads, sampled during the run
 while :; do
