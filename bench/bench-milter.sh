@@ -10,7 +10,12 @@
 #	copy of the store after BENCH_WARM_MSGS (400) messages of ordinary
 #	mail, which write nothing (links_warm), and benchstore checks the
 #	consent events afterwards; every other run (the ordinary mail, the baselines,
-#	which record nothing) lasts BENCH_SECS. Results go to $W/m.CORPUS.MILTER (RESULT lines,
+#	which record nothing) lasts BENCH_SECS. Each round ends with the mix
+#	and the refusals at half the rate issue 14 requires of links-milter
+#	on them, measured against that round's NR null milter: 0.4 x its rate
+#	on the mix (half of 0.8 x), 0.3 x on the refusals (half of 0.6 x)
+#	(paced_pass: milterload -R, open loop; results under the tags
+#	mixpaced and refusalspaced). Results go to $W/m.CORPUS.MILTER (RESULT lines,
 #	one per round), $W/consent.CORPUS (CONSENT lines), $W/cls.* (CLASS
 #	lines) and $W/fsync (FSYNC lines of the store's disk, one per round).
 #
@@ -51,18 +56,42 @@ links_warm() {
 		-e "$CORPUS/ordinary/expect.links" "unix:$1" >/dev/null 2>>"$W/err.warm"
 }
 WARM_MSGS=${BENCH_WARM_MSGS:-400}
+# The open-loop passes: half the throughput target of each corpus, as a fraction of
+# the NR null milter's rate (issue 14: mix >= 0.8 x, refusals >= 0.6 x)
+PACED_MIX=0.4
+PACED_REFUSALS=0.3
 
 # links_pass C [ARGS...]: links-milter on a fresh store, warmed, one pass of C, consent checked
-links_pass() {
-	local c=$1
-	shift
+links_pass() { links_pass_as "$1" "$@"; }
+
+# links_pass_as TAG C [ARGS...]: the same, its results under TAG (m.TAG.links, consent.TAG)
+links_pass_as() {
+	local tag=$1 c=$2
+	shift 2
 	if ! links_fresh; then
-		echo "RESULT round=$ROUND links-milter did not start errors=1" >> "$W/m.$c.links"
+		echo "RESULT round=$ROUND links-milter did not start errors=1" >> "$W/m.$tag.links"
 		return
 	fi
 	links_warm "$LINKS_SOCK"
-	run_load "$c.links" links "$LINKS_SOCK" "$c" links "$@"
-	consent_check "$c"
+	run_load "$tag.links" links "$LINKS_SOCK" "$c" links "$@"
+	consent_check "$c" "$tag"
+}
+
+# null_rate_times C F: F times the NR null milter's closed-loop rate on C in this round (msg/s)
+null_rate_times() {
+	sed -n "s/^RESULT round=$ROUND .* rate=\([0-9.]*\) .*/\1/p" "$W/m.$1.null" | tail -1 \
+		| awk -v f="$2" '$1 * f >= 1 { printf "%d\n", $1 * f }'
+}
+
+# paced_pass C N F: open loop (milterload -R) at F times the NR null milter's rate on C:
+# the NR null milter, then links-milter on a fresh store; F is half the throughput
+# issue 14 requires of links-milter on C (PACED_MIX, PACED_REFUSALS)
+paced_pass() {
+	local c=$1 n=$2 rate
+	rate=$(null_rate_times "$c" "$3")
+	[ -n "$rate" ] || return 0
+	run_load "${c}paced.null" null "$NULL_SOCK" "$c" null -n "$n" -R "$rate"
+	[ "$LINKS_OK" = 1 ] && links_pass_as "${c}paced" "$c" -n "$n" -R "$rate"
 }
 
 # linkspg_pass C [ARGS...]: the same with the store on PostgreSQL
@@ -117,6 +146,9 @@ section_milter() {
 		run_load refusals.nullown nullown "$NULLOWN_SOCK" refusals null -t "$SECS"
 		[ "$LINKS_OK" = 1 ] && links_pass refusals -n "$n_ref"
 		[ "$PG_OK" = 1 ] && linkspg_pass refusals -n "$n_ref"
+		log "   round $ROUND: the mix and the refusals at half their required rate (open loop)"
+		paced_pass mix "$n_mix" "$PACED_MIX"
+		paced_pass refusals "$n_ref" "$PACED_REFUSALS"
 		"$FSYNCFLOOR" -t 2 -n 2000 "$STORE_DIR" >> "$W/fsync" 2>>"$W/err.fsync"
 		ROUND=$((ROUND + 1))
 	done

@@ -6,7 +6,8 @@
  * SYNOPSIS
  *	milterload [-c conns] [-n count] [-t seconds] [-m per_session]
  *		[-d dir] [-e expectations] [-f from] [-r rcpt]... [-x finals]
- *		[-C client] [-P pid] [-o outdir] [-T timeout] [-K] [-q] socket
+ *		[-C client] [-P pid] [-o outdir] [-R rate] [-T timeout] [-K] [-q]
+ *		socket
  * DESCRIPTION
  *	milterload speaks the Sendmail 8 milter protocol, version 6, as
  *	Postfix's smtpd does, to the milter listening on SOCKET
@@ -51,6 +52,17 @@
  *	milter process PID used during the run, in all and per message.
  *	With -K, one "CLASS" line per kind of message (corpus_class()).
  *	The last line is machine-readable: "RESULT key=value ...".
+ *
+ *	-R RATE paces the run (open loop): message number i is due at
+ *	RATE messages per second from the start (i / RATE seconds in), and
+ *	the connection that claims it waits until then. The latencies are
+ *	then those of a milter at that offered load rather than at its
+ *	saturation (a closed loop of CONNS connections measures the
+ *	queue: by Little's law its mean latency is CONNS / throughput).
+ *	How late each message started against its due time is reported
+ *	(lag_p50, lag_p99, lag_max): a lag that grows means the milter
+ *	could not keep up with RATE, and its latencies are those of
+ *	saturation again.
  *
  *	-o OUTDIR writes each message as the milter left it, with the
  *	headers it added or inserted, into OUTDIR/NAME (the benchmark signs
@@ -152,6 +164,7 @@ enum stage { ST_CONNECT, ST_HELO, ST_MAIL, ST_RCPT, ST_DATA, ST_EOM, ST_EOH, ST_
 
 /* Limits. */
 #define MAX_CONNS	256
+#define MAX_RATE	1000000	/* -R: messages per second at most */
 #define MAX_RCPTS	16
 #define MAX_REPLY	(1024 * 1024 + 64)	/* one reply packet (SMFIP_MDS_1M) */
 #define MAX_REPLIES_PER_STEP 100000		/* modifications before a final */
@@ -234,6 +247,7 @@ struct worker {
 	unsigned long long seq;
 	struct lat all;
 	struct lat cls[MAX_CLASSES];
+	struct samples lag;		/* -R: start against the due time */
 	struct corpus_result res;	/* what the milter did to this message */
 	struct added_hdr *added;	/* -o: headers to write */
 	size_t	nadded;
@@ -275,6 +289,8 @@ static struct {
 	size_t	nclasses;
 	size_t *msg_class;		/* class index of each message */
 	struct timespec deadline;
+	double	rate;			/* -R: messages per second; 0: closed loop */
+	struct timespec start;		/* the run's start: message 0 is due then */
 } cfg;
 
 static atomic_ullong tickets;		/* message attempts claimed */
@@ -288,7 +304,8 @@ static void usage(FILE *fp)
 	fprintf(fp,
 		"usage: milterload [-c conns] [-n count] [-t seconds] [-m per_session]\n"
 		"                  [-d dir] [-e expectations] [-f from] [-r rcpt]... [-x finals]\n"
-		"                  [-C client] [-P pid] [-o outdir] [-T timeout] [-K] [-q] socket\n"
+		"                  [-C client] [-P pid] [-o outdir] [-R rate] [-T timeout] [-K] [-q]\n"
+		"                  socket\n"
 		"  socket     unix:PATH, local:PATH, /PATH or inet:PORT@HOST\n"
 		"  -c N       concurrent connections (default %d, at most %d)\n"
 		"  -n N       messages to send (default %d)\n"
@@ -303,6 +320,7 @@ static void usage(FILE *fp)
 		"  -C CLIENT  \"NAME [IP]\" of the SMTP client (default \"%s\")\n"
 		"  -P PID     report the CPU time of the milter process PID\n"
 		"  -o DIR     write each message with the headers the milter added\n"
+		"  -R RATE    open loop: RATE messages per second in all, each due at its time\n"
 		"  -T SECS    I/O timeout (default %d)\n"
 		"  -K         latencies per kind of message (CLASS lines)\n"
 		"  -q         print only the RESULT line (and CLASS lines)\n",
@@ -1295,8 +1313,28 @@ static int time_is_up(void)
 	return ts_diff(&now, &cfg.deadline) <= 0;
 }
 
-/* claim - the next message number, or -1 when the run is over */
-static long long claim(void)
+/* pace - -R: wait until message T is due; record how late it starts in W's lag */
+static void pace(struct worker *w, unsigned long long t)
+{
+	struct timespec due = cfg.start, now;
+	double	off = (double) t / cfg.rate;
+	double	late;
+
+	due.tv_sec += (time_t) off;
+	due.tv_nsec += (long) ((off - (double) (time_t) off) * 1e9);
+	if (due.tv_nsec >= 1000000000L) {
+		due.tv_sec++;
+		due.tv_nsec -= 1000000000L;
+	}
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &due, NULL) == EINTR)
+		;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	late = ts_diff(&due, &now) * 1e6;
+	samples_add(&w->lag, late > 0 ? (uint32_t) (late < 4e9 ? late : 4e9) : 0);
+}
+
+/* claim - the next message number for W (due, with -R), or -1 when the run is over */
+static long long claim(struct worker *w)
 {
 	unsigned long long t;
 
@@ -1305,6 +1343,11 @@ static long long claim(void)
 	t = atomic_fetch_add(&tickets, 1);
 	if (cfg.count && t >= cfg.count)
 		return -1;
+	if (cfg.rate > 0) {
+		pace(w, t);
+		if (time_is_up())
+			return -1;
+	}
 	return (long long) t;
 }
 
@@ -1340,7 +1383,7 @@ static void *worker_main(void *arg)
 	long long t;
 	unsigned in_sess = 0;
 
-	while ((t = claim()) >= 0) {
+	while ((t = claim(w)) >= 0) {
 		size_t	mi = (size_t) t % cfg.corpus.n;
 		enum outcome oc;
 
@@ -1562,8 +1605,10 @@ static void report(struct worker *ws, double secs, double cpu_ms, double drv_ms)
 	unsigned long long done = 0, errs = 0, second = 0, sessions = 0, bytes = 0;
 	unsigned long long outcomes[OC_COUNT] = {0}, modifs[MD_COUNT] = {0};
 	struct lat all, cls[MAX_CLASSES];
+	struct samples lag;
 	unsigned i, k;
 
+	memset(&lag, 0, sizeof(lag));
 	memset(&all, 0, sizeof(all));
 	memset(cls, 0, sizeof(cls));
 	for (i = 0; i < cfg.conns; i++) {
@@ -1577,6 +1622,7 @@ static void report(struct worker *ws, double secs, double cpu_ms, double drv_ms)
 		for (k = 0; k < MD_COUNT; k++)
 			modifs[k] += ws[i].modifs[k];
 		lat_merge(&all, &ws[i].all);
+		merge(&lag, &ws[i].lag);
 		for (k = 0; k < cfg.nclasses; k++)
 			lat_merge(&cls[k], &ws[i].cls[k]);
 	}
@@ -1597,6 +1643,14 @@ static void report(struct worker *ws, double secs, double cpu_ms, double drv_ms)
 	       secs > 0 ? done / secs : 0.0);
 	lat_print(&all);
 	printf(" errors=%llu second_best=%llu", errs, second);
+	if (cfg.rate > 0) {
+		double	l[3];
+
+		percentiles(&lag, l);
+		printf(" offered=%.0f lag_p50=%.3f lag_p99=%.3f lag_max=%.3f", cfg.rate, l[0], l[1],
+		       l[2]);
+	}
+	free(lag.v);
 	if (cpu_ms >= 0)
 		printf(" milter_cpu_ms=%.0f cpu_us_per_msg=%.1f", cpu_ms,
 		       done ? cpu_ms * 1000.0 / (double) done : 0.0);
@@ -1654,6 +1708,7 @@ static int run(void)
 		cpu0 = proc_cpu_ms(cfg.milter_pid);
 	drv0 = self_cpu_ms();
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	cfg.start = t0;
 	cfg.deadline = t0;
 	cfg.deadline.tv_sec += (time_t) cfg.seconds;
 	for (i = 0; i < cfg.conns; i++) {
@@ -1698,7 +1753,7 @@ static int options(int argc, char **argv)
 	unsigned long long v;
 	int	c, n_given = 0;
 
-	while ((c = getopt_long(argc, argv, "c:n:t:m:d:e:f:r:x:C:P:o:T:KqhV", longopts,
+	while ((c = getopt_long(argc, argv, "c:n:t:m:d:e:f:r:x:C:P:o:R:T:KqhV", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'c':
@@ -1753,6 +1808,11 @@ static int options(int argc, char **argv)
 			break;
 		case 'o':
 			cfg.outdir = optarg;
+			break;
+		case 'R':
+			if (parse_ull(optarg, 1, MAX_RATE, &v) < 0)
+				goto badarg;
+			cfg.rate = (double) v;
 			break;
 		case 'T':
 			if (parse_ull(optarg, 1, 3600, &v) < 0)

@@ -8,7 +8,8 @@
 #	Proves, without timing anything, that the benchmark measures only
 #	milters that do the job: on a small corpus from gen-mail.py,
 #	1. the NR null milter (accepts at CONNECT) meets its expectations
-#	   (expect.null) with no error;
+#	   (expect.null) with no error, also paced (milterload -R: the run
+#	   cannot end before its last message is due);
 #	2. a milter that discards everything is caught: milterload, with
 #	   links-milter's expectations, exits 1 and counts an error for
 #	   every message whose expected verdict is not a discard;
@@ -108,8 +109,18 @@ start "$W/null.sock" "$NULL" -m connect "unix:$W/null.sock"
 load mix null "$W/null.sock"
 [ "$RC" = 0 ] && [ "$(field errors)" = 0 ] && [ "$(field accept)" = "$N" ] \
 	|| fail "null milter: $OUT"
-stop "$LAST"
 ok "the NR null milter accepts all $N messages of the mix at CONNECT, no error"
+# the open loop (-R): no message starts before it is due, so the run lasts at least (N - 1) / RATE
+PACE=$((N * 4))
+OUT=$(timeout "$TIMEOUT" "$LOAD" -q -c 4 -n "$N" -R "$PACE" -d "$W/gen/mix" \
+	-e "$W/gen/mix/expect.null" "unix:$W/null.sock" 2>>"$W/load.err")
+RC=$?
+[ "$RC" = 0 ] && [ "$(field errors)" = 0 ] && [ "$(field offered)" = "$PACE" ] \
+	&& [ -n "$(field lag_p99)" ] \
+	&& awk -v s="$(field secs)" -v n="$N" -v r="$PACE" 'BEGIN { exit !(s >= (n - 1) / r) }' \
+	|| fail "null milter at -R $PACE: $OUT"
+stop "$LAST"
+ok "milterload -R $PACE paces the mix: $(field secs) s for $N messages (at least $(( (N - 1) * 1000 / PACE )) ms)"
 
 # 2. a milter that discards everything is caught
 DISC=$(awk -F'\t' '{ split($2, a, / \|\| /); f = 0

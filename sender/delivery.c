@@ -17,7 +17,10 @@
  *	   250. Both commits cover a worker's batch of rows (the sent marks
  *	   at least every DELIVERY_COMMIT_MS). A crash between the two
  *	   leaves "sending": those and only those rows may have reached the
- *	   server already. They are sent again with the same Message-ID
+ *	   server already (a transport may read a message's 250 with the
+ *	   next message's replies, transport_send_more(): the answers are
+ *	   read, transport_flush(), before they are recorded, so "sent"
+ *	   still follows the 250). They are sent again with the same Message-ID
  *	   (fixed in the row), and counted as possible duplicates (some of
  *	   them had not been handed over yet: the count is an upper bound).
  *	3. Rows are only ever read from the store, never from memory of a
@@ -493,7 +496,10 @@ batch_mark(struct run *r, struct store *st, struct item *items, int n)
 	return (0);
 }
 
-/* item_send - hand one prepared message over; keep the answer */
+/*
+ * item_send - hand one prepared message over; its answer may come with
+ * the next message or at transport_flush() (transport_send_more()).
+ */
 static void
 item_send(struct run *r, struct transport *t, struct item *it)
 {
@@ -502,8 +508,15 @@ item_send(struct run *r, struct transport *t, struct item *it)
 	rate_wait(r);
 	snprintf(name, sizeof(name), "%s%lld", r->src->file_prefix ? r->src->file_prefix : "",
 		 (long long) it->j.row.id);
-	transport_send(t, it->msg.from, it->msg.rcpt, name, it->msg.data, it->msg.len, &it->res);
+	transport_send_more(t, it->msg.from, it->msg.rcpt, name, it->msg.data, it->msg.len,
+			    &it->res);
 	it->handed = 1;
+}
+
+/* item_account - count IT's settled answer in the run's connection failures */
+static void
+item_account(struct run *r, struct item *it)
+{
 	pthread_mutex_lock(&r->mu);
 	if (it->res.status == TRANSPORT_OK)
 		r->conn_down = 0;
@@ -514,6 +527,24 @@ item_send(struct run *r, struct transport *t, struct item *it)
 					 it->res.text, r->src->again);
 	}
 	pthread_mutex_unlock(&r->mu);
+}
+
+/*
+ * account_settled - count the answers settled so far in send order,
+ * from ITEMS[*AT] up to ITEMS[N - 1]; stops at one still pending
+ */
+static void
+account_settled(struct run *r, struct item *items, int *at, int n)
+{
+	for (; *at < n; (*at)++) {
+		struct item *it = &items[*at];
+
+		if (it->state != ITEM_SEND || !it->handed)
+			continue;
+		if (it->res.status == TRANSPORT_PENDING)
+			break;
+		item_account(r, it);
+	}
 }
 
 /* outcome_unhanded - a row the stopping run never handed over goes back */
@@ -663,13 +694,15 @@ fail:
  * process_batch - handle the N jobs in ITEMS with store ST and transport
  * T: prepare each (all in one read snapshot of the store), mark them
  * all in one commit, send them, record the answers in one commit (or
- * one every DELIVERY_COMMIT_MS while sending). The caller hands each job back with job_done().
+ * one every DELIVERY_COMMIT_MS while sending). An answer the transport
+ * left pending is read (transport_flush()) before the answers are
+ * recorded. The caller hands each job back with job_done().
  */
 static void
 process_batch(struct run *r, struct store *st, struct transport *t, struct item *items, int n)
 {
 	double	since;
-	int	i, from;
+	int	i, from, at = 0;
 
 	/* The renderings only read: one snapshot for the batch's reads. */
 	if (store_read_begin(st) != STORE_OK) {
@@ -693,15 +726,20 @@ process_batch(struct run *r, struct store *st, struct transport *t, struct item 
 		if (items[i].state != ITEM_SEND || stopping(r))
 			continue;
 		item_send(r, t, &items[i]);
+		account_settled(r, items, &at, i + 1);
 		/* A slow batch (a rate limit, a slow server) records what it has
 		 * sent every DELIVERY_COMMIT_MS, so that the window a kill turns
 		 * into resends stays short in time as well as in rows. */
 		if ((mono() - since) * 1000.0 >= DELIVERY_COMMIT_MS) {
+			transport_flush(t);
+			account_settled(r, items, &at, i + 1);
 			batch_finish(r, st, items + from, i + 1 - from);
 			from = i + 1;
 			since = mono();
 		}
 	}
+	transport_flush(t);
+	account_settled(r, items, &at, n);
 	batch_finish(r, st, items + from, n - from);
 }
 

@@ -116,6 +116,25 @@ transport_send(struct transport *t, const char *from, const char *rcpt, const ch
 	return (t->send(t, from, rcpt, name, msg, len, res));
 }
 
+/* transport_send_more - submit one message, its verdict perhaps read later; see transport.h */
+int
+transport_send_more(struct transport *t, const char *from, const char *rcpt, const char *name,
+		    const char *msg, size_t len, struct transport_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	if (t->send_more == NULL)
+		return (t->send(t, from, rcpt, name, msg, len, res));
+	return (t->send_more(t, from, rcpt, name, msg, len, res));
+}
+
+/* transport_flush - read the verdict of the message left pending, if any */
+void
+transport_flush(struct transport *t)
+{
+	if (t != NULL && t->flush != NULL)
+		t->flush(t);
+}
+
 /* transport_kind - the kind of T */
 enum transport_kind
 transport_kind(const struct transport *t)

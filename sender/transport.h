@@ -16,6 +16,10 @@
  *	int	transport_send(struct transport *t, const char *from, const char *rcpt,
  *			       const char *name, const char *msg, size_t len,
  *			       struct transport_result *res);
+ *	int	transport_send_more(struct transport *t, const char *from,
+ *				    const char *rcpt, const char *name, const char *msg,
+ *				    size_t len, struct transport_result *res);
+ *	void	transport_flush(struct transport *t);
  *	void	transport_close(struct transport *t);
  * DESCRIPTION
  *	The kinds of transport are one table in transport.c: its name (as
@@ -38,6 +42,18 @@
  *	message for the "dir" transport (NAME.eml). RES says what
  *	happened. The function returns RES->status.
  *
+ *	transport_send_more() is transport_send() for a run of messages:
+ *	it may return TRANSPORT_PENDING, the message handed over whole
+ *	(its final dot written) and the server's verdict not read yet. RES
+ *	must then stay where it is: it is filled when the transport next
+ *	sends (the SMTP transport writes the next message's MAIL, RCPT and
+ *	DATA right behind the dot and reads the four replies at once, RFC
+ *	2920: one round trip a message instead of two), or at
+ *	transport_flush(), which settles the message left pending, if any,
+ *	or at transport_close(). Results are settled in the order the
+ *	messages were sent. The transports other than SMTP, and an SMTP
+ *	server without PIPELINING, never leave one pending.
+ *
  *	transport_close() ends the session (QUIT) and frees T.
  * DIAGNOSTICS
  *	transport_open() returns NULL with a message in ERR.
@@ -57,7 +73,10 @@
 
 #define TRANSPORT_TEXT_MAX	256	/* bytes of a server reply kept */
 
-enum transport_status { TRANSPORT_OK = 0, TRANSPORT_TEMP, TRANSPORT_PERM };
+enum transport_status {
+	TRANSPORT_OK = 0, TRANSPORT_TEMP, TRANSPORT_PERM,
+	TRANSPORT_PENDING		/* transport_send_more(): verdict not read yet */
+};
 
 /* The kinds of transport; names and properties in the table of transport.c. */
 enum transport_kind {
@@ -87,6 +106,10 @@ struct transport *transport_open(const struct conf *conf, enum transport_kind ki
 int	transport_send(struct transport *t, const char *from, const char *rcpt,
 		       const char *name, const char *msg, size_t len,
 		       struct transport_result *res);
+int	transport_send_more(struct transport *t, const char *from, const char *rcpt,
+			    const char *name, const char *msg, size_t len,
+			    struct transport_result *res);
+void	transport_flush(struct transport *t);
 void	transport_close(struct transport *t);
 /* The kind in use. */
 enum transport_kind transport_kind(const struct transport *t);

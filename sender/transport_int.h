@@ -23,6 +23,10 @@ struct transport {
 	void   *priv;
 	int	(*send)(struct transport *, const char *, const char *, const char *,
 			const char *, size_t, struct transport_result *);
+	/* Optional: may leave RES pending (transport_send_more()); NULL: send. */
+	int	(*send_more)(struct transport *, const char *, const char *, const char *,
+			     const char *, size_t, struct transport_result *);
+	void	(*flush)(struct transport *);	/* optional: settle what is pending */
 	void	(*close)(struct transport *);
 };
 

@@ -17,7 +17,15 @@
  *	When the server offers PIPELINING (RFC 2920), MAIL FROM, RCPT TO and
  *	DATA go out in one write and their three replies are read in order,
  *	then the message and its final dot in another: two round trips a
- *	message instead of four. Every reply of the group is checked; when
+ *	message instead of four. Sent with transport_send_more(), the
+ *	message's final dot stays in the output buffer and its verdict
+ *	unread: the next message's MAIL, RCPT and DATA follow the dot in the
+ *	same write, and the four replies are read in order (RFC 2920 3.1:
+ *	message content may open a group), one round trip a message. The
+ *	verdict of the last message is read by transport_flush(). When the
+ *	session ends with a pending message's verdict (a broken connection,
+ *	a 421), the next message, which had only its commands written, is
+ *	sent again on a new session. Every reply of the group is checked; when
  *	MAIL or RCPT failed and the server still answered 354 to DATA, the
  *	connection is dropped rather than ending the (empty) message with a
  *	dot, so nothing reaches a recipient the server refused. Without
@@ -74,6 +82,8 @@
 #define SMTP_COMMAND_MAX	(ADDR_MAX + 32)	/* MAIL FROM:<...> SMTPUTF8 */
 #define SMTP_PIPE_MAX		(2 * SMTP_COMMAND_MAX + 8)	/* the three, pipelined */
 #define SMTP_EXT_SMTPUTF8	"SMTPUTF8"
+#define SMTP_AGAIN		(-1)	/* the session ended before this message: start it again */
+#define SMTP_LOST_TEXT		"the connection was closed before the server's reply"
 
 /* libetpan 1.x exports these from mailsmtp.c without a declaration in its headers. */
 int	mailsmtp_send_command(mailsmtp *session, char *command);
@@ -92,12 +102,19 @@ struct smtp_priv {
 	int	need_rset;
 	int	smtputf8;		/* the server offers SMTPUTF8 */
 	int	pipelining;		/* the server offers PIPELINING */
+	struct transport_result *pending;	/* dot written (perhaps buffered), reply unread */
 };
 
 /* smtp_drop - close the session (POLITE: say QUIT first) */
 static void
 smtp_drop(struct smtp_priv *p, int polite)
 {
+	if (p->pending != NULL) {
+		/* Its reply can no longer be read: the server may have it. */
+		p->pending->conn_failed = p->pending->maybe_sent = 1;
+		transport_result_set(p->pending, TRANSPORT_TEMP, 0, SMTP_LOST_TEXT);
+		p->pending = NULL;
+	}
 	if (p->s == NULL)
 		return;
 	if (polite)
@@ -283,20 +300,18 @@ smtp_write_body(mailstream *s, const char *msg, size_t len)
 			return (-1);
 		p = nl != NULL ? nl + 1 : end;
 	}
-	if (mailstream_write(s, ".\r\n", 3) < 0 || mailstream_flush(s) < 0)
+	if (mailstream_write(s, ".\r\n", 3) < 0)
 		return (-1);
 	return (0);
 }
 
-/* smtp_data_end - send the message after a 354 and read the server's verdict */
+/* smtp_data_reply - read the verdict on the message whose dot was sent into RES */
 static int
-smtp_data_end(struct smtp_priv *p, const char *msg, size_t len, struct transport_result *res)
+smtp_data_reply(struct smtp_priv *p, struct transport_result *res)
 {
 	char	text[TRANSPORT_TEXT_MAX];
 	int	code;
 
-	if (smtp_write_body(p->s->stream, msg, len) < 0)
-		return (smtp_fail(p, MAILSMTP_ERROR_STREAM, 1, res));
 	if ((code = mailsmtp_read_response(p->s)) == 0)
 		return (smtp_fail(p, MAILSMTP_ERROR_STREAM, 1, res));
 	reply_text(p, MAILSMTP_NO_ERROR, text, sizeof(text));
@@ -306,6 +321,42 @@ smtp_data_end(struct smtp_priv *p, const char *msg, size_t len, struct transport
 	return (transport_result_set(res, TRANSPORT_OK, code, text));
 }
 
+/*
+ * smtp_data_end - send the message after a 354 and read the server's
+ * verdict; DEFER: leave the dot in the buffer and the verdict unread
+ * (TRANSPORT_PENDING, RES kept in P until smtp_settle()).
+ */
+static int
+smtp_data_end(struct smtp_priv *p, const char *msg, size_t len, int defer,
+	      struct transport_result *res)
+{
+	if (smtp_write_body(p->s->stream, msg, len) < 0)
+		return (smtp_fail(p, MAILSMTP_ERROR_STREAM, 1, res));
+	if (defer) {
+		p->pending = res;
+		res->status = TRANSPORT_PENDING;
+		return (TRANSPORT_PENDING);
+	}
+	if (mailstream_flush(p->s->stream) < 0)
+		return (smtp_fail(p, MAILSMTP_ERROR_STREAM, 1, res));
+	return (smtp_data_reply(p, res));
+}
+
+/* smtp_settle - the verdict of the message left pending, if any, into its result */
+static void
+smtp_settle(struct smtp_priv *p)
+{
+	struct transport_result *res = p->pending;
+
+	if (res == NULL)
+		return;
+	p->pending = NULL;
+	if (p->s == NULL || mailstream_flush(p->s->stream) < 0)
+		(void) smtp_fail(p, MAILSMTP_ERROR_STREAM, 1, res);
+	else
+		(void) smtp_data_reply(p, res);
+}
+
 /* smtp_one_by_one - MAIL, RCPT, DATA each waiting for its reply, then the message */
 static int
 smtp_one_by_one(struct smtp_priv *p, const char *from, const char *rcpt, int utf8,
@@ -313,6 +364,9 @@ smtp_one_by_one(struct smtp_priv *p, const char *from, const char *rcpt, int utf
 {
 	int	r;
 
+	smtp_settle(p);
+	if (p->s == NULL)
+		return (SMTP_AGAIN);
 	r = utf8 ? smtp_mail_utf8(p, from) : mailsmtp_mail(p->s, from);
 	if (r != MAILSMTP_NO_ERROR)
 		return (smtp_fail(p, r, 0, res));
@@ -323,18 +377,20 @@ smtp_one_by_one(struct smtp_priv *p, const char *from, const char *rcpt, int utf
 	}
 	if ((r = mailsmtp_data(p->s)) != MAILSMTP_NO_ERROR)
 		return (smtp_fail(p, r, 0, res));
-	return (smtp_data_end(p, msg, len, res));
+	return (smtp_data_end(p, msg, len, 0, res));
 }
 
 /*
- * smtp_pipelined - MAIL, RCPT and DATA in one write (RFC 2920), their
+ * smtp_pipelined - MAIL, RCPT and DATA in one write (RFC 2920), behind
+ * the pending message's dot if any (whose reply is read first), their
  * replies read in order; the first one that failed decides. A 354 to
  * DATA after a failed MAIL or RCPT drops the connection instead of
- * sending anything.
+ * sending anything. SMTP_AGAIN when the session ended with the
+ * pending message's reply: this one never reached a server.
  */
 static int
 smtp_pipelined(struct smtp_priv *p, const char *from, const char *rcpt, int utf8,
-	       const char *msg, size_t len, struct transport_result *res)
+	       const char *msg, size_t len, int defer, struct transport_result *res)
 {
 	char	cmd[SMTP_PIPE_MAX], text[TRANSPORT_TEXT_MAX];
 	int	code = 0, bad = -1, badcode = 0, i, r;
@@ -342,8 +398,17 @@ smtp_pipelined(struct smtp_priv *p, const char *from, const char *rcpt, int utf8
 	if (snprintf(cmd, sizeof(cmd), "MAIL FROM:<%s>%s\r\nRCPT TO:<%s>\r\nDATA\r\n", from,
 		     utf8 ? " " SMTP_EXT_SMTPUTF8 : "", rcpt) >= (int) sizeof(cmd))
 		return (transport_result_set(res, TRANSPORT_PERM, 0, "address too long"));
-	if (mailsmtp_send_command(p->s, cmd) < 0)
-		return (smtp_fail(p, MAILSMTP_ERROR_STREAM, 0, res));
+	if (mailsmtp_send_command(p->s, cmd) < 0) {
+		if (p->pending == NULL)
+			return (smtp_fail(p, MAILSMTP_ERROR_STREAM, 0, res));
+		smtp_drop(p, 0);	/* the pending message's verdict is lost with it */
+		return (SMTP_AGAIN);
+	}
+	if (p->pending != NULL) {
+		smtp_settle(p);
+		if (p->s == NULL)
+			return (SMTP_AGAIN);
+	}
 	for (i = 0; i < SMTP_PIPE_COMMANDS; i++) {
 		if ((code = mailsmtp_read_response(p->s)) == 0)
 			return (smtp_fail(p, MAILSMTP_ERROR_STREAM, 0, res));
@@ -355,7 +420,7 @@ smtp_pipelined(struct smtp_priv *p, const char *from, const char *rcpt, int utf8
 		}
 	}
 	if (bad < 0)
-		return (smtp_data_end(p, msg, len, res));
+		return (smtp_data_end(p, msg, len, defer, res));
 	if (code == SMTP_CODE_DATA_GO)	/* the server waits for a message it must not get */
 		smtp_drop(p, 0);
 	r = smtp_classify(p, badcode, text, 0, res);
@@ -363,19 +428,17 @@ smtp_pipelined(struct smtp_priv *p, const char *from, const char *rcpt, int utf8
 	return (r);
 }
 
-/* smtp_send - one SMTP transaction, in the kept session */
+/*
+ * smtp_transact - one SMTP transaction, in the kept session (DEFER: its
+ * verdict may be left pending); SMTP_AGAIN as smtp_pipelined()
+ */
 static int
-smtp_send(struct transport *t, const char *from, const char *rcpt, const char *name,
-	  const char *msg, size_t len, struct transport_result *res)
+smtp_transact(struct smtp_priv *p, const char *from, const char *rcpt, int utf8,
+	      const char *msg, size_t len, int defer, struct transport_result *res)
 {
-	struct smtp_priv *p = t->priv;
-	int	utf8;
-
-	(void) name;
-	if (!hdr_address_valid(from) || !hdr_address_valid(rcpt))
-		return (transport_result_set(res, TRANSPORT_PERM, 0, "invalid address"));
-	utf8 = !addr_is_ascii(from) || !addr_is_ascii(rcpt);
-	if (p->s != NULL && p->need_rset) {
+	/* A pending message's transaction ends with its dot (RFC 5321
+	 * 4.1.1.4): the next MAIL follows it without RSET. */
+	if (p->s != NULL && p->need_rset && p->pending == NULL) {
 		if (mailsmtp_reset(p->s) != MAILSMTP_NO_ERROR)
 			smtp_drop(p, 0);	/* stale session: start again */
 	}
@@ -386,8 +449,54 @@ smtp_send(struct transport *t, const char *from, const char *rcpt, const char *n
 					     "SMTPUTF8, which the server does not offer"));
 	p->need_rset = 1;	/* until the server accepts the message */
 	if (p->pipelining)
-		return (smtp_pipelined(p, from, rcpt, utf8, msg, len, res));
+		return (smtp_pipelined(p, from, rcpt, utf8, msg, len, defer, res));
 	return (smtp_one_by_one(p, from, rcpt, utf8, msg, len, res));
+}
+
+/* smtp_submit - check the envelope, then transact (again on a new session if need be) */
+static int
+smtp_submit(struct transport *t, const char *from, const char *rcpt, const char *msg,
+	    size_t len, int defer, struct transport_result *res)
+{
+	struct smtp_priv *p = t->priv;
+	int	utf8, r;
+
+	if (!hdr_address_valid(from) || !hdr_address_valid(rcpt))
+		return (transport_result_set(res, TRANSPORT_PERM, 0, "invalid address"));
+	utf8 = !addr_is_ascii(from) || !addr_is_ascii(rcpt);
+	if ((r = smtp_transact(p, from, rcpt, utf8, msg, len, defer, res)) == SMTP_AGAIN) {
+		/* Only a pending message was lost with the session: this
+		 * one's commands went nowhere, as if it came after the drop. */
+		memset(res, 0, sizeof(*res));
+		r = smtp_transact(p, from, rcpt, utf8, msg, len, defer, res);
+	}
+	return (r);
+}
+
+/* smtp_send - one message, its verdict read before returning */
+static int
+smtp_send(struct transport *t, const char *from, const char *rcpt, const char *name,
+	  const char *msg, size_t len, struct transport_result *res)
+{
+	(void) name;
+	return (smtp_submit(t, from, rcpt, msg, len, 0, res));
+}
+
+/* smtp_send_more - one message, its verdict perhaps left pending (transport_send_more()) */
+static int
+smtp_send_more(struct transport *t, const char *from, const char *rcpt, const char *name,
+	       const char *msg, size_t len, struct transport_result *res)
+{
+	(void) name;
+	return (smtp_submit(t, from, rcpt, msg, len, 1, res));
+}
+
+/* smtp_flush - read the pending message's verdict */
+static void
+smtp_flush(struct transport *t)
+{
+	if (t->priv != NULL)
+		smtp_settle(t->priv);
 }
 
 /* smtp_close - end the session and free the state */
@@ -398,6 +507,7 @@ smtp_close(struct transport *t)
 
 	if (p == NULL)
 		return;
+	smtp_settle(p);
 	smtp_drop(p, 1);
 	free(p->host);
 	free(p->user);
@@ -468,6 +578,8 @@ transport_smtp_open(struct transport *t, const struct conf *conf, const char *ou
 	}
 	t->priv = p;
 	t->send = smtp_send;
+	t->send_more = smtp_send_more;
+	t->flush = smtp_flush;
 	t->close = smtp_close;
 	return (0);
 fail:

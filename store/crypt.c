@@ -472,6 +472,107 @@ done:
 	return ret;
 }
 
+/*
+ * An opener: an AES-256-GCM decryption context keyed with KEY (a copy,
+ * to notice another key; wiped when freed), NULL until first used.
+ */
+struct crypt_opener {
+	EVP_CIPHER_CTX *ctx;
+	unsigned char key[CRYPT_KEY_LEN];
+};
+
+/* crypt_opener_new - an opener not keyed yet; NULL when out of memory */
+struct crypt_opener *
+crypt_opener_new(void)
+{
+	return (calloc(1, sizeof(struct crypt_opener)));
+}
+
+/* crypt_opener_drop - forget O's context and key */
+static void
+crypt_opener_drop(struct crypt_opener *o)
+{
+	EVP_CIPHER_CTX_free(o->ctx);
+	o->ctx = NULL;
+	OPENSSL_cleanse(o->key, sizeof(o->key));
+}
+
+/* crypt_opener_free - wipe and free O */
+void
+crypt_opener_free(struct crypt_opener *o)
+{
+	if (o == NULL)
+		return;
+	crypt_opener_drop(o);
+	free(o);
+}
+
+/* crypt_opener_key - O keyed with K's field key; -1 on an OpenSSL failure */
+static int
+crypt_opener_key(struct crypt_opener *o, const struct crypt_keys *k)
+{
+	if (o->ctx != NULL && CRYPTO_memcmp(o->key, k->enc, CRYPT_KEY_LEN) == 0)
+		return (0);
+	crypt_opener_drop(o);
+	if ((o->ctx = EVP_CIPHER_CTX_new()) == NULL
+	    || EVP_DecryptInit_ex(o->ctx, crypt_aes_gcm(), NULL, NULL, NULL) != 1
+	    || EVP_CIPHER_CTX_ctrl(o->ctx, EVP_CTRL_GCM_SET_IVLEN, CRYPT_NONCE_LEN, NULL) != 1
+	    || EVP_DecryptInit_ex(o->ctx, NULL, NULL, k->enc, NULL) != 1) {
+		crypt_opener_drop(o);
+		return (-1);
+	}
+	memcpy(o->key, k->enc, CRYPT_KEY_LEN);
+	return (0);
+}
+
+/* crypt_unseal_with - crypt_unseal() through opener O (NULL: crypt_unseal()) */
+int
+crypt_unseal_with(struct crypt_opener *o, const struct crypt_keys *k, int64_t row, int field,
+		  const unsigned char *in, size_t len, char **plain)
+{
+	unsigned char aad[CRYPT_AAD_LEN];
+	unsigned char tag[CRYPT_TAG_LEN];
+	size_t	clen;
+	char   *buf;
+	int	n, fin, ret = CRYPT_EAUTH;
+
+	if (o == NULL)
+		return (crypt_unseal(k, row, field, in, len, plain));
+	*plain = NULL;
+	if (len < CRYPT_OVERHEAD || len - CRYPT_OVERHEAD > (size_t) INT32_MAX)
+		return (CRYPT_EAUTH);
+	if (in[0] != k->kid)
+		return (CRYPT_EKID);
+	clen = len - CRYPT_OVERHEAD;
+	if (crypt_opener_key(o, k) < 0 || (buf = malloc(clen + 1)) == NULL)
+		return (CRYPT_EAUTH);
+	memcpy(tag, in + 1 + CRYPT_NONCE_LEN + clen, CRYPT_TAG_LEN);
+	make_aad(aad, row, field);
+	/* A new nonce on the keyed context: the key schedule stays. */
+	if (EVP_DecryptInit_ex(o->ctx, NULL, NULL, NULL, in + 1) != 1
+	    || EVP_DecryptUpdate(o->ctx, NULL, &n, aad, sizeof(aad)) != 1
+	    || EVP_DecryptUpdate(o->ctx, (unsigned char *) buf, &n,
+				 in + 1 + CRYPT_NONCE_LEN, (int) clen) != 1
+	    || EVP_CIPHER_CTX_ctrl(o->ctx, EVP_CTRL_GCM_SET_TAG, CRYPT_TAG_LEN, tag) != 1
+	    || EVP_DecryptFinal_ex(o->ctx, (unsigned char *) buf + n, &fin) != 1) {
+		crypt_opener_drop(o);	/* the next field starts from a fresh context */
+		goto done;
+	}
+	buf[clen] = 0;
+	/* A NUL inside the plaintext was never sealed by us. */
+	if (strlen(buf) != clen)
+		goto done;
+	*plain = buf;
+	buf = NULL;
+	ret = 0;
+done:
+	if (buf) {
+		OPENSSL_cleanse(buf, clen + 1);
+		free(buf);
+	}
+	return (ret);
+}
+
 /* crypt_keyed_new - a slot for KEY with its keyed context (caller publishes or frees); NULL on failure */
 static struct crypt_keyed *
 crypt_keyed_new(const unsigned char key[CRYPT_KEY_LEN])

@@ -136,7 +136,11 @@ st_unseal_col(struct store *st, struct db_stmt *s, int col, int64_t row, int fie
 	int	rc;
 
 	ct = db_col_blob(s, col, &len);
-	rc = crypt_unseal(&st->keys, row, field, ct, len, out);
+	/* One keyed context per connection (a connection has one thread);
+	 * without memory for it, crypt_unseal_with() makes one per call. */
+	if (st->opener == NULL)
+		st->opener = crypt_opener_new();
+	rc = crypt_unseal_with(st->opener, &st->keys, row, field, ct, len, out);
 	if (rc == CRYPT_EKID)
 		return (st_err(st, STORE_ERR, "%s %lld: %s was encrypted under key id %02x, "
 			       "the loaded key is %02x", owner, (long long) row, names[field], ct[0],

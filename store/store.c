@@ -300,6 +300,7 @@ store_close(struct store *st)
 		db_cache_clear(st);
 		st->ops->close(st);
 	}
+	crypt_opener_free(st->opener);
 	crypt_keys_wipe(&st->keys);
 	OPENSSL_cleanse(st, sizeof(*st));
 	free(st);

@@ -198,6 +198,10 @@ lt_fail() {
 		echo "--- milter.log (last 30 lines)" >&2
 		tail -n 30 "$LT_TMP/milter.log" >&2
 	fi
+	if [ -n "$LT_TMP" ] && [ -f "$LT_TMP/web.log" ]; then
+		echo "--- web.log (last 30 lines)" >&2
+		tail -n 30 "$LT_TMP/web.log" >&2
+	fi
 	if [ -n "$LT_PF_DIR" ] && [ -f "$LT_PF_DIR/maillog" ]; then
 		echo "--- maillog (last 30 lines)" >&2
 		tail -n 30 "$LT_PF_DIR/maillog" >&2

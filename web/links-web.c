@@ -308,6 +308,8 @@ http_start(struct server *srv, int fd, const struct conf *c)
 {
 	return (MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION
 				| MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, srv,
+				/* first: the options after it log through it */
+				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 				MHD_OPTION_LISTEN_SOCKET, fd,
 				MHD_OPTION_CONNECTION_LIMIT, (unsigned) conf_web_max_clients(c),
 				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned) conf_web_timeout(c),
@@ -315,7 +317,6 @@ http_start(struct server *srv, int fd, const struct conf *c)
 				MHD_OPTION_THREAD_STACK_SIZE, (size_t) THREAD_STACK,
 				MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
 				MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL,
-				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 				MHD_OPTION_END));
 }
 

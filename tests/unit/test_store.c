@@ -796,6 +796,61 @@ mac_check(void *arg)
 	return ((void *) bad);
 }
 
+#define OPEN_FIELDS	24	/* sealed values the opener test reads back */
+
+START_TEST(test_crypt_opener_reads_what_crypt_unseal_reads_across_keys_and_tampering)
+{
+	struct crypt_keys k[2];
+	struct crypt_opener *o;
+	unsigned char ct[OPEN_FIELDS][128];
+	char	text[OPEN_FIELDS][64], *a, *b;
+	long	n[OPEN_FIELDS];
+	int	i, kk;
+
+	memset(k, 0, sizeof(k));
+	for (kk = 0; kk < 2; kk++) {
+		for (i = 0; i < CRYPT_KEY_LEN; i++)
+			k[kk].enc[i] = (unsigned char) (i * 13 + kk * 101 + 1);
+		k[kk].kid = (unsigned char) (kk + 1);
+	}
+	for (i = 0; i < OPEN_FIELDS; i++) {
+		snprintf(text[i], sizeof(text[i]), "khách %d %.*s", i, i, "xxxxxxxxxxxxxxxxxxxxxxxx");
+		n[i] = crypt_seal(&k[i % 2], 100 + i, CRYPT_F_EMAIL + i % 3, text[i],
+				  strlen(text[i]), ct[i], sizeof(ct[i]));
+		ck_assert_int_gt(n[i], 0);
+	}
+	ct[5][CRYPT_OVERHEAD] ^= 1;	/* one tampered value, keys alternating */
+	ck_assert_ptr_nonnull(o = crypt_opener_new());
+	for (int pass = 0; pass < 2; pass++)
+		for (i = 0; i < OPEN_FIELDS; i++) {
+			const struct crypt_keys *key = &k[i % 2];
+			int	ra = crypt_unseal(key, 100 + i, CRYPT_F_EMAIL + i % 3, ct[i],
+						  (size_t) n[i], &a);
+			int	rb = crypt_unseal_with(o, key, 100 + i, CRYPT_F_EMAIL + i % 3, ct[i],
+						       (size_t) n[i], &b);
+
+			ck_assert_int_eq(ra, i == 5 ? CRYPT_EAUTH : 0);
+			ck_assert_int_eq(rb, ra);
+			if (ra == 0) {
+				ck_assert_str_eq(a, text[i]);
+				ck_assert_str_eq(b, text[i]);
+			} else
+				ck_assert(a == NULL && b == NULL);
+			crypt_str_free(a);
+			crypt_str_free(b);
+			/* Another row, another field, another key id: refused alike. */
+			ck_assert_int_eq(crypt_unseal_with(o, key, 99, CRYPT_F_EMAIL + i % 3, ct[i],
+							   (size_t) n[i], &b), CRYPT_EAUTH);
+			ck_assert_int_eq(crypt_unseal_with(o, &k[(i + 1) % 2], 100 + i,
+							   CRYPT_F_EMAIL + i % 3, ct[i],
+							   (size_t) n[i], &b), CRYPT_EKID);
+		}
+	crypt_opener_free(o);
+	crypt_keys_wipe(&k[0]);
+	crypt_keys_wipe(&k[1]);
+}
+END_TEST
+
 START_TEST(test_crypt_mac_is_hmac_sha256_for_more_keys_than_it_keeps_while_threads_race)
 {
 	pthread_barrier_t bar;
@@ -890,6 +945,7 @@ suite(void)
 	tcase_add_test(tc, test_store_undeliverable_by_id_agrees_with_by_address);
 	tcase_add_test(tc, test_store_migration_rehashes_addresses_by_the_new_rule);
 	tcase_add_test(tc, test_store_backend_is_the_configured_one);
+	tcase_add_test(tc, test_crypt_opener_reads_what_crypt_unseal_reads_across_keys_and_tampering);
 	tcase_add_test(tc, test_crypt_mac_is_hmac_sha256_for_more_keys_than_it_keeps_while_threads_race);
 	tcase_add_test(tc, test_crypt_random_small_draws_never_repeat_across_pool_refills);
 	tcase_add_test(tc, test_crypt_random_fork_child_and_parent_draw_different_bytes);

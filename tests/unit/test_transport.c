@@ -10,18 +10,25 @@
  *	option; the dir transport writes whole files under safe names;
  *	the sendmail transport runs a real program and reads its exit
  *	status (0 accepted, EX_TEMPFAIL and signals temporary, others
- *	permanent). The SMTP transport is tests/sender-smtp.sh (a real
- *	server on loopback).
+ *	permanent). The SMTP transport's pipelining across messages
+ *	(transport_send_more()) against a scripted server thread on
+ *	loopback; the rest of the SMTP transport is tests/sender-smtp.sh
+ *	(a real server on loopback).
  * DIAGNOSTICS
  *	Check's report; exit status 0 when every test passes.
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <check.h>
+#include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "conf.h"
 #include "conf_options.h"
@@ -30,6 +37,152 @@
 #include "unit.h"
 
 #define MSG "Subject: t\r\n\r\nbody\r\n"
+#define PIPE_MSGS	4	/* messages the pipelining test sends */
+#define PIPE_DROP_AT	2	/* the message whose dot the server answers 421 */
+#define PIPE_BUF	65536
+
+/* The scripted server of the pipelining test, and what it saw. */
+struct pipe_srv {
+	int	lfd;			/* listening socket */
+	int	dots;			/* final dots read */
+	int	with_next[PIPE_MSGS + 1];	/* dot N came with more input behind it */
+	int	accepted;
+	int	sessions;
+};
+
+/* srv_line - the next line of FD into LINE (buffer B, *HAVE bytes); -1 at the end */
+static int
+srv_line(int fd, char *b, size_t *have, char *line, size_t max)
+{
+	char   *nl;
+	ssize_t	r;
+	size_t	n;
+
+	while ((nl = memchr(b, '\n', *have)) == NULL) {
+		if (*have >= PIPE_BUF || (r = recv(fd, b + *have, PIPE_BUF - *have, 0)) <= 0)
+			return (-1);
+		*have += (size_t) r;
+	}
+	n = (size_t) (nl - b) + 1;
+	snprintf(line, max, "%.*s", (int) (n < max ? n : max - 1), b);
+	memmove(b, b + n, *have - n);
+	*have -= n;
+	return (0);
+}
+
+/* srv_say - write TEXT to FD */
+static void
+srv_say(int fd, const char *text)
+{
+	ck_assert_int_eq(send(fd, text, strlen(text), MSG_NOSIGNAL), (ssize_t) strlen(text));
+}
+
+/* srv_session - one SMTP session on FD; 1 when the client said QUIT */
+static int
+srv_session(struct pipe_srv *v, int fd, char *b)
+{
+	char	line[1024];
+	size_t	have = 0;
+	int	in_data = 0;
+
+	srv_say(fd, "220 test ESMTP\r\n");
+	while (srv_line(fd, b, &have, line, sizeof(line)) == 0) {
+		if (in_data && strcmp(line, ".\r\n") == 0) {
+			in_data = 0;
+			v->with_next[++v->dots] = have > 0;
+			if (v->dots == PIPE_DROP_AT) {
+				srv_say(fd, "421 4.3.2 closing\r\n");
+				return (0);
+			}
+			v->accepted++;
+			srv_say(fd, "250 2.0.0 queued\r\n");
+		} else if (in_data)
+			continue;
+		else if (strncmp(line, "EHLO", 4) == 0)
+			srv_say(fd, "250-test\r\n250 PIPELINING\r\n");
+		else if (strncmp(line, "DATA", 4) == 0) {
+			in_data = 1;
+			srv_say(fd, "354 go ahead\r\n");
+		} else if (strncmp(line, "QUIT", 4) == 0) {
+			srv_say(fd, "221 bye\r\n");
+			return (1);
+		} else
+			srv_say(fd, "250 ok\r\n");
+	}
+	return (0);
+}
+
+/* srv_main - the server thread: sessions until one ends with QUIT */
+static void *
+srv_main(void *arg)
+{
+	struct pipe_srv *v = arg;
+	char   *b = malloc(PIPE_BUF);
+	int	fd, quit = 0;
+
+	ck_assert_ptr_nonnull(b);
+	while (!quit && (fd = accept(v->lfd, NULL, NULL)) >= 0) {
+		v->sessions++;
+		quit = srv_session(v, fd, b);
+		close(fd);
+	}
+	free(b);
+	return (NULL);
+}
+
+START_TEST(test_transport_smtp_dot_goes_with_the_next_commands_and_a_421_resends_the_next)
+{
+	struct sockaddr_in sa;
+	socklen_t salen = sizeof(sa);
+	struct pipe_srv v;
+	pthread_t th;
+	struct conf *c;
+	struct transport *t;
+	struct transport_result res[PIPE_MSGS];
+	char	port[16], err[256];
+	int	i;
+
+	memset(&v, 0, sizeof(v));
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_ge(v.lfd = socket(AF_INET, SOCK_STREAM, 0), 0);
+	ck_assert_int_eq(bind(v.lfd, (struct sockaddr *) &sa, sizeof(sa)), 0);
+	ck_assert_int_eq(listen(v.lfd, 4), 0);
+	ck_assert_int_eq(getsockname(v.lfd, (struct sockaddr *) &sa, &salen), 0);
+	snprintf(port, sizeof(port), "%u", (unsigned) ntohs(sa.sin_port));
+	ck_assert_int_eq(pthread_create(&th, NULL, srv_main, &v), 0);
+	make_tmpdir();
+	c = test_conf(tmpdir);
+	ck_assert_int_eq(conf_set(c, "smtp_host", "127.0.0.1", err, sizeof(err)), 0);
+	ck_assert_int_eq(conf_set(c, "smtp_port", port, err, sizeof(err)), 0);
+	ck_assert_ptr_nonnull(t = transport_open(c, TRANSPORT_SMTP, NULL, err, sizeof(err)));
+	for (i = 0; i < PIPE_MSGS; i++) {
+		/* Each send leaves its own verdict pending and settles the one before. */
+		ck_assert_int_eq(transport_send_more(t, "f@ilinks.asia", "r@example.vn", "x", MSG,
+						     strlen(MSG), &res[i]), TRANSPORT_PENDING);
+		if (i > 0)
+			ck_assert_int_ne(res[i - 1].status, TRANSPORT_PENDING);
+	}
+	transport_flush(t);
+	ck_assert_int_eq(res[0].status, TRANSPORT_OK);
+	ck_assert_int_eq(res[1].status, TRANSPORT_TEMP);
+	ck_assert_int_eq(res[1].code, 421);
+	ck_assert_int_eq(res[2].status, TRANSPORT_OK);
+	ck_assert_int_eq(res[3].status, TRANSPORT_OK);
+	transport_close(t);
+	pthread_join(th, NULL);
+	close(v.lfd);
+	/* Dots 1-3 went out with the next message's commands; the 4th
+	 * was flushed alone. The 421 cost a session, not message 3. */
+	ck_assert_int_eq(v.dots, PIPE_MSGS);
+	ck_assert(v.with_next[1] && v.with_next[2] && v.with_next[3] && !v.with_next[4]);
+	ck_assert_int_eq(v.accepted, PIPE_MSGS - 1);
+	ck_assert_int_eq(v.sessions, 2);
+	conf_free(c);
+	remove_tmpdir();
+}
+END_TEST
 
 START_TEST(test_transport_table_matches_the_transport_option)
 {
@@ -152,6 +305,7 @@ transport_suite(void)
 	tcase_add_test(tc, test_transport_table_matches_the_transport_option);
 	tcase_add_test(tc, test_transport_dir_writes_whole_files_under_safe_names);
 	tcase_add_test(tc, test_transport_sendmail_exit_status_decides);
+	tcase_add_test(tc, test_transport_smtp_dot_goes_with_the_next_commands_and_a_421_resends_the_next);
 	suite_add_tcase(s, tc);
 	return (s);
 }
