@@ -34,6 +34,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,9 +69,8 @@ static const char b32_alphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
  * every call (EVP_Q_mac: half the cost of an HMAC of an address, a
  * tenth of links-milter's instructions on ordinary mail). The HMAC
  * template has its digest set and no key; each crypt_mac() call
- * duplicates it. Published with a compare-and-swap (no lock, no
- * pthread in the store library); a loser frees its copy. Never freed:
- * they live as long as the process.
+ * duplicates it. Published with a compare-and-swap (no lock); a loser
+ * frees its copy. Never freed: they live as long as the process.
  */
 static _Atomic(EVP_MAC_CTX *) crypt_hmac_tmpl;
 static _Atomic(EVP_CIPHER *) crypt_gcm;
@@ -143,10 +143,63 @@ crypt_aes_gcm(void)
 	return c;
 }
 
+/*
+ * The random pool: a request of up to CRYPT_RANDOM_SMALL bytes (a
+ * nonce, a Message-ID) is served from CRYPT_RANDOM_POOL bytes drawn at
+ * once, per thread: each RAND_bytes() call locks the generator, checks
+ * for a fork (a getpid() system call) and reseeds when due, about 8,000
+ * instructions and a system call, which a refusal paid three times.
+ * Bytes are taken from the end of the pool and wiped as they leave it,
+ * so the pool only holds bytes not yet handed out; a larger request (a
+ * key) is drawn directly and never passes through the pool. A child
+ * process empties the pool of the thread that forked (the only one it
+ * has), so that parent and child never hand out the same bytes.
+ */
+#define CRYPT_RANDOM_POOL	256	/* bytes drawn from RAND_bytes() at once */
+#define CRYPT_RANDOM_SMALL	16	/* requests up to this size use the pool */
+
+struct crypt_pool {
+	unsigned char b[CRYPT_RANDOM_POOL];
+	size_t	left;			/* bytes not handed out, at the start of B */
+};
+static _Thread_local struct crypt_pool crypt_pool;
+static pthread_once_t crypt_pool_once = PTHREAD_ONCE_INIT;
+
+/* crypt_pool_forget - the child of a fork: the pool of its one thread is emptied */
+static void
+crypt_pool_forget(void)
+{
+	OPENSSL_cleanse(crypt_pool.b, sizeof(crypt_pool.b));
+	crypt_pool.left = 0;
+}
+
+/* crypt_pool_init - register crypt_pool_forget() for the children of fork(), once */
+static void
+crypt_pool_init(void)
+{
+	(void) pthread_atfork(NULL, NULL, crypt_pool_forget);
+}
+
+/* crypt_random - LEN random bytes into BUF (small ones from the thread's pool); 0 or -1 */
 int
 crypt_random(void *buf, size_t len)
 {
-	return RAND_bytes(buf, (int) len) == 1 ? 0 : -1;
+	struct crypt_pool *p = &crypt_pool;
+
+	if (len > CRYPT_RANDOM_SMALL)
+		return RAND_bytes(buf, (int) len) == 1 ? 0 : -1;
+	(void) pthread_once(&crypt_pool_once, crypt_pool_init);
+	if (p->left < len) {
+		if (RAND_bytes(p->b, (int) sizeof(p->b)) != 1) {
+			crypt_pool_forget();
+			return (-1);
+		}
+		p->left = sizeof(p->b);
+	}
+	p->left -= len;
+	memcpy(buf, p->b + p->left, len);
+	OPENSSL_cleanse(p->b + p->left, len);
+	return (0);
 }
 
 void

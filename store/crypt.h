@@ -59,6 +59,11 @@
  *	crypt_unseal_with() with a NULL opener is crypt_unseal().
  *	crypt_opener_free() wipes and frees it.
  *
+ *	crypt_random() fills BUF with LEN bytes of OpenSSL's generator and
+ *	returns 0, or -1; requests of up to 16 bytes (nonces, Message-IDs)
+ *	come from a small per-thread pool drawn at once, emptied in the
+ *	child of a fork, and wiped as its bytes are handed out.
+ *
  *	crypt_mac() is HMAC-SHA256. crypt_base32() writes lowercase RFC
  *	4648 base32 without padding and returns its length (0 if OUTLEN is
  *	too small); crypt_base32_decode() accepts either case and returns

@@ -10,9 +10,17 @@
  *	int	st_msgid_clean(struct store *st, const char *in, char *out,
  *			size_t outlen);
  * DESCRIPTION
- *	st_make_message_id() writes "HEX@DOMAIN": 32 hex digits from 16
- *	random bytes, DOMAIN being message_id_domain or the first
- *	company_domains item. st_msgid_clean() copies a Message-ID without
+ *	st_make_message_id() writes "HEX@DOMAIN": 12 hex digits of the
+ *	time in milliseconds, then 32 hex digits from 16 random bytes,
+ *	DOMAIN being message_id_domain or the first company_domains item.
+ *	The random part keeps a Message-ID unguessable (a reply that refers
+ *	to one of ours proves its writer received it); the time in front
+ *	makes Message-IDs made later sort later, so that the insert into
+ *	the outbox's (and the deliveries') unique message_id index lands on
+ *	the index's last page instead of a random one: within one group
+ *	commit of the milter the refusals' confirmations share that page,
+ *	one page written to the log instead of one per refusal.
+ *	st_msgid_clean() copies a Message-ID without
  *	surrounding angle brackets and spaces, and refuses one without
  *	'@', with spaces, controls, brackets or non-ASCII inside, or longer
  *	than OUTLEN - 1. Message-IDs are stored without angle brackets.
@@ -21,22 +29,35 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+#include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 #include "store_int.h"
 
-/* st_make_message_id - a new random Message-ID of ours */
+#define MSGID_MS_PER_SEC	1000
+#define MSGID_NS_PER_MS		1000000
+/* the time's digits wrap after 16^12 ms (8,900 years): the order then restarts */
+#define MSGID_TIME_MASK		((UINT64_C(1) << (4 * STORE_MSGID_TIME_HEX)) - 1)
+
+/* st_make_message_id - a new Message-ID of ours: the time, then random digits */
 int
 st_make_message_id(struct store *st, char *out, size_t outlen)
 {
 	unsigned char rnd[STORE_MSGID_RANDOM];
 	char	hex[2 * STORE_MSGID_RANDOM + 1];
+	struct timespec ts;
+	uint64_t ms;
 	int	n;
 
 	if (crypt_random(rnd, sizeof(rnd)) < 0)
 		return (st_err(st, STORE_TEMP, "no randomness for a Message-ID"));
 	crypt_hex(rnd, sizeof(rnd), hex);
-	n = snprintf(out, outlen, "%s@%s", hex, st->msgid_domain);
+	(void) clock_gettime(CLOCK_REALTIME, &ts);
+	ms = (uint64_t) ts.tv_sec * MSGID_MS_PER_SEC + (uint64_t) ts.tv_nsec / MSGID_NS_PER_MS;
+	n = snprintf(out, outlen, "%0*" PRIx64 "%s@%s", STORE_MSGID_TIME_HEX,
+		     ms & MSGID_TIME_MASK, hex, st->msgid_domain);
 	if (n < 0 || (size_t) n >= outlen)
 		return (st_err(st, STORE_ERR, "Message-ID buffer too small"));
 	return (STORE_OK);

@@ -33,6 +33,7 @@
 #define STORE_ERR_MAX		512
 #define STORE_DOMAIN_MAX	255
 #define STORE_MSGID_RANDOM	16	/* random bytes in a generated Message-ID */
+#define STORE_MSGID_TIME_HEX	12	/* hex digits of its time (ms) in front of them */
 #define STORE_SECONDS_PER_DAY	86400
 #define STORE_TEXT_MAX		4096	/* template names, audiences, reasons */
 #define STORE_PARAMS_MAX	65536	/* campaign parameters (JSON) */
@@ -128,7 +129,8 @@ int	st_delivery_row(struct store *st, struct db_stmt *s, void *rec);
 void	st_delivery_row_clear(void *rec);
 
 /* msgid.c: "HEX@DOMAIN" into OUT (at least STORE_MSGID_MAX); clean an input one. */
-#define STORE_MSGID_MAX		(2 * STORE_MSGID_RANDOM + 1 + STORE_DOMAIN_MAX + 1)
+#define STORE_MSGID_MAX		(STORE_MSGID_TIME_HEX + 2 * STORE_MSGID_RANDOM + 1 \
+				 + STORE_DOMAIN_MAX + 1)
 #define STORE_MSGID_INPUT_MAX	998	/* one header line */
 int	st_make_message_id(struct store *st, char *out, size_t outlen);
 int	st_msgid_clean(struct store *st, const char *in, char *out, size_t outlen);

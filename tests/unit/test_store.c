@@ -869,6 +869,63 @@ START_TEST(test_crypt_mac_is_hmac_sha256_for_more_keys_than_it_keeps_while_threa
 }
 END_TEST
 
+#define RND_DRAWS	3000	/* small draws: many refills of the random pool */
+
+/* rnd_cmp - qsort order of two 16-byte draws */
+static int
+rnd_cmp(const void *a, const void *b)
+{
+	return (memcmp(a, b, 16));
+}
+
+START_TEST(test_crypt_random_small_draws_never_repeat_across_pool_refills)
+{
+	static unsigned char d[RND_DRAWS][16];
+	unsigned char big[64], zero[16];
+
+	memset(d, 0, sizeof(d));
+	memset(zero, 0, sizeof(zero));
+	for (int i = 0; i < RND_DRAWS; i++) {
+		/* nonce-sized and Message-ID-sized draws interleaved, a key between */
+		ck_assert_int_eq(crypt_random(d[i], i % 3 ? 16 : 12), 0);
+		if (i % 100 == 0)
+			ck_assert_int_eq(crypt_random(big, sizeof(big)), 0);
+	}
+	qsort(d, RND_DRAWS, sizeof(d[0]), rnd_cmp);
+	for (int i = 1; i < RND_DRAWS; i++)
+		ck_assert_msg(memcmp(d[i - 1], d[i], 16) != 0, "draw repeated");
+	ck_assert_msg(memcmp(d[RND_DRAWS - 1], zero, 16) != 0, "draws left empty");
+}
+END_TEST
+
+START_TEST(test_crypt_random_fork_child_and_parent_draw_different_bytes)
+{
+	unsigned char first[12], mine[16], child[16];
+	int	fds[2], status;
+	pid_t	pid;
+
+	/* the pool is filled, and bytes are left in it at the fork */
+	ck_assert_int_eq(crypt_random(first, sizeof(first)), 0);
+	ck_assert_int_eq(pipe(fds), 0);
+	if ((pid = fork()) == 0) {
+		unsigned char c[16];
+
+		close(fds[0]);
+		_exit(crypt_random(c, sizeof(c)) == 0
+		      && write(fds[1], c, sizeof(c)) == (ssize_t) sizeof(c) ? 0 : 1);
+	}
+	ck_assert_int_gt(pid, 0);
+	close(fds[1]);
+	ck_assert_int_eq(crypt_random(mine, sizeof(mine)), 0);
+	ck_assert_int_eq(read(fds[0], child, sizeof(child)), (ssize_t) sizeof(child));
+	close(fds[0]);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	ck_assert_msg(memcmp(mine, child, sizeof(mine)) != 0,
+		      "parent and child handed out the same random bytes");
+}
+END_TEST
+
 /* suite - the tests of this file */
 static Suite *
 suite(void)
@@ -890,6 +947,8 @@ suite(void)
 	tcase_add_test(tc, test_store_backend_is_the_configured_one);
 	tcase_add_test(tc, test_crypt_opener_reads_what_crypt_unseal_reads_across_keys_and_tampering);
 	tcase_add_test(tc, test_crypt_mac_is_hmac_sha256_for_more_keys_than_it_keeps_while_threads_race);
+	tcase_add_test(tc, test_crypt_random_small_draws_never_repeat_across_pool_refills);
+	tcase_add_test(tc, test_crypt_random_fork_child_and_parent_draw_different_bytes);
 	tcase_add_test(tc, test_store_wal_reserve_makes_the_log_file_that_long);
 	if (!fx_pg()) {		/* SQLite's own locking, files and checkpoints */
 		tcase_add_test(tc, test_store_temp_when_locked_past_busy_timeout);

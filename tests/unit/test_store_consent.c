@@ -20,6 +20,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "readdress.h"
 #include "store_fx.h"
@@ -104,6 +105,48 @@ START_TEST(test_store_change_of_every_category_records_an_event_each)
 }
 END_TEST
 
+#define MSGID_N		6	/* confirmations made one after the other */
+
+START_TEST(test_store_confirmation_message_ids_sort_by_time_and_keep_128_random_bits)
+{
+	struct timespec pause = {0, 3 * 1000 * 1000};	/* past the ids' millisecond */
+	struct fx f;
+	struct store_outbox o[MSGID_N];
+	char	addr[64];
+	unsigned long long ms;
+	int	changed, n;
+
+	fx_setup(&f, 1);
+	for (int i = 0; i < MSGID_N; i++) {
+		int64_t	id;
+
+		snprintf(addr, sizeof(addr), "khach%d@example.vn", i);
+		id = fx_add_customer(f.st, addr, "Khach", "");
+		ck_assert_int_eq(store_optout(f.st, id, -1, STORE_CH_REPLY, "rule=command",
+					      &changed), STORE_OK);
+		nanosleep(&pause, NULL);
+	}
+	n = store_outbox_pending(f.st, 0, o, MSGID_N);
+	ck_assert_int_eq(n, MSGID_N);
+	for (int i = 0; i < n; i++) {
+		/* 12 hex digits of milliseconds, then 32 random ones */
+		ck_assert_int_eq((int) strspn(o[i].message_id, "0123456789abcdef"), 12 + 32);
+		ck_assert_int_eq(o[i].message_id[12 + 32], '@');
+		ck_assert_int_eq(sscanf(o[i].message_id, "%12llx", &ms), 1);
+		ck_assert(ms / 1000 + 60 > (unsigned long long) time(NULL)
+			  && ms / 1000 < (unsigned long long) time(NULL) + 60);
+		/* made later (the outbox's order): sorts later; the random part differs */
+		for (int j = 0; j < i; j++) {
+			ck_assert_int_lt(strcmp(o[j].message_id, o[i].message_id), 0);
+			ck_assert(memcmp(o[j].message_id + 12, o[i].message_id + 12, 32) != 0);
+		}
+	}
+	for (int i = 0; i < n; i++)
+		store_outbox_clear(&o[i]);
+	fx_teardown(&f);
+}
+END_TEST
+
 START_TEST(test_store_optout_idempotent_and_outbox_once)
 {
 	struct fx f;
@@ -132,7 +175,8 @@ START_TEST(test_store_optout_idempotent_and_outbox_once)
 	ck_assert_int_eq(n, 1);
 	ck_assert_str_eq(o[0].template_name, "optout_confirm");
 	ck_assert_int_eq(o[0].customer_id, id);
-	ck_assert_int_eq((int) strcspn(o[0].message_id, "@"), 32);
+	ck_assert_int_eq((int) strcspn(o[0].message_id, "@"), 12 + 32);
+	ck_assert_int_eq((int) strspn(o[0].message_id, "0123456789abcdef"), 12 + 32);
 	ck_assert_str_eq(strchr(o[0].message_id, '@'), "@mail.ilinks.asia");
 	for (i = 0; i < n; i++)
 		store_outbox_clear(&o[i]);
@@ -449,6 +493,7 @@ suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_store_optout_idempotent_and_outbox_once);
+	tcase_add_test(tc, test_store_confirmation_message_ids_sort_by_time_and_keep_128_random_bits);
 	tcase_add_test(tc, test_store_change_of_every_category_records_an_event_each);
 	tcase_add_test(tc, test_store_confirmation_answers_the_customers_reply_thread);
 	tcase_add_test(tc, test_store_prepared_refusal_writes_what_the_plain_one_writes);
