@@ -44,6 +44,7 @@
 #define UNSUB_SUBJECT		"?subject=unsubscribe"
 #define HDR_LINE_MAX		78	/* RFC 5322 recommended line length */
 #define COMPOSE_DAY_MAX		16	/* "YYYY-MM-DD" and its NUL, with room */
+#define COMPOSE_FOOTER_RESERVE	1024	/* bytes reserved for the HTML footer */
 
 struct compose {
 	const struct conf *conf;
@@ -651,6 +652,8 @@ html_with_footer(const struct compose *c, const char *html, const char *reason,
 	const char *end;
 
 	strbuf_init(&b);
+	if (strbuf_reserve(&b, strlen(html) + COMPOSE_FOOTER_RESERVE) < 0)
+		return (-1);
 	end = strcasestr(html, "</body>");
 	if (strbuf_add(&b, html, end ? (size_t) (end - html) : strlen(html)) < 0
 	    || footer_plan_html(c->footer, &b, reason, pref) < 0

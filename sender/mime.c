@@ -30,6 +30,7 @@
 
 #define MIME_B64_LINE	76	/* RFC 2045: encoded lines of at most 76 characters */
 #define MIME_B64_IN	57	/* input bytes per encoded line */
+#define MIME_CRLF_RESERVE 16	/* crlf_text() reserves a byte per this many */
 #define MIME_HOUR_SECS	3600
 #define MIME_MINUTE_SECS 60
 #define MIME_ZONE_HOUR	100	/* a zone +hhmm as a number: hours times 100 */
@@ -116,6 +117,9 @@ crlf_text(const char *s, size_t *len)
 	size_t	n;
 
 	strbuf_init(&b);
+	/* Room for a CR every MIME_CRLF_RESERVE bytes: one allocation mostly. */
+	if (strbuf_reserve(&b, strlen(s) + strlen(s) / MIME_CRLF_RESERVE + 2) < 0)
+		goto fail;
 	/* Whole runs between line ends, not one call per byte. */
 	while (*p) {
 		n = strcspn(p, "\r\n");

@@ -28,6 +28,7 @@
 #include "strbuf.h"
 
 #define PLAN_SEP	"\r\n\r\n"	/* the blank line before a part's body */
+#define PLAN_ROOM	512		/* bytes reserved beyond the first message's size */
 
 /* One header field of the first message: its bytes and what they were made from. */
 struct plan_slot {
@@ -191,18 +192,25 @@ plan_build(const struct plan *pl, const struct mime_msg *m, char **out, size_t *
 	struct strbuf b;
 	struct mime_parts p;
 	unsigned mask = 0;
-	size_t	i;
+	size_t	i, room = pl->skel_len + PLAN_ROOM;
 
 	*out = NULL;
 	if ((m->html != NULL) != pl->html)
 		return (mime_build(m, out, len, err, errlen));
 	if (mime_check(m, err, errlen) < 0)
 		return (-1);
-	for (i = 0; i < slots_of(m); i++)
+	for (i = 0; i < slots_of(m); i++) {
 		if (!slot_same(pl, m, i))
 			mask |= 1u << i;
+		room += i < pl->nslots ? pl->slot[i].len : 0;
+	}
 	strbuf_init(&b);
 	memset(&p, 0, sizeof(p));
+	/* About the first message's size: one allocation, not a doubling per kilobyte. */
+	if (strbuf_reserve(&b, room) < 0) {
+		snprintf(err, errlen, "out of memory building the message");
+		return (-1);
+	}
 	if (write_header(pl, m, mask, &b, NULL, err, errlen) < 0
 	    || mime_encode(m, MIME_F_BODIES, &p, err, errlen) < 0)
 		goto fail;

@@ -28,6 +28,8 @@
 #include "utf8.h"
 
 #define TMPL_VARS_MAX	256	/* keys in one tmpl_vars */
+#define TMPL_VALUES_RESERVE 512	/* bytes reserved beyond a part for its values */
+#define TMPL_HTML_SPECIAL "&<>\"'"	/* what add_escaped() replaces */
 
 struct tmpl {
 	char   *origin;
@@ -611,20 +613,26 @@ tmpl_vars_free(struct tmpl_vars *v)
 static int
 add_escaped(struct strbuf *b, const char *s)
 {
-	for (; *s; s++) {
-		const char *r = NULL;
+	const char *r;
+	size_t	n;
 
-		switch (*s) {
+	for (;;) {
+		/* The run up to the next special character in one piece. */
+		n = strcspn(s, TMPL_HTML_SPECIAL);
+		if (n > 0 && strbuf_add(b, s, n) < 0)
+			return (-1);
+		if (*(s += n) == 0)
+			return (0);
+		switch (*s++) {
 		case '&': r = "&amp;"; break;
 		case '<': r = "&lt;"; break;
 		case '>': r = "&gt;"; break;
 		case '"': r = "&quot;"; break;
-		case '\'': r = "&#39;"; break;
+		default: r = "&#39;"; break;	/* the last of TMPL_HTML_SPECIAL */
 		}
-		if ((r ? strbuf_adds(b, r) : strbuf_add(b, s, 1)) < 0)
+		if (strbuf_adds(b, r) < 0)
 			return (-1);
 	}
-	return (0);
 }
 
 /* tmpl_render - part PART of T with every placeholder replaced; see tmpl.h */
@@ -649,6 +657,9 @@ tmpl_render(const struct tmpl *t, enum tmpl_part part, const struct tmpl_vars *v
 		return (-1);
 	}
 	strbuf_init(&b);
+	/* The text and its values: one allocation, not a doubling per kilobyte. */
+	if (strbuf_reserve(&b, strlen(src) + TMPL_VALUES_RESERVE) < 0)
+		goto nomem;
 	for (p = src; (q = strstr(p, "{{")) != NULL; p = q) {
 		if (strbuf_add(&b, p, (size_t) (q - p)) < 0)
 			goto nomem;

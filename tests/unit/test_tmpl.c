@@ -71,6 +71,47 @@ START_TEST(test_tmpl_syntax_errors_name_the_line)
 }
 END_TEST
 
+#define ESC_TRIES	200	/* random values the escaping test renders */
+#define ESC_VALUE_MAX	2000	/* their longest: past the render's first reservation */
+
+/* esc_ref - S escaped one character at a time into OUT (the test's reference) */
+static void
+esc_ref(const char *s, char *out)
+{
+	for (*out = 0; *s; s++)
+		strcat(out, *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ? "&gt;"
+		       : *s == '"' ? "&quot;" : *s == '\'' ? "&#39;" : (char[2]) {*s, 0});
+}
+
+START_TEST(test_tmpl_html_escapes_every_value_as_one_character_at_a_time_would)
+{
+	static const char *const alpha[] = {"a", "b", " ", "<", ">", "&", "\"", "'", "Đ", "ứ"};
+	const char *src = "Subject: s\n\ntext {{v}}\n--- html ---\n<p>{{v}}</p>{{v}}\n";
+	static char val[ESC_VALUE_MAX + 1], esc[6 * ESC_VALUE_MAX + 1], want[18 * ESC_VALUE_MAX + 64];
+	char	err[256], *out;
+	struct tmpl *t = tmpl_parse("t", src, strlen(src), err, sizeof(err));
+	size_t	len, i;
+
+	ck_assert_ptr_nonnull(t);
+	srand(20261201);
+	for (int k = 0; k < ESC_TRIES; k++) {
+		struct tmpl_vars *v = tmpl_vars_new(NULL);
+
+		len = k < 20 ? (size_t) k : (size_t) rand() % (ESC_VALUE_MAX / 3);
+		for (val[0] = 0, i = 0; i < len; i++)
+			strcat(val, alpha[rand() % (int) (sizeof(alpha) / sizeof(alpha[0]))]);
+		esc_ref(val, esc);
+		snprintf(want, sizeof(want), "<p>%s</p>%s\n", esc, esc);
+		ck_assert_int_eq(tmpl_vars_set(v, "v", val), 0);
+		ck_assert_int_eq(tmpl_render(t, TMPL_HTML, v, &out, err, sizeof(err)), 0);
+		ck_assert_str_eq(out, want);
+		free(out);
+		tmpl_vars_free(v);
+	}
+	tmpl_free(t);
+}
+END_TEST
+
 START_TEST(test_tmpl_html_part_is_escaped)
 {
 	const char *src = "Subject: s\n\ntext {{v}}\n--- html ---\n<p>{{v}}</p>\n";
@@ -147,6 +188,7 @@ tmpl_suite(void)
 	tcase_add_test(tc, test_tmpl_missing_placeholder_is_an_error);
 	tcase_add_test(tc, test_tmpl_syntax_errors_name_the_line);
 	tcase_add_test(tc, test_tmpl_html_part_is_escaped);
+	tcase_add_test(tc, test_tmpl_html_escapes_every_value_as_one_character_at_a_time_would);
 	tcase_add_test(tc, test_tmpl_shipped_templates_load);
 	tcase_add_test(tc, test_tmpl_optout_confirm_has_no_advertising);
 	suite_add_tcase(s, tc);
