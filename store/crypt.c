@@ -391,35 +391,54 @@ make_aad(unsigned char aad[CRYPT_AAD_LEN], int64_t row, int field)
 	aad[8] = (unsigned char) field;
 }
 
-long
-crypt_seal(const struct crypt_keys *k, int64_t row, int field,
-	   const char *plain, size_t len, unsigned char *out, size_t outlen)
+/*
+ * seal_on - PLAIN (LEN bytes) sealed for ROW and FIELD into OUT, whose
+ * key id byte and nonce are in place, on CTX keyed with the field key
+ * and given that nonce; -1 on an OpenSSL failure
+ */
+static int
+seal_on(EVP_CIPHER_CTX *ctx, int64_t row, int field, const char *plain, size_t len,
+	unsigned char *out)
 {
 	unsigned char aad[CRYPT_AAD_LEN];
-	EVP_CIPHER_CTX *ctx;
 	int	n, fin;
-	long	ret = -1;
 
-	if (len > (size_t) INT32_MAX || outlen < len + CRYPT_OVERHEAD)
-		return -1;
-	out[0] = k->kid;
-	if (crypt_random(out + 1, CRYPT_NONCE_LEN) < 0)
-		return -1;
 	make_aad(aad, row, field);
-	if ((ctx = EVP_CIPHER_CTX_new()) == NULL)
-		return -1;
-	if (EVP_EncryptInit_ex(ctx, crypt_aes_gcm(), NULL, NULL, NULL) != 1
-	    || EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, CRYPT_NONCE_LEN, NULL) != 1
-	    || EVP_EncryptInit_ex(ctx, NULL, NULL, k->enc, out + 1) != 1
-	    || EVP_EncryptUpdate(ctx, NULL, &n, aad, sizeof(aad)) != 1
+	if (EVP_EncryptUpdate(ctx, NULL, &n, aad, sizeof(aad)) != 1
 	    || EVP_EncryptUpdate(ctx, out + 1 + CRYPT_NONCE_LEN, &n,
 				 (const unsigned char *) plain, (int) len) != 1
 	    || EVP_EncryptFinal_ex(ctx, out + 1 + CRYPT_NONCE_LEN + n, &fin) != 1
 	    || EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, CRYPT_TAG_LEN,
 				   out + 1 + CRYPT_NONCE_LEN + len) != 1)
-		goto done;
-	ret = (long) (len + CRYPT_OVERHEAD);
-done:
+		return (-1);
+	return (0);
+}
+
+/* seal_start - OUT's key id byte and a fresh nonce, when LEN fits OUTLEN; -1 if not */
+static int
+seal_start(const struct crypt_keys *k, size_t len, unsigned char *out, size_t outlen)
+{
+	if (len > (size_t) INT32_MAX || outlen < len + CRYPT_OVERHEAD)
+		return (-1);
+	out[0] = k->kid;
+	return (crypt_random(out + 1, CRYPT_NONCE_LEN));
+}
+
+/* crypt_seal - PLAIN sealed for ROW and FIELD into OUT with a context of its own; see crypt.h */
+long
+crypt_seal(const struct crypt_keys *k, int64_t row, int field,
+	   const char *plain, size_t len, unsigned char *out, size_t outlen)
+{
+	EVP_CIPHER_CTX *ctx;
+	long	ret = -1;
+
+	if (seal_start(k, len, out, outlen) < 0 || (ctx = EVP_CIPHER_CTX_new()) == NULL)
+		return -1;
+	if (EVP_EncryptInit_ex(ctx, crypt_aes_gcm(), NULL, NULL, NULL) == 1
+	    && EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, CRYPT_NONCE_LEN, NULL) == 1
+	    && EVP_EncryptInit_ex(ctx, NULL, NULL, k->enc, out + 1) == 1
+	    && seal_on(ctx, row, field, plain, len, out) == 0)
+		ret = (long) (len + CRYPT_OVERHEAD);
 	EVP_CIPHER_CTX_free(ctx);
 	return ret;
 }
@@ -473,12 +492,18 @@ done:
 }
 
 /*
- * An opener: an AES-256-GCM decryption context keyed with KEY (a copy,
- * to notice another key; wiped when freed), NULL until first used.
+ * An opener: AES-256-GCM contexts keyed with the field key KEY (a copy,
+ * to notice another key; wiped when freed), one to decrypt and one to
+ * encrypt, each NULL until first used.
  */
-struct crypt_opener {
+struct crypt_keyed_gcm {
 	EVP_CIPHER_CTX *ctx;
 	unsigned char key[CRYPT_KEY_LEN];
+};
+
+struct crypt_opener {
+	struct crypt_keyed_gcm open;	/* crypt_unseal_with() */
+	struct crypt_keyed_gcm seal;	/* crypt_seal_with() */
 };
 
 /* crypt_opener_new - an opener not keyed yet; NULL when out of memory */
@@ -488,13 +513,13 @@ crypt_opener_new(void)
 	return (calloc(1, sizeof(struct crypt_opener)));
 }
 
-/* crypt_opener_drop - forget O's context and key */
+/* crypt_gcm_drop - forget G's context and key */
 static void
-crypt_opener_drop(struct crypt_opener *o)
+crypt_gcm_drop(struct crypt_keyed_gcm *g)
 {
-	EVP_CIPHER_CTX_free(o->ctx);
-	o->ctx = NULL;
-	OPENSSL_cleanse(o->key, sizeof(o->key));
+	EVP_CIPHER_CTX_free(g->ctx);
+	g->ctx = NULL;
+	OPENSSL_cleanse(g->key, sizeof(g->key));
 }
 
 /* crypt_opener_free - wipe and free O */
@@ -503,26 +528,45 @@ crypt_opener_free(struct crypt_opener *o)
 {
 	if (o == NULL)
 		return;
-	crypt_opener_drop(o);
+	crypt_gcm_drop(&o->open);
+	crypt_gcm_drop(&o->seal);
 	free(o);
 }
 
-/* crypt_opener_key - O keyed with K's field key; -1 on an OpenSSL failure */
+/* crypt_gcm_key - G keyed with K's field key, to encrypt when ENC; -1 on an OpenSSL failure */
 static int
-crypt_opener_key(struct crypt_opener *o, const struct crypt_keys *k)
+crypt_gcm_key(struct crypt_keyed_gcm *g, const struct crypt_keys *k, int enc)
 {
-	if (o->ctx != NULL && CRYPTO_memcmp(o->key, k->enc, CRYPT_KEY_LEN) == 0)
+	if (g->ctx != NULL && CRYPTO_memcmp(g->key, k->enc, CRYPT_KEY_LEN) == 0)
 		return (0);
-	crypt_opener_drop(o);
-	if ((o->ctx = EVP_CIPHER_CTX_new()) == NULL
-	    || EVP_DecryptInit_ex(o->ctx, crypt_aes_gcm(), NULL, NULL, NULL) != 1
-	    || EVP_CIPHER_CTX_ctrl(o->ctx, EVP_CTRL_GCM_SET_IVLEN, CRYPT_NONCE_LEN, NULL) != 1
-	    || EVP_DecryptInit_ex(o->ctx, NULL, NULL, k->enc, NULL) != 1) {
-		crypt_opener_drop(o);
+	crypt_gcm_drop(g);
+	if ((g->ctx = EVP_CIPHER_CTX_new()) == NULL
+	    || EVP_CipherInit_ex(g->ctx, crypt_aes_gcm(), NULL, NULL, NULL, enc) != 1
+	    || EVP_CIPHER_CTX_ctrl(g->ctx, EVP_CTRL_GCM_SET_IVLEN, CRYPT_NONCE_LEN, NULL) != 1
+	    || EVP_CipherInit_ex(g->ctx, NULL, NULL, k->enc, NULL, enc) != 1) {
+		crypt_gcm_drop(g);
 		return (-1);
 	}
-	memcpy(o->key, k->enc, CRYPT_KEY_LEN);
+	memcpy(g->key, k->enc, CRYPT_KEY_LEN);
 	return (0);
+}
+
+/* crypt_seal_with - crypt_seal() through opener O (NULL: crypt_seal()) */
+long
+crypt_seal_with(struct crypt_opener *o, const struct crypt_keys *k, int64_t row, int field,
+		const char *plain, size_t len, unsigned char *out, size_t outlen)
+{
+	if (o == NULL)
+		return (crypt_seal(k, row, field, plain, len, out, outlen));
+	if (seal_start(k, len, out, outlen) < 0 || crypt_gcm_key(&o->seal, k, 1) < 0)
+		return (-1);
+	/* A new nonce on the keyed context: the key schedule stays. */
+	if (EVP_EncryptInit_ex(o->seal.ctx, NULL, NULL, NULL, out + 1) != 1
+	    || seal_on(o->seal.ctx, row, field, plain, len, out) != 0) {
+		crypt_gcm_drop(&o->seal);	/* the next field starts from a fresh context */
+		return (-1);
+	}
+	return ((long) (len + CRYPT_OVERHEAD));
 }
 
 /* crypt_unseal_with - crypt_unseal() through opener O (NULL: crypt_unseal()) */
@@ -544,18 +588,18 @@ crypt_unseal_with(struct crypt_opener *o, const struct crypt_keys *k, int64_t ro
 	if (in[0] != k->kid)
 		return (CRYPT_EKID);
 	clen = len - CRYPT_OVERHEAD;
-	if (crypt_opener_key(o, k) < 0 || (buf = malloc(clen + 1)) == NULL)
+	if (crypt_gcm_key(&o->open, k, 0) < 0 || (buf = malloc(clen + 1)) == NULL)
 		return (CRYPT_EAUTH);
 	memcpy(tag, in + 1 + CRYPT_NONCE_LEN + clen, CRYPT_TAG_LEN);
 	make_aad(aad, row, field);
 	/* A new nonce on the keyed context: the key schedule stays. */
-	if (EVP_DecryptInit_ex(o->ctx, NULL, NULL, NULL, in + 1) != 1
-	    || EVP_DecryptUpdate(o->ctx, NULL, &n, aad, sizeof(aad)) != 1
-	    || EVP_DecryptUpdate(o->ctx, (unsigned char *) buf, &n,
+	if (EVP_DecryptInit_ex(o->open.ctx, NULL, NULL, NULL, in + 1) != 1
+	    || EVP_DecryptUpdate(o->open.ctx, NULL, &n, aad, sizeof(aad)) != 1
+	    || EVP_DecryptUpdate(o->open.ctx, (unsigned char *) buf, &n,
 				 in + 1 + CRYPT_NONCE_LEN, (int) clen) != 1
-	    || EVP_CIPHER_CTX_ctrl(o->ctx, EVP_CTRL_GCM_SET_TAG, CRYPT_TAG_LEN, tag) != 1
-	    || EVP_DecryptFinal_ex(o->ctx, (unsigned char *) buf + n, &fin) != 1) {
-		crypt_opener_drop(o);	/* the next field starts from a fresh context */
+	    || EVP_CIPHER_CTX_ctrl(o->open.ctx, EVP_CTRL_GCM_SET_TAG, CRYPT_TAG_LEN, tag) != 1
+	    || EVP_DecryptFinal_ex(o->open.ctx, (unsigned char *) buf + n, &fin) != 1) {
+		crypt_gcm_drop(&o->open);	/* the next field starts from a fresh context */
 		goto done;
 	}
 	buf[clen] = 0;

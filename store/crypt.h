@@ -21,7 +21,13 @@
  *	int	crypt_unseal_with(struct crypt_opener *o, const struct crypt_keys *k,
  *			int64_t row, int field, const unsigned char *in, size_t len,
  *			char **plain);
- *	void	crypt_opener_free(struct crypt_opener *o);
+ *	long	crypt_seal_with(struct crypt_opener *o, const struct crypt_keys *k,
+ *			int64_t row, int field, const char *plain, size_t len,
+ *			unsigned char *out, size_t outlen);
+ *	long	crypt_seal_with(struct crypt_opener *o, const struct crypt_keys *k, int64_t row,
+			int field, const char *plain, size_t len, unsigned char *out,
+			size_t outlen);
+void	crypt_opener_free(struct crypt_opener *o);
  *	void	crypt_mac(const unsigned char key[CRYPT_KEY_LEN], const void *data,
  *			size_t len, unsigned char out[CRYPT_MAC_LEN]);
  *	int	crypt_random(void *buf, size_t len);
@@ -57,6 +63,9 @@
  *	by one thread at a time (the store keeps one per connection);
  *	crypt_opener_new() returns NULL when out of memory, and
  *	crypt_unseal_with() with a NULL opener is crypt_unseal().
+ *	crypt_seal_with() is crypt_seal() through the opener's second
+ *	context, keyed once to encrypt (a fresh random nonce each call);
+ *	with a NULL opener it is crypt_seal().
  *	crypt_opener_free() wipes and frees it.
  *
  *	crypt_random() fills BUF with LEN bytes of OpenSSL's generator and
@@ -121,6 +130,9 @@ struct crypt_opener;
 struct crypt_opener *crypt_opener_new(void);
 int	crypt_unseal_with(struct crypt_opener *o, const struct crypt_keys *k, int64_t row,
 			  int field, const unsigned char *in, size_t len, char **plain);
+long	crypt_seal_with(struct crypt_opener *o, const struct crypt_keys *k, int64_t row,
+			int field, const char *plain, size_t len, unsigned char *out,
+			size_t outlen);
 void	crypt_opener_free(struct crypt_opener *o);
 
 void	crypt_mac(const unsigned char key[CRYPT_KEY_LEN], const void *data, size_t len,

@@ -97,7 +97,10 @@ st_seal(struct store *st, const struct crypt_keys *k, int64_t row, int field, co
 	*len = 0;
 	if ((buf = malloc(outlen)) == NULL)
 		return (st_err(st, STORE_TEMP, "out of memory"));
-	if ((n = crypt_seal(k, row, field, text, tlen, buf, outlen)) < 0) {
+	/* The connection's keyed contexts (st_unseal_col()'s opener) */
+	if (st->opener == NULL)
+		st->opener = crypt_opener_new();
+	if ((n = crypt_seal_with(st->opener, k, row, field, text, tlen, buf, outlen)) < 0) {
 		free(buf);
 		return (st_err(st, STORE_ERR, "encryption failed"));
 	}

@@ -52,7 +52,7 @@ struct store {
 	const struct db_ops *ops;	/* the engine, chosen at open */
 	void   *engine;			/* the engine's connection state */
 	struct crypt_keys keys;
-	struct crypt_opener *opener;	/* st_unseal_col()'s keyed context; NULL: none yet */
+	struct crypt_opener *opener;	/* st_unseal_col()'s, st_seal()'s keyed contexts; NULL: none yet */
 	int	depth;			/* open transactions/savepoints */
 	long	busy_ms;		/* store_busy_timeout */
 	long	grace_days;

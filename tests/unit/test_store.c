@@ -851,6 +851,72 @@ START_TEST(test_crypt_opener_reads_what_crypt_unseal_reads_across_keys_and_tampe
 }
 END_TEST
 
+/* gcm_reference - 1 if OUT (from a seal of PLAIN for ROW, FIELD) is what a fresh context makes with its nonce */
+static int
+gcm_reference(const unsigned char key[CRYPT_KEY_LEN], int64_t row, int field,
+	      const char *plain, const unsigned char *out)
+{
+	unsigned char aad[9], ct[128], tag[CRYPT_TAG_LEN];
+	size_t	len = strlen(plain);
+	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+	int	n, fin, ok;
+
+	for (int i = 0; i < 8; i++)
+		aad[i] = (unsigned char) ((uint64_t) row >> (8 * (7 - i)));
+	aad[8] = (unsigned char) field;
+	ok = c != NULL && len <= sizeof(ct)
+	    && EVP_EncryptInit_ex(c, EVP_aes_256_gcm(), NULL, key, out + 1) == 1
+	    && EVP_EncryptUpdate(c, NULL, &n, aad, sizeof(aad)) == 1
+	    && EVP_EncryptUpdate(c, ct, &n, (const unsigned char *) plain, (int) len) == 1
+	    && EVP_EncryptFinal_ex(c, ct + n, &fin) == 1
+	    && EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, CRYPT_TAG_LEN, tag) == 1
+	    && memcmp(ct, out + 1 + CRYPT_NONCE_LEN, len) == 0
+	    && memcmp(tag, out + 1 + CRYPT_NONCE_LEN + len, CRYPT_TAG_LEN) == 0;
+	EVP_CIPHER_CTX_free(c);
+	return (ok);
+}
+
+START_TEST(test_crypt_seal_with_an_opener_is_aes_gcm_of_a_fresh_context_across_keys)
+{
+	struct crypt_keys k[2];
+	struct crypt_opener *o;
+	unsigned char ct[OPEN_FIELDS][128], small[8];
+	char	text[OPEN_FIELDS][64], *back;
+	long	n;
+	int	i, kk;
+
+	memset(k, 0, sizeof(k));
+	for (kk = 0; kk < 2; kk++) {
+		for (i = 0; i < CRYPT_KEY_LEN; i++)
+			k[kk].enc[i] = (unsigned char) (i * 7 + kk * 59 + 3);
+		k[kk].kid = (unsigned char) (kk + 1);
+	}
+	ck_assert_ptr_nonnull(o = crypt_opener_new());
+	for (i = 0; i < OPEN_FIELDS; i++) {
+		const struct crypt_keys *key = &k[(i / 3) % 2];	/* runs of one key, then the other */
+
+		snprintf(text[i], sizeof(text[i]), "Trả lời %d %.*s", i, i, "yyyyyyyyyyyyyyyyyyyyyyyy");
+		n = crypt_seal_with(o, key, 200 + i, CRYPT_F_THREAD, text[i], strlen(text[i]),
+				    ct[i], sizeof(ct[i]));
+		ck_assert_int_eq(n, (long) (strlen(text[i]) + CRYPT_OVERHEAD));
+		ck_assert_int_eq(ct[i][0], key->kid);
+		ck_assert(gcm_reference(key->enc, 200 + i, CRYPT_F_THREAD, text[i], ct[i]));
+		ck_assert_int_eq(crypt_unseal(key, 200 + i, CRYPT_F_THREAD, ct[i], (size_t) n, &back),
+				 0);
+		ck_assert_str_eq(back, text[i]);
+		crypt_str_free(back);
+		/* no room: refused, and the next seal is whole */
+		ck_assert_int_eq(crypt_seal_with(o, key, 1, CRYPT_F_THREAD, text[i], strlen(text[i]),
+						 small, sizeof(small)), -1);
+		if (i > 0)	/* a fresh nonce each time */
+			ck_assert(memcmp(ct[i] + 1, ct[i - 1] + 1, CRYPT_NONCE_LEN) != 0);
+	}
+	crypt_opener_free(o);
+	crypt_keys_wipe(&k[0]);
+	crypt_keys_wipe(&k[1]);
+}
+END_TEST
+
 START_TEST(test_crypt_mac_is_hmac_sha256_for_more_keys_than_it_keeps_while_threads_race)
 {
 	pthread_barrier_t bar;
@@ -947,6 +1013,7 @@ suite(void)
 	tcase_add_test(tc, test_store_backend_is_the_configured_one);
 	tcase_add_test(tc, test_crypt_opener_reads_what_crypt_unseal_reads_across_keys_and_tampering);
 	tcase_add_test(tc, test_crypt_mac_is_hmac_sha256_for_more_keys_than_it_keeps_while_threads_race);
+	tcase_add_test(tc, test_crypt_seal_with_an_opener_is_aes_gcm_of_a_fresh_context_across_keys);
 	tcase_add_test(tc, test_crypt_random_small_draws_never_repeat_across_pool_refills);
 	tcase_add_test(tc, test_crypt_random_fork_child_and_parent_draw_different_bytes);
 	tcase_add_test(tc, test_store_wal_reserve_makes_the_log_file_that_long);
