@@ -286,20 +286,30 @@ fail:
 static int
 smtp_write_body(mailstream *s, const char *msg, size_t len)
 {
-	const char *p = msg, *end = msg + len, *nl;
-	size_t	n;
+	const char *p = msg, *end = msg + len, *run = msg, *nl;
 
+	/* Lines that need nothing (CRLF, no leading dot) go out as one run. */
 	while (p < end) {
-		if (*p == '.' && mailstream_write(s, ".", 1) < 0)
-			return (-1);
-		nl = memchr(p, '\n', (size_t) (end - p));
-		n = nl != NULL ? (size_t) (nl - p) : (size_t) (end - p);
-		if (nl != NULL && n > 0 && p[n - 1] == '\r')
-			n--;
-		if ((n > 0 && mailstream_write(s, p, n) < 0) || mailstream_write(s, "\r\n", 2) < 0)
-			return (-1);
-		p = nl != NULL ? nl + 1 : end;
+		if (*p == '.') {
+			if ((p > run && mailstream_write(s, run, (size_t) (p - run)) < 0)
+			    || mailstream_write(s, ".", 1) < 0)
+				return (-1);
+			run = p;
+		}
+		if ((nl = memchr(p, '\n', (size_t) (end - p))) == NULL)
+			break;		/* the last line has no line end */
+		if (nl == p || nl[-1] != '\r') {	/* a bare LF: CRLF instead */
+			if ((nl > run && mailstream_write(s, run, (size_t) (nl - run)) < 0)
+			    || mailstream_write(s, "\r\n", 2) < 0)
+				return (-1);
+			run = nl + 1;
+		}
+		p = nl + 1;
 	}
+	if (end > run && mailstream_write(s, run, (size_t) (end - run)) < 0)
+		return (-1);
+	if (p < end && mailstream_write(s, "\r\n", 2) < 0)
+		return (-1);
 	if (mailstream_write(s, ".\r\n", 3) < 0)
 		return (-1);
 	return (0);

@@ -40,6 +40,8 @@
 #define PIPE_MSGS	4	/* messages the pipelining test sends */
 #define PIPE_DROP_AT	2	/* the message whose dot the server answers 421 */
 #define PIPE_BUF	65536
+#define STUFF_TRIES	200	/* random messages the dot-stuffing test sends */
+#define STUFF_LEN_MAX	300	/* their longest */
 
 /* The scripted server of the pipelining test, and what it saw. */
 struct pipe_srv {
@@ -48,6 +50,9 @@ struct pipe_srv {
 	int	with_next[PIPE_MSGS + 1];	/* dot N came with more input behind it */
 	int	accepted;
 	int	sessions;
+	int	drop_at;		/* the dot answered 421 (0: none) */
+	char	data[PIPE_BUF];		/* the last message's DATA lines as read */
+	size_t	dlen;
 };
 
 /* srv_line - the next line of FD into LINE (buffer B, *HAVE bytes); -1 at the end */
@@ -89,19 +94,26 @@ srv_session(struct pipe_srv *v, int fd, char *b)
 	while (srv_line(fd, b, &have, line, sizeof(line)) == 0) {
 		if (in_data && strcmp(line, ".\r\n") == 0) {
 			in_data = 0;
-			v->with_next[++v->dots] = have > 0;
-			if (v->dots == PIPE_DROP_AT) {
+			if (v->dots < PIPE_MSGS)
+				v->with_next[v->dots + 1] = have > 0;
+			if (++v->dots == v->drop_at) {
 				srv_say(fd, "421 4.3.2 closing\r\n");
 				return (0);
 			}
 			v->accepted++;
 			srv_say(fd, "250 2.0.0 queued\r\n");
-		} else if (in_data)
+		} else if (in_data) {
+			if (v->dlen + strlen(line) < sizeof(v->data)) {
+				memcpy(v->data + v->dlen, line, strlen(line));
+				v->dlen += strlen(line);
+			}
 			continue;
+		}
 		else if (strncmp(line, "EHLO", 4) == 0)
 			srv_say(fd, "250-test\r\n250 PIPELINING\r\n");
 		else if (strncmp(line, "DATA", 4) == 0) {
 			in_data = 1;
+			v->dlen = 0;
 			srv_say(fd, "354 go ahead\r\n");
 		} else if (strncmp(line, "QUIT", 4) == 0) {
 			srv_say(fd, "221 bye\r\n");
@@ -130,33 +142,44 @@ srv_main(void *arg)
 	return (NULL);
 }
 
-START_TEST(test_transport_smtp_dot_goes_with_the_next_commands_and_a_421_resends_the_next)
+/* pipe_open - start server V (thread *TH) and an SMTP transport to it (config *C) */
+static struct transport *
+pipe_open(struct pipe_srv *v, pthread_t *th, struct conf **c)
 {
 	struct sockaddr_in sa;
 	socklen_t salen = sizeof(sa);
-	struct pipe_srv v;
+	struct transport *t;
+	char	port[16], err[256];
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_ge(v->lfd = socket(AF_INET, SOCK_STREAM, 0), 0);
+	ck_assert_int_eq(bind(v->lfd, (struct sockaddr *) &sa, sizeof(sa)), 0);
+	ck_assert_int_eq(listen(v->lfd, 4), 0);
+	ck_assert_int_eq(getsockname(v->lfd, (struct sockaddr *) &sa, &salen), 0);
+	snprintf(port, sizeof(port), "%u", (unsigned) ntohs(sa.sin_port));
+	ck_assert_int_eq(pthread_create(th, NULL, srv_main, v), 0);
+	make_tmpdir();
+	*c = test_conf(tmpdir);
+	ck_assert_int_eq(conf_set(*c, "smtp_host", "127.0.0.1", err, sizeof(err)), 0);
+	ck_assert_int_eq(conf_set(*c, "smtp_port", port, err, sizeof(err)), 0);
+	ck_assert_ptr_nonnull(t = transport_open(*c, TRANSPORT_SMTP, NULL, err, sizeof(err)));
+	return (t);
+}
+
+START_TEST(test_transport_smtp_dot_goes_with_the_next_commands_and_a_421_resends_the_next)
+{
+	static struct pipe_srv v;
 	pthread_t th;
 	struct conf *c;
 	struct transport *t;
 	struct transport_result res[PIPE_MSGS];
-	char	port[16], err[256];
 	int	i;
 
 	memset(&v, 0, sizeof(v));
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert_int_ge(v.lfd = socket(AF_INET, SOCK_STREAM, 0), 0);
-	ck_assert_int_eq(bind(v.lfd, (struct sockaddr *) &sa, sizeof(sa)), 0);
-	ck_assert_int_eq(listen(v.lfd, 4), 0);
-	ck_assert_int_eq(getsockname(v.lfd, (struct sockaddr *) &sa, &salen), 0);
-	snprintf(port, sizeof(port), "%u", (unsigned) ntohs(sa.sin_port));
-	ck_assert_int_eq(pthread_create(&th, NULL, srv_main, &v), 0);
-	make_tmpdir();
-	c = test_conf(tmpdir);
-	ck_assert_int_eq(conf_set(c, "smtp_host", "127.0.0.1", err, sizeof(err)), 0);
-	ck_assert_int_eq(conf_set(c, "smtp_port", port, err, sizeof(err)), 0);
-	ck_assert_ptr_nonnull(t = transport_open(c, TRANSPORT_SMTP, NULL, err, sizeof(err)));
+	v.drop_at = PIPE_DROP_AT;
+	t = pipe_open(&v, &th, &c);
 	for (i = 0; i < PIPE_MSGS; i++) {
 		/* Each send leaves its own verdict pending and settles the one before. */
 		ck_assert_int_eq(transport_send_more(t, "f@ilinks.asia", "r@example.vn", "x", MSG,
@@ -179,6 +202,62 @@ START_TEST(test_transport_smtp_dot_goes_with_the_next_commands_and_a_421_resends
 	ck_assert(v.with_next[1] && v.with_next[2] && v.with_next[3] && !v.with_next[4]);
 	ck_assert_int_eq(v.accepted, PIPE_MSGS - 1);
 	ck_assert_int_eq(v.sessions, 2);
+	conf_free(c);
+	remove_tmpdir();
+}
+END_TEST
+
+/* stuff_ref - MSG (LEN bytes) as DATA lines, one line at a time (the reference) */
+static size_t
+stuff_ref(const char *msg, size_t len, char *out)
+{
+	const char *p = msg, *end = msg + len, *nl;
+	size_t	n, o = 0;
+
+	while (p < end) {
+		if (*p == '.')
+			out[o++] = '.';
+		nl = memchr(p, '\n', (size_t) (end - p));
+		n = nl != NULL ? (size_t) (nl - p) : (size_t) (end - p);
+		if (nl != NULL && n > 0 && p[n - 1] == '\r')
+			n--;
+		memcpy(out + o, p, n);
+		memcpy(out + o + n, "\r\n", 2);
+		o += n + 2;
+		p = nl != NULL ? nl + 1 : end;
+	}
+	return (o);
+}
+
+START_TEST(test_transport_smtp_doubles_leading_dots_and_ends_every_line_with_crlf)
+{
+	static const char alpha[] = "..\r\n\nab";
+	static struct pipe_srv v;
+	static char msg[STUFF_LEN_MAX + 1], want[3 * STUFF_LEN_MAX + 8];
+	pthread_t th;
+	struct conf *c;
+	struct transport *t;
+	struct transport_result res;
+	size_t	len, wlen, i;
+	int	k;
+
+	memset(&v, 0, sizeof(v));
+	t = pipe_open(&v, &th, &c);
+	srand(20261201);
+	for (k = 0; k < STUFF_TRIES; k++) {
+		len = (size_t) rand() % STUFF_LEN_MAX;
+		for (i = 0; i < len; i++)
+			msg[i] = alpha[rand() % (int) (sizeof(alpha) - 1)];
+		wlen = stuff_ref(msg, len, want);
+		ck_assert_int_eq(transport_send(t, "f@ilinks.asia", "r@example.vn", "x", msg, len, &res),
+				 TRANSPORT_OK);
+		/* Read by the server before it answered the dot. */
+		ck_assert_uint_eq(v.dlen, wlen);
+		ck_assert(memcmp(v.data, want, wlen) == 0);
+	}
+	transport_close(t);
+	pthread_join(th, NULL);
+	close(v.lfd);
 	conf_free(c);
 	remove_tmpdir();
 }
@@ -306,6 +385,7 @@ transport_suite(void)
 	tcase_add_test(tc, test_transport_dir_writes_whole_files_under_safe_names);
 	tcase_add_test(tc, test_transport_sendmail_exit_status_decides);
 	tcase_add_test(tc, test_transport_smtp_dot_goes_with_the_next_commands_and_a_421_resends_the_next);
+	tcase_add_test(tc, test_transport_smtp_doubles_leading_dots_and_ends_every_line_with_crlf);
 	suite_add_tcase(s, tc);
 	return (s);
 }
