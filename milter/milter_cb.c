@@ -388,20 +388,36 @@ mcb_count(const struct mact_plan *p, int stored)
 		}
 }
 
-/* mcb_group_write - the group commit's work for one message: its plan's writes */
+/* What the group commit runs for one message: its plan and the plan's counts before any run. */
+struct mcb_gw {
+	struct mact_plan *p;
+	int	changed;
+	int	questions_counted;
+	long	bounces;
+};
+
+/*
+ * mcb_group_write - the group commit's work for one message (ARG, a
+ * struct mcb_gw): its plan's writes. Every run starts from the plan's
+ * counts as they were before the first one: the group commit runs it
+ * again after rolling back a run that failed, or a run that succeeded
+ * in a transaction another message's failure spoiled.
+ */
 static int
 mcb_group_write(struct store *st, void *arg, long d[MSTAT_COUNT], char *err, size_t errlen)
 {
-	struct mact_plan *p = arg;
-	int	changed = p->changed, counted = p->questions_counted;
-	long	bounces = p->bounces;
-	int	rc = mact_write(st, p);
+	struct mcb_gw *gw = arg;
+	struct mact_plan *p = gw->p;
+	int	rc;
 
-	if (rc != STORE_OK) {
+	p->changed = gw->changed;
+	p->questions_counted = gw->questions_counted;
+	p->bounces = gw->bounces;
+	if ((rc = mact_write(st, p)) != STORE_OK) {
 		/* rolled back: the group commit may run it again */
-		p->changed = changed;
-		p->questions_counted = counted;
-		p->bounces = bounces;
+		p->changed = gw->changed;
+		p->questions_counted = gw->questions_counted;
+		p->bounces = gw->bounces;
 		snprintf(err, errlen, "%s", p->errmsg);
 	} else
 		mcb_deltas(p, d);
@@ -444,6 +460,7 @@ mcb_decide(struct mctx_msg *m, const struct reply_result *r, struct mact_plan *p
 {
 	struct mcfg *cfg = mctx_cfg(m);
 	struct store *st;
+	struct mcb_gw gw;
 	char	err[MCB_ERR_MAX];
 	int	rc;
 
@@ -462,7 +479,11 @@ mcb_decide(struct mctx_msg *m, const struct reply_result *r, struct mact_plan *p
 	if (rc != STORE_OK || p->nwrites == 0)
 		return (rc);
 	mfollow_prepare(st, p);
-	rc = mgroup_write(cfg, mcb_lock_key(p), mcb_group_write, p, stored, err, sizeof(err));
+	gw.p = p;
+	gw.changed = p->changed;
+	gw.questions_counted = p->questions_counted;
+	gw.bounces = p->bounces;
+	rc = mgroup_write(cfg, mcb_lock_key(p), mcb_group_write, &gw, stored, err, sizeof(err));
 	if (rc != STORE_OK)
 		snprintf(p->errmsg, sizeof(p->errmsg), "%s", err);
 	return (rc);

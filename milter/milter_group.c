@@ -165,6 +165,53 @@ mgroup_retry(struct store *st, struct mgroup_req *batch)
 	return (0);
 }
 
+/*
+ * mgroup_fast - the batch without savepoints (store_set_flat()): each
+ * request's writes straight into the transaction, their deltas and
+ * PENDING into D; 0 when every one succeeded. When one fails, the
+ * writes of the requests before it cannot be kept apart from its own:
+ * the whole transaction is rolled back and begun again, and 1 is
+ * returned for the caller to run the batch in savepoints (-1 with
+ * WHAT when it could not begin again). Failures are rare; savepoints
+ * cost every request their statements and SQLite's copies of the
+ * pages they change.
+ */
+static int
+mgroup_fast(struct store *st, struct mgroup_req *batch, const long pending[MSTAT_COUNT],
+	    long d[MSTAT_COUNT], char *what, size_t whatlen)
+{
+	long	mine[MSTAT_COUNT];
+	struct mgroup_req *q;
+	int	rc = STORE_OK;
+
+	memcpy(d, pending, MSTAT_COUNT * sizeof(d[0]));
+	store_set_flat(st, 1);
+	for (q = batch; q && rc == STORE_OK; q = q->next) {
+		memset(mine, 0, sizeof(mine));
+		q->err[0] = 0;
+		rc = q->fn(st, q->arg, mine, q->err, q->errlen);
+		if (rc == STORE_OK && store_spoiled(st))
+			rc = STORE_ERR;	/* a level inside failed: its writes are in */
+		q->rc = rc;
+		for (int i = 0; i < MSTAT_COUNT && rc == STORE_OK; i++)
+			d[i] += mine[i];
+	}
+	store_set_flat(st, 0);
+	if (rc == STORE_OK)
+		return (0);
+	(void) store_rollback(st);
+	for (q = batch; q; q = q->next) {
+		q->rc = STORE_TEMP;
+		q->err[0] = 0;
+	}
+	memcpy(d, pending, MSTAT_COUNT * sizeof(d[0]));
+	if ((rc = store_begin(st)) != STORE_OK) {
+		snprintf(what, whatlen, "store_begin: %.200s", store_errmsg(st));
+		return (-1);
+	}
+	return (1);
+}
+
 /* mgroup_run - the leader's work: BATCH (all of CFG) in one transaction */
 static void
 mgroup_run(struct mcfg *cfg, struct mgroup_req *batch)
@@ -191,8 +238,14 @@ mgroup_run(struct mcfg *cfg, struct mgroup_req *batch)
 		return;
 	}
 	mstats_take(pending);
-	memcpy(d, pending, sizeof(d));
-	for (struct mgroup_req *q = batch; q; q = q->next)
+	if ((rc = mgroup_fast(st, batch, pending, d, what, sizeof(what))) < 0) {
+		mstats_give_back(pending);
+		mstore_writer_discard();
+		mstore_write_unlock_budget(NULL, busy_ms);
+		mgroup_fail(batch, STORE_TEMP, what);
+		return;
+	}
+	for (struct mgroup_req *q = batch; q && rc == 1; q = q->next)
 		mgroup_one(st, q, d);
 	rc = mgroup_commit(st, batch, d, what, sizeof(what));
 	if (rc != STORE_OK) {

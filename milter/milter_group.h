@@ -21,9 +21,11 @@
  *	takes every queued request of its configuration CFG (at most
  *	MGROUP_MAX), and runs them all in one transaction on the group
  *	commit's connection (mstore_writer_lock(): one for every leader,
- *	so its page cache survives the commits), each in a savepoint of
- *	its own (a failed one is rolled back alone), with the statistics
- *	pending from other messages; one commit, one fsync. The batch runs
+ *	so its page cache survives the commits), first without savepoints
+ *	(store_set_flat()); when one fails, the transaction is rolled back
+ *	and the batch runs again, each request in a savepoint of its own (a
+ *	failed one is rolled back alone), with the statistics pending from
+ *	other messages; one commit, one fsync. The batch runs
  *	in ascending KEY order (0, no key, last; arrival order among equal
  *	keys): KEY is the customer whose row the request locks first, so
  *	two milters on one PostgreSQL whose batches hold the same
@@ -39,8 +41,10 @@
  *
  *	FN runs in the leader's thread: it must only use ST and what ARG
  *	points to (the caller's thread is blocked in mgroup_write() until
- *	it returns); it may run more than once, so a failed run must leave
- *	ARG as it found it. It returns a STORE_ code, fills D with the message's
+ *	it returns); it may run more than once, after a failed run and
+ *	after a run that succeeded in a transaction rolled back for
+ *	another request's failure, so each run must start from ARG as it
+ *	was before the first. It returns a STORE_ code, fills D with the message's
  *	counter deltas (zeroed before the call) and ERR on failure.
  *
  *	mgroup_write() returns the request's STORE_ code; *STORED tells

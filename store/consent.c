@@ -32,6 +32,7 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -104,22 +105,17 @@ sql_fit(size_t *len, int n)
 #define EVENTS_ROW1	"(?1, ?2, ?9, ?3, ?4, ?5, ?6, ?7, ?10, ?8)"
 
 /*
- * prefs_sql - the statement setting N categories in one: the rows of
- * prefs, or (EVENTS) the rows of consent_events. The parameters every
- * row shares come first, then each row's own ones. One category (most
- * changes) is a constant text: formatting it cost more than it saves.
+ * prefs_sql_make - the statement setting N categories in one: the rows
+ * of prefs, or (EVENTS) the rows of consent_events, into SQL. The
+ * parameters every row shares come first, then each row's own ones.
+ * 0, or -1 when it would not fit.
  */
 static int
-prefs_sql(struct store *st, int events, int n, char sql[CONSENT_SQL_MAX])
+prefs_sql_make(int events, int n, char sql[CONSENT_SQL_MAX])
 {
 	size_t	len = 0;
 	int	i, bad;
 
-	if (n == 1) {
-		snprintf(sql, CONSENT_SQL_MAX, "%s", events ? EVENTS_INSERT EVENTS_ROW1
-			 : PREFS_INSERT PREFS_ROW1 PREFS_UPSERT);
-		return (STORE_OK);
-	}
 	bad = sql_fit(&len, snprintf(sql, CONSENT_SQL_MAX, "%s",
 				     events ? EVENTS_INSERT : PREFS_INSERT));
 	for (i = 0; i < n && !bad; i++)
@@ -132,7 +128,40 @@ prefs_sql(struct store *st, int events, int n, char sql[CONSENT_SQL_MAX])
 						 PREF_PARAMS + i + 1));
 	if (!bad && !events)
 		bad = sql_fit(&len, snprintf(sql + len, CONSENT_SQL_MAX - len, "%s", PREFS_UPSERT));
-	return (bad ? st_err(st, STORE_ERR, "consent statement too long") : STORE_OK);
+	return (bad ? -1 : 0);
+}
+
+/*
+ * The statements of prefs_sql_make() for every number of categories,
+ * made once per process (formatting one cost about 2,700 instructions,
+ * twice a refusal); one category is the constant text of the row.
+ */
+static char prefs_sql_tab[2][CATEGORY_COUNT + 1][CONSENT_SQL_MAX];
+static int prefs_sql_fits[2][CATEGORY_COUNT + 1];
+static pthread_once_t prefs_sql_once = PTHREAD_ONCE_INIT;
+
+/* prefs_sql_init - fill the table of statements, once */
+static void
+prefs_sql_init(void)
+{
+	for (int e = 0; e < 2; e++)
+		for (int n = 1; n <= CATEGORY_COUNT; n++)
+			prefs_sql_fits[e][n] = prefs_sql_make(e, n, prefs_sql_tab[e][n]) == 0;
+}
+
+/* prefs_sql - the statement for N categories (EVENTS: consent_events); NULL with ST's message */
+static const char *
+prefs_sql(struct store *st, int events, int n)
+{
+	(void) pthread_once(&prefs_sql_once, prefs_sql_init);
+	events = events != 0;
+	if (n < 1 || n > CATEGORY_COUNT || !prefs_sql_fits[events][n]) {
+		(void) st_err(st, STORE_ERR, "consent statement too long");
+		return (NULL);
+	}
+	if (n == 1)
+		return (events ? EVENTS_INSERT EVENTS_ROW1 : PREFS_INSERT PREFS_ROW1 PREFS_UPSERT);
+	return (prefs_sql_tab[events][n]);
 }
 
 /* events_add - append one consent event per category of CATS[N] */
@@ -140,12 +169,13 @@ static int
 events_add(struct store *st, int64_t customer_id, const int *cats, int n,
 	   const struct consent_req *r, const unsigned char subject[CRYPT_MAC_LEN], time_t now)
 {
-	char	sql[CONSENT_SQL_MAX];
+	const char *sql = prefs_sql(st, 1, n);
 	struct db_stmt *s;
 	int	rc, i;
 
-	if ((rc = prefs_sql(st, 1, n, sql)) != STORE_OK
-	    || (rc = db_prepare(st, sql, &s)) != STORE_OK)
+	if (sql == NULL)
+		return (STORE_ERR);
+	if ((rc = db_prepare(st, sql, &s)) != STORE_OK)
 		return (rc);
 	db_bind_int(s, 1, customer_id);
 	db_bind_blob(s, 2, subject, CRYPT_MAC_LEN);
@@ -179,14 +209,15 @@ static int
 prefs_set(struct store *st, int64_t customer_id, const int *cats, int n,
 	  const struct consent_req *r, const unsigned char subject[CRYPT_MAC_LEN], time_t now)
 {
-	char	sql[CONSENT_SQL_MAX];
+	const char *sql;
 	struct db_stmt *s;
 	int	rc, i;
 
 	if (n == 0)
 		return (STORE_OK);
-	if ((rc = prefs_sql(st, 0, n, sql)) != STORE_OK
-	    || (rc = db_prepare(st, sql, &s)) != STORE_OK)
+	if ((sql = prefs_sql(st, 0, n)) == NULL)
+		return (STORE_ERR);
+	if ((rc = db_prepare(st, sql, &s)) != STORE_OK)
 		return (rc);
 	db_bind_int(s, 1, customer_id);
 	db_bind_int(s, 2, r->optout);

@@ -204,7 +204,13 @@ db_bind_null(struct db_stmt *s, int i)
 int
 db_step(struct db_stmt *s)
 {
-	return (s->st->ops->step(s));
+	struct store *st = s->st;
+	int	rc = st->ops->step(s);
+
+	/* Failed in a flat transaction (store_set_flat()): only the whole can go. */
+	if (rc != DB_ROW && rc != DB_DONE && st->flat && st->depth > 0)
+		st->spoiled = 1;
+	return (rc);
 }
 
 /* db_col_int - integer (or boolean) column I of the current row */
@@ -357,8 +363,11 @@ st_tx_begin(struct store *st)
 	char	sql[SAVEPOINT_SQL_MAX];
 	int	rc;
 
-	if (st->depth == 0)
+	if (st->depth == 0) {
 		rc = st->ops->begin(st);
+		st->spoiled = 0;
+	} else if (st->flat)
+		rc = STORE_OK;		/* store_set_flat(): no savepoint */
 	else {
 		snprintf(sql, sizeof(sql), "SAVEPOINT s%d", st->depth);
 		rc = st->ops->exec(st, sql);
@@ -378,6 +387,8 @@ tx_commit(struct store *st)
 
 	if (st->depth == 0)
 		rc = st->ops->commit(st);
+	else if (st->flat)
+		rc = STORE_OK;
 	else {
 		snprintf(sql, sizeof(sql), "RELEASE SAVEPOINT s%d", st->depth);
 		rc = st->ops->exec(st, sql);
@@ -407,6 +418,8 @@ st_tx_end(struct store *st, int rc)
 	/* Keep the caller's message: roll back quietly. */
 	if (st->depth == 0)
 		st->ops->rollback(st);
+	else if (st->flat)
+		st->spoiled = 1;	/* its writes stay: only the whole can go */
 	else {
 		snprintf(sql, sizeof(sql), "ROLLBACK TO SAVEPOINT s%d", st->depth);
 		if (st->ops->exec(st, sql) == STORE_OK) {
@@ -415,6 +428,20 @@ st_tx_end(struct store *st, int rc)
 		}
 	}
 	return (rc);
+}
+
+/* store_set_flat - whether levels nested in ST's transaction open savepoints (0) or not */
+void
+store_set_flat(struct store *st, int flat)
+{
+	st->flat = flat != 0;
+}
+
+/* store_spoiled - 1 when a flat nested level failed in the open transaction */
+int
+store_spoiled(const struct store *st)
+{
+	return (st->spoiled);
 }
 
 /* store_begin - an explicit transaction (nests as savepoints) */

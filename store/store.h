@@ -119,6 +119,23 @@ const char *store_backend_name(const struct store *st);
 int	store_begin(struct store *st);
 int	store_commit(struct store *st);
 int	store_rollback(struct store *st);
+/*
+ * store_set_flat(st, 1): the levels that store functions (and
+ * store_begin()) open inside an open transaction are no savepoints.
+ * A savepoint costs its statements and makes SQLite copy every page
+ * the level changes into its sub-journal (a refusal's writes: about a
+ * tenth of its instructions). A flat level cannot be undone alone:
+ * one that ends in failure leaves its writes and spoils the
+ * transaction, as does any statement that fails while flat (on
+ * PostgreSQL it aborts the transaction; on SQLite some errors roll it
+ * back), store_spoiled() then answers 1, and the caller must
+ * roll the whole transaction back (store_rollback() of its outermost
+ * level); a new transaction starts unspoiled. For a caller that runs
+ * many writes in one transaction and, when one fails, all of them
+ * again with savepoints (the milter's group commit).
+ */
+void	store_set_flat(struct store *st, int flat);
+int	store_spoiled(const struct store *st);
 
 /* Addresses are normalised by config/addr.h (addr_normalise()): one rule
  * for the store, the milter and the sender. */

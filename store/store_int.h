@@ -54,6 +54,8 @@ struct store {
 	struct crypt_keys keys;
 	struct crypt_opener *opener;	/* st_unseal_col()'s, st_seal()'s keyed contexts; NULL: none yet */
 	int	depth;			/* open transactions/savepoints */
+	int	flat;			/* nested levels open no savepoint (store_set_flat()) */
+	int	spoiled;		/* a flat nested level failed: roll the transaction back */
 	long	busy_ms;		/* store_busy_timeout */
 	long	grace_days;
 	long	consent_days;

@@ -332,6 +332,96 @@ START_TEST(test_group_batch_runs_in_key_order_no_key_last)
 }
 END_TEST
 
+#define TG_SWALLOWS	4		/* the writer whose inner level fails unseen */
+
+/*
+ * tg_swallow - a write whose inner level fails and is rolled back, the
+ * failure kept to itself: the request succeeds, the level's write must
+ * not be recorded (without savepoints it cannot be undone alone)
+ */
+static int
+tg_swallow(struct store *st, void *arg, long d[MSTAT_COUNT], char *err, size_t errlen)
+{
+	struct tg_writer *w = arg;
+	int	rc;
+
+	(void) err;
+	(void) errlen;
+	w->runs++;
+	if ((rc = store_begin(st)) != STORE_OK)
+		return (rc);
+	rc = store_counter_add(st, "test.swallowed", 1);
+	(void) store_rollback(st);
+	if (rc != STORE_OK)
+		return (rc);
+	d[MSTAT_MESSAGES] = 1;
+	return (STORE_OK);
+}
+
+/* tg_batch - TG_WRITERS writers queued while the write lock is held: one batch; FN for writer TG_SWALLOWS */
+static void
+tg_batch(struct mt_store *t, struct tg_writer *w, mgroup_fn fn)
+{
+	struct timespec queued = {0, 300 * 1000000L};
+	pthread_t th[TG_WRITERS];
+
+	memset(w, 0, TG_WRITERS * sizeof(w[0]));
+	ck_assert_int_eq(mstore_write_lock(1000), 0);
+	for (int i = 0; i < TG_WRITERS; i++) {
+		w[i].t = t;
+		w[i].n = 100 + i;	/* none is TG_FAILING nor TG_CONFLICTED */
+		w[i].fn = i == TG_SWALLOWS ? fn : NULL;
+		ck_assert_int_eq(pthread_create(&th[i], NULL, tg_thread, &w[i]), 0);
+		if (i == 0)
+			nanosleep(&queued, NULL);	/* writer 0 leads, blocked */
+	}
+	nanosleep(&queued, NULL);	/* the others queue for the next batch */
+	mstore_write_unlock();
+	for (int i = 0; i < TG_WRITERS; i++)
+		ck_assert_int_eq(pthread_join(th[i], NULL), 0);
+}
+
+START_TEST(test_group_batch_without_failure_runs_each_write_once)
+{
+	struct mt_store t;
+	struct tg_writer w[TG_WRITERS];
+
+	mt_store_setup(&t);
+	mcfg_release(t.cfg);
+	t.cfg = mt_store_cfg(&t, "store_busy_timeout", "10000");
+	tg_batch(&t, w, NULL);
+	for (int i = 0; i < TG_WRITERS; i++) {
+		ck_assert_msg(w[i].rc == STORE_OK, "writer %d: %s", i, w[i].err);
+		ck_assert_int_eq(w[i].stored, 1);
+		ck_assert_int_eq(w[i].runs, 1);
+	}
+	ck_assert_int_eq(tg_counter(&t, "test.writes"), TG_WRITERS);
+	ck_assert_int_eq(tg_counter(&t, mstat_store_name(MSTAT_MESSAGES)), TG_WRITERS);
+	mt_store_teardown(&t);
+}
+END_TEST
+
+START_TEST(test_group_inner_failure_kept_quiet_is_rolled_back_alone)
+{
+	struct mt_store t;
+	struct tg_writer w[TG_WRITERS];
+
+	mt_store_setup(&t);
+	mcfg_release(t.cfg);
+	t.cfg = mt_store_cfg(&t, "store_busy_timeout", "10000");
+	tg_batch(&t, w, tg_swallow);
+	for (int i = 0; i < TG_WRITERS; i++) {
+		ck_assert_msg(w[i].rc == STORE_OK, "writer %d: %s", i, w[i].err);
+		ck_assert_int_eq(w[i].stored, 1);
+	}
+	/* its inner write undone, every other write recorded once */
+	ck_assert_int_eq(tg_counter(&t, "test.swallowed"), 0);
+	ck_assert_int_eq(tg_counter(&t, "test.writes"), TG_WRITERS - 1);
+	ck_assert_int_eq(tg_counter(&t, mstat_store_name(MSTAT_MESSAGES)), TG_WRITERS);
+	mt_store_teardown(&t);
+}
+END_TEST
+
 /* milter_group_suite - the tests of this file */
 static Suite *
 milter_group_suite(void)
@@ -346,6 +436,8 @@ milter_group_suite(void)
 	tcase_add_test(tc, test_group_write_lock_held_past_timeout_records_nothing);
 	tcase_add_test(tc, test_group_write_waits_store_busy_timeout_end_to_end);
 	tcase_add_test(tc, test_group_batch_runs_in_key_order_no_key_last);
+	tcase_add_test(tc, test_group_batch_without_failure_runs_each_write_once);
+	tcase_add_test(tc, test_group_inner_failure_kept_quiet_is_rolled_back_alone);
 	suite_add_tcase(s, tc);
 	return (s);
 }

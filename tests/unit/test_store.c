@@ -935,6 +935,64 @@ START_TEST(test_crypt_mac_is_hmac_sha256_for_more_keys_than_it_keeps_while_threa
 }
 END_TEST
 
+/* flat_cb - store_counter_each() callback: the value of the counter named in ARG's first slot */
+static int
+flat_cb(const char *name, long value, void *arg)
+{
+	const char **want = arg;
+
+	if (strcmp(name, want[0]) == 0)
+		*(long *) (void *) want[1] = value;
+	return (0);
+}
+
+/* flat_counter - counter NAME as F's connection sees it, 0 if none */
+static long
+flat_counter(struct fx *f, const char *name)
+{
+	long	v = 0;
+	const char *want[2] = {name, (const char *) (void *) &v};
+
+	ck_assert_int_eq(store_counter_each(f->st, flat_cb, want), STORE_OK);
+	return (v);
+}
+
+START_TEST(test_store_flat_levels_open_no_savepoint_and_a_failed_one_spoils_the_whole)
+{
+	struct fx f;
+
+	fx_setup(&f, 1);
+	ck_assert_int_eq(store_begin(f.st), STORE_OK);
+	store_set_flat(f.st, 1);
+	ck_assert_int_eq(store_begin(f.st), STORE_OK);
+	ck_assert_int_eq(store_counter_add(f.st, "flat.a", 1), STORE_OK);
+	ck_assert_int_eq(store_commit(f.st), STORE_OK);
+	ck_assert_int_eq(store_spoiled(f.st), 0);
+	/* a flat level that fails keeps its write and spoils the transaction */
+	ck_assert_int_eq(store_begin(f.st), STORE_OK);
+	ck_assert_int_eq(store_counter_add(f.st, "flat.b", 1), STORE_OK);
+	ck_assert_int_eq(store_rollback(f.st), STORE_OK);
+	ck_assert_int_eq(store_spoiled(f.st), 1);
+	ck_assert_int_eq(flat_counter(&f, "flat.b"), 1);
+	store_set_flat(f.st, 0);
+	ck_assert_int_eq(store_rollback(f.st), STORE_OK);
+	ck_assert_int_eq(flat_counter(&f, "flat.a"), 0);
+	ck_assert_int_eq(flat_counter(&f, "flat.b"), 0);
+	/* a new transaction starts unspoiled; a savepoint undoes its level alone */
+	ck_assert_int_eq(store_begin(f.st), STORE_OK);
+	ck_assert_int_eq(store_spoiled(f.st), 0);
+	ck_assert_int_eq(store_counter_add(f.st, "flat.a", 1), STORE_OK);
+	ck_assert_int_eq(store_begin(f.st), STORE_OK);
+	ck_assert_int_eq(store_counter_add(f.st, "flat.c", 1), STORE_OK);
+	ck_assert_int_eq(store_rollback(f.st), STORE_OK);
+	ck_assert_int_eq(store_spoiled(f.st), 0);
+	ck_assert_int_eq(store_commit(f.st), STORE_OK);
+	ck_assert_int_eq(flat_counter(&f, "flat.a"), 1);
+	ck_assert_int_eq(flat_counter(&f, "flat.c"), 0);
+	fx_teardown(&f);
+}
+END_TEST
+
 #define RND_DRAWS	3000	/* small draws: many refills of the random pool */
 
 /* rnd_cmp - qsort order of two 16-byte draws */
@@ -1007,6 +1065,7 @@ suite(void)
 	tcase_add_test(tc, test_store_key_file_readable_by_others_is_refused);
 	tcase_add_test(tc, test_store_init_refuses_new_key_for_existing_db);
 	tcase_add_test(tc, test_store_nested_transactions);
+	tcase_add_test(tc, test_store_flat_levels_open_no_savepoint_and_a_failed_one_spoils_the_whole);
 	tcase_add_test(tc, test_store_read_snapshot_hides_later_commits_until_its_end);
 	tcase_add_test(tc, test_store_undeliverable_by_id_agrees_with_by_address);
 	tcase_add_test(tc, test_store_migration_rehashes_addresses_by_the_new_rule);
