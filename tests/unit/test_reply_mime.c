@@ -41,6 +41,28 @@ START_TEST(test_reply_mime_plain_part_keeps_its_charset_and_flowed_parameters)
 }
 END_TEST
 
+START_TEST(test_reply_mime_content_type_parameters_first_of_each_name_in_any_order_quotes_skipped)
+{
+	/* a name inside a quoted value is not a parameter; the first of
+	 * each name wins; blanks around "="; a later Content-Type of the
+	 * same part starts over */
+	const char *msg = "Subject: x\nContent-Type: multipart/mixed; x=\"boundary=Z; y\"; BOUNDARY = B;"
+	    " boundary=C\n\n--B\nContent-Type: text/plain; charset=koi8-r\n"
+	    "Content-Type: text/plain; name=\"a; charset=koi8-r; delsp=yes\"; DelSp=no;"
+	    " Format = flowed; charset=\"windows-1258\"; charset=utf-8; delsp=yes\n\nhi\n--B--\n";
+	struct reply_mime m;
+
+	ck_assert_int_eq(reply_mime_parse(&m, msg, strlen(msg), &lim), 0);
+	ck_assert_int_eq(m.have_plain, 1);
+	ck_assert_str_eq(m.plain_charset, "windows-1258");
+	ck_assert_int_eq(m.plain_flowed, 1);
+	ck_assert_int_eq(m.plain_delsp, 0);
+	ck_assert_int_eq(reply_mime_plain(&m), 0);
+	ck_assert_str_eq(m.plain.data, "hi");
+	reply_mime_free(&m);
+}
+END_TEST
+
 START_TEST(test_reply_mime_html_is_decoded_only_when_asked)
 {
 	const char *msg = "Subject: x\nContent-Type: multipart/alternative; boundary=A\n\n--A\n"
@@ -157,6 +179,7 @@ suite(void)
 	TCase  *tc = tcase_create("core");
 
 	tcase_add_test(tc, test_reply_mime_plain_part_keeps_its_charset_and_flowed_parameters);
+	tcase_add_test(tc, test_reply_mime_content_type_parameters_first_of_each_name_in_any_order_quotes_skipped);
 	tcase_add_test(tc, test_reply_mime_html_is_decoded_only_when_asked);
 	tcase_add_test(tc, test_reply_mime_text_part_decoded_only_when_read_in_part_order);
 	tcase_add_test(tc, test_reply_mime_subject_8bit_in_the_body_charset);
