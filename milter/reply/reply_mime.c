@@ -174,24 +174,33 @@ parse_headers(struct reply_mime *m, const char *msg, size_t hlen)
 static int
 word_bytes(const char *s, size_t len, int enc, struct strbuf *out)
 {
-	size_t	i;
+	size_t	i, n;
 	unsigned v = 0;
 	int	bits = 0, d;
+	char   *o;
 
+	/* a word decodes to at most its own length: write in place */
+	if (len == 0)
+		return (0);
+	if (strbuf_reserve(out, len) < 0)
+		return (-1);
+	o = out->data;
+	n = out->len;
 	for (i = 0; i < len; i++) {
 		if (enc == 'b') {
 			if ((d = reply_xfer_b64_value((unsigned char) s[i])) < 0)
 				continue;
 			v = (v << 6) | (unsigned) d;
-			if ((bits += 6) >= 8 && strbuf_addc(out, (int) ((v >> (bits -= 8)) & 0xFF)) < 0)
-				return (-1);
+			if ((bits += 6) >= 8)
+				o[n++] = (char) ((v >> (bits -= 8)) & 0xFF);
 		} else if (s[i] == '=' && i + 2 < len && text_hexval(s[i + 1]) >= 0 && text_hexval(s[i + 2]) >= 0) {
-			if (strbuf_addc(out, text_hexval(s[i + 1]) * 16 + text_hexval(s[i + 2])) < 0)
-				return (-1);
+			o[n++] = (char) (text_hexval(s[i + 1]) * 16 + text_hexval(s[i + 2]));
 			i += 2;
-		} else if (strbuf_addc(out, s[i] == '_' ? ' ' : s[i]) < 0)
-			return (-1);
+		} else
+			o[n++] = s[i] == '_' ? ' ' : s[i];
 	}
+	out->len = n;
+	o[n] = 0;
 	return (0);
 }
 
@@ -473,10 +482,10 @@ static int
 child(struct reply_mime *m, const char *b, size_t len, const char *deftype, size_t depth)
 {
 	struct part c;
-	size_t	h, body;
+	size_t	h, body, dl = strlen(deftype);
 
 	memset(&c, 0, sizeof(c));
-	snprintf(c.type, sizeof(c.type), "%s", deftype);
+	memcpy(c.type, deftype, dl < sizeof(c.type) ? dl : sizeof(c.type) - 1);
 	h = header_block_len(b, len, &body);
 	part_header(b, h, &c);
 	c.body = b + body;

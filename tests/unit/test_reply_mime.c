@@ -134,6 +134,24 @@ START_TEST(test_reply_mime_subject_8bit_in_the_body_charset)
 }
 END_TEST
 
+/* RFC 2047: base64 (bytes outside its alphabet skipped) and Q ("_" a
+ * space, "=XX" a byte, "=" without two hex digits kept); the blank
+ * between two encoded words dropped. */
+START_TEST(test_reply_mime_subject_encoded_words_b_and_q)
+{
+	const char *a = "Subject: =?utf-8?B?VOG7qyBj!aOG7kWk=?= =?UTF-8?q?_n=E1=BB=AFa=ZZ_=3D?=\n\nx\n";
+	const char *b = "Subject: Re: =?utf-8?b?" "?=x\n\nx\n";
+	struct reply_mime m;
+
+	ck_assert_int_eq(reply_mime_parse(&m, a, strlen(a), &lim), 0);
+	ck_assert_str_eq(m.subject, "Từ chối nữa=ZZ =");
+	reply_mime_free(&m);
+	ck_assert_int_eq(reply_mime_parse(&m, b, strlen(b), &lim), 0);
+	ck_assert_str_eq(m.subject, "Re: x");	/* an empty word */
+	reply_mime_free(&m);
+}
+END_TEST
+
 /* A header value is unfolded (each run of blanks one space) and cut at
  * REPLY_HDR_VALUE_MAX bytes. */
 START_TEST(test_reply_mime_header_values_unfolded_and_bounded)
@@ -183,6 +201,7 @@ suite(void)
 	tcase_add_test(tc, test_reply_mime_html_is_decoded_only_when_asked);
 	tcase_add_test(tc, test_reply_mime_text_part_decoded_only_when_read_in_part_order);
 	tcase_add_test(tc, test_reply_mime_subject_8bit_in_the_body_charset);
+	tcase_add_test(tc, test_reply_mime_subject_encoded_words_b_and_q);
 	tcase_add_test(tc, test_reply_mime_header_values_unfolded_and_bounded);
 	tcase_add_test(tc, test_reply_mime_trace_fields_do_not_reach_the_parser);
 	suite_add_tcase(s, tc);
