@@ -29,11 +29,17 @@
 #include "reply_xfer.h"
 #include "text.h"
 
-
-static const char *const hdr_names[REPLY_HDR_COUNT] = {
-	"subject", "from", "auto-submitted", "x-autoreply", "x-autorespond",
-	"precedence", "return-path", "content-type", "x-failed-recipients",
-	"x-auto-response-suppress",
+/* The top-level header fields kept, in enum reply_hdr order, with their lengths. */
+static const struct hdr_name {
+	const char *s;
+	size_t	len;
+}	hdr_names[REPLY_HDR_COUNT] = {
+#define HDR_NAME(s)	{s, sizeof(s) - 1}
+	HDR_NAME("subject"), HDR_NAME("from"), HDR_NAME("auto-submitted"), HDR_NAME("x-autoreply"),
+	HDR_NAME("x-autorespond"), HDR_NAME("precedence"), HDR_NAME("return-path"),
+	HDR_NAME("content-type"), HDR_NAME("x-failed-recipients"),
+	HDR_NAME("x-auto-response-suppress"),
+#undef HDR_NAME
 };
 
 /* Length of the header block: up to and including the empty line. */
@@ -83,7 +89,7 @@ store_header(struct reply_mime *m, const char *name, size_t nlen,
 	int	sp = 0;
 
 	for (k = 0; k < REPLY_HDR_COUNT; k++)
-		if (strlen(hdr_names[k]) == nlen && strncasecmp(name, hdr_names[k], nlen) == 0)
+		if (hdr_names[k].len == nlen && strncasecmp(name, hdr_names[k].s, nlen) == 0)
 			break;
 	if (k == REPLY_HDR_COUNT || m->hdr[k] != NULL)
 		return (0);
@@ -168,24 +174,33 @@ parse_headers(struct reply_mime *m, const char *msg, size_t hlen)
 static int
 word_bytes(const char *s, size_t len, int enc, struct strbuf *out)
 {
-	size_t	i;
+	size_t	i, n;
 	unsigned v = 0;
 	int	bits = 0, d;
+	char   *o;
 
+	/* a word decodes to at most its own length: write in place */
+	if (len == 0)
+		return (0);
+	if (strbuf_reserve(out, len) < 0)
+		return (-1);
+	o = out->data;
+	n = out->len;
 	for (i = 0; i < len; i++) {
 		if (enc == 'b') {
 			if ((d = reply_xfer_b64_value((unsigned char) s[i])) < 0)
 				continue;
 			v = (v << 6) | (unsigned) d;
-			if ((bits += 6) >= 8 && strbuf_addc(out, (int) ((v >> (bits -= 8)) & 0xFF)) < 0)
-				return (-1);
+			if ((bits += 6) >= 8)
+				o[n++] = (char) ((v >> (bits -= 8)) & 0xFF);
 		} else if (s[i] == '=' && i + 2 < len && text_hexval(s[i + 1]) >= 0 && text_hexval(s[i + 2]) >= 0) {
-			if (strbuf_addc(out, text_hexval(s[i + 1]) * 16 + text_hexval(s[i + 2])) < 0)
-				return (-1);
+			o[n++] = (char) (text_hexval(s[i + 1]) * 16 + text_hexval(s[i + 2]));
 			i += 2;
-		} else if (strbuf_addc(out, s[i] == '_' ? ' ' : s[i]) < 0)
-			return (-1);
+		} else
+			o[n++] = s[i] == '_' ? ' ' : s[i];
 	}
+	out->len = n;
+	o[n] = 0;
 	return (0);
 }
 
@@ -306,35 +321,58 @@ lower(char *s)
 			*s = (char) (*s + 32);
 }
 
-/* param - the value of parameter NAME in V (after the ";"s), into OUT */
-static void
-param(const char *v, size_t vlen, const char *name, char *out, size_t outlen)
-{
-	size_t	i = 0, nl = strlen(name), k;
+/* The parameters of a Content-Type a part keeps (content_type()). */
+#define CT_PARAMS	5
 
-	out[0] = 0;
-	while (i < vlen) {
+/* param_value - a parameter's value from V[K] (its "=") to OUT */
+static void
+param_value(const char *v, size_t vlen, size_t k, char *out, size_t outlen)
+{
+	size_t	i;
+
+	for (k++; k < vlen && v[k] == ' '; k++)
+		;
+	for (i = 0; k < vlen && i + 1 < outlen; k++) {
+		if (v[k] == '"')
+			continue;
+		if (v[k] == ';' || ((v[k] == ' ' || v[k] == '\t') && v[k - 1] != '\\'))
+			break;
+		out[i++] = v[k];
+	}
+	out[i] = 0;
+}
+
+/*
+ * params - the values of the N parameters NAME (NLEN bytes each) in V
+ * (after the ";"s), each the first of its name, into OUT (OUTLEN bytes
+ * each; "" when absent), in one pass over V
+ */
+static void
+params(const char *v, size_t vlen, const char *const *name, const size_t *nlen,
+       char *const *out, const size_t *outlen, size_t n)
+{
+	size_t	i = 0, j, k, left = n;
+	unsigned found = 0;
+
+	for (j = 0; j < n; j++)
+		out[j][0] = 0;
+	while (i < vlen && left > 0) {
 		while (i < vlen && v[i] != ';')
 			i += v[i] == '"' ? 1 + strcspn(v + i + 1, "\"") + 1 : 1;
 		for (i++; i < vlen && (v[i] == ' ' || v[i] == '\t'); i++)
 			;
-		if (i + nl >= vlen || strncasecmp(v + i, name, nl) != 0)
-			continue;
-		for (k = i + nl; k < vlen && v[k] == ' '; k++)
-			;
-		if (k >= vlen || v[k] != '=')
-			continue;
-		for (k++; k < vlen && v[k] == ' '; k++)
-			;
-		for (i = 0; k < vlen && i + 1 < outlen; k++) {
-			if (v[k] == '"')
+		for (j = 0; j < n; j++) {
+			if ((found & (1U << j)) || i + nlen[j] >= vlen
+			    || strncasecmp(v + i, name[j], nlen[j]) != 0)
 				continue;
-			if (v[k] == ';' || ((v[k] == ' ' || v[k] == '\t') && v[k - 1] != '\\'))
-				break;
-			out[i++] = v[k];
+			for (k = i + nlen[j]; k < vlen && v[k] == ' '; k++)
+				;
+			if (k >= vlen || v[k] != '=')
+				continue;
+			param_value(v, vlen, k, out[j], outlen[j]);
+			found |= 1U << j;
+			left--;
 		}
-		out[i] = 0;
-		return;
 	}
 }
 
@@ -342,6 +380,15 @@ param(const char *v, size_t vlen, const char *name, char *out, size_t outlen)
 static void
 content_type(const char *v, size_t vlen, struct part *p)
 {
+	static const char *const name[CT_PARAMS] = {
+		"boundary", "charset", "format", "delsp", "report-type"
+	};
+	static const size_t nlen[CT_PARAMS] = {8, 7, 6, 5, 11};
+	char   *const out[CT_PARAMS] = {p->boundary, p->charset, p->format, p->delsp, p->report};
+	const size_t outlen[CT_PARAMS] = {
+		sizeof(p->boundary), sizeof(p->charset), sizeof(p->format), sizeof(p->delsp),
+		sizeof(p->report)
+	};
 	size_t	n = strcspn(v, "; \t");
 
 	if (n > vlen)
@@ -351,11 +398,7 @@ content_type(const char *v, size_t vlen, struct part *p)
 		p->type[n] = 0;
 		lower(p->type);
 	}
-	param(v, vlen, "boundary", p->boundary, sizeof(p->boundary));
-	param(v, vlen, "charset", p->charset, sizeof(p->charset));
-	param(v, vlen, "format", p->format, sizeof(p->format));
-	param(v, vlen, "delsp", p->delsp, sizeof(p->delsp));
-	param(v, vlen, "report-type", p->report, sizeof(p->report));
+	params(v, vlen, name, nlen, out, outlen, CT_PARAMS);
 }
 
 /* part_field - one field of a part's header block */
@@ -439,10 +482,10 @@ static int
 child(struct reply_mime *m, const char *b, size_t len, const char *deftype, size_t depth)
 {
 	struct part c;
-	size_t	h, body;
+	size_t	h, body, dl = strlen(deftype);
 
 	memset(&c, 0, sizeof(c));
-	snprintf(c.type, sizeof(c.type), "%s", deftype);
+	memcpy(c.type, deftype, dl < sizeof(c.type) ? dl : sizeof(c.type) - 1);
 	h = header_block_len(b, len, &body);
 	part_header(b, h, &c);
 	c.body = b + body;

@@ -41,6 +41,28 @@ START_TEST(test_reply_mime_plain_part_keeps_its_charset_and_flowed_parameters)
 }
 END_TEST
 
+START_TEST(test_reply_mime_content_type_parameters_first_of_each_name_in_any_order_quotes_skipped)
+{
+	/* a name inside a quoted value is not a parameter; the first of
+	 * each name wins; blanks around "="; a later Content-Type of the
+	 * same part starts over */
+	const char *msg = "Subject: x\nContent-Type: multipart/mixed; x=\"boundary=Z; y\"; BOUNDARY = B;"
+	    " boundary=C\n\n--B\nContent-Type: text/plain; charset=koi8-r\n"
+	    "Content-Type: text/plain; name=\"a; charset=koi8-r; delsp=yes\"; DelSp=no;"
+	    " Format = flowed; charset=\"windows-1258\"; charset=utf-8; delsp=yes\n\nhi\n--B--\n";
+	struct reply_mime m;
+
+	ck_assert_int_eq(reply_mime_parse(&m, msg, strlen(msg), &lim), 0);
+	ck_assert_int_eq(m.have_plain, 1);
+	ck_assert_str_eq(m.plain_charset, "windows-1258");
+	ck_assert_int_eq(m.plain_flowed, 1);
+	ck_assert_int_eq(m.plain_delsp, 0);
+	ck_assert_int_eq(reply_mime_plain(&m), 0);
+	ck_assert_str_eq(m.plain.data, "hi");
+	reply_mime_free(&m);
+}
+END_TEST
+
 START_TEST(test_reply_mime_html_is_decoded_only_when_asked)
 {
 	const char *msg = "Subject: x\nContent-Type: multipart/alternative; boundary=A\n\n--A\n"
@@ -112,6 +134,24 @@ START_TEST(test_reply_mime_subject_8bit_in_the_body_charset)
 }
 END_TEST
 
+/* RFC 2047: base64 (bytes outside its alphabet skipped) and Q ("_" a
+ * space, "=XX" a byte, "=" without two hex digits kept); the blank
+ * between two encoded words dropped. */
+START_TEST(test_reply_mime_subject_encoded_words_b_and_q)
+{
+	const char *a = "Subject: =?utf-8?B?VOG7qyBj!aOG7kWk=?= =?UTF-8?q?_n=E1=BB=AFa=ZZ_=3D?=\n\nx\n";
+	const char *b = "Subject: Re: =?utf-8?b?" "?=x\n\nx\n";
+	struct reply_mime m;
+
+	ck_assert_int_eq(reply_mime_parse(&m, a, strlen(a), &lim), 0);
+	ck_assert_str_eq(m.subject, "Từ chối nữa=ZZ =");
+	reply_mime_free(&m);
+	ck_assert_int_eq(reply_mime_parse(&m, b, strlen(b), &lim), 0);
+	ck_assert_str_eq(m.subject, "Re: x");	/* an empty word */
+	reply_mime_free(&m);
+}
+END_TEST
+
 /* A header value is unfolded (each run of blanks one space) and cut at
  * REPLY_HDR_VALUE_MAX bytes. */
 START_TEST(test_reply_mime_header_values_unfolded_and_bounded)
@@ -157,9 +197,11 @@ suite(void)
 	TCase  *tc = tcase_create("core");
 
 	tcase_add_test(tc, test_reply_mime_plain_part_keeps_its_charset_and_flowed_parameters);
+	tcase_add_test(tc, test_reply_mime_content_type_parameters_first_of_each_name_in_any_order_quotes_skipped);
 	tcase_add_test(tc, test_reply_mime_html_is_decoded_only_when_asked);
 	tcase_add_test(tc, test_reply_mime_text_part_decoded_only_when_read_in_part_order);
 	tcase_add_test(tc, test_reply_mime_subject_8bit_in_the_body_charset);
+	tcase_add_test(tc, test_reply_mime_subject_encoded_words_b_and_q);
 	tcase_add_test(tc, test_reply_mime_header_values_unfolded_and_bounded);
 	tcase_add_test(tc, test_reply_mime_trace_fields_do_not_reach_the_parser);
 	suite_add_tcase(s, tc);
