@@ -44,6 +44,7 @@ struct tmpl {
 
 struct tmpl_var {
 	char   *key;
+	size_t	klen;			/* strlen(key): most keys differ in it */
 	char   *value;
 };
 
@@ -545,7 +546,7 @@ tmpl_vars_new(const struct tmpl_vars *parent)
 int
 tmpl_vars_set(struct tmpl_vars *v, const char *key, const char *value)
 {
-	size_t	i;
+	size_t	i, klen = strlen(key);
 	char   *val;
 
 	if (!tmpl_key_valid(key) || strlen(value) > TMPL_VALUE_MAX)
@@ -553,7 +554,7 @@ tmpl_vars_set(struct tmpl_vars *v, const char *key, const char *value)
 	if ((val = strdup(value)) == NULL)
 		return (-1);
 	for (i = 0; i < v->count; i++)
-		if (strcmp(v->items[i].key, key) == 0) {
+		if (v->items[i].klen == klen && memcmp(v->items[i].key, key, klen) == 0) {
 			free(v->items[i].value);
 			v->items[i].value = val;
 			return (0);
@@ -571,6 +572,7 @@ tmpl_vars_set(struct tmpl_vars *v, const char *key, const char *value)
 	}
 	if ((v->items[v->count].key = strdup(key)) == NULL)
 		goto fail;
+	v->items[v->count].klen = klen;
 	v->items[v->count++].value = val;
 	return (0);
 fail:
@@ -582,11 +584,11 @@ fail:
 const char *
 tmpl_vars_get(const struct tmpl_vars *v, const char *key)
 {
-	size_t	i;
+	size_t	i, klen = strlen(key);
 
 	for (; v != NULL; v = v->parent)
 		for (i = 0; i < v->count; i++)
-			if (strcmp(v->items[i].key, key) == 0)
+			if (v->items[i].klen == klen && memcmp(v->items[i].key, key, klen) == 0)
 				return (v->items[i].value);
 	return (NULL);
 }

@@ -154,6 +154,34 @@ START_TEST(test_tmpl_shipped_templates_load)
 }
 END_TEST
 
+START_TEST(test_tmpl_vars_find_the_exact_key_the_latest_value_and_the_parents)
+{
+	struct tmpl_vars *p = tmpl_vars_new(NULL), *v;
+
+	ck_assert_int_eq(tmpl_vars_set(p, "name", "parent"), 0);
+	ck_assert_int_eq(tmpl_vars_set(p, "url", "u"), 0);
+	v = tmpl_vars_new(p);
+	/* Keys of one length, keys one the prefix of another. */
+	ck_assert_int_eq(tmpl_vars_set(v, "namf", "1"), 0);
+	ck_assert_int_eq(tmpl_vars_set(v, "name2", "2"), 0);
+	ck_assert_int_eq(tmpl_vars_set(v, "nam", "3"), 0);
+	ck_assert_str_eq(tmpl_vars_get(v, "name"), "parent");
+	ck_assert_str_eq(tmpl_vars_get(v, "namf"), "1");
+	ck_assert_str_eq(tmpl_vars_get(v, "name2"), "2");
+	ck_assert_str_eq(tmpl_vars_get(v, "nam"), "3");
+	ck_assert_str_eq(tmpl_vars_get(v, "url"), "u");
+	ck_assert_ptr_null(tmpl_vars_get(v, "na"));
+	ck_assert_ptr_null(tmpl_vars_get(v, "namg"));
+	ck_assert_int_eq(tmpl_vars_set(v, "name", "child"), 0);
+	ck_assert_int_eq(tmpl_vars_set(v, "namf", "4"), 0);
+	ck_assert_str_eq(tmpl_vars_get(v, "name"), "child");
+	ck_assert_str_eq(tmpl_vars_get(v, "namf"), "4");
+	ck_assert_str_eq(tmpl_vars_get(p, "name"), "parent");
+	tmpl_vars_free(v);
+	tmpl_vars_free(p);
+}
+END_TEST
+
 START_TEST(test_tmpl_optout_confirm_has_no_advertising)
 {
 	char	err[512], *text;
@@ -188,6 +216,7 @@ tmpl_suite(void)
 	tcase_add_test(tc, test_tmpl_missing_placeholder_is_an_error);
 	tcase_add_test(tc, test_tmpl_syntax_errors_name_the_line);
 	tcase_add_test(tc, test_tmpl_html_part_is_escaped);
+	tcase_add_test(tc, test_tmpl_vars_find_the_exact_key_the_latest_value_and_the_parents);
 	tcase_add_test(tc, test_tmpl_html_escapes_every_value_as_one_character_at_a_time_would);
 	tcase_add_test(tc, test_tmpl_shipped_templates_load);
 	tcase_add_test(tc, test_tmpl_optout_confirm_has_no_advertising);
