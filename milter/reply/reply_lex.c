@@ -38,6 +38,7 @@ struct entry {
 	size_t	len[REPLY_LEX_PHRASE_MAX];
 	unsigned char mk[REPLY_LEX_PHRASE_MAX];	/* each word's marks (reply_key.h) */
 	size_t	maxlen;			/* words it can match, gaps at their widest */
+	size_t	first;			/* the first entry with the same first word, index + 1 */
 	int	gap;			/* a "*" in it */
 	char   *pool;			/* the words, one allocation */
 	size_t	next;			/* chain, index + 1 */
@@ -248,7 +249,7 @@ add_entry(struct reply_lex *lx, const char *key, size_t klen, const unsigned cha
 	  const struct section *sec)
 {
 	struct entry *e;
-	size_t	i, h, *link;
+	size_t	i, h, x, *link;
 	char   *p;
 
 	if (lx->n == lx->cap) {
@@ -291,6 +292,12 @@ add_entry(struct reply_lex *lx, const char *key, size_t klen, const unsigned cha
 	e->object = sec->object;
 	/* chained longest first, so that a match can stop at a shorter entry */
 	h = hash(e->tok[0], e->len[0]);
+	e->first = lx->n + 1;
+	for (x = lx->bucket[h]; x; x = lx->e[x - 1].next)
+		if (strcmp(lx->e[x - 1].tok[0], e->tok[0]) == 0) {
+			e->first = lx->e[x - 1].first;
+			break;
+		}
 	for (link = &lx->bucket[h]; *link && lx->e[*link - 1].maxlen > e->maxlen; link = &lx->e[*link - 1].next)
 		;
 	e->next = *link;
@@ -495,7 +502,8 @@ size_t
 reply_lex_match(const struct reply_lex *lx, const struct reply_tok *tok, size_t n,
 		size_t i, struct reply_lex_match *m)
 {
-	size_t	x, end, len, k;
+	size_t	x, end, len, k, first = 0;
+	int	same = 0;
 
 	memset(m, 0, sizeof(*m));
 	if (i >= n)
@@ -505,8 +513,15 @@ reply_lex_match(const struct reply_lex *lx, const struct reply_tok *tok, size_t 
 
 		if (e->maxlen < m->len)
 			break;			/* the rest are shorter */
-		if (e->len[0] != tok[i].len || e->tok[0][0] != tok[i].s[0]
-		    || (end = match_from(e, 0, tok, n, i)) == 0)
+		if (e->len[0] != tok[i].len || e->tok[0][0] != tok[i].s[0])
+			continue;
+		/* the first word (never a gap) compared once per word of the chain */
+		if (e->first != first) {
+			first = e->first;
+			same = memcmp(tok[i].s, e->tok[0], e->len[0]) == 0;
+		}
+		if (!same || reply_key_marks_differ(tok[i].mk, e->mk[0])
+		    || (end = match_from(e, 1, tok, n, i + 1)) == 0)
 			continue;
 		len = end - i;
 		if (len < m->len)

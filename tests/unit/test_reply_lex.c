@@ -157,6 +157,43 @@ START_TEST(test_reply_lex_added_entries_are_read)
 }
 END_TEST
 
+/* lex_len - the length of the phrase at the start of TEXT, its family in *FAM */
+static size_t
+lex_len(const char *text, enum reply_family *fam)
+{
+	struct reply_tok w[WORDS_MAX];
+	struct reply_lex_match m;
+	struct strbuf b;
+	size_t	n = words(text, w, &b), r;
+
+	r = reply_lex_match(lx, w, n, 0, &m);
+	*fam = m.family;
+	strbuf_free(&b);
+	return (r);
+}
+
+/* "qzab" and "qamu" share a hash bucket, a length and a first letter: only
+ * their bytes tell their phrases apart, however the chain mixes them. */
+START_TEST(test_reply_lex_phrases_of_colliding_first_words_stay_apart)
+{
+	static const char more[] = "[intent dung_gui]\nqzab nhan thu\n[intent khong_nhan]\nqamu nhan\n"
+	    "qamu nhan thu xin\n[intent tu_choi]\nqzab nhan\n";
+	enum reply_family f;
+
+	ck_assert_int_eq(reply_lex_load(lx, more, sizeof(more) - 1, "more.lex", err, sizeof(err)), 0);
+	ck_assert_uint_eq(lex_len("qamu nhan thu", &f), 2);
+	ck_assert_int_eq(f, REPLY_FAM_KHONG_NHAN);
+	ck_assert_uint_eq(lex_len("qamu nhan thu xin", &f), 4);
+	ck_assert_int_eq(f, REPLY_FAM_KHONG_NHAN);
+	ck_assert_uint_eq(lex_len("qzab nhan thu", &f), 3);
+	ck_assert_int_eq(f, REPLY_FAM_DUNG_GUI);
+	ck_assert_uint_eq(lex_len("qzab nhan", &f), 2);
+	ck_assert_int_eq(f, REPLY_FAM_TU_CHOI);
+	ck_assert_uint_eq(lex_len("qzab thu", &f), 0);
+	ck_assert_uint_eq(lex_len("qamx nhan", &f), 0);
+}
+END_TEST
+
 START_TEST(test_reply_lex_same_as_spellings_read_as_one_word)
 {
 	static const char more[] = "[same-as không]\nkhônk\n[intent khong_nhan]\nkhông chịu nhận\n";
@@ -189,6 +226,7 @@ suite(void)
 	tcase_add_test(tc, test_reply_lex_bad_entries_are_reported_with_their_line);
 	tcase_add_test(tc, test_reply_lex_added_entries_are_read);
 	tcase_add_test(tc, test_reply_lex_same_as_spellings_read_as_one_word);
+	tcase_add_test(tc, test_reply_lex_phrases_of_colliding_first_words_stay_apart);
 	suite_add_tcase(s, tc);
 	return (s);
 }
