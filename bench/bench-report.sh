@@ -95,14 +95,25 @@ verdicts() {
 	if [ -n "$bad" ]; then echo "**$bad**"; elif [ "$second" != 0 ]; then echo "ok ($second second best)"; else echo ok; fi
 }
 
-# mrow LABEL TAG: one table row of section 1
-mrow() {
-	local f=$W/m.$2
+# row LABEL TAG CELL...: one table row of section 1 from the RESULT lines of TAG: each CELL
+# is FN:FIELD (FN med or spread), then the verdicts; "not measured" when TAG has none
+row() {
+	local label=$1 tag=$2 f=$W/m.$2 cell line
+	shift 2
 	if [ ! -s "$f" ]; then
-		echo "| $1 | not measured | | | | | | |"
+		echo "| $label | not measured |$(printf ' |%.0s' "$@")"
 		return
 	fi
-	echo "| $1 | $(spread "$f" rate) | $(med "$f" cpu_us_per_msg) | $(med "$f" eom_p50) | $(spread "$f" eom_p99) | $(med "$f" dec_p50) | $(spread "$f" dec_p99) | $(verdicts "$2") |"
+	line="| $label |"
+	for cell in "$@"; do
+		line="$line $(${cell%%:*} "$f" "${cell#*:}") |"
+	done
+	echo "$line $(verdicts "$tag") |"
+}
+
+# mrow LABEL TAG: one row of a closed-loop table of section 1
+mrow() {
+	row "$1" "$2" spread:rate med:cpu_us_per_msg med:eom_p50 spread:eom_p99 med:dec_p50 spread:dec_p99
 }
 
 # mtable CORPUS MILTERS...: the table of one corpus
@@ -306,12 +317,7 @@ memrow() {	# memrow NAME "base peak RESULT..."
 
 # prow LABEL TAG: one row of the open-loop table
 prow() {
-	local f=$W/m.$2
-	if [ ! -s "$f" ]; then
-		echo "| $1 | not measured | | | | | | |"
-		return
-	fi
-	echo "| $1 | $(spread "$f" offered) | $(spread "$f" rate) | $(spread "$f" lag_p99) | $(med "$f" eom_p50) | $(spread "$f" eom_p99) | $(spread "$f" dec_p99) | $(verdicts "$2") |"
+	row "$1" "$2" spread:offered spread:rate spread:lag_p99 med:eom_p50 spread:eom_p99 spread:dec_p99
 }
 
 # write_paced: the mix and the refusals at half their required rate
