@@ -112,6 +112,8 @@ struct reply_quote {
 	size_t	nfp;
 };
 
+static int verbs_ok(char *, size_t);
+
 struct reply_quote *
 reply_quote_new(const char *const *fingerprints, size_t n, char *err, size_t errlen)
 {
@@ -129,6 +131,8 @@ reply_quote_new(const char *const *fingerprints, size_t n, char *err, size_t err
 	for (i = 0; i < P_COUNT; i++)
 		if ((q->p[i] = rx_compile(pats[i], "quote pattern", err, errlen)) == NULL)
 			goto fail;
+	if (verbs_ok(err, errlen) < 0)
+		goto fail;
 	if ((q->fp = calloc(n + 2, sizeof(char *))) == NULL)
 		goto oom;
 	if ((q->fp[q->nfp++] = strdup(FOOTER_FP_VI)) == NULL
@@ -175,11 +179,6 @@ static const char *const attr_first[] = {
 	"on", "vao", "le", "am", "op", "el", "em", "il", "den", "w", "dnia", "pa", "kl.", "message", NULL
 };
 #define VERB_LEAD	3		/* "da " before "viet", "ha " before "scritto" */
-static const char *const attr_verbs[] = {
-	"wrote", "writes", "viet", "ecrit", "schrieb", "schreef", "escribio", "escreveu", "scritto",
-	"kirjoitti", "skrev", "napisa", "\xd0\xbd\xd0\xb0\xd0\xbf\xd0\xb8\xd1\x81\xd0\xb0", "\xd0\xbf\xd0\xb8\xd1\x88",
-	"\xe5\x86\x99\xe9\x81\x93", "\xe5\xaf\xab\xe9\x81\x93", NULL
-};
 /* The first words of pat_mobile's ASCII alternatives (each is followed by
  * a space there), and of pat_separator's that do not start with a rule. */
 struct word {
@@ -196,6 +195,16 @@ static const struct word mobile_first[] = {
 };
 static const struct word separator_first[] = {
 	WORD("begin"), WORD("forwarded"), WORD("original"), {NULL, 0}
+};
+static const struct word attr_verbs[] = {
+	WORD("wrote"), WORD("writes"), WORD("viet"), WORD("ecrit"), WORD("schrieb"), WORD("schreef"),
+	WORD("escribio"), WORD("escreveu"), WORD("scritto"), WORD("kirjoitti"), WORD("skrev"),
+	WORD("napisa"), WORD("\xd0\xbd\xd0\xb0\xd0\xbf\xd0\xb8\xd1\x81\xd0\xb0"), WORD("\xd0\xbf\xd0\xb8\xd1\x88"),
+	WORD("\xe5\x86\x99\xe9\x81\x93"), WORD("\xe5\xaf\xab\xe9\x81\x93"), {NULL, 0}
+};
+/* The first bytes of attr_verbs (reply_quote_new() checks it). */
+static const unsigned char verb_first[256] = {
+	['w'] = 1, ['v'] = 1, ['e'] = 1, ['s'] = 1, ['k'] = 1, ['n'] = 1, [0xd0] = 1, [0xe5] = 1
 };
 
 /* first_word_in - whether the first word of S (LEN, up to a space) is one of WORDS */
@@ -219,18 +228,38 @@ first_word_in(const struct word *words, const char *s, size_t len)
 static size_t
 verb_from(const char *s, size_t len)
 {
-	const char *h;
-	size_t	i, at = len;
+	size_t	i, at;
 
-	for (i = 0; attr_verbs[i]; i++)
-		if ((h = memmem(s, len, attr_verbs[i], strlen(attr_verbs[i]))) != NULL && (size_t) (h - s) < at)
-			at = (size_t) (h - s);
-	if (at == len)
-		return (len);
+	/* one pass: the first place where any verb starts */
+	for (at = 0; at < len; at++) {
+		if (!verb_first[(unsigned char) s[at]])
+			continue;
+		for (i = 0; attr_verbs[i].w; i++)
+			if (attr_verbs[i].w[0] == s[at] && attr_verbs[i].n <= len - at
+			    && memcmp(s + at, attr_verbs[i].w, attr_verbs[i].n) == 0)
+				goto found;
+	}
+	return (len);
+found:
 	at = at > VERB_LEAD ? at - VERB_LEAD : 0;
 	while (at > 0 && ((unsigned char) s[at] & 0xC0) == 0x80)
 		at--;
 	return (at);
+}
+
+/* verbs_ok - whether verb_first holds the first byte of every verb; -1 with ERR */
+static int
+verbs_ok(char *err, size_t errlen)
+{
+	size_t	i;
+
+	for (i = 0; attr_verbs[i].w; i++)
+		if (!verb_first[(unsigned char) attr_verbs[i].w[0]]) {
+			snprintf(err, errlen, "quote verb \"%s\": its first byte is not in verb_first",
+				 attr_verbs[i].w);
+			return (-1);
+		}
+	return (0);
 }
 
 /*

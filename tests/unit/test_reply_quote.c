@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,13 +67,43 @@ expect(const char *text, const char *want)
 
 START_TEST(test_reply_quote_attributions_of_the_clients)
 {
-	expect("Từ chối\n\nVào Th 2, 30 thg 11, 2026 vào lúc 08:00 LINKS <noreply@ilinks.asia>\nđã viết:\n> x\n", "Từ chối");
+	expect("Từ chối\n\nVào Th 2, 30 thg 11, 2026 vào lúc 08:00 LINKS\nđã viết:\n> x\n", "Từ chối");
 	expect("Từ chối\n\nVào lúc 08:00 30/11/2026, LINKS đã viết:\n> x\n", "Từ chối");
 	expect("Từ chối\n\n-----LINKS <noreply@ilinks.asia> wrote: -----\nTo: a@b.vn\n\nx\n", "Từ chối");
-	expect("Từ chối\n\n---- Vào Th 2, 30 Thg 11 2026 08:00:00 +0700 LINKS <noreply@ilinks.asia> đã viết ---\n\nx\n",
+	expect("Từ chối\n\n---- Vào Th 2, 30 Thg 11 2026 08:00:00 +0700 LINKS đã viết ---\n\nx\n",
 	       "Từ chối");
 	expect("Từ chối\n\n-------- Tin nhắn gốc --------\nTừ: LINKS\n", "Từ chối");
 	expect("Từ chối\n\n----- Thư gốc -----\nTừ: \"LINKS\" <noreply@ilinks.asia>\n", "Từ chối");
+}
+END_TEST
+
+/* The verb of writing is found wherever it is in the line, in every
+ * language the attribution patterns know. */
+START_TEST(test_reply_quote_attributions_in_other_languages)
+{
+	static const char *const attr[] = {
+		"Am 30.11.2026 um 08:00 schrieb LINKS:",
+		"Le 30 nov. 2026 à 08:00, LINKS a écrit :",
+		"El 30 nov 2026, a las 08:00, LINKS escribió:",
+		"Em 30 de nov. de 2026, às 08:00, LINKS escreveu:",
+		"Il giorno 30 nov 2026, alle ore 08:00, LINKS ha scritto:",
+		"Op 30 nov. 2026 om 08:00 schreef LINKS:",
+		"Den 30 nov. 2026 kl. 08:00 skrev LINKS:",
+		"W dniu 30.11.2026 o 08:00, LINKS napisał:",
+		"30 нояб. 2026 г., в 08:00, LINKS написал:",
+		"LINKS kirjoitti 30.11.2026 kello 08.00:",
+		"2026年11月30日 08:00，LINKS 写道：",
+		"On Mon, 30 Nov 2026 at 08:00, LINKS wrote:",
+	};
+	char	text[512];
+	size_t	i;
+
+	for (i = 0; i < sizeof(attr) / sizeof(attr[0]); i++) {
+		snprintf(text, sizeof(text), "Từ chối\n\n%s\n> x\n> y\n", attr[i]);
+		expect(text, "Từ chối");
+		snprintf(text, sizeof(text), "Từ chối\n\n%s\n\nx\n", attr[i]);
+		expect(text, "Từ chối");
+	}
 }
 END_TEST
 
@@ -92,8 +123,8 @@ END_TEST
 
 START_TEST(test_reply_quote_outlook_tu_label_is_not_the_command)
 {
-	expect("Từ: LINKS <noreply@ilinks.asia>\nĐã gửi: Thứ Hai\nĐến: an@example.vn\nChủ đề: Từ chối\n\nTừ chối\n", "");
-	expect("Từ chối nhận email\nTừ: LINKS <noreply@ilinks.asia>\nĐã gửi: Thứ Hai\n\nx\n", "Từ chối nhận email");
+	expect("Từ: LINKS\nĐã gửi: Thứ Hai\nĐến: an@example.vn\nChủ đề: Từ chối\n\nTừ chối\n", "");
+	expect("Từ chối nhận email\nTừ: LINKS\nĐã gửi: Thứ Hai\n\nx\n", "Từ chối nhận email");
 }
 END_TEST
 
@@ -109,7 +140,7 @@ END_TEST
 START_TEST(test_reply_quote_attribution_without_quotes_before_our_text_is_a_boundary)
 {
 	/* Yahoo: the original follows its attribution unquoted */
-	expect(" \n   Vào Thứ Hai, 30 tháng 11, 2026, 08:00:00 GMT+7, LINKS <noreply@ilinks.asia> đã viết:\n \n"
+	expect(" \n   Vào Thứ Hai, 30 tháng 11, 2026, 08:00:00 GMT+7, LINKS đã viết:\n \n"
 	       " Kính gửi Quý khách\n -- \n " FOOTER_REFUSAL_VI "\n", "");
 	/* but a bottom-posted answer after an attribution is the customer's */
 	expect("On 8 May 2017 17:34, \"A\" <a@b.com> wrote:\n\n    nil && 2.0\n", "    nil && 2.0");
@@ -165,6 +196,7 @@ suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_reply_quote_attributions_of_the_clients);
+	tcase_add_test(tc, test_reply_quote_attributions_in_other_languages);
 	tcase_add_test(tc, test_reply_quote_mail_app_lines_end_the_text);
 	tcase_add_test(tc, test_reply_quote_outlook_tu_label_is_not_the_command);
 	tcase_add_test(tc, test_reply_quote_our_footer_ends_the_text_unless_it_comes_first);
