@@ -31,6 +31,45 @@
 #include "store.h"
 #include "unit.h"
 
+#define B64_TRIES	400	/* random texts the base64 test encodes */
+#define B64_TEXT_MAX	300	/* their longest, past five lines of 57 bytes */
+
+START_TEST(test_mime_base64_body_is_openssls_in_lines_of_76)
+{
+	unsigned char text[B64_TEXT_MAX + 3], line[128];
+	char   *got, *want, *w;
+	size_t	len, glen, i, n, k;
+	int	t;
+
+	srand(20261201);
+	for (t = 0; t < B64_TRIES; t++) {
+		/* Bytes 1-255 but CR and LF, any length: every remainder of 3 and 57. */
+		len = (size_t) t < B64_TEXT_MAX ? (size_t) t : (size_t) (rand() % B64_TEXT_MAX);
+		for (i = 0; i < len; i++)
+			do
+				text[i] = (unsigned char) (1 + rand() % 255);
+			while (text[i] == '\r' || text[i] == '\n');
+		text[len] = 0;
+		ck_assert_ptr_nonnull(got = mime_encode_body((const char *) text, &glen));
+		/* The reference: OpenSSL's encoder over the text and its final CRLF. */
+		memcpy(text + len, "\r\n", 3);
+		len += 2;
+		ck_assert_ptr_nonnull(want = w = calloc(1, (len / 57 + 1) * 78 + 1));
+		for (i = 0; i < len; i += n) {
+			n = len - i < 57 ? len - i : 57;
+			k = (size_t) EVP_EncodeBlock(line, text + i, (int) n);
+			memcpy(w, line, k);
+			memcpy(w + k, "\r\n", 2);
+			w += k + 2;
+		}
+		ck_assert_uint_eq(glen, (size_t) (w - want));
+		ck_assert_str_eq(got, want);
+		free(got);
+		free(want);
+	}
+}
+END_TEST
+
 START_TEST(test_mime_header_lines_fold_within_78)
 {
 	struct mime_msg m;
@@ -157,6 +196,7 @@ mime_suite(void)
 	TCase  *tc = tcase_create("core");
 
 	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_mime_base64_body_is_openssls_in_lines_of_76);
 	tcase_add_test(tc, test_mime_header_lines_fold_within_78);
 	tcase_add_test(tc, test_mime_crlf_in_name_cannot_add_a_header);
 	tcase_add_test(tc, test_mime_date_is_libetpans_in_whole_hours_and_right_in_half_hours);
