@@ -19,6 +19,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
@@ -30,21 +31,29 @@
 #include "utf8.h"
 
 /* Labels of single-byte character sets (prefixes, lower case). */
-static const char *const single_byte[] = {
-	"iso-8859-", "iso8859-", "iso_8859-", "latin", "l1", "windows-12", "cp12", "x-cp12",
-	"cp-12", "win-12", "koi8-", "viscii", "tcvn", "ibm", "cp8", "mac", "x-mac", "ascii",
-	"us-ascii", "ansi_x3.4", NULL
+static const struct {
+	const char *s;
+	size_t	len;
+}	single_byte[] = {
+#define SB(s)	{s, sizeof(s) - 1}
+	SB("iso-8859-"), SB("iso8859-"), SB("iso_8859-"), SB("latin"), SB("l1"), SB("windows-12"),
+	SB("cp12"), SB("x-cp12"), SB("cp-12"), SB("win-12"), SB("koi8-"), SB("viscii"), SB("tcvn"),
+	SB("ibm"), SB("cp8"), SB("mac"), SB("x-mac"), SB("ascii"), SB("us-ascii"), SB("ansi_x3.4"),
+	{NULL, 0}
+#undef SB
 };
 
 int
 reply_text_is_single_byte(const char *charset)
 {
 	size_t	i;
+	int	c0;
 
 	if (charset == NULL)
 		return (0);
-	for (i = 0; single_byte[i]; i++)
-		if (strncasecmp(charset, single_byte[i], strlen(single_byte[i])) == 0)
+	c0 = tolower((unsigned char) charset[0]);	/* strncasecmp's first test, once */
+	for (i = 0; single_byte[i].s; i++)
+		if (c0 == single_byte[i].s[0] && strncasecmp(charset, single_byte[i].s, single_byte[i].len) == 0)
 			return (1);
 	return (0);
 }

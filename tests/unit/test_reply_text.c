@@ -46,6 +46,29 @@ canon(const char *in, size_t len, const char *cs, int flowed, int delsp, int pla
 
 #define CANON(s, cs, f, d, p)	canon(s, sizeof(s) - 1, cs, f, d, p)
 
+/* Labels are prefixes, in any case; multi-byte and unknown ones are not
+ * single-byte. */
+START_TEST(test_reply_text_single_byte_labels_by_prefix_in_any_case)
+{
+	static const char *const yes[] = {
+		"iso-8859-1", "ISO-8859-15", "Iso8859-2", "ISO_8859-1:1987", "latin1", "L1", "windows-1258",
+		"Windows-1252", "CP1258", "x-cp1250", "cp-1252", "WIN-1251", "KOI8-R", "VISCII", "TCVN5712-1",
+		"IBM850", "cp850", "macintosh", "x-mac-roman", "ASCII", "us-ascii", "ANSI_X3.4-1968",
+	};
+	static const char *const no[] = {
+		"utf-8", "UTF8", "", "gb2312", "big5", "shift_jis", "euc-kr", "iso-2022-jp", "utf-16le",
+		"window-1252", "xcp1252", "8859-1", " latin1", "unknown",
+	};
+	size_t	i;
+
+	ck_assert_int_eq(reply_text_is_single_byte(NULL), 0);
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		ck_assert_msg(reply_text_is_single_byte(yes[i]) == 1, "%s", yes[i]);
+	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		ck_assert_msg(reply_text_is_single_byte(no[i]) == 0, "%s", no[i]);
+}
+END_TEST
+
 START_TEST(test_reply_text_utf8_under_a_single_byte_label_is_utf8)
 {
 	char   *t = CANON("T\xe1\xbb\xab ch\xe1\xbb\x91i", "iso-8859-1", 0, 0, 1);
@@ -240,6 +263,7 @@ suite(void)
 	TCase  *tc = tcase_create("core");
 
 	tcase_set_timeout(tc, TEXT_TIMEOUT);
+	tcase_add_test(tc, test_reply_text_single_byte_labels_by_prefix_in_any_case);
 	tcase_add_test(tc, test_reply_text_utf8_under_a_single_byte_label_is_utf8);
 	tcase_add_test(tc, test_reply_text_real_latin1_stays_latin1);
 	tcase_add_test(tc, test_reply_text_vni_font_text_is_mapped_back);
