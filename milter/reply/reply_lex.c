@@ -498,6 +498,19 @@ match_from(const struct entry *e, size_t k, const struct reply_tok *tok, size_t 
 	return (match_from(e, k + 1, tok, n, i + 1));
 }
 
+/*
+ * second_may_match - a cheap test before match_from(E, 1, TOK, N, I): 0 when
+ * E's second word, a word and not a gap, cannot be TOK[I] (none there, or
+ * another length or first byte)
+ */
+static int
+second_may_match(const struct entry *e, const struct reply_tok *tok, size_t n, size_t i)
+{
+	if (e->ntok < 2 || (e->len[1] == 1 && e->tok[1][0] == '*'))
+		return (1);
+	return (i < n && tok[i].len == e->len[1] && (e->len[1] == 0 || tok[i].s[0] == e->tok[1][0]));
+}
+
 size_t
 reply_lex_match(const struct reply_lex *lx, const struct reply_tok *tok, size_t n,
 		size_t i, struct reply_lex_match *m)
@@ -521,7 +534,8 @@ reply_lex_match(const struct reply_lex *lx, const struct reply_tok *tok, size_t 
 			same = memcmp(tok[i].s, e->tok[0], e->len[0]) == 0;
 		}
 		if (!same || reply_key_marks_differ(tok[i].mk, e->mk[0])
-		    || (end = match_from(e, 1, tok, n, i + 1)) == 0)
+		    || !second_may_match(e, tok, n, i + 1)
+		    || (end = e->ntok == 1 ? i + 1 : match_from(e, 1, tok, n, i + 1)) == 0)
 			continue;
 		len = end - i;
 		if (len < m->len)
