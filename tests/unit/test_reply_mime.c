@@ -23,17 +23,25 @@
 
 static const struct reply_mime_limits lim = {64, 8, 256 * 1024};
 
+/* parse_plain - M parsed from MSG, its text part found with CHARSET,
+ * FLOWED and DELSP; the caller frees M */
+static void
+parse_plain(struct reply_mime *m, const char *msg, const char *charset, int flowed, int delsp)
+{
+	ck_assert_int_eq(reply_mime_parse(m, msg, strlen(msg), &lim), 0);
+	ck_assert_int_eq(m->have_plain, 1);
+	ck_assert_str_eq(m->plain_charset, charset);
+	ck_assert_int_eq(m->plain_flowed, flowed);
+	ck_assert_int_eq(m->plain_delsp, delsp);
+}
+
 START_TEST(test_reply_mime_plain_part_keeps_its_charset_and_flowed_parameters)
 {
 	const char *msg = "Subject: x\nContent-Type: text/plain; charset=windows-1258; format=flowed; delsp=yes\n"
 	    "Content-Transfer-Encoding: quoted-printable\n\nT=FD=CC ch=F4=ECi\n";
 	struct reply_mime m;
 
-	ck_assert_int_eq(reply_mime_parse(&m, msg, strlen(msg), &lim), 0);
-	ck_assert_int_eq(m.have_plain, 1);
-	ck_assert_str_eq(m.plain_charset, "windows-1258");
-	ck_assert_int_eq(m.plain_flowed, 1);
-	ck_assert_int_eq(m.plain_delsp, 1);
+	parse_plain(&m, msg, "windows-1258", 1, 1);
 	ck_assert_uint_eq(m.plain.len, 0);			/* decoded when asked */
 	ck_assert_int_eq(reply_mime_plain(&m), 0);
 	ck_assert_mem_eq(m.plain.data, "T\xfd\xcc ch\xf4\xeci", 9);	/* transfer-decoded, charset kept */
@@ -52,11 +60,7 @@ START_TEST(test_reply_mime_content_type_parameters_first_of_each_name_in_any_ord
 	    " Format = flowed; charset=\"windows-1258\"; charset=utf-8; delsp=yes\n\nhi\n--B--\n";
 	struct reply_mime m;
 
-	ck_assert_int_eq(reply_mime_parse(&m, msg, strlen(msg), &lim), 0);
-	ck_assert_int_eq(m.have_plain, 1);
-	ck_assert_str_eq(m.plain_charset, "windows-1258");
-	ck_assert_int_eq(m.plain_flowed, 1);
-	ck_assert_int_eq(m.plain_delsp, 0);
+	parse_plain(&m, msg, "windows-1258", 1, 0);
 	ck_assert_int_eq(reply_mime_plain(&m), 0);
 	ck_assert_str_eq(m.plain.data, "hi");
 	reply_mime_free(&m);
