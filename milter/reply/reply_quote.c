@@ -173,20 +173,17 @@ reply_quote_result_free(struct reply_quote_result *res)
 	strbuf_free(&res->text);
 }
 
-/* Words an attribution starts with (pat_attr_start), and the verbs of
- * writing (pat_attr_end): the literal prefilters of the two patterns. */
-static const char *const attr_first[] = {
-	"on", "vao", "le", "am", "op", "el", "em", "il", "den", "w", "dnia", "pa", "kl.", "message", NULL
-};
 #define VERB_LEAD	3		/* "da " before "viet", "ha " before "scritto" */
-/* The first words of pat_mobile's ASCII alternatives (each is followed by
- * a space there), and of pat_separator's that do not start with a rule. */
+
+/* A word of a literal prefilter, with its length. */
 struct word {
 	const char *w;
 	size_t	n;
 };
 
 #define WORD(s)	{s, sizeof(s) - 1}
+/* The first words of pat_mobile's ASCII alternatives (each is followed by
+ * a space there), and of pat_separator's that do not start with a rule. */
 static const struct word mobile_first[] = {
 	WORD("sent"), WORD("duoc"), WORD("da"), WORD("gui"), WORD("get"), WORD("nhan"), WORD("tai"),
 	WORD("envoye"), WORD("von"), WORD("diese"), WORD("enviado"), WORD("inviato"),
@@ -195,6 +192,12 @@ static const struct word mobile_first[] = {
 };
 static const struct word separator_first[] = {
 	WORD("begin"), WORD("forwarded"), WORD("original"), {NULL, 0}
+};
+/* Words an attribution starts with (pat_attr_start), and the verbs of
+ * writing (pat_attr_end): the literal prefilters of the two patterns. */
+static const struct word attr_first[] = {
+	WORD("on"), WORD("vao"), WORD("le"), WORD("am"), WORD("op"), WORD("el"), WORD("em"), WORD("il"),
+	WORD("den"), WORD("w"), WORD("dnia"), WORD("pa"), WORD("kl."), WORD("message"), {NULL, 0}
 };
 static const struct word attr_verbs[] = {
 	WORD("wrote"), WORD("writes"), WORD("viet"), WORD("ecrit"), WORD("schrieb"), WORD("schreef"),
@@ -289,8 +292,8 @@ may_match(int which, const char *s, size_t len)
 		if ((w == 2 && memcmp(s, "le", 2) == 0) || (w == 7 && memcmp(s, "message", 7) == 0))
 			return (1);		/* "(le) message du :" */
 		first = c0 == '-' || c0 == '_' || c0 == '=' || c0 >= 0x80;
-		for (i = 0; !first && attr_first[i]; i++)
-			first = strlen(attr_first[i]) == w && strncmp(s, attr_first[i], w) == 0;
+		for (i = 0; !first && attr_first[i].w; i++)
+			first = attr_first[i].n == w && memcmp(s, attr_first[i].w, w) == 0;
 		/* every other form has a verb of writing ("Em ..." is a customer's line) */
 		return (first && verb_from(s, len) < len);
 	case P_ATTR_END:
