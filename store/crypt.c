@@ -424,73 +424,6 @@ seal_start(const struct crypt_keys *k, size_t len, unsigned char *out, size_t ou
 	return (crypt_random(out + 1, CRYPT_NONCE_LEN));
 }
 
-/* crypt_seal - PLAIN sealed for ROW and FIELD into OUT with a context of its own; see crypt.h */
-long
-crypt_seal(const struct crypt_keys *k, int64_t row, int field,
-	   const char *plain, size_t len, unsigned char *out, size_t outlen)
-{
-	EVP_CIPHER_CTX *ctx;
-	long	ret = -1;
-
-	if (seal_start(k, len, out, outlen) < 0 || (ctx = EVP_CIPHER_CTX_new()) == NULL)
-		return -1;
-	if (EVP_EncryptInit_ex(ctx, crypt_aes_gcm(), NULL, NULL, NULL) == 1
-	    && EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, CRYPT_NONCE_LEN, NULL) == 1
-	    && EVP_EncryptInit_ex(ctx, NULL, NULL, k->enc, out + 1) == 1
-	    && seal_on(ctx, row, field, plain, len, out) == 0)
-		ret = (long) (len + CRYPT_OVERHEAD);
-	EVP_CIPHER_CTX_free(ctx);
-	return ret;
-}
-
-int
-crypt_unseal(const struct crypt_keys *k, int64_t row, int field,
-	     const unsigned char *in, size_t len, char **plain)
-{
-	unsigned char aad[CRYPT_AAD_LEN];
-	unsigned char tag[CRYPT_TAG_LEN];
-	EVP_CIPHER_CTX *ctx;
-	size_t	clen;
-	char   *buf;
-	int	n, fin, ret = CRYPT_EAUTH;
-
-	*plain = NULL;
-	if (len < CRYPT_OVERHEAD || len - CRYPT_OVERHEAD > (size_t) INT32_MAX)
-		return CRYPT_EAUTH;
-	if (in[0] != k->kid)
-		return CRYPT_EKID;
-	clen = len - CRYPT_OVERHEAD;
-	if ((buf = malloc(clen + 1)) == NULL)
-		return CRYPT_EAUTH;
-	memcpy(tag, in + 1 + CRYPT_NONCE_LEN + clen, CRYPT_TAG_LEN);
-	make_aad(aad, row, field);
-	if ((ctx = EVP_CIPHER_CTX_new()) == NULL)
-		goto done;
-	if (EVP_DecryptInit_ex(ctx, crypt_aes_gcm(), NULL, NULL, NULL) != 1
-	    || EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, CRYPT_NONCE_LEN, NULL) != 1
-	    || EVP_DecryptInit_ex(ctx, NULL, NULL, k->enc, in + 1) != 1
-	    || EVP_DecryptUpdate(ctx, NULL, &n, aad, sizeof(aad)) != 1
-	    || EVP_DecryptUpdate(ctx, (unsigned char *) buf, &n,
-				 in + 1 + CRYPT_NONCE_LEN, (int) clen) != 1
-	    || EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, CRYPT_TAG_LEN, tag) != 1
-	    || EVP_DecryptFinal_ex(ctx, (unsigned char *) buf + n, &fin) != 1)
-		goto done;
-	buf[clen] = 0;
-	/* A NUL inside the plaintext was never sealed by us. */
-	if (strlen(buf) != clen)
-		goto done;
-	*plain = buf;
-	buf = NULL;
-	ret = 0;
-done:
-	EVP_CIPHER_CTX_free(ctx);
-	if (buf) {
-		OPENSSL_cleanse(buf, clen + 1);
-		free(buf);
-	}
-	return ret;
-}
-
 /*
  * An opener: AES-256-GCM contexts keyed with the field key KEY (a copy,
  * to notice another key; wiped when freed), one to decrypt and one to
@@ -551,28 +484,32 @@ crypt_gcm_key(struct crypt_keyed_gcm *g, const struct crypt_keys *k, int enc)
 	return (0);
 }
 
-/* crypt_seal_with - crypt_seal() through opener O (NULL: crypt_seal()) */
-long
-crypt_seal_with(struct crypt_opener *o, const struct crypt_keys *k, int64_t row, int field,
-		const char *plain, size_t len, unsigned char *out, size_t outlen)
+/*
+ * seal_keyed - crypt_seal() on G, keyed first if it is not keyed with
+ * K's field key; a failure forgets G (the next field starts afresh)
+ */
+static long
+seal_keyed(struct crypt_keyed_gcm *g, const struct crypt_keys *k, int64_t row, int field,
+	   const char *plain, size_t len, unsigned char *out, size_t outlen)
 {
-	if (o == NULL)
-		return (crypt_seal(k, row, field, plain, len, out, outlen));
-	if (seal_start(k, len, out, outlen) < 0 || crypt_gcm_key(&o->seal, k, 1) < 0)
+	if (seal_start(k, len, out, outlen) < 0 || crypt_gcm_key(g, k, 1) < 0)
 		return (-1);
 	/* A new nonce on the keyed context: the key schedule stays. */
-	if (EVP_EncryptInit_ex(o->seal.ctx, NULL, NULL, NULL, out + 1) != 1
-	    || seal_on(o->seal.ctx, row, field, plain, len, out) != 0) {
-		crypt_gcm_drop(&o->seal);	/* the next field starts from a fresh context */
+	if (EVP_EncryptInit_ex(g->ctx, NULL, NULL, NULL, out + 1) != 1
+	    || seal_on(g->ctx, row, field, plain, len, out) != 0) {
+		crypt_gcm_drop(g);
 		return (-1);
 	}
 	return ((long) (len + CRYPT_OVERHEAD));
 }
 
-/* crypt_unseal_with - crypt_unseal() through opener O (NULL: crypt_unseal()) */
-int
-crypt_unseal_with(struct crypt_opener *o, const struct crypt_keys *k, int64_t row, int field,
-		  const unsigned char *in, size_t len, char **plain)
+/*
+ * unseal_keyed - crypt_unseal() on G, keyed first as in seal_keyed();
+ * *PLAIN belongs to the caller (NULL on failure)
+ */
+static int
+unseal_keyed(struct crypt_keyed_gcm *g, const struct crypt_keys *k, int64_t row, int field,
+	     const unsigned char *in, size_t len, char **plain)
 {
 	unsigned char aad[CRYPT_AAD_LEN];
 	unsigned char tag[CRYPT_TAG_LEN];
@@ -580,26 +517,24 @@ crypt_unseal_with(struct crypt_opener *o, const struct crypt_keys *k, int64_t ro
 	char   *buf;
 	int	n, fin, ret = CRYPT_EAUTH;
 
-	if (o == NULL)
-		return (crypt_unseal(k, row, field, in, len, plain));
 	*plain = NULL;
 	if (len < CRYPT_OVERHEAD || len - CRYPT_OVERHEAD > (size_t) INT32_MAX)
 		return (CRYPT_EAUTH);
 	if (in[0] != k->kid)
 		return (CRYPT_EKID);
 	clen = len - CRYPT_OVERHEAD;
-	if (crypt_gcm_key(&o->open, k, 0) < 0 || (buf = malloc(clen + 1)) == NULL)
+	if (crypt_gcm_key(g, k, 0) < 0 || (buf = malloc(clen + 1)) == NULL)
 		return (CRYPT_EAUTH);
 	memcpy(tag, in + 1 + CRYPT_NONCE_LEN + clen, CRYPT_TAG_LEN);
 	make_aad(aad, row, field);
 	/* A new nonce on the keyed context: the key schedule stays. */
-	if (EVP_DecryptInit_ex(o->open.ctx, NULL, NULL, NULL, in + 1) != 1
-	    || EVP_DecryptUpdate(o->open.ctx, NULL, &n, aad, sizeof(aad)) != 1
-	    || EVP_DecryptUpdate(o->open.ctx, (unsigned char *) buf, &n,
+	if (EVP_DecryptInit_ex(g->ctx, NULL, NULL, NULL, in + 1) != 1
+	    || EVP_DecryptUpdate(g->ctx, NULL, &n, aad, sizeof(aad)) != 1
+	    || EVP_DecryptUpdate(g->ctx, (unsigned char *) buf, &n,
 				 in + 1 + CRYPT_NONCE_LEN, (int) clen) != 1
-	    || EVP_CIPHER_CTX_ctrl(o->open.ctx, EVP_CTRL_GCM_SET_TAG, CRYPT_TAG_LEN, tag) != 1
-	    || EVP_DecryptFinal_ex(o->open.ctx, (unsigned char *) buf + n, &fin) != 1) {
-		crypt_gcm_drop(&o->open);	/* the next field starts from a fresh context */
+	    || EVP_CIPHER_CTX_ctrl(g->ctx, EVP_CTRL_GCM_SET_TAG, CRYPT_TAG_LEN, tag) != 1
+	    || EVP_DecryptFinal_ex(g->ctx, (unsigned char *) buf + n, &fin) != 1) {
+		crypt_gcm_drop(g);
 		goto done;
 	}
 	buf[clen] = 0;
@@ -615,6 +550,50 @@ done:
 		free(buf);
 	}
 	return (ret);
+}
+
+/* crypt_seal - PLAIN sealed for ROW and FIELD into OUT with a context of its own; see crypt.h */
+long
+crypt_seal(const struct crypt_keys *k, int64_t row, int field,
+	   const char *plain, size_t len, unsigned char *out, size_t outlen)
+{
+	struct crypt_keyed_gcm g = {NULL, {0}};
+	long	ret = seal_keyed(&g, k, row, field, plain, len, out, outlen);
+
+	crypt_gcm_drop(&g);
+	return (ret);
+}
+
+/* crypt_unseal - IN opened for ROW and FIELD with a context of its own; see crypt.h */
+int
+crypt_unseal(const struct crypt_keys *k, int64_t row, int field,
+	     const unsigned char *in, size_t len, char **plain)
+{
+	struct crypt_keyed_gcm g = {NULL, {0}};
+	int	ret = unseal_keyed(&g, k, row, field, in, len, plain);
+
+	crypt_gcm_drop(&g);
+	return (ret);
+}
+
+/* crypt_seal_with - crypt_seal() through opener O (NULL: crypt_seal()) */
+long
+crypt_seal_with(struct crypt_opener *o, const struct crypt_keys *k, int64_t row, int field,
+		const char *plain, size_t len, unsigned char *out, size_t outlen)
+{
+	if (o == NULL)
+		return (crypt_seal(k, row, field, plain, len, out, outlen));
+	return (seal_keyed(&o->seal, k, row, field, plain, len, out, outlen));
+}
+
+/* crypt_unseal_with - crypt_unseal() through opener O (NULL: crypt_unseal()) */
+int
+crypt_unseal_with(struct crypt_opener *o, const struct crypt_keys *k, int64_t row, int field,
+		  const unsigned char *in, size_t len, char **plain)
+{
+	if (o == NULL)
+		return (crypt_unseal(k, row, field, in, len, plain));
+	return (unseal_keyed(&o->open, k, row, field, in, len, plain));
 }
 
 /* crypt_keyed_new - a slot for KEY with its keyed context (caller publishes or frees); NULL on failure */
