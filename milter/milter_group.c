@@ -172,7 +172,12 @@ mgroup_retry(struct store *st, struct mgroup_req *batch)
  * writes of the requests before it cannot be kept apart from its own:
  * the whole transaction is rolled back and begun again, and 1 is
  * returned for the caller to run the batch in savepoints (-1 with
- * WHAT when it could not begin again). Failures are rare; savepoints
+ * WHAT when it could not begin again). A request whose own write
+ * failed keeps that failure as its run in the batch (marked own, as
+ * mgroup_one() does: the savepoint pass skips it, the retries alone
+ * follow), so a request runs as often as without this pass; one
+ * whose write succeeded but left a failed level inside (store_spoiled())
+ * runs again in its savepoint. Failures are rare; savepoints
  * cost every request their statements and SQLite's copies of the
  * pages they change.
  */
@@ -181,7 +186,7 @@ mgroup_fast(struct store *st, struct mgroup_req *batch, const long pending[MSTAT
 	    long d[MSTAT_COUNT], char *what, size_t whatlen)
 {
 	long	mine[MSTAT_COUNT];
-	struct mgroup_req *q;
+	struct mgroup_req *q, *own = NULL;
 	int	rc = STORE_OK;
 
 	memcpy(d, pending, MSTAT_COUNT * sizeof(d[0]));
@@ -189,8 +194,9 @@ mgroup_fast(struct store *st, struct mgroup_req *batch, const long pending[MSTAT
 	for (q = batch; q && rc == STORE_OK; q = q->next) {
 		memset(mine, 0, sizeof(mine));
 		q->err[0] = 0;
-		rc = q->fn(st, q->arg, mine, q->err, q->errlen);
-		if (rc == STORE_OK && store_spoiled(st))
+		if ((rc = q->fn(st, q->arg, mine, q->err, q->errlen)) != STORE_OK)
+			own = q;
+		else if (store_spoiled(st))
 			rc = STORE_ERR;	/* a level inside failed: its writes are in */
 		q->rc = rc;
 		for (int i = 0; i < MSTAT_COUNT && rc == STORE_OK; i++)
@@ -201,6 +207,10 @@ mgroup_fast(struct store *st, struct mgroup_req *batch, const long pending[MSTAT
 		return (0);
 	(void) store_rollback(st);
 	for (q = batch; q; q = q->next) {
+		if (q == own) {
+			q->own = 1;	/* its failure stands; the savepoint pass skips it */
+			continue;
+		}
 		q->rc = STORE_TEMP;
 		q->err[0] = 0;
 	}
@@ -246,7 +256,8 @@ mgroup_run(struct mcfg *cfg, struct mgroup_req *batch)
 		return;
 	}
 	for (struct mgroup_req *q = batch; q && rc == 1; q = q->next)
-		mgroup_one(st, q, d);
+		if (!q->own)
+			mgroup_one(st, q, d);
 	rc = mgroup_commit(st, batch, d, what, sizeof(what));
 	if (rc != STORE_OK) {
 		mstats_give_back(pending);

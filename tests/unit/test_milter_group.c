@@ -111,9 +111,14 @@ tg_counter(struct mt_store *t, const char *name)
 	return (c.value);
 }
 
-/* tg_run - TG_WRITERS concurrent writers into W; writer TG_CONFLICTED hits CONFLICTS first */
+/*
+ * tg_run_keyed - TG_WRITERS concurrent writers into W; writer
+ * TG_CONFLICTED hits CONFLICTS first; with FIRST it is keyed to run
+ * first in any batch it is in (the others after it), else every key is
+ * 0 (arrival order)
+ */
 static void
-tg_run(struct mt_store *t, struct tg_writer *w, int conflicts)
+tg_run_keyed(struct mt_store *t, struct tg_writer *w, int conflicts, int first)
 {
 	pthread_t th[TG_WRITERS];
 
@@ -121,6 +126,8 @@ tg_run(struct mt_store *t, struct tg_writer *w, int conflicts)
 		memset(&w[i], 0, sizeof(w[i]));
 		w[i].t = t;
 		w[i].n = i;
+		if (first)
+			w[i].key = i == TG_CONFLICTED ? 1 : 2;
 		if (i == TG_CONFLICTED)
 			w[i].conflicts = conflicts;
 	}
@@ -129,6 +136,13 @@ tg_run(struct mt_store *t, struct tg_writer *w, int conflicts)
 	}
 	for (int i = 0; i < TG_WRITERS; i++)
 		ck_assert_int_eq(pthread_join(th[i], NULL), 0);
+}
+
+/* tg_run - tg_run_keyed() in arrival order */
+static void
+tg_run(struct mt_store *t, struct tg_writer *w, int conflicts)
+{
+	tg_run_keyed(t, w, conflicts, 0);
 }
 
 START_TEST(test_group_concurrent_writers_recorded_failed_one_alone_rolled_back)
@@ -188,6 +202,28 @@ START_TEST(test_group_writer_conflicted_every_time_gives_up_temp)
 	ck_assert_ptr_nonnull(strstr(w[TG_CONFLICTED].err, "deadlock"));
 	ck_assert_int_eq(tg_counter(&t, "test.writes"), TG_WRITERS - 2);
 	ck_assert_int_eq(tg_counter(&t, mstat_store_name(MSTAT_MESSAGES)), TG_WRITERS - 2);
+	mt_store_teardown(&t);
+}
+END_TEST
+
+/*
+ * The same, the conflicted writer first in its batch: its failed run in
+ * the batch without savepoints is its run in the batch (no second one in
+ * a savepoint), then MGROUP_RETRY_MAX alone. Whether a failing writer
+ * ran before it decided this by chance in the test above.
+ */
+START_TEST(test_group_writer_conflicted_first_in_its_batch_runs_as_often)
+{
+	struct mt_store t;
+	struct tg_writer w[TG_WRITERS];
+
+	mt_store_setup(&t);
+	tg_run_keyed(&t, w, 1 + MGROUP_RETRY_MAX, 1);
+	ck_assert_int_eq(w[TG_CONFLICTED].rc, STORE_TEMP);
+	ck_assert_int_eq(w[TG_CONFLICTED].stored, 0);
+	ck_assert_int_eq(w[TG_CONFLICTED].runs, 1 + MGROUP_RETRY_MAX);
+	ck_assert_int_eq(tg_counter(&t, "test.writes"), TG_WRITERS - 2);
+	ck_assert_int_eq(w[TG_FAILING].rc, STORE_ERR);
 	mt_store_teardown(&t);
 }
 END_TEST
@@ -433,6 +469,7 @@ milter_group_suite(void)
 	tcase_add_test(tc, test_group_concurrent_writers_recorded_failed_one_alone_rolled_back);
 	tcase_add_test(tc, test_group_conflicted_writer_runs_again_alone_recorded_once);
 	tcase_add_test(tc, test_group_writer_conflicted_every_time_gives_up_temp);
+	tcase_add_test(tc, test_group_writer_conflicted_first_in_its_batch_runs_as_often);
 	tcase_add_test(tc, test_group_write_lock_held_past_timeout_records_nothing);
 	tcase_add_test(tc, test_group_write_waits_store_busy_timeout_end_to_end);
 	tcase_add_test(tc, test_group_batch_runs_in_key_order_no_key_last);
