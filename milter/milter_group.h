@@ -23,8 +23,10 @@
  *	commit's connection (mstore_writer_lock(): one for every leader,
  *	so its page cache survives the commits), first without savepoints
  *	(store_set_flat()); when one fails, the transaction is rolled back
- *	and the batch runs again, each request in a savepoint of its own (a
- *	failed one is rolled back alone), with the statistics pending from
+ *	and the batch runs again, each other request in a savepoint of its
+ *	own (a failed one is rolled back alone; the one whose write failed
+ *	without savepoints keeps that failure as its run in the batch), with
+ *	the statistics pending from
  *	other messages; one commit, one fsync. The batch runs
  *	in ascending KEY order (0, no key, last; arrival order among equal
  *	keys): KEY is the customer whose row the request locks first, so
