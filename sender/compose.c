@@ -17,16 +17,14 @@
  */
 #include "config.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
-#include <openssl/rand.h>
-
 #include "compose.h"
+#include "crypt.h"
 #include "footer_plan.h"
 #include "hdr.h"
 #include "inbound.h"
@@ -439,50 +437,10 @@ compose_category(const struct compose *c)
  * Message-IDs as proof that its sender received that message, so a
  * customer must not be able to guess another's (a per-process prefix
  * and a counter would be unique, and guessable). The bits come from
- * OpenSSL's generator ID_POOL_LEN bytes at a time, not 16 bytes a call:
- * each call costs its locking and fork checks, a few thousand
- * instructions a message. A forked child starts with an empty pool.
+ * crypt_random(), whose per-thread pool spares each one OpenSSL's
+ * locking and fork checks (a forked child starts with an empty pool).
  */
 #define ID_RAND_LEN	16			/* random bytes of a Message-ID */
-#define ID_POOL_LEN	(ID_RAND_LEN * 256)	/* random bytes drawn at once */
-
-static pthread_mutex_t id_mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_once_t id_once = PTHREAD_ONCE_INIT;
-static unsigned char id_pool[ID_POOL_LEN];
-static size_t id_left;			/* unused bytes at the start of id_pool */
-
-/* id_forked - a child never hands out its parent's bytes */
-static void
-id_forked(void)
-{
-	id_left = 0;
-}
-
-/* id_init - register id_forked() once */
-static void
-id_init(void)
-{
-	(void) pthread_atfork(NULL, NULL, id_forked);
-}
-
-/* id_random - ID_RAND_LEN fresh random bytes into R, each handed out once; -1 when none */
-static int
-id_random(unsigned char *r)
-{
-	int	rc = -1;
-
-	(void) pthread_once(&id_once, id_init);
-	pthread_mutex_lock(&id_mu);
-	if (id_left < ID_RAND_LEN && RAND_bytes(id_pool, sizeof(id_pool)) == 1)
-		id_left = sizeof(id_pool);
-	if (id_left >= ID_RAND_LEN) {
-		id_left -= ID_RAND_LEN;
-		memcpy(r, id_pool + id_left, ID_RAND_LEN);
-		rc = 0;
-	}
-	pthread_mutex_unlock(&id_mu);
-	return (rc);
-}
 
 /* id_make - a new random Message-ID on DOMAIN into OUT; -1 when none */
 static int
@@ -492,7 +450,7 @@ id_make(const char *domain, char *out, size_t outlen)
 	unsigned char r[ID_RAND_LEN];
 	size_t	i, dlen = strlen(domain);
 
-	if (2 * ID_RAND_LEN + 1 + dlen >= outlen || id_random(r) < 0)
+	if (2 * ID_RAND_LEN + 1 + dlen >= outlen || crypt_random(r, sizeof(r)) < 0)
 		return (-1);
 	for (i = 0; i < ID_RAND_LEN; i++) {
 		out[2 * i] = digits[r[i] >> 4];
