@@ -199,22 +199,15 @@ events_add(struct store *st, int64_t customer_id, const int *cats, int n,
 	return (rc);
 }
 
-/*
- * prefs_set - store the refusal (R) of the N categories CATS and their
- * events, at NOW (one moment per change): two statements, whatever N,
- * instead of two per category (inside the milter's write lock, each
- * statement pays its own start, bindings and AUTOINCREMENT bookkeeping)
- */
+/* prefs_put - the rows of prefs of the N categories CATS (one statement) */
 static int
-prefs_set(struct store *st, int64_t customer_id, const int *cats, int n,
-	  const struct consent_req *r, const unsigned char subject[CRYPT_MAC_LEN], time_t now)
+prefs_put(struct store *st, int64_t customer_id, const int *cats, int n,
+	  const struct consent_req *r, time_t now)
 {
 	const char *sql;
 	struct db_stmt *s;
 	int	rc, i;
 
-	if (n == 0)
-		return (STORE_OK);
 	if ((sql = prefs_sql(st, 0, n)) == NULL)
 		return (STORE_ERR);
 	if ((rc = db_prepare(st, sql, &s)) != STORE_OK)
@@ -226,9 +219,42 @@ prefs_set(struct store *st, int64_t customer_id, const int *cats, int n,
 		db_bind_int(s, PREF_PARAMS + i + 1, cats[i]);
 	rc = st_run(st, s, "preference update");
 	db_finish(s);
-	if (rc != STORE_OK)
-		return (rc);
-	return (events_add(st, customer_id, cats, n, r, subject, now));
+	return (rc);
+}
+
+/*
+ * prefs_rows_max - the categories one statement of prefs_set() writes.
+ * PostgreSQL: all of them (each statement is a round trip to the
+ * server). SQLite: one. A statement of several rows inside a
+ * transaction opens a statement journal (it may have to undo its
+ * first rows when a later one fails a constraint), which copies each
+ * page the statement changes before changing it and is truncated at
+ * the statement's end: in the milter's group commit, which runs
+ * without savepoints, that cost more than the second statement.
+ */
+static int
+prefs_rows_max(const struct store *st)
+{
+	return (st->ops == &db_sqlite_ops ? 1 : CATEGORY_COUNT);
+}
+
+/*
+ * prefs_set - store the refusal (R) of the N categories CATS and their
+ * events, at NOW (one moment per change): the rows of prefs, then the
+ * events, prefs_rows_max() categories per statement
+ */
+static int
+prefs_set(struct store *st, int64_t customer_id, const int *cats, int n,
+	  const struct consent_req *r, const unsigned char subject[CRYPT_MAC_LEN], time_t now)
+{
+	int	rc = STORE_OK, step = prefs_rows_max(st), i;
+
+	for (i = 0; i < n && rc == STORE_OK; i += step)
+		rc = prefs_put(st, customer_id, cats + i, n - i < step ? n - i : step, r, now);
+	for (i = 0; i < n && rc == STORE_OK; i += step)
+		rc = events_add(st, customer_id, cats + i, n - i < step ? n - i : step, r, subject,
+				now);
+	return (rc);
 }
 
 /* refused_mask - the categories the customer refuses, as a bit mask */

@@ -227,6 +227,56 @@ pending_thread(struct fx *f, int64_t customer, char *out, size_t outlen)
 	ck_assert_int_eq(found, 1);
 }
 
+/*
+ * The milter's group commit runs refusals flat (store_set_flat()) in
+ * one transaction: a refusal of two categories, which SQLite writes a
+ * category per statement, records both rows and both events there, and
+ * a rollback of the transaction takes them all back.
+ */
+START_TEST(test_store_refusal_of_two_categories_in_a_flat_transaction_is_whole)
+{
+	struct ev_seen v;
+	struct fx f;
+	int64_t	id, other;
+	int	changed;
+
+	fx_setup(&f, 1);
+	id = fx_add_customer(f.st, "thu.vo@example.vn", "Thu", "");
+	other = fx_add_customer(f.st, "an.do@example.vn", "An", "");
+	ck_assert_int_eq(store_begin(f.st), STORE_OK);
+	store_set_flat(f.st, 1);
+	ck_assert_int_eq(store_optout(f.st, id, -1, STORE_CH_REPLY, "msgid=<a@b> rule=x", &changed),
+			 STORE_OK);
+	ck_assert_int_eq(changed, 2);
+	ck_assert_int_eq(store_spoiled(f.st), 0);
+	store_set_flat(f.st, 0);
+	ck_assert_int_eq(store_commit(f.st), STORE_OK);
+	memset(&v, 0, sizeof(v));
+	ck_assert_int_eq(store_consent_each(f.st, id, ev_keep, &v), STORE_OK);
+	ck_assert_int_eq(v.n, 2);
+	ck_assert_int_eq(v.cat[0], CATEGORY_SURVEY);
+	ck_assert_int_eq(v.cat[1], CATEGORY_PROMOTION);
+	ck_assert(v.at[0] == v.at[1]);
+	ck_assert_int_eq(store_is_optout(f.st, id, CATEGORY_SURVEY), 1);
+	ck_assert_int_eq(store_is_optout(f.st, id, CATEGORY_PROMOTION), 1);
+	/* the same in a transaction rolled back: nothing of it stays */
+	ck_assert_int_eq(store_begin(f.st), STORE_OK);
+	store_set_flat(f.st, 1);
+	ck_assert_int_eq(store_optout(f.st, other, -1, STORE_CH_REPLY, "msgid=<c@d> rule=x",
+				      &changed), STORE_OK);
+	ck_assert_int_eq(changed, 2);
+	store_set_flat(f.st, 0);
+	ck_assert_int_eq(store_rollback(f.st), STORE_OK);
+	memset(&v, 0, sizeof(v));
+	ck_assert_int_eq(store_consent_each(f.st, other, ev_keep, &v), STORE_OK);
+	ck_assert_int_eq(v.n, 0);
+	ck_assert_int_eq(store_is_optout(f.st, other, CATEGORY_SURVEY), 0);
+	ck_assert_int_eq(store_is_optout(f.st, other, CATEGORY_PROMOTION), 0);
+	ck_assert_int_eq(store_is_suppressed(f.st, "an.do@example.vn"), 0);
+	fx_teardown(&f);
+}
+END_TEST
+
 START_TEST(test_store_confirmation_answers_the_customers_reply_thread)
 {
 	struct fx f;
@@ -495,6 +545,7 @@ suite(void)
 	tcase_add_test(tc, test_store_optout_idempotent_and_outbox_once);
 	tcase_add_test(tc, test_store_confirmation_message_ids_sort_by_time_and_keep_128_random_bits);
 	tcase_add_test(tc, test_store_change_of_every_category_records_an_event_each);
+	tcase_add_test(tc, test_store_refusal_of_two_categories_in_a_flat_transaction_is_whole);
 	tcase_add_test(tc, test_store_confirmation_answers_the_customers_reply_thread);
 	tcase_add_test(tc, test_store_prepared_refusal_writes_what_the_plain_one_writes);
 	tcase_add_test(tc, test_store_concurrent_refusals_are_recorded_once);
