@@ -36,10 +36,39 @@
 #define MAC_LONG	10000		/* bytes of the longest input */
 #define MAC_KEYS	40		/* distinct keys: more than crypt_mac() keeps keyed (16) */
 #define MAC_PASSES	3		/* the first pass fills crypt_mac()'s table, the next use it */
-#define STORE_TEST_SCHEMA	6
+#define STORE_TEST_SCHEMA	7
 
 #include "crypt.h"
 #include "store_fx.h"
+
+/*
+ * Schema 7: the events of a customer are indexed by the customer
+ * alone (a refusal writes fewer pages), and a reply's evidence seen
+ * before is still found among them.
+ */
+START_TEST(test_store_refusal_tables_are_keyed_for_fewer_pages)
+{
+	struct fx f;
+	int64_t	id;
+	int	changed;
+
+	fx_setup(&f, 1);
+	if (f.pg) {
+		fx_teardown(&f);
+		return;
+	}
+	id = fx_add_customer(f.st, "mai.ho@example.vn", "Mai", "");
+	ck_assert_int_eq(store_optout(f.st, id, -1, STORE_CH_REPLY, "msgid=<e@f> rule=x",
+				      &changed), STORE_OK);
+	ck_assert_int_eq(changed, 2);
+	ck_assert_int_eq(store_optout(f.st, id, -1, STORE_CH_REPLY, "msgid=<e@f> rule=x",
+				      &changed), STORE_OK);
+	ck_assert_int_eq(changed, 0);
+	ck_assert_int_eq(store_is_suppressed(f.st, "mai.ho@example.vn"), 1);
+	ck_assert_int_eq(fx_store_contains(&f, "ON consent_events(customer_id)"), 1);
+	fx_teardown(&f);
+}
+END_TEST
 
 START_TEST(test_store_init_creates_key_0600_and_schema)
 {
@@ -219,7 +248,9 @@ START_TEST(test_store_migration_rehashes_addresses_by_the_new_rule)
 	snprintf(sql, sizeof(sql), "INSERT INTO suppression(hash, cats, added) VALUES(%s, %u, 1)",
 		 lit[2], category_refusable_mask());
 	fx_raw_exec(&f, sql);
-	/* back to schema 1: without the columns and tables of migrations 6, 5, 4 and 3 */
+	/* back to schema 1: without the columns and tables of migrations 7, 6, 5, 4 and 3 */
+	fx_raw_exec(&f, "DROP INDEX consent_customer;"
+		    "CREATE INDEX consent_customer ON consent_events(customer_id, evidence);");
 	fx_raw_exec(&f, "ALTER TABLE outbox DROP COLUMN thread_ct;");
 	fx_raw_exec(&f, "DROP TABLE counter_hours;");
 	fx_raw_exec(&f, "DROP TABLE replies; DROP INDEX consent_campaign;"
@@ -1059,6 +1090,7 @@ suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_store_init_creates_key_0600_and_schema);
+	tcase_add_test(tc, test_store_refusal_tables_are_keyed_for_fewer_pages);
 	tcase_add_test(tc, test_store_migrates_empty_file_and_reopens);
 	tcase_add_test(tc, test_store_open_refuses_newer_schema_and_missing_db);
 	tcase_add_test(tc, test_store_wrong_key_is_refused_with_a_clear_error);
