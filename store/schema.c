@@ -72,6 +72,13 @@
  *	that index, 6.7 now); the lookup of a message's evidence reads the
  *	customer's few events.
  *
+ *	Step 8 (issue 14): on SQLite prefs and suppression become WITHOUT
+ *	ROWID tables: their rows live in their primary key's tree, which
+ *	is written and searched once, not as an index and then a table
+ *	(prefs is 4 integers, suppression a hash and 2 integers). The
+ *	tables are copied, so the step takes as long as they are big, once.
+ *	PostgreSQL keeps its heap and index: nothing to do there.
+ *
  *	Never edit a released migration: append a new one.
  * DIAGNOSTICS
  *	Returns 0, or -1 with a message in ERR (including a database newer
@@ -358,6 +365,29 @@ static const struct migration migrations[] = {
 	/* PostgreSQL */
 	"DROP INDEX consent_customer;"
 	"CREATE INDEX consent_customer ON consent_events(customer_id);",
+	NULL},
+	/* 7 -> 8: a refusal's pages: prefs and suppression WITHOUT ROWID (issue 14) */
+	{
+	/* SQLite */
+	"CREATE TABLE prefs_new ("
+	"  customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,"
+	"  category INTEGER NOT NULL,"
+	"  optout INTEGER NOT NULL,"
+	"  updated INTEGER NOT NULL,"
+	"  PRIMARY KEY (customer_id, category)) WITHOUT ROWID;"
+	"INSERT INTO prefs_new(customer_id, category, optout, updated)"
+	"  SELECT customer_id, category, optout, updated FROM prefs;"
+	"DROP TABLE prefs;"
+	"ALTER TABLE prefs_new RENAME TO prefs;"
+	"CREATE TABLE suppression_new ("
+	"  hash BLOB PRIMARY KEY,"
+	"  cats INTEGER NOT NULL,"
+	"  added INTEGER NOT NULL) WITHOUT ROWID;"
+	"INSERT INTO suppression_new(hash, cats, added) SELECT hash, cats, added FROM suppression;"
+	"DROP TABLE suppression;"
+	"ALTER TABLE suppression_new RENAME TO suppression;",
+	/* PostgreSQL: a table and its primary key's index as before */
+	NULL,
 	NULL},
 };
 

@@ -38,7 +38,7 @@
 #define STORE_TEXT_MAX		4096	/* template names, audiences, reasons */
 #define STORE_PARAMS_MAX	65536	/* campaign parameters (JSON) */
 #define STORE_STMT_CACHE	48	/* prepared statements kept per connection */
-#define STORE_SCHEMA_VERSION	7	/* migrations in schema.c */
+#define STORE_SCHEMA_VERSION	8	/* migrations in schema.c */
 
 /* A prepared statement kept for the next db_prepare() of the same SQL. */
 struct st_cached {

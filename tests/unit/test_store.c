@@ -36,15 +36,16 @@
 #define MAC_LONG	10000		/* bytes of the longest input */
 #define MAC_KEYS	40		/* distinct keys: more than crypt_mac() keeps keyed (16) */
 #define MAC_PASSES	3		/* the first pass fills crypt_mac()'s table, the next use it */
-#define STORE_TEST_SCHEMA	7
+#define STORE_TEST_SCHEMA	8
 
 #include "crypt.h"
 #include "store_fx.h"
 
 /*
- * Schema 7: the events of a customer are indexed by the customer
- * alone (a refusal writes fewer pages), and a reply's evidence seen
- * before is still found among them.
+ * Schemas 7 and 8: the events of a customer are indexed by the
+ * customer alone, and on SQLite prefs and suppression keep their rows
+ * in their primary key's tree (WITHOUT ROWID): a refusal writes fewer
+ * pages. A reply's evidence seen before is still found.
  */
 START_TEST(test_store_refusal_tables_are_keyed_for_fewer_pages)
 {
@@ -66,6 +67,9 @@ START_TEST(test_store_refusal_tables_are_keyed_for_fewer_pages)
 	ck_assert_int_eq(changed, 0);
 	ck_assert_int_eq(store_is_suppressed(f.st, "mai.ho@example.vn"), 1);
 	ck_assert_int_eq(fx_store_contains(&f, "ON consent_events(customer_id)"), 1);
+	ck_assert_int_eq(fx_store_contains(&f, "PRIMARY KEY (customer_id, category)) WITHOUT ROWID"),
+			 1);
+	ck_assert_int_eq(fx_store_contains(&f, "added INTEGER NOT NULL) WITHOUT ROWID"), 1);
 	fx_teardown(&f);
 }
 END_TEST
@@ -248,7 +252,8 @@ START_TEST(test_store_migration_rehashes_addresses_by_the_new_rule)
 	snprintf(sql, sizeof(sql), "INSERT INTO suppression(hash, cats, added) VALUES(%s, %u, 1)",
 		 lit[2], category_refusable_mask());
 	fx_raw_exec(&f, sql);
-	/* back to schema 1: without the columns and tables of migrations 7, 6, 5, 4 and 3 */
+	/* back to schema 1: without the columns and tables of migrations 7, 6, 5, 4 and 3
+	 * (8 copies prefs and suppression, whatever their form) */
 	fx_raw_exec(&f, "DROP INDEX consent_customer;"
 		    "CREATE INDEX consent_customer ON consent_events(customer_id, evidence);");
 	fx_raw_exec(&f, "ALTER TABLE outbox DROP COLUMN thread_ct;");
