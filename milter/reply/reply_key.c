@@ -30,6 +30,13 @@
 #define KEY_EXT_START	0x1E00		/* Latin Extended Additional */
 #define KEY_EXT_END	0x1F00
 
+/*
+ * key_plain - the key of an ASCII byte that is written as it is, lower
+ * case (a printable character but the space), 0 for the others (blanks,
+ * line breaks, controls, bytes >= 0x80): a run of them is copied without
+ * the per-character steps. Built with the other tables.
+ */
+static unsigned char key_plain[256];
 static unsigned char fold_latin[KEY_LATIN_END];
 static unsigned char fold_ext[KEY_EXT_END - KEY_EXT_START];
 static unsigned char marks_latin[KEY_LATIN_END];
@@ -93,6 +100,8 @@ build(void)
 {
 	int32_t	cp;
 
+	for (cp = '!'; cp < 0x7F; cp++)
+		key_plain[cp] = (unsigned char) (cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
 	for (cp = 0x80; cp < KEY_LATIN_END; cp++) {
 		fold_latin[cp] = fold_one(cp);
 		marks_latin[cp] = fold_latin[cp] ? marks_one(cp) : 0;
@@ -236,6 +245,16 @@ reply_key_marks(const char *s, size_t len, struct strbuf *out, struct strbuf *ma
 		memset(mk, 0, 2 * len + 1);
 	}
 	while (i < len) {
+		if (key_plain[u[i]]) {
+			/* a run of ASCII written as it is (its marks are 0) */
+			if (pend && o > line)
+				*o++ = ' ';
+			pend = 0;
+			do
+				*o++ = (char) key_plain[u[i]];
+			while (++i < len && key_plain[u[i]]);
+			continue;
+		}
 		if (u[i] < 0x80) {
 			cp = u[i] >= 'A' && u[i] <= 'Z' ? u[i] + 32 : u[i];
 			adv = 1;
