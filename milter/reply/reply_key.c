@@ -127,13 +127,6 @@ cp_marks(int32_t cp)
 	return (0);
 }
 
-int
-reply_key_marks_differ(unsigned a, unsigned b)
-{
-	return (a != 0 && b != 0 && (a & REPLY_MARK_TONE) != (b & REPLY_MARK_TONE)
-		&& (a & REPLY_MARK_SHAPE) != (b & REPLY_MARK_SHAPE));
-}
-
 void
 reply_key_init(void)
 {

@@ -54,9 +54,16 @@ void	reply_key_init(void);
 int	reply_key(const char *s, size_t len, struct strbuf *out);
 int	reply_key_fold(int32_t cp);
 int	reply_key_marks(const char *s, size_t len, struct strbuf *out, struct strbuf *marks);
-int	reply_key_marks_differ(unsigned a, unsigned b);
 
 #define REPLY_MARK_TONE		0x1Fu	/* grave, acute, tilde, hook, dot below */
 #define REPLY_MARK_SHAPE	0xE0u	/* breve, circumflex, horn; "đ" */
+
+/* reply_key_marks_differ - inline: the lexicon asks it of every phrase it tries */
+static inline int
+reply_key_marks_differ(unsigned a, unsigned b)
+{
+	return (a != 0 && b != 0 && (a & REPLY_MARK_TONE) != (b & REPLY_MARK_TONE)
+		&& (a & REPLY_MARK_SHAPE) != (b & REPLY_MARK_SHAPE));
+}
 
 #endif

@@ -26,7 +26,7 @@
 #include "reply_lex.h"
 #include "strbuf.h"
 
-#define LEX_BUCKETS	1024		/* power of two */
+#define LEX_BUCKETS	8192		/* power of two */
 
 struct entry {
 	enum reply_lex_kind kind;
@@ -38,6 +38,8 @@ struct entry {
 	size_t	len[REPLY_LEX_PHRASE_MAX];
 	unsigned char mk[REPLY_LEX_PHRASE_MAX];	/* each word's marks (reply_key.h) */
 	size_t	maxlen;			/* words it can match, gaps at their widest */
+	size_t	len1;			/* its second word's length, 0 when none or a gap */
+	unsigned char c1;		/* and that word's first byte */
 	size_t	first;			/* the first entry with the same first word, index + 1 */
 	int	gap;			/* a "*" in it */
 	char   *pool;			/* the words, one allocation */
@@ -286,6 +288,10 @@ add_entry(struct reply_lex *lx, const char *key, size_t klen, const unsigned cha
 		e->gap |= e->len[i] == 1 && e->tok[i][0] == '*';
 		e->mk[i] = wm[i];
 	}
+	if (e->ntok >= 2 && !(e->len[1] == 1 && e->tok[1][0] == '*')) {
+		e->len1 = e->len[1];
+		e->c1 = (unsigned char) e->tok[1][0];
+	}
 	e->kind = (enum reply_lex_kind) sec->kind;
 	e->family = sec->family;
 	e->flags = sec->flags;
@@ -506,9 +512,9 @@ match_from(const struct entry *e, size_t k, const struct reply_tok *tok, size_t 
 static int
 second_may_match(const struct entry *e, const struct reply_tok *tok, size_t n, size_t i)
 {
-	if (e->ntok < 2 || (e->len[1] == 1 && e->tok[1][0] == '*'))
+	if (e->len1 == 0)
 		return (1);
-	return (i < n && tok[i].len == e->len[1] && (e->len[1] == 0 || tok[i].s[0] == e->tok[1][0]));
+	return (i < n && tok[i].len == e->len1 && (unsigned char) tok[i].s[0] == e->c1);
 }
 
 size_t
