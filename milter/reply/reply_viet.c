@@ -56,22 +56,35 @@ static const struct wl codas[] = {W("ch"), W("ng"), W("nh"), W("c"), W("m"), W("
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
-/* rhyme - whether W (LEN) is a vowel group and a final consonant */
+/* is_vowel - a letter of the vowel groups */
+static int
+is_vowel(char c)
+{
+	return (c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y');
+}
+
+/*
+ * rhyme - whether W (LEN) is a vowel group and a final consonant. The
+ * groups are vowels only and the finals start with none: the group can
+ * only be W's whole leading run of vowels, so one group is looked up.
+ */
 static int
 rhyme(const char *w, size_t len)
 {
-	size_t	i, j;
+	size_t	v, i, j;
 
-	if (len == 0 || strchr("aeiouy", w[0]) == NULL)
+	for (v = 0; v < len && is_vowel(w[v]); v++)
+		;
+	if (v == 0)
 		return (0);
-	for (i = 0; i < NELEM(nuclei); i++) {
-		if (nuclei[i].n > len || memcmp(w, nuclei[i].w, nuclei[i].n) != 0)
-			continue;
-		for (j = 0; j < NELEM(codas); j++)
-			if (codas[j].n == len - nuclei[i].n
-			    && memcmp(w + nuclei[i].n, codas[j].w, codas[j].n) == 0)
-				return (1);
-	}
+	for (i = 0; i < NELEM(nuclei); i++)
+		if (nuclei[i].n == v && memcmp(w, nuclei[i].w, v) == 0)
+			break;
+	if (i == NELEM(nuclei))
+		return (0);
+	for (j = 0; j < NELEM(codas); j++)
+		if (codas[j].n == len - v && memcmp(w + v, codas[j].w, codas[j].n) == 0)
+			return (1);
 	return (0);
 }
 
@@ -87,8 +100,10 @@ reply_viet_syllable(const char *w, size_t len)
 			return (0);
 	if (len == 2 && memcmp(w, "gi", 2) == 0)
 		return (1);
+	/* an onset starts with W's first letter, or is the empty one */
 	for (i = 0; i < NELEM(onsets); i++)
-		if (onsets[i].n <= len && memcmp(w, onsets[i].w, onsets[i].n) == 0
+		if (onsets[i].n <= len && (onsets[i].n == 0 || onsets[i].w[0] == w[0])
+		    && memcmp(w, onsets[i].w, onsets[i].n) == 0
 		    && rhyme(w + onsets[i].n, len - onsets[i].n))
 			return (1);
 	return (0);

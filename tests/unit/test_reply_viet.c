@@ -100,6 +100,82 @@ START_TEST(test_reply_viet_vni_repair_leaves_french)
 }
 END_TEST
 
+/*
+ * The spelling of a syllable as reply_viet.c first wrote it: every onset,
+ * every vowel group, every final tried in turn. The library looks up one
+ * group (a word's leading vowels) and only the onsets of its first letter;
+ * the two must agree on every word.
+ */
+static const char *const ref_onsets[] = {
+	"ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "qu", "th", "tr", "b", "c", "d", "g",
+	"h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x", "", NULL,
+};
+static const char *const ref_nuclei[] = {
+	"uye", "uya", "uyu", "ieu", "yeu", "uoi", "uou", "oai", "oay", "oao", "oeo", "uay", "ai",
+	"ao", "au", "ay", "eo", "eu", "ia", "ie", "iu", "oa", "oe", "oi", "ua", "ue", "ui", "uo",
+	"uu", "uy", "ya", "ye", "a", "e", "i", "o", "u", "y", NULL,
+};
+static const char *const ref_codas[] = {"ch", "ng", "nh", "c", "m", "n", "p", "t", "", NULL};
+
+/* ref_syllable - the reference: a syllable by brute force */
+static int
+ref_syllable(const char *w, size_t len)
+{
+	size_t	i, j, k, o, n;
+
+	if (len == 0 || len > REPLY_VIET_WORD_MAX)
+		return (0);
+	for (i = 0; i < len; i++)
+		if (w[i] < 'a' || w[i] > 'z')
+			return (0);
+	if (len == 2 && memcmp(w, "gi", 2) == 0)
+		return (1);
+	for (i = 0; ref_onsets[i]; i++) {
+		if ((o = strlen(ref_onsets[i])) > len || memcmp(w, ref_onsets[i], o) != 0
+		    || o == len || strchr("aeiouy", w[o]) == NULL)
+			continue;
+		for (j = 0; ref_nuclei[j]; j++) {
+			if ((n = strlen(ref_nuclei[j])) > len - o || memcmp(w + o, ref_nuclei[j], n) != 0)
+				continue;
+			for (k = 0; ref_codas[k]; k++)
+				if (strlen(ref_codas[k]) == len - o - n
+				    && memcmp(w + o + n, ref_codas[k], len - o - n) == 0)
+					return (1);
+		}
+	}
+	return (0);
+}
+
+START_TEST(test_reply_viet_syllable_agrees_with_brute_force_on_every_short_word)
+{
+	static const char letters[] = "abcdefghijklmnopqrstuvwxyz", viet[] = "aeiouyghnctqkdp";
+	char	w[8];
+	size_t	len, k, x, total, base;
+	unsigned seed = 14;
+
+	/* every word of 1 to 4 letters, then words of 5 to 7 letters that look Vietnamese */
+	for (len = 1; len <= 7; len++) {
+		base = len <= 4 ? sizeof(letters) - 1 : sizeof(viet) - 1;
+		for (total = 1, k = 0; k < len; k++)
+			total *= base;
+		if (len > 5)
+			total = 200000;
+		for (x = 0; x < total; x++) {
+			size_t	v = x;
+
+			for (k = 0; k < len; k++) {
+				size_t	d = len > 5 ? (size_t) rand_r(&seed) % base : v % base;
+
+				w[k] = len <= 4 ? letters[d] : viet[d];
+				v /= base;
+			}
+			w[len] = 0;
+			ck_assert_msg(reply_viet_syllable(w, len) == ref_syllable(w, len), "%s", w);
+		}
+	}
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -107,6 +183,7 @@ suite(void)
 	TCase  *tc = tcase_create("core");
 
 	tcase_add_test(tc, test_reply_viet_syllables_and_not);
+	tcase_add_test(tc, test_reply_viet_syllable_agrees_with_brute_force_on_every_short_word);
 	tcase_add_test(tc, test_reply_viet_telex_vni_viqr_keys_fold_to_syllables);
 	tcase_add_test(tc, test_reply_viet_syllables_and_english_are_not_folded_strongly);
 	tcase_add_test(tc, test_reply_viet_vni_repair_maps_a_vni_line_only);
