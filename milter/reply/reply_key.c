@@ -210,6 +210,47 @@ key_cp(int32_t cp)
 	return (cp >= 0x80 ? utf8proc_tolower(cp) : cp);
 }
 
+/*
+ * fast_letter - the key letter of the Latin letter at U (N bytes) read
+ * from the tables, with its marks in *MARKS and its bytes in *ADV; 0
+ * when the character takes the general steps (not a 2-byte letter below
+ * U+0250 or a letter of U+1E00..U+1EFF, a blank, an invisible character,
+ * a letter without an ASCII key)
+ */
+static int
+fast_letter(const unsigned char *u, size_t n, size_t *adv, unsigned char *marks)
+{
+	int32_t	cp;
+
+	if (n >= 2 && u[0] >= 0xC2 && u[0] <= 0xC9 && (u[1] & 0xC0) == 0x80) {
+		cp = (u[0] & 0x1F) << 6 | (u[1] & 0x3F);
+		if (cp >= KEY_LATIN_END || cp == 0xA0 || cp == 0xAD || fold_latin[cp] == 0)
+			return (0);
+		*adv = 2;
+		*marks = marks_latin[cp];
+		return (fold_latin[cp]);
+	}
+	if (n >= 3 && u[0] == 0xE1 && u[1] >= 0xB8 && u[1] <= 0xBB && (u[2] & 0xC0) == 0x80) {
+		cp = 0x1000 | (u[1] & 0x3F) << 6 | (u[2] & 0x3F);
+		if (fold_ext[cp - KEY_EXT_START] == 0)
+			return (0);
+		*adv = 3;
+		*marks = marks_ext[cp - KEY_EXT_START];
+		return (fold_ext[cp - KEY_EXT_START]);
+	}
+	return (0);
+}
+
+/* pending_space - the space of a run of blanks before a key character at O, not at a line start */
+static inline char *
+pending_space(char *o, const char *line, int *pend)
+{
+	if (*pend && o > line)
+		*o++ = ' ';
+	*pend = 0;
+	return (o);
+}
+
 int
 reply_key(const char *s, size_t len, struct strbuf *out)
 {
@@ -222,8 +263,9 @@ reply_key_marks(const char *s, size_t len, struct strbuf *out, struct strbuf *ma
 	const unsigned char *u = (const unsigned char *) s;
 	size_t	i = 0, adv, m0 = 0;
 	char   *o, *line, *line0, *mk = NULL;
-	int	pend = 0;
+	int	pend = 0, f;
 	int32_t	cp, raw;
+	unsigned char fm;
 
 	reply_key_init();
 	/* a lower-case letter takes at most one byte more than its capital */
@@ -240,12 +282,19 @@ reply_key_marks(const char *s, size_t len, struct strbuf *out, struct strbuf *ma
 	while (i < len) {
 		if (key_plain[u[i]]) {
 			/* a run of ASCII written as it is (its marks are 0) */
-			if (pend && o > line)
-				*o++ = ' ';
-			pend = 0;
+			o = pending_space(o, line, &pend);
 			do
 				*o++ = (char) key_plain[u[i]];
 			while (++i < len && key_plain[u[i]]);
+			continue;
+		}
+		if (u[i] >= 0xC2 && (f = fast_letter(u + i, len - i, &adv, &fm)) != 0) {
+			/* a Latin letter with marks: its ASCII key and its marks */
+			if (mk != NULL)
+				mk[o - line0 + (pend && o > line)] = (char) fm;
+			o = pending_space(o, line, &pend);
+			*o++ = (char) f;
+			i += adv;
 			continue;
 		}
 		if (u[i] < 0x80) {
@@ -276,9 +325,7 @@ reply_key_marks(const char *s, size_t len, struct strbuf *out, struct strbuf *ma
 			pend = 0;
 			continue;
 		}
-		if (pend && o > line)
-			*o++ = ' ';
-		pend = 0;
+		o = pending_space(o, line, &pend);
 		o += put_cp(o, cp);
 	}
 	out->len = (size_t) (o - out->data);

@@ -14,8 +14,10 @@
 #include "config.h"
 
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "footer.h"
 #include "reply_key.h"
@@ -132,6 +134,67 @@ START_TEST(test_reply_key_marks_tell_words_of_one_key_apart)
 }
 END_TEST
 
+/* key_and_marks - the key of S and its marks into K and M (initialised by the caller) */
+static void
+key_and_marks(const char *s, struct strbuf *k, struct strbuf *m)
+{
+	strbuf_reset(k);
+	strbuf_reset(m);
+	ck_assert_int_eq(reply_key_marks(s, strlen(s), k, m), 0);
+	ck_assert_int_eq(strbuf_reserve(k, 0), 0);
+	ck_assert_int_eq(strbuf_reserve(m, 0), 0);
+}
+
+/*
+ * Every Latin letter the tables fold (Latin-1 to Latin Extended-B, Latin
+ * Extended Additional: the Vietnamese letters) has the key and the marks
+ * of its canonical decomposition (a Mac keyboard's NFD): the precomposed
+ * letter is read from the tables in one step, the decomposed one letter
+ * and combining marks apart.
+ */
+START_TEST(test_reply_key_precomposed_letters_read_as_their_decomposition)
+{
+	static const int32_t range[][2] = {{0x80, 0x250}, {0x1E00, 0x1F00}};
+	struct strbuf k1, m1, k2, m2;
+	char	nfc[64], *nfd;
+	utf8proc_uint8_t cpu[4];
+	size_t	r, tested = 0;
+	int32_t	cp;
+
+	reply_key_init();
+	strbuf_init(&k1);
+	strbuf_init(&m1);
+	strbuf_init(&k2);
+	strbuf_init(&m2);
+	for (r = 0; r < 2; r++)
+		for (cp = range[r][0]; cp < range[r][1]; cp++) {
+			utf8proc_ssize_t n;
+
+			if (reply_key_fold(cp) == 0 || cp == 0xA0 || cp == 0xAD)
+				continue;
+			n = utf8proc_encode_char(cp, cpu);
+			snprintf(nfc, sizeof(nfc), " X%.*s  %.*sy\n%.*s", (int) n, (char *) cpu, (int) n,
+				 (char *) cpu, (int) n, (char *) cpu);
+			ck_assert_int_ge(utf8proc_map((const utf8proc_uint8_t *) nfc, 0, (utf8proc_uint8_t **) &nfd,
+						      UTF8PROC_NULLTERM | UTF8PROC_DECOMPOSE), 0);
+			key_and_marks(nfc, &k1, &m1);
+			key_and_marks(nfd, &k2, &m2);
+			ck_assert_msg(strcmp(k1.data, k2.data) == 0, "U+%04X: key %s / %s", (unsigned) cp,
+				      k1.data, k2.data);
+			ck_assert_msg(m1.len == m2.len && memcmp(m1.data, m2.data, m1.len) == 0,
+				      "U+%04X: marks differ", (unsigned) cp);
+			ck_assert_int_eq(k1.data[1], reply_key_fold(cp));	/* " X": "x" */
+			free(nfd);
+			tested++;
+		}
+	ck_assert_uint_gt(tested, 400);
+	strbuf_free(&k1);
+	strbuf_free(&m1);
+	strbuf_free(&k2);
+	strbuf_free(&m2);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -139,6 +202,7 @@ suite(void)
 	TCase  *tc = tcase_create("core");
 
 	tcase_add_test(tc, test_reply_key_strips_marks_case_and_d_bar);
+	tcase_add_test(tc, test_reply_key_precomposed_letters_read_as_their_decomposition);
 	tcase_add_test(tc, test_reply_key_keeps_lines_and_trims_each);
 	tcase_add_test(tc, test_reply_key_folds_full_width_and_keeps_other_scripts);
 	tcase_add_test(tc, test_reply_key_footer_fingerprints_are_prefixes_of_the_sentences);
