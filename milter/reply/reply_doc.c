@@ -185,11 +185,17 @@ tokenize_line(struct reply_doc *d, size_t p, size_t e, size_t ln)
 	return (add_tok(d, e, 0, T_EOL, 0, ln));
 }
 
+/* The VIQR marks a vowel can carry; input-method keys (maybe_keys()) add w and NUL. */
+static const unsigned char viqr_marks[256] = {['^'] = 1, ['+'] = 1, ['('] = 1, ['`'] = 1, ['~'] = 1};
+static const unsigned char ime_keys[256] = {
+	['^'] = 1, ['+'] = 1, ['('] = 1, ['`'] = 1, ['~'] = 1, ['w'] = 1, [0] = 1,
+};
+
 /* viqr_mark - whether key byte C is a VIQR mark a vowel can carry */
-static int
+static inline int
 viqr_mark(char c)
 {
-	return (c == '^' || c == '+' || c == '(' || c == '`' || c == '~');
+	return (viqr_marks[(unsigned char) c]);
 }
 
 /* viqr_mode - whether the key holds VIQR marks after vowels ("u+", "o^'") */
@@ -288,11 +294,8 @@ all_caps(const char *s, size_t len)
 static int
 tail_name(const char *s, size_t len)
 {
-	const char *c = NULL, *p;
+	const char *c = memrchr(s, ',', len), *p;
 
-	for (p = s; p < s + len; p++)
-		if (*p == ',')
-			c = p;
 	if (c == NULL)
 		return (0);
 	for (p = c + 1; p < s + len && (*p == ' ' || *p == '\t'); p++)
@@ -356,7 +359,7 @@ maybe_keys(const struct reply_doc *d, const struct tok *t)
 	size_t	i;
 
 	for (i = 0; i < t->len; i++) {
-		if (w[i] == 'w' || w[i] == 0 || viqr_mark(w[i]))
+		if (ime_keys[(unsigned char) w[i]])	/* w, NUL, a VIQR mark */
 			return (1);
 		if (i > 0 && ((w[i] >= '1' && w[i] <= '9' && w[i - 1] >= 'a' && w[i - 1] <= 'z')
 			      || (w[i] == w[i - 1] && strchr("aeod", w[i]) != NULL)))
@@ -432,11 +435,23 @@ static unsigned char
 tok_marks(const struct reply_doc *d, const struct tok *t)
 {
 	unsigned char m = 0;
-	size_t	i;
+	size_t	i, e = t->off + t->len < d->marks.len ? t->off + t->len : d->marks.len;
 
-	for (i = t->off; i < t->off + t->len && i < d->marks.len; i++)
+	for (i = t->off; i < e; i++)
 		m |= (unsigned char) d->marks.data[i];
 	return (m);
+}
+
+/* all_digits - whether the LEN bytes at S are digits (an empty word is: strspn()'s rule) */
+static int
+all_digits(const char *s, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return (0);
+	return (1);
 }
 
 /* resolve - the keys of all tokens, once the buffers stop moving */
@@ -453,7 +468,7 @@ resolve(struct reply_doc *d)
 		d->rt[i].s = (t->folded ? d->fold.data : d->key.data) + t->off;
 		d->rt[i].len = t->len;
 		d->rt[i].mk = t->folded ? 0 : tok_marks(d, t);
-		if (t->type == T_WORD && strspn(d->rt[i].s, "0123456789") >= t->len)
+		if (t->type == T_WORD && all_digits(d->rt[i].s, t->len))
 			d->rt[i] = (struct reply_tok) { "0", 1, 0 };	/* every number reads "0" */
 		else if (t->type == T_WORD && reply_lex_alias(d->lx, &d->rt[i]))
 			d->rt[i].mk = 0;			/* "ko" reads "khong" */
