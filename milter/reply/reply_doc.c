@@ -500,6 +500,15 @@ starts_with(const struct reply_doc *d, const struct reply_tok *w, size_t n, int 
 	return (reply_lex_match(d->lx, w, n, 0, &m) > 0 && (m.kinds & RLX_BIT(kind)) ? m.len : 0);
 }
 
+/* line_starts_with - starts_with() of line L's words, from its scan: the
+ * words have not changed since (only role_forward() skips some, on the
+ * line it reads, after asking) */
+static int
+line_starts_with(const struct line *l, int kind)
+{
+	return (l->first_len > 0 && (l->first_kinds & RLX_BIT(kind)) != 0);
+}
+
 /* line_scan - one lexicon pass over line L's words W (N): whether it holds an
  * intent, a redirect, and how many disclaimer words */
 static void
@@ -509,10 +518,16 @@ line_scan(struct reply_doc *d, struct line *l, const struct reply_tok *w, size_t
 	size_t	i = 0, j;
 	int	named = 1;
 
+	l->first_len = 0;
+	l->first_kinds = 0;
 	while (i < n) {
 		if (reply_lex_match(d->lx, w, n, i, &m) == 0) {
 			i++;
 			continue;
+		}
+		if (i == 0) {
+			l->first_len = m.len;	/* what role_forward() asks first */
+			l->first_kinds = m.kinds;
 		}
 		l->dhits += (m.kinds & RLX_BIT(RLX_DISCLAIMER)) != 0;
 		if ((m.kinds & RLX_BIT(RLX_INTENT)) && !(m.kinds & RLX_BIT(RLX_NEUTRAL))) {
@@ -633,7 +648,6 @@ skip_signoff(struct reply_doc *d, struct line *l)
 static void
 role_forward(struct reply_doc *d)
 {
-	struct reply_tok w[DOC_WORDS_MAX];
 	size_t	i, n;
 	int	sig = 0;
 
@@ -642,7 +656,7 @@ role_forward(struct reply_doc *d)
 
 		if (l->role == R_SKIP)
 			continue;
-		n = words_of(d, l->a, l->b, w, NULL, DOC_WORDS_MAX);
+		n = l->words;			/* its words, unchanged since roles() counted them */
 		if (is_rule_line(d, l)) {
 			l->role = R_SKIP;
 			sig = 1;
@@ -658,16 +672,16 @@ role_forward(struct reply_doc *d)
 			continue;
 		}
 		sig = 0;
-		if (!l->intent && (starts_with(d, w, n, RLX_APPSIG)
-				   || (starts_with(d, w, n, RLX_CLOSING) && n <= REPLY_CLAUSE_CLOSING_WORDS))) {
+		if (!l->intent && (line_starts_with(l, RLX_APPSIG)
+				   || (line_starts_with(l, RLX_CLOSING) && n <= REPLY_CLAUSE_CLOSING_WORDS))) {
 			l->role = R_SKIP;
 			sig = 1;
 			continue;
 		}
-		if (starts_with(d, w, n, RLX_GREETING) && !l->intent
+		if (line_starts_with(l, RLX_GREETING) && !l->intent
 		    && (n <= REPLY_CLAUSE_GREETING_WORDS && !line_q(d, l)))
 			l->role = R_SKIP;
-		else if (starts_with(d, w, n, RLX_GREETING))
+		else if (line_starts_with(l, RLX_GREETING))
 			(void) skip_greeting(d, l);
 		if (l->tail_name && l->role != R_SKIP)
 			skip_signoff(d, l);

@@ -58,6 +58,8 @@ struct line {
 					 * unmarked: in a name line, a name ("Dung") */
 	int	objects;		/* OBJ_* named on the line */
 	size_t	dhits;			/* disclaimer words */
+	size_t	first_len;		/* the phrase the line's words start with, */
+	unsigned long long first_kinds;	/* 0: none (line_scan(), for role_forward()) */
 };
 
 /* What the customer's lines name (struct line, struct reply_doc). */
