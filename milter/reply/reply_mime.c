@@ -18,6 +18,7 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,21 +64,32 @@ header_block_len(const char *msg, size_t len, size_t *body)
 	return (len);
 }
 
+#define FIELD_NAME_MAX	80		/* bytes of a field name looked at */
+
+/* The bytes of a field name: printable ASCII but the colon. */
+static unsigned char field_name_byte[256];
+static pthread_once_t field_name_once = PTHREAD_ONCE_INIT;
+
+/* field_name_init - fill field_name_byte (once) */
+static void
+field_name_init(void)
+{
+	int	c;
+
+	for (c = '!'; c < 0x7F; c++)
+		field_name_byte[c] = c != ':';
+}
+
 /* Whether the line at P (N bytes) looks like "Name:" of a header field. */
 static size_t
 field_name_len(const char *p, size_t n)
 {
-	size_t	i;
+	const unsigned char *u = (const unsigned char *) p;
+	size_t	i, lim = n < FIELD_NAME_MAX ? n : FIELD_NAME_MAX;
 
-	for (i = 0; i < n && i < 80; i++) {
-		unsigned char c = (unsigned char) p[i];
-
-		if (c == ':')
-			return (i);
-		if (c <= ' ' || c >= 0x7F)
-			return (0);
-	}
-	return (0);
+	for (i = 0; i < lim && field_name_byte[u[i]]; i++)
+		;
+	return (i < lim && u[i] == ':' ? i : 0);
 }
 
 static int
@@ -661,6 +673,7 @@ reply_mime_parse(struct reply_mime *m, const char *msg, size_t len,
 	struct part top;
 	size_t	hlen, body;
 
+	(void) pthread_once(&field_name_once, field_name_init);
 	memset(m, 0, sizeof(*m));
 	strbuf_init(&m->plain);
 	strbuf_init(&m->dsn);
