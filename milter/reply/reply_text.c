@@ -271,6 +271,22 @@ nfc_safe(int32_t c)
 		|| c == 0xFE0E || c == 0xFE0F || c == 0xFFFD || (c >= 0x1F000 && c <= 0x1FAFF));
 }
 
+/*
+ * nfc_safe_letter - the bytes of the character at U (N bytes) when it is
+ * one nfc_safe() holds, read without decoding: U+0080..U+02FF (Latin-1 to
+ * the spacing modifiers) and U+1E00..U+1EFF (the Vietnamese letters);
+ * 0 for the others (nfc_safe() decides)
+ */
+static size_t
+nfc_safe_letter(const unsigned char *u, size_t n)
+{
+	if (n >= 2 && u[0] >= 0xC2 && u[0] <= 0xCB && (u[1] & 0xC0) == 0x80)
+		return (2);
+	if (n >= 3 && u[0] == 0xE1 && u[1] >= 0xB8 && u[1] <= 0xBB && (u[2] & 0xC0) == 0x80)
+		return (3);
+	return (0);
+}
+
 /* invisible - characters nobody sees, dropped from the text */
 static int
 invisible(int32_t c)
@@ -385,7 +401,7 @@ reply_text_final(const char *s, size_t len, struct strbuf *out)
 			run = i;
 			continue;
 		}
-		if (c < 0x1680 && c != 0xA0 && c != 0xAD && c != 0x34F) {
+		if (c < 0x2000 && c != 0xA0 && c != 0xAD && c != 0x34F && c != 0x1680 && c != 0x180E) {
 			prev = c;		/* most letters: neither invisible nor a space */
 			i += adv;
 			continue;
@@ -418,8 +434,16 @@ reply_text_nfc(const char *s, size_t len, struct strbuf *out)
 	size_t	i = 0, adv;
 	int	r;
 
-	while (i < len && (u[i] < 0x80 || nfc_safe(reply_utf8_next(u + i, len - i, &adv))))
-		i += u[i] < 0x80 ? 1 : adv;
+	while (i < len) {
+		if (u[i] < 0x80)
+			i++;
+		else if ((adv = nfc_safe_letter(u + i, len - i)) > 0)
+			i += adv;
+		else if (nfc_safe(reply_utf8_next(u + i, len - i, &adv)))
+			i += adv;
+		else
+			break;
+	}
 	if (i == len)
 		return (strbuf_add(out, s, len) < 0 ? -1 : strbuf_reserve(out, 0));
 	reply_norm_init(&n);

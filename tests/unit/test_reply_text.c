@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "reply_charset.h"
+#include "reply_norm.h"
 #include "reply_text.h"
 #include "strbuf.h"
 #include "unit.h"
@@ -256,6 +257,48 @@ START_TEST(test_reply_text_final_cleans_in_the_same_pass_as_the_two_pass_referen
 }
 END_TEST
 
+/* The pieces of the texts reply_text_nfc() reads: clean canonical text, NFC
+ * or not (combining marks after letters that take them, and after others). */
+static const char *const nfc_piece[] = {
+	"a", "e", "O", "u", " ", "\n", "T\xe1\xbb\xab", "\xc3\xa2", "\xc6\xb0", "\xc4\x91",
+	"\xe1\xba\xa0", "\xe1\xbb\x87", "\xe1\xb8\x80", "\xcb\x86", "\xcc\x81", "\xcc\x82",
+	"\xcc\x83", "\xcc\x89", "\xcc\xa3", "\xcc\x9b", "\xcc\x86", "\xe4\xb8\xad",
+	"\xf0\x9f\x99\x85", "\xe2\x80\x94", "\xd0\x96",
+};
+
+/* Text reply_text_nfc() passes as it is (no character that composes) reads
+ * the same as the text it normalises: both are what reply_norm() makes. */
+START_TEST(test_reply_text_nfc_is_the_normalised_text_with_or_without_the_quick_check)
+{
+	struct strbuf in, got, want;
+	struct reply_norm n;
+	size_t	k, j, m, quick = 0;
+
+	srand(14);
+	strbuf_init(&in);
+	strbuf_init(&got);
+	strbuf_init(&want);
+	reply_norm_init(&n);
+	for (k = 0; k < ONEPASS_CASES; k++) {
+		strbuf_reset(&in);
+		strbuf_reset(&got);
+		strbuf_reset(&want);
+		for (j = 0, m = 1 + (size_t) rand() % ONEPASS_PIECES; j < m; j++)
+			strbuf_adds(&in, nfc_piece[(size_t) rand() % (sizeof(nfc_piece) / sizeof(nfc_piece[0]))]);
+		ck_assert_int_eq(reply_text_nfc(in.data, in.len, &got), 0);
+		ck_assert_int_eq(reply_norm(&n, in.data, in.len, 0, &want), 0);
+		ck_assert_msg(got.len == want.len && memcmp(got.data, want.data, got.len) == 0,
+			      "case %zu: \"%s\" is not \"%s\"", k, got.data, want.data);
+		quick += got.len == in.len && memcmp(got.data, in.data, in.len) == 0;
+	}
+	ck_assert_uint_gt(quick, 0);		/* some texts took the quick check */
+	reply_norm_free(&n);
+	strbuf_free(&in);
+	strbuf_free(&got);
+	strbuf_free(&want);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -274,6 +317,7 @@ suite(void)
 	tcase_add_test(tc, test_reply_text_invisible_characters_are_removed);
 	tcase_add_test(tc, test_reply_text_emoji_joiner_kept_and_nfd_composed);
 	tcase_add_test(tc, test_reply_text_final_cleans_in_the_same_pass_as_the_two_pass_reference);
+	tcase_add_test(tc, test_reply_text_nfc_is_the_normalised_text_with_or_without_the_quick_check);
 	suite_add_tcase(s, tc);
 	return (s);
 }
