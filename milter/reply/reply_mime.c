@@ -150,38 +150,6 @@ fail:
 	return (-1);
 }
 
-static int
-parse_headers(struct reply_mime *m, const char *msg, size_t hlen)
-{
-	size_t	i = 0;
-
-	if (hlen > REPLY_HDR_BLOCK_MAX)
-		hlen = REPLY_HDR_BLOCK_MAX;
-	while (i < hlen) {
-		const char *nl = memchr(msg + i, '\n', hlen - i);
-		size_t	end = nl ? (size_t) (nl - msg) : hlen;
-		size_t	nlen = field_name_len(msg + i, end - i);
-		size_t	vstart, vend;
-
-		if (nlen == 0) {
-			i = nl ? end + 1 : hlen;
-			continue;
-		}
-		vstart = i + nlen + 1;
-		/* continuation lines start with SP or TAB */
-		vend = end;
-		while (vend + 1 < hlen && (msg[vend + 1] == ' ' || msg[vend + 1] == '\t')) {
-			const char *nx = memchr(msg + vend + 1, '\n', hlen - vend - 1);
-
-			vend = nx ? (size_t) (nx - msg) : hlen;
-		}
-		if (store_header(m, msg + i, nlen, msg + vstart, vend - vstart) < 0)
-			return (-1);
-		i = vend < hlen ? vend + 1 : hlen;
-	}
-	return (0);
-}
-
 /* word_bytes - the bytes of encoded text S (LEN) in encoding ENC (b or q) */
 static int
 word_bytes(const char *s, size_t len, int enc, struct strbuf *out)
@@ -426,13 +394,42 @@ part_field(const char *name, size_t nlen, const char *v, size_t vlen, struct par
 		p->attachment = vlen >= 10 && strncasecmp(v, "attachment", 10) == 0;
 }
 
+/* content_field - whether the field name at NAME (NLEN) can be one part_field() reads */
+static int
+content_field(const char *name, size_t nlen)
+{
+	return ((nlen == 12 || nlen == 19 || nlen == 25) && strncasecmp(name, "content-", 8) == 0);
+}
+
+/*
+ * part_value - the value V (VLEN bytes after the colon, continuation lines
+ * included) unfolded into OUT (OUTLEN): line breaks dropped, a run of
+ * blanks one space, none at either end; its length
+ */
+static size_t
+part_value(const char *v, size_t vlen, char *out, size_t outlen)
+{
+	size_t	i, k = 0;
+
+	for (i = 0; i < vlen; i++) {
+		if (v[i] == '\r' || v[i] == '\n' || k + 1 >= outlen
+		    || ((v[i] == ' ' || v[i] == '\t') && (k == 0 || out[k - 1] == ' ')))
+			continue;
+		out[k++] = v[i] == '\t' ? ' ' : v[i];
+	}
+	while (k > 0 && out[k - 1] == ' ')
+		k--;
+	out[k] = 0;
+	return (k);
+}
+
 /* part_header - the fields of the header block H (HLEN bytes), each value
  * unfolded into a bounded buffer */
 static void
 part_header(const char *h, size_t hlen, struct part *p)
 {
 	char	v[REPLY_HDR_VALUE_MAX];
-	size_t	i = 0, n, k, fs;
+	size_t	i = 0, n, j, k;
 
 	while (i < hlen) {
 		const char *nl = memchr(h + i, '\n', hlen - i);
@@ -442,8 +439,7 @@ part_header(const char *h, size_t hlen, struct part *p)
 			i = e + 1;
 			continue;
 		}
-		fs = i;
-		if (!(n == 12 || n == 19 || n == 25) || strncasecmp(h + i, "content-", 8) != 0) {
+		if (!content_field(h + i, n)) {
 			/* not one of ours: skip it and its continuation lines */
 			while (i < hlen && (nl = memchr(h + i, '\n', hlen - i)) != NULL
 			       && (size_t) (nl - h) + 1 < hlen && (nl[1] == ' ' || nl[1] == '\t'))
@@ -451,20 +447,55 @@ part_header(const char *h, size_t hlen, struct part *p)
 			i = nl ? (size_t) (nl - h) + 1 : hlen;
 			continue;
 		}
-		for (k = 0, i += n + 1; i < hlen; i++) {
-			if (h[i] == '\n' && (i + 1 >= hlen || (h[i + 1] != ' ' && h[i + 1] != '\t')))
+		for (j = i + n + 1; j < hlen; j++)
+			if (h[j] == '\n' && (j + 1 >= hlen || (h[j + 1] != ' ' && h[j + 1] != '\t')))
 				break;
-			if (h[i] == '\r' || h[i] == '\n' || k + 1 >= sizeof(v)
-			    || ((h[i] == ' ' || h[i] == '\t') && (k == 0 || v[k - 1] == ' ')))
-				continue;
-			v[k++] = h[i] == '\t' ? ' ' : h[i];
-		}
-		while (k > 0 && v[k - 1] == ' ')
-			k--;
-		v[k] = 0;
-		part_field(h + fs, n, v, k, p);
-		i++;
+		k = part_value(h + i + n + 1, j - (i + n + 1), v, sizeof(v));
+		part_field(h + i, n, v, k, p);
+		i = j + 1;
 	}
+}
+
+/*
+ * parse_headers - the top-level header block MSG (HLEN bytes): the fields
+ * kept (store_header()), and in the same pass those of the message's own
+ * part TOP (what part_header() reads of a part)
+ */
+static int
+parse_headers(struct reply_mime *m, const char *msg, size_t hlen, struct part *top)
+{
+	char	v[REPLY_HDR_VALUE_MAX];
+	size_t	i = 0;
+
+	if (hlen > REPLY_HDR_BLOCK_MAX)
+		hlen = REPLY_HDR_BLOCK_MAX;
+	while (i < hlen) {
+		const char *nl = memchr(msg + i, '\n', hlen - i);
+		size_t	end = nl ? (size_t) (nl - msg) : hlen;
+		size_t	nlen = field_name_len(msg + i, end - i);
+		size_t	vstart, vend, vlen;
+
+		if (nlen == 0) {
+			i = nl ? end + 1 : hlen;
+			continue;
+		}
+		vstart = i + nlen + 1;
+		/* continuation lines start with SP or TAB */
+		vend = end;
+		while (vend + 1 < hlen && (msg[vend + 1] == ' ' || msg[vend + 1] == '\t')) {
+			const char *nx = memchr(msg + vend + 1, '\n', hlen - vend - 1);
+
+			vend = nx ? (size_t) (nx - msg) : hlen;
+		}
+		if (store_header(m, msg + i, nlen, msg + vstart, vend - vstart) < 0)
+			return (-1);
+		if (content_field(msg + i, nlen)) {
+			vlen = part_value(msg + vstart, vend - vstart, v, sizeof(v));
+			part_field(msg + i, nlen, v, vlen, top);
+		}
+		i = vend < hlen ? vend + 1 : hlen;
+	}
+	return (0);
 }
 
 /*
@@ -679,11 +710,10 @@ reply_mime_parse(struct reply_mime *m, const char *msg, size_t len,
 	strbuf_init(&m->dsn);
 	m->lim = lim;
 	hlen = header_block_len(msg, len, &body);
-	if (parse_headers(m, msg, hlen) < 0)
-		return (-1);
 	memset(&top, 0, sizeof(top));
 	snprintf(top.type, sizeof(top.type), "text/plain");
-	part_header(msg, hlen < REPLY_HDR_BLOCK_MAX ? hlen : REPLY_HDR_BLOCK_MAX, &top);
+	if (parse_headers(m, msg, hlen, &top) < 0)
+		return (-1);
 	top.body = msg + body;
 	top.blen = len - body;
 	if (walk(m, &top, 0) < 0)

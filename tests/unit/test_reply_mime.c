@@ -67,6 +67,39 @@ START_TEST(test_reply_mime_content_type_parameters_first_of_each_name_in_any_ord
 }
 END_TEST
 
+/* The message's own fields (read with the kept ones, in one pass over the
+ * header block) are read as a part's: folded values, a field of our name
+ * in another field's continuation line, a later Content-Type starting over. */
+START_TEST(test_reply_mime_top_level_fields_read_like_a_part_s_in_the_same_pass)
+{
+	const char *fields = "Content-Type: text/html\r\nX-Note: a\r\n Content-Type: text/html\r\n"
+	    "Received: from a\r\n\tby b; Mon, 1 Dec 2026\r\nContent-Type:\r\n text/plain;\r\n"
+	    "\tcharset=\"windows-1258\";\r\n format=flowed\r\nCONTENT-TRANSFER-ENCODING:  quoted-printable \r\n";
+	struct strbuf top, nested;
+	struct reply_mime m;
+
+	strbuf_init(&top);
+	strbuf_init(&nested);
+	ck_assert_int_eq(strbuf_adds(&top, "Subject: x\r\n"), 0);
+	ck_assert_int_eq(strbuf_adds(&top, fields), 0);
+	ck_assert_int_eq(strbuf_adds(&top, "\r\nT=FD=CC ch=F4=ECi\r\n"), 0);
+	ck_assert_int_eq(strbuf_adds(&nested, "Subject: x\r\nContent-Type: multipart/mixed; boundary=B\r\n"
+				     "\r\n--B\r\n"), 0);
+	ck_assert_int_eq(strbuf_adds(&nested, fields), 0);
+	ck_assert_int_eq(strbuf_adds(&nested, "\r\nT=FD=CC ch=F4=ECi\r\n--B--\r\n"), 0);
+	parse_plain(&m, top.data, "windows-1258", 1, 0);
+	ck_assert_int_eq(reply_mime_plain(&m), 0);
+	ck_assert_mem_eq(m.plain.data, "T\xfd\xcc ch\xf4\xeci", 9);
+	reply_mime_free(&m);
+	parse_plain(&m, nested.data, "windows-1258", 1, 0);
+	ck_assert_int_eq(reply_mime_plain(&m), 0);
+	ck_assert_mem_eq(m.plain.data, "T\xfd\xcc ch\xf4\xeci", 9);
+	reply_mime_free(&m);
+	strbuf_free(&top);
+	strbuf_free(&nested);
+}
+END_TEST
+
 START_TEST(test_reply_mime_html_is_decoded_only_when_asked)
 {
 	const char *msg = "Subject: x\nContent-Type: multipart/alternative; boundary=A\n\n--A\n"
@@ -202,6 +235,7 @@ suite(void)
 
 	tcase_add_test(tc, test_reply_mime_plain_part_keeps_its_charset_and_flowed_parameters);
 	tcase_add_test(tc, test_reply_mime_content_type_parameters_first_of_each_name_in_any_order_quotes_skipped);
+	tcase_add_test(tc, test_reply_mime_top_level_fields_read_like_a_part_s_in_the_same_pass);
 	tcase_add_test(tc, test_reply_mime_html_is_decoded_only_when_asked);
 	tcase_add_test(tc, test_reply_mime_text_part_decoded_only_when_read_in_part_order);
 	tcase_add_test(tc, test_reply_mime_subject_8bit_in_the_body_charset);
