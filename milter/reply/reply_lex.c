@@ -53,6 +53,15 @@ struct alias {
 	size_t	next;			/* chain, index + 1 */
 };
 
+/*
+ * The lengths of the aliases by their first byte: bit L - 1 of [C] for a
+ * word of L bytes (a longer word, or an empty one, sets LEX_LEN_LONG). A
+ * word whose bit is not set is not hashed: most words are nobody's alias.
+ */
+typedef uint64_t lex_lens[256];
+#define LEX_LEN_BITS	64
+#define LEX_LEN_LONG	((uint64_t) 1 << (LEX_LEN_BITS - 1))
+
 struct reply_lex {
 	struct entry *e;
 	size_t	n, cap;
@@ -60,7 +69,23 @@ struct reply_lex {
 	struct alias *a;
 	size_t	na, capa;
 	size_t	abucket[LEX_BUCKETS];
+	lex_lens alias_lens;		/* of the aliases */
 };
+
+/* len_bit - the bit of a word of LEN bytes in a lex_lens row (an empty
+ * word shares the bit of the long ones) */
+static inline uint64_t
+len_bit(size_t len)
+{
+	return (len > 0 && len < LEX_LEN_BITS ? (uint64_t) 1 << (len - 1) : LEX_LEN_LONG);
+}
+
+/* may_be - whether a word S (LEN) can be one of LENS: a first byte and a length seen */
+static inline int
+may_be(const lex_lens lens, const char *s, size_t len)
+{
+	return ((lens[(unsigned char) s[0]] & len_bit(len)) != 0);
+}
 
 static const char *const kind_names[RLX_COUNT] = {
 	"intent", "object", "negation", "passive", "question", "manner", "permission",
@@ -195,6 +220,8 @@ find_alias(const struct reply_lex *lx, const char *s, size_t len)
 {
 	size_t	x;
 
+	if (!may_be(lx->alias_lens, s, len))
+		return (NULL);
 	for (x = lx->abucket[hash(s, len)]; x; x = lx->a[x - 1].next)
 		if (lx->a[x - 1].flen == len && memcmp(lx->a[x - 1].from, s, len) == 0)
 			return (&lx->a[x - 1]);
@@ -239,6 +266,7 @@ add_alias(struct reply_lex *lx, const char *key, size_t klen, const struct secti
 	a->flen = klen;
 	memcpy(a->to, sec->to, sec->tlen + 1);
 	a->tlen = sec->tlen;
+	lx->alias_lens[(unsigned char) key[0]] |= len_bit(klen);
 	h = hash(key, klen);
 	a->next = lx->abucket[h];
 	lx->abucket[h] = ++lx->na;
