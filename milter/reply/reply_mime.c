@@ -412,6 +412,11 @@ part_value(const char *v, size_t vlen, char *out, size_t outlen)
 	size_t	i, k = 0;
 
 	for (i = 0; i < vlen; i++) {
+		if ((unsigned char) v[i] > ' ') {
+			if (k + 1 < outlen)	/* most bytes: neither a blank nor a line break */
+				out[k++] = v[i];
+			continue;
+		}
 		if (v[i] == '\r' || v[i] == '\n' || k + 1 >= outlen
 		    || ((v[i] == ' ' || v[i] == '\t') && (k == 0 || out[k - 1] == ' ')))
 			continue;
