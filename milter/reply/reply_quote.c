@@ -266,6 +266,23 @@ verbs_ok(char *err, size_t errlen)
 }
 
 /*
+ * fullwidth_colon - whether key S (LEN) holds "：" (U+FF1A, EF BC 9A): its
+ * lead byte found by memchr(3), rare in a key whose letters are ASCII
+ */
+static int
+fullwidth_colon(const char *s, size_t len)
+{
+	const char *p = s, *e = s + len;
+
+	while ((p = memchr(p, 0xEF, (size_t) (e - p))) != NULL) {
+		if (e - p >= 3 && p[1] == '\xbc' && p[2] == '\x9a')
+			return (1);
+		p++;
+	}
+	return (0);
+}
+
+/*
  * may_match - a cheap test of line key S (LEN): 0 when pattern WHICH
  * cannot match it, so that most lines of a reply never reach PCRE2
  */
@@ -299,7 +316,7 @@ may_match(int which, const char *s, size_t len)
 	case P_ATTR_END:
 		return (verb_from(s, len) < len);
 	case P_LABEL:
-		return (memchr(s, ':', len < 48 ? len : 48) != NULL || memmem(s, len, "\xef\xbc\x9a", 3) != NULL);
+		return (memchr(s, ':', len < 48 ? len : 48) != NULL || fullwidth_colon(s, len));
 	default:
 		return (1);
 	}
@@ -504,7 +521,7 @@ oom:
 static int
 one_line_attr(struct cut *c, size_t i, const char *k, size_t len)
 {
-	int	colon = len > 0 && (k[len - 1] == ':' || strstr(k, "：") != NULL);
+	int	colon = len > 0 && (k[len - 1] == ':' || fullwidth_colon(k, len));
 	int	quote = next_is_quote(c, i);
 
 	return (((colon && (quote || strpbrk(k, "0123456789@") != NULL))

@@ -107,6 +107,19 @@ START_TEST(test_reply_quote_attributions_in_other_languages)
 }
 END_TEST
 
+/* Outlook's header block in Chinese: labels ending in a full-width colon
+ * ("发件人："), on short lines and long ones */
+START_TEST(test_reply_quote_outlook_header_block_with_full_width_colons)
+{
+	expect("T\xe1\xbb\xab ch\xe1\xbb\x91i\n\n发件人： LINKS <news@links.vn>\n"
+	       "发送时间： 2026年11月30日 8:00\n收件人： an@example.vn\n主题： Ưu đãi\n\nNội dung\n",
+	       "T\xe1\xbb\xab ch\xe1\xbb\x91i");
+	expect("T\xe1\xbb\xab ch\xe1\xbb\x91i\n\n发件人：LINKS Chăm sóc khách hàng"
+	       " <news-and-offers-of-the-month@links.vn>\n收件人：an@example.vn\n\nNội dung\n",
+	       "T\xe1\xbb\xab ch\xe1\xbb\x91i");
+}
+END_TEST
+
 START_TEST(test_reply_quote_mail_app_lines_end_the_text)
 {
 	expect("Từ chối\n\nĐược gửi từ iPhone của tôi\n", "Từ chối");
@@ -197,6 +210,7 @@ suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_reply_quote_attributions_of_the_clients);
 	tcase_add_test(tc, test_reply_quote_attributions_in_other_languages);
+	tcase_add_test(tc, test_reply_quote_outlook_header_block_with_full_width_colons);
 	tcase_add_test(tc, test_reply_quote_mail_app_lines_end_the_text);
 	tcase_add_test(tc, test_reply_quote_outlook_tu_label_is_not_the_command);
 	tcase_add_test(tc, test_reply_quote_our_footer_ends_the_text_unless_it_comes_first);
