@@ -31,7 +31,7 @@
 #define DOC_WORDS_MAX	256		/* words of one line that are scanned */
 
 /* add_tok - append a token; -1 when out of memory */
-static int
+static inline int
 add_tok(struct reply_doc *d, size_t off, size_t len, int type, int q, size_t line)
 {
 	if (d->nt >= REPLY_CLAUSE_TOKENS_MAX)
@@ -460,8 +460,10 @@ resolve(struct reply_doc *d)
 {
 	size_t	i;
 
-	if ((d->rt = calloc(d->nt + 1, sizeof(*d->rt))) == NULL)
+	/* every key is written below: no need to clear them first */
+	if ((d->rt = malloc((d->nt + 1) * sizeof(*d->rt))) == NULL)
 		return (-1);
+	d->rt[d->nt] = (struct reply_tok) { "", 0, 0 };
 	for (i = 0; i < d->nt; i++) {
 		const struct tok *t = &d->t[i];
 
