@@ -148,6 +148,12 @@ add_word(struct reply_doc *d, size_t s, size_t len, size_t ln)
 	return (s < e ? add_tok(d, s, e - s, T_WORD, 0, ln) : 0);
 }
 
+/* The bytes of a key that continue a word as they are: a-z, 0-9. */
+static const unsigned char word_byte[256] = {
+	['0'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	['a'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+
 /* tokenize_line - the tokens of key bytes [P, E), line LN */
 static int
 tokenize_line(struct reply_doc *d, size_t p, size_t e, size_t ln)
@@ -166,7 +172,7 @@ tokenize_line(struct reply_doc *d, size_t p, size_t e, size_t ln)
 
 			for (i += adv; i < e; i += adv) {
 				/* the common case first: a lower-case ASCII letter or digit */
-				if ((k[i] >= 'a' && k[i] <= 'z') || (k[i] >= '0' && k[i] <= '9')) {
+				if (word_byte[k[i]]) {
 					adv = 1;
 					continue;
 				}
@@ -185,29 +191,24 @@ tokenize_line(struct reply_doc *d, size_t p, size_t e, size_t ln)
 	return (add_tok(d, e, 0, T_EOL, 0, ln));
 }
 
-/* The VIQR marks a vowel can carry; input-method keys (maybe_keys()) add w and NUL. */
-static const unsigned char viqr_marks[256] = {['^'] = 1, ['+'] = 1, ['('] = 1, ['`'] = 1, ['~'] = 1};
+/* The bytes input-method keys leave (maybe_keys()): the VIQR marks a vowel
+ * can carry (VIQR_MARKS), w and NUL. */
+#define VIQR_MARKS	"^+(`~"
 static const unsigned char ime_keys[256] = {
 	['^'] = 1, ['+'] = 1, ['('] = 1, ['`'] = 1, ['~'] = 1, ['w'] = 1, [0] = 1,
 };
-
-/* viqr_mark - whether key byte C is a VIQR mark a vowel can carry */
-static inline int
-viqr_mark(char c)
-{
-	return (viqr_marks[(unsigned char) c]);
-}
 
 /* viqr_mode - whether the key holds VIQR marks after vowels ("u+", "o^'") */
 static int
 viqr_mode(const struct strbuf *key)
 {
-	size_t	i;
+	const char *k = key->data, *p;
 
-	/* the rare mark first: one test per byte of an ordinary text */
-	for (i = 1; i + 1 < key->len; i++)
-		if (viqr_mark(key->data[i]) && strchr("aeiouy", key->data[i - 1]) != NULL
-		    && key->data[i - 1] != 0)
+	if (key->len < 3)
+		return (0);
+	/* the rare mark first, found by strpbrk(3): the key holds no NUL before its end */
+	for (p = k + 1; (p = strpbrk(p, VIQR_MARKS)) != NULL && (size_t) (p - k) + 1 < key->len; p++)
+		if (strchr("aeiouy", p[-1]) != NULL && p[-1] != 0)
 			return (1);
 	return (0);
 }
