@@ -10,6 +10,7 @@
  *				size_t len, struct strbuf *out);
  *	int	reply_utf8_clean(const char *in, size_t len, struct strbuf *out);
  *	int32_t	reply_utf8_next(const unsigned char *s, size_t len, size_t *adv);
+ *	int	reply_same_bytes(const char *a, const char *b, size_t n);
  * DESCRIPTION
  *	reply_charset_to_utf8() converts LEN bytes of IN, labelled
  *	CHARSET (a MIME charset name, NULL or "" when none), to UTF-8 and
@@ -28,6 +29,11 @@
  *	every input, with the sequences of most text (ASCII, two bytes,
  *	three bytes outside E0 and ED) decoded inline: the analysis decodes
  *	every character of a reply several times.
+ *
+ *	reply_same_bytes() says whether the N bytes at A and B are the
+ *	same, compared inline: the analysis compares words of a few bytes
+ *	(the lexicon's, a syllable's parts), where a call to memcmp(3) costs
+ *	more than the comparison.
  * DIAGNOSTICS
  *	Both return 0, or -1 when out of memory.
  */
@@ -67,6 +73,18 @@ reply_utf8_next(const unsigned char *s, size_t len, size_t *adv)
 		return ((int32_t) ((c & 0x0F) << 12 | (s[1] & 0x3Fu) << 6 | (s[2] & 0x3Fu)));
 	}
 	return (utf8_decode(s, len, adv));
+}
+
+/* reply_same_bytes - memcmp(3) == 0 of a few bytes, inline */
+static inline int
+reply_same_bytes(const char *a, const char *b, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return (0);
+	return (1);
 }
 
 #endif

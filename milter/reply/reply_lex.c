@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "category.h"
+#include "reply_charset.h"
 #include "reply_key.h"
 #include "reply_lex.h"
 #include "strbuf.h"
@@ -512,18 +513,6 @@ reply_lex_free(struct reply_lex *lx)
 	free(lx);
 }
 
-/* same_word - whether the N bytes at A and B are the same: a loop, a word is a few bytes */
-static inline int
-same_word(const char *a, const char *b, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		if (a[i] != b[i])
-			return (0);
-	return (1);
-}
-
 /* match_from - tokens of E from its word K matched at TOK[I..N); length or 0 */
 static size_t
 match_from(const struct entry *e, size_t k, const struct reply_tok *tok, size_t n, size_t i)
@@ -538,7 +527,7 @@ match_from(const struct entry *e, size_t k, const struct reply_tok *tok, size_t 
 				return (r);
 		return (0);
 	}
-	if (i >= n || tok[i].len != e->len[k] || !same_word(tok[i].s, e->tok[k], e->len[k])
+	if (i >= n || tok[i].len != e->len[k] || !reply_same_bytes(tok[i].s, e->tok[k], e->len[k])
 	    || reply_key_marks_differ(tok[i].mk, e->mk[k]))
 		return (0);
 	return (match_from(e, k + 1, tok, n, i + 1));
@@ -577,7 +566,7 @@ reply_lex_match(const struct reply_lex *lx, const struct reply_tok *tok, size_t 
 		/* the first word (never a gap) compared once per word of the chain */
 		if (e->first != first) {
 			first = e->first;
-			same = same_word(tok[i].s, e->tok[0], e->len[0]);
+			same = reply_same_bytes(tok[i].s, e->tok[0], e->len[0]);
 		}
 		if (!same || reply_key_marks_differ(tok[i].mk, e->mk[0])
 		    || !second_may_match(e, tok, n, i + 1)

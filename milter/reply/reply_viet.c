@@ -56,18 +56,6 @@ static const struct wl codas[] = {W("ch"), W("ng"), W("nh"), W("c"), W("m"), W("
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
-/* same - whether the N bytes at A and B are the same: a loop, the words are a few letters */
-static inline int
-same(const char *a, const char *b, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		if (a[i] != b[i])
-			return (0);
-	return (1);
-}
-
 /* is_vowel - a letter of the vowel groups */
 static int
 is_vowel(char c)
@@ -90,12 +78,12 @@ rhyme(const char *w, size_t len)
 	if (v == 0)
 		return (0);
 	for (i = 0; i < NELEM(nuclei); i++)
-		if (nuclei[i].n == v && same(w, nuclei[i].w, v))
+		if (nuclei[i].n == v && reply_same_bytes(w, nuclei[i].w, v))
 			break;
 	if (i == NELEM(nuclei))
 		return (0);
 	for (j = 0; j < NELEM(codas); j++)
-		if (codas[j].n == len - v && same(w + v, codas[j].w, codas[j].n))
+		if (codas[j].n == len - v && reply_same_bytes(w + v, codas[j].w, codas[j].n))
 			return (1);
 	return (0);
 }
@@ -115,7 +103,7 @@ reply_viet_syllable(const char *w, size_t len)
 	/* an onset starts with W's first letter, or is the empty one */
 	for (i = 0; i < NELEM(onsets); i++)
 		if (onsets[i].n <= len && (onsets[i].n == 0 || onsets[i].w[0] == w[0])
-		    && same(w, onsets[i].w, onsets[i].n)
+		    && reply_same_bytes(w, onsets[i].w, onsets[i].n)
 		    && rhyme(w + onsets[i].n, len - onsets[i].n))
 			return (1);
 	return (0);
