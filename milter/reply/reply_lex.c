@@ -7,9 +7,14 @@
  *	#include "reply_lex.h"
  * DESCRIPTION
  *	See reply_lex.h. Entries are kept in an array and chained in a
- *	hash table by their first word; a match looks up the word at I
- *	and tries each entry chained there, so the cost of a lookup does
- *	not grow with the size of the lexicon.
+ *	hash table by their first word, longest first. After each load,
+ *	index() sorts a word's phrases by their second word: a match
+ *	looks up the word at I (its group), then tries, in that chain's
+ *	order, the group's phrases whose second word is the word at I + 1
+ *	merged with those with no second word or a gap there. The others
+ *	could not match; a common word ("không", "em") has hundreds of
+ *	phrases, and most of them were tried before. The cost of a lookup
+ *	does not grow with the size of the lexicon.
  * DIAGNOSTICS
  *	The loaders name the origin and line of a bad entry.
  */
@@ -28,6 +33,9 @@
 #include "strbuf.h"
 
 #define LEX_BUCKETS	8192		/* power of two */
+#define LEX_PAIR_BUCKETS 8192		/* power of two */
+#define LEX_PAIR_MIX	0x9e3779b1u	/* spreads a group over the pair buckets */
+#define LEX_SECOND_BITS	64		/* of a group's seconds */
 
 struct entry {
 	enum reply_lex_kind kind;
@@ -40,11 +48,25 @@ struct entry {
 	unsigned char mk[REPLY_LEX_PHRASE_MAX];	/* each word's marks (reply_key.h) */
 	size_t	maxlen;			/* words it can match, gaps at their widest */
 	size_t	len1;			/* its second word's length, 0 when none or a gap */
-	unsigned char c1;		/* and that word's first byte */
 	size_t	first;			/* the first entry with the same first word, index + 1 */
 	int	gap;			/* a "*" in it */
 	char   *pool;			/* the words, one allocation */
 	size_t	next;			/* chain, index + 1 */
+	/*
+	 * Set by index_entries(); links are index + 1. A group is the entries
+	 * of one first word, told by FIRST (its entry holds the group's
+	 * fields); a pair the entries of one group with the same second word,
+	 * told by the first of them index_entries() meets (the pair's fields).
+	 */
+	size_t	rank;			/* its place in its chain */
+	size_t	gnext;			/* group: the next group of its bucket */
+	size_t	wild, wtail;		/* group: its entries with no second word */
+	uint64_t seconds;		/* group: second_bit() of its pairs' second words */
+	size_t	wnext;			/* the group's next entry with no second word */
+	size_t	pair;			/* its pair */
+	size_t	phead, ptail;		/* pair: its entries */
+	size_t	pnext;			/* the pair's next entry */
+	size_t	pchain;			/* pair: the next pair of its bucket */
 };
 
 /* A spelling and the word it stands for. */
@@ -71,6 +93,8 @@ struct reply_lex {
 	size_t	na, capa;
 	size_t	abucket[LEX_BUCKETS];
 	lex_lens alias_lens;		/* of the aliases */
+	size_t	group[LEX_BUCKETS];	/* by first word: a group's first entry, index + 1 */
+	size_t	pair[LEX_PAIR_BUCKETS];	/* by first two words: a pair's first entry */
 };
 
 /* len_bit - the bit of a word of LEN bytes in a lex_lens row (an empty
@@ -106,16 +130,30 @@ reply_family_name(enum reply_family f)
 	return ((unsigned) f < REPLY_FAM_COUNT ? family_names[f] : "unknown");
 }
 
-/* hash - FNV-1a of one word */
-static size_t
-hash(const char *s, size_t len)
+/* fnv - FNV-1a of one word */
+static inline uint32_t
+fnv(const char *s, size_t len)
 {
 	uint32_t h = 2166136261u;
 	size_t	i;
 
 	for (i = 0; i < len; i++)
 		h = (h ^ (unsigned char) s[i]) * 16777619u;
-	return (h & (LEX_BUCKETS - 1));
+	return (h);
+}
+
+/* hash - the bucket of one word */
+static size_t
+hash(const char *s, size_t len)
+{
+	return (fnv(s, len) & (LEX_BUCKETS - 1));
+}
+
+/* pair_hash - the pair bucket of the word S (LEN) after the first word of GROUP */
+static inline size_t
+pair_hash(size_t group, const char *s, size_t len)
+{
+	return ((fnv(s, len) ^ ((uint32_t) group * LEX_PAIR_MIX)) & (LEX_PAIR_BUCKETS - 1));
 }
 
 /* Where the loader is: the current section. */
@@ -317,10 +355,8 @@ add_entry(struct reply_lex *lx, const char *key, size_t klen, const unsigned cha
 		e->gap |= e->len[i] == 1 && e->tok[i][0] == '*';
 		e->mk[i] = wm[i];
 	}
-	if (e->ntok >= 2 && !(e->len[1] == 1 && e->tok[1][0] == '*')) {
+	if (e->ntok >= 2 && !(e->len[1] == 1 && e->tok[1][0] == '*'))
 		e->len1 = e->len[1];
-		e->c1 = (unsigned char) e->tok[1][0];
-	}
 	e->kind = (enum reply_lex_kind) sec->kind;
 	e->family = sec->family;
 	e->flags = sec->flags;
@@ -418,6 +454,91 @@ load_line(struct reply_lex *lx, char *line, struct section *sec, struct strbuf *
 	return (r < 0 ? (errno == EINVAL ? -1 : -2) : 0);
 }
 
+/* second_bit - a word S (LEN, not empty) in a group's seconds: its length and end bytes */
+static inline uint64_t
+second_bit(const char *s, size_t len)
+{
+	unsigned b = (unsigned char) s[0] ^ (unsigned char) s[len - 1] << 1 ^ (unsigned) len << 2;
+
+	return ((uint64_t) 1 << (b % LEX_SECOND_BITS));
+}
+
+/* find_pair - the pair of GROUP whose second word is S (LEN); index + 1, or 0 */
+static size_t
+find_pair(const struct reply_lex *lx, size_t group, const char *s, size_t len)
+{
+	size_t	x;
+
+	for (x = lx->pair[pair_hash(group, s, len)]; x; x = lx->e[x - 1].pchain) {
+		const struct entry *p = &lx->e[x - 1];
+
+		if (p->first == group && p->len[1] == len && reply_same_bytes(p->tok[1], s, len))
+			return (x);
+	}
+	return (0);
+}
+
+/* index_entry - entry X (index + 1) appended to its group's or its pair's list */
+static void
+index_entry(struct reply_lex *lx, size_t x)
+{
+	struct entry *e = &lx->e[x - 1], *g = &lx->e[e->first - 1], *p;
+	size_t	h;
+
+	if (e->len1 == 0) {
+		if (g->wild == 0)
+			g->wild = x;
+		else
+			lx->e[g->wtail - 1].wnext = x;
+		g->wtail = x;
+		return;
+	}
+	g->seconds |= second_bit(e->tok[1], e->len[1]);
+	if ((e->pair = find_pair(lx, e->first, e->tok[1], e->len[1])) == 0) {
+		h = pair_hash(e->first, e->tok[1], e->len[1]);
+		e->pair = x;
+		e->pchain = lx->pair[h];
+		lx->pair[h] = x;
+	}
+	p = &lx->e[e->pair - 1];
+	if (p->phead == 0)
+		p->phead = x;
+	else
+		lx->e[p->ptail - 1].pnext = x;
+	p->ptail = x;
+}
+
+/*
+ * index_entries - the groups and pairs of the lexicon, built again from the
+ * chains (after each load): every list in its chain's order
+ */
+static void
+index_entries(struct reply_lex *lx)
+{
+	size_t	b, i, x, rank, h;
+
+	memset(lx->group, 0, sizeof(lx->group));
+	memset(lx->pair, 0, sizeof(lx->pair));
+	for (i = 0; i < lx->n; i++) {
+		struct entry *e = &lx->e[i];
+
+		e->gnext = e->wild = e->wtail = e->wnext = 0;
+		e->seconds = 0;
+		e->pair = e->phead = e->ptail = e->pnext = e->pchain = 0;
+	}
+	for (i = 0; i < lx->n; i++)
+		if (lx->e[i].first == i + 1) {
+			h = hash(lx->e[i].tok[0], lx->e[i].len[0]);
+			lx->e[i].gnext = lx->group[h];
+			lx->group[h] = i + 1;
+		}
+	for (b = 0; b < LEX_BUCKETS; b++)
+		for (x = lx->bucket[b], rank = 0; x; x = lx->e[x - 1].next) {
+			lx->e[x - 1].rank = rank++;
+			index_entry(lx, x);
+		}
+}
+
 int
 reply_lex_load(struct reply_lex *lx, const char *text, size_t len, const char *origin,
 	       char *err, size_t errlen)
@@ -446,6 +567,7 @@ reply_lex_load(struct reply_lex *lx, const char *text, size_t len, const char *o
 	}
 	strbuf_free(&key);
 	strbuf_free(&marks);
+	index_entries(lx);
 	if (r == -2)
 		snprintf(err, errlen, "%s: out of memory", origin);
 	else if (r < 0)
@@ -533,61 +655,82 @@ match_from(const struct entry *e, size_t k, const struct reply_tok *tok, size_t 
 	return (match_from(e, k + 1, tok, n, i + 1));
 }
 
-/*
- * second_may_match - a cheap test before match_from(E, 1, TOK, N, I): 0 when
- * E's second word, a word and not a gap, cannot be TOK[I] (none there, or
- * another length or first byte)
- */
-static int
-second_may_match(const struct entry *e, const struct reply_tok *tok, size_t n, size_t i)
+/* find_group - the group of the word T; its first entry, index + 1, or 0 */
+static inline size_t
+find_group(const struct reply_lex *lx, const struct reply_tok *t)
 {
-	if (e->len1 == 0)
-		return (1);
-	return (i < n && tok[i].len == e->len1 && (unsigned char) tok[i].s[0] == e->c1);
+	size_t	x;
+
+	for (x = lx->group[hash(t->s, t->len)]; x; x = lx->e[x - 1].gnext) {
+		const struct entry *g = &lx->e[x - 1];
+
+		if (g->len[0] == t->len && reply_same_bytes(g->tok[0], t->s, t->len))
+			return (x);
+	}
+	return (0);
 }
 
+/* take - entry E matched LEN tokens: M keeps the longest, with its kinds */
+static void
+take(const struct entry *e, size_t len, struct reply_lex_match *m)
+{
+	size_t	k;
+
+	if (len < m->len)
+		return;
+	if (len > m->len)
+		m->kinds = 0;
+	m->len = len;
+	m->kinds |= RLX_BIT(e->kind);
+	if (e->kind == RLX_INTENT) {
+		m->family = e->family;
+		m->flags = e->flags;
+		m->gap = e->gap;
+		m->marked = 0;
+		for (k = 0; k < e->ntok; k++)
+			m->marked |= e->mk[k] != 0;
+	} else if (e->kind == RLX_OBJECT)
+		m->object = e->object;
+}
+
+/*
+ * reply_lex_match - the entries of TOK[I]'s group that may match, in their
+ * chain's order (widest reach first; of one reach, the last loaded first):
+ * those with no second word merged with the pair of TOK[I + 1]; the group's
+ * seconds tell most words that are no pair's second word before any lookup
+ */
 size_t
 reply_lex_match(const struct reply_lex *lx, const struct reply_tok *tok, size_t n,
 		size_t i, struct reply_lex_match *m)
 {
-	size_t	x, end, len, k, first = 0;
-	int	same = 0;
+	size_t	g, a, b, x, end;
 
 	memset(m, 0, sizeof(*m));
-	if (i >= n)
+	if (i >= n || (g = find_group(lx, &tok[i])) == 0)
 		return (0);
-	for (x = lx->bucket[hash(tok[i].s, tok[i].len)]; x; x = lx->e[x - 1].next) {
-		const struct entry *e = &lx->e[x - 1];
+	a = lx->e[g - 1].wild;
+	b = 0;
+	if (i + 1 < n && tok[i + 1].len > 0
+	    && (lx->e[g - 1].seconds & second_bit(tok[i + 1].s, tok[i + 1].len)) != 0
+	    && (b = find_pair(lx, g, tok[i + 1].s, tok[i + 1].len)) != 0)
+		b = lx->e[b - 1].phead;
+	while (a != 0 || b != 0) {
+		const struct entry *e;
 
+		if (b == 0 || (a != 0 && lx->e[a - 1].rank < lx->e[b - 1].rank)) {
+			x = a;
+			a = lx->e[a - 1].wnext;
+		} else {
+			x = b;
+			b = lx->e[b - 1].pnext;
+		}
+		e = &lx->e[x - 1];
 		if (e->maxlen < m->len)
 			break;			/* the rest are shorter */
-		if (e->len[0] != tok[i].len || e->tok[0][0] != tok[i].s[0])
-			continue;
-		/* the first word (never a gap) compared once per word of the chain */
-		if (e->first != first) {
-			first = e->first;
-			same = reply_same_bytes(tok[i].s, e->tok[0], e->len[0]);
-		}
-		if (!same || reply_key_marks_differ(tok[i].mk, e->mk[0])
-		    || !second_may_match(e, tok, n, i + 1)
+		if (reply_key_marks_differ(tok[i].mk, e->mk[0])
 		    || (end = e->ntok == 1 ? i + 1 : match_from(e, 1, tok, n, i + 1)) == 0)
 			continue;
-		len = end - i;
-		if (len < m->len)
-			continue;
-		if (len > m->len)
-			m->kinds = 0;
-		m->len = len;
-		m->kinds |= RLX_BIT(e->kind);
-		if (e->kind == RLX_INTENT) {
-			m->family = e->family;
-			m->flags = e->flags;
-			m->gap = e->gap;
-			m->marked = 0;
-			for (k = 0; k < e->ntok; k++)
-				m->marked |= e->mk[k] != 0;
-		} else if (e->kind == RLX_OBJECT)
-			m->object = e->object;
+		take(e, end - i, m);
 	}
 	return (m->len);
 }

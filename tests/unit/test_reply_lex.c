@@ -212,6 +212,30 @@ START_TEST(test_reply_lex_same_as_spellings_read_as_one_word)
 }
 END_TEST
 
+/* A word's phrases with a gap after it and those with its second word are
+ * tried in one order, longest reach first, of one reach the last loaded
+ * first: of two that match as long, the intent tried last names the family. */
+START_TEST(test_reply_lex_gap_and_second_word_phrases_are_tried_in_load_order)
+{
+	static const char more[] = "[intent dung_gui]\nqamu * thu\n[intent khong_nhan]\n"
+	    "qamu nhan mot hai ba thu\nqzab nhan mot hai ba thu\n[intent dung_gui]\nqzab * thu\n"
+	    "[intent tu_choi]\nqzab nhan\n";
+	enum reply_family f;
+
+	ck_assert_int_eq(reply_lex_load(lx, more, sizeof(more) - 1, "more.lex", err, sizeof(err)), 0);
+	ck_assert_uint_eq(lex_len("qamu nhan mot hai ba thu", &f), 6);
+	ck_assert_int_eq(f, REPLY_FAM_DUNG_GUI);
+	ck_assert_uint_eq(lex_len("qzab nhan mot hai ba thu", &f), 6);
+	ck_assert_int_eq(f, REPLY_FAM_KHONG_NHAN);
+	ck_assert_uint_eq(lex_len("qzab nhan mot", &f), 2);
+	ck_assert_int_eq(f, REPLY_FAM_TU_CHOI);
+	ck_assert_uint_eq(lex_len("qzab mot thu", &f), 3);
+	ck_assert_int_eq(f, REPLY_FAM_DUNG_GUI);
+	ck_assert_uint_eq(lex_len("qamu nhan", &f), 0);
+	ck_assert_uint_eq(lex_len("qamu", &f), 0);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -227,6 +251,7 @@ suite(void)
 	tcase_add_test(tc, test_reply_lex_added_entries_are_read);
 	tcase_add_test(tc, test_reply_lex_same_as_spellings_read_as_one_word);
 	tcase_add_test(tc, test_reply_lex_phrases_of_colliding_first_words_stay_apart);
+	tcase_add_test(tc, test_reply_lex_gap_and_second_word_phrases_are_tried_in_load_order);
 	suite_add_tcase(s, tc);
 	return (s);
 }
