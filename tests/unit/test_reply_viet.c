@@ -149,8 +149,8 @@ ref_syllable(const char *w, size_t len)
 START_TEST(test_reply_viet_syllable_agrees_with_brute_force_on_every_short_word)
 {
 	static const char letters[] = "abcdefghijklmnopqrstuvwxyz", viet[] = "aeiouyghnctqkdp";
-	char	w[8];
-	size_t	len, k, x, total, base;
+	char	w[8], first[8] = "";
+	size_t	len, k, x, total, base, differ = 0;
 	unsigned seed = 14;
 
 	/* every word of 1 to 4 letters, then words of 5 to 7 letters that look Vietnamese */
@@ -170,9 +170,12 @@ START_TEST(test_reply_viet_syllable_agrees_with_brute_force_on_every_short_word)
 				v /= base;
 			}
 			w[len] = 0;
-			ck_assert_msg(reply_viet_syllable(w, len) == ref_syllable(w, len), "%s", w);
+			/* counted, asserted once: check's assertion reports each pass to its parent */
+			if (reply_viet_syllable(w, len) != ref_syllable(w, len) && differ++ == 0)
+				memcpy(first, w, sizeof(w));
 		}
 	}
+	ck_assert_msg(differ == 0, "%zu words differ, the first: %s", differ, first);
 }
 END_TEST
 
@@ -181,6 +184,9 @@ suite(void)
 {
 	Suite  *s = suite_create("reply_viet");
 	TCase  *tc = tcase_create("core");
+
+	/* the brute-force comparison reads 1.6 million words: slow under the sanitizers */
+	tcase_set_timeout(tc, 60);
 
 	tcase_add_test(tc, test_reply_viet_syllables_and_not);
 	tcase_add_test(tc, test_reply_viet_syllable_agrees_with_brute_force_on_every_short_word);
