@@ -40,6 +40,10 @@
  *	compiled per connection (SQ_TX_CACHE) instead of being parsed by
  *	sqlite3_exec() on every call.
  *
+ *	Connections open through the VFS of sq_walvfs.c ("unix", with the
+ *	frames of a write-ahead-log commit written to the file in one
+ *	call instead of two calls a frame).
+ *
  *	store_open_counts() opens read-only, without pragmas (DB_OPEN_COUNTS:
  *	see sq_open_counts()).
  *
@@ -67,6 +71,7 @@
 
 #include <sqlite3.h>
 
+#include "sq_walvfs.h"
 #include "store_int.h"
 
 #define DB_FILE_MODE		0640
@@ -344,7 +349,7 @@ sq_connect(struct store *st, const char *name, int flags, const char *path,
 	}
 	st->engine = c;
 	sq_init();
-	rc = sqlite3_open_v2(name, &c->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+	rc = sqlite3_open_v2(name, &c->db, flags | SQLITE_OPEN_NOMUTEX, sq_walvfs_name());
 	if (rc != SQLITE_OK) {
 		snprintf(err, errlen, "cannot open database %s: %s", path,
 			 c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
