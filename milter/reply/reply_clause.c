@@ -90,15 +90,16 @@ gap_objects(const struct reply_doc *d, const struct reply_tok *w, size_t n, stru
 			object(c, m.object);
 }
 
-/* scan - the lexicon's spans of words W[FROM, TO) appended to SP (NS used, at most MAX) */
+/* scan - the lexicon's spans of words W[FROM, TO) (tokens TI) appended to SP
+ * (NS used, at most MAX) */
 static size_t
-scan(const struct reply_doc *d, const struct reply_tok *w, size_t from, size_t to, struct span *sp,
-     size_t ns, size_t max)
+scan(const struct reply_doc *d, const struct reply_tok *w, const size_t *ti, size_t from,
+     size_t to, struct span *sp, size_t ns, size_t max)
 {
 	size_t	i = from;
 
 	while (i < to && ns < max) {
-		if (reply_lex_match(d->lx, w + from, to - from, i - from, &sp[ns].m) == 0) {
+		if (reply_doc_match(d, w + from, ti + from, to - from, i - from, &sp[ns].m) == 0) {
 			i++;
 			continue;
 		}
@@ -383,6 +384,7 @@ sentence_done(const int *kind, size_t n, struct acc *a)
 /* What is said in a whole sentence. */
 struct sent {
 	struct reply_tok w[CLAUSE_WORDS_MAX];
+	size_t	ti[CLAUSE_WORDS_MAX];	/* the token of each word */
 	struct span sp[CLAUSE_WORDS_MAX];
 	size_t	nw, ns;
 	size_t	cut[CLAUSES_MAX + 1];	/* clause starts (words), then NW */
@@ -400,14 +402,16 @@ sentence_scan(const struct reply_doc *d, const size_t *idx, size_t n, struct sen
 	st->cond = st->ok = st->mail = st->cats = st->other = 0;
 	st->cut[st->ncut++] = 0;
 	for (i = 0; i < n && st->nw < CLAUSE_WORDS_MAX; i++) {
-		if (d->t[idx[i]].type == T_WORD)
+		if (d->t[idx[i]].type == T_WORD) {
+			st->ti[st->nw] = idx[i];
 			st->w[st->nw++] = d->rt[idx[i]];
-		else if (st->nw > st->cut[st->ncut - 1] && st->ncut < CLAUSES_MAX)
+		} else if (st->nw > st->cut[st->ncut - 1] && st->ncut < CLAUSES_MAX)
 			st->cut[st->ncut++] = st->nw;
 	}
 	st->cut[st->ncut] = st->nw;
 	for (c = 0; c < st->ncut; c++)
-		st->ns = scan(d, st->w, st->cut[c], st->cut[c + 1], st->sp, st->ns, CLAUSE_WORDS_MAX);
+		st->ns = scan(d, st->w, st->ti, st->cut[c], st->cut[c + 1], st->sp, st->ns,
+			      CLAUSE_WORDS_MAX);
 	for (i = 0; i < st->ns; i++) {
 		const struct reply_lex_match *m = &st->sp[i].m;
 

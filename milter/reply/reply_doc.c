@@ -45,7 +45,7 @@ add_tok(struct reply_doc *d, size_t off, size_t len, int type, int q, size_t lin
 		d->t = n;
 		d->capt = nc;
 	}
-	d->t[d->nt++] = (struct tok) {off, len, (unsigned char) type, (unsigned char) q, 0, 0, line};
+	d->t[d->nt++] = (struct tok) {off, len, (unsigned char) type, (unsigned char) q, 0, 0, 0, line};
 	return (0);
 }
 
@@ -462,7 +462,8 @@ resolve(struct reply_doc *d)
 	size_t	i;
 
 	/* every key is written below: no need to clear them first */
-	if ((d->rt = malloc((d->nt + 1) * sizeof(*d->rt))) == NULL)
+	if ((d->rt = malloc((d->nt + 1) * sizeof(*d->rt))) == NULL
+	    || (d->memo = malloc((d->nt + 1) * sizeof(*d->memo))) == NULL)
 		return (-1);
 	d->rt[d->nt] = (struct reply_tok) { "", 0, 0 };
 	for (i = 0; i < d->nt; i++) {
@@ -512,37 +513,70 @@ line_starts_with(const struct line *l, int kind)
 	return (l->first_len > 0 && (l->first_kinds & RLX_BIT(kind)) != 0);
 }
 
-/* line_scan - one lexicon pass over line L's words W (N): whether it holds an
- * intent, a redirect, and how many disclaimer words */
-static void
-line_scan(struct reply_doc *d, struct line *l, const struct reply_tok *w, size_t n)
+/* eff - the words of a lookup at I of N that its answer M depends on */
+static inline size_t
+eff(size_t n, size_t i, const struct reply_lex_match *m)
 {
-	struct reply_lex_match m;
+	return (n - i < m->reach ? n - i : m->reach);
+}
+
+size_t
+reply_doc_match(const struct reply_doc *d, const struct reply_tok *w, const size_t *ti, size_t n,
+		size_t i, struct reply_lex_match *m)
+{
+	const struct lex_memo *lm;
+
+	if (i >= n || !d->t[ti[i]].memo)
+		return (reply_lex_match(d->lx, w, n, i, m));
+	/* the same tokens as far as the lookup reads: the same answer */
+	lm = &d->memo[ti[i]];
+	if (eff(n, i, &lm->m) == lm->eff && ti[i + lm->eff - 1] == lm->last) {
+		*m = lm->m;
+		return (m->len);
+	}
+	return (reply_lex_match(d->lx, w, n, i, m));
+}
+
+/* line_scan - one lexicon pass over line L's words W (N, tokens TI): whether
+ * it holds an intent, a redirect, and how many disclaimer words; each lookup
+ * kept for the clauses */
+static void
+line_scan(struct reply_doc *d, struct line *l, const struct reply_tok *w, const size_t *ti,
+	  size_t n)
+{
+	const struct reply_lex_match *mp;
+	struct lex_memo *lm;
 	size_t	i = 0, j;
 	int	named = 1;
 
 	l->first_len = 0;
 	l->first_kinds = 0;
 	while (i < n) {
-		if (reply_lex_match(d->lx, w, n, i, &m) == 0) {
+		lm = &d->memo[ti[i]];
+		(void) reply_lex_match(d->lx, w, n, i, &lm->m);
+		lm->eff = eff(n, i, &lm->m);
+		lm->last = ti[i + lm->eff - 1];
+		d->t[ti[i]].memo = 1;
+		mp = &lm->m;
+		if (mp->len == 0) {
 			i++;
 			continue;
 		}
 		if (i == 0) {
-			l->first_len = m.len;	/* what role_forward() asks first */
-			l->first_kinds = m.kinds;
+			l->first_len = mp->len;	/* what role_forward() asks first */
+			l->first_kinds = mp->kinds;
 		}
-		l->dhits += (m.kinds & RLX_BIT(RLX_DISCLAIMER)) != 0;
-		if ((m.kinds & RLX_BIT(RLX_INTENT)) && !(m.kinds & RLX_BIT(RLX_NEUTRAL))) {
+		l->dhits += (mp->kinds & RLX_BIT(RLX_DISCLAIMER)) != 0;
+		if ((mp->kinds & RLX_BIT(RLX_INTENT)) && !(mp->kinds & RLX_BIT(RLX_NEUTRAL))) {
 			l->intent = 1;
-			named &= (m.flags & RLX_ALONE) && m.marked;
-			for (j = i; j < i + m.len; j++)
+			named &= (mp->flags & RLX_ALONE) && mp->marked;
+			for (j = i; j < i + mp->len; j++)
 				named &= w[j].mk == 0;
 		}
-		d->redirect |= (m.kinds & RLX_BIT(RLX_REDIRECT)) != 0;
-		if (m.kinds & RLX_BIT(RLX_OBJECT))
-			l->objects |= m.object == RLX_OBJ_OTHER ? OBJ_OTHER : OBJ_MAIL;
-		i += m.len;
+		d->redirect |= (mp->kinds & RLX_BIT(RLX_REDIRECT)) != 0;
+		if (mp->kinds & RLX_BIT(RLX_OBJECT))
+			l->objects |= mp->object == RLX_OBJ_OTHER ? OBJ_OTHER : OBJ_MAIL;
+		i += mp->len;
 	}
 	l->intent_name = l->intent && named && l->name_like && !l->caps;
 }
@@ -763,15 +797,16 @@ static void
 roles(struct reply_doc *d, int full)
 {
 	struct reply_tok w[DOC_WORDS_MAX];
+	size_t	ti[DOC_WORDS_MAX];
 	size_t	i, n;
 
 	for (i = 0; i < d->nl; i++) {
 		struct line *l = &d->l[i];
 
-		n = words_of(d, l->a, l->b, w, NULL, DOC_WORDS_MAX);
+		n = words_of(d, l->a, l->b, w, ti, DOC_WORDS_MAX);
 		l->words = n;
 		l->role = n > 0 ? R_BODY : R_BLANK;
-		line_scan(d, l, w, n);
+		line_scan(d, l, w, ti, n);
 	}
 	if (full) {
 		mark_disclaimers(d);
@@ -801,6 +836,7 @@ void
 reply_doc_free(struct reply_doc *d)
 {
 	free(d->rt);
+	free(d->memo);
 	free(d->t);
 	free(d->l);
 	strbuf_free(&d->key);

@@ -11,6 +11,9 @@
  *
  *	int	reply_doc_read(struct reply_doc *d, const struct reply_lex *lx,
  *			       const char *text, size_t len, int roles);
+ *	size_t	reply_doc_match(const struct reply_doc *d, const struct reply_tok *w,
+ *				const size_t *ti, size_t n, size_t i,
+ *				struct reply_lex_match *m);
  *	void	reply_doc_free(struct reply_doc *d);
  * DESCRIPTION
  *	The first passes of reply_clause(3), internal to the library:
@@ -22,6 +25,13 @@
  *	its role: the message (R_BODY), blank, or not the customer's message
  *	(greetings, closings, signatures, app signatures, disclaimers).
  *	D->objects says what the message's lines name (OBJ_MAIL, OBJ_OTHER).
+ *
+ *	reply_doc_match() is reply_lex_match() of words W (N) at I, whose
+ *	tokens in D are TI: the answer of the line scan when it looked up
+ *	the same words (the same tokens as far as the lookup reads,
+ *	M->reach), else the lexicon's. Each word of a message is thus
+ *	looked up once by the line scan and once more only at the end of
+ *	a clause or where a clause starts inside a phrase of the line.
  *	The caller owns D and frees its contents with reply_doc_free(), also
  *	after a failure.
  * DIAGNOSTICS
@@ -41,6 +51,7 @@ struct tok {
 	unsigned char q;		/* T_SENT ended by "?" */
 	unsigned char folded;		/* OFF is in the fold buffer */
 	unsigned char skip;		/* greeting words: not the message */
+	unsigned char memo;		/* the reply_doc's memo holds its lookup */
 	size_t	line;
 };
 
@@ -66,6 +77,13 @@ struct line {
 #define OBJ_MAIL	1		/* our mail or a kind of it */
 #define OBJ_OTHER	2		/* something else: a payment, a server */
 
+/* A lookup of the line scan, kept for the clauses (reply_doc_match()). */
+struct lex_memo {
+	struct reply_lex_match m;	/* its answer */
+	size_t	eff;			/* the words it depended on */
+	size_t	last;			/* the token of the last of them */
+};
+
 struct reply_doc {
 	const struct reply_lex *lx;
 	const char *text;
@@ -76,6 +94,8 @@ struct reply_doc {
 	struct line *l;
 	size_t	nl, capl;
 	struct reply_tok *rt;		/* keys of every token, once they stop moving */
+	struct lex_memo *memo;		/* by token, where its MEMO is set: the line
+					 * scan's lookups */
 	int	viqr;
 	int	redirect;
 	int	objects;		/* OBJ_* named on the message's lines */
@@ -84,6 +104,8 @@ struct reply_doc {
 
 int	reply_doc_read(struct reply_doc *d, const struct reply_lex *lx, const char *text, size_t len,
 		       int roles);
+size_t	reply_doc_match(const struct reply_doc *d, const struct reply_tok *w, const size_t *ti,
+			size_t n, size_t i, struct reply_lex_match *m);
 void	reply_doc_free(struct reply_doc *d);
 
 #endif

@@ -62,6 +62,7 @@ struct entry {
 	size_t	gnext;			/* group: the next group of its bucket */
 	size_t	wild, wtail;		/* group: its entries with no second word */
 	uint64_t seconds;		/* group: second_bit() of its pairs' second words */
+	unsigned reach;			/* group: the widest MAXLEN of its entries */
 	size_t	wnext;			/* the group's next entry with no second word */
 	size_t	pair;			/* its pair */
 	size_t	phead, ptail;		/* pair: its entries */
@@ -524,6 +525,7 @@ index_entries(struct reply_lex *lx)
 
 		e->gnext = e->wild = e->wtail = e->wnext = 0;
 		e->seconds = 0;
+		e->reach = 0;
 		e->pair = e->phead = e->ptail = e->pnext = e->pchain = 0;
 	}
 	for (i = 0; i < lx->n; i++)
@@ -532,6 +534,9 @@ index_entries(struct reply_lex *lx)
 			lx->e[i].gnext = lx->group[h];
 			lx->group[h] = i + 1;
 		}
+	for (i = 0; i < lx->n; i++)
+		if (lx->e[lx->e[i].first - 1].reach < lx->e[i].maxlen)
+			lx->e[lx->e[i].first - 1].reach = (unsigned) lx->e[i].maxlen;
 	for (b = 0; b < LEX_BUCKETS; b++)
 		for (x = lx->bucket[b], rank = 0; x; x = lx->e[x - 1].next) {
 			lx->e[x - 1].rank = rank++;
@@ -706,8 +711,13 @@ reply_lex_match(const struct reply_lex *lx, const struct reply_tok *tok, size_t 
 	size_t	g, a, b, x, end;
 
 	memset(m, 0, sizeof(*m));
-	if (i >= n || (g = find_group(lx, &tok[i])) == 0)
+	if (i >= n)
 		return (0);
+	if ((g = find_group(lx, &tok[i])) == 0) {
+		m->reach = 1;			/* no phrase starts with this word */
+		return (0);
+	}
+	m->reach = lx->e[g - 1].reach;
 	a = lx->e[g - 1].wild;
 	b = 0;
 	if (i + 1 < n && tok[i + 1].len > 0

@@ -38,7 +38,11 @@
  *	length in tokens, the set of kinds (RLX_BIT(kind)) of every entry
  *	of that length (a word may be a particle and a closing), and, for
  *	an intent, its family and flags, for an object, its class. It
- *	returns the length, 0 when no phrase starts there. Words match by
+ *	returns the length, 0 when no phrase starts there. M->reach says
+ *	how far the lookup may read: the widest phrase of TOK[I]'s word, its
+ *	gaps at their widest (1 when no phrase starts with that word), so
+ *	that a caller that looked the same words up in a longer run of
+ *	tokens may keep that answer (reply_doc_match()). Words match by
  *	their keys, except that a word the reply wrote with marks does
  *	not match a phrase's word written with other marks when both its
  *	tone and its vowel shapes differ (reply_key_marks_differ(): "đang
@@ -110,6 +114,8 @@ struct reply_lex_match {
 	int	gap;			/* the phrase has a "*" */
 	int	marked;			/* RLX_INTENT: a word of the phrase has marks
 					 * ("dừng"; not "stop") */
+	unsigned reach;			/* the answer depends on TOK[I, I + REACH)
+					 * alone (and on N when I + REACH > N) */
 };
 
 struct reply_lex;

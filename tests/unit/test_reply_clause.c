@@ -20,6 +20,7 @@
 
 #include "category.h"
 #include "reply_clause.h"
+#include "reply_doc.h"
 #include "reply_lex.h"
 #include "unit.h"
 
@@ -60,6 +61,65 @@ no(const char *text, const char *why)
 	ck_assert_msg(strcmp(reply_why_name(r.why), why) == 0, "%s: %s", text, reply_why_name(r.why));
 	ck_assert_msg(r.content, "%s: nothing for a person", text);
 }
+
+#define DOC_TEST_WORDS	64
+
+/*
+ * test_reply_doc_match_answers_as_the_lexicon - the line scan's lookups
+ * given to the clauses are the lexicon's answers for every run of words
+ * (a clause, a sentence joined across lines, a clause cut inside a phrase)
+ */
+START_TEST(test_reply_doc_match_answers_as_the_lexicon)
+{
+	static const char *const text =
+	    "Chào anh, em muốn xóa tên của tôi khỏi danh sách. Đừng gửi email quảng cáo nữa\n"
+	    "không muốn nhận thư, cảm ơn\n"
+	    "vui lòng hủy đăng ký giúp em: dừng gởi thư khuyến mãi\n"
+	    "Trân trọng, Nguyễn Văn An";
+	struct reply_doc d;
+	struct reply_tok w[DOC_TEST_WORDS];
+	struct reply_lex_match m, c;
+	size_t	ti[DOC_TEST_WORDS], nw = 0, a, e, i, hits = 0;
+
+	ck_assert_int_eq(reply_doc_read(&d, lx, text, strlen(text), 1), 0);
+	for (i = 0; i < d.nt && nw < DOC_TEST_WORDS; i++)
+		if (d.t[i].type == T_WORD) {
+			ti[nw] = i;
+			w[nw++] = d.rt[i];
+		}
+	ck_assert_uint_ge(nw, 30);
+	for (a = 0; a < nw; a++)
+		for (e = a + 1; e <= nw; e++)
+			for (i = 0; i < e - a; i++) {
+				(void) reply_doc_match(&d, w + a, ti + a, e - a, i, &m);
+				(void) reply_lex_match(lx, w + a, e - a, i, &c);
+				ck_assert_msg(m.len == c.len && m.kinds == c.kinds && m.reach == c.reach
+					      && m.family == c.family && m.flags == c.flags
+					      && m.object == c.object && m.gap == c.gap
+					      && m.marked == c.marked, "words [%zu, %zu) at %zu", a, e, a + i);
+				hits += m.len > 0;
+			}
+	/* runs with a word left out (a caller's own choice of words) */
+	for (a = 0; a < nw; a++) {
+		struct reply_tok w2[DOC_TEST_WORDS];
+		size_t	ti2[DOC_TEST_WORDS], n2 = 0;
+
+		for (i = 0; i < nw; i++)
+			if (i != a) {
+				ti2[n2] = ti[i];
+				w2[n2++] = w[i];
+			}
+		for (i = 0; i < n2; i++) {
+			(void) reply_doc_match(&d, w2, ti2, n2, i, &m);
+			(void) reply_lex_match(lx, w2, n2, i, &c);
+			ck_assert_msg(m.len == c.len && m.kinds == c.kinds && m.reach == c.reach,
+				      "word %zu left out, at %zu", a, i);
+		}
+	}
+	ck_assert_uint_gt(hits, 0);
+	reply_doc_free(&d);
+}
+END_TEST
 
 START_TEST(test_reply_clause_negation_passive_mention_purpose_block)
 {
@@ -217,6 +277,7 @@ suite(void)
 	tcase_add_test(tc, test_reply_clause_signatures_greetings_disclaimers_are_not_content);
 	tcase_add_test(tc, test_reply_clause_questions_and_complaints_are_content);
 	tcase_add_test(tc, test_reply_clause_input_method_residue_only_in_vietnamese_text);
+	tcase_add_test(tc, test_reply_doc_match_answers_as_the_lexicon);
 	suite_add_tcase(s, tc);
 	return (s);
 }

@@ -122,6 +122,40 @@ START_TEST(test_reply_lex_a_word_may_have_several_kinds)
 }
 END_TEST
 
+/* same_match - whether two answers of reply_lex_match() say the same */
+static int
+same_match(const struct reply_lex_match *a, const struct reply_lex_match *b)
+{
+	return (a->len == b->len && a->kinds == b->kinds && a->reach == b->reach
+		&& a->family == b->family && a->flags == b->flags && a->object == b->object
+		&& a->gap == b->gap && a->marked == b->marked);
+}
+
+START_TEST(test_reply_lex_reach_bounds_what_a_lookup_reads)
+{
+	struct reply_tok w[WORDS_MAX];
+	struct reply_lex_match m, c;
+	struct strbuf b;
+	size_t	n = words("vui lòng xóa tên của tôi khỏi danh sách qwxz cảm ơn", w, &b), i, e;
+
+	ck_assert_uint_eq(reply_lex_match(lx, w, n, 2, &m), 7);
+	ck_assert_uint_ge(m.reach, 7);		/* "xóa * khỏi danh sách": its gap at its widest */
+	ck_assert_uint_eq(reply_lex_match(lx, w, n, 9, &m), 0);
+	ck_assert_uint_eq(m.reach, 1);		/* no phrase starts with "qwxz" */
+	for (i = 0; i < n; i++) {
+		(void) reply_lex_match(lx, w, n, i, &m);
+		ck_assert_uint_ge(m.reach, 1);
+		ck_assert_uint_le(m.len, m.reach);
+		/* fewer words after I, all it reads still there: the same answer */
+		for (e = i + m.reach; e < n; e++) {
+			(void) reply_lex_match(lx, w, e, i, &c);
+			ck_assert_msg(same_match(&m, &c), "word %zu, %zu words", i, e);
+		}
+	}
+	strbuf_free(&b);
+}
+END_TEST
+
 START_TEST(test_reply_lex_bad_entries_are_reported_with_their_line)
 {
 	static const char *const bad[] = {
@@ -247,6 +281,7 @@ suite(void)
 	tcase_add_test(tc, test_reply_lex_longest_phrase_wins_with_its_kinds);
 	tcase_add_test(tc, test_reply_lex_gap_stands_for_a_few_words);
 	tcase_add_test(tc, test_reply_lex_a_word_may_have_several_kinds);
+	tcase_add_test(tc, test_reply_lex_reach_bounds_what_a_lookup_reads);
 	tcase_add_test(tc, test_reply_lex_bad_entries_are_reported_with_their_line);
 	tcase_add_test(tc, test_reply_lex_added_entries_are_read);
 	tcase_add_test(tc, test_reply_lex_same_as_spellings_read_as_one_word);
