@@ -283,6 +283,22 @@ fullwidth_colon(const char *s, size_t len)
 }
 
 /*
+ * ends_with_colon - whether S (LEN) may end with a colon and blanks, as
+ * pat_attr_generic demands ("[:：]\\s*$"): after its ASCII blanks, a ":" or
+ * the last byte of a character that is not ASCII (the full-width colon,
+ * a blank of another script); most lines with an address end otherwise
+ * ("... LINKS <noreply@ilinks.asia>", the first line of Gmail's wrapped
+ * attribution)
+ */
+static int
+ends_with_colon(const char *s, size_t len)
+{
+	while (len > 0 && strchr(" \t\n\r\f\v", s[len - 1]) != NULL && s[len - 1] != 0)
+		len--;
+	return (len > 0 && (s[len - 1] == ':' || (unsigned char) s[len - 1] >= 0x80));
+}
+
+/*
  * may_match - a cheap test of line key S (LEN): 0 when pattern WHICH
  * cannot match it, so that most lines of a reply never reach PCRE2
  */
@@ -301,7 +317,7 @@ may_match(int which, const char *s, size_t len)
 		return (len > 0 && (c0 >= 0x80 || (strchr("sdgntevilw(<", c0) != NULL
 						  && first_word_in(mobile_first, s, len))));
 	case P_ATTR_GENERIC:
-		return (memchr(s, '@', len) != NULL && (s[len - 1] == ':' || len >= 3));
+		return (memchr(s, '@', len) != NULL && ends_with_colon(s, len));
 	case P_ATTR_START:
 		if (c0 >= '0' && c0 <= '9')
 			return (1);		/* a date first: no verb needed */

@@ -176,6 +176,20 @@ START_TEST(test_reply_quote_inline_answers_are_kept)
 END_TEST
 
 /* at - what ended the new text of TEXT */
+/* A date, an address and a final colon is an attribution in any language
+ * (":" or "：", blanks after it); an address at the end of a customer's
+ * line is not one, nor on a line joined to the next. */
+START_TEST(test_reply_quote_generic_attribution_ends_with_a_colon)
+{
+	expect("Từ chối\n\n30.11.2026, 08:00, \"LINKS\" <noreply@ilinks.asia>:\n\nx\n", "Từ chối");
+	expect("Từ chối\n\n30.11.2026, 08:00, \"LINKS\" <noreply@ilinks.asia>:  \t\n\nx\n", "Từ chối");
+	expect("Từ chối\n\n30.11.2026 08:00 LINKS <noreply@ilinks.asia>\xef\xbc\x9a\n\nx\n", "Từ chối");
+	expect("30/11 em gửi từ an@example.vn\nTừ chối\n", "30/11 em gửi từ an@example.vn\nTừ chối");
+	expect("Từ chối\n30.11.2026 LINKS <noreply@ilinks.asia>\nx\n",
+	       "Từ chối\n30.11.2026 LINKS <noreply@ilinks.asia>\nx");
+}
+END_TEST
+
 static enum reply_quote_at
 at(const char *text)
 {
@@ -216,6 +230,7 @@ suite(void)
 	tcase_add_test(tc, test_reply_quote_our_footer_ends_the_text_unless_it_comes_first);
 	tcase_add_test(tc, test_reply_quote_attribution_without_quotes_before_our_text_is_a_boundary);
 	tcase_add_test(tc, test_reply_quote_inline_answers_are_kept);
+	tcase_add_test(tc, test_reply_quote_generic_attribution_ends_with_a_colon);
 	tcase_add_test(tc, test_reply_quote_names_what_ended_the_text);
 	suite_add_tcase(s, tc);
 	return (s);
