@@ -299,6 +299,7 @@ mcb_failed(SMFICTX *ctx, struct mcb_conn *c)
  * with no LINKS recipient are accepted with no store access; mail that
  * cannot be a LINKS reply (mact_may_be_reply) is accepted after two
  * reads of the store: the MTA sends neither body nor end of message.
+ * The store connection is held only for those reads (mstore_put()).
  */
 static sfsistat
 mcb_eoh(SMFICTX *ctx)
@@ -306,6 +307,7 @@ mcb_eoh(SMFICTX *ctx)
 	struct mcb_conn *c = smfi_getpriv(ctx);
 	struct store *st;
 	char	err[MCB_ERR_MAX];
+	int	may;
 
 	if (c != NULL && c->outgoing)
 		return (mcb_pass_outgoing(ctx, c));
@@ -318,7 +320,9 @@ mcb_eoh(SMFICTX *ctx)
 		return (mcb_failed(ctx, c));
 	}
 	st = mstore_get(mctx_cfg(c->msg), err, sizeof(err));
-	if (!mact_may_be_reply(c->msg, st)) {
+	may = mact_may_be_reply(c->msg, st);
+	mstore_put();
+	if (!may) {
 		log_debug("%s: cannot be a LINKS reply: accepted at end of headers",
 			  mctx_qid(c->msg));
 		return (mcb_pass(c, MSTAT_ORDINARY));
@@ -453,7 +457,11 @@ mcb_lock_key(const struct mact_plan *p)
 	return (0);
 }
 
-/* mcb_decide - decide message M (read), then record its writes durably */
+/*
+ * mcb_decide - decide message M (read), then record its writes durably.
+ * The reads hold a store connection of the pool, given back before the
+ * group commit; kept after a failure, for mcb_store_failed() to discard.
+ */
 static int
 mcb_decide(struct mctx_msg *m, const struct reply_result *r, struct mact_plan *p,
 	   int *stored)
@@ -476,9 +484,13 @@ mcb_decide(struct mctx_msg *m, const struct reply_result *r, struct mact_plan *p
 		mact_plan_clear(p);
 		rc = mact_decide(m, r, st, p);
 	}
-	if (rc != STORE_OK || p->nwrites == 0)
+	if (rc != STORE_OK)
+		return (rc);		/* mcb_store_failed() discards the connection */
+	if (p->nwrites > 0)
+		mfollow_prepare(st, p);
+	mstore_put();			/* the writes go through the group commit's */
+	if (p->nwrites == 0)
 		return (rc);
-	mfollow_prepare(st, p);
 	gw.p = p;
 	gw.changed = p->changed;
 	gw.questions_counted = p->questions_counted;

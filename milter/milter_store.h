@@ -2,12 +2,13 @@
  * NAME
  *	milter_store 3h
  * SUMMARY
- *	links-milter store connections: one per worker thread, a pool of
- *	idle ones, and the in-process write lock
+ *	links-milter store connections: a pool of read connections that a
+ *	thread holds for one message's reads, and the in-process write lock
  * SYNOPSIS
  *	#include "milter_store.h"
  *
  *	struct store *mstore_get(struct mcfg *cfg, char *err, size_t errlen);
+ *	void	mstore_put(void);
  *	void	mstore_discard(void);
  *	struct store *mstore_writer_lock(struct mcfg *cfg, long budget_ms, char *err, size_t errlen);
  *	void	mstore_writer_discard(void);
@@ -18,17 +19,24 @@
  *	void	mstore_write_unlock_budget(struct store *st, long busy_ms);
  *	int	mstore_wal_rewind(struct mcfg *cfg, char *err, size_t errlen);
  * DESCRIPTION
- *	mstore_get() returns the calling thread's store connection, opening
- *	it lazily with CFG's configuration, and reopening it when it was
- *	opened with another configuration or after mstore_discard(). The
- *	connection belongs to the thread; when the thread ends it goes to
- *	a pool of idle connections (at most MSTORE_POOL_MAX) that the next
- *	thread takes from before opening one; mstore_pool_clear() closes
- *	them (at shutdown). After a STORE_TEMP result call
- *	mstore_discard(), so the next message starts with a fresh
- *	connection. Message connections never checkpoint: the main thread
- *	does (see links-milter.c).
- *
+ *	mstore_get() returns the store connection the calling thread
+ *	holds, opened with CFG's configuration; a thread that holds none
+ *	takes the idle connection given back last, or opens one when none
+ *	is idle (it never waits for one). A connection opened with another
+ *	configuration (before a reload) is closed and opened again. The
+ *	thread holds it until mstore_put() gives it back to the pool of
+ *	idle connections (at most MSTORE_POOL_MAX; one more is closed), or
+ *	until the thread ends (given back too): a message's callbacks hold
+ *	one only for the span of their reads, so that few connections
+ *	serve every message and their page caches, which each commit of
+ *	another connection empties, are read again once per commit for
+ *	several messages rather than once per message.
+ *	mstore_pool_clear() closes the idle ones (at shutdown). After a
+ *	STORE_TEMP result call mstore_discard() instead of mstore_put(): it
+ *	closes the connection the thread holds, so that no other message
+ *	gets it. Message connections never checkpoint: the main thread
+ *	does (see links-milter.c), on a connection it holds for good.
+
  *	mstore_writer_lock() takes the write lock as
  *	mstore_write_lock_budget() does and returns the one connection of
  *	the group commit (milter_group.h), opened like mstore_get()'s, or
@@ -79,9 +87,10 @@
 #include "milter_cfg.h"
 #include "store.h"
 
-#define MSTORE_POOL_MAX	64		/* idle connections kept */
+#define MSTORE_POOL_MAX	64		/* idle read connections kept */
 
 struct store *mstore_get(struct mcfg *cfg, char *err, size_t errlen);
+void	mstore_put(void);
 void	mstore_discard(void);
 struct store *mstore_writer_lock(struct mcfg *cfg, long budget_ms, char *err, size_t errlen);
 void	mstore_writer_discard(void);

@@ -5,6 +5,10 @@
  *	unit tests of milter_store: connections and the write lock
  * DESCRIPTION
  *	the store connection of an ended thread is reused by the next one;
+ *	a connection given back is the next one taken, by any thread, and
+ *	is held by one thread at a time; a discarded one is never given
+ *	again; a reload's configuration does not get a connection of the
+ *	previous one;
  *	the write lock is given up after its timeout; the write-ahead log
  *	is rewound into a reserved file, and not while the write lock is
  *	held.
@@ -52,6 +56,94 @@ START_TEST(test_store_connection_of_an_ended_thread_is_reused)
 	mt_store_teardown(&t);
 }
 END_TEST
+/* held - thread body: take a connection and keep it (the thread's end gives it back) */
+static void *
+held(void *arg)
+{
+	struct mt_store *t = arg;
+	char	err[256];
+
+	return mstore_get(t->cfg, err, sizeof(err));
+}
+
+START_TEST(test_store_connection_given_back_is_the_next_taken_by_another_thread)
+{
+	struct mt_store t;
+	struct store *mine;
+	pthread_t th;
+	void   *theirs;
+	char	err[256];
+
+	mt_store_setup(&t);
+	ck_assert_ptr_nonnull(mine = mstore_get(t.cfg, err, sizeof(err)));
+	ck_assert_ptr_eq(mstore_get(t.cfg, err, sizeof(err)), mine);	/* still held */
+	mstore_put();
+	/* Opening one would need the key file: take it away. */
+	ck_assert_int_eq(unlink(t.key), 0);
+	ck_assert_int_eq(pthread_create(&th, NULL, held, &t), 0);
+	ck_assert_int_eq(pthread_join(th, &theirs), 0);
+	ck_assert_ptr_eq(theirs, mine);
+	mstore_put();			/* holds none: nothing to give back */
+	mt_store_teardown(&t);
+}
+END_TEST
+
+START_TEST(test_store_connection_is_held_by_one_thread_at_a_time)
+{
+	struct mt_store t;
+	struct store *mine;
+	pthread_t th;
+	void   *theirs;
+	char	err[256];
+
+	mt_store_setup(&t);
+	ck_assert_ptr_nonnull(mine = mstore_get(t.cfg, err, sizeof(err)));
+	ck_assert_int_eq(pthread_create(&th, NULL, held, &t), 0);
+	ck_assert_int_eq(pthread_join(th, &theirs), 0);
+	ck_assert_ptr_nonnull(theirs);
+	ck_assert_ptr_ne(theirs, mine);	/* none idle: another one opened */
+	mstore_put();
+	/* two idle now: the last given back comes first */
+	ck_assert_ptr_eq(mstore_get(t.cfg, err, sizeof(err)), mine);
+	mt_store_teardown(&t);
+}
+END_TEST
+
+START_TEST(test_store_connection_discarded_is_not_given_again)
+{
+	struct mt_store t;
+	char	err[256];
+
+	mt_store_setup(&t);
+	ck_assert_ptr_nonnull(mstore_get(t.cfg, err, sizeof(err)));
+	mstore_discard();
+	/* none idle: the next one must be opened, which needs the key file */
+	ck_assert_int_eq(unlink(t.key), 0);
+	ck_assert_ptr_null(mstore_get(t.cfg, err, sizeof(err)));
+	mstore_discard();
+	mt_store_teardown(&t);
+}
+END_TEST
+
+START_TEST(test_store_connection_of_a_previous_configuration_is_not_taken)
+{
+	struct mt_store t;
+	struct mcfg *reloaded;
+	char	err[256];
+
+	mt_store_setup(&t);
+	ck_assert_ptr_nonnull(mstore_get(t.cfg, err, sizeof(err)));
+	mstore_put();
+	ck_assert_ptr_nonnull(reloaded = mt_store_cfg(&t, "store_busy_timeout", "400"));
+	/* the idle one is of the old configuration: opening needs the key file */
+	ck_assert_int_eq(unlink(t.key), 0);
+	ck_assert_ptr_null(mstore_get(reloaded, err, sizeof(err)));
+	mstore_discard();
+	mcfg_release(reloaded);
+	mt_store_teardown(&t);
+}
+END_TEST
+
 START_TEST(test_store_write_lock_gives_up_after_its_timeout)
 {
 	ck_assert_int_eq(mstore_write_lock(100), 0);
@@ -118,6 +210,10 @@ milter_store_suite(void)
 
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_store_connection_of_an_ended_thread_is_reused);
+	tcase_add_test(tc, test_store_connection_given_back_is_the_next_taken_by_another_thread);
+	tcase_add_test(tc, test_store_connection_is_held_by_one_thread_at_a_time);
+	tcase_add_test(tc, test_store_connection_discarded_is_not_given_again);
+	tcase_add_test(tc, test_store_connection_of_a_previous_configuration_is_not_taken);
 	tcase_add_test(tc, test_store_write_lock_gives_up_after_its_timeout);
 	tcase_add_test(tc, test_store_wal_rewound_into_a_reserved_file_not_under_the_write_lock);
 	suite_add_tcase(s, tc);
