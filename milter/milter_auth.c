@@ -76,7 +76,11 @@ mauth_value(const char *p, const char *end, char *out)
 	return (p);
 }
 
-/* mauth_pairs - parse "name=value name = value ..." in [P, END) into PAIRS; the count */
+/*
+ * mauth_pairs - parse "name=value name = value ..." in [P, END) into
+ * PAIRS; the count. Each pair counted is set in full (name, value,
+ * quoted): PAIRS need not be zeroed.
+ */
 static size_t
 mauth_pairs(const char *p, const char *end, struct mauth_pair *pairs, size_t max)
 {
@@ -96,6 +100,7 @@ mauth_pairs(const char *p, const char *end, struct mauth_pair *pairs, size_t max
 		if (p >= end || *p != '=') {
 			/* a bare word (e.g. "none"): record it without a value */
 			pairs[count].value[0] = 0;
+			pairs[count].quoted = 0;
 			if (n > 0)
 				count++;
 			continue;
@@ -184,7 +189,8 @@ mauth_resinfo(const char *p, const char *end, const char *from_domain, struct ma
 	char   *slash;
 	enum mauth_how about;
 
-	if ((pairs = calloc(MAUTH_PROPS_MAX, sizeof(*pairs))) == NULL)
+	/* not zeroed (8 KB each time): mauth_pairs() sets what it counts */
+	if ((pairs = malloc(MAUTH_PROPS_MAX * sizeof(*pairs))) == NULL)
 		return;
 	n = mauth_pairs(p, end, pairs, MAUTH_PROPS_MAX);
 	/* the result is a keyword (RFC 8601): a quoted "pass" is not one */
