@@ -25,7 +25,9 @@
  *	thread from its first packet to its last; that thread reads
  *	whatever the socket holds and takes every complete packet from its
  *	buffer, so the headers an MTA sends without waiting for replies
- *	(SMFIP_NR_HDR) cost one read().
+ *	(SMFIP_NR_HDR) cost one read(). The modifications of xxfi_eom()
+ *	(smfi_addheader() ...) wait in an output buffer and go with the
+ *	end of message's reply in one write().
  *
  *	The sockets and threads are milter_serve.c's: it hands each
  *	connection to mproto_session() (milter_proto.h).
@@ -76,6 +78,7 @@
 #define MPROTO_MAX_ARGS		64		/* ESMTP parameters of MAIL/RCPT */
 #define MPROTO_NSTEPS		(SMFIM_LAST + 1)
 #define MPROTO_REPLY_MAX	1024
+#define MPROTO_OUT_MAX		(64 * 1024)	/* modifications queued before a write */
 
 /* The state of one connection: what libmilter calls the context. */
 struct smfi_str {
@@ -89,6 +92,9 @@ struct smfi_str {
 	char   *macbuf[MPROTO_NSTEPS];	/* the macros of each step: name\0value\0... */
 	size_t	maclen[MPROTO_NSTEPS];
 	char   *reply;			/* smfi_setreply(): "550 5.7.1 text" */
+	char   *out;			/* packets queued: xxfi_eom()'s modifications */
+	size_t	outlen;
+	size_t	outcap;
 	char   *buf;			/* bytes read, not yet taken */
 	size_t	cap;
 	size_t	start;
@@ -129,31 +135,15 @@ mproto_registered(void)
 
 /* ---- writing ---- */
 
-/* mproto_send - one packet: CMD and the N parts of PARTS (lengths LENS); -1 on error */
+/* mproto_flush - write the packets queued in the output buffer; -1 on error */
 static int
-mproto_send(SMFICTX *ctx, char cmd, const void *const *parts, const size_t *lens, int n)
+mproto_flush(SMFICTX *ctx)
 {
-	char	small[512], *pkt = small;
-	size_t	total = 5;
-	uint32_t len;
-	int	i, rc = 0;
+	size_t	off = 0;
+	int	rc = 0;
 
-	for (i = 0; i < n; i++)
-		total += lens[i];
-	if (total - 4 > MPROTO_MAX_PACKET)
-		return (-1);
-	if (total > sizeof(small) && (pkt = malloc(total)) == NULL)
-		return (-1);
-	len = htonl((uint32_t) (total - 4));
-	memcpy(pkt, &len, 4);
-	pkt[4] = cmd;
-	total = 5;
-	for (i = 0; i < n; i++) {
-		memcpy(pkt + total, parts[i], lens[i]);
-		total += lens[i];
-	}
-	for (size_t off = 0; off < total;) {
-		ssize_t	w = write(ctx->fd, pkt + off, total - off);
+	while (off < ctx->outlen) {
+		ssize_t	w = write(ctx->fd, ctx->out + off, ctx->outlen - off);
 
 		if (w < 0 && errno == EINTR)
 			continue;
@@ -163,19 +153,69 @@ mproto_send(SMFICTX *ctx, char cmd, const void *const *parts, const size_t *lens
 		}
 		off += (size_t) w;
 	}
-	if (pkt != small)
-		free(pkt);
+	ctx->outlen = 0;
 	return (rc);
 }
 
-/* mproto_send_strs - CMD with the NUL-terminated strings A and B (B may be NULL) */
+/*
+ * mproto_queue - one packet, CMD and the N parts of PARTS (lengths
+ * LENS), into the output buffer, written first when the buffer would
+ * pass MPROTO_OUT_MAX bytes; -1 on error
+ */
 static int
-mproto_send_strs(SMFICTX *ctx, char cmd, const char *a, const char *b)
+mproto_queue(SMFICTX *ctx, char cmd, const void *const *parts, const size_t *lens, int n)
+{
+	size_t	total = 5, at;
+	uint32_t len;
+
+	for (int i = 0; i < n; i++)
+		total += lens[i];
+	if (total - 4 > MPROTO_MAX_PACKET)
+		return (-1);
+	if (ctx->outlen > 0 && ctx->outlen + total > MPROTO_OUT_MAX && mproto_flush(ctx) != 0)
+		return (-1);
+	if (ctx->outlen + total > ctx->outcap) {
+		size_t	ncap = ctx->outlen + total < MPROTO_REPLY_MAX
+		    ? MPROTO_REPLY_MAX : ctx->outlen + total;
+		char   *nb = realloc(ctx->out, ncap);
+
+		if (nb == NULL)
+			return (-1);
+		ctx->out = nb;
+		ctx->outcap = ncap;
+	}
+	at = ctx->outlen;
+	len = htonl((uint32_t) (total - 4));
+	memcpy(ctx->out + at, &len, 4);
+	ctx->out[at + 4] = cmd;
+	at += 5;
+	for (int i = 0; i < n; i++) {
+		memcpy(ctx->out + at, parts[i], lens[i]);
+		at += lens[i];
+	}
+	ctx->outlen = at;
+	return (0);
+}
+
+/* mproto_send - one packet (after those queued): CMD and the N parts of PARTS; -1 on error */
+static int
+mproto_send(SMFICTX *ctx, char cmd, const void *const *parts, const size_t *lens, int n)
+{
+	if (mproto_queue(ctx, cmd, parts, lens, n) != 0) {
+		ctx->outlen = 0;
+		return (-1);
+	}
+	return (mproto_flush(ctx));
+}
+
+/* mproto_queue_strs - queue CMD with the NUL-terminated strings A and B (B may be NULL) */
+static int
+mproto_queue_strs(SMFICTX *ctx, char cmd, const char *a, const char *b)
 {
 	const void *parts[2] = {a, b};
 	size_t	lens[2] = {strlen(a) + 1, b ? strlen(b) + 1 : 0};
 
-	return (mproto_send(ctx, cmd, parts, lens, b ? 2 : 1));
+	return (mproto_queue(ctx, cmd, parts, lens, b ? 2 : 1));
 }
 
 /* ---- the API used in callbacks ---- */
@@ -285,7 +325,7 @@ smfi_addheader(SMFICTX *ctx, char *name, char *value)
 {
 	if (!mproto_may(ctx, SMFIF_ADDHDRS) || name == NULL || *name == 0 || value == NULL)
 		return (MI_FAILURE);
-	return (mproto_send_strs(ctx, SMFIR_ADDHEADER, name, value) == 0 ? MI_SUCCESS : MI_FAILURE);
+	return (mproto_queue_strs(ctx, SMFIR_ADDHEADER, name, value) == 0 ? MI_SUCCESS : MI_FAILURE);
 }
 
 int
@@ -306,7 +346,7 @@ smfi_chgheader(SMFICTX *ctx, char *name, int index, char *value)
 	lens[1] = strlen(name) + 1;
 	parts[2] = value;
 	lens[2] = strlen(value) + 1;
-	return (mproto_send(ctx, SMFIR_CHGHEADER, parts, lens, 3) == 0 ? MI_SUCCESS : MI_FAILURE);
+	return (mproto_queue(ctx, SMFIR_CHGHEADER, parts, lens, 3) == 0 ? MI_SUCCESS : MI_FAILURE);
 }
 
 int
@@ -314,7 +354,7 @@ smfi_addrcpt(SMFICTX *ctx, char *rcpt)
 {
 	if (!mproto_may(ctx, SMFIF_ADDRCPT) || rcpt == NULL || *rcpt == 0)
 		return (MI_FAILURE);
-	return (mproto_send_strs(ctx, SMFIR_ADDRCPT, rcpt, NULL) == 0 ? MI_SUCCESS : MI_FAILURE);
+	return (mproto_queue_strs(ctx, SMFIR_ADDRCPT, rcpt, NULL) == 0 ? MI_SUCCESS : MI_FAILURE);
 }
 
 int
@@ -322,7 +362,7 @@ smfi_delrcpt(SMFICTX *ctx, char *rcpt)
 {
 	if (!mproto_may(ctx, SMFIF_DELRCPT) || rcpt == NULL || *rcpt == 0)
 		return (MI_FAILURE);
-	return (mproto_send_strs(ctx, SMFIR_DELRCPT, rcpt, NULL) == 0 ? MI_SUCCESS : MI_FAILURE);
+	return (mproto_queue_strs(ctx, SMFIR_DELRCPT, rcpt, NULL) == 0 ? MI_SUCCESS : MI_FAILURE);
 }
 
 /* ---- reading ---- */
@@ -557,7 +597,7 @@ mproto_answer(SMFICTX *ctx, char cmd, sfsistat r)
 	if (mproto_no_reply(ctx, cmd)) {
 		free(ctx->reply);
 		ctx->reply = NULL;
-		return (0);
+		return (ctx->outlen > 0 ? mproto_flush(ctx) : 0);
 	}
 	switch (r) {
 	case SMFIS_ACCEPT:
@@ -569,7 +609,10 @@ mproto_answer(SMFICTX *ctx, char cmd, sfsistat r)
 	case SMFIS_REJECT:
 	case SMFIS_TEMPFAIL:
 		if (ctx->reply != NULL && ctx->reply[0] == (r == SMFIS_REJECT ? '5' : '4')) {
-			rc = mproto_send_strs(ctx, SMFIR_REPLYCODE, ctx->reply, NULL);
+			const void *part = ctx->reply;
+			size_t	len = strlen(ctx->reply) + 1;
+
+			rc = mproto_send(ctx, SMFIR_REPLYCODE, &part, &len, 1);
 			free(ctx->reply);
 			ctx->reply = NULL;
 			return (rc);
@@ -739,6 +782,7 @@ mproto_reset(SMFICTX *ctx)
 	}
 	free(ctx->reply);
 	ctx->reply = NULL;
+	ctx->outlen = 0;
 }
 
 /* mproto_session - serve the connection FD until it ends; closes it */
@@ -782,6 +826,11 @@ mproto_session(SMFICTX *ctx, int fd)
 		ctx->symlist[i] = NULL;
 	}
 	(void) close(fd);
+	if (ctx->outcap > MPROTO_OUT_MAX) {	/* and what many modifications took */
+		free(ctx->out);
+		ctx->out = NULL;
+		ctx->outcap = 0;
+	}
 	if (ctx->cap > MPROTO_BUF_START) {	/* give back what a large packet took */
 		char   *nb = realloc(ctx->buf, MPROTO_BUF_START);
 
@@ -812,6 +861,7 @@ mproto_ctx_free(SMFICTX *ctx)
 {
 	if (ctx == NULL)
 		return;
+	free(ctx->out);
 	free(ctx->buf);
 	free(ctx);
 }

@@ -8,7 +8,7 @@
  *	test callbacks: negotiation with symbol lists; steps negotiated
  *	without replies get none, others "continue"; macros found as "x",
  *	"{x}"; modifications only at end of message, in order, before the
- *	final reply; smfi_setreply() text with a matching code class;
+ *	final reply and in the same write; smfi_setreply() text with a matching code class;
  *	malformed, oversized and unknown packets end their connection (the
  *	engine keeps serving others); QUIT_NC and EOF run xxfi_close();
  *	many connections at once are all served; smfi_stop() ends
@@ -40,6 +40,7 @@
 #define PT_OFFERED_PROTO	(SMFIP_NOHELO | SMFIP_NOCONNECT | SMFIP_NR_CONN | SMFIP_NR_MAIL \
 				 | SMFIP_NR_RCPT | SMFIP_NR_HDR | SMFIP_NR_BODY | SMFIP_NODATA)
 #define PT_WANT_PROTO		(SMFIP_NOHELO | SMFIP_NR_MAIL | SMFIP_NR_HDR | SMFIP_NR_BODY)
+#define PT_SLOW_US		200000	/* the "slow" end of message waits between changes */
 
 static char pt_path[108];
 static pthread_t pt_main_thread;
@@ -148,6 +149,8 @@ pt_eom(SMFICTX *ctx)
 		return (SMFIS_REJECT);
 	}
 	ck_assert_int_eq(smfi_addrcpt(ctx, (char *) "<support@example.com>"), MI_SUCCESS);
+	if (strcmp(pt_subject, "slow") == 0)
+		usleep(PT_SLOW_US);	/* a client that sees this one alone now fails */
 	ck_assert_int_eq(smfi_delrcpt(ctx, (char *) "<noreply@example.com>"), MI_SUCCESS);
 	ck_assert_int_eq(smfi_addheader(ctx, (char *) "X-Links", (char *) "question"), MI_SUCCESS);
 	ck_assert_int_eq(smfi_chgheader(ctx, (char *) "X-Old", 1, NULL), MI_SUCCESS);
@@ -380,6 +383,45 @@ START_TEST(test_proto_steps_replies_macros_and_modifications)
 }
 END_TEST
 
+/* pt_packets_len - the bytes of the packets in [P, P + N) up to and including one of CMD */
+static size_t
+pt_packets_len(const char *p, size_t n, char cmd)
+{
+	size_t	off = 0;
+
+	while (off + 5 <= n) {
+		uint32_t len;
+
+		memcpy(&len, p + off, 4);
+		off += 4 + ntohl(len);
+		if (p[off - ntohl(len)] == cmd)
+			return (off);
+	}
+	return (0);
+}
+
+START_TEST(test_proto_modifications_go_with_the_reply_in_one_write)
+{
+	char	buf[512], b;
+	ssize_t	n;
+	int	fd;
+
+	pt_start();
+	fd = pt_connect();
+	pt_optneg(fd);
+	pt_message(fd, "slow");
+	/* once the first byte is there, so is everything up to the reply */
+	ck_assert_int_eq(recv(fd, &b, 1, MSG_PEEK), 1);
+	n = recv(fd, buf, sizeof(buf), MSG_PEEK | MSG_DONTWAIT);
+	ck_assert_int_gt(n, 0);
+	ck_assert_uint_eq(pt_packets_len(buf, (size_t) n, SMFIR_CONTINUE), (size_t) n);
+	ck_assert_int_eq(buf[4], SMFIR_ADDRCPT);
+	pt_send(fd, SMFIC_QUIT, "", 0);
+	close(fd);
+	pt_stop();
+}
+END_TEST
+
 /* pt_closed - the engine closed FD (EOF, not a timeout) */
 static void
 pt_closed(int fd)
@@ -489,6 +531,7 @@ milter_proto_suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_proto_steps_replies_macros_and_modifications);
+	tcase_add_test(tc, test_proto_modifications_go_with_the_reply_in_one_write);
 	tcase_add_test(tc, test_proto_malformed_input_ends_only_its_connection);
 	tcase_add_test(tc, test_proto_quit_nc_and_eof_run_close);
 	tcase_add_test(tc, test_proto_serves_many_connections_at_once);
