@@ -494,8 +494,8 @@ mact_bounce(const struct mctx_msg *m, const struct reply_result *r, struct store
  * to remove, none of the Message-IDs it references is one we logged for
  * a customer, and its From is not a customer: ordinary mail to staff or
  * support from people who are not customers, most of an MX's mail. Only
- * the blind index and the message log are read; nothing is decrypted.
- * A store error answers 1: the end of message applies
+ * the blind index and the message log are read, in one snapshot;
+ * nothing is decrypted. A store error answers 1: the end of message applies
  * store_failure_action.
  */
 int
@@ -504,17 +504,30 @@ mact_may_be_reply(const struct mctx_msg *m, struct store *st)
 	struct store_msglog ml;
 	char	ref[MADDR_MSGID_MAX], from[MADDR_MAX];
 	int64_t id = 0;
+	int	snap, may;
 
 	if (mctx_xlinks_count(m) > 0 || st == NULL)
 		return (1);
 	for (size_t i = 0; i < mctx_rcpt_count(m); i++)
 		if (mact_is_noreply(mctx_rcpt_kind(m, i)))
 			return (1);
+	snap = mact_read_begin(st);
 	if (mact_by_msgid(m, st, &ml, ref, sizeof(ref)) != STORE_NOTFOUND)
-		return (1);
-	if (maddr_from_header(mctx_hdr(m, MCTX_H_FROM), from, sizeof(from)) != 0)
-		return (0);		/* no usable From: nobody to identify */
-	return (store_customer_id_find(st, from, &id) != STORE_NOTFOUND);
+		may = 1;
+	else if (maddr_from_header(mctx_hdr(m, MCTX_H_FROM), from, sizeof(from)) != 0)
+		may = 0;		/* no usable From: nobody to identify */
+	else
+		may = store_customer_id_find(st, from, &id) != STORE_NOTFOUND;
+	if (snap)
+		(void) store_read_end(st);
+	return (may);
+}
+
+/* mact_read_begin - one read snapshot on ST for the reads that follow (SQLite); whether it began */
+int
+mact_read_begin(struct store *st)
+{
+	return (strcmp(store_backend_name(st), "sqlite") == 0 && store_read_begin(st) == STORE_OK);
 }
 
 /* What the identification found, for the later steps of a reply. */

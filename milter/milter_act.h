@@ -12,6 +12,7 @@
  *	int	mact_write(struct store *st, struct mact_plan *p);
  *	void	mact_plan_clear(struct mact_plan *p);
  *	int	mact_may_be_reply(const struct mctx_msg *m, struct store *st);
+ *	int	mact_read_begin(struct store *st);
  *
  *	const char *mact_verdict_name(enum mact_verdict v);
  *	const char *mact_action_name(enum mact_action a);
@@ -48,7 +49,16 @@
  *	call for any action (no noreply recipient, no X-Links-* header to
  *	remove, no referenced Message-ID in the message log, a From that is
  *	not a customer), so the milter accepts it there and the MTA sends
- *	no body; 1 otherwise, and on a store error (ST may be NULL).
+ *	no body; 1 otherwise, and on a store error (ST may be NULL). Its
+ *	reads run in one read snapshot (mact_read_begin()).
+ *
+ *	mact_read_begin() opens one read snapshot on ST for the reads that
+ *	follow, on SQLite (store_read_begin(); end it with
+ *	store_read_end()), and tells whether it did: outside one, each
+ *	statement takes the file locks, checks the write-ahead log and,
+ *	when another connection committed since the statement before,
+ *	reads its pages again (pread). On PostgreSQL it opens none: BEGIN
+ *	and COMMIT would only add their round trips.
  *
  *	The plan is a record owned by the caller; mact_plan_clear() frees
  *	what it holds. The _name() functions give the words used in logs
@@ -146,6 +156,7 @@ int	mact_decide(const struct mctx_msg *m, const struct reply_result *r,
 		    struct store *st, struct mact_plan *p);
 int	mact_write(struct store *st, struct mact_plan *p);
 int	mact_may_be_reply(const struct mctx_msg *m, struct store *st);
+int	mact_read_begin(struct store *st);
 void	mact_plan_clear(struct mact_plan *p);
 
 const char *mact_verdict_name(enum mact_verdict v);

@@ -458,6 +458,33 @@ mcb_lock_key(const struct mact_plan *p)
 }
 
 /*
+ * mcb_read - decide M on ST and prepare the plan's writes, in one read
+ * snapshot (mact_read_begin()); STORE_ code
+ */
+static int
+mcb_read(struct mctx_msg *m, const struct reply_result *r, struct store *st,
+	 struct mact_plan *p)
+{
+	struct mcfg *cfg = mctx_cfg(m);
+	int	snap = mact_read_begin(st);
+	int	rc;
+
+	if ((rc = mact_decide(m, r, st, p)) == STORE_TEMP && mcb_reconnects(cfg)) {
+		log_info("%s: store: %s: reading again on a new connection", mctx_qid(m),
+			 p->errmsg);
+		mact_plan_clear(p);
+		rc = mact_decide(m, r, st, p);
+	}
+	if (rc == STORE_OK && p->nwrites > 0)
+		mfollow_prepare(st, p);
+	if (snap && store_read_end(st) != STORE_OK && rc == STORE_OK) {
+		snprintf(p->errmsg, sizeof(p->errmsg), "store_read_end: %.200s", store_errmsg(st));
+		rc = STORE_TEMP;
+	}
+	return (rc);
+}
+
+/*
  * mcb_decide - decide message M (read), then record its writes durably.
  * The reads hold a store connection of the pool, given back before the
  * group commit; kept after a failure, for mcb_store_failed() to discard.
@@ -478,16 +505,8 @@ mcb_decide(struct mctx_msg *m, const struct reply_result *r, struct mact_plan *p
 		snprintf(p->errmsg, sizeof(p->errmsg), "store_open: %.200s", err);
 		return (STORE_TEMP);
 	}
-	if ((rc = mact_decide(m, r, st, p)) == STORE_TEMP && mcb_reconnects(cfg)) {
-		log_info("%s: store: %s: reading again on a new connection", mctx_qid(m),
-			 p->errmsg);
-		mact_plan_clear(p);
-		rc = mact_decide(m, r, st, p);
-	}
-	if (rc != STORE_OK)
+	if ((rc = mcb_read(m, r, st, p)) != STORE_OK)
 		return (rc);		/* mcb_store_failed() discards the connection */
-	if (p->nwrites > 0)
-		mfollow_prepare(st, p);
 	mstore_put();			/* the writes go through the group commit's */
 	if (p->nwrites == 0)
 		return (rc);

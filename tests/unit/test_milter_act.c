@@ -8,7 +8,8 @@
  *	it goes to support marked unverified; auto-replies drop only noreply;
  *	evidence is bounded; only refusals, tokens and bounces list writes;
  *	a question is decided while another process holds the write lock;
- *	a question in reply to a campaign is counted once per reply.
+ *	a question in reply to a campaign is counted once per reply; the
+ *	reads of a message on SQLite see one snapshot, ended after them.
  */
 #include "config.h"
 
@@ -716,9 +717,34 @@ tm_may(struct tb *b, const char *rcpt, const char *from, const char *name, const
 		ck_assert_int_eq(mctx_header(m, name, value), 0);
 	ck_assert_int_eq(mctx_eoh(m), 0);
 	rc = mact_may_be_reply(m, b->st);
+	/* its read snapshot is over: another one can begin */
+	ck_assert_int_eq(store_read_begin(b->st), STORE_OK);
+	ck_assert_int_eq(store_read_end(b->st), STORE_OK);
 	mctx_free(m);
 	return (rc);
 }
+
+START_TEST(test_act_read_snapshot_on_sqlite_sees_one_state)
+{
+	struct tb b;
+	struct store *other;
+	char	err[256];
+	int64_t id = 0;
+
+	tb_setup(&b);
+	ck_assert_ptr_nonnull(other = store_open(mcfg_conf(b.t.cfg), err, sizeof(err)));
+	ck_assert_int_eq(mact_read_begin(b.st), 1);
+	ck_assert_int_eq(store_customer_id_find(b.st, "new@example.vn", &id), STORE_NOTFOUND);
+	ck_assert_int_eq(store_customer_upsert(other, "new@example.vn", "N", "", STORE_SRC_PORTAL,
+					       &id, NULL), STORE_OK);
+	/* committed by another connection after the snapshot began: not seen in it */
+	ck_assert_int_eq(store_customer_id_find(b.st, "new@example.vn", &id), STORE_NOTFOUND);
+	ck_assert_int_eq(store_read_end(b.st), STORE_OK);
+	ck_assert_int_eq(store_customer_id_find(b.st, "new@example.vn", &id), STORE_OK);
+	store_close(other);
+	mt_store_teardown(&b.t);
+}
+END_TEST
 
 START_TEST(test_act_ordinary_mail_to_staff_cannot_be_a_reply)
 {
@@ -816,6 +842,7 @@ milter_act_suite(void)
 	tcase_add_test(tc, test_act_auto_reply_to_noreply_and_staff_drops_only_noreply);
 	tcase_add_test(tc, test_act_evidence_is_bounded);
 	tcase_add_test(tc, test_act_question_is_decided_while_another_process_writes);
+	tcase_add_test(tc, test_act_read_snapshot_on_sqlite_sees_one_state);
 	tcase_add_test(tc, test_act_question_to_a_campaign_counts_once_per_reply);
 	tcase_add_test(tc, test_act_question_to_a_message_outside_campaigns_writes_nothing);
 	tcase_add_test(tc, test_act_only_refusals_and_tokens_list_writes);
