@@ -49,7 +49,8 @@
  *	Bounds: a packet longer than MPROTO_MAX_PACKET, a malformed one
  *	(a string without its NUL, a short OPTNEG) or a command out of the
  *	protocol ends the connection (the MTA applies its default_action);
- *	a connection silent for the timeout (smfi_settimeout()) is closed.
+ *	a connection silent for the timeout (smfi_settimeout()) is closed,
+ *	and so is one whose MTA reads no reply for as long.
  * DIAGNOSTICS
  *	MI_SUCCESS or MI_FAILURE as libmilter's functions; a protocol error
  *	is logged (without any message content) and ends its connection.
@@ -59,6 +60,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,6 +81,7 @@
 #define MPROTO_NSTEPS		(SMFIM_LAST + 1)
 #define MPROTO_REPLY_MAX	1024
 #define MPROTO_OUT_MAX		(64 * 1024)	/* modifications queued before a write */
+#define MPROTO_MS_PER_SEC	1000
 
 /* The state of one connection: what libmilter calls the context. */
 struct smfi_str {
@@ -135,7 +138,25 @@ mproto_registered(void)
 
 /* ---- writing ---- */
 
-/* mproto_flush - write the packets queued in the output buffer; -1 on error */
+/* mproto_wait_room - wait up to the timeout for room to write on FD; 1 when there is some */
+static int
+mproto_wait_room(int fd)
+{
+	struct pollfd pfd = {.fd = fd, .events = POLLOUT};
+	int	n;
+
+	while ((n = poll(&pfd, 1, mproto_timeout * MPROTO_MS_PER_SEC)) < 0 && errno == EINTR)
+		;
+	return (n > 0);
+}
+
+/*
+ * mproto_flush - write the packets queued in the output buffer; -1 on
+ * error. The write does not block: only when the socket has no room
+ * (an MTA that reads no replies) does it wait, at most the timeout,
+ * for some; the socket needs no SO_SNDTIMEO, one setsockopt() less
+ * per connection.
+ */
 static int
 mproto_flush(SMFICTX *ctx)
 {
@@ -143,9 +164,12 @@ mproto_flush(SMFICTX *ctx)
 	int	rc = 0;
 
 	while (off < ctx->outlen) {
-		ssize_t	w = write(ctx->fd, ctx->out + off, ctx->outlen - off);
+		ssize_t	w = send(ctx->fd, ctx->out + off, ctx->outlen - off,
+				 MSG_DONTWAIT | MSG_NOSIGNAL);
 
 		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && mproto_wait_room(ctx->fd))
 			continue;
 		if (w <= 0) {
 			rc = -1;
@@ -795,8 +819,8 @@ mproto_session(SMFICTX *ctx, int fd)
 	ctx->fd = fd;
 	ctx->start = ctx->end = 0;
 	ctx->actions = ctx->proto = 0;
+	/* the reads' timeout; the writes wait for room in mproto_flush() */
 	(void) setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	(void) setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	while (rc > 0) {
 		char	cmd, *data;
 		size_t	len;

@@ -10,7 +10,9 @@
  *	"{x}"; modifications only at end of message, in order, before the
  *	final reply and in the same write; smfi_setreply() text with a matching code class;
  *	malformed, oversized and unknown packets end their connection (the
- *	engine keeps serving others); QUIT_NC and EOF run xxfi_close();
+ *	engine keeps serving others); a connection silent for the timeout,
+ *	or whose MTA reads no reply for as long, is closed; QUIT_NC and EOF
+ *	run xxfi_close();
  *	many connections at once are all served; smfi_stop() ends
  *	smfi_main().
  */
@@ -18,6 +20,7 @@
 
 #include <arpa/inet.h>
 #include <check.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -28,6 +31,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libmilter/mfapi.h>
@@ -41,6 +45,9 @@
 				 | SMFIP_NR_RCPT | SMFIP_NR_HDR | SMFIP_NR_BODY | SMFIP_NODATA)
 #define PT_WANT_PROTO		(SMFIP_NOHELO | SMFIP_NR_MAIL | SMFIP_NR_HDR | SMFIP_NR_BODY)
 #define PT_SLOW_US		200000	/* the "slow" end of message waits between changes */
+#define PT_SHORT_TIMEOUT	1	/* seconds: the timeout of the timeout tests */
+#define PT_GIVE_UP_US		(10 * 1000000L)	/* a timeout test fails after this long */
+#define PT_NAP_US		10000
 
 static char pt_path[108];
 static pthread_t pt_main_thread;
@@ -422,6 +429,71 @@ START_TEST(test_proto_modifications_go_with_the_reply_in_one_write)
 }
 END_TEST
 
+/* pt_elapsed_us - microseconds since T0 */
+static long
+pt_elapsed_us(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return ((long) (t1.tv_sec - t0->tv_sec) * 1000000L + (t1.tv_nsec - t0->tv_nsec) / 1000);
+}
+
+START_TEST(test_proto_silent_connection_is_closed_after_the_timeout)
+{
+	struct timespec t0;
+	char	b;
+	int	fd;
+
+	pt_start();
+	ck_assert_int_eq(smfi_settimeout(PT_SHORT_TIMEOUT), MI_SUCCESS);
+	fd = pt_connect();		/* the client gives up after 5 s */
+	pt_optneg(fd);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_int_eq(read(fd, &b, 1), 0);	/* closed by the engine, not timed out here */
+	ck_assert_int_ge(pt_elapsed_us(&t0), PT_SHORT_TIMEOUT * 1000000L - 100000);
+	close(fd);
+	ck_assert_int_eq(smfi_settimeout(5), MI_SUCCESS);
+	pt_stop();
+}
+END_TEST
+
+START_TEST(test_proto_connection_reading_no_replies_is_closed_after_the_timeout)
+{
+	static const char mail[] = "<a@example.net>";
+	static const char rcpt[] = "<noreply@example.com>";
+	char	pkt[64];
+	uint32_t n = htonl((uint32_t) sizeof(rcpt) + 1);
+	struct timespec t0;
+	int	fd, closed = 0;
+
+	pt_start();
+	ck_assert_int_eq(smfi_settimeout(PT_SHORT_TIMEOUT), MI_SUCCESS);
+	fd = pt_connect();
+	pt_optneg(fd);
+	pt_send(fd, SMFIC_MAIL, mail, sizeof(mail));
+	memcpy(pkt, &n, 4);
+	pkt[4] = SMFIC_RCPT;
+	memcpy(pkt + 5, rcpt, sizeof(rcpt));
+	/* RCPT after RCPT, each answered, none of the answers read */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (!closed && pt_elapsed_us(&t0) < PT_GIVE_UP_US) {
+		ssize_t	w = send(fd, pkt, 5 + sizeof(rcpt), MSG_DONTWAIT | MSG_NOSIGNAL);
+
+		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			usleep(PT_NAP_US);
+		else if (w < 0)
+			closed = errno == EPIPE || errno == ECONNRESET;
+		else
+			ck_assert_int_eq(w, (ssize_t) (5 + sizeof(rcpt)));
+	}
+	ck_assert_msg(closed, "the engine still waits to write after %ld us", pt_elapsed_us(&t0));
+	close(fd);
+	ck_assert_int_eq(smfi_settimeout(5), MI_SUCCESS);
+	pt_stop();
+}
+END_TEST
+
 /* pt_closed - the engine closed FD (EOF, not a timeout) */
 static void
 pt_closed(int fd)
@@ -533,6 +605,8 @@ milter_proto_suite(void)
 	tcase_add_test(tc, test_proto_steps_replies_macros_and_modifications);
 	tcase_add_test(tc, test_proto_modifications_go_with_the_reply_in_one_write);
 	tcase_add_test(tc, test_proto_malformed_input_ends_only_its_connection);
+	tcase_add_test(tc, test_proto_silent_connection_is_closed_after_the_timeout);
+	tcase_add_test(tc, test_proto_connection_reading_no_replies_is_closed_after_the_timeout);
 	tcase_add_test(tc, test_proto_quit_nc_and_eof_run_close);
 	tcase_add_test(tc, test_proto_serves_many_connections_at_once);
 	suite_add_tcase(s, tc);
