@@ -370,6 +370,27 @@ fix(const unsigned char *u, size_t len, size_t i, struct strbuf *out, size_t *ad
 }
 
 /*
+ * latin_letter - the bytes of the character at U (N bytes) and, in *C,
+ * its code point, when it is a letter clean text holds as it is, read
+ * without the general decoding: U+00C0..U+02FF (two bytes, C3..CB and a
+ * continuation: past NBSP and the soft hyphen, before the combining
+ * marks) and U+1E00..U+1EFF (the Vietnamese letters); 0 for the others
+ */
+static inline size_t
+latin_letter(const unsigned char *u, size_t n, int32_t *c)
+{
+	if (n >= 2 && u[0] >= 0xC3 && u[0] <= 0xCB && (u[1] & 0xC0) == 0x80) {
+		*c = (int32_t) ((u[0] & 0x1Fu) << 6 | (u[1] & 0x3Fu));
+		return (2);
+	}
+	if (n >= 3 && u[0] == 0xE1 && u[1] >= 0xB8 && u[1] <= 0xBB && (u[2] & 0xC0) == 0x80) {
+		*c = (int32_t) (0x1000u | (u[1] & 0x3Fu) << 6 | (u[2] & 0x3Fu));
+		return (3);
+	}
+	return (0);
+}
+
+/*
  * reply_text_final - in one pass, what reply_utf8_clean() then the
  * removal of invisible characters would write: S need not be clean
  */
@@ -388,6 +409,11 @@ reply_text_final(const char *s, size_t len, struct strbuf *out)
 			while (++i < len && clean_ascii[u[i]])
 				;
 			prev = u[i - 1];
+			continue;
+		}
+		if ((adv = latin_letter(u + i, len - i, &c)) > 0) {
+			prev = c;		/* a letter with marks: as it is */
+			i += adv;
 			continue;
 		}
 		c = u[i] < 0x80 ? -1 : reply_utf8_next(u + i, len - i, &adv);
