@@ -43,7 +43,9 @@ reply_utf8_clean(const char *in, size_t len, struct strbuf *out)
 		unsigned char c = s[i];
 
 		if (c >= 0x20 && c < 0x7F) {
-			i++;
+			/* printable ASCII (header fields: all of them) by words */
+			for (i++; len - i >= REPLY_WORD && reply_printable8(s + i); i += REPLY_WORD)
+				;
 			continue;
 		}
 		if (c >= 0x80) {

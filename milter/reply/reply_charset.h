@@ -42,6 +42,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "strbuf.h"
 #include "utf8.h"
@@ -51,6 +52,24 @@
 int	reply_charset_to_utf8(const char *charset, const char *in, size_t len,
 			      struct strbuf *out);
 int	reply_utf8_clean(const char *in, size_t len, struct strbuf *out);
+
+/* Eight bytes in one 64-bit word: each byte 1, each byte's bit 7. */
+#define REPLY_WORD_ONES		0x0101010101010101ULL
+#define REPLY_WORD_HIGHS	0x8080808080808080ULL
+#define REPLY_WORD		8	/* bytes of a uint64_t */
+
+/* reply_printable8 - whether the REPLY_WORD bytes at S are all printable
+ * ASCII, 0x20..0x7E: one test of the eight at once, in any byte order */
+static inline int
+reply_printable8(const unsigned char *s)
+{
+	uint64_t x;
+
+	memcpy(&x, s, REPLY_WORD);
+	return ((x & REPLY_WORD_HIGHS) == 0		/* none >= 0x80 */
+		&& ((x + REPLY_WORD_ONES * (0x80 - 0x20)) & REPLY_WORD_HIGHS) == REPLY_WORD_HIGHS
+		&& ((x + REPLY_WORD_ONES) & REPLY_WORD_HIGHS) == 0);	/* none < 0x20, no DEL */
+}
 
 /* reply_utf8_next - utf8_decode(), the common sequences inline */
 static inline int32_t

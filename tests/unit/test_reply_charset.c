@@ -75,6 +75,56 @@ START_TEST(test_reply_charset_invalid_utf8_is_repaired_never_trusted)
 }
 END_TEST
 
+/* put - STR appended at BUF[*LEN] */
+static void
+put(char *buf, size_t *len, const char *str)
+{
+	memcpy(buf + *len, str, strlen(str));
+	*len += strlen(str);
+}
+
+/*
+ * test_reply_charset_clean_reads_printable_runs_by_words_as_byte_by_byte -
+ * a run of printable ASCII of any length (read eight bytes at a time)
+ * with one byte to mend, or keep, at any place: a control, DEL, CR, CR
+ * LF, TAB, a letter with marks, a byte that is no UTF-8, a C1 control
+ */
+START_TEST(test_reply_charset_clean_reads_printable_runs_by_words_as_byte_by_byte)
+{
+	static const struct {
+		const char *in, *out;
+	} odd[] = {
+		{"\x01", ""}, {"\x7f", ""}, {"\r", "\n"}, {"\r\n", "\n"}, {"\t", "\t"},
+		{"\xc3\xa9", "\xc3\xa9"}, {"\x80", "\xef\xbf\xbd"}, {"\xc2\x85", ""},
+	};
+	char	in[64], want[64], c[2] = {0, 0};
+	struct strbuf b;
+	size_t	k, n, at, j, len, wl;
+
+	for (k = 0; k < sizeof(odd) / sizeof(odd[0]); k++)
+		for (n = 0; n < 40; n++)
+			for (at = 0; at <= n; at++) {
+				/* N printable bytes, " " to "~", ODD[K] before byte AT */
+				for (len = wl = 0, j = 0; j <= n; j++) {
+					if (j == at) {
+						put(in, &len, odd[k].in);
+						put(want, &wl, odd[k].out);
+					}
+					c[0] = (char) (' ' + (j * 7) % 95);
+					if (j < n) {
+						put(in, &len, c);
+						put(want, &wl, c);
+					}
+				}
+				strbuf_init(&b);
+				ck_assert_int_eq(reply_utf8_clean(in, len, &b), 0);
+				ck_assert_msg(b.len == wl && memcmp(b.data, want, wl) == 0,
+					      "odd byte %zu at %zu of %zu", k, at, n);
+				strbuf_free(&b);
+			}
+}
+END_TEST
+
 START_TEST(test_reply_charset_unknown_name_reads_as_utf8)
 {
 	struct strbuf b;
@@ -96,6 +146,7 @@ suite(void)
 	tcase_add_test(tc, test_reply_charset_viscii_and_latin1);
 	tcase_add_test(tc, test_reply_charset_invalid_utf8_is_repaired_never_trusted);
 	tcase_add_test(tc, test_reply_charset_unknown_name_reads_as_utf8);
+	tcase_add_test(tc, test_reply_charset_clean_reads_printable_runs_by_words_as_byte_by_byte);
 	suite_add_tcase(s, tc);
 	return (s);
 }
