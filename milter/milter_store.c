@@ -203,17 +203,26 @@ mstore_get(struct mcfg *cfg, char *err, size_t errlen)
 	return (mstore_slot_open(slot, cfg, err, errlen));
 }
 
+/* mstore_unhold - the slot this thread holds, no longer its own; NULL for none */
+static struct mstore_slot *
+mstore_unhold(void)
+{
+	struct mstore_slot *slot;
+
+	pthread_once(&mstore_once, mstore_key_init);
+	if ((slot = pthread_getspecific(mstore_key)) != NULL)
+		(void) pthread_setspecific(mstore_key, NULL);
+	return (slot);
+}
+
 /* mstore_put - give the connection this thread holds back to the pool */
 void
 mstore_put(void)
 {
 	struct mstore_slot *slot;
 
-	pthread_once(&mstore_once, mstore_key_init);
-	if ((slot = pthread_getspecific(mstore_key)) == NULL)
-		return;
-	(void) pthread_setspecific(mstore_key, NULL);
-	mstore_slot_free(slot);
+	if ((slot = mstore_unhold()) != NULL)
+		mstore_slot_free(slot);
 }
 
 /*
@@ -301,11 +310,8 @@ mstore_discard(void)
 {
 	struct mstore_slot *slot;
 
-	pthread_once(&mstore_once, mstore_key_init);
-	if ((slot = pthread_getspecific(mstore_key)) == NULL)
-		return;
-	(void) pthread_setspecific(mstore_key, NULL);
-	mstore_slot_close(slot);
+	if ((slot = mstore_unhold()) != NULL)
+		mstore_slot_close(slot);
 }
 
 /* mstore_write_lock - take the write lock within TIMEOUT_MS; 0 or -1 */

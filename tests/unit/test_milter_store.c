@@ -27,7 +27,7 @@
 #include "milter_testlib.h"
 #include "unit.h"
 
-/* get_store - thread body: open this thread's connection */
+/* get_store - thread body: take this thread's connection and keep it (its end gives it back) */
 static void *
 get_store(void *arg)
 {
@@ -43,7 +43,6 @@ START_TEST(test_store_connection_of_an_ended_thread_is_reused)
 	pthread_t th;
 	void   *first, *second;
 
-
 	mt_store_setup(&t);
 	ck_assert_int_eq(pthread_create(&th, NULL, get_store, &t), 0);
 	ck_assert_int_eq(pthread_join(th, &first), 0);
@@ -56,15 +55,6 @@ START_TEST(test_store_connection_of_an_ended_thread_is_reused)
 	mt_store_teardown(&t);
 }
 END_TEST
-/* held - thread body: take a connection and keep it (the thread's end gives it back) */
-static void *
-held(void *arg)
-{
-	struct mt_store *t = arg;
-	char	err[256];
-
-	return mstore_get(t->cfg, err, sizeof(err));
-}
 
 START_TEST(test_store_connection_given_back_is_the_next_taken_by_another_thread)
 {
@@ -80,7 +70,7 @@ START_TEST(test_store_connection_given_back_is_the_next_taken_by_another_thread)
 	mstore_put();
 	/* Opening one would need the key file: take it away. */
 	ck_assert_int_eq(unlink(t.key), 0);
-	ck_assert_int_eq(pthread_create(&th, NULL, held, &t), 0);
+	ck_assert_int_eq(pthread_create(&th, NULL, get_store, &t), 0);
 	ck_assert_int_eq(pthread_join(th, &theirs), 0);
 	ck_assert_ptr_eq(theirs, mine);
 	mstore_put();			/* holds none: nothing to give back */
@@ -98,7 +88,7 @@ START_TEST(test_store_connection_is_held_by_one_thread_at_a_time)
 
 	mt_store_setup(&t);
 	ck_assert_ptr_nonnull(mine = mstore_get(t.cfg, err, sizeof(err)));
-	ck_assert_int_eq(pthread_create(&th, NULL, held, &t), 0);
+	ck_assert_int_eq(pthread_create(&th, NULL, get_store, &t), 0);
 	ck_assert_int_eq(pthread_join(th, &theirs), 0);
 	ck_assert_ptr_nonnull(theirs);
 	ck_assert_ptr_ne(theirs, mine);	/* none idle: another one opened */
